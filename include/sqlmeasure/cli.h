@@ -1,0 +1,22 @@
+#pragma once
+// The whole tool as a function taking writers, so CLI golden tests run in-process.
+#include <atomic>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace sqlmeasure {
+
+struct Invocation {
+  std::vector<std::string> args;  // without the program name
+  std::ostream& out;              // data
+  std::ostream& err;              // diagnostics and progress
+  bool out_is_tty = false;
+  bool err_is_tty = false;
+  const std::atomic<bool>* interrupted = nullptr;  // set by SIGINT/SIGTERM
+};
+
+// Returns the process exit code (docs/exit-codes.md). Never throws.
+[[nodiscard]] int run_cli(const Invocation& invocation);
+
+}  // namespace sqlmeasure

@@ -1,0 +1,94 @@
+#pragma once
+// Before/after comparison of two runs of the same screens, and the verdict rule of
+// PRODUCT.md §6 (docs/verdicts.md): time needs significance AND effect AND an absolute
+// delta; rows examined (deterministic) needs the ratio AND an absolute floor.
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "sqlmeasure/results.h"
+
+namespace sqlmeasure {
+
+enum class Gate { kTime, kRows, kPlan, kResults };
+
+struct VerdictRule {
+  double threshold = 0.10;       // relative effect, +10 %
+  double alpha = 0.01;           // significance level of the two-sided Mann-Whitney test
+  double min_delta_ms = 0.05;    // absolute noise floor on the median, per query / screen
+  std::uint64_t min_rows_delta = 100;  // absolute floor on rows examined per view
+  std::set<Gate> fail_on = {Gate::kTime, Gate::kRows};
+};
+
+enum class Change { kUnchanged, kRegressed, kImproved };
+
+struct TimeEvidence {
+  double before_ms = 0, after_ms = 0;  // medians
+  double ratio = 1;                    // after / before
+  double delta_ms = 0;
+  double p = 1;
+  std::size_t n_before = 0, n_after = 0;
+  Change change = Change::kUnchanged;
+};
+
+struct RowsEvidence {
+  std::uint64_t before = 0, after = 0;
+  Change change = Change::kUnchanged;
+};
+
+struct PlanChange {
+  std::string table;
+  std::optional<PlanRow> before, after;  // absent: the table appears on one side only
+  [[nodiscard]] std::string describe() const;  // "works key category_started → (none), ref → ALL"
+};
+
+struct QueryComparison {
+  std::string name;
+  TimeEvidence time;
+  RowsEvidence rows;
+  std::vector<PlanChange> plan_changes;
+  bool results_differ = false;
+  std::optional<std::string> error;  // a side failed or timed out
+};
+
+enum class Presence { kBoth, kOnlyBefore, kOnlyAfter };
+
+struct ScreenComparison {
+  std::string name;
+  Presence presence = Presence::kBoth;
+  TimeEvidence time;
+  RowsEvidence rows;
+  std::vector<QueryComparison> queries;  // matched by name
+  std::vector<std::string> queries_only_before, queries_only_after;
+  [[nodiscard]] bool plan_changed() const;
+  [[nodiscard]] bool results_differ() const;
+  [[nodiscard]] bool regressed(const VerdictRule& rule) const;  // by the gates in fail_on
+  [[nodiscard]] std::string verdict() const;  // "regressed", "improved", "plan changed", "results differ", "~"
+};
+
+struct Comparison {
+  std::string before_label, after_label;
+  VerdictRule rule;
+  std::vector<ScreenComparison> screens;  // gated regressions, then other regressions, then
+                                          // improvements, then the rest; ties by name
+  std::vector<std::string> warnings;      // differing parameters, settings, servers, ...
+  [[nodiscard]] std::size_t regressed_count() const;
+  [[nodiscard]] bool gate_failed() const { return regressed_count() > 0; }
+  void resort();  // after verdicts change (confirm_with_second_baseline)
+};
+
+[[nodiscard]] Comparison compare_runs(const RunResult& before, const RunResult& after,
+                                      const VerdictRule& rule);
+
+// A-B-A bracketing: `second` compares the same `after` against the before-again run
+// (measured after the rollback). A time verdict stands only when both baselines agree on
+// it; otherwise it was drift, becomes `~`, and a warning names it. Rows examined, plans
+// and checksums are deterministic and left as they are.
+void confirm_with_second_baseline(Comparison& comparison, const Comparison& second);
+
+[[nodiscard]] Gate parse_gate(const std::string& name);  // throws kUsage
+[[nodiscard]] const char* gate_name(Gate gate);
+
+}  // namespace sqlmeasure

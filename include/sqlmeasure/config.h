@@ -1,0 +1,52 @@
+#pragma once
+// sqlmeasure.toml, the optional project config (docs/config.md). Command-line flags
+// override it; it overrides MySQL option files; those override built-in defaults.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sqlmeasure/connection.h"
+#include "sqlmeasure/error.h"
+
+namespace sqlmeasure {
+
+struct ConnectionConfig {
+  std::optional<std::string> host, socket, user, password_env, database, dsn, ssl_mode, ssl_ca,
+      defaults_file;
+  std::optional<unsigned> port, connect_timeout_s, query_timeout_ms;
+};
+
+struct ProjectConfig {
+  std::string path;  // empty when there is none
+  ConnectionConfig connection;
+  // [run]
+  std::optional<std::string> scenarios;
+  std::optional<std::vector<std::string>> screens;
+  std::optional<int> warmup, iterations;
+  std::optional<std::uint64_t> seed;
+  std::optional<std::string> order;
+  // [compare]
+  std::optional<double> threshold, alpha, min_delta_ms;
+  std::optional<std::uint64_t> min_rows_delta;
+  std::optional<std::vector<std::string>> fail_on;
+  std::optional<std::string> before_dsn, after_dsn;
+};
+
+// `explicit_path` from --config must exist; otherwise ./sqlmeasure.toml is read if present.
+// Throws Error(kBadConfig) with file:line:col.
+[[nodiscard]] ProjectConfig load_project_config(const std::optional<std::string>& explicit_path);
+
+// mysql://user[:password]@host[:port]/database[?socket=/path&ssl-mode=REQUIRED&ssl-ca=FILE]
+// `what` names the flag or key in errors. The password part is accepted (a warning is the
+// caller's job) and never echoed.
+struct Dsn {
+  std::optional<std::string> user, password, host, database, socket, ssl_mode, ssl_ca;
+  std::optional<unsigned> port;
+};
+[[nodiscard]] Dsn parse_dsn(const std::string& text, const std::string& what, ExitCode code);
+
+[[nodiscard]] SslMode parse_ssl_mode(const std::string& text, const std::string& what,
+                                     ExitCode code);
+
+}  // namespace sqlmeasure

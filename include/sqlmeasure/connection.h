@@ -1,0 +1,79 @@
+#pragma once
+// The database, seen through one small interface: the real MariaDB/MySQL client
+// (src/driver/, the only user of <mysql.h>) and a scripted fake for deterministic tests.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sqlmeasure {
+
+enum class Flavor { kUnknown, kMariaDB, kMySQL, kAurora };
+[[nodiscard]] const char* flavor_name(Flavor flavor);
+
+struct ServerInfo {
+  Flavor flavor = Flavor::kUnknown;
+  std::string version;   // as the server reports it, e.g. 10.11.19-MariaDB-0+deb12u1
+  int major = 0, minor = 0, patch = 0;
+  std::string endpoint;  // "127.0.0.1:3306" or "socket /path"; never credentials
+  std::string database;
+};
+
+// What a timed execution saw: the app-visible latency (execute + fetch every row).
+struct Execution {
+  std::int64_t elapsed_ns = 0;
+  std::uint64_t rows_sent = 0;
+  std::uint64_t checksum = 0;  // order-insensitive hash of the rows, when asked for
+};
+
+struct ResultSet {
+  std::vector<std::string> columns;
+  std::vector<bool> numeric;  // per column: the server sent a numeric type
+  std::vector<std::vector<std::optional<std::string>>> rows;
+  [[nodiscard]] int column(std::string_view name) const;  // -1 if absent (case-insensitive)
+};
+
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  [[nodiscard]] virtual const ServerInfo& server() const = 0;
+  // Runs one statement and fetches every row; the clock covers exactly that.
+  // Throws DatabaseError (timed_out() for a statement timeout).
+  virtual Execution execute_timed(std::string_view sql, bool with_checksum) = 0;
+  // Untimed helpers for EXPLAIN, SHOW, information_schema and counters.
+  virtual ResultSet query(std::string_view sql) = 0;
+  virtual void execute(std::string_view sql) = 0;
+  // A SQL string literal, quoted and escaped by the client library for this connection.
+  [[nodiscard]] virtual std::string quote(std::string_view text) = 0;
+};
+
+enum class SslMode { kDefault, kDisabled, kPreferred, kRequired, kVerifyCa, kVerifyIdentity };
+
+struct ConnectionOptions {
+  std::optional<std::string> host;
+  std::optional<unsigned> port;
+  std::optional<std::string> socket;
+  std::optional<std::string> user;
+  std::optional<std::string> password;  // never printed, logged or stored
+  std::optional<std::string> database;
+  std::optional<std::string> defaults_file;  // MySQL option file; else ~/.my.cnf [client]
+  SslMode ssl_mode = SslMode::kDefault;
+  std::optional<std::string> ssl_ca;
+  unsigned connect_timeout_s = 10;
+  unsigned read_timeout_s = 0;       // 0 = client default
+  unsigned query_timeout_ms = 0;     // 0 = none; server-side statement timeout
+  bool read_only = true;             // SET SESSION TRANSACTION READ ONLY
+  bool multi_statements = false;     // for migrations only
+};
+
+// Host:port or socket as the user would recognise it, for messages. No secrets.
+[[nodiscard]] std::string describe_endpoint(const ConnectionOptions& options);
+
+[[nodiscard]] std::unique_ptr<Connection> connect(const ConnectionOptions& options);
+
+// Offline escaping (no connection) for `check` and tests; same rules as the library.
+[[nodiscard]] std::string quote_offline(std::string_view text);
+
+}  // namespace sqlmeasure

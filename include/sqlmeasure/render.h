@@ -1,0 +1,44 @@
+#pragma once
+// Renderers: a terminal table, Markdown, CSV, JSON, JUnit. Every tabular export is built
+// from one Table model, so the formats never disagree.
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "sqlmeasure/compare.h"
+#include "sqlmeasure/results.h"
+
+namespace sqlmeasure {
+
+enum class Format { kTable, kJson, kMarkdown, kCsv, kJunit };
+// `flag` names the option in errors; `allowed` lists what this command can write.
+[[nodiscard]] Format parse_format(const std::string& text, const std::vector<Format>& allowed);
+[[nodiscard]] const char* format_name(Format format);
+
+struct Style {
+  bool color = false;  // ANSI colour: only on a terminal, never with NO_COLOR
+};
+
+struct Table {
+  std::vector<std::string> headers;
+  std::vector<bool> right_align;
+  std::vector<std::vector<std::string>> rows;
+};
+void write_text_table(const Table& table, std::ostream& out);
+void write_markdown_table(const Table& table, std::ostream& out);
+void write_csv_table(const Table& table, std::ostream& out);
+
+// `run`: per-screen table (the talk's one figure per screen, done properly).
+void render_run(const RunResult& run, Format format, const Style& style, std::ostream& out);
+// `explain`: the plan of every query.
+void render_plans(const RunResult& run, Format format, std::ostream& out);
+// `compare`.
+void render_comparison(const Comparison& comparison, Format format, const Style& style,
+                       std::ostream& out);
+
+// Helpers shared by renderers.
+[[nodiscard]] std::string format_ms(double ms);
+[[nodiscard]] std::string format_count(std::uint64_t count);  // 2.0k, 600k, 1.2M
+[[nodiscard]] std::string format_percent(double ratio);       // +12.3 %
+
+}  // namespace sqlmeasure

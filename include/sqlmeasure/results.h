@@ -1,0 +1,76 @@
+#pragma once
+// A run: the measurements of a set of screens against one endpoint. It is the single
+// source for every renderer and for the results file (docs/results-format.md).
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sqlmeasure/connection.h"
+#include "sqlmeasure/scenario.h"
+#include "sqlmeasure/stats.h"
+
+namespace sqlmeasure {
+
+inline constexpr int kResultsSchemaVersion = 1;
+
+// One row of the traditional EXPLAIN output, as both MariaDB and MySQL print it.
+struct PlanRow {
+  std::string id, select_type, table, access_type, possible_keys, key, key_len, ref, rows, extra;
+  bool operator==(const PlanRow&) const = default;
+};
+
+struct QueryResult {
+  std::string name;
+  std::string sql;
+  int times = 1;
+  std::map<std::string, std::vector<ParamValue>> params;  // the values actually used
+  std::vector<std::int64_t> samples_ns;                     // one per iteration, in order
+  Summary stats_ms;
+  // Recorded once per parameter variant, outside the timed samples.
+  std::uint64_t rows_sent = 0;      // per execution, averaged over the inspected variants
+  std::uint64_t rows_examined = 0;  // idem, from the server's handler counters
+  std::string checksum;             // hex; combines the inspected variants
+  std::vector<PlanRow> plan;        // of the first variant
+  int variants_inspected = 0;
+  std::optional<std::string> error; // e.g. "timed out after 2000 ms"; samples stop there
+};
+
+struct ScreenResult {
+  std::string name;
+  std::string description;
+  std::string file;
+  std::vector<std::int64_t> samples_ns;  // per iteration: sum over queries of sample * times
+  Summary stats_ms;
+  std::uint64_t rows_examined = 0;       // per view: sum of rows_examined * times
+  std::vector<QueryResult> queries;
+};
+
+struct RunSettings {
+  int warmup = 2;
+  int iterations = 20;
+  std::uint64_t seed = 1;
+  std::string order = "round-robin";  // or "shuffled"
+  std::string scenarios;              // directory
+  std::vector<std::string> screen_globs;
+  unsigned query_timeout_ms = 0;
+};
+
+struct RunResult {
+  int schema_version = kResultsSchemaVersion;
+  std::string tool_version;
+  std::string label;
+  std::string started_at, finished_at;  // ISO 8601 UTC
+  bool complete = true;
+  std::string incomplete_reason;
+  ServerInfo server;
+  std::string rows_examined_method;
+  RunSettings settings;
+  std::vector<ScreenResult> screens;
+};
+
+// Recomputes stats_ms of every query and screen from the raw samples.
+void recompute_stats(RunResult& run);
+
+}  // namespace sqlmeasure

@@ -1,0 +1,21 @@
+#pragma once
+// The results file: versioned JSON, documented in docs/results-format.md. A public
+// contract that scripts build on; readers refuse foreign or unknown-version files.
+#include <string>
+
+#include "sqlmeasure/results.h"
+
+namespace sqlmeasure {
+
+[[nodiscard]] std::string results_to_json(const RunResult& run);
+// `origin` names the file in error messages. Throws Error(kBadInput).
+[[nodiscard]] RunResult results_from_json(const std::string& text, const std::string& origin);
+
+// Written to a temporary file beside `path`, then renamed: never half-written.
+void write_results_file(const RunResult& run, const std::string& path);
+[[nodiscard]] RunResult read_results_file(const std::string& path);
+
+// Writes `text` to `path` atomically (temp file + rename). Throws Error(kRuntime).
+void write_file_atomically(const std::string& path, const std::string& text);
+
+}  // namespace sqlmeasure

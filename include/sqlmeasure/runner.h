@@ -1,0 +1,56 @@
+#pragma once
+// Measures screens: parameters resolved once, warm-up, one inspection per query
+// (rows examined, EXPLAIN, checksum) outside the timed samples, then the timed
+// iterations visited interleaved across screens, queries and endpoints.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "sqlmeasure/connection.h"
+#include "sqlmeasure/results.h"
+#include "sqlmeasure/scenario.h"
+
+namespace sqlmeasure {
+
+// Draws the values of every `from` parameter once (fixed seed), in place.
+void resolve_params(Connection& connection, std::vector<Screen>& screens, std::uint64_t seed);
+
+// Replaces each `:name` with its value for the given variant (value index = variant mod count).
+// Strings are quoted by `quote`. Throws kBadInput naming the query when a value is missing.
+[[nodiscard]] std::string render_sql(const Query& query, std::size_t variant,
+                                     const std::function<std::string(std::string_view)>& quote);
+
+struct Progress {
+  std::string phase;  // "warm-up", "inspect", "measure"
+  std::size_t done = 0, total = 0;
+};
+
+struct RunOptions {
+  RunSettings settings;
+  std::string label;
+  int max_inspected_variants = 8;
+  const std::atomic<bool>* interrupted = nullptr;  // set by SIGINT/SIGTERM handlers
+  std::function<void(const Progress&)> on_progress;
+};
+
+// One endpoint to measure. With several, each sample is taken on every endpoint in turn
+// (A B A B ...), so drift hits them alike.
+struct Target {
+  Connection* connection = nullptr;
+  std::string label;
+};
+
+// Returns one RunResult per target. If interrupted or the connection is lost, the
+// results so far are returned with complete = false and the reason; the caller decides
+// the exit code. Screens must already have their parameters resolved.
+[[nodiscard]] std::vector<RunResult> measure(const std::vector<Target>& targets,
+                                             const std::vector<Screen>& screens,
+                                             const RunOptions& options);
+
+// The rows examined by one statement, from the server's handler counters (see docs).
+[[nodiscard]] std::uint64_t rows_examined(Connection& connection, std::string_view sql);
+[[nodiscard]] std::vector<PlanRow> explain(Connection& connection, std::string_view sql);
+
+}  // namespace sqlmeasure

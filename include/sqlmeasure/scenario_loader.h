@@ -1,0 +1,33 @@
+#pragma once
+// Loading and selecting screens from a scenario directory (docs/scenarios.md).
+#include <string>
+#include <vector>
+
+#include "sqlmeasure/scenario.h"
+
+namespace sqlmeasure {
+
+struct LoadOptions {
+  bool allow_writes = false;  // --allow-writes: write statements allowed (always rolled back)
+};
+
+// Every NAME.toml and NAME.sql screen in `directory` (or in its `screens/` subdirectory,
+// when it has one, so schema and migrations can live beside the screens), by name.
+// Throws Error(kBadInput) naming file:line:col for the first problem found.
+[[nodiscard]] std::vector<Screen> load_scenarios(const std::string& directory,
+                                                 const LoadOptions& options = {});
+[[nodiscard]] Screen load_screen_file(const std::string& path, const LoadOptions& options = {});
+
+// The screens matching any of the comma-separated globs (all if `globs` is empty), in
+// load order. A glob that matches nothing is a usage error with a "did you mean".
+[[nodiscard]] std::vector<Screen> select_screens(const std::vector<Screen>& screens,
+                                                 const std::vector<std::string>& globs);
+
+// Splits "a,b, c" into globs.
+[[nodiscard]] std::vector<std::string> split_list(const std::string& text);
+
+// The closest candidate to `name` by edit distance, or empty if none is close.
+[[nodiscard]] std::string did_you_mean(const std::string& name,
+                                       const std::vector<std::string>& candidates);
+
+}  // namespace sqlmeasure

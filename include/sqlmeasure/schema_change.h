@@ -1,0 +1,51 @@
+#pragma once
+// A change made to the server for a comparison — a migration with its rollback, or
+// indexes made ignored/invisible — and the means to undo it and prove it was undone.
+#include <atomic>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sqlmeasure/connection.h"
+#include "sqlmeasure/sql_text.h"
+
+namespace sqlmeasure {
+
+struct SchemaChange {
+  std::string description;          // "migration drop_category_index.up.sql"
+  std::vector<SqlStatement> apply;
+  std::vector<SqlStatement> undo;   // empty: nothing can undo it (only with keep)
+  bool keep = false;                // leave the change applied at the end
+};
+
+// Loads UP (and DOWN) statements. Errors: kBadInput for unreadable/empty/malformed files;
+// kUsage for a destructive migration with neither a rollback nor `keep`.
+[[nodiscard]] SchemaChange migration_change(const std::string& up_path,
+                                            const std::optional<std::string>& down_path,
+                                            bool keep);
+
+// "table.index" specs → ALTER INDEX ... IGNORED (MariaDB 10.6+) or INVISIBLE (MySQL 8),
+// and back. Checks every index exists, is not the primary key and is visible now.
+[[nodiscard]] SchemaChange ignore_index_change(Connection& connection, const std::string& database,
+                                               const std::vector<std::string>& specs);
+
+struct ApplyReport {
+  std::size_t applied = 0;                  // statements that succeeded
+  std::vector<std::string> failures;        // "statement 2 (line 5): [1091] ..."
+};
+
+// Runs statements in order. Stops at the first failure unless `keep_going` (used for
+// undo, where a statement may fail because its counterpart never ran).
+[[nodiscard]] ApplyReport apply_statements(Connection& connection,
+                                           const std::vector<SqlStatement>& statements,
+                                           bool keep_going);
+
+// SHOW CREATE TABLE of every table of `database`, by table name.
+[[nodiscard]] std::map<std::string, std::string> schema_snapshot(Connection& connection,
+                                                                 const std::string& database);
+// Tables whose definition differs (or exist on one side only), comma-separated; empty if none.
+[[nodiscard]] std::string schema_difference(const std::map<std::string, std::string>& before,
+                                            const std::map<std::string, std::string>& after);
+
+}  // namespace sqlmeasure

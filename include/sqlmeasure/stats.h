@@ -1,0 +1,35 @@
+#pragma once
+// Descriptive statistics and the significance tests behind every verdict.
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace sqlmeasure {
+
+struct Summary {
+  std::size_t n = 0;
+  double min = 0, median = 0, p95 = 0, mean = 0, max = 0;
+  double stddev = 0;  // sample standard deviation
+  double mad = 0;     // median absolute deviation (unscaled)
+};
+
+[[nodiscard]] Summary summarize(std::span<const double> samples);
+// Linear interpolation between closest ranks (type 7), q in [0,1]. Input need not be sorted.
+[[nodiscard]] double quantile(std::span<const double> samples, double q);
+
+struct MannWhitney {
+  double u = 0;  // U statistic of `a`
+  double p = 1;  // two-sided p-value (exact for small samples without ties, else normal
+                 // approximation with tie and continuity correction)
+};
+[[nodiscard]] MannWhitney mann_whitney(std::span<const double> a, std::span<const double> b);
+
+struct Interval {
+  double low = 0, high = 0;
+};
+// Percentile-bootstrap confidence interval of median(b) / median(a); deterministic for a seed.
+[[nodiscard]] Interval bootstrap_median_ratio(std::span<const double> a,
+                                              std::span<const double> b, double confidence,
+                                              int resamples, std::uint64_t seed);
+
+}  // namespace sqlmeasure

@@ -1,0 +1,223 @@
+#include "cli/options.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdlib>
+
+#include "sqlmeasure/error.h"
+#include "sqlmeasure/scenario_loader.h"
+
+namespace sqlmeasure {
+
+Style Context::style() const {
+  const char* no_color_env = std::getenv("NO_COLOR");
+  bool env_forbids = no_color_env != nullptr && no_color_env[0] != '\0';
+  return Style{out_is_tty && !no_color && !env_forbids};
+}
+
+void Context::warn(const std::string& message) const { err << "sqlmeasure: warning: " << message << '\n'; }
+
+void Context::note(const std::string& message) const {
+  if (verbose) err << "sqlmeasure: " << message << '\n';
+}
+
+void GlobalFlags::add_to(CLI::App& app) {
+  app.add_option("--config", config, "Project config file (default: ./sqlmeasure.toml if present)");
+  app.add_flag("-q,--quiet", quiet, "No progress on stderr");
+  app.add_flag("-v,--verbose", verbose, "Say what is being done (never shows secrets)");
+  app.add_flag("--no-color", no_color, "No colour (NO_COLOR is honoured too)");
+}
+
+void ConnectionFlags::add_to(CLI::App& app) {
+  const char* group = "Connection (as the mysql client)";
+  app.add_option("-h,--host", host, "Server host")->group(group);
+  app.add_option("-P,--port", port, "Server TCP port")->group(group)->check(CLI::Range(1, 65535));
+  app.add_option("-S,--socket", socket, "Unix socket file")->group(group);
+  app.add_option("-u,--user", user, "User")->group(group);
+  app.add_option("-p,--password", password,
+                 "Password (visible to other users: prefer MYSQL_PWD or password_env)")
+      ->group(group);
+  app.add_option("-D,--database", database, "Database")->group(group);
+  app.add_option("--defaults-file", defaults_file, "MySQL option file to read ([client])")
+      ->group(group);
+  app.add_option("--dsn", dsn, "mysql://user@host:port/db[?socket=..&ssl-mode=..]")->group(group);
+  app.add_option("--ssl-mode", ssl_mode, "DISABLED, PREFERRED, REQUIRED, VERIFY_CA, VERIFY_IDENTITY")
+      ->group(group);
+  app.add_option("--ssl-ca", ssl_ca, "CA certificate file for VERIFY_CA / VERIFY_IDENTITY")
+      ->group(group);
+  app.add_option("--connect-timeout", connect_timeout, "Seconds to wait for the connection")
+      ->group(group)
+      ->check(CLI::Range(1, 3600));
+}
+
+namespace {
+
+void overlay_dsn(ConnectionOptions& options, const Dsn& dsn) {
+  if (dsn.host) options.host = dsn.host;
+  if (dsn.port) options.port = dsn.port;
+  if (dsn.socket) options.socket = dsn.socket;
+  if (dsn.user) options.user = dsn.user;
+  if (dsn.password) options.password = dsn.password;
+  if (dsn.database) options.database = dsn.database;
+  if (dsn.ssl_ca) options.ssl_ca = dsn.ssl_ca;
+  if (dsn.ssl_mode) options.ssl_mode = parse_ssl_mode(*dsn.ssl_mode, "dsn", ExitCode::kUsage);
+}
+
+}  // namespace
+
+ConnectionOptions ConnectionFlags::resolve(const ProjectConfig& config, const Context& context,
+                                           const std::optional<std::string>& dsn_override,
+                                           const std::string& dsn_flag) const {
+  ConnectionOptions options;
+  const ConnectionConfig& c = config.connection;
+  std::string config_where = config.path + ": [connection]";
+  if (c.dsn) overlay_dsn(options, parse_dsn(*c.dsn, config_where + " dsn", ExitCode::kBadConfig));
+  if (c.host) options.host = c.host;
+  if (c.port) options.port = c.port;
+  if (c.socket) options.socket = c.socket;
+  if (c.user) options.user = c.user;
+  if (c.database) options.database = c.database;
+  if (c.defaults_file) options.defaults_file = c.defaults_file;
+  if (c.ssl_ca) options.ssl_ca = c.ssl_ca;
+  if (c.ssl_mode) options.ssl_mode = parse_ssl_mode(*c.ssl_mode, config_where + " ssl_mode", ExitCode::kBadConfig);
+  if (c.connect_timeout_s) options.connect_timeout_s = *c.connect_timeout_s;
+  if (c.query_timeout_ms) options.query_timeout_ms = *c.query_timeout_ms;
+  // The password: an environment variable named by the config, else MYSQL_PWD, else
+  // whatever the option files say (the client library reads them).
+  if (c.password_env) {
+    const char* value = std::getenv(c.password_env->c_str());
+    if (value == nullptr) {
+      fail(ExitCode::kBadConfig, fmt::format("{} password_env: the environment variable {} is not "
+                                             "set",
+                                             config_where, *c.password_env));
+    }
+    options.password = std::string(value);
+  } else if (const char* mysql_pwd = std::getenv("MYSQL_PWD")) {
+    options.password = std::string(mysql_pwd);
+  }
+  const std::optional<std::string>& flag_dsn = dsn_override ? dsn_override : dsn;
+  if (flag_dsn) {
+    Dsn parsed = parse_dsn(*flag_dsn, dsn_flag, ExitCode::kUsage);
+    if (parsed.password) {
+      context.warn(fmt::format("{} holds a password, which other users can see (ps, shell "
+                               "history); prefer MYSQL_PWD or password_env",
+                               dsn_flag));
+    }
+    overlay_dsn(options, parsed);
+  }
+  if (host) options.host = host;
+  if (port) options.port = port;
+  if (socket) options.socket = socket;
+  if (user) options.user = user;
+  if (database) options.database = database;
+  if (defaults_file) options.defaults_file = defaults_file;
+  if (ssl_ca) options.ssl_ca = ssl_ca;
+  if (ssl_mode) options.ssl_mode = parse_ssl_mode(*ssl_mode, "--ssl-mode", ExitCode::kUsage);
+  if (connect_timeout) options.connect_timeout_s = *connect_timeout;
+  if (password) {
+    context.warn("a password on the command line can be seen by other users (ps, shell "
+                 "history); prefer MYSQL_PWD or password_env");
+    options.password = password;
+  }
+  if ((options.ssl_mode == SslMode::kVerifyCa || options.ssl_mode == SslMode::kVerifyIdentity) &&
+      !options.ssl_ca) {
+    fail(ExitCode::kUsage, "--ssl-mode VERIFY_CA / VERIFY_IDENTITY needs --ssl-ca FILE");
+  }
+  return options;
+}
+
+void ScenarioFlags::add_to(CLI::App& app) {
+  const char* group = "Scenarios";
+  app.add_option("--scenarios", scenarios, "Scenario directory (default: ./scenarios)")
+      ->group(group);
+  app.add_option("--screens", screens, "Screens to use: names or globs, comma-separated")
+      ->group(group);
+}
+
+std::string ScenarioFlags::directory(const ProjectConfig& config) const {
+  if (scenarios) return *scenarios;
+  if (config.scenarios) return *config.scenarios;
+  return "scenarios";
+}
+
+std::vector<std::string> ScenarioFlags::globs(const ProjectConfig& config) const {
+  if (screens) return split_list(*screens);
+  if (config.screens) return *config.screens;
+  return {};
+}
+
+std::vector<Screen> ScenarioFlags::load(const ProjectConfig& config) const {
+  LoadOptions options;
+  options.allow_writes = allow_writes;
+  return select_screens(load_scenarios(directory(config), options), globs(config));
+}
+
+void RunFlags::add_to(CLI::App& app) {
+  const char* group = "Measurement";
+  app.add_option("--warmup", warmup, "Untimed executions of each query first (default 2)")
+      ->group(group)
+      ->check(CLI::Range(0, 100000));
+  app.add_option("--iterations", iterations, "Timed samples per query (default 20)")
+      ->group(group)
+      ->check(CLI::Range(1, 10000000));
+  app.add_option("--seed", seed, "Seed for parameter sampling and --order shuffled (default 1)")
+      ->group(group);
+  app.add_option("--order", order, "round-robin (default) or shuffled")
+      ->group(group)
+      ->check(CLI::IsMember({"round-robin", "shuffled"}));
+  app.add_option("--query-timeout", query_timeout_ms,
+                 "Per-query timeout in milliseconds, enforced by the server (0 = none)")
+      ->group(group);
+  app.add_option("--label", label, "A name for this run, stored in the results file")->group(group);
+}
+
+RunSettings RunFlags::resolve(const ProjectConfig& config, const ScenarioFlags& scenarios) const {
+  RunSettings settings;
+  settings.warmup = warmup.value_or(config.warmup.value_or(2));
+  settings.iterations = iterations.value_or(config.iterations.value_or(20));
+  settings.seed = seed.value_or(config.seed.value_or(1));
+  settings.order = order.value_or(config.order.value_or("round-robin"));
+  settings.scenarios = scenarios.directory(config);
+  settings.screen_globs = scenarios.globs(config);
+  settings.query_timeout_ms =
+      query_timeout_ms.value_or(config.connection.query_timeout_ms.value_or(0));
+  return settings;
+}
+
+void OutputFlags::add_to(CLI::App& app, const std::string& formats) {
+  app.add_option("--format", format, "Output format: " + formats)->default_str("table");
+}
+
+std::function<void(const Progress&)> progress_printer(const Context& context,
+                                                     const std::string& what) {
+  if (context.quiet || !context.err_is_tty) return {};
+  auto last = std::make_shared<std::chrono::steady_clock::time_point>();
+  std::ostream* err = &context.err;
+  return [err, what, last](const Progress& progress) {
+    auto now = std::chrono::steady_clock::now();
+    bool done = progress.done == progress.total;
+    if (!done && now - *last < std::chrono::milliseconds(100)) return;
+    *last = now;
+    *err << fmt::format("\r\x1b[K{}: {} {}/{} ({:.0f}%)", what, progress.phase, progress.done,
+                        progress.total,
+                        progress.total ? 100.0 * static_cast<double>(progress.done) /
+                                             static_cast<double>(progress.total)
+                                       : 100.0);
+    if (done) *err << "\r\x1b[K";
+    err->flush();
+  };
+}
+
+std::unique_ptr<Connection> open_connection(const ConnectionOptions& options,
+                                            const Context& context) {
+  context.note(fmt::format("connecting to {}{}{}", describe_endpoint(options),
+                           options.user ? " as " + *options.user : "",
+                           options.password ? " (with a password)" : ""));
+  auto connection = connect(options);
+  context.note(fmt::format("connected: {} {}", flavor_name(connection->server().flavor),
+                           connection->server().version));
+  return connection;
+}
+
+}  // namespace sqlmeasure

@@ -1,0 +1,91 @@
+// sqlmeasure run: measure screens against one endpoint; print a per-screen table; write
+// the results file.
+#include <fmt/format.h>
+
+#include <ctime>
+#include <filesystem>
+
+#include "cli/command.h"
+#include "sqlmeasure/error.h"
+#include "sqlmeasure/results_file.h"
+#include "sqlmeasure/runner.h"
+
+namespace sqlmeasure {
+namespace {
+
+std::string default_results_path() {
+  std::time_t now = std::time(nullptr);
+  std::tm parts{};
+  gmtime_r(&now, &parts);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &parts);
+  std::filesystem::create_directories("sqlmeasure-results");
+  return fmt::format("sqlmeasure-results/run-{}.json", stamp);
+}
+
+class RunCommand final : public Command {
+ public:
+  explicit RunCommand(const GlobalFlags& global) : global_(global) {}
+
+  void add_flags(CLI::App& app) override {
+    connection_.add_to(app);
+    scenarios_.add_to(app);
+    run_.add_to(app);
+    output_.add_to(app, "table, json, markdown, csv");
+    app.add_option("-o,--out", out_,
+                   "Results file to write (default: sqlmeasure-results/run-TIMESTAMP.json)");
+  }
+
+  int execute(const Context& context) override {
+    Format format = parse_format(output_.format, {Format::kTable, Format::kJson, Format::kMarkdown,
+                                                  Format::kCsv});
+    ProjectConfig config = load_project_config(global_.config);
+    RunOptions options;
+    options.settings = run_.resolve(config, scenarios_);
+    options.label = run_.label.value_or("");
+    std::vector<Screen> screens = scenarios_.load(config);
+    ConnectionOptions connection_options = connection_.resolve(config, context);
+    connection_options.query_timeout_ms = options.settings.query_timeout_ms;
+    auto connection = open_connection(connection_options, context);
+    resolve_params(*connection, screens, options.settings.seed);
+    options.interrupted = context.interrupted;
+    options.on_progress = progress_printer(context, "run");
+    RunResult run =
+        std::move(measure({{connection.get(), options.label}}, screens, options).front());
+    std::string path = out_.value_or(default_results_path());
+    write_results_file(run, path);
+    render_run(run, format, context.style(), context.out);
+    context.err << "results: " << path << (run.complete ? "" : " (incomplete)") << '\n';
+    if (!run.complete) {
+      fail(ExitCode::kRuntime, fmt::format("the run did not finish: {}; the partial results are "
+                                           "in {}",
+                                           run.incomplete_reason, path));
+    }
+    size_t failed = 0;
+    for (const ScreenResult& screen : run.screens) {
+      for (const QueryResult& query : screen.queries) failed += query.error ? 1 : 0;
+    }
+    if (failed > 0) {
+      fail(ExitCode::kRuntime,
+           fmt::format("{} quer{} failed (see the note column and {})", failed,
+                       failed == 1 ? "y" : "ies", path));
+    }
+    return 0;
+  }
+
+ private:
+  const GlobalFlags& global_;
+  ConnectionFlags connection_;
+  ScenarioFlags scenarios_;
+  RunFlags run_;
+  OutputFlags output_;
+  std::optional<std::string> out_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_run_command(const GlobalFlags& global) {
+  return std::make_unique<RunCommand>(global);
+}
+
+}  // namespace sqlmeasure

@@ -1,0 +1,151 @@
+// Before/after comparison of two runs: screens matched by name, queries by name within a
+// screen, each judged by the verdict rule, regressions listed first.
+#include "sqlmeasure/compare.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "evidence.h"
+#include "plan_diff.h"
+#include "warnings.h"
+
+namespace sqlmeasure {
+namespace {
+
+// Index of the first element named `name` not yet taken, or -1; marks it taken.
+template <typename T>
+int take_by_name(const std::vector<T>& items, const std::string& name, std::vector<bool>& taken) {
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (!taken[i] && items[i].name == name) {
+      taken[i] = true;
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+std::optional<std::string> describe_errors(const QueryResult& before, const QueryResult& after) {
+  if (before.error && after.error) return "before: " + *before.error + "; after: " + *after.error;
+  if (before.error) return "before: " + *before.error;
+  if (after.error) return "after: " + *after.error;
+  return std::nullopt;
+}
+
+QueryComparison compare_query(const QueryResult& before, const QueryResult& after,
+                              const VerdictRule& rule) {
+  QueryComparison query;
+  query.name = before.name;
+  query.time = time_evidence(before.samples_ns, after.samples_ns, rule);
+  query.error = describe_errors(before, after);
+  if (after.error && !before.error) {
+    // It used to finish and now fails or times out: slower by any measure, whatever the
+    // samples taken before the failure say.
+    query.time.change = Change::kRegressed;
+  }
+  query.rows = rows_evidence(before.rows_examined, after.rows_examined, rule);
+  // A failed side may have no counters recorded: the error is the finding, not the rows.
+  if (query.error) query.rows.change = Change::kUnchanged;
+  // An empty plan means "not recorded" (error, or a statement EXPLAIN refuses), not
+  // "no tables": diffing it would report every table as added or removed.
+  if (!before.plan.empty() && !after.plan.empty()) {
+    query.plan_changes = diff_plans(before.plan, after.plan);
+  }
+  query.results_differ =
+      !before.checksum.empty() && !after.checksum.empty() && before.checksum != after.checksum;
+  return query;
+}
+
+ScreenComparison compare_screen(const ScreenResult& before, const ScreenResult& after,
+                                const VerdictRule& rule, std::vector<std::string>& warnings) {
+  ScreenComparison screen;
+  screen.name = before.name;
+  screen.time = time_evidence(before.samples_ns, after.samples_ns, rule);
+  screen.rows = rows_evidence(before.rows_examined, after.rows_examined, rule);
+  std::vector<bool> taken(after.queries.size(), false);
+  for (const QueryResult& old_query : before.queries) {
+    const int match = take_by_name(after.queries, old_query.name, taken);
+    if (match < 0) {
+      screen.queries_only_before.push_back(old_query.name);
+      continue;
+    }
+    const QueryResult& new_query = after.queries[static_cast<std::size_t>(match)];
+    screen.queries.push_back(compare_query(old_query, new_query, rule));
+    for (std::string& warning : query_warnings(screen.name, old_query, new_query)) {
+      warnings.push_back(std::move(warning));
+    }
+  }
+  for (std::size_t i = 0; i < after.queries.size(); ++i) {
+    if (!taken[i]) screen.queries_only_after.push_back(after.queries[i].name);
+  }
+  return screen;
+}
+
+ScreenComparison one_sided_screen(const ScreenResult& only, Presence presence,
+                                  const VerdictRule& rule) {
+  const bool before = presence == Presence::kOnlyBefore;
+  const std::vector<std::int64_t> none;
+  ScreenComparison screen;
+  screen.name = only.name;
+  screen.presence = presence;
+  screen.time = before ? time_evidence(only.samples_ns, none, rule)
+                       : time_evidence(none, only.samples_ns, rule);
+  screen.rows.before = before ? only.rows_examined : 0;
+  screen.rows.after = before ? 0 : only.rows_examined;
+  for (const QueryResult& query : only.queries) {
+    (before ? screen.queries_only_before : screen.queries_only_after).push_back(query.name);
+  }
+  return screen;
+}
+
+// Gated regressions first, then regressions the rule does not gate, then improvements,
+// then everything else.
+int rank(const ScreenComparison& screen, const VerdictRule& rule) {
+  if (screen.regressed(rule)) return 0;
+  const std::string verdict = screen.verdict();
+  if (verdict == "regressed") return 1;
+  if (verdict == "improved") return 2;
+  return 3;
+}
+
+void order_screens(std::vector<ScreenComparison>& screens, const VerdictRule& rule) {
+  std::stable_sort(screens.begin(), screens.end(),
+                   [&rule](const ScreenComparison& x, const ScreenComparison& y) {
+                     const int rank_x = rank(x, rule), rank_y = rank(y, rule);
+                     return rank_x != rank_y ? rank_x < rank_y : x.name < y.name;
+                   });
+}
+
+}  // namespace
+
+void Comparison::resort() { order_screens(screens, rule); }
+
+Comparison compare_runs(const RunResult& before, const RunResult& after, const VerdictRule& rule) {
+  Comparison comparison;
+  comparison.before_label = before.label;
+  comparison.after_label = after.label;
+  comparison.rule = rule;
+  comparison.warnings = run_warnings(before, after);
+
+  std::vector<bool> taken(after.screens.size(), false);
+  for (const ScreenResult& old_screen : before.screens) {
+    const int match = take_by_name(after.screens, old_screen.name, taken);
+    if (match < 0) {
+      comparison.screens.push_back(one_sided_screen(old_screen, Presence::kOnlyBefore, rule));
+    } else {
+      comparison.screens.push_back(compare_screen(
+          old_screen, after.screens[static_cast<std::size_t>(match)], rule, comparison.warnings));
+    }
+  }
+  for (std::size_t i = 0; i < after.screens.size(); ++i) {
+    if (!taken[i]) {
+      comparison.screens.push_back(one_sided_screen(after.screens[i], Presence::kOnlyAfter, rule));
+    }
+  }
+  order_screens(comparison.screens, rule);
+  return comparison;
+}
+
+}  // namespace sqlmeasure

@@ -1,0 +1,118 @@
+// mysql:// DSNs and --ssl-mode values.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "sqlmeasure/config.h"
+#include "sqlmeasure/error.h"
+
+namespace sqlmeasure {
+namespace {
+
+std::string percent_decode(const std::string& text, const std::string& what, ExitCode code) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%') {
+      if (i + 2 >= text.size() || !std::isxdigit(static_cast<unsigned char>(text[i + 1])) ||
+          !std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
+        fail(code, fmt::format("{}: bad %-escape in the DSN", what));
+      }
+      out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+SslMode parse_ssl_mode(const std::string& text, const std::string& what, ExitCode code) {
+  std::string upper = text;
+  std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
+  if (upper == "DISABLED") return SslMode::kDisabled;
+  if (upper == "PREFERRED") return SslMode::kPreferred;
+  if (upper == "REQUIRED") return SslMode::kRequired;
+  if (upper == "VERIFY_CA") return SslMode::kVerifyCa;
+  if (upper == "VERIFY_IDENTITY") return SslMode::kVerifyIdentity;
+  fail(code, fmt::format("{}: unknown SSL mode '{}' (expected DISABLED, PREFERRED, REQUIRED, "
+                         "VERIFY_CA or VERIFY_IDENTITY)",
+                         what, text));
+}
+
+Dsn parse_dsn(const std::string& text, const std::string& what, ExitCode code) {
+  const std::string scheme = "mysql://";
+  // Never quote the DSN itself in errors: it may hold a password.
+  if (text.rfind(scheme, 0) != 0 && text.rfind("mariadb://", 0) != 0) {
+    fail(code, fmt::format("{}: a DSN starts with mysql://, e.g. mysql://user@host:3306/db", what));
+  }
+  std::string rest = text.substr(text.find("://") + 3);
+  Dsn dsn;
+  std::string query;
+  if (size_t q = rest.find('?'); q != std::string::npos) {
+    query = rest.substr(q + 1);
+    rest.resize(q);
+  }
+  if (size_t slash = rest.find('/'); slash != std::string::npos) {
+    std::string database = percent_decode(rest.substr(slash + 1), what, code);
+    if (!database.empty()) dsn.database = database;
+    rest.resize(slash);
+  }
+  if (size_t at = rest.rfind('@'); at != std::string::npos) {
+    std::string credentials = rest.substr(0, at);
+    rest = rest.substr(at + 1);
+    size_t colon = credentials.find(':');
+    std::string user = percent_decode(credentials.substr(0, colon), what, code);
+    if (!user.empty()) dsn.user = user;
+    if (colon != std::string::npos) {
+      dsn.password = percent_decode(credentials.substr(colon + 1), what, code);
+    }
+  }
+  if (!rest.empty()) {
+    size_t colon = rest.rfind(':');
+    bool bracketed = !rest.empty() && rest[0] == '[';  // [::1]:3306
+    if (bracketed) {
+      size_t close = rest.find(']');
+      if (close == std::string::npos) fail(code, fmt::format("{}: unclosed '[' in the host", what));
+      dsn.host = rest.substr(1, close - 1);
+      colon = rest.size() > close + 1 && rest[close + 1] == ':' ? close + 1 : std::string::npos;
+    } else {
+      dsn.host = rest.substr(0, colon);
+    }
+    if (colon != std::string::npos) {
+      std::string port = rest.substr(colon + 1);
+      bool digits = !port.empty() && port.size() <= 5 &&
+                    std::all_of(port.begin(), port.end(), ::isdigit);
+      if (!digits || std::stoul(port) == 0 || std::stoul(port) > 65535) {
+        fail(code, fmt::format("{}: the port in the DSN must be a number from 1 to 65535", what));
+      }
+      dsn.port = static_cast<unsigned>(std::stoul(port));
+    }
+    if (dsn.host && dsn.host->empty()) dsn.host.reset();
+  }
+  size_t start = 0;
+  while (start < query.size()) {
+    size_t amp = query.find('&', start);
+    if (amp == std::string::npos) amp = query.size();
+    std::string pair = query.substr(start, amp - start);
+    size_t eq = pair.find('=');
+    std::string key = pair.substr(0, eq);
+    std::string value = eq == std::string::npos ? "" : percent_decode(pair.substr(eq + 1), what, code);
+    if (key == "socket") {
+      dsn.socket = value;
+    } else if (key == "ssl-mode" || key == "ssl_mode") {
+      (void)parse_ssl_mode(value, what, code);
+      dsn.ssl_mode = value;
+    } else if (key == "ssl-ca" || key == "ssl_ca") {
+      dsn.ssl_ca = value;
+    } else {
+      fail(code, fmt::format("{}: unknown DSN option '{}' (known: socket, ssl-mode, ssl-ca)", what,
+                             key));
+    }
+    start = amp + 1;
+  }
+  return dsn;
+}
+
+}  // namespace sqlmeasure

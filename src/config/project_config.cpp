@@ -1,0 +1,174 @@
+// sqlmeasure.toml. Like scenario files, every key is checked: a typo is an error (exit 78).
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <set>
+#include <toml++/toml.h>
+
+#include "sqlmeasure/config.h"
+#include "sqlmeasure/error.h"
+#include "sqlmeasure/scenario_loader.h"
+
+namespace sqlmeasure {
+namespace {
+
+class ConfigReader {
+ public:
+  explicit ConfigReader(std::string path) : path_(std::move(path)) {}
+
+  [[noreturn]] void bad(const toml::node& node, const std::string& message) const {
+    const auto& begin = node.source().begin;
+    fail(ExitCode::kBadConfig,
+         fmt::format("{}:{}:{}: {}", path_, begin.line, begin.column, message));
+  }
+
+  void known_keys(const toml::table& table, const std::set<std::string>& known,
+                  const std::string& section) const {
+    for (const auto& [key, value] : table) {
+      if (known.count(std::string(key.str())) != 0) continue;
+      std::string hint = did_you_mean(std::string(key.str()), {known.begin(), known.end()});
+      bad(value, fmt::format("unknown key '{}'{}{}", key.str(),
+                             section.empty() ? "" : " in [" + section + "]",
+                             hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+    }
+  }
+
+  const toml::table* section(const toml::table& root, const char* name) const {
+    const toml::node* node = root.get(name);
+    if (node == nullptr) return nullptr;
+    if (!node->is_table()) bad(*node, fmt::format("[{}] must be a table", name));
+    return node->as_table();
+  }
+
+  void text(const toml::table& table, const char* key, std::optional<std::string>& out) const {
+    if (const toml::node* node = table.get(key)) {
+      if (!node->is_string()) bad(*node, fmt::format("'{}' must be a string", key));
+      out = node->as_string()->get();
+    }
+  }
+
+  template <typename T>
+  void integer(const toml::table& table, const char* key, std::optional<T>& out, std::int64_t min,
+               std::int64_t max) const {
+    if (const toml::node* node = table.get(key)) {
+      const auto* value = node->as_integer();
+      if (value == nullptr || value->get() < min || value->get() > max) {
+        bad(*node, fmt::format("'{}' must be an integer from {} to {}", key, min, max));
+      }
+      out = static_cast<T>(value->get());
+    }
+  }
+
+  void real(const toml::table& table, const char* key, std::optional<double>& out, double min,
+            double max) const {
+    if (const toml::node* node = table.get(key)) {
+      std::optional<double> value;
+      if (const auto* f = node->as_floating_point()) value = f->get();
+      if (const auto* i = node->as_integer()) value = static_cast<double>(i->get());
+      if (!value || *value < min || *value > max) {
+        bad(*node, fmt::format("'{}' must be a number from {} to {}", key, min, max));
+      }
+      out = value;
+    }
+  }
+
+  void strings(const toml::table& table, const char* key,
+               std::optional<std::vector<std::string>>& out) const {
+    if (const toml::node* node = table.get(key)) {
+      std::vector<std::string> values;
+      if (const auto* single = node->as_string()) {
+        values = split_list(single->get());
+      } else if (const auto* list = node->as_array()) {
+        for (const auto& item : *list) {
+          if (!item.is_string()) bad(item, fmt::format("'{}' must list strings", key));
+          values.push_back(item.as_string()->get());
+        }
+      } else {
+        bad(*node, fmt::format("'{}' must be a string or a list of strings", key));
+      }
+      out = values;
+    }
+  }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace
+
+ProjectConfig load_project_config(const std::optional<std::string>& explicit_path) {
+  ProjectConfig config;
+  std::string path = explicit_path.value_or("sqlmeasure.toml");
+  std::error_code error;
+  if (!std::filesystem::exists(path, error)) {
+    if (explicit_path) fail(ExitCode::kBadConfig, fmt::format("{}: config file not found", path));
+    return config;
+  }
+  config.path = path;
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& parse_error) {
+    const auto& begin = parse_error.source().begin;
+    fail(ExitCode::kBadConfig, fmt::format("{}:{}:{}: malformed TOML: {}", path, begin.line,
+                                           begin.column, parse_error.description()));
+  }
+  ConfigReader read(path);
+  read.known_keys(root, {"connection", "run", "compare"}, "");
+  if (const toml::table* c = read.section(root, "connection")) {
+    read.known_keys(*c,
+                    {"host", "port", "socket", "user", "password_env", "database", "dsn",
+                     "ssl_mode", "ssl_ca", "defaults_file", "connect_timeout", "query_timeout_ms",
+                     "password"},
+                    "connection");
+    if (const toml::node* password = c->get("password")) {
+      read.bad(*password, "passwords do not belong in sqlmeasure.toml; name an environment "
+                          "variable with password_env = \"VAR\", or use an option file");
+    }
+    ConnectionConfig& conn = config.connection;
+    read.text(*c, "host", conn.host);
+    read.integer(*c, "port", conn.port, 1, 65535);
+    read.text(*c, "socket", conn.socket);
+    read.text(*c, "user", conn.user);
+    read.text(*c, "password_env", conn.password_env);
+    read.text(*c, "database", conn.database);
+    read.text(*c, "dsn", conn.dsn);
+    read.text(*c, "ssl_mode", conn.ssl_mode);
+    read.text(*c, "ssl_ca", conn.ssl_ca);
+    read.text(*c, "defaults_file", conn.defaults_file);
+    read.integer(*c, "connect_timeout", conn.connect_timeout_s, 1, 3600);
+    read.integer(*c, "query_timeout_ms", conn.query_timeout_ms, 0, 86400000);
+    if (conn.ssl_mode) {
+      (void)parse_ssl_mode(*conn.ssl_mode, path + ": [connection] ssl_mode", ExitCode::kBadConfig);
+    }
+    if (conn.dsn) (void)parse_dsn(*conn.dsn, path + ": [connection] dsn", ExitCode::kBadConfig);
+  }
+  if (const toml::table* r = read.section(root, "run")) {
+    read.known_keys(*r, {"scenarios", "screens", "warmup", "iterations", "seed", "order"}, "run");
+    read.text(*r, "scenarios", config.scenarios);
+    read.strings(*r, "screens", config.screens);
+    read.integer(*r, "warmup", config.warmup, 0, 100000);
+    read.integer(*r, "iterations", config.iterations, 1, 10000000);
+    read.integer(*r, "seed", config.seed, 0, INT64_MAX);
+    read.text(*r, "order", config.order);
+    if (config.order && *config.order != "round-robin" && *config.order != "shuffled") {
+      read.bad(*r->get("order"), "'order' must be \"round-robin\" or \"shuffled\"");
+    }
+  }
+  if (const toml::table* c = read.section(root, "compare")) {
+    read.known_keys(*c,
+                    {"threshold", "alpha", "min_delta_ms", "min_rows_delta", "fail_on",
+                     "before_dsn", "after_dsn"},
+                    "compare");
+    read.real(*c, "threshold", config.threshold, 0.0, 100.0);
+    read.real(*c, "alpha", config.alpha, 1e-12, 0.5);
+    read.real(*c, "min_delta_ms", config.min_delta_ms, 0.0, 1e9);
+    read.integer(*c, "min_rows_delta", config.min_rows_delta, 0, INT64_MAX);
+    read.strings(*c, "fail_on", config.fail_on);
+    read.text(*c, "before_dsn", config.before_dsn);
+    read.text(*c, "after_dsn", config.after_dsn);
+  }
+  return config;
+}
+
+}  // namespace sqlmeasure

@@ -1,0 +1,262 @@
+// The real Connection: MariaDB Connector/C (the libmysqlclient API). The only file that
+// includes <mysql.h>; everything else sees sqlmeasure::Connection.
+#include <mysql.h>
+#include <mysqld_error.h>
+#include <errmsg.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fmt/format.h>
+#include <memory>
+
+#include "driver/row_hash.h"
+#include "sqlmeasure/connection.h"
+#include "sqlmeasure/error.h"
+
+namespace sqlmeasure {
+namespace {
+
+constexpr unsigned kMariaDbStatementTimeout = 1969;  // ER_STATEMENT_TIMEOUT
+constexpr unsigned kMySqlStatementTimeout = 3024;    // ER_QUERY_TIMEOUT
+
+bool is_connection_lost(unsigned error_number) {
+  return error_number == CR_SERVER_GONE_ERROR || error_number == CR_SERVER_LOST ||
+         error_number == 2055 /* CR_SERVER_LOST_EXTENDED */ ||
+         error_number == 4031 /* ER_CLIENT_INTERACTION_TIMEOUT */ ||
+         error_number == ER_CONNECTION_KILLED || error_number == ER_SERVER_SHUTDOWN ||
+         error_number == CR_CONN_HOST_ERROR || error_number == CR_CONNECTION_ERROR;
+}
+
+std::string excerpt(std::string_view sql) {
+  std::string text;
+  for (char c : sql.substr(0, 120)) text += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+  if (sql.size() > 120) text += "...";
+  return text;
+}
+
+struct ResultDeleter {
+  void operator()(MYSQL_RES* result) const { mysql_free_result(result); }
+};
+using ResultHandle = std::unique_ptr<MYSQL_RES, ResultDeleter>;
+
+class MySqlConnection final : public Connection {
+ public:
+  explicit MySqlConnection(const ConnectionOptions& options) : handle_(mysql_init(nullptr)) {
+    if (handle_ == nullptr) fail(ExitCode::kRuntime, "out of memory initialising the MySQL client");
+    endpoint_ = describe_endpoint(options);
+    apply_options(options);
+    const char* password = options.password ? options.password->c_str() : nullptr;
+    unsigned long flags = options.multi_statements ? CLIENT_MULTI_STATEMENTS : 0;
+    if (mysql_real_connect(handle_, options.host ? options.host->c_str() : nullptr,
+                           options.user ? options.user->c_str() : nullptr, password,
+                           options.database ? options.database->c_str() : nullptr,
+                           options.port.value_or(0),
+                           options.socket ? options.socket->c_str() : nullptr, flags) == nullptr) {
+      unsigned error_number = mysql_errno(handle_);
+      std::string message = fmt::format(
+          "cannot connect to {}{}: [{}] ({}) {}\n  check that the server is running there "
+          "(-h/-P or -S), the user (-u), and the password (MYSQL_PWD, password_env, or an "
+          "option file)",
+          endpoint_, options.user ? " as " + *options.user : std::string(), error_number,
+          mysql_sqlstate(handle_), mysql_error(handle_));
+      std::string sqlstate = mysql_sqlstate(handle_);
+      mysql_close(handle_);
+      handle_ = nullptr;
+      throw DatabaseError(message, error_number, sqlstate, true, false);
+    }
+    detect_server(options);
+    configure_session(options);
+  }
+
+  ~MySqlConnection() override {
+    if (handle_ != nullptr) mysql_close(handle_);
+  }
+  MySqlConnection(const MySqlConnection&) = delete;
+  MySqlConnection& operator=(const MySqlConnection&) = delete;
+
+  const ServerInfo& server() const override { return server_; }
+
+  Execution execute_timed(std::string_view sql, bool with_checksum) override {
+    Execution execution;
+    auto start = std::chrono::steady_clock::now();
+    if (mysql_real_query(handle_, sql.data(), sql.size()) != 0) throw error_for(sql);
+    // Buffered fetch, as PHP/PDO and most ORMs do: the page waits for every row.
+    ResultHandle result(mysql_store_result(handle_));
+    if (result) {
+      unsigned fields = mysql_num_fields(result.get());
+      while (MYSQL_ROW row = mysql_fetch_row(result.get())) {
+        ++execution.rows_sent;
+        if (with_checksum) {
+          execution.checksum += hash_row(row, mysql_fetch_lengths(result.get()), fields);
+        }
+      }
+    } else if (mysql_field_count(handle_) != 0) {
+      throw error_for(sql);
+    }
+    auto stop = std::chrono::steady_clock::now();
+    drain_more_results(sql);
+    execution.elapsed_ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(stop - start).count();
+    return execution;
+  }
+
+  ResultSet query(std::string_view sql) override {
+    if (mysql_real_query(handle_, sql.data(), sql.size()) != 0) throw error_for(sql);
+    ResultSet set;
+    ResultHandle result(mysql_store_result(handle_));
+    if (!result) {
+      if (mysql_field_count(handle_) != 0) throw error_for(sql);
+      drain_more_results(sql);
+      return set;
+    }
+    unsigned fields = mysql_num_fields(result.get());
+    MYSQL_FIELD* field_info = mysql_fetch_fields(result.get());
+    for (unsigned i = 0; i < fields; ++i) {
+      set.columns.emplace_back(field_info[i].name);
+      set.numeric.push_back(IS_NUM(field_info[i].type) != 0);
+    }
+    while (MYSQL_ROW row = mysql_fetch_row(result.get())) {
+      unsigned long* lengths = mysql_fetch_lengths(result.get());
+      auto& out = set.rows.emplace_back();
+      for (unsigned i = 0; i < fields; ++i) {
+        if (row[i] == nullptr) {
+          out.emplace_back(std::nullopt);
+        } else {
+          out.emplace_back(std::string(row[i], lengths[i]));
+        }
+      }
+    }
+    drain_more_results(sql);
+    return set;
+  }
+
+  void execute(std::string_view sql) override {
+    if (mysql_real_query(handle_, sql.data(), sql.size()) != 0) throw error_for(sql);
+    ResultHandle result(mysql_store_result(handle_));
+    drain_more_results(sql);
+  }
+
+  std::string quote(std::string_view text) override {
+    std::string out(text.size() * 2 + 3, '\0');
+    out[0] = '\'';
+    unsigned long length = mysql_real_escape_string(handle_, out.data() + 1, text.data(),
+                                                    static_cast<unsigned long>(text.size()));
+    out.resize(length + 1);
+    out += '\'';
+    return out;
+  }
+
+ private:
+  void apply_options(const ConnectionOptions& options) {
+    // Read option files like the mysql client: the given file, else the default ones
+    // (~/.my.cnf among them), group [client]. Explicit flags still win.
+    if (options.defaults_file) {
+      mysql_options(handle_, MYSQL_READ_DEFAULT_FILE, options.defaults_file->c_str());
+    }
+    mysql_options(handle_, MYSQL_READ_DEFAULT_GROUP, "client");
+    unsigned connect_timeout = options.connect_timeout_s;
+    mysql_options(handle_, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
+    unsigned read_timeout = options.read_timeout_s;
+    if (read_timeout == 0 && options.query_timeout_ms > 0) {
+      // The server enforces the statement timeout; the client read timeout is the backstop
+      // for a server that stops answering altogether.
+      read_timeout = options.query_timeout_ms / 1000 + 30;
+    }
+    if (read_timeout > 0) mysql_options(handle_, MYSQL_OPT_READ_TIMEOUT, &read_timeout);
+    my_bool yes = 1;
+    my_bool no = 0;
+    switch (options.ssl_mode) {
+      case SslMode::kDefault:
+        break;
+      case SslMode::kDisabled:
+        mysql_optionsv(handle_, MYSQL_OPT_SSL_ENFORCE, &no);
+        break;
+      case SslMode::kPreferred:
+        break;
+      case SslMode::kRequired:
+        mysql_optionsv(handle_, MYSQL_OPT_SSL_ENFORCE, &yes);
+        mysql_optionsv(handle_, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &no);
+        break;
+      case SslMode::kVerifyCa:
+      case SslMode::kVerifyIdentity:
+        mysql_optionsv(handle_, MYSQL_OPT_SSL_ENFORCE, &yes);
+        mysql_optionsv(handle_, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &yes);
+        break;
+    }
+    if (options.ssl_ca) mysql_optionsv(handle_, MYSQL_OPT_SSL_CA, options.ssl_ca->c_str());
+    mysql_options(handle_, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  }
+
+  void detect_server(const ConnectionOptions& options) {
+    server_.endpoint = endpoint_;
+    server_.version = mysql_get_server_info(handle_);
+    unsigned long numeric = mysql_get_server_version(handle_);
+    server_.major = static_cast<int>(numeric / 10000);
+    server_.minor = static_cast<int>(numeric / 100 % 100);
+    server_.patch = static_cast<int>(numeric % 100);
+    if (server_.version.find("MariaDB") != std::string::npos) {
+      server_.flavor = Flavor::kMariaDB;
+    } else {
+      server_.flavor = Flavor::kMySQL;
+      ResultSet aurora = query("SHOW VARIABLES LIKE 'aurora_version'");
+      if (!aurora.rows.empty()) server_.flavor = Flavor::kAurora;
+    }
+    ResultSet database = query("SELECT DATABASE()");
+    if (!database.rows.empty() && database.rows[0][0]) server_.database = *database.rows[0][0];
+    (void)options;
+  }
+
+  void configure_session(const ConnectionOptions& options) {
+    // Every scenario statement then runs in a read-only transaction: the server refuses a
+    // write even if the loader's checks were fooled.
+    if (options.read_only) execute("SET SESSION TRANSACTION READ ONLY");
+    if (options.query_timeout_ms > 0) {
+      if (server_.flavor == Flavor::kMariaDB) {
+        execute(fmt::format("SET SESSION max_statement_time = {:.3f}",
+                            options.query_timeout_ms / 1000.0));
+      } else {
+        execute(fmt::format("SET SESSION max_execution_time = {}", options.query_timeout_ms));
+      }
+    }
+  }
+
+  void drain_more_results(std::string_view sql) {
+    while (mysql_more_results(handle_)) {
+      if (mysql_next_result(handle_) > 0) throw error_for(sql);
+      ResultHandle extra(mysql_store_result(handle_));
+    }
+  }
+
+  DatabaseError error_for(std::string_view sql) {
+    unsigned error_number = mysql_errno(handle_);
+    bool timed_out =
+        error_number == kMariaDbStatementTimeout || error_number == kMySqlStatementTimeout;
+    bool lost = is_connection_lost(error_number);
+    std::string message = fmt::format("{}: [{}] ({}) {}\n  while running: {}", endpoint_,
+                                      error_number, mysql_sqlstate(handle_), mysql_error(handle_),
+                                      excerpt(sql));
+    return DatabaseError(message, error_number, mysql_sqlstate(handle_), lost, timed_out);
+  }
+
+  MYSQL* handle_;
+  std::string endpoint_;
+  ServerInfo server_;
+};
+
+}  // namespace
+
+std::unique_ptr<Connection> connect(const ConnectionOptions& options) {
+  return std::make_unique<MySqlConnection>(options);
+}
+
+std::string quote_offline(std::string_view text) {
+  std::string out(text.size() * 2 + 3, '\0');
+  out[0] = '\'';
+  unsigned long length = mysql_escape_string(out.data() + 1, text.data(),
+                                             static_cast<unsigned long>(text.size()));
+  out.resize(length + 1);
+  out += '\'';
+  return out;
+}
+
+}  // namespace sqlmeasure

@@ -1,0 +1,292 @@
+// `compare` output. The text table follows benchstat: before, after, delta, evidence,
+// verdict; regressions first; under a flagged screen, the queries responsible.
+#include <fmt/format.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "sqlmeasure/render.h"
+
+namespace sqlmeasure {
+namespace {
+
+const char* change_name(Change change) {
+  switch (change) {
+    case Change::kRegressed: return "regressed";
+    case Change::kImproved: return "improved";
+    case Change::kUnchanged: break;
+  }
+  return "~";
+}
+
+std::string evidence(const TimeEvidence& time) {
+  if (time.n_before == 0 || time.n_after == 0) return "-";
+  std::string p = time.p < 0.001 ? "p<0.001" : fmt::format("p={:.3f}", time.p);
+  return fmt::format("{} n={}+{}", p, time.n_before, time.n_after);
+}
+
+std::string delta(const TimeEvidence& time) {
+  if (time.n_before == 0 || time.n_after == 0 || !std::isfinite(time.ratio)) return "-";
+  return format_percent(time.ratio);
+}
+
+bool query_flagged(const QueryComparison& query) {
+  return query.time.change != Change::kUnchanged || query.rows.change != Change::kUnchanged ||
+         !query.plan_changes.empty() || query.results_differ || query.error;
+}
+
+// "works key category_started → (none), ref → ALL; rows examined 2.0k → 600k; 0.41 → 44.3 ms"
+std::string query_detail(const QueryComparison& query) {
+  std::vector<std::string> parts;
+  for (const PlanChange& change : query.plan_changes) parts.push_back(change.describe());
+  if (query.rows.before != query.rows.after &&
+      (query.rows.change != Change::kUnchanged || !query.plan_changes.empty())) {
+    parts.push_back(fmt::format("rows examined {} → {}", format_count(query.rows.before),
+                                format_count(query.rows.after)));
+  }
+  if (query.time.change != Change::kUnchanged) {
+    parts.push_back(fmt::format("{} → {} ms ({}, {})", format_ms(query.time.before_ms),
+                                format_ms(query.time.after_ms), delta(query.time),
+                                evidence(query.time)));
+  }
+  if (query.results_differ) parts.push_back("results differ (checksums)");
+  if (query.error) parts.push_back("error: " + *query.error);
+  std::string text;
+  for (const std::string& part : parts) text += (text.empty() ? "" : ", ") + part;
+  return text;
+}
+
+std::string summary_line(const Comparison& comparison) {
+  size_t both = 0;
+  for (const ScreenComparison& screen : comparison.screens) both += screen.presence == Presence::kBoth;
+  std::string gates;
+  for (Gate gate : comparison.rule.fail_on) gates += (gates.empty() ? "" : ", ") + std::string(gate_name(gate));
+  return fmt::format("{} of {} screens regressed (fail on: {}; threshold +{:.0f}%, alpha {}, "
+                     "min delta {} ms, min rows delta {})",
+                     comparison.regressed_count(), both, gates.empty() ? "nothing" : gates,
+                     comparison.rule.threshold * 100, comparison.rule.alpha,
+                     comparison.rule.min_delta_ms, comparison.rule.min_rows_delta);
+}
+
+Table screen_table(const Comparison& comparison) {
+  Table table{{"screen", "before ms", "after ms", "delta", "evidence", "rows examined", "verdict"},
+              {false, true, true, true, false, false, false},
+              {}};
+  for (const ScreenComparison& screen : comparison.screens) {
+    bool both = screen.presence == Presence::kBoth;
+    std::string rows = both && screen.rows.before != screen.rows.after
+                           ? fmt::format("{} → {}", format_count(screen.rows.before),
+                                         format_count(screen.rows.after))
+                           : format_count(screen.rows.before);
+    table.rows.push_back({screen.name,
+                          screen.presence == Presence::kOnlyAfter ? "-" : format_ms(screen.time.before_ms),
+                          screen.presence == Presence::kOnlyBefore ? "-" : format_ms(screen.time.after_ms),
+                          both ? delta(screen.time) : "-", both ? evidence(screen.time) : "-",
+                          both ? rows : "-", screen.verdict()});
+  }
+  return table;
+}
+
+std::string colour(const std::string& verdict, const std::string& text, const Style& style) {
+  if (!style.color) return text;
+  if (verdict == "regressed") return "\x1b[1;31m" + text + "\x1b[0m";
+  if (verdict == "improved") return "\x1b[32m" + text + "\x1b[0m";
+  if (verdict == "plan changed" || verdict == "results differ") return "\x1b[33m" + text + "\x1b[0m";
+  return text;
+}
+
+void render_text(const Comparison& comparison, const Style& style, std::ostream& out) {
+  out << fmt::format("before: {}\nafter:  {}\n\n", comparison.before_label, comparison.after_label);
+  Table table = screen_table(comparison);
+  // Render the table, then print each flagged screen's responsible queries under its row.
+  std::ostringstream rendered;
+  write_text_table(table, rendered);
+  std::istringstream lines(rendered.str());
+  std::string line;
+  std::getline(lines, line);
+  out << line << '\n';
+  for (const ScreenComparison& screen : comparison.screens) {
+    std::getline(lines, line);
+    out << colour(screen.verdict(), line, style) << '\n';
+    for (const QueryComparison& query : screen.queries) {
+      if (query_flagged(query)) out << "  " << screen.name << '/' << query.name << ": " << query_detail(query) << '\n';
+    }
+    for (const std::string& name : screen.queries_only_before) out << "  " << screen.name << '/' << name << ": removed\n";
+    for (const std::string& name : screen.queries_only_after) out << "  " << screen.name << '/' << name << ": added\n";
+  }
+  out << '\n';
+  for (const std::string& warning : comparison.warnings) out << "warning: " << warning << '\n';
+  std::string summary = summary_line(comparison);
+  out << (style.color && comparison.gate_failed() ? "\x1b[1;31m" + summary + "\x1b[0m" : summary) << '\n';
+}
+
+void render_markdown(const Comparison& comparison, std::ostream& out) {
+  size_t regressed = comparison.regressed_count();
+  out << fmt::format("### sqlmeasure: {}\n\n",
+                     regressed == 0 ? "no screen regressed ✅"
+                                    : fmt::format("{} screen{} regressed ❌", regressed,
+                                                  regressed == 1 ? "" : "s"));
+  write_markdown_table(screen_table(comparison), out);
+  bool any_detail = false;
+  for (const ScreenComparison& screen : comparison.screens) {
+    for (const QueryComparison& query : screen.queries) {
+      if (!query_flagged(query)) continue;
+      if (!any_detail) out << "\n**What changed**\n\n";
+      any_detail = true;
+      out << "- `" << screen.name << '/' << query.name << "`: " << query_detail(query) << '\n';
+    }
+  }
+  if (!comparison.warnings.empty()) {
+    out << '\n';
+    for (const std::string& warning : comparison.warnings) out << "> ⚠️ " << warning << '\n';
+  }
+  out << "\n<sub>" << summary_line(comparison) << ". Before: " << comparison.before_label
+      << "; after: " << comparison.after_label << ".</sub>\n";
+}
+
+void render_csv(const Comparison& comparison, std::ostream& out) {
+  Table table{{"screen", "query", "before_ms", "after_ms", "delta_pct", "p", "n_before", "n_after",
+               "rows_before", "rows_after", "plan_change", "results_differ", "verdict"},
+              {},
+              {}};
+  auto number = [](double v) { return std::isfinite(v) ? fmt::format("{:.6g}", v) : std::string(); };
+  for (const ScreenComparison& screen : comparison.screens) {
+    const TimeEvidence& t = screen.time;
+    table.rows.push_back({screen.name, "", number(t.before_ms), number(t.after_ms),
+                          number((t.ratio - 1) * 100), number(t.p), std::to_string(t.n_before),
+                          std::to_string(t.n_after), std::to_string(screen.rows.before),
+                          std::to_string(screen.rows.after), screen.plan_changed() ? "yes" : "no",
+                          screen.results_differ() ? "yes" : "no", screen.verdict()});
+    for (const QueryComparison& q : screen.queries) {
+      std::string plan;
+      for (const PlanChange& change : q.plan_changes) plan += (plan.empty() ? "" : "; ") + change.describe();
+      std::string verdict = q.error ? "error" : q.time.change != Change::kUnchanged ? change_name(q.time.change)
+                                                : change_name(q.rows.change);
+      table.rows.push_back({screen.name, q.name, number(q.time.before_ms), number(q.time.after_ms),
+                            number((q.time.ratio - 1) * 100), number(q.time.p),
+                            std::to_string(q.time.n_before), std::to_string(q.time.n_after),
+                            std::to_string(q.rows.before), std::to_string(q.rows.after), plan,
+                            q.results_differ ? "yes" : "no", verdict});
+    }
+  }
+  write_csv_table(table, out);
+}
+
+nlohmann::json time_json(const TimeEvidence& t) {
+  auto finite = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
+  return {{"before_median_ms", t.before_ms}, {"after_median_ms", t.after_ms},
+          {"ratio", finite(t.ratio)},        {"delta_ms", t.delta_ms},
+          {"p", t.p},                        {"n_before", t.n_before},
+          {"n_after", t.n_after},            {"change", change_name(t.change)}};
+}
+
+nlohmann::json plan_row_json(const std::optional<PlanRow>& row) {
+  if (!row) return nullptr;
+  return {{"type", row->access_type}, {"key", row->key}, {"rows", row->rows}, {"extra", row->extra}};
+}
+
+void render_json(const Comparison& comparison, std::ostream& out) {
+  nlohmann::json screens = nlohmann::json::array();
+  for (const ScreenComparison& screen : comparison.screens) {
+    nlohmann::json queries = nlohmann::json::array();
+    for (const QueryComparison& q : screen.queries) {
+      nlohmann::json plans = nlohmann::json::array();
+      for (const PlanChange& change : q.plan_changes) {
+        plans.push_back({{"table", change.table}, {"description", change.describe()},
+                         {"before", plan_row_json(change.before)}, {"after", plan_row_json(change.after)}});
+      }
+      queries.push_back({{"name", q.name},
+                         {"time", time_json(q.time)},
+                         {"rows_examined", {{"before", q.rows.before}, {"after", q.rows.after},
+                                            {"change", change_name(q.rows.change)}}},
+                         {"plan_changes", plans},
+                         {"results_differ", q.results_differ},
+                         {"error", q.error ? nlohmann::json(*q.error) : nlohmann::json(nullptr)}});
+    }
+    const char* presence = screen.presence == Presence::kBoth ? "both"
+                           : screen.presence == Presence::kOnlyBefore ? "before_only" : "after_only";
+    screens.push_back({{"name", screen.name},
+                       {"presence", presence},
+                       {"verdict", screen.verdict()},
+                       {"gated", screen.regressed(comparison.rule)},
+                       {"time", time_json(screen.time)},
+                       {"rows_examined", {{"before", screen.rows.before}, {"after", screen.rows.after},
+                                          {"change", change_name(screen.rows.change)}}},
+                       {"queries", queries},
+                       {"queries_only_before", screen.queries_only_before},
+                       {"queries_only_after", screen.queries_only_after}});
+  }
+  nlohmann::json gates = nlohmann::json::array();
+  for (Gate gate : comparison.rule.fail_on) gates.push_back(gate_name(gate));
+  nlohmann::json document = {
+      {"format", "sqlmeasure-comparison"},
+      {"schema_version", 1},
+      {"before", comparison.before_label},
+      {"after", comparison.after_label},
+      {"rule", {{"threshold", comparison.rule.threshold}, {"alpha", comparison.rule.alpha},
+                {"min_delta_ms", comparison.rule.min_delta_ms},
+                {"min_rows_delta", comparison.rule.min_rows_delta}, {"fail_on", gates}}},
+      {"regressed", comparison.regressed_count()},
+      {"gate_failed", comparison.gate_failed()},
+      {"warnings", comparison.warnings},
+      {"screens", screens}};
+  out << document.dump(2) << '\n';
+}
+
+std::string xml_escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+void render_junit(const Comparison& comparison, std::ostream& out) {
+  size_t screens = comparison.screens.size();
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out << fmt::format("<testsuites name=\"sqlmeasure\" tests=\"{}\" failures=\"{}\">\n", screens,
+                     comparison.regressed_count());
+  out << fmt::format("  <testsuite name=\"sqlmeasure compare\" tests=\"{}\" failures=\"{}\">\n",
+                     screens, comparison.regressed_count());
+  for (const ScreenComparison& screen : comparison.screens) {
+    out << fmt::format("    <testcase classname=\"sqlmeasure.screens\" name=\"{}\" time=\"{:.6f}\"",
+                       xml_escape(screen.name), screen.time.after_ms / 1000.0);
+    std::string details;
+    for (const QueryComparison& query : screen.queries) {
+      if (query_flagged(query)) details += screen.name + "/" + query.name + ": " + query_detail(query) + "\n";
+    }
+    if (screen.regressed(comparison.rule)) {
+      out << fmt::format(">\n      <failure message=\"{} {} → {} ms ({})\">{}</failure>\n    </testcase>\n",
+                         xml_escape(screen.verdict()), format_ms(screen.time.before_ms),
+                         format_ms(screen.time.after_ms), xml_escape(delta(screen.time)),
+                         xml_escape(details));
+    } else if (!details.empty()) {
+      out << fmt::format(">\n      <system-out>{}</system-out>\n    </testcase>\n", xml_escape(details));
+    } else {
+      out << "/>\n";
+    }
+  }
+  out << "  </testsuite>\n</testsuites>\n";
+}
+
+}  // namespace
+
+void render_comparison(const Comparison& comparison, Format format, const Style& style,
+                       std::ostream& out) {
+  switch (format) {
+    case Format::kTable: render_text(comparison, style, out); return;
+    case Format::kMarkdown: render_markdown(comparison, out); return;
+    case Format::kCsv: render_csv(comparison, out); return;
+    case Format::kJson: render_json(comparison, out); return;
+    case Format::kJunit: render_junit(comparison, out); return;
+  }
+}
+
+}  // namespace sqlmeasure

@@ -1,0 +1,99 @@
+// `run` and `explain` output.
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "sqlmeasure/render.h"
+#include "sqlmeasure/results_file.h"
+
+namespace sqlmeasure {
+namespace {
+
+Table run_table(const RunResult& run) {
+  Table table{{"screen", "queries", "median ms", "p95 ms", "rows examined", "note"},
+              {false, true, true, true, true, false},
+              {}};
+  for (const ScreenResult& screen : run.screens) {
+    std::string note;
+    for (const QueryResult& query : screen.queries) {
+      if (query.error) note += (note.empty() ? "" : "; ") + query.name + ": " + *query.error;
+    }
+    bool measured = screen.stats_ms.n > 0;
+    table.rows.push_back({screen.name, std::to_string(screen.queries.size()),
+                          measured ? format_ms(screen.stats_ms.median) : "-",
+                          measured ? format_ms(screen.stats_ms.p95) : "-",
+                          format_count(screen.rows_examined), note});
+  }
+  return table;
+}
+
+}  // namespace
+
+void render_run(const RunResult& run, Format format, const Style& style, std::ostream& out) {
+  (void)style;
+  switch (format) {
+    case Format::kJson: out << results_to_json(run); return;
+    case Format::kMarkdown: write_markdown_table(run_table(run), out); return;
+    case Format::kCsv: write_csv_table(run_table(run), out); return;
+    case Format::kTable:
+    case Format::kJunit: break;
+  }
+  out << fmt::format("{} {} · {} · {} iterations, {} warm-up{}\n", flavor_name(run.server.flavor),
+                     run.server.version, run.server.endpoint, run.settings.iterations,
+                     run.settings.warmup, run.label.empty() ? "" : " · " + run.label);
+  write_text_table(run_table(run), out);
+  if (!run.complete) out << "INCOMPLETE: " << run.incomplete_reason << '\n';
+}
+
+void render_plans(const RunResult& run, Format format, std::ostream& out) {
+  if (format == Format::kJson) {
+    nlohmann::json screens = nlohmann::json::array();
+    for (const ScreenResult& screen : run.screens) {
+      nlohmann::json queries = nlohmann::json::array();
+      for (const QueryResult& query : screen.queries) {
+        nlohmann::json plan = nlohmann::json::array();
+        for (const PlanRow& r : query.plan) {
+          plan.push_back({{"id", r.id}, {"select_type", r.select_type}, {"table", r.table},
+                          {"type", r.access_type}, {"possible_keys", r.possible_keys},
+                          {"key", r.key}, {"key_len", r.key_len}, {"ref", r.ref},
+                          {"rows", r.rows}, {"extra", r.extra}});
+        }
+        queries.push_back({{"name", query.name}, {"sql", query.sql},
+                           {"rows_examined", query.rows_examined}, {"plan", plan}});
+      }
+      screens.push_back({{"screen", screen.name}, {"queries", queries}});
+    }
+    out << screens.dump(2) << '\n';
+    return;
+  }
+  for (const ScreenResult& screen : run.screens) {
+    for (const QueryResult& query : screen.queries) {
+      Table table{{"id", "select_type", "table", "type", "possible_keys", "key", "key_len", "ref",
+                   "rows", "Extra"},
+                  {true, false, false, false, false, false, true, false, true, false},
+                  {}};
+      for (const PlanRow& r : query.plan) {
+        table.rows.push_back({r.id, r.select_type, r.table, r.access_type, r.possible_keys,
+                              r.key.empty() ? "(none)" : r.key, r.key_len, r.ref, r.rows,
+                              r.extra});
+      }
+      std::string title = fmt::format("{}/{} (rows examined {})", screen.name, query.name,
+                                      format_count(query.rows_examined));
+      if (format == Format::kMarkdown) {
+        out << "### " << title << "\n\n";
+        write_markdown_table(table, out);
+        out << '\n';
+      } else if (format == Format::kCsv) {
+        out << "# " << title << '\n';
+        write_csv_table(table, out);
+      } else {
+        out << title << '\n';
+        if (query.error) out << "  error: " << *query.error << '\n';
+        write_text_table(table, out);
+        out << '\n';
+      }
+    }
+  }
+}
+
+}  // namespace sqlmeasure

@@ -1,0 +1,147 @@
+// The one table model behind the text, Markdown and CSV exports.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "sqlmeasure/error.h"
+#include "sqlmeasure/render.h"
+
+namespace sqlmeasure {
+namespace {
+
+// Display width in terminal columns: UTF-8 continuation bytes take none.
+size_t display_width(const std::string& text) {
+  size_t width = 0;
+  bool in_escape = false;
+  for (unsigned char c : text) {
+    if (c == 0x1b) in_escape = true;
+    if (in_escape) {
+      if (c == 'm') in_escape = false;
+      continue;
+    }
+    if ((c & 0xC0) != 0x80) ++width;
+  }
+  return width;
+}
+
+std::string pad(const std::string& text, size_t width, bool right) {
+  size_t current = display_width(text);
+  if (current >= width) return text;
+  std::string fill(width - current, ' ');
+  return right ? fill + text : text + fill;
+}
+
+std::string markdown_cell(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') out += "\\|";
+    else if (c == '\n') out += ' ';
+    else out += c;
+  }
+  return out;
+}
+
+std::string csv_cell(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+void write_text_table(const Table& table, std::ostream& out) {
+  std::vector<size_t> widths(table.headers.size(), 0);
+  for (size_t i = 0; i < table.headers.size(); ++i) widths[i] = display_width(table.headers[i]);
+  for (const auto& row : table.rows) {
+    for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
+      widths[i] = std::max(widths[i], display_width(row[i]));
+    }
+  }
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string text;
+    for (size_t i = 0; i < widths.size(); ++i) {
+      bool right = i < table.right_align.size() && table.right_align[i];
+      std::string cell = i < cells.size() ? cells[i] : "";
+      bool last = i + 1 == widths.size();
+      text += last && !right ? cell : pad(cell, widths[i], right);
+      if (!last) text += "  ";
+    }
+    out << text << '\n';
+  };
+  line(table.headers);
+  for (const auto& row : table.rows) line(row);
+}
+
+void write_markdown_table(const Table& table, std::ostream& out) {
+  out << '|';
+  for (const auto& header : table.headers) out << ' ' << markdown_cell(header) << " |";
+  out << "\n|";
+  for (size_t i = 0; i < table.headers.size(); ++i) {
+    bool right = i < table.right_align.size() && table.right_align[i];
+    out << (right ? "---:|" : "---|");
+  }
+  out << '\n';
+  for (const auto& row : table.rows) {
+    out << '|';
+    for (const auto& cell : row) out << ' ' << markdown_cell(cell) << " |";
+    out << '\n';
+  }
+}
+
+void write_csv_table(const Table& table, std::ostream& out) {
+  auto line = [&](const std::vector<std::string>& cells) {
+    for (size_t i = 0; i < cells.size(); ++i) out << (i ? "," : "") << csv_cell(cells[i]);
+    out << '\n';
+  };
+  line(table.headers);
+  for (const auto& row : table.rows) line(row);
+}
+
+Format parse_format(const std::string& text, const std::vector<Format>& allowed) {
+  for (Format format : allowed) {
+    if (text == format_name(format)) return format;
+  }
+  std::string names;
+  for (Format format : allowed) names += std::string(names.empty() ? "" : ", ") + format_name(format);
+  fail(ExitCode::kUsage, fmt::format("--format: unknown format '{}' (this command writes: {})",
+                                     text, names));
+}
+
+const char* format_name(Format format) {
+  switch (format) {
+    case Format::kTable: return "table";
+    case Format::kJson: return "json";
+    case Format::kMarkdown: return "markdown";
+    case Format::kCsv: return "csv";
+    case Format::kJunit: return "junit";
+  }
+  return "table";
+}
+
+std::string format_ms(double ms) {
+  if (ms >= 1000) return fmt::format("{:.0f}", ms);
+  if (ms >= 100) return fmt::format("{:.1f}", ms);
+  if (ms >= 10) return fmt::format("{:.2f}", ms);
+  return fmt::format("{:.3f}", ms);
+}
+
+std::string format_count(std::uint64_t count) {
+  if (count < 1000) return std::to_string(count);
+  double value = static_cast<double>(count);
+  if (count < 10000) return fmt::format("{:.1f}k", value / 1e3);
+  if (count < 1000000) return fmt::format("{:.0f}k", value / 1e3);
+  if (count < 10000000) return fmt::format("{:.1f}M", value / 1e6);
+  return fmt::format("{:.0f}M", value / 1e6);
+}
+
+std::string format_percent(double ratio) {
+  double percent = (ratio - 1.0) * 100.0;
+  if (std::abs(percent) >= 1000) return fmt::format("{:+.0f}%", percent);
+  return fmt::format("{:+.1f}%", percent);
+}
+
+}  // namespace sqlmeasure

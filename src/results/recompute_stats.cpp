@@ -1,0 +1,30 @@
+// Statistics are derived data: the raw samples in the results file are the truth, so any
+// later comparison or report can recompute them instead of trusting stored figures.
+#include <cstdint>
+#include <vector>
+
+#include "sqlmeasure/results.h"
+#include "sqlmeasure/stats.h"
+
+namespace sqlmeasure {
+namespace {
+
+Summary summarize_ms(const std::vector<std::int64_t>& samples_ns) {
+  std::vector<double> samples_ms;
+  samples_ms.reserve(samples_ns.size());
+  for (std::int64_t ns : samples_ns) samples_ms.push_back(static_cast<double>(ns) / 1e6);
+  return summarize(samples_ms);
+}
+
+}  // namespace
+
+void recompute_stats(RunResult& run) {
+  for (ScreenResult& screen : run.screens) {
+    // From the screen's own per-view samples, not from its queries' figures: the sum of
+    // the query medians is not the median of the per-view sums.
+    screen.stats_ms = summarize_ms(screen.samples_ns);
+    for (QueryResult& query : screen.queries) query.stats_ms = summarize_ms(query.samples_ns);
+  }
+}
+
+}  // namespace sqlmeasure

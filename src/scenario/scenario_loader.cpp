@@ -1,0 +1,134 @@
+#include "sqlmeasure/scenario_loader.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fnmatch.h>
+#include <map>
+
+#include "scenario/screen_validation.h"
+#include "sqlmeasure/error.h"
+
+namespace sqlmeasure {
+namespace fs = std::filesystem;
+
+Screen load_screen_file(const std::string& path, const LoadOptions& options) {
+  fs::path file(path);
+  std::string stem = file.stem().string();
+  Screen screen = file.extension() == ".toml" ? parse_toml_screen(path, stem)
+                                              : parse_sql_screen(path, stem);
+  validate_screen(screen, options);
+  return screen;
+}
+
+std::vector<Screen> load_scenarios(const std::string& directory, const LoadOptions& options) {
+  std::error_code error;
+  if (!fs::is_directory(directory, error)) {
+    fail(ExitCode::kBadInput,
+         fmt::format("{}: scenario directory not found (set --scenarios or [run] scenarios)",
+                     directory));
+  }
+  fs::path root(directory);
+  if (fs::is_directory(root / "screens", error)) root /= "screens";
+  std::vector<std::string> files;
+  for (const auto& entry : fs::directory_iterator(root)) {
+    auto extension = entry.path().extension();
+    if (entry.is_regular_file() && (extension == ".toml" || extension == ".sql")) {
+      files.push_back(entry.path().string());
+    }
+  }
+  std::sort(files.begin(), files.end());  // a stable order on every file system
+  if (files.empty()) {
+    fail(ExitCode::kBadInput,
+         fmt::format("{}: no screens (NAME.toml or NAME.sql files) in this directory",
+                     root.string()));
+  }
+  std::vector<Screen> screens;
+  std::map<std::string, std::string> file_of_screen;
+  for (const std::string& file : files) {
+    Screen screen = load_screen_file(file, options);
+    auto [it, inserted] = file_of_screen.emplace(screen.name, file);
+    if (!inserted) {
+      fail(ExitCode::kBadInput, fmt::format("{}: screen '{}' is already defined in {}", file,
+                                            screen.name, it->second));
+    }
+    screens.push_back(std::move(screen));
+  }
+  return screens;
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    std::string item = text.substr(start, comma - start);
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (!item.empty()) items.push_back(item);
+    start = comma + 1;
+  }
+  return items;
+}
+
+namespace {
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t next = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+      diagonal = row[j];
+      row[j] = next;
+    }
+  }
+  return row[b.size()];
+}
+}  // namespace
+
+std::string did_you_mean(const std::string& name, const std::vector<std::string>& candidates) {
+  std::string best;
+  size_t best_distance = std::max<size_t>(2, name.size() / 3) + 1;
+  for (const std::string& candidate : candidates) {
+    size_t distance = edit_distance(name, candidate);
+    if (distance < best_distance) {
+      best_distance = distance;
+      best = candidate;
+    }
+  }
+  return best;
+}
+
+std::vector<Screen> select_screens(const std::vector<Screen>& screens,
+                                   const std::vector<std::string>& globs) {
+  if (globs.empty()) return screens;
+  std::vector<bool> chosen(screens.size(), false);
+  std::vector<std::string> names;
+  for (const Screen& screen : screens) names.push_back(screen.name);
+  for (const std::string& glob : globs) {
+    bool matched = false;
+    for (size_t i = 0; i < screens.size(); ++i) {
+      if (fnmatch(glob.c_str(), screens[i].name.c_str(), 0) == 0) {
+        chosen[i] = true;
+        matched = true;
+      }
+    }
+    if (!matched) {
+      std::string hint = did_you_mean(glob, names);
+      fail(ExitCode::kUsage,
+           fmt::format("--screens: no screen matches '{}'{}; `sqlmeasure list` shows them", glob,
+                       hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+    }
+  }
+  std::vector<Screen> selected;
+  for (size_t i = 0; i < screens.size(); ++i) {
+    if (chosen[i]) selected.push_back(screens[i]);
+  }
+  return selected;
+}
+
+}  // namespace sqlmeasure

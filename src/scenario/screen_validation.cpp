@@ -1,0 +1,88 @@
+#include "scenario/screen_validation.h"
+
+#include <fmt/format.h>
+
+#include <set>
+
+#include "sqlmeasure/error.h"
+#include "sqlmeasure/sql_text.h"
+
+namespace sqlmeasure {
+namespace {
+
+[[noreturn]] void bad(const SourceLocation& at, const std::string& message) {
+  fail(ExitCode::kBadInput, at.str() + ": " + message);
+}
+
+bool valid_name(const std::string& name) {
+  if (name.empty() || name.size() > 128) return false;
+  for (char c : name) {
+    bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+void check_read_only(const Screen& screen, const Query& query, const std::string& sql,
+                     const SourceLocation& at, const std::string& what) {
+  std::string reason = why_not_read_only(sql);
+  if (!reason.empty()) {
+    bad(at, fmt::format("screen '{}', query '{}': {} is refused: {}. Scenario queries must be "
+                        "read-only",
+                        screen.name, query.name, what, reason));
+  }
+}
+
+}  // namespace
+
+void validate_screen(const Screen& screen, const LoadOptions& options) {
+  SourceLocation file_start{screen.file, 1, 1};
+  if (!valid_name(screen.name)) {
+    bad(file_start, fmt::format("screen name '{}' must be 1-128 letters, digits, '_', '-' or '.'",
+                                screen.name));
+  }
+  if (screen.queries.empty()) {
+    bad(file_start, fmt::format("screen '{}' has no queries", screen.name));
+  }
+  std::set<std::string> names;
+  for (const Query& query : screen.queries) {
+    if (!valid_name(query.name)) {
+      bad(query.where, fmt::format("query name '{}' must be 1-128 letters, digits, '_', '-' or "
+                                   "'.'",
+                                   query.name));
+    }
+    if (!names.insert(query.name).second) {
+      bad(query.where,
+          fmt::format("screen '{}' has two queries named '{}'", screen.name, query.name));
+    }
+    if (query.sql.find_first_not_of(" \t\r\n") == std::string::npos) {
+      bad(query.where, fmt::format("query '{}' has empty SQL", query.name));
+    }
+    if (!options.allow_writes) check_read_only(screen, query, query.sql, query.where, "the SQL");
+    std::set<std::string> used;
+    for (const Placeholder& placeholder : find_placeholders(query.sql)) {
+      used.insert(placeholder.name);
+      if (query.params.count(placeholder.name) == 0) {
+        bad(query.where,
+            fmt::format("query '{}': placeholder :{} has no value (add params.{} = [...]{})",
+                        query.name, placeholder.name, placeholder.name,
+                        screen.file.ends_with(".sql") ? " in a .toml screen" : ""));
+      }
+    }
+    for (const auto& [name, spec] : query.params) {
+      if (used.count(name) == 0) {
+        bad(spec.where, fmt::format("query '{}': params.{} is not used by the SQL (no :{})",
+                                    query.name, name, name));
+      }
+      if (spec.from_sql) {
+        check_read_only(screen, query, *spec.from_sql, spec.where, "params." + name + ".from");
+        if (!find_placeholders(*spec.from_sql).empty()) {
+          bad(spec.where, fmt::format("query '{}': params.{}.from cannot have placeholders",
+                                      query.name, name));
+        }
+      }
+    }
+  }
+}
+
+}  // namespace sqlmeasure

@@ -1,0 +1,110 @@
+#include "support/db_fixture.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "sqlmeasure/error.h"
+#include "sqlmeasure/sql_text.h"
+
+namespace sqlmeasure::testing {
+
+std::string source_dir() { return SQLMEASURE_SOURCE_DIR; }
+
+bool in_ci() {
+  const char* ci = std::getenv("CI");
+  return ci != nullptr && std::string(ci) == "true";
+}
+
+std::string test_socket() {
+  static const std::string socket = [] {
+    const char* env = std::getenv("SQLMEASURE_TEST_SOCKET");
+    std::string path = env != nullptr ? env : source_dir() + "/.sandbox/mysqld.sock";
+    if (!std::filesystem::exists(path)) return std::string();
+    try {
+      ConnectionOptions options;
+      options.socket = path;
+      options.user = "root";
+      options.read_only = false;
+      (void)connect(options);
+      return path;
+    } catch (const Error&) {
+      return std::string();
+    }
+  }();
+  return socket;
+}
+
+ConnectionOptions server_options(const std::string& database, bool read_only) {
+  ConnectionOptions options;
+  options.socket = test_socket();
+  options.user = "root";
+  options.password = std::string();  // the sandbox root has none; ignore MYSQL_PWD
+  if (!database.empty()) options.database = database;
+  options.read_only = read_only;
+  return options;
+}
+
+TestDatabase::TestDatabase(const std::string& purpose) {
+  static int counter = 0;
+  name_ = "sqlm_t_" + purpose + "_" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
+  ConnectionOptions options = server_options();
+  options.multi_statements = true;
+  admin_ = sqlmeasure::connect(options);
+  admin_->execute("DROP DATABASE IF EXISTS `" + name_ + "`");
+  admin_->execute("CREATE DATABASE `" + name_ + "` CHARACTER SET utf8mb4");
+  admin_->execute("USE `" + name_ + "`");
+}
+
+TestDatabase::~TestDatabase() {
+  try {
+    admin_->execute("DROP DATABASE IF EXISTS `" + name_ + "`");
+  } catch (const Error&) {
+    // The server may be gone (fault-injection tests); nothing left to clean then.
+  }
+}
+
+std::unique_ptr<Connection> TestDatabase::connect(bool read_only) const {
+  return sqlmeasure::connect(server_options(name_, read_only));
+}
+
+void TestDatabase::run_script(const std::string& sql) {
+  for (const SqlStatement& statement : split_statements(sql, "<test script>")) {
+    admin_->execute(statement.text);
+  }
+}
+
+void TestDatabase::run_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  for (const SqlStatement& statement : split_statements(text.str(), path)) {
+    admin_->execute(statement.text);
+  }
+}
+
+void TestDatabase::load_demo(double scale) {
+  std::string command = "SANDBOX_QUIET=1 '" + source_dir() + "/scenarios/demo/load' --scale " +
+                        std::to_string(scale) + " --database " + name_ + " >/dev/null";
+  std::string client = "mariadb --no-defaults -S '" + test_socket() + "' -u root";
+  ::setenv("MYSQL_CLIENT", client.c_str(), 1);
+  if (std::system(command.c_str()) != 0) {
+    throw Error(ExitCode::kRuntime, "loading the demo failed: " + command);
+  }
+  admin_->execute("USE `" + name_ + "`");
+}
+
+std::string TestDatabase::schema_fingerprint() {
+  std::string fingerprint;
+  ResultSet tables = admin_->query("SHOW FULL TABLES FROM `" + name_ + "`");
+  for (const auto& row : tables.rows) {
+    ResultSet create = admin_->query("SHOW CREATE TABLE `" + name_ + "`.`" + *row[0] + "`");
+    fingerprint += *create.rows[0][1] + ";\n";
+  }
+  return fingerprint;
+}
+
+}  // namespace sqlmeasure::testing

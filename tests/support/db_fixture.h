@@ -1,0 +1,54 @@
+#pragma once
+// The real-server side of the tests. The server is the sandbox (scripts/sandbox start) or
+// the socket in SQLMEASURE_TEST_SOCKET. Outside CI a missing server is a clear skip
+// message; with CI=true it is a failure, so db tests never silently skip in CI.
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "sqlmeasure/connection.h"
+
+namespace sqlmeasure::testing {
+
+// The test server's socket, or empty when none answers.
+[[nodiscard]] std::string test_socket();
+[[nodiscard]] bool in_ci();
+[[nodiscard]] std::string source_dir();  // the repository root
+
+[[nodiscard]] ConnectionOptions server_options(const std::string& database = "",
+                                               bool read_only = false);
+
+// A database of its own for one test, dropped when the test ends.
+class TestDatabase {
+ public:
+  explicit TestDatabase(const std::string& purpose);
+  ~TestDatabase();
+  TestDatabase(const TestDatabase&) = delete;
+  TestDatabase& operator=(const TestDatabase&) = delete;
+
+  [[nodiscard]] const std::string& name() const { return name_; }
+  [[nodiscard]] Connection& admin() { return *admin_; }  // read-write, multi-statements
+  [[nodiscard]] std::unique_ptr<Connection> connect(bool read_only = true) const;
+  void run_script(const std::string& sql);        // statements separated by ';'
+  void run_file(const std::string& path);
+  // scenarios/demo loaded at a small scale into this database.
+  void load_demo(double scale = 0.01);
+  // SHOW CREATE TABLE of every table, concatenated: the schema's fingerprint.
+  [[nodiscard]] std::string schema_fingerprint();
+
+ private:
+  std::string name_;
+  std::unique_ptr<Connection> admin_;
+};
+
+}  // namespace sqlmeasure::testing
+
+// At the top of a db test: fails in CI without a server; elsewhere warns and returns.
+#define SQLMEASURE_REQUIRE_SERVER()                                                         \
+  do {                                                                                      \
+    if (::sqlmeasure::testing::test_socket().empty()) {                                     \
+      if (::sqlmeasure::testing::in_ci()) FAIL("no test server in CI: run scripts/sandbox start"); \
+      WARN("skipped: no server, run scripts/sandbox start (or set SQLMEASURE_TEST_SOCKET)");  \
+      return;                                                                               \
+    }                                                                                       \
+  } while (false)

@@ -1,0 +1,540 @@
+// The verdict rule, path by path, on runs built in memory (no server): every way a screen
+// can come out of a comparison, and the warnings that say when it means little.
+#include "sqlmeasure/compare.h"
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstdint>
+#include <numbers>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "sqlmeasure/error.h"
+#include "sqlmeasure/results.h"
+
+namespace sqlmeasure {
+namespace {
+
+constexpr int kIterations = 20;
+
+// kIterations samples whose median is exactly `median_ms`, spread evenly by `step_ns` and
+// visited in a scrambled order (7 is coprime with 20), like interleaved measurements.
+std::vector<std::int64_t> samples(double median_ms, std::int64_t step_ns = 1000) {
+  std::vector<std::int64_t> out;
+  const auto center = static_cast<std::int64_t>(std::llround(median_ms * 1e6));
+  for (int i = 0; i < kIterations; ++i) {
+    const int k = (i * 7) % kIterations;  // 0..19, each once
+    out.push_back(center + step_ns * (2 * k - (kIterations - 1)) / 2);
+  }
+  return out;
+}
+
+PlanRow plan_row(std::string table, std::string type, std::string key, std::string extra = "",
+                 std::string rows = "100") {
+  PlanRow row;
+  row.id = "1";
+  row.select_type = "SIMPLE";
+  row.table = std::move(table);
+  row.access_type = std::move(type);
+  row.key = std::move(key);
+  row.rows = std::move(rows);
+  row.extra = std::move(extra);
+  return row;
+}
+
+QueryResult query(std::string name, double median_ms, std::uint64_t rows_examined = 20) {
+  QueryResult q;
+  q.name = std::move(name);
+  q.sql = "SELECT id FROM works WHERE category_id = :category";
+  q.params["category"] = {ParamValue::integer(17), ParamValue::integer(23)};
+  q.samples_ns = samples(median_ms);
+  q.rows_examined = rows_examined;
+  q.checksum = "5eed";
+  q.plan = {plan_row("works", "ref", "category_started", "Using where")};
+  return q;
+}
+
+// The screen's per-view samples and rows, as the runner stores them: sums over queries.
+ScreenResult screen(std::string name, std::vector<QueryResult> queries) {
+  ScreenResult s;
+  s.name = std::move(name);
+  for (const QueryResult& q : queries) {
+    if (s.samples_ns.size() < q.samples_ns.size()) s.samples_ns.resize(q.samples_ns.size());
+    for (std::size_t i = 0; i < q.samples_ns.size(); ++i) {
+      s.samples_ns[i] += q.samples_ns[i] * q.times;
+    }
+    s.rows_examined += q.rows_examined * static_cast<std::uint64_t>(q.times);
+  }
+  s.queries = std::move(queries);
+  return s;
+}
+
+RunResult run(std::string label, std::vector<ScreenResult> screens) {
+  RunResult r;
+  r.label = std::move(label);
+  r.server.flavor = Flavor::kMariaDB;
+  r.server.version = "10.11.6-MariaDB-0+deb12u1";
+  r.screens = std::move(screens);
+  return r;
+}
+
+// One screen `work_search` with one query `list`, before and after.
+Comparison compare_one(const QueryResult& before, const QueryResult& after,
+                       const VerdictRule& rule = {}) {
+  return compare_runs(run("before", {screen("work_search", {before})}),
+                      run("after", {screen("work_search", {after})}), rule);
+}
+
+const ScreenComparison& only_screen(const Comparison& c) {
+  REQUIRE(c.screens.size() == 1);
+  return c.screens[0];
+}
+
+const ScreenComparison& find_screen(const Comparison& c, const std::string& name) {
+  for (const ScreenComparison& s : c.screens) {
+    if (s.name == name) return s;
+  }
+  FAIL("no screen " << name);
+  return c.screens.front();
+}
+
+bool has_warning(const Comparison& c, const std::string& text) {
+  for (const std::string& w : c.warnings) {
+    if (w.find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("identical runs are unchanged", "[unit][compare]") {
+  const Comparison c = compare_one(query("list", 1.0), query("list", 1.0));
+  const ScreenComparison& s = only_screen(c);
+  CHECK(s.verdict() == "~");
+  CHECK_FALSE(s.regressed(c.rule));
+  CHECK(s.time.p == 1);
+  CHECK(s.time.ratio == 1);
+  CHECK(s.time.n_before == 20);
+  CHECK(s.time.n_after == 20);
+  CHECK(c.regressed_count() == 0);
+  CHECK_FALSE(c.gate_failed());
+  CHECK(c.warnings.empty());
+  REQUIRE(s.queries.size() == 1);
+  CHECK(s.queries[0].plan_changes.empty());
+  CHECK_FALSE(s.queries[0].results_differ);
+  CHECK_FALSE(s.queries[0].error);
+}
+
+TEST_CASE("a significant, large and absolute slowdown is a regression", "[unit][compare]") {
+  const Comparison c = compare_one(query("list", 1.0), query("list", 1.5));
+  const ScreenComparison& s = only_screen(c);
+  CHECK(s.verdict() == "regressed");
+  CHECK(s.regressed(c.rule));
+  CHECK(c.regressed_count() == 1);
+  CHECK(c.gate_failed());
+  const TimeEvidence& t = s.queries[0].time;
+  CHECK(t.change == Change::kRegressed);
+  CHECK(t.before_ms == Approx(1.0));
+  CHECK(t.after_ms == Approx(1.5));
+  CHECK(t.ratio == Approx(1.5));
+  CHECK(t.delta_ms == Approx(0.5));
+  CHECK(t.p < 1e-9);
+  CHECK(s.time.change == Change::kRegressed);  // the screen's own samples say so too
+}
+
+TEST_CASE("a significant speed-up is an improvement", "[unit][compare]") {
+  const Comparison c = compare_one(query("list", 2.0), query("list", 1.0));
+  const ScreenComparison& s = only_screen(c);
+  CHECK(s.verdict() == "improved");
+  CHECK_FALSE(s.regressed(c.rule));
+  CHECK(s.queries[0].time.change == Change::kImproved);
+  CHECK(s.queries[0].time.ratio == Approx(0.5));
+}
+
+TEST_CASE("a significant effect below the threshold is unchanged", "[unit][compare]") {
+  const Comparison c = compare_one(query("list", 10.0), query("list", 10.5));  // +5 %
+  const ScreenComparison& s = only_screen(c);
+  CHECK(s.queries[0].time.p < c.rule.alpha);  // the test alone would flag it
+  CHECK(s.queries[0].time.change == Change::kUnchanged);
+  CHECK(s.verdict() == "~");
+}
+
+TEST_CASE("a big ratio below the absolute noise floor is unchanged", "[unit][compare]") {
+  QueryResult before = query("list", 0.01);
+  QueryResult after = query("list", 0.02);
+  before.samples_ns = samples(0.01, 100);
+  after.samples_ns = samples(0.02, 100);
+  const Comparison c = compare_one(before, after);
+  const ScreenComparison& s = only_screen(c);
+  CHECK(s.queries[0].time.ratio == Approx(2.0));
+  CHECK(s.queries[0].time.p < c.rule.alpha);
+  CHECK(s.queries[0].time.delta_ms == Approx(0.01));
+  CHECK(s.queries[0].time.change == Change::kUnchanged);
+  CHECK(s.verdict() == "~");
+}
+
+TEST_CASE("a slowdown without significance is unchanged", "[unit][compare]") {
+  QueryResult before = query("list", 1.0);
+  QueryResult after = query("list", 1.0);
+  before.samples_ns = {1'000'000, 9'000'000, 1'100'000, 8'000'000};
+  after.samples_ns = {1'300'000, 9'500'000, 1'400'000, 8'800'000};
+  const Comparison c = compare_one(before, after);
+  const TimeEvidence& t = only_screen(c).queries[0].time;
+  CHECK(t.ratio > 1.1);
+  CHECK(t.p > c.rule.alpha);
+  CHECK(t.change == Change::kUnchanged);
+}
+
+TEST_CASE("rows examined need the threshold and the absolute floor", "[unit][compare]") {
+  SECTION("2 -> 4 is not a regression") {
+    const Comparison c = compare_one(query("list", 1.0, 2), query("list", 1.0, 4));
+    const ScreenComparison& s = only_screen(c);
+    CHECK(s.queries[0].rows.before == 2);
+    CHECK(s.queries[0].rows.after == 4);
+    CHECK(s.queries[0].rows.change == Change::kUnchanged);
+    CHECK(s.rows.change == Change::kUnchanged);
+    CHECK(s.verdict() == "~");
+    CHECK_FALSE(s.regressed(c.rule));
+  }
+  SECTION("2000 -> 600000 is a regression, even with the time unchanged") {
+    const Comparison c = compare_one(query("list", 1.0, 2000), query("list", 1.0, 600000));
+    const ScreenComparison& s = only_screen(c);
+    CHECK(s.queries[0].rows.change == Change::kRegressed);
+    CHECK(s.rows.change == Change::kRegressed);
+    CHECK(s.queries[0].time.change == Change::kUnchanged);
+    CHECK(s.verdict() == "regressed");
+    CHECK(s.regressed(c.rule));
+  }
+  SECTION("600000 -> 2000 is an improvement") {
+    const Comparison c = compare_one(query("list", 1.0, 600000), query("list", 1.0, 2000));
+    CHECK(only_screen(c).queries[0].rows.change == Change::kImproved);
+    CHECK(only_screen(c).verdict() == "improved");
+  }
+  SECTION("the rows gate can be switched off") {
+    VerdictRule rule;
+    rule.fail_on = {Gate::kTime};
+    const Comparison c = compare_one(query("list", 1.0, 2000), query("list", 1.0, 600000), rule);
+    CHECK(only_screen(c).verdict() == "regressed");
+    CHECK_FALSE(only_screen(c).regressed(rule));
+    CHECK(c.regressed_count() == 0);
+  }
+}
+
+TEST_CASE("a plan change is described and gated only on request", "[unit][compare]") {
+  QueryResult after = query("list", 1.0);
+  after.plan = {plan_row("works", "ALL", "NULL", "Using where", "98000")};
+  const Comparison c = compare_one(query("list", 1.0), after);
+  const ScreenComparison& s = only_screen(c);
+  REQUIRE(s.queries[0].plan_changes.size() == 1);
+  const PlanChange& change = s.queries[0].plan_changes[0];
+  CHECK(change.table == "works");
+  REQUIRE(change.before);
+  REQUIRE(change.after);
+  CHECK(change.describe() == "works key category_started → (none), ref → ALL");
+  CHECK(s.plan_changed());
+  CHECK(s.verdict() == "plan changed");
+  CHECK_FALSE(s.regressed(c.rule));  // time and rows only, by default
+
+  VerdictRule plan_gate;
+  plan_gate.fail_on = {Gate::kPlan};
+  const Comparison gated = compare_one(query("list", 1.0), after, plan_gate);
+  CHECK(only_screen(gated).regressed(plan_gate));
+  CHECK(gated.regressed_count() == 1);
+}
+
+TEST_CASE("plan diff reports filesort, temporary and one-sided tables", "[unit][compare]") {
+  SECTION("new filesort and temporary, same key and type") {
+    QueryResult after = query("list", 1.0);
+    after.plan = {plan_row("works", "ref", "category_started",
+                           "Using where; Using temporary; Using filesort")};
+    const Comparison c = compare_one(query("list", 1.0), after);
+    REQUIRE(only_screen(c).queries[0].plan_changes.size() == 1);
+    CHECK(only_screen(c).queries[0].plan_changes[0].describe() == "works +filesort, +temporary");
+  }
+  SECTION("only the changed fields are listed") {
+    QueryResult before = query("list", 1.0);
+    before.plan = {plan_row("works", "index", "PRIMARY", "Using filesort")};
+    QueryResult after = query("list", 1.0);
+    after.plan = {plan_row("works", "range", "PRIMARY", "")};
+    const Comparison c = compare_one(before, after);
+    REQUIRE(only_screen(c).queries[0].plan_changes.size() == 1);
+    CHECK(only_screen(c).queries[0].plan_changes[0].describe() == "works index → range, -filesort");
+  }
+  SECTION("the rows estimate and other Extra notes are noise") {
+    QueryResult after = query("list", 1.0);
+    after.plan = {plan_row("works", "ref", "category_started", "Using index condition; Using where",
+                           "12345")};
+    const Comparison c = compare_one(query("list", 1.0), after);
+    CHECK(only_screen(c).queries[0].plan_changes.empty());
+    CHECK(only_screen(c).verdict() == "~");
+  }
+  SECTION("a table on one side only") {
+    QueryResult before = query("list", 1.0);
+    before.plan.push_back(plan_row("users", "eq_ref", "PRIMARY"));
+    QueryResult after = query("list", 1.0);
+    after.plan.push_back(plan_row("categories", "ALL", "", "Using join buffer (flat, BNL join)"));
+    const Comparison c = compare_one(before, after);
+    const auto& changes = only_screen(c).queries[0].plan_changes;
+    REQUIRE(changes.size() == 2);
+    CHECK(changes[0].table == "users");
+    CHECK_FALSE(changes[0].after);
+    CHECK(changes[0].describe() == "users removed: eq_ref, key PRIMARY");
+    CHECK(changes[1].table == "categories");
+    CHECK_FALSE(changes[1].before);
+    CHECK(changes[1].describe() == "categories added: ALL, key (none)");
+  }
+  SECTION("a plan not recorded on one side is not a change") {
+    QueryResult after = query("list", 1.0);
+    after.plan.clear();
+    const Comparison c = compare_one(query("list", 1.0), after);
+    CHECK(only_screen(c).queries[0].plan_changes.empty());
+  }
+}
+
+TEST_CASE("differing checksums are results differ", "[unit][compare]") {
+  QueryResult after = query("list", 1.0);
+  after.checksum = "beef";
+  const Comparison c = compare_one(query("list", 1.0), after);
+  const ScreenComparison& s = only_screen(c);
+  CHECK(s.queries[0].results_differ);
+  CHECK(s.results_differ());
+  CHECK(s.verdict() == "results differ");
+  CHECK_FALSE(s.regressed(c.rule));
+
+  VerdictRule results_gate;
+  results_gate.fail_on = {Gate::kResults};
+  CHECK(only_screen(compare_one(query("list", 1.0), after, results_gate)).regressed(results_gate));
+
+  SECTION("a checksum missing on one side is no difference") {
+    after.checksum.clear();
+    CHECK_FALSE(only_screen(compare_one(query("list", 1.0), after)).results_differ());
+  }
+}
+
+TEST_CASE("the screen verdict uses the screen's own samples", "[unit][compare]") {
+  ScreenResult before = screen("work_search", {query("list", 1.0)});
+  ScreenResult after = screen("work_search", {query("list", 1.0)});
+  after.samples_ns = samples(3.0);  // e.g. the query is now issued several times per view
+  const Comparison c = compare_runs(run("b", {before}), run("a", {after}), {});
+  const ScreenComparison& s = only_screen(c);
+  CHECK(s.queries[0].time.change == Change::kUnchanged);
+  CHECK(s.time.change == Change::kRegressed);
+  CHECK(s.time.after_ms == Approx(3.0));
+  CHECK(s.verdict() == "regressed");
+  CHECK(s.regressed(c.rule));
+}
+
+TEST_CASE("a query that fails after the migration counts as a time regression", "[unit][compare]") {
+  QueryResult after = query("list", 1.0);
+  after.error = "timed out after 2000 ms";
+  after.rows_examined = 0;
+  const Comparison c = compare_one(query("list", 1.0), after);
+  const ScreenComparison& s = only_screen(c);
+  REQUIRE(s.queries[0].error);
+  CHECK(*s.queries[0].error == "after: timed out after 2000 ms");
+  CHECK(s.queries[0].time.change == Change::kRegressed);
+  CHECK(s.queries[0].rows.change == Change::kUnchanged);  // no counters: not "improved"
+  CHECK(s.verdict() == "regressed");
+  CHECK(s.regressed(c.rule));
+
+  SECTION("a failure before only is reported, not gated") {
+    QueryResult before = query("list", 1.0);
+    before.error = "Lock wait timeout exceeded";
+    const Comparison fixed = compare_one(before, query("list", 1.0));
+    const ScreenComparison& f = only_screen(fixed);
+    REQUIRE(f.queries[0].error);
+    CHECK(*f.queries[0].error == "before: Lock wait timeout exceeded");
+    CHECK_FALSE(f.regressed(fixed.rule));
+  }
+  SECTION("both sides failing names both") {
+    QueryResult before = query("list", 1.0);
+    before.error = "timed out after 2000 ms";
+    const Comparison both = compare_one(before, after);
+    CHECK(*only_screen(both).queries[0].error ==
+          "before: timed out after 2000 ms; after: timed out after 2000 ms");
+    CHECK_FALSE(only_screen(both).regressed(both.rule));
+  }
+}
+
+TEST_CASE("screens and queries on one side only are added or removed", "[unit][compare]") {
+  const RunResult before = run("before", {screen("help_beginner", {query("faq", 1.0)}),
+                                          screen("top", {query("news", 1.0), query("ads", 1.0)})});
+  const RunResult after = run("after", {screen("top", {query("ads", 1.0), query("ranking", 1.0)}),
+                                        screen("mypage_profile", {query("me", 1.0)})});
+  const Comparison c = compare_runs(before, after, {});
+  REQUIRE(c.screens.size() == 3);
+
+  const ScreenComparison& removed = find_screen(c, "help_beginner");
+  CHECK(removed.presence == Presence::kOnlyBefore);
+  CHECK(removed.verdict() == "removed");
+  CHECK_FALSE(removed.regressed(c.rule));
+  CHECK(removed.time.before_ms == Approx(1.0));
+  CHECK(removed.time.n_after == 0);
+  CHECK(removed.queries_only_before == std::vector<std::string>{"faq"});
+
+  const ScreenComparison& added = find_screen(c, "mypage_profile");
+  CHECK(added.presence == Presence::kOnlyAfter);
+  CHECK(added.verdict() == "added");
+  CHECK(added.queries_only_after == std::vector<std::string>{"me"});
+
+  const ScreenComparison& top = find_screen(c, "top");
+  CHECK(top.presence == Presence::kBoth);
+  REQUIRE(top.queries.size() == 1);
+  CHECK(top.queries[0].name == "ads");
+  CHECK(top.queries_only_before == std::vector<std::string>{"news"});
+  CHECK(top.queries_only_after == std::vector<std::string>{"ranking"});
+  CHECK(c.regressed_count() == 0);
+}
+
+TEST_CASE("screens are ordered regressions first, then improvements, then by name",
+          "[unit][compare]") {
+  QueryResult plan_changed = query("list", 1.0);
+  plan_changed.plan = {plan_row("works", "ALL", "")};
+  const RunResult before =
+      run("before", {screen("a_same", {query("q", 1.0)}), screen("b_faster", {query("q", 2.0)}),
+                     screen("c_slower", {query("q", 1.0)}), screen("d_plan", {query("list", 1.0)}),
+                     screen("e_slower", {query("q", 1.0)})});
+  const RunResult after =
+      run("after", {screen("e_slower", {query("q", 3.0)}), screen("d_plan", {plan_changed}),
+                    screen("c_slower", {query("q", 2.0)}), screen("b_faster", {query("q", 1.0)}),
+                    screen("a_same", {query("q", 1.0)})});
+  const auto names = [](const Comparison& c) {
+    std::vector<std::string> out;
+    for (const ScreenComparison& s : c.screens) out.push_back(s.name + " " + s.verdict());
+    return out;
+  };
+
+  const Comparison by_default = compare_runs(before, after, {});
+  CHECK(names(by_default) == std::vector<std::string>{"c_slower regressed", "e_slower regressed",
+                                                      "b_faster improved", "a_same ~",
+                                                      "d_plan plan changed"});
+  CHECK(by_default.regressed_count() == 2);
+
+  VerdictRule plan_only;
+  plan_only.fail_on = {Gate::kPlan};
+  const Comparison by_plan = compare_runs(before, after, plan_only);
+  // The gated screen first; regressions the rule does not gate still come before the rest.
+  CHECK(names(by_plan) == std::vector<std::string>{"d_plan plan changed", "c_slower regressed",
+                                                   "e_slower regressed", "b_faster improved",
+                                                   "a_same ~"});
+  CHECK(by_plan.regressed_count() == 1);
+}
+
+TEST_CASE("warnings say when the runs are not comparable", "[unit][compare]") {
+  SECTION("parameter values differ") {
+    QueryResult after = query("list", 1.0);
+    after.params["category"] = {ParamValue::integer(41)};
+    const Comparison c = compare_one(query("list", 1.0), after);
+    REQUIRE(c.warnings.size() == 1);
+    CHECK(c.warnings[0] ==
+          "work_search/list: parameter values differ between runs; results are not comparable");
+  }
+  SECTION("SQL text differs") {
+    QueryResult after = query("list", 1.0);
+    after.sql += " ORDER BY id";
+    const Comparison c = compare_one(query("list", 1.0), after);
+    CHECK(has_warning(c, "work_search/list: SQL text differs between runs"));
+  }
+  SECTION("times per view differ") {
+    QueryResult after = query("list", 1.0);
+    after.times = 3;
+    const Comparison c = compare_one(query("list", 1.0), after);
+    CHECK(has_warning(c, "work_search/list: issued 1 → 3 times per view"));
+  }
+  SECTION("settings differ") {
+    RunResult before = run("before", {screen("top", {query("q", 1.0)})});
+    RunResult after = before;
+    after.settings.iterations = 50;
+    after.settings.seed = 7;
+    after.settings.order = "shuffled";
+    after.settings.warmup = 5;
+    const Comparison c = compare_runs(before, after, {});
+    REQUIRE(c.warnings.size() == 1);
+    CHECK(c.warnings[0] ==
+          "run settings differ: iterations 20 → 50, warmup 2 → 5, seed 1 → 7, "
+          "order round-robin → shuffled; measure both sides with the same settings");
+  }
+  SECTION("server version or flavor differ") {
+    RunResult before = run("before", {screen("top", {query("q", 1.0)})});
+    RunResult after = before;
+    after.server.version = "10.11.9-MariaDB";
+    CHECK(has_warning(compare_runs(before, after, {}),
+                      "server version differs: 10.11.6-MariaDB-0+deb12u1 → 10.11.9-MariaDB"));
+    after.server.flavor = Flavor::kMySQL;
+    after.server.version = "8.0.36";
+    CHECK(has_warning(compare_runs(before, after, {}), "server flavor differs: "));
+  }
+  SECTION("an incomplete run, with its reason") {
+    RunResult before = run("before", {screen("top", {query("q", 1.0)})});
+    RunResult after = before;
+    after.complete = false;
+    after.incomplete_reason = "interrupted after 12 of 20 iterations";
+    const Comparison c = compare_runs(before, after, {});
+    REQUIRE(c.warnings.size() == 1);
+    CHECK(c.warnings[0].find("after run is incomplete (interrupted after 12 of 20 iterations)") ==
+          0);
+  }
+}
+
+TEST_CASE("labels and rule are carried into the comparison", "[unit][compare]") {
+  VerdictRule rule;
+  rule.threshold = 0.2;
+  const Comparison c = compare_runs(run("main", {}), run("pr-42", {}), rule);
+  CHECK(c.before_label == "main");
+  CHECK(c.after_label == "pr-42");
+  CHECK(c.rule.threshold == 0.2);
+  CHECK(c.screens.empty());
+  CHECK(c.regressed_count() == 0);
+}
+
+TEST_CASE("gates parse from their names and back", "[unit][compare]") {
+  for (Gate gate : {Gate::kTime, Gate::kRows, Gate::kPlan, Gate::kResults}) {
+    CHECK(parse_gate(gate_name(gate)) == gate);
+  }
+  CHECK(std::string(gate_name(Gate::kRows)) == "rows");
+  try {
+    (void)parse_gate("speed");
+    FAIL("expected a usage error");
+  } catch (const Error& e) {
+    CHECK(e.code() == ExitCode::kUsage);
+    CHECK(std::string(e.what()) ==
+          "--fail-on: unknown gate 'speed' (expected time, rows, plan, results)");
+  }
+}
+
+// The default rule on A/A runs (PRODUCT.md §6): timing noise alone must not fail a build
+// more often than alpha says, and quiet timings must not fail it at all.
+TEST_CASE("A/A comparisons stay within alpha under the default rule", "[unit][compare]") {
+  std::mt19937_64 rng(314159);
+  const auto normal = [&rng] {  // Box-Muller over our own mapping: same on every platform
+    const double u1 = 1.0 - static_cast<double>(rng() >> 11) * 0x1.0p-53;
+    const double u2 = static_cast<double>(rng() >> 11) * 0x1.0p-53;
+    return std::sqrt(-2 * std::log(u1)) * std::cos(2 * std::numbers::pi * u2);
+  };
+  // A 1 ms query with lognormal noise of the given spread (sigma of the log).
+  const auto noisy_query = [&normal](double sigma) {
+    QueryResult q = query("list", 1.0);
+    for (std::int64_t& ns : q.samples_ns) {
+      ns = static_cast<std::int64_t>(std::llround(1e6 * std::exp(sigma * normal())));
+    }
+    return q;
+  };
+  const auto count_flags = [&noisy_query](double sigma, int comparisons) {
+    int flagged = 0;
+    for (int i = 0; i < comparisons; ++i) {
+      if (compare_one(noisy_query(sigma), noisy_query(sigma)).gate_failed()) ++flagged;
+    }
+    return flagged;
+  };
+  SECTION("very noisy timings: about alpha / 2 flagged (one tail of a two-sided test)") {
+    const int flagged = count_flags(0.3, 1000);
+    INFO(flagged << " of 1000 A/A comparisons flagged");
+    CHECK(flagged <= 15);
+  }
+  SECTION("ordinary timings: the effect threshold removes the rest") {
+    CHECK(count_flags(0.05, 1000) == 0);
+  }
+}
+
+}  // namespace sqlmeasure
