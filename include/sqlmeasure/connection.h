@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +48,8 @@ class Connection {
   virtual void execute(std::string_view sql) = 0;
   // A SQL string literal, quoted and escaped by the client library for this connection.
   [[nodiscard]] virtual std::string quote(std::string_view text) = 0;
+  // Opens the connection again with the same options and session settings (--retries).
+  virtual void reconnect() { throw std::logic_error("this connection cannot reconnect"); }
 };
 
 enum class SslMode { kDefault, kDisabled, kPreferred, kRequired, kVerifyCa, kVerifyIdentity };

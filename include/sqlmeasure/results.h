@@ -66,6 +66,7 @@ struct RunResult {
   std::string incomplete_reason;
   ServerInfo server;
   std::string rows_examined_method;
+  int reconnects = 0;  // transient connection losses survived (--retries)
   RunSettings settings;
   std::vector<ScreenResult> screens;
 };

@@ -31,6 +31,10 @@ struct RunOptions {
   RunSettings settings;
   std::string label;
   int max_inspected_variants = 8;
+  // --allow-writes: every execution runs in a transaction that is always rolled back.
+  bool allow_writes = false;
+  // --retries: reconnect this many times on a lost connection, retrying the sample.
+  int retries = 0;
   const std::atomic<bool>* interrupted = nullptr;  // set by SIGINT/SIGTERM handlers
   std::function<void(const Progress&)> on_progress;
 };
@@ -49,7 +53,13 @@ struct Target {
                                              const std::vector<Screen>& screens,
                                              const RunOptions& options);
 
-// The rows examined by one statement, from the server's handler counters (see docs).
+// Runs the statement once (with a checksum) and reads the rows it examined from the
+// server's handler counters (docs/measurement.md).
+struct Inspection {
+  Execution execution;
+  std::uint64_t rows_examined = 0;
+};
+[[nodiscard]] Inspection inspect_execution(Connection& connection, std::string_view sql);
 [[nodiscard]] std::uint64_t rows_examined(Connection& connection, std::string_view sql);
 [[nodiscard]] std::vector<PlanRow> explain(Connection& connection, std::string_view sql);
 

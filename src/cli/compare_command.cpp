@@ -135,24 +135,17 @@ class CompareCommand final : public Command {
     return finish(comparison, context);
   }
 
-  RunOptions run_options(const Context& context) const {
-    RunOptions options;
-    options.settings = run_.resolve(config_, scenarios_);
-    options.label = run_.label.value_or("");
-    options.interrupted = context.interrupted;
-    options.on_progress = progress_printer(context, "compare");
-    return options;
-  }
 
   int two_endpoints(const Context& context) const {
     std::optional<std::string> before = before_dsn_ ? before_dsn_ : config_.before_dsn;
     std::optional<std::string> after = after_dsn_ ? after_dsn_ : config_.after_dsn;
     if (!before || !after) fail(ExitCode::kUsage, "two endpoints need both --before-dsn and --after-dsn");
-    RunOptions options = run_options(context);
+    RunOptions options = run_.options(config_, scenarios_, context, "compare");
     std::vector<Screen> screens = scenarios_.load(config_);
     ConnectionOptions a = connection_.resolve(config_, context, before, "--before-dsn");
     ConnectionOptions b = connection_.resolve(config_, context, after, "--after-dsn");
-    a.query_timeout_ms = b.query_timeout_ms = options.settings.query_timeout_ms;
+    configure_measuring_session(a, options);
+    configure_measuring_session(b, options);
     auto before_connection = open_connection(a, context);
     auto after_connection = open_connection(b, context);
     // Drawn once, on the before endpoint, and used on both: the same values everywhere.
@@ -180,14 +173,14 @@ class CompareCommand final : public Command {
 
   int live(const Context& context) const {
     LiveCompareOptions options;
-    options.run = run_options(context);
+    options.run = run_.options(config_, scenarios_, context, "compare");
     options.before_again = !no_before_again_;
     options.out_dir = out_dir();
     std::vector<Screen> screens = scenarios_.load(config_);
     SchemaChange change;
     if (migration_) change = migration_change(*migration_, rollback_, keep_);
     ConnectionOptions target_options = connection_.resolve(config_, context);
-    target_options.query_timeout_ms = options.run.settings.query_timeout_ms;
+    configure_measuring_session(target_options, options.run);
     auto target = open_connection(target_options, context);
     if (ignore_index_) {
       change = ignore_index_change(*target, target->server().database, split_list(*ignore_index_));

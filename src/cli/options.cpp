@@ -133,6 +133,10 @@ void ScenarioFlags::add_to(CLI::App& app) {
       ->group(group);
   app.add_option("--screens", screens, "Screens to use: names or globs, comma-separated")
       ->group(group);
+  app.add_flag("--allow-writes", allow_writes,
+               "Allow INSERT/UPDATE/DELETE/REPLACE scenarios; each runs in a transaction that is "
+               "always rolled back")
+      ->group(group);
 }
 
 std::string ScenarioFlags::directory(const ProjectConfig& config) const {
@@ -170,6 +174,28 @@ void RunFlags::add_to(CLI::App& app) {
                  "Per-query timeout in milliseconds, enforced by the server (0 = none)")
       ->group(group);
   app.add_option("--label", label, "A name for this run, stored in the results file")->group(group);
+  app.add_option("--retries", retries,
+                 "Reconnect up to N times when the connection is lost while measuring (never "
+                 "during a migration)")
+      ->group(group)
+      ->check(CLI::Range(0, 100));
+}
+
+RunOptions RunFlags::options(const ProjectConfig& config, const ScenarioFlags& scenarios,
+                             const Context& context, const std::string& what) const {
+  RunOptions options;
+  options.settings = resolve(config, scenarios);
+  options.label = label.value_or("");
+  options.allow_writes = scenarios.allow_writes;
+  options.retries = retries;
+  options.interrupted = context.interrupted;
+  options.on_progress = progress_printer(context, what);
+  return options;
+}
+
+void configure_measuring_session(ConnectionOptions& connection, const RunOptions& run) {
+  connection.read_only = !run.allow_writes;
+  connection.query_timeout_ms = run.settings.query_timeout_ms;
 }
 
 RunSettings RunFlags::resolve(const ProjectConfig& config, const ScenarioFlags& scenarios) const {

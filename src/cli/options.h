@@ -48,9 +48,16 @@ struct RunFlags {
   std::optional<std::uint64_t> seed;
   std::optional<std::string> order, label;
   std::optional<unsigned> query_timeout_ms;
+  int retries = 0;
   void add_to(CLI::App& app);
   [[nodiscard]] RunSettings resolve(const ProjectConfig& config, const ScenarioFlags& scenarios) const;
+  // Everything the runner needs, for `run` and `compare` alike.
+  [[nodiscard]] RunOptions options(const ProjectConfig& config, const ScenarioFlags& scenarios,
+                                   const Context& context, const std::string& what) const;
 };
+
+// The measuring session: read-only unless --allow-writes; the statement timeout.
+void configure_measuring_session(ConnectionOptions& connection, const RunOptions& run);
 
 struct OutputFlags {
   std::string format = "table";

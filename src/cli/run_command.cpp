@@ -40,16 +40,12 @@ class RunCommand final : public Command {
     Format format = parse_format(output_.format, {Format::kTable, Format::kJson, Format::kMarkdown,
                                                   Format::kCsv});
     ProjectConfig config = load_project_config(global_.config);
-    RunOptions options;
-    options.settings = run_.resolve(config, scenarios_);
-    options.label = run_.label.value_or("");
+    RunOptions options = run_.options(config, scenarios_, context, "run");
     std::vector<Screen> screens = scenarios_.load(config);
     ConnectionOptions connection_options = connection_.resolve(config, context);
-    connection_options.query_timeout_ms = options.settings.query_timeout_ms;
+    configure_measuring_session(connection_options, options);
     auto connection = open_connection(connection_options, context);
     resolve_params(*connection, screens, options.settings.seed);
-    options.interrupted = context.interrupted;
-    options.on_progress = progress_printer(context, "run");
     RunResult run =
         std::move(measure({{connection.get(), options.label}}, screens, options).front());
     std::string path = out_.value_or(default_results_path());

@@ -41,7 +41,18 @@ using ResultHandle = std::unique_ptr<MYSQL_RES, ResultDeleter>;
 
 class MySqlConnection final : public Connection {
  public:
-  explicit MySqlConnection(const ConnectionOptions& options) : handle_(mysql_init(nullptr)) {
+  explicit MySqlConnection(const ConnectionOptions& options) : options_(options) { open(); }
+
+  void reconnect() override {
+    if (handle_ != nullptr) mysql_close(handle_);
+    handle_ = nullptr;
+    open();
+  }
+
+ private:
+  void open() {
+    const ConnectionOptions& options = options_;
+    handle_ = mysql_init(nullptr);
     if (handle_ == nullptr) fail(ExitCode::kRuntime, "out of memory initialising the MySQL client");
     endpoint_ = describe_endpoint(options);
     apply_options(options);
@@ -68,6 +79,7 @@ class MySqlConnection final : public Connection {
     configure_session(options);
   }
 
+ public:
   ~MySqlConnection() override {
     if (handle_ != nullptr) mysql_close(handle_);
   }
@@ -178,6 +190,17 @@ class MySqlConnection final : public Connection {
         mysql_optionsv(handle_, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &no);
         break;
       case SslMode::kVerifyCa:
+        // Connector/C 3.3 checks the chain whenever a CA is given, and
+        // MYSQL_OPT_SSL_VERIFY_SERVER_CERT adds the host name check on top: VERIFY_CA is
+        // "a CA, without that flag". Without a CA nothing at all would be checked.
+        if (!options.ssl_ca) {
+          mysql_close(handle_);
+          handle_ = nullptr;
+          fail(ExitCode::kUsage, "--ssl-mode VERIFY_CA needs --ssl-ca FILE");
+        }
+        mysql_optionsv(handle_, MYSQL_OPT_SSL_ENFORCE, &yes);
+        mysql_optionsv(handle_, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &no);
+        break;
       case SslMode::kVerifyIdentity:
         mysql_optionsv(handle_, MYSQL_OPT_SSL_ENFORCE, &yes);
         mysql_optionsv(handle_, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &yes);
@@ -238,7 +261,8 @@ class MySqlConnection final : public Connection {
     return DatabaseError(message, error_number, mysql_sqlstate(handle_), lost, timed_out);
   }
 
-  MYSQL* handle_;
+  ConnectionOptions options_;
+  MYSQL* handle_ = nullptr;
   std::string endpoint_;
   ServerInfo server_;
 };

@@ -95,6 +95,7 @@ std::string results_to_json(const RunResult& run) {
         {"endpoint", run.server.endpoint},
         {"database", run.server.database}}},
       {"rows_examined_method", run.rows_examined_method},
+      {"reconnects", run.reconnects},
       {"settings",
        {{"warmup", s.warmup},
         {"iterations", s.iterations},
@@ -255,6 +256,7 @@ RunResult results_from_json(const std::string& text, const std::string& origin) 
   run.server.endpoint = read.text(server, "$.server", "endpoint");
   run.server.database = read.text(server, "$.server", "database");
   run.rows_examined_method = read.text(document, "$", "rows_examined_method");
+  if (document.contains("reconnects")) run.reconnects = read.number<int>(document, "$", "reconnects");
   const json& settings = read.field(document, "$", "settings");
   run.settings.warmup = read.number<int>(settings, "$.settings", "warmup");
   run.settings.iterations = read.number<int>(settings, "$.settings", "iterations");

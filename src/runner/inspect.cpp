@@ -2,6 +2,8 @@
 // server's own counters, and the EXPLAIN plan.
 #include <fmt/format.h>
 
+#include <set>
+
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/runner.h"
 #include "sqlmeasure/sql_text.h"
@@ -10,7 +12,8 @@ namespace sqlmeasure {
 namespace {
 
 // Handler_read_* count every row the storage engine handed to the server: index reads,
-// scans, temporary tables. They exist on MariaDB and MySQL alike and are exact per session.
+// scans, temporary tables. They exist on MariaDB and MySQL alike and are exact per session,
+// but they also count the failed read that ends every scan (a full scan of N rows is N + 1).
 std::uint64_t handler_reads(Connection& connection) {
   ResultSet status = connection.query("SHOW SESSION STATUS LIKE 'Handler_read%'");
   std::uint64_t total = 0;
@@ -23,6 +26,16 @@ std::uint64_t handler_reads(Connection& connection) {
   return total;
 }
 
+// MariaDB's Rows_read counts only the rows a base table actually returned: N for a full
+// scan of N rows, 1 for a primary-key lookup, and nothing for SHOW STATUS itself.
+std::uint64_t rows_read(Connection& connection) {
+  ResultSet status = connection.query("SHOW SESSION STATUS LIKE 'Rows_read'");
+  if (status.rows.empty() || status.rows[0].size() < 2 || !status.rows[0][1]) {
+    fail(ExitCode::kRuntime, "the server has no Rows_read status variable");
+  }
+  return std::stoull(*status.rows[0][1]);
+}
+
 std::string cell(const ResultSet& set, const std::vector<std::optional<std::string>>& row,
                  std::string_view column) {
   int index = set.column(column);
@@ -32,22 +45,33 @@ std::string cell(const ResultSet& set, const std::vector<std::optional<std::stri
 
 }  // namespace
 
-std::uint64_t rows_examined(Connection& connection, std::string_view sql) {
+// The method is recorded in the results file by runner.cpp (rows_examined_method).
+Inspection inspect_execution(Connection& connection, std::string_view sql) {
+  Inspection inspection;
+  if (connection.server().flavor == Flavor::kMariaDB) {
+    std::uint64_t before = rows_read(connection);
+    inspection.execution = connection.execute_timed(sql, true);
+    inspection.rows_examined = rows_read(connection) - before;
+    return inspection;
+  }
   // SHOW STATUS reads rows itself; measure that cost right before and subtract it.
   std::uint64_t first = handler_reads(connection);
   std::uint64_t second = handler_reads(connection);
   std::uint64_t own_cost = second - first;
-  (void)connection.execute_timed(sql, false);
-  std::uint64_t after = handler_reads(connection);
-  std::uint64_t delta = after - second;
-  return delta > own_cost ? delta - own_cost : 0;
+  inspection.execution = connection.execute_timed(sql, true);
+  std::uint64_t delta = handler_reads(connection) - second;
+  inspection.rows_examined = delta > own_cost ? delta - own_cost : 0;
+  return inspection;
+}
+
+std::uint64_t rows_examined(Connection& connection, std::string_view sql) {
+  return inspect_execution(connection, sql).rows_examined;
 }
 
 std::vector<PlanRow> explain(Connection& connection, std::string_view sql) {
-  std::string keyword = first_keyword(sql);
-  if (keyword != "SELECT" && keyword != "WITH" && keyword != "TABLE" && keyword != "VALUES") {
-    return {};  // SHOW and friends have no plan
-  }
+  static const std::set<std::string> kExplainable = {"SELECT", "WITH",   "TABLE",  "VALUES",
+                                                      "INSERT", "UPDATE", "DELETE", "REPLACE"};
+  if (kExplainable.count(first_keyword(sql)) == 0) return {};  // SHOW and friends have no plan
   ResultSet set = connection.query("EXPLAIN " + std::string(sql));
   std::vector<PlanRow> plan;
   for (const auto& row : set.rows) {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <ctime>
+#include <type_traits>
 
 #include "driver/row_hash.h"
 #include "runner/random.h"
@@ -44,7 +45,9 @@ RunResult empty_run(const Target& target, const std::vector<Screen>& screens,
   run.label = target.label.empty() ? options.label : target.label;
   run.started_at = now_utc();
   run.server = target.connection->server();
-  run.rows_examined_method = "handler_read_counters";
+  // As chosen by rows_examined() in inspect.cpp.
+  run.rows_examined_method = run.server.flavor == Flavor::kMariaDB ? "rows_read_status"
+                                                                    : "handler_read_counters";
   run.settings = options.settings;
   for (const Screen& screen : screens) {
     ScreenResult& out = run.screens.emplace_back();
@@ -140,19 +143,70 @@ class Measurement {
   }
 
   // Runs `work` for one query on one endpoint. A statement error (timeout, bad SQL) is
-  // recorded on that query, which then takes no more samples; a lost connection ends all.
+  // recorded on that query, which then takes no more samples. A lost connection is
+  // retried after a reconnect while --retries allows, and otherwise ends the run.
   template <typename Work>
   void attempt(size_t target, const Slot& slot, Work&& work) {
     QueryResult& query = result(target, slot);
     if (query.error) return;
+    for (;;) {
+      try {
+        work(query);
+        return;
+      } catch (const DatabaseError& error) {
+        if (error.connection_lost()) {
+          if (retries_left_ <= 0) throw;
+          --retries_left_;
+          ++runs_[target].reconnects;
+          targets_[target].connection->reconnect();  // throws if the server stays away
+          continue;
+        }
+        query.error = error.timed_out()
+                          ? fmt::format("timed out after {} ms",
+                                        options_.settings.query_timeout_ms)
+                          : std::string(error.what());
+        return;
+      }
+    }
+  }
+
+  // In write mode the statement runs inside a transaction that is always rolled back; the
+  // clock still covers only the statement.
+  Execution execute(Connection& connection, const std::string& sql, bool with_checksum) {
+    if (!options_.allow_writes) return connection.execute_timed(sql, with_checksum);
+    return in_rolled_back_transaction(connection,
+                                      [&] { return connection.execute_timed(sql, with_checksum); });
+  }
+
+  template <typename Work>
+  std::invoke_result_t<Work> in_rolled_back_transaction(Connection& connection, Work&& work) {
+    connection.execute("START TRANSACTION");
     try {
-      work(query);
-    } catch (const DatabaseError& error) {
-      if (error.connection_lost()) throw;
-      query.error = error.timed_out()
-                        ? fmt::format("timed out after {} ms",
-                                      options_.settings.query_timeout_ms)
-                        : std::string(error.what());
+      auto result = work();
+      roll_back(connection);
+      return result;
+    } catch (const Error&) {
+      try {
+        connection.execute("ROLLBACK");
+      } catch (const Error&) {
+        // The connection is gone; the server rolls the transaction back itself.
+      }
+      throw;
+    }
+  }
+
+  // A ROLLBACK cannot undo a change to a non-transactional (e.g. MyISAM) table; the server
+  // says so with warning 1196, and then the run must stop loudly.
+  static void roll_back(Connection& connection) {
+    connection.execute("ROLLBACK");
+    ResultSet warnings = connection.query("SHOW WARNINGS");
+    int code = warnings.column("Code");
+    for (const auto& row : warnings.rows) {
+      if (code >= 0 && row[static_cast<size_t>(code)] == std::optional<std::string>("1196")) {
+        fail(ExitCode::kRuntime, "a write scenario changed a non-transactional table, which "
+                                 "ROLLBACK cannot undo; stopping (use InnoDB tables for write "
+                                 "scenarios)");
+      }
     }
   }
 
@@ -162,8 +216,8 @@ class Measurement {
         for (size_t t = 0; t < targets_.size(); ++t) {
           check_interrupt();
           attempt(t, slot, [&](QueryResult&) {
-            (void)targets_[t].connection->execute_timed(
-                sql_for(t, slot, static_cast<size_t>(round) % slot.variants), false);
+            (void)execute(*targets_[t].connection,
+                          sql_for(t, slot, static_cast<size_t>(round) % slot.variants), false);
           });
           advance("warm-up");
         }
@@ -183,10 +237,13 @@ class Measurement {
           for (size_t v = 0; v < variants; ++v) {
             std::string sql = sql_for(t, slot, v);
             if (v == 0) query.plan = explain(connection, sql);
-            examined += rows_examined(connection, sql);
-            Execution execution = connection.execute_timed(sql, true);
-            sent += execution.rows_sent;
-            combined = mix64(combined ^ execution.checksum);
+            auto once = [&] { return inspect_execution(connection, sql); };
+            Inspection inspection = options_.allow_writes
+                                        ? in_rolled_back_transaction(connection, once)
+                                        : once();
+            examined += inspection.rows_examined;
+            sent += inspection.execution.rows_sent;
+            combined = mix64(combined ^ inspection.execution.checksum);
           }
           query.rows_examined = (examined + variants / 2) / variants;
           query.rows_sent = (sent + variants / 2) / variants;
@@ -212,8 +269,7 @@ class Measurement {
           check_interrupt();
           std::string sql = sql_for(t, slot, variant);
           attempt(t, slot, [&](QueryResult& query) {
-            query.samples_ns.push_back(
-                targets_[t].connection->execute_timed(sql, false).elapsed_ns);
+            query.samples_ns.push_back(execute(*targets_[t].connection, sql, false).elapsed_ns);
           });
           advance("measure");
         }
@@ -234,6 +290,7 @@ class Measurement {
   std::vector<RunResult> runs_;
   std::vector<Slot> slots_;
   Progress progress_;
+  int retries_left_ = options_.retries;
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "sqlmeasure/error.h"
+#include "scenario/write_guard.h"
 #include "sqlmeasure/sql_text.h"
 
 namespace sqlmeasure {
@@ -28,7 +29,7 @@ void check_read_only(const Screen& screen, const Query& query, const std::string
   std::string reason = why_not_read_only(sql);
   if (!reason.empty()) {
     bad(at, fmt::format("screen '{}', query '{}': {} is refused: {}. Scenario queries must be "
-                        "read-only",
+                        "read-only (write scenarios: --allow-writes)",
                         screen.name, query.name, what, reason));
   }
 }
@@ -58,7 +59,18 @@ void validate_screen(const Screen& screen, const LoadOptions& options) {
     if (query.sql.find_first_not_of(" \t\r\n") == std::string::npos) {
       bad(query.where, fmt::format("query '{}' has empty SQL", query.name));
     }
-    if (!options.allow_writes) check_read_only(screen, query, query.sql, query.where, "the SQL");
+    if (options.allow_writes && !why_not_read_only(query.sql).empty()) {
+      std::string reason = why_not_rollbackable(query.sql);
+      if (!reason.empty()) {
+        bad(query.where, fmt::format("screen '{}', query '{}': the SQL is refused even with "
+                                     "--allow-writes: {}. Write scenarios run in a transaction "
+                                     "that is always rolled back, so only INSERT, UPDATE, DELETE "
+                                     "and REPLACE are accepted",
+                                     screen.name, query.name, reason));
+      }
+    } else {
+      check_read_only(screen, query, query.sql, query.where, "the SQL");
+    }
     std::set<std::string> used;
     for (const Placeholder& placeholder : find_placeholders(query.sql)) {
       used.insert(placeholder.name);
