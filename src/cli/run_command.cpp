@@ -46,9 +46,13 @@ class RunCommand final : public Command {
     configure_measuring_session(connection_options, options);
     auto connection = open_connection(connection_options, context);
     resolve_params(*connection, screens, options.settings.seed);
+    // --concurrency: the extra connections are set up exactly like the first.
+    options.open_connection = [&connection_options, &context](std::size_t) {
+      return open_connection(connection_options, context);
+    };
     RunResult run =
         std::move(measure({{connection.get(), options.label}}, screens, options).front());
-    std::string path = out_.value_or(default_results_path());
+    std::string path = out_ ? *out_ : default_results_path();
     write_results_file(run, path);
     render_run(run, format, context.style(), context.out);
     context.err << "results: " << path << (run.complete ? "" : " (incomplete)") << '\n';

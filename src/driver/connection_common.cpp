@@ -37,4 +37,27 @@ std::string describe_endpoint(const ConnectionOptions& options) {
   return options.host.value_or("localhost") + ":" + std::to_string(options.port.value_or(3306));
 }
 
+// Without a connection the library has no character set (mysql_escape_string crashes in
+// Connector/C 3.3), so escape as mysql_real_escape_string does for utf8mb4: no byte of a
+// multi-byte UTF-8 character is ASCII, so escaping byte by byte is exact.
+std::string quote_offline(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  out += '\'';
+  for (char c : text) {
+    switch (c) {
+      case '\0': out += "\\0"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\\': out += "\\\\"; break;
+      case '\'': out += "\\'"; break;
+      case '"': out += "\\\""; break;
+      case '\x1a': out += "\\Z"; break;
+      default: out += c;
+    }
+  }
+  out += '\'';
+  return out;
+}
+
 }  // namespace sqlmeasure

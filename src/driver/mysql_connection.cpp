@@ -273,14 +273,4 @@ std::unique_ptr<Connection> connect(const ConnectionOptions& options) {
   return std::make_unique<MySqlConnection>(options);
 }
 
-std::string quote_offline(std::string_view text) {
-  std::string out(text.size() * 2 + 3, '\0');
-  out[0] = '\'';
-  unsigned long length = mysql_escape_string(out.data() + 1, text.data(),
-                                             static_cast<unsigned long>(text.size()));
-  out.resize(length + 1);
-  out += '\'';
-  return out;
-}
-
 }  // namespace sqlmeasure

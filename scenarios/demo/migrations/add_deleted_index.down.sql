@@ -1,0 +1,2 @@
+-- Remove the index again.
+ALTER TABLE works DROP INDEX deleted;
