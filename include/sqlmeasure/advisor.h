@@ -59,9 +59,9 @@ struct IndexInfo {
 
 struct ColumnInfo {
   std::string name;
-  std::string data_type;      // int, datetime, varchar, ...
-  std::string column_type;    // int(10) unsigned, ...
-  std::string extra;          // auto_increment, on update current_timestamp(), ...
+  std::string data_type;    // int, datetime, varchar, ...
+  std::string column_type;  // int(10) unsigned, ...
+  std::string extra;        // auto_increment, on update current_timestamp(), ...
   std::optional<std::string> default_value;
   bool nullable = false;
 };
@@ -84,22 +84,25 @@ struct ColumnProfile {
   std::uint64_t distinct = 0;    // exact, or the estimate when sampled
   bool distinct_capped = false;  // more distinct values than were grouped: a lower bound
   bool sampled = false;
-  std::uint64_t rows_read = 0;   // rows counted: the table, or the sample
-  std::vector<ValueCount> top;   // most frequent first (only for few distinct values)
-  std::string method;            // how it was counted, for the evidence
+  std::uint64_t rows_read = 0;  // rows counted: the table, or the sample
+  std::vector<ValueCount> top;  // most frequent first (only for few distinct values)
+  std::string method;           // how it was counted, for the evidence
 };
 
 struct TableInfo {
   std::string name;
   std::string engine;
-  std::uint64_t rows_estimate = 0;           // information_schema.TABLES.TABLE_ROWS
+  std::uint64_t rows_estimate = 0;            // information_schema.TABLES.TABLE_ROWS
   std::optional<std::uint64_t> rows_counted;  // COUNT(*), when we counted
   bool rows_counted_is_lower_bound = false;   // counted up to a limit
   std::optional<std::uint64_t> data_bytes, index_bytes;
+  // InnoDB persistent statistics (mysql.innodb_table_stats): the rows they were computed on.
+  std::optional<std::uint64_t> stats_rows;
+  std::string stats_updated;
   std::vector<ColumnInfo> columns;
-  std::vector<IndexInfo> indexes;             // in the server's key order: PRIMARY first
-  std::vector<ForeignKeyInfo> foreign_keys;   // declared on this table
-  std::vector<ForeignKeyInfo> referenced_by;  // other tables' foreign keys to this one
+  std::vector<IndexInfo> indexes;                 // in the server's key order: PRIMARY first
+  std::vector<ForeignKeyInfo> foreign_keys;       // declared on this table
+  std::vector<ForeignKeyInfo> referenced_by;      // other tables' foreign keys to this one
   std::map<std::string, ColumnProfile> profiles;  // by column name
 
   // Counted rows when we have them, else the server's estimate.
@@ -115,9 +118,11 @@ struct TableInfo {
   // Best known distinct count of one column: a profile, else SHOW INDEX when the column
   // leads an index. Missing when nothing says.
   [[nodiscard]] std::optional<std::uint64_t> distinct(const std::string& column) const;
-  // Statistics are stale when a non-empty table has a B-tree index whose cardinality is
-  // NULL or 0 (SHOW INDEX), or when TABLE_ROWS says 0.
-  [[nodiscard]] bool statistics_look_stale() const;
+  // Why the index statistics of this non-empty table look stale, or nothing: TABLE_ROWS 0; a
+  // B-tree index with cardinality NULL or 0; a UNIQUE index (NOT NULL, whole columns) whose
+  // cardinality is under half the rows; persistent statistics computed on under half the rows.
+  [[nodiscard]] std::vector<std::string> stale_statistics_evidence() const;
+  [[nodiscard]] bool statistics_look_stale() const { return !stale_statistics_evidence().empty(); }
 };
 
 struct SchemaInfo {
@@ -142,20 +147,20 @@ struct QueryEvidence {
   std::string screen, query;
   std::string sql;  // rendered with the first value of each parameter
   std::vector<PlanRow> plan;
-  std::vector<std::string> tables;  // real tables the query reads
-  std::vector<IndexUse> uses;       // from the plan's `key` column
+  std::vector<std::string> tables;                            // real tables the query reads
+  std::vector<IndexUse> uses;                                 // from the plan's `key` column
   std::vector<std::pair<std::string, std::string>> possible;  // (table, index) of possible_keys
-  std::optional<std::string> error;  // EXPLAIN failed
+  std::optional<std::string> error;                           // EXPLAIN failed
 
   [[nodiscard]] std::string label() const { return screen + "/" + query; }
 };
 
 // The hint timed with and without it, interleaved (with, without, with, ...).
 struct HintMeasurement {
-  int samples = 0;           // per side
-  int variants = 1;          // parameter variants cycled through
-  double with_ms = 0;        // median
-  double without_ms = 0;     // median
+  int samples = 0;        // per side
+  int variants = 1;       // parameter variants cycled through
+  double with_ms = 0;     // median
+  double without_ms = 0;  // median
   std::uint64_t rows_examined_with = 0, rows_examined_without = 0;
   std::vector<PlanRow> plan_with, plan_without;
 };
@@ -173,14 +178,14 @@ struct HintEvidence {
   [[nodiscard]] std::string label() const { return screen + "/" + query; }
 };
 
-// `ORDER BY <timestamp>` on a table with an AUTO_INCREMENT key, and the same query by id.
+// `ORDER BY <creation time>` on a table with an AUTO_INCREMENT key, and the same query by id.
 struct OrderByEvidence {
   std::string screen, query;
   std::string table, column, key_column, direction;
   std::string sql, sql_by_key;
   std::vector<PlanRow> plan, plan_by_key;
   std::optional<std::uint64_t> rows_examined, rows_examined_by_key;
-  std::optional<bool> same_rows;         // both return the same rows (checksum)
+  std::optional<bool> same_rows;          // both return the same rows (checksum)
   std::optional<double> order_agreement;  // share of the latest rows where both orders agree
   std::uint64_t agreement_rows = 0;
   std::optional<std::string> error;
@@ -203,11 +208,11 @@ struct ScenarioEvidence {
 struct Finding {
   std::string rule;
   Severity severity = Severity::kWarning;
-  std::string table, index;          // index may be empty (e.g. order-by-created)
-  std::string summary;               // one line
+  std::string table, index;  // index may be empty (e.g. order-by-created)
+  std::string summary;       // one line
   std::vector<std::string> evidence;
-  std::vector<std::string> fix;      // SQL, each a complete statement
-  std::vector<std::string> verify;   // how to check before acting
+  std::vector<std::string> fix;     // SQL, each a complete statement
+  std::vector<std::string> verify;  // how to check before acting
 };
 
 struct RuleInfo {
@@ -222,21 +227,25 @@ struct RuleInfo {
 
 // The limits the rules judge by (docs/indexes.md explains each).
 struct AdvisorThresholds {
-  std::uint64_t min_rows = 1000;                 // smaller tables are never judged on selectivity
+  std::uint64_t min_rows = 1000;  // smaller tables are never judged on selectivity
+  // A column has "low cardinality" when it has at most this many values and either one value
+  // covers dominant_value_share of the rows, or there are so few values
+  // (<= few_values_max_distinct) that any lookup reads a large share of the table.
   std::uint64_t low_cardinality_max_distinct = 16;
-  double composite_selectivity_ratio = 10.0;     // later column this many times more distinct
-  double hint_effect_ratio = 1.2;                // "helps"/"hurts" from this factor on
-  double order_agreement_min = 0.99;             // created order must match id order this often
+  double dominant_value_share = 0.5;
+  std::uint64_t few_values_max_distinct = 5;
+  double composite_selectivity_ratio = 10.0;  // later column this many times more distinct
+  double hint_effect_ratio = 1.2;             // "helps"/"hurts" from this factor on
+  double order_agreement_min = 0.99;          // created order must match id order this often
 };
 
 struct AdvisorResult {
-  std::vector<Finding> findings;      // most severe first, then by table and index
-  std::vector<std::string> skipped;   // rules not run, and why
+  std::vector<Finding> findings;     // most severe first, then by table and index
+  std::vector<std::string> skipped;  // rules not run, and why
 };
 
 // Runs every rule. Pure: reads only its arguments.
-[[nodiscard]] AdvisorResult run_advisor(const SchemaInfo& schema,
-                                        const ScenarioEvidence& scenarios,
+[[nodiscard]] AdvisorResult run_advisor(const SchemaInfo& schema, const ScenarioEvidence& scenarios,
                                         const AdvisorThresholds& thresholds = {});
 
 // Duplicate and redundant keys of one table, found the way pt-duplicate-key-checker finds

@@ -1,0 +1,91 @@
+// Rule order-by-created: ORDER BY a creation timestamp on a table with an AUTO_INCREMENT
+// primary key (slide 35). Rows are inserted when they are created, so created order and id
+// order agree; ORDER BY id walks the clustered index and needs neither a filesort nor a
+// separate index on the timestamp. We check that claim on the data (the latest rows) and on
+// the query (same rows returned), and show both plans.
+#include <fmt/format.h>
+
+#include "advisor/advisor_internal.h"
+
+namespace sqlmeasure::advisor {
+namespace {
+
+std::string table_access(const std::vector<PlanRow>& plan) {
+  const bool filesort = plan_has_filesort(plan);
+  return plan_text(plan) + (filesort ? "" : " — no filesort");
+}
+
+void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& out) {
+  for (const OrderByEvidence& order : input.scenarios.order_bys) {
+    const TableInfo* table = input.schema.table(order.table);
+    if (table == nullptr) continue;
+    const ColumnInfo* column = table->column(order.column);
+    if (column == nullptr || !creation_time(*column)) continue;
+    if (order.order_agreement && *order.order_agreement < input.thresholds.order_agreement_min) {
+      continue;  // the data says the two orders differ: not a safe rewrite
+    }
+    std::string index_name;
+    for (const PlanRow& row : order.plan) {
+      if (!row.key.empty() && (row.table == order.table || order.plan.size() == 1)) {
+        index_name = row.key;
+      }
+    }
+    Finding finding = make_finding(info, table->name, index_name);
+    finding.summary = fmt::format(
+        "ORDER BY {}{} in {}: order by the AUTO_INCREMENT key {} "
+        "instead",
+        order.column, order.direction.empty() ? "" : " " + order.direction, order.label(),
+        order.key_column);
+    if (order.order_agreement) {
+      finding.evidence.push_back(fmt::format(
+          "{} order agrees with {} order in {} of the latest {} rows (rows are created in id "
+          "order)",
+          order.column, order.key_column, share_text(*order.order_agreement),
+          with_commas(order.agreement_rows)));
+    }
+    if (order.error) {
+      finding.evidence.push_back("could not check everything: " + *order.error);
+    }
+    if (!order.plan.empty()) {
+      finding.evidence.push_back(
+          fmt::format("plan, ORDER BY {}: {}", order.column, table_access(order.plan)));
+      finding.evidence.push_back(
+          fmt::format("plan, ORDER BY {}: {}", order.key_column, table_access(order.plan_by_key)));
+    }
+    if (order.rows_examined && order.rows_examined_by_key) {
+      finding.evidence.push_back(fmt::format("rows examined: {} → {}",
+                                             with_commas(*order.rows_examined),
+                                             with_commas(*order.rows_examined_by_key)));
+    }
+    if (order.same_rows) {
+      finding.evidence.push_back(*order.same_rows
+                                     ? "both orders return the same rows (checksum)"
+                                     : "the two orders return different rows here (ties or "
+                                       "back-dated rows): check before changing");
+      if (!*order.same_rows) finding.severity = Severity::kInfo;
+    }
+    finding.fix.push_back("-- " + order.label() + ", ordered by the key:\n" +
+                          one_line(order.sql_by_key) + ";");
+    if (!index_name.empty() && !iequals(index_name, "PRIMARY")) {
+      finding.verify.push_back(fmt::format(
+          "afterwards {} may have no other user: re-run sqlmeasure indexes and see unused-index",
+          index_name));
+    }
+    finding.verify.push_back("measure the screen before and after: sqlmeasure run --screens " +
+                             order.screen);
+    out.push_back(std::move(finding));
+  }
+}
+
+}  // namespace
+
+const Rule& order_by_created_rule() {
+  static const Rule rule{{"order-by-created",
+                          "ORDER BY a creation timestamp on a table with an AUTO_INCREMENT id: "
+                          "ORDER BY id gives the same order",
+                          Severity::kWarning, true},
+                         check};
+  return rule;
+}
+
+}  // namespace sqlmeasure::advisor

@@ -1,0 +1,91 @@
+// Rule redundant-index: an index whose columns are a left prefix of another index's columns
+// (every lookup it serves, the longer one serves too), or one that ends with the InnoDB
+// primary key, which every secondary index carries anyway (the definition only repeats it).
+#include <fmt/format.h>
+
+#include "advisor/duplicate_keys.h"
+
+namespace sqlmeasure::advisor {
+namespace {
+
+std::string joined(const std::vector<std::string>& columns) {
+  std::string text;
+  for (const std::string& column : columns) text += (text.empty() ? "" : ", ") + column;
+  return text;
+}
+
+void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& out) {
+  for (const TableInfo& table : input.schema.tables) {
+    const std::vector<DuplicateKey> dupes = find_duplicate_keys(table);
+    for (const DuplicateKey& dupe : dupes) {
+      const IndexInfo* dropped = table.index(dupe.index);
+      const IndexInfo* longer = table.index(dupe.duplicate_of);
+      if (dropped == nullptr || longer == nullptr) continue;
+      if (dupe.kind == DuplicateKind::kExact) continue;  // duplicate-index
+      if (dupe.kind == DuplicateKind::kClusteredSuffix) {
+        if (physical_twin(table, dupe) != nullptr) continue;  // duplicate-index
+        Finding finding = make_finding(info, table.name, dropped->name);
+        finding.severity = Severity::kInfo;
+        finding.summary = fmt::format(
+            "{} ends with the primary key {}, which InnoDB appends "
+            "to every secondary index anyway",
+            index_text(*dropped), longer->column_list());
+        finding.evidence.push_back(fmt::format(
+            "stored the same as ({}): shortening the definition changes nothing on disk, it "
+            "only says what InnoDB stores",
+            joined(dupe.shortened)));
+        finding.fix.push_back(fmt::format("ALTER TABLE {} DROP INDEX {}, ADD INDEX {} ({});",
+                                          quote_ident(table.name), quote_ident(dropped->name),
+                                          quote_ident(dropped->name), joined(dupe.shortened)));
+        finding.verify.push_back(verify_migration_note());
+        out.push_back(std::move(finding));
+        continue;
+      }
+      // A left prefix of `longer`. When `longer` is itself only this index plus the primary key,
+      // the two are one index stored twice: drop the longer definition and keep this one.
+      Finding finding = make_finding(info, table.name, dropped->name);
+      finding.summary =
+          fmt::format("{} is a left prefix of {}", index_text(*dropped), index_text(*longer));
+      finding.evidence.push_back("definitions: " + key_definition(*dropped) + "; " +
+                                 key_definition(*longer));
+      const DuplicateKey* twin_of = nullptr;
+      for (const DuplicateKey& other : dupes) {
+        if (other.index == longer->name && physical_twin(table, other) == dropped) twin_of = &other;
+      }
+      if (twin_of != nullptr) {
+        finding.evidence.push_back(fmt::format(
+            "{} only adds the primary key, which InnoDB appends to {} anyway: the two are the "
+            "same index physically; keep the shorter definition and drop {} (see its "
+            "duplicate-index finding)",
+            longer->name, dropped->name, longer->name));
+        finding.fix.push_back(drop_index_sql(table.name, longer->name));
+        finding.verify.push_back(what_if_command(table.name, longer->name));
+      } else {
+        finding.evidence.push_back(fmt::format(
+            "every lookup on {} can use {}; its entries are a little wider, which rarely shows",
+            dropped->column_list(), longer->name));
+        if (!dupe.uniqueness_ignored_because.empty()) {
+          finding.evidence.push_back("its uniqueness is already enforced: " +
+                                     dupe.uniqueness_ignored_because);
+        }
+        add_drop_evidence(table, *dropped, *longer, finding);
+        finding.fix.push_back(drop_index_sql(table.name, dropped->name));
+        finding.verify.push_back(what_if_command(table.name, dropped->name));
+      }
+      out.push_back(std::move(finding));
+    }
+  }
+}
+
+}  // namespace
+
+const Rule& redundant_index_rule() {
+  static const Rule rule{{"redundant-index",
+                          "an index that is a left prefix of another, or ends with the InnoDB "
+                          "primary key (as pt-duplicate-key-checker finds them)",
+                          Severity::kWarning, false},
+                         check};
+  return rule;
+}
+
+}  // namespace sqlmeasure::advisor

@@ -1,0 +1,65 @@
+// Rule unused-index: a secondary index that no plan of the selected scenario queries uses
+// (only EXPLAIN's `key` counts; `possible_keys` is what the optimizer considered and
+// rejected). Judged only on tables the scenarios read, and only as good as the scenarios'
+// coverage: a candidate to drop, to be confirmed with compare --ignore-index.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "advisor/advisor_internal.h"
+
+namespace sqlmeasure::advisor {
+
+namespace {
+
+void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& out) {
+  for (const TableInfo& table : input.schema.tables) {
+    size_t failed = 0, reading = 0;
+    for (const QueryEvidence& query : input.scenarios.queries) {
+      if (std::find(query.tables.begin(), query.tables.end(), table.name) == query.tables.end()) {
+        continue;
+      }
+      ++reading;
+      if (query.error) ++failed;
+    }
+    if (reading == 0) continue;  // the scenarios say nothing about this table
+    for (const IndexInfo& index : table.indexes) {
+      if (index.primary() || index.unique) continue;               // unused-constraint-index
+      if (foreign_key_needing(table, index) != nullptr) continue;  // idem
+      if (!queries_using(input.scenarios, table.name, index.name).empty()) continue;
+      Finding finding = make_finding(info, table.name, index.name);
+      finding.summary = fmt::format("no scenario query uses {}", index_text(index));
+      finding.evidence.push_back(usage_evidence(input.scenarios, table.name, index.name));
+      if (!index.visible) {
+        finding.evidence.push_back("it is ignored/invisible: the optimizer cannot use it at all");
+      }
+      if (failed > 0) {
+        finding.evidence.push_back(
+            fmt::format("{} of the queries reading {} could not be "
+                        "EXPLAINed: their index use is unknown",
+                        failed, table.name));
+      }
+      if (index.size_bytes) {
+        finding.evidence.push_back(fmt::format("size: {}", size_text(index.size_bytes)));
+      }
+      finding.fix.push_back(drop_index_sql(table.name, index.name));
+      finding.verify.push_back(what_if_command(table.name, index.name));
+      finding.verify.push_back(
+          "the scenarios may not cover every query the application runs: "
+          "check the slow log or performance_schema too");
+      out.push_back(std::move(finding));
+    }
+  }
+}
+
+}  // namespace
+
+const Rule& unused_index_rule() {
+  static const Rule rule{
+      {"unused-index", "a secondary index no plan of the selected scenario queries uses",
+       Severity::kInfo, true},
+      check};
+  return rule;
+}
+
+}  // namespace sqlmeasure::advisor
