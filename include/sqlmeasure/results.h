@@ -47,6 +47,9 @@ struct ScreenResult {
   std::vector<QueryResult> queries;
 };
 
+// --iterations auto samples at most this many rounds per screen.
+inline constexpr int kAutoIterationsMax = 200;
+
 struct RunSettings {
   int warmup = 2;
   int iterations = 20;
@@ -55,6 +58,27 @@ struct RunSettings {
   std::string scenarios;              // directory
   std::vector<std::string> screen_globs;
   unsigned query_timeout_ms = 0;
+  // --concurrency: connections replaying the screens at once during sampling (1 = one
+  // connection, the interleaved loop exactly as documented in docs/measurement.md).
+  int concurrency = 1;
+  // --iterations auto: sample rounds until each query's median is known precisely enough
+  // (docs/measurement.md, "--iterations auto"); `iterations` is then the maximum.
+  struct AutoIterations {
+    bool enabled = false;
+    int min_rounds = 10;
+    double max_relative_half_width = 0.02;  // of the median's 95 % confidence interval
+    std::int64_t max_absolute_half_width_ns = 10'000;  // or at most 0.01 ms
+    double budget_s = 10;  // per screen: sampling time after which it stops regardless
+  } auto_iterations;
+};
+
+// What the sampling phase achieved: every timed execution, over its wall time.
+struct Throughput {
+  std::uint64_t queries = 0;
+  double wall_s = 0;
+  [[nodiscard]] double queries_per_s() const {
+    return wall_s > 0 ? static_cast<double>(queries) / wall_s : 0;
+  }
 };
 
 struct RunResult {
@@ -68,6 +92,7 @@ struct RunResult {
   std::string rows_examined_method;
   int reconnects = 0;  // transient connection losses survived (--retries)
   RunSettings settings;
+  Throughput throughput;  // of the sampling phase
   std::vector<ScreenResult> screens;
 };
 

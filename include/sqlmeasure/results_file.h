@@ -1,6 +1,7 @@
 #pragma once
 // The results file: versioned JSON, documented in docs/results-format.md. A public
 // contract that scripts build on; readers refuse foreign or unknown-version files.
+#include <ostream>
 #include <string>
 
 #include "sqlmeasure/results.h"
@@ -8,6 +9,8 @@
 namespace sqlmeasure {
 
 [[nodiscard]] std::string results_to_json(const RunResult& run);
+// The same text, streamed (the samples arrays are never held as one string).
+void write_results_json(const RunResult& run, std::ostream& out);
 // `origin` names the file in error messages. Throws Error(kBadInput).
 [[nodiscard]] RunResult results_from_json(const std::string& text, const std::string& origin);
 

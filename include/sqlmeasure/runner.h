@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,9 @@ struct RunOptions {
   int retries = 0;
   const std::atomic<bool>* interrupted = nullptr;  // set by SIGINT/SIGTERM handlers
   std::function<void(const Progress&)> on_progress;
+  // With settings.concurrency N > 1: opens one more connection to target `target`, set up
+  // like the first (N - 1 per target are opened for the sampling phase).
+  std::function<std::unique_ptr<Connection>(std::size_t target)> open_connection;
 };
 
 // One endpoint to measure. With several, each sample is taken on every endpoint in turn
@@ -52,6 +56,23 @@ struct Target {
 [[nodiscard]] std::vector<RunResult> measure(const std::vector<Target>& targets,
                                              const std::vector<Screen>& screens,
                                              const RunOptions& options);
+
+// The distribution-free 95 % confidence interval of the median of `samples` (order
+// statistics of the binomial(n, 1/2), normal approximation): ranks n/2 -/+ 0.98 sqrt(n).
+struct MedianInterval {
+  std::int64_t low = 0, median = 0, high = 0;
+  [[nodiscard]] std::int64_t half_width() const { return (high - low) / 2; }
+};
+[[nodiscard]] MedianInterval median_interval(std::vector<std::int64_t> samples);
+
+// The --iterations auto rule for one screen's per-view samples: at least `min_rounds`, and
+// the median's 95 % interval has a half-width within the relative or the absolute bound.
+[[nodiscard]] bool median_is_precise(const std::vector<std::int64_t>& samples,
+                                     const RunSettings::AutoIterations& rule);
+
+// Samples taken by several connections at once, stored by round (-1: round not taken, e.g.
+// after an error): kept in round order, the holes dropped.
+void compact_round_samples(std::vector<std::int64_t>& samples_by_round);
 
 // Runs the statement once (with a checksum) and reads the rows it examined from the
 // server's handler counters (docs/measurement.md).

@@ -14,6 +14,8 @@ struct Summary {
 };
 
 [[nodiscard]] Summary summarize(std::span<const double> samples);
+// The same figures, reusing `samples` as working space (left reordered and overwritten).
+[[nodiscard]] Summary summarize_in_place(std::vector<double>& samples);
 // Linear interpolation between closest ranks (type 7), q in [0,1]. Input need not be sorted.
 [[nodiscard]] double quantile(std::span<const double> samples, double q);
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <chrono>
 #include <cstdlib>
 
@@ -162,9 +163,31 @@ void RunFlags::add_to(CLI::App& app) {
   app.add_option("--warmup", warmup, "Untimed executions of each query first (default 2)")
       ->group(group)
       ->check(CLI::Range(0, 100000));
-  app.add_option("--iterations", iterations, "Timed samples per query (default 20)")
+  app.add_option_function<std::string>(
+         "--iterations",
+         [this](const std::string& value) {
+           if (value == "auto") {
+             iterations_auto = true;
+             return;
+           }
+           int count = 0;
+           auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), count);
+           if (error != std::errc() || end != value.data() + value.size() || count < 1 ||
+               count > 10000000) {
+             throw CLI::ValidationError("--iterations",
+                                        "expected 1 to 10000000, or auto; got " + value);
+           }
+           iterations_auto = false;
+           iterations = count;
+         },
+         "Timed samples per query (default 20), or auto: until each median is precise "
+         "(docs/measurement.md)")
       ->group(group)
-      ->check(CLI::Range(1, 10000000));
+      ->type_name("N|auto");
+  app.add_option("--concurrency", concurrency,
+                 "Connections replaying the screens at once while sampling (default 1)")
+      ->group(group)
+      ->check(CLI::Range(1, 256));
   app.add_option("--seed", seed, "Seed for parameter sampling and --order shuffled (default 1)")
       ->group(group);
   app.add_option("--order", order, "round-robin (default) or shuffled")
@@ -208,6 +231,11 @@ RunSettings RunFlags::resolve(const ProjectConfig& config, const ScenarioFlags& 
   settings.screen_globs = scenarios.globs(config);
   settings.query_timeout_ms =
       query_timeout_ms.value_or(config.connection.query_timeout_ms.value_or(0));
+  settings.concurrency = concurrency;
+  if (iterations_auto) {
+    settings.auto_iterations.enabled = true;
+    settings.iterations = kAutoIterationsMax;
+  }
   return settings;
 }
 

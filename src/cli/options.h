@@ -49,6 +49,8 @@ struct RunFlags {
   std::optional<std::string> order, label;
   std::optional<unsigned> query_timeout_ms;
   int retries = 0;
+  bool iterations_auto = false;  // --iterations auto
+  int concurrency = 1;           // --concurrency
   void add_to(CLI::App& app);
   [[nodiscard]] RunSettings resolve(const ProjectConfig& config, const ScenarioFlags& scenarios) const;
   // Everything the runner needs, for `run` and `compare` alike.

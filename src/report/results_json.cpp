@@ -1,9 +1,11 @@
 // Results file <-> RunResult. nlohmann_json is used only in src/report/.
 #include <fmt/format.h>
 
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <unistd.h>
@@ -44,9 +46,33 @@ json plan_to_json(const std::vector<PlanRow>& plan) {
   return rows;
 }
 
-}  // namespace
+// The samples arrays are most of a results file (a million samples is ~14 MB of digits) and
+// as a DOM they would cost ~16 bytes per number more: the document is built with a marker
+// in their place and each array is streamed into the output, on one line.
+constexpr std::string_view kSamplesMarker = "\"samples_ns\": \"\\u0001samples:";
 
-std::string results_to_json(const RunResult& run) {
+json samples_marker(size_t screen, std::optional<size_t> query) {
+  return fmt::format("\x01samples:{}:{}", screen, query ? std::to_string(*query) : "-");
+}
+
+void write_samples(std::ostream& out, const std::vector<std::int64_t>& samples) {
+  char buffer[16384];
+  size_t used = 0;
+  buffer[used++] = '[';
+  for (size_t i = 0; i < samples.size(); ++i) {
+    if (used > sizeof buffer - 32) {
+      out.write(buffer, static_cast<std::streamsize>(used));
+      used = 0;
+    }
+    if (i > 0) buffer[used++] = ',';
+    used = static_cast<size_t>(
+        std::to_chars(buffer + used, buffer + sizeof buffer, samples[i]).ptr - buffer);
+  }
+  buffer[used++] = ']';
+  out.write(buffer, static_cast<std::streamsize>(used));
+}
+
+json results_document(const RunResult& run) {
   json screens = json::array();
   for (const ScreenResult& screen : run.screens) {
     json queries = json::array();
@@ -68,7 +94,7 @@ std::string results_to_json(const RunResult& run) {
                     {"variants_inspected", q.variants_inspected},
                     {"plan", plan_to_json(q.plan)},
                     {"error", q.error ? json(*q.error) : json(nullptr)},
-                    {"samples_ns", q.samples_ns}};
+                    {"samples_ns", samples_marker(screens.size(), queries.size())}};
       queries.push_back(std::move(query));
     }
     screens.push_back({{"name", screen.name},
@@ -76,7 +102,7 @@ std::string results_to_json(const RunResult& run) {
                        {"file", screen.file},
                        {"stats_ms", summary_to_json(screen.stats_ms)},
                        {"rows_examined", screen.rows_examined},
-                       {"samples_ns", screen.samples_ns},
+                       {"samples_ns", samples_marker(screens.size(), std::nullopt)},
                        {"queries", queries}});
   }
   const RunSettings& s = run.settings;
@@ -105,10 +131,104 @@ std::string results_to_json(const RunResult& run) {
         {"screens", s.screen_globs},
         {"query_timeout_ms", s.query_timeout_ms}}},
       {"screens", screens}};
-  return document.dump(1) + "\n";
+  // Newer, optional fields: older readers ignore them, and this reader defaults them.
+  json& settings = document["settings"];
+  settings["concurrency"] = s.concurrency;
+  if (s.auto_iterations.enabled) {
+    const RunSettings::AutoIterations& rule = s.auto_iterations;
+    settings["iterations_mode"] = "auto";
+    settings["auto_iterations"] = {
+        {"rule", "per screen: stop once the median per-view latency has a 95 % "
+                 "distribution-free confidence interval of relative half-width <= max_relative_half_width, or "
+                 "half-width <= max_absolute_half_width_ns, after min_rounds; at most "
+                 "`iterations` rounds and budget_s seconds of sampling per screen"},
+        {"min_rounds", rule.min_rounds},
+        {"max_relative_half_width", rule.max_relative_half_width},
+        {"max_absolute_half_width_ns", rule.max_absolute_half_width_ns},
+        {"budget_s", rule.budget_s}};
+  }
+  document["throughput"] = {{"queries", run.throughput.queries},
+                            {"wall_s", run.throughput.wall_s},
+                            {"queries_per_s", run.throughput.queries_per_s()}};
+  return document;
+}
+
+}  // namespace
+
+void write_results_json(const RunResult& run, std::ostream& out) {
+  // Bytes that are not UTF-8 (a latin1 value drawn from the server, a file name) must not
+  // cost a whole run's results: they are written as U+FFFD instead of throwing.
+  const std::string text =
+      results_document(run).dump(1, ' ', false, json::error_handler_t::replace);
+  size_t position = 0;
+  for (size_t found = text.find(kSamplesMarker); found != std::string::npos;
+       found = text.find(kSamplesMarker, position)) {
+    const size_t value = found + kSamplesMarker.size();
+    const size_t close = text.find('"', value);
+    out.write(text.data() + position,
+              static_cast<std::streamsize>(found + std::string_view("\"samples_ns\": ").size() -
+                                           position));
+    const std::string where = text.substr(value, close - value);  // "screen:query" or "screen:-"
+    const size_t colon = where.find(':');
+    const ScreenResult& screen = run.screens[std::stoul(where.substr(0, colon))];
+    const std::string query = where.substr(colon + 1);
+    write_samples(out, query == "-" ? screen.samples_ns
+                                    : screen.queries[std::stoul(query)].samples_ns);
+    position = close + 1;
+  }
+  out.write(text.data() + position, static_cast<std::streamsize>(text.size() - position));
+  out << '\n';
+}
+
+std::string results_to_json(const RunResult& run) {
+  std::ostringstream out;
+  write_results_json(run, out);
+  return std::move(out).str();
 }
 
 namespace {
+
+// Text from the file quoted in a message stays on one line and short: control bytes are
+// escaped, and the middle of a long text is left out.
+std::string printable(std::string_view text) {
+  constexpr size_t kMax = 120;
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text.size() > kMax && i == kMax / 2) {
+      out += "...";
+      i = text.size() - kMax / 2;
+    }
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7f) {
+      out += fmt::format("\\x{:02x}", c);
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+// A JSON number's text: -?DIGITS(.DIGITS)?([eE][+-]?DIGITS)?
+bool is_number_text(const std::string& text) {
+  size_t i = 0;
+  auto digits = [&] {
+    const size_t start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    return i > start;
+  };
+  if (i < text.size() && text[i] == '-') ++i;
+  if (!digits()) return false;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == text.size();
+}
 
 // Reading: every field is checked, and a problem names the file and the JSON path.
 class Reader {
@@ -116,13 +236,14 @@ class Reader {
   explicit Reader(std::string origin) : origin_(std::move(origin)) {}
 
   [[noreturn]] void bad(const std::string& path, const std::string& message) const {
-    fail(ExitCode::kBadInput, fmt::format("{}: {}: {}", origin_, path, message));
+    fail(ExitCode::kBadInput, fmt::format("{}: {}: {}", origin_, printable(path), message));
   }
 
   const json& field(const json& object, const std::string& path, const char* key) const {
     if (!object.is_object()) bad(path, "expected an object");
     auto it = object.find(key);
-    if (it == object.end()) bad(path, fmt::format("missing field '{}'", key));
+    // Named by its full path ($.screens[0].queries[1].samples_ns), so it can be found.
+    if (it == object.end()) bad(path + "." + key, fmt::format("missing field '{}'", key));
     return *it;
   }
 
@@ -153,6 +274,16 @@ class Reader {
       }
     }
     return value.get<T>();
+  }
+
+  // A count that other code multiplies and indexes with: an int within [min, max].
+  int count(const json& object, const std::string& path, const char* key, int min,
+            int max = std::numeric_limits<int>::max()) const {
+    const int value = number<int>(object, path, key);
+    if (value < min || value > max) {
+      bad(path + "." + key, fmt::format("{} is out of range (expected {} to {})", value, min, max));
+    }
+    return value;
   }
 
   bool boolean(const json& object, const std::string& path, const char* key) const {
@@ -189,6 +320,8 @@ class Reader {
     if (v.is_boolean()) return {ParamValue::Kind::kBoolean, v.get<bool>() ? "TRUE" : "FALSE"};
     if (v.is_object() && v.contains("number") && v["number"].is_string()) {
       std::string number = v["number"].get<std::string>();
+      // The text goes into SQL as it is, so it must be a number and nothing else.
+      if (!is_number_text(number)) bad(path, "expected {\"number\": \"DIGITS\"}");
       bool integral = number.find_first_of(".eE") == std::string::npos;
       return {integral ? ParamValue::Kind::kInteger : ParamValue::Kind::kFloat, number};
     }
@@ -223,6 +356,11 @@ RunResult results_from_json(const std::string& text, const std::string& origin) 
     fail(ExitCode::kBadInput,
          fmt::format("{}: not a results file: invalid JSON at byte {} ({})", origin, error.byte,
                      text.empty() ? "the file is empty" : "truncated or corrupt?"));
+  } catch (const json::exception& error) {
+    // For a number no double can hold (1e400) the parser throws out_of_range, not
+    // parse_error: well-formed JSON, but not a results file.
+    fail(ExitCode::kBadInput,
+         fmt::format("{}: not a results file: {}", origin, printable(error.what())));
   }
   Reader read(origin);
   if (!document.is_object() || !document.contains("format") ||
@@ -257,9 +395,31 @@ RunResult results_from_json(const std::string& text, const std::string& origin) 
   run.server.database = read.text(server, "$.server", "database");
   run.rows_examined_method = read.text(document, "$", "rows_examined_method");
   if (document.contains("reconnects")) run.reconnects = read.number<int>(document, "$", "reconnects");
+  if (document.contains("throughput")) {
+    const json& throughput = read.field(document, "$", "throughput");
+    run.throughput.queries = read.number<std::uint64_t>(throughput, "$.throughput", "queries");
+    run.throughput.wall_s = read.number<double>(throughput, "$.throughput", "wall_s");
+  }
   const json& settings = read.field(document, "$", "settings");
-  run.settings.warmup = read.number<int>(settings, "$.settings", "warmup");
-  run.settings.iterations = read.number<int>(settings, "$.settings", "iterations");
+  if (settings.contains("concurrency")) {
+    run.settings.concurrency = read.number<int>(settings, "$.settings", "concurrency");
+  }
+  if (settings.contains("iterations_mode")) {
+    run.settings.auto_iterations.enabled =
+        read.text(settings, "$.settings", "iterations_mode") == "auto";
+  }
+  if (settings.contains("auto_iterations")) {
+    const json& rule = read.field(settings, "$.settings", "auto_iterations");
+    const std::string at = "$.settings.auto_iterations";
+    RunSettings::AutoIterations& out = run.settings.auto_iterations;
+    out.min_rounds = read.number<int>(rule, at, "min_rounds");
+    out.max_relative_half_width = read.number<double>(rule, at, "max_relative_half_width");
+    out.max_absolute_half_width_ns =
+        read.number<std::int64_t>(rule, at, "max_absolute_half_width_ns");
+    out.budget_s = read.number<double>(rule, at, "budget_s");
+  }
+  run.settings.warmup = read.count(settings, "$.settings", "warmup", 0);
+  run.settings.iterations = read.count(settings, "$.settings", "iterations", 0);
   run.settings.seed = read.number<std::uint64_t>(settings, "$.settings", "seed");
   run.settings.order = read.text(settings, "$.settings", "order");
   run.settings.scenarios = read.text(settings, "$.settings", "scenarios");
@@ -286,7 +446,7 @@ RunResult results_from_json(const std::string& text, const std::string& origin) 
       QueryResult& query = screen.queries.emplace_back();
       query.name = read.text(q, qat, "name");
       query.sql = read.text(q, qat, "sql");
-      query.times = read.number<int>(q, qat, "times");
+      query.times = read.count(q, qat, "times", 1);
       const json& params = read.field(q, qat, "params");
       if (!params.is_object()) read.bad(qat + ".params", "expected an object");
       for (const auto& [name, values] : params.items()) {
@@ -297,7 +457,7 @@ RunResult results_from_json(const std::string& text, const std::string& origin) 
       query.rows_sent = read.number<std::uint64_t>(q, qat, "rows_sent");
       query.rows_examined = read.number<std::uint64_t>(q, qat, "rows_examined");
       query.checksum = read.text(q, qat, "checksum");
-      query.variants_inspected = read.number<int>(q, qat, "variants_inspected");
+      query.variants_inspected = read.count(q, qat, "variants_inspected", 0);
       query.plan = read.plan(q, qat);
       const json& error = read.field(q, qat, "error");
       if (error.is_string()) {
@@ -331,7 +491,22 @@ void write_file_atomically(const std::string& path, const std::string& text) {
 }
 
 void write_results_file(const RunResult& run, const std::string& path) {
-  write_file_atomically(path, results_to_json(run));
+  // Streamed to the file: the samples never exist as one big string in memory.
+  std::string temporary = fmt::format("{}.tmp.{}", path, ::getpid());
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    if (!out) fail(ExitCode::kRuntime, fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
+    write_results_json(run, out);
+    out.flush();
+    if (!out) {
+      std::remove(temporary.c_str());
+      fail(ExitCode::kRuntime, fmt::format("{}: write failed: {}", path, std::strerror(errno)));
+    }
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    std::remove(temporary.c_str());
+    fail(ExitCode::kRuntime, fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
+  }
 }
 
 RunResult read_results_file(const std::string& path) {

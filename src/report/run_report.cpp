@@ -1,6 +1,8 @@
 // `run` and `explain` output.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "sqlmeasure/render.h"
@@ -38,9 +40,24 @@ void render_run(const RunResult& run, Format format, const Style& style, std::os
     case Format::kTable:
     case Format::kJunit: break;
   }
-  out << fmt::format("{} {} · {} · {} iterations, {} warm-up{}\n", flavor_name(run.server.flavor),
-                     run.server.version, run.server.endpoint, run.settings.iterations,
-                     run.settings.warmup, run.label.empty() ? "" : " · " + run.label);
+  // --iterations auto: the most rounds any query took; --concurrency: the load achieved.
+  size_t auto_rounds = 0;
+  for (const ScreenResult& screen : run.screens) {
+    for (const QueryResult& query : screen.queries) {
+      auto_rounds = std::max(auto_rounds, query.samples_ns.size());
+    }
+  }
+  std::string iterations =
+      run.settings.auto_iterations.enabled
+          ? fmt::format("auto iterations (≤ {} rounds)", auto_rounds)
+          : fmt::format("{} iterations", run.settings.iterations);
+  std::string load = run.settings.concurrency > 1
+                         ? fmt::format(" · {} connections, {:.0f} queries/s",
+                                       run.settings.concurrency, run.throughput.queries_per_s())
+                         : "";
+  out << fmt::format("{} {} · {} · {}, {} warm-up{}{}\n", flavor_name(run.server.flavor),
+                     run.server.version, run.server.endpoint, iterations, run.settings.warmup,
+                     load, run.label.empty() ? "" : " · " + run.label);
   write_text_table(run_table(run), out);
   if (!run.complete) out << "INCOMPLETE: " << run.incomplete_reason << '\n';
 }

@@ -13,7 +13,7 @@ Summary summarize_ms(const std::vector<std::int64_t>& samples_ns) {
   std::vector<double> samples_ms;
   samples_ms.reserve(samples_ns.size());
   for (std::int64_t ns : samples_ns) samples_ms.push_back(static_cast<double>(ns) / 1e6);
-  return summarize(samples_ms);
+  return summarize_in_place(samples_ms);  // one working copy per sample, not three
 }
 
 }  // namespace

@@ -4,7 +4,14 @@
 // turn, so slow drift (caches, CPU frequency, neighbours) spreads evenly over everything.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <ctime>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <thread>
 #include <type_traits>
 
 #include "driver/row_hash.h"
@@ -22,6 +29,12 @@ struct Slot {
 };
 
 struct Interrupted {};
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
 
 std::string now_utc() {
   std::time_t now = std::time(nullptr);
@@ -99,6 +112,7 @@ class Measurement {
     const RunSettings& settings = options.settings;
     progress_.total = slots_.size() * targets.size() *
                       static_cast<size_t>(settings.warmup + settings.iterations + 1);
+    rendered_.resize(targets.size() * slots_.size());
   }
 
   std::vector<RunResult> run() {
@@ -124,10 +138,19 @@ class Measurement {
     return runs_[target].screens[slot.screen].queries[slot.query];
   }
 
-  std::string sql_for(size_t target, const Slot& slot, size_t variant) {
-    Connection* connection = targets_[target].connection;
-    return render_sql(screens_[slot.screen].queries[slot.query], variant,
-                      [connection](std::string_view text) { return connection->quote(text); });
+  // Rendered once per (target, slot, variant) and then reused, so that the sampling loop
+  // neither lexes nor allocates.
+  const std::string& sql_for(size_t target, const Slot& slot, size_t variant) {
+    size_t slot_index = static_cast<size_t>(&slot - slots_.data());
+    std::vector<std::string>& cache = rendered_[target * slots_.size() + slot_index];
+    if (cache.empty()) cache.resize(slot.variants);
+    std::string& sql = cache[variant];
+    if (sql.empty()) {
+      Connection* connection = targets_[target].connection;
+      sql = render_sql(screens_[slot.screen].queries[slot.query], variant,
+                       [connection](std::string_view text) { return connection->quote(text); });
+    }
+    return sql;
   }
 
   void check_interrupt() {
@@ -256,23 +279,215 @@ class Measurement {
   }
 
   void sample() {
+    sampling_started_ = Clock::now();
+    try {
+      if (options_.settings.concurrency > 1) {
+        sample_concurrently();
+      } else {
+        sample_in_turn();
+      }
+    } catch (...) {
+      record_throughput();
+      throw;
+    }
+    record_throughput();
+  }
+
+  void record_throughput() {
+    double wall = seconds_since(sampling_started_);
+    for (RunResult& run : runs_) {
+      run.throughput.wall_s = wall;
+      run.throughput.queries = 0;
+      for (const ScreenResult& screen : run.screens) {
+        for (const QueryResult& query : screen.queries) {
+          run.throughput.queries += query.samples_ns.size();
+        }
+      }
+    }
+  }
+
+  // One connection per target, the documented interleaved loop. With --iterations auto a
+  // screen leaves the rotation once its per-view median is precise enough on every target
+  // (or its time budget is spent); the shuffle still draws every round alike.
+  void sample_in_turn() {
+    const RunSettings::AutoIterations& rule = options_.settings.auto_iterations;
     std::mt19937_64 rng(options_.settings.seed);
     std::vector<size_t> order(slots_.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
     bool shuffled = options_.settings.order == "shuffled";
+    std::vector<bool> screen_done(screens_.size(), false);
+    std::vector<double> screen_seconds(screens_.size(), 0);
     for (int iteration = 0; iteration < options_.settings.iterations; ++iteration) {
       if (shuffled) stable_shuffle(order, rng);
       for (size_t index : order) {
         const Slot& slot = slots_[index];
+        if (rule.enabled && screen_done[slot.screen]) continue;
+        Clock::time_point slot_start = rule.enabled ? Clock::now() : Clock::time_point();
         size_t variant = static_cast<size_t>(iteration) % slot.variants;
         for (size_t t = 0; t < targets_.size(); ++t) {
           check_interrupt();
-          std::string sql = sql_for(t, slot, variant);
+          const std::string& sql = sql_for(t, slot, variant);
           attempt(t, slot, [&](QueryResult& query) {
             query.samples_ns.push_back(execute(*targets_[t].connection, sql, false).elapsed_ns);
           });
           advance("measure");
         }
+        if (rule.enabled) screen_seconds[slot.screen] += seconds_since(slot_start);
+      }
+      if (rule.enabled && iteration + 1 >= rule.min_rounds &&
+          update_converged(screen_done, screen_seconds)) {
+        break;
+      }
+    }
+    if (rule.enabled && progress_.done < progress_.total && options_.on_progress) {
+      progress_.total = progress_.done;  // stopped early: the bar ends at 100 %
+      progress_.phase = "measure";
+      options_.on_progress(progress_);
+    }
+  }
+
+  // Marks the screens --iterations auto is finished with; true when that is all of them.
+  bool update_converged(std::vector<bool>& screen_done, const std::vector<double>& seconds) {
+    const RunSettings::AutoIterations& rule = options_.settings.auto_iterations;
+    bool all = true;
+    for (size_t s = 0; s < screens_.size(); ++s) {
+      if (screen_done[s]) continue;
+      // Judged on the screen's per-view latency, the figure its verdict is about.
+      bool precise = true;
+      for (const RunResult& run : runs_) {
+        const std::vector<QueryResult>& queries = run.screens[s].queries;
+        size_t n = SIZE_MAX;
+        bool failed = false;
+        for (const QueryResult& query : queries) {
+          n = std::min(n, query.samples_ns.size());
+          failed = failed || query.error.has_value();
+        }
+        if (failed || queries.empty()) continue;  // an error stops the screen anyway
+        std::vector<std::int64_t> views(n, 0);
+        for (const QueryResult& query : queries) {
+          for (size_t i = 0; i < n; ++i) views[i] += query.samples_ns[i] * query.times;
+        }
+        if (!median_is_precise(views, rule)) precise = false;
+      }
+      screen_done[s] = precise || seconds[s] >= rule.budget_s;
+      all = all && screen_done[s];
+    }
+    return all;
+  }
+
+  // --concurrency N: N connections per target, each replaying whole rounds (every screen and
+  // query, interleaved as above) taken from one shared counter. A sample is stored at its
+  // round's index, so each query's samples end in round order whichever connection took
+  // them, and a screen's per-view sum adds up the queries of one round.
+  void sample_concurrently() {
+    const RunSettings& settings = options_.settings;
+    const size_t workers = static_cast<size_t>(settings.concurrency);
+    const size_t rounds = static_cast<size_t>(settings.iterations);
+    // Everything the workers share is made before they start and only read afterwards.
+    for (size_t t = 0; t < targets_.size(); ++t) {
+      for (const Slot& slot : slots_) {
+        for (size_t v = 0; v < std::min(slot.variants, rounds); ++v) (void)sql_for(t, slot, v);
+      }
+    }
+    std::vector<std::vector<std::unique_ptr<Connection>>> extra(workers - 1);
+    for (auto& connections : extra) {
+      for (size_t t = 0; t < targets_.size(); ++t) {
+        connections.push_back(options_.open_connection(t));
+      }
+    }
+    const size_t cells = targets_.size() * slots_.size();
+    auto failed = std::make_unique<std::atomic<bool>[]>(cells);
+    for (size_t t = 0; t < targets_.size(); ++t) {
+      for (size_t i = 0; i < slots_.size(); ++i) {
+        QueryResult& query = result(t, slots_[i]);
+        failed[t * slots_.size() + i] = query.error.has_value();
+        query.samples_ns.assign(rounds, -1);
+      }
+    }
+    sampling_started_ = Clock::now();  // as mysqlslap: connecting is not part of the load
+    std::atomic<size_t> next_round{0};
+    std::atomic<size_t> taken{0};
+    std::atomic<bool> stop{false};
+    std::mutex mutex;  // guards errors, reconnect bookkeeping and the first failure
+    std::exception_ptr first_failure;
+    const size_t progress_base = progress_.done;
+
+    auto worker = [&](size_t w) {
+      try {
+        std::vector<Connection*> connections;
+        for (size_t t = 0; t < targets_.size(); ++t) {
+          connections.push_back(w == 0 ? targets_[t].connection : extra[w - 1][t].get());
+        }
+        std::vector<size_t> order(slots_.size());
+        for (;;) {
+          size_t round = next_round.fetch_add(1);
+          if (round >= rounds || stop.load()) return;
+          for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+          if (settings.order == "shuffled") {
+            std::mt19937_64 rng(mix64(settings.seed ^ mix64(round + 1)));
+            stable_shuffle(order, rng);
+          }
+          for (size_t index : order) {
+            const Slot& slot = slots_[index];
+            for (size_t t = 0; t < targets_.size(); ++t) {
+              check_interrupt();
+              const size_t cell = t * slots_.size() + index;
+              if (failed[cell].load()) continue;
+              const std::string& sql = rendered_[cell][round % slot.variants];
+              take_sample(t, slot, *connections[t], sql, round, failed[cell], mutex);
+              taken.fetch_add(1, std::memory_order_relaxed);
+            }
+          }
+          if (w == 0 && options_.on_progress) {
+            progress_.done = progress_base + taken.load(std::memory_order_relaxed);
+            progress_.phase = "measure";
+            options_.on_progress(progress_);
+          }
+        }
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (!first_failure) first_failure = std::current_exception();
+        stop = true;
+      }
+    };
+    std::vector<std::thread> threads;
+    for (size_t w = 1; w < workers; ++w) threads.emplace_back(worker, w);
+    worker(0);
+    for (std::thread& thread : threads) thread.join();
+    for (RunResult& run : runs_) {
+      for (ScreenResult& screen : run.screens) {
+        for (QueryResult& query : screen.queries) compact_round_samples(query.samples_ns);
+      }
+    }
+    if (first_failure) std::rethrow_exception(first_failure);
+  }
+
+  // One sample on a worker's connection, with attempt()'s rules under the shared lock.
+  void take_sample(size_t target, const Slot& slot, Connection& connection,
+                   const std::string& sql, size_t round, std::atomic<bool>& failed,
+                   std::mutex& mutex) {
+    QueryResult& query = result(target, slot);
+    for (;;) {
+      try {
+        query.samples_ns[round] = execute(connection, sql, false).elapsed_ns;
+        return;
+      } catch (const DatabaseError& error) {
+        std::unique_lock<std::mutex> lock(mutex);
+        if (error.connection_lost()) {
+          if (retries_left_ <= 0) throw;
+          --retries_left_;
+          ++runs_[target].reconnects;
+          lock.unlock();
+          connection.reconnect();  // throws if the server stays away
+          continue;
+        }
+        if (!query.error) {
+          query.error = error.timed_out() ? fmt::format("timed out after {} ms",
+                                                        options_.settings.query_timeout_ms)
+                                          : std::string(error.what());
+        }
+        failed = true;
+        return;
       }
     }
   }
@@ -289,15 +504,60 @@ class Measurement {
   const RunOptions& options_;
   std::vector<RunResult> runs_;
   std::vector<Slot> slots_;
+  std::vector<std::vector<std::string>> rendered_;  // [target * slots + slot][variant]
   Progress progress_;
+  Clock::time_point sampling_started_;
   int retries_left_ = options_.retries;
 };
 
 }  // namespace
 
+MedianInterval median_interval(std::vector<std::int64_t> samples) {
+  MedianInterval interval;
+  const size_t n = samples.size();
+  if (n == 0) return interval;
+  std::sort(samples.begin(), samples.end());
+  interval.median = n % 2 == 1 ? samples[n / 2] : samples[n / 2 - 1] +
+                                                      (samples[n / 2] - samples[n / 2 - 1]) / 2;
+  // 1-based ranks n/2 - 0.98 sqrt(n) and n/2 + 1 + 0.98 sqrt(n), rounded, within 1..n.
+  const double half = static_cast<double>(n) / 2;
+  const double spread = 1.959964 * std::sqrt(static_cast<double>(n)) / 2;
+  const auto low_rank = static_cast<long>(std::lround(half - spread));
+  const auto high_rank = static_cast<long>(std::lround(half + 1 + spread));
+  const long last = static_cast<long>(n);
+  interval.low = samples[static_cast<size_t>(std::clamp(low_rank, 1L, last) - 1)];
+  interval.high = samples[static_cast<size_t>(std::clamp(high_rank, 1L, last) - 1)];
+  return interval;
+}
+
+bool median_is_precise(const std::vector<std::int64_t>& samples,
+                       const RunSettings::AutoIterations& rule) {
+  if (samples.size() < static_cast<size_t>(std::max(rule.min_rounds, 1))) return false;
+  MedianInterval interval = median_interval(samples);
+  const std::int64_t half_width = interval.half_width();
+  return half_width <= rule.max_absolute_half_width_ns ||
+         static_cast<double>(half_width) <=
+             rule.max_relative_half_width * static_cast<double>(interval.median);
+}
+
+void compact_round_samples(std::vector<std::int64_t>& samples_by_round) {
+  samples_by_round.erase(
+      std::remove(samples_by_round.begin(), samples_by_round.end(), std::int64_t{-1}),
+      samples_by_round.end());
+}
+
 std::vector<RunResult> measure(const std::vector<Target>& targets,
                                const std::vector<Screen>& screens, const RunOptions& options) {
   if (targets.empty()) fail(ExitCode::kUsage, "nothing to measure: no endpoint");
+  if (options.settings.concurrency > 1) {
+    if (options.settings.auto_iterations.enabled) {
+      fail(ExitCode::kUsage, "--iterations auto cannot be combined with --concurrency above 1; "
+                             "give a number of iterations");
+    }
+    if (!options.open_connection) {
+      fail(ExitCode::kUsage, "--concurrency above 1 is supported by `run` only");
+    }
+  }
   return Measurement(targets, screens, options).run();
 }
 

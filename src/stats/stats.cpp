@@ -58,14 +58,6 @@ double sample_stddev(const std::vector<double>& values, double mean) {
   return std::sqrt(squares / static_cast<double>(values.size() - 1));
 }
 
-double median_absolute_deviation(const std::vector<double>& values, double median) {
-  std::vector<double> deviations;
-  deviations.reserve(values.size());
-  for (double v : values) deviations.push_back(std::fabs(v - median));
-  std::sort(deviations.begin(), deviations.end());
-  return sorted_quantile(deviations, 0.5);
-}
-
 // The pooled sample, ranked with mid-ranks for ties.
 struct Ranking {
   double rank_sum_a = 0;
@@ -148,9 +140,15 @@ double quantile(std::span<const double> samples, double q) {
 }
 
 Summary summarize(std::span<const double> samples) {
+  std::vector<double> copy(samples.begin(), samples.end());
+  return summarize_in_place(copy);
+}
+
+Summary summarize_in_place(std::vector<double>& samples) {
   Summary summary;
   if (samples.empty()) return summary;
-  const std::vector<double> sorted = sorted_copy(samples);
+  std::vector<double>& sorted = samples;
+  std::sort(sorted.begin(), sorted.end());
   summary.n = sorted.size();
   summary.min = sorted.front();
   summary.max = sorted.back();
@@ -158,7 +156,10 @@ Summary summarize(std::span<const double> samples) {
   summary.p95 = sorted_quantile(sorted, 0.95);
   summary.mean = mean_of(sorted);
   summary.stddev = sample_stddev(sorted, summary.mean);
-  summary.mad = median_absolute_deviation(sorted, summary.median);
+  // The deviations replace the samples: a million samples need no second copy.
+  for (double& v : sorted) v = std::fabs(v - summary.median);
+  std::sort(sorted.begin(), sorted.end());
+  summary.mad = sorted_quantile(sorted, 0.5);
   return summary;
 }
 

@@ -1,0 +1,213 @@
+// The speed features, deterministically (no timing assertions): samples of several
+// connections merged by round (--concurrency), the --iterations auto stopping rule, and
+// the streamed results file.
+#include <catch2/catch.hpp>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "sqlmeasure/results_file.h"
+#include "sqlmeasure/runner.h"
+#include "support/fake_connection.h"
+
+using namespace sqlmeasure;
+using sqlmeasure::testing::FakeConnection;
+
+namespace {
+
+Query make_query(const std::string& name) {
+  Query query;
+  query.name = name;
+  query.sql = "SELECT '" + name + "' FROM works";
+  return query;
+}
+
+Screen make_screen(const std::string& name, std::vector<Query> queries) {
+  Screen screen;
+  screen.name = name;
+  screen.file = "scenarios/" + name + ".toml";
+  screen.queries = std::move(queries);
+  return screen;
+}
+
+// top = {q1, q2}, search = {q3}
+std::vector<Screen> three_queries() {
+  return {make_screen("top", {make_query("q1"), make_query("q2")}),
+          make_screen("search", {make_query("q3")})};
+}
+
+void script_all(FakeConnection& fake, const std::vector<Screen>& screens, std::int64_t ns) {
+  for (const Screen& screen : screens) {
+    for (const Query& query : screen.queries) fake.on(query.sql).rows(1, 1).elapsed({ns});
+  }
+}
+
+RunOptions options(int iterations) {
+  RunOptions o;
+  o.settings.warmup = 0;
+  o.settings.iterations = iterations;
+  return o;
+}
+
+std::vector<std::int64_t> constant(std::size_t n, std::int64_t value) {
+  return std::vector<std::int64_t>(n, value);
+}
+
+}  // namespace
+
+TEST_CASE("samples of several connections are merged per query in round order",
+          "[unit][speed]") {
+  const auto screens = three_queries();
+  FakeConnection first("first");
+  script_all(first, screens, 1'000'000);
+  RunOptions o = options(50);
+  o.settings.concurrency = 3;
+  std::vector<FakeConnection*> opened;
+  // Every extra connection answers with its own latency, so each sample says who took it.
+  o.open_connection = [&](std::size_t target) -> std::unique_ptr<Connection> {
+    CHECK(target == 0);
+    auto fake = std::make_unique<FakeConnection>("extra");
+    script_all(*fake, screens, 2'000'000 + 1'000'000 * static_cast<std::int64_t>(opened.size()));
+    opened.push_back(fake.get());
+    return fake;
+  };
+  RunResult run = measure({{&first, "a"}}, screens, o).front();
+  REQUIRE(opened.size() == 2);
+  CHECK(run.complete);
+  CHECK(run.settings.concurrency == 3);
+  std::set<std::int64_t> allowed = {1'000'000, 2'000'000, 3'000'000};
+  for (const ScreenResult& screen : run.screens) {
+    for (const QueryResult& query : screen.queries) {
+      CHECK(query.samples_ns.size() == 50);  // --iterations is the total, as in mysqlslap
+      for (std::int64_t ns : query.samples_ns) CHECK(allowed.count(ns) == 1);
+    }
+  }
+  // A round is replayed whole on one connection, so a view's sum adds up one connection's
+  // samples: 2 x its latency, never a mix.
+  const ScreenResult& top = run.screens[0];
+  REQUIRE(top.samples_ns.size() == 50);
+  for (std::size_t i = 0; i < 50; ++i) {
+    CHECK(top.queries[0].samples_ns[i] == top.queries[1].samples_ns[i]);
+    CHECK(top.samples_ns[i] == 2 * top.queries[0].samples_ns[i]);
+  }
+  // Every execution of the sampling phase is counted once.
+  CHECK(run.throughput.queries == 150);
+}
+
+TEST_CASE("concurrency 1 needs no extra connection and --concurrency is refused without one",
+          "[unit][speed]") {
+  const auto screens = three_queries();
+  FakeConnection fake;
+  script_all(fake, screens, 1'000'000);
+  RunOptions o = options(4);
+  RunResult run = measure({{&fake, "a"}}, screens, o).front();
+  CHECK(run.screens[0].queries[0].samples_ns.size() == 4);
+  CHECK(run.throughput.queries == 12);
+  o.settings.concurrency = 2;
+  CHECK_THROWS_WITH(measure({{&fake, "a"}}, screens, o),
+                    Catch::Contains("--concurrency above 1 is supported by `run` only"));
+}
+
+TEST_CASE("round-indexed samples are compacted in round order", "[unit][speed]") {
+  std::vector<std::int64_t> samples = {5, -1, 7, 9, -1, -1, 3};
+  compact_round_samples(samples);
+  CHECK(samples == std::vector<std::int64_t>{5, 7, 9, 3});
+}
+
+TEST_CASE("the median's confidence interval uses order statistics", "[unit][speed]") {
+  std::vector<std::int64_t> samples;
+  for (std::int64_t i = 100; i >= 1; --i) samples.push_back(i);  // order does not matter
+  MedianInterval interval = median_interval(samples);
+  // n = 100: ranks round(50 - 9.8) = 40 and round(51 + 9.8) = 61.
+  CHECK(interval.low == 40);
+  CHECK(interval.median == 50);
+  CHECK(interval.high == 61);
+  CHECK(interval.half_width() == 10);
+  CHECK(median_interval({}).median == 0);
+  MedianInterval one = median_interval({7});
+  CHECK((one.low == 7 && one.median == 7 && one.high == 7));
+}
+
+TEST_CASE("the auto rule: a minimum, then a relative or an absolute bound", "[unit][speed]") {
+  RunSettings::AutoIterations rule;  // 10 rounds, 2 %, 0.01 ms
+  CHECK_FALSE(median_is_precise(constant(9, 1'000'000), rule));
+  CHECK(median_is_precise(constant(10, 1'000'000), rule));
+  std::vector<std::int64_t> wide;
+  for (std::int64_t i = 1; i <= 20; ++i) wide.push_back(1'000'000 * i);
+  CHECK_FALSE(median_is_precise(wide, rule));
+  std::vector<std::int64_t> close;  // 1.000 .. 1.019 ms: half-width ~0.5 % of the median
+  for (std::int64_t i = 0; i < 20; ++i) close.push_back(1'000'000 + 1'000 * i);
+  CHECK(median_is_precise(close, rule));
+  std::vector<std::int64_t> fast;  // 20..39 us: 25 % wide, but within 0.01 ms
+  for (std::int64_t i = 0; i < 20; ++i) fast.push_back(20'000 + 1'000 * i);
+  CHECK(median_is_precise(fast, rule));
+}
+
+TEST_CASE("--iterations auto: a precise screen drops out, a noisy one runs to the maximum",
+          "[unit][speed]") {
+  const auto screens = three_queries();
+  FakeConnection fake;
+  // top is steady; search alternates 1 ms / 3 ms, so its median never gets precise.
+  fake.on(screens[0].queries[0].sql).rows(1, 1).elapsed({1'000'000});
+  fake.on(screens[0].queries[1].sql).rows(1, 1).elapsed({2'000'000});
+  fake.on(screens[1].queries[0].sql).rows(1, 1).elapsed({1'000'000, 3'000'000});
+  RunOptions o = options(30);
+  o.settings.auto_iterations.enabled = true;
+  o.settings.auto_iterations.budget_s = 1e9;
+  RunResult run = measure({{&fake, "a"}}, screens, o).front();
+  CHECK(run.screens[0].queries[0].samples_ns.size() == 10);
+  CHECK(run.screens[0].queries[1].samples_ns.size() == 10);
+  CHECK(run.screens[0].samples_ns == constant(10, 3'000'000));
+  CHECK(run.screens[1].queries[0].samples_ns.size() == 30);
+
+  SECTION("the time budget stops a screen after the minimum") {
+    o.settings.auto_iterations.budget_s = 0;
+    FakeConnection again;
+    again.on(screens[0].queries[0].sql).rows(1, 1).elapsed({1'000'000});
+    again.on(screens[0].queries[1].sql).rows(1, 1).elapsed({2'000'000});
+    again.on(screens[1].queries[0].sql).rows(1, 1).elapsed({1'000'000, 3'000'000});
+    RunResult budgeted = measure({{&again, "a"}}, screens, o).front();
+    CHECK(budgeted.screens[1].queries[0].samples_ns.size() == 10);
+  }
+}
+
+TEST_CASE("the results file keeps the speed settings, and older files read as before",
+          "[unit][speed]") {
+  RunResult run;
+  run.tool_version = "test";
+  run.settings.concurrency = 4;
+  run.settings.auto_iterations.enabled = true;
+  run.settings.auto_iterations.min_rounds = 12;
+  run.throughput.queries = 1000;
+  run.throughput.wall_s = 0.5;
+  ScreenResult& screen = run.screens.emplace_back();
+  screen.name = "s";
+  screen.samples_ns = {3, 4, 5};
+  QueryResult& query = screen.queries.emplace_back();
+  query.name = "q";
+  query.sql = "SELECT 1";
+  query.samples_ns = {3, 4, 5};
+  std::string text = results_to_json(run);
+  CHECK(text.find("\"samples_ns\": [3,4,5]") != std::string::npos);  // one line per array
+  RunResult back = results_from_json(text, "test.json");
+  CHECK(back.settings.concurrency == 4);
+  CHECK(back.settings.auto_iterations.enabled);
+  CHECK(back.settings.auto_iterations.min_rounds == 12);
+  CHECK(back.throughput.queries == 1000);
+  CHECK(back.throughput.queries_per_s() == Approx(2000));
+  CHECK(back.screens[0].queries[0].samples_ns == std::vector<std::int64_t>{3, 4, 5});
+  CHECK(back.screens[0].samples_ns == std::vector<std::int64_t>{3, 4, 5});
+
+  // A file from before these fields: defaults.
+  nlohmann::json old = nlohmann::json::parse(text);
+  old.erase("throughput");
+  for (const char* key : {"concurrency", "iterations_mode", "auto_iterations"}) {
+    old["settings"].erase(key);
+  }
+  RunResult read_back = results_from_json(old.dump(), "old.json");
+  CHECK(read_back.settings.concurrency == 1);
+  CHECK_FALSE(read_back.settings.auto_iterations.enabled);
+  CHECK(read_back.throughput.queries == 0);
+}
