@@ -41,7 +41,8 @@ struct ApplyReport {
                                            const std::vector<SqlStatement>& statements,
                                            bool keep_going);
 
-// SHOW CREATE TABLE of every table of `database`, by table name.
+// SHOW CREATE TABLE of every table of `database`, by table name, with the index lines
+// sorted: a rollback that re-adds an index puts it last, and that order means nothing.
 [[nodiscard]] std::map<std::string, std::string> schema_snapshot(Connection& connection,
                                                                  const std::string& database);
 // Tables whose definition differs (or exist on one side only), comma-separated; empty if none.

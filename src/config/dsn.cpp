@@ -48,6 +48,15 @@ Dsn parse_dsn(const std::string& text, const std::string& what, ExitCode code) {
     fail(code, fmt::format("{}: a DSN starts with mysql://, e.g. mysql://user@host:3306/db", what));
   }
   std::string rest = text.substr(text.find("://") + 3);
+  // An '@' after the first '/' or '?' means one of those was inside the user or password:
+  // splitting there would put part of the password into the database name or an option
+  // name, and from there into messages.
+  if (size_t end = rest.find_first_of("/?");
+      end != std::string::npos && rest.find('@', end) != std::string::npos) {
+    fail(code, fmt::format("{}: a '/' or '?' in the DSN's user or password must be written "
+                           "%2F or %3F",
+                           what));
+  }
   Dsn dsn;
   std::string query;
   if (size_t q = rest.find('?'); q != std::string::npos) {

@@ -46,7 +46,16 @@ class LiveCompare {
     outcome_.before = measure_phase("before", "before.json");
     if (stopped_early(*outcome_.before, "before")) return;
 
-    ApplyReport applied = apply_statements(*admin_, change_.apply, false);
+    // The before phase can outlast the server's wait_timeout on the idle admin connection.
+    if (!admin_alive()) reopen_admin();
+    ApplyReport applied;
+    try {
+      applied = apply_statements(*admin_, change_.apply, false);
+    } catch (const DatabaseError& error) {
+      if (!error.connection_lost()) throw;
+      lost_while_applying(error);
+      return;
+    }
     outcome_.change_applied = applied.applied > 0;
     outcome_.events.push_back(fmt::format("{}: applied {} of {} statement{}", change_.description,
                                           applied.applied, change_.apply.size(),
@@ -81,6 +90,30 @@ class LiveCompare {
                                   outcome_.before_again->incomplete_reason);
       }
     }
+  }
+
+  // The reply was lost, not necessarily the change: the server may have run some of it (an
+  // ALTER carries on when its client goes away). What the schema says decides the undo.
+  void lost_while_applying(const DatabaseError& error) {
+    outcome_.failure = fmt::format("the connection was lost while applying the change: {}",
+                                   error.what());
+    outcome_.events.push_back(change_.description + ": the connection was lost while applying it");
+    try {
+      reopen_admin();
+      if (schema_difference(original_, schema_snapshot(*admin_, database_)).empty()) {
+        outcome_.events.push_back("the schema is unchanged, so nothing to undo");
+        return;
+      }
+    } catch (const Error&) {
+      // Cannot look: undo anyway; a statement whose counterpart never ran just fails.
+    }
+    outcome_.change_applied = true;
+    undo_if_applied(/*force=*/true);
+  }
+
+  void reopen_admin() {
+    admin_ = open_admin_();
+    admin_->execute("USE `" + database_ + "`");
   }
 
   RunResult measure_phase(const std::string& phase, const std::string& file) {
@@ -119,8 +152,8 @@ class LiveCompare {
       return;
     }
     try {
-      if (!admin_alive()) admin_ = open_admin_();
-      admin_->execute("USE `" + database_ + "`");
+      if (!admin_alive()) reopen_admin();
+      admin_->execute("USE `" + database_ + "`");  // the change may have switched databases
       ApplyReport report = apply_statements(*admin_, change_.undo, true);
       outcome_.events.push_back(fmt::format("undo: applied {} of {} statement{}", report.applied,
                                             change_.undo.size(),
@@ -133,7 +166,8 @@ class LiveCompare {
       outcome_.change_left_applied = !difference.empty();
       outcome_.events.push_back(
           difference.empty()
-              ? fmt::format("schema restored: SHOW CREATE TABLE of all {} tables is identical",
+              ? fmt::format("schema restored: SHOW CREATE TABLE of all {} tables is identical "
+                            "(index order aside)",
                             original_.size())
               : fmt::format("SCHEMA NOT RESTORED: tables differ from before: {}", difference));
     } catch (const Error& error) {

@@ -50,8 +50,10 @@ std::vector<Screen> load_scenarios(const std::string& directory, const LoadOptio
     Screen screen = load_screen_file(file, options);
     auto [it, inserted] = file_of_screen.emplace(screen.name, file);
     if (!inserted) {
-      fail(ExitCode::kBadInput, fmt::format("{}: screen '{}' is already defined in {}", file,
-                                            screen.name, it->second));
+      // file:1:1, like every other scenario error (the name is the file's, or its `screen`).
+      fail(ExitCode::kBadInput,
+           fmt::format("{}: screen '{}' is already defined in {}", SourceLocation{file, 1, 1}.str(),
+                       screen.name, it->second));
     }
     screens.push_back(std::move(screen));
   }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <set>
+#include <string_view>
 
 #include "sqlmeasure/error.h"
 #include "scenario/write_guard.h"
@@ -13,6 +14,26 @@ namespace {
 
 [[noreturn]] void bad(const SourceLocation& at, const std::string& message) {
   fail(ExitCode::kBadInput, at.str() + ": " + message);
+}
+
+// User text quoted in a message stays one short line whatever the file holds: control
+// bytes are escaped and the middle of a long text is left out.
+std::string printable(std::string_view text) {
+  constexpr size_t kMax = 80;
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text.size() > kMax && i == kMax / 2) {
+      out += "...";
+      i = text.size() - kMax / 2;
+    }
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7f) {
+      out += fmt::format("\\x{:02x}", c);
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
 }
 
 bool valid_name(const std::string& name) {
@@ -40,7 +61,7 @@ void validate_screen(const Screen& screen, const LoadOptions& options) {
   SourceLocation file_start{screen.file, 1, 1};
   if (!valid_name(screen.name)) {
     bad(file_start, fmt::format("screen name '{}' must be 1-128 letters, digits, '_', '-' or '.'",
-                                screen.name));
+                                printable(screen.name)));
   }
   if (screen.queries.empty()) {
     bad(file_start, fmt::format("screen '{}' has no queries", screen.name));
@@ -50,7 +71,7 @@ void validate_screen(const Screen& screen, const LoadOptions& options) {
     if (!valid_name(query.name)) {
       bad(query.where, fmt::format("query name '{}' must be 1-128 letters, digits, '_', '-' or "
                                    "'.'",
-                                   query.name));
+                                   printable(query.name)));
     }
     if (!names.insert(query.name).second) {
       bad(query.where,
@@ -84,13 +105,14 @@ void validate_screen(const Screen& screen, const LoadOptions& options) {
     for (const auto& [name, spec] : query.params) {
       if (used.count(name) == 0) {
         bad(spec.where, fmt::format("query '{}': params.{} is not used by the SQL (no :{})",
-                                    query.name, name, name));
+                                    query.name, printable(name), printable(name)));
       }
       if (spec.from_sql) {
-        check_read_only(screen, query, *spec.from_sql, spec.where, "params." + name + ".from");
+        check_read_only(screen, query, *spec.from_sql, spec.where,
+                        "params." + printable(name) + ".from");
         if (!find_placeholders(*spec.from_sql).empty()) {
           bad(spec.where, fmt::format("query '{}': params.{}.from cannot have placeholders",
-                                      query.name, name));
+                                      query.name, printable(name)));
         }
       }
     }

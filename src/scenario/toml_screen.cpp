@@ -2,7 +2,9 @@
 // against the format, so a typo is an error, never silently ignored.
 #include <fmt/format.h>
 
+#include <cmath>
 #include <set>
+#include <string_view>
 #include <toml++/toml.h>
 
 #include "scenario/screen_validation.h"
@@ -21,14 +23,39 @@ SourceLocation where(const std::string& file, const toml::node& node) {
   fail(ExitCode::kBadInput, at.str() + ": " + message);
 }
 
+// User text quoted in a message stays one short line whatever the file holds: control
+// bytes are escaped and the middle of a long text is left out.
+std::string printable(std::string_view text) {
+  constexpr size_t kMax = 80;
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text.size() > kMax && i == kMax / 2) {
+      out += "...";
+      i = text.size() - kMax / 2;
+    }
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7f) {
+      out += fmt::format("\\x{:02x}", c);
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 void reject_unknown_keys(const std::string& file, const toml::table& table,
                          const std::set<std::string>& known, const std::string& context) {
   for (const auto& [key, value] : table) {
     if (known.count(std::string(key.str())) == 0) {
       std::vector<std::string> candidates(known.begin(), known.end());
       std::string hint = did_you_mean(std::string(key.str()), candidates);
-      bad(where(file, value), fmt::format("unknown key '{}'{}{}", key.str(), context,
-                                          hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+      // Point at the key, where the typo is (the value's position is the fallback).
+      const auto& begin = key.source().begin;
+      SourceLocation at = begin.line > 0 ? SourceLocation{file, static_cast<int>(begin.line),
+                                                          static_cast<int>(begin.column)}
+                                         : where(file, value);
+      bad(at, fmt::format("unknown key '{}'{}{}", printable(key.str()), context,
+                          hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
     }
   }
 }
@@ -43,6 +70,11 @@ std::string required_string(const std::string& file, const toml::node& node,
 ParamValue param_value(const std::string& file, const toml::node& node, const std::string& key) {
   if (const auto* v = node.as_integer()) return ParamValue::integer(v->get());
   if (const auto* v = node.as_floating_point()) {
+    // TOML has inf and nan; SQL has no literal for them (they would read as identifiers).
+    if (!std::isfinite(v->get())) {
+      bad(where(file, node), fmt::format("params.{}: {} has no SQL literal; use a finite number",
+                                         key, v->get()));
+    }
     return {ParamValue::Kind::kFloat, fmt::format("{}", v->get())};
   }
   if (const auto* v = node.as_string()) return ParamValue::string(v->get());
@@ -90,7 +122,9 @@ Query parse_query(const std::string& file, const toml::table& table, const toml:
   query.name = fmt::format("q{}", index + 1);
   if (const auto* name = table.get("name")) query.name = required_string(file, *name, "name");
   const auto* sql = table.get("sql");
-  if (sql == nullptr) bad(query.where, fmt::format("query '{}' has no 'sql'", query.name));
+  if (sql == nullptr) {
+    bad(query.where, fmt::format("query '{}' has no 'sql'", printable(query.name)));
+  }
   query.sql = required_string(file, *sql, "sql");
   query.where = where(file, *sql);
   if (const auto* times = table.get("times")) {
@@ -98,17 +132,19 @@ Query parse_query(const std::string& file, const toml::table& table, const toml:
     if (count == nullptr || count->get() < 1 || count->get() > 100000) {
       bad(where(file, *times), fmt::format("query '{}': 'times' must be an integer from 1 to "
                                            "100000",
-                                           query.name));
+                                           printable(query.name)));
     }
     query.times = static_cast<int>(count->get());
   }
   if (const auto* params = table.get("params")) {
     const auto* params_table = params->as_table();
     if (params_table == nullptr) {
-      bad(where(file, *params), fmt::format("query '{}': 'params' must be a table", query.name));
+      bad(where(file, *params),
+          fmt::format("query '{}': 'params' must be a table", printable(query.name)));
     }
     for (const auto& [key, value] : *params_table) {
-      query.params.emplace(std::string(key.str()), parse_param(file, std::string(key.str()), value));
+      // The key in messages is printable(key); the key itself is what the SQL names.
+      query.params.emplace(std::string(key.str()), parse_param(file, printable(key.str()), value));
     }
   }
   return query;

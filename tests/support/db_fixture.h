@@ -33,7 +33,8 @@ class TestDatabase {
   void run_file(const std::string& path);
   // scenarios/demo loaded at a small scale into this database.
   void load_demo(double scale = 0.01);
-  // SHOW CREATE TABLE of every table, concatenated: the schema's fingerprint.
+  // SHOW CREATE TABLE of every table (by name), concatenated: the schema's fingerprint.
+  // Index lines are sorted: a dropped and re-added index comes back last, meaning the same.
   [[nodiscard]] std::string schema_fingerprint();
 
  private:

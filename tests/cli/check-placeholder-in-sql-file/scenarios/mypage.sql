@@ -1,0 +1,1 @@
+SELECT * FROM profiles WHERE user_id = :user_id;

@@ -1,0 +1,689 @@
+// Live comparisons against the real MariaDB: a migration measured and rolled back, a
+// migration that fails halfway, an interruption during the after phase (the flag, and a
+// real SIGINT to the built binary), indexes made IGNORED and restored, a destructive
+// migration refused, and two endpoints side by side. Whatever happens, the schema must be
+// as it was: every test compares the fingerprint before and after.
+#include <fcntl.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <csignal>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "db/db_test_support.h"
+#include "sqlmeasure/error.h"
+#include "sqlmeasure/live_compare.h"
+#include "sqlmeasure/results_file.h"
+#include "sqlmeasure/runner.h"
+#include "sqlmeasure/scenario_loader.h"
+#include "sqlmeasure/schema_change.h"
+
+namespace sqlmeasure::testing {
+namespace {
+
+using nlohmann::json;
+using std::chrono::milliseconds;
+using std::chrono::steady_clock;
+
+const char* const kCategoryIndex = "category_id_status_started";
+
+std::vector<std::string> quick_run() { return {"--iterations", "5", "--warmup", "1"}; }
+
+// compare (live) in-process on `scenarios`, writing into `out_dir`, JSON on stdout.
+std::vector<std::string> live_args(const TestDatabase& db, const std::string& scenarios,
+                                   const std::string& out_dir) {
+  return std::vector<std::string>{"compare", "--scenarios", scenarios, "--out-dir", out_dir,
+                                  "--format", "json"} +
+         connection_args(db.name()) + quick_run();
+}
+
+// The tests' own migration: drop the index the work search lives on, and put it back.
+void write_drop_category_migration(const std::string& dir) {
+  write_text(dir + "/drop_category.up.sql",
+             "-- the work search index goes\n"
+             "ALTER TABLE works DROP INDEX category_id_status_started;\n");
+  write_text(dir + "/drop_category.down.sql",
+             "ALTER TABLE works ADD INDEX category_id_status_started "
+             "(category_id, status, started);\n");
+}
+
+// information_schema.STATISTICS.IGNORED of the first column of an index: "YES" or "NO".
+std::string index_ignored(Connection& connection, const std::string& database,
+                          const std::string& table, const std::string& index) {
+  ResultSet found = connection.query(
+      "SELECT IGNORED FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = " +
+      connection.quote(database) + " AND TABLE_NAME = " + connection.quote(table) +
+      " AND INDEX_NAME = " + connection.quote(index) + " AND SEQ_IN_INDEX = 1");
+  REQUIRE(found.rows.size() == 1);
+  return found.rows[0][0].value_or("");
+}
+
+bool index_exists(Connection& connection, const std::string& database, const std::string& table,
+                  const std::string& index) {
+  ResultSet found = connection.query(
+      "SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = " +
+      connection.quote(database) + " AND TABLE_NAME = " + connection.quote(table) +
+      " AND INDEX_NAME = " + connection.quote(index));
+  return found.rows[0][0] != "0";
+}
+
+const json& screen_named(const json& document, const std::string& name) {
+  for (const json& screen : document["screens"]) {
+    if (screen["name"] == name) return screen;
+  }
+  FAIL("no screen '" << name << "' in " << document.dump().substr(0, 400));
+  throw std::logic_error("unreachable");
+}
+
+// The keys the plans of a results file's screen use, first plan row of each query.
+std::vector<std::string> first_keys(const json& results, const std::string& screen) {
+  std::vector<std::string> keys;
+  for (const json& query : screen_named(results, screen)["queries"]) {
+    keys.push_back(query["plan"].empty() ? "" : query["plan"][0]["key"].get<std::string>());
+  }
+  return keys;
+}
+
+// The exit code must be what the verdicts say: 1 exactly when a gate failed.
+void check_exit_code_matches_verdicts(const CliResult& result, const json& comparison) {
+  int expected = comparison["gate_failed"].get<bool>() ? 1 : 0;
+  CHECK(result.code == expected);
+  CHECK((comparison["regressed"].get<int>() > 0) == comparison["gate_failed"].get<bool>());
+}
+
+// The tests' own screens: work_search depends on the index; mypage and help do not.
+void check_only_work_search_flagged(const json& comparison) {
+  const json& search = screen_named(comparison, "work_search");
+  CHECK(search["gated"] == true);
+  CHECK(search["verdict"] == "regressed");
+  CHECK(search["rows_examined"]["change"] == "regressed");
+  CHECK(search["rows_examined"]["after"].get<std::uint64_t>() >
+        search["rows_examined"]["before"].get<std::uint64_t>());
+  bool plan_changed = false;
+  for (const json& query : search["queries"]) {
+    for (const json& change : query["plan_changes"]) {
+      plan_changed = plan_changed || change["table"] == "works";
+    }
+  }
+  CHECK(plan_changed);
+  for (const char* untouched : {"mypage", "help"}) {
+    INFO(untouched);
+    const json& screen = screen_named(comparison, untouched);
+    CHECK(screen["rows_examined"]["change"] == "~");  // unchanged
+    CHECK(screen["rows_examined"]["before"] == screen["rows_examined"]["after"]);
+    for (const json& query : screen["queries"]) {
+      CHECK(query["plan_changes"].empty());
+      CHECK(query["results_differ"] == false);
+    }
+  }
+}
+
+TEST_CASE("compare --migration: the demo's drop_category_index is measured and rolled back",
+          "[db][live][demo]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  require_demo_screens();
+  const std::string up = demo_migration("drop_category_index.up.sql");
+  const std::string down = demo_migration("drop_category_index.down.sql");
+  INFO("the demo migration is missing: " << up << " / " << down);
+  REQUIRE(exists(up));
+  REQUIRE(exists(down));
+  TestDatabase db("live_demo");
+  db.load_demo(0.01);
+  TempDir out("live-demo");
+  const std::string original = db.schema_fingerprint();
+
+  CliResult result = run_in_process(live_args(db, demo_dir(), out.path()) +
+                                    std::vector<std::string>{"--migration", up, "--rollback", down});
+  INFO("stderr: " << result.err);
+  REQUIRE((result.code == 0 || result.code == 1));
+  json comparison = json::parse(result.out);
+  check_exit_code_matches_verdicts(result, comparison);
+  // Dropping the index the work search screens live on costs them rows examined.
+  CHECK(result.code == 1);
+  for (const char* file : {"before.json", "after.json", "before-again.json"}) {
+    INFO(file);
+    REQUIRE(exists(out / file));
+    CHECK(read_results_file(out / file).complete);
+  }
+  CHECK(result.err.find("schema restored") != std::string::npos);
+  CHECK(db.schema_fingerprint() == original);
+  CHECK(index_exists(db.admin(), db.name(), "works", kCategoryIndex));
+}
+
+TEST_CASE("compare --migration: the dependent screen is flagged, the others are not",
+          "[db][live]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase db("live_migration");
+  db.load_demo(0.01);
+  TempDir dir("live-migration");
+  write_demo_schema_screens(dir / "screens");
+  write_drop_category_migration(dir.path());
+  const std::string original = db.schema_fingerprint();
+
+  CliResult result = run_in_process(
+      live_args(db, dir / "screens", dir / "out") +
+      std::vector<std::string>{"--migration", dir / "drop_category.up.sql", "--rollback",
+                               dir / "drop_category.down.sql"});
+  INFO("stderr: " << result.err);
+  REQUIRE(result.code == 1);
+  json comparison = json::parse(result.out);
+  check_exit_code_matches_verdicts(result, comparison);
+  check_only_work_search_flagged(comparison);
+  CHECK(comparison["after"].get<std::string>().find("drop_category.up.sql") != std::string::npos);
+
+  // The three results files: the plans say what the server did in each phase.
+  RunResult before = read_results_file(dir / "out/before.json");
+  RunResult after = read_results_file(dir / "out/after.json");
+  RunResult again = read_results_file(dir / "out/before-again.json");
+  CHECK(before.complete);
+  CHECK(after.complete);
+  CHECK(again.complete);
+  json before_json = json::parse(read_text(dir / "out/before.json"));
+  json after_json = json::parse(read_text(dir / "out/after.json"));
+  json again_json = json::parse(read_text(dir / "out/before-again.json"));
+  CHECK(first_keys(before_json, "work_search") ==
+        std::vector<std::string>{kCategoryIndex, kCategoryIndex});
+  for (const std::string& key : first_keys(after_json, "work_search")) CHECK(key != kCategoryIndex);
+  CHECK(first_keys(again_json, "work_search") == first_keys(before_json, "work_search"));
+  // The same parameter values in every phase.
+  CHECK(screen_named(before_json, "mypage")["queries"][0]["params"] ==
+        screen_named(after_json, "mypage")["queries"][0]["params"]);
+
+  CHECK(result.err.find("applied 1 of 1 statement") != std::string::npos);
+  CHECK(result.err.find("schema restored") != std::string::npos);
+  CHECK(db.schema_fingerprint() == original);
+}
+
+std::string show_create(Connection& connection, const std::string& database,
+                        const std::string& table) {
+  return *connection.query("SHOW CREATE TABLE `" + database + "`.`" + table + "`").rows[0][1];
+}
+
+TEST_CASE("compare --migration: an index re-added by the rollback comes back last, and that "
+          "counts as restored",
+          "[db][live]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase db("live_reorder");
+  db.load_demo(0.01);
+  TempDir dir("live-reorder");
+  write_demo_schema_screens(dir / "screens");
+  write_text(dir / "up.sql", "ALTER TABLE works DROP INDEX budget_from;\n");
+  write_text(dir / "down.sql", "ALTER TABLE works ADD INDEX budget_from (budget_from);\n");
+  const std::string original = db.schema_fingerprint();
+  const std::string original_works = show_create(db.admin(), db.name(), "works");
+  // budget_from is not the last key, so the rollback cannot put it back in its place.
+  REQUIRE(original_works.find("KEY `budget_from`") < original_works.rfind("  KEY `"));
+
+  CliResult result = run_in_process(live_args(db, dir / "screens", dir / "out") +
+                                    std::vector<std::string>{"--migration", dir / "up.sql",
+                                                             "--rollback", dir / "down.sql"});
+  INFO("stderr: " << result.err);
+  REQUIRE((result.code == 0 || result.code == 1));
+  check_exit_code_matches_verdicts(result, json::parse(result.out));
+  CHECK(result.err.find("schema restored") != std::string::npos);
+  CHECK(result.err.find("NOT RESTORED") == std::string::npos);
+  CHECK(exists(dir / "out/before-again.json"));  // measured only once the schema is back
+  CHECK(show_create(db.admin(), db.name(), "works") != original_works);  // the order moved
+  CHECK(db.schema_fingerprint() == original);
+}
+
+TEST_CASE("compare --migration: a migration failing halfway is rolled back, exit 2",
+          "[db][live][failure]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase db("live_halfway");
+  db.load_demo(0.01);
+  TempDir dir("live-halfway");
+  write_demo_schema_screens(dir / "screens");
+  const std::string original = db.schema_fingerprint();
+
+  SECTION("the first statement succeeds, the second fails: the rollback runs") {
+    write_text(dir / "half.up.sql",
+               "ALTER TABLE works ADD INDEX sqlm_tmp_budget_to (budget_to);\n"
+               "ALTER TABLE works DROP INDEX sqlm_no_such_index;\n");
+    write_text(dir / "half.down.sql", "ALTER TABLE works DROP INDEX sqlm_tmp_budget_to;\n");
+    CliResult result = run_in_process(
+        live_args(db, dir / "screens", dir / "out") +
+        std::vector<std::string>{"--migration", dir / "half.up.sql", "--rollback",
+                                 dir / "half.down.sql"});
+    INFO("stderr: " << result.err);
+    CHECK(result.code == 2);
+    CHECK(result.err.find("the change failed: statement 2") != std::string::npos);
+    CHECK(result.err.find("[1091]") != std::string::npos);  // ER_CANT_DROP_FIELD_OR_KEY
+    CHECK(result.err.find("applied 1 of 2 statements") != std::string::npos);
+    CHECK(result.err.find("undo: applied 1 of 1 statement") != std::string::npos);
+    CHECK(result.err.find("schema restored") != std::string::npos);
+    CHECK(result.err.find("the schema is as it was") != std::string::npos);
+    REQUIRE(exists(dir / "out/before.json"));
+    CHECK(read_results_file(dir / "out/before.json").complete);
+    CHECK_FALSE(exists(dir / "out/after.json"));
+    CHECK_FALSE(index_exists(db.admin(), db.name(), "works", "sqlm_tmp_budget_to"));
+  }
+  SECTION("the first statement fails: nothing was applied, so the rollback must not run") {
+    // Running this rollback would create an index that was never there.
+    write_text(dir / "none.up.sql", "ALTER TABLE works DROP INDEX sqlm_no_such_index;\n");
+    write_text(dir / "none.down.sql",
+               "ALTER TABLE works ADD INDEX sqlm_no_such_index (budget_to);\n");
+    CliResult result = run_in_process(
+        live_args(db, dir / "screens", dir / "out") +
+        std::vector<std::string>{"--migration", dir / "none.up.sql", "--rollback",
+                                 dir / "none.down.sql"});
+    INFO("stderr: " << result.err);
+    CHECK(result.code == 2);
+    CHECK(result.err.find("the change failed: statement 1") != std::string::npos);
+    CHECK(result.err.find("nothing was changed") != std::string::npos);
+    CHECK(result.err.find("undo:") == std::string::npos);
+    CHECK(exists(dir / "out/before.json"));
+    CHECK_FALSE(index_exists(db.admin(), db.name(), "works", "sqlm_no_such_index"));
+  }
+  CHECK(db.schema_fingerprint() == original);
+}
+
+TEST_CASE("live compare: interrupted during the after phase, the change is undone",
+          "[db][live][interrupt]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase db("live_interrupt");
+  db.load_demo(0.01);
+  TempDir dir("live-interrupt");
+  write_demo_schema_screens(dir / "screens");
+  write_drop_category_migration(dir.path());
+  const std::string original = db.schema_fingerprint();
+
+  SECTION("through the library: the flag is raised mid-way through the after phase") {
+    std::vector<Screen> screens = load_scenarios(dir / "screens");
+    auto target = db.connect(/*read_only=*/true);
+    resolve_params(*target, screens, 1);
+    SchemaChange change = migration_change(dir / "drop_category.up.sql",
+                                           dir / "drop_category.down.sql", /*keep=*/false);
+    std::function<std::unique_ptr<Connection>()> admin = [&db] {
+      return sqlmeasure::connect(server_options(db.name(), /*read_only=*/false));
+    };
+    std::atomic<bool> interrupted{false};
+    std::vector<std::string> phases_seen;
+    bool index_gone_when_interrupted = false;
+    LiveCompareOptions options;
+    options.out_dir = dir / "out";
+    options.run.settings.iterations = 40;
+    options.run.settings.warmup = 1;
+    options.run.interrupted = &interrupted;
+    options.run.on_progress = [&](const Progress& progress) {
+      if (phases_seen.empty() || phases_seen.back() != progress.phase) {
+        phases_seen.push_back(progress.phase);
+      }
+      if (progress.phase.rfind("after", 0) == 0 && progress.done >= 48 && !interrupted) {
+        index_gone_when_interrupted =
+            !index_exists(db.admin(), db.name(), "works", kCategoryIndex);
+        interrupted = true;
+      }
+    };
+
+    LiveCompareOutcome outcome = run_live_compare(*target, admin, screens, change, options);
+    INFO("events: " << [&] {
+      std::string all;
+      for (const std::string& event : outcome.events) all += event + "; ";
+      return all;
+    }());
+    REQUIRE(interrupted);
+    CHECK(index_gone_when_interrupted);
+    REQUIRE(outcome.failure);
+    CHECK(outcome.failure->find("the after phase did not finish") != std::string::npos);
+    CHECK(outcome.failure->find("interrupted") != std::string::npos);
+    REQUIRE(outcome.before);
+    CHECK(outcome.before->complete);
+    REQUIRE(outcome.after);
+    CHECK_FALSE(outcome.after->complete);
+    CHECK(outcome.after->incomplete_reason.find("interrupted") != std::string::npos);
+    CHECK_FALSE(outcome.before_again);
+    CHECK(outcome.change_applied);
+    CHECK_FALSE(outcome.change_left_applied);
+    REQUIRE(outcome.schema_restored);
+    CHECK(*outcome.schema_restored);
+    // Partial results are kept, and the file says they are partial.
+    RunResult after_file = read_results_file(dir / "out/after.json");
+    CHECK_FALSE(after_file.complete);
+    CHECK(after_file.incomplete_reason == outcome.after->incomplete_reason);
+    CHECK(read_results_file(dir / "out/before.json").complete);
+    CHECK_FALSE(exists(dir / "out/before-again.json"));
+    bool marked = false;
+    for (const std::string& file : outcome.files) {
+      marked = marked || file == dir / "out/after.json (incomplete)";
+    }
+    CHECK(marked);
+    CHECK(std::find(phases_seen.begin(), phases_seen.end(), "before measure") != phases_seen.end());
+  }
+  SECTION("through the CLI with the flag already raised: exit 2, nothing changed") {
+    std::atomic<bool> interrupted{true};
+    CliResult result = run_in_process(
+        live_args(db, dir / "screens", dir / "out") +
+            std::vector<std::string>{"--migration", dir / "drop_category.up.sql", "--rollback",
+                                     dir / "drop_category.down.sql"},
+        &interrupted);
+    INFO("stderr: " << result.err);
+    CHECK(result.code == 2);
+    CHECK(result.err.find("the before phase did not finish: interrupted") != std::string::npos);
+    CHECK(result.err.find("nothing was changed") != std::string::npos);
+    REQUIRE(exists(dir / "out/before.json"));
+    CHECK_FALSE(read_results_file(dir / "out/before.json").complete);
+    CHECK_FALSE(exists(dir / "out/after.json"));
+  }
+  CHECK(db.schema_fingerprint() == original);
+  CHECK(index_exists(db.admin(), db.name(), "works", kCategoryIndex));
+}
+
+// A real connection whose reply to one statement is lost, as when the network drops during
+// an ALTER: the statement runs on the server first (`runs_first`) or never reaches it.
+class LosingConnection final : public Connection {
+ public:
+  LosingConnection(std::unique_ptr<Connection> real, std::string trigger, bool runs_first)
+      : real_(std::move(real)), trigger_(std::move(trigger)), runs_first_(runs_first) {}
+  const ServerInfo& server() const override { return real_->server(); }
+  Execution execute_timed(std::string_view sql, bool with_checksum) override {
+    if (lost_) throw lost_error(sql);
+    return real_->execute_timed(sql, with_checksum);
+  }
+  ResultSet query(std::string_view sql) override {
+    if (lost_) throw lost_error(sql);
+    return real_->query(sql);
+  }
+  void execute(std::string_view sql) override {
+    if (lost_) throw lost_error(sql);
+    if (sql.find(trigger_) != std::string_view::npos) {
+      if (runs_first_) real_->execute(sql);
+      lost_ = true;
+      throw lost_error(sql);
+    }
+    real_->execute(sql);
+  }
+  std::string quote(std::string_view text) override { return real_->quote(text); }
+
+ private:
+  static DatabaseError lost_error(std::string_view sql) {
+    return DatabaseError("[2013] (HY000) Lost connection to server during query\n  while running: " +
+                             std::string(sql),
+                         2013, "HY000", /*connection_lost=*/true, /*timed_out=*/false);
+  }
+  std::unique_ptr<Connection> real_;
+  std::string trigger_;
+  bool runs_first_;
+  bool lost_ = false;
+};
+
+TEST_CASE("live compare: the connection lost while applying the change", "[db][live][lost]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase db("live_lost");
+  db.load_demo(0.01);
+  TempDir dir("live-lost");
+  write_demo_schema_screens(dir / "screens");
+  write_drop_category_migration(dir.path());
+  const std::string original = db.schema_fingerprint();
+  const bool runs_first = GENERATE(true, false);
+  INFO((runs_first ? "the server ran the ALTER, the reply was lost"
+                   : "the ALTER never reached the server"));
+
+  std::vector<Screen> screens = load_scenarios(dir / "screens");
+  auto target = db.connect(/*read_only=*/true);
+  resolve_params(*target, screens, 1);
+  SchemaChange change = migration_change(dir / "drop_category.up.sql",
+                                         dir / "drop_category.down.sql", /*keep=*/false);
+  int opened = 0;
+  std::function<std::unique_ptr<Connection>()> admin = [&]() -> std::unique_ptr<Connection> {
+    auto real = sqlmeasure::connect(server_options(db.name(), /*read_only=*/false));
+    if (++opened > 1) return real;
+    return std::make_unique<LosingConnection>(std::move(real), "DROP INDEX", runs_first);
+  };
+  LiveCompareOptions options;
+  options.out_dir = dir / "out";
+  options.run.settings.iterations = 3;
+  options.run.settings.warmup = 0;
+
+  LiveCompareOutcome outcome = run_live_compare(*target, admin, screens, change, options);
+  std::string events;
+  for (const std::string& event : outcome.events) events += event + "\n";
+  INFO("events:\n" << events);
+  REQUIRE(outcome.failure);
+  CHECK(outcome.failure->find("the connection was lost while applying the change") !=
+        std::string::npos);
+  CHECK(opened >= 2);  // reconnected to look at the schema
+  CHECK_FALSE(outcome.after);
+  CHECK_FALSE(exists(dir / "out/after.json"));
+  CHECK(exists(dir / "out/before.json"));
+  CHECK_FALSE(outcome.change_left_applied);
+  if (runs_first) {
+    CHECK(outcome.change_applied);
+    CHECK(events.find("undo: applied 1 of 1 statement") != std::string::npos);
+    REQUIRE(outcome.schema_restored);
+    CHECK(*outcome.schema_restored);
+  } else {
+    CHECK_FALSE(outcome.change_applied);
+    CHECK(events.find("the schema is unchanged, so nothing to undo") != std::string::npos);
+    CHECK(events.find("undo:") == std::string::npos);
+  }
+  CHECK(db.schema_fingerprint() == original);
+  CHECK(index_exists(db.admin(), db.name(), "works", kCategoryIndex));
+}
+
+// Runs the built binary with stdout and stderr into files; returns its pid.
+pid_t spawn(const std::vector<std::string>& args, const std::string& out, const std::string& err) {
+  std::vector<char*> argv;
+  for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int out_fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int err_fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (out_fd < 0 || err_fd < 0) ::_exit(127);
+    ::dup2(out_fd, STDOUT_FILENO);
+    ::dup2(err_fd, STDERR_FILENO);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+// Waits up to `limit` for the child; kills it (and fails) if it does not end.
+int wait_for_exit(pid_t pid, milliseconds limit) {
+  auto deadline = steady_clock::now() + limit;
+  int status = 0;
+  while (::waitpid(pid, &status, WNOHANG) == 0) {
+    if (steady_clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      FAIL("sqlmeasure did not exit within " << limit.count() << " ms of SIGINT");
+    }
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  REQUIRE(WIFEXITED(status));
+  return WEXITSTATUS(status);
+}
+
+TEST_CASE("live compare: a real SIGINT during the after phase restores the schema, exit 2",
+          "[db][live][interrupt][signal]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  const std::string binary = sqlmeasure_binary();
+  INFO("the sqlmeasure binary (build it, or set SQLMEASURE_BINARY): " << binary);
+  REQUIRE(::access(binary.c_str(), X_OK) == 0);
+  TestDatabase db("live_sigint");
+  db.load_demo(0.01);
+  TempDir dir("live-sigint");
+  write_demo_schema_screens(dir / "screens");
+  // A screen that takes a known minimum time, so the after phase lasts seconds.
+  write_text(dir / "screens/slow.sql", "-- name: pause\nSELECT SLEEP(0.002);\n");
+  write_drop_category_migration(dir.path());
+  const std::string original = db.schema_fingerprint();
+
+  std::vector<std::string> args = {binary, "compare", "--scenarios", dir / "screens",
+                                   "--out-dir", dir / "out", "--iterations", "600",
+                                   "--warmup", "1", "--migration", dir / "drop_category.up.sql",
+                                   "--rollback", dir / "drop_category.down.sql",
+                                   "-S", test_socket(), "-u", "root", "-D", db.name()};
+  pid_t pid = spawn(args, dir / "stdout", dir / "stderr");
+  REQUIRE(pid > 0);
+  // before.json is written when the before phase ends; then the change, then the after phase.
+  auto deadline = steady_clock::now() + std::chrono::seconds(60);
+  int status = 0;
+  bool exited_early = false;
+  while (!exists(dir / "out/before.json")) {
+    if (::waitpid(pid, &status, WNOHANG) == pid) {
+      exited_early = true;
+      break;
+    }
+    if (steady_clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      FAIL("before.json did not appear within 60 s; stderr: " << read_text(dir / "stderr"));
+    }
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  INFO("stderr: " << read_text(dir / "stderr"));
+  REQUIRE_FALSE(exited_early);
+  std::this_thread::sleep_for(milliseconds(500));
+  CHECK_FALSE(index_exists(db.admin(), db.name(), "works", kCategoryIndex));  // in the after phase
+  REQUIRE(::kill(pid, SIGINT) == 0);
+  int code = wait_for_exit(pid, milliseconds(30000));
+  const std::string err = read_text(dir / "stderr");
+  INFO("stderr after SIGINT: " << err);
+  CHECK(code == 2);
+  CHECK(err.find("schema restored") != std::string::npos);
+  CHECK(err.find("the schema is as it was") != std::string::npos);
+  CHECK(err.find("interrupted") != std::string::npos);
+  REQUIRE(exists(dir / "out/after.json"));
+  RunResult after = read_results_file(dir / "out/after.json");
+  CHECK_FALSE(after.complete);
+  CHECK(after.incomplete_reason.find("interrupted") != std::string::npos);
+  CHECK_FALSE(exists(dir / "out/before-again.json"));
+  CHECK(db.schema_fingerprint() == original);
+  CHECK(index_exists(db.admin(), db.name(), "works", kCategoryIndex));
+}
+
+TEST_CASE("compare --ignore-index: IGNORED during the after phase only", "[db][live][ignore]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase db("live_ignore");
+  db.load_demo(0.01);
+  TempDir dir("live-ignore");
+  write_demo_schema_screens(dir / "screens");
+  const std::string original = db.schema_fingerprint();
+  const std::string spec = std::string("works.") + kCategoryIndex;
+  REQUIRE(index_ignored(db.admin(), db.name(), "works", kCategoryIndex) == "NO");
+
+  SECTION("through the CLI: dependent plans change, the index is back afterwards") {
+    CliResult result = run_in_process(live_args(db, dir / "screens", dir / "out") +
+                                      std::vector<std::string>{"--ignore-index", spec});
+    INFO("stderr: " << result.err);
+    REQUIRE(result.code == 1);
+    json comparison = json::parse(result.out);
+    check_exit_code_matches_verdicts(result, comparison);
+    check_only_work_search_flagged(comparison);
+    json before = json::parse(read_text(dir / "out/before.json"));
+    json after = json::parse(read_text(dir / "out/after.json"));
+    CHECK(first_keys(before, "work_search") ==
+          std::vector<std::string>{kCategoryIndex, kCategoryIndex});
+    for (const std::string& key : first_keys(after, "work_search")) CHECK(key != kCategoryIndex);
+    CHECK(first_keys(after, "mypage") == first_keys(before, "mypage"));
+    CHECK(exists(dir / "out/before-again.json"));
+    CHECK(result.err.find("schema restored") != std::string::npos);
+  }
+  SECTION("through the library: the server says IGNORED while the after phase runs") {
+    std::vector<Screen> screens = load_scenarios(dir / "screens");
+    auto target = db.connect(/*read_only=*/true);
+    resolve_params(*target, screens, 1);
+    SchemaChange change = ignore_index_change(*target, db.name(), {spec});
+    std::function<std::unique_ptr<Connection>()> admin = [&db] {
+      return sqlmeasure::connect(server_options(db.name(), /*read_only=*/false));
+    };
+    std::map<std::string, std::set<std::string>> seen;  // phase -> IGNORED values
+    LiveCompareOptions options;
+    options.out_dir = dir / "out";
+    options.run.settings.iterations = 5;
+    options.run.settings.warmup = 1;
+    options.run.on_progress = [&](const Progress& progress) {
+      std::string phase = progress.phase.rfind("before again", 0) == 0 ? "before again"
+                          : progress.phase.rfind("before", 0) == 0     ? "before"
+                                                                       : "after";
+      seen[phase].insert(index_ignored(db.admin(), db.name(), "works", kCategoryIndex));
+    };
+    LiveCompareOutcome outcome = run_live_compare(*target, admin, screens, change, options);
+    CHECK_FALSE(outcome.failure);
+    CHECK(seen["before"] == std::set<std::string>{"NO"});
+    CHECK(seen["after"] == std::set<std::string>{"YES"});
+    CHECK(seen["before again"] == std::set<std::string>{"NO"});
+    REQUIRE(outcome.schema_restored);
+    CHECK(*outcome.schema_restored);
+  }
+  CHECK(index_ignored(db.admin(), db.name(), "works", kCategoryIndex) == "NO");
+  CHECK(db.schema_fingerprint() == original);
+}
+
+TEST_CASE("compare --migration: destructive without --rollback or --keep is refused, exit 64",
+          "[db][live][usage]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase db("live_refused");
+  db.load_demo(0.01);
+  TempDir dir("live-refused");
+  write_demo_schema_screens(dir / "screens");
+  write_drop_category_migration(dir.path());
+  const std::string original = db.schema_fingerprint();
+
+  CliResult result = run_in_process(live_args(db, dir / "screens", dir / "out") +
+                                    std::vector<std::string>{"--migration", dir / "drop_category.up.sql"});
+  INFO("stderr: " << result.err);
+  CHECK(result.code == 64);
+  CHECK(result.err.find("--rollback") != std::string::npos);
+  CHECK(result.err.find("--keep") != std::string::npos);
+  CHECK(result.err.find("drop_category.up.sql") != std::string::npos);
+  CHECK(result.out.empty());
+  CHECK_FALSE(exists(dir / "out/before.json"));
+  CHECK(db.schema_fingerprint() == original);
+  CHECK(index_exists(db.admin(), db.name(), "works", kCategoryIndex));
+}
+
+TEST_CASE("compare --before-dsn/--after-dsn: the endpoint missing an index is flagged",
+          "[db][live][endpoints]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase before_db("endpoint_a");
+  TestDatabase after_db("endpoint_b");
+  before_db.load_demo(0.01);
+  after_db.load_demo(0.01);
+  after_db.admin().execute(std::string("ALTER TABLE works DROP INDEX ") + kCategoryIndex);
+  TempDir dir("endpoints");
+  write_demo_schema_screens(dir / "screens");
+  const std::string before_schema = before_db.schema_fingerprint();
+  const std::string after_schema = after_db.schema_fingerprint();
+  auto dsn = [](const TestDatabase& db) {
+    return "mysql://root@localhost/" + db.name() + "?socket=" + test_socket();
+  };
+
+  CliResult result = run_in_process(std::vector<std::string>{
+      "compare", "--before-dsn", dsn(before_db), "--after-dsn", dsn(after_db), "--scenarios",
+      dir / "screens", "--out-dir", dir / "out", "--format", "json", "--iterations", "5",
+      "--warmup", "1"});
+  INFO("stderr: " << result.err);
+  REQUIRE(result.code == 1);
+  json comparison = json::parse(result.out);
+  check_exit_code_matches_verdicts(result, comparison);
+  check_only_work_search_flagged(comparison);
+
+  json before = json::parse(read_text(dir / "out/before.json"));
+  json after = json::parse(read_text(dir / "out/after.json"));
+  CHECK(before["server"]["database"] == before_db.name());
+  CHECK(after["server"]["database"] == after_db.name());
+  // Drawn once, on the before endpoint, used on both.
+  CHECK(screen_named(before, "mypage")["queries"][0]["params"] ==
+        screen_named(after, "mypage")["queries"][0]["params"]);
+  CHECK(before_db.schema_fingerprint() == before_schema);
+  CHECK(after_db.schema_fingerprint() == after_schema);
+}
+
+}  // namespace
+}  // namespace sqlmeasure::testing

@@ -1,0 +1,561 @@
+// sqlmeasure.toml, mysql:// DSNs, and how flags, config and defaults combine
+// (flags > config > defaults). A password never shows up in a message.
+#include "sqlmeasure/config.h"
+
+#include <stdlib.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "cli/options.h"
+#include "sqlmeasure/error.h"
+
+using namespace sqlmeasure;
+namespace fs = std::filesystem;
+
+namespace {
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "sqlmeasure-test-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(path_ / name, std::ios::binary) << text;
+    return (path_ / name).string();
+  }
+  [[nodiscard]] const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+// The working directory for one scope (load_project_config reads ./sqlmeasure.toml).
+class InDirectory {
+ public:
+  explicit InDirectory(const fs::path& path) : previous_(fs::current_path()) {
+    fs::current_path(path);
+  }
+  ~InDirectory() { fs::current_path(previous_); }
+  InDirectory(const InDirectory&) = delete;
+  InDirectory& operator=(const InDirectory&) = delete;
+
+ private:
+  fs::path previous_;
+};
+
+// An environment variable set (or unset, with nullopt) for one scope, then restored.
+class ScopedEnv {
+ public:
+  ScopedEnv(std::string name, const std::optional<std::string>& value) : name_(std::move(name)) {
+    if (const char* old = std::getenv(name_.c_str())) previous_ = old;
+    if (value) {
+      ::setenv(name_.c_str(), value->c_str(), 1);
+    } else {
+      ::unsetenv(name_.c_str());
+    }
+  }
+  ~ScopedEnv() {
+    if (previous_) {
+      ::setenv(name_.c_str(), previous_->c_str(), 1);
+    } else {
+      ::unsetenv(name_.c_str());
+    }
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  std::string name_;
+  std::optional<std::string> previous_;
+};
+
+struct Outcome {
+  bool threw = false;
+  ExitCode code = ExitCode::kOk;
+  std::string message;
+};
+
+template <typename Work>
+Outcome outcome_of(Work&& work) {
+  try {
+    work();
+  } catch (const Error& error) {
+    return {true, error.code(), error.what()};
+  }
+  return {};
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// One diagnostic: a first line, then at most an excerpt of the offending line (indented).
+void check_one_message(const std::string& message) {
+  std::istringstream lines(message);
+  std::string line;
+  std::getline(lines, line);
+  CHECK_FALSE(line.empty());
+  while (std::getline(lines, line)) CHECK(line.starts_with("  "));
+}
+
+// load_project_config on a file holding `text`; must fail with exit 78 and one message
+// starting with `file:location: `, where location is "line:col", or "line" for any column.
+std::string bad_config(const std::string& text, const std::string& location) {
+  TempDir dir;
+  std::string path = dir.write("sqlmeasure.toml", text);
+  Outcome result = outcome_of([&] { (void)load_project_config(path); });
+  INFO(text);
+  REQUIRE(result.threw);
+  INFO("message: " << result.message);
+  CHECK(result.code == ExitCode::kBadConfig);
+  check_one_message(result.message);
+  if (location.find(':') == std::string::npos) {
+    const std::string prefix = path + ":" + location + ":";
+    REQUIRE(result.message.starts_with(prefix));
+    const std::size_t end = result.message.find_first_not_of("0123456789", prefix.size());
+    CHECK(end > prefix.size());
+    CHECK(result.message.substr(end, 2) == ": ");
+  } else {
+    CHECK(result.message.starts_with(path + ":" + location + ": "));
+  }
+  return result.message;
+}
+
+// parse_dsn that must fail: returns the message.
+std::string bad_dsn(const std::string& dsn, ExitCode code = ExitCode::kUsage) {
+  Outcome result = outcome_of([&] { (void)parse_dsn(dsn, "--dsn", code); });
+  INFO(dsn);
+  REQUIRE(result.threw);
+  CHECK(result.code == code);
+  CHECK(result.message.starts_with("--dsn: "));
+  return result.message;
+}
+
+}  // namespace
+
+TEST_CASE("no sqlmeasure.toml in the working directory is fine", "[unit][config]") {
+  TempDir dir;
+  InDirectory in(dir.path());
+  ProjectConfig config = load_project_config(std::nullopt);
+  CHECK(config.path.empty());
+  CHECK_FALSE(config.connection.host);
+  CHECK_FALSE(config.scenarios);
+  CHECK_FALSE(config.iterations);
+}
+
+TEST_CASE("./sqlmeasure.toml is read when present", "[unit][config]") {
+  TempDir dir;
+  dir.write("sqlmeasure.toml", "[run]\niterations = 50\n");
+  InDirectory in(dir.path());
+  ProjectConfig config = load_project_config(std::nullopt);
+  CHECK(config.path == "sqlmeasure.toml");
+  CHECK(config.iterations == 50);
+}
+
+TEST_CASE("an explicit config file must exist", "[unit][config]") {
+  TempDir dir;
+  std::string missing = (dir.path() / "nope.toml").string();
+  Outcome result = outcome_of([&] { (void)load_project_config(missing); });
+  CHECK(result.code == ExitCode::kBadConfig);
+  CHECK(static_cast<int>(result.code) == 78);
+  CHECK(result.message == missing + ": config file not found");
+}
+
+TEST_CASE("every config key is read", "[unit][config]") {
+  TempDir dir;
+  std::string path = dir.write("c.toml",
+                               "[connection]\n"
+                               "host = \"db.internal\"\n"
+                               "port = 3307\n"
+                               "socket = \"/run/mysqld/mysqld.sock\"\n"
+                               "user = \"measure\"\n"
+                               "password_env = \"APP_DB_PASSWORD\"\n"
+                               "database = \"shop\"\n"
+                               "ssl_mode = \"required\"\n"
+                               "ssl_ca = \"/etc/ca.pem\"\n"
+                               "defaults_file = \"/etc/my.cnf\"\n"
+                               "connect_timeout = 5\n"
+                               "query_timeout_ms = 2000\n"
+                               "[run]\n"
+                               "scenarios = \"sql/screens\"\n"
+                               "screens = \"top, work_*\"\n"
+                               "warmup = 3\n"
+                               "iterations = 40\n"
+                               "seed = 7\n"
+                               "order = \"shuffled\"\n"
+                               "[compare]\n"
+                               "threshold = 0.2\n"
+                               "alpha = 0.05\n"
+                               "min_delta_ms = 1\n"
+                               "min_rows_delta = 500\n"
+                               "fail_on = [\"time\", \"plan\"]\n"
+                               "before_dsn = \"mysql://r@before/shop\"\n"
+                               "after_dsn = \"mysql://r@after/shop\"\n");
+  ProjectConfig config = load_project_config(path);
+  CHECK(config.path == path);
+  const ConnectionConfig& c = config.connection;
+  CHECK(c.host == "db.internal");
+  CHECK(c.port == 3307u);
+  CHECK(c.socket == "/run/mysqld/mysqld.sock");
+  CHECK(c.user == "measure");
+  CHECK(c.password_env == "APP_DB_PASSWORD");
+  CHECK(c.database == "shop");
+  CHECK(c.ssl_mode == "required");
+  CHECK(c.ssl_ca == "/etc/ca.pem");
+  CHECK(c.defaults_file == "/etc/my.cnf");
+  CHECK(c.connect_timeout_s == 5u);
+  CHECK(c.query_timeout_ms == 2000u);
+  CHECK(config.scenarios == "sql/screens");
+  CHECK(config.screens == std::vector<std::string>{"top", "work_*"});
+  CHECK(config.warmup == 3);
+  CHECK(config.iterations == 40);
+  CHECK(config.seed == 7u);
+  CHECK(config.order == "shuffled");
+  CHECK(config.threshold == Approx(0.2));
+  CHECK(config.alpha == Approx(0.05));
+  CHECK(config.min_delta_ms == Approx(1.0));  // an integer is a fine number
+  CHECK(config.min_rows_delta == 500u);
+  CHECK(config.fail_on == std::vector<std::string>{"time", "plan"});
+  CHECK(config.before_dsn == "mysql://r@before/shop");
+  CHECK(config.after_dsn == "mysql://r@after/shop");
+}
+
+TEST_CASE("malformed config TOML is exit 78 with file:line:col", "[unit][config]") {
+  CHECK(contains(bad_config("[run]\niterations = = 3\n", "2:14"), "malformed TOML"));
+  CHECK(contains(bad_config("[run\n", "1:5"), "malformed TOML"));
+}
+
+TEST_CASE("unknown config keys are exit 78 with a did-you-mean", "[unit][config]") {
+  std::string top = bad_config("[conection]\nhost = \"x\"\n", "1");
+  CHECK(contains(top, "unknown key 'conection'"));
+  CHECK(contains(top, "did you mean 'connection'"));
+  std::string in_section = bad_config("[connection]\nhots = \"db\"\n", "2");
+  CHECK(contains(in_section, "unknown key 'hots' in [connection]"));
+  CHECK(contains(in_section, "did you mean 'host'"));
+  CHECK(contains(bad_config("[run]\niteration = 3\n", "2"), "did you mean 'iterations'"));
+  CHECK(contains(bad_config("[compare]\nfail-on = \"plan\"\n", "2"), "did you mean 'fail_on'"));
+}
+
+TEST_CASE("a password in the config is refused without being echoed", "[unit][config]") {
+  std::string message = bad_config("[connection]\nuser = \"app\"\npassword = \"hunter2\"\n", "3");
+  CHECK(contains(message, "passwords do not belong in sqlmeasure.toml"));
+  CHECK(contains(message, "password_env"));
+  CHECK_FALSE(contains(message, "hunter2"));
+}
+
+TEST_CASE("config values of the wrong type or range are exit 78", "[unit][config]") {
+  CHECK(contains(bad_config("[connection]\nport = 70000\n", "2:8"),
+                 "'port' must be an integer from 1 to 65535"));
+  CHECK(contains(bad_config("[connection]\nhost = 1\n", "2:8"), "'host' must be a string"));
+  CHECK(contains(bad_config("[connection]\nssl_mode = \"SOMETIMES\"\n", "2:12"), "SSL mode"));
+  CHECK(contains(bad_config("[run]\norder = \"random\"\n", "2:9"),
+                 "'order' must be \"round-robin\" or \"shuffled\""));
+  CHECK(contains(bad_config("[run]\nwarmup = -1\n", "2:10"), "'warmup' must be an integer"));
+  CHECK(contains(bad_config("[compare]\nfail_on = [1]\n", "2:12"), "'fail_on' must list strings"));
+  CHECK(contains(bad_config("[compare]\nalpha = \"low\"\n", "2:9"), "'alpha' must be a number"));
+  CHECK(contains(bad_config("[compare]\nthreshold = nan\n", "2:13"), "'threshold' must be a number"));
+  CHECK(contains(bad_config("[compare]\nmin_delta_ms = inf\n", "2:16"), "'min_delta_ms' must be"));
+  CHECK(contains(bad_config("run = 3\n", "1:7"), "[run] must be a table"));
+}
+
+TEST_CASE("a bad DSN in the config is exit 78 and keeps its password", "[unit][config]") {
+  TempDir dir;
+  std::string path =
+      dir.write("c.toml", "[connection]\ndsn = \"mysql://app:hunter2@db:99999/shop\"\n");
+  Outcome result = outcome_of([&] { (void)load_project_config(path); });
+  CHECK(result.code == ExitCode::kBadConfig);
+  CHECK(result.message.starts_with(path + ":2:7: [connection] dsn: the port"));
+  CHECK_FALSE(contains(result.message, "hunter2"));
+}
+
+TEST_CASE("parse_dsn reads every part", "[unit][config][dsn]") {
+  SECTION("user, host, port, database") {
+    Dsn dsn = parse_dsn("mysql://app@db.example.com:3307/shop", "--dsn", ExitCode::kUsage);
+    CHECK(dsn.user == "app");
+    CHECK_FALSE(dsn.password);
+    CHECK(dsn.host == "db.example.com");
+    CHECK(dsn.port == 3307u);
+    CHECK(dsn.database == "shop");
+    CHECK_FALSE(dsn.socket);
+    CHECK_FALSE(dsn.ssl_mode);
+  }
+  SECTION("password") {
+    Dsn dsn = parse_dsn("mysql://app:s3cr3t@db/shop", "--dsn", ExitCode::kUsage);
+    CHECK(dsn.user == "app");
+    CHECK(dsn.password == "s3cr3t");
+    CHECK_FALSE(dsn.port);
+  }
+  SECTION("IPv6") {
+    Dsn dsn = parse_dsn("mysql://root@[::1]:3306/db", "--dsn", ExitCode::kUsage);
+    CHECK(dsn.host == "::1");
+    CHECK(dsn.port == 3306u);
+    Dsn no_port = parse_dsn("mysql://[fe80::1]/db", "--dsn", ExitCode::kUsage);
+    CHECK(no_port.host == "fe80::1");
+    CHECK_FALSE(no_port.port);
+    CHECK_FALSE(no_port.user);
+  }
+  SECTION("socket and TLS options") {
+    Dsn dsn = parse_dsn(
+        "mysql://root@localhost/db?socket=/run/mysqld/mysqld.sock&ssl-mode=VERIFY_CA&ssl-ca=/etc/ca.pem",
+        "--dsn", ExitCode::kUsage);
+    CHECK(dsn.host == "localhost");
+    CHECK(dsn.socket == "/run/mysqld/mysqld.sock");
+    CHECK(dsn.ssl_mode == "VERIFY_CA");
+    CHECK(dsn.ssl_ca == "/etc/ca.pem");
+    CHECK(parse_dsn("mysql://h/d?ssl_mode=required", "--dsn", ExitCode::kUsage).ssl_mode ==
+          "required");
+  }
+  SECTION("percent-escapes") {
+    Dsn dsn = parse_dsn("mysql://ops%40corp:p%3Fw%2F%25@h/my%20db?socket=%2Ftmp%2Fa%20b.sock",
+                        "--dsn", ExitCode::kUsage);
+    CHECK(dsn.user == "ops@corp");
+    CHECK(dsn.password == "p?w/%");
+    CHECK(dsn.database == "my db");
+    CHECK(dsn.socket == "/tmp/a b.sock");
+  }
+  SECTION("the minimal and the mariadb:// forms") {
+    Dsn host_only = parse_dsn("mysql://db", "--dsn", ExitCode::kUsage);
+    CHECK(host_only.host == "db");
+    CHECK_FALSE(host_only.database);
+    CHECK_FALSE(host_only.user);
+    CHECK(parse_dsn("mariadb://u@h:3306/d", "--dsn", ExitCode::kUsage).database == "d");
+    Dsn empty_password = parse_dsn("mysql://u:@h/d", "--dsn", ExitCode::kUsage);
+    CHECK(empty_password.password == "");
+  }
+}
+
+TEST_CASE("bad DSNs are errors that never echo the password", "[unit][config][dsn]") {
+  // Every DSN carries the password "hunter2secret"; no message may show any of it.
+  const std::string secret = "hunter2secret";
+  auto check_secret_kept = [&](const std::string& message) {
+    CHECK_FALSE(contains(message, secret));
+    CHECK_FALSE(contains(message, "hunter2"));
+    CHECK_FALSE(contains(message, "secret"));
+  };
+  check_secret_kept(bad_dsn("postgres://u:hunter2secret@h/db"));
+  CHECK(contains(bad_dsn("postgres://u:hunter2secret@h/db"), "a DSN starts with mysql://"));
+  for (const char* port : {"99999", "0", "abc", "", "33060000", "-1"}) {
+    std::string message = bad_dsn("mysql://u:hunter2secret@h:" + std::string(port) + "/db");
+    CHECK(contains(message, "the port in the DSN must be a number from 1 to 65535"));
+    check_secret_kept(message);
+  }
+  std::string option = bad_dsn("mysql://u:hunter2secret@h/db?sslmode=REQUIRED");
+  CHECK(contains(option, "unknown DSN option 'sslmode' (known: socket, ssl-mode, ssl-ca)"));
+  check_secret_kept(option);
+  std::string escape = bad_dsn("mysql://u:hunter2secret%zz@h/db");
+  CHECK(contains(escape, "bad %-escape"));
+  check_secret_kept(escape);
+  std::string bracket = bad_dsn("mysql://u:hunter2secret@[::1:3306/db");
+  CHECK(contains(bracket, "unclosed '['"));
+  check_secret_kept(bracket);
+  std::string ssl = bad_dsn("mysql://u:hunter2secret@h/db?ssl-mode=SOMETIMES");
+  CHECK(contains(ssl, "unknown SSL mode 'SOMETIMES'"));
+  check_secret_kept(ssl);
+  // An unescaped '?' in the password starts the query part: what follows is not an option
+  // name to echo, it is the rest of the password.
+  check_secret_kept(bad_dsn("mysql://u:x?hunter2secret@h/db"));
+  check_secret_kept(bad_dsn("mysql://u:2024?hunter2secret@h/db"));
+  check_secret_kept(bad_dsn("mysql://u:2024?hunter2secret=1@h/db"));
+  // The exit code is the caller's: 78 for the config, 64 for a flag.
+  CHECK(bad_dsn("mysql://h:0/db", ExitCode::kBadConfig).size() > 0);
+}
+
+namespace {
+
+struct Writers {
+  std::ostringstream out, err;
+  Context context{out, err};
+};
+
+ProjectConfig config_with(const ConnectionConfig& connection) {
+  ProjectConfig config;
+  config.path = "sqlmeasure.toml";
+  config.connection = connection;
+  return config;
+}
+
+}  // namespace
+
+TEST_CASE("connection settings: flags > config > defaults", "[unit][config][precedence]") {
+  ScopedEnv no_mysql_pwd("MYSQL_PWD", std::nullopt);
+  Writers w;
+  SECTION("defaults") {
+    ConnectionOptions options = ConnectionFlags{}.resolve(ProjectConfig{}, w.context);
+    CHECK_FALSE(options.host);
+    CHECK_FALSE(options.port);
+    CHECK_FALSE(options.user);
+    CHECK_FALSE(options.password);
+    CHECK(options.ssl_mode == SslMode::kDefault);
+    CHECK(options.connect_timeout_s == 10u);
+    CHECK(options.read_only);
+    CHECK(w.err.str().empty());
+  }
+  SECTION("config keys override the config DSN") {
+    ConnectionConfig c;
+    c.dsn = "mysql://dsnuser@dsnhost:3310/dsndb?ssl-mode=REQUIRED";
+    c.host = "confighost";
+    c.database = "configdb";
+    c.connect_timeout_s = 3;
+    ConnectionOptions options = ConnectionFlags{}.resolve(config_with(c), w.context);
+    CHECK(options.host == "confighost");
+    CHECK(options.port == 3310u);
+    CHECK(options.user == "dsnuser");
+    CHECK(options.database == "configdb");
+    CHECK(options.ssl_mode == SslMode::kRequired);
+    CHECK(options.connect_timeout_s == 3u);
+  }
+  SECTION("flags override the config; a flag DSN overrides config keys") {
+    ConnectionConfig c;
+    c.host = "confighost";
+    c.port = 3310;
+    c.user = "configuser";
+    c.database = "configdb";
+    ConnectionFlags flags;
+    flags.dsn = "mysql://flaguser@dsnhost/dsndb";
+    flags.host = "flaghost";
+    flags.ssl_mode = "disabled";
+    flags.connect_timeout = 30;
+    ConnectionOptions options = flags.resolve(config_with(c), w.context);
+    CHECK(options.host == "flaghost");      // -h beats --dsn
+    CHECK(options.port == 3310u);           // nobody on the command line said otherwise
+    CHECK(options.user == "flaguser");      // --dsn beats the config
+    CHECK(options.database == "dsndb");
+    CHECK(options.ssl_mode == SslMode::kDisabled);
+    CHECK(options.connect_timeout_s == 30u);
+    CHECK(w.err.str().empty());
+  }
+  SECTION("--before-dsn replaces --dsn") {
+    ConnectionFlags flags;
+    flags.dsn = "mysql://u@main/db";
+    ConnectionOptions options =
+        flags.resolve(ProjectConfig{}, w.context, std::string("mysql://u@before/db"), "--before-dsn");
+    CHECK(options.host == "before");
+  }
+  SECTION("VERIFY_CA needs a CA") {
+    ConnectionFlags flags;
+    flags.ssl_mode = "VERIFY_CA";
+    Outcome result = outcome_of([&] { (void)flags.resolve(ProjectConfig{}, w.context); });
+    CHECK(result.code == ExitCode::kUsage);
+    CHECK(contains(result.message, "--ssl-ca"));
+    flags.ssl_ca = "/etc/ca.pem";
+    CHECK(flags.resolve(ProjectConfig{}, w.context).ssl_mode == SslMode::kVerifyCa);
+  }
+  SECTION("a bad --ssl-mode is a usage error") {
+    ConnectionFlags flags;
+    flags.ssl_mode = "maybe";
+    Outcome result = outcome_of([&] { (void)flags.resolve(ProjectConfig{}, w.context); });
+    CHECK(result.code == ExitCode::kUsage);
+    CHECK(result.message.starts_with("--ssl-mode: unknown SSL mode 'maybe'"));
+  }
+}
+
+TEST_CASE("passwords: flag > DSN > password_env > MYSQL_PWD, never echoed",
+          "[unit][config][precedence]") {
+  Writers w;
+  SECTION("MYSQL_PWD") {
+    ScopedEnv pwd("MYSQL_PWD", std::string("from-env"));
+    CHECK(ConnectionFlags{}.resolve(ProjectConfig{}, w.context).password == "from-env");
+    CHECK(w.err.str().empty());
+  }
+  SECTION("password_env beats MYSQL_PWD") {
+    ScopedEnv pwd("MYSQL_PWD", std::string("from-mysql-pwd"));
+    ScopedEnv named("SQLMEASURE_TEST_DB_PASSWORD", std::string("from-named-env"));
+    ConnectionConfig c;
+    c.password_env = "SQLMEASURE_TEST_DB_PASSWORD";
+    CHECK(ConnectionFlags{}.resolve(config_with(c), w.context).password == "from-named-env");
+  }
+  SECTION("password_env naming an unset variable is a config error") {
+    ScopedEnv named("SQLMEASURE_TEST_DB_PASSWORD", std::nullopt);
+    ConnectionConfig c;
+    c.password_env = "SQLMEASURE_TEST_DB_PASSWORD";
+    Outcome result = outcome_of([&] { (void)ConnectionFlags{}.resolve(config_with(c), w.context); });
+    CHECK(result.code == ExitCode::kBadConfig);
+    CHECK(contains(result.message, "SQLMEASURE_TEST_DB_PASSWORD is not set"));
+  }
+  SECTION("-p wins, with a warning that does not repeat it") {
+    ScopedEnv pwd("MYSQL_PWD", std::string("from-env"));
+    ConnectionFlags flags;
+    flags.password = "hunter2";
+    ConnectionOptions options = flags.resolve(ProjectConfig{}, w.context);
+    CHECK(options.password == "hunter2");
+    const std::string warning = w.err.str();
+    CHECK(warning.starts_with("sqlmeasure: warning: a password on the command line can be seen"));
+    CHECK(contains(warning, "prefer MYSQL_PWD or password_env"));
+    CHECK_FALSE(contains(warning, "hunter2"));
+    CHECK(w.out.str().empty());
+  }
+  SECTION("a password in --dsn wins over the environment, with a warning") {
+    ScopedEnv pwd("MYSQL_PWD", std::string("from-env"));
+    ConnectionFlags flags;
+    flags.dsn = "mysql://app:hunter2@db/shop";
+    ConnectionOptions options = flags.resolve(ProjectConfig{}, w.context);
+    CHECK(options.password == "hunter2");
+    CHECK(contains(w.err.str(), "--dsn holds a password"));
+    CHECK_FALSE(contains(w.err.str(), "hunter2"));
+  }
+  SECTION("the endpoint description never shows the password") {
+    ConnectionFlags flags;
+    flags.dsn = "mysql://app:hunter2@db:3307/shop";
+    ConnectionOptions options = flags.resolve(ProjectConfig{}, w.context);
+    CHECK(describe_endpoint(options) == "db:3307");
+  }
+}
+
+TEST_CASE("run settings: flags > config > defaults", "[unit][config][precedence]") {
+  ProjectConfig none;
+  RunSettings defaults = RunFlags{}.resolve(none, ScenarioFlags{});
+  CHECK(defaults.warmup == 2);
+  CHECK(defaults.iterations == 20);
+  CHECK(defaults.seed == 1u);
+  CHECK(defaults.order == "round-robin");
+  CHECK(defaults.scenarios == "scenarios");
+  CHECK(defaults.screen_globs.empty());
+  CHECK(defaults.query_timeout_ms == 0u);
+
+  ProjectConfig config;
+  config.warmup = 5;
+  config.iterations = 50;
+  config.seed = 9;
+  config.order = "shuffled";
+  config.scenarios = "db/screens";
+  config.screens = std::vector<std::string>{"top"};
+  config.connection.query_timeout_ms = 1500;
+  RunSettings from_config = RunFlags{}.resolve(config, ScenarioFlags{});
+  CHECK(from_config.warmup == 5);
+  CHECK(from_config.iterations == 50);
+  CHECK(from_config.seed == 9u);
+  CHECK(from_config.order == "shuffled");
+  CHECK(from_config.scenarios == "db/screens");
+  CHECK(from_config.screen_globs == std::vector<std::string>{"top"});
+  CHECK(from_config.query_timeout_ms == 1500u);
+
+  RunFlags flags;
+  flags.warmup = 0;
+  flags.iterations = 3;
+  flags.seed = 42;
+  flags.order = "round-robin";
+  flags.query_timeout_ms = 100;
+  ScenarioFlags scenario_flags;
+  scenario_flags.scenarios = "other";
+  scenario_flags.screens = "work_*, help_beginner";
+  RunSettings from_flags = flags.resolve(config, scenario_flags);
+  CHECK(from_flags.warmup == 0);
+  CHECK(from_flags.iterations == 3);
+  CHECK(from_flags.seed == 42u);
+  CHECK(from_flags.order == "round-robin");
+  CHECK(from_flags.scenarios == "other");
+  CHECK(from_flags.screen_globs == std::vector<std::string>{"work_*", "help_beginner"});
+  CHECK(from_flags.query_timeout_ms == 100u);
+}

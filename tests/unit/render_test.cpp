@@ -1,0 +1,287 @@
+// `compare` output in every format, from one comparison built by hand: a screen that
+// regressed with a plan change (rows examined 2000 -> 600000), an unchanged one, and one
+// that only the after run has.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "sqlmeasure/compare.h"
+#include "sqlmeasure/render.h"
+#include "sqlmeasure/results.h"
+
+using namespace sqlmeasure;
+
+namespace {
+
+// 20 samples whose median is exactly `median_ms`, 1 us apart, in a scrambled order.
+std::vector<std::int64_t> samples(double median_ms) {
+  std::vector<std::int64_t> out;
+  const auto center = static_cast<std::int64_t>(median_ms * 1e6);
+  for (int i = 0; i < 20; ++i) out.push_back(center + 500 * (2 * ((i * 7) % 20) - 19));
+  return out;
+}
+
+PlanRow row(std::string type, std::string key, std::string rows, std::string extra) {
+  return {"1", "SIMPLE", "works", std::move(type), "category_started", std::move(key), "4",
+          "const", std::move(rows), std::move(extra)};
+}
+
+QueryResult query(std::string name, double median_ms, std::uint64_t rows_examined,
+                  std::vector<PlanRow> plan) {
+  QueryResult q;
+  q.name = std::move(name);
+  q.sql = "SELECT id FROM works WHERE category_id = 17 ORDER BY started DESC LIMIT 20";
+  q.samples_ns = samples(median_ms);
+  q.rows_examined = rows_examined;
+  q.rows_sent = 20;
+  q.checksum = "00000000000000aa";
+  q.plan = std::move(plan);
+  return q;
+}
+
+ScreenResult screen(std::string name, std::vector<QueryResult> queries) {
+  ScreenResult s;
+  s.name = std::move(name);
+  s.samples_ns.assign(queries.front().samples_ns.size(), 0);
+  for (const QueryResult& q : queries) {
+    for (std::size_t i = 0; i < q.samples_ns.size(); ++i) s.samples_ns[i] += q.samples_ns[i];
+    s.rows_examined += q.rows_examined;
+  }
+  s.queries = std::move(queries);
+  return s;
+}
+
+RunResult run(std::string label, std::vector<ScreenResult> screens) {
+  RunResult r;
+  r.label = std::move(label);
+  r.server.flavor = Flavor::kMariaDB;
+  r.server.version = "10.11.6-MariaDB-0+deb12u1";
+  r.screens = std::move(screens);
+  recompute_stats(r);
+  return r;
+}
+
+Comparison regression() {
+  const PlanRow by_index = row("ref", "category_started", "2000", "Using where");
+  const PlanRow full_scan = row("ALL", "", "600000", "Using where");
+  RunResult before = run("before.json", {screen("work_search", {query("list", 1.0, 2000, {by_index})}),
+                                         screen("top", {query("q1", 2.0, 50, {by_index})})});
+  RunResult after = run("after.json", {screen("work_search", {query("list", 40.0, 600000, {full_scan})}),
+                                       screen("top", {query("q1", 2.0, 50, {by_index})}),
+                                       screen("mypage_profile", {query("q1", 0.5, 10, {by_index})})});
+  return compare_runs(before, after, VerdictRule{});
+}
+
+std::string render(const Comparison& comparison, Format format, bool color = false) {
+  std::ostringstream out;
+  render_comparison(comparison, format, Style{color}, out);
+  return out.str();
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+std::size_t count(const std::string& text, const std::string& part) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+  return n;
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+// RFC 4180 fields of one CSV line.
+std::vector<std::string> csv_fields(const std::string& line) {
+  std::vector<std::string> fields(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+      fields.back() += '"';
+      ++i;
+    } else if (c == '"') {
+      quoted = !quoted;
+    } else if (c == ',' && !quoted) {
+      fields.emplace_back();
+    } else {
+      fields.back() += c;
+    }
+  }
+  return fields;
+}
+
+}  // namespace
+
+TEST_CASE("the comparison under test has the three verdicts", "[unit][render]") {
+  const Comparison c = regression();
+  REQUIRE(c.screens.size() == 3);
+  CHECK(c.screens[0].name == "work_search");  // gated regressions first
+  CHECK(c.screens[0].verdict() == "regressed");
+  CHECK(c.screens[1].name == "mypage_profile");  // then the rest by name
+  CHECK(c.screens[1].verdict() == "added");
+  CHECK(c.screens[2].name == "top");
+  CHECK(c.screens[2].verdict() == "~");
+  CHECK(c.regressed_count() == 1);
+}
+
+TEST_CASE("text: a table, the responsible query under its screen, the summary",
+          "[unit][render]") {
+  const std::string text = render(regression(), Format::kTable);
+  INFO(text);
+  const std::vector<std::string> out = lines(text);
+  REQUIRE(out.size() >= 9);
+  CHECK(out[0] == "before: before.json");
+  CHECK(out[1] == "after:  after.json");
+  CHECK(out[3].starts_with("screen "));
+  CHECK(contains(out[3], "before ms"));
+  CHECK(contains(out[3], "verdict"));
+  CHECK(out[4].starts_with("work_search "));
+  CHECK(out[4].ends_with("regressed"));
+  CHECK(contains(out[4], "2.0k → 600k"));
+  CHECK(contains(out[4], "p<0.001 n=20+20"));
+  CHECK(out[5].starts_with("  work_search/list: works key category_started → (none), ref → ALL"));
+  CHECK(contains(out[5], "rows examined 2.0k → 600k"));
+  CHECK(contains(out[5], "1.000 → 40.00 ms (+3900%, p<0.001 n=20+20)"));
+  CHECK(out[6].starts_with("mypage_profile "));
+  CHECK(out[6].ends_with("added"));
+  CHECK(out[7] == "  mypage_profile/q1: added");
+  CHECK(out[8].starts_with("top "));
+  CHECK(out[8].ends_with("~"));
+  CHECK(out.back().starts_with("1 of 2 screens regressed (fail on: time, rows; threshold +10%"));
+  CHECK_FALSE(contains(text, "\x1b["));
+}
+
+TEST_CASE("text: colour only when asked", "[unit][render]") {
+  const std::string text = render(regression(), Format::kTable, /*color=*/true);
+  CHECK(contains(text, "\x1b[1;31mwork_search "));
+  CHECK(contains(text, "\x1b[1;31m1 of 2 screens regressed"));
+}
+
+TEST_CASE("markdown: heading, table, what changed, summary", "[unit][render]") {
+  const std::string md = render(regression(), Format::kMarkdown);
+  const std::vector<std::string> out = lines(md);
+  CHECK(out[0] == "### sqlmeasure: 1 screen regressed ❌");
+  CHECK(out[2] == "| screen | before ms | after ms | delta | evidence | rows examined | verdict |");
+  CHECK(out[3] == "|---|---:|---:|---:|---|---|---|");
+  CHECK(out[4].starts_with("| work_search |"));
+  CHECK(out[4].ends_with("| regressed |"));
+  CHECK(contains(md, "\n**What changed**\n"));
+  CHECK(contains(md, "- `work_search/list`: works key category_started → (none), ref → ALL"));
+  CHECK(contains(md, "<sub>1 of 2 screens regressed"));
+  // Every table row has the header's number of cells.
+  for (std::size_t i = 2; i < 7; ++i) CHECK(count(out[i], "|") == 8);
+}
+
+TEST_CASE("csv: a header, one row per screen and per query", "[unit][render]") {
+  const std::string csv = render(regression(), Format::kCsv);
+  const std::vector<std::string> out = lines(csv);
+  CHECK(out[0] ==
+        "screen,query,before_ms,after_ms,delta_pct,p,n_before,n_after,rows_before,rows_after,"
+        "plan_change,results_differ,verdict");
+  REQUIRE(out.size() == 6);  // header + 3 screens + the 2 queries on both sides
+  for (const std::string& line : out) CHECK(csv_fields(line).size() == 13);
+  const std::vector<std::string> screen_row = csv_fields(out[1]);
+  CHECK(screen_row[0] == "work_search");
+  CHECK(screen_row[1] == "");
+  CHECK(screen_row[8] == "2000");
+  CHECK(screen_row[9] == "600000");
+  CHECK(screen_row[10] == "yes");
+  CHECK(screen_row[12] == "regressed");
+  const std::vector<std::string> query_row = csv_fields(out[2]);
+  CHECK(query_row[1] == "list");
+  CHECK(query_row[10] == "works key category_started → (none), ref → ALL");
+  CHECK(query_row[12] == "regressed");
+  CHECK(std::stod(query_row[4]) == Approx(3900));
+}
+
+TEST_CASE("json: parses, with the gate and every screen", "[unit][render]") {
+  const nlohmann::json doc = nlohmann::json::parse(render(regression(), Format::kJson));
+  CHECK(doc["format"] == "sqlmeasure-comparison");
+  CHECK(doc["gate_failed"] == true);
+  CHECK(doc["regressed"] == 1);
+  CHECK(doc["rule"]["fail_on"] == nlohmann::json::array({"time", "rows"}));
+  REQUIRE(doc["screens"].size() == 3);
+  const nlohmann::json& search = doc["screens"][0];
+  CHECK(search["name"] == "work_search");
+  CHECK(search["verdict"] == "regressed");
+  CHECK(search["gated"] == true);
+  CHECK(search["rows_examined"]["before"] == 2000);
+  CHECK(search["rows_examined"]["after"] == 600000);
+  CHECK(search["rows_examined"]["change"] == "regressed");
+  const nlohmann::json& change = search["queries"][0]["plan_changes"][0];
+  CHECK(change["description"] == "works key category_started → (none), ref → ALL");
+  CHECK(change["before"]["type"] == "ref");
+  CHECK(change["after"]["type"] == "ALL");
+  CHECK(doc["screens"][1]["presence"] == "after_only");
+  CHECK(doc["screens"][1]["time"]["ratio"].is_null() == false);
+  CHECK(doc["screens"][2]["verdict"] == "~");
+  CHECK(doc["screens"][2]["gated"] == false);
+}
+
+TEST_CASE("junit: one testcase per screen, a failure for the regressed one", "[unit][render]") {
+  const std::string xml = render(regression(), Format::kJunit);
+  INFO(xml);
+  CHECK(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"));
+  CHECK(contains(xml, "<testsuites name=\"sqlmeasure\" tests=\"3\" failures=\"1\">"));
+  CHECK(count(xml, "<testcase ") == 3);
+  CHECK(count(xml, "<failure ") == 1);
+  const std::size_t search = xml.find("name=\"work_search\"");
+  const std::size_t failure = xml.find("<failure ");
+  const std::size_t search_end = xml.find("</testcase>", search);
+  CHECK(search < failure);
+  CHECK(failure < search_end);
+  CHECK(contains(xml, "work_search/list: works key category_started → (none), ref → ALL"));
+  CHECK(contains(xml, "name=\"top\" time=\"0.002000\"/>"));
+  CHECK(count(xml, "<testsuite ") == 1);
+  CHECK(xml.ends_with("</testsuite>\n</testsuites>\n"));
+}
+
+TEST_CASE("junit escapes what it quotes", "[unit][render]") {
+  QueryResult fine = query("list", 1.0, 20, {});
+  QueryResult broken = fine;
+  broken.error = "[1146] Table 'shop.<works>' doesn't exist & \"more\"";
+  const Comparison c = compare_runs(run("b", {screen("work_search", {fine})}),
+                                    run("a", {screen("work_search", {broken})}), VerdictRule{});
+  const std::string xml = render(c, Format::kJunit);
+  CHECK(count(xml, "<failure ") == 1);
+  CHECK(contains(xml, "shop.&lt;works&gt;' doesn't exist &amp; &quot;more&quot;"));
+  CHECK_FALSE(contains(xml, "<works>"));
+}
+
+TEST_CASE("no regression: every format says so", "[unit][render]") {
+  RunResult same = run("x", {screen("top", {query("q1", 2.0, 50, {})})});
+  const Comparison c = compare_runs(same, same, VerdictRule{});
+  CHECK(lines(render(c, Format::kTable)).back().starts_with("0 of 1 screens regressed"));
+  CHECK(render(c, Format::kMarkdown).starts_with("### sqlmeasure: no screen regressed ✅\n"));
+  CHECK_FALSE(contains(render(c, Format::kMarkdown), "What changed"));
+  CHECK(nlohmann::json::parse(render(c, Format::kJson))["gate_failed"] == false);
+  CHECK(contains(render(c, Format::kJunit), "tests=\"1\" failures=\"0\""));
+}
+
+TEST_CASE("a plan change alone is reported, and gated only with --fail-on plan",
+          "[unit][render]") {
+  const PlanRow by_index = row("ref", "category_started", "20", "Using where");
+  const PlanRow other_index = row("range", "started", "20", "Using where; Using filesort");
+  RunResult before = run("b", {screen("help_beginner", {query("q1", 1.0, 20, {by_index})})});
+  RunResult after = run("a", {screen("help_beginner", {query("q1", 1.0, 20, {other_index})})});
+  const Comparison by_default = compare_runs(before, after, VerdictRule{});
+  CHECK(by_default.screens[0].verdict() == "plan changed");
+  CHECK_FALSE(by_default.gate_failed());
+  const std::string text = render(by_default, Format::kTable);
+  CHECK(contains(text, "help_beginner/q1: works key category_started → started, ref → range, +filesort"));
+  CHECK(contains(text, "0 of 1 screens regressed"));
+
+  VerdictRule plan_gate;
+  plan_gate.fail_on = {Gate::kPlan};
+  const Comparison gated = compare_runs(before, after, plan_gate);
+  CHECK(gated.gate_failed());
+  CHECK(contains(render(gated, Format::kTable), "1 of 1 screens regressed (fail on: plan;"));
+  CHECK(contains(render(gated, Format::kJunit), "<failure message=\"plan changed"));
+}

@@ -1,0 +1,295 @@
+// The results file is a public contract: what is written reads back identical, and whatever
+// else is offered (empty, truncated, foreign, another version, corrupt) is refused with exit
+// 65, the file name and, for a bad field, its JSON path.
+#include "sqlmeasure/results_file.h"
+
+#include <stdlib.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "sqlmeasure/error.h"
+
+using namespace sqlmeasure;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+PlanRow plan_row(std::string table, std::string type, std::string key, std::string rows,
+                 std::string extra) {
+  return {"1", "SIMPLE", std::move(table), std::move(type), key, key, "4", "const",
+          std::move(rows), std::move(extra)};
+}
+
+RunResult sample_run() {
+  RunResult run;
+  run.tool_version = "0.1.0";
+  run.label = "before: 日本語 label";
+  run.started_at = "2024-05-01T10:00:00Z";
+  run.finished_at = "2024-05-01T10:01:30Z";
+  run.complete = false;
+  run.incomplete_reason = "interrupted by a signal (SIGINT/SIGTERM)";
+  run.server = {Flavor::kMariaDB, "10.11.6-MariaDB-0+deb12u1", 10, 11, 6, "socket /run/mysqld.sock",
+                "shop"};
+  run.rows_examined_method = "rows_read_status";
+  run.settings.warmup = 3;
+  run.settings.iterations = 4;
+  run.settings.seed = 18446744073709551615ULL;
+  run.settings.order = "shuffled";
+  run.settings.scenarios = "scenarios/demo";
+  run.settings.screen_globs = {"work_*", "top"};
+  run.settings.query_timeout_ms = 2000;
+
+  ScreenResult& screen = run.screens.emplace_back();
+  screen.name = "work_search";
+  screen.description = "検索 🔍 \"quoted\" \\ back";
+  screen.file = "scenarios/demo/work_search.toml";
+  screen.rows_examined = 4200;
+  screen.samples_ns = {3'000'000, 3'100'000, 2'900'000, 3'050'000};
+
+  QueryResult& list = screen.queries.emplace_back();
+  list.name = "list";
+  list.sql = "SELECT id FROM works WHERE category_id = :category AND title = :title";
+  list.times = 2;
+  list.params["category"] = {ParamValue::integer(17),
+                             {ParamValue::Kind::kInteger, "18446744073709551615"},
+                             {ParamValue::Kind::kInteger, "-9223372036854775808"},
+                             {ParamValue::Kind::kInteger, "123456789012345678901234"}};
+  list.params["title"] = {ParamValue::string("ロゴ 🎨"), ParamValue::null(),
+                          ParamValue::string(std::string("nul\0byte", 8)),
+                          {ParamValue::Kind::kFloat, "0.1"},
+                          {ParamValue::Kind::kBoolean, "TRUE"},
+                          {ParamValue::Kind::kBoolean, "FALSE"}};
+  list.samples_ns = {1'000'000, 1'100'000, 900'000, 1'050'000};
+  list.rows_sent = 20;
+  list.rows_examined = 2000;
+  list.checksum = "00ff00ff00ff00ff";
+  list.plan = {plan_row("works", "ref", "category_started", "2000", "Using where"),
+               plan_row("users", "eq_ref", "PRIMARY", "1", "")};
+  list.variants_inspected = 4;
+
+  QueryResult& count = screen.queries.emplace_back();
+  count.name = "count";
+  count.sql = "SELECT COUNT(*) FROM works";
+  count.samples_ns = {1'000'000, 900'000};  // timed out after two samples
+  count.rows_sent = 1;
+  count.rows_examined = 200;
+  count.checksum = "0000000000000001";
+  count.variants_inspected = 1;
+  count.error = "timed out after 2000 ms";
+  recompute_stats(run);
+  return run;
+}
+
+struct Outcome {
+  bool threw = false;
+  ExitCode code = ExitCode::kOk;
+  std::string message;
+};
+
+Outcome read_text(const std::string& text, const std::string& origin = "before.json") {
+  try {
+    (void)results_from_json(text, origin);
+  } catch (const Error& error) {
+    return {true, error.code(), error.what()};
+  } catch (const std::exception& error) {
+    return {true, ExitCode::kRuntime, std::string("not an sqlmeasure::Error: ") + error.what()};
+  }
+  return {};
+}
+
+// The reader must refuse `text`: exit 65, one line, starting with the file name.
+std::string refused(const std::string& text) {
+  Outcome result = read_text(text);
+  INFO(text.substr(0, 200));
+  REQUIRE(result.threw);
+  CHECK(result.code == ExitCode::kBadInput);
+  CHECK(result.message.starts_with("before.json: "));
+  CHECK(result.message.find('\n') == std::string::npos);
+  return result.message;
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// The sample run as a JSON document, to be damaged by a test.
+json sample_document() { return json::parse(results_to_json(sample_run())); }
+
+}  // namespace
+
+TEST_CASE("a results file reads back exactly as written", "[unit][results]") {
+  const RunResult original = sample_run();
+  const std::string text = results_to_json(original);
+  const RunResult read = results_from_json(text, "before.json");
+  // Everything the file holds: writing what was read gives the same bytes.
+  CHECK(results_to_json(read) == text);
+
+  CHECK(read.schema_version == kResultsSchemaVersion);
+  CHECK(read.label == original.label);
+  CHECK_FALSE(read.complete);
+  CHECK(read.incomplete_reason == original.incomplete_reason);
+  CHECK(read.server.flavor == Flavor::kMariaDB);
+  CHECK(read.server.version == "10.11.6-MariaDB-0+deb12u1");
+  CHECK(read.settings.seed == 18446744073709551615ULL);
+  CHECK(read.settings.screen_globs == original.settings.screen_globs);
+  CHECK(read.settings.query_timeout_ms == 2000u);
+  REQUIRE(read.screens.size() == 1);
+  const ScreenResult& screen = read.screens[0];
+  CHECK(screen.description == original.screens[0].description);
+  CHECK(screen.samples_ns == original.screens[0].samples_ns);
+  REQUIRE(screen.queries.size() == 2);
+  const QueryResult& list = screen.queries[0];
+  CHECK(list.params == original.screens[0].queries[0].params);  // 20+ digit integers, NULL, NUL
+  CHECK(list.params.at("category")[3].text == "123456789012345678901234");
+  CHECK(list.params.at("title")[0] == ParamValue::string("ロゴ 🎨"));
+  CHECK(list.params.at("title")[2].text.size() == 8);
+  CHECK(list.plan == original.screens[0].queries[0].plan);
+  CHECK(list.times == 2);
+  CHECK(list.checksum == "00ff00ff00ff00ff");
+  CHECK(list.variants_inspected == 4);
+  CHECK_FALSE(list.error);
+  CHECK(screen.queries[1].error == "timed out after 2000 ms");
+  CHECK(screen.queries[1].samples_ns.size() == 2);
+}
+
+TEST_CASE("statistics are recomputed from the samples, not trusted", "[unit][results]") {
+  json document = sample_document();
+  document["screens"][0]["queries"][0]["stats_ms"]["median"] = 999.0;
+  const RunResult read = results_from_json(document.dump(), "before.json");
+  CHECK(read.screens[0].queries[0].stats_ms.median == Approx(1.025));
+  CHECK(read.screens[0].queries[0].stats_ms.n == 4);
+}
+
+TEST_CASE("results files are written atomically and read by path", "[unit][results]") {
+  std::string pattern = (fs::temp_directory_path() / "sqlmeasure-test-XXXXXX").string();
+  REQUIRE(mkdtemp(pattern.data()) != nullptr);
+  const fs::path dir = pattern;
+  const std::string path = (dir / "run.json").string();
+  write_results_file(sample_run(), path);
+  CHECK(results_to_json(read_results_file(path)) == results_to_json(sample_run()));
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir)) ++files;
+  CHECK(files == 1);  // no temporary left behind
+
+  try {
+    (void)read_results_file((dir / "missing.json").string());
+    FAIL("reading a missing file should throw");
+  } catch (const Error& error) {
+    CHECK(error.code() == ExitCode::kBadInput);
+    CHECK(std::string(error.what()) == (dir / "missing.json").string() + ": cannot read the results file");
+  }
+  fs::remove_all(dir);
+}
+
+TEST_CASE("what is not JSON is refused", "[unit][results]") {
+  CHECK(contains(refused(""), "the file is empty"));
+  const std::string text = results_to_json(sample_run());
+  CHECK(contains(refused(text.substr(0, text.size() / 2)), "not a results file: invalid JSON"));
+  CHECK(contains(refused(text.substr(0, text.size() - 3)), "invalid JSON"));
+  CHECK(contains(refused(std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16)), "invalid JSON"));
+  CHECK(contains(refused("{\"format\": \"sqlmeasure-results\", \"label\": \"\xff\xfe\"}"),
+                 "invalid JSON"));
+}
+
+TEST_CASE("JSON that is not a results file is refused", "[unit][results]") {
+  CHECK(contains(refused("[1, 2, 3]"), "not a sqlmeasure results file"));
+  CHECK(contains(refused("\"sqlmeasure-results\""), "not a sqlmeasure results file"));
+  CHECK(contains(refused("{\"name\": \"package.json\", \"version\": \"1.0.0\"}"),
+                 "not a sqlmeasure results file"));
+  CHECK(contains(refused("{\"format\": \"sqlmeasure-comparison\", \"schema_version\": 1}"),
+                 "not a sqlmeasure results file"));
+}
+
+TEST_CASE("another schema_version is refused", "[unit][results]") {
+  json document = sample_document();
+  document["schema_version"] = 2;
+  std::string message = refused(document.dump());
+  CHECK(contains(message, "results schema_version 2 is not supported"));
+  CHECK(contains(message, "reads version 1"));
+  document["schema_version"] = "1";
+  CHECK(contains(refused(document.dump()), "$.schema_version: expected a number"));
+  document.erase("schema_version");
+  CHECK(contains(refused(document.dump()), "schema_version"));
+}
+
+TEST_CASE("a missing field is named by its JSON path", "[unit][results]") {
+  json document = sample_document();
+  document["screens"][0]["queries"][1].erase("samples_ns");
+  CHECK(contains(refused(document.dump()), "$.screens[0].queries[1].samples_ns"));
+
+  document = sample_document();
+  document["screens"][0]["queries"][0]["plan"][1].erase("key");
+  CHECK(contains(refused(document.dump()), "$.screens[0].queries[0].plan[1].key"));
+
+  document = sample_document();
+  document["server"].erase("version");
+  CHECK(contains(refused(document.dump()), "$.server.version"));
+
+  document = sample_document();
+  document.erase("screens");
+  CHECK(contains(refused(document.dump()), "$.screens"));
+}
+
+TEST_CASE("fields of the wrong type are named by their JSON path", "[unit][results]") {
+  json document = sample_document();
+  document["complete"] = "yes";
+  CHECK(contains(refused(document.dump()), "$.complete: expected true or false"));
+
+  document = sample_document();
+  document["screens"][0]["queries"][0]["times"] = 1.5;
+  CHECK(contains(refused(document.dump()), "$.screens[0].queries[0].times: expected an integer"));
+
+  document = sample_document();
+  document["screens"][0]["queries"] = json::object();
+  CHECK(contains(refused(document.dump()), "$.screens[0].queries: expected an array"));
+
+  document = sample_document();
+  document["screens"][0]["queries"][0]["params"]["category"][0] = json::object({{"n", 1}});
+  CHECK(contains(refused(document.dump()), "$.screens[0].queries[0].params.category"));
+
+  document = sample_document();
+  document["screens"][0]["queries"][0]["error"] = 5;
+  CHECK(contains(refused(document.dump()), "$.screens[0].queries[0].error: expected a string or null"));
+}
+
+TEST_CASE("impossible numbers are refused", "[unit][results]") {
+  json document = sample_document();
+  document["screens"][0]["queries"][0]["samples_ns"][2] = -5;
+  CHECK(contains(refused(document.dump()), "$.screens[0].queries[0].samples_ns: negative sample"));
+
+  document = sample_document();
+  document["screens"][0]["samples_ns"][0] = 2.5;
+  CHECK(contains(refused(document.dump()), "$.screens[0].samples_ns: expected integer nanoseconds"));
+
+  document = sample_document();
+  document["settings"]["iterations"] = -1;  // an int, but not a count: refused or not, no crash
+  const Outcome negative = read_text(document.dump());
+  CHECK((!negative.threw || negative.code == ExitCode::kBadInput));
+
+  // Numbers JSON can hold but no field can: the reader must not crash or wrap around.
+  const std::string text = sample_document().dump();
+  auto with = [&text](const std::string& field, const std::string& number) {
+    std::string damaged = text;
+    const std::string key = "\"" + field + "\":";
+    const std::size_t at = damaged.find(key);
+    REQUIRE(at != std::string::npos);
+    const std::size_t start = at + key.size();
+    const std::size_t end = damaged.find_first_of(",}", start);
+    return damaged.replace(start, end - start, number);
+  };
+  CHECK(contains(refused(with("rows_examined", "1180591620717411303424")), "rows_examined"));  // 2^70
+  CHECK(contains(refused(with("warmup", "4294967296")), "$.settings.warmup: number out of range"));
+  CHECK(contains(refused(with("rows_examined", "1e400")), "before.json"));
+  CHECK(contains(refused(with("warmup", "-1e400")), "before.json"));
+  std::string samples = text;
+  const std::size_t at = samples.find("\"samples_ns\":[") + std::string("\"samples_ns\":[").size();
+  CHECK(contains(refused(samples.insert(at, "1180591620717411303424,")), "samples_ns"));
+  samples = text;
+  CHECK(contains(refused(samples.insert(at, "18446744073709551615,")), "samples_ns"));
+}

@@ -1,0 +1,494 @@
+// Loading scenario directories: every class of bad input gets one clear message naming
+// file:line:col and exit 65; good files load as docs/scenarios.md says.
+#include "sqlmeasure/scenario_loader.h"
+
+#include <stdlib.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "sqlmeasure/error.h"
+
+using namespace sqlmeasure;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A fresh directory under $TMPDIR, removed with everything in it at the end of the test.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "sqlmeasure-test-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  // Writes `text` to `name` (subdirectories created) and returns the file's path.
+  std::string write(const std::string& name, const std::string& text) const {
+    fs::path file = path_ / name;
+    fs::create_directories(file.parent_path());
+    std::ofstream(file, std::ios::binary) << text;
+    return file.string();
+  }
+  [[nodiscard]] std::string path() const { return path_.string(); }
+  [[nodiscard]] std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  fs::path path_;
+};
+
+struct Outcome {
+  bool threw = false;
+  ExitCode code = ExitCode::kOk;
+  std::string message;
+};
+
+template <typename Work>
+Outcome outcome_of(Work&& work) {
+  try {
+    work();
+  } catch (const Error& error) {
+    return {true, error.code(), error.what()};
+  }
+  return {};
+}
+
+// One diagnostic: a first line, then at most an excerpt of the offending line (indented).
+void check_one_message(const std::string& message) {
+  std::istringstream lines(message);
+  std::string line;
+  std::getline(lines, line);
+  CHECK_FALSE(line.empty());
+  while (std::getline(lines, line)) CHECK(line.starts_with("  "));
+}
+
+std::string first_line(const std::string& message) { return message.substr(0, message.find('\n')); }
+
+// Loads a directory holding just `name` = `text`; it must fail with kBadInput and one
+// message whose first line starts with `file:line:col: ` (`line` and `col` when given, else
+// any numbers). Returns the message without that prefix.
+std::string bad_input(const std::string& name, const std::string& text, int line = 0,
+                      int col = 0) {
+  TempDir dir;
+  std::string path = dir.write(name, text);
+  Outcome result = outcome_of([&] { (void)load_scenarios(dir.path()); });
+  INFO(name << ":\n" << text);
+  REQUIRE(result.threw);
+  INFO("message: " << result.message);
+  CHECK(result.code == ExitCode::kBadInput);
+  check_one_message(result.message);
+  const std::string location = (line > 0 ? std::to_string(line) : "[0-9]+") + ":" +
+                               (col > 0 ? std::to_string(col) : "[0-9]+");
+  std::regex prefix("^" + std::regex_replace(path, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") +
+                    ":" + location + ": .+");
+  CHECK(std::regex_match(first_line(result.message), prefix));
+  // Leave only what follows the location, so tests read the message itself.
+  size_t after = result.message.find(": ", path.size());
+  return after == std::string::npos ? result.message : result.message.substr(after + 2);
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+std::vector<std::string> names(const std::vector<Screen>& screens) {
+  std::vector<std::string> out;
+  for (const Screen& screen : screens) out.push_back(screen.name);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("malformed TOML names the place the parser stopped", "[unit][scenario]") {
+  std::string message = bad_input("s.toml",
+                                  "screen = \"s\"\n"
+                                  "[[query]\n"
+                                  "sql = \"SELECT 1\"\n",
+                                  2);
+  CHECK(contains(message, "malformed TOML"));
+}
+
+TEST_CASE("unknown keys are errors with a did-you-mean", "[unit][scenario]") {
+  SECTION("top level") {
+    std::string message = bad_input("s.toml",
+                                    "screne = \"s\"\n"
+                                    "[[query]]\n"
+                                    "sql = \"SELECT 1\"\n",
+                                    1);
+    CHECK(contains(message, "unknown key 'screne'"));
+    CHECK(contains(message, "did you mean 'screen'"));
+  }
+  SECTION("in [[query]]") {
+    std::string message = bad_input("s.toml",
+                                    "[[query]]\n"
+                                    "sql = \"SELECT 1\"\n"
+                                    "tims = 2\n",
+                                    3);
+    CHECK(contains(message, "unknown key 'tims' in [[query]]"));
+    CHECK(contains(message, "did you mean 'times'"));
+  }
+  SECTION("in a params table") {
+    std::string message =
+        bad_input("s.toml",
+                  "[[query]]\n"
+                  "sql = \"SELECT name FROM users WHERE id = :id\"\n"
+                  "params.id = { form = \"SELECT id FROM users\", sample = 3 }\n",
+                  3);
+    CHECK(contains(message, "unknown key 'form' in params.id"));
+    CHECK(contains(message, "did you mean 'from'"));
+  }
+  SECTION("far from any known key: no hint") {
+    std::string message = bad_input("s.toml",
+                                    "[[query]]\n"
+                                    "sql = \"SELECT 1\"\n"
+                                    "cache_results_forever = true\n",
+                                    3);
+    CHECK(contains(message, "unknown key 'cache_results_forever'"));
+    CHECK_FALSE(contains(message, "did you mean"));
+  }
+}
+
+TEST_CASE("values of the wrong type are errors", "[unit][scenario]") {
+  CHECK(contains(bad_input("s.toml", "screen = 5\n[[query]]\nsql = \"SELECT 1\"\n", 1),
+                 "'screen' must be a string"));
+  CHECK(contains(bad_input("s.toml", "description = [1]\n[[query]]\nsql = \"SELECT 1\"\n", 1),
+                 "'description' must be a string"));
+  CHECK(contains(bad_input("s.toml", "query = \"SELECT 1\"\n", 1),
+                 "'query' must be an array of tables"));
+  CHECK(contains(bad_input("s.toml", "[[query]]\nsql = 1\n", 2), "'sql' must be a string"));
+  CHECK(contains(bad_input("s.toml", "[[query]]\nname = 1\nsql = \"SELECT 1\"\n", 2),
+                 "'name' must be a string"));
+  CHECK(contains(bad_input("s.toml", "[[query]]\nsql = \"SELECT 1\"\ntimes = \"2\"\n", 3),
+                 "'times' must be an integer from 1 to 100000"));
+  CHECK(contains(bad_input("s.toml", "[[query]]\nsql = \"SELECT :x\"\nparams = 5\n", 3),
+                 "'params' must be a table"));
+  CHECK(contains(bad_input("s.toml", "[[query]]\nsql = \"SELECT :x\"\nparams.x = [{ a = 1 }]\n", 3),
+                 "params.x: values must be integers, floats, strings or booleans"));
+  CHECK(contains(bad_input("s.toml", "[[query]]\nsql = \"SELECT :x\"\nparams.x = []\n", 3),
+                 "params.x: the list of values is empty"));
+  CHECK(contains(bad_input("s.toml", "[[query]]\nsql = \"SELECT :x\"\nparams.x = { sample = 2 }\n", 3),
+                 "params.x: a table needs 'from'"));
+  CHECK(contains(bad_input("s.toml", "[[query]]\nsql = \"SELECT :x\"\nparams.x = { from = 7 }\n", 3),
+                 "'params.x.from' must be a string"));
+}
+
+TEST_CASE("a screen without queries is an error", "[unit][scenario]") {
+  CHECK(contains(bad_input("lonely.toml", "screen = \"lonely\"\ndescription = \"nothing\"\n", 1, 1),
+                 "screen 'lonely' has no queries"));
+  CHECK(contains(bad_input("blank.sql", "", 1, 1), "screen 'blank' has no queries"));
+  CHECK(contains(bad_input("comments.sql", "-- only a comment\n/* and another */\n;\n", 1, 1),
+                 "screen 'comments' has no queries"));
+}
+
+TEST_CASE("a query without SQL is an error", "[unit][scenario]") {
+  CHECK(contains(bad_input("s.toml", "[[query]]\nname = \"a\"\n", 1), "query 'a' has no 'sql'"));
+  CHECK(contains(bad_input("s.toml", "[[query]]\nsql = \"  \"\n", 2), "query 'q1' has empty SQL"));
+}
+
+TEST_CASE("two queries of a screen cannot share a name", "[unit][scenario]") {
+  CHECK(contains(bad_input("s.toml",
+                           "[[query]]\nname = \"list\"\nsql = \"SELECT 1\"\n"
+                           "[[query]]\nname = \"list\"\nsql = \"SELECT 2\"\n",
+                           6),
+                 "screen 's' has two queries named 'list'"));
+  CHECK(contains(bad_input("s.sql", "-- name: list\nSELECT 1;\n-- name: list\nSELECT 2;\n", 4, 1),
+                 "screen 's' has two queries named 'list'"));
+  // A named query may not take the default name of another one either.
+  CHECK(contains(bad_input("s.toml",
+                           "[[query]]\nsql = \"SELECT 1\"\n"
+                           "[[query]]\nname = \"q1\"\nsql = \"SELECT 2\"\n",
+                           5),
+                 "two queries named 'q1'"));
+}
+
+TEST_CASE("two files cannot define the same screen", "[unit][scenario]") {
+  TempDir dir;
+  std::string toml = dir.write("a.toml", "screen = \"x\"\n[[query]]\nsql = \"SELECT 1\"\n");
+  std::string sql = dir.write("x.sql", "SELECT 2;\n");
+  Outcome result = outcome_of([&] { (void)load_scenarios(dir.path()); });
+  REQUIRE(result.threw);
+  CHECK(result.code == ExitCode::kBadInput);
+  check_one_message(result.message);
+  // Files load in name order, so x.sql is the second definition; both files are named.
+  CHECK(result.message.starts_with(sql + ":1:1: "));
+  CHECK(contains(result.message, "screen 'x' is already defined in " + toml));
+}
+
+TEST_CASE("every placeholder needs a value and every value a placeholder", "[unit][scenario]") {
+  SECTION("toml") {
+    std::string message = bad_input(
+        "s.toml", "[[query]]\nname = \"list\"\nsql = \"SELECT id FROM works WHERE category_id = :category\"\n", 3);
+    CHECK(contains(message, "query 'list': placeholder :category has no value"));
+    CHECK(contains(message, "add params.category = [...]"));
+  }
+  SECTION("sql: params need a .toml screen") {
+    std::string message =
+        bad_input("s.sql", "\n\n  SELECT id FROM works WHERE category_id = :category;\n", 3, 3);
+    CHECK(contains(message, "placeholder :category has no value"));
+    CHECK(contains(message, "in a .toml screen"));
+  }
+  SECTION("unused param") {
+    std::string message = bad_input("s.toml",
+                                    "[[query]]\nname = \"list\"\n"
+                                    "sql = \"SELECT id FROM works WHERE category_id = :category\"\n"
+                                    "params.category = [17]\n"
+                                    "params.user = [1, 2]\n",
+                                    5);
+    CHECK(contains(message, "query 'list': params.user is not used by the SQL (no :user)"));
+  }
+  SECTION("a placeholder in a string literal or comment is not one") {
+    TempDir dir;
+    dir.write("s.toml",
+              "[[query]]\n"
+              "sql = \"SELECT 'at :noon' /* :x */ FROM works -- :y\"\n");
+    CHECK_NOTHROW(load_scenarios(dir.path()));
+  }
+}
+
+TEST_CASE("statements that could write are refused", "[unit][scenario]") {
+  auto toml_sql = [](const std::string& sql) {
+    return "[[query]]\nname = \"w\"\nsql = \"\"\"" + sql + "\"\"\"\n";
+  };
+  SECTION("INSERT") {
+    std::string message = bad_input("s.toml", toml_sql("INSERT INTO works (id) VALUES (1)"), 3);
+    CHECK(contains(message, "screen 's', query 'w': the SQL is refused"));
+    CHECK(contains(message, "INSERT"));
+    CHECK(contains(message, "must be read-only"));
+  }
+  SECTION("SELECT ... FOR UPDATE") {
+    std::string message = bad_input("s.toml", toml_sql("SELECT id FROM works WHERE id = 1 FOR UPDATE"), 3);
+    CHECK(contains(message, "FOR UPDATE"));
+  }
+  SECTION("LOCK IN SHARE MODE") {
+    CHECK(contains(bad_input("s.toml", toml_sql("SELECT id FROM works LOCK IN SHARE MODE"), 3),
+                   "LOCK IN SHARE MODE"));
+  }
+  SECTION("a second statement smuggled after ';'") {
+    std::string message = bad_input("s.toml", toml_sql("SELECT 1; DELETE FROM works"), 3);
+    CHECK(contains(message, "is refused"));
+  }
+  SECTION("a write in an executable comment") {
+    std::string message =
+        bad_input("s.toml", toml_sql("SELECT 1 /*!50000 ; DELETE FROM works */"), 3);
+    CHECK(contains(message, "is refused"));
+    std::string leading = bad_input("s.toml", toml_sql("/*!50000 DELETE */ FROM works"), 3);
+    CHECK(contains(leading, "DELETE"));
+  }
+  SECTION("a write statement in a .sql screen, at its own line and column") {
+    std::string message =
+        bad_input("page.sql", "SELECT 1;\n-- name: purge\n  DELETE FROM works;\n", 3, 3);
+    CHECK(contains(message, "query 'purge'"));
+    CHECK(contains(message, "DELETE"));
+  }
+  SECTION("a `from` query that writes") {
+    std::string message = bad_input("s.toml",
+                                    "[[query]]\nname = \"w\"\n"
+                                    "sql = \"SELECT name FROM users WHERE id = :id\"\n"
+                                    "params.id = { from = \"DELETE FROM users RETURNING id\" }\n",
+                                    4);
+    CHECK(contains(message, "params.id.from is refused"));
+    std::string locking = bad_input("s.toml",
+                                    "[[query]]\nname = \"w\"\n"
+                                    "sql = \"SELECT name FROM users WHERE id = :id\"\n"
+                                    "params.id = { from = \"SELECT id FROM users FOR UPDATE\" }\n",
+                                    4);
+    CHECK(contains(locking, "FOR UPDATE"));
+  }
+  SECTION("--allow-writes lets them load") {
+    TempDir dir;
+    dir.write("s.toml", toml_sql("INSERT INTO works (id) VALUES (1)"));
+    LoadOptions options;
+    options.allow_writes = true;
+    CHECK(load_scenarios(dir.path(), options).size() == 1);
+  }
+}
+
+TEST_CASE("times and sample are range checked", "[unit][scenario]") {
+  CHECK(contains(bad_input("s.toml", "[[query]]\nname = \"a\"\nsql = \"SELECT 1\"\ntimes = 0\n", 4, 9),
+                 "query 'a': 'times' must be an integer from 1 to 100000"));
+  CHECK(contains(bad_input("s.toml", "[[query]]\nsql = \"SELECT 1\"\ntimes = 100001\n", 3),
+                 "'times' must be an integer"));
+  CHECK(contains(bad_input("s.toml", "[[query]]\nsql = \"SELECT 1\"\ntimes = 1.5\n", 3),
+                 "'times' must be an integer"));
+  const std::string from = "[[query]]\nsql = \"SELECT :id\"\nparams.id = { from = \"SELECT id FROM users\", sample = ";
+  CHECK(contains(bad_input("s.toml", from + "0 }\n", 3), "params.id.sample must be an integer from 1 to 1000000"));
+  CHECK(contains(bad_input("s.toml", from + "1000001 }\n", 3), "params.id.sample must be"));
+  CHECK(contains(bad_input("s.toml", from + "-3 }\n", 3), "params.id.sample must be"));
+  CHECK(contains(bad_input("s.toml", from + "\"5\" }\n", 3), "params.id.sample must be"));
+}
+
+TEST_CASE("non-finite floats are refused as parameter values", "[unit][scenario]") {
+  // `inf` and `nan` are valid TOML, but would render as identifiers in SQL.
+  CHECK(contains(bad_input("s.toml", "[[query]]\nsql = \"SELECT :x\"\nparams.x = [1.0, inf]\n", 3),
+                 "params.x"));
+  CHECK(contains(bad_input("s.toml", "[[query]]\nsql = \"SELECT :x\"\nparams.x = nan\n", 3),
+                 "params.x"));
+}
+
+TEST_CASE("missing or empty scenario directories are bad input", "[unit][scenario]") {
+  TempDir dir;
+  Outcome missing = outcome_of([&] { (void)load_scenarios(dir.file("nope")); });
+  CHECK(missing.code == ExitCode::kBadInput);
+  CHECK(contains(missing.message, "scenario directory not found"));
+  dir.write("README.md", "not a screen\n");
+  Outcome empty = outcome_of([&] { (void)load_scenarios(dir.path()); });
+  CHECK(empty.code == ExitCode::kBadInput);
+  CHECK(contains(empty.message, "no screens"));
+}
+
+TEST_CASE("valid screens load with their defaults", "[unit][scenario]") {
+  TempDir dir;
+  std::string search = dir.write("work_search.toml",
+                                 "description = \"Work search, design category\"\n"
+                                 "\n"
+                                 "[[query]]\n"
+                                 "name = \"list\"\n"
+                                 "sql = \"\"\"SELECT id, title FROM works\n"
+                                 "         WHERE category_id = :category AND deleted = 0\n"
+                                 "         ORDER BY started DESC LIMIT 20\"\"\"\n"
+                                 "times = 2\n"
+                                 "params.category = [17, 23, 41]\n"
+                                 "\n"
+                                 "[[query]]\n"
+                                 "sql = \"SELECT COUNT(*) FROM works WHERE title LIKE :word AND budget_from > :min AND deleted = :deleted\"\n"
+                                 "params.word = [\"%logo%\", \"it's\"]\n"
+                                 "params.min = [1.5, -2.25]\n"
+                                 "params.deleted = [false, true]\n"
+                                 "\n"
+                                 "[[query]]\n"
+                                 "name = \"author\"\n"
+                                 "sql = \"SELECT name FROM users WHERE id = :id\"\n"
+                                 "params.id = { from = \"SELECT id FROM users WHERE deleted = 0\", sample = 50 }\n");
+  dir.write("mypage.sql",
+            "-- the profile page\n"
+            "-- name: profile\n"
+            "SELECT * FROM profiles WHERE user_id = 1;\n"
+            "\n"
+            "SELECT COUNT(*) FROM messages WHERE to_user_id = 1;  -- unread badge\n"
+            "-- name: recent\n"
+            "SELECT id FROM works ORDER BY id DESC LIMIT 5\n");
+  dir.write("other.toml", "screen = \"top\"\n[[query]]\nsql = \"SELECT 1\"\n");
+  dir.write("notes.txt", "ignored: not .toml or .sql\n");
+
+  std::vector<Screen> screens = load_scenarios(dir.path());
+  // In file-name order: mypage.sql, other.toml, work_search.toml.
+  REQUIRE(names(screens) == std::vector<std::string>{"mypage", "top", "work_search"});
+
+  const Screen& mypage = screens[0];
+  REQUIRE(mypage.queries.size() == 3);
+  CHECK(mypage.queries[0].name == "profile");
+  CHECK(mypage.queries[0].sql == "SELECT * FROM profiles WHERE user_id = 1");
+  CHECK(mypage.queries[0].where.line == 3);
+  CHECK(mypage.queries[0].where.column == 1);
+  CHECK(mypage.queries[1].name == "q2");
+  CHECK(mypage.queries[1].sql == "SELECT COUNT(*) FROM messages WHERE to_user_id = 1");
+  CHECK(mypage.queries[2].name == "recent");
+  CHECK(mypage.queries[2].times == 1);
+  CHECK(mypage.file == dir.file("mypage.sql"));
+
+  CHECK(screens[1].name == "top");  // `screen =` wins over the file name
+  CHECK(screens[1].queries[0].name == "q1");
+
+  const Screen& work = screens[2];
+  CHECK(work.name == "work_search");
+  CHECK(work.description == "Work search, design category");
+  CHECK(work.file == search);
+  REQUIRE(work.queries.size() == 3);
+  const Query& list = work.queries[0];
+  CHECK(list.name == "list");
+  CHECK(list.times == 2);
+  CHECK(list.where.line == 5);
+  REQUIRE(list.params.count("category") == 1);
+  CHECK(list.params.at("category").values ==
+        std::vector<ParamValue>{ParamValue::integer(17), ParamValue::integer(23),
+                                ParamValue::integer(41)});
+  CHECK_FALSE(list.params.at("category").from_sql);
+
+  const Query& count = work.queries[1];
+  CHECK(count.name == "q2");
+  CHECK(count.params.at("word").values ==
+        std::vector<ParamValue>{ParamValue::string("%logo%"), ParamValue::string("it's")});
+  const auto& min = count.params.at("min").values;
+  REQUIRE(min.size() == 2);
+  CHECK(min[0].kind == ParamValue::Kind::kFloat);
+  CHECK(min[0].text == "1.5");
+  CHECK(min[1].text == "-2.25");
+  const auto& deleted = count.params.at("deleted").values;
+  REQUIRE(deleted.size() == 2);
+  CHECK(deleted[0].kind == ParamValue::Kind::kBoolean);
+  CHECK(deleted[0].text == "FALSE");
+  CHECK(deleted[1].text == "TRUE");
+
+  const ParamSpec& id = work.queries[2].params.at("id");
+  CHECK(id.from_sql == "SELECT id FROM users WHERE deleted = 0");
+  CHECK(id.sample == 50);
+  CHECK(id.values.empty());  // drawn at run time
+  CHECK(id.where.line == 20);
+}
+
+TEST_CASE("a single value is a one-value list; sample defaults to 1", "[unit][scenario]") {
+  TempDir dir;
+  dir.write("s.toml",
+            "[[query]]\n"
+            "sql = \"SELECT :x, :y\"\n"
+            "params.x = \"日本語\"\n"
+            "params.y = { from = \"SELECT id FROM users\" }\n");
+  std::vector<Screen> screens = load_scenarios(dir.path());
+  const Query& query = screens.at(0).queries.at(0);
+  CHECK(query.params.at("x").values == std::vector<ParamValue>{ParamValue::string("日本語")});
+  CHECK(query.params.at("y").sample == 1);
+}
+
+TEST_CASE("a screens/ subdirectory holds the screens when present", "[unit][scenario]") {
+  TempDir dir;
+  dir.write("schema.sql", "CREATE TABLE t (id INT);\n");  // would be refused as a screen
+  dir.write("screens/top.sql", "SELECT 1;\n");
+  std::vector<Screen> screens = load_scenarios(dir.path());
+  CHECK(names(screens) == std::vector<std::string>{"top"});
+}
+
+TEST_CASE("select_screens picks by name, glob and comma list", "[unit][scenario]") {
+  TempDir dir;
+  for (const char* name : {"help_beginner", "mypage_profile", "top", "work_search",
+                           "work_search_design"}) {
+    dir.write(std::string(name) + ".sql", "SELECT 1;\n");
+  }
+  const std::vector<Screen> all = load_scenarios(dir.path());
+  CHECK(names(select_screens(all, {})).size() == 5);
+  CHECK(names(select_screens(all, {"top"})) == std::vector<std::string>{"top"});
+  CHECK(names(select_screens(all, {"work_search_*"})) ==
+        std::vector<std::string>{"work_search_design"});
+  CHECK(names(select_screens(all, {"work_*"})) ==
+        std::vector<std::string>{"work_search", "work_search_design"});
+  // A comma list keeps load order and never repeats a screen matched twice.
+  CHECK(names(select_screens(all, split_list("top, work_*,work_search"))) ==
+        std::vector<std::string>{"top", "work_search", "work_search_design"});
+  CHECK(names(select_screens(all, {"*_p?ofile"})) == std::vector<std::string>{"mypage_profile"});
+
+  Outcome typo = outcome_of([&] { (void)select_screens(all, {"top", "work_serch"}); });
+  CHECK(typo.code == ExitCode::kUsage);
+  CHECK(contains(typo.message, "no screen matches 'work_serch'"));
+  CHECK(contains(typo.message, "did you mean 'work_search'"));
+
+  Outcome unknown = outcome_of([&] { (void)select_screens(all, {"checkout"}); });
+  CHECK(unknown.code == ExitCode::kUsage);
+  CHECK(contains(unknown.message, "no screen matches 'checkout'"));
+  CHECK_FALSE(contains(unknown.message, "did you mean"));
+}
+
+TEST_CASE("split_list trims and drops empty items", "[unit][scenario]") {
+  CHECK(split_list("a,b, c") == std::vector<std::string>{"a", "b", "c"});
+  CHECK(split_list(" a ,, ,b,") == std::vector<std::string>{"a", "b"});
+  CHECK(split_list("").empty());
+}
