@@ -2,6 +2,8 @@
 // turns every failure into a message and an exit code. The only place that catches.
 #include <fmt/format.h>
 
+#include <cstdlib>
+
 #include "cli/command.h"
 #include "sqlmeasure/cli.h"
 #include "sqlmeasure/error.h"
@@ -16,10 +18,41 @@ const CommandInfo kCommands[] = {
     {"compare", "Compare two results files, or measure before/after a migration",
      make_compare_command},
     {"explain", "Print the plan of every query of the selected screens", make_explain_command},
-    // INDEXES-COMMAND (the advisor helper adds the `indexes` entry here)
+    {"indexes", "Cardinality report and index findings, with the SQL to fix each", make_indexes_command},
     {"check", "Validate scenario files and config offline (no database)", make_check_command},
     {"list", "List screens and their queries", make_list_command},
 };
+
+// Every secret the command line or environment carries, so that no message we print can
+// echo one — not even a parser error quoting an argument it did not expect.
+std::vector<std::string> secrets_in(const std::vector<std::string>& args) {
+  std::vector<std::string> secrets;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if ((arg == "-p" || arg == "--password") && i + 1 < args.size()) secrets.push_back(args[i + 1]);
+    if (arg.rfind("--password=", 0) == 0) secrets.push_back(arg.substr(11));
+    if (arg.size() > 2 && arg.rfind("-p", 0) == 0 && arg[2] != '-') secrets.push_back(arg.substr(2));
+    size_t scheme = arg.find("://");
+    size_t at = arg.find('@', scheme == std::string::npos ? 0 : scheme);
+    if (scheme != std::string::npos && at != std::string::npos) {
+      size_t colon = arg.find(':', scheme + 3);
+      if (colon != std::string::npos && colon < at) secrets.push_back(arg.substr(colon + 1, at - colon - 1));
+    }
+  }
+  if (const char* env = std::getenv("MYSQL_PWD")) secrets.emplace_back(env);
+  std::erase_if(secrets, [](const std::string& secret) { return secret.size() < 3; });
+  return secrets;
+}
+
+std::string redact(std::string message, const std::vector<std::string>& secrets) {
+  for (const std::string& secret : secrets) {
+    for (size_t at = message.find(secret); at != std::string::npos; at = message.find(secret, at)) {
+      message.replace(at, secret.size(), "***");
+      at += 3;
+    }
+  }
+  return message;
+}
 
 }  // namespace
 
@@ -90,10 +123,12 @@ int run_cli(const Invocation& invocation) {
     }
     fail(ExitCode::kUsage, "a command is required; see sqlmeasure --help");
   } catch (const Error& error) {
-    invocation.err << "sqlmeasure: error: " << error.what() << '\n';
+    invocation.err << "sqlmeasure: error: " << redact(error.what(), secrets_in(invocation.args))
+                   << '\n';
     return static_cast<int>(error.code());
   } catch (const std::exception& error) {
-    invocation.err << "sqlmeasure: internal error: " << error.what() << '\n';
+    invocation.err << "sqlmeasure: internal error: "
+                   << redact(error.what(), secrets_in(invocation.args)) << '\n';
     return static_cast<int>(ExitCode::kRuntime);
   }
 }

@@ -208,7 +208,7 @@ class CompareCommand final : public Command {
       if (outcome.before && outcome.after) {
         Comparison partial = compare_runs(*outcome.before, *outcome.after, rule_);
         partial.before_label = describe_run(*outcome.before, "before");
-        partial.after_label = describe_run(*outcome.after, "after (partial)");
+        partial.after_label = describe_run(*outcome.after, "after") + " (partial)";
         render_comparison(partial, format_, context.style(), context.out);
       }
       std::string state = outcome.change_left_applied ? "the change is STILL APPLIED"
@@ -219,7 +219,7 @@ class CompareCommand final : public Command {
     }
     Comparison comparison = compare_runs(*outcome.before, *outcome.after, rule_);
     comparison.before_label = describe_run(*outcome.before, "before");
-    comparison.after_label = describe_run(*outcome.after, "after " + change.description);
+    comparison.after_label = describe_run(*outcome.after, "after") + " · " + change.description;
     if (outcome.before_again && outcome.before_again->complete) {
       add_drift_warning(comparison, *outcome.before, *outcome.before_again);
       confirm_with_second_baseline(comparison, compare_runs(*outcome.before_again, *outcome.after, rule_));
