@@ -1,6 +1,7 @@
 // sqlmeasure.toml. Like scenario files, every key is checked: a typo is an error (exit 78).
 #include <fmt/format.h>
 
+#include <cmath>
 #include <filesystem>
 #include <set>
 #include <toml++/toml.h>
@@ -16,10 +17,14 @@ class ConfigReader {
  public:
   explicit ConfigReader(std::string path) : path_(std::move(path)) {}
 
-  [[noreturn]] void bad(const toml::node& node, const std::string& message) const {
+  // file:line:col of a value.
+  [[nodiscard]] std::string at(const toml::node& node) const {
     const auto& begin = node.source().begin;
-    fail(ExitCode::kBadConfig,
-         fmt::format("{}:{}:{}: {}", path_, begin.line, begin.column, message));
+    return fmt::format("{}:{}:{}", path_, begin.line, begin.column);
+  }
+
+  [[noreturn]] void bad(const toml::node& node, const std::string& message) const {
+    fail(ExitCode::kBadConfig, fmt::format("{}: {}", at(node), message));
   }
 
   void known_keys(const toml::table& table, const std::set<std::string>& known,
@@ -65,7 +70,8 @@ class ConfigReader {
       std::optional<double> value;
       if (const auto* f = node->as_floating_point()) value = f->get();
       if (const auto* i = node->as_integer()) value = static_cast<double>(i->get());
-      if (!value || *value < min || *value > max) {
+      // NaN fails every comparison, so it must be refused by name (TOML allows nan).
+      if (!value || std::isnan(*value) || *value < min || *value > max) {
         bad(*node, fmt::format("'{}' must be a number from {} to {}", key, min, max));
       }
       out = value;
@@ -138,10 +144,15 @@ ProjectConfig load_project_config(const std::optional<std::string>& explicit_pat
     read.text(*c, "defaults_file", conn.defaults_file);
     read.integer(*c, "connect_timeout", conn.connect_timeout_s, 1, 3600);
     read.integer(*c, "query_timeout_ms", conn.query_timeout_ms, 0, 86400000);
+    // Checked here, so a bad value is named by file:line:col like every other config error.
     if (conn.ssl_mode) {
-      (void)parse_ssl_mode(*conn.ssl_mode, path + ": [connection] ssl_mode", ExitCode::kBadConfig);
+      (void)parse_ssl_mode(*conn.ssl_mode, read.at(*c->get("ssl_mode")) + ": [connection] ssl_mode",
+                           ExitCode::kBadConfig);
     }
-    if (conn.dsn) (void)parse_dsn(*conn.dsn, path + ": [connection] dsn", ExitCode::kBadConfig);
+    if (conn.dsn) {
+      (void)parse_dsn(*conn.dsn, read.at(*c->get("dsn")) + ": [connection] dsn",
+                      ExitCode::kBadConfig);
+    }
   }
   if (const toml::table* r = read.section(root, "run")) {
     read.known_keys(*r, {"scenarios", "screens", "warmup", "iterations", "seed", "order"}, "run");
