@@ -8,6 +8,7 @@
 
 #include "sqlmeasure/config.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/sql_text.h"
 #include "sqlmeasure/scenario_loader.h"
 
 namespace sqlmeasure {
@@ -32,7 +33,7 @@ class ConfigReader {
     for (const auto& [key, value] : table) {
       if (known.count(std::string(key.str())) != 0) continue;
       std::string hint = did_you_mean(std::string(key.str()), {known.begin(), known.end()});
-      bad(value, fmt::format("unknown key '{}'{}{}", key.str(),
+      bad(value, fmt::format("unknown key '{}'{}{}", printable(key.str()),
                              section.empty() ? "" : " in [" + section + "]",
                              hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
     }

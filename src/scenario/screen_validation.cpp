@@ -16,25 +16,6 @@ namespace {
   fail(ExitCode::kBadInput, at.str() + ": " + message);
 }
 
-// User text quoted in a message stays one short line whatever the file holds: control
-// bytes are escaped and the middle of a long text is left out.
-std::string printable(std::string_view text) {
-  constexpr size_t kMax = 80;
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text.size() > kMax && i == kMax / 2) {
-      out += "...";
-      i = text.size() - kMax / 2;
-    }
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x20 || c == 0x7f) {
-      out += fmt::format("\\x{:02x}", c);
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
 
 bool valid_name(const std::string& name) {
   if (name.empty() || name.size() > 128) return false;

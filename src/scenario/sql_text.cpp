@@ -251,7 +251,13 @@ std::string excerpt(std::string_view sql, const Token& token) {
   }
   std::string pad;
   for (size_t i = 0; i < caret; ++i) pad += line[i] == '\t' ? '\t' : ' ';
-  return fmt::format("  {}\n  {}^", line, pad);
+  // Control bytes (a lone \r, a NUL, an escape sequence) would garble the terminal; one
+  // space each keeps the caret under the right byte.
+  std::string shown(line);
+  for (char& c : shown) {
+    if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) c = ' ';
+  }
+  return fmt::format("  {}\n  {}^", shown, pad);
 }
 
 [[noreturn]] void fail_unterminated(std::string_view sql, const std::string& file,
@@ -374,8 +380,27 @@ std::optional<Finding> refused_construct(std::string_view sql, const std::vector
   }
   return std::nullopt;
 }
-
 }  // namespace
+
+// User text quoted in a message stays one short line whatever the file holds: control
+// bytes are escaped and the middle of a long text is left out.
+std::string printable(std::string_view text) {
+  constexpr size_t kMax = 80;
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text.size() > kMax && i == kMax / 2) {
+      out += "...";
+      i = text.size() - kMax / 2;
+    }
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7f) {
+      out += fmt::format("\\x{:02x}", c);
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
 
 std::vector<SqlStatement> split_statements(std::string_view script, const std::string& file) {
   std::vector<SqlStatement> statements;
@@ -486,11 +511,11 @@ std::string why_not_read_only(std::string_view sql) {
       return describe(*finding);
     }
     if (keyword.empty())
-      return fmt::format("does not start with a keyword but with {}", code[lead].text);
+      return fmt::format("does not start with a keyword but with {}", printable(code[lead].text));
     return fmt::format(
         "{} is not a read (reads start with SELECT, WITH, VALUES, TABLE, SHOW, "
         "DESC, DESCRIBE or EXPLAIN)",
-        keyword);
+        printable(keyword));
   }
 
   for (size_t i = 0; i < code.size(); ++i) {

@@ -1,0 +1,4 @@
+-- name: a
+/* nothing */
+# still nothing
+;;

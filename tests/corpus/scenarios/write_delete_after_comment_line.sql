@@ -1,0 +1,2 @@
+-- a comment
+DELETE FROM t;

@@ -1,0 +1,1 @@
+/*M! UPDATE t SET a=1 */;

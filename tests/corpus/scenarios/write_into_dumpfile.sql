@@ -1,0 +1,1 @@
+SELECT a FROM t LIMIT 1 INTO DUMPFILE '/tmp/t.bin';

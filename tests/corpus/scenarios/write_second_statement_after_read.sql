@@ -1,0 +1,3 @@
+SELECT 1;
+-- name: sneaky
+UPDATE t SET a = 1;
