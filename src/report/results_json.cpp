@@ -12,6 +12,7 @@
 
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/results_file.h"
+#include "sqlmeasure/sql_text.h"
 
 namespace sqlmeasure {
 namespace {
@@ -187,26 +188,6 @@ std::string results_to_json(const RunResult& run) {
 }
 
 namespace {
-
-// Text from the file quoted in a message stays on one line and short: control bytes are
-// escaped, and the middle of a long text is left out.
-std::string printable(std::string_view text) {
-  constexpr size_t kMax = 120;
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text.size() > kMax && i == kMax / 2) {
-      out += "...";
-      i = text.size() - kMax / 2;
-    }
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x20 || c == 0x7f) {
-      out += fmt::format("\\x{:02x}", c);
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
 
 // A JSON number's text: -?DIGITS(.DIGITS)?([eE][+-]?DIGITS)?
 bool is_number_text(const std::string& text) {
