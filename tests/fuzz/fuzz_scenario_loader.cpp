@@ -18,21 +18,8 @@
 
 namespace {
 
-// One scratch directory per fuzzing process, removed at exit.
-const std::filesystem::path& scratch() {
-  static const std::filesystem::path dir = [] {
-    std::filesystem::path path = std::filesystem::temp_directory_path() /
-                                 ("sqlm_fuzz_loader_" + std::to_string(::getpid()));
-    std::filesystem::create_directories(path);
-    std::atexit([] {
-      std::error_code ignored;
-      std::filesystem::remove_all(scratch(), ignored);
-    });
-    return path;
-  }();
-  return dir;
-}
-
+// The input as a file, loaded, and removed again: libFuzzer ends with _Exit, so nothing
+// may be left for an exit handler to clean.
 void load(const std::string& path, const uint8_t* data, size_t size, bool allow_writes) {
   {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -47,12 +34,15 @@ void load(const std::string& path, const uint8_t* data, size_t size, bool allow_
     if (error.code() != sqlmeasure::ExitCode::kBadInput) std::abort();
     if (std::string(error.what()).find(path) == std::string::npos) std::abort();
   }
+  std::remove(path.c_str());
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const std::string base = (scratch() / "screen").string();
+  static const std::string base = (std::filesystem::temp_directory_path() /
+                                   ("sqlm_fuzz_screen_" + std::to_string(::getpid())))
+                                      .string();
   // The last byte's low bit picks --allow-writes, so both loader paths are explored.
   const bool allow_writes = size > 0 && (data[size - 1] & 1) != 0;
   load(base + ".toml", data, size, allow_writes);
