@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fmt/format.h>
 #include <memory>
 
@@ -25,6 +26,33 @@ bool is_connection_lost(unsigned error_number) {
          error_number == 4031 /* ER_CLIENT_INTERACTION_TIMEOUT */ ||
          error_number == ER_CONNECTION_KILLED || error_number == ER_SERVER_SHUTDOWN ||
          error_number == CR_CONN_HOST_ERROR || error_number == CR_CONNECTION_ERROR;
+}
+
+// What to check after a failed connection, by what failed: a TLS handshake is about the
+// certificates and --ssl-mode, never the password; a refused login is about the account.
+std::string connect_hint(unsigned error_number, const ConnectionOptions& options) {
+  if (error_number == CR_SSL_CONNECTION_ERROR) {
+    std::error_code ignored;
+    if (options.ssl_ca && !std::filesystem::is_regular_file(*options.ssl_ca, ignored)) {
+      return "the TLS set-up failed: --ssl-ca " + *options.ssl_ca +
+             " is not a readable file; give the CA certificate (PEM) that signed the server's "
+             "certificate";
+    }
+    std::string hint = "the TLS handshake failed: check that ";
+    hint += options.ssl_ca ? "--ssl-ca (" + *options.ssl_ca + ") is the CA that signed the "
+                             "server's certificate"
+                           : "the server's certificate is signed by a CA you give with --ssl-ca";
+    hint += ", and --ssl-mode (VERIFY_IDENTITY also checks the host name against the "
+            "certificate; REQUIRED encrypts without verifying)";
+    return hint;
+  }
+  if (error_number == ER_ACCESS_DENIED_ERROR || error_number == ER_DBACCESS_DENIED_ERROR ||
+      error_number == 1698 /* ER_ACCESS_DENIED_NO_PASSWORD_ERROR */) {
+    return "check the user (-u), its password (MYSQL_PWD, password_env, or an option file), "
+           "and its grants on the database (-D)";
+  }
+  return "check that the server is running there (-h/-P or -S), the user (-u), and the "
+         "password (MYSQL_PWD, password_env, or an option file)";
 }
 
 std::string excerpt(std::string_view sql) {
@@ -65,11 +93,9 @@ class MySqlConnection final : public Connection {
                            options.socket ? options.socket->c_str() : nullptr, flags) == nullptr) {
       unsigned error_number = mysql_errno(handle_);
       std::string message = fmt::format(
-          "cannot connect to {}{}: [{}] ({}) {}\n  check that the server is running there "
-          "(-h/-P or -S), the user (-u), and the password (MYSQL_PWD, password_env, or an "
-          "option file)",
-          endpoint_, options.user ? " as " + *options.user : std::string(), error_number,
-          mysql_sqlstate(handle_), mysql_error(handle_));
+          "cannot connect to {}{}: [{}] ({}) {}\n  {}", endpoint_,
+          options.user ? " as " + *options.user : std::string(), error_number,
+          mysql_sqlstate(handle_), mysql_error(handle_), connect_hint(error_number, options));
       std::string sqlstate = mysql_sqlstate(handle_);
       mysql_close(handle_);
       handle_ = nullptr;

@@ -219,6 +219,11 @@ TEST_CASE("tls: the wrong CA is refused, naming the endpoint", "[db][tls]") {
     CHECK(refusal.message.find("cannot connect to " + endpoint()) != std::string::npos);
     CHECK(refusal.message.find("TLS/SSL error") != std::string::npos);
     CHECK(refusal.message.find("certificate") != std::string::npos);
+    // The hint is about the certificates, not the password (which is not the problem).
+    CHECK(refusal.message.find("TLS handshake failed") != std::string::npos);
+    CHECK(refusal.message.find("--ssl-ca (" + sandbox_pki().wrong_ca + ")") != std::string::npos);
+    CHECK(refusal.message.find("--ssl-mode") != std::string::npos);
+    CHECK(refusal.message.find("password") == std::string::npos);
   }
 }
 
@@ -231,6 +236,9 @@ TEST_CASE("tls: a CA file that does not exist is refused", "[db][tls]") {
   REQUIRE(refusal.refused);
   CHECK(refusal.code == ExitCode::kRuntime);
   CHECK(refusal.message.find(endpoint()) != std::string::npos);
+  CHECK(refusal.message.find("--ssl-ca /nonexistent/sqlm-ca.pem is not a readable file") !=
+        std::string::npos);
+  CHECK(refusal.message.find("password") == std::string::npos);
 }
 
 TEST_CASE("tls: VERIFY_CA skips the host name check, VERIFY_IDENTITY does it", "[db][tls]") {
@@ -315,6 +323,8 @@ TEST_CASE("tls: the CLI with --ssl-mode VERIFY_CA --ssl-ca, in-process", "[db][t
     CHECK(result.err.find("sqlmeasure: error: cannot connect to " + endpoint()) !=
           std::string::npos);
     CHECK(result.err.find("TLS/SSL error") != std::string::npos);
+    CHECK(result.err.find("TLS handshake failed: check that --ssl-ca") != std::string::npos);
+    CHECK(result.err.find("password") == std::string::npos);
     CHECK(result.out.empty());
     CHECK_FALSE(fs::exists(results));
   }
