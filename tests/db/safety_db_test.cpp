@@ -1,0 +1,609 @@
+// The guarantees of docs/safety.md §2 and §4 against real servers: write scenarios
+// (--allow-writes) leave every row as it was, also after a timeout, an interruption or a
+// refusal; --query-timeout is enforced by the server; the server killed mid-run ends the
+// run with exit 2, a clear message and a partial results file; --retries survives a killed
+// connection. The fault tests start a second, throwaway MariaDB of their own
+// (scripts/sandbox with its own directory and port), so the shared test server is never
+// killed.
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cli/options.h"
+#include "db/db_test_support.h"
+#include "sqlmeasure/error.h"
+#include "sqlmeasure/runner.h"
+
+extern char** environ;
+
+namespace sqlmeasure::testing {
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// What a table holds: its row count and CHECKSUM TABLE (every column of every row).
+struct TableState {
+  std::string rows, checksum;
+  bool operator==(const TableState&) const = default;
+};
+
+std::ostream& operator<<(std::ostream& out, const TableState& state) {
+  return out << state.rows << " rows, checksum " << state.checksum;
+}
+
+TableState table_state(TestDatabase& db, const std::string& table) {
+  const std::string name = "`" + db.name() + "`.`" + table + "`";
+  ResultSet count = db.admin().query("SELECT COUNT(*) FROM " + name);
+  ResultSet checksum = db.admin().query("CHECKSUM TABLE " + name);
+  return {count.rows.at(0).at(0).value_or("NULL"), checksum.rows.at(0).at(1).value_or("NULL")};
+}
+
+// SHOW CREATE TABLE without the AUTO_INCREMENT counter: InnoDB never gives back the values a
+// rolled-back INSERT took, so the counter moves on while the rows stay the same.
+std::string table_definition(TestDatabase& db, const std::string& table) {
+  ResultSet create = db.admin().query("SHOW CREATE TABLE `" + db.name() + "`.`" + table + "`");
+  return std::regex_replace(create.rows.at(0).at(1).value_or(""),
+                            std::regex(R"( AUTO_INCREMENT=\d+)"), "");
+}
+
+// 500 rows, k = i mod 50 (10 rows per k), with an index on k: what a write scenario measures.
+void create_ledger(TestDatabase& db, const std::string& engine = "InnoDB") {
+  db.run_script(
+      "CREATE TABLE ledger (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, k INT NOT NULL, "
+      "v INT NOT NULL, note VARCHAR(40) NOT NULL DEFAULT '', KEY k (k)) ENGINE=" + engine + ";"
+      "INSERT INTO ledger (k, v, note) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL "
+      "SELECT i + 1 FROM n WHERE i < 500) SELECT i % 50, i, CONCAT('row ', i) FROM n");
+}
+
+// Every kind of write --allow-writes accepts, with parameters (so several variants run).
+void write_ledger_screens(const std::string& directory) {
+  write_text(directory + "/ledger_writes.toml", R"TOML(description = "What the ledger's index costs a write"
+
+[[query]]
+name = "insert"
+sql = "INSERT INTO ledger (k, v, note) VALUES (:k, 1, 'new')"
+params.k = [1, 2, 3]
+
+[[query]]
+name = "update"
+sql = "UPDATE ledger SET v = v + 1, note = 'changed' WHERE k = :k"
+params.k = [5, 6]
+
+[[query]]
+name = "delete"
+sql = "DELETE FROM ledger WHERE k = :k"
+params.k = [7, 8]
+
+[[query]]
+name = "replace"
+sql = "REPLACE INTO ledger (id, k, v, note) VALUES (1, 49, 999, 'replaced')"
+)TOML");
+  write_text(directory + "/ledger_reads.sql",
+             "-- name: by_k\nSELECT id, v, note FROM ledger WHERE k = 5 ORDER BY id;\n");
+}
+
+json read_json(const std::string& path) { return json::parse(read_text(path)); }
+
+const json& find_query(const json& results, const std::string& screen, const std::string& query) {
+  for (const json& s : results["screens"]) {
+    if (s["name"] != screen) continue;
+    for (const json& q : s["queries"]) {
+      if (q["name"] == query) return q;
+    }
+  }
+  FAIL("no query " << screen << "/" << query << " in the results file");
+  static const json none;
+  return none;
+}
+
+// The real binary, its stdout and stderr in files, waited for with a time limit.
+class Process {
+ public:
+  Process(const std::vector<std::string>& args, const std::string& out, const std::string& err) {
+    const std::string binary = sqlmeasure_binary();
+    std::vector<std::string> all = {binary};
+    all.insert(all.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (std::string& arg : all) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int failed = posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (failed != 0) {
+      pid_ = -1;
+      FAIL("cannot start " << binary << ": " << std::strerror(failed));
+    }
+  }
+  ~Process() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+  Process(const Process&) = delete;
+  Process& operator=(const Process&) = delete;
+
+  [[nodiscard]] bool running() {
+    if (pid_ <= 0) return false;
+    int status = 0;
+    pid_t done = ::waitpid(pid_, &status, WNOHANG);
+    if (done == 0) return true;
+    pid_ = -1;
+    code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return false;
+  }
+
+  // The exit code, or -1 (and the process killed) when it takes longer than `limit`.
+  int wait(std::chrono::seconds limit) {
+    Clock::time_point start = Clock::now();
+    while (running()) {
+      if (Clock::now() - start > limit) {
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, nullptr, 0);
+        pid_ = -1;
+        return -1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return code_;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int code_ = -1;
+};
+
+// A TCP port nobody listens on right now (the kernel's pick).
+unsigned free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;
+  socklen_t length = sizeof address;
+  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+            ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
+  ::close(fd);
+  REQUIRE(ok);
+  return ntohs(address.sin_port);
+}
+
+// A second throwaway MariaDB (scripts/sandbox start with its own SANDBOX_DIR and port, a
+// small buffer pool), for tests that kill a server. It is killed and its directory removed
+// when the object goes, whatever happened in between.
+class ScratchServer {
+ public:
+  ScratchServer() : dir_("server") {
+    port_ = free_port();
+    // The shared sandbox's certificates, so that no new keys need generating.
+    fs::path tls = fs::path(test_socket()).parent_path() / "tls";
+    if (fs::is_directory(tls)) {
+      const fs::path copy = fs::path(dir_.path()) / "tls";
+      fs::create_directories(copy);
+      for (const char* file : {"ca.pem", "server-cert.pem", "server-key.pem", "wrong-ca.pem"}) {
+        std::error_code ignored;
+        fs::copy_file(tls / file, copy / file, ignored);
+      }
+    }
+    const std::string log = dir_ / "start.log";
+    const std::string command =
+        "SANDBOX_DIR='" + dir_.path() + "' SANDBOX_PORT=" + std::to_string(port_) +
+        " SANDBOX_SERVER_ARGS='--innodb-buffer-pool-size=32M --innodb-log-file-size=8M'"
+        " '" + source_dir() + "/scripts/sandbox' start >'" + log + "' 2>&1";
+    // The server is started in the background by a shell that then exits: as a subreaper
+    // this process adopts it, so that it can be reaped after the kill (no zombie left).
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+    int status = std::system(command.c_str());
+    ::prctl(PR_SET_CHILD_SUBREAPER, 0);
+    if (exists(dir_ / "mysqld.pid")) pid_ = std::stoi(read_text(dir_ / "mysqld.pid"));
+    if (status != 0 || pid_ <= 0) {
+      problem_ = "scripts/sandbox start failed (exit " + std::to_string(status) + "): " +
+                 (exists(log) ? read_text(log) : std::string("no log"));
+    }
+  }
+  ~ScratchServer() { kill(); }
+  ScratchServer(const ScratchServer&) = delete;
+  ScratchServer& operator=(const ScratchServer&) = delete;
+
+  [[nodiscard]] const std::string& problem() const { return problem_; }
+  [[nodiscard]] unsigned port() const { return port_; }
+  [[nodiscard]] std::string endpoint() const { return "127.0.0.1:" + std::to_string(port_); }
+
+  [[nodiscard]] ConnectionOptions options(const std::string& database = "") const {
+    ConnectionOptions options;
+    options.host = "127.0.0.1";
+    options.port = port_;
+    options.user = "root";
+    options.password = std::string();
+    if (!database.empty()) options.database = database;
+    options.read_only = false;
+    options.connect_timeout_s = 5;
+    return options;
+  }
+
+  // kill -9, then wait until it is gone (reaped by us, or at least a zombie).
+  void kill() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    if (::waitpid(pid_, nullptr, 0) != pid_) {
+      for (int i = 0; i < 200; ++i) {
+        std::ifstream stat("/proc/" + std::to_string(pid_) + "/stat");
+        std::string pid, name, state;
+        if (!(stat >> pid >> name >> state) || state == "Z") break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    }
+    pid_ = -1;
+  }
+
+ private:
+  TempDir dir_;  // first member: removed last, after the server is dead
+  unsigned port_ = 0;
+  pid_t pid_ = -1;
+  std::string problem_;
+};
+
+// Polls `admin` until a statement starting with `prefix` runs on database `database` in
+// another session; returns its connection id, or 0 after `limit`.
+std::string running_statement(Connection& admin, const std::string& database,
+                              const std::string& prefix, std::chrono::seconds limit) {
+  Clock::time_point start = Clock::now();
+  while (Clock::now() - start < limit) {
+    ResultSet found = admin.query(
+        "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = " + admin.quote(database) +
+        " AND INFO LIKE " + admin.quote(prefix + "%") + " AND ID <> CONNECTION_ID() LIMIT 1");
+    if (!found.rows.empty() && found.rows[0][0]) return *found.rows[0][0];
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return "";
+}
+
+TEST_CASE("--allow-writes: INSERT, UPDATE, DELETE and REPLACE are measured and rolled back",
+          "[db][safety][writes]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase db("allow_writes");
+  create_ledger(db);
+  TempDir dir("allow-writes");
+  write_ledger_screens(dir / "screens");
+  const TableState before = table_state(db, "ledger");
+  const std::string definition = table_definition(db, "ledger");
+  REQUIRE(before.rows == "500");
+
+  SECTION("measured, then every row is as it was") {
+    CliResult result = run_in_process(std::vector<std::string>{"run", "--allow-writes",
+                                                               "--scenarios", dir / "screens",
+                                                               "-o", dir / "writes.json",
+                                                               "--iterations", "10", "--warmup",
+                                                               "2"} +
+                                      connection_args(db.name()));
+    INFO("stderr: " << result.err);
+    REQUIRE(result.code == 0);
+    json results = read_json(dir / "writes.json");
+    CHECK(results["complete"] == true);
+    for (const char* name : {"insert", "update", "delete", "replace"}) {
+      INFO("query " << name);
+      const json& query = find_query(results, "ledger_writes", name);
+      CHECK(query["error"].is_null());
+      CHECK(query["samples_ns"].size() == 10);
+    }
+    // The writes really ran: each UPDATE and DELETE found its 10 rows through the index.
+    CHECK(find_query(results, "ledger_writes", "update")["rows_examined"].get<int>() >= 10);
+    CHECK(find_query(results, "ledger_writes", "delete")["rows_examined"].get<int>() >= 10);
+    // The read on the same session saw the original rows, every time.
+    CHECK(find_query(results, "ledger_reads", "by_k")["rows_sent"] == 10);
+  }
+
+  SECTION("a write that times out is rolled back too") {
+    // 500 rows, half a second each: the server stops it after 200 ms, rows half-updated.
+    write_text(dir / "screens/ledger_slow.sql",
+               "-- name: slow_update\nUPDATE ledger SET v = v + 1 + SLEEP(0.5), note = 'slow';\n");
+    Clock::time_point start = Clock::now();
+    CliResult result = run_in_process(
+        std::vector<std::string>{"run", "--allow-writes", "--scenarios", dir / "screens",
+                                 "--screens", "ledger_slow", "-o", dir / "slow.json",
+                                 "--iterations", "3", "--warmup", "1", "--query-timeout", "200"} +
+        connection_args(db.name()));
+    INFO("stderr: " << result.err);
+    CHECK(result.code == 2);  // a query failed
+    CHECK(seconds_since(start) < 4.0);
+    CHECK(find_query(read_json(dir / "slow.json"), "ledger_slow", "slow_update")["error"] ==
+          "timed out after 200 ms");
+  }
+
+  SECTION("an interrupted run leaves the rows as they were") {
+    std::atomic<bool> interrupted{false};
+    std::thread interrupter([&interrupted] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      interrupted = true;
+    });
+    CliResult result = run_in_process(
+        std::vector<std::string>{"run", "--allow-writes", "--scenarios", dir / "screens", "-o",
+                                 dir / "interrupted.json", "--iterations", "1000000", "--warmup",
+                                 "1"} +
+            connection_args(db.name()),
+        &interrupted);
+    interrupter.join();
+    INFO("stderr: " << result.err);
+    CHECK(result.code == 2);
+    json results = read_json(dir / "interrupted.json");
+    CHECK(results["complete"] == false);
+    CHECK_FALSE(find_query(results, "ledger_writes", "insert")["samples_ns"].empty());
+  }
+
+  SECTION("without --allow-writes the same scenario is refused when loaded, exit 65") {
+    // Through the real binary: the exit code is the process's.
+    write_text(dir / "empty.toml", "");
+    Process run({"run", "--config", dir / "empty.toml", "--scenarios", dir / "screens", "-o",
+                 dir / "refused.json", "-S", test_socket(), "-u", "root", "-D", db.name()},
+                dir / "out.txt", dir / "err.txt");
+    CHECK(run.wait(std::chrono::seconds(60)) == 65);
+    const std::string err = read_text(dir / "err.txt");
+    INFO("stderr: " << err);
+    CHECK(err.find("ledger_writes.toml") != std::string::npos);
+    CHECK(err.find("query 'insert'") != std::string::npos);
+    CHECK(err.find("--allow-writes") != std::string::npos);
+    CHECK_FALSE(exists(dir / "refused.json"));
+  }
+
+  SECTION("a write slipping past the loader is refused by the read-only session") {
+    // The loader is bypassed: a hand-made screen goes straight to the runner, on a
+    // connection set up as `run` sets it up without --allow-writes.
+    Screen screen;
+    screen.name = "sneaky";
+    screen.file = "<built by the test>";
+    for (const char* sql : {"DELETE FROM ledger", "UPDATE ledger SET v = 0",
+                            "INSERT INTO ledger (k, v) VALUES (1, 1)"}) {
+      Query query;
+      query.name = "q" + std::to_string(screen.queries.size());
+      query.sql = sql;
+      screen.queries.push_back(query);
+    }
+    RunOptions options;
+    options.settings.iterations = 3;
+    options.settings.warmup = 1;
+    ConnectionOptions connection_options = server_options(db.name());
+    configure_measuring_session(connection_options, options);
+    CHECK(connection_options.read_only);
+    auto connection = sqlmeasure::connect(connection_options);
+    std::vector<RunResult> runs = measure({{connection.get(), ""}}, {screen}, options);
+    REQUIRE(runs.size() == 1);
+    for (const QueryResult& query : runs[0].screens.at(0).queries) {
+      INFO(query.sql);
+      REQUIRE(query.error.has_value());
+      CHECK(query.error->find("[1792]") != std::string::npos);  // read-only transaction
+      CHECK(query.samples_ns.empty());
+    }
+  }
+
+  CHECK(table_state(db, "ledger") == before);
+  CHECK(table_definition(db, "ledger") == definition);
+}
+
+TEST_CASE("--allow-writes: a write to a non-transactional table stops the run",
+          "[db][safety][writes]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase db("myisam_writes");
+  create_ledger(db, "MyISAM");
+  TempDir dir("myisam-writes");
+  write_text(dir / "screens/myisam.sql",
+             "-- name: insert\nINSERT INTO ledger (k, v) VALUES (1, 1);\n");
+  CliResult result = run_in_process(
+      std::vector<std::string>{"run", "--allow-writes", "--scenarios", dir / "screens", "-o",
+                               dir / "myisam.json", "--iterations", "5", "--warmup", "1"} +
+      connection_args(db.name()));
+  INFO("stderr: " << result.err);
+  CHECK(result.code == 2);
+  CHECK(result.err.find("non-transactional") != std::string::npos);
+  // ROLLBACK cannot undo it: the one warm-up row is there, and the run stopped after it.
+  CHECK(table_state(db, "ledger").rows == "501");
+}
+
+TEST_CASE("--query-timeout on a real server: the slow query is recorded as timed out with its "
+          "screen, the others are measured",
+          "[db][safety][timeout]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase db("query_timeout");
+  create_ledger(db);
+  TempDir dir("query-timeout");
+  write_text(dir / "screens/slow.sql", "-- name: nap\nSELECT SLEEP(5);\n");
+  write_text(dir / "screens/fast.sql", "-- name: by_k\nSELECT id FROM ledger WHERE k = 5;\n");
+
+  Clock::time_point start = Clock::now();
+  // --query-timeout is in milliseconds (src/cli/options.cpp).
+  CliResult result = run_in_process(std::vector<std::string>{"run", "--scenarios", dir / "screens",
+                                                             "-o", dir / "timeout.json",
+                                                             "--iterations", "5", "--warmup", "1",
+                                                             "--query-timeout", "300"} +
+                                    connection_args(db.name()));
+  const double elapsed = seconds_since(start);
+  INFO("stderr: " << result.err << "\nstdout: " << result.out);
+  // Well under the 5 s one SLEEP would take, let alone 6 of them.
+  CHECK(elapsed < 4.0);
+  CHECK(result.code == 2);  // a query failed: said on stderr, the run itself is complete
+  CHECK(result.err.find("1 query failed") != std::string::npos);
+  // The table names the screen and why.
+  CHECK(std::regex_search(result.out, std::regex("slow[^\n]*nap: timed out after 300 ms")));
+
+  json results = read_json(dir / "timeout.json");
+  CHECK(results["complete"] == true);
+  CHECK(results["settings"]["query_timeout_ms"] == 300);
+  const json& nap = find_query(results, "slow", "nap");
+  CHECK(nap["error"] == "timed out after 300 ms");
+  CHECK(nap["samples_ns"].empty());
+  const json& by_k = find_query(results, "fast", "by_k");
+  CHECK(by_k["error"].is_null());
+  CHECK(by_k["samples_ns"].size() == 5);
+  CHECK(by_k["rows_sent"] == 10);
+}
+
+TEST_CASE("server killed mid-run: exit 2, the endpoint and query named, partial results kept",
+          "[db][safety][faults]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  ScratchServer server;
+  if (!server.problem().empty()) {
+    if (in_ci()) FAIL("a second test server is needed in CI: " << server.problem());
+    WARN("skipped: cannot start a second server: " << server.problem());
+    return;
+  }
+  {
+    auto admin = sqlmeasure::connect(server.options());
+    admin->execute("CREATE DATABASE faults");
+    admin->execute("CREATE TABLE faults.t (id INT PRIMARY KEY, v INT) ENGINE=InnoDB");
+    admin->execute("INSERT INTO faults.t VALUES (1, 10), (2, 20), (3, 30)");
+  }
+  TempDir dir("server-killed");
+  write_text(dir / "empty.toml", "");
+  write_text(dir / "screens/naps.sql",
+             "-- name: nap\nSELECT SLEEP(0.01), COUNT(*) FROM t;\n"
+             "-- name: lookup\nSELECT v FROM t WHERE id = 3;\n");
+  const std::string partial = dir / "partial.json";
+  ScopedEnv no_password("MYSQL_PWD", std::nullopt);
+  Process run({"run", "--config", dir / "empty.toml", "--scenarios", dir / "screens", "-o",
+               partial, "--iterations", "1000000", "--warmup", "1", "-h", "127.0.0.1", "-P",
+               std::to_string(server.port()), "-u", "root", "-D", "faults"},
+              dir / "out.txt", dir / "err.txt");
+  {
+    auto watcher = sqlmeasure::connect(server.options());
+    REQUIRE_FALSE(running_statement(*watcher, "faults", "SELECT SLEEP", std::chrono::seconds(30))
+                      .empty());
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));  // some samples taken
+  REQUIRE(run.running());
+  server.kill();
+
+  const int code = run.wait(std::chrono::seconds(60));
+  const std::string err = read_text(dir / "err.txt");
+  INFO("stderr: " << err);
+  CHECK(code == 2);
+  CHECK(err.find("sqlmeasure: error: the run did not finish: connection lost: " +
+                 server.endpoint()) != std::string::npos);
+  CHECK(err.find("while running: SELECT ") != std::string::npos);  // the query
+  CHECK(err.find("the partial results are in " + partial) != std::string::npos);
+  CHECK(err.find("results: " + partial + " (incomplete)") != std::string::npos);
+
+  REQUIRE(exists(partial));
+  json results = read_json(partial);
+  CHECK(results["complete"] == false);
+  const std::string reason = results["incomplete_reason"].get<std::string>();
+  CHECK(reason.find("connection lost") != std::string::npos);
+  CHECK(reason.find(server.endpoint()) != std::string::npos);
+  CHECK(results["server"]["endpoint"] == server.endpoint());
+  // What was measured before the kill is kept.
+  CHECK_FALSE(find_query(results, "naps", "nap")["samples_ns"].empty());
+  CHECK_FALSE(find_query(results, "naps", "lookup")["samples_ns"].empty());
+  CHECK(results["screens"][0]["samples_ns"].size() >= 1);
+}
+
+TEST_CASE("--retries: a killed measuring connection is reconnected and the run completes",
+          "[db][safety][faults]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase db("retries");
+  create_ledger(db);
+  TempDir dir("retries");
+  write_text(dir / "empty.toml", "");
+  write_text(dir / "screens/naps.sql",
+             "-- name: nap\nSELECT SLEEP(0.02), COUNT(*) FROM ledger WHERE k = 5;\n"
+             "-- name: lookup\nSELECT v FROM ledger WHERE id = 3;\n");
+  const std::string results_path = dir / "retried.json";
+  const int iterations = 100;  // about 2 s of naps
+  ScopedEnv no_password("MYSQL_PWD", std::nullopt);
+  Process run({"run", "--config", dir / "empty.toml", "--scenarios", dir / "screens", "-o",
+               results_path, "--iterations", std::to_string(iterations), "--warmup", "1",
+               "--retries", "2", "-S", test_socket(), "-u", "root", "-D", db.name()},
+              dir / "out.txt", dir / "err.txt");
+  // The measuring connection, found by its database (this test's own) and its statement.
+  const std::string id =
+      running_statement(db.admin(), db.name(), "SELECT SLEEP", std::chrono::seconds(30));
+  REQUIRE_FALSE(id.empty());
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  db.admin().execute("KILL CONNECTION " + id);
+
+  const int code = run.wait(std::chrono::seconds(120));
+  const std::string err = read_text(dir / "err.txt");
+  INFO("stderr: " << err);
+  REQUIRE(code == 0);
+  json results = read_json(results_path);
+  CHECK(results["complete"] == true);
+  CHECK(results["reconnects"].get<int>() >= 1);
+  CHECK(results["reconnects"].get<int>() <= 2);
+  // The lost sample was taken again: nothing is missing.
+  for (const char* name : {"nap", "lookup"}) {
+    INFO("query " << name);
+    const json& query = find_query(results, "naps", name);
+    CHECK(query["error"].is_null());
+    CHECK(query["samples_ns"].size() == static_cast<size_t>(iterations));
+  }
+}
+
+TEST_CASE("--retries: the server gone for good still ends the run with the partial results",
+          "[db][safety][faults]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  ScratchServer server;
+  if (!server.problem().empty()) {
+    if (in_ci()) FAIL("a second test server is needed in CI: " << server.problem());
+    WARN("skipped: cannot start a second server: " << server.problem());
+    return;
+  }
+  {
+    auto admin = sqlmeasure::connect(server.options());
+    admin->execute("CREATE DATABASE faults");
+  }
+  TempDir dir("server-gone");
+  write_text(dir / "empty.toml", "");
+  write_text(dir / "screens/naps.sql", "-- name: nap\nSELECT SLEEP(0.01);\n");
+  const std::string partial = dir / "partial.json";
+  ScopedEnv no_password("MYSQL_PWD", std::nullopt);
+  Process run({"run", "--config", dir / "empty.toml", "--scenarios", dir / "screens", "-o",
+               partial, "--iterations", "1000000", "--warmup", "1", "--retries", "3",
+               "--connect-timeout", "2", "-h", "127.0.0.1", "-P", std::to_string(server.port()),
+               "-u", "root", "-D", "faults"},
+              dir / "out.txt", dir / "err.txt");
+  {
+    auto watcher = sqlmeasure::connect(server.options());
+    REQUIRE_FALSE(running_statement(*watcher, "faults", "SELECT SLEEP", std::chrono::seconds(30))
+                      .empty());
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  server.kill();
+
+  const int code = run.wait(std::chrono::seconds(60));
+  const std::string err = read_text(dir / "err.txt");
+  INFO("stderr: " << err);
+  CHECK(code == 2);
+  CHECK(err.find("the run did not finish: connection lost") != std::string::npos);
+  CHECK(err.find(server.endpoint()) != std::string::npos);
+  REQUIRE(exists(partial));
+  json results = read_json(partial);
+  CHECK(results["complete"] == false);
+  CHECK_FALSE(find_query(results, "naps", "nap")["samples_ns"].empty());
+}
+
+}  // namespace
+}  // namespace sqlmeasure::testing
