@@ -76,17 +76,25 @@ struct Comparison {
   std::vector<std::string> warnings;      // differing parameters, settings, servers, ...
   [[nodiscard]] std::size_t regressed_count() const;
   [[nodiscard]] bool gate_failed() const { return regressed_count() > 0; }
-  void resort();  // after verdicts change (confirm_with_second_baseline)
+  void resort();  // after verdicts change (confirm_across_phases)
 };
 
 [[nodiscard]] Comparison compare_runs(const RunResult& before, const RunResult& after,
                                       const VerdictRule& rule);
 
-// A-B-A bracketing: `second` compares the same `after` against the before-again run
-// (measured after the rollback). A time verdict stands only when both baselines agree on
-// it; otherwise it was drift, becomes `~`, and a warning names it. Rows examined, plans
-// and checksums are deterministic and left as they are.
-void confirm_with_second_baseline(Comparison& comparison, const Comparison& second);
+// One before phase against one after phase of an alternating live compare, e.g.
+// "before-2 → after-2" (docs/verdicts.md, "Drift and alternation").
+struct PhasePair {
+  std::string label;
+  Comparison comparison;
+};
+
+// `comparison` pools every phase of each side. A time verdict stands only when each pair
+// of neighbouring phases shows the same effect past the threshold and the floor (no test:
+// a pair holds too few samples); otherwise it was load coming and going with the phases,
+// becomes `~`, and a warning names it. Rows examined, plans and checksums are
+// deterministic and left as they are.
+void confirm_across_phases(Comparison& comparison, const std::vector<PhasePair>& pairs);
 
 [[nodiscard]] Gate parse_gate(const std::string& name);  // throws kUsage
 [[nodiscard]] const char* gate_name(Gate gate);

@@ -31,6 +31,7 @@ struct ProjectConfig {
   std::optional<std::uint64_t> min_rows_delta;
   std::optional<std::vector<std::string>> fail_on;
   std::optional<std::string> before_dsn, after_dsn;
+  std::optional<int> alternations;  // live compare: times the change is applied and undone
 };
 
 // `explicit_path` from --config must exist; otherwise ./sqlmeasure.toml is read if present.

@@ -1,8 +1,9 @@
 #pragma once
-// Live comparison on one endpoint: measure before, apply the change, measure after, undo
-// the change, optionally measure before again (A-B-A) to expose drift. The change is
-// undone on every exit path — failure, interruption, lost connection — and the schema is
-// checked against its snapshot afterwards. Results files are written as each phase ends.
+// Live comparison on one endpoint, alternating so that load coming and going cannot pass
+// for a change (docs/verdicts.md): before, [apply, after, undo, before] × alternations.
+// The change is undone on every exit path — failure, interruption, lost connection — and
+// the schema is checked against its snapshot after every undo. Results files are written
+// as each phase ends, then the pooled before.json and after.json.
 #include <functional>
 #include <memory>
 #include <optional>
@@ -17,12 +18,17 @@ namespace sqlmeasure {
 
 struct LiveCompareOptions {
   RunOptions run;
-  bool before_again = true;  // A-B-A drift check
-  std::string out_dir;       // before.json, after.json, before-again.json
+  // How many times the change is applied and undone; the iterations (and the --iterations
+  // auto budget) are split across the phases. 1 is the classic A-B-A. With a change that
+  // stays applied (--keep) there is one before and one after phase.
+  int alternations = 3;
+  bool before_again = true;  // measure before after the last undo too
+  std::string out_dir;       // before-1.json, after-1.json, ..., before.json, after.json
 };
 
 struct LiveCompareOutcome {
-  std::optional<RunResult> before, after, before_again;
+  std::vector<RunResult> before_phases, after_phases;  // in order; a cut-short one last
+  std::optional<RunResult> before, after;  // pooled over the phases (merge_runs)
   std::vector<std::string> events;        // what happened to the server, in order
   std::vector<std::string> files;         // results files written
   bool change_applied = false;            // at least one statement succeeded

@@ -99,4 +99,10 @@ struct RunResult {
 // Recomputes stats_ms of every query and screen from the raw samples.
 void recompute_stats(RunResult& run);
 
+// Pools runs of the same screens (the phases of one side of an alternating live compare):
+// samples concatenated in order, throughput summed, settings (iterations per phase), rows
+// examined, plans and checksums from the first run; incomplete if any run is. Throws if
+// the screens differ.
+[[nodiscard]] RunResult merge_runs(const std::vector<const RunResult*>& runs);
+
 }  // namespace sqlmeasure

@@ -46,8 +46,11 @@ class CompareCommand final : public Command {
         ->group(live);
     app.add_option("--before-dsn", before_dsn_, "Two endpoints: the before one")->group(live);
     app.add_option("--after-dsn", after_dsn_, "Two endpoints: the after one")->group(live);
+    app.add_option("--alternations", alternations_,
+                   "Apply and undo the change K times, measuring between (default 3; 1 = A-B-A)")
+        ->group(live)->check(CLI::Range(1, 100));
     app.add_flag("--no-before-again", no_before_again_,
-                 "Skip measuring before again after the rollback (the A-B-A drift check)")
+                 "Skip measuring before again after the last rollback")
         ->group(live);
     app.add_option("--out-dir", out_dir_, "Where results files go (default sqlmeasure-results/compare-TIMESTAMP)")
         ->group(live);
@@ -119,6 +122,14 @@ class CompareCommand final : public Command {
     if ((rollback_ || keep_) && !migration_) {
       fail(ExitCode::kUsage, "--rollback and --keep go with --migration");
     }
+    if ((alternations_ || no_before_again_) && !migration_ && !ignore_index_) {
+      fail(ExitCode::kUsage, "--alternations and --no-before-again go with --migration or "
+                             "--ignore-index");
+    }
+    if (alternations_ && *alternations_ > 1 && (keep_ || (migration_ && !rollback_))) {
+      fail(ExitCode::kUsage, "--alternations needs a --rollback, and cannot go with --keep: the "
+                             "change is applied and undone between phases");
+    }
   }
 
   int finish(Comparison& comparison, const Context& context) const {
@@ -175,6 +186,7 @@ class CompareCommand final : public Command {
     LiveCompareOptions options;
     options.run = run_.options(config_, scenarios_, context, "compare");
     options.before_again = !no_before_again_;
+    options.alternations = alternations_.value_or(config_.alternations.value_or(options.alternations));
     options.out_dir = out_dir();
     std::vector<Screen> screens = scenarios_.load(config_);
     SchemaChange change;
@@ -220,10 +232,10 @@ class CompareCommand final : public Command {
     Comparison comparison = compare_runs(*outcome.before, *outcome.after, rule_);
     comparison.before_label = describe_run(*outcome.before, "before");
     comparison.after_label = describe_run(*outcome.after, "after") + " · " + change.description;
-    if (outcome.before_again && outcome.before_again->complete) {
-      add_drift_warning(comparison, *outcome.before, *outcome.before_again);
-      confirm_with_second_baseline(comparison, compare_runs(*outcome.before_again, *outcome.after, rule_));
+    if (outcome.before_phases.size() > 1) {
+      add_drift_warning(comparison, outcome.before_phases.front(), outcome.before_phases.back());
     }
+    confirm_across_phases(comparison, phase_pairs(outcome));
     if (outcome.change_left_applied && !change.keep) {
       render_comparison(comparison, format_, context.style(), context.out);
       fail(ExitCode::kRuntime, "the change could not be undone: the schema differs from before");
@@ -231,8 +243,22 @@ class CompareCommand final : public Command {
     return finish(comparison, context);
   }
 
-  // A-B-A: before and before-again measure the same schema; if they disagree, the machine
-  // drifted during the run and small deltas deserve less trust.
+  // Every after phase against the before phase on each side of it (docs/verdicts.md).
+  std::vector<PhasePair> phase_pairs(const LiveCompareOutcome& outcome) const {
+    std::vector<PhasePair> pairs;
+    if (outcome.before_phases.size() + outcome.after_phases.size() <= 2) return pairs;
+    for (std::size_t i = 0; i < outcome.after_phases.size(); ++i) {
+      for (std::size_t b : {i, i + 1}) {
+        if (b >= outcome.before_phases.size()) continue;
+        pairs.push_back({fmt::format("before-{} → after-{}", b + 1, i + 1),
+                         compare_runs(outcome.before_phases[b], outcome.after_phases[i], rule_)});
+      }
+    }
+    return pairs;
+  }
+
+  // The first and last before phases measure the same schema; if they disagree, the
+  // machine drifted during the run and small deltas deserve less trust.
   void add_drift_warning(Comparison& comparison, const RunResult& before,
                          const RunResult& before_again) const {
     Comparison drift = compare_runs(before, before_again, rule_);
@@ -245,7 +271,7 @@ class CompareCommand final : public Command {
     }
     if (!drifted.empty()) {
       comparison.warnings.push_back(
-          "drift: before and before-again (measured after the rollback) disagree on " + drifted +
+          "drift: the first and last before phases disagree on " + drifted +
           "; treat deltas of that size on those screens with caution");
     }
   }
@@ -259,6 +285,7 @@ class CompareCommand final : public Command {
   std::optional<std::string> migration_, rollback_, ignore_index_, before_dsn_, after_dsn_, out_dir_,
       fail_on_;
   bool keep_ = false, no_before_again_ = false;
+  std::optional<int> alternations_;
   std::optional<double> threshold_, alpha_, min_delta_ms_;
   std::optional<std::uint64_t> min_rows_delta_;
   Format format_ = Format::kTable;

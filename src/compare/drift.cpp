@@ -1,5 +1,7 @@
-// A-B-A bracketing (docs/verdicts.md, "Drift"). Phases of a live compare run one after
-// another, so a machine that slows down between them would otherwise read as a regression.
+// Alternation (docs/verdicts.md, "Drift and alternation"). The phases of a live compare run
+// one after another, so load that comes and goes between them would read as a change. The
+// verdict pools every phase of each side; a time verdict then stands only if every pair
+// of neighbouring phases shows the same effect on its own.
 #include <fmt/format.h>
 
 #include "sqlmeasure/compare.h"
@@ -22,35 +24,59 @@ const ScreenComparison* find_screen(const Comparison& comparison, const std::str
   return nullptr;
 }
 
-// Keeps `time`'s verdict only if `other` reached the same one; returns true if dropped.
-bool confirm(TimeEvidence& time, const TimeEvidence& other) {
-  if (time.change == Change::kUnchanged || time.change == other.change) return false;
-  time.change = Change::kUnchanged;
-  return true;
+// The effect part of the rule, without the test: a pair of phases has too few samples for
+// significance on its own, but its medians must move past the threshold and the floor in
+// the pooled verdict's direction.
+bool shows(Change change, const TimeEvidence& pair, const VerdictRule& rule) {
+  const double factor = 1 + rule.threshold;
+  if (change == Change::kRegressed) {
+    return pair.ratio > factor && pair.delta_ms > rule.min_delta_ms;
+  }
+  return pair.ratio < 1 / factor && -pair.delta_ms > rule.min_delta_ms;
+}
+
+// Returns the first pair that does not show `time`'s verdict, or nullptr.
+const PhasePair* unconfirmed(const TimeEvidence& time, const std::vector<PhasePair>& pairs,
+                             const std::string& screen, const std::string* query,
+                             const VerdictRule& rule) {
+  for (const PhasePair& pair : pairs) {
+    const ScreenComparison* other = find_screen(pair.comparison, screen);
+    if (other == nullptr) continue;
+    const TimeEvidence* evidence = &other->time;
+    if (query != nullptr) {
+      const QueryComparison* other_query = find_query(*other, *query);
+      if (other_query == nullptr) continue;
+      evidence = &other_query->time;
+    }
+    if (!shows(time.change, *evidence, rule)) return &pair;
+  }
+  return nullptr;
 }
 
 }  // namespace
 
-void confirm_with_second_baseline(Comparison& comparison, const Comparison& second) {
+void confirm_across_phases(Comparison& comparison, const std::vector<PhasePair>& pairs) {
   std::string dropped;
+  auto check = [&](TimeEvidence& time, const std::string& screen, const std::string* query) {
+    if (time.change == Change::kUnchanged) return;
+    const PhasePair* pair = unconfirmed(time, pairs, screen, query, comparison.rule);
+    if (pair == nullptr) return;
+    const ScreenComparison* other = find_screen(pair->comparison, screen);
+    double pair_ratio = other->time.ratio;
+    if (query != nullptr) pair_ratio = find_query(*other, *query)->time.ratio;
+    dropped += fmt::format("{}{}{} {} ({}: {})", dropped.empty() ? "" : ", ", screen,
+                           query != nullptr ? "/" + *query : "", format_percent(time.ratio),
+                           pair->label, format_percent(pair_ratio));
+    time.change = Change::kUnchanged;
+  };
   for (ScreenComparison& screen : comparison.screens) {
-    const ScreenComparison* other = find_screen(second, screen.name);
-    if (other == nullptr || screen.presence != Presence::kBoth) continue;
-    std::string label = screen.name + " " + format_percent(screen.time.ratio);
-    bool screen_dropped = confirm(screen.time, other->time);
-    for (QueryComparison& query : screen.queries) {
-      const QueryComparison* other_query = find_query(*other, query.name);
-      std::string query_label = screen.name + "/" + query.name + " " + format_percent(query.time.ratio);
-      if (other_query != nullptr && confirm(query.time, other_query->time)) {
-        dropped += (dropped.empty() ? "" : ", ") + query_label;
-      }
-    }
-    if (screen_dropped) dropped += (dropped.empty() ? "" : ", ") + label;
+    if (screen.presence != Presence::kBoth) continue;
+    check(screen.time, screen.name, nullptr);
+    for (QueryComparison& query : screen.queries) check(query.time, screen.name, &query.name);
   }
   if (!dropped.empty()) {
     comparison.warnings.push_back(
-        "drift: not flagged because before-again (measured after the rollback) does not "
-        "confirm it: " + dropped);
+        "drift: not flagged because the alternating phases do not all show it: " + dropped);
   }
   comparison.resort();
 }

@@ -170,13 +170,14 @@ ProjectConfig load_project_config(const std::optional<std::string>& explicit_pat
   if (const toml::table* c = read.section(root, "compare")) {
     read.known_keys(*c,
                     {"threshold", "alpha", "min_delta_ms", "min_rows_delta", "fail_on",
-                     "before_dsn", "after_dsn"},
+                     "before_dsn", "after_dsn", "alternations"},
                     "compare");
     read.real(*c, "threshold", config.threshold, 0.0, 100.0);
     read.real(*c, "alpha", config.alpha, 1e-12, 0.5);
     read.real(*c, "min_delta_ms", config.min_delta_ms, 0.0, 1e9);
     read.integer(*c, "min_rows_delta", config.min_rows_delta, 0, INT64_MAX);
     read.strings(*c, "fail_on", config.fail_on);
+    read.integer(*c, "alternations", config.alternations, 1, 100);
     read.text(*c, "before_dsn", config.before_dsn);
     read.text(*c, "after_dsn", config.after_dsn);
   }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "sqlmeasure/error.h"
@@ -34,6 +35,7 @@ class LiveCompare {
       undo_if_applied();
       throw;
     }
+    write_pooled();
     return std::move(outcome_);
   }
 
@@ -42,22 +44,49 @@ class LiveCompare {
     return options_.run.interrupted != nullptr && options_.run.interrupted->load();
   }
 
+  // before-1, then per alternation: apply, after-i, undo, before-(i+1). Any phase cut
+  // short, or a change that fails or cannot be undone, ends the sequence there.
   void phases() {
-    outcome_.before = measure_phase("before", "before.json");
-    if (stopped_early(*outcome_.before, "before")) return;
+    const int rounds = change_.keep ? 1 : std::max(1, options_.alternations);
+    if (!measure_phase("before", 1, rounds, outcome_.before_phases)) return;
+    for (int round = 1; round <= rounds; ++round) {
+      if (!apply_change(round, rounds)) return;
+      if (interrupted()) {
+        outcome_.failure = "interrupted after the change was applied";
+        undo_if_applied();
+        return;
+      }
+      if (!measure_phase("after", round, rounds, outcome_.after_phases)) {
+        undo_if_applied();
+        return;
+      }
+      undo_if_applied();
+      if (change_.keep || !outcome_.schema_restored.value_or(false)) return;
+      const bool last = round == rounds;
+      if ((last && !options_.before_again) || interrupted()) return;
+      if (!measure_phase("before", round + 1, rounds, outcome_.before_phases, /*required=*/!last)) {
+        return;
+      }
+    }
+  }
 
-    // The before phase can outlast the server's wait_timeout on the idle admin connection.
+  // Applies the change for alternation `round`; false (and the outcome says why) if it
+  // failed, after undoing whatever part of it ran.
+  bool apply_change(int round, int rounds) {
+    // A phase can outlast the server's wait_timeout on the idle admin connection.
     if (!admin_alive()) reopen_admin();
+    applied_ = undone_ = false;
     ApplyReport applied;
     try {
       applied = apply_statements(*admin_, change_.apply, false);
     } catch (const DatabaseError& error) {
       if (!error.connection_lost()) throw;
       lost_while_applying(error);
-      return;
+      return false;
     }
-    outcome_.change_applied = applied.applied > 0;
-    outcome_.events.push_back(fmt::format("{}: applied {} of {} statement{}", change_.description,
+    outcome_.change_applied = outcome_.change_applied || applied.applied > 0;
+    outcome_.events.push_back(fmt::format("{}{}: applied {} of {} statement{}", change_.description,
+                                          rounds > 1 ? fmt::format(" ({}/{})", round, rounds) : "",
                                           applied.applied, change_.apply.size(),
                                           change_.apply.size() == 1 ? "" : "s"));
     if (!applied.failures.empty()) {
@@ -68,28 +97,10 @@ class LiveCompare {
       } else {
         outcome_.events.push_back("nothing was applied, so nothing to undo");
       }
-      return;
+      return false;
     }
     applied_ = true;
-    if (interrupted()) {
-      outcome_.failure = "interrupted after the change was applied";
-      undo_if_applied();
-      return;
-    }
-    outcome_.after = measure_phase("after", "after.json");
-    if (stopped_early(*outcome_.after, "after")) {
-      undo_if_applied();
-      return;
-    }
-    undo_if_applied();
-    if (options_.before_again && !change_.keep && outcome_.schema_restored.value_or(false) &&
-        !interrupted()) {
-      outcome_.before_again = measure_phase("before again", "before-again.json");
-      if (!outcome_.before_again->complete) {
-        outcome_.events.push_back("before-again run incomplete: " +
-                                  outcome_.before_again->incomplete_reason);
-      }
-    }
+    return true;
   }
 
   // The reply was lost, not necessarily the change: the server may have run some of it (an
@@ -116,8 +127,14 @@ class LiveCompare {
     admin_->execute("USE `" + database_ + "`");
   }
 
-  RunResult measure_phase(const std::string& phase, const std::string& file) {
+  // Measures phase `side`-`number` into `phases` and writes its results file. False if it
+  // was cut short: then, when `required`, the outcome's failure says so; a last before
+  // phase cut short only costs its bracketing, and an event says that.
+  bool measure_phase(const std::string& side, int number, int rounds,
+                     std::vector<RunResult>& phases, bool required = true) {
+    const std::string phase = fmt::format("{}-{}", side, number);
     RunOptions options = options_.run;
+    split_iterations(options.settings, rounds);
     options.label = options_.run.label.empty() ? phase : options_.run.label + " · " + phase;
     auto progress = options_.run.on_progress;
     if (progress) {
@@ -128,16 +145,48 @@ class LiveCompare {
       };
     }
     RunResult run = std::move(measure({{&target_, options.label}}, screens_, options).front());
-    std::string path = (std::filesystem::path(options_.out_dir) / file).string();
+    std::string path = (std::filesystem::path(options_.out_dir) / (phase + ".json")).string();
     write_results_file(run, path);
     outcome_.files.push_back(path + (run.complete ? "" : " (incomplete)"));
-    return run;
+    const bool complete = run.complete;
+    const std::string reason = run.incomplete_reason;
+    phases.push_back(std::move(run));
+    if (complete) return true;
+    if (required) {
+      outcome_.failure = fmt::format("the {} phase did not finish: {}", phase, reason);
+    } else {
+      outcome_.events.push_back(fmt::format("{} incomplete ({}): left out of the verdict", phase,
+                                            reason));
+      phases.pop_back();
+    }
+    return false;
   }
 
-  bool stopped_early(const RunResult& run, const std::string& phase) {
-    if (run.complete) return false;
-    outcome_.failure = fmt::format("the {} phase did not finish: {}", phase, run.incomplete_reason);
-    return true;
+  // Each side's samples are spread over its phases: the total stays what was asked for.
+  static void split_iterations(RunSettings& settings, int rounds) {
+    if (rounds <= 1) return;
+    settings.iterations = std::max(1, (settings.iterations + rounds - 1) / rounds);
+    RunSettings::AutoIterations& rule = settings.auto_iterations;
+    rule.min_rounds = std::max(5, (rule.min_rounds + rounds - 1) / rounds);
+    rule.budget_s /= rounds;
+  }
+
+  // before.json and after.json: every phase of a side pooled, as the verdict sees them.
+  void write_pooled() {
+    auto pool = [this](const std::vector<RunResult>& phases, const std::string& file)
+        -> std::optional<RunResult> {
+      if (phases.empty()) return std::nullopt;
+      std::vector<const RunResult*> runs;
+      for (const RunResult& run : phases) runs.push_back(&run);
+      RunResult pooled = merge_runs(runs);
+      if (phases.size() > 1) pooled.label = file.substr(0, file.find('.'));
+      std::string path = (std::filesystem::path(options_.out_dir) / file).string();
+      write_results_file(pooled, path);
+      outcome_.files.push_back(path + (pooled.complete ? "" : " (incomplete)"));
+      return pooled;
+    };
+    outcome_.before = pool(outcome_.before_phases, "before.json");
+    outcome_.after = pool(outcome_.after_phases, "after.json");
   }
 
   // Applies the undo statements once, on whatever path we are on, and proves the schema

@@ -153,7 +153,8 @@ TEST_CASE("compare --migration: the demo's drop_category_index is measured and r
   check_exit_code_matches_verdicts(result, comparison);
   // Dropping the index the work search screens live on costs them rows examined.
   CHECK(result.code == 1);
-  for (const char* file : {"before.json", "after.json", "before-again.json"}) {
+  for (const char* file : {"before-1.json", "after-1.json", "before-2.json", "after-2.json", "before-3.json",
+                           "after-3.json", "before-4.json", "before.json", "after.json"}) {
     INFO(file);
     REQUIRE(exists(out / file));
     CHECK(read_results_file(out / file).complete);
@@ -187,13 +188,13 @@ TEST_CASE("compare --migration: the dependent screen is flagged, the others are 
   // The three results files: the plans say what the server did in each phase.
   RunResult before = read_results_file(dir / "out/before.json");
   RunResult after = read_results_file(dir / "out/after.json");
-  RunResult again = read_results_file(dir / "out/before-again.json");
+  RunResult again = read_results_file(dir / "out/before-4.json");
   CHECK(before.complete);
   CHECK(after.complete);
   CHECK(again.complete);
   json before_json = json::parse(read_text(dir / "out/before.json"));
   json after_json = json::parse(read_text(dir / "out/after.json"));
-  json again_json = json::parse(read_text(dir / "out/before-again.json"));
+  json again_json = json::parse(read_text(dir / "out/before-4.json"));
   CHECK(first_keys(before_json, "work_search") ==
         std::vector<std::string>{kCategoryIndex, kCategoryIndex});
   for (const std::string& key : first_keys(after_json, "work_search")) CHECK(key != kCategoryIndex);
@@ -235,7 +236,7 @@ TEST_CASE("compare --migration: an index re-added by the rollback comes back las
   check_exit_code_matches_verdicts(result, json::parse(result.out));
   CHECK(result.err.find("schema restored") != std::string::npos);
   CHECK(result.err.find("NOT RESTORED") == std::string::npos);
-  CHECK(exists(dir / "out/before-again.json"));  // measured only once the schema is back
+  CHECK(exists(dir / "out/before-4.json"));  // measured only once the schema is back
   CHECK(show_create(db.admin(), db.name(), "works") != original_works);  // the order moved
   CHECK(db.schema_fingerprint() == original);
 }
@@ -315,7 +316,7 @@ TEST_CASE("live compare: interrupted during the after phase, the change is undon
     bool index_gone_when_interrupted = false;
     LiveCompareOptions options;
     options.out_dir = dir / "out";
-    options.run.settings.iterations = 40;
+    options.run.settings.iterations = 120;  // 40 in each of the 3 alternations' phases
     options.run.settings.warmup = 1;
     options.run.interrupted = &interrupted;
     options.run.on_progress = [&](const Progress& progress) {
@@ -338,14 +339,15 @@ TEST_CASE("live compare: interrupted during the after phase, the change is undon
     REQUIRE(interrupted);
     CHECK(index_gone_when_interrupted);
     REQUIRE(outcome.failure);
-    CHECK(outcome.failure->find("the after phase did not finish") != std::string::npos);
+    CHECK(outcome.failure->find("the after-1 phase did not finish") != std::string::npos);
     CHECK(outcome.failure->find("interrupted") != std::string::npos);
     REQUIRE(outcome.before);
     CHECK(outcome.before->complete);
     REQUIRE(outcome.after);
     CHECK_FALSE(outcome.after->complete);
     CHECK(outcome.after->incomplete_reason.find("interrupted") != std::string::npos);
-    CHECK_FALSE(outcome.before_again);
+    CHECK(outcome.before_phases.size() == 1);
+    CHECK(outcome.after_phases.size() == 1);
     CHECK(outcome.change_applied);
     CHECK_FALSE(outcome.change_left_applied);
     REQUIRE(outcome.schema_restored);
@@ -355,13 +357,13 @@ TEST_CASE("live compare: interrupted during the after phase, the change is undon
     CHECK_FALSE(after_file.complete);
     CHECK(after_file.incomplete_reason == outcome.after->incomplete_reason);
     CHECK(read_results_file(dir / "out/before.json").complete);
-    CHECK_FALSE(exists(dir / "out/before-again.json"));
+    CHECK_FALSE(exists(dir / "out/before-2.json"));
     bool marked = false;
     for (const std::string& file : outcome.files) {
       marked = marked || file == dir / "out/after.json (incomplete)";
     }
     CHECK(marked);
-    CHECK(std::find(phases_seen.begin(), phases_seen.end(), "before measure") != phases_seen.end());
+    CHECK(std::find(phases_seen.begin(), phases_seen.end(), "before-1 measure") != phases_seen.end());
   }
   SECTION("through the CLI with the flag already raised: exit 2, nothing changed") {
     std::atomic<bool> interrupted{true};
@@ -372,7 +374,7 @@ TEST_CASE("live compare: interrupted during the after phase, the change is undon
         &interrupted);
     INFO("stderr: " << result.err);
     CHECK(result.code == 2);
-    CHECK(result.err.find("the before phase did not finish: interrupted") != std::string::npos);
+    CHECK(result.err.find("the before-1 phase did not finish: interrupted") != std::string::npos);
     CHECK(result.err.find("nothing was changed") != std::string::npos);
     REQUIRE(exists(dir / "out/before.json"));
     CHECK_FALSE(read_results_file(dir / "out/before.json").complete);
@@ -518,23 +520,25 @@ TEST_CASE("live compare: a real SIGINT during the after phase restores the schem
   db.load_demo(0.01);
   TempDir dir("live-sigint");
   write_demo_schema_screens(dir / "screens");
-  // A screen that takes a known minimum time, so the after phase lasts seconds.
+  // A screen that takes a known minimum time, so the after phase lasts seconds (600
+  // iterations in each of the 3 alternations).
   write_text(dir / "screens/slow.sql", "-- name: pause\nSELECT SLEEP(0.002);\n");
   write_drop_category_migration(dir.path());
   const std::string original = db.schema_fingerprint();
 
   std::vector<std::string> args = {binary, "compare", "--scenarios", dir / "screens",
-                                   "--out-dir", dir / "out", "--iterations", "600",
+                                   "--out-dir", dir / "out", "--iterations", "1800",
                                    "--warmup", "1", "--migration", dir / "drop_category.up.sql",
                                    "--rollback", dir / "drop_category.down.sql",
                                    "-S", test_socket(), "-u", "root", "-D", db.name()};
   pid_t pid = spawn(args, dir / "stdout", dir / "stderr");
   REQUIRE(pid > 0);
-  // before.json is written when the before phase ends; then the change, then the after phase.
+  // before-1.json is written when the first before phase ends; then the change, then the
+  // after phase.
   auto deadline = steady_clock::now() + std::chrono::seconds(60);
   int status = 0;
   bool exited_early = false;
-  while (!exists(dir / "out/before.json")) {
+  while (!exists(dir / "out/before-1.json")) {
     if (::waitpid(pid, &status, WNOHANG) == pid) {
       exited_early = true;
       break;
@@ -542,7 +546,7 @@ TEST_CASE("live compare: a real SIGINT during the after phase restores the schem
     if (steady_clock::now() > deadline) {
       ::kill(pid, SIGKILL);
       ::waitpid(pid, &status, 0);
-      FAIL("before.json did not appear within 60 s; stderr: " << read_text(dir / "stderr"));
+      FAIL("before-1.json did not appear within 60 s; stderr: " << read_text(dir / "stderr"));
     }
     std::this_thread::sleep_for(milliseconds(10));
   }
@@ -562,7 +566,7 @@ TEST_CASE("live compare: a real SIGINT during the after phase restores the schem
   RunResult after = read_results_file(dir / "out/after.json");
   CHECK_FALSE(after.complete);
   CHECK(after.incomplete_reason.find("interrupted") != std::string::npos);
-  CHECK_FALSE(exists(dir / "out/before-again.json"));
+  CHECK_FALSE(exists(dir / "out/before-2.json"));
   CHECK(db.schema_fingerprint() == original);
   CHECK(index_exists(db.admin(), db.name(), "works", kCategoryIndex));
 }
@@ -591,7 +595,7 @@ TEST_CASE("compare --ignore-index: IGNORED during the after phase only", "[db][l
           std::vector<std::string>{kCategoryIndex, kCategoryIndex});
     for (const std::string& key : first_keys(after, "work_search")) CHECK(key != kCategoryIndex);
     CHECK(first_keys(after, "mypage") == first_keys(before, "mypage"));
-    CHECK(exists(dir / "out/before-again.json"));
+    CHECK(exists(dir / "out/before-4.json"));
     CHECK(result.err.find("schema restored") != std::string::npos);
   }
   SECTION("through the library: the server says IGNORED while the after phase runs") {
@@ -605,19 +609,27 @@ TEST_CASE("compare --ignore-index: IGNORED during the after phase only", "[db][l
     std::map<std::string, std::set<std::string>> seen;  // phase -> IGNORED values
     LiveCompareOptions options;
     options.out_dir = dir / "out";
-    options.run.settings.iterations = 5;
+    options.run.settings.iterations = 6;
     options.run.settings.warmup = 1;
     options.run.on_progress = [&](const Progress& progress) {
-      std::string phase = progress.phase.rfind("before again", 0) == 0 ? "before again"
-                          : progress.phase.rfind("before", 0) == 0     ? "before"
-                                                                       : "after";
+      const std::string phase = progress.phase.substr(0, progress.phase.find(' '));  // "after-2"
       seen[phase].insert(index_ignored(db.admin(), db.name(), "works", kCategoryIndex));
     };
     LiveCompareOutcome outcome = run_live_compare(*target, admin, screens, change, options);
     CHECK_FALSE(outcome.failure);
-    CHECK(seen["before"] == std::set<std::string>{"NO"});
-    CHECK(seen["after"] == std::set<std::string>{"YES"});
-    CHECK(seen["before again"] == std::set<std::string>{"NO"});
+    // Alternating: IGNORED in each after phase, visible again in every before phase.
+    for (const char* phase : {"before-1", "before-2", "before-3", "before-4"}) {
+      INFO(phase);
+      CHECK(seen[phase] == std::set<std::string>{"NO"});
+    }
+    for (const char* phase : {"after-1", "after-2", "after-3"}) {
+      INFO(phase);
+      CHECK(seen[phase] == std::set<std::string>{"YES"});
+    }
+    CHECK(outcome.before_phases.size() == 4);
+    CHECK(outcome.after_phases.size() == 3);
+    REQUIRE(outcome.before);
+    CHECK(outcome.before->screens[0].samples_ns.size() == 4 * 2);  // 6 iterations / 3 per phase
     REQUIRE(outcome.schema_restored);
     CHECK(*outcome.schema_restored);
   }

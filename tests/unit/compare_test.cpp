@@ -537,4 +537,78 @@ TEST_CASE("A/A comparisons stay within alpha under the default rule", "[unit][co
   }
 }
 
+
+TEST_CASE("alternation: a change every pair of phases shows stands", "[unit][compare][drift]") {
+  // Pooled 1.0 → 2.0 ms; every before/after pair shows about the same doubling.
+  Comparison pooled = compare_one(query("list", 1.0), query("list", 2.0));
+  REQUIRE(only_screen(pooled).time.change == Change::kRegressed);
+  std::vector<PhasePair> pairs = {{"before-1 → after-1", compare_one(query("list", 1.0), query("list", 2.1))},
+                                  {"before-2 → after-1", compare_one(query("list", 1.1), query("list", 2.1))}};
+  confirm_across_phases(pooled, pairs);
+  CHECK(only_screen(pooled).time.change == Change::kRegressed);
+  CHECK(only_screen(pooled).queries[0].time.change == Change::kRegressed);
+  CHECK(pooled.warnings.empty());
+}
+
+TEST_CASE("alternation: a change one pair of phases does not show is drift",
+          "[unit][compare][drift]") {
+  // Load that came with after-1 only: the pooled test says slower, before-2 → after-2 not.
+  Comparison pooled = compare_one(query("list", 1.0), query("list", 1.3));
+  REQUIRE(only_screen(pooled).time.change == Change::kRegressed);
+  std::vector<PhasePair> pairs = {{"before-1 → after-1", compare_one(query("list", 1.0), query("list", 1.6))},
+                                  {"before-2 → after-2", compare_one(query("list", 1.0), query("list", 1.04))}};
+  confirm_across_phases(pooled, pairs);
+  const ScreenComparison& s = only_screen(pooled);
+  CHECK(s.time.change == Change::kUnchanged);
+  CHECK(s.queries[0].time.change == Change::kUnchanged);
+  CHECK(s.verdict() == "~");
+  CHECK(pooled.regressed_count() == 0);
+  REQUIRE(pooled.warnings.size() == 1);
+  CHECK(pooled.warnings[0].find("work_search +30.0% (before-2 → after-2: +4.0%)") != std::string::npos);
+  CHECK(pooled.warnings[0].find("work_search/list") != std::string::npos);
+}
+
+TEST_CASE("alternation: an improvement needs every pair too, and rows are left alone",
+          "[unit][compare][drift]") {
+  QueryResult before = query("list", 2.0, 20);
+  QueryResult after = query("list", 1.0, 600'000);
+  Comparison pooled = compare_one(before, after);
+  REQUIRE(only_screen(pooled).time.change == Change::kImproved);
+  // A pair under the threshold in the other direction: the time verdict goes, not the rows.
+  std::vector<PhasePair> pairs = {{"before-1 → after-1", compare_one(query("list", 2.0), query("list", 1.0))},
+                                  {"before-2 → after-1", compare_one(query("list", 1.0), query("list", 1.0))}};
+  confirm_across_phases(pooled, pairs);
+  CHECK(only_screen(pooled).time.change == Change::kUnchanged);
+  CHECK(only_screen(pooled).rows.change == Change::kRegressed);
+  CHECK(only_screen(pooled).verdict() == "regressed");
+}
+
+TEST_CASE("merge_runs pools the phases of one side", "[unit][compare][drift]") {
+  RunResult first = run("before-1", {screen("work_search", {query("list", 1.0)})});
+  RunResult second = run("before-2", {screen("work_search", {query("list", 3.0)})});
+  first.settings.iterations = second.settings.iterations = 20;
+  second.finished_at = "2026-11-22T02:00:00Z";
+  second.screens[0].queries[0].rows_examined = 999;  // deterministic: the first phase's stands
+  second.screens[0].queries[0].error = "timed out after 100 ms";
+  RunResult pooled = merge_runs({&first, &second});
+  const QueryResult& list = pooled.screens[0].queries[0];
+  CHECK(list.samples_ns.size() == 40);
+  CHECK(pooled.screens[0].samples_ns.size() == 40);
+  CHECK(list.samples_ns.front() == first.screens[0].queries[0].samples_ns.front());
+  CHECK(list.samples_ns.back() == second.screens[0].queries[0].samples_ns.back());
+  CHECK(list.stats_ms.median == Approx(2.0).epsilon(0.01));  // between the two phases
+  CHECK(list.rows_examined == 20);
+  CHECK(list.error == "timed out after 100 ms");  // a timeout in any phase is kept
+  CHECK(pooled.settings.iterations == 20);          // per phase, as each side measured
+  CHECK(pooled.finished_at == "2026-11-22T02:00:00Z");
+  CHECK(pooled.complete);
+  second.complete = false;
+  second.incomplete_reason = "interrupted";
+  RunResult partial = merge_runs({&first, &second});
+  CHECK_FALSE(partial.complete);
+  CHECK(partial.incomplete_reason == "interrupted");
+  RunResult other = run("x", {screen("top", {query("list", 1.0)})});
+  CHECK_THROWS_AS(merge_runs({&first, &other}), Error);
+}
+
 }  // namespace sqlmeasure

@@ -1,0 +1,58 @@
+// Pooling the phases of an alternating live compare (docs/verdicts.md, "Alternation"):
+// the before phases become one before run and the after phases one after run, so the
+// verdict tests every sample of each side.
+#include <fmt/format.h>
+
+#include "sqlmeasure/error.h"
+#include "sqlmeasure/results.h"
+
+namespace sqlmeasure {
+namespace {
+
+void append(std::vector<std::int64_t>& to, const std::vector<std::int64_t>& from) {
+  to.insert(to.end(), from.begin(), from.end());
+}
+
+}  // namespace
+
+RunResult merge_runs(const std::vector<const RunResult*>& runs) {
+  if (runs.empty()) throw Error(ExitCode::kRuntime, "merge_runs: no runs to merge");
+  RunResult merged = *runs.front();
+  for (std::size_t i = 1; i < runs.size(); ++i) {
+    const RunResult& run = *runs[i];
+    if (run.screens.size() != merged.screens.size()) {
+      throw Error(ExitCode::kRuntime,
+                  fmt::format("merge_runs: phase {} measured {} screens, phase 1 {}", i + 1,
+                              run.screens.size(), merged.screens.size()));
+    }
+    merged.finished_at = run.finished_at;
+    if (!run.complete && merged.complete) {
+      merged.complete = false;
+      merged.incomplete_reason = run.incomplete_reason;
+    }
+    merged.reconnects += run.reconnects;
+    merged.throughput.queries += run.throughput.queries;
+    merged.throughput.wall_s += run.throughput.wall_s;
+    for (std::size_t s = 0; s < run.screens.size(); ++s) {
+      ScreenResult& screen = merged.screens[s];
+      const ScreenResult& more = run.screens[s];
+      if (more.name != screen.name || more.queries.size() != screen.queries.size()) {
+        throw Error(ExitCode::kRuntime,
+                    fmt::format("merge_runs: phase {} screen {} does not match {}", i + 1,
+                                more.name, screen.name));
+      }
+      append(screen.samples_ns, more.samples_ns);
+      for (std::size_t q = 0; q < more.queries.size(); ++q) {
+        QueryResult& query = screen.queries[q];
+        append(query.samples_ns, more.queries[q].samples_ns);
+        // Rows, plan and checksum are deterministic: the first phase's stand. An error
+        // in any phase is kept, so a timeout is not hidden by a later clean phase.
+        if (!query.error && more.queries[q].error) query.error = more.queries[q].error;
+      }
+    }
+  }
+  recompute_stats(merged);
+  return merged;
+}
+
+}  // namespace sqlmeasure
