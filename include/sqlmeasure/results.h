@@ -41,10 +41,20 @@ struct ScreenResult {
   std::string name;
   std::string description;
   std::string file;
-  std::vector<std::int64_t> samples_ns;  // per iteration: sum over queries of sample * times
+  // Per iteration: sum over queries of sample * times. Left empty by the runner for a screen
+  // of one query issued once per view, whose per-view samples are that query's: the same
+  // numbers are not kept twice (docs/performance.md, memory). Read through view_samples().
+  std::vector<std::int64_t> samples_ns;
   Summary stats_ms;
   std::uint64_t rows_examined = 0;       // per view: sum of rows_examined * times
   std::vector<QueryResult> queries;
+
+  [[nodiscard]] bool samples_are_its_query() const {
+    return samples_ns.empty() && queries.size() == 1 && queries.front().times == 1;
+  }
+  [[nodiscard]] const std::vector<std::int64_t>& view_samples() const {
+    return samples_are_its_query() ? queries.front().samples_ns : samples_ns;
+  }
 };
 
 // --iterations auto samples at most this many rounds per screen.

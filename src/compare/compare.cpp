@@ -62,7 +62,7 @@ ScreenComparison compare_screen(const ScreenResult& before, const ScreenResult& 
                                 const VerdictRule& rule, std::vector<std::string>& warnings) {
   ScreenComparison screen;
   screen.name = before.name;
-  screen.time = time_evidence(before.samples_ns, after.samples_ns, rule);
+  screen.time = time_evidence(before.view_samples(), after.view_samples(), rule);
   screen.rows = rows_evidence(before.rows_examined, after.rows_examined, rule);
   std::vector<bool> taken(after.queries.size(), false);
   for (const QueryResult& old_query : before.queries) {
@@ -90,8 +90,8 @@ ScreenComparison one_sided_screen(const ScreenResult& only, Presence presence,
   ScreenComparison screen;
   screen.name = only.name;
   screen.presence = presence;
-  screen.time = before ? time_evidence(only.samples_ns, none, rule)
-                       : time_evidence(none, only.samples_ns, rule);
+  screen.time = before ? time_evidence(only.view_samples(), none, rule)
+                       : time_evidence(none, only.view_samples(), rule);
   screen.rows.before = before ? only.rows_examined : 0;
   screen.rows.after = before ? 0 : only.rows_examined;
   for (const QueryResult& query : only.queries) {

@@ -173,7 +173,7 @@ void write_results_json(const RunResult& run, std::ostream& out) {
     const size_t colon = where.find(':');
     const ScreenResult& screen = run.screens[std::stoul(where.substr(0, colon))];
     const std::string query = where.substr(colon + 1);
-    write_samples(out, query == "-" ? screen.samples_ns
+    write_samples(out, query == "-" ? screen.view_samples()
                                     : screen.queries[std::stoul(query)].samples_ns);
     position = close + 1;
   }

@@ -41,7 +41,10 @@ RunResult merge_runs(const std::vector<const RunResult*>& runs) {
                     fmt::format("merge_runs: phase {} screen {} does not match {}", i + 1,
                                 more.name, screen.name));
       }
-      append(screen.samples_ns, more.samples_ns);
+      if (!screen.samples_are_its_query() || !more.samples_are_its_query()) {
+        if (screen.samples_are_its_query()) screen.samples_ns = screen.view_samples();
+        append(screen.samples_ns, more.view_samples());
+      }
       for (std::size_t q = 0; q < more.queries.size(); ++q) {
         QueryResult& query = screen.queries[q];
         append(query.samples_ns, more.queries[q].samples_ns);

@@ -22,8 +22,9 @@ void recompute_stats(RunResult& run) {
   for (ScreenResult& screen : run.screens) {
     // From the screen's own per-view samples, not from its queries' figures: the sum of
     // the query medians is not the median of the per-view sums.
-    screen.stats_ms = summarize_ms(screen.samples_ns);
     for (QueryResult& query : screen.queries) query.stats_ms = summarize_ms(query.samples_ns);
+    screen.stats_ms = screen.samples_are_its_query() ? screen.queries.front().stats_ms
+                                                     : summarize_ms(screen.samples_ns);
   }
 }
 

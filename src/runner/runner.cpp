@@ -90,6 +90,8 @@ void finish_screens(RunResult& run) {
       screen.rows_examined += query.rows_examined * static_cast<std::uint64_t>(query.times);
     }
     if (n == SIZE_MAX) n = 0;
+    screen.samples_ns.clear();
+    if (screen.queries.size() == 1 && screen.queries.front().times == 1) continue;  // view_samples()
     screen.samples_ns.assign(n, 0);
     for (const QueryResult& query : screen.queries) {
       for (size_t i = 0; i < n; ++i) screen.samples_ns[i] += query.samples_ns[i] * query.times;

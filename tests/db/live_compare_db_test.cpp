@@ -629,7 +629,7 @@ TEST_CASE("compare --ignore-index: IGNORED during the after phase only", "[db][l
     CHECK(outcome.before_phases.size() == 4);
     CHECK(outcome.after_phases.size() == 3);
     REQUIRE(outcome.before);
-    CHECK(outcome.before->screens[0].samples_ns.size() == 4 * 2);  // 6 iterations / 3 per phase
+    CHECK(outcome.before->screens[0].view_samples().size() == 4 * 2);  // 6 iterations / 3 per phase
     REQUIRE(outcome.schema_restored);
     CHECK(*outcome.schema_restored);
   }

@@ -317,7 +317,7 @@ TEST_CASE("screen samples are the per-view sums: times x query sample", "[unit][
   fake.on(sql_of("q1")).elapsed({1000, 1000, 1000, 2000, 4000});  // samples 1000 2000 4000
   fake.on(sql_of("q2")).elapsed({500, 500, 500, 100, 10});        // samples 500 100 10
   const RunResult run = measure_one(fake, screens, options(1, 3));
-  CHECK(run.screens[0].samples_ns == std::vector<std::int64_t>{2 * 1000 + 3 * 500, 2 * 2000 + 3 * 100,
+  CHECK(run.screens[0].view_samples() == std::vector<std::int64_t>{2 * 1000 + 3 * 500, 2 * 2000 + 3 * 100,
                                                               2 * 4000 + 3 * 10});
   CHECK(run.screens[0].stats_ms.n == 3);
   CHECK(run.screens[0].stats_ms.median == Approx(0.0043));
@@ -343,8 +343,8 @@ TEST_CASE("a timed-out query records an error and stops; the others go on", "[un
   CHECK(find_query(run, "q1").samples_ns.size() == 8);
   CHECK(find_query(run, "q3").samples_ns.size() == 8);
   CHECK_FALSE(find_query(run, "q1").error);
-  CHECK(run.screens[0].samples_ns.size() == 3);  // top: iterations where all its queries ran
-  CHECK(run.screens[1].samples_ns.size() == 8);
+  CHECK(run.screens[0].view_samples().size() == 3);  // top: iterations where all its queries ran
+  CHECK(run.screens[1].view_samples().size() == 8);
 }
 
 TEST_CASE("a query timing out during inspection takes no samples", "[unit][runner]") {
@@ -357,7 +357,7 @@ TEST_CASE("a query timing out during inspection takes no samples", "[unit][runne
   CHECK(find_query(run, "q3").error == "timed out after 2000 ms");
   CHECK(find_query(run, "q3").samples_ns.empty());
   CHECK(find_query(run, "q1").samples_ns.size() == 5);
-  CHECK(run.screens[1].samples_ns.empty());
+  CHECK(run.screens[1].view_samples().empty());
 }
 
 TEST_CASE("a failing statement records the server's error", "[unit][runner]") {
@@ -373,8 +373,8 @@ TEST_CASE("a failing statement records the server's error", "[unit][runner]") {
   CHECK(q1.samples_ns.empty());
   CHECK(fake.executions(sql_of("q1")) == 1);
   CHECK(find_query(run, "q2").samples_ns.size() == 4);
-  CHECK(run.screens[0].samples_ns.empty());
-  CHECK(run.screens[1].samples_ns.size() == 4);
+  CHECK(run.screens[0].view_samples().empty());
+  CHECK(run.screens[1].view_samples().size() == 4);
 }
 
 TEST_CASE("a lost connection ends the run, incomplete, with what was measured", "[unit][runner]") {
@@ -395,8 +395,8 @@ TEST_CASE("a lost connection ends the run, incomplete, with what was measured", 
   CHECK(find_query(run, "q3").samples_ns.size() == 2);
   CHECK_FALSE(find_query(run, "q3").error);  // not the query's fault
   CHECK(fake.log().back().sql == sql_of("q3"));  // nothing was tried after the loss
-  CHECK(run.screens[0].samples_ns.size() == 3);
-  CHECK(run.screens[1].samples_ns.size() == 2);
+  CHECK(run.screens[0].view_samples().size() == 3);
+  CHECK(run.screens[1].view_samples().size() == 2);
   CHECK_FALSE(run.finished_at.empty());
 }
 
@@ -490,7 +490,7 @@ TEST_CASE("the interrupt flag ends the run, incomplete", "[unit][runner]") {
   CHECK(find_query(run, "q1").samples_ns.size() == 2);
   CHECK(find_query(run, "q2").samples_ns.size() == 2);
   CHECK(find_query(run, "q3").samples_ns.size() == 1);
-  CHECK(run.screens[0].samples_ns.size() == 2);
+  CHECK(run.screens[0].view_samples().size() == 2);
 
   SECTION("set before the start, nothing runs") {
     FakeConnection idle;
