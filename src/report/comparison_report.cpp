@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -57,14 +59,37 @@ std::string query_detail(const QueryComparison& query) {
   return text;
 }
 
+// "2 of 17 screens regressed"; when a gate on plans or results failed screens whose
+// verdict is not "regressed": "3 of 17 screens fail the gate (2 regressed, 1 plan changed)".
+// Without `screens`: "2 screens regressed".
+std::string gate_count(const Comparison& comparison, std::optional<size_t> screens) {
+  std::map<std::string, size_t> by_verdict;
+  for (const ScreenComparison& screen : comparison.screens) {
+    if (screen.regressed(comparison.rule)) ++by_verdict[screen.verdict()];
+  }
+  const size_t failed = comparison.regressed_count();
+  const std::string counted =
+      screens ? fmt::format("{} of {} screens", failed, *screens)
+              : fmt::format("{} screen{}", failed, failed == 1 ? "" : "s");
+  if (by_verdict.empty() || (by_verdict.size() == 1 && by_verdict.begin()->first == "regressed")) {
+    return counted + " regressed";
+  }
+  std::string kinds;
+  for (const auto& [verdict, count] : by_verdict) {
+    kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", count, verdict);
+  }
+  return fmt::format("{} {} the gate ({})", counted, screens || failed != 1 ? "fail" : "fails",
+                     kinds);
+}
+
 std::string summary_line(const Comparison& comparison) {
   size_t both = 0;
   for (const ScreenComparison& screen : comparison.screens) both += screen.presence == Presence::kBoth;
   std::string gates;
   for (Gate gate : comparison.rule.fail_on) gates += (gates.empty() ? "" : ", ") + std::string(gate_name(gate));
-  return fmt::format("{} of {} screens regressed (fail on: {}; threshold +{:.0f}%, alpha {}, "
+  return fmt::format("{} (fail on: {}; threshold +{:.0f}%, alpha {}, "
                      "min delta {} ms, min rows delta {})",
-                     comparison.regressed_count(), both, gates.empty() ? "nothing" : gates,
+                     gate_count(comparison, both), gates.empty() ? "nothing" : gates,
                      comparison.rule.threshold * 100, comparison.rule.alpha,
                      comparison.rule.min_delta_ms, comparison.rule.min_rows_delta);
 }
@@ -122,11 +147,9 @@ void render_text(const Comparison& comparison, const Style& style, std::ostream&
 }
 
 void render_markdown(const Comparison& comparison, std::ostream& out) {
-  size_t regressed = comparison.regressed_count();
   out << fmt::format("### sqlmeasure: {}\n\n",
-                     regressed == 0 ? "no screen regressed ✅"
-                                    : fmt::format("{} screen{} regressed ❌", regressed,
-                                                  regressed == 1 ? "" : "s"));
+                     comparison.regressed_count() == 0 ? "no screen regressed ✅"
+                                                       : gate_count(comparison, std::nullopt) + " ❌");
   write_markdown_table(screen_table(comparison), out);
   bool any_detail = false;
   for (const ScreenComparison& screen : comparison.screens) {
@@ -153,10 +176,18 @@ void render_csv(const Comparison& comparison, std::ostream& out) {
   auto number = [](double v) { return std::isfinite(v) ? fmt::format("{:.6g}", v) : std::string(); };
   for (const ScreenComparison& screen : comparison.screens) {
     const TimeEvidence& t = screen.time;
-    table.rows.push_back({screen.name, "", number(t.before_ms), number(t.after_ms),
-                          number((t.ratio - 1) * 100), number(t.p), std::to_string(t.n_before),
-                          std::to_string(t.n_after), std::to_string(screen.rows.before),
-                          std::to_string(screen.rows.after), screen.plan_changed() ? "yes" : "no",
+    // A screen on one side only has no figures for the other: empty cells, not zeros.
+    const bool before = screen.presence != Presence::kOnlyAfter;
+    const bool after = screen.presence != Presence::kOnlyBefore;
+    const bool both = before && after;
+    auto side = [](bool present, std::string text) { return present ? text : std::string(); };
+    table.rows.push_back({screen.name, "", side(before, number(t.before_ms)),
+                          side(after, number(t.after_ms)), side(both, number((t.ratio - 1) * 100)),
+                          side(both, number(t.p)), side(before, std::to_string(t.n_before)),
+                          side(after, std::to_string(t.n_after)),
+                          side(before, std::to_string(screen.rows.before)),
+                          side(after, std::to_string(screen.rows.after)),
+                          screen.plan_changed() ? "yes" : "no",
                           screen.results_differ() ? "yes" : "no", screen.verdict()});
     for (const QueryComparison& q : screen.queries) {
       std::string plan;
@@ -173,12 +204,24 @@ void render_csv(const Comparison& comparison, std::ostream& out) {
   write_csv_table(table, out);
 }
 
-nlohmann::json time_json(const TimeEvidence& t) {
+// `presence` says which sides exist: the figures of a missing side are null, not zero.
+nlohmann::json time_json(const TimeEvidence& t, Presence presence = Presence::kBoth) {
   auto finite = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
-  return {{"before_median_ms", t.before_ms}, {"after_median_ms", t.after_ms},
-          {"ratio", finite(t.ratio)},        {"delta_ms", t.delta_ms},
-          {"p", t.p},                        {"n_before", t.n_before},
-          {"n_after", t.n_after},            {"change", change_name(t.change)}};
+  const bool before = presence != Presence::kOnlyAfter, after = presence != Presence::kOnlyBefore;
+  auto side = [](bool present, nlohmann::json value) { return present ? value : nlohmann::json(nullptr); };
+  return {{"before_median_ms", side(before, t.before_ms)}, {"after_median_ms", side(after, t.after_ms)},
+          {"ratio", side(before && after, finite(t.ratio))}, {"delta_ms", side(before && after, t.delta_ms)},
+          {"p", side(before && after, t.p)},                 {"n_before", t.n_before},
+          {"n_after", t.n_after},                            {"change", change_name(t.change)}};
+}
+
+nlohmann::json rows_json(const RowsEvidence& rows, Presence presence = Presence::kBoth) {
+  auto side = [](bool present, std::uint64_t value) {
+    return present ? nlohmann::json(value) : nlohmann::json(nullptr);
+  };
+  return {{"before", side(presence != Presence::kOnlyAfter, rows.before)},
+          {"after", side(presence != Presence::kOnlyBefore, rows.after)},
+          {"change", change_name(rows.change)}};
 }
 
 nlohmann::json plan_row_json(const std::optional<PlanRow>& row) {
@@ -198,8 +241,7 @@ void render_json(const Comparison& comparison, std::ostream& out) {
       }
       queries.push_back({{"name", q.name},
                          {"time", time_json(q.time)},
-                         {"rows_examined", {{"before", q.rows.before}, {"after", q.rows.after},
-                                            {"change", change_name(q.rows.change)}}},
+                         {"rows_examined", rows_json(q.rows)},
                          {"plan_changes", plans},
                          {"results_differ", q.results_differ},
                          {"error", q.error ? nlohmann::json(*q.error) : nlohmann::json(nullptr)}});
@@ -210,9 +252,8 @@ void render_json(const Comparison& comparison, std::ostream& out) {
                        {"presence", presence},
                        {"verdict", screen.verdict()},
                        {"gated", screen.regressed(comparison.rule)},
-                       {"time", time_json(screen.time)},
-                       {"rows_examined", {{"before", screen.rows.before}, {"after", screen.rows.after},
-                                          {"change", change_name(screen.rows.change)}}},
+                       {"time", time_json(screen.time, screen.presence)},
+                       {"rows_examined", rows_json(screen.rows, screen.presence)},
                        {"queries", queries},
                        {"queries_only_before", screen.queries_only_before},
                        {"queries_only_after", screen.queries_only_after}});
