@@ -497,7 +497,7 @@ std::string why_not_read_only(std::string_view sql) {
   const std::vector<Token> code = code_tokens(sql);
   if (!code.empty() && code.back().kind == TokenKind::kUnterminated) {
     const Token& open = code.back();
-    return fmt::format("unterminated {} (the {} at line {} col {} is never closed)",
+    return fmt::format("unterminated {} (the {} at line {} col {} of the SQL is never closed)",
                        unterminated_noun(open), open.text, open.line, open.column);
   }
 
@@ -523,7 +523,7 @@ std::string why_not_read_only(std::string_view sql) {
       // A lone trailing ';' is fine; anything after it would run as a second statement.
       for (size_t j = i + 1; j < code.size(); ++j) {
         if (!code[j].is(';')) {
-          return fmt::format("more than one statement (a second one starts at line {} col {})",
+          return fmt::format("more than one statement (a second one starts at line {} col {} of the SQL)",
                              code[j].line, code[j].column);
         }
       }

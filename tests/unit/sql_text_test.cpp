@@ -358,16 +358,16 @@ TEST_CASE("read-only: EXPLAIN or WITH around a write is refused", "[unit][sql_te
             "WITH x AS (SELECT 1 AS id) DELETE FROM t WHERE id IN (SELECT id FROM x)") ==
         "DELETE writes data");
   CHECK(why_not_read_only("SHOW TABLES; DROP TABLE t") ==
-        "more than one statement (a second one starts at line 1 col 14)");
+        "more than one statement (a second one starts at line 1 col 14 of the SQL)");
 }
 
 TEST_CASE("read-only: a second statement is refused", "[unit][sql_text]") {
   CHECK(why_not_read_only("SELECT 1; SELECT 2") ==
-        "more than one statement (a second one starts at line 1 col 11)");
+        "more than one statement (a second one starts at line 1 col 11 of the SQL)");
   CHECK(why_not_read_only("SELECT 1;\n  -- x\n  DELETE FROM t") ==
-        "more than one statement (a second one starts at line 3 col 3)");
+        "more than one statement (a second one starts at line 3 col 3 of the SQL)");
   CHECK(why_not_read_only("SELECT 1 /*! ; DROP TABLE t */") ==
-        "more than one statement (a second one starts at line 1 col 16)");
+        "more than one statement (a second one starts at line 1 col 16 of the SQL)");
   CHECK(why_not_read_only("SELECT ';' ;; ") == "");
 }
 
@@ -386,7 +386,7 @@ TEST_CASE("read-only: executable comments are read as code", "[unit][sql_text]")
 
 TEST_CASE("read-only: unterminated input is refused", "[unit][sql_text]") {
   CHECK(why_not_read_only("SELECT 'abc") ==
-        "unterminated string (the ' at line 1 col 8 is never closed)");
+        "unterminated string (the ' at line 1 col 8 of the SQL is never closed)");
   CHECK(why_not_read_only("SELECT 1 /*! DROP TABLE t") ==
-        "unterminated executable comment (the /*! at line 1 col 10 is never closed)");
+        "unterminated executable comment (the /*! at line 1 col 10 of the SQL is never closed)");
 }
