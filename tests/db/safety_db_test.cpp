@@ -406,6 +406,38 @@ TEST_CASE("--allow-writes: INSERT, UPDATE, DELETE and REPLACE are measured and r
   CHECK(table_definition(db, "ledger") == definition);
 }
 
+TEST_CASE("read-only: a sequence's NEXTVAL and SETVAL, which the loader lets through, are "
+          "refused by the server",
+          "[db][safety][writes]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase db("sequence");
+  db.run_script("CREATE SEQUENCE s START WITH 1");
+  TempDir dir("sequence");
+  write_text(dir / "screens/seq.sql",
+             "-- name: next\nSELECT NEXTVAL(s);\n-- name: set\nSELECT SETVAL(s, 1000);\n");
+  CliResult result = run_in_process(std::vector<std::string>{"run", "--scenarios", dir / "screens",
+                                                             "-o", dir / "seq.json",
+                                                             "--iterations", "3", "--warmup", "1"} +
+                                    connection_args(db.name()));
+  INFO("stderr: " << result.err);
+  if (result.code == 65) {
+    // The loader learnt to refuse them: fine too (then update docs/safety.md §1).
+    CHECK(result.err.find("seq.sql") != std::string::npos);
+  } else {
+    CHECK(result.code == 2);
+    json results = read_json(dir / "seq.json");
+    for (const char* name : {"next", "set"}) {
+      INFO("query " << name);
+      const json& query = find_query(results, "seq", name);
+      REQUIRE(query["error"].is_string());
+      CHECK(query["error"].get<std::string>().find("[1792]") != std::string::npos);
+    }
+  }
+  // The sequence never moved.
+  ResultSet next = db.admin().query("SELECT NEXT_NOT_CACHED_VALUE FROM `" + db.name() + "`.s");
+  CHECK(next.rows.at(0).at(0) == std::optional<std::string>("1"));
+}
+
 TEST_CASE("--allow-writes: a write to a non-transactional table stops the run",
           "[db][safety][writes]") {
   SQLMEASURE_REQUIRE_SERVER();
