@@ -76,8 +76,10 @@ struct RunSettings {
   struct AutoIterations {
     bool enabled = false;
     int min_rounds = 10;
-    double max_relative_half_width = 0.02;  // of the median's 95 % confidence interval
-    std::int64_t max_absolute_half_width_ns = 10'000;  // or at most 0.01 ms
+    // A quarter of the default verdict rule's threshold (+10 %) and noise floor (0.05 ms);
+    // compare derives both from its rule (docs/measurement.md).
+    double max_relative_half_width = 0.025;  // of the median's 95 % confidence interval
+    std::int64_t max_absolute_half_width_ns = 12'500;  // or at most 0.0125 ms
     double budget_s = 10;  // per screen: sampling time after which it stops regardless
   } auto_iterations;
 };

@@ -2,6 +2,8 @@
 // indexes ignored; or two endpoints side by side.
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include <ctime>
 #include <filesystem>
 
@@ -29,6 +31,13 @@ std::string timestamp() {
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &parts);
   return stamp;
+}
+
+// --iterations auto stops once a median is known to a quarter of the smallest change the
+// verdict rule can flag (its threshold, its noise floor): more precision changes no verdict.
+void precise_enough_for(const VerdictRule& rule, RunSettings::AutoIterations& auto_rule) {
+  auto_rule.max_relative_half_width = rule.threshold / 4;
+  auto_rule.max_absolute_half_width_ns = std::llround(rule.min_delta_ms * 1e6 / 4);
 }
 
 class CompareCommand final : public Command {
@@ -152,6 +161,7 @@ class CompareCommand final : public Command {
     std::optional<std::string> after = after_dsn_ ? after_dsn_ : config_.after_dsn;
     if (!before || !after) fail(ExitCode::kUsage, "two endpoints need both --before-dsn and --after-dsn");
     RunOptions options = run_.options(config_, scenarios_, context, "compare");
+    precise_enough_for(rule_, options.settings.auto_iterations);
     std::vector<Screen> screens = scenarios_.load(config_);
     ConnectionOptions a = connection_.resolve(config_, context, before, "--before-dsn");
     ConnectionOptions b = connection_.resolve(config_, context, after, "--after-dsn");
@@ -185,6 +195,7 @@ class CompareCommand final : public Command {
   int live(const Context& context) const {
     LiveCompareOptions options;
     options.run = run_.options(config_, scenarios_, context, "compare");
+    precise_enough_for(rule_, options.run.settings.auto_iterations);
     options.before_again = !no_before_again_;
     options.alternations = alternations_.value_or(config_.alternations.value_or(options.alternations));
     options.out_dir = out_dir();
