@@ -96,6 +96,15 @@ struct PhasePair {
 // deterministic and left as they are.
 void confirm_across_phases(Comparison& comparison, const std::vector<PhasePair>& pairs);
 
+// --iterations auto in a live compare: true when more samples cannot change a verdict —
+// every screen on both sides is decided by a deterministic gate in fail_on (rows examined;
+// plans and results when gated), or its time and each of its queries' is unchanged with
+// confidence (the 95 % bootstrap interval of the median ratio within the threshold both
+// ways, or the deltas it allows under the noise floor). A time change is never settled:
+// it needs every alternation (docs/verdicts.md).
+[[nodiscard]] bool verdicts_settled(const RunResult& before, const RunResult& after,
+                                    const VerdictRule& rule);
+
 [[nodiscard]] Gate parse_gate(const std::string& name);  // throws kUsage
 [[nodiscard]] const char* gate_name(Gate gate);
 

@@ -23,6 +23,10 @@ struct LiveCompareOptions {
   // stays applied (--keep) there is one before and one after phase.
   int alternations = 3;
   bool before_again = true;  // measure before after the last undo too
+  // --iterations auto: asked with the phases so far after each complete alternation (its
+  // before phase measured again); true stops alternating there (verdicts_settled).
+  std::function<bool(const std::vector<RunResult>& before, const std::vector<RunResult>& after)>
+      settled;
   std::string out_dir;       // before-1.json, after-1.json, ..., before.json, after.json
 };
 

@@ -33,11 +33,12 @@ std::string timestamp() {
   return stamp;
 }
 
-// --iterations auto stops once a median is known to a quarter of the smallest change the
-// verdict rule can flag (its threshold, its noise floor): more precision changes no verdict.
+// --iterations auto stops once a median is known to half the smallest change the verdict
+// rule can flag (its threshold, its noise floor): a change that size then moves the median
+// out of the interval, and more precision changes no verdict.
 void precise_enough_for(const VerdictRule& rule, RunSettings::AutoIterations& auto_rule) {
-  auto_rule.max_relative_half_width = rule.threshold / 4;
-  auto_rule.max_absolute_half_width_ns = std::llround(rule.min_delta_ms * 1e6 / 4);
+  auto_rule.max_relative_half_width = rule.threshold / 2;
+  auto_rule.max_absolute_half_width_ns = std::llround(rule.min_delta_ms * 1e6 / 2);
 }
 
 class CompareCommand final : public Command {
@@ -199,6 +200,12 @@ class CompareCommand final : public Command {
     options.before_again = !no_before_again_;
     options.alternations = alternations_.value_or(config_.alternations.value_or(options.alternations));
     options.out_dir = out_dir();
+    if (options.run.settings.auto_iterations.enabled) {
+      options.settled = [this](const std::vector<RunResult>& before,
+                               const std::vector<RunResult>& after) {
+        return verdicts_settled(pool(before), pool(after), rule_);
+      };
+    }
     std::vector<Screen> screens = scenarios_.load(config_);
     SchemaChange change;
     if (migration_) change = migration_change(*migration_, rollback_, keep_);
@@ -252,6 +259,12 @@ class CompareCommand final : public Command {
       fail(ExitCode::kRuntime, "the change could not be undone: the schema differs from before");
     }
     return finish(comparison, context);
+  }
+
+  static RunResult pool(const std::vector<RunResult>& phases) {
+    std::vector<const RunResult*> runs;
+    for (const RunResult& run : phases) runs.push_back(&run);
+    return merge_runs(runs);
   }
 
   // Every after phase against the before phase on each side of it (docs/verdicts.md).

@@ -67,6 +67,13 @@ class LiveCompare {
       if (!measure_phase("before", round + 1, rounds, outcome_.before_phases, /*required=*/!last)) {
         return;
       }
+      if (!last && options_.settled && options_.settled(outcome_.before_phases, outcome_.after_phases)) {
+        outcome_.events.push_back(fmt::format(
+            "--iterations auto: every verdict is settled after {} of {} alternations; stopping "
+            "there",
+            round, rounds));
+        return;
+      }
     }
   }
 

@@ -611,4 +611,35 @@ TEST_CASE("merge_runs pools the phases of one side", "[unit][compare][drift]") {
   CHECK_THROWS_AS(merge_runs({&first, &other}), Error);
 }
 
+
+TEST_CASE("auto: verdicts are settled by deterministic gates or by a confidently unchanged time",
+          "[unit][compare][drift]") {
+  auto one = [](const QueryResult& q) { return run("x", {screen("work_search", {q})}); };
+  const VerdictRule rule;
+  SECTION("the same tight samples: unchanged with confidence") {
+    CHECK(verdicts_settled(one(query("list", 1.0)), one(query("list", 1.0)), rule));
+  }
+  SECTION("twice as slow, same rows: a time change needs every alternation") {
+    CHECK_FALSE(verdicts_settled(one(query("list", 1.0)), one(query("list", 2.0)), rule));
+  }
+  SECTION("rows examined 20 → 600k decide it, however the time looks") {
+    CHECK(verdicts_settled(one(query("list", 1.0, 20)), one(query("list", 2.0, 600'000)), rule));
+    VerdictRule time_only = rule;
+    time_only.fail_on = {Gate::kTime};
+    CHECK_FALSE(verdicts_settled(one(query("list", 1.0, 20)), one(query("list", 2.0, 600'000)),
+                                 time_only));
+  }
+  SECTION("samples spread ±50 %: not enough evidence either way") {
+    QueryResult noisy = query("list", 10.0);
+    noisy.samples_ns = samples(10.0, 500'000);  // 5.25 .. 14.75 ms
+    noisy.samples_ns.resize(6);
+    CHECK_FALSE(verdicts_settled(one(noisy), one(noisy), rule));
+  }
+  SECTION("sub-millisecond and noisy, but every delta it allows is under the floor") {
+    QueryResult tiny = query("list", 0.02);
+    tiny.samples_ns = samples(0.02, 1'000);  // ±50 % of 0.02 ms is 0.01 ms < 0.05 ms
+    CHECK(verdicts_settled(one(tiny), one(tiny), rule));
+  }
+}
+
 }  // namespace sqlmeasure
