@@ -89,8 +89,8 @@ struct PhasePair {
   Comparison comparison;
 };
 
-// `comparison` pools every phase of each side. A time verdict stands only when each pair
-// of neighbouring phases shows the same effect past the threshold and the floor (no test:
+// `comparison` pools every phase of each side. A time verdict stands only when every pair
+// of a before and an after phase shows the same effect past the threshold and the floor (no test:
 // a pair holds too few samples); otherwise it was load coming and going with the phases,
 // becomes `~`, and a warning names it. Rows examined, plans and checksums are
 // deterministic and left as they are.

@@ -267,15 +267,15 @@ class CompareCommand final : public Command {
     return merge_runs(runs);
   }
 
-  // Every after phase against the before phase on each side of it (docs/verdicts.md).
+  // Every after phase against every before phase (docs/verdicts.md): a change must stand
+  // out from all the variation the unchanged schema showed, not only from its neighbours.
   std::vector<PhasePair> phase_pairs(const LiveCompareOutcome& outcome) const {
     std::vector<PhasePair> pairs;
     if (outcome.before_phases.size() + outcome.after_phases.size() <= 2) return pairs;
-    for (std::size_t i = 0; i < outcome.after_phases.size(); ++i) {
-      for (std::size_t b : {i, i + 1}) {
-        if (b >= outcome.before_phases.size()) continue;
-        pairs.push_back({fmt::format("before-{} → after-{}", b + 1, i + 1),
-                         compare_runs(outcome.before_phases[b], outcome.after_phases[i], rule_)});
+    for (std::size_t a = 0; a < outcome.after_phases.size(); ++a) {
+      for (std::size_t b = 0; b < outcome.before_phases.size(); ++b) {
+        pairs.push_back({fmt::format("before-{} → after-{}", b + 1, a + 1),
+                         compare_runs(outcome.before_phases[b], outcome.after_phases[a], rule_)});
       }
     }
     return pairs;

@@ -1,7 +1,8 @@
 // Alternation (docs/verdicts.md, "Drift and alternation"). The phases of a live compare run
 // one after another, so load that comes and goes between them would read as a change. The
 // verdict pools every phase of each side; a time verdict then stands only if every pair
-// of neighbouring phases shows the same effect on its own.
+// of a before and an after phase shows the same effect on its own: the change must stand
+// out from all the variation the unchanged schema showed between its phases.
 #include <fmt/format.h>
 
 #include "sqlmeasure/compare.h"
