@@ -13,6 +13,9 @@ struct Summary {
   double mad = 0;     // median absolute deviation (unscaled)
 };
 
+// Nanosecond samples as milliseconds, the unit every figure and test works in.
+[[nodiscard]] std::vector<double> to_ms(std::span<const std::int64_t> samples_ns);
+
 [[nodiscard]] Summary summarize(std::span<const double> samples);
 // The same figures, reusing `samples` as working space (left reordered and overwritten).
 [[nodiscard]] Summary summarize_in_place(std::vector<double>& samples);

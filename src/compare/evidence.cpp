@@ -8,13 +8,6 @@
 namespace sqlmeasure {
 namespace {
 
-std::vector<double> to_ms(const std::vector<std::int64_t>& samples_ns) {
-  std::vector<double> samples_ms;
-  samples_ms.reserve(samples_ns.size());
-  for (std::int64_t ns : samples_ns) samples_ms.push_back(static_cast<double>(ns) / 1e6);
-  return samples_ms;
-}
-
 double ratio_of(double before, double after) {
   if (before > 0) return after / before;
   return after > 0 ? std::numeric_limits<double>::infinity() : 1.0;

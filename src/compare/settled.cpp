@@ -10,13 +10,6 @@
 namespace sqlmeasure {
 namespace {
 
-std::vector<double> to_ms(const std::vector<std::int64_t>& samples_ns) {
-  std::vector<double> samples_ms;
-  samples_ms.reserve(samples_ns.size());
-  for (std::int64_t ns : samples_ns) samples_ms.push_back(static_cast<double>(ns) / 1e6);
-  return samples_ms;
-}
-
 // Unchanged with confidence: the 95 % bootstrap interval of the median ratio lies inside
 // the threshold both ways, or the deltas it allows stay under the noise floor. Either way
 // no amount of further sampling would let the rule flag it.

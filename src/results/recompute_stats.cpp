@@ -10,9 +10,7 @@ namespace sqlmeasure {
 namespace {
 
 Summary summarize_ms(const std::vector<std::int64_t>& samples_ns) {
-  std::vector<double> samples_ms;
-  samples_ms.reserve(samples_ns.size());
-  for (std::int64_t ns : samples_ns) samples_ms.push_back(static_cast<double>(ns) / 1e6);
+  std::vector<double> samples_ms = to_ms(samples_ns);
   return summarize_in_place(samples_ms);  // one working copy per sample, not three
 }
 

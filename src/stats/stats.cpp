@@ -135,6 +135,13 @@ double normal_two_sided_p(double u, std::size_t n1, std::size_t n2, double tie_t
 
 }  // namespace
 
+std::vector<double> to_ms(std::span<const std::int64_t> samples_ns) {
+  std::vector<double> samples_ms;
+  samples_ms.reserve(samples_ns.size());
+  for (std::int64_t ns : samples_ns) samples_ms.push_back(static_cast<double>(ns) / 1e6);
+  return samples_ms;
+}
+
 double quantile(std::span<const double> samples, double q) {
   return sorted_quantile(sorted_copy(samples), q);
 }
