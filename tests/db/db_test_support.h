@@ -1,7 +1,7 @@
 #pragma once
-// Helpers shared by the real-server tests: temporary directories, scenario files written
-// by the test, the CLI run in-process with string writers, and the paths of the demo world
-// and of the built binary.
+// Helpers shared by the real-server tests: connection flags, the paths of the demo world
+// and of the built binary (scratch files: support/temp_dir.h; the CLI in-process:
+// support/cli_runner.h).
 #include <unistd.h>
 
 #include <atomic>
@@ -15,69 +15,11 @@
 #include <vector>
 
 #include "sqlmeasure/cli.h"
+#include "support/cli_runner.h"
 #include "support/db_fixture.h"
+#include "support/temp_dir.h"
 
 namespace sqlmeasure::testing {
-
-// A directory of its own under the system temp dir, removed with everything in it.
-class TempDir {
- public:
-  explicit TempDir(const std::string& purpose) {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / ("sqlm-" + purpose + "-XXXXXX")).string();
-    std::vector<char> buffer(pattern.begin(), pattern.end());
-    buffer.push_back('\0');
-    if (::mkdtemp(buffer.data()) == nullptr) FAIL("mkdtemp failed for " << pattern);
-    path_ = buffer.data();
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  [[nodiscard]] const std::string& path() const { return path_; }
-  [[nodiscard]] std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
-inline void write_text(const std::string& path, const std::string& text) {
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  REQUIRE(out.good());
-}
-
-inline std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE(in.good());
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-inline bool exists(const std::string& path) { return std::filesystem::exists(path); }
-
-struct CliResult {
-  int code = -1;
-  std::string out, err;
-};
-
-// The whole tool, in-process, with string writers (no terminal, so no progress).
-inline CliResult run_in_process(const std::vector<std::string>& args,
-                                const std::atomic<bool>* interrupted = nullptr) {
-  std::ostringstream out, err;
-  Invocation invocation{args, out, err};
-  invocation.interrupted = interrupted;
-  CliResult result;
-  result.code = run_cli(invocation);
-  result.out = out.str();
-  result.err = err.str();
-  return result;
-}
 
 // -S SOCKET -u root -D DATABASE, for the sandbox.
 inline std::vector<std::string> connection_args(const std::string& database) {

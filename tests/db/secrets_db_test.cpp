@@ -17,6 +17,7 @@
 
 #include "sqlmeasure/cli.h"
 #include "sqlmeasure/error.h"
+#include "support/cli_runner.h"
 #include "support/db_fixture.h"
 
 using namespace sqlmeasure;
@@ -123,10 +124,7 @@ class ScratchDir {
   fs::path path_;
 };
 
-struct CliResult {
-  int code = -1;
-  std::string out, err;
-};
+using sqlmeasure::testing::CliResult;
 
 // One way of handing the password over: extra arguments, environment, and the warning the
 // tool must print about it (empty when it must not warn).
@@ -209,12 +207,7 @@ class SecretsFixture {
     args.insert(args.end(), delivery.config_args.begin(), delivery.config_args.end());
     ScopedEnv mysql_pwd("MYSQL_PWD", delivery.mysql_pwd);
     ScopedEnv password_env("SQLM_SECRET_TEST_PW", delivery.password_env);
-    std::ostringstream out, err;
-    CliResult result;
-    result.code = run_cli(Invocation{args, out, err});
-    result.out = out.str();
-    result.err = err.str();
-    return result;
+    return sqlmeasure::testing::run_in_process(args);
   }
 
   // Neither password in the output nor in any file written so far. The option files and

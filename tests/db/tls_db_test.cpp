@@ -22,6 +22,7 @@
 #include "sqlmeasure/connection.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/results_file.h"
+#include "support/cli_runner.h"
 #include "support/db_fixture.h"
 
 using namespace sqlmeasure;
@@ -172,18 +173,10 @@ class ScratchDir {
   fs::path path_;
 };
 
-struct CliResult {
-  int code = -1;
-  std::string out, err;
-};
+using sqlmeasure::testing::CliResult;
 
 CliResult run(const std::vector<std::string>& args) {
-  std::ostringstream out, err;
-  CliResult result;
-  result.code = run_cli(Invocation{args, out, err});
-  result.out = out.str();
-  result.err = err.str();
-  return result;
+  return sqlmeasure::testing::run_in_process(args);
 }
 
 }  // namespace

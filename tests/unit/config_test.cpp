@@ -12,34 +12,15 @@
 
 #include "cli/options.h"
 #include "sqlmeasure/error.h"
+#include "support/temp_dir.h"
 
 using namespace sqlmeasure;
 namespace fs = std::filesystem;
 
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "sqlmeasure-test-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(path_ / name, std::ios::binary) << text;
-    return (path_ / name).string();
-  }
-  [[nodiscard]] const fs::path& path() const { return path_; }
+using sqlmeasure::testing::TempDir;
 
- private:
-  fs::path path_;
-};
 
 // The working directory for one scope (load_project_config reads ./sqlmeasure.toml).
 class InDirectory {
@@ -166,7 +147,7 @@ TEST_CASE("./sqlmeasure.toml is read when present", "[unit][config]") {
 
 TEST_CASE("an explicit config file must exist", "[unit][config]") {
   TempDir dir;
-  std::string missing = (dir.path() / "nope.toml").string();
+  std::string missing = dir / "nope.toml";
   Outcome result = outcome_of([&] { (void)load_project_config(missing); });
   CHECK(result.code == ExitCode::kBadConfig);
   CHECK(static_cast<int>(result.code) == 78);

@@ -22,6 +22,7 @@
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/results_file.h"
 #include "sqlmeasure/scenario_loader.h"
+#include "support/cli_runner.h"
 #include "support/db_fixture.h"
 
 using namespace sqlmeasure;
@@ -182,18 +183,10 @@ class ScratchDir {
   fs::path path_;
 };
 
-struct CliResult {
-  int code = -1;
-  std::string out, err;
-};
+using sqlmeasure::testing::CliResult;
 
 CliResult run(const std::vector<std::string>& args) {
-  std::ostringstream out, err;
-  CliResult result;
-  result.code = run_cli(Invocation{args, out, err});
-  result.out = out.str();
-  result.err = err.str();
-  return result;
+  return sqlmeasure::testing::run_in_process(args);
 }
 
 // Through the whole tool: the exit code, nothing on stdout, and on stderr the loader's
