@@ -89,6 +89,11 @@ struct PhasePair {
   Comparison comparison;
 };
 
+// Every after phase against every before phase, labelled "before-B → after-A".
+[[nodiscard]] std::vector<PhasePair> phase_pairs(const std::vector<RunResult>& before_phases,
+                                                 const std::vector<RunResult>& after_phases,
+                                                 const VerdictRule& rule);
+
 // `comparison` pools every phase of each side. A time verdict stands only when every pair
 // of a before and an after phase shows the same effect past the threshold and the floor (no test:
 // a pair holds too few samples); otherwise it was load coming and going with the phases,
@@ -96,14 +101,32 @@ struct PhasePair {
 // deterministic and left as they are.
 void confirm_across_phases(Comparison& comparison, const std::vector<PhasePair>& pairs);
 
-// --iterations auto in a live compare: true when more samples cannot change a verdict —
-// every screen on both sides is decided by a deterministic gate in fail_on (rows examined;
-// plans and results when gated), or its time and each of its queries' is unchanged with
-// confidence (the 95 % bootstrap interval of the median ratio within the threshold both
-// ways, or the deltas it allows under the noise floor). A time change is never settled:
-// it needs every alternation (docs/verdicts.md).
-[[nodiscard]] bool verdicts_settled(const RunResult& before, const RunResult& after,
-                                    const VerdictRule& rule);
+// A time verdict that the pairs measured so far already rule out: some pair does not show
+// a regression and some pair does not show an improvement (`query` null: the screen's own
+// time). confirm_across_phases demands every pair, so no later phase can get it flagged.
+[[nodiscard]] bool pairs_rule_out_flag(const std::vector<PhasePair>& pairs,
+                                       const std::string& screen, const std::string* query,
+                                       const VerdictRule& rule);
+
+// --iterations auto in a live compare: the screens more phases cannot change the verdict
+// of (`before` and `after` pool the phases so far, `pairs` are theirs) — decided by a
+// deterministic gate in fail_on (rows examined; plans and results when gated), or, for
+// their time and each of their queries', a flag already ruled out by the pairs
+// (pairs_rule_out_flag) or unchanged with confidence (the 95 % bootstrap interval of the
+// median ratio within the threshold both ways, or the deltas it allows under the noise
+// floor). A time change every pair shows is never settled: it needs every alternation
+// (docs/verdicts.md).
+[[nodiscard]] std::vector<std::string> settled_screens(const RunResult& before,
+                                                       const RunResult& after,
+                                                       const std::vector<PhasePair>& pairs,
+                                                       const VerdictRule& rule);
+
+// --iterations auto within a phase: true when the 95 % median intervals of one side's
+// per-view samples and the other side's lie further apart than the threshold and the
+// floor — the change is beyond doubt in size and direction, and more rounds would only
+// narrow intervals that already do not touch.
+[[nodiscard]] bool time_decided(const std::vector<std::int64_t>& side,
+                                const std::vector<std::int64_t>& other, const VerdictRule& rule);
 
 [[nodiscard]] Gate parse_gate(const std::string& name);  // throws kUsage
 [[nodiscard]] const char* gate_name(Gate gate);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "sqlmeasure/compare.h"
 #include "sqlmeasure/results.h"
 #include "sqlmeasure/runner.h"
 #include "sqlmeasure/schema_change.h"
@@ -23,10 +24,11 @@ struct LiveCompareOptions {
   // stays applied (--keep) there is one before and one after phase.
   int alternations = 3;
   bool before_again = true;  // measure before after the last undo too
-  // --iterations auto: asked with the phases so far after each complete alternation (its
-  // before phase measured again); true stops alternating there (verdicts_settled).
-  std::function<bool(const std::vector<RunResult>& before, const std::vector<RunResult>& after)>
-      settled;
+  // --iterations auto: the verdict rule, so that sampling stops where no verdict can change
+  // (docs/verdicts.md): a screen leaves a phase once its time is decided against the other
+  // side's samples (time_decided), and after each complete alternation the screens whose
+  // verdict is settled (settled_screens) are not measured again; none left ends it.
+  std::optional<VerdictRule> settle_by;
   std::string out_dir;       // before-1.json, after-1.json, ..., before.json, after.json
 };
 

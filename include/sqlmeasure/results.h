@@ -112,9 +112,10 @@ struct RunResult {
 void recompute_stats(RunResult& run);
 
 // Pools runs of the same screens (the phases of one side of an alternating live compare):
-// samples concatenated in order, throughput summed, settings (iterations per phase), rows
-// examined, plans and checksums from the first run; incomplete if any run is. Throws if
-// the screens differ.
+// samples concatenated in order by screen name, throughput summed, settings (iterations per
+// phase), rows examined, plans and checksums from the first run; incomplete if any run is.
+// A later run may hold only some of the first run's screens (--iterations auto measures
+// only the undecided ones); throws if it holds another screen or other queries.
 [[nodiscard]] RunResult merge_runs(const std::vector<const RunResult*>& runs);
 
 }  // namespace sqlmeasure

@@ -12,6 +12,7 @@
 #include "sqlmeasure/connection.h"
 #include "sqlmeasure/results.h"
 #include "sqlmeasure/scenario.h"
+#include "sqlmeasure/stats.h"
 
 namespace sqlmeasure {
 
@@ -38,6 +39,10 @@ struct RunOptions {
   int retries = 0;
   const std::atomic<bool>* interrupted = nullptr;  // set by SIGINT/SIGTERM handlers
   std::function<void(const Progress&)> on_progress;
+  // --iterations auto: true once screen `screen`'s verdict can no longer change whatever
+  // more rounds show (its per-view samples on a target so far, against what the caller
+  // knows of the other side); the screen then leaves the rotation like a precise one.
+  std::function<bool(std::size_t screen, const std::vector<std::int64_t>& views)> decided;
   // With settings.concurrency N > 1: opens one more connection to target `target`, set up
   // like the first (N - 1 per target are opened for the sampling phase).
   std::function<std::unique_ptr<Connection>(std::size_t target)> open_connection;
@@ -56,14 +61,6 @@ struct Target {
 [[nodiscard]] std::vector<RunResult> measure(const std::vector<Target>& targets,
                                              const std::vector<Screen>& screens,
                                              const RunOptions& options);
-
-// The distribution-free 95 % confidence interval of the median of `samples` (order
-// statistics of the binomial(n, 1/2), normal approximation): ranks n/2 -/+ 0.98 sqrt(n).
-struct MedianInterval {
-  std::int64_t low = 0, median = 0, high = 0;
-  [[nodiscard]] std::int64_t half_width() const { return (high - low) / 2; }
-};
-[[nodiscard]] MedianInterval median_interval(std::vector<std::int64_t> samples);
 
 // The --iterations auto rule for one screen's per-view samples: at least `min_rounds`, and
 // the median's 95 % interval has a half-width within the relative or the absolute bound.

@@ -29,6 +29,14 @@ struct MannWhitney {
 };
 [[nodiscard]] MannWhitney mann_whitney(std::span<const double> a, std::span<const double> b);
 
+// The distribution-free 95 % confidence interval of the median of `samples` (order
+// statistics of the binomial(n, 1/2), normal approximation): ranks n/2 -/+ 0.98 sqrt(n).
+struct MedianInterval {
+  std::int64_t low = 0, median = 0, high = 0;
+  [[nodiscard]] std::int64_t half_width() const { return (high - low) / 2; }
+};
+[[nodiscard]] MedianInterval median_interval(std::vector<std::int64_t> samples);
+
 struct Interval {
   double low = 0, high = 0;
 };

@@ -200,12 +200,7 @@ class CompareCommand final : public Command {
     options.before_again = !no_before_again_;
     options.alternations = alternations_.value_or(config_.alternations.value_or(options.alternations));
     options.out_dir = out_dir();
-    if (options.run.settings.auto_iterations.enabled) {
-      options.settled = [this](const std::vector<RunResult>& before,
-                               const std::vector<RunResult>& after) {
-        return verdicts_settled(pool(before), pool(after), rule_);
-      };
-    }
+    if (options.run.settings.auto_iterations.enabled) options.settle_by = rule_;
     std::vector<Screen> screens = scenarios_.load(config_);
     SchemaChange change;
     if (migration_) change = migration_change(*migration_, rollback_, keep_);
@@ -253,32 +248,16 @@ class CompareCommand final : public Command {
     if (outcome.before_phases.size() > 1) {
       add_drift_warning(comparison, outcome.before_phases.front(), outcome.before_phases.back());
     }
-    confirm_across_phases(comparison, phase_pairs(outcome));
+    // With one phase a side the pooled comparison is the only pair.
+    if (outcome.before_phases.size() + outcome.after_phases.size() > 2) {
+      confirm_across_phases(comparison,
+                            phase_pairs(outcome.before_phases, outcome.after_phases, rule_));
+    }
     if (outcome.change_left_applied && !change.keep) {
       render_comparison(comparison, format_, context.style(), context.out);
       fail(ExitCode::kRuntime, "the change could not be undone: the schema differs from before");
     }
     return finish(comparison, context);
-  }
-
-  static RunResult pool(const std::vector<RunResult>& phases) {
-    std::vector<const RunResult*> runs;
-    for (const RunResult& run : phases) runs.push_back(&run);
-    return merge_runs(runs);
-  }
-
-  // Every after phase against every before phase (docs/verdicts.md): a change must stand
-  // out from all the variation the unchanged schema showed, not only from its neighbours.
-  std::vector<PhasePair> phase_pairs(const LiveCompareOutcome& outcome) const {
-    std::vector<PhasePair> pairs;
-    if (outcome.before_phases.size() + outcome.after_phases.size() <= 2) return pairs;
-    for (std::size_t a = 0; a < outcome.after_phases.size(); ++a) {
-      for (std::size_t b = 0; b < outcome.before_phases.size(); ++b) {
-        pairs.push_back({fmt::format("before-{} → after-{}", b + 1, a + 1),
-                         compare_runs(outcome.before_phases[b], outcome.after_phases[a], rule_)});
-      }
-    }
-    return pairs;
   }
 
   // The first and last before phases measure the same schema; if they disagree, the
@@ -288,7 +267,8 @@ class CompareCommand final : public Command {
     Comparison drift = compare_runs(before, before_again, rule_);
     std::string drifted;
     for (const ScreenComparison& screen : drift.screens) {
-      if (screen.time.change != Change::kUnchanged) {
+      // A screen --iterations auto stopped measuring early is in one phase only.
+      if (screen.presence == Presence::kBoth && screen.time.change != Change::kUnchanged) {
         drifted += fmt::format("{}{} {}", drifted.empty() ? "" : ", ", screen.name,
                                format_percent(screen.time.ratio));
       }

@@ -42,7 +42,8 @@ const PhasePair* unconfirmed(const TimeEvidence& time, const std::vector<PhasePa
                              const VerdictRule& rule) {
   for (const PhasePair& pair : pairs) {
     const ScreenComparison* other = find_screen(pair.comparison, screen);
-    if (other == nullptr) continue;
+    // Not measured in both phases of the pair (--iterations auto stopped measuring it).
+    if (other == nullptr || other->presence != Presence::kBoth) continue;
     const TimeEvidence* evidence = &other->time;
     if (query != nullptr) {
       const QueryComparison* other_query = find_query(*other, *query);
@@ -55,6 +56,28 @@ const PhasePair* unconfirmed(const TimeEvidence& time, const std::vector<PhasePa
 }
 
 }  // namespace
+
+std::vector<PhasePair> phase_pairs(const std::vector<RunResult>& before_phases,
+                                   const std::vector<RunResult>& after_phases,
+                                   const VerdictRule& rule) {
+  std::vector<PhasePair> pairs;
+  for (std::size_t a = 0; a < after_phases.size(); ++a) {
+    for (std::size_t b = 0; b < before_phases.size(); ++b) {
+      pairs.push_back({fmt::format("before-{} → after-{}", b + 1, a + 1),
+                       compare_runs(before_phases[b], after_phases[a], rule)});
+    }
+  }
+  return pairs;
+}
+
+bool pairs_rule_out_flag(const std::vector<PhasePair>& pairs, const std::string& screen,
+                         const std::string* query, const VerdictRule& rule) {
+  TimeEvidence regressed, improved;
+  regressed.change = Change::kRegressed;
+  improved.change = Change::kImproved;
+  return unconfirmed(regressed, pairs, screen, query, rule) != nullptr &&
+         unconfirmed(improved, pairs, screen, query, rule) != nullptr;
+}
 
 void confirm_across_phases(Comparison& comparison, const std::vector<PhasePair>& pairs) {
   std::string dropped;

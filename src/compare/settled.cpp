@@ -1,4 +1,4 @@
-// --iterations auto in a live compare: whether another alternation could change a verdict
+// --iterations auto in a live compare: which verdicts more sampling could still change
 // (docs/verdicts.md, "Drift and alternation"). Alternating protects time verdicts from load
 // that comes and goes; a verdict that rests on deterministic evidence, or a time that is
 // shown to be unchanged, has nothing to gain from it.
@@ -32,28 +32,56 @@ const ScreenResult* find(const RunResult& run, const std::string& name) {
   return nullptr;
 }
 
-}  // namespace
-
-bool verdicts_settled(const RunResult& before, const RunResult& after, const VerdictRule& rule) {
-  const Comparison comparison = compare_runs(before, after, rule);
-  for (const ScreenComparison& screen : comparison.screens) {
-    if (screen.presence != Presence::kBoth) continue;
-    const bool decided = (rule.fail_on.contains(Gate::kRows) && screen.rows.change != Change::kUnchanged) ||
-                         (rule.fail_on.contains(Gate::kPlan) && screen.plan_changed()) ||
-                         (rule.fail_on.contains(Gate::kResults) && screen.results_differ());
-    if (decided) continue;
-    const ScreenResult* a = find(before, screen.name);
-    const ScreenResult* b = find(after, screen.name);
-    if (!time_settled(a->view_samples(), b->view_samples(), rule)) return false;
-    for (const QueryResult& query : a->queries) {
-      for (const QueryResult& other : b->queries) {
-        if (other.name == query.name && !time_settled(query.samples_ns, other.samples_ns, rule)) {
-          return false;
-        }
+bool settled(const ScreenComparison& screen, const RunResult& before, const RunResult& after,
+             const std::vector<PhasePair>& pairs, const VerdictRule& rule) {
+  const bool decided =
+      (rule.fail_on.contains(Gate::kRows) && screen.rows.change != Change::kUnchanged) ||
+      (rule.fail_on.contains(Gate::kPlan) && screen.plan_changed()) ||
+      (rule.fail_on.contains(Gate::kResults) && screen.results_differ());
+  if (decided) return true;
+  const ScreenResult* a = find(before, screen.name);
+  const ScreenResult* b = find(after, screen.name);
+  if (!pairs_rule_out_flag(pairs, screen.name, nullptr, rule) &&
+      !time_settled(a->view_samples(), b->view_samples(), rule)) {
+    return false;
+  }
+  for (const QueryResult& query : a->queries) {
+    for (const QueryResult& other : b->queries) {
+      if (other.name == query.name && !pairs_rule_out_flag(pairs, screen.name, &query.name, rule) &&
+          !time_settled(query.samples_ns, other.samples_ns, rule)) {
+        return false;
       }
     }
   }
   return true;
+}
+
+}  // namespace
+
+std::vector<std::string> settled_screens(const RunResult& before, const RunResult& after,
+                                         const std::vector<PhasePair>& pairs,
+                                         const VerdictRule& rule) {
+  std::vector<std::string> names;
+  const Comparison comparison = compare_runs(before, after, rule);
+  for (const ScreenComparison& screen : comparison.screens) {
+    if (screen.presence == Presence::kBoth && settled(screen, before, after, pairs, rule)) {
+      names.push_back(screen.name);
+    }
+  }
+  return names;
+}
+
+bool time_decided(const std::vector<std::int64_t>& side, const std::vector<std::int64_t>& other,
+                  const VerdictRule& rule) {
+  if (side.empty() || other.empty()) return false;
+  const MedianInterval a = median_interval(side), b = median_interval(other);
+  const double factor = 1 + rule.threshold;
+  const double floor_ns = rule.min_delta_ms * 1e6;
+  auto apart = [&](const MedianInterval& slow, const MedianInterval& fast) {
+    return static_cast<double>(slow.low) > factor * static_cast<double>(fast.high) &&
+           static_cast<double>(slow.low - fast.high) > floor_ns;
+  };
+  return apart(a, b) || apart(b, a);
 }
 
 }  // namespace sqlmeasure

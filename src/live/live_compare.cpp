@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
+#include <memory>
 #include <filesystem>
 
 #include "sqlmeasure/error.h"
@@ -27,6 +29,7 @@ class LiveCompare {
     admin_ = open_admin_();
     admin_->execute("USE `" + database_ + "`");
     original_ = schema_snapshot(*admin_, database_);
+    measuring_ = screens_;
     std::filesystem::create_directories(options_.out_dir);
     try {
       phases();
@@ -64,17 +67,69 @@ class LiveCompare {
       if (change_.keep || !outcome_.schema_restored.value_or(false)) return;
       const bool last = round == rounds;
       if ((last && !options_.before_again) || interrupted()) return;
+      if (!still_unsettled(fmt::format("after-{}", round), round, rounds)) return;
       if (!measure_phase("before", round + 1, rounds, outcome_.before_phases, /*required=*/!last)) {
         return;
       }
-      if (!last && options_.settled && options_.settled(outcome_.before_phases, outcome_.after_phases)) {
-        outcome_.events.push_back(fmt::format(
-            "--iterations auto: every verdict is settled after {} of {} alternations; stopping "
-            "there",
-            round, rounds));
-        return;
-      }
+      if (!last && !still_unsettled(fmt::format("before-{}", round + 1), round, rounds)) return;
     }
+  }
+
+  // --iterations auto, once `phase` is measured: the screens whose verdict no further
+  // phase can change are not measured again. False when none is left to measure.
+  bool still_unsettled(const std::string& phase, int round, int rounds) {
+    if (!options_.settle_by) return true;
+    const VerdictRule& rule = *options_.settle_by;
+    const std::vector<std::string> settled =
+        settled_screens(pool(outcome_.before_phases), pool(outcome_.after_phases),
+                        phase_pairs(outcome_.before_phases, outcome_.after_phases, rule), rule);
+    const std::size_t before = measuring_.size();
+    std::erase_if(measuring_, [&](const Screen& screen) {
+      return std::find(settled.begin(), settled.end(), screen.name) != settled.end();
+    });
+    if (measuring_.empty()) {
+      outcome_.events.push_back(fmt::format(
+          "--iterations auto: every verdict is settled after {} ({} of {} alternations); "
+          "stopping there",
+          phase, round, rounds));
+      return false;
+    }
+    if (measuring_.size() < before) {
+      std::string names;
+      for (const Screen& screen : measuring_) names += (names.empty() ? "" : ", ") + screen.name;
+      outcome_.events.push_back(fmt::format(
+          "--iterations auto: {} of {} screens settled after {}; the next phases measure {}",
+          screens_.size() - measuring_.size(), screens_.size(), phase, names));
+    }
+    return true;
+  }
+
+  static RunResult pool(const std::vector<RunResult>& phases) {
+    std::vector<const RunResult*> runs;
+    for (const RunResult& run : phases) runs.push_back(&run);
+    return merge_runs(runs);
+  }
+
+  // --iterations auto: a screen leaves the phase once its time is decided against the
+  // samples the other side has so far (none in the first before phase).
+  void stop_when_decided(RunOptions& options, const std::vector<RunResult>& other_side) const {
+    if (!options_.settle_by || other_side.empty()) return;
+    auto reference = std::make_shared<std::vector<std::vector<std::int64_t>>>();
+    for (const Screen& screen : measuring_) {
+      std::vector<std::int64_t> views;
+      for (const RunResult& phase : other_side) {
+        for (const ScreenResult& measured : phase.screens) {
+          if (measured.name != screen.name) continue;
+          std::vector<std::int64_t> more = measured.view_samples();
+          views.insert(views.end(), more.begin(), more.end());
+        }
+      }
+      reference->push_back(std::move(views));
+    }
+    options.decided = [reference, rule = *options_.settle_by](
+                          std::size_t screen, const std::vector<std::int64_t>& views) {
+      return time_decided(views, (*reference)[screen], rule);
+    };
   }
 
   // Applies the change for alternation `round`; false (and the outcome says why) if it
@@ -142,6 +197,7 @@ class LiveCompare {
     const std::string phase = fmt::format("{}-{}", side, number);
     RunOptions options = options_.run;
     split_iterations(options.settings, rounds);
+    stop_when_decided(options, side == "before" ? outcome_.after_phases : outcome_.before_phases);
     options.label = options_.run.label.empty() ? phase : options_.run.label + " · " + phase;
     auto progress = options_.run.on_progress;
     if (progress) {
@@ -151,7 +207,7 @@ class LiveCompare {
         progress(labelled);
       };
     }
-    RunResult run = std::move(measure({{&target_, options.label}}, screens_, options).front());
+    RunResult run = std::move(measure({{&target_, options.label}}, measuring_, options).front());
     std::string path = (std::filesystem::path(options_.out_dir) / (phase + ".json")).string();
     write_results_file(run, path);
     outcome_.files.push_back(path + (run.complete ? "" : " (incomplete)"));
@@ -170,30 +226,34 @@ class LiveCompare {
   }
 
   // Each side's samples are spread over its phases: the total stays what was asked for.
+  // --iterations auto aims each phase at √K × the precision, which K phases pooled reach
+  // (an interval's width shrinks with √n).
   static void split_iterations(RunSettings& settings, int rounds) {
     if (rounds <= 1) return;
     settings.iterations = std::max(1, (settings.iterations + rounds - 1) / rounds);
     RunSettings::AutoIterations& rule = settings.auto_iterations;
     rule.min_rounds = std::max(5, (rule.min_rounds + rounds - 1) / rounds);
     rule.budget_s /= rounds;
+    const double widen = std::sqrt(static_cast<double>(rounds));
+    rule.max_relative_half_width *= widen;
+    rule.max_absolute_half_width_ns = std::llround(
+        static_cast<double>(rule.max_absolute_half_width_ns) * widen);
   }
 
   // before.json and after.json: every phase of a side pooled, as the verdict sees them.
   void write_pooled() {
-    auto pool = [this](const std::vector<RunResult>& phases, const std::string& file)
+    auto pool_into = [this](const std::vector<RunResult>& phases, const std::string& file)
         -> std::optional<RunResult> {
       if (phases.empty()) return std::nullopt;
-      std::vector<const RunResult*> runs;
-      for (const RunResult& run : phases) runs.push_back(&run);
-      RunResult pooled = merge_runs(runs);
+      RunResult pooled = pool(phases);
       if (phases.size() > 1) pooled.label = file.substr(0, file.find('.'));
       std::string path = (std::filesystem::path(options_.out_dir) / file).string();
       write_results_file(pooled, path);
       outcome_.files.push_back(path + (pooled.complete ? "" : " (incomplete)"));
       return pooled;
     };
-    outcome_.before = pool(outcome_.before_phases, "before.json");
-    outcome_.after = pool(outcome_.after_phases, "after.json");
+    outcome_.before = pool_into(outcome_.before_phases, "before.json");
+    outcome_.after = pool_into(outcome_.after_phases, "after.json");
   }
 
   // Applies the undo statements once, on whatever path we are on, and proves the schema
@@ -246,6 +306,7 @@ class LiveCompare {
   Connection& target_;
   const std::function<std::unique_ptr<Connection>()>& open_admin_;
   std::vector<Screen>& screens_;
+  std::vector<Screen> measuring_;  // the screens the next phase measures
   const SchemaChange& change_;
   const LiveCompareOptions& options_;
   std::unique_ptr<Connection> admin_;

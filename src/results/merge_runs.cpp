@@ -3,6 +3,8 @@
 // verdict tests every sample of each side.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/results.h"
 
@@ -20,11 +22,6 @@ RunResult merge_runs(const std::vector<const RunResult*>& runs) {
   RunResult merged = *runs.front();
   for (std::size_t i = 1; i < runs.size(); ++i) {
     const RunResult& run = *runs[i];
-    if (run.screens.size() != merged.screens.size()) {
-      throw Error(ExitCode::kRuntime,
-                  fmt::format("merge_runs: phase {} measured {} screens, phase 1 {}", i + 1,
-                              run.screens.size(), merged.screens.size()));
-    }
     merged.finished_at = run.finished_at;
     if (!run.complete && merged.complete) {
       merged.complete = false;
@@ -33,20 +30,32 @@ RunResult merge_runs(const std::vector<const RunResult*>& runs) {
     merged.reconnects += run.reconnects;
     merged.throughput.queries += run.throughput.queries;
     merged.throughput.wall_s += run.throughput.wall_s;
-    for (std::size_t s = 0; s < run.screens.size(); ++s) {
-      ScreenResult& screen = merged.screens[s];
-      const ScreenResult& more = run.screens[s];
-      if (more.name != screen.name || more.queries.size() != screen.queries.size()) {
-        throw Error(ExitCode::kRuntime,
-                    fmt::format("merge_runs: phase {} screen {} does not match {}", i + 1,
-                                more.name, screen.name));
+    // By name: with --iterations auto a later phase measures only the screens still
+    // undecided (docs/verdicts.md), so a phase may hold fewer screens than the first.
+    for (const ScreenResult& more : run.screens) {
+      auto screen = std::find_if(merged.screens.begin(), merged.screens.end(),
+                                 [&](const ScreenResult& s) { return s.name == more.name; });
+      if (screen == merged.screens.end()) {
+        throw Error(ExitCode::kRuntime, fmt::format("merge_runs: phase {} measured screen {}, "
+                                                    "which phase 1 did not",
+                                                    i + 1, more.name));
       }
-      if (!screen.samples_are_its_query() || !more.samples_are_its_query()) {
-        if (screen.samples_are_its_query()) screen.samples_ns = screen.view_samples();
-        append(screen.samples_ns, more.view_samples());
+      if (more.queries.size() != screen->queries.size()) {
+        throw Error(ExitCode::kRuntime,
+                    fmt::format("merge_runs: phase {} screen {} has {} queries, phase 1 {}", i + 1,
+                                more.name, more.queries.size(), screen->queries.size()));
+      }
+      if (!screen->samples_are_its_query() || !more.samples_are_its_query()) {
+        if (screen->samples_are_its_query()) screen->samples_ns = screen->view_samples();
+        append(screen->samples_ns, more.view_samples());
       }
       for (std::size_t q = 0; q < more.queries.size(); ++q) {
-        QueryResult& query = screen.queries[q];
+        QueryResult& query = screen->queries[q];
+        if (more.queries[q].name != query.name) {
+          throw Error(ExitCode::kRuntime,
+                      fmt::format("merge_runs: phase {} screen {} query {} does not match {}",
+                                  i + 1, more.name, more.queries[q].name, query.name));
+        }
         append(query.samples_ns, more.queries[q].samples_ns);
         // Rows, plan and checksum are deterministic: the first phase's stand. An error
         // in any phase is kept, so a timeout is not hidden by a later clean phase.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 
 #include "runner/random.h"
 #include "sqlmeasure/error.h"
@@ -34,20 +35,26 @@ std::string literal(const ParamValue& value,
 }  // namespace
 
 void resolve_params(Connection& connection, std::vector<Screen>& screens, std::uint64_t seed) {
+  // Screens often draw from the same source (active user ids, say): each distinct `from`
+  // query runs once. The draw itself stays seeded per parameter.
+  std::map<std::string, ResultSet> fetched;
   for (Screen& screen : screens) {
     for (Query& query : screen.queries) {
       for (auto& [name, spec] : query.params) {
         if (!spec.from_sql || !spec.values.empty()) continue;  // literal, or already drawn
-        ResultSet rows;
-        try {
-          rows = connection.query(*spec.from_sql);
-        } catch (const DatabaseError& error) {
-          throw DatabaseError(fmt::format("{}: screen '{}', query '{}', params.{}.from failed: {}",
-                                          spec.where.str(), screen.name, query.name, name,
-                                          error.what()),
-                              error.error_number(), error.sqlstate(), error.connection_lost(),
-                              error.timed_out());
+        auto cached = fetched.find(*spec.from_sql);
+        if (cached == fetched.end()) {
+          try {
+            cached = fetched.emplace(*spec.from_sql, connection.query(*spec.from_sql)).first;
+          } catch (const DatabaseError& error) {
+            throw DatabaseError(
+                fmt::format("{}: screen '{}', query '{}', params.{}.from failed: {}",
+                            spec.where.str(), screen.name, query.name, name, error.what()),
+                error.error_number(), error.sqlstate(), error.connection_lost(),
+                error.timed_out());
+          }
         }
+        const ResultSet& rows = cached->second;
         if (rows.rows.empty()) {
           fail(ExitCode::kBadInput,
                fmt::format("{}: screen '{}', query '{}': params.{}.from returned no rows",

@@ -355,7 +355,7 @@ class Measurement {
     for (size_t s = 0; s < screens_.size(); ++s) {
       if (screen_done[s]) continue;
       // Judged on the screen's per-view latency, the figure its verdict is about.
-      bool precise = true;
+      bool precise = true, decided = static_cast<bool>(options_.decided);
       for (const RunResult& run : runs_) {
         const std::vector<QueryResult>& queries = run.screens[s].queries;
         size_t n = SIZE_MAX;
@@ -370,8 +370,9 @@ class Measurement {
           for (size_t i = 0; i < n; ++i) views[i] += query.samples_ns[i] * query.times;
         }
         if (!median_is_precise(views, rule)) precise = false;
+        if (decided && !options_.decided(s, views)) decided = false;
       }
-      screen_done[s] = precise || seconds[s] >= rule.budget_s;
+      screen_done[s] = precise || decided || seconds[s] >= rule.budget_s;
       all = all && screen_done[s];
     }
     return all;
@@ -513,24 +514,6 @@ class Measurement {
 };
 
 }  // namespace
-
-MedianInterval median_interval(std::vector<std::int64_t> samples) {
-  MedianInterval interval;
-  const size_t n = samples.size();
-  if (n == 0) return interval;
-  std::sort(samples.begin(), samples.end());
-  interval.median = n % 2 == 1 ? samples[n / 2] : samples[n / 2 - 1] +
-                                                      (samples[n / 2] - samples[n / 2 - 1]) / 2;
-  // 1-based ranks n/2 - 0.98 sqrt(n) and n/2 + 1 + 0.98 sqrt(n), rounded, within 1..n.
-  const double half = static_cast<double>(n) / 2;
-  const double spread = 1.959964 * std::sqrt(static_cast<double>(n)) / 2;
-  const auto low_rank = static_cast<long>(std::lround(half - spread));
-  const auto high_rank = static_cast<long>(std::lround(half + 1 + spread));
-  const long last = static_cast<long>(n);
-  interval.low = samples[static_cast<size_t>(std::clamp(low_rank, 1L, last) - 1)];
-  interval.high = samples[static_cast<size_t>(std::clamp(high_rank, 1L, last) - 1)];
-  return interval;
-}
 
 bool median_is_precise(const std::vector<std::int64_t>& samples,
                        const RunSettings::AutoIterations& rule) {

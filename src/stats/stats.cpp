@@ -217,4 +217,22 @@ Interval bootstrap_median_ratio(std::span<const double> a, std::span<const doubl
   return {sorted_quantile(ratios, tail), sorted_quantile(ratios, 1 - tail)};
 }
 
+MedianInterval median_interval(std::vector<std::int64_t> samples) {
+  MedianInterval interval;
+  const size_t n = samples.size();
+  if (n == 0) return interval;
+  std::sort(samples.begin(), samples.end());
+  interval.median = n % 2 == 1 ? samples[n / 2] : samples[n / 2 - 1] +
+                                                      (samples[n / 2] - samples[n / 2 - 1]) / 2;
+  // 1-based ranks n/2 - 0.98 sqrt(n) and n/2 + 1 + 0.98 sqrt(n), rounded, within 1..n.
+  const double half = static_cast<double>(n) / 2;
+  const double spread = 1.959964 * std::sqrt(static_cast<double>(n)) / 2;
+  const auto low_rank = static_cast<long>(std::lround(half - spread));
+  const auto high_rank = static_cast<long>(std::lround(half + 1 + spread));
+  const long last = static_cast<long>(n);
+  interval.low = samples[static_cast<size_t>(std::clamp(low_rank, 1L, last) - 1)];
+  interval.high = samples[static_cast<size_t>(std::clamp(high_rank, 1L, last) - 1)];
+  return interval;
+}
+
 }  // namespace sqlmeasure

@@ -208,6 +208,48 @@ TEST_CASE("compare --migration: the dependent screen is flagged, the others are 
   CHECK(db.schema_fingerprint() == original);
 }
 
+TEST_CASE("compare --migration --iterations auto: a screen the rows examined decide is not "
+          "measured again", "[db][live][auto]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase db("live_auto");
+  db.load_demo(0.01);
+  TempDir dir("live-auto");
+  write_demo_schema_screens(dir / "screens");
+  write_drop_category_migration(dir.path());
+  const std::string original = db.schema_fingerprint();
+
+  CliResult result = run_in_process(
+      std::vector<std::string>{"compare", "--scenarios", dir / "screens", "--out-dir",
+                               dir / "out", "--format", "json", "--iterations", "auto",
+                               "--migration", dir / "drop_category.up.sql", "--rollback",
+                               dir / "drop_category.down.sql"} +
+      connection_args(db.name()));
+  INFO("stderr: " << result.err);
+  REQUIRE(result.code == 1);
+  json comparison = json::parse(result.out);
+  check_exit_code_matches_verdicts(result, comparison);
+  check_only_work_search_flagged(comparison);
+  // Decided by rows examined once after-1 is in: not measured in any later phase.
+  CHECK(result.err.find("--iterations auto: ") != std::string::npos);
+  CHECK(result.err.find("settled after after-1") != std::string::npos);
+  json after_1 = json::parse(read_text(dir / "out/after-1.json"));
+  CHECK(screen_named(after_1, "work_search")["queries"][0]["samples_ns"].size() >= 5);
+  for (const char* later : {"before-2.json", "after-2.json", "before-3.json", "after-3.json",
+                            "before-4.json"}) {
+    const std::string path = dir / ("out/" + std::string(later));
+    if (!exists(path)) continue;
+    INFO(later);
+    json phase = json::parse(read_text(path));
+    for (const json& screen : phase["screens"]) CHECK(screen["name"] != "work_search");
+  }
+  // The pooled sides still hold every screen.
+  json before = json::parse(read_text(dir / "out/before.json"));
+  json after = json::parse(read_text(dir / "out/after.json"));
+  CHECK(before["screens"].size() == 3);
+  CHECK(after["screens"].size() == 3);
+  CHECK(db.schema_fingerprint() == original);
+}
+
 std::string show_create(Connection& connection, const std::string& database,
                         const std::string& table) {
   return *connection.query("SHOW CREATE TABLE `" + database + "`.`" + table + "`").rows[0][1];

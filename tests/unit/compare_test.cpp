@@ -612,33 +612,118 @@ TEST_CASE("merge_runs pools the phases of one side", "[unit][compare][drift]") {
 }
 
 
+TEST_CASE("merge_runs pools a later phase that measured only some screens",
+          "[unit][compare][drift]") {
+  RunResult first = run("after-1", {screen("top", {query("list", 1.0)}),
+                                    screen("work_search", {query("list", 300.0, 600'000)})});
+  RunResult second = run("after-2", {screen("top", {query("list", 1.2)})});
+  RunResult pooled = merge_runs({&first, &second});
+  REQUIRE(pooled.screens.size() == 2);
+  CHECK(pooled.screens[0].queries[0].samples_ns.size() == 40);
+  CHECK(pooled.screens[1].name == "work_search");
+  CHECK(pooled.screens[1].queries[0].samples_ns.size() == 20);  // after-1's only
+  CHECK(pooled.screens[1].queries[0].rows_examined == 600'000);
+  SECTION("a screen the first phase did not measure is an error") {
+    RunResult stray = run("after-2", {screen("profile", {query("list", 1.0)})});
+    CHECK_THROWS_AS(merge_runs({&first, &stray}), Error);
+  }
+  SECTION("a pair that lacks the screen neither confirms nor refutes its verdict") {
+    // before-2 → after-2 has no work_search: the pairs that have it decide.
+    auto before = run("b", {screen("top", {query("list", 1.0)}),
+                            screen("work_search", {query("list", 1.0, 20)})});
+    Comparison comparison = compare_runs(before, pooled, VerdictRule{});
+    std::vector<PhasePair> pairs = {
+        {"before-1 → after-1", compare_runs(before, first, VerdictRule{})},
+        {"before-2 → after-2", compare_runs(run("b2", {screen("top", {query("list", 1.0)})}),
+                                             second, VerdictRule{})}};
+    confirm_across_phases(comparison, pairs);
+    const ScreenComparison* work_search = nullptr;
+    for (const ScreenComparison& screen : comparison.screens) {
+      if (screen.name == "work_search") work_search = &screen;
+    }
+    REQUIRE(work_search != nullptr);
+    CHECK(work_search->time.change == Change::kRegressed);
+  }
+}
+
 TEST_CASE("auto: verdicts are settled by deterministic gates or by a confidently unchanged time",
           "[unit][compare][drift]") {
   auto one = [](const QueryResult& q) { return run("x", {screen("work_search", {q})}); };
   const VerdictRule rule;
+  auto settled = [](const RunResult& before, const RunResult& after, const VerdictRule& rule,
+                    const std::vector<PhasePair>& pairs = {}) {
+    return settled_screens(before, after, pairs, rule) == std::vector<std::string>{"work_search"};
+  };
+  auto pair = [&](double before_ms, double after_ms) {
+    return PhasePair{"before-1 → after-1", compare_runs(one(query("list", before_ms)),
+                                                        one(query("list", after_ms)), rule)};
+  };
   SECTION("the same tight samples: unchanged with confidence") {
-    CHECK(verdicts_settled(one(query("list", 1.0)), one(query("list", 1.0)), rule));
+    CHECK(settled(one(query("list", 1.0)), one(query("list", 1.0)), rule));
   }
   SECTION("twice as slow, same rows: a time change needs every alternation") {
-    CHECK_FALSE(verdicts_settled(one(query("list", 1.0)), one(query("list", 2.0)), rule));
+    CHECK_FALSE(settled(one(query("list", 1.0)), one(query("list", 2.0)), rule));
+    CHECK_FALSE(settled(one(query("list", 1.0)), one(query("list", 2.0)), rule,
+                        {pair(1.0, 2.0), pair(1.1, 2.0)}));
+  }
+  SECTION("a pair that shows no change rules out a flag, whatever the pooled time says") {
+    CHECK(settled(one(query("list", 1.0)), one(query("list", 2.0)), rule,
+                  {pair(1.0, 2.0), pair(2.0, 2.0)}));
+  }
+  SECTION("one pair slower, another faster: neither direction can be flagged") {
+    CHECK(settled(one(query("list", 1.0)), one(query("list", 2.0)), rule,
+                  {pair(1.0, 2.0), pair(3.0, 2.0)}));
   }
   SECTION("rows examined 20 → 600k decide it, however the time looks") {
-    CHECK(verdicts_settled(one(query("list", 1.0, 20)), one(query("list", 2.0, 600'000)), rule));
+    CHECK(settled(one(query("list", 1.0, 20)), one(query("list", 2.0, 600'000)), rule));
     VerdictRule time_only = rule;
     time_only.fail_on = {Gate::kTime};
-    CHECK_FALSE(verdicts_settled(one(query("list", 1.0, 20)), one(query("list", 2.0, 600'000)),
-                                 time_only));
+    CHECK_FALSE(settled(one(query("list", 1.0, 20)), one(query("list", 2.0, 600'000)), time_only));
   }
   SECTION("samples spread ±50 %: not enough evidence either way") {
     QueryResult noisy = query("list", 10.0);
     noisy.samples_ns = samples(10.0, 500'000);  // 5.25 .. 14.75 ms
     noisy.samples_ns.resize(6);
-    CHECK_FALSE(verdicts_settled(one(noisy), one(noisy), rule));
+    CHECK_FALSE(settled(one(noisy), one(noisy), rule));
   }
   SECTION("sub-millisecond and noisy, but every delta it allows is under the floor") {
     QueryResult tiny = query("list", 0.02);
     tiny.samples_ns = samples(0.02, 1'000);  // ±50 % of 0.02 ms is 0.01 ms < 0.05 ms
-    CHECK(verdicts_settled(one(tiny), one(tiny), rule));
+    CHECK(settled(one(tiny), one(tiny), rule));
+  }
+  SECTION("only the settled screens are named") {
+    RunResult before = run("b", {screen("same", {query("list", 1.0)}),
+                                 screen("slower", {query("list", 1.0)})});
+    RunResult after = run("a", {screen("same", {query("list", 1.0)}),
+                                screen("slower", {query("list", 2.0)})});
+    CHECK(settled_screens(before, after, {}, rule) == std::vector<std::string>{"same"});
+  }
+}
+
+TEST_CASE("auto: a time is decided once the two medians' intervals are apart by more than the "
+          "threshold and the floor", "[unit][compare][drift]") {
+  const VerdictRule rule;  // +10 %, 0.05 ms
+  auto spread = [](double ms, std::int64_t step_ns, int n) {
+    std::vector<std::int64_t> out;
+    for (int i = 0; i < n; ++i) out.push_back(std::llround(ms * 1e6) + (i - n / 2) * step_ns);
+    return out;
+  };
+  const auto before = spread(2.5, 10'000, 60);  // 2.2 .. 2.8 ms
+  SECTION("130× slower after 5 rounds: decided, either way round") {
+    CHECK(time_decided(spread(330, 5'000'000, 5), before, rule));
+    CHECK(time_decided(before, spread(330, 5'000'000, 5), rule));
+  }
+  SECTION("+8 %, inside the threshold: never decided here (the precision rule stops it)") {
+    CHECK_FALSE(time_decided(spread(2.7, 10'000, 200), before, rule));
+  }
+  SECTION("+40 % but the intervals overlap: not yet") {
+    CHECK_FALSE(time_decided(spread(3.5, 400'000, 5), before, rule));
+  }
+  SECTION("+50 % of 0.02 ms is under the floor: not a decided change") {
+    CHECK_FALSE(time_decided(spread(0.03, 100, 50), spread(0.02, 100, 50), rule));
+  }
+  SECTION("no samples on a side: nothing to decide") {
+    CHECK_FALSE(time_decided({}, before, rule));
   }
 }
 
