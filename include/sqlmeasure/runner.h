@@ -40,9 +40,11 @@ struct RunOptions {
   const std::atomic<bool>* interrupted = nullptr;  // set by SIGINT/SIGTERM handlers
   std::function<void(const Progress&)> on_progress;
   // --iterations auto: true once screen `screen`'s verdict can no longer change whatever
-  // more rounds show (its per-view samples on a target so far, against what the caller
-  // knows of the other side); the screen then leaves the rotation like a precise one.
-  std::function<bool(std::size_t screen, const std::vector<std::int64_t>& views)> decided;
+  // more rounds show, given its per-view samples so far on each target (in target order);
+  // the screen then leaves the rotation like a precise one.
+  std::function<bool(std::size_t screen,
+                     const std::vector<std::vector<std::int64_t>>& views_by_target)>
+      decided;
   // With settings.concurrency N > 1: opens one more connection to target `target`, set up
   // like the first (N - 1 per target are opened for the sampling phase).
   std::function<std::unique_ptr<Connection>(std::size_t target)> open_connection;

@@ -163,6 +163,12 @@ class CompareCommand final : public Command {
     if (!before || !after) fail(ExitCode::kUsage, "two endpoints need both --before-dsn and --after-dsn");
     RunOptions options = run_.options(config_, scenarios_, context, "compare");
     precise_enough_for(rule_, options.settings.auto_iterations);
+    if (options.settings.auto_iterations.enabled) {
+      // Interleaved A B A B: a screen is done once the two endpoints are decidedly apart.
+      options.decided = [this](std::size_t, const std::vector<std::vector<std::int64_t>>& views) {
+        return views.size() == 2 && time_decided(views[0], views[1], rule_);
+      };
+    }
     std::vector<Screen> screens = scenarios_.load(config_);
     ConnectionOptions a = connection_.resolve(config_, context, before, "--before-dsn");
     ConnectionOptions b = connection_.resolve(config_, context, after, "--after-dsn");

@@ -127,8 +127,9 @@ class LiveCompare {
       reference->push_back(std::move(views));
     }
     options.decided = [reference, rule = *options_.settle_by](
-                          std::size_t screen, const std::vector<std::int64_t>& views) {
-      return time_decided(views, (*reference)[screen], rule);
+                          std::size_t screen,
+                          const std::vector<std::vector<std::int64_t>>& views) {
+      return time_decided(views.front(), (*reference)[screen], rule);
     };
   }
 

@@ -355,7 +355,8 @@ class Measurement {
     for (size_t s = 0; s < screens_.size(); ++s) {
       if (screen_done[s]) continue;
       // Judged on the screen's per-view latency, the figure its verdict is about.
-      bool precise = true, decided = static_cast<bool>(options_.decided);
+      bool precise = true, complete = true;
+      std::vector<std::vector<std::int64_t>> by_target;
       for (const RunResult& run : runs_) {
         const std::vector<QueryResult>& queries = run.screens[s].queries;
         size_t n = SIZE_MAX;
@@ -364,14 +365,18 @@ class Measurement {
           n = std::min(n, query.samples_ns.size());
           failed = failed || query.error.has_value();
         }
-        if (failed || queries.empty()) continue;  // an error stops the screen anyway
+        if (failed || queries.empty()) {  // an error stops the screen anyway
+          complete = false;
+          continue;
+        }
         std::vector<std::int64_t> views(n, 0);
         for (const QueryResult& query : queries) {
           for (size_t i = 0; i < n; ++i) views[i] += query.samples_ns[i] * query.times;
         }
         if (!median_is_precise(views, rule)) precise = false;
-        if (decided && !options_.decided(s, views)) decided = false;
+        by_target.push_back(std::move(views));
       }
+      const bool decided = complete && options_.decided && options_.decided(s, by_target);
       screen_done[s] = precise || decided || seconds[s] >= rule.budget_s;
       all = all && screen_done[s];
     }

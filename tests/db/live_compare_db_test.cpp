@@ -737,6 +737,20 @@ TEST_CASE("compare --before-dsn/--after-dsn: the endpoint missing an index is fl
         screen_named(after, "mypage")["queries"][0]["params"]);
   CHECK(before_db.schema_fingerprint() == before_schema);
   CHECK(after_db.schema_fingerprint() == after_schema);
+
+  // --iterations auto on two endpoints: the same verdicts; no screen exceeds the maximum.
+  CliResult adaptive = run_in_process(std::vector<std::string>{
+      "compare", "--before-dsn", dsn(before_db), "--after-dsn", dsn(after_db), "--scenarios",
+      dir / "screens", "--out-dir", dir / "auto", "--format", "json", "--iterations", "auto"});
+  INFO("stderr: " << adaptive.err);
+  REQUIRE(adaptive.code == 1);
+  json auto_comparison = json::parse(adaptive.out);
+  check_only_work_search_flagged(auto_comparison);
+  json auto_after = json::parse(read_text(dir / "auto/after.json"));
+  for (const json& screen : auto_after["screens"]) {
+    CHECK(screen["samples_ns"].size() <= 200);
+    CHECK(screen["samples_ns"].size() >= 10);
+  }
 }
 
 }  // namespace

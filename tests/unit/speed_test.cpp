@@ -1,6 +1,7 @@
 // The speed features, deterministically (no timing assertions): samples of several
 // connections merged by round (--concurrency), the --iterations auto stopping rule, and
 // the streamed results file.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -171,6 +172,29 @@ TEST_CASE("--iterations auto: a precise screen drops out, a noisy one runs to th
     RunResult budgeted = measure({{&again, "a"}}, screens, o).front();
     CHECK(budgeted.screens[1].queries[0].samples_ns.size() == 10);
   }
+}
+
+TEST_CASE("--iterations auto: a screen the caller finds decided drops out after the minimum",
+          "[unit][speed]") {
+  const auto screens = three_queries();
+  FakeConnection fake;
+  // Both screens noisy (never precise); the caller decides `search` once it has 10 views.
+  fake.on(screens[0].queries[0].sql).rows(1, 1).elapsed({1'000'000, 3'000'000});
+  fake.on(screens[0].queries[1].sql).rows(1, 1).elapsed({1'000'000});
+  fake.on(screens[1].queries[0].sql).rows(1, 1).elapsed({1'000'000, 3'000'000});
+  RunOptions o = options(30);
+  o.settings.auto_iterations.enabled = true;
+  o.settings.auto_iterations.budget_s = 1e9;
+  std::vector<std::size_t> asked;
+  o.decided = [&](std::size_t screen, const std::vector<std::vector<std::int64_t>>& views) {
+    asked.push_back(screen);
+    REQUIRE(views.size() == 1);  // one target
+    return screen == 1 && views.front().size() >= 10;
+  };
+  RunResult run = measure({{&fake, "a"}}, screens, o).front();
+  CHECK(run.screens[0].queries[0].samples_ns.size() == 30);
+  CHECK(run.screens[1].queries[0].samples_ns.size() == 10);
+  CHECK(std::count(asked.begin(), asked.end(), 1) == 1);  // asked from the minimum on, once
 }
 
 TEST_CASE("the results file keeps the speed settings, and older files read as before",
