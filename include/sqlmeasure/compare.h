@@ -121,10 +121,18 @@ void confirm_across_phases(Comparison& comparison, const std::vector<PhasePair>&
                                                        const std::vector<PhasePair>& pairs,
                                                        const VerdictRule& rule);
 
+// Whether a deterministic gate in fail_on fails this screen — rows examined (the screen's,
+// Σ rows × times), a plan change or different results when gated: a verdict no timing can
+// change. `after` may be part-way through sampling (its inspection is done first).
+[[nodiscard]] bool gate_decides(const ScreenResult& before, const ScreenResult& after,
+                                const VerdictRule& rule);
+
 // --iterations auto within a phase: true when the 95 % median intervals of one side's
 // per-view samples and the other side's lie further apart than the threshold and the
 // floor — the change is beyond doubt in size and direction, and more rounds would only
-// narrow intervals that already do not touch.
+// narrow intervals that already do not touch. Callers stop a screen on it only when
+// gate_decides too: five rounds suffice for a 100× change a gate confirms, but a
+// time-only change that short could be a transient at the start of a phase.
 [[nodiscard]] bool time_decided(const std::vector<std::int64_t>& side,
                                 const std::vector<std::int64_t>& other, const VerdictRule& rule);
 

@@ -29,6 +29,13 @@ struct Progress {
   std::size_t done = 0, total = 0;
 };
 
+// A screen part-way through its sampling on one target: its inspection (rows examined,
+// plans, checksums) and its per-view samples so far.
+struct ScreenSoFar {
+  const ScreenResult* result = nullptr;
+  std::vector<std::int64_t> views;
+};
+
 struct RunOptions {
   RunSettings settings;
   std::string label;
@@ -40,11 +47,9 @@ struct RunOptions {
   const std::atomic<bool>* interrupted = nullptr;  // set by SIGINT/SIGTERM handlers
   std::function<void(const Progress&)> on_progress;
   // --iterations auto: true once screen `screen`'s verdict can no longer change whatever
-  // more rounds show, given its per-view samples so far on each target (in target order);
-  // the screen then leaves the rotation like a precise one.
-  std::function<bool(std::size_t screen,
-                     const std::vector<std::vector<std::int64_t>>& views_by_target)>
-      decided;
+  // more rounds show, given what each target measured of it so far (in target order); the
+  // screen then leaves the rotation like a precise one.
+  std::function<bool(std::size_t screen, const std::vector<ScreenSoFar>& by_target)> decided;
   // With settings.concurrency N > 1: opens one more connection to target `target`, set up
   // like the first (N - 1 per target are opened for the sampling phase).
   std::function<std::unique_ptr<Connection>(std::size_t target)> open_connection;

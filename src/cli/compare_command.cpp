@@ -164,9 +164,12 @@ class CompareCommand final : public Command {
     RunOptions options = run_.options(config_, scenarios_, context, "compare");
     precise_enough_for(rule_, options.settings.auto_iterations);
     if (options.settings.auto_iterations.enabled) {
-      // Interleaved A B A B: a screen is done once the two endpoints are decidedly apart.
-      options.decided = [this](std::size_t, const std::vector<std::vector<std::int64_t>>& views) {
-        return views.size() == 2 && time_decided(views[0], views[1], rule_);
+      // Interleaved A B A B: a screen is done once a deterministic gate fails it and the two
+      // endpoints' times are decidedly apart (docs/measurement.md).
+      options.decided = [this](std::size_t, const std::vector<ScreenSoFar>& endpoints) {
+        return endpoints.size() == 2 &&
+               time_decided(endpoints[0].views, endpoints[1].views, rule_) &&
+               gate_decides(*endpoints[0].result, *endpoints[1].result, rule_);
       };
     }
     std::vector<Screen> screens = scenarios_.load(config_);

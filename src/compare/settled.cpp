@@ -4,6 +4,8 @@
 // shown to be unchanged, has nothing to gain from it.
 #include <cmath>
 
+#include "evidence.h"
+#include "plan_diff.h"
 #include "sqlmeasure/compare.h"
 #include "sqlmeasure/stats.h"
 
@@ -56,7 +58,35 @@ bool settled(const ScreenComparison& screen, const RunResult& before, const RunR
   return true;
 }
 
+std::uint64_t rows_per_view(const ScreenResult& screen) {
+  std::uint64_t rows = 0;
+  for (const QueryResult& query : screen.queries) rows += query.rows_examined * query.times;
+  return rows;
+}
+
 }  // namespace
+
+bool gate_decides(const ScreenResult& before, const ScreenResult& after, const VerdictRule& rule) {
+  if (rule.fail_on.contains(Gate::kRows) &&
+      rows_evidence(rows_per_view(before), rows_per_view(after), rule).change !=
+          Change::kUnchanged) {
+    return true;
+  }
+  for (const QueryResult& query : before.queries) {
+    for (const QueryResult& other : after.queries) {
+      if (other.name != query.name || query.error || other.error) continue;
+      if (rule.fail_on.contains(Gate::kPlan) && !query.plan.empty() && !other.plan.empty() &&
+          !diff_plans(query.plan, other.plan).empty()) {
+        return true;
+      }
+      if (rule.fail_on.contains(Gate::kResults) && !query.checksum.empty() &&
+          !other.checksum.empty() && query.checksum != other.checksum) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
 
 std::vector<std::string> settled_screens(const RunResult& before, const RunResult& after,
                                          const std::vector<PhasePair>& pairs,

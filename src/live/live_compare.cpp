@@ -110,26 +110,32 @@ class LiveCompare {
     return merge_runs(runs);
   }
 
-  // --iterations auto: a screen leaves the phase once its time is decided against the
-  // samples the other side has so far (none in the first before phase).
+  // --iterations auto: a screen leaves the phase once a deterministic gate fails it and its
+  // time is decided against the samples the other side has so far (none in before-1).
   void stop_when_decided(RunOptions& options, const std::vector<RunResult>& other_side) const {
     if (!options_.settle_by || other_side.empty()) return;
-    auto reference = std::make_shared<std::vector<std::vector<std::int64_t>>>();
+    auto reference = std::make_shared<std::vector<ScreenSoFar>>();
+    auto kept = std::make_shared<std::vector<ScreenResult>>();
+    kept->reserve(measuring_.size());
     for (const Screen& screen : measuring_) {
-      std::vector<std::int64_t> views;
+      ScreenSoFar so_far;
       for (const RunResult& phase : other_side) {
         for (const ScreenResult& measured : phase.screens) {
           if (measured.name != screen.name) continue;
-          std::vector<std::int64_t> more = measured.view_samples();
-          views.insert(views.end(), more.begin(), more.end());
+          if (kept->size() == reference->size()) kept->push_back(measured);  // the first phase's inspection
+          const std::vector<std::int64_t>& more = measured.view_samples();
+          so_far.views.insert(so_far.views.end(), more.begin(), more.end());
         }
       }
-      reference->push_back(std::move(views));
+      if (kept->size() == reference->size()) kept->emplace_back();  // not measured there
+      so_far.result = &kept->back();
+      reference->push_back(std::move(so_far));
     }
-    options.decided = [reference, rule = *options_.settle_by](
-                          std::size_t screen,
-                          const std::vector<std::vector<std::int64_t>>& views) {
-      return time_decided(views.front(), (*reference)[screen], rule);
+    options.decided = [reference, kept, rule = *options_.settle_by](
+                          std::size_t screen, const std::vector<ScreenSoFar>& now) {
+      const ScreenSoFar& other = (*reference)[screen];
+      return time_decided(now.front().views, other.views, rule) &&
+             gate_decides(*other.result, *now.front().result, rule);
     };
   }
 

@@ -356,7 +356,7 @@ class Measurement {
       if (screen_done[s]) continue;
       // Judged on the screen's per-view latency, the figure its verdict is about.
       bool precise = true, complete = true;
-      std::vector<std::vector<std::int64_t>> by_target;
+      std::vector<ScreenSoFar> by_target;
       for (const RunResult& run : runs_) {
         const std::vector<QueryResult>& queries = run.screens[s].queries;
         size_t n = SIZE_MAX;
@@ -374,7 +374,7 @@ class Measurement {
           for (size_t i = 0; i < n; ++i) views[i] += query.samples_ns[i] * query.times;
         }
         if (!median_is_precise(views, rule)) precise = false;
-        by_target.push_back(std::move(views));
+        by_target.push_back({&run.screens[s], std::move(views)});
       }
       const bool decided = complete && options_.decided && options_.decided(s, by_target);
       screen_done[s] = precise || decided || seconds[s] >= rule.budget_s;

@@ -700,6 +700,29 @@ TEST_CASE("auto: verdicts are settled by deterministic gates or by a confidently
   }
 }
 
+TEST_CASE("auto: a deterministic gate decides a screen only through the gates in fail_on",
+          "[unit][compare][drift]") {
+  VerdictRule rule;  // fail on time and rows
+  const ScreenResult before = screen("work_search", {query("list", 1.0, 20)});
+  CHECK(gate_decides(before, screen("work_search", {query("list", 300.0, 600'000)}), rule));
+  CHECK_FALSE(gate_decides(before, screen("work_search", {query("list", 300.0, 20)}), rule));
+  ScreenResult other_plan = screen("work_search", {query("list", 1.0, 20)});
+  other_plan.queries[0].plan = {PlanRow{}};
+  other_plan.queries[0].plan[0].table = "works";
+  other_plan.queries[0].plan[0].access_type = "ALL";
+  ScreenResult with_plan = before;
+  with_plan.queries[0].plan = {PlanRow{}};
+  with_plan.queries[0].plan[0].table = "works";
+  with_plan.queries[0].plan[0].access_type = "ref";
+  CHECK_FALSE(gate_decides(with_plan, other_plan, rule));  // plans are not gated by default
+  rule.fail_on.insert(Gate::kPlan);
+  CHECK(gate_decides(with_plan, other_plan, rule));
+  VerdictRule time_only;
+  time_only.fail_on = {Gate::kTime};
+  CHECK_FALSE(gate_decides(before, screen("work_search", {query("list", 300.0, 600'000)}),
+                           time_only));
+}
+
 TEST_CASE("auto: a time is decided once the two medians' intervals are apart by more than the "
           "threshold and the floor", "[unit][compare][drift]") {
   const VerdictRule rule;  // +10 %, 0.05 ms

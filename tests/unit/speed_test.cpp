@@ -186,10 +186,11 @@ TEST_CASE("--iterations auto: a screen the caller finds decided drops out after 
   o.settings.auto_iterations.enabled = true;
   o.settings.auto_iterations.budget_s = 1e9;
   std::vector<std::size_t> asked;
-  o.decided = [&](std::size_t screen, const std::vector<std::vector<std::int64_t>>& views) {
+  o.decided = [&](std::size_t screen, const std::vector<ScreenSoFar>& targets) {
     asked.push_back(screen);
-    REQUIRE(views.size() == 1);  // one target
-    return screen == 1 && views.front().size() >= 10;
+    REQUIRE(targets.size() == 1);  // one target
+    CHECK(targets.front().result->name == screens[screen].name);
+    return screen == 1 && targets.front().views.size() >= 10;
   };
   RunResult run = measure({{&fake, "a"}}, screens, o).front();
   CHECK(run.screens[0].queries[0].samples_ns.size() == 30);
