@@ -650,9 +650,9 @@ TEST_CASE("auto: verdicts are settled by deterministic gates or by a confidently
           "[unit][compare][drift]") {
   auto one = [](const QueryResult& q) { return run("x", {screen("work_search", {q})}); };
   const VerdictRule rule;
-  auto settled = [](const RunResult& before, const RunResult& after, const VerdictRule& rule,
+  auto settled = [](const RunResult& before, const RunResult& after, const VerdictRule& by,
                     const std::vector<PhasePair>& pairs = {}) {
-    return settled_screens(before, after, pairs, rule) == std::vector<std::string>{"work_search"};
+    return settled_screens(before, after, pairs, by) == std::vector<std::string>{"work_search"};
   };
   auto pair = [&](double before_ms, double after_ms) {
     return PhasePair{"before-1 → after-1", compare_runs(one(query("list", before_ms)),
