@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "sqlmeasure/compare.h"
+#include "sqlmeasure/number_text.h"
 #include "sqlmeasure/results.h"
 
 namespace sqlmeasure {
@@ -35,10 +36,5 @@ void render_plans(const RunResult& run, Format format, std::ostream& out);
 // `compare`.
 void render_comparison(const Comparison& comparison, Format format, const Style& style,
                        std::ostream& out);
-
-// Helpers shared by renderers.
-[[nodiscard]] std::string format_ms(double ms);
-[[nodiscard]] std::string format_count(std::uint64_t count);  // 2.0k, 600k, 1.2M
-[[nodiscard]] std::string format_percent(double ratio);       // +12.3 %
 
 }  // namespace sqlmeasure

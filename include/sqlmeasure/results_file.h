@@ -18,7 +18,4 @@ void write_results_json(const RunResult& run, std::ostream& out);
 void write_results_file(const RunResult& run, const std::string& path);
 [[nodiscard]] RunResult read_results_file(const std::string& path);
 
-// Writes `text` to `path` atomically (temp file + rename). Throws Error(kRuntime).
-void write_file_atomically(const std::string& path, const std::string& text);
-
 }  // namespace sqlmeasure

@@ -23,11 +23,4 @@ struct LoadOptions {
 [[nodiscard]] std::vector<Screen> select_screens(const std::vector<Screen>& screens,
                                                  const std::vector<std::string>& globs);
 
-// Splits "a,b, c" into globs.
-[[nodiscard]] std::vector<std::string> split_list(const std::string& text);
-
-// The closest candidate to `name` by edit distance, or empty if none is close.
-[[nodiscard]] std::string did_you_mean(const std::string& name,
-                                       const std::vector<std::string>& candidates);
-
 }  // namespace sqlmeasure

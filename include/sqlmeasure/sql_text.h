@@ -36,10 +36,6 @@ struct Placeholder {
 // a second statement after ';'.
 [[nodiscard]] std::string why_not_read_only(std::string_view sql);
 
-// User text quoted in a message, kept to one short line: control bytes escaped as \xNN and
-// the middle of a text longer than 80 bytes left out.
-[[nodiscard]] std::string printable(std::string_view text);
-
 // The first keyword, upper-cased (executable comments are read as code).
 [[nodiscard]] std::string first_keyword(std::string_view sql);
 

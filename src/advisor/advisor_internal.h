@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sqlmeasure/advisor.h"
+#include "sqlmeasure/text.h"
 
 namespace sqlmeasure::advisor {
 
@@ -64,8 +65,6 @@ const Rule& unused_constraint_index_rule();
 // "works: ref on category_id (rows 120; Using where)" for each plan row, joined by " | ".
 [[nodiscard]] std::string plan_text(const std::vector<PlanRow>& plan);
 [[nodiscard]] bool plan_has_filesort(const std::vector<PlanRow>& plan);
-[[nodiscard]] bool iequals(std::string_view a, std::string_view b);
-[[nodiscard]] std::string lower(std::string_view text);
 
 // A column with few values, as the low-cardinality and composite-order rules define it.
 struct LowCardinality {

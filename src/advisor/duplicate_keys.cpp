@@ -25,8 +25,6 @@
 namespace sqlmeasure {
 namespace {
 
-using advisor::iequals;
-using advisor::lower;
 
 struct Part {
   std::string column;
@@ -73,7 +71,7 @@ Key make_key(const IndexInfo& index) {
     if (part.sub_part) key.sort_text += '(' + std::to_string(*part.sub_part) + ')';
     if (part.descending) key.sort_text += " DESC";
   }
-  key.sort_text = lower(key.sort_text);
+  key.sort_text = ascii_lower(key.sort_text);
   return key;
 }
 
@@ -159,7 +157,7 @@ class Finder {
     for (Key& key : unique_keys) all.push_back(&key);
     for (Key* key : all) {
       if (key->parts.size() == 1) {
-        const std::string column = lower(key->parts[0].column);
+        const std::string column = ascii_lower(key->parts[0].column);
         auto found = unique_cols.find(column);
         if (found == unique_cols.end()) {
           unique_cols[column] = key->name;
@@ -174,7 +172,7 @@ class Finder {
     }
     for (UniqueSet& set : sets) {
       for (const Part& part : set.key->parts) {
-        auto found = unique_cols.find(lower(part.column));
+        auto found = unique_cols.find(ascii_lower(part.column));
         if (found == unique_cols.end()) continue;
         if (++set.unique_columns > 1) break;
         set.constraining = found->second;

@@ -11,12 +11,11 @@
 #include "advisor/advisor_internal.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/scenario_loader.h"
+#include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
 
 using advisor::backtick;
-using advisor::iequals;
-using advisor::lower;
 using advisor::with_commas;
 
 // ---------------------------------------------------------------- the model's helpers
@@ -82,7 +81,7 @@ std::string TableInfo::auto_increment_key() const {
   for (const IndexInfo& candidate : indexes) {
     if (!candidate.primary() || candidate.columns.size() != 1) continue;
     const ColumnInfo* info = column(candidate.columns[0].column);
-    if (info != nullptr && lower(info->extra).find("auto_increment") != std::string::npos) {
+    if (info != nullptr && ascii_lower(info->extra).find("auto_increment") != std::string::npos) {
       return info->name;
     }
   }
@@ -235,10 +234,8 @@ std::set<std::string> select_tables(const std::vector<std::string>& all,
       }
     }
     if (!matched) {
-      std::string hint = did_you_mean(pattern, all);
-      fail(ExitCode::kUsage,
-           fmt::format("--tables: no table '{}' in database {}{}", pattern, database,
-                       hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+      fail(ExitCode::kUsage, fmt::format("--tables: no table '{}' in database {}{}", pattern,
+                                         database, did_you_mean_hint(pattern, all)));
     }
   }
   return chosen;
@@ -304,10 +301,9 @@ class Collector {
       }
     }
     if (!exists) {
-      std::string hint = did_you_mean(database_, databases);
       fail(ExitCode::kUsage, fmt::format("-D/--database: no database '{}' on {}{}", database_,
                                          schema_.server.endpoint,
-                                         hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+                                         did_you_mean_hint(database_, databases)));
     }
     ResultSet set = connection_.query(
         "SELECT TABLE_NAME, ENGINE, TABLE_ROWS, DATA_LENGTH, INDEX_LENGTH "
@@ -340,7 +336,7 @@ class Collector {
       if (info == nullptr) continue;
       ColumnInfo column;
       column.name = row.text("COLUMN_NAME");
-      column.data_type = lower(row.text("DATA_TYPE"));
+      column.data_type = ascii_lower(row.text("DATA_TYPE"));
       column.column_type = row.text("COLUMN_TYPE");
       column.extra = row.text("EXTRA");
       column.default_value = row.get("COLUMN_DEFAULT");
@@ -445,7 +441,7 @@ class Collector {
         Row row(set, raw);
         std::string name = row.text("table_name");
         // Partitions are stored as t#P#p0 (MariaDB) or t#p#p0 (MySQL 8): add them up.
-        if (size_t hash = lower(name).find("#p#"); hash != std::string::npos) {
+        if (size_t hash = ascii_lower(name).find("#p#"); hash != std::string::npos) {
           name = name.substr(0, hash);
         }
         TableInfo* info = table(name);
@@ -556,7 +552,7 @@ class Collector {
                                 ? info.column(primary->columns[0].column)
                                 : nullptr;
     const bool integer_key =
-        key != nullptr && lower(key->data_type).find("int") != std::string::npos;
+        key != nullptr && ascii_lower(key->data_type).find("int") != std::string::npos;
     if (integer_key) {
       constexpr int kBlocks = 10;
       const std::string id = backtick(key->name);

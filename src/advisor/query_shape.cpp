@@ -2,6 +2,7 @@
 #include "advisor/query_shape.h"
 
 #include "sqlmeasure/sql_text.h"
+#include "sqlmeasure/text.h"
 
 namespace sqlmeasure::advisor {
 namespace {
@@ -16,13 +17,6 @@ constexpr std::string_view kNotAlias[] = {
     "FOR",           "LOCK",  "INTO",  "PARTITION", "OUTER",  "FULL",   "AS",
     "OFFSET",        "FETCH", "WITH",  "RETURNING", "SELECT", "FROM",   "TABLESAMPLE"};
 
-std::string upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return out;
-}
 
 // An identifier's name: backticks removed and doubled backticks undone.
 std::string identifier(const SqlToken& token) {
@@ -41,12 +35,12 @@ bool is_identifier(const SqlToken& token) {
 }
 
 bool is_word(const SqlToken& token, std::string_view word) {
-  return token.kind == Kind::kWord && upper(token.text) == word;
+  return token.kind == Kind::kWord && ascii_upper(token.text) == word;
 }
 
 bool ends_factor(const SqlToken& token) {
   if (token.kind != Kind::kWord) return false;
-  const std::string word = upper(token.text);
+  const std::string word = ascii_upper(token.text);
   for (std::string_view keyword : kNotAlias) {
     if (word == keyword) return true;
   }
@@ -56,7 +50,7 @@ bool ends_factor(const SqlToken& token) {
 // Words that end a FROM clause.
 bool ends_from(const SqlToken& token) {
   if (token.kind != Kind::kWord) return false;
-  const std::string word = upper(token.text);
+  const std::string word = ascii_upper(token.text);
   return word == "WHERE" || word == "GROUP" || word == "HAVING" || word == "ORDER" ||
          word == "LIMIT" || word == "UNION" || word == "WINDOW" || word == "EXCEPT" ||
          word == "INTERSECT" || word == "FOR" || word == "LOCK" || word == "INTO";
@@ -151,7 +145,7 @@ class Reader {
   // FORCE|USE|IGNORE INDEX|KEY [FOR JOIN|ORDER BY|GROUP BY] (name, ...), repeated.
   size_t read_hints(size_t i, size_t reference) {
     while (i + 1 < tokens_.size()) {
-      const std::string kind = upper(tokens_[i].text);
+      const std::string kind = ascii_upper(tokens_[i].text);
       if (tokens_[i].kind != Kind::kWord ||
           (kind != "FORCE" && kind != "USE" && kind != "IGNORE") ||
           !(is_word(tokens_[i + 1], "INDEX") || is_word(tokens_[i + 1], "KEY"))) {
@@ -209,7 +203,7 @@ class Reader {
     size_t next = column + 1;
     if (next < tokens_.size() &&
         (is_word(tokens_[next], "ASC") || is_word(tokens_[next], "DESC"))) {
-      item.direction = upper(tokens_[next].text);
+      item.direction = ascii_upper(tokens_[next].text);
       ++next;
     }
     const bool item_ends = next >= tokens_.size() || tokens_[next].is(',') ||

@@ -37,17 +37,6 @@ constexpr std::string_view kReserved[] = {
 
 }  // namespace
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && lower(a) == lower(b);
-}
 
 std::string backtick(std::string_view name) {
   std::string out = "`";
@@ -64,7 +53,7 @@ std::string quote_ident(std::string_view name) {
     plain = plain && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                       c == '_' || c == '$');
   }
-  const std::string lowered = lower(name);
+  const std::string lowered = ascii_lower(name);
   for (std::string_view word : kReserved) plain = plain && lowered != word;
   return plain ? std::string(name) : backtick(name);
 }
@@ -213,13 +202,13 @@ bool creation_time(const ColumnInfo& column) {
       column.data_type != "date") {
     return false;
   }
-  const std::string name = lower(column.name);
+  const std::string name = ascii_lower(column.name);
   if (name.find("creat") != std::string::npos || name.find("insert") != std::string::npos) {
     return true;
   }
-  const std::string fallback = column.default_value ? lower(*column.default_value) : "";
+  const std::string fallback = column.default_value ? ascii_lower(*column.default_value) : "";
   return fallback.find("current_timestamp") != std::string::npos &&
-         lower(column.extra).find("on update") == std::string::npos;
+         ascii_lower(column.extra).find("on update") == std::string::npos;
 }
 
 std::string top_values_text(const ColumnProfile& profile) {
@@ -351,7 +340,7 @@ const char* severity_name(Severity severity) {
 
 Severity parse_severity(const std::string& text, const std::string& flag) {
   for (Severity severity : {Severity::kInfo, Severity::kWarning, Severity::kError}) {
-    if (advisor::lower(text) == severity_name(severity)) return severity;
+    if (ascii_lower(text) == severity_name(severity)) return severity;
   }
   fail(ExitCode::kUsage,
        fmt::format("{}: unknown severity '{}' (expected info, warning or error)", flag, text));
@@ -391,12 +380,12 @@ AdvisorResult run_advisor(const SchemaInfo& schema, const ScenarioEvidence& scen
   };
   std::vector<std::pair<std::string, std::string>> covered;  // (table, lower-case index)
   for (const Finding& finding : result.findings) {
-    if (is_index_rule(finding)) covered.emplace_back(finding.table, lower(finding.index));
+    if (is_index_rule(finding)) covered.emplace_back(finding.table, ascii_lower(finding.index));
   }
   std::vector<Finding> kept;
   for (Finding& finding : result.findings) {
     if (is_unused_rule(finding)) {
-      const std::pair<std::string, std::string> key{finding.table, lower(finding.index)};
+      const std::pair<std::string, std::string> key{finding.table, ascii_lower(finding.index)};
       if (std::find(covered.begin(), covered.end(), key) != covered.end()) continue;
     } else if (is_index_rule(finding)) {
       std::string usage = usage_evidence(scenarios, finding.table, finding.index);

@@ -17,8 +17,6 @@ namespace sqlmeasure {
 namespace {
 
 using advisor::backtick;
-using advisor::iequals;
-using advisor::lower;
 
 std::vector<std::string> split_keys(const std::string& list) {
   std::vector<std::string> keys;

@@ -8,6 +8,7 @@
 #include "sqlmeasure/cli.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/scenario_loader.h"
+#include "sqlmeasure/text.h"
 #include "sqlmeasure/version.h"
 
 namespace sqlmeasure {
@@ -84,9 +85,8 @@ int run_cli(const Invocation& invocation) {
     if (!invocation.args.empty() && !invocation.args[0].empty() && invocation.args[0][0] != '-') {
       const std::string& first = invocation.args[0];
       if (std::find(names.begin(), names.end(), first) == names.end()) {
-        std::string hint = did_you_mean(first, names);
         fail(ExitCode::kUsage, fmt::format("unknown command '{}'{}; see sqlmeasure --help", first,
-                                           hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+                                           did_you_mean_hint(first, names)));
       }
     }
     std::vector<std::string> reversed(invocation.args.rbegin(), invocation.args.rend());

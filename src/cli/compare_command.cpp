@@ -13,6 +13,8 @@
 #include "sqlmeasure/live_compare.h"
 #include "sqlmeasure/results_file.h"
 #include "sqlmeasure/scenario_loader.h"
+#include "sqlmeasure/text.h"
+#include "sqlmeasure/timestamp.h"
 
 namespace sqlmeasure {
 namespace {
@@ -24,14 +26,6 @@ std::string describe_run(const RunResult& run, const std::string& source) {
                      run.started_at, run.complete ? "" : " · INCOMPLETE");
 }
 
-std::string timestamp() {
-  std::time_t now = std::time(nullptr);
-  std::tm parts{};
-  gmtime_r(&now, &parts);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &parts);
-  return stamp;
-}
 
 // --iterations auto stops once a median is known to half the smallest change the verdict
 // rule can flag (its threshold, its noise floor): a change that size then moves the median
@@ -199,7 +193,7 @@ class CompareCommand final : public Command {
   }
 
   std::string out_dir() const {
-    return out_dir_.value_or("sqlmeasure-results/compare-" + timestamp());
+    return out_dir_.value_or("sqlmeasure-results/compare-" + utc_now(TimestampFormat::kFileName));
   }
 
   int live(const Context& context) const {

@@ -8,6 +8,7 @@
 
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/scenario_loader.h"
+#include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
 

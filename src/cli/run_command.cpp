@@ -2,25 +2,20 @@
 // the results file.
 #include <fmt/format.h>
 
-#include <ctime>
 #include <filesystem>
 
 #include "cli/command.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/results_file.h"
 #include "sqlmeasure/runner.h"
+#include "sqlmeasure/timestamp.h"
 
 namespace sqlmeasure {
 namespace {
 
 std::string default_results_path() {
-  std::time_t now = std::time(nullptr);
-  std::tm parts{};
-  gmtime_r(&now, &parts);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &parts);
   std::filesystem::create_directories("sqlmeasure-results");
-  return fmt::format("sqlmeasure-results/run-{}.json", stamp);
+  return fmt::format("sqlmeasure-results/run-{}.json", utc_now(TimestampFormat::kFileName));
 }
 
 class RunCommand final : public Command {

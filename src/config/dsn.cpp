@@ -5,6 +5,7 @@
 
 #include "sqlmeasure/config.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
 namespace {
@@ -29,8 +30,7 @@ std::string percent_decode(const std::string& text, const std::string& what, Exi
 }  // namespace
 
 SslMode parse_ssl_mode(const std::string& text, const std::string& what, ExitCode code) {
-  std::string upper = text;
-  std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
+  const std::string upper = ascii_upper(text);
   if (upper == "DISABLED") return SslMode::kDisabled;
   if (upper == "PREFERRED") return SslMode::kPreferred;
   if (upper == "REQUIRED") return SslMode::kRequired;

@@ -10,6 +10,7 @@
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/sql_text.h"
 #include "sqlmeasure/scenario_loader.h"
+#include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
 namespace {
@@ -32,10 +33,9 @@ class ConfigReader {
                   const std::string& section) const {
     for (const auto& [key, value] : table) {
       if (known.count(std::string(key.str())) != 0) continue;
-      std::string hint = did_you_mean(std::string(key.str()), {known.begin(), known.end()});
       bad(value, fmt::format("unknown key '{}'{}{}", printable(key.str()),
                              section.empty() ? "" : " in [" + section + "]",
-                             hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+                             did_you_mean_hint(std::string(key.str()), {known.begin(), known.end()})));
     }
   }
 

@@ -1,8 +1,6 @@
 // Connection helpers that need no client library.
-#include <algorithm>
-#include <cctype>
-
 #include "sqlmeasure/connection.h"
+#include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
 
@@ -18,14 +16,7 @@ const char* flavor_name(Flavor flavor) {
 
 int ResultSet::column(std::string_view name) const {
   for (size_t i = 0; i < columns.size(); ++i) {
-    const std::string& c = columns[i];
-    if (c.size() == name.size() &&
-        std::equal(c.begin(), c.end(), name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) ==
-                 std::tolower(static_cast<unsigned char>(b));
-        })) {
-      return static_cast<int>(i);
-    }
+    if (iequals(columns[i], name)) return static_cast<int>(i);
   }
   return -1;
 }

@@ -4,15 +4,9 @@
 // does not read as "results differ", while any changed, added or missing row does.
 #include <cstdint>
 
-namespace sqlmeasure {
+#include "sqlmeasure/hash.h"
 
-[[nodiscard]] inline std::uint64_t mix64(std::uint64_t x) {  // splitmix64 finaliser
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
+namespace sqlmeasure {
 
 // FNV-1a over each cell with its length (NULL distinct from ''), then mixed.
 [[nodiscard]] inline std::uint64_t hash_row(char** cells, const unsigned long* lengths,

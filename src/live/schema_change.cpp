@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
 namespace {

@@ -10,9 +10,10 @@
 #include <sstream>
 #include <unistd.h>
 
+#include "sqlmeasure/atomic_file.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/results_file.h"
-#include "sqlmeasure/sql_text.h"
+#include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
 namespace {
@@ -453,41 +454,9 @@ RunResult results_from_json(const std::string& text, const std::string& origin) 
   return run;
 }
 
-void write_file_atomically(const std::string& path, const std::string& text) {
-  std::string temporary = fmt::format("{}.tmp.{}", path, ::getpid());
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) fail(ExitCode::kRuntime, fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
-    out << text;
-    out.flush();
-    if (!out) {
-      std::remove(temporary.c_str());
-      fail(ExitCode::kRuntime, fmt::format("{}: write failed: {}", path, std::strerror(errno)));
-    }
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    std::remove(temporary.c_str());
-    fail(ExitCode::kRuntime, fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
-  }
-}
-
 void write_results_file(const RunResult& run, const std::string& path) {
   // Streamed to the file: the samples never exist as one big string in memory.
-  std::string temporary = fmt::format("{}.tmp.{}", path, ::getpid());
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) fail(ExitCode::kRuntime, fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
-    write_results_json(run, out);
-    out.flush();
-    if (!out) {
-      std::remove(temporary.c_str());
-      fail(ExitCode::kRuntime, fmt::format("{}: write failed: {}", path, std::strerror(errno)));
-    }
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    std::remove(temporary.c_str());
-    fail(ExitCode::kRuntime, fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
-  }
+  write_file_atomically(path, [&run](std::ostream& out) { write_results_json(run, out); });
 }
 
 RunResult read_results_file(const std::string& path) {

@@ -122,26 +122,4 @@ const char* format_name(Format format) {
   return "table";
 }
 
-std::string format_ms(double ms) {
-  if (ms >= 1000) return fmt::format("{:.0f}", ms);
-  if (ms >= 100) return fmt::format("{:.1f}", ms);
-  if (ms >= 10) return fmt::format("{:.2f}", ms);
-  return fmt::format("{:.3f}", ms);
-}
-
-std::string format_count(std::uint64_t count) {
-  if (count < 1000) return std::to_string(count);
-  double value = static_cast<double>(count);
-  if (count < 10000) return fmt::format("{:.1f}k", value / 1e3);
-  if (count < 1000000) return fmt::format("{:.0f}k", value / 1e3);
-  if (count < 10000000) return fmt::format("{:.1f}M", value / 1e6);
-  return fmt::format("{:.0f}M", value / 1e6);
-}
-
-std::string format_percent(double ratio) {
-  double percent = (ratio - 1.0) * 100.0;
-  if (std::abs(percent) >= 1000) return fmt::format("{:+.0f}%", percent);
-  return fmt::format("{:+.1f}%", percent);
-}
-
 }  // namespace sqlmeasure

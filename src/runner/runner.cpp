@@ -7,17 +7,17 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <ctime>
 #include <exception>
 #include <memory>
 #include <mutex>
 #include <thread>
 #include <type_traits>
 
-#include "driver/row_hash.h"
 #include "runner/random.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/hash.h"
 #include "sqlmeasure/runner.h"
+#include "sqlmeasure/timestamp.h"
 #include "sqlmeasure/version.h"
 
 namespace sqlmeasure {
@@ -36,15 +36,6 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-std::string now_utc() {
-  std::time_t now = std::time(nullptr);
-  std::tm parts{};
-  gmtime_r(&now, &parts);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return text;
-}
-
 size_t cycle_length(const Query& query) {
   size_t length = 1;
   for (const auto& [name, spec] : query.params) length = std::max(length, spec.values.size());
@@ -56,7 +47,7 @@ RunResult empty_run(const Target& target, const std::vector<Screen>& screens,
   RunResult run;
   run.tool_version = kVersion;
   run.label = target.label.empty() ? options.label : target.label;
-  run.started_at = now_utc();
+  run.started_at = utc_now(TimestampFormat::kIso8601);
   run.server = target.connection->server();
   // As chosen by rows_examined() in inspect.cpp.
   run.rows_examined_method = run.server.flavor == Flavor::kMariaDB ? "rows_read_status"
@@ -130,7 +121,7 @@ class Measurement {
     }
     for (RunResult& run : runs_) {
       finish_screens(run);
-      run.finished_at = now_utc();
+      run.finished_at = utc_now(TimestampFormat::kIso8601);
     }
     return std::move(runs_);
   }

@@ -9,6 +9,7 @@
 
 #include "scenario/screen_validation.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
 namespace fs = std::filesystem;
@@ -60,51 +61,6 @@ std::vector<Screen> load_scenarios(const std::string& directory, const LoadOptio
   return screens;
 }
 
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> items;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t comma = text.find(',', start);
-    if (comma == std::string::npos) comma = text.size();
-    std::string item = text.substr(start, comma - start);
-    item.erase(0, item.find_first_not_of(" \t"));
-    item.erase(item.find_last_not_of(" \t") + 1);
-    if (!item.empty()) items.push_back(item);
-    start = comma + 1;
-  }
-  return items;
-}
-
-namespace {
-size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t next = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
-      diagonal = row[j];
-      row[j] = next;
-    }
-  }
-  return row[b.size()];
-}
-}  // namespace
-
-std::string did_you_mean(const std::string& name, const std::vector<std::string>& candidates) {
-  std::string best;
-  size_t best_distance = std::max<size_t>(2, name.size() / 3) + 1;
-  for (const std::string& candidate : candidates) {
-    size_t distance = edit_distance(name, candidate);
-    if (distance < best_distance) {
-      best_distance = distance;
-      best = candidate;
-    }
-  }
-  return best;
-}
-
 std::vector<Screen> select_screens(const std::vector<Screen>& screens,
                                    const std::vector<std::string>& globs) {
   if (globs.empty()) return screens;
@@ -120,10 +76,9 @@ std::vector<Screen> select_screens(const std::vector<Screen>& screens,
       }
     }
     if (!matched) {
-      std::string hint = did_you_mean(glob, names);
       fail(ExitCode::kUsage,
            fmt::format("--screens: no screen matches '{}'{}; `sqlmeasure list` shows them", glob,
-                       hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+                       did_you_mean_hint(glob, names)));
     }
   }
   std::vector<Screen> selected;

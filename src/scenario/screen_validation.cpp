@@ -8,6 +8,7 @@
 #include "sqlmeasure/error.h"
 #include "scenario/write_guard.h"
 #include "sqlmeasure/sql_text.h"
+#include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
 namespace {

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/text.h"
 
 // One lexer serves all four functions, so they agree on what is a string, a comment or
 // code. It follows the MySQL/MariaDB lexer with the default sql_mode (backslash escapes
@@ -53,14 +54,6 @@ bool is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <
 bool is_ident_char(char c) {
   return is_ascii_letter(c) || is_digit(c) || c == '_' || c == '$' ||
          static_cast<unsigned char>(c) >= 0x80;
-}
-
-std::string ascii_upper(std::string_view text) {
-  std::string upper(text);
-  for (char& c : upper) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return upper;
 }
 
 class Lexer {
@@ -381,26 +374,6 @@ std::optional<Finding> refused_construct(std::string_view sql, const std::vector
   return std::nullopt;
 }
 }  // namespace
-
-// User text quoted in a message stays one short line whatever the file holds: control
-// bytes are escaped and the middle of a long text is left out.
-std::string printable(std::string_view text) {
-  constexpr size_t kMax = 80;
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text.size() > kMax && i == kMax / 2) {
-      out += "...";
-      i = text.size() - kMax / 2;
-    }
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x20 || c == 0x7f) {
-      out += fmt::format("\\x{:02x}", c);
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
 
 std::vector<SqlStatement> split_statements(std::string_view script, const std::string& file) {
   std::vector<SqlStatement> statements;

@@ -11,6 +11,7 @@
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/sql_text.h"
 #include "sqlmeasure/scenario_loader.h"
+#include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
 namespace {
@@ -30,14 +31,13 @@ void reject_unknown_keys(const std::string& file, const toml::table& table,
   for (const auto& [key, value] : table) {
     if (known.count(std::string(key.str())) == 0) {
       std::vector<std::string> candidates(known.begin(), known.end());
-      std::string hint = did_you_mean(std::string(key.str()), candidates);
       // Point at the key, where the typo is (the value's position is the fallback).
       const auto& begin = key.source().begin;
       SourceLocation at = begin.line > 0 ? SourceLocation{file, static_cast<int>(begin.line),
                                                           static_cast<int>(begin.column)}
                                          : where(file, value);
       bad(at, fmt::format("unknown key '{}'{}{}", printable(key.str()), context,
-                          hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+                          did_you_mean_hint(std::string(key.str()), candidates)));
     }
   }
 }

@@ -6,15 +6,11 @@
 #include <set>
 
 #include "sqlmeasure/sql_text.h"
+#include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
 namespace {
 
-std::string upper(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), ::toupper);
-  return out;
-}
 
 // Statements MySQL/MariaDB commit implicitly, or that a ROLLBACK cannot take back.
 const std::set<std::string> kNotUndoable = {
@@ -50,7 +46,7 @@ std::string why_not_rollbackable(std::string_view sql) {
       after_dot = token.is('.');
       continue;
     }
-    std::string word = upper(token.text);
+    std::string word = ascii_upper(token.text);
     bool is_name = after_dot;
     after_dot = false;
     if (first.empty()) {
@@ -69,7 +65,7 @@ std::string why_not_rollbackable(std::string_view sql) {
                          word);
     }
     if (word == "LOCK") {
-      bool in_share_mode = i + 2 < tokens.size() && upper(tokens[i + 2].text) == "IN";
+      bool in_share_mode = i + 2 < tokens.size() && ascii_upper(tokens[i + 2].text) == "IN";
       if (!in_share_mode) return "LOCK TABLES commits implicitly";
     }
   }

@@ -1,6 +1,7 @@
 // Loading scenario directories: every class of bad input gets one clear message naming
 // file:line:col and exit 65; good files load as docs/scenarios.md says.
 #include "sqlmeasure/scenario_loader.h"
+#include "sqlmeasure/text.h"
 
 #include <stdlib.h>
 
@@ -460,10 +461,4 @@ TEST_CASE("select_screens picks by name, glob and comma list", "[unit][scenario]
   CHECK(unknown.code == ExitCode::kUsage);
   CHECK(contains(unknown.message, "no screen matches 'checkout'"));
   CHECK_FALSE(contains(unknown.message, "did you mean"));
-}
-
-TEST_CASE("split_list trims and drops empty items", "[unit][scenario]") {
-  CHECK(split_list("a,b, c") == std::vector<std::string>{"a", "b", "c"});
-  CHECK(split_list(" a ,, ,b,") == std::vector<std::string>{"a", "b"});
-  CHECK(split_list("").empty());
 }

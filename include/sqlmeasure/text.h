@@ -1,0 +1,34 @@
+#pragma once
+// Text helpers every module shares: ASCII case that leaves bytes >= 0x80 alone (std::toupper
+// on a plain char is undefined for them), comma lists, "did you mean", and user text quoted
+// in a message.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sqlmeasure {
+
+// Only 'a'..'z' / 'A'..'Z' change: UTF-8 and binary bytes pass through untouched.
+[[nodiscard]] std::string ascii_upper(std::string_view text);
+[[nodiscard]] std::string ascii_lower(std::string_view text);
+[[nodiscard]] bool iequals(std::string_view a, std::string_view b);
+
+// "a,b, c" -> {"a", "b", "c"}: items trimmed, empty ones dropped.
+[[nodiscard]] std::vector<std::string> split_list(const std::string& text);
+
+// The items joined by `separator`.
+[[nodiscard]] std::string join(const std::vector<std::string>& items,
+                               std::string_view separator = ", ");
+
+// The closest candidate to `name` by edit distance, or empty if none is close.
+[[nodiscard]] std::string did_you_mean(const std::string& name,
+                                       const std::vector<std::string>& candidates);
+// " (did you mean 'x'?)" for the closest candidate, or empty.
+[[nodiscard]] std::string did_you_mean_hint(const std::string& name,
+                                            const std::vector<std::string>& candidates);
+
+// User text quoted in a message, kept to one short line: control bytes escaped as \xNN and
+// the middle of a text longer than 80 bytes left out.
+[[nodiscard]] std::string printable(std::string_view text);
+
+}  // namespace sqlmeasure
