@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "sqlmeasure/connection.h"
-#include "sqlmeasure/sql_text.h"
+#include "sqlmeasure/sql_statements.h"
 
 namespace sqlmeasure {
 

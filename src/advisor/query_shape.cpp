@@ -1,7 +1,7 @@
-// Reads table references, index hints and ORDER BY columns from the tokens of sql_text.h.
+// Reads table references, index hints and ORDER BY columns from the lexer's tokens.
 #include "advisor/query_shape.h"
 
-#include "sqlmeasure/sql_text.h"
+#include "sqlmeasure/sql_lexer.h"
 #include "sqlmeasure/text.h"
 
 namespace sqlmeasure::advisor {
@@ -16,27 +16,6 @@ constexpr std::string_view kNotAlias[] = {
     "WINDOW",        "FORCE", "USE",   "IGNORE",    "UNION",  "EXCEPT", "INTERSECT",
     "FOR",           "LOCK",  "INTO",  "PARTITION", "OUTER",  "FULL",   "AS",
     "OFFSET",        "FETCH", "WITH",  "RETURNING", "SELECT", "FROM",   "TABLESAMPLE"};
-
-
-// An identifier's name: backticks removed and doubled backticks undone.
-std::string identifier(const SqlToken& token) {
-  if (token.kind != Kind::kQuotedIdent) return std::string(token.text);
-  std::string out;
-  std::string_view inner = token.text.substr(1, token.text.size() - 2);
-  for (size_t i = 0; i < inner.size(); ++i) {
-    out += inner[i];
-    if (inner[i] == '`' && i + 1 < inner.size() && inner[i + 1] == '`') ++i;
-  }
-  return out;
-}
-
-bool is_identifier(const SqlToken& token) {
-  return token.kind == Kind::kWord || token.kind == Kind::kQuotedIdent;
-}
-
-bool is_word(const SqlToken& token, std::string_view word) {
-  return token.kind == Kind::kWord && ascii_upper(token.text) == word;
-}
 
 bool ends_factor(const SqlToken& token) {
   if (token.kind != Kind::kWord) return false;
@@ -59,12 +38,8 @@ bool ends_from(const SqlToken& token) {
 class Reader {
  public:
   explicit Reader(std::string_view sql) : sql_(sql) {
-    for (const SqlToken& token : tokenize_sql(sql)) {
-      if (token.kind == Kind::kComment || token.kind == Kind::kExecOpen ||
-          token.kind == Kind::kExecClose || token.kind == Kind::kUnterminated) {
-        continue;
-      }
-      tokens_.push_back(token);
+    for (const SqlToken& token : code_tokens(sql)) {
+      if (token.kind != Kind::kUnterminated) tokens_.push_back(token);
     }
   }
 
@@ -87,17 +62,17 @@ class Reader {
         continue;
       }
       Frame& frame = frames.back();
-      if (is_word(token, "SELECT") || is_word(token, "WITH")) frame = {true, false};
+      if (token.is_word("SELECT") || token.is_word("WITH")) frame = {true, false};
       if (ends_from(token)) frame.in_from = false;
       // Only in a query: EXTRACT(YEAR FROM x) and TRIM(a FROM b) name no table.
-      const bool starts_table = is_word(token, "FROM") || is_word(token, "JOIN") ||
-                                is_word(token, "STRAIGHT_JOIN") || (token.is(',') && frame.in_from);
+      const bool starts_table = token.is_word("FROM") || token.is_word("JOIN") ||
+                                token.is_word("STRAIGHT_JOIN") || (token.is(',') && frame.in_from);
       if (starts_table && frame.query) {
-        if (is_word(token, "FROM")) frame.in_from = true;
+        if (token.is_word("FROM")) frame.in_from = true;
         i = read_table_list(i + 1) - 1;
         continue;
       }
-      if (is_word(token, "ORDER") && i + 1 < tokens_.size() && is_word(tokens_[i + 1], "BY") &&
+      if (token.is_word("ORDER") && i + 1 < tokens_.size() && tokens_[i + 1].is_word("BY") &&
           frame.query) {
         read_order_by(i + 2);
       }
@@ -122,20 +97,20 @@ class Reader {
   size_t read_table_factor(size_t i) {
     if (i >= tokens_.size() || !is_identifier(tokens_[i]) || ends_factor(tokens_[i])) return i;
     TableReference reference;
-    reference.table = identifier(tokens_[i]);
+    reference.table = identifier_name(tokens_[i]);
     ++i;
     if (i + 1 < tokens_.size() && tokens_[i].is('.') && is_identifier(tokens_[i + 1])) {
       reference.database = reference.table;
-      reference.table = identifier(tokens_[i + 1]);
+      reference.table = identifier_name(tokens_[i + 1]);
       i += 2;
     }
     if (i < tokens_.size() && tokens_[i].is('(')) return i;  // a function call, not a table
-    if (i < tokens_.size() && is_word(tokens_[i], "PARTITION")) i = skip_parens(i + 1);
-    if (i + 1 < tokens_.size() && is_word(tokens_[i], "AS") && is_identifier(tokens_[i + 1])) {
-      reference.alias = identifier(tokens_[i + 1]);
+    if (i < tokens_.size() && tokens_[i].is_word("PARTITION")) i = skip_parens(i + 1);
+    if (i + 1 < tokens_.size() && tokens_[i].is_word("AS") && is_identifier(tokens_[i + 1])) {
+      reference.alias = identifier_name(tokens_[i + 1]);
       i += 2;
     } else if (i < tokens_.size() && is_identifier(tokens_[i]) && !ends_factor(tokens_[i])) {
-      reference.alias = identifier(tokens_[i]);
+      reference.alias = identifier_name(tokens_[i]);
       ++i;
     }
     shape_.tables.push_back(std::move(reference));
@@ -148,7 +123,7 @@ class Reader {
       const std::string kind = ascii_upper(tokens_[i].text);
       if (tokens_[i].kind != Kind::kWord ||
           (kind != "FORCE" && kind != "USE" && kind != "IGNORE") ||
-          !(is_word(tokens_[i + 1], "INDEX") || is_word(tokens_[i + 1], "KEY"))) {
+          !(tokens_[i + 1].is_word("INDEX") || tokens_[i + 1].is_word("KEY"))) {
         break;
       }
       IndexHint hint;
@@ -156,9 +131,9 @@ class Reader {
       hint.kind = kind;
       hint.begin = tokens_[i].offset;
       size_t j = i + 2;
-      if (j < tokens_.size() && is_word(tokens_[j], "FOR")) {
+      if (j < tokens_.size() && tokens_[j].is_word("FOR")) {
         ++j;
-        if (j < tokens_.size() && (is_word(tokens_[j], "ORDER") || is_word(tokens_[j], "GROUP"))) {
+        if (j < tokens_.size() && (tokens_[j].is_word("ORDER") || tokens_[j].is_word("GROUP"))) {
           j += 2;  // ORDER BY / GROUP BY
         } else {
           ++j;  // JOIN
@@ -166,7 +141,7 @@ class Reader {
       }
       if (j >= tokens_.size() || !tokens_[j].is('(')) break;
       for (++j; j < tokens_.size() && !tokens_[j].is(')'); ++j) {
-        if (is_identifier(tokens_[j])) hint.indexes.push_back(identifier(tokens_[j]));
+        if (is_identifier(tokens_[j])) hint.indexes.push_back(identifier_name(tokens_[j]));
       }
       if (j >= tokens_.size()) break;  // unclosed: leave it to the server to complain
       hint.end = tokens_[j].end();
@@ -194,24 +169,24 @@ class Reader {
     OrderByColumn item;
     size_t column = i;
     if (i + 2 < tokens_.size() && tokens_[i + 1].is('.') && is_identifier(tokens_[i + 2])) {
-      item.qualifier = identifier(tokens_[i]);
+      item.qualifier = identifier_name(tokens_[i]);
       column = i + 2;
     }
-    item.column = identifier(tokens_[column]);
+    item.column = identifier_name(tokens_[column]);
     item.column_begin = tokens_[column].offset;
     item.column_end = tokens_[column].end();
     size_t next = column + 1;
     if (next < tokens_.size() &&
-        (is_word(tokens_[next], "ASC") || is_word(tokens_[next], "DESC"))) {
+        (tokens_[next].is_word("ASC") || tokens_[next].is_word("DESC"))) {
       item.direction = ascii_upper(tokens_[next].text);
       ++next;
     }
     const bool item_ends = next >= tokens_.size() || tokens_[next].is(',') ||
                            tokens_[next].is(')') || tokens_[next].is(';') ||
-                           is_word(tokens_[next], "LIMIT") || is_word(tokens_[next], "FOR") ||
-                           is_word(tokens_[next], "LOCK") || is_word(tokens_[next], "INTO") ||
-                           is_word(tokens_[next], "UNION") || is_word(tokens_[next], "OFFSET") ||
-                           is_word(tokens_[next], "FETCH");
+                           tokens_[next].is_word("LIMIT") || tokens_[next].is_word("FOR") ||
+                           tokens_[next].is_word("LOCK") || tokens_[next].is_word("INTO") ||
+                           tokens_[next].is_word("UNION") || tokens_[next].is_word("OFFSET") ||
+                           tokens_[next].is_word("FETCH");
     if (item_ends && tokens_[column].kind != Kind::kNumber) shape_.order_by.push_back(item);
   }
 

@@ -1,5 +1,5 @@
 #pragma once
-// What the advisor reads from a scenario query's text, on the tokens of sql_text.h: the
+// What the advisor reads from a scenario query's text, on the tokens of sql_lexer.h: the
 // tables it names (with aliases), its index hints, and the first item of each ORDER BY.
 // A reader, not a parser: it finds these constructs in any SELECT and skips what it does
 // not understand.

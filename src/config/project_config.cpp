@@ -8,7 +8,6 @@
 
 #include "sqlmeasure/config.h"
 #include "sqlmeasure/error.h"
-#include "sqlmeasure/sql_text.h"
 #include "sqlmeasure/scenario_loader.h"
 #include "sqlmeasure/text.h"
 

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "live/additive_ddl.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/text.h"
 
@@ -22,24 +23,6 @@ std::vector<SqlStatement> load_statements(const std::string& path, const char* w
     fail(ExitCode::kBadInput, fmt::format("{}: the {} file has no statements", path, what));
   }
   return statements;
-}
-
-// A change that only adds or refreshes can simply stay; anything else needs an undo.
-bool is_additive(const SqlStatement& statement) {
-  std::string keyword = first_keyword(statement.text);
-  if (keyword == "ANALYZE" || keyword == "OPTIMIZE") return true;
-  std::string upper = statement.text;
-  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  if (keyword == "CREATE") return upper.find("INDEX") != std::string::npos;
-  if (keyword == "ALTER") {
-    bool adds = upper.find(" ADD ") != std::string::npos;
-    bool other = upper.find("DROP") != std::string::npos ||
-                 upper.find("MODIFY") != std::string::npos ||
-                 upper.find("CHANGE") != std::string::npos ||
-                 upper.find("RENAME") != std::string::npos;
-    return adds && !other;
-  }
-  return false;
 }
 
 // MariaDB and MySQL list a re-created index after the others, so a rollback that drops and
@@ -84,7 +67,7 @@ SchemaChange migration_change(const std::string& up_path,
   change.keep = keep;
   if (!down_path && !keep) {
     for (const SqlStatement& statement : change.apply) {
-      if (!is_additive(statement)) {
+      if (!is_additive_ddl(statement.text)) {
         fail(ExitCode::kUsage,
              fmt::format("{}: this migration changes or removes something ({}...), and without "
                          "--rollback it cannot be undone: pass --rollback DOWN.sql, or --keep "

@@ -6,7 +6,7 @@
 
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/runner.h"
-#include "sqlmeasure/sql_text.h"
+#include "sqlmeasure/sql_statements.h"
 
 namespace sqlmeasure {
 namespace {

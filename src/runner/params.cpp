@@ -8,7 +8,7 @@
 #include "runner/random.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/runner.h"
-#include "sqlmeasure/sql_text.h"
+#include "sqlmeasure/sql_statements.h"
 
 namespace sqlmeasure {
 namespace {

@@ -6,8 +6,8 @@
 #include <string_view>
 
 #include "sqlmeasure/error.h"
-#include "scenario/write_guard.h"
-#include "sqlmeasure/sql_text.h"
+#include "sqlmeasure/sql_guard.h"
+#include "sqlmeasure/sql_statements.h"
 #include "sqlmeasure/text.h"
 
 namespace sqlmeasure {

@@ -6,7 +6,7 @@
 
 #include "scenario/screen_validation.h"
 #include "sqlmeasure/error.h"
-#include "sqlmeasure/sql_text.h"
+#include "sqlmeasure/sql_statements.h"
 
 namespace sqlmeasure {
 namespace {

@@ -9,7 +9,6 @@
 
 #include "scenario/screen_validation.h"
 #include "sqlmeasure/error.h"
-#include "sqlmeasure/sql_text.h"
 #include "sqlmeasure/scenario_loader.h"
 #include "sqlmeasure/text.h"
 

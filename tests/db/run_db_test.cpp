@@ -12,7 +12,7 @@
 #include "db/db_test_support.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/runner.h"
-#include "sqlmeasure/sql_text.h"
+#include "sqlmeasure/sql_statements.h"
 
 namespace sqlmeasure::testing {
 namespace {

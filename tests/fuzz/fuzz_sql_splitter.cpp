@@ -15,7 +15,9 @@
 #include <vector>
 
 #include "sqlmeasure/error.h"
-#include "sqlmeasure/sql_text.h"
+#include "sqlmeasure/sql_guard.h"
+#include "sqlmeasure/sql_lexer.h"
+#include "sqlmeasure/sql_statements.h"
 
 namespace {
 

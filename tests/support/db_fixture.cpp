@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "sqlmeasure/error.h"
-#include "sqlmeasure/sql_text.h"
+#include "sqlmeasure/sql_statements.h"
 
 namespace sqlmeasure::testing {
 

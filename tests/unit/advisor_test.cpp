@@ -12,7 +12,7 @@
 
 #include "advisor/query_shape.h"
 #include "sqlmeasure/error.h"
-#include "sqlmeasure/sql_text.h"
+#include "sqlmeasure/sql_lexer.h"
 
 namespace sqlmeasure {
 namespace {

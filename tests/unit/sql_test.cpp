@@ -1,4 +1,6 @@
-#include "sqlmeasure/sql_text.h"
+#include "sqlmeasure/sql_guard.h"
+#include "sqlmeasure/sql_lexer.h"
+#include "sqlmeasure/sql_statements.h"
 
 #include <catch2/catch.hpp>
 #include <string>
@@ -43,7 +45,7 @@ using Texts = std::vector<std::string>;
 
 // --- split_statements ---
 
-TEST_CASE("split: plain statements, trimmed, empty ones dropped", "[unit][sql_text]") {
+TEST_CASE("split: plain statements, trimmed, empty ones dropped", "[unit][sql]") {
   CHECK(split_texts("SELECT 1; SELECT 2;\n\n  SELECT 3  ") ==
         Texts{"SELECT 1", "SELECT 2", "SELECT 3"});
   CHECK(split_texts(";;  ;\n") == Texts{});
@@ -51,13 +53,13 @@ TEST_CASE("split: plain statements, trimmed, empty ones dropped", "[unit][sql_te
   CHECK(split_texts("SELECT 1;;") == Texts{"SELECT 1"});
 }
 
-TEST_CASE("split: a ';' inside quotes does not split", "[unit][sql_text]") {
+TEST_CASE("split: a ';' inside quotes does not split", "[unit][sql]") {
   CHECK(split_texts("SELECT 'a;b'; SELECT \"c;d\"") == Texts{"SELECT 'a;b'", "SELECT \"c;d\""});
   CHECK(split_texts("SELECT `weird;name` FROM t; SELECT 2") ==
         Texts{"SELECT `weird;name` FROM t", "SELECT 2"});
 }
 
-TEST_CASE("split: escaped quotes in both styles", "[unit][sql_text]") {
+TEST_CASE("split: escaped quotes in both styles", "[unit][sql]") {
   CHECK(split_texts("SELECT 'it''s;'; SELECT 2") == Texts{"SELECT 'it''s;'", "SELECT 2"});
   CHECK(split_texts("SELECT 'it\\'s;'; SELECT 2") == Texts{"SELECT 'it\\'s;'", "SELECT 2"});
   CHECK(split_texts("SELECT \"a\\\";b\"; SELECT 2") == Texts{"SELECT \"a\\\";b\"", "SELECT 2"});
@@ -69,7 +71,7 @@ TEST_CASE("split: escaped quotes in both styles", "[unit][sql_text]") {
         Texts{"SELECT `a``;b`, `c\\`", "SELECT 2"});
 }
 
-TEST_CASE("split: comments of every style", "[unit][sql_text]") {
+TEST_CASE("split: comments of every style", "[unit][sql]") {
   CHECK(split_texts("SELECT 1 -- not here; \nFROM t; SELECT 2") ==
         Texts{"SELECT 1 -- not here; \nFROM t", "SELECT 2"});
   CHECK(split_texts("SELECT 1 # nor here;\nFROM t; SELECT 2") ==
@@ -82,13 +84,13 @@ TEST_CASE("split: comments of every style", "[unit][sql_text]") {
   CHECK(split_texts("SELECT 1 --\t;\n;SELECT 2 --") == Texts{"SELECT 1", "SELECT 2"});
 }
 
-TEST_CASE("split: '--' without a space is not a comment", "[unit][sql_text]") {
+TEST_CASE("split: '--' without a space is not a comment", "[unit][sql]") {
   CHECK(split_texts("SELECT 5--3; SELECT 2") == Texts{"SELECT 5--3", "SELECT 2"});
   CHECK(split_texts("SELECT 5 --x;\nSELECT 2") == Texts{"SELECT 5 --x", "SELECT 2"});
 }
 
 TEST_CASE("split: leading comments are dropped, interior and trailing handled",
-          "[unit][sql_text]") {
+          "[unit][sql]") {
   CHECK(split_texts("-- intro\n/* header */ # more\nSELECT /* keep */ 1 -- trailing\n;") ==
         Texts{"SELECT /* keep */ 1"});
   CHECK(split_texts("SELECT 1 -- last line has no ';'") == Texts{"SELECT 1"});
@@ -97,7 +99,7 @@ TEST_CASE("split: leading comments are dropped, interior and trailing handled",
         Texts{"SELECT 1"});
 }
 
-TEST_CASE("split: executable comments are code and never split", "[unit][sql_text]") {
+TEST_CASE("split: executable comments are code and never split", "[unit][sql]") {
   CHECK(split_texts("/*!40101 SET NAMES utf8mb4 */;\nSELECT 1") ==
         Texts{"/*!40101 SET NAMES utf8mb4 */", "SELECT 1"});
   CHECK(split_texts("SELECT 1 /*! ; SELECT 2 */; SELECT 3") ==
@@ -114,7 +116,7 @@ TEST_CASE("split: executable comments are code and never split", "[unit][sql_tex
   CHECK(split_texts("/*!*/; SELECT 1") == Texts{"SELECT 1"});
 }
 
-TEST_CASE("split: statement names from '-- name:' comments", "[unit][sql_text]") {
+TEST_CASE("split: statement names from '-- name:' comments", "[unit][sql]") {
   const auto statements = split_statements(
       "-- name: first\nSELECT 1;\n"
       "-- NAME:second\n-- a note\n/* another */\nSELECT 2;\n"
@@ -135,7 +137,7 @@ TEST_CASE("split: statement names from '-- name:' comments", "[unit][sql_text]")
   CHECK(statements[6].text == "SELECT 7");
 }
 
-TEST_CASE("split: the location of each statement's first token", "[unit][sql_text]") {
+TEST_CASE("split: the location of each statement's first token", "[unit][sql]") {
   const auto statements = split_statements(
       "SELECT 1;  SELECT 2;\n"
       "-- comment\n"
@@ -150,7 +152,7 @@ TEST_CASE("split: the location of each statement's first token", "[unit][sql_tex
   CHECK(statements[3].where.str() == "dir/q.sql:5:2");
 }
 
-TEST_CASE("split: CRLF line endings", "[unit][sql_text]") {
+TEST_CASE("split: CRLF line endings", "[unit][sql]") {
   const auto statements =
       split_statements("-- name: a\r\nSELECT 1;\r\n\r\n  SELECT\r\n 2;\r\n", "q.sql");
   REQUIRE(statements.size() == 2);
@@ -160,7 +162,7 @@ TEST_CASE("split: CRLF line endings", "[unit][sql_text]") {
   CHECK(statements[1].text == "SELECT\r\n 2");
 }
 
-TEST_CASE("split: a UTF-8 byte order mark is skipped", "[unit][sql_text]") {
+TEST_CASE("split: a UTF-8 byte order mark is skipped", "[unit][sql]") {
   const auto statements = split_statements("\xEF\xBB\xBF-- name: a\nSELECT 1; SELECT 2", "q.sql");
   REQUIRE(statements.size() == 2);
   CHECK(statements[0].text == "SELECT 1");
@@ -169,7 +171,7 @@ TEST_CASE("split: a UTF-8 byte order mark is skipped", "[unit][sql_text]") {
   CHECK(split_statements("\xEF\xBB\xBFSELECT 1", "q.sql")[0].where.str() == "q.sql:1:1");
 }
 
-TEST_CASE("split: unterminated quotes and comments name where they start", "[unit][sql_text]") {
+TEST_CASE("split: unterminated quotes and comments name where they start", "[unit][sql]") {
   std::string message = split_error("SELECT 1;\nSELECT 'abc;\nSELECT 2;");
   CHECK_THAT(message, Catch::StartsWith("q.sql:2:8: unterminated string"));
   CHECK_THAT(message, Catch::Contains("SELECT 'abc;\n         ^"));
@@ -188,7 +190,7 @@ TEST_CASE("split: unterminated quotes and comments name where they start", "[uni
   CHECK(split_error("SELECT '''';") == "");
 }
 
-TEST_CASE("split: odd input does not crash", "[unit][sql_text]") {
+TEST_CASE("split: odd input does not crash", "[unit][sql]") {
   CHECK(split_texts("DELIMITER //\nSELECT 1 //\nDELIMITER ;") ==
         Texts{"DELIMITER //\nSELECT 1 //\nDELIMITER"});
   CHECK(split_texts(std::string("SELECT '\0' ;", 12)) == Texts{std::string("SELECT '\0'", 10)});
@@ -204,7 +206,7 @@ TEST_CASE("split: odd input does not crash", "[unit][sql_text]") {
 
 // --- find_placeholders ---
 
-TEST_CASE("placeholders: names, offsets and lengths", "[unit][sql_text]") {
+TEST_CASE("placeholders: names, offsets and lengths", "[unit][sql]") {
   const std::string sql = "SELECT * FROM t WHERE id = :id AND b IN (:a,:b_2)";
   const auto placeholders = find_placeholders(sql);
   REQUIRE(placeholders.size() == 3);
@@ -219,7 +221,7 @@ TEST_CASE("placeholders: names, offsets and lengths", "[unit][sql_text]") {
   CHECK(placeholder_names("WHERE a=:_x+1") == Texts{"_x"});
 }
 
-TEST_CASE("placeholders: not inside strings, backticks or comments", "[unit][sql_text]") {
+TEST_CASE("placeholders: not inside strings, backticks or comments", "[unit][sql]") {
   CHECK(placeholder_names("SELECT ':a', \":b\", `:c`, '12:30' -- :d\n # :e\n /* :f */ , :g") ==
         Texts{"g"});
   CHECK(placeholder_names("SELECT 'it''s :a' , :b") == Texts{"b"});
@@ -228,7 +230,7 @@ TEST_CASE("placeholders: not inside strings, backticks or comments", "[unit][sql
 }
 
 TEST_CASE("placeholders: casts, assignments and glued colons are not placeholders",
-          "[unit][sql_text]") {
+          "[unit][sql]") {
   CHECK(placeholder_names("SELECT x::int, @a := 1, @b:=2, :=c").empty());
   CHECK(placeholder_names("SELECT a:b, 12:30, x$:y").empty());
   CHECK(placeholder_names("SELECT :1, : a, :").empty());
@@ -236,7 +238,7 @@ TEST_CASE("placeholders: casts, assignments and glued colons are not placeholder
   CHECK(placeholder_names("SELECT f(:a)+(:b)*:c") == Texts{"a", "b", "c"});
 }
 
-TEST_CASE("placeholders: the offset is in the original string, BOM included", "[unit][sql_text]") {
+TEST_CASE("placeholders: the offset is in the original string, BOM included", "[unit][sql]") {
   const std::string sql = "\xEF\xBB\xBFSELECT :a";
   const auto placeholders = find_placeholders(sql);
   REQUIRE(placeholders.size() == 1);
@@ -245,7 +247,7 @@ TEST_CASE("placeholders: the offset is in the original string, BOM included", "[
 
 // --- first_keyword ---
 
-TEST_CASE("first_keyword skips comments and parentheses", "[unit][sql_text]") {
+TEST_CASE("first_keyword skips comments and parentheses", "[unit][sql]") {
   CHECK(first_keyword("select 1") == "SELECT");
   CHECK(first_keyword("  -- note\n# more\n/* c */ ((Select 1) UNION (SELECT 2))") == "SELECT");
   CHECK(first_keyword("/*!40101 set names utf8 */") == "SET");
@@ -260,7 +262,7 @@ TEST_CASE("first_keyword skips comments and parentheses", "[unit][sql_text]") {
 
 // --- why_not_read_only ---
 
-TEST_CASE("read-only: legitimate reads are accepted", "[unit][sql_text]") {
+TEST_CASE("read-only: legitimate reads are accepted", "[unit][sql]") {
   const char* reads[] = {
       "SELECT 1",
       "select * from t where a = 1 order by b desc limit 10;",
@@ -303,7 +305,7 @@ TEST_CASE("read-only: legitimate reads are accepted", "[unit][sql_text]") {
   }
 }
 
-TEST_CASE("read-only: writes and schema changes are refused", "[unit][sql_text]") {
+TEST_CASE("read-only: writes and schema changes are refused", "[unit][sql]") {
   CHECK(why_not_read_only("INSERT INTO t VALUES (1)") == "INSERT writes data");
   CHECK(why_not_read_only("insert t (a) values (1)") == "INSERT writes data");
   CHECK(why_not_read_only("UPDATE t SET a = 1") == "UPDATE writes data");
@@ -321,7 +323,7 @@ TEST_CASE("read-only: writes and schema changes are refused", "[unit][sql_text]"
   CHECK(why_not_read_only("(DELETE FROM t)") == "DELETE writes data");
 }
 
-TEST_CASE("read-only: locks, variables and procedures are refused", "[unit][sql_text]") {
+TEST_CASE("read-only: locks, variables and procedures are refused", "[unit][sql]") {
   CHECK(why_not_read_only("LOCK TABLES t READ") == "LOCK takes table locks");
   CHECK(why_not_read_only("UNLOCK TABLES") == "UNLOCK releases table locks");
   CHECK(why_not_read_only("SET GLOBAL max_connections = 1") == "SET changes variables or settings");
@@ -334,7 +336,7 @@ TEST_CASE("read-only: locks, variables and procedures are refused", "[unit][sql_
         "LOCK IN SHARE MODE takes row locks");
 }
 
-TEST_CASE("read-only: SELECT ... INTO is refused", "[unit][sql_text]") {
+TEST_CASE("read-only: SELECT ... INTO is refused", "[unit][sql]") {
   CHECK(why_not_read_only("SELECT * INTO OUTFILE '/tmp/x' FROM t") ==
         "SELECT ... INTO writes a file or variables");
   CHECK(why_not_read_only("SELECT * FROM t INTO DUMPFILE '/tmp/x'") ==
@@ -343,7 +345,7 @@ TEST_CASE("read-only: SELECT ... INTO is refused", "[unit][sql_text]") {
         "SELECT ... INTO writes a file or variables");
 }
 
-TEST_CASE("read-only: other first keywords are refused", "[unit][sql_text]") {
+TEST_CASE("read-only: other first keywords are refused", "[unit][sql]") {
   CHECK_THAT(why_not_read_only("FLUSH TABLES"), Catch::StartsWith("FLUSH is not a read"));
   CHECK_THAT(why_not_read_only("DO SLEEP(1)"), Catch::StartsWith("DO is not a read"));
   CHECK_THAT(why_not_read_only("'SELECT'"), Catch::StartsWith("does not start with a keyword"));
@@ -351,7 +353,7 @@ TEST_CASE("read-only: other first keywords are refused", "[unit][sql_text]") {
   CHECK(why_not_read_only("-- SELECT 1") == "no SQL statement");
 }
 
-TEST_CASE("read-only: EXPLAIN or WITH around a write is refused", "[unit][sql_text]") {
+TEST_CASE("read-only: EXPLAIN or WITH around a write is refused", "[unit][sql]") {
   CHECK(why_not_read_only("EXPLAIN DELETE FROM t") == "DELETE writes data");
   CHECK(why_not_read_only("EXPLAIN ANALYZE UPDATE t SET a = 1") == "UPDATE writes data");
   CHECK(why_not_read_only(
@@ -361,7 +363,7 @@ TEST_CASE("read-only: EXPLAIN or WITH around a write is refused", "[unit][sql_te
         "more than one statement (a second one starts at line 1 col 14 of the SQL)");
 }
 
-TEST_CASE("read-only: a second statement is refused", "[unit][sql_text]") {
+TEST_CASE("read-only: a second statement is refused", "[unit][sql]") {
   CHECK(why_not_read_only("SELECT 1; SELECT 2") ==
         "more than one statement (a second one starts at line 1 col 11 of the SQL)");
   CHECK(why_not_read_only("SELECT 1;\n  -- x\n  DELETE FROM t") ==
@@ -371,7 +373,7 @@ TEST_CASE("read-only: a second statement is refused", "[unit][sql_text]") {
   CHECK(why_not_read_only("SELECT ';' ;; ") == "");
 }
 
-TEST_CASE("read-only: executable comments are read as code", "[unit][sql_text]") {
+TEST_CASE("read-only: executable comments are read as code", "[unit][sql]") {
   CHECK(why_not_read_only("/*!50000 DELETE FROM t */") ==
         "executable comment /*!50000 ... */ contains DELETE, which writes data");
   CHECK(why_not_read_only("/*M! DELETE FROM t */") ==
@@ -384,9 +386,31 @@ TEST_CASE("read-only: executable comments are read as code", "[unit][sql_text]")
   CHECK(why_not_read_only("SELECT 1 /*!50000 , 'DELETE' */") == "");
 }
 
-TEST_CASE("read-only: unterminated input is refused", "[unit][sql_text]") {
+TEST_CASE("read-only: unterminated input is refused", "[unit][sql]") {
   CHECK(why_not_read_only("SELECT 'abc") ==
         "unterminated string (the ' at line 1 col 8 of the SQL is never closed)");
   CHECK(why_not_read_only("SELECT 1 /*! DROP TABLE t") ==
         "unterminated executable comment (the /*! at line 1 col 10 of the SQL is never closed)");
+}
+
+// --- why_not_rollbackable ---
+
+TEST_CASE("rollback guard: single writes a ROLLBACK undoes", "[unit][sql]") {
+  CHECK(why_not_rollbackable("INSERT INTO t VALUES (1)") == "");
+  CHECK(why_not_rollbackable("update t set `drop` = 1 where t.create = 2;") == "");
+  CHECK(why_not_rollbackable("DELETE FROM t WHERE id IN (SELECT id FROM u LOCK IN SHARE MODE)") ==
+        "");
+  CHECK(why_not_rollbackable("REPLACE INTO t SELECT * FROM u WHERE ANALYZE(x) > 0") == "");
+}
+
+TEST_CASE("rollback guard: what commits implicitly or is not a write", "[unit][sql]") {
+  CHECK(why_not_rollbackable("SELECT 1") == "SELECT is not an INSERT, UPDATE, DELETE or REPLACE");
+  CHECK(why_not_rollbackable("INSERT INTO t SELECT 1; COMMIT") ==
+        "more than one statement (a second one starts at line 1 col 25)");
+  CHECK(why_not_rollbackable("INSERT INTO t VALUES (1) /*! , DROP */") ==
+        "DROP cannot be rolled back (it commits implicitly or acts outside the transaction)");
+  CHECK(why_not_rollbackable("UPDATE t SET a = 1 LOCK TABLES") ==
+        "LOCK TABLES commits implicitly");
+  CHECK(why_not_rollbackable("INSERT INTO t VALUES ('x") == "an unterminated quote or comment");
+  CHECK(why_not_rollbackable("-- nothing") == "no SQL statement");
 }
