@@ -8,6 +8,7 @@
 
 #include "sqlmeasure/connection.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/results.h"
 
 namespace sqlmeasure {
 
@@ -25,7 +26,7 @@ struct ProjectConfig {
   std::optional<std::vector<std::string>> screens;
   std::optional<int> warmup, iterations;
   std::optional<std::uint64_t> seed;
-  std::optional<std::string> order;
+  std::optional<Order> order;
   // [compare]
   std::optional<double> threshold, alpha, min_delta_ms;
   std::optional<std::uint64_t> min_rows_delta;

@@ -28,11 +28,15 @@ struct Table {
 void write_text_table(const Table& table, std::ostream& out);
 void write_markdown_table(const Table& table, std::ostream& out);
 void write_csv_table(const Table& table, std::ostream& out);
+// The table as `format` writes it: text (kTable), Markdown or CSV.
+void write_table(const Table& table, Format format, std::ostream& out);
 
 // `run`: per-screen table (the talk's one figure per screen, done properly).
 void render_run(const RunResult& run, Format format, const Style& style, std::ostream& out);
 // `explain`: the plan of every query.
 void render_plans(const RunResult& run, Format format, std::ostream& out);
+// `list`: screens and their queries.
+void render_screen_list(const std::vector<Screen>& screens, Format format, std::ostream& out);
 // `compare`.
 void render_comparison(const Comparison& comparison, Format format, const Style& style,
                        std::ostream& out);

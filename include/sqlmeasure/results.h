@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sqlmeasure/connection.h"
@@ -13,7 +14,11 @@
 
 namespace sqlmeasure {
 
+// The version this binary writes, and the oldest it still reads (docs/results-format.md):
+// raise the first when a field is added, never the second without a reason, so that a
+// baseline made by an older sqlmeasure keeps comparing.
 inline constexpr int kResultsSchemaVersion = 1;
+inline constexpr int kOldestResultsSchemaVersion = 1;
 
 // One row of the traditional EXPLAIN output, as both MariaDB and MySQL print it.
 struct PlanRow {
@@ -57,6 +62,17 @@ struct ScreenResult {
   }
 };
 
+// A screen's figures per view, from its queries' (the one place they are summed): each
+// sample × times issued per view, over the views every query completed; and its rows
+// examined, Σ rows_examined × times.
+[[nodiscard]] std::vector<std::int64_t> per_view_samples(const std::vector<QueryResult>& queries);
+[[nodiscard]] std::uint64_t rows_examined_per_view(const std::vector<QueryResult>& queries);
+
+// The order the runner visits queries in, within a round.
+enum class Order { kRoundRobin, kShuffled };
+[[nodiscard]] const char* order_name(Order order);  // "round-robin", "shuffled"
+[[nodiscard]] std::optional<Order> order_named(std::string_view name);
+
 // --iterations auto samples at most this many rounds per screen.
 inline constexpr int kAutoIterationsMax = 200;
 
@@ -64,7 +80,7 @@ struct RunSettings {
   int warmup = 2;
   int iterations = 20;
   std::uint64_t seed = 1;
-  std::string order = "round-robin";  // or "shuffled"
+  Order order = Order::kRoundRobin;
   std::string scenarios;              // directory
   std::vector<std::string> screen_globs;
   unsigned query_timeout_ms = 0;

@@ -1,23 +1,8 @@
 // sqlmeasure list: screens and their queries, offline.
-#include <fmt/format.h>
-
-#include <nlohmann/json.hpp>
-
 #include "cli/command.h"
 
 namespace sqlmeasure {
 namespace {
-
-std::string describe_params(const Query& query) {
-  std::string text;
-  for (const auto& [name, spec] : query.params) {
-    if (!text.empty()) text += ", ";
-    text += spec.from_sql ? fmt::format("{} (sample {} from SQL)", name, spec.sample)
-                          : fmt::format("{} ({} value{})", name, spec.values.size(),
-                                        spec.values.size() == 1 ? "" : "s");
-  }
-  return text;
-}
 
 class ListCommand final : public Command {
  public:
@@ -32,36 +17,7 @@ class ListCommand final : public Command {
     Format format = parse_format(output_.format, {Format::kTable, Format::kJson, Format::kMarkdown,
                                                   Format::kCsv});
     ProjectConfig config = load_project_config(global_.config);
-    std::vector<Screen> screens = scenarios_.load(config);
-    if (format == Format::kJson) {
-      nlohmann::json list = nlohmann::json::array();
-      for (const Screen& screen : screens) {
-        nlohmann::json queries = nlohmann::json::array();
-        for (const Query& query : screen.queries) {
-          queries.push_back({{"name", query.name}, {"times", query.times}, {"sql", query.sql}});
-        }
-        list.push_back({{"screen", screen.name}, {"description", screen.description},
-                        {"file", screen.file}, {"queries", queries}});
-      }
-      context.out << list.dump(2) << '\n';
-      return 0;
-    }
-    Table table{{"screen", "query", "times", "params", "file"}, {false, false, true, false, false}, {}};
-    for (const Screen& screen : screens) {
-      for (size_t i = 0; i < screen.queries.size(); ++i) {
-        const Query& query = screen.queries[i];
-        table.rows.push_back({i == 0 ? screen.name : "", query.name,
-                              fmt::format("×{}", query.times), describe_params(query),
-                              i == 0 ? screen.file : ""});
-      }
-    }
-    if (format == Format::kMarkdown) {
-      write_markdown_table(table, context.out);
-    } else if (format == Format::kCsv) {
-      write_csv_table(table, context.out);
-    } else {
-      write_text_table(table, context.out);
-    }
+    render_screen_list(scenarios_.load(config), format, context.out);
     return 0;
   }
 

@@ -193,7 +193,10 @@ void RunFlags::add_to(CLI::App& app) {
       ->group(group);
   app.add_option("--order", order, "round-robin (default) or shuffled")
       ->group(group)
-      ->check(CLI::IsMember({"round-robin", "shuffled"}));
+      ->type_name("TEXT:{round-robin,shuffled}")
+      ->check([](const std::string& value) {
+        return order_named(value) ? "" : "expected round-robin or shuffled, got " + value;
+      });
   app.add_option("--query-timeout", query_timeout_ms,
                  "Per-query timeout in milliseconds, enforced by the server (0 = none)")
       ->group(group);
@@ -227,7 +230,7 @@ RunSettings RunFlags::resolve(const ProjectConfig& config, const ScenarioFlags& 
   settings.warmup = warmup.value_or(config.warmup.value_or(2));
   settings.iterations = iterations.value_or(config.iterations.value_or(20));
   settings.seed = seed.value_or(config.seed.value_or(1));
-  settings.order = order.value_or(config.order.value_or("round-robin"));
+  settings.order = order ? *order_named(*order) : config.order.value_or(Order::kRoundRobin);
   settings.scenarios = scenarios.directory(config);
   settings.screen_globs = scenarios.globs(config);
   settings.query_timeout_ms =

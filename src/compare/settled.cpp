@@ -58,17 +58,11 @@ bool settled(const ScreenComparison& screen, const RunResult& before, const RunR
   return true;
 }
 
-std::uint64_t rows_per_view(const ScreenResult& screen) {
-  std::uint64_t rows = 0;
-  for (const QueryResult& query : screen.queries) rows += query.rows_examined * query.times;
-  return rows;
-}
-
 }  // namespace
 
 bool gate_decides(const ScreenResult& before, const ScreenResult& after, const VerdictRule& rule) {
   if (rule.fail_on.contains(Gate::kRows) &&
-      rows_evidence(rows_per_view(before), rows_per_view(after), rule).change !=
+      rows_evidence(rows_examined_per_view(before.queries), rows_examined_per_view(after.queries), rule).change !=
           Change::kUnchanged) {
     return true;
   }

@@ -29,7 +29,7 @@ void add_settings(const RunSettings& before, const RunSettings& after,
   check("iterations", std::to_string(before.iterations), std::to_string(after.iterations));
   check("warmup", std::to_string(before.warmup), std::to_string(after.warmup));
   check("seed", std::to_string(before.seed), std::to_string(after.seed));
-  check("order", before.order, after.order);
+  check("order", order_name(before.order), order_name(after.order));
   if (diffs.empty()) return;
   std::string text = "run settings differ:";
   for (std::size_t i = 0; i < diffs.size(); ++i) text += (i == 0 ? " " : ", ") + diffs[i];

@@ -161,9 +161,11 @@ ProjectConfig load_project_config(const std::optional<std::string>& explicit_pat
     read.integer(*r, "warmup", config.warmup, 0, 100000);
     read.integer(*r, "iterations", config.iterations, 1, 10000000);
     read.integer(*r, "seed", config.seed, 0, INT64_MAX);
-    read.text(*r, "order", config.order);
-    if (config.order && *config.order != "round-robin" && *config.order != "shuffled") {
-      read.bad(*r->get("order"), "'order' must be \"round-robin\" or \"shuffled\"");
+    std::optional<std::string> order;
+    read.text(*r, "order", order);
+    if (order) {
+      config.order = order_named(*order);
+      if (!config.order) read.bad(*r->get("order"), "'order' must be \"round-robin\" or \"shuffled\"");
     }
   }
   if (const toml::table* c = read.section(root, "compare")) {

@@ -35,8 +35,8 @@ void render_run(const RunResult& run, Format format, const Style& style, std::os
   (void)style;
   switch (format) {
     case Format::kJson: out << results_to_json(run); return;
-    case Format::kMarkdown: write_markdown_table(run_table(run), out); return;
-    case Format::kCsv: write_csv_table(run_table(run), out); return;
+    case Format::kMarkdown:
+    case Format::kCsv: return write_table(run_table(run), format, out);
     case Format::kTable:
     case Format::kJunit: break;
   }

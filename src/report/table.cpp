@@ -101,6 +101,16 @@ void write_csv_table(const Table& table, std::ostream& out) {
   for (const auto& row : table.rows) line(row);
 }
 
+void write_table(const Table& table, Format format, std::ostream& out) {
+  switch (format) {
+    case Format::kMarkdown: return write_markdown_table(table, out);
+    case Format::kCsv: return write_csv_table(table, out);
+    case Format::kTable:
+    case Format::kJson:
+    case Format::kJunit: return write_text_table(table, out);
+  }
+}
+
 Format parse_format(const std::string& text, const std::vector<Format>& allowed) {
   for (Format format : allowed) {
     if (text == format_name(format)) return format;

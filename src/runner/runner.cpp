@@ -70,23 +70,14 @@ RunResult empty_run(const Target& target, const std::vector<Screen>& screens,
   return run;
 }
 
-// Screen latency per iteration = sum over its queries of sample x times issued per view,
-// over the iterations every query completed.
+// A screen's per-view figures, once its queries are measured. A screen of one query issued
+// once per view keeps no copy: its per-view samples are its query's (view_samples()).
 void finish_screens(RunResult& run) {
   for (ScreenResult& screen : run.screens) {
-    size_t n = SIZE_MAX;
-    screen.rows_examined = 0;
-    for (const QueryResult& query : screen.queries) {
-      n = std::min(n, query.samples_ns.size());
-      screen.rows_examined += query.rows_examined * static_cast<std::uint64_t>(query.times);
-    }
-    if (n == SIZE_MAX) n = 0;
+    screen.rows_examined = rows_examined_per_view(screen.queries);
     screen.samples_ns.clear();
-    if (screen.queries.size() == 1 && screen.queries.front().times == 1) continue;  // view_samples()
-    screen.samples_ns.assign(n, 0);
-    for (const QueryResult& query : screen.queries) {
-      for (size_t i = 0; i < n; ++i) screen.samples_ns[i] += query.samples_ns[i] * query.times;
-    }
+    if (screen.queries.size() == 1 && screen.queries.front().times == 1) continue;
+    screen.samples_ns = per_view_samples(screen.queries);
   }
   recompute_stats(run);
 }
@@ -307,7 +298,7 @@ class Measurement {
     std::mt19937_64 rng(options_.settings.seed);
     std::vector<size_t> order(slots_.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    bool shuffled = options_.settings.order == "shuffled";
+    const bool shuffled = options_.settings.order == Order::kShuffled;
     std::vector<bool> screen_done(screens_.size(), false);
     std::vector<double> screen_seconds(screens_.size(), 0);
     for (int iteration = 0; iteration < options_.settings.iterations; ++iteration) {
@@ -350,20 +341,13 @@ class Measurement {
       std::vector<ScreenSoFar> by_target;
       for (const RunResult& run : runs_) {
         const std::vector<QueryResult>& queries = run.screens[s].queries;
-        size_t n = SIZE_MAX;
-        bool failed = false;
-        for (const QueryResult& query : queries) {
-          n = std::min(n, query.samples_ns.size());
-          failed = failed || query.error.has_value();
-        }
+        const bool failed = std::any_of(queries.begin(), queries.end(),
+                                        [](const QueryResult& q) { return q.error.has_value(); });
         if (failed || queries.empty()) {  // an error stops the screen anyway
           complete = false;
           continue;
         }
-        std::vector<std::int64_t> views(n, 0);
-        for (const QueryResult& query : queries) {
-          for (size_t i = 0; i < n; ++i) views[i] += query.samples_ns[i] * query.times;
-        }
+        std::vector<std::int64_t> views = per_view_samples(queries);
         if (!median_is_precise(views, rule)) precise = false;
         by_target.push_back({&run.screens[s], std::move(views)});
       }
@@ -422,7 +406,7 @@ class Measurement {
           size_t round = next_round.fetch_add(1);
           if (round >= rounds || stop.load()) return;
           for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-          if (settings.order == "shuffled") {
+          if (settings.order == Order::kShuffled) {
             std::mt19937_64 rng(mix64(settings.seed ^ mix64(round + 1)));
             stable_shuffle(order, rng);
           }

@@ -447,7 +447,7 @@ TEST_CASE("warnings say when the runs are not comparable", "[unit][compare]") {
     RunResult after = before;
     after.settings.iterations = 50;
     after.settings.seed = 7;
-    after.settings.order = "shuffled";
+    after.settings.order = Order::kShuffled;
     after.settings.warmup = 5;
     const Comparison c = compare_runs(before, after, {});
     REQUIRE(c.warnings.size() == 1);

@@ -203,7 +203,7 @@ TEST_CASE("every config key is read", "[unit][config]") {
   CHECK(config.warmup == 3);
   CHECK(config.iterations == 40);
   CHECK(config.seed == 7u);
-  CHECK(config.order == "shuffled");
+  CHECK(config.order == Order::kShuffled);
   CHECK(config.threshold == Approx(0.2));
   CHECK(config.alpha == Approx(0.05));
   CHECK(config.min_delta_ms == Approx(1.0));  // an integer is a fine number
@@ -500,7 +500,7 @@ TEST_CASE("run settings: flags > config > defaults", "[unit][config][precedence]
   CHECK(defaults.warmup == 2);
   CHECK(defaults.iterations == 20);
   CHECK(defaults.seed == 1u);
-  CHECK(defaults.order == "round-robin");
+  CHECK(defaults.order == Order::kRoundRobin);
   CHECK(defaults.scenarios == "scenarios");
   CHECK(defaults.screen_globs.empty());
   CHECK(defaults.query_timeout_ms == 0u);
@@ -509,7 +509,7 @@ TEST_CASE("run settings: flags > config > defaults", "[unit][config][precedence]
   config.warmup = 5;
   config.iterations = 50;
   config.seed = 9;
-  config.order = "shuffled";
+  config.order = Order::kShuffled;
   config.scenarios = "db/screens";
   config.screens = std::vector<std::string>{"top"};
   config.connection.query_timeout_ms = 1500;
@@ -517,7 +517,7 @@ TEST_CASE("run settings: flags > config > defaults", "[unit][config][precedence]
   CHECK(from_config.warmup == 5);
   CHECK(from_config.iterations == 50);
   CHECK(from_config.seed == 9u);
-  CHECK(from_config.order == "shuffled");
+  CHECK(from_config.order == Order::kShuffled);
   CHECK(from_config.scenarios == "db/screens");
   CHECK(from_config.screen_globs == std::vector<std::string>{"top"});
   CHECK(from_config.query_timeout_ms == 1500u);
@@ -535,7 +535,7 @@ TEST_CASE("run settings: flags > config > defaults", "[unit][config][precedence]
   CHECK(from_flags.warmup == 0);
   CHECK(from_flags.iterations == 3);
   CHECK(from_flags.seed == 42u);
-  CHECK(from_flags.order == "round-robin");
+  CHECK(from_flags.order == Order::kRoundRobin);
   CHECK(from_flags.scenarios == "other");
   CHECK(from_flags.screen_globs == std::vector<std::string>{"work_*", "help_beginner"});
   CHECK(from_flags.query_timeout_ms == 100u);

@@ -40,7 +40,7 @@ RunResult sample_run() {
   run.settings.warmup = 3;
   run.settings.iterations = 4;
   run.settings.seed = 18446744073709551615ULL;
-  run.settings.order = "shuffled";
+  run.settings.order = Order::kShuffled;
   run.settings.scenarios = "scenarios/demo";
   run.settings.screen_globs = {"work_*", "top"};
   run.settings.query_timeout_ms = 2000;
@@ -212,10 +212,24 @@ TEST_CASE("another schema_version is refused", "[unit][results]") {
   std::string message = refused(document.dump());
   CHECK(contains(message, "results schema_version 2 is not supported"));
   CHECK(contains(message, "reads version 1"));
+  document["schema_version"] = kOldestResultsSchemaVersion - 1;
+  CHECK(contains(refused(document.dump()), "is not supported"));
   document["schema_version"] = "1";
   CHECK(contains(refused(document.dump()), "$.schema_version: expected a number"));
   document.erase("schema_version");
   CHECK(contains(refused(document.dump()), "schema_version"));
+}
+
+// A CI baseline made by an older sqlmeasure must keep comparing after the format grows: the
+// files in tests/cli/compare-results-v1/ were written by version 1 and are never regenerated.
+TEST_CASE("a version-1 results file checked into the tests still loads", "[unit][results]") {
+  const std::string dir = std::string(SQLMEASURE_SOURCE_DIR) + "/tests/cli/compare-results-v1/";
+  for (const char* name : {"before.json", "after.json"}) {
+    const RunResult run = read_results_file(dir + name);
+    CHECK(run.schema_version == 1);
+    CHECK(run.screens.size() == 6);
+    CHECK(run.screens.front().queries.front().samples_ns.size() == 20);
+  }
 }
 
 TEST_CASE("a missing field is named by its JSON path", "[unit][results]") {

@@ -173,7 +173,7 @@ TEST_CASE("--order shuffled visits each query once per iteration, by the seed",
     FakeConnection fake;
     script_all(fake, screens);
     RunOptions o = options(0, 8);
-    o.settings.order = "shuffled";
+    o.settings.order = Order::kShuffled;
     o.settings.seed = seed;
     (void)measure_one(fake, screens, o);
     return sample_phase(fake.log());

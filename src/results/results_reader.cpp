@@ -1,0 +1,321 @@
+// Reading the results file (docs/results-format.md): every field checked, and a problem
+// names the file and the JSON path.
+#include <fmt/format.h>
+
+#include <fstream>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "sqlmeasure/error.h"
+#include "sqlmeasure/results_file.h"
+#include "sqlmeasure/text.h"
+
+namespace sqlmeasure {
+namespace {
+
+using nlohmann::json;
+
+// A JSON number's text: -?DIGITS(.DIGITS)?([eE][+-]?DIGITS)?
+bool is_number_text(const std::string& text) {
+  size_t i = 0;
+  auto digits = [&] {
+    const size_t start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    return i > start;
+  };
+  if (i < text.size() && text[i] == '-') ++i;
+  if (!digits()) return false;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == text.size();
+}
+
+// Reading: every field is checked, and a problem names the file and the JSON path.
+class Reader {
+ public:
+  explicit Reader(std::string origin) : origin_(std::move(origin)) {}
+
+  [[noreturn]] void bad(const std::string& path, const std::string& message) const {
+    fail(ExitCode::kBadInput, fmt::format("{}: {}: {}", origin_, printable(path), message));
+  }
+
+  const json& field(const json& object, const std::string& path, const char* key) const {
+    if (!object.is_object()) bad(path, "expected an object");
+    auto it = object.find(key);
+    // Named by its full path ($.screens[0].queries[1].samples_ns), so it can be found.
+    if (it == object.end()) bad(path + "." + key, fmt::format("missing field '{}'", key));
+    return *it;
+  }
+
+  std::string text(const json& object, const std::string& path, const char* key) const {
+    const json& value = field(object, path, key);
+    if (!value.is_string()) bad(path + "." + key, "expected a string");
+    return value.get<std::string>();
+  }
+
+  template <typename T>
+  T number(const json& object, const std::string& path, const char* key) const {
+    const json& value = field(object, path, key);
+    if (!value.is_number()) bad(path + "." + key, "expected a number");
+    if constexpr (std::is_integral_v<T>) {
+      if (!value.is_number_integer()) bad(path + "." + key, "expected an integer");
+      if (value.is_number_unsigned()) {
+        auto v = value.get<std::uint64_t>();
+        if (v > static_cast<std::uint64_t>(std::numeric_limits<T>::max())) {
+          bad(path + "." + key, "number out of range");
+        }
+      } else {
+        auto v = value.get<std::int64_t>();
+        if (v < static_cast<std::int64_t>(std::numeric_limits<T>::min()) ||
+            (v > 0 && static_cast<std::uint64_t>(v) >
+                          static_cast<std::uint64_t>(std::numeric_limits<T>::max()))) {
+          bad(path + "." + key, "number out of range");
+        }
+      }
+    }
+    return value.get<T>();
+  }
+
+  // A count that other code multiplies and indexes with: an int within [min, max].
+  int count(const json& object, const std::string& path, const char* key, int min,
+            int max = std::numeric_limits<int>::max()) const {
+    const int value = number<int>(object, path, key);
+    if (value < min || value > max) {
+      bad(path + "." + key, fmt::format("{} is out of range (expected {} to {})", value, min, max));
+    }
+    return value;
+  }
+
+  bool boolean(const json& object, const std::string& path, const char* key) const {
+    const json& value = field(object, path, key);
+    if (!value.is_boolean()) bad(path + "." + key, "expected true or false");
+    return value.get<bool>();
+  }
+
+  const json& array(const json& object, const std::string& path, const char* key) const {
+    const json& value = field(object, path, key);
+    if (!value.is_array()) bad(path + "." + key, "expected an array");
+    return value;
+  }
+
+  std::vector<std::int64_t> samples(const json& object, const std::string& path) const {
+    std::vector<std::int64_t> out;
+    const json& list = array(object, path, "samples_ns");
+    out.reserve(list.size());
+    for (const json& v : list) {
+      if (!v.is_number_integer() || (v.is_number_unsigned() &&
+                                     v.get<std::uint64_t>() > (std::uint64_t{1} << 62))) {
+        bad(path + ".samples_ns", "expected integer nanoseconds");
+      }
+      std::int64_t ns = v.get<std::int64_t>();
+      if (ns < 0) bad(path + ".samples_ns", "negative sample");
+      out.push_back(ns);
+    }
+    return out;
+  }
+
+  ParamValue value(const json& v, const std::string& path) const {
+    if (v.is_null()) return ParamValue::null();
+    if (v.is_string()) return ParamValue::string(v.get<std::string>());
+    if (v.is_boolean()) return {ParamValue::Kind::kBoolean, v.get<bool>() ? "TRUE" : "FALSE"};
+    if (v.is_object() && v.contains("number") && v["number"].is_string()) {
+      std::string number = v["number"].get<std::string>();
+      // The text goes into SQL as it is, so it must be a number and nothing else.
+      if (!is_number_text(number)) bad(path, "expected {\"number\": \"DIGITS\"}");
+      bool integral = number.find_first_of(".eE") == std::string::npos;
+      return {integral ? ParamValue::Kind::kInteger : ParamValue::Kind::kFloat, number};
+    }
+    bad(path, "expected a parameter value");
+  }
+
+  std::vector<PlanRow> plan(const json& object, const std::string& path) const {
+    std::vector<PlanRow> rows;
+    const json& list = array(object, path, "plan");
+    for (size_t i = 0; i < list.size(); ++i) {
+      std::string at = fmt::format("{}.plan[{}]", path, i);
+      const json& r = list[i];
+      rows.push_back({text(r, at, "id"), text(r, at, "select_type"), text(r, at, "table"),
+                      text(r, at, "type"), text(r, at, "possible_keys"), text(r, at, "key"),
+                      text(r, at, "key_len"), text(r, at, "ref"), text(r, at, "rows"),
+                      text(r, at, "extra")});
+    }
+    return rows;
+  }
+
+ // One part of the document each: the run's header, its settings, a screen, a query.
+  void header(const json& document, RunResult& run) const {
+    run.tool_version = text(field(document, "$", "tool"), "$.tool", "version");
+    run.label = text(document, "$", "label");
+    run.started_at = text(document, "$", "started_at");
+    run.finished_at = text(document, "$", "finished_at");
+    run.complete = boolean(document, "$", "complete");
+    run.incomplete_reason = text(document, "$", "incomplete_reason");
+    const json& server = field(document, "$", "server");
+    const std::string flavor = text(server, "$.server", "flavor");
+    run.server.flavor = flavor == "MariaDB"        ? Flavor::kMariaDB
+                        : flavor == "MySQL"        ? Flavor::kMySQL
+                        : flavor == "Aurora MySQL" ? Flavor::kAurora
+                                                   : Flavor::kUnknown;
+    run.server.version = text(server, "$.server", "version");
+    run.server.endpoint = text(server, "$.server", "endpoint");
+    run.server.database = text(server, "$.server", "database");
+    run.rows_examined_method = text(document, "$", "rows_examined_method");
+    // Optional: files written before these fields existed lack them.
+    if (document.contains("reconnects")) run.reconnects = number<int>(document, "$", "reconnects");
+    if (document.contains("throughput")) {
+      const json& throughput = field(document, "$", "throughput");
+      run.throughput.queries = number<std::uint64_t>(throughput, "$.throughput", "queries");
+      run.throughput.wall_s = number<double>(throughput, "$.throughput", "wall_s");
+    }
+  }
+
+  RunSettings settings(const json& object) const {
+    const std::string at = "$.settings";
+    RunSettings out;
+    if (object.contains("concurrency")) out.concurrency = number<int>(object, at, "concurrency");
+    if (object.contains("iterations_mode")) {
+      out.auto_iterations.enabled = text(object, at, "iterations_mode") == "auto";
+    }
+    if (object.contains("auto_iterations")) {
+      const json& rule = field(object, at, "auto_iterations");
+      const std::string rule_at = at + ".auto_iterations";
+      RunSettings::AutoIterations& auto_rule = out.auto_iterations;
+      auto_rule.min_rounds = number<int>(rule, rule_at, "min_rounds");
+      auto_rule.max_relative_half_width = number<double>(rule, rule_at, "max_relative_half_width");
+      auto_rule.max_absolute_half_width_ns =
+          number<std::int64_t>(rule, rule_at, "max_absolute_half_width_ns");
+      auto_rule.budget_s = number<double>(rule, rule_at, "budget_s");
+    }
+    out.warmup = count(object, at, "warmup", 0);
+    out.iterations = count(object, at, "iterations", 0);
+    out.seed = number<std::uint64_t>(object, at, "seed");
+    const std::string order = text(object, at, "order");
+    const std::optional<Order> parsed = order_named(order);
+    if (!parsed) bad(at + ".order", "expected \"round-robin\" or \"shuffled\"");
+    out.order = *parsed;
+    out.scenarios = text(object, at, "scenarios");
+    out.query_timeout_ms = number<unsigned>(object, at, "query_timeout_ms");
+    for (const json& glob : array(object, at, "screens")) {
+      if (!glob.is_string()) bad(at + ".screens", "expected strings");
+      out.screen_globs.push_back(glob.get<std::string>());
+    }
+    return out;
+  }
+
+  ScreenResult screen(const json& object, const std::string& at) const {
+    ScreenResult out;
+    out.name = text(object, at, "name");
+    out.description = text(object, at, "description");
+    out.file = text(object, at, "file");
+    out.rows_examined = number<std::uint64_t>(object, at, "rows_examined");
+    out.samples_ns = samples(object, at);
+    const json& queries = array(object, at, "queries");
+    for (std::size_t j = 0; j < queries.size(); ++j) {
+      out.queries.push_back(query(queries[j], fmt::format("{}.queries[{}]", at, j)));
+    }
+    return out;
+  }
+
+  QueryResult query(const json& object, const std::string& at) const {
+    QueryResult out;
+    out.name = text(object, at, "name");
+    out.sql = text(object, at, "sql");
+    out.times = count(object, at, "times", 1);
+    const json& params = field(object, at, "params");
+    if (!params.is_object()) bad(at + ".params", "expected an object");
+    for (const auto& [name, values] : params.items()) {
+      if (!values.is_array()) bad(at + ".params." + name, "expected an array");
+      std::vector<ParamValue>& list = out.params[name];
+      for (const json& v : values) list.push_back(value(v, at + ".params." + name));
+    }
+    out.rows_sent = number<std::uint64_t>(object, at, "rows_sent");
+    out.rows_examined = number<std::uint64_t>(object, at, "rows_examined");
+    out.checksum = text(object, at, "checksum");
+    out.variants_inspected = count(object, at, "variants_inspected", 0);
+    out.plan = plan(object, at);
+    const json& error = field(object, at, "error");
+    if (error.is_string()) {
+      out.error = error.get<std::string>();
+    } else if (!error.is_null()) {
+      bad(at + ".error", "expected a string or null");
+    }
+    out.samples_ns = samples(object, at);
+    return out;
+  }
+
+ private:
+  std::string origin_;
+};
+
+json parse_document(const std::string& text, const std::string& origin) {
+  try {
+    return json::parse(text);
+  } catch (const json::parse_error& error) {
+    fail(ExitCode::kBadInput,
+         fmt::format("{}: not a results file: invalid JSON at byte {} ({})", origin, error.byte,
+                     text.empty() ? "the file is empty" : "truncated or corrupt?"));
+  } catch (const json::exception& error) {
+    // For a number no double can hold (1e400) the parser throws out_of_range, not
+    // parse_error: well-formed JSON, but not a results file.
+    fail(ExitCode::kBadInput,
+         fmt::format("{}: not a results file: {}", origin, printable(error.what())));
+  }
+}
+
+// Every version from the first to this binary's reads: a results file made by an older
+// sqlmeasure (a CI baseline) still compares. Fields added since are optional above.
+int supported_version(const json& document, const Reader& read, const std::string& origin) {
+  if (!document.is_object() || !document.contains("format") ||
+      document["format"] != "sqlmeasure-results") {
+    fail(ExitCode::kBadInput, fmt::format("{}: not a sqlmeasure results file (no \"format\": "
+                                          "\"sqlmeasure-results\")",
+                                          origin));
+  }
+  const int version = read.number<int>(document, "$", "schema_version");
+  if (version < kOldestResultsSchemaVersion || version > kResultsSchemaVersion) {
+    const std::string readable =
+        kOldestResultsSchemaVersion == kResultsSchemaVersion
+            ? fmt::format("version {}", kResultsSchemaVersion)
+            : fmt::format("versions {} to {}", kOldestResultsSchemaVersion, kResultsSchemaVersion);
+    fail(ExitCode::kBadInput,
+         fmt::format("{}: results schema_version {} is not supported (this sqlmeasure reads {}); "
+                     "re-run with a matching sqlmeasure",
+                     origin, version, readable));
+  }
+  return version;
+}
+
+}  // namespace
+
+RunResult results_from_json(const std::string& text, const std::string& origin) {
+  const json document = parse_document(text, origin);
+  const Reader read(origin);
+  RunResult run;
+  run.schema_version = supported_version(document, read, origin);
+  read.header(document, run);
+  run.settings = read.settings(read.field(document, "$", "settings"));
+  const json& screens = read.array(document, "$", "screens");
+  for (std::size_t i = 0; i < screens.size(); ++i) {
+    run.screens.push_back(read.screen(screens[i], fmt::format("$.screens[{}]", i)));
+  }
+  recompute_stats(run);  // never trust stored statistics: the samples are the truth
+  return run;
+}
+
+RunResult read_results_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(ExitCode::kBadInput, fmt::format("{}: cannot read the results file", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return results_from_json(text.str(), path);
+}
+
+}  // namespace sqlmeasure
