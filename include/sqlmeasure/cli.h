@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "sqlmeasure/connection.h"
+
 namespace sqlmeasure {
 
 struct Invocation {
@@ -14,6 +16,7 @@ struct Invocation {
   bool out_is_tty = false;
   bool err_is_tty = false;
   const std::atomic<bool>* interrupted = nullptr;  // set by SIGINT/SIGTERM
+  Connector connect = sqlmeasure::connect;         // a fake or recorded connection in tests
 };
 
 // Returns the process exit code (docs/exit-codes.md). Never throws.

@@ -1,28 +1,16 @@
 #pragma once
-// Before/after comparison of two runs of the same screens, and the verdict rule of
-// PRODUCT.md §6 (docs/verdicts.md): time needs significance AND effect AND an absolute
-// delta; rows examined (deterministic) needs the ratio AND an absolute floor.
+// Before/after comparison of two runs of the same screens (PRODUCT.md §6, docs/verdicts.md):
+// per query and per screen, time and rows-examined evidence, plan changes, result
+// differences, and the warnings that say when a comparison means less than it seems.
 #include <cstdint>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
 #include "sqlmeasure/results.h"
+#include "sqlmeasure/verdict_rule.h"
 
 namespace sqlmeasure {
-
-enum class Gate { kTime, kRows, kPlan, kResults };
-
-struct VerdictRule {
-  double threshold = 0.10;       // relative effect, +10 %
-  double alpha = 0.01;           // significance level of the two-sided Mann-Whitney test
-  double min_delta_ms = 0.05;    // absolute noise floor on the median, per query / screen
-  std::uint64_t min_rows_delta = 100;  // absolute floor on rows examined per view
-  std::set<Gate> fail_on = {Gate::kTime, Gate::kRows};
-};
-
-enum class Change { kUnchanged, kRegressed, kImproved };
 
 struct TimeEvidence {
   double before_ms = 0, after_ms = 0;  // medians
@@ -40,7 +28,7 @@ struct RowsEvidence {
 
 struct PlanChange {
   std::string table;
-  std::optional<PlanRow> before, after;  // absent: the table appears on one side only
+  std::optional<PlanRow> before, after;        // absent: the table appears on one side only
   [[nodiscard]] std::string describe() const;  // "works key category_started → (none), ref → ALL"
 };
 
@@ -65,7 +53,29 @@ struct ScreenComparison {
   [[nodiscard]] bool plan_changed() const;
   [[nodiscard]] bool results_differ() const;
   [[nodiscard]] bool regressed(const VerdictRule& rule) const;  // by the gates in fail_on
-  [[nodiscard]] std::string verdict() const;  // "regressed", "improved", "plan changed", "results differ", "~"
+  [[nodiscard]] Verdict verdict() const;
+};
+
+// Why a comparison may not mean what it seems (hyperfine's model: warnings are data, with a
+// concrete hint).
+enum class WarningKind {
+  kIncompleteRun,          // a side stopped early
+  kSettingsDiffer,         // iterations, warm-up, seed or order
+  kServerDiffers,          // flavor or version
+  kRowsCountedDifferently, // Rows_read on one side, Handler_read_* on the other
+  kParamsDiffer,           // a query's parameter values
+  kSqlDiffers,             // a query's text
+  kTimesDiffer,            // a query's times per view
+  kDrift,                  // the first and last before phases disagree (the machine drifted)
+  kUnconfirmed,            // a time change not every pair of alternating phases shows
+};
+
+struct Warning {
+  WarningKind kind;
+  std::string text;  // what was seen
+  std::string hint;  // what to make of it, or do; may be empty
+  // "text; hint", as every renderer prints it.
+  [[nodiscard]] std::string message() const { return hint.empty() ? text : text + "; " + hint; }
 };
 
 struct Comparison {
@@ -73,7 +83,7 @@ struct Comparison {
   VerdictRule rule;
   std::vector<ScreenComparison> screens;  // gated regressions, then other regressions, then
                                           // improvements, then the rest; ties by name
-  std::vector<std::string> warnings;      // differing parameters, settings, servers, ...
+  std::vector<Warning> warnings;
   [[nodiscard]] std::size_t regressed_count() const;
   [[nodiscard]] bool gate_failed() const { return regressed_count() > 0; }
   void resort();  // after verdicts change (confirm_across_phases)
@@ -82,61 +92,19 @@ struct Comparison {
 [[nodiscard]] Comparison compare_runs(const RunResult& before, const RunResult& after,
                                       const VerdictRule& rule);
 
-// One before phase against one after phase of an alternating live compare, e.g.
-// "before-2 → after-2" (docs/verdicts.md, "Drift and alternation").
-struct PhasePair {
-  std::string label;
-  Comparison comparison;
-};
+// compare_runs, with each side labelled by describe_run.
+[[nodiscard]] Comparison compare_labelled(const RunResult& before, const std::string& before_source,
+                                          const RunResult& after, const std::string& after_source,
+                                          const VerdictRule& rule);
 
-// Every after phase against every before phase, labelled "before-B → after-A".
-[[nodiscard]] std::vector<PhasePair> phase_pairs(const std::vector<RunResult>& before_phases,
-                                                 const std::vector<RunResult>& after_phases,
-                                                 const VerdictRule& rule);
+// "before.json (label) · MariaDB 10.11.6 · 127.0.0.1:3306 · 2024-05-01T10:00:00Z": where a
+// run came from (`source`: its file, or "before"/"after"), as a comparison's header shows it.
+[[nodiscard]] std::string describe_run(const RunResult& run, const std::string& source);
 
-// `comparison` pools every phase of each side. A time verdict stands only when every pair
-// of a before and an after phase shows the same effect past the threshold and the floor (no test:
-// a pair holds too few samples); otherwise it was load coming and going with the phases,
-// becomes `~`, and a warning names it. Rows examined, plans and checksums are
-// deterministic and left as they are.
-void confirm_across_phases(Comparison& comparison, const std::vector<PhasePair>& pairs);
-
-// A time verdict that the pairs measured so far already rule out: some pair does not show
-// a regression and some pair does not show an improvement (`query` null: the screen's own
-// time). confirm_across_phases demands every pair, so no later phase can get it flagged.
-[[nodiscard]] bool pairs_rule_out_flag(const std::vector<PhasePair>& pairs,
-                                       const std::string& screen, const std::string* query,
-                                       const VerdictRule& rule);
-
-// --iterations auto in a live compare: the screens more phases cannot change the verdict
-// of (`before` and `after` pool the phases so far, `pairs` are theirs) — decided by a
-// deterministic gate in fail_on (rows examined; plans and results when gated), or, for
-// their time and each of their queries', a flag already ruled out by the pairs
-// (pairs_rule_out_flag) or unchanged with confidence (the 95 % bootstrap interval of the
-// median ratio within the threshold both ways, or the deltas it allows under the noise
-// floor). A time change every pair shows is never settled: it needs every alternation
-// (docs/verdicts.md).
-[[nodiscard]] std::vector<std::string> settled_screens(const RunResult& before,
-                                                       const RunResult& after,
-                                                       const std::vector<PhasePair>& pairs,
-                                                       const VerdictRule& rule);
-
-// Whether a deterministic gate in fail_on fails this screen — rows examined (the screen's,
-// Σ rows × times), a plan change or different results when gated: a verdict no timing can
-// change. `after` may be part-way through sampling (its inspection is done first).
-[[nodiscard]] bool gate_decides(const ScreenResult& before, const ScreenResult& after,
-                                const VerdictRule& rule);
-
-// --iterations auto within a phase: true when the 95 % median intervals of one side's
-// per-view samples and the other side's lie further apart than the threshold and the
-// floor — the change is beyond doubt in size and direction, and more rounds would only
-// narrow intervals that already do not touch. Callers stop a screen on it only when
-// gate_decides too: five rounds suffice for a 100× change a gate confirms, but a
-// time-only change that short could be a transient at the start of a phase.
-[[nodiscard]] bool time_decided(const std::vector<std::int64_t>& side,
-                                const std::vector<std::int64_t>& other, const VerdictRule& rule);
-
-[[nodiscard]] Gate parse_gate(const std::string& name);  // throws kUsage
-[[nodiscard]] const char* gate_name(Gate gate);
+// A live compare measures the unchanged schema before and after the change: when its first
+// and last before phases disagree on a screen's time, the machine drifted during the run and
+// a warning (kDrift) names the screens.
+void add_drift_warning(Comparison& comparison, const RunResult& first_before,
+                       const RunResult& last_before);
 
 }  // namespace sqlmeasure

@@ -3,12 +3,14 @@
 // override it; it overrides MySQL option files; those override built-in defaults.
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "sqlmeasure/connection.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/results.h"
+#include "sqlmeasure/verdict_rule.h"
 
 namespace sqlmeasure {
 
@@ -30,7 +32,7 @@ struct ProjectConfig {
   // [compare]
   std::optional<double> threshold, alpha, min_delta_ms;
   std::optional<std::uint64_t> min_rows_delta;
-  std::optional<std::vector<std::string>> fail_on;
+  std::optional<std::set<Gate>> fail_on;
   std::optional<std::string> before_dsn, after_dsn;
   std::optional<int> alternations;  // live compare: times the change is applied and undone
 };

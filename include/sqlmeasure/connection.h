@@ -2,6 +2,7 @@
 // The database, seen through one small interface: the real MariaDB/MySQL client
 // (src/driver/, the only user of <mysql.h>) and a scripted fake for deterministic tests.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -75,6 +76,11 @@ struct ConnectionOptions {
 [[nodiscard]] std::string describe_endpoint(const ConnectionOptions& options);
 
 [[nodiscard]] std::unique_ptr<Connection> connect(const ConnectionOptions& options);
+
+// How a command opens its connections: `connect` above for the tool, a scripted or recorded
+// fake in tests. Whoever needs a second connection (the change's read-write one, more for
+// --concurrency) asks the same connector, so a test sees them all.
+using Connector = std::function<std::unique_ptr<Connection>(const ConnectionOptions&)>;
 
 // Offline escaping (no connection) for `check` and tests; same rules as the library.
 [[nodiscard]] std::string quote_offline(std::string_view text);

@@ -1,16 +1,16 @@
 #pragma once
-// Live comparison on one endpoint, alternating so that load coming and going cannot pass
-// for a change (docs/verdicts.md): before, [apply, after, undo, before] × alternations.
-// The change is undone on every exit path — failure, interruption, lost connection — and
-// the schema is checked against its snapshot after every undo. Results files are written
-// as each phase ends, then the pooled before.json and after.json.
-#include <functional>
-#include <memory>
+// The live comparison on one endpoint, from connecting to the verdict: measure before, apply
+// the change, measure after, undo it — alternating so that load coming and going cannot pass
+// for a change (docs/verdicts.md) — then pool each side's phases and compare them.
+// The change is undone on every exit path — failure, interruption, lost connection — and the
+// schema is checked against its snapshot after every undo (docs/safety.md). Results files are
+// written as each phase ends, then the pooled before.json and after.json.
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "sqlmeasure/compare.h"
+#include "sqlmeasure/connection.h"
 #include "sqlmeasure/results.h"
 #include "sqlmeasure/runner.h"
 #include "sqlmeasure/schema_change.h"
@@ -18,35 +18,54 @@
 namespace sqlmeasure {
 
 struct LiveCompareOptions {
+  // The measuring session, read-only unless --allow-writes; the change gets a read-write
+  // session with the same endpoint and credentials.
+  ConnectionOptions connection;
+  // One of the two: a migration (loaded and classified by migration_change), or indexes made
+  // IGNORED/INVISIBLE ("TABLE.INDEX"), which can only be checked once connected.
+  std::optional<SchemaChange> migration;
+  std::vector<std::string> ignore_indexes;
   RunOptions run;
+  VerdictRule rule;
   // How many times the change is applied and undone; the iterations (and the --iterations
-  // auto budget) are split across the phases. 1 is the classic A-B-A. With a change that
-  // stays applied (--keep) there is one before and one after phase.
+  // auto budget) are split across the phases. 1 is the classic A-B-A. A change that stays
+  // applied (--keep, or an additive migration without a rollback) has one of each phase.
   int alternations = 3;
   bool before_again = true;  // measure before after the last undo too
-  // --iterations auto: the verdict rule, so that sampling stops where no verdict can change
-  // (docs/verdicts.md): a screen leaves a phase once its time is decided against the other
-  // side's samples (time_decided), and after each complete alternation the screens whose
-  // verdict is settled (settled_screens) are not measured again; none left ends it.
-  std::optional<VerdictRule> settle_by;
   std::string out_dir;       // before-1.json, after-1.json, ..., before.json, after.json
 };
 
+// Where the server stands when a live compare ends.
+enum class ServerState {
+  kUnchanged,     // no statement of the change succeeded
+  kRestored,      // undone, and SHOW CREATE TABLE of every table matches the snapshot again
+  kStillApplied,  // kept on purpose, or an undo that left the schema different
+  kUnknown,       // the schema could not be checked after the change was applied
+};
+// "nothing was changed", "the schema is as it was", "the change is STILL APPLIED", ...
+[[nodiscard]] std::string describe(ServerState state);
+
 struct LiveCompareOutcome {
+  // Every phase of each side pooled, labelled; partial when `failure` is set (when both
+  // sides have results), absent when the after side has none.
+  std::optional<Comparison> comparison;
+  ServerState server = ServerState::kUnchanged;
+  bool kept = false;                     // the change was meant to stay applied
+  std::optional<std::string> failure;    // why it did not finish, or could not be undone
+  std::vector<std::string> events;       // what happened to the server, in order
+  std::vector<std::string> files;        // results files written
   std::vector<RunResult> before_phases, after_phases;  // in order; a cut-short one last
-  std::optional<RunResult> before, after;  // pooled over the phases (merge_runs)
-  std::vector<std::string> events;        // what happened to the server, in order
-  std::vector<std::string> files;         // results files written
-  bool change_applied = false;            // at least one statement succeeded
-  bool change_left_applied = false;       // by --keep, or because the undo failed
-  std::optional<bool> schema_restored;    // set when an undo ran and the schema was checked
-  std::optional<std::string> failure;     // why it ended early; exit code 2
+  std::optional<RunResult> before, after;              // pooled over the phases
+
+  // The failure with the server's state: "...; the schema is as it was". Empty when none.
+  [[nodiscard]] std::string failure_message() const;
 };
 
-// `target` is the read-only measuring connection; `admin` opens a read-write connection
-// for the change (called again to reconnect when the first one is lost).
-[[nodiscard]] LiveCompareOutcome run_live_compare(
-    Connection& target, const std::function<std::unique_ptr<Connection>()>& admin,
-    std::vector<Screen>& screens, const SchemaChange& change, const LiveCompareOptions& options);
+// `screens` have their parameters unresolved: they are drawn on the measuring connection.
+// Throws Error for what stops it before anything was changed (cannot connect, no database,
+// an unknown --ignore-index); everything after that ends in the outcome.
+[[nodiscard]] LiveCompareOutcome run_live_compare(std::vector<Screen> screens,
+                                                  const LiveCompareOptions& options,
+                                                  const Connector& connect);
 
 }  // namespace sqlmeasure

@@ -49,7 +49,9 @@ struct RunOptions {
   // --iterations auto: true once screen `screen`'s verdict can no longer change whatever
   // more rounds show, given what each target measured of it so far (in target order); the
   // screen then leaves the rotation like a precise one.
-  std::function<bool(std::size_t screen, const std::vector<ScreenSoFar>& by_target)> decided;
+  using Decided =
+      std::function<bool(std::size_t screen, const std::vector<ScreenSoFar>& by_target)>;
+  Decided decided;
   // With settings.concurrency N > 1: opens one more connection to target `target`, set up
   // like the first (N - 1 per target are opened for the sampling phase).
   std::function<std::unique_ptr<Connection>(std::size_t target)> open_connection;

@@ -9,14 +9,12 @@ namespace {
 
 class CheckCommand final : public Command {
  public:
-  explicit CheckCommand(const GlobalFlags& global) : global_(global) {}
-
   void add_flags(CLI::App& app) override { scenarios_.add_to(app); }
 
   int execute(const Context& context) override {
-    ProjectConfig config = load_project_config(global_.config);
-    std::vector<Screen> screens = scenarios_.load(config);
-    size_t queries = 0;
+    const ProjectConfig& config = context.config();
+    const std::vector<Screen> screens = scenarios_.load(config);
+    std::size_t queries = 0;
     for (const Screen& screen : screens) {
       for (const Query& query : screen.queries) {
         // Literal parameters render now; `from` values are drawn at run time.
@@ -26,22 +24,19 @@ class CheckCommand final : public Command {
         ++queries;
       }
     }
-    context.out << fmt::format("ok: {} screen{}, {} quer{} in {}{}\n", screens.size(),
-                               screens.size() == 1 ? "" : "s", queries, queries == 1 ? "y" : "ies",
-                               scenarios_.directory(config),
-                               config.path.empty() ? "" : "; config " + config.path);
+    context.out() << fmt::format("ok: {} screen{}, {} quer{} in {}{}\n", screens.size(),
+                                 screens.size() == 1 ? "" : "s", queries,
+                                 queries == 1 ? "y" : "ies", scenarios_.directory(config),
+                                 config.path.empty() ? "" : "; config " + config.path);
     return 0;
   }
 
  private:
-  const GlobalFlags& global_;
   ScenarioFlags scenarios_;
 };
 
 }  // namespace
 
-std::unique_ptr<Command> make_check_command(const GlobalFlags& global) {
-  return std::make_unique<CheckCommand>(global);
-}
+std::unique_ptr<Command> make_check_command() { return std::make_unique<CheckCommand>(); }
 
 }  // namespace sqlmeasure

@@ -45,6 +45,14 @@ std::vector<std::string> secrets_in(const std::vector<std::string>& args) {
   return secrets;
 }
 
+void add_global_flags(CLI::App& app, GlobalFlags& global) {
+  app.add_option("--config", global.config,
+                 "Project config file (default: ./sqlmeasure.toml if present)");
+  app.add_flag("-q,--quiet", global.quiet, "No progress on stderr");
+  app.add_flag("-v,--verbose", global.verbose, "Say what is being done (never shows secrets)");
+  app.add_flag("--no-color", global.no_color, "No colour (NO_COLOR is honoured too)");
+}
+
 std::string redact(std::string message, const std::vector<std::string>& secrets) {
   for (const std::string& secret : secrets) {
     for (size_t at = message.find(secret); at != std::string::npos; at = message.find(secret, at)) {
@@ -58,8 +66,8 @@ std::string redact(std::string message, const std::vector<std::string>& secrets)
 }  // namespace
 
 int run_cli(const Invocation& invocation) {
-  Context context{invocation.out, invocation.err, invocation.out_is_tty, invocation.err_is_tty};
-  context.interrupted = invocation.interrupted;
+  GlobalFlags global;
+  const Context context(invocation, global);
   try {
     CLI::App app{"sqlmeasure: which screens of your application get slower after an index "
                  "change.\nDocs: docs/ (exit codes: docs/exit-codes.md)",
@@ -69,14 +77,13 @@ int run_cli(const Invocation& invocation) {
     app.set_version_flag("--version", std::string("sqlmeasure ") + kVersion);
     app.require_subcommand(1);
     app.fallthrough();
-    GlobalFlags global;
-    global.add_to(app);
+    add_global_flags(app, global);
     std::vector<std::string> names;
     std::vector<std::unique_ptr<Command>> commands;
     std::vector<CLI::App*> subcommands;
     for (const CommandInfo& info : kCommands) {
       names.emplace_back(info.name);
-      commands.push_back(info.make(global));
+      commands.push_back(info.make());
       CLI::App* sub = app.add_subcommand(info.name, info.description);
       commands.back()->add_flags(*sub);
       subcommands.push_back(sub);
@@ -115,9 +122,6 @@ int run_cli(const Invocation& invocation) {
       }
       fail(ExitCode::kUsage, message + "; see sqlmeasure --help");
     }
-    context.quiet = global.quiet;
-    context.verbose = global.verbose;
-    context.no_color = global.no_color;
     for (size_t i = 0; i < subcommands.size(); ++i) {
       if (subcommands[i]->parsed()) return commands[i]->execute(context);
     }

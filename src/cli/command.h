@@ -20,14 +20,18 @@ class Command {
 struct CommandInfo {
   const char* name;
   const char* description;
-  std::unique_ptr<Command> (*make)(const GlobalFlags& global);
+  std::unique_ptr<Command> (*make)();
 };
 
-std::unique_ptr<Command> make_run_command(const GlobalFlags& global);
-std::unique_ptr<Command> make_compare_command(const GlobalFlags& global);
-std::unique_ptr<Command> make_explain_command(const GlobalFlags& global);
-std::unique_ptr<Command> make_indexes_command(const GlobalFlags& global);
-std::unique_ptr<Command> make_check_command(const GlobalFlags& global);
-std::unique_ptr<Command> make_list_command(const GlobalFlags& global);
+// Exit 2 when any query of `run` failed, naming how many; `hint` says where to look. `run`
+// and `explain` alike: a run whose queries failed is not a success.
+void fail_on_query_errors(const RunResult& run, const std::string& hint);
+
+std::unique_ptr<Command> make_run_command();
+std::unique_ptr<Command> make_compare_command();
+std::unique_ptr<Command> make_explain_command();
+std::unique_ptr<Command> make_indexes_command();
+std::unique_ptr<Command> make_check_command();
+std::unique_ptr<Command> make_list_command();
 
 }  // namespace sqlmeasure

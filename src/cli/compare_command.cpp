@@ -1,195 +1,226 @@
-// sqlmeasure compare: two results files; or live, before/after a migration or with
-// indexes ignored; or two endpoints side by side.
+// sqlmeasure compare: two results files; or live, before/after a migration or with indexes
+// ignored; or two endpoints side by side. This file parses, validates and prints: the live
+// work is live/'s, the verdicts compare/'s.
 #include <fmt/format.h>
-
-#include <cmath>
-
-#include <ctime>
-#include <filesystem>
 
 #include "cli/command.h"
 #include "sqlmeasure/compare.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/live_compare.h"
 #include "sqlmeasure/results_file.h"
-#include "sqlmeasure/scenario_loader.h"
 #include "sqlmeasure/text.h"
 #include "sqlmeasure/timestamp.h"
+#include "sqlmeasure/two_endpoints.h"
 
 namespace sqlmeasure {
 namespace {
 
-std::string describe_run(const RunResult& run, const std::string& source) {
-  bool same = run.label.empty() || run.label == source;
-  return fmt::format("{}{} · {} {} · {} · {}{}", source, same ? "" : " (" + run.label + ")",
-                     flavor_name(run.server.flavor), run.server.version, run.server.endpoint,
-                     run.started_at, run.complete ? "" : " · INCOMPLETE");
-}
+constexpr const char* kLiveGroup = "Live comparison";
+constexpr const char* kVerdictGroup = "Verdicts (docs/verdicts.md)";
 
-
-// --iterations auto stops once a median is known to half the smallest change the verdict
-// rule can flag (its threshold, its noise floor): a change that size then moves the median
-// out of the interval, and more precision changes no verdict.
-void precise_enough_for(const VerdictRule& rule, RunSettings::AutoIterations& auto_rule) {
-  auto_rule.max_relative_half_width = rule.threshold / 2;
-  auto_rule.max_absolute_half_width_ns = std::llround(rule.min_delta_ms * 1e6 / 2);
-}
+enum class Mode { kOffline, kMigration, kIgnoreIndex, kTwoEndpoints };
 
 class CompareCommand final : public Command {
  public:
-  explicit CompareCommand(const GlobalFlags& global) : global_(global) {}
-
   void add_flags(CLI::App& app) override {
+    app_ = &app;
     app.add_option("files", files_, "BEFORE.json AFTER.json (offline comparison)");
-    const char* live = "Live comparison";
-    app.add_option("--migration", migration_, "UP.sql: measure before, apply, measure after")->group(live);
-    app.add_option("--rollback", rollback_, "DOWN.sql: applied afterwards, and on any failure")->group(live);
-    app.add_flag("--keep", keep_, "Leave the migration applied at the end")->group(live);
-    app.add_option("--ignore-index", ignore_index_,
-                   "TABLE.INDEX[,...]: measure as if dropped (IGNORED/INVISIBLE), then restore")
-        ->group(live);
-    app.add_option("--before-dsn", before_dsn_, "Two endpoints: the before one")->group(live);
-    app.add_option("--after-dsn", after_dsn_, "Two endpoints: the after one")->group(live);
-    app.add_option("--alternations", alternations_,
-                   "Apply and undo the change K times, measuring between (default 3; 1 = A-B-A)")
-        ->group(live)->check(CLI::Range(1, 100));
-    app.add_flag("--no-before-again", no_before_again_,
-                 "Skip measuring before again after the last rollback")
-        ->group(live);
-    app.add_option("--out-dir", out_dir_, "Where results files go (default sqlmeasure-results/compare-TIMESTAMP)")
-        ->group(live);
-    const char* verdict = "Verdicts (docs/verdicts.md)";
-    app.add_option("--threshold", threshold_, "Relative effect to flag, e.g. 0.10 = +10%")
-        ->group(verdict)->check(CLI::Range(0.0, 100.0));
-    app.add_option("--alpha", alpha_, "Significance level of the Mann-Whitney test (default 0.01)")
-        ->group(verdict)->check(CLI::Range(1e-12, 0.5));
-    app.add_option("--min-delta", min_delta_ms_, "Noise floor on a median, in ms (default 0.05)")
-        ->group(verdict)->check(CLI::Range(0.0, 1e9));
-    app.add_option("--min-rows-delta", min_rows_delta_, "Floor on rows examined per view (default 100)")
-        ->group(verdict);
-    app.add_option("--fail-on", fail_on_, "Gates for exit code 1: time,rows,plan,results (default time,rows)")
-        ->group(verdict);
+    add_live_flags(app);
+    add_verdict_flags(app);
     connection_.add_to(app);
     scenarios_.add_to(app);
     run_.add_to(app);
-    output_.add_to(app, "table, json, markdown, csv, junit");
+    output_.add_to(app);
   }
 
   int execute(const Context& context) override {
-    format_ = parse_format(output_.format, {Format::kTable, Format::kJson, Format::kMarkdown,
-                                            Format::kCsv, Format::kJunit});
-    config_ = load_project_config(global_.config);
-    rule_ = verdict_rule();
-    check_modes();
-    if (!files_.empty()) return offline(context);
-    if (before_dsn_ || after_dsn_ || (!migration_ && !ignore_index_ && config_.before_dsn)) {
-      return two_endpoints(context);
+    const Mode mode = chosen_mode(context.config());
+    refuse_unused_flags(*app_, flags_used_by(mode), mode_name(mode));
+    format_ = output_.format();
+    rule_ = verdict_rule(context.config());
+    switch (mode) {
+      case Mode::kOffline:
+        return offline(context);
+      case Mode::kTwoEndpoints:
+        return two_endpoints(context);
+      case Mode::kMigration:
+      case Mode::kIgnoreIndex:
+        return live(context);
     }
-    return live(context);
+    return 0;
   }
 
  private:
-  VerdictRule verdict_rule() const {
-    VerdictRule rule;
-    rule.threshold = threshold_.value_or(config_.threshold.value_or(rule.threshold));
-    rule.alpha = alpha_.value_or(config_.alpha.value_or(rule.alpha));
-    rule.min_delta_ms = min_delta_ms_.value_or(config_.min_delta_ms.value_or(rule.min_delta_ms));
-    rule.min_rows_delta = min_rows_delta_.value_or(config_.min_rows_delta.value_or(rule.min_rows_delta));
-    std::optional<std::vector<std::string>> gates;
-    if (fail_on_) gates = split_list(*fail_on_);
-    else if (config_.fail_on) gates = config_.fail_on;
-    if (gates) {
-      rule.fail_on.clear();
-      for (const std::string& gate : *gates) {
-        if (gate != "none") rule.fail_on.insert(parse_gate(gate));
-      }
-    }
-    return rule;
+  void add_live_flags(CLI::App& app) {
+    app.add_option("--migration", migration_, "UP.sql: measure before, apply, measure after")
+        ->group(kLiveGroup);
+    app.add_option("--rollback", rollback_, "DOWN.sql: applied afterwards, and on any failure")
+        ->group(kLiveGroup);
+    app.add_flag("--keep", keep_, "Leave the migration applied at the end")->group(kLiveGroup);
+    app.add_option("--ignore-index", ignore_index_,
+                   "TABLE.INDEX[,...]: measure as if dropped (IGNORED/INVISIBLE), then restore")
+        ->group(kLiveGroup);
+    app.add_option("--before-dsn", before_dsn_, "Two endpoints: the before one")->group(kLiveGroup);
+    app.add_option("--after-dsn", after_dsn_, "Two endpoints: the after one")->group(kLiveGroup);
+    app.add_option("--alternations", alternations_,
+                   "Apply and undo the change K times, measuring between (default 3; 1 = A-B-A)")
+        ->group(kLiveGroup)
+        ->check(CLI::Range(1, 100));
+    app.add_flag("--no-before-again", no_before_again_,
+                 "Skip measuring before again after the last rollback")
+        ->group(kLiveGroup);
+    app.add_option("--out-dir", out_dir_,
+                   "Where results files go (default sqlmeasure-results/compare-TIMESTAMP)")
+        ->group(kLiveGroup);
   }
 
-  void check_modes() const {
-    int modes = (!files_.empty()) + (migration_.has_value()) + (ignore_index_.has_value()) +
-                (before_dsn_ || after_dsn_ ? 1 : 0);
+  void add_verdict_flags(CLI::App& app) {
+    app.add_option("--threshold", threshold_, "Relative effect to flag, e.g. 0.10 = +10%")
+        ->group(kVerdictGroup)
+        ->check(CLI::Range(0.0, 100.0));
+    app.add_option("--alpha", alpha_, "Significance level of the Mann-Whitney test (default 0.01)")
+        ->group(kVerdictGroup)
+        ->check(CLI::Range(1e-12, 0.5));
+    app.add_option("--min-delta", min_delta_ms_, "Noise floor on a median, in ms (default 0.05)")
+        ->group(kVerdictGroup)
+        ->check(CLI::Range(0.0, 1e9));
+    app.add_option("--min-rows-delta", min_rows_delta_,
+                   "Floor on rows examined per view (default 100)")
+        ->group(kVerdictGroup);
+    app.add_option("--fail-on", fail_on_,
+                   "Gates for exit code 1: time,rows,plan,results (default time,rows)")
+        ->group(kVerdictGroup);
+  }
+
+  // The one mode the flags ask for; the config's before_dsn alone selects two endpoints.
+  Mode chosen_mode(const ProjectConfig& config) const {
+    const int modes = !files_.empty() + migration_.has_value() + ignore_index_.has_value() +
+                      (before_dsn_ || after_dsn_ ? 1 : 0);
     if (modes > 1) {
-      fail(ExitCode::kUsage, "compare takes one of: two results files, --migration, "
-                             "--ignore-index, or --before-dsn/--after-dsn");
+      fail(ExitCode::kUsage,
+           "compare takes one of: two results files, --migration, --ignore-index, or "
+           "--before-dsn/--after-dsn");
     }
     if (!files_.empty() && files_.size() != 2) {
       fail(ExitCode::kUsage, fmt::format("compare needs exactly two results files (BEFORE.json "
                                          "AFTER.json); got {}",
                                          files_.size()));
     }
-    if (modes == 0 && !config_.before_dsn) {
-      fail(ExitCode::kUsage, "compare needs two results files, --migration UP.sql, "
-                             "--ignore-index TABLE.INDEX, or --before-dsn/--after-dsn");
-    }
     if ((rollback_ || keep_) && !migration_) {
       fail(ExitCode::kUsage, "--rollback and --keep go with --migration");
     }
     if ((alternations_ || no_before_again_) && !migration_ && !ignore_index_) {
-      fail(ExitCode::kUsage, "--alternations and --no-before-again go with --migration or "
-                             "--ignore-index");
+      fail(ExitCode::kUsage,
+           "--alternations and --no-before-again go with --migration or --ignore-index");
     }
     if (alternations_ && *alternations_ > 1 && (keep_ || (migration_ && !rollback_))) {
-      fail(ExitCode::kUsage, "--alternations needs a --rollback, and cannot go with --keep: the "
-                             "change is applied and undone between phases");
+      fail(ExitCode::kUsage,
+           "--alternations needs a --rollback, and cannot go with --keep: the change is applied "
+           "and undone between phases");
     }
+    if (!files_.empty()) return Mode::kOffline;
+    if (migration_) return Mode::kMigration;
+    if (ignore_index_) return Mode::kIgnoreIndex;
+    if (before_dsn_ || after_dsn_ || config.before_dsn) return Mode::kTwoEndpoints;
+    fail(ExitCode::kUsage,
+         "compare needs two results files, --migration UP.sql, --ignore-index TABLE.INDEX, or "
+         "--before-dsn/--after-dsn");
   }
 
-  int finish(Comparison& comparison, const Context& context) const {
-    render_comparison(comparison, format_, context.style(), context.out);
+  static const char* mode_name(Mode mode) {
+    switch (mode) {
+      case Mode::kOffline:
+        return "an offline compare of two results files";
+      case Mode::kMigration:
+        return "a live compare with --migration";
+      case Mode::kIgnoreIndex:
+        return "a live compare with --ignore-index";
+      case Mode::kTwoEndpoints:
+        return "a compare of two endpoints";
+    }
+    return "compare";
+  }
+
+  // Every flag the mode reads; any other given on the command line is refused.
+  std::set<std::string> flags_used_by(Mode mode) const {
+    std::set<std::string> used = flag_names(*app_, kVerdictGroup);
+    used.insert("--format");
+    if (mode == Mode::kOffline) {
+      used.insert("files");
+      return used;
+    }
+    for (const char* group : {"Connection (as the mysql client)", "Scenarios", "Measurement"}) {
+      used.merge(flag_names(*app_, group));
+    }
+    used.erase("--concurrency");  // only `run` replays screens on several connections
+    used.insert("--out-dir");
+    switch (mode) {
+      case Mode::kMigration:
+        used.insert({"--migration", "--rollback", "--keep", "--alternations", "--no-before-again"});
+        break;
+      case Mode::kIgnoreIndex:
+        used.insert({"--ignore-index", "--alternations", "--no-before-again"});
+        break;
+      case Mode::kTwoEndpoints:
+        used.insert({"--before-dsn", "--after-dsn"});
+        used.erase("--dsn");  // each endpoint has its own
+        break;
+      case Mode::kOffline:
+        break;
+    }
+    return used;
+  }
+
+  VerdictRule verdict_rule(const ProjectConfig& config) const {
+    VerdictRule rule;
+    rule.threshold = threshold_.value_or(config.threshold.value_or(rule.threshold));
+    rule.alpha = alpha_.value_or(config.alpha.value_or(rule.alpha));
+    rule.min_delta_ms = min_delta_ms_.value_or(config.min_delta_ms.value_or(rule.min_delta_ms));
+    rule.min_rows_delta =
+        min_rows_delta_.value_or(config.min_rows_delta.value_or(rule.min_rows_delta));
+    if (fail_on_) {
+      rule.fail_on = parse_gates(split_list(*fail_on_), "--fail-on", ExitCode::kUsage);
+    } else if (config.fail_on) {
+      rule.fail_on = *config.fail_on;
+    }
+    return rule;
+  }
+
+  int finish(const Comparison& comparison, const Context& context) const {
+    render_comparison(comparison, format_, context.style(), context.out());
     return comparison.gate_failed() ? static_cast<int>(ExitCode::kFindings) : 0;
   }
 
   int offline(const Context& context) const {
-    RunResult before = read_results_file(files_[0]);
-    RunResult after = read_results_file(files_[1]);
-    Comparison comparison = compare_runs(before, after, rule_);
-    comparison.before_label = describe_run(before, files_[0]);
-    comparison.after_label = describe_run(after, files_[1]);
-    return finish(comparison, context);
+    const RunResult before = read_results_file(files_[0]);
+    const RunResult after = read_results_file(files_[1]);
+    return finish(compare_labelled(before, files_[0], after, files_[1], rule_), context);
   }
 
-
   int two_endpoints(const Context& context) const {
-    std::optional<std::string> before = before_dsn_ ? before_dsn_ : config_.before_dsn;
-    std::optional<std::string> after = after_dsn_ ? after_dsn_ : config_.after_dsn;
-    if (!before || !after) fail(ExitCode::kUsage, "two endpoints need both --before-dsn and --after-dsn");
-    RunOptions options = run_.options(config_, scenarios_, context, "compare");
-    precise_enough_for(rule_, options.settings.auto_iterations);
-    if (options.settings.auto_iterations.enabled) {
-      // Interleaved A B A B: a screen is done once a deterministic gate fails it and the two
-      // endpoints' times are decidedly apart (docs/measurement.md).
-      options.decided = [this](std::size_t, const std::vector<ScreenSoFar>& endpoints) {
-        return endpoints.size() == 2 &&
-               time_decided(endpoints[0].views, endpoints[1].views, rule_) &&
-               gate_decides(*endpoints[0].result, *endpoints[1].result, rule_);
-      };
+    const ProjectConfig& config = context.config();
+    const std::optional<std::string> before = before_dsn_ ? before_dsn_ : config.before_dsn;
+    const std::optional<std::string> after = after_dsn_ ? after_dsn_ : config.after_dsn;
+    if (!before || !after) {
+      fail(ExitCode::kUsage, "two endpoints need both --before-dsn and --after-dsn");
     }
-    std::vector<Screen> screens = scenarios_.load(config_);
-    ConnectionOptions a = connection_.resolve(config_, context, before, "--before-dsn");
-    ConnectionOptions b = connection_.resolve(config_, context, after, "--after-dsn");
-    configure_measuring_session(a, options);
-    configure_measuring_session(b, options);
-    auto before_connection = open_connection(a, context);
-    auto after_connection = open_connection(b, context);
-    // Drawn once, on the before endpoint, and used on both: the same values everywhere.
-    resolve_params(*before_connection, screens, options.settings.seed);
-    std::vector<RunResult> runs = measure(
-        {{before_connection.get(), "before"}, {after_connection.get(), "after"}}, screens, options);
-    std::string dir = out_dir();
-    std::filesystem::create_directories(dir);
-    write_results_file(runs[0], dir + "/before.json");
-    write_results_file(runs[1], dir + "/after.json");
-    context.err << "results: " << dir << "/before.json, " << dir << "/after.json\n";
-    Comparison comparison = compare_runs(runs[0], runs[1], rule_);
-    comparison.before_label = describe_run(runs[0], "before");
-    comparison.after_label = describe_run(runs[1], "after");
-    if (!runs[0].complete) {
-      render_comparison(comparison, format_, context.style(), context.out);
-      fail(ExitCode::kRuntime, "the comparison did not finish: " + runs[0].incomplete_reason);
+    TwoEndpointOptions options;
+    options.run = run_.options(context, scenarios_, "compare");
+    options.rule = rule_;
+    options.out_dir = out_dir();
+    std::vector<Screen> screens = scenarios_.load(config);
+    options.before =
+        measuring_session(connection_.resolve(config, context, before, "--before-dsn"), options.run);
+    options.after =
+        measuring_session(connection_.resolve(config, context, after, "--after-dsn"), options.run);
+    const TwoEndpointOutcome outcome =
+        run_two_endpoint_compare(std::move(screens), options, verbose_connector(context));
+    context.err() << "results: " << join(outcome.files) << '\n';
+    if (outcome.failure) {
+      render_comparison(outcome.comparison, format_, context.style(), context.out());
+      fail(ExitCode::kRuntime, *outcome.failure);
     }
-    return finish(comparison, context);
+    return finish(outcome.comparison, context);
   }
 
   std::string out_dir() const {
@@ -198,112 +229,59 @@ class CompareCommand final : public Command {
 
   int live(const Context& context) const {
     LiveCompareOptions options;
-    options.run = run_.options(config_, scenarios_, context, "compare");
-    precise_enough_for(rule_, options.run.settings.auto_iterations);
+    options.run = run_.options(context, scenarios_, "compare");
+    options.rule = rule_;
+    options.alternations =
+        alternations_.value_or(context.config().alternations.value_or(options.alternations));
     options.before_again = !no_before_again_;
-    options.alternations = alternations_.value_or(config_.alternations.value_or(options.alternations));
     options.out_dir = out_dir();
-    if (options.run.settings.auto_iterations.enabled) options.settle_by = rule_;
-    std::vector<Screen> screens = scenarios_.load(config_);
-    SchemaChange change;
-    if (migration_) change = migration_change(*migration_, rollback_, keep_);
-    ConnectionOptions target_options = connection_.resolve(config_, context);
-    configure_measuring_session(target_options, options.run);
-    auto target = open_connection(target_options, context);
-    if (ignore_index_) {
-      change = ignore_index_change(*target, target->server().database, split_list(*ignore_index_));
-    }
-    if (migration_ && !rollback_) {
-      context.warn(change.keep && !keep_
-                       ? "no --rollback: this additive migration will stay applied"
-                       : "--keep without --rollback: the migration will stay applied");
-    }
-    ConnectionOptions admin_options = target_options;
-    admin_options.read_only = false;  // the change itself is the one write we make
-    admin_options.query_timeout_ms = 0;
-    std::function<std::unique_ptr<Connection>()> admin = [admin_options, &context] {
-      return open_connection(admin_options, context);
-    };
-    resolve_params(*target, screens, options.run.settings.seed);
-    LiveCompareOutcome outcome = run_live_compare(*target, admin, screens, change, options);
-    for (const std::string& event : outcome.events) context.err << "sqlmeasure: " << event << '\n';
-    if (!outcome.files.empty()) {
-      std::string files;
-      for (const std::string& file : outcome.files) files += (files.empty() ? "" : ", ") + file;
-      context.err << "results: " << files << '\n';
-    }
-    if (outcome.failure || !outcome.after) {
-      if (outcome.before && outcome.after) {
-        Comparison partial = compare_runs(*outcome.before, *outcome.after, rule_);
-        partial.before_label = describe_run(*outcome.before, "before");
-        partial.after_label = describe_run(*outcome.after, "after") + " (partial)";
-        render_comparison(partial, format_, context.style(), context.out);
+    std::vector<Screen> screens = scenarios_.load(context.config());
+    if (migration_) {
+      // Read and classified now: a bad or destructive migration stops before we connect.
+      options.migration = migration_change(*migration_, rollback_, keep_);
+      if (!rollback_) {
+        context.warn(options.migration->keep && !keep_
+                         ? "no --rollback: this additive migration will stay applied"
+                         : "--keep without --rollback: the migration will stay applied");
       }
-      std::string state = outcome.change_left_applied ? "the change is STILL APPLIED"
-                          : outcome.schema_restored.value_or(false) ? "the schema is as it was"
-                          : outcome.change_applied ? "the schema could not be checked"
-                                                   : "nothing was changed";
-      fail(ExitCode::kRuntime, fmt::format("{}; {}", outcome.failure.value_or("no after run"), state));
+    } else {
+      options.ignore_indexes = split_list(*ignore_index_);
     }
-    Comparison comparison = compare_runs(*outcome.before, *outcome.after, rule_);
-    comparison.before_label = describe_run(*outcome.before, "before");
-    comparison.after_label = describe_run(*outcome.after, "after") + " · " + change.description;
-    if (outcome.before_phases.size() > 1) {
-      add_drift_warning(comparison, outcome.before_phases.front(), outcome.before_phases.back());
+    options.connection = measuring_session(connection_.resolve(context.config(), context), options.run);
+    const LiveCompareOutcome outcome =
+        run_live_compare(std::move(screens), options, verbose_connector(context));
+    for (const std::string& event : outcome.events) context.err() << "sqlmeasure: " << event << '\n';
+    if (!outcome.files.empty()) context.err() << "results: " << join(outcome.files) << '\n';
+    if (outcome.failure) {
+      // The partial comparison first, if both sides have results: they are kept.
+      if (outcome.comparison) {
+        render_comparison(*outcome.comparison, format_, context.style(), context.out());
+      }
+      fail(ExitCode::kRuntime, outcome.failure_message());
     }
-    // With one phase a side the pooled comparison is the only pair.
-    if (outcome.before_phases.size() + outcome.after_phases.size() > 2) {
-      confirm_across_phases(comparison,
-                            phase_pairs(outcome.before_phases, outcome.after_phases, rule_));
-    }
-    if (outcome.change_left_applied && !change.keep) {
-      render_comparison(comparison, format_, context.style(), context.out);
-      fail(ExitCode::kRuntime, "the change could not be undone: the schema differs from before");
-    }
-    return finish(comparison, context);
+    if (!outcome.comparison) fail(ExitCode::kRuntime, "no after run; " + describe(outcome.server));
+    return finish(*outcome.comparison, context);
   }
 
-  // The first and last before phases measure the same schema; if they disagree, the
-  // machine drifted during the run and small deltas deserve less trust.
-  void add_drift_warning(Comparison& comparison, const RunResult& before,
-                         const RunResult& before_again) const {
-    Comparison drift = compare_runs(before, before_again, rule_);
-    std::string drifted;
-    for (const ScreenComparison& screen : drift.screens) {
-      // A screen --iterations auto stopped measuring early is in one phase only.
-      if (screen.presence == Presence::kBoth && screen.time.change != Change::kUnchanged) {
-        drifted += fmt::format("{}{} {}", drifted.empty() ? "" : ", ", screen.name,
-                               format_percent(screen.time.ratio));
-      }
-    }
-    if (!drifted.empty()) {
-      comparison.warnings.push_back(
-          "drift: the first and last before phases disagree on " + drifted +
-          "; treat deltas of that size on those screens with caution");
-    }
-  }
-
-  const GlobalFlags& global_;
+  CLI::App* app_ = nullptr;
   ConnectionFlags connection_;
   ScenarioFlags scenarios_;
   RunFlags run_;
-  OutputFlags output_;
+  OutputFlags output_{{Format::kTable, Format::kJson, Format::kMarkdown, Format::kCsv,
+                       Format::kJunit}};
   std::vector<std::string> files_;
-  std::optional<std::string> migration_, rollback_, ignore_index_, before_dsn_, after_dsn_, out_dir_,
-      fail_on_;
+  std::optional<std::string> migration_, rollback_, ignore_index_, before_dsn_, after_dsn_,
+      out_dir_, fail_on_;
   bool keep_ = false, no_before_again_ = false;
   std::optional<int> alternations_;
   std::optional<double> threshold_, alpha_, min_delta_ms_;
   std::optional<std::uint64_t> min_rows_delta_;
   Format format_ = Format::kTable;
-  ProjectConfig config_;
   VerdictRule rule_;
 };
 
 }  // namespace
 
-std::unique_ptr<Command> make_compare_command(const GlobalFlags& global) {
-  return std::make_unique<CompareCommand>(global);
-}
+std::unique_ptr<Command> make_compare_command() { return std::make_unique<CompareCommand>(); }
 
 }  // namespace sqlmeasure

@@ -1,26 +1,45 @@
 #pragma once
-// What every command receives: its writers, terminal facts and the interruption flag.
+// What every command receives: the invocation (writers, terminal facts, the interruption
+// flag, the connector), the global flags, and the project config they name.
 #include <atomic>
 #include <ostream>
 #include <string>
 
+#include "sqlmeasure/cli.h"
+#include "sqlmeasure/config.h"
 #include "sqlmeasure/render.h"
 
 namespace sqlmeasure {
 
-struct Context {
-  std::ostream& out;
-  std::ostream& err;
-  bool out_is_tty = false;
-  bool err_is_tty = false;
-  bool quiet = false;
-  bool verbose = false;
-  bool no_color = false;
-  const std::atomic<bool>* interrupted = nullptr;
+struct GlobalFlags {
+  std::optional<std::string> config;
+  bool quiet = false, verbose = false, no_color = false;
+};
+
+class Context {
+ public:
+  Context(const Invocation& invocation, const GlobalFlags& flags)
+      : invocation_(invocation), flags_(flags) {}
+
+  [[nodiscard]] std::ostream& out() const { return invocation_.out; }
+  [[nodiscard]] std::ostream& err() const { return invocation_.err; }
+  [[nodiscard]] const std::atomic<bool>* interrupted() const { return invocation_.interrupted; }
+  [[nodiscard]] const Connector& connector() const { return invocation_.connect; }
+  [[nodiscard]] const GlobalFlags& flags() const { return flags_; }
+  // Progress goes to stderr only on a terminal and without --quiet.
+  [[nodiscard]] bool shows_progress() const { return invocation_.err_is_tty && !flags_.quiet; }
 
   [[nodiscard]] Style style() const;  // colour only on a terminal, never with NO_COLOR
   void warn(const std::string& message) const;
   void note(const std::string& message) const;  // only with --verbose
+
+  // sqlmeasure.toml (--config, else ./sqlmeasure.toml if present), read on first use.
+  [[nodiscard]] const ProjectConfig& config() const;
+
+ private:
+  const Invocation& invocation_;
+  const GlobalFlags& flags_;
+  mutable std::optional<ProjectConfig> config_;
 };
 
 }  // namespace sqlmeasure

@@ -9,45 +9,44 @@ namespace {
 
 class ExplainCommand final : public Command {
  public:
-  explicit ExplainCommand(const GlobalFlags& global) : global_(global) {}
-
   void add_flags(CLI::App& app) override {
     connection_.add_to(app);
     scenarios_.add_to(app);
     app.add_option("--seed", seed_, "Seed for parameters drawn with `from` (default 1)");
-    output_.add_to(app, "table, json, markdown, csv");
+    output_.add_to(app);
   }
 
   int execute(const Context& context) override {
-    Format format = parse_format(output_.format, {Format::kTable, Format::kJson, Format::kMarkdown,
-                                                  Format::kCsv});
-    ProjectConfig config = load_project_config(global_.config);
-    std::vector<Screen> screens = scenarios_.load(config);
-    auto connection = open_connection(connection_.resolve(config, context), context);
+    const Format format = output_.format();
+    std::vector<Screen> screens = scenarios_.load(context.config());
     RunOptions options;
-    options.settings.seed = seed_.value_or(config.seed.value_or(1));
+    options.settings.seed = seed_.value_or(context.config().seed.value_or(1));
     options.settings.warmup = 0;
     options.settings.iterations = 0;
     options.max_inspected_variants = 1;
-    options.interrupted = context.interrupted;
+    // Each query runs once to count the rows it examines: a write scenario (--allow-writes)
+    // runs in a transaction that is rolled back, as in `run`.
+    options.allow_writes = scenarios_.allow_writes;
+    options.interrupted = context.interrupted();
+    auto connection =
+        verbose_connector(context)(measuring_session(connection_.resolve(context.config(), context), options));
     resolve_params(*connection, screens, options.settings.seed);
     RunResult run = std::move(measure({{connection.get(), ""}}, screens, options).front());
-    render_plans(run, format, context.out);
-    return run.complete ? 0 : static_cast<int>(ExitCode::kRuntime);
+    render_plans(run, format, context.out());
+    if (!run.complete) fail(ExitCode::kRuntime, "explain did not finish: " + run.incomplete_reason);
+    fail_on_query_errors(run, "see the errors above");
+    return 0;
   }
 
  private:
-  const GlobalFlags& global_;
   ConnectionFlags connection_;
   ScenarioFlags scenarios_;
-  OutputFlags output_;
+  OutputFlags output_{{Format::kTable, Format::kJson, Format::kMarkdown, Format::kCsv}};
   std::optional<std::uint64_t> seed_;
 };
 
 }  // namespace
 
-std::unique_ptr<Command> make_explain_command(const GlobalFlags& global) {
-  return std::make_unique<ExplainCommand>(global);
-}
+std::unique_ptr<Command> make_explain_command() { return std::make_unique<ExplainCommand>(); }
 
 }  // namespace sqlmeasure

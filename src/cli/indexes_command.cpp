@@ -24,8 +24,6 @@ std::string escape_backticks(const std::string& name) {
 
 class IndexesCommand final : public Command {
  public:
-  explicit IndexesCommand(const GlobalFlags& global) : global_(global) {}
-
   void add_flags(CLI::App& app) override {
     connection_.add_to(app);
     scenarios_.add_to(app);
@@ -39,33 +37,32 @@ class IndexesCommand final : public Command {
                    "Exit 1 when a finding at or above this severity exists: info, warning, error "
                    "(default: never)");
     app.add_option("--seed", seed_, "Seed for parameters drawn with `from` (default 1)");
-    output_.add_to(app, "table, json, markdown");
+    output_.add_to(app);
   }
 
   int execute(const Context& context) override {
     // Every flag is validated before any work.
-    const Format format =
-        parse_format(output_.format, {Format::kTable, Format::kJson, Format::kMarkdown});
+    const Format format = output_.format();
     std::optional<Severity> fail_on;
     if (fail_on_) fail_on = parse_severity(*fail_on_, "--fail-on");
-    ProjectConfig config = load_project_config(global_.config);
+    const ProjectConfig& config = context.config();
     const bool with_scenarios = scenarios_.scenarios || scenarios_.screens || config.scenarios;
     std::vector<Screen> screens;
     if (with_scenarios) screens = scenarios_.load(config);
 
-    ConnectionOptions options = connection_.resolve(config, context);
+    ConnectionOptions options = connection_.resolve(context.config(), context);
     options.read_only = true;
     // Connect without the database, so that a wrong -D gets a usage error with a "did you
     // mean" from collect_schema instead of the server's "Unknown database"; USE it after.
     const std::string database = options.database.value_or("");
     options.database.reset();
-    auto connection = open_connection(options, context);
+    auto connection = verbose_connector(context)(options);
 
     CollectOptions collect;
     if (tables_) collect.tables = split_list(*tables_);
     collect.exact = exact_;
     collect.on_progress = progress_printer(context, "indexes");
-    collect.interrupted = context.interrupted;
+    collect.interrupted = context.interrupted();
 
     IndexReport report;
     report.schema = collect_schema(*connection, database, collect);
@@ -74,12 +71,12 @@ class IndexesCommand final : public Command {
       resolve_params(*connection, screens, seed_.value_or(config.seed.value_or(1)));
       EvidenceOptions evidence;
       evidence.on_progress = collect.on_progress;
-      evidence.interrupted = context.interrupted;
+      evidence.interrupted = context.interrupted();
       report.scenarios = collect_scenario_evidence(*connection, report.schema, screens, evidence);
       report.scenarios.directory = scenarios_.directory(config);
     }
     report.result = run_advisor(report.schema, report.scenarios, report.thresholds);
-    render_index_report(report, format, context.style(), context.out);
+    render_index_report(report, format, context.style(), context.out());
 
     if (fail_on) {
       for (const Finding& finding : report.result.findings) {
@@ -90,10 +87,9 @@ class IndexesCommand final : public Command {
   }
 
  private:
-  const GlobalFlags& global_;
   ConnectionFlags connection_;
   ScenarioFlags scenarios_;
-  OutputFlags output_;
+  OutputFlags output_{{Format::kTable, Format::kJson, Format::kMarkdown}};
   std::optional<std::string> tables_;
   bool exact_ = false;
   std::optional<std::string> fail_on_;
@@ -102,8 +98,6 @@ class IndexesCommand final : public Command {
 
 }  // namespace
 
-std::unique_ptr<Command> make_indexes_command(const GlobalFlags& global) {
-  return std::make_unique<IndexesCommand>(global);
-}
+std::unique_ptr<Command> make_indexes_command() { return std::make_unique<IndexesCommand>(); }
 
 }  // namespace sqlmeasure

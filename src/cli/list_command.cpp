@@ -6,31 +6,24 @@ namespace {
 
 class ListCommand final : public Command {
  public:
-  explicit ListCommand(const GlobalFlags& global) : global_(global) {}
-
   void add_flags(CLI::App& app) override {
     scenarios_.add_to(app);
-    output_.add_to(app, "table, json, markdown, csv");
+    output_.add_to(app);
   }
 
   int execute(const Context& context) override {
-    Format format = parse_format(output_.format, {Format::kTable, Format::kJson, Format::kMarkdown,
-                                                  Format::kCsv});
-    ProjectConfig config = load_project_config(global_.config);
-    render_screen_list(scenarios_.load(config), format, context.out);
+    const Format format = output_.format();
+    render_screen_list(scenarios_.load(context.config()), format, context.out());
     return 0;
   }
 
  private:
-  const GlobalFlags& global_;
   ScenarioFlags scenarios_;
-  OutputFlags output_;
+  OutputFlags output_{{Format::kTable, Format::kJson, Format::kMarkdown, Format::kCsv}};
 };
 
 }  // namespace
 
-std::unique_ptr<Command> make_list_command(const GlobalFlags& global) {
-  return std::make_unique<ListCommand>(global);
-}
+std::unique_ptr<Command> make_list_command() { return std::make_unique<ListCommand>(); }
 
 }  // namespace sqlmeasure

@@ -14,21 +14,21 @@ namespace sqlmeasure {
 
 Style Context::style() const {
   const char* no_color_env = std::getenv("NO_COLOR");
-  bool env_forbids = no_color_env != nullptr && no_color_env[0] != '\0';
-  return Style{out_is_tty && !no_color && !env_forbids};
+  const bool env_forbids = no_color_env != nullptr && no_color_env[0] != '\0';
+  return Style{invocation_.out_is_tty && !flags_.no_color && !env_forbids};
 }
 
-void Context::warn(const std::string& message) const { err << "sqlmeasure: warning: " << message << '\n'; }
+void Context::warn(const std::string& message) const {
+  err() << "sqlmeasure: warning: " << message << '\n';
+}
 
 void Context::note(const std::string& message) const {
-  if (verbose) err << "sqlmeasure: " << message << '\n';
+  if (flags_.verbose) err() << "sqlmeasure: " << message << '\n';
 }
 
-void GlobalFlags::add_to(CLI::App& app) {
-  app.add_option("--config", config, "Project config file (default: ./sqlmeasure.toml if present)");
-  app.add_flag("-q,--quiet", quiet, "No progress on stderr");
-  app.add_flag("-v,--verbose", verbose, "Say what is being done (never shows secrets)");
-  app.add_flag("--no-color", no_color, "No colour (NO_COLOR is honoured too)");
+const ProjectConfig& Context::config() const {
+  if (!config_) config_ = load_project_config(flags_.config);
+  return *config_;
 }
 
 void ConnectionFlags::add_to(CLI::App& app) {
@@ -208,21 +208,26 @@ void RunFlags::add_to(CLI::App& app) {
       ->check(CLI::Range(0, 100));
 }
 
-RunOptions RunFlags::options(const ProjectConfig& config, const ScenarioFlags& scenarios,
-                             const Context& context, const std::string& what) const {
+RunOptions RunFlags::options(const Context& context, const ScenarioFlags& scenarios,
+                             const std::string& what) const {
+  if (iterations_auto && concurrency > 1) {
+    fail(ExitCode::kUsage, "--iterations auto cannot be combined with --concurrency above 1; "
+                           "give a number of iterations");
+  }
   RunOptions options;
-  options.settings = resolve(config, scenarios);
+  options.settings = resolve(context.config(), scenarios);
   options.label = label.value_or("");
   options.allow_writes = scenarios.allow_writes;
   options.retries = retries;
-  options.interrupted = context.interrupted;
+  options.interrupted = context.interrupted();
   options.on_progress = progress_printer(context, what);
   return options;
 }
 
-void configure_measuring_session(ConnectionOptions& connection, const RunOptions& run) {
+ConnectionOptions measuring_session(ConnectionOptions connection, const RunOptions& run) {
   connection.read_only = !run.allow_writes;
   connection.query_timeout_ms = run.settings.query_timeout_ms;
+  return connection;
 }
 
 RunSettings RunFlags::resolve(const ProjectConfig& config, const ScenarioFlags& scenarios) const {
@@ -243,15 +248,17 @@ RunSettings RunFlags::resolve(const ProjectConfig& config, const ScenarioFlags& 
   return settings;
 }
 
-void OutputFlags::add_to(CLI::App& app, const std::string& formats) {
-  app.add_option("--format", format, "Output format: " + formats)->default_str("table");
+void OutputFlags::add_to(CLI::App& app) {
+  std::vector<std::string> names;
+  for (Format format : allowed_) names.emplace_back(format_name(format));
+  app.add_option("--format", text_, "Output format: " + join(names))->default_str("table");
 }
 
 std::function<void(const Progress&)> progress_printer(const Context& context,
                                                      const std::string& what) {
-  if (context.quiet || !context.err_is_tty) return {};
+  if (!context.shows_progress()) return {};
   auto last = std::make_shared<std::chrono::steady_clock::time_point>();
-  std::ostream* err = &context.err;
+  std::ostream* err = &context.err();
   return [err, what, last](const Progress& progress) {
     auto now = std::chrono::steady_clock::now();
     bool done = progress.done == progress.total;
@@ -267,15 +274,34 @@ std::function<void(const Progress&)> progress_printer(const Context& context,
   };
 }
 
-std::unique_ptr<Connection> open_connection(const ConnectionOptions& options,
-                                            const Context& context) {
-  context.note(fmt::format("connecting to {}{}{}", describe_endpoint(options),
-                           options.user ? " as " + *options.user : "",
-                           options.password ? " (with a password)" : ""));
-  auto connection = connect(options);
-  context.note(fmt::format("connected: {} {}", flavor_name(connection->server().flavor),
-                           connection->server().version));
-  return connection;
+Connector verbose_connector(const Context& context) {
+  return [&context](const ConnectionOptions& options) {
+    context.note(fmt::format("connecting to {}{}{}", describe_endpoint(options),
+                             options.user ? " as " + *options.user : "",
+                             options.password ? " (with a password)" : ""));
+    std::unique_ptr<Connection> connection = context.connector()(options);
+    context.note(fmt::format("connected: {} {}", flavor_name(connection->server().flavor),
+                             connection->server().version));
+    return connection;
+  };
+}
+
+std::set<std::string> flag_names(const CLI::App& app, const std::string& group) {
+  std::set<std::string> names;
+  for (const CLI::Option* option : app.get_options()) {
+    if (option->get_group() == group) names.insert(option->get_name());
+  }
+  return names;
+}
+
+void refuse_unused_flags(const CLI::App& app, const std::set<std::string>& used,
+                         const std::string& mode) {
+  for (const CLI::Option* option : app.get_options()) {
+    if (option->count() == 0 || used.contains(option->get_name())) continue;
+    const std::string name = option->get_name();
+    fail(ExitCode::kUsage,
+         fmt::format("{} does not apply to {}; leave it out", name == "files" ? "FILES" : name, mode));
+  }
 }
 
 }  // namespace sqlmeasure

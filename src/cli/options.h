@@ -1,26 +1,25 @@
 #pragma once
-// Flag groups shared by several commands, and how each merges with sqlmeasure.toml:
-// flags > config > MySQL option files > built-in defaults.
+// Flag groups shared by several commands, how each merges with sqlmeasure.toml (flags >
+// config > MySQL option files > built-in defaults), and the check that a mode uses every flag
+// it was given. Every value is validated here, before a command does any work.
 #include <CLI/CLI.hpp>
 
+#include <functional>
+#include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "cli/context.h"
 #include "sqlmeasure/config.h"
 #include "sqlmeasure/connection.h"
+#include "sqlmeasure/render.h"
 #include "sqlmeasure/results.h"
 #include "sqlmeasure/runner.h"
 #include "sqlmeasure/scenario.h"
 
 namespace sqlmeasure {
-
-struct GlobalFlags {
-  std::optional<std::string> config;
-  bool quiet = false, verbose = false, no_color = false;
-  void add_to(CLI::App& app);
-};
 
 struct ConnectionFlags {
   std::optional<std::string> host, socket, user, password, database, defaults_file, dsn,
@@ -52,27 +51,43 @@ struct RunFlags {
   bool iterations_auto = false;  // --iterations auto
   int concurrency = 1;           // --concurrency
   void add_to(CLI::App& app);
-  [[nodiscard]] RunSettings resolve(const ProjectConfig& config, const ScenarioFlags& scenarios) const;
-  // Everything the runner needs, for `run` and `compare` alike.
-  [[nodiscard]] RunOptions options(const ProjectConfig& config, const ScenarioFlags& scenarios,
-                                   const Context& context, const std::string& what) const;
+  [[nodiscard]] RunSettings resolve(const ProjectConfig& config,
+                                    const ScenarioFlags& scenarios) const;
+  // Everything the runner needs, validated (e.g. --iterations auto with --concurrency above 1
+  // is refused here, before anything connects).
+  [[nodiscard]] RunOptions options(const Context& context, const ScenarioFlags& scenarios,
+                                   const std::string& what) const;
+};
+
+// --format, limited to what the command writes; the help text and the check share the list.
+class OutputFlags {
+ public:
+  explicit OutputFlags(std::vector<Format> allowed) : allowed_(std::move(allowed)) {}
+  void add_to(CLI::App& app);
+  [[nodiscard]] Format format() const { return parse_format(text_, allowed_); }
+
+ private:
+  std::vector<Format> allowed_;
+  std::string text_ = "table";
 };
 
 // The measuring session: read-only unless --allow-writes; the statement timeout.
-void configure_measuring_session(ConnectionOptions& connection, const RunOptions& run);
-
-struct OutputFlags {
-  std::string format = "table";
-  void add_to(CLI::App& app, const std::string& formats);
-};
+[[nodiscard]] ConnectionOptions measuring_session(ConnectionOptions connection,
+                                                  const RunOptions& run);
 
 // Progress on stderr, only on a terminal and without --quiet; at most ~10 updates/s.
 [[nodiscard]] std::function<void(const Progress&)> progress_printer(const Context& context,
                                                                    const std::string& what);
 
-// Opens the connection described by `options`, with a --verbose note that never shows
-// secrets.
-[[nodiscard]] std::unique_ptr<Connection> open_connection(const ConnectionOptions& options,
-                                                          const Context& context);
+// The invocation's connector, with a --verbose note that never shows secrets.
+[[nodiscard]] Connector verbose_connector(const Context& context);
+
+// Refuses (exit 64) the first flag given on the command line that is not in `used`: a flag
+// the chosen mode would silently ignore. Keys in sqlmeasure.toml for other modes are fine.
+void refuse_unused_flags(const CLI::App& app, const std::set<std::string>& used,
+                         const std::string& mode);
+
+// The names of every flag of a group, for refuse_unused_flags.
+[[nodiscard]] std::set<std::string> flag_names(const CLI::App& app, const std::string& group);
 
 }  // namespace sqlmeasure

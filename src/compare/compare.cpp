@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "evidence.h"
-#include "plan_diff.h"
 #include "warnings.h"
 
 namespace sqlmeasure {
@@ -27,39 +26,20 @@ int take_by_name(const std::vector<T>& items, const std::string& name, std::vect
   return -1;
 }
 
-std::optional<std::string> describe_errors(const QueryResult& before, const QueryResult& after) {
-  if (before.error && after.error) return "before: " + *before.error + "; after: " + *after.error;
-  if (before.error) return "before: " + *before.error;
-  if (after.error) return "after: " + *after.error;
-  return std::nullopt;
-}
-
 QueryComparison compare_query(const QueryResult& before, const QueryResult& after,
                               const VerdictRule& rule) {
-  QueryComparison query;
-  query.name = before.name;
+  QueryComparison query = compare_deterministic(before, after, rule);
   query.time = time_evidence(before.samples_ns, after.samples_ns, rule);
-  query.error = describe_errors(before, after);
   if (after.error && !before.error) {
     // It used to finish and now fails or times out: slower by any measure, whatever the
     // samples taken before the failure say.
     query.time.change = Change::kRegressed;
   }
-  query.rows = rows_evidence(before.rows_examined, after.rows_examined, rule);
-  // A failed side may have no counters recorded: the error is the finding, not the rows.
-  if (query.error) query.rows.change = Change::kUnchanged;
-  // An empty plan means "not recorded" (error, or a statement EXPLAIN refuses), not
-  // "no tables": diffing it would report every table as added or removed.
-  if (!before.plan.empty() && !after.plan.empty()) {
-    query.plan_changes = diff_plans(before.plan, after.plan);
-  }
-  query.results_differ =
-      !before.checksum.empty() && !after.checksum.empty() && before.checksum != after.checksum;
   return query;
 }
 
 ScreenComparison compare_screen(const ScreenResult& before, const ScreenResult& after,
-                                const VerdictRule& rule, std::vector<std::string>& warnings) {
+                                const VerdictRule& rule, std::vector<Warning>& warnings) {
   ScreenComparison screen;
   screen.name = before.name;
   screen.time = time_evidence(before.view_samples(), after.view_samples(), rule);
@@ -73,7 +53,7 @@ ScreenComparison compare_screen(const ScreenResult& before, const ScreenResult& 
     }
     const QueryResult& new_query = after.queries[static_cast<std::size_t>(match)];
     screen.queries.push_back(compare_query(old_query, new_query, rule));
-    for (std::string& warning : query_warnings(screen.name, old_query, new_query)) {
+    for (Warning& warning : query_warnings(screen.name, old_query, new_query)) {
       warnings.push_back(std::move(warning));
     }
   }
@@ -104,10 +84,14 @@ ScreenComparison one_sided_screen(const ScreenResult& only, Presence presence,
 // then everything else.
 int rank(const ScreenComparison& screen, const VerdictRule& rule) {
   if (screen.regressed(rule)) return 0;
-  const std::string verdict = screen.verdict();
-  if (verdict == "regressed") return 1;
-  if (verdict == "improved") return 2;
-  return 3;
+  switch (screen.verdict()) {
+    case Verdict::kRegressed:
+      return 1;
+    case Verdict::kImproved:
+      return 2;
+    default:
+      return 3;
+  }
 }
 
 void order_screens(std::vector<ScreenComparison>& screens, const VerdictRule& rule) {

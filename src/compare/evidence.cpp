@@ -3,6 +3,7 @@
 
 #include <limits>
 
+#include "plan_diff.h"
 #include "sqlmeasure/stats.h"
 
 namespace sqlmeasure {
@@ -13,18 +14,6 @@ double ratio_of(double before, double after) {
   return after > 0 ? std::numeric_limits<double>::infinity() : 1.0;
 }
 
-Change judge_time(const TimeEvidence& time, const VerdictRule& rule) {
-  const bool significant = time.p < rule.alpha;
-  const double factor = 1 + rule.threshold;
-  if (significant && time.ratio > factor && time.delta_ms > rule.min_delta_ms) {
-    return Change::kRegressed;
-  }
-  if (significant && time.ratio < 1 / factor && -time.delta_ms > rule.min_delta_ms) {
-    return Change::kImproved;
-  }
-  return Change::kUnchanged;
-}
-
 // `from` -> `to` grew past the threshold and by at least the floor.
 bool grew(std::uint64_t from, std::uint64_t to, const VerdictRule& rule) {
   return to > from && static_cast<double>(to) > static_cast<double>(from) * (1 + rule.threshold) &&
@@ -33,8 +22,15 @@ bool grew(std::uint64_t from, std::uint64_t to, const VerdictRule& rule) {
 
 }  // namespace
 
-TimeEvidence time_evidence(const std::vector<std::int64_t>& before_ns,
-                           const std::vector<std::int64_t>& after_ns, const VerdictRule& rule) {
+Change effect(double ratio, double delta_ms, const VerdictRule& rule) {
+  const double factor = 1 + rule.threshold;
+  if (ratio > factor && delta_ms > rule.min_delta_ms) return Change::kRegressed;
+  if (ratio < 1 / factor && -delta_ms > rule.min_delta_ms) return Change::kImproved;
+  return Change::kUnchanged;
+}
+
+TimeEvidence time_evidence(std::span<const std::int64_t> before_ns,
+                           std::span<const std::int64_t> after_ns, const VerdictRule& rule) {
   const std::vector<double> before = to_ms(before_ns);
   const std::vector<double> after = to_ms(after_ns);
   TimeEvidence time;
@@ -46,7 +42,7 @@ TimeEvidence time_evidence(const std::vector<std::int64_t>& before_ns,
   time.ratio = ratio_of(time.before_ms, time.after_ms);
   time.delta_ms = time.after_ms - time.before_ms;
   time.p = mann_whitney(before, after).p;
-  time.change = judge_time(time, rule);
+  if (time.p < rule.alpha) time.change = effect(time.ratio, time.delta_ms, rule);
   return time;
 }
 
@@ -55,6 +51,30 @@ RowsEvidence rows_evidence(std::uint64_t before, std::uint64_t after, const Verd
   if (grew(before, after, rule)) rows.change = Change::kRegressed;
   if (grew(after, before, rule)) rows.change = Change::kImproved;
   return rows;
+}
+
+QueryComparison compare_deterministic(const QueryResult& before, const QueryResult& after,
+                                      const VerdictRule& rule) {
+  QueryComparison query;
+  query.name = before.name;
+  if (before.error && after.error) {
+    query.error = "before: " + *before.error + "; after: " + *after.error;
+  } else if (before.error) {
+    query.error = "before: " + *before.error;
+  } else if (after.error) {
+    query.error = "after: " + *after.error;
+  }
+  query.rows = rows_evidence(before.rows_examined, after.rows_examined, rule);
+  // A failed side may have no counters recorded: the error is the finding, not the rows.
+  if (query.error) query.rows.change = Change::kUnchanged;
+  // An empty plan means "not recorded" (error, or a statement EXPLAIN refuses), not
+  // "no tables": diffing it would report every table as added or removed.
+  if (!before.plan.empty() && !after.plan.empty()) {
+    query.plan_changes = diff_plans(before.plan, after.plan);
+  }
+  query.results_differ =
+      !before.checksum.empty() && !after.checksum.empty() && before.checksum != after.checksum;
+  return query;
 }
 
 }  // namespace sqlmeasure

@@ -1,8 +1,8 @@
 #pragma once
-// The time and rows-examined evidence for one query or screen, judged by the verdict rule
-// of PRODUCT.md §6. Private to src/compare/.
+// The evidence for one query or screen, judged by the verdict rule of PRODUCT.md §6, and
+// which gates it fails. Private to src/compare/.
 #include <cstdint>
-#include <vector>
+#include <span>
 
 #include "sqlmeasure/compare.h"
 
@@ -10,12 +10,21 @@ namespace sqlmeasure {
 
 // Medians, ratio, delta and Mann-Whitney p of two sample sets; either may be empty (a
 // screen or query present on one side only), which gives no evidence of a change.
-[[nodiscard]] TimeEvidence time_evidence(const std::vector<std::int64_t>& before_ns,
-                                         const std::vector<std::int64_t>& after_ns,
+[[nodiscard]] TimeEvidence time_evidence(std::span<const std::int64_t> before_ns,
+                                         std::span<const std::int64_t> after_ns,
                                          const VerdictRule& rule);
 
 // Rows examined are deterministic: no test, only the relative threshold and absolute floor.
 [[nodiscard]] RowsEvidence rows_evidence(std::uint64_t before, std::uint64_t after,
                                          const VerdictRule& rule);
+
+// Everything about one query but its time: errors, rows examined, plan changes, results.
+// No sampling changes any of it.
+[[nodiscard]] QueryComparison compare_deterministic(const QueryResult& before,
+                                                    const QueryResult& after,
+                                                    const VerdictRule& rule);
+
+// Whether `gate` fails the screen: its own figure or any of its queries'.
+[[nodiscard]] bool gate_fires(const ScreenComparison& screen, Gate gate);
 
 }  // namespace sqlmeasure

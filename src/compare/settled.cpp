@@ -1,30 +1,28 @@
-// --iterations auto in a live compare: which verdicts more sampling could still change
-// (docs/verdicts.md, "Drift and alternation"). Alternating protects time verdicts from load
-// that comes and goes; a verdict that rests on deterministic evidence, or a time that is
-// shown to be unchanged, has nothing to gain from it.
+// --iterations auto: which verdicts more sampling could still change (docs/verdicts.md,
+// "Drift and alternation"). Alternating protects time verdicts from load that comes and
+// goes; a verdict that rests on deterministic evidence, or a time that is shown to be
+// unchanged, has nothing to gain from it.
 #include <cmath>
 
 #include "evidence.h"
-#include "plan_diff.h"
-#include "sqlmeasure/compare.h"
+#include "sqlmeasure/alternation.h"
 #include "sqlmeasure/stats.h"
 
 namespace sqlmeasure {
 namespace {
 
-// Unchanged with confidence: the 95 % bootstrap interval of the median ratio lies inside
-// the threshold both ways, or the deltas it allows stay under the noise floor. Either way
-// no amount of further sampling would let the rule flag it.
+// Unchanged with confidence: neither end of the 95 % bootstrap interval of the median ratio
+// shows an effect, so no amount of further sampling would let the rule flag it.
 bool time_settled(const std::vector<std::int64_t>& before_ns,
                   const std::vector<std::int64_t>& after_ns, const VerdictRule& rule) {
   if (before_ns.size() < 2 || after_ns.size() < 2) return true;  // an error: nothing to add
   const std::vector<double> before = to_ms(before_ns), after = to_ms(after_ns);
   const Interval ratio = bootstrap_median_ratio(before, after, 0.95, 1000, 1);
-  const double factor = 1 + rule.threshold;
-  if (ratio.low >= 1 / factor && ratio.high <= factor) return true;
   const double median_before = quantile(before, 0.5);
-  const double widest = std::max(std::abs(ratio.low - 1), std::abs(ratio.high - 1));
-  return widest * median_before <= rule.min_delta_ms;
+  auto shows_effect = [&](double end) {
+    return effect(end, (end - 1) * median_before, rule) != Change::kUnchanged;
+  };
+  return !shows_effect(ratio.low) && !shows_effect(ratio.high);
 }
 
 const ScreenResult* find(const RunResult& run, const std::string& name) {
@@ -34,13 +32,17 @@ const ScreenResult* find(const RunResult& run, const std::string& name) {
   return nullptr;
 }
 
+// A deterministic gate in fail_on fails it: a verdict no timing can change.
+bool gated_deterministically(const ScreenComparison& screen, const VerdictRule& rule) {
+  for (Gate gate : {Gate::kRows, Gate::kPlan, Gate::kResults}) {
+    if (rule.fail_on.contains(gate) && gate_fires(screen, gate)) return true;
+  }
+  return false;
+}
+
 bool settled(const ScreenComparison& screen, const RunResult& before, const RunResult& after,
              const std::vector<PhasePair>& pairs, const VerdictRule& rule) {
-  const bool decided =
-      (rule.fail_on.contains(Gate::kRows) && screen.rows.change != Change::kUnchanged) ||
-      (rule.fail_on.contains(Gate::kPlan) && screen.plan_changed()) ||
-      (rule.fail_on.contains(Gate::kResults) && screen.results_differ());
-  if (decided) return true;
+  if (gated_deterministically(screen, rule)) return true;
   const ScreenResult* a = find(before, screen.name);
   const ScreenResult* b = find(after, screen.name);
   if (!pairs_rule_out_flag(pairs, screen.name, nullptr, rule) &&
@@ -61,25 +63,19 @@ bool settled(const ScreenComparison& screen, const RunResult& before, const RunR
 }  // namespace
 
 bool gate_decides(const ScreenResult& before, const ScreenResult& after, const VerdictRule& rule) {
-  if (rule.fail_on.contains(Gate::kRows) &&
-      rows_evidence(rows_examined_per_view(before.queries), rows_examined_per_view(after.queries), rule).change !=
-          Change::kUnchanged) {
-    return true;
-  }
+  // `after` may be part-way through sampling: its rows per view are summed from its queries'
+  // inspection, which comes before any sample.
+  ScreenComparison screen;
+  screen.rows = rows_evidence(rows_examined_per_view(before.queries),
+                              rows_examined_per_view(after.queries), rule);
   for (const QueryResult& query : before.queries) {
     for (const QueryResult& other : after.queries) {
-      if (other.name != query.name || query.error || other.error) continue;
-      if (rule.fail_on.contains(Gate::kPlan) && !query.plan.empty() && !other.plan.empty() &&
-          !diff_plans(query.plan, other.plan).empty()) {
-        return true;
-      }
-      if (rule.fail_on.contains(Gate::kResults) && !query.checksum.empty() &&
-          !other.checksum.empty() && query.checksum != other.checksum) {
-        return true;
+      if (other.name == query.name) {
+        screen.queries.push_back(compare_deterministic(query, other, rule));
       }
     }
   }
-  return false;
+  return gated_deterministically(screen, rule);
 }
 
 std::vector<std::string> settled_screens(const RunResult& before, const RunResult& after,
@@ -95,17 +91,25 @@ std::vector<std::string> settled_screens(const RunResult& before, const RunResul
   return names;
 }
 
-bool time_decided(const std::vector<std::int64_t>& side, const std::vector<std::int64_t>& other,
+bool time_decided(std::span<const std::int64_t> side, std::span<const std::int64_t> other,
                   const VerdictRule& rule) {
   if (side.empty() || other.empty()) return false;
-  const MedianInterval a = median_interval(side), b = median_interval(other);
-  const double factor = 1 + rule.threshold;
-  const double floor_ns = rule.min_delta_ms * 1e6;
+  const MedianInterval a = median_interval({side.begin(), side.end()});
+  const MedianInterval b = median_interval({other.begin(), other.end()});
+  // The intervals' near ends, as if they were the medians: past the effect either way.
   auto apart = [&](const MedianInterval& slow, const MedianInterval& fast) {
-    return static_cast<double>(slow.low) > factor * static_cast<double>(fast.high) &&
-           static_cast<double>(slow.low - fast.high) > floor_ns;
+    if (fast.high <= 0) return false;
+    const double ratio = static_cast<double>(slow.low) / static_cast<double>(fast.high);
+    const double delta_ms = static_cast<double>(slow.low - fast.high) / 1e6;
+    return effect(ratio, delta_ms, rule) == Change::kRegressed;
   };
   return apart(a, b) || apart(b, a);
+}
+
+bool screen_decided(const ScreenResult& before, std::span<const std::int64_t> before_views,
+                    const ScreenResult& after, std::span<const std::int64_t> after_views,
+                    const VerdictRule& rule) {
+  return time_decided(before_views, after_views, rule) && gate_decides(before, after, rule);
 }
 
 }  // namespace sqlmeasure

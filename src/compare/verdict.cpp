@@ -1,9 +1,11 @@
 // The verdict of a screen and the gates that fail a build (PRODUCT.md §6, docs/verdicts.md).
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <string>
 
+#include "evidence.h"
 #include "sqlmeasure/compare.h"
-#include "sqlmeasure/error.h"
 
 namespace sqlmeasure {
 namespace {
@@ -31,6 +33,8 @@ bool rows_are(const ScreenComparison& screen, Change change) {
                      [change](const QueryComparison& q) { return q.rows.change == change; });
 }
 
+}  // namespace
+
 bool gate_fires(const ScreenComparison& screen, Gate gate) {
   switch (gate) {
     case Gate::kTime:
@@ -44,8 +48,6 @@ bool gate_fires(const ScreenComparison& screen, Gate gate) {
   }
   return false;
 }
-
-}  // namespace
 
 bool ScreenComparison::plan_changed() const {
   return std::any_of(queries.begin(), queries.end(),
@@ -64,15 +66,37 @@ bool ScreenComparison::regressed(const VerdictRule& rule) const {
                      [this](Gate gate) { return gate_fires(*this, gate); });
 }
 
-std::string ScreenComparison::verdict() const {
-  if (presence == Presence::kOnlyBefore) return "removed";
-  if (presence == Presence::kOnlyAfter) return "added";
+Verdict ScreenComparison::verdict() const {
+  if (presence == Presence::kOnlyBefore) return Verdict::kRemoved;
+  if (presence == Presence::kOnlyAfter) return Verdict::kAdded;
   if (time_is(*this, Change::kRegressed) || rows_are(*this, Change::kRegressed)) {
-    return "regressed";
+    return Verdict::kRegressed;
   }
-  if (time_is(*this, Change::kImproved) || rows_are(*this, Change::kImproved)) return "improved";
-  if (plan_changed()) return "plan changed";
-  if (results_differ()) return "results differ";
+  if (time_is(*this, Change::kImproved) || rows_are(*this, Change::kImproved)) {
+    return Verdict::kImproved;
+  }
+  if (plan_changed()) return Verdict::kPlanChanged;
+  if (results_differ()) return Verdict::kResultsDiffer;
+  return Verdict::kUnchanged;
+}
+
+const char* verdict_name(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kRegressed:
+      return "regressed";
+    case Verdict::kImproved:
+      return "improved";
+    case Verdict::kPlanChanged:
+      return "plan changed";
+    case Verdict::kResultsDiffer:
+      return "results differ";
+    case Verdict::kUnchanged:
+      return "~";
+    case Verdict::kAdded:
+      return "added";
+    case Verdict::kRemoved:
+      return "removed";
+  }
   return "~";
 }
 
@@ -82,12 +106,21 @@ std::size_t Comparison::regressed_count() const {
                     [this](const ScreenComparison& screen) { return screen.regressed(rule); }));
 }
 
-Gate parse_gate(const std::string& name) {
+Gate parse_gate(const std::string& name, const std::string& where, ExitCode code) {
   for (const GateName& known : kGates) {
     if (name == known.name) return known.gate;
   }
-  throw Error(ExitCode::kUsage,
-              "--fail-on: unknown gate '" + name + "' (expected time, rows, plan, results)");
+  fail(code, fmt::format("{}: unknown gate '{}' (expected time, rows, plan, results, or none)",
+                         where, name));
+}
+
+std::set<Gate> parse_gates(const std::vector<std::string>& names, const std::string& where,
+                           ExitCode code) {
+  std::set<Gate> gates;
+  for (const std::string& name : names) {
+    if (name != "none") gates.insert(parse_gate(name, where, code));
+  }
+  return gates;
 }
 
 const char* gate_name(Gate gate) {

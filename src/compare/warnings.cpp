@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "sqlmeasure/connection.h"
+#include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
 namespace {
@@ -13,15 +14,16 @@ std::string arrow(const std::string& before, const std::string& after) {
   return before + " → " + after;
 }
 
-void add_incomplete(const char* side, const RunResult& run, std::vector<std::string>& out) {
+void add_incomplete(const char* side, const RunResult& run, std::vector<Warning>& out) {
   if (run.complete) return;
   std::string text = std::string(side) + " run is incomplete";
   if (!run.incomplete_reason.empty()) text += " (" + run.incomplete_reason + ")";
-  out.push_back(text + "; its screens have fewer samples than asked for");
+  out.push_back({WarningKind::kIncompleteRun, text,
+                 "its screens have fewer samples than asked for"});
 }
 
 void add_settings(const RunSettings& before, const RunSettings& after,
-                  std::vector<std::string>& out) {
+                  std::vector<Warning>& out) {
   std::vector<std::string> diffs;
   const auto check = [&diffs](const char* name, const std::string& b, const std::string& a) {
     if (b != a) diffs.push_back(std::string(name) + " " + arrow(b, a));
@@ -31,54 +33,60 @@ void add_settings(const RunSettings& before, const RunSettings& after,
   check("seed", std::to_string(before.seed), std::to_string(after.seed));
   check("order", order_name(before.order), order_name(after.order));
   if (diffs.empty()) return;
-  std::string text = "run settings differ:";
-  for (std::size_t i = 0; i < diffs.size(); ++i) text += (i == 0 ? " " : ", ") + diffs[i];
-  out.push_back(text + "; measure both sides with the same settings");
+  out.push_back({WarningKind::kSettingsDiffer, "run settings differ: " + join(diffs),
+                 "measure both sides with the same settings"});
 }
 
-void add_server(const ServerInfo& before, const ServerInfo& after, std::vector<std::string>& out) {
-  const char* hint = "; the deltas include the server change, not only the migration";
+void add_server(const ServerInfo& before, const ServerInfo& after, std::vector<Warning>& out) {
+  const char* hint = "the deltas include the server change, not only the migration";
   if (before.flavor != after.flavor) {
-    out.push_back("server flavor differs: " +
-                  arrow(std::string(flavor_name(before.flavor)) + " " + before.version,
-                        std::string(flavor_name(after.flavor)) + " " + after.version) +
-                  hint);
+    out.push_back({WarningKind::kServerDiffers,
+                   "server flavor differs: " +
+                       arrow(std::string(flavor_name(before.flavor)) + " " + before.version,
+                             std::string(flavor_name(after.flavor)) + " " + after.version),
+                   hint});
   } else if (before.version != after.version) {
-    out.push_back("server version differs: " + arrow(before.version, after.version) + hint);
+    out.push_back({WarningKind::kServerDiffers,
+                   "server version differs: " + arrow(before.version, after.version), hint});
   }
 }
 
 }  // namespace
 
-std::vector<std::string> run_warnings(const RunResult& before, const RunResult& after) {
-  std::vector<std::string> out;
+std::vector<Warning> run_warnings(const RunResult& before, const RunResult& after) {
+  std::vector<Warning> out;
   add_incomplete("before", before, out);
   add_incomplete("after", after, out);
   add_settings(before.settings, after.settings, out);
   add_server(before.server, after.server, out);
   if (before.rows_examined_method != after.rows_examined_method) {
     // Handler counters count the read that ends each scan; Rows_read does not.
-    out.push_back("rows examined were counted differently: " +
-                  arrow(before.rows_examined_method, after.rows_examined_method) +
-                  "; small rows-examined deltas are not comparable");
+    out.push_back({WarningKind::kRowsCountedDifferently,
+                   "rows examined were counted differently: " +
+                       arrow(before.rows_examined_method, after.rows_examined_method),
+                   "small rows-examined deltas are not comparable"});
   }
   return out;
 }
 
-std::vector<std::string> query_warnings(const std::string& screen, const QueryResult& before,
-                                        const QueryResult& after) {
-  std::vector<std::string> out;
+std::vector<Warning> query_warnings(const std::string& screen, const QueryResult& before,
+                                    const QueryResult& after) {
+  std::vector<Warning> out;
   const std::string where = screen + "/" + before.name + ": ";
   if (before.params != after.params) {
-    out.push_back(where + "parameter values differ between runs; results are not comparable");
+    out.push_back({WarningKind::kParamsDiffer, where + "parameter values differ between runs",
+                   "results are not comparable"});
   }
   if (before.sql != after.sql) {
-    out.push_back(where + "SQL text differs between runs; the deltas compare different statements");
+    out.push_back({WarningKind::kSqlDiffers, where + "SQL text differs between runs",
+                   "the deltas compare different statements"});
   }
   if (before.times != after.times) {
-    out.push_back(where + "issued " +
-                  arrow(std::to_string(before.times), std::to_string(after.times)) +
-                  " times per view; the screen totals are not comparable");
+    out.push_back({WarningKind::kTimesDiffer,
+                   where + "issued " +
+                       arrow(std::to_string(before.times), std::to_string(after.times)) +
+                       " times per view",
+                   "the screen totals are not comparable"});
   }
   return out;
 }

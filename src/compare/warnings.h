@@ -4,17 +4,16 @@
 #include <string>
 #include <vector>
 
-#include "sqlmeasure/results.h"
+#include "sqlmeasure/compare.h"
 
 namespace sqlmeasure {
 
 // Incomplete runs, differing run settings, differing servers.
-[[nodiscard]] std::vector<std::string> run_warnings(const RunResult& before,
-                                                    const RunResult& after);
+[[nodiscard]] std::vector<Warning> run_warnings(const RunResult& before, const RunResult& after);
 
 // One matched query: differing parameter values, SQL text or times per view.
-[[nodiscard]] std::vector<std::string> query_warnings(const std::string& screen,
-                                                      const QueryResult& before,
-                                                      const QueryResult& after);
+[[nodiscard]] std::vector<Warning> query_warnings(const std::string& screen,
+                                                  const QueryResult& before,
+                                                  const QueryResult& after);
 
 }  // namespace sqlmeasure

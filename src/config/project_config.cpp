@@ -177,7 +177,12 @@ ProjectConfig load_project_config(const std::optional<std::string>& explicit_pat
     read.real(*c, "alpha", config.alpha, 1e-12, 0.5);
     read.real(*c, "min_delta_ms", config.min_delta_ms, 0.0, 1e9);
     read.integer(*c, "min_rows_delta", config.min_rows_delta, 0, INT64_MAX);
-    read.strings(*c, "fail_on", config.fail_on);
+    std::optional<std::vector<std::string>> gates;
+    read.strings(*c, "fail_on", gates);
+    if (gates) {
+      config.fail_on = parse_gates(*gates, read.at(*c->get("fail_on")) + ": [compare] fail_on",
+                                   ExitCode::kBadConfig);
+    }
     read.integer(*c, "alternations", config.alternations, 1, 100);
     read.text(*c, "before_dsn", config.before_dsn);
     read.text(*c, "after_dsn", config.after_dsn);

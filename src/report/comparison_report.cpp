@@ -63,7 +63,7 @@ std::string query_detail(const QueryComparison& query) {
 // verdict is not "regressed": "3 of 17 screens fail the gate (2 regressed, 1 plan changed)".
 // Without `screens`: "2 screens regressed".
 std::string gate_count(const Comparison& comparison, std::optional<size_t> screens) {
-  std::map<std::string, size_t> by_verdict;
+  std::map<Verdict, size_t> by_verdict;
   for (const ScreenComparison& screen : comparison.screens) {
     if (screen.regressed(comparison.rule)) ++by_verdict[screen.verdict()];
   }
@@ -71,12 +71,13 @@ std::string gate_count(const Comparison& comparison, std::optional<size_t> scree
   const std::string counted =
       screens ? fmt::format("{} of {} screens", failed, *screens)
               : fmt::format("{} screen{}", failed, failed == 1 ? "" : "s");
-  if (by_verdict.empty() || (by_verdict.size() == 1 && by_verdict.begin()->first == "regressed")) {
+  if (by_verdict.empty() ||
+      (by_verdict.size() == 1 && by_verdict.begin()->first == Verdict::kRegressed)) {
     return counted + " regressed";
   }
   std::string kinds;
   for (const auto& [verdict, count] : by_verdict) {
-    kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", count, verdict);
+    kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", count, verdict_name(verdict));
   }
   return fmt::format("{} {} the gate ({})", counted, screens || failed != 1 ? "fail" : "fails",
                      kinds);
@@ -108,17 +109,24 @@ Table screen_table(const Comparison& comparison) {
                           screen.presence == Presence::kOnlyAfter ? "-" : format_ms(screen.time.before_ms),
                           screen.presence == Presence::kOnlyBefore ? "-" : format_ms(screen.time.after_ms),
                           both ? delta(screen.time) : "-", both ? evidence(screen.time) : "-",
-                          both ? rows : "-", screen.verdict()});
+                          both ? rows : "-", verdict_name(screen.verdict())});
   }
   return table;
 }
 
-std::string colour(const std::string& verdict, const std::string& text, const Style& style) {
+std::string colour(Verdict verdict, const std::string& text, const Style& style) {
   if (!style.color) return text;
-  if (verdict == "regressed") return "\x1b[1;31m" + text + "\x1b[0m";
-  if (verdict == "improved") return "\x1b[32m" + text + "\x1b[0m";
-  if (verdict == "plan changed" || verdict == "results differ") return "\x1b[33m" + text + "\x1b[0m";
-  return text;
+  switch (verdict) {
+    case Verdict::kRegressed:
+      return "\x1b[1;31m" + text + "\x1b[0m";
+    case Verdict::kImproved:
+      return "\x1b[32m" + text + "\x1b[0m";
+    case Verdict::kPlanChanged:
+    case Verdict::kResultsDiffer:
+      return "\x1b[33m" + text + "\x1b[0m";
+    default:
+      return text;
+  }
 }
 
 void render_text(const Comparison& comparison, const Style& style, std::ostream& out) {
@@ -141,7 +149,7 @@ void render_text(const Comparison& comparison, const Style& style, std::ostream&
     for (const std::string& name : screen.queries_only_after) out << "  " << screen.name << '/' << name << ": added\n";
   }
   out << '\n';
-  for (const std::string& warning : comparison.warnings) out << "warning: " << warning << '\n';
+  for (const Warning& warning : comparison.warnings) out << "warning: " << warning.message() << '\n';
   std::string summary = summary_line(comparison);
   out << (style.color && comparison.gate_failed() ? "\x1b[1;31m" + summary + "\x1b[0m" : summary) << '\n';
 }
@@ -162,7 +170,7 @@ void render_markdown(const Comparison& comparison, std::ostream& out) {
   }
   if (!comparison.warnings.empty()) {
     out << '\n';
-    for (const std::string& warning : comparison.warnings) out << "> ⚠️ " << warning << '\n';
+    for (const Warning& warning : comparison.warnings) out << "> ⚠️ " << warning.message() << '\n';
   }
   out << "\n<sub>" << summary_line(comparison) << ". Before: " << comparison.before_label
       << "; after: " << comparison.after_label << ".</sub>\n";
@@ -188,7 +196,7 @@ void render_csv(const Comparison& comparison, std::ostream& out) {
                           side(before, std::to_string(screen.rows.before)),
                           side(after, std::to_string(screen.rows.after)),
                           screen.plan_changed() ? "yes" : "no",
-                          screen.results_differ() ? "yes" : "no", screen.verdict()});
+                          screen.results_differ() ? "yes" : "no", verdict_name(screen.verdict())});
     for (const QueryComparison& q : screen.queries) {
       std::string plan;
       for (const PlanChange& change : q.plan_changes) plan += (plan.empty() ? "" : "; ") + change.describe();
@@ -229,6 +237,12 @@ nlohmann::json plan_row_json(const std::optional<PlanRow>& row) {
   return {{"type", row->access_type}, {"key", row->key}, {"rows", row->rows}, {"extra", row->extra}};
 }
 
+std::vector<std::string> warning_messages(const std::vector<Warning>& warnings) {
+  std::vector<std::string> messages;
+  for (const Warning& warning : warnings) messages.push_back(warning.message());
+  return messages;
+}
+
 void render_json(const Comparison& comparison, std::ostream& out) {
   nlohmann::json screens = nlohmann::json::array();
   for (const ScreenComparison& screen : comparison.screens) {
@@ -250,7 +264,7 @@ void render_json(const Comparison& comparison, std::ostream& out) {
                            : screen.presence == Presence::kOnlyBefore ? "before_only" : "after_only";
     screens.push_back({{"name", screen.name},
                        {"presence", presence},
-                       {"verdict", screen.verdict()},
+                       {"verdict", verdict_name(screen.verdict())},
                        {"gated", screen.regressed(comparison.rule)},
                        {"time", time_json(screen.time, screen.presence)},
                        {"rows_examined", rows_json(screen.rows, screen.presence)},
@@ -270,7 +284,7 @@ void render_json(const Comparison& comparison, std::ostream& out) {
                 {"min_rows_delta", comparison.rule.min_rows_delta}, {"fail_on", gates}}},
       {"regressed", comparison.regressed_count()},
       {"gate_failed", comparison.gate_failed()},
-      {"warnings", comparison.warnings},
+      {"warnings", warning_messages(comparison.warnings)},
       {"screens", screens}};
   out << document.dump(2) << '\n';
 }
@@ -305,7 +319,7 @@ void render_junit(const Comparison& comparison, std::ostream& out) {
     }
     if (screen.regressed(comparison.rule)) {
       out << fmt::format(">\n      <failure message=\"{} {} → {} ms ({})\">{}</failure>\n    </testcase>\n",
-                         xml_escape(screen.verdict()), format_ms(screen.time.before_ms),
+                         xml_escape(verdict_name(screen.verdict())), format_ms(screen.time.before_ms),
                          format_ms(screen.time.after_ms), xml_escape(delta(screen.time)),
                          xml_escape(details));
     } else if (!details.empty()) {

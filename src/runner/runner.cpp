@@ -10,6 +10,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 #include <type_traits>
 
@@ -513,15 +514,12 @@ void compact_round_samples(std::vector<std::int64_t>& samples_by_round) {
 
 std::vector<RunResult> measure(const std::vector<Target>& targets,
                                const std::vector<Screen>& screens, const RunOptions& options) {
-  if (targets.empty()) fail(ExitCode::kUsage, "nothing to measure: no endpoint");
-  if (options.settings.concurrency > 1) {
-    if (options.settings.auto_iterations.enabled) {
-      fail(ExitCode::kUsage, "--iterations auto cannot be combined with --concurrency above 1; "
-                             "give a number of iterations");
-    }
-    if (!options.open_connection) {
-      fail(ExitCode::kUsage, "--concurrency above 1 is supported by `run` only");
-    }
+  // The callers validate their flags (cli/options.cpp); these are programming errors.
+  if (targets.empty()) throw std::invalid_argument("measure: no endpoint");
+  if (options.settings.concurrency > 1 &&
+      (options.settings.auto_iterations.enabled || !options.open_connection)) {
+    throw std::invalid_argument(
+        "measure: concurrency needs fixed iterations and a way to open connections");
   }
   return Measurement(targets, screens, options).run();
 }

@@ -346,17 +346,13 @@ TEST_CASE("live compare: interrupted during the after phase, the change is undon
 
   SECTION("through the library: the flag is raised mid-way through the after phase") {
     std::vector<Screen> screens = load_scenarios(dir / "screens");
-    auto target = db.connect(/*read_only=*/true);
-    resolve_params(*target, screens, 1);
-    SchemaChange change = migration_change(dir / "drop_category.up.sql",
-                                           dir / "drop_category.down.sql", /*keep=*/false);
-    std::function<std::unique_ptr<Connection>()> admin = [&db] {
-      return sqlmeasure::connect(server_options(db.name(), /*read_only=*/false));
-    };
     std::atomic<bool> interrupted{false};
     std::vector<std::string> phases_seen;
     bool index_gone_when_interrupted = false;
     LiveCompareOptions options;
+    options.connection = server_options(db.name(), /*read_only=*/true);
+    options.migration = migration_change(dir / "drop_category.up.sql",
+                                         dir / "drop_category.down.sql", /*keep=*/false);
     options.out_dir = dir / "out";
     options.run.settings.iterations = 120;  // 40 in each of the 3 alternations' phases
     options.run.settings.warmup = 1;
@@ -372,7 +368,7 @@ TEST_CASE("live compare: interrupted during the after phase, the change is undon
       }
     };
 
-    LiveCompareOutcome outcome = run_live_compare(*target, admin, screens, change, options);
+    LiveCompareOutcome outcome = run_live_compare(screens, options, sqlmeasure::connect);
     INFO("events: " << [&] {
       std::string all;
       for (const std::string& event : outcome.events) all += event + "; ";
@@ -390,11 +386,11 @@ TEST_CASE("live compare: interrupted during the after phase, the change is undon
     CHECK(outcome.after->incomplete_reason.find("interrupted") != std::string::npos);
     CHECK(outcome.before_phases.size() == 1);
     CHECK(outcome.after_phases.size() == 1);
-    CHECK(outcome.change_applied);
-    CHECK_FALSE(outcome.change_left_applied);
-    REQUIRE(outcome.schema_restored);
-    CHECK(*outcome.schema_restored);
-    // Partial results are kept, and the file says they are partial.
+    CHECK(outcome.server == ServerState::kRestored);
+    CHECK(outcome.failure_message().ends_with("; the schema is as it was"));
+    // Partial results are kept, the comparison says so, and the file says they are partial.
+    REQUIRE(outcome.comparison);
+    CHECK(outcome.comparison->after_label.ends_with("(partial)"));
     RunResult after_file = read_results_file(dir / "out/after.json");
     CHECK_FALSE(after_file.complete);
     CHECK(after_file.incomplete_reason == outcome.after->incomplete_reason);
@@ -477,22 +473,21 @@ TEST_CASE("live compare: the connection lost while applying the change", "[db][l
                    : "the ALTER never reached the server"));
 
   std::vector<Screen> screens = load_scenarios(dir / "screens");
-  auto target = db.connect(/*read_only=*/true);
-  resolve_params(*target, screens, 1);
-  SchemaChange change = migration_change(dir / "drop_category.up.sql",
-                                         dir / "drop_category.down.sql", /*keep=*/false);
-  int opened = 0;
-  std::function<std::unique_ptr<Connection>()> admin = [&]() -> std::unique_ptr<Connection> {
-    auto real = sqlmeasure::connect(server_options(db.name(), /*read_only=*/false));
-    if (++opened > 1) return real;
+  int opened = 0;  // read-write connections: the change's, and the reconnect after losing it
+  const Connector connect = [&](const ConnectionOptions& session) -> std::unique_ptr<Connection> {
+    auto real = sqlmeasure::connect(session);
+    if (session.read_only || ++opened > 1) return real;
     return std::make_unique<LosingConnection>(std::move(real), "DROP INDEX", runs_first);
   };
   LiveCompareOptions options;
+  options.connection = server_options(db.name(), /*read_only=*/true);
+  options.migration = migration_change(dir / "drop_category.up.sql",
+                                       dir / "drop_category.down.sql", /*keep=*/false);
   options.out_dir = dir / "out";
   options.run.settings.iterations = 3;
   options.run.settings.warmup = 0;
 
-  LiveCompareOutcome outcome = run_live_compare(*target, admin, screens, change, options);
+  LiveCompareOutcome outcome = run_live_compare(screens, options, connect);
   std::string events;
   for (const std::string& event : outcome.events) events += event + "\n";
   INFO("events:\n" << events);
@@ -503,14 +498,11 @@ TEST_CASE("live compare: the connection lost while applying the change", "[db][l
   CHECK_FALSE(outcome.after);
   CHECK_FALSE(exists(dir / "out/after.json"));
   CHECK(exists(dir / "out/before.json"));
-  CHECK_FALSE(outcome.change_left_applied);
   if (runs_first) {
-    CHECK(outcome.change_applied);
+    CHECK(outcome.server == ServerState::kRestored);
     CHECK(events.find("undo: applied 1 of 1 statement") != std::string::npos);
-    REQUIRE(outcome.schema_restored);
-    CHECK(*outcome.schema_restored);
   } else {
-    CHECK_FALSE(outcome.change_applied);
+    CHECK(outcome.server == ServerState::kUnchanged);
     CHECK(events.find("the schema is unchanged, so nothing to undo") != std::string::npos);
     CHECK(events.find("undo:") == std::string::npos);
   }
@@ -642,14 +634,10 @@ TEST_CASE("compare --ignore-index: IGNORED during the after phase only", "[db][l
   }
   SECTION("through the library: the server says IGNORED while the after phase runs") {
     std::vector<Screen> screens = load_scenarios(dir / "screens");
-    auto target = db.connect(/*read_only=*/true);
-    resolve_params(*target, screens, 1);
-    SchemaChange change = ignore_index_change(*target, db.name(), {spec});
-    std::function<std::unique_ptr<Connection>()> admin = [&db] {
-      return sqlmeasure::connect(server_options(db.name(), /*read_only=*/false));
-    };
     std::map<std::string, std::set<std::string>> seen;  // phase -> IGNORED values
     LiveCompareOptions options;
+    options.connection = server_options(db.name(), /*read_only=*/true);
+    options.ignore_indexes = {spec};
     options.out_dir = dir / "out";
     options.run.settings.iterations = 6;
     options.run.settings.warmup = 1;
@@ -657,7 +645,7 @@ TEST_CASE("compare --ignore-index: IGNORED during the after phase only", "[db][l
       const std::string phase = progress.phase.substr(0, progress.phase.find(' '));  // "after-2"
       seen[phase].insert(index_ignored(db.admin(), db.name(), "works", kCategoryIndex));
     };
-    LiveCompareOutcome outcome = run_live_compare(*target, admin, screens, change, options);
+    LiveCompareOutcome outcome = run_live_compare(screens, options, sqlmeasure::connect);
     CHECK_FALSE(outcome.failure);
     // Alternating: IGNORED in each after phase, visible again in every before phase.
     for (const char* phase : {"before-1", "before-2", "before-3", "before-4"}) {
@@ -672,8 +660,7 @@ TEST_CASE("compare --ignore-index: IGNORED during the after phase only", "[db][l
     CHECK(outcome.after_phases.size() == 3);
     REQUIRE(outcome.before);
     CHECK(outcome.before->screens[0].view_samples().size() == 4 * 2);  // 6 iterations / 3 per phase
-    REQUIRE(outcome.schema_restored);
-    CHECK(*outcome.schema_restored);
+    CHECK(outcome.server == ServerState::kRestored);
   }
   CHECK(index_ignored(db.admin(), db.name(), "works", kCategoryIndex) == "NO");
   CHECK(db.schema_fingerprint() == original);

@@ -388,8 +388,8 @@ TEST_CASE("--allow-writes: INSERT, UPDATE, DELETE and REPLACE are measured and r
     RunOptions options;
     options.settings.iterations = 3;
     options.settings.warmup = 1;
-    ConnectionOptions connection_options = server_options(db.name());
-    configure_measuring_session(connection_options, options);
+    const ConnectionOptions connection_options =
+        measuring_session(server_options(db.name()), options);
     CHECK(connection_options.read_only);
     auto connection = sqlmeasure::connect(connection_options);
     std::vector<RunResult> runs = measure({{connection.get(), ""}}, {screen}, options);

@@ -2,6 +2,8 @@
 // can come out of a comparison, and the warnings that say when it means little.
 #include "sqlmeasure/compare.h"
 
+#include "sqlmeasure/alternation.h"
+
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
@@ -100,8 +102,8 @@ const ScreenComparison& find_screen(const Comparison& c, const std::string& name
 }
 
 bool has_warning(const Comparison& c, const std::string& text) {
-  for (const std::string& w : c.warnings) {
-    if (w.find(text) != std::string::npos) return true;
+  for (const Warning& w : c.warnings) {
+    if (w.message().find(text) != std::string::npos) return true;
   }
   return false;
 }
@@ -111,7 +113,7 @@ bool has_warning(const Comparison& c, const std::string& text) {
 TEST_CASE("identical runs are unchanged", "[unit][compare]") {
   const Comparison c = compare_one(query("list", 1.0), query("list", 1.0));
   const ScreenComparison& s = only_screen(c);
-  CHECK(s.verdict() == "~");
+  CHECK(s.verdict() == Verdict::kUnchanged);
   CHECK_FALSE(s.regressed(c.rule));
   CHECK(s.time.p == 1);
   CHECK(s.time.ratio == 1);
@@ -129,7 +131,7 @@ TEST_CASE("identical runs are unchanged", "[unit][compare]") {
 TEST_CASE("a significant, large and absolute slowdown is a regression", "[unit][compare]") {
   const Comparison c = compare_one(query("list", 1.0), query("list", 1.5));
   const ScreenComparison& s = only_screen(c);
-  CHECK(s.verdict() == "regressed");
+  CHECK(s.verdict() == Verdict::kRegressed);
   CHECK(s.regressed(c.rule));
   CHECK(c.regressed_count() == 1);
   CHECK(c.gate_failed());
@@ -146,7 +148,7 @@ TEST_CASE("a significant, large and absolute slowdown is a regression", "[unit][
 TEST_CASE("a significant speed-up is an improvement", "[unit][compare]") {
   const Comparison c = compare_one(query("list", 2.0), query("list", 1.0));
   const ScreenComparison& s = only_screen(c);
-  CHECK(s.verdict() == "improved");
+  CHECK(s.verdict() == Verdict::kImproved);
   CHECK_FALSE(s.regressed(c.rule));
   CHECK(s.queries[0].time.change == Change::kImproved);
   CHECK(s.queries[0].time.ratio == Approx(0.5));
@@ -157,7 +159,7 @@ TEST_CASE("a significant effect below the threshold is unchanged", "[unit][compa
   const ScreenComparison& s = only_screen(c);
   CHECK(s.queries[0].time.p < c.rule.alpha);  // the test alone would flag it
   CHECK(s.queries[0].time.change == Change::kUnchanged);
-  CHECK(s.verdict() == "~");
+  CHECK(s.verdict() == Verdict::kUnchanged);
 }
 
 TEST_CASE("a big ratio below the absolute noise floor is unchanged", "[unit][compare]") {
@@ -171,7 +173,7 @@ TEST_CASE("a big ratio below the absolute noise floor is unchanged", "[unit][com
   CHECK(s.queries[0].time.p < c.rule.alpha);
   CHECK(s.queries[0].time.delta_ms == Approx(0.01));
   CHECK(s.queries[0].time.change == Change::kUnchanged);
-  CHECK(s.verdict() == "~");
+  CHECK(s.verdict() == Verdict::kUnchanged);
 }
 
 TEST_CASE("a slowdown without significance is unchanged", "[unit][compare]") {
@@ -194,7 +196,7 @@ TEST_CASE("rows examined need the threshold and the absolute floor", "[unit][com
     CHECK(s.queries[0].rows.after == 4);
     CHECK(s.queries[0].rows.change == Change::kUnchanged);
     CHECK(s.rows.change == Change::kUnchanged);
-    CHECK(s.verdict() == "~");
+    CHECK(s.verdict() == Verdict::kUnchanged);
     CHECK_FALSE(s.regressed(c.rule));
   }
   SECTION("2000 -> 600000 is a regression, even with the time unchanged") {
@@ -203,19 +205,19 @@ TEST_CASE("rows examined need the threshold and the absolute floor", "[unit][com
     CHECK(s.queries[0].rows.change == Change::kRegressed);
     CHECK(s.rows.change == Change::kRegressed);
     CHECK(s.queries[0].time.change == Change::kUnchanged);
-    CHECK(s.verdict() == "regressed");
+    CHECK(s.verdict() == Verdict::kRegressed);
     CHECK(s.regressed(c.rule));
   }
   SECTION("600000 -> 2000 is an improvement") {
     const Comparison c = compare_one(query("list", 1.0, 600000), query("list", 1.0, 2000));
     CHECK(only_screen(c).queries[0].rows.change == Change::kImproved);
-    CHECK(only_screen(c).verdict() == "improved");
+    CHECK(only_screen(c).verdict() == Verdict::kImproved);
   }
   SECTION("the rows gate can be switched off") {
     VerdictRule rule;
     rule.fail_on = {Gate::kTime};
     const Comparison c = compare_one(query("list", 1.0, 2000), query("list", 1.0, 600000), rule);
-    CHECK(only_screen(c).verdict() == "regressed");
+    CHECK(only_screen(c).verdict() == Verdict::kRegressed);
     CHECK_FALSE(only_screen(c).regressed(rule));
     CHECK(c.regressed_count() == 0);
   }
@@ -233,7 +235,7 @@ TEST_CASE("a plan change is described and gated only on request", "[unit][compar
   REQUIRE(change.after);
   CHECK(change.describe() == "works key category_started → (none), ref → ALL");
   CHECK(s.plan_changed());
-  CHECK(s.verdict() == "plan changed");
+  CHECK(s.verdict() == Verdict::kPlanChanged);
   CHECK_FALSE(s.regressed(c.rule));  // time and rows only, by default
 
   VerdictRule plan_gate;
@@ -267,7 +269,7 @@ TEST_CASE("plan diff reports filesort, temporary and one-sided tables", "[unit][
                            "12345")};
     const Comparison c = compare_one(query("list", 1.0), after);
     CHECK(only_screen(c).queries[0].plan_changes.empty());
-    CHECK(only_screen(c).verdict() == "~");
+    CHECK(only_screen(c).verdict() == Verdict::kUnchanged);
   }
   SECTION("a table on one side only") {
     QueryResult before = query("list", 1.0);
@@ -299,7 +301,7 @@ TEST_CASE("differing checksums are results differ", "[unit][compare]") {
   const ScreenComparison& s = only_screen(c);
   CHECK(s.queries[0].results_differ);
   CHECK(s.results_differ());
-  CHECK(s.verdict() == "results differ");
+  CHECK(s.verdict() == Verdict::kResultsDiffer);
   CHECK_FALSE(s.regressed(c.rule));
 
   VerdictRule results_gate;
@@ -321,7 +323,7 @@ TEST_CASE("the screen verdict uses the screen's own samples", "[unit][compare]")
   CHECK(s.queries[0].time.change == Change::kUnchanged);
   CHECK(s.time.change == Change::kRegressed);
   CHECK(s.time.after_ms == Approx(3.0));
-  CHECK(s.verdict() == "regressed");
+  CHECK(s.verdict() == Verdict::kRegressed);
   CHECK(s.regressed(c.rule));
 }
 
@@ -335,7 +337,7 @@ TEST_CASE("a query that fails after the migration counts as a time regression", 
   CHECK(*s.queries[0].error == "after: timed out after 2000 ms");
   CHECK(s.queries[0].time.change == Change::kRegressed);
   CHECK(s.queries[0].rows.change == Change::kUnchanged);  // no counters: not "improved"
-  CHECK(s.verdict() == "regressed");
+  CHECK(s.verdict() == Verdict::kRegressed);
   CHECK(s.regressed(c.rule));
 
   SECTION("a failure before only is reported, not gated") {
@@ -367,7 +369,7 @@ TEST_CASE("screens and queries on one side only are added or removed", "[unit][c
 
   const ScreenComparison& removed = find_screen(c, "help_beginner");
   CHECK(removed.presence == Presence::kOnlyBefore);
-  CHECK(removed.verdict() == "removed");
+  CHECK(removed.verdict() == Verdict::kRemoved);
   CHECK_FALSE(removed.regressed(c.rule));
   CHECK(removed.time.before_ms == Approx(1.0));
   CHECK(removed.time.n_after == 0);
@@ -375,7 +377,7 @@ TEST_CASE("screens and queries on one side only are added or removed", "[unit][c
 
   const ScreenComparison& added = find_screen(c, "mypage_profile");
   CHECK(added.presence == Presence::kOnlyAfter);
-  CHECK(added.verdict() == "added");
+  CHECK(added.verdict() == Verdict::kAdded);
   CHECK(added.queries_only_after == std::vector<std::string>{"me"});
 
   const ScreenComparison& top = find_screen(c, "top");
@@ -401,7 +403,7 @@ TEST_CASE("screens are ordered regressions first, then improvements, then by nam
                     screen("a_same", {query("q", 1.0)})});
   const auto names = [](const Comparison& c) {
     std::vector<std::string> out;
-    for (const ScreenComparison& s : c.screens) out.push_back(s.name + " " + s.verdict());
+    for (const ScreenComparison& s : c.screens) out.push_back(s.name + " " + verdict_name(s.verdict()));
     return out;
   };
 
@@ -427,7 +429,7 @@ TEST_CASE("warnings say when the runs are not comparable", "[unit][compare]") {
     after.params["category"] = {ParamValue::integer(41)};
     const Comparison c = compare_one(query("list", 1.0), after);
     REQUIRE(c.warnings.size() == 1);
-    CHECK(c.warnings[0] ==
+    CHECK(c.warnings[0].message() ==
           "work_search/list: parameter values differ between runs; results are not comparable");
   }
   SECTION("SQL text differs") {
@@ -451,7 +453,7 @@ TEST_CASE("warnings say when the runs are not comparable", "[unit][compare]") {
     after.settings.warmup = 5;
     const Comparison c = compare_runs(before, after, {});
     REQUIRE(c.warnings.size() == 1);
-    CHECK(c.warnings[0] ==
+    CHECK(c.warnings[0].message() ==
           "run settings differ: iterations 20 → 50, warmup 2 → 5, seed 1 → 7, "
           "order round-robin → shuffled; measure both sides with the same settings");
   }
@@ -472,7 +474,7 @@ TEST_CASE("warnings say when the runs are not comparable", "[unit][compare]") {
     after.incomplete_reason = "interrupted after 12 of 20 iterations";
     const Comparison c = compare_runs(before, after, {});
     REQUIRE(c.warnings.size() == 1);
-    CHECK(c.warnings[0].find("after run is incomplete (interrupted after 12 of 20 iterations)") ==
+    CHECK(c.warnings[0].message().find("after run is incomplete (interrupted after 12 of 20 iterations)") ==
           0);
   }
 }
@@ -490,17 +492,20 @@ TEST_CASE("labels and rule are carried into the comparison", "[unit][compare]") 
 
 TEST_CASE("gates parse from their names and back", "[unit][compare]") {
   for (Gate gate : {Gate::kTime, Gate::kRows, Gate::kPlan, Gate::kResults}) {
-    CHECK(parse_gate(gate_name(gate)) == gate);
+    CHECK(parse_gate(gate_name(gate), "--fail-on", ExitCode::kUsage) == gate);
   }
   CHECK(std::string(gate_name(Gate::kRows)) == "rows");
   try {
-    (void)parse_gate("speed");
+    (void)parse_gate("speed", "--fail-on", ExitCode::kUsage);
     FAIL("expected a usage error");
   } catch (const Error& e) {
     CHECK(e.code() == ExitCode::kUsage);
     CHECK(std::string(e.what()) ==
-          "--fail-on: unknown gate 'speed' (expected time, rows, plan, results)");
+          "--fail-on: unknown gate 'speed' (expected time, rows, plan, results, or none)");
   }
+  CHECK(parse_gates({"none"}, "--fail-on", ExitCode::kUsage).empty());
+  CHECK(parse_gates({"plan", "rows"}, "x", ExitCode::kBadConfig) ==
+        std::set<Gate>{Gate::kRows, Gate::kPlan});
 }
 
 // The default rule on A/A runs (PRODUCT.md §6): timing noise alone must not fail a build
@@ -561,11 +566,11 @@ TEST_CASE("alternation: a change one pair of phases does not show is drift",
   const ScreenComparison& s = only_screen(pooled);
   CHECK(s.time.change == Change::kUnchanged);
   CHECK(s.queries[0].time.change == Change::kUnchanged);
-  CHECK(s.verdict() == "~");
+  CHECK(s.verdict() == Verdict::kUnchanged);
   CHECK(pooled.regressed_count() == 0);
   REQUIRE(pooled.warnings.size() == 1);
-  CHECK(pooled.warnings[0].find("work_search +30.0% (before-2 → after-2: +4.0%)") != std::string::npos);
-  CHECK(pooled.warnings[0].find("work_search/list") != std::string::npos);
+  CHECK(pooled.warnings[0].message().find("work_search +30.0% (before-2 → after-2: +4.0%)") != std::string::npos);
+  CHECK(pooled.warnings[0].message().find("work_search/list") != std::string::npos);
 }
 
 TEST_CASE("alternation: an improvement needs every pair too, and rows are left alone",
@@ -580,7 +585,7 @@ TEST_CASE("alternation: an improvement needs every pair too, and rows are left a
   confirm_across_phases(pooled, pairs);
   CHECK(only_screen(pooled).time.change == Change::kUnchanged);
   CHECK(only_screen(pooled).rows.change == Change::kRegressed);
-  CHECK(only_screen(pooled).verdict() == "regressed");
+  CHECK(only_screen(pooled).verdict() == Verdict::kRegressed);
 }
 
 TEST_CASE("merge_runs pools the phases of one side", "[unit][compare][drift]") {

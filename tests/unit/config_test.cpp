@@ -208,7 +208,7 @@ TEST_CASE("every config key is read", "[unit][config]") {
   CHECK(config.alpha == Approx(0.05));
   CHECK(config.min_delta_ms == Approx(1.0));  // an integer is a fine number
   CHECK(config.min_rows_delta == 500u);
-  CHECK(config.fail_on == std::vector<std::string>{"time", "plan"});
+  CHECK(config.fail_on == std::set<Gate>{Gate::kTime, Gate::kPlan});
   CHECK(config.before_dsn == "mysql://r@before/shop");
   CHECK(config.after_dsn == "mysql://r@after/shop");
 }
@@ -245,6 +245,10 @@ TEST_CASE("config values of the wrong type or range are exit 78", "[unit][config
                  "'order' must be \"round-robin\" or \"shuffled\""));
   CHECK(contains(bad_config("[run]\nwarmup = -1\n", "2:10"), "'warmup' must be an integer"));
   CHECK(contains(bad_config("[compare]\nfail_on = [1]\n", "2:12"), "'fail_on' must list strings"));
+  // A value that parses but means nothing names the TOML key, not the flag, and exits 78.
+  CHECK(contains(bad_config("[compare]\nfail_on = \"time, speed\"\n", "2:11"),
+                 "[compare] fail_on: unknown gate 'speed' (expected time, rows, plan, results, "
+                 "or none)"));
   CHECK(contains(bad_config("[compare]\nalpha = \"low\"\n", "2:9"), "'alpha' must be a number"));
   CHECK(contains(bad_config("[compare]\nthreshold = nan\n", "2:13"), "'threshold' must be a number"));
   CHECK(contains(bad_config("[compare]\nmin_delta_ms = inf\n", "2:16"), "'min_delta_ms' must be"));
@@ -357,7 +361,9 @@ namespace {
 
 struct Writers {
   std::ostringstream out, err;
-  Context context{out, err};
+  Invocation invocation{{}, out, err};
+  GlobalFlags flags;
+  Context context{invocation, flags};
 };
 
 ProjectConfig config_with(const ConnectionConfig& connection) {

@@ -123,11 +123,11 @@ TEST_CASE("the comparison under test has the three verdicts", "[unit][render]") 
   const Comparison c = regression();
   REQUIRE(c.screens.size() == 3);
   CHECK(c.screens[0].name == "work_search");  // gated regressions first
-  CHECK(c.screens[0].verdict() == "regressed");
+  CHECK(c.screens[0].verdict() == Verdict::kRegressed);
   CHECK(c.screens[1].name == "mypage_profile");  // then the rest by name
-  CHECK(c.screens[1].verdict() == "added");
+  CHECK(c.screens[1].verdict() == Verdict::kAdded);
   CHECK(c.screens[2].name == "top");
-  CHECK(c.screens[2].verdict() == "~");
+  CHECK(c.screens[2].verdict() == Verdict::kUnchanged);
   CHECK(c.regressed_count() == 1);
 }
 
@@ -276,7 +276,7 @@ TEST_CASE("a plan change alone is reported, and gated only with --fail-on plan",
   RunResult before = run("b", {screen("help_beginner", {query("q1", 1.0, 20, {by_index})})});
   RunResult after = run("a", {screen("help_beginner", {query("q1", 1.0, 20, {other_index})})});
   const Comparison by_default = compare_runs(before, after, VerdictRule{});
-  CHECK(by_default.screens[0].verdict() == "plan changed");
+  CHECK(by_default.screens[0].verdict() == Verdict::kPlanChanged);
   CHECK_FALSE(by_default.gate_failed());
   const std::string text = render(by_default, Format::kTable);
   CHECK(contains(text, "help_beginner/q1: works key category_started → started, ref → range, +filesort"));

@@ -1,0 +1,55 @@
+#pragma once
+// The change a live compare makes, and its undo: a state machine over the server's state
+// (docs/safety.md §3). It owns the read-write connection, the schema snapshot taken before
+// anything is applied, and the events that say what happened. Private to src/live/.
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sqlmeasure/connection.h"
+#include "sqlmeasure/live_compare.h"
+#include "sqlmeasure/schema_change.h"
+
+namespace sqlmeasure {
+
+class ChangeSession {
+ public:
+  // `admin` describes the read-write session; nothing is opened until open().
+  ChangeSession(const Connector& connect, ConnectionOptions admin, std::string database,
+                const SchemaChange& change, std::vector<std::string>& events);
+
+  // Opens the read-write connection and takes the snapshot. Throws Error: nothing changed.
+  void open();
+
+  // Applies the change for alternation `round` of `rounds`. On failure returns why, after
+  // undoing whatever part of it ran (and nothing when none did).
+  [[nodiscard]] std::optional<std::string> apply(int round, int rounds);
+
+  // Undoes the change if it is applied (once per apply, on whatever path we are on) and
+  // checks the schema against the snapshot. A kept change (--keep, additive) stays.
+  void undo();
+
+  [[nodiscard]] ServerState state() const { return state_; }
+  [[nodiscard]] bool applied() const { return applied_; }
+
+ private:
+  [[nodiscard]] std::optional<std::string> lost_while_applying(const DatabaseError& error);
+  void reopen();
+  void ensure_alive();
+  void undo_statements();
+  void verify();
+
+  const Connector& connect_;
+  ConnectionOptions admin_options_;
+  std::string database_;
+  const SchemaChange& change_;
+  std::vector<std::string>& events_;
+  std::unique_ptr<Connection> admin_;
+  std::map<std::string, std::string> snapshot_;
+  ServerState state_ = ServerState::kUnchanged;
+  bool applied_ = false;  // applied and not yet undone
+};
+
+}  // namespace sqlmeasure

@@ -1,0 +1,40 @@
+#include "sqlmeasure/two_endpoints.h"
+
+#include <filesystem>
+
+#include "live/auto_stop.h"
+#include "sqlmeasure/results_file.h"
+
+namespace sqlmeasure {
+
+TwoEndpointOutcome run_two_endpoint_compare(std::vector<Screen> screens,
+                                            const TwoEndpointOptions& options,
+                                            const Connector& connect) {
+  RunOptions run = options.run;
+  if (run.settings.auto_iterations.enabled) {
+    // A screen is done once a deterministic gate fails it and the two endpoints' times are
+    // decidedly apart (docs/measurement.md).
+    precise_enough_for(options.rule, run.settings.auto_iterations);
+    run.decided = decided_between_endpoints(options.rule);
+  }
+  auto before = connect(options.before);
+  auto after = connect(options.after);
+  // Drawn once, on the before endpoint, and used on both: the same values everywhere.
+  resolve_params(*before, screens, run.settings.seed);
+  std::vector<RunResult> runs =
+      measure({{before.get(), "before"}, {after.get(), "after"}}, screens, run);
+  std::filesystem::create_directories(options.out_dir);
+  TwoEndpointOutcome outcome;
+  for (const auto& [result, file] : {std::pair{&runs[0], "before.json"}, {&runs[1], "after.json"}}) {
+    const std::string path = (std::filesystem::path(options.out_dir) / file).string();
+    write_results_file(*result, path);
+    outcome.files.push_back(path);
+  }
+  outcome.comparison = compare_labelled(runs[0], "before", runs[1], "after", options.rule);
+  if (!runs[0].complete) {
+    outcome.failure = "the comparison did not finish: " + runs[0].incomplete_reason;
+  }
+  return outcome;
+}
+
+}  // namespace sqlmeasure
