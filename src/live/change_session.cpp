@@ -97,7 +97,19 @@ void ChangeSession::undo() {
     return;
   }
   try {
-    undo_statements();
+    try {
+      undo_statements();
+    } catch (const DatabaseError& error) {
+      if (!error.connection_lost()) throw;
+      // The reply was lost, not necessarily the undo: look, and undo again if the change is
+      // still there (a statement whose work is already undone just fails).
+      events_.push_back(fmt::format("undo: the connection was lost ({}); reconnecting to check",
+                                    error.what()));
+      reopen();
+      if (!schema_difference(snapshot_, schema_snapshot(*admin_, database_)).empty()) {
+        undo_statements();
+      }
+    }
     verify();
   } catch (const Error& error) {
     state_ = ServerState::kUnknown;

@@ -38,7 +38,13 @@ class LiveCompare {
     admin.read_only = false;  // the change itself is the one write we make
     admin.query_timeout_ms = 0;
     session_.emplace(connect_, admin, database_, change_, outcome_.events);
-    session_->open();
+    try {
+      session_->open();
+    } catch (const Error& error) {
+      fail(ExitCode::kRuntime, fmt::format("cannot take the schema snapshot before applying the "
+                                           "change: {}; nothing was changed",
+                                           error.what()));
+    }
     std::filesystem::create_directories(options_.out_dir);
     try {
       phases();

@@ -14,11 +14,14 @@ struct CliResult {
   std::string out, err;
 };
 
+// `connect`, when given, replaces the real driver: a scripted or recorded fake server.
 inline CliResult run_in_process(const std::vector<std::string>& args,
-                                const std::atomic<bool>* interrupted = nullptr) {
+                                const std::atomic<bool>* interrupted = nullptr,
+                                const Connector& connect = {}) {
   std::ostringstream out, err;
   Invocation invocation{args, out, err};
   invocation.interrupted = interrupted;
+  if (connect) invocation.connect = connect;
   CliResult result;
   result.code = run_cli(invocation);
   result.out = out.str();

@@ -55,6 +55,16 @@ StatementScript& StatementScript::returns(ResultSet set) {
   return *this;
 }
 
+StatementScript& StatementScript::answers(std::function<ResultSet()> produce) {
+  answer = std::move(produce);
+  return *this;
+}
+
+StatementScript& StatementScript::does(std::function<void()> change) {
+  effect = std::move(change);
+  return *this;
+}
+
 StatementScript& StatementScript::fails(Failure::Kind kind, int after, int count) {
   failure = Failure{kind, after, count};
   return *this;
@@ -159,6 +169,7 @@ void FakeConnection::run(Entry& entry) {
     }
   }
   ++entry.calls;
+  if (script.effect) script.effect();
   // Every row examined is one handler read: the first by key, the rest by next. The two
   // counters the runner must ignore move too, so including them would show.
   if (script.rows_examined > 0) {
@@ -248,6 +259,7 @@ ResultSet FakeConnection::query(std::string_view sql) {
   }
   Entry& entry = entry_for(sql);
   run(entry);
+  if (entry.script.answer) return entry.script.answer();
   return entry.script.result.value_or(ResultSet{});
 }
 

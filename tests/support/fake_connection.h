@@ -42,6 +42,8 @@ struct StatementScript {
   std::uint64_t checksum = 0;       // returned when the caller asks for one
   std::vector<PlanRow> plan;        // answered to `EXPLAIN <sql>`
   std::optional<ResultSet> result;  // answered to query(sql)
+  std::function<ResultSet()> answer;  // answered to query(sql) when set: a state of the test's
+  std::function<void()> effect;       // run after each successful execution (a schema change)
   std::optional<Failure> failure;
 
   // Fluent setters, so a test reads as one sentence per statement.
@@ -51,6 +53,8 @@ struct StatementScript {
   StatementScript& sum(std::uint64_t value);  // the checksum
   StatementScript& explains_as(std::vector<PlanRow> rows);
   StatementScript& returns(ResultSet set);
+  StatementScript& answers(std::function<ResultSet()> produce);
+  StatementScript& does(std::function<void()> change);
   StatementScript& fails(Failure::Kind kind, int after = 0, int count = 0);
 };
 

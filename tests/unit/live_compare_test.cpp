@@ -1,0 +1,366 @@
+// The undo state machine of a live compare, without a server: a scripted fake server whose
+// schema the change really changes, driven through the whole CLI, failing at every step of
+// apply and undo, interrupted in every phase, losing its connection while measuring and while
+// undoing, and failing its schema check. Each path must end in the right server state,
+// message and exit code (docs/safety.md §3). tests/db/live_compare_db_test.cpp does the same
+// against a real MariaDB for the paths a real server can be made to take.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sqlmeasure/live_compare.h"
+#include "support/cli_runner.h"
+#include "support/fake_connection.h"
+#include "support/temp_dir.h"
+
+namespace sqlmeasure::testing {
+namespace {
+
+constexpr const char* kTables = "SELECT TABLE_NAME FROM information_schema.TABLES WHERE "
+                                "TABLE_SCHEMA = 'shop' ORDER BY 1";
+constexpr const char* kShowCreate = "SHOW CREATE TABLE `shop`.`works`";
+constexpr const char* kDropCategory = "ALTER TABLE works DROP INDEX k_category";
+constexpr const char* kAddStarted = "ALTER TABLE works ADD INDEX k_started (started)";
+constexpr const char* kAddCategory = "ALTER TABLE works ADD INDEX k_category (category_id)";
+constexpr const char* kDropStarted = "ALTER TABLE works DROP INDEX k_started";
+constexpr const char* kQuery = "SELECT id FROM works WHERE category_id = 17";
+
+// Where a statement of the fake server fails: after `after` executions of it (on any
+// connection), `count` times (0: from then on), with a lost connection or a plain error.
+struct Fault {
+  std::string sql;
+  Failure failure;
+  int executed = 0, failed = 0;  // server-wide, so a reconnect does not reset them
+};
+
+// One MariaDB, as every connection the tool opens sees it: a table whose indexes the
+// migration's statements really change, and the faults a test asks for.
+class FakeServer {
+ public:
+  bool has_category = true, has_started = false;
+  std::vector<Fault> faults;
+  int admin_opens = 0;
+  int admin_opens_allowed = 100;  // later opens fail: the server went away for good
+  std::function<void(const Call&)> observer;  // sees every statement of every connection
+  CallLog log;
+
+  Connector connector() {
+    return [this](const ConnectionOptions& options) -> std::unique_ptr<Connection> {
+      if (!options.read_only && ++admin_opens > admin_opens_allowed) {
+        throw DatabaseError("[2002] Can't connect to server on 'fake'", 2002, "HY000", true, false);
+      }
+      auto fake = std::make_unique<FakeConnection>(options.read_only ? "target" : "admin", &log);
+      ServerInfo server = fake->server();
+      server.database = "shop";
+      fake->set_server(server);
+      if (observer) fake->set_observer(observer);
+      script(*fake);
+      return fake;
+    };
+  }
+
+  [[nodiscard]] std::string create_table() const {
+    std::string text = "CREATE TABLE `works` (\n  `id` int(11) NOT NULL,\n  `category_id` int(11),\n"
+                       "  `started` datetime,\n  PRIMARY KEY (`id`)";
+    if (has_category) text += ",\n  KEY `k_category` (`category_id`)";
+    if (has_started) text += ",\n  KEY `k_started` (`started`)";
+    return text + "\n) ENGINE=InnoDB";
+  }
+
+ private:
+  void script(FakeConnection& fake) {
+    for (const char* sql : {kDropCategory, kAddStarted, kAddCategory, kDropStarted}) {
+      fake.on(sql).does([this, sql] {
+        fault_if_due(sql);
+        change_schema(sql);
+      });
+    }
+    fake.on("USE `shop`");
+    fake.on("SELECT 1");
+    fake.on(kTables).returns(single_column("TABLE_NAME", {"works"}, false));
+    fake.on(kShowCreate)
+        .does([this] { fault_if_due(kShowCreate); })
+        .answers([this] {
+          ResultSet set;
+          set.columns = {"Table", "Create Table"};
+          set.numeric = {false, false};
+          set.rows.push_back({"works", create_table()});
+          return set;
+        });
+    fake.on(kQuery)
+        .elapsed({1'000'000, 1'100'000, 900'000})
+        .rows(1, 20)
+        .sum(7)
+        .explains_as({plan_row("works", "ref", "k_category", "20")})
+        .does([this] { fault_if_due(kQuery); });
+  }
+
+  void fault_if_due(const std::string& sql) {
+    for (Fault& fault : faults) {
+      if (fault.sql != sql) continue;
+      const bool due = fault.executed++ >= fault.failure.after &&
+                       (fault.failure.count == 0 || fault.failed < fault.failure.count);
+      if (!due) continue;
+      ++fault.failed;
+      if (fault.failure.kind == Failure::Kind::kConnectionLost) {
+        throw DatabaseError("[2013] Lost connection to server during query", 2013, "HY000",
+                            /*connection_lost=*/true, false);
+      }
+      throw DatabaseError("[1146] Table 'shop.works' doesn't exist", 1146, "42S02", false, false);
+    }
+  }
+
+  // What each statement does to the schema. A statement that would fail on a real server
+  // (dropping what is not there) fails here too, so a wrong undo shows.
+  void change_schema(const std::string& sql) {
+    auto needs = [](bool condition) {
+      if (!condition) {
+        throw DatabaseError("[1091] Can't DROP INDEX; check that it exists", 1091, "42000", false,
+                            false);
+      }
+    };
+    if (sql == kDropCategory) needs(has_category), has_category = false;
+    if (sql == kAddCategory) needs(!has_category), has_category = true;
+    if (sql == kAddStarted) needs(!has_started), has_started = true;
+    if (sql == kDropStarted) needs(has_started), has_started = false;
+  }
+};
+
+struct LiveRun {
+  TempDir dir{"live-fake"};
+  FakeServer server;
+  std::atomic<bool> interrupted{false};
+  std::vector<std::string> extra_args;
+
+  LiveRun() {
+    dir.write("screens/works.sql", std::string(kQuery) + ";\n");
+    dir.write("up.sql", std::string(kDropCategory) + ";\n" + kAddStarted + ";\n");
+    dir.write("down.sql", std::string(kAddCategory) + ";\n" + kDropStarted + ";\n");
+  }
+
+  CliResult run() {
+    std::vector<std::string> args = {"compare",    "--migration", dir / "up.sql",
+                                     "--rollback", dir / "down.sql", "--scenarios",
+                                     dir / "screens", "-D", "shop", "--out-dir", dir / "out",
+                                     "--iterations", "6", "--warmup", "0", "--format", "json"};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    return run_in_process(args, &interrupted, server.connector());
+  }
+
+  // Raises the interrupt flag when the `n`th timed query of the target is about to run.
+  void interrupt_at_timed_query(int n) {
+    auto count = std::make_shared<int>(0);
+    server.observer = [this, count, n](const Call& call) {
+      if (call.connection == "target" && call.kind == Call::Kind::kTimed && ++*count == n) {
+        interrupted = true;
+      }
+    };
+  }
+};
+
+// Each phase times 3 queries on the target: the inspection, then 2 samples (6 iterations
+// over 3 alternations). The middle one of phase `index` (0-based, in the order they run).
+int middle_of_phase(int index) { return 3 * index + 2; }
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+void check_schema_as_before(const FakeServer& server) {
+  CHECK(server.has_category);
+  CHECK_FALSE(server.has_started);
+}
+
+TEST_CASE("live compare on a fake server: the happy path applies and undoes three times",
+          "[unit][live]") {
+  LiveRun live;
+  const CliResult result = live.run();
+  INFO("stderr: " << result.err);
+  CHECK(result.code == 0);
+  check_schema_as_before(live.server);
+  CHECK(contains(result.err, "migration " + live.dir / "up.sql" + " (3/3): applied 2 of 2"));
+  CHECK(contains(result.err, "schema restored: SHOW CREATE TABLE of all 1 tables is identical"));
+  CHECK(contains(result.out, "\"gate_failed\": false"));
+  CHECK(exists(live.dir / "out/before-4.json"));
+}
+
+TEST_CASE("live compare on a fake server: a statement of the change fails", "[unit][live]") {
+  LiveRun live;
+  const int round = GENERATE(1, 3);
+  SECTION("the first statement: nothing of this round was applied") {
+    live.server.faults = {{kDropCategory, {Failure::Kind::kError, round - 1, 0}}};
+    const CliResult result = live.run();
+    INFO("round " << round << ", stderr: " << result.err);
+    CHECK(result.code == 2);
+    CHECK(contains(result.err, "the change failed: statement 1"));
+    CHECK(contains(result.err, "nothing was applied, so nothing to undo"));
+    // Before round 1 nothing was ever changed; later, the earlier rounds were undone.
+    CHECK(contains(result.err, round == 1 ? "; nothing was changed" : "; the schema is as it was"));
+    check_schema_as_before(live.server);
+  }
+  SECTION("the second statement: the first is undone, and the undo checked") {
+    live.server.faults = {{kAddStarted, {Failure::Kind::kError, round - 1, 0}}};
+    const CliResult result = live.run();
+    INFO("round " << round << ", stderr: " << result.err);
+    CHECK(result.code == 2);
+    CHECK(contains(result.err, "the change failed: statement 2"));
+    CHECK(contains(result.err, "applied 1 of 2 statements"));
+    // The undo's second statement drops what was never added: it fails, harmlessly.
+    CHECK(contains(result.err, "undo: statement 2"));
+    CHECK(contains(result.err, "schema restored"));
+    CHECK(contains(result.err, "; the schema is as it was"));
+    check_schema_as_before(live.server);
+  }
+}
+
+TEST_CASE("live compare on a fake server: a statement of the undo fails", "[unit][live]") {
+  LiveRun live;
+  const int round = GENERATE(1, 2);
+  SECTION("and the schema is left different: STILL APPLIED, exit 2") {
+    live.server.faults = {{kAddCategory, {Failure::Kind::kError, round - 1, 0}}};
+    const CliResult result = live.run();
+    INFO("round " << round << ", stderr: " << result.err);
+    CHECK(result.code == 2);
+    CHECK(contains(result.err, "SCHEMA NOT RESTORED: tables differ from before: works"));
+    CHECK(contains(result.err,
+                   "the change could not be undone: the schema differs from before; the change "
+                   "is STILL APPLIED"));
+    CHECK_FALSE(live.server.has_category);
+    // It stops there: no phase measures a schema that is not the one it claims to.
+    CHECK_FALSE(exists(live.dir / ("out/before-" + std::to_string(round + 1) + ".json")));
+  }
+  SECTION("the connection is lost during the undo: reconnect, look, undo again, verify") {
+    live.server.faults = {{kDropStarted, {Failure::Kind::kConnectionLost, round - 1, 1}}};
+    const CliResult result = live.run();
+    INFO("round " << round << ", stderr: " << result.err);
+    CHECK(result.code == 0);
+    CHECK(contains(result.err, "undo: the connection was lost"));
+    CHECK(contains(result.err, "schema restored"));
+    check_schema_as_before(live.server);
+  }
+  SECTION("the connection is lost during the undo and the server stays away: unknown, exit 2") {
+    live.server.faults = {{kDropStarted, {Failure::Kind::kConnectionLost, round - 1, 0}}};
+    live.server.admin_opens_allowed = 1;
+    const CliResult result = live.run();
+    INFO("round " << round << ", stderr: " << result.err);
+    CHECK(result.code == 2);
+    CHECK(contains(result.err, "UNDO FAILED"));
+    CHECK(contains(result.err, "the schema could not be checked: the change may still be applied, "
+                               "run the rollback by hand"));
+  }
+}
+
+TEST_CASE("live compare on a fake server: interrupted in each phase", "[unit][live]") {
+  LiveRun live;
+  const std::vector<std::string> phases = {"before-1", "after-1", "before-2", "after-2",
+                                           "before-3", "after-3", "before-4"};
+  const int index = GENERATE(0, 1, 2, 3, 4, 5, 6);
+  const std::string& phase = phases[static_cast<std::size_t>(index)];
+  live.interrupt_at_timed_query(middle_of_phase(index));
+  const CliResult result = live.run();
+  INFO(phase << ", stderr: " << result.err);
+  REQUIRE(live.interrupted);
+  check_schema_as_before(live.server);
+  if (phase == "before-4") {
+    // The last before phase only brackets the others: the verdict stands without it.
+    CHECK(result.code == 0);
+    CHECK(contains(result.err, "before-4 incomplete (interrupted by a signal (SIGINT/SIGTERM)): "
+                               "left out of the verdict"));
+    return;
+  }
+  CHECK(result.code == 2);
+  CHECK(contains(result.err, "the " + phase + " phase did not finish: interrupted"));
+  CHECK(contains(result.err, index == 0 ? "; nothing was changed" : "; the schema is as it was"));
+  CHECK(exists(live.dir / ("out/" + phase + ".json")));
+  // Both sides measured something: the partial comparison is printed, and says so.
+  if (index > 0) CHECK(contains(result.out, "(partial)"));
+}
+
+TEST_CASE("live compare on a fake server: interrupted between applying and measuring",
+          "[unit][live]") {
+  LiveRun live;
+  live.server.observer = [&live](const Call& call) {
+    if (call.connection == "admin" && call.sql == kAddStarted) live.interrupted = true;
+  };
+  const CliResult result = live.run();
+  INFO("stderr: " << result.err);
+  CHECK(result.code == 2);
+  CHECK(contains(result.err, "interrupted after the change was applied; the schema is as it was"));
+  check_schema_as_before(live.server);
+}
+
+TEST_CASE("live compare on a fake server: the connection is lost", "[unit][live]") {
+  LiveRun live;
+  SECTION("while measuring after-1: the phase ends, the change is undone on its own connection") {
+    // The 5th execution of the query: the inspection and a sample of before-1, then after-1's.
+    live.server.faults = {{kQuery, {Failure::Kind::kConnectionLost, 4, 0}}};
+    const CliResult result = live.run();
+    INFO("stderr: " << result.err);
+    CHECK(result.code == 2);
+    CHECK(contains(result.err, "the after-1 phase did not finish: connection lost"));
+    CHECK(contains(result.err, "; the schema is as it was"));
+    check_schema_as_before(live.server);
+  }
+  SECTION("while applying, before the server ran anything: nothing to undo") {
+    live.server.faults = {{kDropCategory, {Failure::Kind::kConnectionLost, 0, 1}}};
+    const CliResult result = live.run();
+    INFO("stderr: " << result.err);
+    CHECK(result.code == 2);
+    CHECK(contains(result.err, "the schema is unchanged, so nothing to undo"));
+    CHECK(contains(result.err, "the connection was lost while applying the change"));
+    CHECK(contains(result.err, "; nothing was changed"));
+    check_schema_as_before(live.server);
+  }
+  SECTION("while applying, after the server ran part of it: the schema decides the undo") {
+    live.server.faults = {{kAddStarted, {Failure::Kind::kConnectionLost, 0, 1}}};
+    const CliResult result = live.run();
+    INFO("stderr: " << result.err);
+    CHECK(result.code == 2);
+    CHECK(contains(result.err, "undo: applied"));
+    CHECK(contains(result.err, "; the schema is as it was"));
+    check_schema_as_before(live.server);
+  }
+}
+
+TEST_CASE("live compare on a fake server: the schema check fails", "[unit][live]") {
+  LiveRun live;
+  SECTION("before anything is applied: exit 2, nothing changed") {
+    live.server.faults = {{kShowCreate, {Failure::Kind::kError, 0, 0}}};
+    const CliResult result = live.run();
+    INFO("stderr: " << result.err);
+    CHECK(result.code == 2);
+    CHECK(contains(result.err, "cannot take the schema snapshot before applying the change"));
+    CHECK(contains(result.err, "; nothing was changed"));
+    CHECK_FALSE(contains(result.err, "applied"));
+  }
+  SECTION("after the first undo: the state is unknown, exit 2, and it says what to do") {
+    live.server.faults = {{kShowCreate, {Failure::Kind::kError, 1, 0}}};
+    const CliResult result = live.run();
+    INFO("stderr: " << result.err);
+    CHECK(result.code == 2);
+    CHECK(contains(result.err, "UNDO FAILED"));
+    CHECK(contains(result.err, "the change may not have been undone"));
+    CHECK(contains(result.err, "run the rollback by hand"));
+    CHECK_FALSE(exists(live.dir / "out/before-2.json"));
+  }
+}
+
+TEST_CASE("live compare on a fake server: a kept migration stays, and says so", "[unit][live]") {
+  LiveRun live;
+  live.dir.write("add.sql", std::string(kAddStarted) + ";\n");
+  const CliResult result = run_in_process(
+      {"compare", "--migration", live.dir / "add.sql", "--scenarios", live.dir / "screens", "-D",
+       "shop", "--out-dir", live.dir / "out", "--iterations", "4", "--warmup", "0"},
+      nullptr, live.server.connector());
+  INFO("stderr: " << result.err);
+  CHECK(result.code == 0);
+  CHECK(contains(result.err, "no --rollback: this additive migration will stay applied"));
+  CHECK(contains(result.err, "kept: the change stays applied"));
+  CHECK(live.server.has_started);
+}
+
+}  // namespace
+}  // namespace sqlmeasure::testing
