@@ -23,6 +23,7 @@
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/results_file.h"
 #include "support/cli_runner.h"
+#include "support/temp_dir.h"
 #include "support/db_fixture.h"
 
 using namespace sqlmeasure;
@@ -149,29 +150,14 @@ std::string loopback_alias() {
   return loopback ? host : "";
 }
 
-class ScratchDir {
- public:
-  ScratchDir() {
-    path_ = fs::temp_directory_path() / ("sqlm_tls_" + std::to_string(::getpid()));
-    fs::remove_all(path_);
-    fs::create_directories(path_ / "screens");
-    // The one query returns a row only when its own connection is encrypted.
-    std::ofstream(path_ / "screens" / "tls.sql")
-        << "-- name: encrypted\nSELECT 1 FROM information_schema.SESSION_STATUS\n"
-           "WHERE VARIABLE_NAME = 'SSL_CIPHER' AND VARIABLE_VALUE <> '';\n";
-    std::ofstream(path_ / "empty.toml") << "";
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  [[nodiscard]] const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+// A scenario directory whose one query returns a row only when its own connection is
+// encrypted, and an empty config.
+void write_tls_scenarios(const testing::TempDir& dir) {
+  dir.write("screens/tls.sql",
+            "-- name: encrypted\nSELECT 1 FROM information_schema.SESSION_STATUS\n"
+            "WHERE VARIABLE_NAME = 'SSL_CIPHER' AND VARIABLE_VALUE <> '';\n");
+  dir.write("empty.toml", "");
+}
 
 using sqlmeasure::testing::CliResult;
 
@@ -275,11 +261,12 @@ TEST_CASE("tls: VERIFY_CA without a CA is a usage error, never an unverified con
 TEST_CASE("tls: the CLI with --ssl-mode VERIFY_CA --ssl-ca, in-process", "[db][tls]") {
   SQLMEASURE_REQUIRE_SERVER();
   if (!tls_ready()) return;
-  ScratchDir dir;
+  testing::TempDir dir{"tls"};
+  write_tls_scenarios(dir);
   const std::string port = std::to_string(sandbox_port());
-  const std::string results = (dir.path() / "tls.json").string();
+  const std::string results = (dir.root() / "tls.json").string();
   const std::vector<std::string> common = {
-      "--config", (dir.path() / "empty.toml").string(), "--scenarios", dir.path().string(),
+      "--config", (dir.root() / "empty.toml").string(), "--scenarios", dir.path(),
       "--iterations", "1", "--warmup", "0", "-o", results, "-h", "127.0.0.1", "-P", port,
       "-u", "root"};
 
@@ -299,7 +286,7 @@ TEST_CASE("tls: the CLI with --ssl-mode VERIFY_CA --ssl-ca, in-process", "[db][t
     std::vector<std::string> args = {
         "run", "--dsn",
         "mysql://root@127.0.0.1:" + port + "/?ssl-mode=VERIFY_CA&ssl-ca=" + sandbox_pki().ca,
-        "--config", (dir.path() / "empty.toml").string(), "--scenarios", dir.path().string(),
+        "--config", (dir.root() / "empty.toml").string(), "--scenarios", dir.path(),
         "--iterations", "1", "--warmup", "0", "-o", results};
     CliResult result = run(args);
     INFO("stderr: " << result.err);
@@ -332,8 +319,8 @@ TEST_CASE("tls: the CLI with --ssl-mode VERIFY_CA --ssl-ca, in-process", "[db][t
   SECTION("explain over VERIFY_IDENTITY") {
     std::vector<std::string> args = {"explain", "--ssl-mode", "VERIFY_IDENTITY", "--ssl-ca",
                                      sandbox_pki().ca, "--config",
-                                     (dir.path() / "empty.toml").string(), "--scenarios",
-                                     dir.path().string(), "-h", "127.0.0.1", "-P", port, "-u",
+                                     (dir.root() / "empty.toml").string(), "--scenarios",
+                                     dir.path(), "-h", "127.0.0.1", "-P", port, "-u",
                                      "root"};
     CliResult result = run(args);
     INFO("stderr: " << result.err);

@@ -31,6 +31,7 @@ class TempDir {
   TempDir& operator=(const TempDir&) = delete;
 
   [[nodiscard]] const std::string& path() const { return path_; }
+  [[nodiscard]] std::filesystem::path root() const { return path_; }
   [[nodiscard]] std::string operator/(const std::string& name) const { return path_ + "/" + name; }
   [[nodiscard]] std::string file(const std::string& name) const { return *this / name; }
   // Writes `text` to `name` (subdirectories created) and returns the file's path.

@@ -24,6 +24,7 @@
 #include "sqlmeasure/scenario_loader.h"
 #include "support/cli_runner.h"
 #include "support/db_fixture.h"
+#include "support/temp_dir.h"
 
 using namespace sqlmeasure;
 namespace fs = std::filesystem;
@@ -47,13 +48,6 @@ std::vector<fs::path> corpus_files(const std::string& kind) {
   }
   std::sort(files.begin(), files.end());
   return files;
-}
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -141,7 +135,7 @@ void check_expectations(const std::string& message, const fs::path& input) {
   expect_file += ".expect";
   if (!fs::exists(expect_file)) return;
   INFO("message: " << shown(message) << "\nexpectations: " << expect_file.string());
-  for (const std::string& line : lines_of(read_text(expect_file))) {
+  for (const std::string& line : lines_of(testing::read_text(expect_file))) {
     if (line.empty()) continue;
     if (line[0] == '!') {
       CHECK(message.find(line.substr(1)) == std::string::npos);
@@ -160,28 +154,6 @@ void check_refused(const fs::path& input, ExitCode expected, const std::function
   check_message(outcome.message, input.string());
   check_expectations(outcome.message, input);
 }
-
-// A scratch directory of this test, removed at the end.
-class ScratchDir {
- public:
-  ScratchDir() {
-    path_ = fs::temp_directory_path() /
-            ("sqlm_corpus_" + std::to_string(::getpid()) + "_" + std::to_string(++counter_));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  [[nodiscard]] const fs::path& path() const { return path_; }
-
- private:
-  static inline int counter_ = 0;
-  fs::path path_;
-};
 
 using sqlmeasure::testing::CliResult;
 
@@ -204,11 +176,6 @@ void check_cli_refusal(const CliResult& result, ExitCode expected, const fs::pat
 fs::path valid_results_file() {
   return fs::path(testing::source_dir()) / "tests" / "fuzz" / "corpus" / "fuzz_results_reader" /
          "valid_minimal.json";
-}
-
-void write(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
 }
 
 }  // namespace
@@ -240,7 +207,7 @@ TEST_CASE("corpus: every bad results file is refused with exit 65, naming the fi
     check_refused(file, ExitCode::kBadInput, [&] { (void)read_results_file(file.string()); });
     // The same text given directly (as the fuzzer does) names the origin passed in.
     check_refused(file, ExitCode::kBadInput,
-                  [&] { (void)results_from_json(read_text(file), file.string()); });
+                  [&] { (void)results_from_json(testing::read_text(file), file.string()); });
   }
 }
 
@@ -248,28 +215,28 @@ TEST_CASE("corpus: the good twins of the bad files load", "[unit][corpus]") {
   // So a bad case fails for its own defect, not because the base it was cut from is bad.
   RunResult run = read_results_file(valid_results_file().string());
   CHECK(run.screens.size() == 1);
-  ScratchDir dir;
-  write(dir.path() / "ok.sql", "\xEF\xBB\xBFSELECT 1;\r\n-- name: two\r\nSELECT 2;\r\n");
-  write(dir.path() / "ok.toml",
+  testing::TempDir dir{"corpus"};
+  testing::write_text(dir.root() / "ok.sql", "\xEF\xBB\xBFSELECT 1;\r\n-- name: two\r\nSELECT 2;\r\n");
+  testing::write_text(dir.root() / "ok.toml",
         "screen = \"ok_toml\"\r\n[[query]]\r\nsql = \"SELECT :x\"\r\nparams.x = [1]\r\n");
-  CHECK(load_screen_file((dir.path() / "ok.sql").string()).queries.size() == 2);
-  CHECK(load_screen_file((dir.path() / "ok.toml").string()).queries.size() == 1);
+  CHECK(load_screen_file((dir.root() / "ok.sql").string()).queries.size() == 2);
+  CHECK(load_screen_file((dir.root() / "ok.toml").string()).queries.size() == 1);
 }
 
 TEST_CASE("corpus: bad scenario files through the CLI: exit 65, one message on stderr",
           "[unit][corpus]") {
-  ScratchDir scratch;
-  fs::path config = scratch.path() / "empty-config.toml";
-  write(config, "");
+  testing::TempDir scratch{"corpus"};
+  fs::path config = scratch.root() / "empty-config.toml";
+  testing::write_text(config, "");
   for (const fs::path& file : corpus_files("scenarios")) {
     INFO("input: " << file.string());
-    ScratchDir dir;  // a scenario directory holding only this screen
-    fs::path copy = dir.path() / file.filename();
+    testing::TempDir dir{"corpus"};  // a scenario directory holding only this screen
+    fs::path copy = dir.root() / file.filename();
     fs::copy_file(file, copy);
     for (const char* command : {"check", "list"}) {
       INFO("command: " << command);
       check_cli_refusal(
-          run({command, "--config", config.string(), "--scenarios", dir.path().string()}),
+          run({command, "--config", config.string(), "--scenarios", dir.root().string()}),
           ExitCode::kBadInput, copy);
     }
   }
@@ -277,21 +244,21 @@ TEST_CASE("corpus: bad scenario files through the CLI: exit 65, one message on s
 
 TEST_CASE("corpus: bad config files through the CLI: exit 78, one message on stderr",
           "[unit][corpus]") {
-  ScratchDir scenarios;
-  write(scenarios.path() / "ok.sql", "SELECT 1;\n");
+  testing::TempDir scenarios{"corpus"};
+  testing::write_text(scenarios.root() / "ok.sql", "SELECT 1;\n");
   for (const fs::path& file : corpus_files("configs")) {
     INFO("input: " << file.string());
     check_cli_refusal(
-        run({"check", "--config", file.string(), "--scenarios", scenarios.path().string()}),
+        run({"check", "--config", file.string(), "--scenarios", scenarios.root().string()}),
         ExitCode::kBadConfig, file);
   }
 }
 
 TEST_CASE("corpus: bad results files through the CLI: exit 65, one message on stderr",
           "[unit][corpus]") {
-  ScratchDir scratch;
-  fs::path config = scratch.path() / "empty-config.toml";
-  write(config, "");
+  testing::TempDir scratch{"corpus"};
+  fs::path config = scratch.root() / "empty-config.toml";
+  testing::write_text(config, "");
   const std::string good = valid_results_file().string();
   CliResult same = run({"compare", "--config", config.string(), good, good});
   INFO("stderr: " << same.err);
