@@ -41,6 +41,71 @@ SslMode parse_ssl_mode(const std::string& text, const std::string& what, ExitCod
                          what, text));
 }
 
+namespace {
+
+// user[:password]@ — percent-decoded; a missing user or an empty one is no user.
+void read_credentials(const std::string& credentials, Dsn& dsn, const std::string& what,
+                      ExitCode code) {
+  const std::size_t colon = credentials.find(':');
+  const std::string user = percent_decode(credentials.substr(0, colon), what, code);
+  if (!user.empty()) dsn.user = user;
+  if (colon != std::string::npos) {
+    dsn.password = percent_decode(credentials.substr(colon + 1), what, code);
+  }
+}
+
+// host[:port], or [v6 address][:port].
+void read_host_port(const std::string& rest, Dsn& dsn, const std::string& what, ExitCode code) {
+  std::size_t colon = rest.rfind(':');
+  if (rest[0] == '[') {  // [::1]:3306
+    const std::size_t close = rest.find(']');
+    if (close == std::string::npos) fail(code, fmt::format("{}: unclosed '[' in the host", what));
+    dsn.host = rest.substr(1, close - 1);
+    colon = rest.size() > close + 1 && rest[close + 1] == ':' ? close + 1 : std::string::npos;
+  } else {
+    dsn.host = rest.substr(0, colon);
+  }
+  if (colon != std::string::npos) {
+    const std::string port = rest.substr(colon + 1);
+    const bool digits = !port.empty() && port.size() <= 5 &&
+                        std::all_of(port.begin(), port.end(),
+                                    [](char c) { return c >= '0' && c <= '9'; });
+    if (!digits || std::stoul(port) == 0 || std::stoul(port) > 65535) {
+      fail(code, fmt::format("{}: the port in the DSN must be a number from 1 to 65535", what));
+    }
+    dsn.port = static_cast<unsigned>(std::stoul(port));
+  }
+  if (dsn.host && dsn.host->empty()) dsn.host.reset();
+}
+
+// ?socket=..&ssl-mode=..&ssl-ca=..
+void read_options(const std::string& query, Dsn& dsn, const std::string& what, ExitCode code) {
+  std::size_t start = 0;
+  while (start < query.size()) {
+    std::size_t amp = query.find('&', start);
+    if (amp == std::string::npos) amp = query.size();
+    const std::string pair = query.substr(start, amp - start);
+    const std::size_t eq = pair.find('=');
+    const std::string key = pair.substr(0, eq);
+    const std::string value =
+        eq == std::string::npos ? "" : percent_decode(pair.substr(eq + 1), what, code);
+    if (key == "socket") {
+      dsn.socket = value;
+    } else if (key == "ssl-mode" || key == "ssl_mode") {
+      (void)parse_ssl_mode(value, what, code);
+      dsn.ssl_mode = value;
+    } else if (key == "ssl-ca" || key == "ssl_ca") {
+      dsn.ssl_ca = value;
+    } else {
+      fail(code, fmt::format("{}: unknown DSN option '{}' (known: socket, ssl-mode, ssl-ca)", what,
+                             printable(key)));
+    }
+    start = amp + 1;
+  }
+}
+
+}  // namespace
+
 Dsn parse_dsn(const std::string& text, const std::string& what, ExitCode code) {
   const std::string scheme = "mysql://";
   // Never quote the DSN itself in errors: it may hold a password.
@@ -51,7 +116,7 @@ Dsn parse_dsn(const std::string& text, const std::string& what, ExitCode code) {
   // An '@' after the first '/' or '?' means one of those was inside the user or password:
   // splitting there would put part of the password into the database name or an option
   // name, and from there into messages.
-  if (size_t end = rest.find_first_of("/?");
+  if (std::size_t end = rest.find_first_of("/?");
       end != std::string::npos && rest.find('@', end) != std::string::npos) {
     fail(code, fmt::format("{}: a '/' or '?' in the DSN's user or password must be written "
                            "%2F or %3F",
@@ -59,68 +124,21 @@ Dsn parse_dsn(const std::string& text, const std::string& what, ExitCode code) {
   }
   Dsn dsn;
   std::string query;
-  if (size_t q = rest.find('?'); q != std::string::npos) {
+  if (std::size_t q = rest.find('?'); q != std::string::npos) {
     query = rest.substr(q + 1);
     rest.resize(q);
   }
-  if (size_t slash = rest.find('/'); slash != std::string::npos) {
-    std::string database = percent_decode(rest.substr(slash + 1), what, code);
+  if (std::size_t slash = rest.find('/'); slash != std::string::npos) {
+    const std::string database = percent_decode(rest.substr(slash + 1), what, code);
     if (!database.empty()) dsn.database = database;
     rest.resize(slash);
   }
-  if (size_t at = rest.rfind('@'); at != std::string::npos) {
-    std::string credentials = rest.substr(0, at);
+  if (std::size_t at = rest.rfind('@'); at != std::string::npos) {
+    read_credentials(rest.substr(0, at), dsn, what, code);
     rest = rest.substr(at + 1);
-    size_t colon = credentials.find(':');
-    std::string user = percent_decode(credentials.substr(0, colon), what, code);
-    if (!user.empty()) dsn.user = user;
-    if (colon != std::string::npos) {
-      dsn.password = percent_decode(credentials.substr(colon + 1), what, code);
-    }
   }
-  if (!rest.empty()) {
-    size_t colon = rest.rfind(':');
-    bool bracketed = !rest.empty() && rest[0] == '[';  // [::1]:3306
-    if (bracketed) {
-      size_t close = rest.find(']');
-      if (close == std::string::npos) fail(code, fmt::format("{}: unclosed '[' in the host", what));
-      dsn.host = rest.substr(1, close - 1);
-      colon = rest.size() > close + 1 && rest[close + 1] == ':' ? close + 1 : std::string::npos;
-    } else {
-      dsn.host = rest.substr(0, colon);
-    }
-    if (colon != std::string::npos) {
-      std::string port = rest.substr(colon + 1);
-      bool digits = !port.empty() && port.size() <= 5 &&
-                    std::all_of(port.begin(), port.end(), ::isdigit);
-      if (!digits || std::stoul(port) == 0 || std::stoul(port) > 65535) {
-        fail(code, fmt::format("{}: the port in the DSN must be a number from 1 to 65535", what));
-      }
-      dsn.port = static_cast<unsigned>(std::stoul(port));
-    }
-    if (dsn.host && dsn.host->empty()) dsn.host.reset();
-  }
-  size_t start = 0;
-  while (start < query.size()) {
-    size_t amp = query.find('&', start);
-    if (amp == std::string::npos) amp = query.size();
-    std::string pair = query.substr(start, amp - start);
-    size_t eq = pair.find('=');
-    std::string key = pair.substr(0, eq);
-    std::string value = eq == std::string::npos ? "" : percent_decode(pair.substr(eq + 1), what, code);
-    if (key == "socket") {
-      dsn.socket = value;
-    } else if (key == "ssl-mode" || key == "ssl_mode") {
-      (void)parse_ssl_mode(value, what, code);
-      dsn.ssl_mode = value;
-    } else if (key == "ssl-ca" || key == "ssl_ca") {
-      dsn.ssl_ca = value;
-    } else {
-      fail(code, fmt::format("{}: unknown DSN option '{}' (known: socket, ssl-mode, ssl-ca)", what,
-                             key));
-    }
-    start = amp + 1;
-  }
+  if (!rest.empty()) read_host_port(rest, dsn, what, code);
+  read_options(query, dsn, what, code);
   return dsn;
 }
 

@@ -150,9 +150,7 @@ class Measurement {
     }
   }
 
-  // Runs `work` for one query on one endpoint. A statement error (timeout, bad SQL) is
-  // recorded on that query, which then takes no more samples. A lost connection is
-  // retried after a reconnect while --retries allows, and otherwise ends the run.
+  // Runs `work` for one query on one endpoint, with recover()'s rules.
   template <typename Work>
   void attempt(size_t target, const Slot& slot, Work&& work) {
     QueryResult& query = result(target, slot);
@@ -162,20 +160,34 @@ class Measurement {
         work(query);
         return;
       } catch (const DatabaseError& error) {
-        if (error.connection_lost()) {
-          if (retries_left_ <= 0) throw;
-          --retries_left_;
-          ++runs_[target].reconnects;
-          targets_[target].connection->reconnect();  // throws if the server stays away
-          continue;
-        }
-        query.error = error.timed_out()
-                          ? fmt::format("timed out after {} ms",
-                                        options_.settings.query_timeout_ms)
-                          : std::string(error.what());
-        return;
+        if (!recover(error, target, query, *targets_[target].connection, nullptr)) return;
       }
     }
+  }
+
+  // After a statement failed: a lost connection is reconnected while --retries allows (true:
+  // try again), and otherwise ends the run (rethrown); any other error (timeout, bad SQL) is
+  // recorded on its query, which then takes no more samples (false). With several workers,
+  // `guard` protects the shared counters and errors; the reconnect itself runs unlocked.
+  bool recover(const DatabaseError& error, size_t target, QueryResult& query,
+               Connection& connection, std::mutex* guard) {
+    {
+      std::unique_lock<std::mutex> lock;
+      if (guard != nullptr) lock = std::unique_lock<std::mutex>(*guard);
+      if (!error.connection_lost()) {
+        if (!query.error) {
+          query.error = error.timed_out()
+                            ? fmt::format("timed out after {} ms", options_.settings.query_timeout_ms)
+                            : std::string(error.what());
+        }
+        return false;
+      }
+      if (retries_left_ <= 0) throw error;
+      --retries_left_;
+      ++runs_[target].reconnects;
+    }
+    connection.reconnect();  // throws if the server stays away
+    return true;
   }
 
   // In write mode the statement runs inside a transaction that is always rolled back; the
@@ -364,113 +376,116 @@ class Measurement {
   // round's index, so each query's samples end in round order whichever connection took
   // them, and a screen's per-view sum adds up the queries of one round.
   void sample_concurrently() {
-    const RunSettings& settings = options_.settings;
-    const size_t workers = static_cast<size_t>(settings.concurrency);
-    const size_t rounds = static_cast<size_t>(settings.iterations);
-    // Everything the workers share is made before they start and only read afterwards.
-    for (size_t t = 0; t < targets_.size(); ++t) {
-      for (const Slot& slot : slots_) {
-        for (size_t v = 0; v < std::min(slot.variants, rounds); ++v) (void)sql_for(t, slot, v);
-      }
-    }
-    std::vector<std::vector<std::unique_ptr<Connection>>> extra(workers - 1);
-    for (auto& connections : extra) {
-      for (size_t t = 0; t < targets_.size(); ++t) {
-        connections.push_back(options_.open_connection(t));
-      }
-    }
-    const size_t cells = targets_.size() * slots_.size();
-    auto failed = std::make_unique<std::atomic<bool>[]>(cells);
-    for (size_t t = 0; t < targets_.size(); ++t) {
-      for (size_t i = 0; i < slots_.size(); ++i) {
-        QueryResult& query = result(t, slots_[i]);
-        failed[t * slots_.size() + i] = query.error.has_value();
-        query.samples_ns.assign(rounds, -1);
-      }
-    }
+    const size_t workers = static_cast<size_t>(options_.settings.concurrency);
+    Rounds rounds(targets_.size() * slots_.size());
+    prepare_rounds(rounds, workers);
     sampling_started_ = Clock::now();  // as mysqlslap: connecting is not part of the load
-    std::atomic<size_t> next_round{0};
-    std::atomic<size_t> taken{0};
-    std::atomic<bool> stop{false};
-    std::mutex mutex;  // guards errors, reconnect bookkeeping and the first failure
-    std::exception_ptr first_failure;
-    const size_t progress_base = progress_.done;
-
-    auto worker = [&](size_t w) {
-      try {
-        std::vector<Connection*> connections;
-        for (size_t t = 0; t < targets_.size(); ++t) {
-          connections.push_back(w == 0 ? targets_[t].connection : extra[w - 1][t].get());
-        }
-        std::vector<size_t> order(slots_.size());
-        for (;;) {
-          size_t round = next_round.fetch_add(1);
-          if (round >= rounds || stop.load()) return;
-          for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-          if (settings.order == Order::kShuffled) {
-            std::mt19937_64 rng(mix64(settings.seed ^ mix64(round + 1)));
-            stable_shuffle(order, rng);
-          }
-          for (size_t index : order) {
-            const Slot& slot = slots_[index];
-            for (size_t t = 0; t < targets_.size(); ++t) {
-              check_interrupt();
-              const size_t cell = t * slots_.size() + index;
-              if (failed[cell].load()) continue;
-              const std::string& sql = rendered_[cell][round % slot.variants];
-              take_sample(t, slot, *connections[t], sql, round, failed[cell], mutex);
-              taken.fetch_add(1, std::memory_order_relaxed);
-            }
-          }
-          if (w == 0 && options_.on_progress) {
-            progress_.done = progress_base + taken.load(std::memory_order_relaxed);
-            progress_.phase = "measure";
-            options_.on_progress(progress_);
-          }
-        }
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(mutex);
-        if (!first_failure) first_failure = std::current_exception();
-        stop = true;
-      }
-    };
     std::vector<std::thread> threads;
-    for (size_t w = 1; w < workers; ++w) threads.emplace_back(worker, w);
-    worker(0);
+    for (size_t w = 1; w < workers; ++w) threads.emplace_back([&, w] { replay_rounds(w, rounds); });
+    replay_rounds(0, rounds);
     for (std::thread& thread : threads) thread.join();
     for (RunResult& run : runs_) {
       for (ScreenResult& screen : run.screens) {
         for (QueryResult& query : screen.queries) compact_round_samples(query.samples_ns);
       }
     }
-    if (first_failure) std::rethrow_exception(first_failure);
+    if (rounds.first_failure) std::rethrow_exception(rounds.first_failure);
   }
 
-  // One sample on a worker's connection, with attempt()'s rules under the shared lock.
+  // What the workers of sample_concurrently share.
+  struct Rounds {
+    explicit Rounds(size_t cells) : failed(std::make_unique<std::atomic<bool>[]>(cells)) {}
+    std::vector<std::vector<std::unique_ptr<Connection>>> extra;  // [worker - 1][target]
+    std::unique_ptr<std::atomic<bool>[]> failed;  // [target * slots + slot]: no more samples
+    std::atomic<size_t> next{0}, taken{0};
+    std::atomic<bool> stop{false};
+    std::mutex mutex;  // guards errors, reconnect bookkeeping and the first failure
+    std::exception_ptr first_failure;
+    size_t progress_base = 0;
+  };
+
+  // Everything the workers share is made before they start and only read afterwards.
+  void prepare_rounds(Rounds& rounds, size_t workers) {
+    const size_t count = static_cast<size_t>(options_.settings.iterations);
+    for (size_t t = 0; t < targets_.size(); ++t) {
+      for (const Slot& slot : slots_) {
+        for (size_t v = 0; v < std::min(slot.variants, count); ++v) (void)sql_for(t, slot, v);
+      }
+    }
+    rounds.extra.resize(workers - 1);
+    for (auto& connections : rounds.extra) {
+      for (size_t t = 0; t < targets_.size(); ++t) {
+        connections.push_back(options_.open_connection(t));
+      }
+    }
+    for (size_t t = 0; t < targets_.size(); ++t) {
+      for (size_t i = 0; i < slots_.size(); ++i) {
+        QueryResult& query = result(t, slots_[i]);
+        rounds.failed[t * slots_.size() + i] = query.error.has_value();
+        query.samples_ns.assign(count, -1);
+      }
+    }
+    rounds.progress_base = progress_.done;
+  }
+
+  // One worker: takes the next round until none is left, a failure stops everyone, or the
+  // run is interrupted. Worker 0 reports progress.
+  void replay_rounds(size_t worker, Rounds& rounds) {
+    try {
+      std::vector<Connection*> connections;
+      for (size_t t = 0; t < targets_.size(); ++t) {
+        connections.push_back(worker == 0 ? targets_[t].connection
+                                          : rounds.extra[worker - 1][t].get());
+      }
+      const size_t count = static_cast<size_t>(options_.settings.iterations);
+      for (;;) {
+        const size_t round = rounds.next.fetch_add(1);
+        if (round >= count || rounds.stop.load()) return;
+        replay_round(round, connections, rounds);
+        if (worker == 0 && options_.on_progress) {
+          progress_.done = rounds.progress_base + rounds.taken.load(std::memory_order_relaxed);
+          progress_.phase = "measure";
+          options_.on_progress(progress_);
+        }
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(rounds.mutex);
+      if (!rounds.first_failure) rounds.first_failure = std::current_exception();
+      rounds.stop = true;
+    }
+  }
+
+  void replay_round(size_t round, const std::vector<Connection*>& connections, Rounds& rounds) {
+    std::vector<size_t> order(slots_.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    if (options_.settings.order == Order::kShuffled) {
+      std::mt19937_64 rng(mix64(options_.settings.seed ^ mix64(round + 1)));
+      stable_shuffle(order, rng);
+    }
+    for (size_t index : order) {
+      const Slot& slot = slots_[index];
+      for (size_t t = 0; t < targets_.size(); ++t) {
+        check_interrupt();
+        const size_t cell = t * slots_.size() + index;
+        if (rounds.failed[cell].load()) continue;
+        const std::string& sql = rendered_[cell][round % slot.variants];
+        take_sample(t, slot, *connections[t], sql, round, rounds);
+        rounds.taken.fetch_add(1, std::memory_order_relaxed);
+      }
+    }
+  }
+
+  // One sample on a worker's connection, with recover()'s rules under the shared lock.
   void take_sample(size_t target, const Slot& slot, Connection& connection,
-                   const std::string& sql, size_t round, std::atomic<bool>& failed,
-                   std::mutex& mutex) {
+                   const std::string& sql, size_t round, Rounds& rounds) {
     QueryResult& query = result(target, slot);
     for (;;) {
       try {
         query.samples_ns[round] = execute(connection, sql, false).elapsed_ns;
         return;
       } catch (const DatabaseError& error) {
-        std::unique_lock<std::mutex> lock(mutex);
-        if (error.connection_lost()) {
-          if (retries_left_ <= 0) throw;
-          --retries_left_;
-          ++runs_[target].reconnects;
-          lock.unlock();
-          connection.reconnect();  // throws if the server stays away
-          continue;
-        }
-        if (!query.error) {
-          query.error = error.timed_out() ? fmt::format("timed out after {} ms",
-                                                        options_.settings.query_timeout_ms)
-                                          : std::string(error.what());
-        }
-        failed = true;
+        if (recover(error, target, query, connection, &rounds.mutex)) continue;
+        rounds.failed[target * slots_.size() + static_cast<size_t>(&slot - slots_.data())] = true;
         return;
       }
     }
