@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "advisor/advisor_internal.h"
-#include "sqlmeasure/render.h"
+#include "sqlmeasure/number_text.h"
 
 namespace sqlmeasure::advisor {
 namespace {

@@ -10,6 +10,7 @@
 
 #include "advisor/advisor_internal.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/index_collection.h"
 #include "sqlmeasure/scenario_loader.h"
 #include "sqlmeasure/text.h"
 

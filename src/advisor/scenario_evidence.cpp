@@ -10,6 +10,7 @@
 #include "advisor/advisor_internal.h"
 #include "advisor/query_shape.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/index_collection.h"
 #include "sqlmeasure/sql_text.h"
 #include "sqlmeasure/stats.h"
 

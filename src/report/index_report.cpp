@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sqlmeasure/advisor.h"
+#include "sqlmeasure/render.h"
 
 namespace sqlmeasure {
 namespace {
