@@ -128,16 +128,21 @@ struct IndexUse {
   std::string access_type, ref, rows;
 };
 
-struct QueryEvidence {
+// Which scenario query a piece of evidence is about.
+struct ScenarioQueryRef {
   std::string screen, query;
+
+  // "screen/query", as findings and reports name it.
+  [[nodiscard]] std::string label() const { return screen + "/" + query; }
+};
+
+struct QueryEvidence : ScenarioQueryRef {
   std::string sql;  // rendered with the first value of each parameter
   std::vector<PlanRow> plan;
   std::vector<std::string> tables;                            // real tables the query reads
   std::vector<IndexUse> uses;                                 // from the plan's `key` column
   std::vector<std::pair<std::string, std::string>> possible;  // (table, index) of possible_keys
   std::optional<std::string> error;                           // EXPLAIN failed
-
-  [[nodiscard]] std::string label() const { return screen + "/" + query; }
 };
 
 // The hint timed with and without it, interleaved (with, without, with, ...).
@@ -150,8 +155,7 @@ struct HintMeasurement {
   std::vector<PlanRow> plan_with, plan_without;
 };
 
-struct HintEvidence {
-  std::string screen, query;
+struct HintEvidence : ScenarioQueryRef {
   std::string table;  // real table the hint is attached to
   std::string kind;   // FORCE, USE or IGNORE
   std::string hint;   // the hint as written: FORCE INDEX (created)
@@ -159,13 +163,10 @@ struct HintEvidence {
   std::string sql_with, sql_without;
   std::optional<HintMeasurement> measured;
   std::optional<std::string> error;  // the query could not be run (with or without)
-
-  [[nodiscard]] std::string label() const { return screen + "/" + query; }
 };
 
 // `ORDER BY <creation time>` on a table with an AUTO_INCREMENT key, and the same query by id.
-struct OrderByEvidence {
-  std::string screen, query;
+struct OrderByEvidence : ScenarioQueryRef {
   std::string table, column, key_column, direction;
   std::string sql, sql_by_key;
   std::vector<PlanRow> plan, plan_by_key;
@@ -174,8 +175,6 @@ struct OrderByEvidence {
   std::optional<double> order_agreement;  // share of the latest rows where both orders agree
   std::uint64_t agreement_rows = 0;
   std::optional<std::string> error;
-
-  [[nodiscard]] std::string label() const { return screen + "/" + query; }
 };
 
 struct ScenarioEvidence {
