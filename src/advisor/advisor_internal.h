@@ -45,19 +45,14 @@ const Rule& unused_constraint_index_rule();
 [[nodiscard]] std::string drop_index_sql(const std::string& table, const std::string& index);
 [[nodiscard]] std::string what_if_command(const std::string& table, const std::string& index);
 [[nodiscard]] std::string verify_migration_note();
-// 12,672,606
-[[nodiscard]] std::string with_commas(std::uint64_t value);
 // 98.5 %, 0.02 %
 [[nodiscard]] std::string share_text(double share);
-// 40×, 3.1×
-[[nodiscard]] std::string factor_text(double factor);
 // 'text', 17 or NULL, for a value in the evidence.
 [[nodiscard]] std::string value_text(const std::optional<std::string>& value);
 // "`deleted` (deleted)" style: the index and its columns.
 [[nodiscard]] std::string index_text(const IndexInfo& index);
 // As CREATE TABLE writes it: UNIQUE KEY email (email), PRIMARY KEY (id), FULLTEXT KEY ...
 [[nodiscard]] std::string key_definition(const IndexInfo& index);
-[[nodiscard]] std::string size_text(const std::optional<std::uint64_t>& bytes);
 [[nodiscard]] Finding make_finding(const RuleInfo& info, const std::string& table,
                                    const std::string& index);
 // SQL on one line: runs of whitespace become one space.

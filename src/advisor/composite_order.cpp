@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "advisor/advisor_internal.h"
+#include "sqlmeasure/number_text.h"
 
 namespace sqlmeasure::advisor {
 namespace {
@@ -77,8 +78,8 @@ void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& o
       finding.summary =
           fmt::format("{} leads with {} ({} distinct values) while {} has {} ({} more selective)",
                       index_text(index), leading.column, *leading_distinct, better.column,
-                      with_commas(selective_distinct),
-                      factor_text(static_cast<double>(selective_distinct) /
+                      format_thousands(selective_distinct),
+                      format_factor(static_cast<double>(selective_distinct) /
                                   static_cast<double>(*leading_distinct)));
       if (low->profile != nullptr && !low->profile->top.empty()) {
         finding.evidence.push_back(fmt::format("values of {}: {} ({})", leading.column,
@@ -86,12 +87,12 @@ void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& o
                                                low->profile->method));
       }
       finding.evidence.push_back(fmt::format("distinct values of {}: {} ({})", better.column,
-                                             with_commas(selective_distinct), how));
+                                             format_thousands(selective_distinct), how));
       std::string cardinalities;
       for (const IndexColumn& column : index.columns) {
         cardinalities +=
             fmt::format("{}{} {}", cardinalities.empty() ? "" : ", ", column.column,
-                        column.cardinality ? with_commas(*column.cardinality) : "NULL");
+                        column.cardinality ? format_thousands(*column.cardinality) : "NULL");
       }
       finding.evidence.push_back(
           "SHOW INDEX cardinality by seq_in_index (cumulative: each is "

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "advisor/duplicate_keys.h"
+#include "sqlmeasure/number_text.h"
 
 namespace sqlmeasure::advisor {
 
@@ -34,7 +35,7 @@ void add_drop_evidence(const TableInfo& table, const IndexInfo& dropped, const I
     finding.evidence.push_back(
         fmt::format("dropping {} frees about {} and the work of keeping "
                     "it current on every INSERT, UPDATE and DELETE",
-                    dropped.name, size_text(dropped.size_bytes)));
+                    dropped.name, format_bytes(*dropped.size_bytes)));
   }
   for (const ForeignKeyInfo* fk : foreign_keys_served(table, dropped)) {
     bool still = false;

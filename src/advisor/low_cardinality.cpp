@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "advisor/advisor_internal.h"
+#include "sqlmeasure/number_text.h"
 
 namespace sqlmeasure::advisor {
 namespace {
@@ -27,7 +28,7 @@ void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& o
       const double share = static_cast<double>(low->distinct) / static_cast<double>(rows);
       finding.summary = fmt::format("{} has {} distinct value{} in {} rows (selectivity {:.2g})",
                                     index_text(index), low->distinct, low->distinct == 1 ? "" : "s",
-                                    with_commas(rows), share);
+                                    format_thousands(rows), share);
       if (low->profile != nullptr && !low->profile->top.empty()) {
         finding.evidence.push_back(fmt::format(
             "values of {}: {} ({})", column, top_values_text(*low->profile), low->profile->method));
@@ -44,8 +45,8 @@ void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& o
         }
       }
       if (index.columns[0].cardinality) {
-        finding.evidence.push_back(
-            fmt::format("SHOW INDEX cardinality: {}", with_commas(*index.columns[0].cardinality)));
+        finding.evidence.push_back(fmt::format("SHOW INDEX cardinality: {}",
+                                               format_thousands(*index.columns[0].cardinality)));
       }
       if (const ForeignKeyInfo* fk = foreign_key_needing(table, index)) {
         finding.severity = Severity::kInfo;

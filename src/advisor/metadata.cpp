@@ -11,13 +11,13 @@
 #include "advisor/advisor_internal.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/index_collection.h"
+#include "sqlmeasure/number_text.h"
 #include "sqlmeasure/scenario_loader.h"
 #include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
 
 using advisor::backtick;
-using advisor::with_commas;
 
 // ---------------------------------------------------------------- the model's helpers
 
@@ -109,7 +109,7 @@ std::vector<std::string> TableInfo::stale_statistics_evidence() const {
   const std::uint64_t count = rows();
   if (count == 0) return reasons;  // empty, or not known to be non-empty
   const std::string rows_text =
-      (rows_counted_is_lower_bound ? "at least " : "") + with_commas(count);
+      (rows_counted_is_lower_bound ? "at least " : "") + format_thousands(count);
   if (rows_estimate == 0) {
     reasons.push_back(fmt::format("TABLE_ROWS says 0, but the table has {} rows", rows_text));
   }
@@ -139,16 +139,16 @@ std::vector<std::string> TableInfo::stale_statistics_evidence() const {
       if (whole && cardinality && *cardinality * 2 < count) {
         reasons.push_back(fmt::format("UNIQUE {} {} has cardinality {}, but the table has {} rows",
                                       candidate.name, candidate.column_list(),
-                                      with_commas(*cardinality), rows_text));
+                                      format_thousands(*cardinality), rows_text));
         break;
       }
     }
   }
   if (stats_rows && count >= kMinRows && *stats_rows * 2 < count) {
-    reasons.push_back(
-        fmt::format("the persistent statistics (mysql.innodb_table_stats) were "
-                    "computed on {} rows{}",
-                    with_commas(*stats_rows), stats_updated.empty() ? "" : " at " + stats_updated));
+    reasons.push_back(fmt::format(
+        "the persistent statistics (mysql.innodb_table_stats) were "
+        "computed on {} rows{}",
+        format_thousands(*stats_rows), stats_updated.empty() ? "" : " at " + stats_updated));
   }
   return reasons;
 }
@@ -572,12 +572,12 @@ class Collector {
       }
       source.from = "(" + parts + ") AS sampled";
       source.method = fmt::format("sampled: {} rows in {} evenly spaced {} blocks",
-                                  with_commas(per_block * kBlocks), kBlocks, key->name);
+                                  format_thousands(per_block * kBlocks), kBlocks, key->name);
     } else {
       source.from =
           fmt::format("(SELECT {} FROM {} LIMIT {}) AS sampled", list, name, options_.sample_rows);
       source.method = fmt::format("sampled: the first {} rows in clustered-key order",
-                                  with_commas(options_.sample_rows));
+                                  format_thousands(options_.sample_rows));
     }
     return source;
   }
@@ -606,7 +606,7 @@ class Collector {
                           : fmt::format(", within a factor of about {:.0f}", bound));
     } else {
       profile.distinct = distinct;
-      profile.method = fmt::format("counted over {} rows", with_commas(profile.rows_read));
+      profile.method = fmt::format("counted over {} rows", format_thousands(profile.rows_read));
     }
     if (top && distinct <= 1000) {
       ResultSet values = connection_.query(

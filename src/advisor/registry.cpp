@@ -74,15 +74,6 @@ std::string verify_migration_note() {
          "applying";
 }
 
-std::string with_commas(std::uint64_t value) {
-  std::string digits = std::to_string(value);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
 
 std::string share_text(double share) {
   const double percent = share * 100;
@@ -91,11 +82,6 @@ std::string share_text(double share) {
   return fmt::format("{:.1f} %", percent);
 }
 
-std::string factor_text(double factor) {
-  if (!std::isfinite(factor)) return "∞×";
-  if (factor >= 10) return fmt::format("{:.0f}×", factor);
-  return fmt::format("{:.1f}×", factor);
-}
 
 std::string value_text(const std::optional<std::string>& value) {
   if (!value) return "NULL";
@@ -118,14 +104,6 @@ std::string key_definition(const IndexInfo& index) {
   return kind + "KEY " + index_text(index);
 }
 
-std::string size_text(const std::optional<std::uint64_t>& bytes) {
-  if (!bytes) return "";
-  const double b = static_cast<double>(*bytes);
-  if (b >= 1024.0 * 1024 * 1024) return fmt::format("{:.1f} GiB", b / (1024.0 * 1024 * 1024));
-  if (b >= 1024.0 * 1024) return fmt::format("{:.1f} MiB", b / (1024.0 * 1024));
-  if (b >= 1024.0) return fmt::format("{:.0f} KiB", b / 1024.0);
-  return fmt::format("{} B", *bytes);
-}
 
 std::string one_line(std::string_view sql) {
   std::string out;

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "advisor/advisor_internal.h"
+#include "sqlmeasure/number_text.h"
 
 namespace sqlmeasure::advisor {
 
@@ -40,7 +41,7 @@ void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& o
                         failed, table.name));
       }
       if (index.size_bytes) {
-        finding.evidence.push_back(fmt::format("size: {}", size_text(index.size_bytes)));
+        finding.evidence.push_back(fmt::format("size: {}", format_bytes(*index.size_bytes)));
       }
       finding.fix.push_back(drop_index_sql(table.name, index.name));
       finding.verify.push_back(what_if_command(table.name, index.name));

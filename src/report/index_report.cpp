@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sqlmeasure/advisor.h"
+#include "sqlmeasure/number_text.h"
 #include "sqlmeasure/render.h"
 
 namespace sqlmeasure {
@@ -13,30 +14,16 @@ namespace {
 
 constexpr int kIndexReportSchemaVersion = 1;
 
-std::string commas(std::uint64_t value) {
-  std::string digits = std::to_string(value);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
 
 std::string size_cell(const std::optional<std::uint64_t>& bytes) {
-  if (!bytes) return "-";
-  const double b = static_cast<double>(*bytes);
-  if (b >= 1024.0 * 1024 * 1024) return fmt::format("{:.1f} GiB", b / (1024.0 * 1024 * 1024));
-  if (b >= 1024.0 * 1024) return fmt::format("{:.1f} MiB", b / (1024.0 * 1024));
-  if (b >= 1024.0) return fmt::format("{:.0f} KiB", b / 1024.0);
-  return fmt::format("{} B", *bytes);
+  return bytes ? format_bytes(*bytes) : "-";
 }
 
 std::string rows_cell(const TableInfo& table) {
   if (table.rows_counted) {
-    return (table.rows_counted_is_lower_bound ? "≥" : "") + commas(*table.rows_counted);
+    return (table.rows_counted_is_lower_bound ? "≥" : "") + format_thousands(*table.rows_counted);
   }
-  return "~" + commas(table.rows_estimate);
+  return "~" + format_thousands(table.rows_estimate);
 }
 
 std::string selectivity_cell(double value) {
@@ -62,7 +49,7 @@ std::string distinct_cell(const TableInfo& table, const IndexColumn& column) {
   if (column.column.empty()) return "-";
   const ColumnProfile* profile = table.profile(column.column);
   if (profile == nullptr) return "-";
-  return (profile->sampled ? "~" : "") + commas(profile->distinct) +
+  return (profile->sampled ? "~" : "") + format_thousands(profile->distinct) +
          (profile->distinct_capped ? "+" : "");
 }
 
@@ -89,7 +76,7 @@ Table cardinality_table(const SchemaInfo& schema) {
         }
         table.rows.push_back({info.name, first_row ? rows_cell(info) : "", i == 0 ? index.name : "",
                               std::to_string(column.seq), column_cell(column),
-                              column.cardinality ? commas(*column.cardinality) : "NULL",
+                              column.cardinality ? format_thousands(*column.cardinality) : "NULL",
                               selectivity, distinct_cell(info, column),
                               i == 0 ? (index.unique ? "yes" : "no") : "", i == 0 ? index.type : "",
                               i == 0 ? visible_cell(index, schema.server) : "",
@@ -101,18 +88,14 @@ Table cardinality_table(const SchemaInfo& schema) {
   return table;
 }
 
-std::string factor(double value) {
-  return value >= 10 ? fmt::format("{:.0f}×", value) : fmt::format("{:.1f}×", value);
-}
-
 std::string verdict_of(const HintEvidence& hint, double threshold) {
   if (!hint.measured) return hint.error ? "not measured: " + *hint.error : "not measured";
   const HintMeasurement& m = *hint.measured;
   if (m.plan_with == m.plan_without) return "same plan: not needed";
   const double speedup = m.with_ms > 0 ? m.without_ms / m.with_ms : 1;
   const double slowdown = m.without_ms > 0 ? m.with_ms / m.without_ms : 1;
-  if (speedup >= threshold) return "helps " + factor(speedup);
-  if (slowdown >= threshold) return "HURTS: " + factor(slowdown) + " slower";
+  if (speedup >= threshold) return "helps " + format_factor(speedup);
+  if (slowdown >= threshold) return "HURTS: " + format_factor(slowdown) + " slower";
   return "no measurable effect";
 }
 
@@ -126,8 +109,8 @@ Table hints_table(const IndexReport& report) {
     table.rows.push_back({hint.label(), hint.hint,
                           measured ? format_ms(hint.measured->with_ms) : "-",
                           measured ? format_ms(hint.measured->without_ms) : "-",
-                          measured ? commas(hint.measured->rows_examined_with) : "-",
-                          measured ? commas(hint.measured->rows_examined_without) : "-",
+                          measured ? format_thousands(hint.measured->rows_examined_with) : "-",
+                          measured ? format_thousands(hint.measured->rows_examined_without) : "-",
                           verdict_of(hint, report.thresholds.hint_effect_ratio)});
   }
   return table;
