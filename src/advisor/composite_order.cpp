@@ -7,8 +7,13 @@
 
 #include <cmath>
 
-#include "advisor/advisor_internal.h"
+#include "advisor/column_traits.h"
+#include "advisor/evidence_text.h"
+#include "advisor/fix_sql.h"
+#include "advisor/rule.h"
+#include "advisor/scenario_use.h"
 #include "sqlmeasure/number_text.h"
+#include "sqlmeasure/text.h"
 
 namespace sqlmeasure::advisor {
 namespace {

@@ -5,7 +5,12 @@
 #include <fmt/format.h>
 
 #include "advisor/duplicate_keys.h"
+#include "advisor/evidence_text.h"
+#include "advisor/fix_sql.h"
+#include "advisor/foreign_keys.h"
+#include "advisor/rule.h"
 #include "sqlmeasure/number_text.h"
+#include "sqlmeasure/text.h"
 
 namespace sqlmeasure::advisor {
 

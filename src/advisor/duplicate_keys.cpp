@@ -20,7 +20,8 @@
 #include <algorithm>
 #include <map>
 
-#include "advisor/advisor_internal.h"
+#include "sqlmeasure/advisor.h"
+#include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
 namespace {

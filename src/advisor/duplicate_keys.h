@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "advisor/advisor_internal.h"
+#include "sqlmeasure/advisor.h"
 
 namespace sqlmeasure::advisor {
 

@@ -3,8 +3,10 @@
 // a query ("Key 'x' doesn't exist in table 't'"), so the screen is broken, not slow.
 #include <fmt/format.h>
 
-#include "advisor/advisor_internal.h"
-#include "sqlmeasure/scenario_loader.h"
+#include "advisor/evidence_text.h"
+#include "advisor/fix_sql.h"
+#include "advisor/rule.h"
+#include "sqlmeasure/text.h"
 
 namespace sqlmeasure::advisor {
 namespace {

@@ -4,7 +4,8 @@
 // the optimizer's own plan", or "no measurable effect: no longer needed".
 #include <fmt/format.h>
 
-#include "advisor/advisor_internal.h"
+#include "advisor/evidence_text.h"
+#include "advisor/rule.h"
 #include "sqlmeasure/number_text.h"
 
 namespace sqlmeasure::advisor {

@@ -4,7 +4,11 @@
 // slower than a scan, so the optimizer avoids it; the index only costs writes and memory.
 #include <fmt/format.h>
 
-#include "advisor/advisor_internal.h"
+#include "advisor/column_traits.h"
+#include "advisor/evidence_text.h"
+#include "advisor/fix_sql.h"
+#include "advisor/foreign_keys.h"
+#include "advisor/rule.h"
 #include "sqlmeasure/number_text.h"
 
 namespace sqlmeasure::advisor {

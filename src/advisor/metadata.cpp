@@ -8,11 +8,10 @@
 #include <cmath>
 #include <set>
 
-#include "advisor/advisor_internal.h"
+#include "advisor/fix_sql.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/index_collection.h"
 #include "sqlmeasure/number_text.h"
-#include "sqlmeasure/scenario_loader.h"
 #include "sqlmeasure/text.h"
 
 namespace sqlmeasure {

@@ -5,8 +5,11 @@
 // the query (same rows returned), and show both plans.
 #include <fmt/format.h>
 
-#include "advisor/advisor_internal.h"
+#include "advisor/column_traits.h"
+#include "advisor/evidence_text.h"
+#include "advisor/rule.h"
 #include "sqlmeasure/number_text.h"
+#include "sqlmeasure/text.h"
 
 namespace sqlmeasure::advisor {
 namespace {

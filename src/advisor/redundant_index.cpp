@@ -4,6 +4,9 @@
 #include <fmt/format.h>
 
 #include "advisor/duplicate_keys.h"
+#include "advisor/evidence_text.h"
+#include "advisor/fix_sql.h"
+#include "advisor/rule.h"
 
 namespace sqlmeasure::advisor {
 namespace {

@@ -7,12 +7,14 @@
 #include <algorithm>
 #include <map>
 
-#include "advisor/advisor_internal.h"
+#include "advisor/column_traits.h"
+#include "advisor/fix_sql.h"
 #include "advisor/query_shape.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/index_collection.h"
 #include "sqlmeasure/sql_text.h"
 #include "sqlmeasure/stats.h"
+#include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
 namespace {

@@ -5,7 +5,8 @@
 // load: plans and every cardinality in this report are then unreliable.
 #include <fmt/format.h>
 
-#include "advisor/advisor_internal.h"
+#include "advisor/fix_sql.h"
+#include "advisor/rule.h"
 #include "sqlmeasure/number_text.h"
 
 namespace sqlmeasure::advisor {

@@ -6,7 +6,10 @@
 
 #include <algorithm>
 
-#include "advisor/advisor_internal.h"
+#include "advisor/evidence_text.h"
+#include "advisor/foreign_keys.h"
+#include "advisor/rule.h"
+#include "advisor/scenario_use.h"
 
 namespace sqlmeasure::advisor {
 namespace {

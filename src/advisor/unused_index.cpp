@@ -6,7 +6,11 @@
 
 #include <algorithm>
 
-#include "advisor/advisor_internal.h"
+#include "advisor/evidence_text.h"
+#include "advisor/fix_sql.h"
+#include "advisor/foreign_keys.h"
+#include "advisor/rule.h"
+#include "advisor/scenario_use.h"
 #include "sqlmeasure/number_text.h"
 
 namespace sqlmeasure::advisor {
