@@ -23,6 +23,17 @@ constexpr std::string_view kReserved[] = {
     "rows",    "select", "set",        "show",     "spatial", "table",     "union",
     "unique",  "update"};
 
+std::string drop_index_sql(const std::string& table, const std::string& index) {
+  return fmt::format("ALTER TABLE {} DROP INDEX {};", quote_ident(table), quote_ident(index));
+}
+
+std::string what_if_command(const std::string& table, const std::string& index) {
+  return fmt::format(
+      "try it first: sqlmeasure compare --ignore-index {}.{} (the index is "
+      "ignored, not dropped, while every screen is measured)",
+      table, index);
+}
+
 }  // namespace
 
 std::string backtick(std::string_view name) {
@@ -53,15 +64,9 @@ std::string key_definition(const IndexInfo& index) {
   return kind + "KEY " + index_text(index);
 }
 
-std::string drop_index_sql(const std::string& table, const std::string& index) {
-  return fmt::format("ALTER TABLE {} DROP INDEX {};", quote_ident(table), quote_ident(index));
-}
-
-std::string what_if_command(const std::string& table, const std::string& index) {
-  return fmt::format(
-      "try it first: sqlmeasure compare --ignore-index {}.{} (the index is "
-      "ignored, not dropped, while every screen is measured)",
-      table, index);
+void propose_drop_index(const std::string& table, const std::string& index, Finding& finding) {
+  finding.fix.push_back(drop_index_sql(table, index));
+  finding.verify.push_back(what_if_command(table, index));
 }
 
 std::string verify_migration_note() {

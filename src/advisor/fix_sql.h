@@ -3,7 +3,7 @@
 #include <string>
 #include <string_view>
 
-#include "sqlmeasure/index_model.h"
+#include "sqlmeasure/advisor.h"
 
 namespace sqlmeasure::advisor {
 
@@ -13,8 +13,9 @@ namespace sqlmeasure::advisor {
 [[nodiscard]] std::string backtick(std::string_view name);
 // As CREATE TABLE writes it: UNIQUE KEY email (email), PRIMARY KEY (id), FULLTEXT KEY ...
 [[nodiscard]] std::string key_definition(const IndexInfo& index);
-[[nodiscard]] std::string drop_index_sql(const std::string& table, const std::string& index);
-[[nodiscard]] std::string what_if_command(const std::string& table, const std::string& index);
 [[nodiscard]] std::string verify_migration_note();
+// The fix that drops `index` (ALTER TABLE ... DROP INDEX), and the compare --ignore-index
+// to try before it.
+void propose_drop_index(const std::string& table, const std::string& index, Finding& finding);
 
 }  // namespace sqlmeasure::advisor

@@ -64,8 +64,7 @@ void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& o
             quote_ident(column)));
         finding.verify.push_back(verify_migration_note());
       } else {
-        finding.fix.push_back(drop_index_sql(table.name, index.name));
-        finding.verify.push_back(what_if_command(table.name, index.name));
+        propose_drop_index(table.name, index.name, finding);
         finding.verify.push_back(fmt::format(
             "if a screen does look up a rare value of {}, add {} to a composite index after a "
             "selective column instead (e.g. (user_id, {}))",

@@ -47,8 +47,7 @@ void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& o
       if (index.size_bytes) {
         finding.evidence.push_back(fmt::format("size: {}", format_bytes(*index.size_bytes)));
       }
-      finding.fix.push_back(drop_index_sql(table.name, index.name));
-      finding.verify.push_back(what_if_command(table.name, index.name));
+      propose_drop_index(table.name, index.name, finding);
       finding.verify.push_back(
           "the scenarios may not cover every query the application runs: "
           "check the slow log or performance_schema too");
