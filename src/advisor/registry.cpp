@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "advisor/rule.h"
 #include "advisor/scenario_use.h"
@@ -25,21 +26,24 @@ std::vector<const Rule*> all_rules() {
 }  // namespace
 }  // namespace advisor
 
+namespace {
+
+// The one place a severity gets its name: reports, JSON and --fail-on all read it here.
+constexpr std::pair<Severity, const char*> kSeverityNames[] = {
+    {Severity::kInfo, "info"}, {Severity::kWarning, "warning"}, {Severity::kError, "error"}};
+
+}  // namespace
+
 const char* severity_name(Severity severity) {
-  switch (severity) {
-    case Severity::kInfo:
-      return "info";
-    case Severity::kWarning:
-      return "warning";
-    case Severity::kError:
-      return "error";
+  for (const auto& [each, name] : kSeverityNames) {
+    if (each == severity) return name;
   }
   return "warning";
 }
 
 Severity parse_severity(const std::string& text, const std::string& flag) {
-  for (Severity severity : {Severity::kInfo, Severity::kWarning, Severity::kError}) {
-    if (ascii_lower(text) == severity_name(severity)) return severity;
+  for (const auto& [severity, name] : kSeverityNames) {
+    if (ascii_lower(text) == name) return severity;
   }
   fail(ExitCode::kUsage,
        fmt::format("{}: unknown severity '{}' (expected info, warning or error)", flag, text));

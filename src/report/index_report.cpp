@@ -159,16 +159,10 @@ std::string scenarios_line(const ScenarioEvidence& scenarios) {
       scenarios.hints.size() == 1 ? "" : "s", scenarios.order_bys.size());
 }
 
+// ANSI colour of a severity's tag: cyan info, yellow warning, red error.
 const char* color_of(Severity severity) {
-  switch (severity) {
-    case Severity::kError:
-      return "\x1b[31m";
-    case Severity::kWarning:
-      return "\x1b[33m";
-    case Severity::kInfo:
-      return "\x1b[36m";
-  }
-  return "";
+  constexpr const char* kColors[] = {"\x1b[36m", "\x1b[33m", "\x1b[31m"};  // by Severity
+  return kColors[static_cast<size_t>(severity)];
 }
 
 std::string indent(const std::string& text, const std::string& prefix) {
