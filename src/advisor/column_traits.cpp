@@ -31,6 +31,25 @@ std::optional<LowCardinality> low_cardinality(const TableInfo& table, const std:
   return std::nullopt;
 }
 
+std::vector<LowCardinalityLead> low_cardinality_leads(const SchemaInfo& schema,
+                                                      const AdvisorThresholds& limits) {
+  std::vector<LowCardinalityLead> leads;
+  for (const TableInfo& table : schema.tables) {
+    if (table.rows() < limits.min_rows) continue;
+    for (const IndexInfo& index : table.indexes) {
+      if (index.primary() || !index.btree() || index.columns.empty() ||
+          index.columns[0].column.empty()) {
+        continue;
+      }
+      if (std::optional<LowCardinality> low =
+              low_cardinality(table, index.columns[0].column, limits)) {
+        leads.push_back({&table, &index, *low});
+      }
+    }
+  }
+  return leads;
+}
+
 bool creation_time(const ColumnInfo& column) {
   if (column.data_type != "datetime" && column.data_type != "timestamp" &&
       column.data_type != "date") {

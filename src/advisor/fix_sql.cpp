@@ -56,6 +56,14 @@ std::string quote_ident(std::string_view name) {
   return plain ? std::string(name) : backtick(name);
 }
 
+std::string key_part_sql(const IndexColumn& column) {
+  std::string text =
+      column.column.empty() ? "(" + column.expression + ")" : quote_ident(column.column);
+  if (column.sub_part) text += fmt::format("({})", *column.sub_part);
+  if (column.descending) text += " DESC";
+  return text;
+}
+
 std::string key_definition(const IndexInfo& index) {
   if (index.primary()) return "PRIMARY KEY " + index.column_list();
   std::string kind = index.type == "FULLTEXT" || index.type == "SPATIAL" ? index.type + " "
@@ -67,6 +75,12 @@ std::string key_definition(const IndexInfo& index) {
 void propose_drop_index(const std::string& table, const std::string& index, Finding& finding) {
   finding.fix.push_back(drop_index_sql(table, index));
   finding.verify.push_back(what_if_command(table, index));
+}
+
+std::string redefine_index_sql(const std::string& table, const std::string& index, bool unique,
+                               const std::string& columns) {
+  return fmt::format("ALTER TABLE {} DROP INDEX {}, ADD {}INDEX {} ({});", quote_ident(table),
+                     quote_ident(index), unique ? "UNIQUE " : "", quote_ident(index), columns);
 }
 
 std::string verify_migration_note() {

@@ -22,12 +22,8 @@ std::vector<std::string> IndexInfo::column_names() const {
 std::string IndexInfo::column_list() const {
   std::string text = "(";
   for (size_t i = 0; i < columns.size(); ++i) {
-    const IndexColumn& column = columns[i];
     if (i > 0) text += ", ";
-    text +=
-        column.column.empty() ? "(" + column.expression + ")" : advisor::quote_ident(column.column);
-    if (column.sub_part) text += fmt::format("({})", *column.sub_part);
-    if (column.descending) text += " DESC";
+    text += advisor::key_part_sql(columns[i]);
   }
   return text + ")";
 }

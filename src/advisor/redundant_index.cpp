@@ -32,9 +32,8 @@ void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& o
             "stored the same as ({}): shortening the definition changes nothing on disk, it "
             "only says what InnoDB stores",
             join(dupe.shortened)));
-        finding.fix.push_back(fmt::format("ALTER TABLE {} DROP INDEX {}, ADD INDEX {} ({});",
-                                          quote_ident(table.name), quote_ident(dropped->name),
-                                          quote_ident(dropped->name), join(dupe.shortened)));
+        finding.fix.push_back(
+            redefine_index_sql(table.name, dropped->name, false, join(dupe.shortened)));
         finding.verify.push_back(verify_migration_note());
         out.push_back(std::move(finding));
         continue;
