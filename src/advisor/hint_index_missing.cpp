@@ -31,13 +31,7 @@ void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& o
         finding.summary =
             fmt::format("{} names index {}, which {} does not have{}", hint.kind, name, table->name,
                         hint_name.empty() ? "" : " (did you mean " + hint_name + "?)");
-        finding.evidence.push_back(fmt::format("indexes of {}: {}", table->name, [&] {
-          std::string list;
-          for (const std::string& n : names) {
-            list += (list.empty() ? "" : ", ") + n;
-          }
-          return list;
-        }()));
+        finding.evidence.push_back(fmt::format("indexes of {}: {}", table->name, join(names)));
       } else {
         finding.summary = fmt::format(
             "{} names index {}, which is {}: the optimizer may not use "

@@ -9,34 +9,45 @@
 
 namespace sqlmeasure::advisor {
 
+namespace {
+
+// The scenario queries for which `pick` holds, in scenario order.
+template <typename Pick>
+std::vector<const QueryEvidence*> queries_where(const ScenarioEvidence& scenarios, Pick pick) {
+  std::vector<const QueryEvidence*> out;
+  for (const QueryEvidence& query : scenarios.queries) {
+    if (pick(query)) out.push_back(&query);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<const QueryEvidence*> queries_reading(const ScenarioEvidence& scenarios,
+                                                  const std::string& table) {
+  return queries_where(scenarios, [&](const QueryEvidence& query) {
+    return std::find(query.tables.begin(), query.tables.end(), table) != query.tables.end();
+  });
+}
+
 std::vector<const QueryEvidence*> queries_using(const ScenarioEvidence& scenarios,
                                                 const std::string& table,
                                                 const std::string& index) {
-  std::vector<const QueryEvidence*> out;
-  for (const QueryEvidence& query : scenarios.queries) {
-    for (const IndexUse& use : query.uses) {
-      if (use.table == table && iequals(use.index, index)) {
-        out.push_back(&query);
-        break;
-      }
-    }
-  }
-  return out;
+  return queries_where(scenarios, [&](const QueryEvidence& query) {
+    return std::any_of(query.uses.begin(), query.uses.end(), [&](const IndexUse& use) {
+      return use.table == table && iequals(use.index, index);
+    });
+  });
 }
 
 std::vector<const QueryEvidence*> queries_considering(const ScenarioEvidence& scenarios,
                                                       const std::string& table,
                                                       const std::string& index) {
-  std::vector<const QueryEvidence*> out;
-  for (const QueryEvidence& query : scenarios.queries) {
-    for (const auto& [t, i] : query.possible) {
-      if (t == table && iequals(i, index)) {
-        out.push_back(&query);
-        break;
-      }
-    }
-  }
-  return out;
+  return queries_where(scenarios, [&](const QueryEvidence& query) {
+    return std::any_of(query.possible.begin(), query.possible.end(), [&](const auto& possible) {
+      return possible.first == table && iequals(possible.second, index);
+    });
+  });
 }
 
 namespace {
@@ -60,12 +71,7 @@ std::string usage_evidence(const ScenarioEvidence& scenarios, const std::string&
     return fmt::format("scenario use: the plan of {} {} uses it ({})", using_it.size(),
                        using_it.size() == 1 ? "query" : "queries", list_queries(using_it));
   }
-  size_t reading = 0;
-  for (const QueryEvidence& query : scenarios.queries) {
-    if (std::find(query.tables.begin(), query.tables.end(), table) != query.tables.end()) {
-      ++reading;
-    }
-  }
+  const size_t reading = queries_reading(scenarios, table).size();
   if (reading == 0) return "scenario use: no scenario query reads this table";
   std::vector<const QueryEvidence*> considering = queries_considering(scenarios, table, index);
   return fmt::format(

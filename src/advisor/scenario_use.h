@@ -7,6 +7,9 @@
 
 namespace sqlmeasure::advisor {
 
+// Scenario queries that read `table` (by name, aliases resolved).
+[[nodiscard]] std::vector<const QueryEvidence*> queries_reading(const ScenarioEvidence& scenarios,
+                                                                const std::string& table);
 // Scenario queries whose plan uses (table, index), and those listing it in possible_keys.
 [[nodiscard]] std::vector<const QueryEvidence*> queries_using(const ScenarioEvidence& scenarios,
                                                               const std::string& table,

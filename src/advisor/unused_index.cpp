@@ -14,20 +14,14 @@
 #include "sqlmeasure/number_text.h"
 
 namespace sqlmeasure::advisor {
-
 namespace {
 
 void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& out) {
   for (const TableInfo& table : input.schema.tables) {
-    size_t failed = 0, reading = 0;
-    for (const QueryEvidence& query : input.scenarios.queries) {
-      if (std::find(query.tables.begin(), query.tables.end(), table.name) == query.tables.end()) {
-        continue;
-      }
-      ++reading;
-      if (query.error) ++failed;
-    }
-    if (reading == 0) continue;  // the scenarios say nothing about this table
+    const std::vector<const QueryEvidence*> reading = queries_reading(input.scenarios, table.name);
+    if (reading.empty()) continue;  // the scenarios say nothing about this table
+    const auto failed = std::count_if(reading.begin(), reading.end(),
+                                      [](const QueryEvidence* q) { return q->error.has_value(); });
     for (const IndexInfo& index : table.indexes) {
       if (index.primary() || index.unique) continue;               // unused-constraint-index
       if (foreign_key_needing(table, index) != nullptr) continue;  // idem
