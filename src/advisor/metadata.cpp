@@ -145,6 +145,21 @@ class Collector {
     return nullptr;
   }
 
+  // Runs `sql` and calls visit(table, row) for each row whose `table_column` names a collected
+  // table; other rows are skipped. With `partitions`, a partition's row counts for its table
+  // (InnoDB stores them as t#P#p0 on MariaDB, t#p#p0 on MySQL 8).
+  template <typename Visit>
+  void for_each_table_row(const std::string& sql, std::string_view table_column, Visit visit,
+                          bool partitions = false) {
+    ResultSet set = connection_.query(sql);
+    for (const auto& raw : set.rows) {
+      Row row(set, raw);
+      std::string name = row.text(table_column);
+      if (partitions) name = name.substr(0, ascii_lower(name).find("#p#"));
+      if (TableInfo* info = table(name)) visit(*info, row);
+    }
+  }
+
   void read_tables() {
     ResultSet schemata = connection_.query(
         "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA ORDER BY SCHEMA_NAME");
@@ -182,14 +197,11 @@ class Collector {
   }
 
   void read_columns() {
-    ResultSet set = connection_.query(
+    const std::string sql =
         "SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, EXTRA, COLUMN_DEFAULT, "
         "IS_NULLABLE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " +
-        literal(database_) + " ORDER BY TABLE_NAME, ORDINAL_POSITION");
-    for (const auto& raw : set.rows) {
-      Row row(set, raw);
-      TableInfo* info = table(row.text("TABLE_NAME"));
-      if (info == nullptr) continue;
+        literal(database_) + " ORDER BY TABLE_NAME, ORDINAL_POSITION";
+    for_each_table_row(sql, "TABLE_NAME", [](TableInfo& info, const Row& row) {
       ColumnInfo column;
       column.name = row.text("COLUMN_NAME");
       column.data_type = ascii_lower(row.text("DATA_TYPE"));
@@ -197,31 +209,28 @@ class Collector {
       column.extra = row.text("EXTRA");
       column.default_value = row.get("COLUMN_DEFAULT");
       column.nullable = row.text("IS_NULLABLE") == "YES";
-      info->columns.push_back(std::move(column));
-    }
+      info.columns.push_back(std::move(column));
+    });
   }
 
   void read_indexes() {
     // SELECT *: the visibility column is IGNORED on MariaDB and IS_VISIBLE on MySQL 8, and
     // EXPRESSION exists only on MySQL 8. Rows come in the server's key order.
-    ResultSet set = connection_.query(
-        "SELECT * FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = " + literal(database_));
-    for (const auto& raw : set.rows) {
-      Row row(set, raw);
-      TableInfo* info = table(row.text("TABLE_NAME"));
-      if (info == nullptr) continue;
+    const std::string sql =
+        "SELECT * FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = " + literal(database_);
+    for_each_table_row(sql, "TABLE_NAME", [](TableInfo& info, const Row& row) {
       const std::string name = row.text("INDEX_NAME");
-      auto found = std::find_if(info->indexes.begin(), info->indexes.end(),
+      auto found = std::find_if(info.indexes.begin(), info.indexes.end(),
                                 [&](const IndexInfo& i) { return i.name == name; });
-      if (found == info->indexes.end()) {
+      if (found == info.indexes.end()) {
         IndexInfo index;
         index.name = name;
         index.unique = row.text("NON_UNIQUE") == "0";
         index.type = row.text("INDEX_TYPE");
         if (row.has("IGNORED")) index.visible = row.text("IGNORED") != "YES";
         if (row.has("IS_VISIBLE")) index.visible = row.text("IS_VISIBLE") != "NO";
-        info->indexes.push_back(std::move(index));
-        found = info->indexes.end() - 1;
+        info.indexes.push_back(std::move(index));
+        found = info.indexes.end() - 1;
       }
       IndexColumn column;
       column.column = row.text("COLUMN_NAME");
@@ -232,7 +241,7 @@ class Collector {
       column.descending = row.text("COLLATION") == "D";
       column.nullable = row.text("NULLABLE") == "YES";
       found->columns.push_back(std::move(column));
-    }
+    });
     for (TableInfo& info : schema_.tables) {
       for (IndexInfo& index : info.indexes) {
         std::stable_sort(index.columns.begin(), index.columns.end(),
@@ -289,38 +298,32 @@ class Collector {
   void read_index_sizes() {
     try {
       const std::uint64_t page_size = first_number(connection_.query("SELECT @@innodb_page_size"));
-      ResultSet set = connection_.query(
+      const std::string sizes =
           "SELECT table_name, index_name, stat_value FROM mysql.innodb_index_stats "
           "WHERE database_name = " +
-          literal(database_) + " AND stat_name = 'size'");
-      for (const auto& raw : set.rows) {
-        Row row(set, raw);
-        std::string name = row.text("table_name");
-        // Partitions are stored as t#P#p0 (MariaDB) or t#p#p0 (MySQL 8): add them up.
-        if (size_t hash = ascii_lower(name).find("#p#"); hash != std::string::npos) {
-          name = name.substr(0, hash);
-        }
-        TableInfo* info = table(name);
-        if (info == nullptr) continue;
-        IndexInfo* index = nullptr;
-        for (IndexInfo& candidate : info->indexes) {
-          if (candidate.name == row.text("index_name")) index = &candidate;
-        }
-        if (index == nullptr) continue;
-        index->size_bytes =
-            index->size_bytes.value_or(0) + row.number("stat_value").value_or(0) * page_size;
-      }
-      ResultSet stats = connection_.query(
+          literal(database_) + " AND stat_name = 'size'";
+      // A partitioned table's index is the sum of its partitions' indexes.
+      for_each_table_row(
+          sizes, "table_name",
+          [&](TableInfo& info, const Row& row) {
+            IndexInfo* index = nullptr;
+            for (IndexInfo& candidate : info.indexes) {
+              if (candidate.name == row.text("index_name")) index = &candidate;
+            }
+            if (index == nullptr) return;
+            index->size_bytes =
+                index->size_bytes.value_or(0) + row.number("stat_value").value_or(0) * page_size;
+          },
+          /*partitions=*/true);
+      const std::string stats =
           "SELECT table_name, n_rows, last_update FROM mysql.innodb_table_stats "
           "WHERE database_name = " +
-          literal(database_));
-      for (const auto& raw : stats.rows) {
-        Row row(stats, raw);
-        TableInfo* info = table(row.text("table_name"));  // partitions: not judged
-        if (info == nullptr) continue;
-        info->stats_rows = row.number("n_rows");
-        info->stats_updated = row.text("last_update");
-      }
+          literal(database_);
+      // Partitions are not judged: a partitioned table has no row of its own here.
+      for_each_table_row(stats, "table_name", [](TableInfo& info, const Row& row) {
+        info.stats_rows = row.number("n_rows");
+        info.stats_updated = row.text("last_update");
+      });
     } catch (const DatabaseError& error) {
       if (error.connection_lost()) throw;
       schema_.notes.push_back(
