@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "sqlmeasure/compare.h"
-#include "sqlmeasure/render.h"
+#include "sqlmeasure/number_text.h"
 
 namespace sqlmeasure {
 namespace {
