@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "sqlmeasure/advisor.h"
 #include "sqlmeasure/compare.h"
 #include "sqlmeasure/number_text.h"
 #include "sqlmeasure/results.h"
@@ -40,5 +41,8 @@ void render_screen_list(const std::vector<Screen>& screens, Format format, std::
 // `compare`.
 void render_comparison(const Comparison& comparison, Format format, const Style& style,
                        std::ostream& out);
+// `indexes`: table (terminal), json (a public contract, docs/indexes.md) or markdown.
+void render_index_report(const IndexReport& report, Format format, const Style& style,
+                         std::ostream& out);
 
 }  // namespace sqlmeasure

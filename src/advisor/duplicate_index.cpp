@@ -5,49 +5,10 @@
 #include <fmt/format.h>
 
 #include "advisor/duplicate_keys.h"
+#include "advisor/evidence_text.h"
+#include "advisor/rule.h"
 
 namespace sqlmeasure::advisor {
-
-const IndexInfo* physical_twin(const TableInfo& table, const DuplicateKey& dupe) {
-  if (dupe.kind != DuplicateKind::kClusteredSuffix) return nullptr;
-  for (const IndexInfo& candidate : table.indexes) {
-    if (candidate.name == dupe.index || candidate.primary() || !candidate.btree()) continue;
-    std::vector<std::string> columns;
-    for (const IndexColumn& column : candidate.columns) {
-      std::string text = column.column;
-      if (column.sub_part) text += "(" + std::to_string(*column.sub_part) + ")";
-      if (column.descending) text += " DESC";
-      columns.push_back(text);
-    }
-    if (columns.size() != dupe.shortened.size()) continue;
-    bool same = true;
-    for (size_t i = 0; i < columns.size(); ++i)
-      same = same && iequals(columns[i], dupe.shortened[i]);
-    if (same) return &candidate;
-  }
-  return nullptr;
-}
-
-void add_drop_evidence(const TableInfo& table, const IndexInfo& dropped, const IndexInfo& kept,
-                       Finding& finding) {
-  if (dropped.size_bytes) {
-    finding.evidence.push_back(
-        fmt::format("dropping {} frees about {} and the work of keeping "
-                    "it current on every INSERT, UPDATE and DELETE",
-                    dropped.name, size_text(dropped.size_bytes)));
-  }
-  for (const ForeignKeyInfo* fk : foreign_keys_served(table, dropped)) {
-    bool still = false;
-    for (const ForeignKeyInfo* served : foreign_keys_served(table, kept))
-      still = still || served == fk;
-    finding.evidence.push_back(
-        still ? fmt::format("foreign key {} keeps an index: {} serves it", fk->name, kept.name)
-              : fmt::format("foreign key {} uses {}; check that another index serves it before "
-                            "dropping",
-                            fk->name, dropped.name));
-  }
-}
-
 namespace {
 
 void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& out) {
@@ -80,8 +41,7 @@ void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& o
               "MATCH ... AGAINST, whatever the column order");
         }
       }
-      finding.evidence.insert(finding.evidence.begin(), "definitions: " + key_definition(*dropped) +
-                                                            "; " + key_definition(*kept));
+      finding.evidence.insert(finding.evidence.begin(), definitions_text(*dropped, *kept));
       if (kept->unique && !dropped->unique) {
         finding.evidence.push_back(
             fmt::format("{} is UNIQUE on the same columns: it serves "
@@ -93,9 +53,7 @@ void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& o
             fmt::format("both are UNIQUE on the same columns ({}): the constraint stays with {}",
                         dupe.uniqueness_ignored_because, kept->name));
       }
-      add_drop_evidence(table, *dropped, *kept, finding);
-      finding.fix.push_back(drop_index_sql(table.name, dropped->name));
-      finding.verify.push_back(what_if_command(table.name, dropped->name));
+      propose_drop_duplicate(table, *dropped, *kept, finding);
       out.push_back(std::move(finding));
     }
   }

@@ -17,10 +17,20 @@
 // `name(10)`, and `b DESC` equals `b`. We compare column by column, with prefix length and
 // direction. It also never compares two multi-column UNIQUE keys; identical ones are
 // reported here.
+//
+// Below the finder: what the duplicate-index and redundant-index rules share when they read
+// its results (duplicate_keys.h).
+#include "advisor/duplicate_keys.h"
+
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 
-#include "advisor/advisor_internal.h"
+#include "advisor/fix_sql.h"
+#include "advisor/foreign_keys.h"
+#include "sqlmeasure/number_text.h"
+#include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
 namespace {
@@ -81,13 +91,19 @@ bool is_left_prefix(const Key& shorter, const Key& longer) {
   return std::equal(shorter.parts.begin(), shorter.parts.end(), longer.parts.begin());
 }
 
+// A key part as the shortened definition names it: name(10) DESC.
+std::string part_text(const std::string& column, const std::optional<std::uint64_t>& sub_part,
+                      bool descending) {
+  std::string text = column;
+  if (sub_part) text += "(" + std::to_string(*sub_part) + ")";
+  if (descending) text += " DESC";
+  return text;
+}
+
 std::vector<std::string> column_names(const std::vector<Part>& parts) {
   std::vector<std::string> names;
   for (const Part& part : parts) {
-    std::string text = part.column;
-    if (part.sub_part) text += "(" + std::to_string(*part.sub_part) + ")";
-    if (part.descending) text += " DESC";
-    names.push_back(text);
+    names.push_back(part_text(part.column, part.sub_part, part.descending));
   }
   return names;
 }
@@ -294,4 +310,49 @@ std::vector<DuplicateKey> find_duplicate_keys(const TableInfo& table) {
   return Finder(table).run();
 }
 
+namespace advisor {
+
+const IndexInfo* physical_twin(const TableInfo& table, const DuplicateKey& dupe) {
+  if (dupe.kind != DuplicateKind::kClusteredSuffix) return nullptr;
+  for (const IndexInfo& candidate : table.indexes) {
+    if (candidate.name == dupe.index || candidate.primary() || !candidate.btree()) continue;
+    std::vector<std::string> columns;
+    for (const IndexColumn& column : candidate.columns) {
+      columns.push_back(part_text(column.column, column.sub_part, column.descending));
+    }
+    if (columns.size() != dupe.shortened.size()) continue;
+    bool same = true;
+    for (size_t i = 0; i < columns.size(); ++i)
+      same = same && iequals(columns[i], dupe.shortened[i]);
+    if (same) return &candidate;
+  }
+  return nullptr;
+}
+
+std::string definitions_text(const IndexInfo& dropped, const IndexInfo& kept) {
+  return "definitions: " + key_definition(dropped) + "; " + key_definition(kept);
+}
+
+void propose_drop_duplicate(const TableInfo& table, const IndexInfo& dropped, const IndexInfo& kept,
+                            Finding& finding) {
+  if (dropped.size_bytes) {
+    finding.evidence.push_back(
+        fmt::format("dropping {} frees about {} and the work of keeping "
+                    "it current on every INSERT, UPDATE and DELETE",
+                    dropped.name, format_bytes(*dropped.size_bytes)));
+  }
+  for (const ForeignKeyInfo* fk : foreign_keys_served(table, dropped)) {
+    bool still = false;
+    for (const ForeignKeyInfo* served : foreign_keys_served(table, kept))
+      still = still || served == fk;
+    finding.evidence.push_back(
+        still ? fmt::format("foreign key {} keeps an index: {} serves it", fk->name, kept.name)
+              : fmt::format("foreign key {} uses {}; check that another index serves it before "
+                            "dropping",
+                            fk->name, dropped.name));
+  }
+  propose_drop_index(table.name, dropped.name, finding);
+}
+
+}  // namespace advisor
 }  // namespace sqlmeasure

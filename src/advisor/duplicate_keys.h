@@ -1,10 +1,9 @@
 #pragma once
 // Shared by the duplicate-index and redundant-index rules: find_duplicate_keys() results,
-// with the one case the two tool-style findings must read together.
+// with the one case the two tool-style findings must read together, and how both end.
 #include <string>
-#include <vector>
 
-#include "advisor/advisor_internal.h"
+#include "sqlmeasure/advisor.h"
 
 namespace sqlmeasure::advisor {
 
@@ -13,9 +12,12 @@ namespace sqlmeasure::advisor {
 // other key, or null.
 [[nodiscard]] const IndexInfo* physical_twin(const TableInfo& table, const DuplicateKey& dupe);
 
-// The sentences every duplicate finding carries: sizes and the foreign keys the kept index
-// goes on serving.
-void add_drop_evidence(const TableInfo& table, const IndexInfo& dropped, const IndexInfo& kept,
-                       Finding& finding);
+// "definitions: KEY a (a); KEY a_b (a, b)": the two keys as CREATE TABLE writes them.
+[[nodiscard]] std::string definitions_text(const IndexInfo& dropped, const IndexInfo& kept);
+
+// How every finding that drops a duplicate ends: what dropping it frees, the foreign keys
+// `kept` goes on serving, the DROP INDEX and the what-if to try first.
+void propose_drop_duplicate(const TableInfo& table, const IndexInfo& dropped, const IndexInfo& kept,
+                            Finding& finding);
 
 }  // namespace sqlmeasure::advisor

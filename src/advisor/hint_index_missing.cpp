@@ -3,8 +3,10 @@
 // a query ("Key 'x' doesn't exist in table 't'"), so the screen is broken, not slow.
 #include <fmt/format.h>
 
-#include "advisor/advisor_internal.h"
-#include "sqlmeasure/scenario_loader.h"
+#include "advisor/evidence_text.h"
+#include "advisor/fix_sql.h"
+#include "advisor/rule.h"
+#include "sqlmeasure/text.h"
 
 namespace sqlmeasure::advisor {
 namespace {
@@ -29,13 +31,7 @@ void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& o
         finding.summary =
             fmt::format("{} names index {}, which {} does not have{}", hint.kind, name, table->name,
                         hint_name.empty() ? "" : " (did you mean " + hint_name + "?)");
-        finding.evidence.push_back(fmt::format("indexes of {}: {}", table->name, [&] {
-          std::string list;
-          for (const std::string& n : names) {
-            list += (list.empty() ? "" : ", ") + n;
-          }
-          return list;
-        }()));
+        finding.evidence.push_back(fmt::format("indexes of {}: {}", table->name, join(names)));
       } else {
         finding.summary = fmt::format(
             "{} names index {}, which is {}: the optimizer may not use "

@@ -4,7 +4,8 @@
 // the optimizer's own plan", or "no measurable effect: no longer needed".
 #include <fmt/format.h>
 
-#include "advisor/advisor_internal.h"
+#include "advisor/evidence_text.h"
+#include "advisor/rule.h"
 #include "sqlmeasure/number_text.h"
 
 namespace sqlmeasure::advisor {
@@ -39,8 +40,8 @@ void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& o
     finding.evidence.push_back(
         fmt::format("with the hint: median {} ms, {} rows examined; without: median {} ms, {} rows "
                     "examined ({} interleaved samples each{})",
-                    format_ms(m.with_ms), with_commas(m.rows_examined_with),
-                    format_ms(m.without_ms), with_commas(m.rows_examined_without), m.samples,
+                    format_ms(m.with_ms), format_thousands(m.rows_examined_with),
+                    format_ms(m.without_ms), format_thousands(m.rows_examined_without), m.samples,
                     m.variants > 1 ? fmt::format(", {} parameter variants", m.variants) : ""));
     finding.evidence.push_back("plan with the hint: " + plan_text(m.plan_with));
     finding.evidence.push_back(same_plan ? "plan without the hint: the same; the optimizer "
@@ -49,13 +50,13 @@ void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& o
     if (!same_plan && speedup >= threshold) {
       finding.severity = Severity::kInfo;
       finding.summary = fmt::format("{} still helps {}: keep it, and keep re-checking", hint.hint,
-                                    factor_text(speedup));
+                                    format_factor(speedup));
       finding.verify.push_back(
           "a hint freezes today's best plan; re-run sqlmeasure indexes as "
           "the data grows (e.g. in CI)");
     } else if (!same_plan && slowdown >= threshold) {
       finding.summary = fmt::format("{} now hurts: {} slower than the optimizer's own plan",
-                                    hint.hint, factor_text(slowdown));
+                                    hint.hint, format_factor(slowdown));
       finding.fix.push_back(remove_fix);
       finding.verify.push_back(
           "measure the screen before and after the edit: sqlmeasure run "
@@ -71,8 +72,8 @@ void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& o
                             : fmt::format(
                                   "{}: no measurable effect ({} {} with it, under the {} "
                                   "threshold): the hint is no longer needed",
-                                  hint.hint, factor_text(std::max(speedup, slowdown)),
-                                  speedup >= 1 ? "faster" : "slower", factor_text(threshold));
+                                  hint.hint, format_factor(std::max(speedup, slowdown)),
+                                  speedup >= 1 ? "faster" : "slower", format_factor(threshold));
       finding.fix.push_back(remove_fix);
       finding.verify.push_back("without the hint the optimizer can adapt when the data changes");
     }

@@ -4,70 +4,68 @@
 // slower than a scan, so the optimizer avoids it; the index only costs writes and memory.
 #include <fmt/format.h>
 
-#include "advisor/advisor_internal.h"
+#include "advisor/column_traits.h"
+#include "advisor/evidence_text.h"
+#include "advisor/fix_sql.h"
+#include "advisor/foreign_keys.h"
+#include "advisor/rule.h"
+#include "sqlmeasure/number_text.h"
 
 namespace sqlmeasure::advisor {
 namespace {
 
 void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& out) {
   const AdvisorThresholds& limits = input.thresholds;
-  for (const TableInfo& table : input.schema.tables) {
+  for (const LowCardinalityLead& lead : low_cardinality_leads(input.schema, limits)) {
+    const TableInfo& table = *lead.table;
+    const IndexInfo& index = *lead.index;
+    const LowCardinality& low = lead.low;
+    if (index.unique || index.columns.size() != 1) continue;  // single-column, not UNIQUE
+    const std::string& column = index.columns[0].column;
     const std::uint64_t rows = table.rows();
-    if (rows < limits.min_rows) continue;
-    for (const IndexInfo& index : table.indexes) {
-      if (index.primary() || index.unique || !index.btree() || index.columns.size() != 1 ||
-          index.columns[0].column.empty()) {
-        continue;
-      }
-      const std::string& column = index.columns[0].column;
-      const std::optional<LowCardinality> low = low_cardinality(table, column, limits);
-      if (!low) continue;
-
-      Finding finding = make_finding(info, table.name, index.name);
-      const double share = static_cast<double>(low->distinct) / static_cast<double>(rows);
-      finding.summary = fmt::format("{} has {} distinct value{} in {} rows (selectivity {:.2g})",
-                                    index_text(index), low->distinct, low->distinct == 1 ? "" : "s",
-                                    with_commas(rows), share);
-      if (low->profile != nullptr && !low->profile->top.empty()) {
+    Finding finding = make_finding(info, table.name, index.name);
+    const double share = static_cast<double>(low.distinct) / static_cast<double>(rows);
+    finding.summary =
+        fmt::format("{} has {} distinct value{} in {} rows (selectivity {:.2g})", index_text(index),
+                    low.distinct, low.distinct == 1 ? "" : "s", format_thousands(rows), share);
+    if (low.profile != nullptr && !low.profile->top.empty()) {
+      finding.evidence.push_back(fmt::format("values of {}: {} ({})", column,
+                                             top_values_text(*low.profile), low.profile->method));
+      if (low.dominant_share >= limits.dominant_value_share) {
         finding.evidence.push_back(fmt::format(
-            "values of {}: {} ({})", column, top_values_text(*low->profile), low->profile->method));
-        if (low->dominant_share >= limits.dominant_value_share) {
-          finding.evidence.push_back(fmt::format(
-              "a lookup on {} = {} reads {} of the table through the index, slower than a full "
-              "scan; only the rare value{} can use the index profitably",
-              column, value_text(low->profile->top.front().value), share_text(low->dominant_share),
-              low->profile->top.size() > 2 ? "s" : ""));
-        } else {
-          finding.evidence.push_back(fmt::format(
-              "with {} values, every lookup reads about {} of the table through the index",
-              low->distinct, share_text(1.0 / static_cast<double>(low->distinct))));
-        }
-      }
-      if (index.columns[0].cardinality) {
-        finding.evidence.push_back(
-            fmt::format("SHOW INDEX cardinality: {}", with_commas(*index.columns[0].cardinality)));
-      }
-      if (const ForeignKeyInfo* fk = foreign_key_needing(table, index)) {
-        finding.severity = Severity::kInfo;
-        finding.evidence.push_back(fmt::format(
-            "foreign key {} needs an index on {}: this one cannot simply go", fk->name, column));
-        finding.fix.push_back(fmt::format(
-            "-- replace it by a composite index that leads with {} and adds a selective column "
-            "the screens filter on, e.g.\nALTER TABLE {} DROP INDEX {}, ADD INDEX {} ({}, "
-            "<selective column>);",
-            column, quote_ident(table.name), quote_ident(index.name), quote_ident(index.name),
-            quote_ident(column)));
-        finding.verify.push_back(verify_migration_note());
+            "a lookup on {} = {} reads {} of the table through the index, slower than a full "
+            "scan; only the rare value{} can use the index profitably",
+            column, value_text(low.profile->top.front().value), share_text(low.dominant_share),
+            low.profile->top.size() > 2 ? "s" : ""));
       } else {
-        finding.fix.push_back(drop_index_sql(table.name, index.name));
-        finding.verify.push_back(what_if_command(table.name, index.name));
-        finding.verify.push_back(fmt::format(
-            "if a screen does look up a rare value of {}, add {} to a composite index after a "
-            "selective column instead (e.g. (user_id, {}))",
-            column, column, column));
+        finding.evidence.push_back(fmt::format(
+            "with {} values, every lookup reads about {} of the table through the index",
+            low.distinct, share_text(1.0 / static_cast<double>(low.distinct))));
       }
-      out.push_back(std::move(finding));
     }
+    if (index.columns[0].cardinality) {
+      finding.evidence.push_back(fmt::format("SHOW INDEX cardinality: {}",
+                                             format_thousands(*index.columns[0].cardinality)));
+    }
+    if (const ForeignKeyInfo* fk = foreign_key_needing(table, index)) {
+      finding.severity = Severity::kInfo;
+      finding.evidence.push_back(fmt::format(
+          "foreign key {} needs an index on {}: this one cannot simply go", fk->name, column));
+      finding.fix.push_back(
+          fmt::format("-- replace it by a composite index that leads with {} and adds a selective "
+                      "column the screens filter on, e.g.\n",
+                      column) +
+          redefine_index_sql(table.name, index.name, false,
+                             quote_ident(column) + ", <selective column>"));
+      finding.verify.push_back(verify_migration_note());
+    } else {
+      propose_drop_index(table.name, index.name, finding);
+      finding.verify.push_back(fmt::format(
+          "if a screen does look up a rare value of {}, add {} to a composite index after a "
+          "selective column instead (e.g. (user_id, {}))",
+          column, column, column));
+    }
+    out.push_back(std::move(finding));
   }
 }
 

@@ -8,159 +8,15 @@
 #include <cmath>
 #include <set>
 
-#include "advisor/advisor_internal.h"
+#include "advisor/fix_sql.h"
 #include "sqlmeasure/error.h"
-#include "sqlmeasure/scenario_loader.h"
+#include "sqlmeasure/index_collection.h"
+#include "sqlmeasure/number_text.h"
 #include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
 
 using advisor::backtick;
-using advisor::with_commas;
-
-// ---------------------------------------------------------------- the model's helpers
-
-std::vector<std::string> IndexInfo::column_names() const {
-  std::vector<std::string> names;
-  for (const IndexColumn& column : columns) {
-    names.push_back(column.column.empty() ? column.expression : column.column);
-  }
-  return names;
-}
-
-std::string IndexInfo::column_list() const {
-  std::string text = "(";
-  for (size_t i = 0; i < columns.size(); ++i) {
-    const IndexColumn& column = columns[i];
-    if (i > 0) text += ", ";
-    text +=
-        column.column.empty() ? "(" + column.expression + ")" : advisor::quote_ident(column.column);
-    if (column.sub_part) text += fmt::format("({})", *column.sub_part);
-    if (column.descending) text += " DESC";
-  }
-  return text + ")";
-}
-
-const IndexInfo* TableInfo::index(const std::string& index_name) const {
-  for (const IndexInfo& candidate : indexes) {
-    if (iequals(candidate.name, index_name)) return &candidate;
-  }
-  return nullptr;
-}
-
-const ColumnInfo* TableInfo::column(const std::string& column_name) const {
-  for (const ColumnInfo& candidate : columns) {
-    if (iequals(candidate.name, column_name)) return &candidate;
-  }
-  return nullptr;
-}
-
-const ColumnProfile* TableInfo::profile(const std::string& column_name) const {
-  for (const auto& [profiled, counted] : profiles) {
-    if (iequals(profiled, column_name)) return &counted;
-  }
-  return nullptr;
-}
-
-const IndexInfo* TableInfo::clustered_index() const {
-  if (!iequals(engine, "InnoDB")) return nullptr;
-  for (const IndexInfo& candidate : indexes) {
-    if (candidate.primary()) return &candidate;
-  }
-  // Without a PRIMARY KEY, InnoDB clusters on the first UNIQUE key of NOT NULL columns.
-  for (const IndexInfo& candidate : indexes) {
-    if (!candidate.unique || !candidate.btree()) continue;
-    bool not_null = std::none_of(candidate.columns.begin(), candidate.columns.end(),
-                                 [](const IndexColumn& c) { return c.nullable; });
-    if (not_null) return &candidate;
-  }
-  return nullptr;
-}
-
-std::string TableInfo::auto_increment_key() const {
-  for (const IndexInfo& candidate : indexes) {
-    if (!candidate.primary() || candidate.columns.size() != 1) continue;
-    const ColumnInfo* info = column(candidate.columns[0].column);
-    if (info != nullptr && ascii_lower(info->extra).find("auto_increment") != std::string::npos) {
-      return info->name;
-    }
-  }
-  return "";
-}
-
-std::optional<std::uint64_t> TableInfo::distinct(const std::string& column_name) const {
-  if (const ColumnProfile* counted = profile(column_name)) return counted->distinct;
-  std::optional<std::uint64_t> best;
-  for (const IndexInfo& candidate : indexes) {
-    if (!candidate.btree() || candidate.columns.empty() ||
-        !iequals(candidate.columns[0].column, column_name) || candidate.columns[0].sub_part) {
-      continue;
-    }
-    if (candidate.unique && candidate.columns.size() == 1 && rows() > 0) return rows();
-    const std::optional<std::uint64_t>& cardinality = candidate.columns[0].cardinality;
-    if (cardinality && *cardinality > 0) best = std::max(best.value_or(0), *cardinality);
-  }
-  return best;
-}
-
-std::vector<std::string> TableInfo::stale_statistics_evidence() const {
-  std::vector<std::string> reasons;
-  const std::uint64_t count = rows();
-  if (count == 0) return reasons;  // empty, or not known to be non-empty
-  const std::string rows_text =
-      (rows_counted_is_lower_bound ? "at least " : "") + with_commas(count);
-  if (rows_estimate == 0) {
-    reasons.push_back(fmt::format("TABLE_ROWS says 0, but the table has {} rows", rows_text));
-  }
-  std::string zero;
-  for (const IndexInfo& candidate : indexes) {
-    if (!candidate.btree() || candidate.type == "HASH") continue;
-    for (const IndexColumn& column : candidate.columns) {
-      if (!column.cardinality || *column.cardinality == 0) {
-        zero += fmt::format("{}{}.{} {}", zero.empty() ? "" : ", ", candidate.name, column.column,
-                            column.cardinality ? "0" : "NULL");
-      }
-    }
-  }
-  if (!zero.empty()) {
-    reasons.push_back(
-        fmt::format("SHOW INDEX cardinality {} on a table with {} rows", zero, rows_text));
-  }
-  // A UNIQUE key of NOT NULL whole columns has one value per row: its cardinality is the rows.
-  constexpr std::uint64_t kMinRows = 50;
-  if (zero.empty() && count >= kMinRows) {
-    for (const IndexInfo& candidate : indexes) {
-      if (!candidate.unique || !candidate.btree() || candidate.columns.empty()) continue;
-      const bool whole = std::none_of(
-          candidate.columns.begin(), candidate.columns.end(),
-          [](const IndexColumn& c) { return c.nullable || c.sub_part || c.column.empty(); });
-      const std::optional<std::uint64_t>& cardinality = candidate.columns.back().cardinality;
-      if (whole && cardinality && *cardinality * 2 < count) {
-        reasons.push_back(fmt::format("UNIQUE {} {} has cardinality {}, but the table has {} rows",
-                                      candidate.name, candidate.column_list(),
-                                      with_commas(*cardinality), rows_text));
-        break;
-      }
-    }
-  }
-  if (stats_rows && count >= kMinRows && *stats_rows * 2 < count) {
-    reasons.push_back(
-        fmt::format("the persistent statistics (mysql.innodb_table_stats) were "
-                    "computed on {} rows{}",
-                    with_commas(*stats_rows), stats_updated.empty() ? "" : " at " + stats_updated));
-  }
-  return reasons;
-}
-
-const TableInfo* SchemaInfo::table(const std::string& name) const {
-  for (const TableInfo& candidate : tables) {
-    if (candidate.name == name) return &candidate;
-  }
-  for (const TableInfo& candidate : tables) {
-    if (iequals(candidate.name, name)) return &candidate;
-  }
-  return nullptr;
-}
 
 std::uint64_t estimate_distinct(std::uint64_t table_rows, std::uint64_t sample_rows,
                                 std::uint64_t sample_distinct, std::uint64_t sample_singletons) {
@@ -289,6 +145,21 @@ class Collector {
     return nullptr;
   }
 
+  // Runs `sql` and calls visit(table, row) for each row whose `table_column` names a collected
+  // table; other rows are skipped. With `partitions`, a partition's row counts for its table
+  // (InnoDB stores them as t#P#p0 on MariaDB, t#p#p0 on MySQL 8).
+  template <typename Visit>
+  void for_each_table_row(const std::string& sql, std::string_view table_column, Visit visit,
+                          bool partitions = false) {
+    ResultSet set = connection_.query(sql);
+    for (const auto& raw : set.rows) {
+      Row row(set, raw);
+      std::string name = row.text(table_column);
+      if (partitions) name = name.substr(0, ascii_lower(name).find("#p#"));
+      if (TableInfo* info = table(name)) visit(*info, row);
+    }
+  }
+
   void read_tables() {
     ResultSet schemata = connection_.query(
         "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA ORDER BY SCHEMA_NAME");
@@ -326,14 +197,11 @@ class Collector {
   }
 
   void read_columns() {
-    ResultSet set = connection_.query(
+    const std::string sql =
         "SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, EXTRA, COLUMN_DEFAULT, "
         "IS_NULLABLE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " +
-        literal(database_) + " ORDER BY TABLE_NAME, ORDINAL_POSITION");
-    for (const auto& raw : set.rows) {
-      Row row(set, raw);
-      TableInfo* info = table(row.text("TABLE_NAME"));
-      if (info == nullptr) continue;
+        literal(database_) + " ORDER BY TABLE_NAME, ORDINAL_POSITION";
+    for_each_table_row(sql, "TABLE_NAME", [](TableInfo& info, const Row& row) {
       ColumnInfo column;
       column.name = row.text("COLUMN_NAME");
       column.data_type = ascii_lower(row.text("DATA_TYPE"));
@@ -341,31 +209,28 @@ class Collector {
       column.extra = row.text("EXTRA");
       column.default_value = row.get("COLUMN_DEFAULT");
       column.nullable = row.text("IS_NULLABLE") == "YES";
-      info->columns.push_back(std::move(column));
-    }
+      info.columns.push_back(std::move(column));
+    });
   }
 
   void read_indexes() {
     // SELECT *: the visibility column is IGNORED on MariaDB and IS_VISIBLE on MySQL 8, and
     // EXPRESSION exists only on MySQL 8. Rows come in the server's key order.
-    ResultSet set = connection_.query(
-        "SELECT * FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = " + literal(database_));
-    for (const auto& raw : set.rows) {
-      Row row(set, raw);
-      TableInfo* info = table(row.text("TABLE_NAME"));
-      if (info == nullptr) continue;
+    const std::string sql =
+        "SELECT * FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = " + literal(database_);
+    for_each_table_row(sql, "TABLE_NAME", [](TableInfo& info, const Row& row) {
       const std::string name = row.text("INDEX_NAME");
-      auto found = std::find_if(info->indexes.begin(), info->indexes.end(),
+      auto found = std::find_if(info.indexes.begin(), info.indexes.end(),
                                 [&](const IndexInfo& i) { return i.name == name; });
-      if (found == info->indexes.end()) {
+      if (found == info.indexes.end()) {
         IndexInfo index;
         index.name = name;
         index.unique = row.text("NON_UNIQUE") == "0";
         index.type = row.text("INDEX_TYPE");
         if (row.has("IGNORED")) index.visible = row.text("IGNORED") != "YES";
         if (row.has("IS_VISIBLE")) index.visible = row.text("IS_VISIBLE") != "NO";
-        info->indexes.push_back(std::move(index));
-        found = info->indexes.end() - 1;
+        info.indexes.push_back(std::move(index));
+        found = info.indexes.end() - 1;
       }
       IndexColumn column;
       column.column = row.text("COLUMN_NAME");
@@ -376,7 +241,7 @@ class Collector {
       column.descending = row.text("COLLATION") == "D";
       column.nullable = row.text("NULLABLE") == "YES";
       found->columns.push_back(std::move(column));
-    }
+    });
     for (TableInfo& info : schema_.tables) {
       for (IndexInfo& index : info.indexes) {
         std::stable_sort(index.columns.begin(), index.columns.end(),
@@ -433,38 +298,32 @@ class Collector {
   void read_index_sizes() {
     try {
       const std::uint64_t page_size = first_number(connection_.query("SELECT @@innodb_page_size"));
-      ResultSet set = connection_.query(
+      const std::string sizes =
           "SELECT table_name, index_name, stat_value FROM mysql.innodb_index_stats "
           "WHERE database_name = " +
-          literal(database_) + " AND stat_name = 'size'");
-      for (const auto& raw : set.rows) {
-        Row row(set, raw);
-        std::string name = row.text("table_name");
-        // Partitions are stored as t#P#p0 (MariaDB) or t#p#p0 (MySQL 8): add them up.
-        if (size_t hash = ascii_lower(name).find("#p#"); hash != std::string::npos) {
-          name = name.substr(0, hash);
-        }
-        TableInfo* info = table(name);
-        if (info == nullptr) continue;
-        IndexInfo* index = nullptr;
-        for (IndexInfo& candidate : info->indexes) {
-          if (candidate.name == row.text("index_name")) index = &candidate;
-        }
-        if (index == nullptr) continue;
-        index->size_bytes =
-            index->size_bytes.value_or(0) + row.number("stat_value").value_or(0) * page_size;
-      }
-      ResultSet stats = connection_.query(
+          literal(database_) + " AND stat_name = 'size'";
+      // A partitioned table's index is the sum of its partitions' indexes.
+      for_each_table_row(
+          sizes, "table_name",
+          [&](TableInfo& info, const Row& row) {
+            IndexInfo* index = nullptr;
+            for (IndexInfo& candidate : info.indexes) {
+              if (candidate.name == row.text("index_name")) index = &candidate;
+            }
+            if (index == nullptr) return;
+            index->size_bytes =
+                index->size_bytes.value_or(0) + row.number("stat_value").value_or(0) * page_size;
+          },
+          /*partitions=*/true);
+      const std::string stats =
           "SELECT table_name, n_rows, last_update FROM mysql.innodb_table_stats "
           "WHERE database_name = " +
-          literal(database_));
-      for (const auto& raw : stats.rows) {
-        Row row(stats, raw);
-        TableInfo* info = table(row.text("table_name"));  // partitions: not judged
-        if (info == nullptr) continue;
-        info->stats_rows = row.number("n_rows");
-        info->stats_updated = row.text("last_update");
-      }
+          literal(database_);
+      // Partitions are not judged: a partitioned table has no row of its own here.
+      for_each_table_row(stats, "table_name", [](TableInfo& info, const Row& row) {
+        info.stats_rows = row.number("n_rows");
+        info.stats_updated = row.text("last_update");
+      });
     } catch (const DatabaseError& error) {
       if (error.connection_lost()) throw;
       schema_.notes.push_back(
@@ -571,12 +430,12 @@ class Collector {
       }
       source.from = "(" + parts + ") AS sampled";
       source.method = fmt::format("sampled: {} rows in {} evenly spaced {} blocks",
-                                  with_commas(per_block * kBlocks), kBlocks, key->name);
+                                  format_thousands(per_block * kBlocks), kBlocks, key->name);
     } else {
       source.from =
           fmt::format("(SELECT {} FROM {} LIMIT {}) AS sampled", list, name, options_.sample_rows);
       source.method = fmt::format("sampled: the first {} rows in clustered-key order",
-                                  with_commas(options_.sample_rows));
+                                  format_thousands(options_.sample_rows));
     }
     return source;
   }
@@ -605,7 +464,7 @@ class Collector {
                           : fmt::format(", within a factor of about {:.0f}", bound));
     } else {
       profile.distinct = distinct;
-      profile.method = fmt::format("counted over {} rows", with_commas(profile.rows_read));
+      profile.method = fmt::format("counted over {} rows", format_thousands(profile.rows_read));
     }
     if (top && distinct <= 1000) {
       ResultSet values = connection_.query(

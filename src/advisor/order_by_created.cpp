@@ -5,7 +5,11 @@
 // the query (same rows returned), and show both plans.
 #include <fmt/format.h>
 
-#include "advisor/advisor_internal.h"
+#include "advisor/column_traits.h"
+#include "advisor/evidence_text.h"
+#include "advisor/rule.h"
+#include "sqlmeasure/number_text.h"
+#include "sqlmeasure/text.h"
 
 namespace sqlmeasure::advisor {
 namespace {
@@ -41,7 +45,7 @@ void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& o
           "{} order agrees with {} order in {} of the latest {} rows (rows are created in id "
           "order)",
           order.column, order.key_column, share_text(*order.order_agreement),
-          with_commas(order.agreement_rows)));
+          format_thousands(order.agreement_rows)));
     }
     if (order.error) {
       finding.evidence.push_back("could not check everything: " + *order.error);
@@ -54,8 +58,8 @@ void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& o
     }
     if (order.rows_examined && order.rows_examined_by_key) {
       finding.evidence.push_back(fmt::format("rows examined: {} → {}",
-                                             with_commas(*order.rows_examined),
-                                             with_commas(*order.rows_examined_by_key)));
+                                             format_thousands(*order.rows_examined),
+                                             format_thousands(*order.rows_examined_by_key)));
     }
     if (order.same_rows) {
       finding.evidence.push_back(*order.same_rows

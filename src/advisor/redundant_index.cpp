@@ -4,15 +4,13 @@
 #include <fmt/format.h>
 
 #include "advisor/duplicate_keys.h"
+#include "advisor/evidence_text.h"
+#include "advisor/fix_sql.h"
+#include "advisor/rule.h"
+#include "sqlmeasure/text.h"
 
 namespace sqlmeasure::advisor {
 namespace {
-
-std::string joined(const std::vector<std::string>& columns) {
-  std::string text;
-  for (const std::string& column : columns) text += (text.empty() ? "" : ", ") + column;
-  return text;
-}
 
 void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& out) {
   for (const TableInfo& table : input.schema.tables) {
@@ -33,10 +31,9 @@ void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& o
         finding.evidence.push_back(fmt::format(
             "stored the same as ({}): shortening the definition changes nothing on disk, it "
             "only says what InnoDB stores",
-            joined(dupe.shortened)));
-        finding.fix.push_back(fmt::format("ALTER TABLE {} DROP INDEX {}, ADD INDEX {} ({});",
-                                          quote_ident(table.name), quote_ident(dropped->name),
-                                          quote_ident(dropped->name), joined(dupe.shortened)));
+            join(dupe.shortened)));
+        finding.fix.push_back(
+            redefine_index_sql(table.name, dropped->name, false, join(dupe.shortened)));
         finding.verify.push_back(verify_migration_note());
         out.push_back(std::move(finding));
         continue;
@@ -46,8 +43,7 @@ void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& o
       Finding finding = make_finding(info, table.name, dropped->name);
       finding.summary =
           fmt::format("{} is a left prefix of {}", index_text(*dropped), index_text(*longer));
-      finding.evidence.push_back("definitions: " + key_definition(*dropped) + "; " +
-                                 key_definition(*longer));
+      finding.evidence.push_back(definitions_text(*dropped, *longer));
       const DuplicateKey* twin_of = nullptr;
       for (const DuplicateKey& other : dupes) {
         if (other.index == longer->name && physical_twin(table, other) == dropped) twin_of = &other;
@@ -58,8 +54,7 @@ void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& o
             "same index physically; keep the shorter definition and drop {} (see its "
             "duplicate-index finding)",
             longer->name, dropped->name, longer->name));
-        finding.fix.push_back(drop_index_sql(table.name, longer->name));
-        finding.verify.push_back(what_if_command(table.name, longer->name));
+        propose_drop_index(table.name, longer->name, finding);
       } else {
         finding.evidence.push_back(fmt::format(
             "every lookup on {} can use {}; its entries are a little wider, which rarely shows",
@@ -68,9 +63,7 @@ void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& o
           finding.evidence.push_back("its uniqueness is already enforced: " +
                                      dupe.uniqueness_ignored_because);
         }
-        add_drop_evidence(table, *dropped, *longer, finding);
-        finding.fix.push_back(drop_index_sql(table.name, dropped->name));
-        finding.verify.push_back(what_if_command(table.name, dropped->name));
+        propose_drop_duplicate(table, *dropped, *longer, finding);
       }
       out.push_back(std::move(finding));
     }

@@ -7,31 +7,19 @@
 #include <algorithm>
 #include <map>
 
-#include "advisor/advisor_internal.h"
+#include "advisor/column_traits.h"
+#include "advisor/fix_sql.h"
 #include "advisor/query_shape.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/index_collection.h"
 #include "sqlmeasure/sql_statements.h"
 #include "sqlmeasure/stats.h"
+#include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
 namespace {
 
 using advisor::backtick;
-
-std::vector<std::string> split_keys(const std::string& list) {
-  std::vector<std::string> keys;
-  std::string current;
-  for (char c : list) {
-    if (c == ',') {
-      if (!current.empty()) keys.push_back(current);
-      current.clear();
-    } else if (c != ' ') {
-      current += c;
-    }
-  }
-  if (!current.empty()) keys.push_back(current);
-  return keys;
-}
 
 bool is_query(std::string_view sql) {
   const std::string keyword = first_keyword(sql);
@@ -146,17 +134,17 @@ class EvidenceCollector {
         std::vector<std::string> owners;
         for (const std::string& candidate : evidence.tables) {
           const TableInfo* info = schema_.table(candidate);
-          for (const std::string& key : split_keys(row.key)) {
+          for (const std::string& key : split_list(row.key)) {
             if (info != nullptr && info->index(key) != nullptr) owners.push_back(candidate);
           }
         }
         if (owners.size() == 1) table = owners[0];
       }
       if (table.empty()) continue;
-      for (const std::string& key : split_keys(row.key)) {
+      for (const std::string& key : split_list(row.key)) {
         evidence.uses.push_back({table, key, row.access_type, row.ref, row.rows});
       }
-      for (const std::string& key : split_keys(row.possible_keys)) {
+      for (const std::string& key : split_list(row.possible_keys)) {
         evidence.possible.emplace_back(table, key);
       }
     }

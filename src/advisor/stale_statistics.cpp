@@ -5,7 +5,9 @@
 // load: plans and every cardinality in this report are then unreliable.
 #include <fmt/format.h>
 
-#include "advisor/advisor_internal.h"
+#include "advisor/fix_sql.h"
+#include "advisor/rule.h"
+#include "sqlmeasure/number_text.h"
 
 namespace sqlmeasure::advisor {
 namespace {
@@ -14,8 +16,9 @@ void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& o
   for (const TableInfo& table : input.schema.tables) {
     if (!table.statistics_look_stale()) continue;
     Finding finding = make_finding(info, table.name, "");
-    const std::string rows = fmt::format(
-        "{}{}", table.rows_counted_is_lower_bound ? "at least " : "", with_commas(table.rows()));
+    const std::string rows =
+        fmt::format("{}{}", table.rows_counted_is_lower_bound ? "at least " : "",
+                    format_thousands(table.rows()));
     finding.summary =
         fmt::format("statistics of {} look stale: the table has {} rows", table.name, rows);
     for (const std::string& reason : table.stale_statistics_evidence()) {

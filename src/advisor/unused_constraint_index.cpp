@@ -4,21 +4,17 @@
 // it is the table itself.
 #include <fmt/format.h>
 
-#include <algorithm>
-
-#include "advisor/advisor_internal.h"
+#include "advisor/evidence_text.h"
+#include "advisor/foreign_keys.h"
+#include "advisor/rule.h"
+#include "advisor/scenario_use.h"
 
 namespace sqlmeasure::advisor {
 namespace {
 
 void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& out) {
   for (const TableInfo& table : input.schema.tables) {
-    const bool read = std::any_of(input.scenarios.queries.begin(), input.scenarios.queries.end(),
-                                  [&](const QueryEvidence& q) {
-                                    return std::find(q.tables.begin(), q.tables.end(),
-                                                     table.name) != q.tables.end();
-                                  });
-    if (!read) continue;
+    if (queries_reading(input.scenarios, table.name).empty()) continue;
     for (const IndexInfo& index : table.indexes) {
       if (index.primary()) continue;
       const ForeignKeyInfo* fk = foreign_key_needing(table, index);

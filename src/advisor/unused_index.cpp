@@ -6,23 +6,22 @@
 
 #include <algorithm>
 
-#include "advisor/advisor_internal.h"
+#include "advisor/evidence_text.h"
+#include "advisor/fix_sql.h"
+#include "advisor/foreign_keys.h"
+#include "advisor/rule.h"
+#include "advisor/scenario_use.h"
+#include "sqlmeasure/number_text.h"
 
 namespace sqlmeasure::advisor {
-
 namespace {
 
 void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& out) {
   for (const TableInfo& table : input.schema.tables) {
-    size_t failed = 0, reading = 0;
-    for (const QueryEvidence& query : input.scenarios.queries) {
-      if (std::find(query.tables.begin(), query.tables.end(), table.name) == query.tables.end()) {
-        continue;
-      }
-      ++reading;
-      if (query.error) ++failed;
-    }
-    if (reading == 0) continue;  // the scenarios say nothing about this table
+    const std::vector<const QueryEvidence*> reading = queries_reading(input.scenarios, table.name);
+    if (reading.empty()) continue;  // the scenarios say nothing about this table
+    const auto failed = std::count_if(reading.begin(), reading.end(),
+                                      [](const QueryEvidence* q) { return q->error.has_value(); });
     for (const IndexInfo& index : table.indexes) {
       if (index.primary() || index.unique) continue;               // unused-constraint-index
       if (foreign_key_needing(table, index) != nullptr) continue;  // idem
@@ -40,10 +39,9 @@ void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& o
                         failed, table.name));
       }
       if (index.size_bytes) {
-        finding.evidence.push_back(fmt::format("size: {}", size_text(index.size_bytes)));
+        finding.evidence.push_back(fmt::format("size: {}", format_bytes(*index.size_bytes)));
       }
-      finding.fix.push_back(drop_index_sql(table.name, index.name));
-      finding.verify.push_back(what_if_command(table.name, index.name));
+      propose_drop_index(table.name, index.name, finding);
       finding.verify.push_back(
           "the scenarios may not cover every query the application runs: "
           "check the slow log or performance_schema too");

@@ -6,6 +6,8 @@
 
 #include "cli/command.h"
 #include "sqlmeasure/advisor.h"
+#include "sqlmeasure/index_collection.h"
+#include "sqlmeasure/render.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/scenario_loader.h"
 #include "sqlmeasure/text.h"

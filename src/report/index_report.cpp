@@ -6,36 +6,23 @@
 #include <nlohmann/json.hpp>
 
 #include "sqlmeasure/advisor.h"
+#include "sqlmeasure/number_text.h"
+#include "sqlmeasure/render.h"
 
 namespace sqlmeasure {
 namespace {
 
 constexpr int kIndexReportSchemaVersion = 1;
 
-std::string commas(std::uint64_t value) {
-  std::string digits = std::to_string(value);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
 std::string size_cell(const std::optional<std::uint64_t>& bytes) {
-  if (!bytes) return "-";
-  const double b = static_cast<double>(*bytes);
-  if (b >= 1024.0 * 1024 * 1024) return fmt::format("{:.1f} GiB", b / (1024.0 * 1024 * 1024));
-  if (b >= 1024.0 * 1024) return fmt::format("{:.1f} MiB", b / (1024.0 * 1024));
-  if (b >= 1024.0) return fmt::format("{:.0f} KiB", b / 1024.0);
-  return fmt::format("{} B", *bytes);
+  return bytes ? format_bytes(*bytes) : "-";
 }
 
 std::string rows_cell(const TableInfo& table) {
   if (table.rows_counted) {
-    return (table.rows_counted_is_lower_bound ? "≥" : "") + commas(*table.rows_counted);
+    return (table.rows_counted_is_lower_bound ? "≥" : "") + format_thousands(*table.rows_counted);
   }
-  return "~" + commas(table.rows_estimate);
+  return "~" + format_thousands(table.rows_estimate);
 }
 
 std::string selectivity_cell(double value) {
@@ -61,7 +48,7 @@ std::string distinct_cell(const TableInfo& table, const IndexColumn& column) {
   if (column.column.empty()) return "-";
   const ColumnProfile* profile = table.profile(column.column);
   if (profile == nullptr) return "-";
-  return (profile->sampled ? "~" : "") + commas(profile->distinct) +
+  return (profile->sampled ? "~" : "") + format_thousands(profile->distinct) +
          (profile->distinct_capped ? "+" : "");
 }
 
@@ -88,7 +75,7 @@ Table cardinality_table(const SchemaInfo& schema) {
         }
         table.rows.push_back({info.name, first_row ? rows_cell(info) : "", i == 0 ? index.name : "",
                               std::to_string(column.seq), column_cell(column),
-                              column.cardinality ? commas(*column.cardinality) : "NULL",
+                              column.cardinality ? format_thousands(*column.cardinality) : "NULL",
                               selectivity, distinct_cell(info, column),
                               i == 0 ? (index.unique ? "yes" : "no") : "", i == 0 ? index.type : "",
                               i == 0 ? visible_cell(index, schema.server) : "",
@@ -100,18 +87,14 @@ Table cardinality_table(const SchemaInfo& schema) {
   return table;
 }
 
-std::string factor(double value) {
-  return value >= 10 ? fmt::format("{:.0f}×", value) : fmt::format("{:.1f}×", value);
-}
-
 std::string verdict_of(const HintEvidence& hint, double threshold) {
   if (!hint.measured) return hint.error ? "not measured: " + *hint.error : "not measured";
   const HintMeasurement& m = *hint.measured;
   if (m.plan_with == m.plan_without) return "same plan: not needed";
   const double speedup = m.with_ms > 0 ? m.without_ms / m.with_ms : 1;
   const double slowdown = m.without_ms > 0 ? m.with_ms / m.without_ms : 1;
-  if (speedup >= threshold) return "helps " + factor(speedup);
-  if (slowdown >= threshold) return "HURTS: " + factor(slowdown) + " slower";
+  if (speedup >= threshold) return "helps " + format_factor(speedup);
+  if (slowdown >= threshold) return "HURTS: " + format_factor(slowdown) + " slower";
   return "no measurable effect";
 }
 
@@ -125,8 +108,8 @@ Table hints_table(const IndexReport& report) {
     table.rows.push_back({hint.label(), hint.hint,
                           measured ? format_ms(hint.measured->with_ms) : "-",
                           measured ? format_ms(hint.measured->without_ms) : "-",
-                          measured ? commas(hint.measured->rows_examined_with) : "-",
-                          measured ? commas(hint.measured->rows_examined_without) : "-",
+                          measured ? format_thousands(hint.measured->rows_examined_with) : "-",
+                          measured ? format_thousands(hint.measured->rows_examined_without) : "-",
                           verdict_of(hint, report.thresholds.hint_effect_ratio)});
   }
   return table;
@@ -159,13 +142,19 @@ std::string header_line(const IndexReport& report) {
                      indexes == 1 ? "" : "es");
 }
 
+// Scenario queries whose EXPLAIN failed.
+size_t failed_queries(const ScenarioEvidence& scenarios) {
+  size_t failed = 0;
+  for (const QueryEvidence& query : scenarios.queries) failed += query.error ? 1 : 0;
+  return failed;
+}
+
 std::string scenarios_line(const ScenarioEvidence& scenarios) {
   if (!scenarios.loaded) {
     return "scenarios: none given (--scenarios DIR): unused-index, hint and ORDER BY rules "
            "skipped";
   }
-  size_t failed = 0;
-  for (const QueryEvidence& query : scenarios.queries) failed += query.error ? 1 : 0;
+  const size_t failed = failed_queries(scenarios);
   return fmt::format(
       "scenarios: {} · {} screen{}, {} quer{} explained{}, {} index hint{}, {} "
       "ORDER BY on a creation time",
@@ -175,16 +164,10 @@ std::string scenarios_line(const ScenarioEvidence& scenarios) {
       scenarios.hints.size() == 1 ? "" : "s", scenarios.order_bys.size());
 }
 
+// ANSI colour of a severity's tag: cyan info, yellow warning, red error.
 const char* color_of(Severity severity) {
-  switch (severity) {
-    case Severity::kError:
-      return "\x1b[31m";
-    case Severity::kWarning:
-      return "\x1b[33m";
-    case Severity::kInfo:
-      return "\x1b[36m";
-  }
-  return "";
+  constexpr const char* kColors[] = {"\x1b[36m", "\x1b[33m", "\x1b[31m"};  // by Severity
+  return kColors[static_cast<size_t>(severity)];
 }
 
 std::string indent(const std::string& text, const std::string& prefix) {
@@ -288,98 +271,105 @@ nlohmann::json optional_json(const std::optional<T>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }
 
-nlohmann::json to_json(const IndexReport& report) {
-  const SchemaInfo& schema = report.schema;
-  nlohmann::json tables = nlohmann::json::array();
-  for (const TableInfo& table : schema.tables) {
-    nlohmann::json indexes = nlohmann::json::array();
-    for (const IndexInfo& index : table.indexes) {
-      nlohmann::json columns = nlohmann::json::array();
-      for (const IndexColumn& column : index.columns) {
-        const ColumnProfile* profile =
-            column.column.empty() ? nullptr : table.profile(column.column);
-        nlohmann::json distinct = nullptr;
-        if (profile != nullptr) {
-          distinct = {{"count", profile->distinct},
-                      {"sampled", profile->sampled},
-                      {"lower_bound", profile->distinct_capped},
-                      {"method", profile->method}};
-        }
-        columns.push_back({{"seq_in_index", column.seq},
-                           {"column", column.column},
-                           {"expression", column.expression},
-                           {"sub_part", optional_json(column.sub_part)},
-                           {"descending", column.descending},
-                           {"nullable", column.nullable},
-                           {"cardinality", optional_json(column.cardinality)},
-                           {"distinct", distinct}});
-      }
-      indexes.push_back({{"name", index.name},
-                         {"unique", index.unique},
-                         {"type", index.type},
-                         {"visible", index.visible},
-                         {"size_bytes", optional_json(index.size_bytes)},
-                         {"columns", columns}});
-    }
-    nlohmann::json profiles = nlohmann::json::object();
-    for (const auto& [name, profile] : table.profiles) {
-      nlohmann::json top = nlohmann::json::array();
-      for (const ValueCount& value : profile.top) {
-        top.push_back({{"value", optional_json(value.value)}, {"count", value.count}});
-      }
-      profiles[name] = {{"distinct", profile.distinct},
-                        {"sampled", profile.sampled},
-                        {"lower_bound", profile.distinct_capped},
-                        {"rows_read", profile.rows_read},
-                        {"top", top},
-                        {"method", profile.method}};
-    }
-    tables.push_back({{"name", table.name},
-                      {"engine", table.engine},
-                      {"rows_estimate", table.rows_estimate},
-                      {"rows_counted", optional_json(table.rows_counted)},
-                      {"rows_counted_is_lower_bound", table.rows_counted_is_lower_bound},
-                      {"data_bytes", optional_json(table.data_bytes)},
-                      {"index_bytes", optional_json(table.index_bytes)},
-                      {"statistics_look_stale", table.statistics_look_stale()},
-                      {"indexes", indexes},
-                      {"column_profiles", profiles}});
+// A key part, with the distinct values counted for its column when there are.
+nlohmann::json column_json(const TableInfo& table, const IndexColumn& column) {
+  const ColumnProfile* profile = column.column.empty() ? nullptr : table.profile(column.column);
+  nlohmann::json distinct = nullptr;
+  if (profile != nullptr) {
+    distinct = {{"count", profile->distinct},
+                {"sampled", profile->sampled},
+                {"lower_bound", profile->distinct_capped},
+                {"method", profile->method}};
   }
-  nlohmann::json findings = nlohmann::json::array();
-  for (const Finding& finding : report.result.findings) {
-    findings.push_back({{"rule", finding.rule},
-                        {"severity", severity_name(finding.severity)},
-                        {"table", finding.table},
-                        {"index", finding.index},
-                        {"summary", finding.summary},
-                        {"evidence", finding.evidence},
-                        {"fix", finding.fix},
-                        {"verify", finding.verify}});
-  }
-  nlohmann::json hints = nlohmann::json::array();
-  for (const HintEvidence& hint : report.scenarios.hints) {
-    nlohmann::json measured = nullptr;
-    if (hint.measured) {
-      const HintMeasurement& m = *hint.measured;
-      measured = {{"samples", m.samples},
-                  {"variants", m.variants},
-                  {"with_median_ms", m.with_ms},
-                  {"without_median_ms", m.without_ms},
-                  {"rows_examined_with", m.rows_examined_with},
-                  {"rows_examined_without", m.rows_examined_without},
-                  {"plan_with", plan_json(m.plan_with)},
-                  {"plan_without", plan_json(m.plan_without)}};
+  return {{"seq_in_index", column.seq},
+          {"column", column.column},
+          {"expression", column.expression},
+          {"sub_part", optional_json(column.sub_part)},
+          {"descending", column.descending},
+          {"nullable", column.nullable},
+          {"cardinality", optional_json(column.cardinality)},
+          {"distinct", distinct}};
+}
+
+nlohmann::json index_json(const TableInfo& table, const IndexInfo& index) {
+  nlohmann::json columns = nlohmann::json::array();
+  for (const IndexColumn& column : index.columns) columns.push_back(column_json(table, column));
+  return {{"name", index.name},
+          {"unique", index.unique},
+          {"type", index.type},
+          {"visible", index.visible},
+          {"size_bytes", optional_json(index.size_bytes)},
+          {"columns", columns}};
+}
+
+// The counted column profiles, by column name.
+nlohmann::json profiles_json(const TableInfo& table) {
+  nlohmann::json profiles = nlohmann::json::object();
+  for (const auto& [name, profile] : table.profiles) {
+    nlohmann::json top = nlohmann::json::array();
+    for (const ValueCount& value : profile.top) {
+      top.push_back({{"value", optional_json(value.value)}, {"count", value.count}});
     }
-    hints.push_back({{"screen", hint.screen},
-                     {"query", hint.query},
-                     {"table", hint.table},
-                     {"kind", hint.kind},
-                     {"hint", hint.hint},
-                     {"indexes", hint.indexes},
-                     {"measured", measured},
-                     {"verdict", verdict_of(hint, report.thresholds.hint_effect_ratio)},
-                     {"error", optional_json(hint.error)}});
+    profiles[name] = {{"distinct", profile.distinct},
+                      {"sampled", profile.sampled},
+                      {"lower_bound", profile.distinct_capped},
+                      {"rows_read", profile.rows_read},
+                      {"top", top},
+                      {"method", profile.method}};
   }
+  return profiles;
+}
+
+nlohmann::json table_json(const TableInfo& table) {
+  nlohmann::json indexes = nlohmann::json::array();
+  for (const IndexInfo& index : table.indexes) indexes.push_back(index_json(table, index));
+  return {{"name", table.name},
+          {"engine", table.engine},
+          {"rows_estimate", table.rows_estimate},
+          {"rows_counted", optional_json(table.rows_counted)},
+          {"rows_counted_is_lower_bound", table.rows_counted_is_lower_bound},
+          {"data_bytes", optional_json(table.data_bytes)},
+          {"index_bytes", optional_json(table.index_bytes)},
+          {"statistics_look_stale", table.statistics_look_stale()},
+          {"indexes", indexes},
+          {"column_profiles", profiles_json(table)}};
+}
+
+nlohmann::json finding_json(const Finding& finding) {
+  return {{"rule", finding.rule},
+          {"severity", severity_name(finding.severity)},
+          {"table", finding.table},
+          {"index", finding.index},
+          {"summary", finding.summary},
+          {"evidence", finding.evidence},
+          {"fix", finding.fix},
+          {"verify", finding.verify}};
+}
+
+nlohmann::json measurement_json(const HintMeasurement& m) {
+  return {{"samples", m.samples},
+          {"variants", m.variants},
+          {"with_median_ms", m.with_ms},
+          {"without_median_ms", m.without_ms},
+          {"rows_examined_with", m.rows_examined_with},
+          {"rows_examined_without", m.rows_examined_without},
+          {"plan_with", plan_json(m.plan_with)},
+          {"plan_without", plan_json(m.plan_without)}};
+}
+
+nlohmann::json hint_json(const HintEvidence& hint, double threshold) {
+  return {{"screen", hint.screen},
+          {"query", hint.query},
+          {"table", hint.table},
+          {"kind", hint.kind},
+          {"hint", hint.hint},
+          {"indexes", hint.indexes},
+          {"measured", hint.measured ? measurement_json(*hint.measured) : nullptr},
+          {"verdict", verdict_of(hint, threshold)},
+          {"error", optional_json(hint.error)}};
+}
+
+nlohmann::json rules_json() {
   nlohmann::json rules = nlohmann::json::array();
   for (const RuleInfo& rule : advisor_rules()) {
     rules.push_back({{"id", rule.id},
@@ -387,8 +377,36 @@ nlohmann::json to_json(const IndexReport& report) {
                      {"default_severity", severity_name(rule.default_severity)},
                      {"needs_scenarios", rule.needs_scenarios}});
   }
-  size_t failed = 0;
-  for (const QueryEvidence& query : report.scenarios.queries) failed += query.error ? 1 : 0;
+  return rules;
+}
+
+nlohmann::json scenarios_json(const ScenarioEvidence& scenarios) {
+  return {{"loaded", scenarios.loaded},
+          {"directory", scenarios.directory},
+          {"screens", scenarios.screens},
+          {"queries", scenarios.queries.size()},
+          {"queries_failed", failed_queries(scenarios)}};
+}
+
+nlohmann::json thresholds_json(const AdvisorThresholds& thresholds) {
+  return {{"min_rows", thresholds.min_rows},
+          {"low_cardinality_max_distinct", thresholds.low_cardinality_max_distinct},
+          {"composite_selectivity_ratio", thresholds.composite_selectivity_ratio},
+          {"hint_effect_ratio", thresholds.hint_effect_ratio},
+          {"order_agreement_min", thresholds.order_agreement_min}};
+}
+
+// The JSON report: a public contract (docs/indexes.md), versioned by schema_version.
+nlohmann::json to_json(const IndexReport& report) {
+  const SchemaInfo& schema = report.schema;
+  nlohmann::json tables = nlohmann::json::array();
+  for (const TableInfo& table : schema.tables) tables.push_back(table_json(table));
+  nlohmann::json findings = nlohmann::json::array();
+  for (const Finding& finding : report.result.findings) findings.push_back(finding_json(finding));
+  nlohmann::json hints = nlohmann::json::array();
+  for (const HintEvidence& hint : report.scenarios.hints) {
+    hints.push_back(hint_json(hint, report.thresholds.hint_effect_ratio));
+  }
   return {{"schema_version", kIndexReportSchemaVersion},
           {"database", schema.database},
           {"server",
@@ -396,19 +414,9 @@ nlohmann::json to_json(const IndexReport& report) {
             {"version", schema.server.version},
             {"endpoint", schema.server.endpoint}}},
           {"exact", schema.exact},
-          {"scenarios",
-           {{"loaded", report.scenarios.loaded},
-            {"directory", report.scenarios.directory},
-            {"screens", report.scenarios.screens},
-            {"queries", report.scenarios.queries.size()},
-            {"queries_failed", failed}}},
-          {"thresholds",
-           {{"min_rows", report.thresholds.min_rows},
-            {"low_cardinality_max_distinct", report.thresholds.low_cardinality_max_distinct},
-            {"composite_selectivity_ratio", report.thresholds.composite_selectivity_ratio},
-            {"hint_effect_ratio", report.thresholds.hint_effect_ratio},
-            {"order_agreement_min", report.thresholds.order_agreement_min}}},
-          {"rules", rules},
+          {"scenarios", scenarios_json(report.scenarios)},
+          {"thresholds", thresholds_json(report.thresholds)},
+          {"rules", rules_json()},
           {"tables", tables},
           {"hints", hints},
           {"findings", findings},

@@ -28,4 +28,28 @@ std::string format_percent(double ratio) {
   return fmt::format("{:+.1f}%", percent);
 }
 
+std::string format_thousands(std::uint64_t count) {
+  const std::string digits = std::to_string(count);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string format_bytes(std::uint64_t bytes) {
+  const double b = static_cast<double>(bytes);
+  if (b >= 1024.0 * 1024 * 1024) return fmt::format("{:.1f} GiB", b / (1024.0 * 1024 * 1024));
+  if (b >= 1024.0 * 1024) return fmt::format("{:.1f} MiB", b / (1024.0 * 1024));
+  if (b >= 1024.0) return fmt::format("{:.0f} KiB", b / 1024.0);
+  return fmt::format("{} B", bytes);
+}
+
+std::string format_factor(double factor) {
+  if (!std::isfinite(factor)) return "∞×";
+  if (factor >= 10) return fmt::format("{:.0f}×", factor);
+  return fmt::format("{:.1f}×", factor);
+}
+
 }  // namespace sqlmeasure

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "db/db_test_support.h"
-#include "sqlmeasure/advisor.h"
+#include "sqlmeasure/index_collection.h"
 #include "sqlmeasure/error.h"
 
 namespace sqlmeasure::testing {

@@ -12,6 +12,7 @@
 
 #include "advisor/query_shape.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/render.h"
 #include "sqlmeasure/sql_lexer.h"
 
 namespace sqlmeasure {

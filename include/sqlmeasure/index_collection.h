@@ -1,0 +1,49 @@
+#pragma once
+// Collecting the index model: the schema from the server, the evidence from the scenarios.
+// Both only read; the rules (advisor.h) never talk to the server.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "sqlmeasure/advisor.h"
+#include "sqlmeasure/connection.h"
+#include "sqlmeasure/index_model.h"
+#include "sqlmeasure/runner.h"
+#include "sqlmeasure/scenario.h"
+
+namespace sqlmeasure {
+
+struct CollectOptions {
+  std::vector<std::string> tables;  // names or globs; empty = every base table
+  bool exact = false;               // --exact: count distinct values of every indexed column
+  std::uint64_t exact_row_limit = 1000000;  // larger tables are sampled
+  std::uint64_t sample_rows = 100000;
+  AdvisorThresholds thresholds;
+  std::function<void(const Progress&)> on_progress;
+  const std::atomic<bool>* interrupted = nullptr;
+};
+
+// Reads information_schema (TABLES, COLUMNS, STATISTICS, KEY_COLUMN_USAGE) and
+// mysql.innodb_index_stats; profiles the columns the rules need. Read-only. An unknown name
+// in `tables` is a usage error with a "did you mean".
+[[nodiscard]] SchemaInfo collect_schema(Connection& connection, const std::string& database,
+                                        const CollectOptions& options);
+
+struct EvidenceOptions {
+  int hint_warmup = 2;
+  int hint_samples = 15;  // per side, interleaved
+  std::uint64_t order_agreement_rows = 10000;
+  std::function<void(const Progress&)> on_progress;
+  const std::atomic<bool>* interrupted = nullptr;
+};
+
+// EXPLAINs every query of `screens` (parameters already resolved; first values), reads the
+// index hints and ORDER BY clauses, and measures each hint with and without it.
+[[nodiscard]] ScenarioEvidence collect_scenario_evidence(Connection& connection,
+                                                         const SchemaInfo& schema,
+                                                         const std::vector<Screen>& screens,
+                                                         const EvidenceOptions& options);
+
+}  // namespace sqlmeasure

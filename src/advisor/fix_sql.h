@@ -1,0 +1,26 @@
+#pragma once
+// The SQL a finding proposes, and the commands to try it first: identifiers, keys, DROP INDEX.
+#include <string>
+#include <string_view>
+
+#include "sqlmeasure/advisor.h"
+
+namespace sqlmeasure::advisor {
+
+// `name` as SQL: bare when it is a plain, non-reserved identifier, else in backticks.
+[[nodiscard]] std::string quote_ident(std::string_view name);
+// Always in backticks (for SQL we run).
+[[nodiscard]] std::string backtick(std::string_view name);
+// One key part as CREATE TABLE writes it: name(10) DESC, or (expression) for a functional one.
+[[nodiscard]] std::string key_part_sql(const IndexColumn& column);
+// As CREATE TABLE writes it: UNIQUE KEY email (email), PRIMARY KEY (id), FULLTEXT KEY ...
+[[nodiscard]] std::string key_definition(const IndexInfo& index);
+// ALTER TABLE t DROP INDEX i, ADD [UNIQUE ]INDEX i (columns); with `columns` as SQL.
+[[nodiscard]] std::string redefine_index_sql(const std::string& table, const std::string& index,
+                                             bool unique, const std::string& columns);
+[[nodiscard]] std::string verify_migration_note();
+// The fix that drops `index` (ALTER TABLE ... DROP INDEX), and the compare --ignore-index
+// to try before it.
+void propose_drop_index(const std::string& table, const std::string& index, Finding& finding);
+
+}  // namespace sqlmeasure::advisor
