@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sqlmeasure/connection.h"
+#include "sqlmeasure/schema_snapshot.h"
 #include "sqlmeasure/sql_statements.h"
 
 namespace sqlmeasure {
@@ -40,13 +41,5 @@ struct ApplyReport {
 [[nodiscard]] ApplyReport apply_statements(Connection& connection,
                                            const std::vector<SqlStatement>& statements,
                                            bool keep_going);
-
-// SHOW CREATE TABLE of every table of `database`, by table name, with the index lines
-// sorted: a rollback that re-adds an index puts it last, and that order means nothing.
-[[nodiscard]] std::map<std::string, std::string> schema_snapshot(Connection& connection,
-                                                                 const std::string& database);
-// Tables whose definition differs (or exist on one side only), comma-separated; empty if none.
-[[nodiscard]] std::string schema_difference(const std::map<std::string, std::string>& before,
-                                            const std::map<std::string, std::string>& after);
 
 }  // namespace sqlmeasure

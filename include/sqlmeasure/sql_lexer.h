@@ -56,6 +56,8 @@ struct SqlToken {
 
 // An identifier's name: `a``b` -> a`b; a word as written.
 [[nodiscard]] std::string identifier_name(const SqlToken& token);
+// The inverse, for SQL we build: a`b -> `a``b`, always in backticks.
+[[nodiscard]] std::string quote_identifier(std::string_view name);
 [[nodiscard]] bool is_identifier(const SqlToken& token);
 
 // Index of the first token that is not an opening parenthesis: "(SELECT ...".

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "advisor/evidence_text.h"
+#include "sqlmeasure/sql_lexer.h"
 #include "sqlmeasure/text.h"
 
 namespace sqlmeasure::advisor {
@@ -36,15 +37,6 @@ std::string what_if_command(const std::string& table, const std::string& index) 
 
 }  // namespace
 
-std::string backtick(std::string_view name) {
-  std::string out = "`";
-  for (char c : name) {
-    if (c == '`') out += '`';
-    out += c;
-  }
-  return out + "`";
-}
-
 std::string quote_ident(std::string_view name) {
   bool plain = !name.empty() && !(name[0] >= '0' && name[0] <= '9');
   for (char c : name) {
@@ -53,7 +45,7 @@ std::string quote_ident(std::string_view name) {
   }
   const std::string lowered = ascii_lower(name);
   for (std::string_view word : kReserved) plain = plain && lowered != word;
-  return plain ? std::string(name) : backtick(name);
+  return plain ? std::string(name) : quote_identifier(name);
 }
 
 std::string key_part_sql(const IndexColumn& column) {

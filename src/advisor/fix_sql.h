@@ -9,8 +9,6 @@ namespace sqlmeasure::advisor {
 
 // `name` as SQL: bare when it is a plain, non-reserved identifier, else in backticks.
 [[nodiscard]] std::string quote_ident(std::string_view name);
-// Always in backticks (for SQL we run).
-[[nodiscard]] std::string backtick(std::string_view name);
 // One key part as CREATE TABLE writes it: name(10) DESC, or (expression) for a functional one.
 [[nodiscard]] std::string key_part_sql(const IndexColumn& column);
 // As CREATE TABLE writes it: UNIQUE KEY email (email), PRIMARY KEY (id), FULLTEXT KEY ...

@@ -12,11 +12,11 @@
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/index_collection.h"
 #include "sqlmeasure/number_text.h"
+#include "sqlmeasure/sql_lexer.h"
 #include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
 
-using advisor::backtick;
 
 std::uint64_t estimate_distinct(std::uint64_t table_rows, std::uint64_t sample_rows,
                                 std::uint64_t sample_distinct, std::uint64_t sample_singletons) {
@@ -344,7 +344,7 @@ class Collector {
       // Judged on the estimate first; counting tells whether the table is really non-empty
       // and how big.
       bool suspicious = info.rows_estimate == 0 || info.statistics_look_stale();
-      const std::string name = backtick(database_) + "." + backtick(info.name);
+      const std::string name = quote_identifier(database_) + "." + quote_identifier(info.name);
       if (options_.exact) {
         info.rows_counted = first_number(connection_.query("SELECT COUNT(*) FROM " + name));
       } else if (suspicious) {
@@ -396,7 +396,7 @@ class Collector {
   };
 
   Source source_for(const TableInfo& info, const std::vector<std::string>& columns) {
-    const std::string name = backtick(database_) + "." + backtick(info.name);
+    const std::string name = quote_identifier(database_) + "." + quote_identifier(info.name);
     Source source;
     if (info.rows() <= options_.exact_row_limit) {
       source.from = name;
@@ -405,7 +405,7 @@ class Collector {
     }
     source.sampled = true;
     std::string list;
-    for (const std::string& column : columns) list += (list.empty() ? "" : ", ") + backtick(column);
+    for (const std::string& column : columns) list += (list.empty() ? "" : ", ") + quote_identifier(column);
     const IndexInfo* primary = info.index("PRIMARY");
     const ColumnInfo* key = primary != nullptr && primary->columns.size() == 1
                                 ? info.column(primary->columns[0].column)
@@ -414,7 +414,7 @@ class Collector {
         key != nullptr && ascii_lower(key->data_type).find("int") != std::string::npos;
     if (integer_key) {
       constexpr int kBlocks = 10;
-      const std::string id = backtick(key->name);
+      const std::string id = quote_identifier(key->name);
       ResultSet bounds =
           connection_.query(fmt::format("SELECT MIN({0}), MAX({0}) FROM {1}", id, name));
       const auto low = static_cast<double>(first_number(bounds, 0));
@@ -443,7 +443,7 @@ class Collector {
   ColumnProfile profile_column(const TableInfo& info, const std::string& column, bool top) {
     constexpr std::uint64_t kTopValues = 5;
     Source source = source_for(info, {column});
-    const std::string quoted = backtick(column);
+    const std::string quoted = quote_identifier(column);
     ColumnProfile profile;
     profile.sampled = source.sampled;
     ResultSet counts = connection_.query(fmt::format(

@@ -12,6 +12,7 @@
 #include "advisor/query_shape.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/index_collection.h"
+#include "sqlmeasure/sql_lexer.h"
 #include "sqlmeasure/sql_statements.h"
 #include "sqlmeasure/stats.h"
 #include "sqlmeasure/text.h"
@@ -19,7 +20,6 @@
 namespace sqlmeasure {
 namespace {
 
-using advisor::backtick;
 
 bool is_query(std::string_view sql) {
   const std::string keyword = first_keyword(sql);
@@ -236,12 +236,12 @@ class EvidenceCollector {
   std::pair<std::optional<double>, std::uint64_t> agreement(const TableInfo& table,
                                                             const ColumnInfo& column,
                                                             const std::string& key) {
-    const std::string c = backtick(column.name), k = backtick(key);
+    const std::string c = quote_identifier(column.name), k = quote_identifier(key);
     ResultSet set = connection_.query(fmt::format(
         "SELECT COUNT(*), COALESCE(SUM(c < p), 0) FROM (SELECT {0} AS c, LAG({0}) OVER "
         "(ORDER BY {1}) AS p FROM (SELECT {1}, {0} FROM {2}.{3} ORDER BY {1} DESC LIMIT {4}) "
         "AS latest) AS pairs WHERE p IS NOT NULL AND c IS NOT NULL",
-        c, k, backtick(schema_.database), backtick(table.name), options_.order_agreement_rows));
+        c, k, quote_identifier(schema_.database), quote_identifier(table.name), options_.order_agreement_rows));
     if (set.rows.empty() || !set.rows[0][0] || !set.rows[0][1]) return {std::nullopt, 0};
     const std::uint64_t pairs = std::stoull(*set.rows[0][0]);
     const std::uint64_t backwards = std::stoull(*set.rows[0][1]);

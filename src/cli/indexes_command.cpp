@@ -10,19 +10,11 @@
 #include "sqlmeasure/render.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/scenario_loader.h"
+#include "sqlmeasure/sql_lexer.h"
 #include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
 namespace {
-
-std::string escape_backticks(const std::string& name) {
-  std::string out;
-  for (char c : name) {
-    if (c == '`') out += '`';
-    out += c;
-  }
-  return out;
-}
 
 class IndexesCommand final : public Command {
  public:
@@ -68,7 +60,7 @@ class IndexesCommand final : public Command {
 
     IndexReport report;
     report.schema = collect_schema(*connection, database, collect);
-    connection->execute("USE `" + escape_backticks(database) + "`");
+    connection->execute("USE " + quote_identifier(database));
     if (with_scenarios) {
       resolve_params(*connection, screens, seed_.value_or(config.seed.value_or(1)));
       EvidenceOptions evidence;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/sql_lexer.h"
 
 namespace sqlmeasure {
 namespace {
@@ -27,7 +28,7 @@ void ChangeSession::open() {
 
 void ChangeSession::reopen() {
   admin_ = connect_(admin_options_);
-  admin_->execute("USE `" + database_ + "`");
+  admin_->execute("USE " + quote_identifier(database_));
 }
 
 // A phase can outlast the server's wait_timeout on the idle read-write connection.
@@ -120,7 +121,7 @@ void ChangeSession::undo() {
 
 void ChangeSession::undo_statements() {
   ensure_alive();
-  admin_->execute("USE `" + database_ + "`");  // the change may have switched databases
+  admin_->execute("USE " + quote_identifier(database_));  // the change may have switched databases
   const ApplyReport report = apply_statements(*admin_, change_.undo, true);
   events_.push_back(fmt::format("undo: applied {} of {} {}", report.applied, change_.undo.size(),
                                 statements(change_.undo.size())));

@@ -184,6 +184,15 @@ std::string identifier_name(const SqlToken& token) {
   return out;
 }
 
+std::string quote_identifier(std::string_view name) {
+  std::string out = "`";
+  for (char c : name) {
+    if (c == '`') out += '`';
+    out += c;
+  }
+  return out + "`";
+}
+
 bool is_identifier(const SqlToken& token) {
   return token.kind == Kind::kWord || token.kind == Kind::kQuotedIdent;
 }
