@@ -17,6 +17,22 @@ class Command {
   [[nodiscard]] virtual int execute(const Context& context) = 0;
 };
 
+// A command that measures or inspects screens on a server (run, explain, indexes): the
+// connection and scenario flags it shares with the others.
+class ScreenCommand : public Command {
+ protected:
+  void add_screen_flags(CLI::App& app) {
+    connection_.add_to(app);
+    scenarios_.add_to(app);
+  }
+  ConnectionFlags connection_;
+  ScenarioFlags scenarios_;
+};
+
+// The formats of a command whose output is tables.
+inline const std::vector<Format> kTableFormats = {Format::kTable, Format::kJson,
+                                                  Format::kMarkdown, Format::kCsv};
+
 struct CommandInfo {
   const char* name;
   const char* description;

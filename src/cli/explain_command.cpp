@@ -7,11 +7,10 @@
 namespace sqlmeasure {
 namespace {
 
-class ExplainCommand final : public Command {
+class ExplainCommand final : public ScreenCommand {
  public:
   void add_flags(CLI::App& app) override {
-    connection_.add_to(app);
-    scenarios_.add_to(app);
+    add_screen_flags(app);
     app.add_option("--seed", seed_, "Seed for parameters drawn with `from` (default 1)");
     output_.add_to(app);
   }
@@ -39,9 +38,7 @@ class ExplainCommand final : public Command {
   }
 
  private:
-  ConnectionFlags connection_;
-  ScenarioFlags scenarios_;
-  OutputFlags output_{{Format::kTable, Format::kJson, Format::kMarkdown, Format::kCsv}};
+  OutputFlags output_{kTableFormats};
   std::optional<std::uint64_t> seed_;
 };
 

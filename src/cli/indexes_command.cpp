@@ -16,11 +16,10 @@
 namespace sqlmeasure {
 namespace {
 
-class IndexesCommand final : public Command {
+class IndexesCommand final : public ScreenCommand {
  public:
   void add_flags(CLI::App& app) override {
-    connection_.add_to(app);
-    scenarios_.add_to(app);
+    add_screen_flags(app);
     app.add_option("--tables", tables_,
                    "Tables to report: names or globs, comma-separated "
                    "(default: every table of -D)");
@@ -81,8 +80,6 @@ class IndexesCommand final : public Command {
   }
 
  private:
-  ConnectionFlags connection_;
-  ScenarioFlags scenarios_;
   OutputFlags output_{{Format::kTable, Format::kJson, Format::kMarkdown}};
   std::optional<std::string> tables_;
   bool exact_ = false;

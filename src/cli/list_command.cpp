@@ -19,7 +19,7 @@ class ListCommand final : public Command {
 
  private:
   ScenarioFlags scenarios_;
-  OutputFlags output_{{Format::kTable, Format::kJson, Format::kMarkdown, Format::kCsv}};
+  OutputFlags output_{kTableFormats};
 };
 
 }  // namespace

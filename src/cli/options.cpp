@@ -55,15 +55,44 @@ void ConnectionFlags::add_to(CLI::App& app) {
 
 namespace {
 
-void overlay_dsn(ConnectionOptions& options, const Dsn& dsn) {
-  if (dsn.host) options.host = dsn.host;
-  if (dsn.port) options.port = dsn.port;
-  if (dsn.socket) options.socket = dsn.socket;
-  if (dsn.user) options.user = dsn.user;
+// The settings every source may carry (a DSN, [connection], the flags), laid over what the
+// sources before it said: later sources win.
+template <typename Source>
+void overlay(ConnectionOptions& options, const Source& source) {
+  if (source.host) options.host = source.host;
+  if (source.port) options.port = source.port;
+  if (source.socket) options.socket = source.socket;
+  if (source.user) options.user = source.user;
+  if (source.database) options.database = source.database;
+  if (source.ssl_ca) options.ssl_ca = source.ssl_ca;
+  if constexpr (requires { source.defaults_file; }) {
+    if (source.defaults_file) options.defaults_file = source.defaults_file;
+  }
+}
+
+// A DSN's settings; its ssl-mode was checked when it was parsed.
+void overlay_dsn(ConnectionOptions& options, const Dsn& dsn, const std::string& where,
+                 ExitCode code) {
+  overlay(options, dsn);
   if (dsn.password) options.password = dsn.password;
-  if (dsn.database) options.database = dsn.database;
-  if (dsn.ssl_ca) options.ssl_ca = dsn.ssl_ca;
-  if (dsn.ssl_mode) options.ssl_mode = parse_ssl_mode(*dsn.ssl_mode, "dsn", ExitCode::kUsage);
+  if (dsn.ssl_mode) options.ssl_mode = parse_ssl_mode(*dsn.ssl_mode, where, code);
+}
+
+// The password: an environment variable named by the config, else MYSQL_PWD, else whatever
+// the option files say (the client library reads them).
+void password_from_environment(ConnectionOptions& options, const ConnectionConfig& config,
+                               const std::string& where) {
+  if (config.password_env) {
+    const char* value = std::getenv(config.password_env->c_str());
+    if (value == nullptr) {
+      fail(ExitCode::kBadConfig,
+           fmt::format("{} password_env: the environment variable {} is not set", where,
+                       *config.password_env));
+    }
+    options.password = std::string(value);
+  } else if (const char* mysql_pwd = std::getenv("MYSQL_PWD")) {
+    options.password = std::string(mysql_pwd);
+  }
 }
 
 }  // namespace
@@ -73,48 +102,28 @@ ConnectionOptions ConnectionFlags::resolve(const ProjectConfig& config, const Co
                                            const std::string& dsn_flag) const {
   ConnectionOptions options;
   const ConnectionConfig& c = config.connection;
-  std::string config_where = config.path + ": [connection]";
-  if (c.dsn) overlay_dsn(options, parse_dsn(*c.dsn, config_where + " dsn", ExitCode::kBadConfig));
-  if (c.host) options.host = c.host;
-  if (c.port) options.port = c.port;
-  if (c.socket) options.socket = c.socket;
-  if (c.user) options.user = c.user;
-  if (c.database) options.database = c.database;
-  if (c.defaults_file) options.defaults_file = c.defaults_file;
-  if (c.ssl_ca) options.ssl_ca = c.ssl_ca;
-  if (c.ssl_mode) options.ssl_mode = parse_ssl_mode(*c.ssl_mode, config_where + " ssl_mode", ExitCode::kBadConfig);
+  const std::string config_where = config.path + ": [connection]";
+  if (c.dsn) {
+    overlay_dsn(options, parse_dsn(*c.dsn, config_where + " dsn", ExitCode::kBadConfig),
+                config_where + " dsn", ExitCode::kBadConfig);
+  }
+  overlay(options, c);
+  if (c.ssl_mode) {
+    options.ssl_mode = parse_ssl_mode(*c.ssl_mode, config_where + " ssl_mode", ExitCode::kBadConfig);
+  }
   if (c.connect_timeout_s) options.connect_timeout_s = *c.connect_timeout_s;
   if (c.query_timeout_ms) options.query_timeout_ms = *c.query_timeout_ms;
-  // The password: an environment variable named by the config, else MYSQL_PWD, else
-  // whatever the option files say (the client library reads them).
-  if (c.password_env) {
-    const char* value = std::getenv(c.password_env->c_str());
-    if (value == nullptr) {
-      fail(ExitCode::kBadConfig, fmt::format("{} password_env: the environment variable {} is not "
-                                             "set",
-                                             config_where, *c.password_env));
-    }
-    options.password = std::string(value);
-  } else if (const char* mysql_pwd = std::getenv("MYSQL_PWD")) {
-    options.password = std::string(mysql_pwd);
-  }
-  const std::optional<std::string>& flag_dsn = dsn_override ? dsn_override : dsn;
-  if (flag_dsn) {
-    Dsn parsed = parse_dsn(*flag_dsn, dsn_flag, ExitCode::kUsage);
+  password_from_environment(options, c, config_where);
+  if (const std::optional<std::string>& flag_dsn = dsn_override ? dsn_override : dsn) {
+    const Dsn parsed = parse_dsn(*flag_dsn, dsn_flag, ExitCode::kUsage);
     if (parsed.password) {
       context.warn(fmt::format("{} holds a password, which other users can see (ps, shell "
                                "history); prefer MYSQL_PWD or password_env",
                                dsn_flag));
     }
-    overlay_dsn(options, parsed);
+    overlay_dsn(options, parsed, dsn_flag, ExitCode::kUsage);
   }
-  if (host) options.host = host;
-  if (port) options.port = port;
-  if (socket) options.socket = socket;
-  if (user) options.user = user;
-  if (database) options.database = database;
-  if (defaults_file) options.defaults_file = defaults_file;
-  if (ssl_ca) options.ssl_ca = ssl_ca;
+  overlay(options, *this);
   if (ssl_mode) options.ssl_mode = parse_ssl_mode(*ssl_mode, "--ssl-mode", ExitCode::kUsage);
   if (connect_timeout) options.connect_timeout_s = *connect_timeout;
   if (password) {

@@ -18,11 +18,10 @@ std::string default_results_path() {
   return fmt::format("sqlmeasure-results/run-{}.json", utc_now(TimestampFormat::kFileName));
 }
 
-class RunCommand final : public Command {
+class RunCommand final : public ScreenCommand {
  public:
   void add_flags(CLI::App& app) override {
-    connection_.add_to(app);
-    scenarios_.add_to(app);
+    add_screen_flags(app);
     run_.add_to(app);
     output_.add_to(app);
     app.add_option("-o,--out", out_,
@@ -55,10 +54,8 @@ class RunCommand final : public Command {
   }
 
  private:
-  ConnectionFlags connection_;
-  ScenarioFlags scenarios_;
   RunFlags run_;
-  OutputFlags output_{{Format::kTable, Format::kJson, Format::kMarkdown, Format::kCsv}};
+  OutputFlags output_{kTableFormats};
   std::optional<std::string> out_;
 };
 
