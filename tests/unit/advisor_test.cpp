@@ -13,7 +13,6 @@
 #include "advisor/query_shape.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/render.h"
-#include "sqlmeasure/sql_lexer.h"
 
 namespace sqlmeasure {
 namespace {
@@ -607,18 +606,6 @@ TEST_CASE("every rule has an id, a description and a default severity", "[unit][
     CHECK_FALSE(rule.id.empty());
     CHECK_FALSE(rule.description.empty());
   }
-}
-
-TEST_CASE("tokenize_sql exposes the lexer's tokens with their offsets", "[unit][indexes]") {
-  const std::string sql = "SELECT `a` FROM t -- note\nWHERE s = 'x;y'";
-  std::vector<SqlToken> tokens = tokenize_sql(sql);
-  REQUIRE(tokens.size() == 9);
-  CHECK(tokens[1].kind == SqlToken::Kind::kQuotedIdent);
-  CHECK(tokens[1].text == "`a`");
-  CHECK(tokens[4].kind == SqlToken::Kind::kComment);
-  CHECK(tokens[8].kind == SqlToken::Kind::kString);
-  CHECK(sql.substr(tokens[8].offset, tokens[8].text.size()) == "'x;y'");
-  CHECK(tokens[5].line == 2);
 }
 
 TEST_CASE("query shape: tables with aliases, index hints and ORDER BY columns", "[unit][indexes]") {

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "driver/row_hash.h"
+#include "sqlmeasure/hash.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/runner.h"
 #include "support/fake_connection.h"

@@ -414,3 +414,27 @@ TEST_CASE("rollback guard: what commits implicitly or is not a write", "[unit][s
   CHECK(why_not_rollbackable("INSERT INTO t VALUES ('x") == "an unterminated quote or comment");
   CHECK(why_not_rollbackable("-- nothing") == "no SQL statement");
 }
+
+// --- tokenize_sql ---
+
+TEST_CASE("tokenize_sql exposes the lexer's tokens with their offsets", "[unit][sql]") {
+  const std::string sql = "SELECT `a` FROM t -- note\nWHERE s = 'x;y'";
+  std::vector<SqlToken> tokens = tokenize_sql(sql);
+  REQUIRE(tokens.size() == 9);
+  CHECK(tokens[1].kind == SqlToken::Kind::kQuotedIdent);
+  CHECK(tokens[1].text == "`a`");
+  CHECK(tokens[4].kind == SqlToken::Kind::kComment);
+  CHECK(tokens[8].kind == SqlToken::Kind::kString);
+  CHECK(sql.substr(tokens[8].offset, tokens[8].text.size()) == "'x;y'");
+  CHECK(tokens[5].line == 2);
+}
+
+TEST_CASE("quote_identifier is the inverse of identifier_name", "[unit][sql]") {
+  for (const std::string name : {"works", "my key", "a`b", "``", "日本"}) {
+    const std::string quoted = quote_identifier(name);
+    const std::vector<SqlToken> tokens = tokenize_sql(quoted);
+    REQUIRE(tokens.size() == 1);
+    CHECK(tokens[0].kind == SqlToken::Kind::kQuotedIdent);
+    CHECK(identifier_name(tokens[0]) == name);
+  }
+}
