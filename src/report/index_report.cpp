@@ -7,6 +7,7 @@
 
 #include "sqlmeasure/advisor.h"
 #include "sqlmeasure/number_text.h"
+#include "results/plan_json.h"
 #include "sqlmeasure/render.h"
 
 namespace sqlmeasure {
@@ -249,23 +250,6 @@ void write_markdown(const IndexReport& report, std::ostream& out) {
   }
 }
 
-nlohmann::json plan_json(const std::vector<PlanRow>& plan) {
-  nlohmann::json rows = nlohmann::json::array();
-  for (const PlanRow& r : plan) {
-    rows.push_back({{"id", r.id},
-                    {"select_type", r.select_type},
-                    {"table", r.table},
-                    {"type", r.access_type},
-                    {"possible_keys", r.possible_keys},
-                    {"key", r.key},
-                    {"key_len", r.key_len},
-                    {"ref", r.ref},
-                    {"rows", r.rows},
-                    {"extra", r.extra}});
-  }
-  return rows;
-}
-
 template <typename T>
 nlohmann::json optional_json(const std::optional<T>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
@@ -353,8 +337,8 @@ nlohmann::json measurement_json(const HintMeasurement& m) {
           {"without_median_ms", m.without_ms},
           {"rows_examined_with", m.rows_examined_with},
           {"rows_examined_without", m.rows_examined_without},
-          {"plan_with", plan_json(m.plan_with)},
-          {"plan_without", plan_json(m.plan_without)}};
+          {"plan_with", plan_to_json(m.plan_with)},
+          {"plan_without", plan_to_json(m.plan_without)}};
 }
 
 nlohmann::json hint_json(const HintEvidence& hint, double threshold) {

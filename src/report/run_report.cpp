@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "results/plan_json.h"
 #include "sqlmeasure/render.h"
 #include "sqlmeasure/results_file.h"
 
@@ -68,15 +69,10 @@ void render_plans(const RunResult& run, Format format, std::ostream& out) {
     for (const ScreenResult& screen : run.screens) {
       nlohmann::json queries = nlohmann::json::array();
       for (const QueryResult& query : screen.queries) {
-        nlohmann::json plan = nlohmann::json::array();
-        for (const PlanRow& r : query.plan) {
-          plan.push_back({{"id", r.id}, {"select_type", r.select_type}, {"table", r.table},
-                          {"type", r.access_type}, {"possible_keys", r.possible_keys},
-                          {"key", r.key}, {"key_len", r.key_len}, {"ref", r.ref},
-                          {"rows", r.rows}, {"extra", r.extra}});
-        }
-        queries.push_back({{"name", query.name}, {"sql", query.sql},
-                           {"rows_examined", query.rows_examined}, {"plan", plan}});
+        queries.push_back({{"name", query.name},
+                           {"sql", query.sql},
+                           {"rows_examined", query.rows_examined},
+                           {"plan", plan_to_json(query.plan)}});
       }
       screens.push_back({{"screen", screen.name}, {"queries", queries}});
     }

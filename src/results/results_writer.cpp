@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "results/plan_json.h"
 #include "sqlmeasure/atomic_file.h"
 #include "sqlmeasure/results_file.h"
 
@@ -29,17 +30,6 @@ json value_to_json(const ParamValue& value) {
 json summary_to_json(const Summary& s) {
   return {{"n", s.n},           {"min", s.min},       {"median", s.median}, {"p95", s.p95},
           {"mean", s.mean},     {"max", s.max},       {"stddev", s.stddev}, {"mad", s.mad}};
-}
-
-json plan_to_json(const std::vector<PlanRow>& plan) {
-  json rows = json::array();
-  for (const PlanRow& r : plan) {
-    rows.push_back({{"id", r.id},   {"select_type", r.select_type},     {"table", r.table},
-                    {"type", r.access_type}, {"possible_keys", r.possible_keys},
-                    {"key", r.key}, {"key_len", r.key_len}, {"ref", r.ref},
-                    {"rows", r.rows}, {"extra", r.extra}});
-  }
-  return rows;
 }
 
 // The samples arrays are most of a results file (a million samples is ~14 MB of digits) and
