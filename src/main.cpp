@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
   sqlmeasure::Invocation invocation{std::vector<std::string>(argv + 1, argv + argc), std::cout,
                                     std::cerr};
+  sqlmeasure::hide_secrets_in_argv(argc, argv);
   invocation.out_is_tty = isatty(STDOUT_FILENO) != 0;
   invocation.err_is_tty = isatty(STDERR_FILENO) != 0;
   invocation.interrupted = &g_interrupted;

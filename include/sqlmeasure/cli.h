@@ -22,4 +22,9 @@ struct Invocation {
 // Returns the process exit code (docs/exit-codes.md). Never throws.
 [[nodiscard]] int run_cli(const Invocation& invocation);
 
+// Overwrites, in place, every password the command line carries (-p, --password, a DSN's),
+// as the mysql client does, so that `ps` and /proc/PID/cmdline no longer show it. Call it
+// after copying the arguments.
+void hide_secrets_in_argv(int argc, char** argv);
+
 }  // namespace sqlmeasure

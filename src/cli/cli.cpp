@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "cli/command.h"
+#include "cli/secrets.h"
 #include "sqlmeasure/cli.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/scenario_loader.h"
@@ -24,43 +25,12 @@ const CommandInfo kCommands[] = {
     {"list", "List screens and their queries", make_list_command},
 };
 
-// Every secret the command line or environment carries, so that no message we print can
-// echo one — not even a parser error quoting an argument it did not expect.
-std::vector<std::string> secrets_in(const std::vector<std::string>& args) {
-  std::vector<std::string> secrets;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if ((arg == "-p" || arg == "--password") && i + 1 < args.size()) secrets.push_back(args[i + 1]);
-    if (arg.rfind("--password=", 0) == 0) secrets.push_back(arg.substr(11));
-    if (arg.size() > 2 && arg.rfind("-p", 0) == 0 && arg[2] != '-') secrets.push_back(arg.substr(2));
-    size_t scheme = arg.find("://");
-    size_t at = arg.find('@', scheme == std::string::npos ? 0 : scheme);
-    if (scheme != std::string::npos && at != std::string::npos) {
-      size_t colon = arg.find(':', scheme + 3);
-      if (colon != std::string::npos && colon < at) secrets.push_back(arg.substr(colon + 1, at - colon - 1));
-    }
-  }
-  if (const char* env = std::getenv("MYSQL_PWD")) secrets.emplace_back(env);
-  std::erase_if(secrets, [](const std::string& secret) { return secret.size() < 3; });
-  return secrets;
-}
-
 void add_global_flags(CLI::App& app, GlobalFlags& global) {
   app.add_option("--config", global.config,
                  "Project config file (default: ./sqlmeasure.toml if present)");
   app.add_flag("-q,--quiet", global.quiet, "No progress on stderr");
   app.add_flag("-v,--verbose", global.verbose, "Say what is being done (never shows secrets)");
   app.add_flag("--no-color", global.no_color, "No colour (NO_COLOR is honoured too)");
-}
-
-std::string redact(std::string message, const std::vector<std::string>& secrets) {
-  for (const std::string& secret : secrets) {
-    for (size_t at = message.find(secret); at != std::string::npos; at = message.find(secret, at)) {
-      message.replace(at, secret.size(), "***");
-      at += 3;
-    }
-  }
-  return message;
 }
 
 }  // namespace

@@ -28,6 +28,7 @@
 
 #include "cli/options.h"
 #include "db/db_test_support.h"
+#include "support/process.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/runner.h"
 
@@ -118,66 +119,6 @@ const json& find_query(const json& results, const std::string& screen, const std
   static const json none;
   return none;
 }
-
-// The real binary, its stdout and stderr in files, waited for with a time limit.
-class Process {
- public:
-  Process(const std::vector<std::string>& args, const std::string& out, const std::string& err) {
-    const std::string binary = sqlmeasure_binary();
-    std::vector<std::string> all = {binary};
-    all.insert(all.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (std::string& arg : all) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int failed = posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (failed != 0) {
-      pid_ = -1;
-      FAIL("cannot start " << binary << ": " << std::strerror(failed));
-    }
-  }
-  ~Process() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
-  Process(const Process&) = delete;
-  Process& operator=(const Process&) = delete;
-
-  [[nodiscard]] bool running() {
-    if (pid_ <= 0) return false;
-    int status = 0;
-    pid_t done = ::waitpid(pid_, &status, WNOHANG);
-    if (done == 0) return true;
-    pid_ = -1;
-    code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return false;
-  }
-
-  // The exit code, or -1 (and the process killed) when it takes longer than `limit`.
-  int wait(std::chrono::seconds limit) {
-    Clock::time_point start = Clock::now();
-    while (running()) {
-      if (Clock::now() - start > limit) {
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, nullptr, 0);
-        pid_ = -1;
-        return -1;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return code_;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int code_ = -1;
-};
 
 // A TCP port nobody listens on right now (the kernel's pick).
 unsigned free_port() {
@@ -360,7 +301,7 @@ TEST_CASE("--allow-writes: INSERT, UPDATE, DELETE and REPLACE are measured and r
   SECTION("without --allow-writes the same scenario is refused when loaded, exit 65") {
     // Through the real binary: the exit code is the process's.
     write_text(dir / "empty.toml", "");
-    Process run({"run", "--config", dir / "empty.toml", "--scenarios", dir / "screens", "-o",
+    Process run(sqlmeasure_binary(), {"run", "--config", dir / "empty.toml", "--scenarios", dir / "screens", "-o",
                  dir / "refused.json", "-S", test_socket(), "-u", "root", "-D", db.name()},
                 dir / "out.txt", dir / "err.txt");
     CHECK(run.wait(std::chrono::seconds(60)) == 65);
@@ -517,7 +458,7 @@ TEST_CASE("server killed mid-run: exit 2, the endpoint and query named, partial 
              "-- name: lookup\nSELECT v FROM t WHERE id = 3;\n");
   const std::string partial = dir / "partial.json";
   ScopedEnv no_password("MYSQL_PWD", std::nullopt);
-  Process run({"run", "--config", dir / "empty.toml", "--scenarios", dir / "screens", "-o",
+  Process run(sqlmeasure_binary(), {"run", "--config", dir / "empty.toml", "--scenarios", dir / "screens", "-o",
                partial, "--iterations", "1000000", "--warmup", "1", "-h", "127.0.0.1", "-P",
                std::to_string(server.port()), "-u", "root", "-D", "faults"},
               dir / "out.txt", dir / "err.txt");
@@ -566,7 +507,7 @@ TEST_CASE("--retries: a killed measuring connection is reconnected and the run c
   const std::string results_path = dir / "retried.json";
   const int iterations = 100;  // about 2 s of naps
   ScopedEnv no_password("MYSQL_PWD", std::nullopt);
-  Process run({"run", "--config", dir / "empty.toml", "--scenarios", dir / "screens", "-o",
+  Process run(sqlmeasure_binary(), {"run", "--config", dir / "empty.toml", "--scenarios", dir / "screens", "-o",
                results_path, "--iterations", std::to_string(iterations), "--warmup", "1",
                "--retries", "2", "-S", test_socket(), "-u", "root", "-D", db.name()},
               dir / "out.txt", dir / "err.txt");
@@ -612,7 +553,7 @@ TEST_CASE("--retries: the server gone for good still ends the run with the parti
   write_text(dir / "screens/naps.sql", "-- name: nap\nSELECT SLEEP(0.01);\n");
   const std::string partial = dir / "partial.json";
   ScopedEnv no_password("MYSQL_PWD", std::nullopt);
-  Process run({"run", "--config", dir / "empty.toml", "--scenarios", dir / "screens", "-o",
+  Process run(sqlmeasure_binary(), {"run", "--config", dir / "empty.toml", "--scenarios", dir / "screens", "-o",
                partial, "--iterations", "1000000", "--warmup", "1", "--retries", "3",
                "--connect-timeout", "2", "-h", "127.0.0.1", "-P", std::to_string(server.port()),
                "-u", "root", "-D", "faults"},

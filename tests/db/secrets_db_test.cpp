@@ -5,7 +5,10 @@
 // file written are searched for it.
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -15,10 +18,12 @@
 #include <string>
 #include <vector>
 
+#include "db/db_test_support.h"
 #include "sqlmeasure/cli.h"
 #include "sqlmeasure/error.h"
 #include "support/cli_runner.h"
 #include "support/db_fixture.h"
+#include "support/process.h"
 #include "support/scoped_env.h"
 #include "support/temp_dir.h"
 
@@ -186,6 +191,7 @@ class SecretsFixture {
     return (scratch_.root() / name).string();
   }
   [[nodiscard]] std::string schema() { return db_.schema_fingerprint(); }
+  [[nodiscard]] const std::string& database() const { return db_.name(); }
 
  private:
   testing::TestDatabase db_;
@@ -373,5 +379,45 @@ TEST_CASE("secrets: no command prints or writes the password, on failure", "[db]
     INFO("stderr: " << err.str());
     CHECK(code == 64);
     CHECK(err.str().find(fixture.user().password()) == std::string::npos);
+  }
+}
+
+// /proc/PID/cmdline of a running process, its arguments joined by spaces.
+std::string command_line_of(pid_t pid) {
+  std::string text = read_text("/proc/" + std::to_string(pid) + "/cmdline");
+  std::replace(text.begin(), text.end(), '\0', ' ');
+  return text;
+}
+
+TEST_CASE("secrets: a password on the command line is masked in ps while the run lasts",
+          "[db][secrets]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  SecretsFixture fixture;
+  const std::string& password = fixture.user().password();
+  testing::TempDir dir("argv");
+  dir.write("screens/slow.sql", "SELECT SLEEP(1.5);\n");
+  dir.write("empty.toml", "");
+  const std::string socket = testing::test_socket();
+  const std::string database = fixture.database();
+  const std::vector<std::vector<std::string>> deliveries = {
+      {"-u", fixture.user().name(), "-p", password, "-S", socket, "-D", database},
+      {"-u", fixture.user().name(), "--password=" + password, "-S", socket, "-D", database},
+      {"-u", fixture.user().name(), "-p" + password, "-S", socket, "-D", database},
+      {"--dsn", "mysql://" + fixture.user().name() + ":" + password + "@localhost/" + database +
+                    "?socket=" + socket}};
+  for (const std::vector<std::string>& delivery : deliveries) {
+    std::vector<std::string> args = {"run", "--config", dir / "empty.toml", "--scenarios",
+                                     dir / "screens", "--iterations", "1", "--warmup", "0",
+                                     "-o", dir / "out.json"};
+    args.insert(args.end(), delivery.begin(), delivery.end());
+    INFO("args: " << args.back());
+    testing::Process run(testing::sqlmeasure_binary(), args, dir / "stdout", dir / "stderr");
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));  // inside the SLEEP
+    REQUIRE(run.running());
+    const std::string shown = command_line_of(run.pid());
+    INFO("cmdline: " << shown);
+    CHECK(shown.find(password) == std::string::npos);
+    CHECK(shown.find(std::string(password.size(), 'x')) != std::string::npos);
+    CHECK(run.wait(std::chrono::seconds(30)) == 0);  // the program itself still had it
   }
 }

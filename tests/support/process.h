@@ -1,0 +1,83 @@
+#pragma once
+// A child process for tests that need the real binary: signals, /proc, exit codes.
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstring>
+#include <fcntl.h>
+#include <string>
+#include <thread>
+#include <vector>
+
+extern char** environ;
+
+namespace sqlmeasure::testing {
+
+// The real binary, its stdout and stderr in files, waited for with a time limit.
+class Process {
+ public:
+  // `binary` with `args`; stdout and stderr go to the files `out` and `err`.
+  Process(const std::string& binary, const std::vector<std::string>& args, const std::string& out,
+          const std::string& err) {
+    std::vector<std::string> all = {binary};
+    all.insert(all.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (std::string& arg : all) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int failed = posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (failed != 0) {
+      pid_ = -1;
+      FAIL("cannot start " << binary << ": " << std::strerror(failed));
+    }
+  }
+  ~Process() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+  Process(const Process&) = delete;
+  Process& operator=(const Process&) = delete;
+
+  [[nodiscard]] pid_t pid() const { return pid_; }
+
+  [[nodiscard]] bool running() {
+    if (pid_ <= 0) return false;
+    int status = 0;
+    pid_t done = ::waitpid(pid_, &status, WNOHANG);
+    if (done == 0) return true;
+    pid_ = -1;
+    code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return false;
+  }
+
+  // The exit code, or -1 (and the process killed) when it takes longer than `limit`.
+  int wait(std::chrono::seconds limit) {
+    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+    while (running()) {
+      if (std::chrono::steady_clock::now() - start > limit) {
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, nullptr, 0);
+        pid_ = -1;
+        return -1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return code_;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int code_ = -1;
+};
+
+}  // namespace sqlmeasure::testing
