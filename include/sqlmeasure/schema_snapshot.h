@@ -12,6 +12,8 @@ namespace sqlmeasure {
 // sorted: a rollback that re-adds an index puts it last, and that order means nothing.
 [[nodiscard]] std::map<std::string, std::string> schema_snapshot(Connection& connection,
                                                                  const std::string& database);
+// A CREATE TABLE as the snapshot keeps it: index lines sorted, AUTO_INCREMENT=N dropped.
+[[nodiscard]] std::string comparable_definition(const std::string& create_table);
 // Tables whose definition differs (or exist on one side only), comma-separated; empty if none.
 [[nodiscard]] std::string schema_difference(const std::map<std::string, std::string>& before,
                                             const std::map<std::string, std::string>& after);

@@ -11,11 +11,25 @@
 namespace sqlmeasure {
 namespace {
 
+// The table options line without AUTO_INCREMENT=N: the next id moves with every insert into
+// the table — another client's, or an --allow-writes scenario's — and says nothing about
+// the definition. Everything else on the line (engine, charset, row format...) must match.
+std::string without_auto_increment(std::string options) {
+  const std::size_t at = options.find(" AUTO_INCREMENT=");
+  if (at == std::string::npos) return options;
+  std::size_t end = at + 16;
+  while (end < options.size() && options[end] >= '0' && options[end] <= '9') ++end;
+  return options.erase(at, end - at);
+}
+
+}  // namespace
+
 // MariaDB and MySQL list a re-created index after the others, so a rollback that drops and
 // re-adds an index restores the schema but not the order of the KEY lines (see
 // tests/db/live_compare_db_test.cpp). That order means nothing to a comparison: the index
-// and constraint lines are sorted; the columns (in order) and table options must match.
-std::string without_index_order(const std::string& create) {
+// and constraint lines are sorted; the columns (in order) and table options must match,
+// the volatile AUTO_INCREMENT counter aside.
+std::string comparable_definition(const std::string& create) {
   std::vector<std::string> lines;
   for (size_t start = 0; start <= create.size();) {
     size_t end = create.find('\n', start);
@@ -38,11 +52,11 @@ std::string without_index_order(const std::string& create) {
   for (size_t i = 0; i < columns.size(); ++i) {
     out += columns[i] + (i + 1 < columns.size() ? ",\n" : "\n");
   }
-  for (size_t i = close; i < lines.size(); ++i) out += lines[i] + (i + 1 < lines.size() ? "\n" : "");
+  for (size_t i = close; i < lines.size(); ++i) {
+    out += without_auto_increment(lines[i]) + (i + 1 < lines.size() ? "\n" : "");
+  }
   return out;
 }
-
-}  // namespace
 
 std::map<std::string, std::string> schema_snapshot(Connection& connection,
                                                    const std::string& database) {
@@ -56,7 +70,7 @@ std::map<std::string, std::string> schema_snapshot(Connection& connection,
         connection.query("SHOW CREATE TABLE " + quote_identifier(database) + "." +
                          quote_identifier(*row[0]));
     if (!create.rows.empty() && create.rows[0].size() > 1 && create.rows[0][1]) {
-      tables[*row[0]] = without_index_order(*create.rows[0][1]);
+      tables[*row[0]] = comparable_definition(*create.rows[0][1]);
     }
   }
   return tables;

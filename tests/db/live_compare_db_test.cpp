@@ -742,3 +742,49 @@ TEST_CASE("compare --before-dsn/--after-dsn: the endpoint missing an index is fl
 
 }  // namespace
 }  // namespace sqlmeasure::testing
+
+namespace sqlmeasure::testing {
+namespace {
+
+TEST_CASE("live compare: rows inserted by another client meanwhile are not a schema change",
+          "[db][live][safety]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase db("live_writer");
+  db.run_script(
+      "CREATE TABLE events (id INT AUTO_INCREMENT PRIMARY KEY, kind INT NOT NULL, v INT);"
+      "CREATE TABLE quiet (id INT PRIMARY KEY, a INT);"
+      "INSERT INTO events (kind, v) VALUES (1, 1), (2, 2), (3, 3);");
+  TempDir dir("live-writer");
+  dir.write("screens/events.sql", "SELECT COUNT(*) FROM events WHERE kind = 2;\n");
+  dir.write("up.sql", "ALTER TABLE quiet ADD INDEX k_a (a);\n");
+  dir.write("down.sql", "ALTER TABLE quiet DROP INDEX k_a;\n");
+  const std::string original = db.schema_fingerprint();
+
+  // The application keeps writing while the compare runs: AUTO_INCREMENT moves on.
+  std::atomic<bool> stop{false};
+  std::atomic<int> inserted{0};
+  std::thread writer([&] {
+    auto connection = db.connect(/*read_only=*/false);
+    while (!stop) {
+      connection->execute("INSERT INTO events (kind, v) VALUES (2, 7)");
+      ++inserted;
+      std::this_thread::sleep_for(milliseconds(5));
+    }
+  });
+  CliResult result = run_in_process(live_args(db, dir / "screens", dir / "out") +
+                                    std::vector<std::string>{"--migration", dir / "up.sql",
+                                                             "--rollback", dir / "down.sql",
+                                                             "--alternations", "2"});
+  stop = true;
+  writer.join();
+  INFO("stderr: " << result.err);
+  CHECK(inserted > 10);
+  CHECK((result.code == 0 || result.code == 1));
+  CHECK(result.err.find("SCHEMA NOT RESTORED") == std::string::npos);
+  CHECK(result.err.find("schema restored: SHOW CREATE TABLE of all 2 tables") != std::string::npos);
+  CHECK(exists(dir / "out/before-3.json"));  // both alternations ran
+  CHECK(db.schema_fingerprint() == original);
+}
+
+}  // namespace
+}  // namespace sqlmeasure::testing

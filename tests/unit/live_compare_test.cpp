@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sqlmeasure/live_compare.h"
+#include "sqlmeasure/schema_snapshot.h"
 #include "support/cli_runner.h"
 #include "support/fake_connection.h"
 #include "support/temp_dir.h"
@@ -360,6 +361,34 @@ TEST_CASE("live compare on a fake server: a kept migration stays, and says so", 
   CHECK(contains(result.err, "no --rollback: this additive migration will stay applied"));
   CHECK(contains(result.err, "kept: the change stays applied"));
   CHECK(live.server.has_started);
+}
+
+}  // namespace
+}  // namespace sqlmeasure::testing
+
+namespace sqlmeasure::testing {
+namespace {
+
+TEST_CASE("the snapshot compares definitions, not index order or the next AUTO_INCREMENT",
+          "[unit][live]") {
+  const std::string before =
+      "CREATE TABLE `t` (\n  `id` int(11) NOT NULL AUTO_INCREMENT,\n  `a` int(11),\n"
+      "  PRIMARY KEY (`id`),\n  KEY `k_a` (`a`),\n  KEY `k_b` (`a`,`id`)\n"
+      ") ENGINE=InnoDB AUTO_INCREMENT=4 DEFAULT CHARSET=utf8mb4";
+  const std::string after =
+      "CREATE TABLE `t` (\n  `id` int(11) NOT NULL AUTO_INCREMENT,\n  `a` int(11),\n"
+      "  PRIMARY KEY (`id`),\n  KEY `k_b` (`a`,`id`),\n  KEY `k_a` (`a`)\n"
+      ") ENGINE=InnoDB AUTO_INCREMENT=9215 DEFAULT CHARSET=utf8mb4";
+  CHECK(comparable_definition(before) == comparable_definition(after));
+  CHECK(comparable_definition(after).find("AUTO_INCREMENT=") == std::string::npos);
+  // The column's AUTO_INCREMENT attribute is part of the definition, and kept.
+  CHECK(comparable_definition(after).find("NOT NULL AUTO_INCREMENT") != std::string::npos);
+  std::string other_engine = after;
+  other_engine.replace(other_engine.find("InnoDB"), 6, "MyISAM");
+  CHECK(comparable_definition(before) != comparable_definition(other_engine));
+  std::string other_column = after;
+  other_column.replace(other_column.find("`a` int(11)"), 11, "`a` bigint(20)");
+  CHECK(comparable_definition(before) != comparable_definition(other_column));
 }
 
 }  // namespace
