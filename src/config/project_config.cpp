@@ -2,6 +2,8 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <fstream>
+#include <sstream>
 #include <filesystem>
 #include <set>
 #include <toml++/toml.h>
@@ -10,6 +12,7 @@
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/scenario_loader.h"
 #include "sqlmeasure/text.h"
+#include "sqlmeasure/toml_limits.h"
 
 namespace sqlmeasure {
 namespace {
@@ -110,10 +113,19 @@ ProjectConfig load_project_config(const std::optional<std::string>& explicit_pat
     if (explicit_path) fail(ExitCode::kBadConfig, fmt::format("{}: config file not found", path));
     return config;
   }
+  if (!std::filesystem::is_regular_file(path, error)) {
+    fail(ExitCode::kBadConfig, fmt::format("{}: the config is not a regular file", path));
+  }
   config.path = path;
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in) fail(ExitCode::kBadConfig, fmt::format("{}: cannot read the config file", path));
+  const std::string content = text.str();
+  check_toml_key_depth(content, path, ExitCode::kBadConfig);
   toml::table root;
   try {
-    root = toml::parse_file(path);
+    root = toml::parse(content, path);
   } catch (const toml::parse_error& parse_error) {
     const auto& begin = parse_error.source().begin;
     fail(ExitCode::kBadConfig, fmt::format("{}:{}:{}: malformed TOML: {}", path, begin.line,

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <fstream>
+#include <sstream>
 #include <set>
 #include <string_view>
 #include <toml++/toml.h>
@@ -11,6 +13,7 @@
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/scenario_loader.h"
 #include "sqlmeasure/text.h"
+#include "sqlmeasure/toml_limits.h"
 
 namespace sqlmeasure {
 namespace {
@@ -134,9 +137,15 @@ Query parse_query(const std::string& file, const toml::table& table, const toml:
 }  // namespace
 
 Screen parse_toml_screen(const std::string& path, const std::string& default_name) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in) bad({path, 0, 0}, "cannot read the file");
+  const std::string content = text.str();
+  check_toml_key_depth(content, path, ExitCode::kBadInput);
   toml::table root;
   try {
-    root = toml::parse_file(path);
+    root = toml::parse(content, path);
   } catch (const toml::parse_error& error) {
     const auto& begin = error.source().begin;
     bad({path, static_cast<int>(begin.line), static_cast<int>(begin.column)},

@@ -2,6 +2,7 @@
 // file:line:col and exit 65; good files load as docs/scenarios.md says.
 #include "sqlmeasure/scenario_loader.h"
 #include "sqlmeasure/text.h"
+#include "sqlmeasure/toml_limits.h"
 
 #include <stdlib.h>
 
@@ -461,4 +462,34 @@ TEST_CASE("select_screens picks by name, glob and comma list", "[unit][scenario]
   CHECK(unknown.code == ExitCode::kUsage);
   CHECK(contains(unknown.message, "no screen matches 'checkout'"));
   CHECK_FALSE(contains(unknown.message, "did you mean"));
+}
+
+TEST_CASE("a TOML key too deep for the parser is refused, not crashed on", "[unit][scenario]") {
+  auto refused = [](const std::string& text) {
+    try {
+      check_toml_key_depth(text, "s.toml", ExitCode::kBadInput);
+    } catch (const Error& error) {
+      CHECK(error.code() == ExitCode::kBadInput);
+      return std::string(error.what());
+    }
+    return std::string();
+  };
+  const std::string deep = "a" + std::string() + [] {
+    std::string parts;
+    for (int i = 0; i < 100; ++i) parts += ".a";
+    return parts;
+  }();
+  CHECK(refused(deep + " = 1\n") == "s.toml:1:128: a key with more than 64 dotted parts; no real "
+                                    "key has that many");
+  CHECK_FALSE(refused("[" + deep + "]\n").empty());
+  CHECK_FALSE(refused("x = { " + deep + " = 1 }\n").empty());
+  // Dots that are not key parts never count: values, strings, quoted keys, comments.
+  std::string floats = "values = [";
+  for (int i = 0; i < 200; ++i) floats += "1.5, ";
+  CHECK(refused(floats + "2.5]\n").empty());
+  CHECK(refused("sql = \"" + deep + "\"\n").empty());
+  CHECK(refused("sql = '''\n" + deep + "\n'''\n").empty());
+  CHECK(refused("\"" + deep + "\" = 1\n").empty());
+  CHECK(refused("# " + deep + "\nx = 1\n").empty());
+  CHECK(refused("params.category = [17, 23]\n[[query]]\nname = \"a.b\"\n").empty());
 }
