@@ -13,18 +13,31 @@
 
 namespace sqlmeasure {
 
+// A database a statement of the change names (db.table, USE db), and where.
+struct NamedDatabase {
+  std::string name;
+  SourceLocation where;
+};
+
 struct SchemaChange {
   std::string description;          // "migration drop_category_index.up.sql"
   std::vector<SqlStatement> apply;
   std::vector<SqlStatement> undo;   // empty: nothing can undo it (only with keep)
   bool keep = false;                // leave the change applied at the end
+  std::vector<NamedDatabase> databases;  // checked against -D once connected
 };
 
-// Loads UP (and DOWN) statements. Errors: kBadInput for unreadable/empty/malformed files;
-// kUsage for a destructive migration with neither a rollback nor `keep`.
+// Loads UP (and DOWN) statements and classifies each with the SQL lexer
+// (docs/safety.md §3). Errors: kBadInput for unreadable/empty/malformed files and for a
+// statement a migration may never run (it changes data, server settings or privileges);
+// kUsage for a migration that does more than add indexes with neither a rollback nor `keep`.
 [[nodiscard]] SchemaChange migration_change(const std::string& up_path,
                                             const std::optional<std::string>& down_path,
                                             bool keep);
+
+// Refuses (kBadInput, naming the statement) a change that names another database than the
+// one under test: a migration changes the schema of -D and nothing else.
+void refuse_other_databases(const SchemaChange& change, const std::string& database);
 
 // "table.index" specs → ALTER INDEX ... IGNORED (MariaDB 10.6+) or INVISIBLE (MySQL 8),
 // and back. Checks every index exists, is not the primary key and is visible now.

@@ -29,6 +29,7 @@ class LiveCompare {
 
   LiveCompareOutcome run() {
     connect_target();
+    if (options_.migration) refuse_other_databases(*options_.migration, database_);
     change_ = options_.migration ? *options_.migration
                                  : ignore_index_change(*target_, database_, options_.ignore_indexes);
     outcome_.kept = change_.keep;

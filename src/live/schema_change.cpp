@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "live/additive_ddl.h"
+#include "live/migration_classifier.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/sql_lexer.h"
 #include "sqlmeasure/text.h"
@@ -26,6 +26,29 @@ std::vector<SqlStatement> load_statements(const std::string& path, const char* w
   return statements;
 }
 
+// Classifies every statement: refuses what a migration may never run, records the databases
+// it names, and says whether all of it could run without a rollback.
+bool classify(const std::vector<SqlStatement>& statements, std::vector<NamedDatabase>& databases,
+              const SqlStatement** needs_rollback, std::string* why) {
+  bool additive = true;
+  for (const SqlStatement& statement : statements) {
+    const MigrationStatementClass found = classify_migration_statement(statement.text);
+    if (found.kind == MigrationStatementKind::kRefused) {
+      fail(ExitCode::kBadInput,
+           fmt::format("{}: {} ({}): a migration may only change the schema of the database "
+                       "under test",
+                       statement.where.str(), found.why, printable(statement.text)));
+    }
+    for (const std::string& name : found.databases) databases.push_back({name, statement.where});
+    if (additive && !runs_without_rollback(found.kind)) {
+      additive = false;
+      *needs_rollback = &statement;
+      *why = found.why;
+    }
+  }
+  return additive;
+}
+
 }  // namespace
 
 SchemaChange migration_change(const std::string& up_path,
@@ -35,19 +58,34 @@ SchemaChange migration_change(const std::string& up_path,
   change.apply = load_statements(up_path, "migration");
   if (down_path) change.undo = load_statements(*down_path, "rollback");
   change.keep = keep;
+  const SqlStatement* needs_rollback = nullptr;
+  std::string why;
+  const bool additive = classify(change.apply, change.databases, &needs_rollback, &why);
+  const SqlStatement* unused = nullptr;
+  std::string unused_why;
+  (void)classify(change.undo, change.databases, &unused, &unused_why);
   if (!down_path && !keep) {
-    for (const SqlStatement& statement : change.apply) {
-      if (!is_additive_ddl(statement.text)) {
-        fail(ExitCode::kUsage,
-             fmt::format("{}: this migration changes or removes something ({}...), and without "
-                         "--rollback it cannot be undone: pass --rollback DOWN.sql, or --keep "
-                         "to leave it applied",
-                         statement.where.str(), statement.text.substr(0, 40)));
-      }
+    if (!additive) {
+      fail(ExitCode::kUsage,
+           fmt::format("{}: this migration changes or removes something ({}: {}), and without "
+                       "--rollback it cannot be undone: pass --rollback DOWN.sql, or --keep to "
+                       "leave it applied",
+                       needs_rollback->where.str(), why, printable(needs_rollback->text)));
     }
     change.keep = true;  // additive: it stays; the caller says so
   }
   return change;
+}
+
+void refuse_other_databases(const SchemaChange& change, const std::string& database) {
+  for (const NamedDatabase& named : change.databases) {
+    if (named.name != database) {
+      fail(ExitCode::kBadInput,
+           fmt::format("{}: the statement names database {}, not the one under test ({}): a "
+                       "migration may only change the schema of -D",
+                       named.where.str(), quote_identifier(named.name), quote_identifier(database)));
+    }
+  }
 }
 
 SchemaChange ignore_index_change(Connection& connection, const std::string& database,

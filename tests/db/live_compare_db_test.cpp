@@ -788,3 +788,101 @@ TEST_CASE("live compare: rows inserted by another client meanwhile are not a sch
 
 }  // namespace
 }  // namespace sqlmeasure::testing
+
+namespace sqlmeasure::testing {
+namespace {
+
+// What the attacks below could have changed: every table's definition, the rows of the
+// tables they write to, and a server variable.
+struct ServerState {
+  std::string schema, helps, works_titles;
+  std::string max_connections;
+  bool operator==(const ServerState&) const = default;
+};
+
+ServerState server_state(TestDatabase& db) {
+  auto one = [&db](const std::string& sql) {
+    ResultSet set = db.admin().query(sql);
+    std::string text;
+    for (const auto& row : set.rows) {
+      for (const auto& cell : row) text += cell.value_or("NULL") + "|";
+    }
+    return text;
+  };
+  return {db.schema_fingerprint(), one("CHECKSUM TABLE helps"),
+          one("SELECT COUNT(*), SUM(CRC32(title)) FROM works"),
+          one("SELECT @@global.max_connections")};
+}
+
+TEST_CASE("compare --migration: what is not purely additive needs a rollback, exit 64",
+          "[db][live][safety]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase db("live_additive");
+  db.load_demo(0.01);
+  TempDir dir("live-additive");
+  write_demo_schema_screens(dir / "screens");
+  const ServerState before = server_state(db);
+  // Each ran and exited 0 with "this additive migration will stay applied" before: the first
+  // deleted every row (MariaDB's ANALYZE runs the statement), the second emptied a table.
+  for (const char* up : {"ANALYZE DELETE FROM helps WHERE id > 0;",
+                         "CREATE OR REPLACE TABLE categories (id INT, INDEX(id));",
+                         "ALTER TABLE skills ADD COLUMN z INT, ENGINE=MyISAM, CONVERT TO "
+                         "CHARACTER SET ascii;"}) {
+    INFO(up);
+    dir.write("up.sql", std::string(up) + "\n");
+    CliResult result = run_in_process(live_args(db, dir / "screens", dir / "out") +
+                                      std::vector<std::string>{"--migration", dir / "up.sql"});
+    INFO("stderr: " << result.err);
+    CHECK((result.code == 64 || result.code == 65));
+    CHECK(result.err.find("up.sql:1:1") != std::string::npos);
+    CHECK(result.err.find("will stay applied") == std::string::npos);
+    CHECK(server_state(db) == before);
+  }
+  // A purely additive one still runs without a rollback, and says it stays.
+  dir.write("add.sql", "CREATE INDEX k_probe ON helps (id);\n");
+  CliResult added = run_in_process(live_args(db, dir / "screens", dir / "out-add") +
+                                   std::vector<std::string>{"--migration", dir / "add.sql"});
+  INFO("stderr: " << added.err);
+  CHECK((added.code == 0 || added.code == 1));
+  CHECK(added.err.find("this additive migration will stay applied") != std::string::npos);
+  CHECK(index_exists(db.admin(), db.name(), "helps", "k_probe"));
+}
+
+TEST_CASE("compare --migration: statements outside the schema of -D are refused before "
+          "anything is applied, exit 65",
+          "[db][live][safety]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase db("live_scope");
+  db.load_demo(0.01);
+  TestDatabase other("live_scope_other");
+  other.run_script("CREATE TABLE t (id INT PRIMARY KEY, v INT, KEY iv (v));");
+  const std::string other_schema = other.schema_fingerprint();
+  TempDir dir("live-scope");
+  write_demo_schema_screens(dir / "screens");
+  write_drop_category_migration(dir.path());  // for its down.sql: re-adds the index
+  const ServerState before = server_state(db);
+  const std::string drop = std::string("ALTER TABLE works DROP INDEX ") + kCategoryIndex + ";\n";
+  for (const std::string& attack :
+       {std::string("UPDATE works SET title = 'PWNED' WHERE id <= 100;"),
+        std::string("DELETE FROM helps;"),
+        "ALTER TABLE " + other.name() + ".t DROP INDEX iv;",
+        std::string("SET GLOBAL max_connections = 7;")}) {
+    INFO(attack);
+    dir.write("attack.up.sql", drop + attack + "\n");
+    CliResult result = run_in_process(
+        live_args(db, dir / "screens", dir / "out") +
+        std::vector<std::string>{"--migration", dir / "attack.up.sql", "--rollback",
+                                 dir / "drop_category.down.sql"});
+    INFO("stderr: " << result.err);
+    CHECK(result.code == 65);
+    CHECK(result.err.find("attack.up.sql:2:1") != std::string::npos);
+    CHECK(result.err.find("a migration may only change the schema") != std::string::npos);
+    // Nothing was applied, not even the DROP INDEX before it.
+    CHECK(server_state(db) == before);
+    CHECK(index_exists(db.admin(), db.name(), "works", kCategoryIndex));
+    CHECK(other.schema_fingerprint() == other_schema);
+  }
+}
+
+}  // namespace
+}  // namespace sqlmeasure::testing

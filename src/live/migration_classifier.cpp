@@ -1,0 +1,259 @@
+#include "live/migration_classifier.h"
+
+#include <fmt/format.h>
+
+#include <initializer_list>
+
+#include "sqlmeasure/sql_guard.h"
+#include "sqlmeasure/sql_lexer.h"
+#include "sqlmeasure/text.h"
+
+namespace sqlmeasure {
+namespace {
+
+using Kind = MigrationStatementKind;
+using Tokens = std::vector<SqlToken>;
+
+bool any_of(const std::string& word, std::initializer_list<std::string_view> words) {
+  for (std::string_view candidate : words) {
+    if (word == candidate) return true;
+  }
+  return false;
+}
+
+// The token index after any of `optional` words.
+std::size_t skip_words(const Tokens& code, std::size_t i,
+                       std::initializer_list<std::string_view> optional) {
+  while (i < code.size() && any_of(keyword_at(code, i), optional)) ++i;
+  return i;
+}
+
+MigrationStatementClass refused(std::string why) {
+  return {Kind::kRefused, std::move(why), {}};
+}
+
+// A table name at `i` (name or db.name): records a qualifying database, returns the index
+// after it.
+std::size_t table_name(const Tokens& code, std::size_t i, std::vector<std::string>& databases) {
+  if (i >= code.size() || !is_identifier(code[i])) return i;
+  if (i + 2 < code.size() && code[i + 1].is('.') && is_identifier(code[i + 2])) {
+    databases.push_back(identifier_name(code[i]));
+    return i + 3;
+  }
+  return i + 1;
+}
+
+// Every table name in a comma-separated list at `i` (DROP TABLE a, b; ANALYZE TABLE a, b).
+void table_list(const Tokens& code, std::size_t i, std::vector<std::string>& databases) {
+  while (i < code.size()) {
+    i = table_name(code, i, databases);
+    if (i < code.size() && code[i].is(',')) {
+      ++i;
+      continue;
+    }
+    break;
+  }
+}
+
+// The clauses of ALTER TABLE, split at commas outside parentheses: [begin, end) each.
+std::vector<std::pair<std::size_t, std::size_t>> clauses(const Tokens& code, std::size_t i) {
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  std::size_t begin = i;
+  int depth = 0;
+  for (std::size_t j = i; j <= code.size(); ++j) {
+    const bool end = j == code.size() || (depth == 0 && code[j].is(';'));
+    if (end || (depth == 0 && code[j].is(','))) {
+      out.emplace_back(begin, j);
+      if (end) break;
+      begin = j + 1;
+      continue;
+    }
+    if (code[j].is('(')) ++depth;
+    if (code[j].is(')')) --depth;
+  }
+  return out;
+}
+
+// One ALTER TABLE clause: which kind of change it is.
+Kind alter_clause(const Tokens& code, std::size_t begin, std::size_t end) {
+  if (begin >= end) return Kind::kTableChange;
+  const std::string first = keyword_at(code, begin);
+  const std::string second = keyword_at(code, begin + 1);
+  if (first == "ALGORITHM" || first == "LOCK") return Kind::kAddIndex;  // how, not what
+  if (first == "ADD") {
+    std::size_t i = begin + 1;
+    if (second == "CONSTRAINT") {
+      ++i;
+      if (i < end && is_identifier(code[i]) && keyword_at(code, i) != "UNIQUE") ++i;
+      return keyword_at(code, i) == "UNIQUE" ? Kind::kAddIndex : Kind::kTableChange;
+    }
+    return any_of(keyword_at(code, i), {"INDEX", "KEY", "UNIQUE", "FULLTEXT", "SPATIAL"})
+               ? Kind::kAddIndex
+               : Kind::kTableChange;
+  }
+  if (first == "DROP" && any_of(second, {"INDEX", "KEY"})) return Kind::kIndexChange;
+  if (first == "ALTER" && any_of(second, {"INDEX", "KEY"})) return Kind::kIndexChange;
+  if (first == "RENAME" && any_of(second, {"INDEX", "KEY"})) return Kind::kIndexChange;
+  return Kind::kTableChange;
+}
+
+// ALTER [ONLINE] [IGNORE] TABLE [IF EXISTS] name clause, ...: the least additive clause
+// decides.
+MigrationStatementClass alter_table(const Tokens& code, std::size_t i) {
+  MigrationStatementClass out{Kind::kAddIndex, "", {}};
+  if (keyword_at(code, i) == "IF" && keyword_at(code, i + 1) == "EXISTS") i += 2;
+  const std::size_t after_name = table_name(code, i, out.databases);
+  if (after_name == i) return refused("ALTER TABLE without a table name");
+  for (const auto& [begin, end] : clauses(code, after_name)) {
+    const Kind kind = alter_clause(code, begin, end);
+    if (kind == Kind::kTableChange) {
+      out.kind = Kind::kTableChange;
+      out.why = "it changes a table, not only its indexes";
+    } else if (kind == Kind::kIndexChange && out.kind == Kind::kAddIndex) {
+      out.kind = Kind::kIndexChange;
+      out.why = "it drops, hides or renames an index";
+    }
+  }
+  return out;
+}
+
+MigrationStatementClass create(const Tokens& code) {
+  MigrationStatementClass out{Kind::kTableChange, "it creates or replaces a schema object", {}};
+  std::size_t i = 1;
+  const bool replace = keyword_at(code, i) == "OR" && keyword_at(code, i + 1) == "REPLACE";
+  if (replace) i += 2;
+  i = skip_words(code, i, {"ONLINE", "UNIQUE", "FULLTEXT", "SPATIAL"});
+  const std::string object = keyword_at(code, i);
+  if (any_of(object, {"DATABASE", "SCHEMA"})) return refused("it creates a database");
+  if (any_of(object, {"USER", "ROLE", "SERVER"})) return refused("it changes server accounts or settings");
+  if (object == "INDEX") {
+    // CREATE INDEX [IF NOT EXISTS] name ON table: only OR REPLACE drops one first.
+    out.kind = replace ? Kind::kIndexChange : Kind::kAddIndex;
+    out.why = replace ? "CREATE OR REPLACE INDEX drops the index first" : "";
+    std::size_t on = i;
+    while (on < code.size() && keyword_at(code, on) != "ON") ++on;
+    table_name(code, on + 1, out.databases);
+    return out;
+  }
+  if (object == "TABLE" || object == "VIEW") {
+    std::size_t name = i + 1;
+    if (keyword_at(code, name) == "IF") name += 3;  // IF NOT EXISTS
+    table_name(code, name, out.databases);
+  }
+  return out;
+}
+
+MigrationStatementClass drop(const Tokens& code) {
+  const std::string object = keyword_at(code, skip_words(code, 1, {"TEMPORARY", "ONLINE"}));
+  if (any_of(object, {"DATABASE", "SCHEMA"})) return refused("it drops a database");
+  if (any_of(object, {"USER", "ROLE", "SERVER"})) return refused("it changes server accounts or settings");
+  MigrationStatementClass out{object == "INDEX" ? Kind::kIndexChange : Kind::kTableChange,
+                              object == "INDEX" ? "it drops an index" : "it drops a schema object",
+                              {}};
+  std::size_t i = skip_words(code, 1, {"TEMPORARY", "ONLINE"}) + 1;
+  if (keyword_at(code, i) == "IF" && keyword_at(code, i + 1) == "EXISTS") i += 2;
+  if (object == "INDEX") {
+    while (i < code.size() && keyword_at(code, i) != "ON") ++i;
+    table_name(code, i + 1, out.databases);
+  } else if (object == "TABLE" || object == "TABLES" || object == "VIEW") {
+    table_list(code, i, out.databases);
+  }
+  return out;
+}
+
+// SET ...: the session's own variables are fine; anything that outlives the connection or
+// reaches the whole server is not.
+MigrationStatementClass set(const Tokens& code) {
+  const std::string scope = keyword_at(code, 1);
+  if (any_of(scope, {"GLOBAL", "PERSIST", "PERSIST_ONLY"})) {
+    return refused(fmt::format("SET {} changes a server setting", scope));
+  }
+  if (any_of(scope, {"PASSWORD", "DEFAULT"})) return refused("it changes an account");
+  for (std::size_t i = 1; i + 2 < code.size(); ++i) {
+    // SET @@global.x = 1, SET @@persist.x = 1
+    if (code[i].is('@') && code[i + 1].is('@')) {
+      const std::string named = keyword_at(code, i + 2);
+      if (any_of(named, {"GLOBAL", "PERSIST", "PERSIST_ONLY"})) {
+        return refused(fmt::format("SET @@{}. changes a server setting", ascii_lower(named)));
+      }
+    }
+  }
+  return {Kind::kSession, "", {}};
+}
+
+}  // namespace
+
+MigrationStatementClass classify_migration_statement(std::string_view sql) {
+  const Tokens code = code_tokens(sql);
+  if (!code.empty() && code.back().kind == SqlToken::Kind::kUnterminated) {
+    return refused("an unterminated quote or comment");
+  }
+  const std::size_t lead = skip_open_parens(code);
+  const std::string keyword = keyword_at(code, lead);
+  if (keyword.empty()) return refused("not a statement sqlmeasure knows");
+  if (any_of(keyword, {"INSERT", "UPDATE", "DELETE", "REPLACE", "LOAD", "TRUNCATE", "CALL", "DO",
+                       "HANDLER", "IMPORT"})) {
+    return refused(fmt::format("{} changes data", keyword));
+  }
+  if (any_of(keyword, {"GRANT", "REVOKE"})) return refused(fmt::format("{} changes privileges", keyword));
+  if (any_of(keyword, {"FLUSH", "RESET", "PURGE", "KILL", "SHUTDOWN", "INSTALL", "UNINSTALL",
+                       "CHANGE", "STOP", "CACHE", "BINLOG", "XA", "LOCK", "UNLOCK", "RESTART"})) {
+    return refused(fmt::format("{} acts on the server, not the schema", keyword));
+  }
+  if (keyword == "ANALYZE" || keyword == "OPTIMIZE" || keyword == "REPAIR" || keyword == "CHECK") {
+    // MariaDB's ANALYZE <statement> runs the statement: ANALYZE DELETE deletes.
+    const std::size_t i = skip_words(code, lead + 1, {"NO_WRITE_TO_BINLOG", "LOCAL"});
+    if (!any_of(keyword_at(code, i), {"TABLE", "TABLES"})) {
+      return refused(fmt::format("{} {} runs the statement", keyword, keyword_at(code, i)));
+    }
+    MigrationStatementClass out{keyword == "ANALYZE" ? Kind::kStatistics : Kind::kTableChange,
+                                keyword == "ANALYZE" ? "" : keyword + " TABLE rebuilds the table",
+                                {}};
+    table_list(code, i + 1, out.databases);
+    return out;
+  }
+  if (keyword == "ALTER") {
+    const std::size_t i = skip_words(code, lead + 1, {"ONLINE", "IGNORE"});
+    const std::string object = keyword_at(code, i);
+    if (object == "TABLE") return alter_table(code, i + 1);
+    if (any_of(object, {"DATABASE", "SCHEMA"})) return refused("it changes a database");
+    if (any_of(object, {"USER", "ROLE", "SERVER", "INSTANCE", "LOGFILE", "TABLESPACE"})) {
+      return refused("it changes server accounts or settings");
+    }
+    return {Kind::kTableChange, "it alters a schema object", {}};
+  }
+  if (keyword == "CREATE") return create(code);
+  if (keyword == "DROP") return drop(code);
+  if (keyword == "RENAME") {
+    if (keyword_at(code, lead + 1) == "USER") return refused("it changes an account");
+    MigrationStatementClass out{Kind::kTableChange, "it renames tables", {}};
+    for (std::size_t i = lead + 2; i < code.size(); ++i) {
+      if (keyword_at(code, i - 1) == "TABLE" || keyword_at(code, i - 1) == "TO" ||
+          code[i - 1].is(',')) {
+        table_name(code, i, out.databases);
+      }
+    }
+    return out;
+  }
+  if (keyword == "SET") return set(code);
+  if (keyword == "USE") {
+    MigrationStatementClass out{Kind::kSession, "", {}};
+    if (lead + 1 < code.size() && is_identifier(code[lead + 1])) {
+      out.databases.push_back(identifier_name(code[lead + 1]));
+    }
+    return out;
+  }
+  if (any_of(keyword, {"START", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"})) {
+    return {Kind::kSession, "", {}};
+  }
+  if (const std::string reason = why_not_read_only(sql); !reason.empty()) {
+    return refused(reason);
+  }
+  return {Kind::kSession, "", {}};  // a read: SELECT, SHOW, EXPLAIN of a read
+}
+
+bool runs_without_rollback(MigrationStatementKind kind) {
+  return kind == Kind::kAddIndex || kind == Kind::kStatistics || kind == Kind::kSession;
+}
+
+}  // namespace sqlmeasure
