@@ -58,9 +58,13 @@ class LiveCompare {
       throw;
     }
     outcome_.server = session_->state();
-    const bool cut_short = outcome_.failure.has_value();
-    write_pooled();
-    judge(cut_short);
+    // From here on the server is as it will stay: a failure only adds to what is reported.
+    try {
+      write_pooled();
+    } catch (const Error& error) {
+      if (!outcome_.failure) outcome_.failure = error.what();
+    }
+    judge(outcome_.failure.has_value());
     return std::move(outcome_);
   }
 

@@ -393,3 +393,40 @@ TEST_CASE("the snapshot compares definitions, not index order or the next AUTO_I
 
 }  // namespace
 }  // namespace sqlmeasure::testing
+
+namespace sqlmeasure::testing {
+namespace {
+
+TEST_CASE("live compare on a fake server: a results file that cannot be written still ends "
+          "with the undo and its outcome",
+          "[unit][live][safety]") {
+  LiveRun live;
+  // Once the change is applied, after-1.json cannot be written (a directory is in its way),
+  // as when the disk fills up.
+  live.server.observer = [&live](const Call& call) {
+    if (call.connection == "admin" && call.sql == kAddStarted) {
+      std::filesystem::create_directories(live.dir / "out/after-1.json");
+    }
+  };
+  SECTION("the undo works: it is done, said, and the schema is as it was") {
+    const CliResult result = live.run();
+    INFO("stderr: " << result.err);
+    CHECK(result.code == 2);
+    CHECK(contains(result.err, "after-1.json"));
+    CHECK(contains(result.err, "undo: applied 2 of 2 statements"));
+    CHECK(contains(result.err, "schema restored"));
+    CHECK(contains(result.err, "; the schema is as it was"));
+    check_schema_as_before(live.server);
+  }
+  SECTION("the undo fails too: STILL APPLIED is said") {
+    live.server.faults = {{kAddCategory, {Failure::Kind::kError, 0, 0}}};
+    const CliResult result = live.run();
+    INFO("stderr: " << result.err);
+    CHECK(result.code == 2);
+    CHECK(contains(result.err, "SCHEMA NOT RESTORED"));
+    CHECK(contains(result.err, "; the change is STILL APPLIED"));
+  }
+}
+
+}  // namespace
+}  // namespace sqlmeasure::testing
