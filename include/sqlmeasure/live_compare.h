@@ -5,6 +5,7 @@
 // The change is undone on every exit path — failure, interruption, lost connection — and the
 // schema is checked against its snapshot after every undo (docs/safety.md). Results files are
 // written as each phase ends, then the pooled before.json and after.json.
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,11 @@ struct LiveCompareOptions {
   int alternations = 3;
   bool before_again = true;  // measure before after the last undo too
   std::string out_dir;       // before-1.json, after-1.json, ..., before.json, after.json
+  // When the change's connection is lost (a restart, a failover), how long to keep trying to
+  // reconnect — with growing pauses, each said — before the undo is given up.
+  double reconnect_timeout_s = 30;
+  // Called with each event as it happens (the outcome keeps them all too).
+  std::function<void(const std::string&)> on_event;
 };
 
 // Where the server stands when a live compare ends.

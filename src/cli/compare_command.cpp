@@ -69,6 +69,11 @@ class CompareCommand final : public Command {
     app.add_flag("--no-before-again", no_before_again_,
                  "Skip measuring before again after the last rollback")
         ->group(kLiveGroup);
+    app.add_option("--reconnect-timeout", reconnect_timeout_s_,
+                   "Seconds to keep reconnecting to undo the change after a lost connection "
+                   "(default 30)")
+        ->group(kLiveGroup)
+        ->check(CLI::Range(0.0, 3600.0));
     app.add_option("--out-dir", out_dir_,
                    "Where results files go (default sqlmeasure-results/compare-TIMESTAMP)")
         ->group(kLiveGroup);
@@ -156,10 +161,12 @@ class CompareCommand final : public Command {
     used.insert("--out-dir");
     switch (mode) {
       case Mode::kMigration:
-        used.insert({"--migration", "--rollback", "--keep", "--alternations", "--no-before-again"});
+        used.insert({"--migration", "--rollback", "--keep", "--alternations", "--no-before-again",
+                     "--reconnect-timeout"});
         break;
       case Mode::kIgnoreIndex:
-        used.insert({"--ignore-index", "--alternations", "--no-before-again"});
+        used.insert({"--ignore-index", "--alternations", "--no-before-again",
+                     "--reconnect-timeout"});
         break;
       case Mode::kTwoEndpoints:
         used.insert({"--before-dsn", "--after-dsn"});
@@ -235,6 +242,11 @@ class CompareCommand final : public Command {
         alternations_.value_or(context.config().alternations.value_or(options.alternations));
     options.before_again = !no_before_again_;
     options.out_dir = out_dir();
+    if (reconnect_timeout_s_) options.reconnect_timeout_s = *reconnect_timeout_s_;
+    options.on_event = [&context](const std::string& event) {
+      context.err() << "sqlmeasure: " << event << '\n';
+      context.err().flush();
+    };
     std::vector<Screen> screens = scenarios_.load(context.config());
     if (migration_) {
       // Read and classified now: a bad or destructive migration stops before we connect.
@@ -250,7 +262,6 @@ class CompareCommand final : public Command {
     options.connection = measuring_session(connection_.resolve(context.config(), context), options.run);
     const LiveCompareOutcome outcome =
         run_live_compare(std::move(screens), options, verbose_connector(context));
-    for (const std::string& event : outcome.events) context.err() << "sqlmeasure: " << event << '\n';
     if (!outcome.files.empty()) context.err() << "results: " << join(outcome.files) << '\n';
     if (outcome.failure) {
       // The partial comparison first, if both sides have results: they are kept.
@@ -274,7 +285,7 @@ class CompareCommand final : public Command {
       out_dir_, fail_on_;
   bool keep_ = false, no_before_again_ = false;
   std::optional<int> alternations_;
-  std::optional<double> threshold_, alpha_, min_delta_ms_;
+  std::optional<double> threshold_, alpha_, min_delta_ms_, reconnect_timeout_s_;
   std::optional<std::uint64_t> min_rows_delta_;
   Format format_ = Format::kTable;
   VerdictRule rule_;

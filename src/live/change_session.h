@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "live/event_log.h"
 #include "sqlmeasure/connection.h"
 #include "sqlmeasure/live_compare.h"
 #include "sqlmeasure/schema_change.h"
@@ -18,7 +19,7 @@ class ChangeSession {
  public:
   // `admin` describes the read-write session; nothing is opened until open().
   ChangeSession(const Connector& connect, ConnectionOptions admin, std::string database,
-                const SchemaChange& change, std::vector<std::string>& events);
+                const SchemaChange& change, EventLog& events, double reconnect_timeout_s);
 
   // Opens the read-write connection and takes the snapshot. Throws Error: nothing changed.
   void open();
@@ -36,6 +37,7 @@ class ChangeSession {
 
  private:
   [[nodiscard]] std::optional<std::string> lost_while_applying(const DatabaseError& error);
+  void connect_once();
   void reopen();
   void ensure_alive();
   void undo_statements();
@@ -45,7 +47,8 @@ class ChangeSession {
   ConnectionOptions admin_options_;
   std::string database_;
   const SchemaChange& change_;
-  std::vector<std::string>& events_;
+  EventLog& events_;
+  double reconnect_timeout_s_;
   std::unique_ptr<Connection> admin_;
   std::map<std::string, std::string> snapshot_;
   ServerState state_ = ServerState::kUnchanged;

@@ -7,6 +7,7 @@
 
 #include "live/auto_stop.h"
 #include "live/change_session.h"
+#include "live/event_log.h"
 #include "sqlmeasure/alternation.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/results_file.h"
@@ -38,7 +39,7 @@ class LiveCompare {
     ConnectionOptions admin = options_.connection;
     admin.read_only = false;  // the change itself is the one write we make
     admin.query_timeout_ms = 0;
-    session_.emplace(connect_, admin, database_, change_, outcome_.events);
+    session_.emplace(connect_, admin, database_, change_, events_, options_.reconnect_timeout_s);
     try {
       session_->open();
     } catch (const Error& error) {
@@ -125,7 +126,7 @@ class LiveCompare {
       return std::find(settled.begin(), settled.end(), screen.name) != settled.end();
     });
     if (measuring_.empty()) {
-      outcome_.events.push_back(fmt::format(
+      events_.say(fmt::format(
           "--iterations auto: every verdict is settled after {} ({} of {} alternations); "
           "stopping there",
           phase, round, rounds));
@@ -134,7 +135,7 @@ class LiveCompare {
     if (measuring_.size() < before) {
       std::vector<std::string> names;
       for (const Screen& screen : measuring_) names.push_back(screen.name);
-      outcome_.events.push_back(fmt::format(
+      events_.say(fmt::format(
           "--iterations auto: {} of {} screens settled after {}; the next phases measure {}",
           screens_.size() - measuring_.size(), screens_.size(), phase, join(names)));
     }
@@ -179,7 +180,7 @@ class LiveCompare {
       outcome_.failure = fmt::format("the {} phase did not finish: {}", phase, run.incomplete_reason);
       phases.push_back(std::move(run));
     } else {
-      outcome_.events.push_back(
+      events_.say(
           fmt::format("{} incomplete ({}): left out of the verdict", phase, run.incomplete_reason));
     }
     return false;
@@ -244,6 +245,7 @@ class LiveCompare {
   SchemaChange change_;
   std::optional<ChangeSession> session_;
   LiveCompareOutcome outcome_;
+  EventLog events_{outcome_.events, options_.on_event};
 };
 
 }  // namespace

@@ -153,21 +153,7 @@ class ScratchServer {
         fs::copy_file(tls / file, copy / file, ignored);
       }
     }
-    const std::string log = dir_ / "start.log";
-    const std::string command =
-        "SANDBOX_DIR='" + dir_.path() + "' SANDBOX_PORT=" + std::to_string(port_) +
-        " SANDBOX_SERVER_ARGS='--innodb-buffer-pool-size=32M --innodb-log-file-size=8M'"
-        " '" + source_dir() + "/scripts/sandbox' start >'" + log + "' 2>&1";
-    // The server is started in the background by a shell that then exits: as a subreaper
-    // this process adopts it, so that it can be reaped after the kill (no zombie left).
-    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
-    int status = std::system(command.c_str());
-    ::prctl(PR_SET_CHILD_SUBREAPER, 0);
-    if (exists(dir_ / "mysqld.pid")) pid_ = std::stoi(read_text(dir_ / "mysqld.pid"));
-    if (status != 0 || pid_ <= 0) {
-      problem_ = "scripts/sandbox start failed (exit " + std::to_string(status) + "): " +
-                 (exists(log) ? read_text(log) : std::string("no log"));
-    }
+    start();
   }
   ~ScratchServer() { kill(); }
   ScratchServer(const ScratchServer&) = delete;
@@ -189,6 +175,12 @@ class ScratchServer {
     return options;
   }
 
+  // kill -9, then start it again on the same data: a crash and a restart.
+  void restart() {
+    kill();
+    start();
+  }
+
   // kill -9, then wait until it is gone (reaped by us, or at least a zombie).
   void kill() {
     if (pid_ <= 0) return;
@@ -205,6 +197,24 @@ class ScratchServer {
   }
 
  private:
+  void start() {
+    const std::string log = dir_ / "start.log";
+    const std::string command =
+        "SANDBOX_DIR='" + dir_.path() + "' SANDBOX_PORT=" + std::to_string(port_) +
+        " SANDBOX_SERVER_ARGS='--innodb-buffer-pool-size=32M --innodb-log-file-size=8M'"
+        " '" + source_dir() + "/scripts/sandbox' start >'" + log + "' 2>&1";
+    // The server is started in the background by a shell that then exits: as a subreaper
+    // this process adopts it, so that it can be reaped after the kill (no zombie left).
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+    int status = std::system(command.c_str());
+    ::prctl(PR_SET_CHILD_SUBREAPER, 0);
+    if (exists(dir_ / "mysqld.pid")) pid_ = std::stoi(read_text(dir_ / "mysqld.pid"));
+    if (status != 0 || pid_ <= 0) {
+      problem_ = "scripts/sandbox start failed (exit " + std::to_string(status) + "): " +
+                 (exists(log) ? read_text(log) : std::string("no log"));
+    }
+  }
+
   TempDir dir_;  // first member: removed last, after the server is dead
   unsigned port_ = 0;
   pid_t pid_ = -1;
@@ -576,6 +586,61 @@ TEST_CASE("--retries: the server gone for good still ends the run with the parti
   json results = read_json(partial);
   CHECK(results["complete"] == false);
   CHECK_FALSE(find_query(results, "naps", "nap")["samples_ns"].empty());
+}
+
+}  // namespace
+}  // namespace sqlmeasure::testing
+
+namespace sqlmeasure::testing {
+namespace {
+
+TEST_CASE("live compare: the server restarts during the after phase; the undo waits for it",
+          "[db][safety][live]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  ScratchServer server;
+  if (!server.problem().empty()) {
+    if (in_ci()) FAIL("a second test server is needed in CI: " << server.problem());
+    WARN("skipped: cannot start a second server: " << server.problem());
+    return;
+  }
+  auto setup = sqlmeasure::connect(server.options());
+  setup->execute("CREATE DATABASE restarts");
+  setup->execute("CREATE TABLE restarts.t (id INT PRIMARY KEY, v INT, KEY k_v (v)) ENGINE=InnoDB");
+  setup->execute("INSERT INTO restarts.t VALUES (1, 10), (2, 20), (3, 30)");
+  setup.reset();
+  TempDir dir("restart");
+  write_text(dir / "empty.toml", "");
+  write_text(dir / "screens/naps.sql", "-- name: nap\nSELECT SLEEP(0.02), v FROM t WHERE v = 20;\n");
+  write_text(dir / "up.sql", "ALTER TABLE t DROP INDEX k_v;\n");
+  write_text(dir / "down.sql", "ALTER TABLE t ADD INDEX k_v (v);\n");
+  ScopedEnv no_password("MYSQL_PWD", std::nullopt);
+  Process compare(sqlmeasure_binary(),
+                  {"compare", "--config", dir / "empty.toml", "--scenarios", dir / "screens",
+                   "--migration", dir / "up.sql", "--rollback", dir / "down.sql", "--out-dir",
+                   dir / "out", "--iterations", "3000", "--warmup", "0", "--reconnect-timeout",
+                   "60", "-h", "127.0.0.1", "-P", std::to_string(server.port()), "-u", "root",
+                   "-D", "restarts"},
+                  dir / "out.txt", dir / "err.txt");
+  // The after phase: the index is gone. Then the server crashes and comes back.
+  bool dropped = false;
+  for (int i = 0; i < 600 && !dropped && compare.running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto watcher = sqlmeasure::connect(server.options("restarts"));
+    dropped = watcher->query("SHOW INDEX FROM t WHERE Key_name = 'k_v'").rows.empty();
+  }
+  REQUIRE(dropped);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  server.restart();
+  REQUIRE(server.problem().empty());
+  const int code = compare.wait(std::chrono::seconds(120));
+  const std::string err = read_text(dir / "err.txt");
+  INFO("stderr: " << err);
+  CHECK(code == 2);  // the after phase lost its connection
+  CHECK(err.find("the after-1 phase did not finish: connection lost") != std::string::npos);
+  CHECK(err.find("schema restored") != std::string::npos);
+  CHECK(err.find("; the schema is as it was") != std::string::npos);
+  auto check = sqlmeasure::connect(server.options("restarts"));
+  CHECK(check->query("SHOW INDEX FROM t WHERE Key_name = 'k_v'").rows.size() == 1);
 }
 
 }  // namespace

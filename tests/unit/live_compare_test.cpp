@@ -45,6 +45,7 @@ class FakeServer {
   std::vector<Fault> faults;
   int admin_opens = 0;
   int admin_opens_allowed = 100;  // later opens fail: the server went away for good
+  int admin_opens_refused = 0;    // the next N opens after the first fail: a restart
   std::function<void(const Call&)> observer;  // sees every statement of every connection
   CallLog log;
 
@@ -52,6 +53,11 @@ class FakeServer {
     return [this](const ConnectionOptions& options) -> std::unique_ptr<Connection> {
       if (!options.read_only && ++admin_opens > admin_opens_allowed) {
         throw DatabaseError("[2002] Can't connect to server on 'fake'", 2002, "HY000", true, false);
+      }
+      if (!options.read_only && admin_opens > 1 && admin_opens_refused > 0) {
+        --admin_opens_refused;
+        throw DatabaseError("[2002] Can't connect to server on 'fake' (restarting)", 2002,
+                            "HY000", true, false);
       }
       auto fake = std::make_unique<FakeConnection>(options.read_only ? "target" : "admin", &log);
       ServerInfo server = fake->server();
@@ -146,7 +152,8 @@ struct LiveRun {
     std::vector<std::string> args = {"compare",    "--migration", dir / "up.sql",
                                      "--rollback", dir / "down.sql", "--scenarios",
                                      dir / "screens", "-D", "shop", "--out-dir", dir / "out",
-                                     "--iterations", "6", "--warmup", "0", "--format", "json"};
+                                     "--iterations", "6", "--warmup", "0", "--format", "json",
+                                     "--reconnect-timeout", "2"};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     return run_in_process(args, &interrupted, server.connector());
   }
@@ -239,6 +246,18 @@ TEST_CASE("live compare on a fake server: a statement of the undo fails", "[unit
     INFO("round " << round << ", stderr: " << result.err);
     CHECK(result.code == 0);
     CHECK(contains(result.err, "undo: the connection was lost"));
+    CHECK(contains(result.err, "schema restored"));
+    check_schema_as_before(live.server);
+  }
+  SECTION("the connection is lost during the undo while the server restarts: it waits") {
+    live.server.faults = {{kDropStarted, {Failure::Kind::kConnectionLost, round - 1, 1}}};
+    live.server.admin_opens_refused = 3;
+    const CliResult result = live.run();
+    INFO("round " << round << ", stderr: " << result.err);
+    CHECK(result.code == 0);
+    CHECK(contains(result.err, "cannot reconnect ([2002] Can't connect to server on 'fake' "
+                               "(restarting)); trying again in 0.25 s"));
+    CHECK(contains(result.err, "reconnected (attempt 4)"));
     CHECK(contains(result.err, "schema restored"));
     check_schema_as_before(live.server);
   }
