@@ -2,14 +2,13 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <fstream>
-#include <sstream>
 #include <filesystem>
 #include <set>
 #include <toml++/toml.h>
 
 #include "sqlmeasure/config.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/input_file.h"
 #include "sqlmeasure/scenario_loader.h"
 #include "sqlmeasure/text.h"
 #include "sqlmeasure/toml_limits.h"
@@ -113,15 +112,8 @@ ProjectConfig load_project_config(const std::optional<std::string>& explicit_pat
     if (explicit_path) fail(ExitCode::kBadConfig, fmt::format("{}: config file not found", path));
     return config;
   }
-  if (!std::filesystem::is_regular_file(path, error)) {
-    fail(ExitCode::kBadConfig, fmt::format("{}: the config is not a regular file", path));
-  }
   config.path = path;
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (!in) fail(ExitCode::kBadConfig, fmt::format("{}: cannot read the config file", path));
-  const std::string content = text.str();
+  const std::string content = read_input_file(path, "the config", ExitCode::kBadConfig);
   check_toml_key_depth(content, path, ExitCode::kBadConfig);
   toml::table root;
   try {

@@ -3,11 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "live/migration_classifier.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/input_file.h"
 #include "sqlmeasure/sql_lexer.h"
 #include "sqlmeasure/text.h"
 
@@ -15,11 +14,11 @@ namespace sqlmeasure {
 namespace {
 
 std::vector<SqlStatement> load_statements(const std::string& path, const char* what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(ExitCode::kBadInput, fmt::format("{}: cannot read the {} file", path, what));
-  std::stringstream text;
-  text << in.rdbuf();
-  std::vector<SqlStatement> statements = split_statements(text.str(), path);
+  const std::string text =
+      read_input_file(path, fmt::format("the {} file", what), ExitCode::kBadInput);
+  // All of it, now: a byte that is not UTF-8 must not be found only when its statement runs.
+  check_utf8_text(text, path, fmt::format("a {} file", what));
+  std::vector<SqlStatement> statements = split_statements(text, path);
   if (statements.empty()) {
     fail(ExitCode::kBadInput, fmt::format("{}: the {} file has no statements", path, what));
   }

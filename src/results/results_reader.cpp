@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/input_file.h"
 #include "sqlmeasure/results_file.h"
 #include "sqlmeasure/text.h"
 
@@ -311,11 +312,10 @@ RunResult results_from_json(const std::string& text, const std::string& origin) 
 }
 
 RunResult read_results_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(ExitCode::kBadInput, fmt::format("{}: cannot read the results file", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  return results_from_json(text.str(), path);
+  // A million samples is ~14 MB; 2 GiB is no results file sqlmeasure wrote.
+  return results_from_json(
+      read_input_file(path, "the results file", ExitCode::kBadInput, std::uintmax_t{2} << 30),
+      path);
 }
 
 }  // namespace sqlmeasure

@@ -3,14 +3,13 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <fstream>
-#include <sstream>
 #include <set>
 #include <string_view>
 #include <toml++/toml.h>
 
 #include "scenario/screen_validation.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/input_file.h"
 #include "sqlmeasure/scenario_loader.h"
 #include "sqlmeasure/text.h"
 #include "sqlmeasure/toml_limits.h"
@@ -137,11 +136,7 @@ Query parse_query(const std::string& file, const toml::table& table, const toml:
 }  // namespace
 
 Screen parse_toml_screen(const std::string& path, const std::string& default_name) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (!in) bad({path, 0, 0}, "cannot read the file");
-  const std::string content = text.str();
+  const std::string content = read_input_file(path, "the screen", ExitCode::kBadInput);
   check_toml_key_depth(content, path, ExitCode::kBadInput);
   toml::table root;
   try {

@@ -182,7 +182,7 @@ TEST_CASE("results files are written atomically and read by path", "[unit][resul
     FAIL("reading a missing file should throw");
   } catch (const Error& error) {
     CHECK(error.code() == ExitCode::kBadInput);
-    CHECK(std::string(error.what()) == (dir / "missing.json").string() + ": cannot read the results file");
+    CHECK(std::string(error.what()) == (dir / "missing.json").string() + ": cannot read the results file: no such file");
   }
   fs::remove_all(dir);
 }
@@ -306,4 +306,20 @@ TEST_CASE("impossible numbers are refused", "[unit][results]") {
   CHECK(contains(refused(samples.insert(at, "1180591620717411303424,")), "samples_ns"));
   samples = text;
   CHECK(contains(refused(samples.insert(at, "18446744073709551615,")), "samples_ns"));
+}
+
+TEST_CASE("what is not a regular file is refused as a results file, without reading it",
+          "[unit][results][safety]") {
+  const auto message = [](const std::string& path) {
+    try {
+      (void)read_results_file(path);
+    } catch (const Error& error) {
+      CHECK(error.code() == ExitCode::kBadInput);
+      return std::string(error.what());
+    }
+    return std::string();
+  };
+  // /dev/zero grew past 1 GB before: it was read until memory ran out.
+  CHECK(message("/dev/zero") == "/dev/zero: cannot read the results file: it is a device");
+  CHECK(message("/tmp") == "/tmp: cannot read the results file: it is a directory");
 }
