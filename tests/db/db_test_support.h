@@ -17,6 +17,7 @@
 #include "sqlmeasure/cli.h"
 #include "support/cli_runner.h"
 #include "support/db_fixture.h"
+#include "support/scoped_env.h"
 #include "support/temp_dir.h"
 
 namespace sqlmeasure::testing {
@@ -51,32 +52,6 @@ inline std::string sqlmeasure_binary() {
   }
   return (std::filesystem::read_symlink("/proc/self/exe").parent_path() / "sqlmeasure").string();
 }
-
-// Sets an environment variable for one scope, then puts back what was there.
-class ScopedEnv {
- public:
-  ScopedEnv(std::string name, const std::optional<std::string>& value) : name_(std::move(name)) {
-    if (const char* old = std::getenv(name_.c_str())) old_ = old;
-    if (value) {
-      ::setenv(name_.c_str(), value->c_str(), 1);
-    } else {
-      ::unsetenv(name_.c_str());
-    }
-  }
-  ~ScopedEnv() {
-    if (old_) {
-      ::setenv(name_.c_str(), old_->c_str(), 1);
-    } else {
-      ::unsetenv(name_.c_str());
-    }
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  std::string name_;
-  std::optional<std::string> old_;
-};
 
 // Screens of the tests' own, on the demo schema, so that which query depends on which index
 // is known exactly. work_search lives on works.category_id_status_started; help and

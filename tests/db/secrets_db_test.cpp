@@ -19,11 +19,14 @@
 #include "sqlmeasure/error.h"
 #include "support/cli_runner.h"
 #include "support/db_fixture.h"
+#include "support/scoped_env.h"
 
 using namespace sqlmeasure;
 namespace fs = std::filesystem;
 
 namespace {
+
+using sqlmeasure::testing::ScopedEnv;
 
 std::string read_text(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -36,32 +39,6 @@ void write(const fs::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
   out << text;
 }
-
-// Sets an environment variable for one scope, and puts the old value back.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const std::optional<std::string>& value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    if (value) {
-      ::setenv(name, value->c_str(), 1);
-    } else {
-      ::unsetenv(name);
-    }
-  }
-  ~ScopedEnv() {
-    if (old_) {
-      ::setenv(name_, old_->c_str(), 1);
-    } else {
-      ::unsetenv(name_);
-    }
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
 
 // A user of its own with a distinctive password, granted the test database; dropped at
 // the end.

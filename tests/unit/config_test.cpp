@@ -12,6 +12,8 @@
 
 #include "cli/options.h"
 #include "sqlmeasure/error.h"
+#include "support/in_directory.h"
+#include "support/scoped_env.h"
 #include "support/temp_dir.h"
 
 using namespace sqlmeasure;
@@ -19,48 +21,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using sqlmeasure::testing::InDirectory;
+using sqlmeasure::testing::ScopedEnv;
 using sqlmeasure::testing::TempDir;
-
-
-// The working directory for one scope (load_project_config reads ./sqlmeasure.toml).
-class InDirectory {
- public:
-  explicit InDirectory(const fs::path& path) : previous_(fs::current_path()) {
-    fs::current_path(path);
-  }
-  ~InDirectory() { fs::current_path(previous_); }
-  InDirectory(const InDirectory&) = delete;
-  InDirectory& operator=(const InDirectory&) = delete;
-
- private:
-  fs::path previous_;
-};
-
-// An environment variable set (or unset, with nullopt) for one scope, then restored.
-class ScopedEnv {
- public:
-  ScopedEnv(std::string name, const std::optional<std::string>& value) : name_(std::move(name)) {
-    if (const char* old = std::getenv(name_.c_str())) previous_ = old;
-    if (value) {
-      ::setenv(name_.c_str(), value->c_str(), 1);
-    } else {
-      ::unsetenv(name_.c_str());
-    }
-  }
-  ~ScopedEnv() {
-    if (previous_) {
-      ::setenv(name_.c_str(), previous_->c_str(), 1);
-    } else {
-      ::unsetenv(name_.c_str());
-    }
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  std::string name_;
-  std::optional<std::string> previous_;
-};
 
 struct Outcome {
   bool threw = false;
