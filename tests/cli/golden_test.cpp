@@ -1,16 +1,37 @@
-// The CLI golden cases (support/golden_runner.h says what a case is and how to update one).
+// The CLI golden cases (support/golden_runner.h says what a case is and how to update one),
+// and the compare fixtures they read, checked against the results writer.
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <iostream>
 #include <stdexcept>
 #include <string>
 
+#include "cli/compare_fixtures.h"
+#include "sqlmeasure/results_file.h"
 #include "support/db_fixture.h"
 #include "support/golden_runner.h"
+#include "support/line_diff.h"
 #include "support/temp_dir.h"
 
+using namespace sqlmeasure;
 using namespace sqlmeasure::testing;
 namespace fs = std::filesystem;
+
+// First, so that an update rewrites the fixtures before the cases that read them run.
+TEST_CASE("the compare fixtures are what the writer writes", "[cli]") {
+  const fs::path directory = fs::path(source_dir()) / "tests" / "cli" / "data" / "results";
+  const bool update = env_flag("SQLMEASURE_UPDATE_GOLDEN");
+  for (const auto& [file, run] : compare_fixtures()) {
+    const std::string path = (directory / file).string();
+    const std::string written = results_to_json(run);
+    if (update && (!exists(path) || read_text(path) != written)) write_results_file(run, path);
+    const std::string checked_in = read_text(path);
+    INFO(path << " is not what the writer writes now (update: SQLMEASURE_UPDATE_GOLDEN=1):\n"
+              << line_diff(checked_in, written));
+    const bool same = checked_in == written;
+    CHECK(same);
+  }
+}
 
 TEST_CASE("CLI golden cases", "[cli]") {
   GoldenSettings settings;
