@@ -7,13 +7,14 @@ namespace sqlmeasure::testing {
 namespace {
 
 using nlohmann::json;
+using ordered = nlohmann::ordered_json;  // written in a reading order: call, sql, answer
 
 constexpr RecordedCall::Kind kKinds[] = {RecordedCall::Kind::kTimed, RecordedCall::Kind::kQuery,
                                          RecordedCall::Kind::kExecute};
 constexpr Flavor kFlavors[] = {Flavor::kUnknown, Flavor::kMariaDB, Flavor::kMySQL,
                                Flavor::kAurora};
 
-json server_to_json(const ServerInfo& server) {
+ordered server_to_json(const ServerInfo& server) {
   return {{"flavor", flavor_name(server.flavor)},
           {"version", server.version},
           {"major", server.major},
@@ -23,18 +24,18 @@ json server_to_json(const ServerInfo& server) {
           {"database", server.database}};
 }
 
-json result_to_json(const ResultSet& result) {
-  json rows = json::array();
+ordered result_to_json(const ResultSet& result) {
+  ordered rows = ordered::array();
   for (const auto& row : result.rows) {
-    json cells = json::array();
-    for (const auto& cell : row) cells.push_back(cell ? json(*cell) : json(nullptr));
+    ordered cells = ordered::array();
+    for (const auto& cell : row) cells.push_back(cell ? ordered(*cell) : ordered(nullptr));
     rows.push_back(std::move(cells));
   }
   return {{"columns", result.columns}, {"numeric", result.numeric}, {"rows", std::move(rows)}};
 }
 
-json call_to_json(const RecordedCall& call) {
-  json out = {{"call", call_kind_name(call.kind)}, {"sql", call.sql}};
+ordered call_to_json(const RecordedCall& call) {
+  ordered out = {{"call", call_kind_name(call.kind)}, {"sql", call.sql}};
   if (call.error) {
     out["error"] = {{"errno", call.error->error_number},
                     {"sqlstate", call.error->sqlstate},
@@ -121,12 +122,21 @@ const char* call_kind_name(RecordedCall::Kind kind) {
 }
 
 std::string recording_to_json(const Recording& recording) {
-  json servers = json::array();
-  for (const ServerInfo& server : recording.servers) servers.push_back(server_to_json(server));
-  json calls = json::array();
-  for (const RecordedCall& call : recording.calls) calls.push_back(call_to_json(call));
-  // One space of indent like the results files: reviewable in a diff.
-  return json{{"servers", std::move(servers)}, {"calls", std::move(calls)}}.dump(1) + "\n";
+  // One server and one call per line: a recording made again shows in a diff as the calls
+  // whose answers changed.
+  std::string out = "{\n \"servers\": [";
+  const char* separator = "\n  ";
+  for (const ServerInfo& server : recording.servers) {
+    out += separator + server_to_json(server).dump();
+    separator = ",\n  ";
+  }
+  out += "\n ],\n \"calls\": [";
+  separator = "\n  ";
+  for (const RecordedCall& call : recording.calls) {
+    out += separator + call_to_json(call).dump();
+    separator = ",\n  ";
+  }
+  return out + "\n ]\n}\n";
 }
 
 Recording recording_from_json(const std::string& text, const std::string& origin) {
