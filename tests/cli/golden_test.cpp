@@ -1,5 +1,5 @@
-// The CLI golden cases (support/golden_runner.h says what a case is and how to update one),
-// and the compare fixtures they read, checked against the results writer.
+// The CLI golden cases (support/golden_runner.h says what a case is and how to update or
+// record one), and the compare fixtures they read, checked against the results writer.
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <iostream>
@@ -37,6 +37,7 @@ TEST_CASE("CLI golden cases", "[cli]") {
   GoldenSettings settings;
   settings.source = fs::path(source_dir()) / "tests" / "cli";
   settings.update = env_flag("SQLMEASURE_UPDATE_GOLDEN");
+  settings.record = env_flag("SQLMEASURE_RECORD_GOLDEN");
   // One copy for all cases: whatever they write lands there, never in the source tree.
   const TempDir scratch("golden");
   settings.scratch = fs::path(scratch.path()) / "cli";
@@ -61,9 +62,9 @@ TEST_CASE("CLI golden cases", "[cli]") {
       ++failed;
     }
   }
-  if (failed > 0 || settings.update) {
+  if (failed > 0 || settings.update || settings.record) {
     std::cout << "golden: " << names.size() - static_cast<std::size_t>(failed) << " passed"
               << (settings.update ? " (expectations updated)" : "")
-              << ", " << failed << " failed\n";
+              << (settings.record ? " (servers recorded)" : "") << ", " << failed << " failed\n";
   }
 }

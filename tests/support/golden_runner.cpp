@@ -3,12 +3,15 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
 
 #include "support/golden_environment.h"
+#include "support/golden_recorder.h"
 #include "support/line_diff.h"
+#include "support/recorded_connection.h"
 
 namespace sqlmeasure::testing {
 namespace {
@@ -125,7 +128,41 @@ std::string run_golden_case(const GoldenSettings& settings, const std::string& n
   const std::vector<std::string> args = read_golden_args(dir / "cmd");
   const std::string failed = "FAIL " + name + ": " + command_line(args) + "\n";
 
-  const CliResult actual = run_golden(dir, args);
+  std::optional<CliResult> recorded;
+  if (settings.record && fs::exists(dir / "server.sql")) {
+    recorded = record_golden_case(dir, name, args);
+    fs::copy_file(dir / "server.json", expected / "server.json",
+                  fs::copy_options::overwrite_existing);
+  }
+  std::unique_ptr<Replay> replay;
+  Connector connect;
+  if (const std::optional<std::string> json = read_file(dir / "server.json")) {
+    const std::string origin = (expected / "server.json").string();
+    replay = std::make_unique<Replay>(recording_from_json(*json, origin));
+    connect = replay->connector();
+  }
+  const CliResult actual = run_golden(dir, args, connect);
+
+  if (replay && !replay->unrecorded().empty()) {
+    std::string report = failed + "  not in server.json (record it again: "
+                                  "SQLMEASURE_RECORD_GOLDEN=1):\n";
+    for (const std::string& call : replay->unrecorded()) report += "    " + call + "\n";
+    return report;
+  }
+  // The replay answers what the server answered, so it must print what the recorded run
+  // printed; whatever differs came from outside the connection (a clock, a path).
+  if (recorded && (recorded->out != actual.out || recorded->err != actual.err ||
+                   recorded->code != actual.code)) {
+    std::string report = failed + "  the replay does not print what the recorded run printed "
+                                  "(--- recorded, +++ replayed):\n" +
+                         line_diff(recorded->out, actual.out) +
+                         line_diff(recorded->err, actual.err);
+    if (recorded->code != actual.code) {
+      report += "    exit " + std::to_string(recorded->code) + " recorded, " +
+                std::to_string(actual.code) + " replayed\n";
+    }
+    return report;
+  }
   if (settings.update) {
     store_expectations(expected, actual);
     return "";

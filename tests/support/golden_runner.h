@@ -8,6 +8,9 @@
 //   stdout       the expected standard output    (missing: expect nothing)
 //   stderr       the expected standard error     (missing: expect nothing)
 //   exit         the expected exit code          (missing: expect 0)
+//   server.json  a recorded server (support/recording.h): every connection the case opens
+//                replays it (support/recorded_connection.h), so no server is needed
+//   server.sql   the schema and data server.json is recorded from (support/golden_recorder.h)
 //   ...          any inputs the case needs (scenarios/, sqlmeasure.toml, results files).
 //                Inputs shared by several cases live in tests/cli/data/ (it has no `cmd`).
 //
@@ -36,6 +39,7 @@ struct GoldenSettings {
   std::filesystem::path source;   // tests/cli in the source tree: expectations, recordings
   std::filesystem::path scratch;  // its copy, where the cases run
   bool update = false;
+  bool record = false;
 };
 
 // True when the environment variable is set to 1.
@@ -53,7 +57,7 @@ struct GoldenSettings {
                                    const std::vector<std::string>& args,
                                    const Connector& connect = {});
 
-// Runs one case (or updates its expectations, as the settings say).
+// Runs one case (recording it first, updating its expectations after, as the settings say).
 // Returns what is wrong, naming the case and its arguments; empty when it passed.
 [[nodiscard]] std::string run_golden_case(const GoldenSettings& settings,
                                           const std::string& name);
