@@ -12,6 +12,7 @@
 
 #include "cli/options.h"
 #include "sqlmeasure/error.h"
+#include "support/in_directory.h"
 #include "support/scoped_env.h"
 #include "support/temp_dir.h"
 
@@ -23,7 +24,6 @@ namespace {
 using sqlmeasure::testing::InDirectory;
 using sqlmeasure::testing::ScopedEnv;
 using sqlmeasure::testing::TempDir;
-
 
 struct Outcome {
   bool threw = false;
