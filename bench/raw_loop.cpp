@@ -43,10 +43,11 @@ int main(int argc, char** argv) {
   }
   auto wall = std::chrono::steady_clock::now() - wall_start;
   std::sort(samples.begin(), samples.end());
-  std::printf("median_ns=%lld p95_ns=%lld wall_ns=%lld n=%ld\n", samples[samples.size() / 2],
-              samples[samples.size() * 95 / 100],
-              static_cast<long long>(std::chrono::duration_cast<std::chrono::nanoseconds>(wall).count()),
-              iterations);
+  std::printf(
+      "median_ns=%lld p95_ns=%lld wall_ns=%lld n=%ld\n", samples[samples.size() / 2],
+      samples[samples.size() * 95 / 100],
+      static_cast<long long>(std::chrono::duration_cast<std::chrono::nanoseconds>(wall).count()),
+      iterations);
   mysql_close(mysql);
   return 0;
 }

@@ -59,15 +59,15 @@ struct ScreenComparison {
 // Why a comparison may not mean what it seems (hyperfine's model: warnings are data, with a
 // concrete hint).
 enum class WarningKind {
-  kIncompleteRun,          // a side stopped early
-  kSettingsDiffer,         // iterations, warm-up, seed or order
-  kServerDiffers,          // flavor or version
-  kRowsCountedDifferently, // Rows_read on one side, Handler_read_* on the other
-  kParamsDiffer,           // a query's parameter values
-  kSqlDiffers,             // a query's text
-  kTimesDiffer,            // a query's times per view
-  kDrift,                  // the first and last before phases disagree (the machine drifted)
-  kUnconfirmed,            // a time change not every pair of alternating phases shows
+  kIncompleteRun,           // a side stopped early
+  kSettingsDiffer,          // iterations, warm-up, seed or order
+  kServerDiffers,           // flavor or version
+  kRowsCountedDifferently,  // Rows_read on one side, Handler_read_* on the other
+  kParamsDiffer,            // a query's parameter values
+  kSqlDiffers,              // a query's text
+  kTimesDiffer,             // a query's times per view
+  kDrift,                   // the first and last before phases disagree (the machine drifted)
+  kUnconfirmed,             // a time change not every pair of alternating phases shows
 };
 
 struct Warning {

@@ -17,7 +17,7 @@ enum class Flavor { kUnknown, kMariaDB, kMySQL, kAurora };
 
 struct ServerInfo {
   Flavor flavor = Flavor::kUnknown;
-  std::string version;   // as the server reports it, e.g. 10.11.19-MariaDB-0+deb12u1
+  std::string version;  // as the server reports it, e.g. 10.11.19-MariaDB-0+deb12u1
   int major = 0, minor = 0, patch = 0;
   std::string endpoint;  // "127.0.0.1:3306" or "socket /path"; never credentials
   std::string database;
@@ -66,10 +66,10 @@ struct ConnectionOptions {
   SslMode ssl_mode = SslMode::kDefault;
   std::optional<std::string> ssl_ca;
   unsigned connect_timeout_s = 10;
-  unsigned read_timeout_s = 0;       // 0 = client default
-  unsigned query_timeout_ms = 0;     // 0 = none; server-side statement timeout
-  bool read_only = true;             // SET SESSION TRANSACTION READ ONLY
-  bool multi_statements = false;     // for migrations only
+  unsigned read_timeout_s = 0;    // 0 = client default
+  unsigned query_timeout_ms = 0;  // 0 = none; server-side statement timeout
+  bool read_only = true;          // SET SESSION TRANSACTION READ ONLY
+  bool multi_statements = false;  // for migrations only
 };
 
 // Host:port or socket as the user would recognise it, for messages. No secrets.

@@ -9,11 +9,11 @@ namespace sqlmeasure {
 // Exit codes follow sysexits where they fit; documented in docs/exit-codes.md.
 enum class ExitCode : int {
   kOk = 0,
-  kFindings = 1,  // compare: a gated regression; indexes: findings at/above --fail-on
-  kRuntime = 2,   // database or runtime error, interruption
-  kUsage = 64,    // bad command-line usage
-  kBadInput = 65, // bad scenario, results or SQL file
-  kBadConfig = 78 // bad sqlmeasure.toml
+  kFindings = 1,   // compare: a gated regression; indexes: findings at/above --fail-on
+  kRuntime = 2,    // database or runtime error, interruption
+  kUsage = 64,     // bad command-line usage
+  kBadInput = 65,  // bad scenario, results or SQL file
+  kBadConfig = 78  // bad sqlmeasure.toml
 };
 
 class Error : public std::runtime_error {
@@ -48,6 +48,8 @@ class DatabaseError : public Error {
   bool timed_out_;
 };
 
-[[noreturn]] inline void fail(ExitCode code, const std::string& message) { throw Error(code, message); }
+[[noreturn]] inline void fail(ExitCode code, const std::string& message) {
+  throw Error(code, message);
+}
 
 }  // namespace sqlmeasure

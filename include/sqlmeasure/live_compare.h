@@ -56,10 +56,10 @@ struct LiveCompareOutcome {
   // sides have results), absent when the after side has none.
   std::optional<Comparison> comparison;
   ServerState server = ServerState::kUnchanged;
-  bool kept = false;                     // the change was meant to stay applied
-  std::optional<std::string> failure;    // why it did not finish, or could not be undone
-  std::vector<std::string> events;       // what happened to the server, in order
-  std::vector<std::string> files;        // results files written
+  bool kept = false;                   // the change was meant to stay applied
+  std::optional<std::string> failure;  // why it did not finish, or could not be undone
+  std::vector<std::string> events;     // what happened to the server, in order
+  std::vector<std::string> files;      // results files written
   std::vector<RunResult> before_phases, after_phases;  // in order; a cut-short one last
   std::optional<RunResult> before, after;              // pooled over the phases
 

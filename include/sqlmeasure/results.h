@@ -31,7 +31,7 @@ struct QueryResult {
   std::string sql;
   int times = 1;
   std::map<std::string, std::vector<ParamValue>> params;  // the values actually used
-  std::vector<std::int64_t> samples_ns;                     // one per iteration, in order
+  std::vector<std::int64_t> samples_ns;                   // one per iteration, in order
   Summary stats_ms;
   // Recorded once per parameter variant, outside the timed samples.
   std::uint64_t rows_sent = 0;      // per execution, averaged over the inspected variants
@@ -39,7 +39,7 @@ struct QueryResult {
   std::string checksum;             // hex; combines the inspected variants
   std::vector<PlanRow> plan;        // of the first variant
   int variants_inspected = 0;
-  std::optional<std::string> error; // e.g. "timed out after 2000 ms"; samples stop there
+  std::optional<std::string> error;  // e.g. "timed out after 2000 ms"; samples stop there
 };
 
 struct ScreenResult {
@@ -51,7 +51,7 @@ struct ScreenResult {
   // numbers are not kept twice (docs/performance.md, memory). Read through view_samples().
   std::vector<std::int64_t> samples_ns;
   Summary stats_ms;
-  std::uint64_t rows_examined = 0;       // per view: sum of rows_examined * times
+  std::uint64_t rows_examined = 0;  // per view: sum of rows_examined * times
   std::vector<QueryResult> queries;
 
   [[nodiscard]] bool samples_are_its_query() const {
@@ -81,7 +81,7 @@ struct RunSettings {
   int iterations = 20;
   std::uint64_t seed = 1;
   Order order = Order::kRoundRobin;
-  std::string scenarios;              // directory
+  std::string scenarios;  // directory
   std::vector<std::string> screen_globs;
   unsigned query_timeout_ms = 0;
   // --concurrency: connections replaying the screens at once during sampling (1 = one
@@ -94,7 +94,7 @@ struct RunSettings {
     int min_rounds = 10;
     // Half the default verdict rule's threshold (+10 %) and noise floor (0.05 ms); compare
     // derives both from its rule (docs/measurement.md).
-    double max_relative_half_width = 0.05;  // of the median's 95 % confidence interval
+    double max_relative_half_width = 0.05;             // of the median's 95 % confidence interval
     std::int64_t max_absolute_half_width_ns = 25'000;  // or at most 0.025 ms
     double budget_s = 10;  // per screen: sampling time after which it stops regardless
   } auto_iterations;

@@ -26,9 +26,9 @@ struct ParamValue {
 // Where a parameter's values come from: a literal list (cycled through), or a query run
 // once whose first column is sampled with a fixed seed.
 struct ParamSpec {
-  std::vector<ParamValue> values;      // literal, or filled in by resolve_params()
-  std::optional<std::string> from_sql; // `{ from = "SELECT ...", sample = N }`
-  int sample = 0;                      // how many values to draw from `from`
+  std::vector<ParamValue> values;       // literal, or filled in by resolve_params()
+  std::optional<std::string> from_sql;  // `{ from = "SELECT ...", sample = N }`
+  int sample = 0;                       // how many values to draw from `from`
   SourceLocation where;
 };
 

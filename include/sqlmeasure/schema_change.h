@@ -20,10 +20,10 @@ struct NamedDatabase {
 };
 
 struct SchemaChange {
-  std::string description;          // "migration drop_category_index.up.sql"
+  std::string description;  // "migration drop_category_index.up.sql"
   std::vector<SqlStatement> apply;
-  std::vector<SqlStatement> undo;   // empty: nothing can undo it (only with keep)
-  bool keep = false;                // leave the change applied at the end
+  std::vector<SqlStatement> undo;        // empty: nothing can undo it (only with keep)
+  bool keep = false;                     // leave the change applied at the end
   std::vector<NamedDatabase> databases;  // checked against -D once connected
 };
 
@@ -32,8 +32,7 @@ struct SchemaChange {
 // statement a migration may never run (it changes data, server settings or privileges);
 // kUsage for a migration that does more than add indexes with neither a rollback nor `keep`.
 [[nodiscard]] SchemaChange migration_change(const std::string& up_path,
-                                            const std::optional<std::string>& down_path,
-                                            bool keep);
+                                            const std::optional<std::string>& down_path, bool keep);
 
 // Refuses (kBadInput, naming the statement) a change that names another database than the
 // one under test: a migration changes the schema of -D and nothing else.
@@ -45,8 +44,8 @@ void refuse_other_databases(const SchemaChange& change, const std::string& datab
                                                const std::vector<std::string>& specs);
 
 struct ApplyReport {
-  std::size_t applied = 0;                  // statements that succeeded
-  std::vector<std::string> failures;        // "statement 2 (line 5): [1091] ..."
+  std::size_t applied = 0;            // statements that succeeded
+  std::vector<std::string> failures;  // "statement 2 (line 5): [1091] ..."
 };
 
 // Runs statements in order. Stops at the first failure unless `keep_going` (used for

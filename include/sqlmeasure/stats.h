@@ -41,8 +41,7 @@ struct Interval {
   double low = 0, high = 0;
 };
 // Percentile-bootstrap confidence interval of median(b) / median(a); deterministic for a seed.
-[[nodiscard]] Interval bootstrap_median_ratio(std::span<const double> a,
-                                              std::span<const double> b, double confidence,
-                                              int resamples, std::uint64_t seed);
+[[nodiscard]] Interval bootstrap_median_ratio(std::span<const double> a, std::span<const double> b,
+                                              double confidence, int resamples, std::uint64_t seed);
 
 }  // namespace sqlmeasure

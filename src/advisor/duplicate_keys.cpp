@@ -35,7 +35,6 @@
 namespace sqlmeasure {
 namespace {
 
-
 struct Part {
   std::string column;
   std::optional<std::uint64_t> sub_part;

@@ -17,7 +17,6 @@
 
 namespace sqlmeasure {
 
-
 std::uint64_t estimate_distinct(std::uint64_t table_rows, std::uint64_t sample_rows,
                                 std::uint64_t sample_distinct, std::uint64_t sample_singletons) {
   if (sample_rows == 0) return 0;
@@ -172,9 +171,9 @@ class Collector {
       }
     }
     if (!exists) {
-      fail(ExitCode::kUsage, fmt::format("-D/--database: no database '{}' on {}{}", database_,
-                                         schema_.server.endpoint,
-                                         did_you_mean_hint(database_, databases)));
+      fail(ExitCode::kUsage,
+           fmt::format("-D/--database: no database '{}' on {}{}", database_,
+                       schema_.server.endpoint, did_you_mean_hint(database_, databases)));
     }
     ResultSet set = connection_.query(
         "SELECT TABLE_NAME, ENGINE, TABLE_ROWS, DATA_LENGTH, INDEX_LENGTH "
@@ -405,7 +404,8 @@ class Collector {
     }
     source.sampled = true;
     std::string list;
-    for (const std::string& column : columns) list += (list.empty() ? "" : ", ") + quote_identifier(column);
+    for (const std::string& column : columns)
+      list += (list.empty() ? "" : ", ") + quote_identifier(column);
     const IndexInfo* primary = info.index("PRIMARY");
     const ColumnInfo* key = primary != nullptr && primary->columns.size() == 1
                                 ? info.column(primary->columns[0].column)

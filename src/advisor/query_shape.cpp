@@ -176,8 +176,7 @@ class Reader {
     item.column_begin = tokens_[column].offset;
     item.column_end = tokens_[column].end();
     size_t next = column + 1;
-    if (next < tokens_.size() &&
-        (tokens_[next].is_word("ASC") || tokens_[next].is_word("DESC"))) {
+    if (next < tokens_.size() && (tokens_[next].is_word("ASC") || tokens_[next].is_word("DESC"))) {
       item.direction = ascii_upper(tokens_[next].text);
       ++next;
     }

@@ -20,7 +20,6 @@
 namespace sqlmeasure {
 namespace {
 
-
 bool is_query(std::string_view sql) {
   const std::string keyword = first_keyword(sql);
   return keyword == "SELECT" || keyword == "WITH";
@@ -241,7 +240,8 @@ class EvidenceCollector {
         "SELECT COUNT(*), COALESCE(SUM(c < p), 0) FROM (SELECT {0} AS c, LAG({0}) OVER "
         "(ORDER BY {1}) AS p FROM (SELECT {1}, {0} FROM {2}.{3} ORDER BY {1} DESC LIMIT {4}) "
         "AS latest) AS pairs WHERE p IS NOT NULL AND c IS NOT NULL",
-        c, k, quote_identifier(schema_.database), quote_identifier(table.name), options_.order_agreement_rows));
+        c, k, quote_identifier(schema_.database), quote_identifier(table.name),
+        options_.order_agreement_rows));
     if (set.rows.empty() || !set.rows[0][0] || !set.rows[0][1]) return {std::nullopt, 0};
     const std::uint64_t pairs = std::stoull(*set.rows[0][0]);
     const std::uint64_t backwards = std::stoull(*set.rows[0][1]);

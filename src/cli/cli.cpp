@@ -1,12 +1,13 @@
 // Parses the command line into one validated set of flags, dispatches to a command, and
 // turns every failure into a message and an exit code. The only place that catches.
+#include "sqlmeasure/cli.h"
+
 #include <fmt/format.h>
 
 #include <cstdlib>
 
 #include "cli/command.h"
 #include "cli/secrets.h"
-#include "sqlmeasure/cli.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/scenario_loader.h"
 #include "sqlmeasure/text.h"
@@ -20,7 +21,8 @@ const CommandInfo kCommands[] = {
     {"compare", "Compare two results files, or measure before/after a migration",
      make_compare_command},
     {"explain", "Print the plan of every query of the selected screens", make_explain_command},
-    {"indexes", "Cardinality report and index findings, with the SQL to fix each", make_indexes_command},
+    {"indexes", "Cardinality report and index findings, with the SQL to fix each",
+     make_indexes_command},
     {"check", "Validate scenario files and config offline (no database)", make_check_command},
     {"list", "List screens and their queries", make_list_command},
 };
@@ -39,9 +41,10 @@ int run_cli(const Invocation& invocation) {
   GlobalFlags global;
   const Context context(invocation, global);
   try {
-    CLI::App app{"sqlmeasure: which screens of your application get slower after an index "
-                 "change.\nDocs: docs/ (exit codes: docs/exit-codes.md)",
-                 "sqlmeasure"};
+    CLI::App app{
+        "sqlmeasure: which screens of your application get slower after an index "
+        "change.\nDocs: docs/ (exit codes: docs/exit-codes.md)",
+        "sqlmeasure"};
     // -h is --host, as in the mysql client; help is --help only.
     app.set_help_flag("--help", "Print this help and exit");
     app.set_version_flag("--version", std::string("sqlmeasure ") + kVersion);

@@ -1,7 +1,6 @@
 #pragma once
 // A subcommand: its flags, and what it does with them. One file per command.
 #include <CLI/CLI.hpp>
-
 #include <memory>
 
 #include "cli/context.h"
@@ -30,8 +29,8 @@ class ScreenCommand : public Command {
 };
 
 // The formats of a command whose output is tables.
-inline const std::vector<Format> kTableFormats = {Format::kTable, Format::kJson,
-                                                  Format::kMarkdown, Format::kCsv};
+inline const std::vector<Format> kTableFormats = {Format::kTable, Format::kJson, Format::kMarkdown,
+                                                  Format::kCsv};
 
 struct CommandInfo {
   const char* name;

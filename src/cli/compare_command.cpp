@@ -165,8 +165,8 @@ class CompareCommand final : public Command {
                      "--reconnect-timeout"});
         break;
       case Mode::kIgnoreIndex:
-        used.insert({"--ignore-index", "--alternations", "--no-before-again",
-                     "--reconnect-timeout"});
+        used.insert(
+            {"--ignore-index", "--alternations", "--no-before-again", "--reconnect-timeout"});
         break;
       case Mode::kTwoEndpoints:
         used.insert({"--before-dsn", "--after-dsn"});
@@ -216,8 +216,8 @@ class CompareCommand final : public Command {
     options.rule = rule_;
     options.out_dir = out_dir();
     std::vector<Screen> screens = scenarios_.load(config);
-    options.before =
-        measuring_session(connection_.resolve(config, context, before, "--before-dsn"), options.run);
+    options.before = measuring_session(connection_.resolve(config, context, before, "--before-dsn"),
+                                       options.run);
     options.after =
         measuring_session(connection_.resolve(config, context, after, "--after-dsn"), options.run);
     const TwoEndpointOutcome outcome =
@@ -259,7 +259,8 @@ class CompareCommand final : public Command {
     } else {
       options.ignore_indexes = split_list(*ignore_index_);
     }
-    options.connection = measuring_session(connection_.resolve(context.config(), context), options.run);
+    options.connection =
+        measuring_session(connection_.resolve(context.config(), context), options.run);
     const LiveCompareOutcome outcome =
         run_live_compare(std::move(screens), options, verbose_connector(context));
     if (!outcome.files.empty()) context.err() << "results: " << join(outcome.files) << '\n';
@@ -278,8 +279,8 @@ class CompareCommand final : public Command {
   ConnectionFlags connection_;
   ScenarioFlags scenarios_;
   RunFlags run_;
-  OutputFlags output_{{Format::kTable, Format::kJson, Format::kMarkdown, Format::kCsv,
-                       Format::kJunit}};
+  OutputFlags output_{
+      {Format::kTable, Format::kJson, Format::kMarkdown, Format::kCsv, Format::kJunit}};
   std::vector<std::string> files_;
   std::optional<std::string> migration_, rollback_, ignore_index_, before_dsn_, after_dsn_,
       out_dir_, fail_on_;

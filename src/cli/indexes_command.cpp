@@ -6,9 +6,9 @@
 
 #include "cli/command.h"
 #include "sqlmeasure/advisor.h"
+#include "sqlmeasure/error.h"
 #include "sqlmeasure/index_collection.h"
 #include "sqlmeasure/render.h"
-#include "sqlmeasure/error.h"
 #include "sqlmeasure/scenario_loader.h"
 #include "sqlmeasure/sql_lexer.h"
 #include "sqlmeasure/text.h"

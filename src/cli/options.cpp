@@ -44,7 +44,8 @@ void ConnectionFlags::add_to(CLI::App& app) {
   app.add_option("--defaults-file", defaults_file, "MySQL option file to read ([client])")
       ->group(group);
   app.add_option("--dsn", dsn, "mysql://user@host:port/db[?socket=..&ssl-mode=..]")->group(group);
-  app.add_option("--ssl-mode", ssl_mode, "DISABLED, PREFERRED, REQUIRED, VERIFY_CA, VERIFY_IDENTITY")
+  app.add_option("--ssl-mode", ssl_mode,
+                 "DISABLED, PREFERRED, REQUIRED, VERIFY_CA, VERIFY_IDENTITY")
       ->group(group);
   app.add_option("--ssl-ca", ssl_ca, "CA certificate file for VERIFY_CA / VERIFY_IDENTITY")
       ->group(group);
@@ -109,7 +110,8 @@ ConnectionOptions ConnectionFlags::resolve(const ProjectConfig& config, const Co
   }
   overlay(options, c);
   if (c.ssl_mode) {
-    options.ssl_mode = parse_ssl_mode(*c.ssl_mode, config_where + " ssl_mode", ExitCode::kBadConfig);
+    options.ssl_mode =
+        parse_ssl_mode(*c.ssl_mode, config_where + " ssl_mode", ExitCode::kBadConfig);
   }
   if (c.connect_timeout_s) options.connect_timeout_s = *c.connect_timeout_s;
   if (c.query_timeout_ms) options.query_timeout_ms = *c.query_timeout_ms;
@@ -117,9 +119,10 @@ ConnectionOptions ConnectionFlags::resolve(const ProjectConfig& config, const Co
   if (const std::optional<std::string>& flag_dsn = dsn_override ? dsn_override : dsn) {
     const Dsn parsed = parse_dsn(*flag_dsn, dsn_flag, ExitCode::kUsage);
     if (parsed.password) {
-      context.warn(fmt::format("{} holds a password, which other users can see (ps, shell "
-                               "history); prefer MYSQL_PWD or password_env",
-                               dsn_flag));
+      context.warn(
+          fmt::format("{} holds a password, which other users can see (ps, shell "
+                      "history); prefer MYSQL_PWD or password_env",
+                      dsn_flag));
     }
     overlay_dsn(options, parsed, dsn_flag, ExitCode::kUsage);
   }
@@ -127,8 +130,9 @@ ConnectionOptions ConnectionFlags::resolve(const ProjectConfig& config, const Co
   if (ssl_mode) options.ssl_mode = parse_ssl_mode(*ssl_mode, "--ssl-mode", ExitCode::kUsage);
   if (connect_timeout) options.connect_timeout_s = *connect_timeout;
   if (password) {
-    context.warn("a password on the command line can be seen by other users (ps, shell "
-                 "history); prefer MYSQL_PWD or password_env");
+    context.warn(
+        "a password on the command line can be seen by other users (ps, shell "
+        "history); prefer MYSQL_PWD or password_env");
     options.password = password;
   }
   if ((options.ssl_mode == SslMode::kVerifyCa || options.ssl_mode == SslMode::kVerifyIdentity) &&
@@ -220,8 +224,9 @@ void RunFlags::add_to(CLI::App& app) {
 RunOptions RunFlags::options(const Context& context, const ScenarioFlags& scenarios,
                              const std::string& what) const {
   if (iterations_auto && concurrency > 1) {
-    fail(ExitCode::kUsage, "--iterations auto cannot be combined with --concurrency above 1; "
-                           "give a number of iterations");
+    fail(ExitCode::kUsage,
+         "--iterations auto cannot be combined with --concurrency above 1; "
+         "give a number of iterations");
   }
   RunOptions options;
   options.settings = resolve(context.config(), scenarios);
@@ -264,7 +269,7 @@ void OutputFlags::add_to(CLI::App& app) {
 }
 
 std::function<void(const Progress&)> progress_printer(const Context& context,
-                                                     const std::string& what) {
+                                                      const std::string& what) {
   if (!context.shows_progress()) return {};
   auto last = std::make_shared<std::chrono::steady_clock::time_point>();
   std::ostream* err = &context.err();
@@ -273,11 +278,11 @@ std::function<void(const Progress&)> progress_printer(const Context& context,
     bool done = progress.done == progress.total;
     if (!done && now - *last < std::chrono::milliseconds(100)) return;
     *last = now;
-    *err << fmt::format("\r\x1b[K{}: {} {}/{} ({:.0f}%)", what, progress.phase, progress.done,
-                        progress.total,
-                        progress.total ? 100.0 * static_cast<double>(progress.done) /
-                                             static_cast<double>(progress.total)
-                                       : 100.0);
+    *err << fmt::format(
+        "\r\x1b[K{}: {} {}/{} ({:.0f}%)", what, progress.phase, progress.done, progress.total,
+        progress.total
+            ? 100.0 * static_cast<double>(progress.done) / static_cast<double>(progress.total)
+            : 100.0);
     if (done) *err << "\r\x1b[K";
     err->flush();
   };
@@ -308,8 +313,8 @@ void refuse_unused_flags(const CLI::App& app, const std::set<std::string>& used,
   for (const CLI::Option* option : app.get_options()) {
     if (option->count() == 0 || used.contains(option->get_name())) continue;
     const std::string name = option->get_name();
-    fail(ExitCode::kUsage,
-         fmt::format("{} does not apply to {}; leave it out", name == "files" ? "FILES" : name, mode));
+    fail(ExitCode::kUsage, fmt::format("{} does not apply to {}; leave it out",
+                                       name == "files" ? "FILES" : name, mode));
   }
 }
 

@@ -3,7 +3,6 @@
 // config > MySQL option files > built-in defaults), and the check that a mode uses every flag
 // it was given. Every value is validated here, before a command does any work.
 #include <CLI/CLI.hpp>
-
 #include <functional>
 #include <memory>
 #include <optional>
@@ -22,8 +21,8 @@
 namespace sqlmeasure {
 
 struct ConnectionFlags {
-  std::optional<std::string> host, socket, user, password, database, defaults_file, dsn,
-      ssl_mode, ssl_ca;
+  std::optional<std::string> host, socket, user, password, database, defaults_file, dsn, ssl_mode,
+      ssl_ca;
   std::optional<unsigned> port, connect_timeout;
   void add_to(CLI::App& app);
   // `dsn_override` replaces the DSN (for --before-dsn / --after-dsn).
@@ -77,7 +76,7 @@ class OutputFlags {
 
 // Progress on stderr, only on a terminal and without --quiet; at most ~10 updates/s.
 [[nodiscard]] std::function<void(const Progress&)> progress_printer(const Context& context,
-                                                                   const std::string& what);
+                                                                    const std::string& what);
 
 // The invocation's connector, with a --verbose note that never shows secrets.
 [[nodiscard]] Connector verbose_connector(const Context& context);

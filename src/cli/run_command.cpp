@@ -32,7 +32,8 @@ class RunCommand final : public ScreenCommand {
     const Format format = output_.format();
     RunOptions options = run_.options(context, scenarios_, "run");
     std::vector<Screen> screens = scenarios_.load(context.config());
-    const ConnectionOptions session = measuring_session(connection_.resolve(context.config(), context), options);
+    const ConnectionOptions session =
+        measuring_session(connection_.resolve(context.config(), context), options);
     const Connector connect = verbose_connector(context);
     auto connection = connect(session);
     resolve_params(*connection, screens, options.settings.seed);

@@ -3,9 +3,10 @@
 // verdict pools every phase of each side; a time verdict then stands only if every pair
 // of a before and an after phase shows the same effect on its own: the change must stand
 // out from all the variation the unchanged schema showed between its phases.
+#include "sqlmeasure/alternation.h"
+
 #include <fmt/format.h>
 
-#include "sqlmeasure/alternation.h"
 #include "sqlmeasure/number_text.h"
 
 namespace sqlmeasure {

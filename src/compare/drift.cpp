@@ -19,9 +19,9 @@ void add_drift_warning(Comparison& comparison, const RunResult& first_before,
     }
   }
   if (drifted.empty()) return;
-  comparison.warnings.push_back(
-      {WarningKind::kDrift, "drift: the first and last before phases disagree on " + drifted,
-       "treat deltas of that size on those screens with caution"});
+  comparison.warnings.push_back({WarningKind::kDrift,
+                                 "drift: the first and last before phases disagree on " + drifted,
+                                 "treat deltas of that size on those screens with caution"});
 }
 
 }  // namespace sqlmeasure

@@ -18,12 +18,11 @@ void add_incomplete(const char* side, const RunResult& run, std::vector<Warning>
   if (run.complete) return;
   std::string text = std::string(side) + " run is incomplete";
   if (!run.incomplete_reason.empty()) text += " (" + run.incomplete_reason + ")";
-  out.push_back({WarningKind::kIncompleteRun, text,
-                 "its screens have fewer samples than asked for"});
+  out.push_back(
+      {WarningKind::kIncompleteRun, text, "its screens have fewer samples than asked for"});
 }
 
-void add_settings(const RunSettings& before, const RunSettings& after,
-                  std::vector<Warning>& out) {
+void add_settings(const RunSettings& before, const RunSettings& after, std::vector<Warning>& out) {
   std::vector<std::string> diffs;
   const auto check = [&diffs](const char* name, const std::string& b, const std::string& a) {
     if (b != a) diffs.push_back(std::string(name) + " " + arrow(b, a));

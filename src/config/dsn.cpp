@@ -67,9 +67,9 @@ void read_host_port(const std::string& rest, Dsn& dsn, const std::string& what, 
   }
   if (colon != std::string::npos) {
     const std::string port = rest.substr(colon + 1);
-    const bool digits = !port.empty() && port.size() <= 5 &&
-                        std::all_of(port.begin(), port.end(),
-                                    [](char c) { return c >= '0' && c <= '9'; });
+    const bool digits =
+        !port.empty() && port.size() <= 5 &&
+        std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (!digits || std::stoul(port) == 0 || std::stoul(port) > 65535) {
       fail(code, fmt::format("{}: the port in the DSN must be a number from 1 to 65535", what));
     }

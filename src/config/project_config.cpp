@@ -1,10 +1,10 @@
 // sqlmeasure.toml. Like scenario files, every key is checked: a typo is an error (exit 78).
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include <cmath>
 #include <filesystem>
 #include <set>
-#include <toml++/toml.h>
 
 #include "sqlmeasure/config.h"
 #include "sqlmeasure/error.h"
@@ -34,9 +34,10 @@ class ConfigReader {
                   const std::string& section) const {
     for (const auto& [key, value] : table) {
       if (known.count(std::string(key.str())) != 0) continue;
-      bad(value, fmt::format("unknown key '{}'{}{}", printable(key.str()),
-                             section.empty() ? "" : " in [" + section + "]",
-                             did_you_mean_hint(std::string(key.str()), {known.begin(), known.end()})));
+      bad(value,
+          fmt::format("unknown key '{}'{}{}", printable(key.str()),
+                      section.empty() ? "" : " in [" + section + "]",
+                      did_you_mean_hint(std::string(key.str()), {known.begin(), known.end()})));
     }
   }
 
@@ -126,14 +127,15 @@ ProjectConfig load_project_config(const std::optional<std::string>& explicit_pat
   ConfigReader read(path);
   read.known_keys(root, {"connection", "run", "compare"}, "");
   if (const toml::table* c = read.section(root, "connection")) {
-    read.known_keys(*c,
-                    {"host", "port", "socket", "user", "password_env", "database", "dsn",
-                     "ssl_mode", "ssl_ca", "defaults_file", "connect_timeout", "query_timeout_ms",
-                     "password"},
-                    "connection");
+    read.known_keys(
+        *c,
+        {"host", "port", "socket", "user", "password_env", "database", "dsn", "ssl_mode", "ssl_ca",
+         "defaults_file", "connect_timeout", "query_timeout_ms", "password"},
+        "connection");
     if (const toml::node* password = c->get("password")) {
-      read.bad(*password, "passwords do not belong in sqlmeasure.toml; name an environment "
-                          "variable with password_env = \"VAR\", or use an option file");
+      read.bad(*password,
+               "passwords do not belong in sqlmeasure.toml; name an environment "
+               "variable with password_env = \"VAR\", or use an option file");
     }
     ConnectionConfig& conn = config.connection;
     read.text(*c, "host", conn.host);
@@ -169,7 +171,8 @@ ProjectConfig load_project_config(const std::optional<std::string>& explicit_pat
     read.text(*r, "order", order);
     if (order) {
       config.order = order_named(*order);
-      if (!config.order) read.bad(*r->get("order"), "'order' must be \"round-robin\" or \"shuffled\"");
+      if (!config.order)
+        read.bad(*r->get("order"), "'order' must be \"round-robin\" or \"shuffled\"");
     }
   }
   if (const toml::table* c = read.section(root, "compare")) {

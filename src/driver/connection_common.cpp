@@ -6,10 +6,14 @@ namespace sqlmeasure {
 
 const char* flavor_name(Flavor flavor) {
   switch (flavor) {
-    case Flavor::kMariaDB: return "MariaDB";
-    case Flavor::kMySQL: return "MySQL";
-    case Flavor::kAurora: return "Aurora MySQL";
-    case Flavor::kUnknown: break;
+    case Flavor::kMariaDB:
+      return "MariaDB";
+    case Flavor::kMySQL:
+      return "MySQL";
+    case Flavor::kAurora:
+      return "Aurora MySQL";
+    case Flavor::kUnknown:
+      break;
   }
   return "unknown";
 }
@@ -37,14 +41,29 @@ std::string quote_offline(std::string_view text) {
   out += '\'';
   for (char c : text) {
     switch (c) {
-      case '\0': out += "\\0"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\\': out += "\\\\"; break;
-      case '\'': out += "\\'"; break;
-      case '"': out += "\\\""; break;
-      case '\x1a': out += "\\Z"; break;
-      default: out += c;
+      case '\0':
+        out += "\\0";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\'':
+        out += "\\'";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\x1a':
+        out += "\\Z";
+        break;
+      default:
+        out += c;
     }
   }
   out += '\'';

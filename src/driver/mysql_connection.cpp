@@ -1,13 +1,13 @@
 // The real Connection: MariaDB Connector/C (the libmysqlclient API). The only file that
 // includes <mysql.h>; everything else sees sqlmeasure::Connection.
+#include <errmsg.h>
+#include <fmt/format.h>
 #include <mysql.h>
 #include <mysqld_error.h>
-#include <errmsg.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <fmt/format.h>
 #include <memory>
 
 #include "driver/row_hash.h"
@@ -39,11 +39,13 @@ std::string connect_hint(unsigned error_number, const ConnectionOptions& options
              "certificate";
     }
     std::string hint = "the TLS handshake failed: check that ";
-    hint += options.ssl_ca ? "--ssl-ca (" + *options.ssl_ca + ") is the CA that signed the "
-                             "server's certificate"
+    hint += options.ssl_ca ? "--ssl-ca (" + *options.ssl_ca +
+                                 ") is the CA that signed the "
+                                 "server's certificate"
                            : "the server's certificate is signed by a CA you give with --ssl-ca";
-    hint += ", and --ssl-mode (VERIFY_IDENTITY also checks the host name against the "
-            "certificate; REQUIRED encrypts without verifying)";
+    hint +=
+        ", and --ssl-mode (VERIFY_IDENTITY also checks the host name against the "
+        "certificate; REQUIRED encrypts without verifying)";
     return hint;
   }
   if (error_number == ER_ACCESS_DENIED_ERROR || error_number == ER_DBACCESS_DENIED_ERROR ||
@@ -92,10 +94,10 @@ class MySqlConnection final : public Connection {
                            options.port.value_or(0),
                            options.socket ? options.socket->c_str() : nullptr, flags) == nullptr) {
       unsigned error_number = mysql_errno(handle_);
-      std::string message = fmt::format(
-          "cannot connect to {}{}: [{}] ({}) {}\n  {}", endpoint_,
-          options.user ? " as " + *options.user : std::string(), error_number,
-          mysql_sqlstate(handle_), mysql_error(handle_), connect_hint(error_number, options));
+      std::string message = fmt::format("cannot connect to {}{}: [{}] ({}) {}\n  {}", endpoint_,
+                                        options.user ? " as " + *options.user : std::string(),
+                                        error_number, mysql_sqlstate(handle_), mysql_error(handle_),
+                                        connect_hint(error_number, options));
       std::string sqlstate = mysql_sqlstate(handle_);
       mysql_close(handle_);
       handle_ = nullptr;
@@ -281,9 +283,9 @@ class MySqlConnection final : public Connection {
     bool timed_out =
         error_number == kMariaDbStatementTimeout || error_number == kMySqlStatementTimeout;
     bool lost = is_connection_lost(error_number);
-    std::string message = fmt::format("{}: [{}] ({}) {}\n  while running: {}", endpoint_,
-                                      error_number, mysql_sqlstate(handle_), mysql_error(handle_),
-                                      excerpt(sql));
+    std::string message =
+        fmt::format("{}: [{}] ({}) {}\n  while running: {}", endpoint_, error_number,
+                    mysql_sqlstate(handle_), mysql_error(handle_), excerpt(sql));
     return DatabaseError(message, error_number, mysql_sqlstate(handle_), lost, timed_out);
   }
 

@@ -23,7 +23,8 @@ namespace sqlmeasure {
       continue;
     }
     for (unsigned long j = 0; j < lengths[i]; ++j) feed(static_cast<unsigned char>(cells[i][j]));
-    for (int shift = 0; shift < 64; shift += 8) feed(static_cast<unsigned char>(lengths[i] >> shift));
+    for (int shift = 0; shift < 64; shift += 8)
+      feed(static_cast<unsigned char>(lengths[i] >> shift));
   }
   return mix64(h);
 }

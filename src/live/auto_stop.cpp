@@ -51,13 +51,14 @@ void split_over_phases(RunSettings& settings, int phases) {
 }
 
 RunOptions::Decided decided_against(const std::vector<Screen>& measuring,
-                                    const std::vector<RunResult>& other_side,
-                                    bool measuring_before, const VerdictRule& rule) {
+                                    const std::vector<RunResult>& other_side, bool measuring_before,
+                                    const VerdictRule& rule) {
   if (other_side.empty()) return {};
   auto references = std::make_shared<std::vector<Reference>>();
-  for (const Screen& screen : measuring) references->push_back(reference_for(screen.name, other_side));
+  for (const Screen& screen : measuring)
+    references->push_back(reference_for(screen.name, other_side));
   return [references, measuring_before, rule](std::size_t screen,
-                                               const std::vector<ScreenSoFar>& now) {
+                                              const std::vector<ScreenSoFar>& now) {
     const Reference& other = (*references)[screen];
     if (!other.measured || now.empty()) return false;
     const ScreenSoFar& side = now.front();

@@ -25,8 +25,7 @@ void split_over_phases(RunSettings& settings, int phases);
 // in before-1: then nothing stops early). `measuring_before`: this phase is a before phase.
 [[nodiscard]] RunOptions::Decided decided_against(const std::vector<Screen>& measuring,
                                                   const std::vector<RunResult>& other_side,
-                                                  bool measuring_before,
-                                                  const VerdictRule& rule);
+                                                  bool measuring_before, const VerdictRule& rule);
 
 // The same between two endpoints measured together: target 0 is before, target 1 after.
 [[nodiscard]] RunOptions::Decided decided_between_endpoints(const VerdictRule& rule);

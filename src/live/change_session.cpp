@@ -50,9 +50,10 @@ void ChangeSession::reopen() {
       const double waited =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       if (waited + pause_s > reconnect_timeout_s_) throw;
-      events_.say(fmt::format("cannot reconnect ({}); trying again in {:.2g} s (up to {:.0f} s "
-                              "in all, --reconnect-timeout)",
-                              error.what(), pause_s, reconnect_timeout_s_));
+      events_.say(
+          fmt::format("cannot reconnect ({}); trying again in {:.2g} s (up to {:.0f} s "
+                      "in all, --reconnect-timeout)",
+                      error.what(), pause_s, reconnect_timeout_s_));
       std::this_thread::sleep_for(std::chrono::duration<double>(pause_s));
       pause_s = std::min(pause_s * 2, 4.0);
     }
@@ -79,9 +80,8 @@ std::optional<std::string> ChangeSession::apply(int round, int rounds) {
   }
   if (report.applied > 0) state_ = ServerState::kStillApplied;
   events_.say(fmt::format("{}{}: applied {} of {} {}", change_.description,
-                                rounds > 1 ? fmt::format(" ({}/{})", round, rounds) : "",
-                                report.applied, change_.apply.size(),
-                                statements(change_.apply.size())));
+                          rounds > 1 ? fmt::format(" ({}/{})", round, rounds) : "", report.applied,
+                          change_.apply.size(), statements(change_.apply.size())));
   if (!report.failures.empty()) {
     // Undo only what ran: undoing a change that never happened would create one.
     if (report.applied > 0) {
@@ -132,8 +132,8 @@ void ChangeSession::undo() {
       if (!error.connection_lost()) throw;
       // The reply was lost, not necessarily the undo: look, and undo again if the change is
       // still there (a statement whose work is already undone just fails).
-      events_.say(fmt::format("undo: the connection was lost ({}); reconnecting to check",
-                                    error.what()));
+      events_.say(
+          fmt::format("undo: the connection was lost ({}); reconnecting to check", error.what()));
       reopen();
       if (!schema_difference(snapshot_, schema_snapshot(*admin_, database_)).empty()) {
         undo_statements();
@@ -142,8 +142,9 @@ void ChangeSession::undo() {
     verify();
   } catch (const Error& error) {
     state_ = ServerState::kUnknown;
-    events_.say(fmt::format(
-        "UNDO FAILED: {}. The change may still be applied: run the rollback by hand", error.what()));
+    events_.say(
+        fmt::format("UNDO FAILED: {}. The change may still be applied: run the rollback by hand",
+                    error.what()));
   }
 }
 
@@ -152,7 +153,7 @@ void ChangeSession::undo_statements() {
   admin_->execute("USE " + quote_identifier(database_));  // the change may have switched databases
   const ApplyReport report = apply_statements(*admin_, change_.undo, true);
   events_.say(fmt::format("undo: applied {} of {} {}", report.applied, change_.undo.size(),
-                                statements(change_.undo.size())));
+                          statements(change_.undo.size())));
   for (const std::string& failure : report.failures) events_.say("undo: " + failure);
 }
 

@@ -31,8 +31,9 @@ class LiveCompare {
   LiveCompareOutcome run() {
     connect_target();
     if (options_.migration) refuse_other_databases(*options_.migration, database_);
-    change_ = options_.migration ? *options_.migration
-                                 : ignore_index_change(*target_, database_, options_.ignore_indexes);
+    change_ = options_.migration
+                  ? *options_.migration
+                  : ignore_index_change(*target_, database_, options_.ignore_indexes);
     outcome_.kept = change_.keep;
     resolve_params(*target_, screens_, options_.run.settings.seed);
     measuring_ = screens_;
@@ -148,9 +149,9 @@ class LiveCompare {
     split_over_phases(options.settings, rounds);
     if (settling()) {
       const bool before = side == "before";
-      options.decided = decided_against(
-          measuring_, before ? outcome_.after_phases : outcome_.before_phases, before,
-          options_.rule);
+      options.decided =
+          decided_against(measuring_, before ? outcome_.after_phases : outcome_.before_phases,
+                          before, options_.rule);
     }
     options.label = options_.run.label.empty() ? phase : options_.run.label + " · " + phase;
     if (auto progress = options_.run.on_progress) {
@@ -170,14 +171,16 @@ class LiveCompare {
                      std::vector<RunResult>& phases, bool required = true) {
     const std::string phase = fmt::format("{}-{}", side, number);
     const RunOptions options = phase_options(side, phase, rounds);
-    RunResult run = std::move(measure({{target_.get(), options.label}}, measuring_, options).front());
+    RunResult run =
+        std::move(measure({{target_.get(), options.label}}, measuring_, options).front());
     write(run, phase + ".json");
     if (run.complete) {
       phases.push_back(std::move(run));
       return true;
     }
     if (required) {
-      outcome_.failure = fmt::format("the {} phase did not finish: {}", phase, run.incomplete_reason);
+      outcome_.failure =
+          fmt::format("the {} phase did not finish: {}", phase, run.incomplete_reason);
       phases.push_back(std::move(run));
     } else {
       events_.say(

@@ -28,9 +28,7 @@ std::size_t skip_words(const Tokens& code, std::size_t i,
   return i;
 }
 
-MigrationStatementClass refused(std::string why) {
-  return {Kind::kRefused, std::move(why), {}};
-}
+MigrationStatementClass refused(std::string why) { return {Kind::kRefused, std::move(why), {}}; }
 
 // A table name at `i` (name or db.name): records a qualifying database, returns the index
 // after it.
@@ -125,7 +123,8 @@ MigrationStatementClass create(const Tokens& code) {
   i = skip_words(code, i, {"ONLINE", "UNIQUE", "FULLTEXT", "SPATIAL"});
   const std::string object = keyword_at(code, i);
   if (any_of(object, {"DATABASE", "SCHEMA"})) return refused("it creates a database");
-  if (any_of(object, {"USER", "ROLE", "SERVER"})) return refused("it changes server accounts or settings");
+  if (any_of(object, {"USER", "ROLE", "SERVER"}))
+    return refused("it changes server accounts or settings");
   if (object == "INDEX") {
     // CREATE INDEX [IF NOT EXISTS] name ON table: only OR REPLACE drops one first.
     out.kind = replace ? Kind::kIndexChange : Kind::kAddIndex;
@@ -146,7 +145,8 @@ MigrationStatementClass create(const Tokens& code) {
 MigrationStatementClass drop(const Tokens& code) {
   const std::string object = keyword_at(code, skip_words(code, 1, {"TEMPORARY", "ONLINE"}));
   if (any_of(object, {"DATABASE", "SCHEMA"})) return refused("it drops a database");
-  if (any_of(object, {"USER", "ROLE", "SERVER"})) return refused("it changes server accounts or settings");
+  if (any_of(object, {"USER", "ROLE", "SERVER"}))
+    return refused("it changes server accounts or settings");
   MigrationStatementClass out{object == "INDEX" ? Kind::kIndexChange : Kind::kTableChange,
                               object == "INDEX" ? "it drops an index" : "it drops a schema object",
                               {}};
@@ -195,7 +195,8 @@ MigrationStatementClass classify_migration_statement(std::string_view sql) {
                        "HANDLER", "IMPORT"})) {
     return refused(fmt::format("{} changes data", keyword));
   }
-  if (any_of(keyword, {"GRANT", "REVOKE"})) return refused(fmt::format("{} changes privileges", keyword));
+  if (any_of(keyword, {"GRANT", "REVOKE"}))
+    return refused(fmt::format("{} changes privileges", keyword));
   if (any_of(keyword, {"FLUSH", "RESET", "PURGE", "KILL", "SHUTDOWN", "INSTALL", "UNINSTALL",
                        "CHANGE", "STOP", "CACHE", "BINLOG", "XA", "LOCK", "UNLOCK", "RESTART"})) {
     return refused(fmt::format("{} acts on the server, not the schema", keyword));

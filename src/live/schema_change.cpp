@@ -79,10 +79,11 @@ SchemaChange migration_change(const std::string& up_path,
 void refuse_other_databases(const SchemaChange& change, const std::string& database) {
   for (const NamedDatabase& named : change.databases) {
     if (named.name != database) {
-      fail(ExitCode::kBadInput,
-           fmt::format("{}: the statement names database {}, not the one under test ({}): a "
-                       "migration may only change the schema of -D",
-                       named.where.str(), quote_identifier(named.name), quote_identifier(database)));
+      fail(
+          ExitCode::kBadInput,
+          fmt::format("{}: the statement names database {}, not the one under test ({}): a "
+                      "migration may only change the schema of -D",
+                      named.where.str(), quote_identifier(named.name), quote_identifier(database)));
     }
   }
 }
@@ -130,16 +131,17 @@ SchemaChange ignore_index_change(Connection& connection, const std::string& data
     std::string visibility = found.rows[0][1].value_or("");
     bool hidden_now = mariadb ? visibility == "YES" : visibility == "NO";
     if (hidden_now) {
-      fail(ExitCode::kUsage,
-           fmt::format("--ignore-index: {}.{} is already {}", table, index, off));
+      fail(ExitCode::kUsage, fmt::format("--ignore-index: {}.{} is already {}", table, index, off));
     }
     const std::string target = quote_identifier(database) + "." + quote_identifier(table);
-    change.apply.push_back({fmt::format("ALTER TABLE {} ALTER INDEX {} {}", target,
-                                        quote_identifier(index), off),
-                            "", {"--ignore-index", 0, 0}});
-    change.undo.push_back({fmt::format("ALTER TABLE {} ALTER INDEX {} {}", target,
-                                       quote_identifier(index), on),
-                           "", {"--ignore-index", 0, 0}});
+    change.apply.push_back(
+        {fmt::format("ALTER TABLE {} ALTER INDEX {} {}", target, quote_identifier(index), off),
+         "",
+         {"--ignore-index", 0, 0}});
+    change.undo.push_back(
+        {fmt::format("ALTER TABLE {} ALTER INDEX {} {}", target, quote_identifier(index), on),
+         "",
+         {"--ignore-index", 0, 0}});
     change.description += (change.description == "ignored indexes" ? ": " : ", ") + spec;
   }
   return change;
@@ -154,8 +156,8 @@ ApplyReport apply_statements(Connection& connection, const std::vector<SqlStatem
       ++report.applied;
     } catch (const DatabaseError& error) {
       if (error.connection_lost()) throw;
-      report.failures.push_back(fmt::format("statement {} ({}): {}", i + 1,
-                                            statements[i].where.str(), error.what()));
+      report.failures.push_back(
+          fmt::format("statement {} ({}): {}", i + 1, statements[i].where.str(), error.what()));
       if (!keep_going) break;
     }
   }

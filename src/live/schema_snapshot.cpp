@@ -66,9 +66,8 @@ std::map<std::string, std::string> schema_snapshot(Connection& connection,
       connection.quote(database)));
   for (const auto& row : list.rows) {
     if (!row[0]) continue;
-    ResultSet create =
-        connection.query("SHOW CREATE TABLE " + quote_identifier(database) + "." +
-                         quote_identifier(*row[0]));
+    ResultSet create = connection.query("SHOW CREATE TABLE " + quote_identifier(database) + "." +
+                                        quote_identifier(*row[0]));
     if (!create.rows.empty() && create.rows[0].size() > 1 && create.rows[0][1]) {
       tables[*row[0]] = comparable_definition(*create.rows[0][1]);
     }

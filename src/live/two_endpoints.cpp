@@ -25,7 +25,8 @@ TwoEndpointOutcome run_two_endpoint_compare(std::vector<Screen> screens,
       measure({{before.get(), "before"}, {after.get(), "after"}}, screens, run);
   std::filesystem::create_directories(options.out_dir);
   TwoEndpointOutcome outcome;
-  for (const auto& [result, file] : {std::pair{&runs[0], "before.json"}, {&runs[1], "after.json"}}) {
+  for (const auto& [result, file] :
+       {std::pair{&runs[0], "before.json"}, {&runs[1], "after.json"}}) {
     const std::string path = (std::filesystem::path(options.out_dir) / file).string();
     write_results_file(*result, path);
     outcome.files.push_back(path);

@@ -4,8 +4,8 @@
 
 #include <cmath>
 #include <map>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
 #include "sqlmeasure/render.h"
@@ -15,9 +15,12 @@ namespace {
 
 const char* change_name(Change change) {
   switch (change) {
-    case Change::kRegressed: return "regressed";
-    case Change::kImproved: return "improved";
-    case Change::kUnchanged: break;
+    case Change::kRegressed:
+      return "regressed";
+    case Change::kImproved:
+      return "improved";
+    case Change::kUnchanged:
+      break;
   }
   return "~";
 }
@@ -68,9 +71,8 @@ std::string gate_count(const Comparison& comparison, std::optional<size_t> scree
     if (screen.regressed(comparison.rule)) ++by_verdict[screen.verdict()];
   }
   const size_t failed = comparison.regressed_count();
-  const std::string counted =
-      screens ? fmt::format("{} of {} screens", failed, *screens)
-              : fmt::format("{} screen{}", failed, failed == 1 ? "" : "s");
+  const std::string counted = screens ? fmt::format("{} of {} screens", failed, *screens)
+                                      : fmt::format("{} screen{}", failed, failed == 1 ? "" : "s");
   if (by_verdict.empty() ||
       (by_verdict.size() == 1 && by_verdict.begin()->first == Verdict::kRegressed)) {
     return counted + " regressed";
@@ -85,14 +87,17 @@ std::string gate_count(const Comparison& comparison, std::optional<size_t> scree
 
 std::string summary_line(const Comparison& comparison) {
   size_t both = 0;
-  for (const ScreenComparison& screen : comparison.screens) both += screen.presence == Presence::kBoth;
+  for (const ScreenComparison& screen : comparison.screens)
+    both += screen.presence == Presence::kBoth;
   std::string gates;
-  for (Gate gate : comparison.rule.fail_on) gates += (gates.empty() ? "" : ", ") + std::string(gate_name(gate));
-  return fmt::format("{} (fail on: {}; threshold +{:.0f}%, alpha {}, "
-                     "min delta {} ms, min rows delta {})",
-                     gate_count(comparison, both), gates.empty() ? "nothing" : gates,
-                     comparison.rule.threshold * 100, comparison.rule.alpha,
-                     comparison.rule.min_delta_ms, comparison.rule.min_rows_delta);
+  for (Gate gate : comparison.rule.fail_on)
+    gates += (gates.empty() ? "" : ", ") + std::string(gate_name(gate));
+  return fmt::format(
+      "{} (fail on: {}; threshold +{:.0f}%, alpha {}, "
+      "min delta {} ms, min rows delta {})",
+      gate_count(comparison, both), gates.empty() ? "nothing" : gates,
+      comparison.rule.threshold * 100, comparison.rule.alpha, comparison.rule.min_delta_ms,
+      comparison.rule.min_rows_delta);
 }
 
 Table screen_table(const Comparison& comparison) {
@@ -105,11 +110,12 @@ Table screen_table(const Comparison& comparison) {
                            ? fmt::format("{} → {}", format_count(screen.rows.before),
                                          format_count(screen.rows.after))
                            : format_count(screen.rows.before);
-    table.rows.push_back({screen.name,
-                          screen.presence == Presence::kOnlyAfter ? "-" : format_ms(screen.time.before_ms),
-                          screen.presence == Presence::kOnlyBefore ? "-" : format_ms(screen.time.after_ms),
-                          both ? delta(screen.time) : "-", both ? evidence(screen.time) : "-",
-                          both ? rows : "-", verdict_name(screen.verdict())});
+    table.rows.push_back(
+        {screen.name,
+         screen.presence == Presence::kOnlyAfter ? "-" : format_ms(screen.time.before_ms),
+         screen.presence == Presence::kOnlyBefore ? "-" : format_ms(screen.time.after_ms),
+         both ? delta(screen.time) : "-", both ? evidence(screen.time) : "-", both ? rows : "-",
+         verdict_name(screen.verdict())});
   }
   return table;
 }
@@ -143,21 +149,26 @@ void render_text(const Comparison& comparison, const Style& style, std::ostream&
     std::getline(lines, line);
     out << colour(screen.verdict(), line, style) << '\n';
     for (const QueryComparison& query : screen.queries) {
-      if (query_flagged(query)) out << "  " << screen.name << '/' << query.name << ": " << query_detail(query) << '\n';
+      if (query_flagged(query))
+        out << "  " << screen.name << '/' << query.name << ": " << query_detail(query) << '\n';
     }
-    for (const std::string& name : screen.queries_only_before) out << "  " << screen.name << '/' << name << ": removed\n";
-    for (const std::string& name : screen.queries_only_after) out << "  " << screen.name << '/' << name << ": added\n";
+    for (const std::string& name : screen.queries_only_before)
+      out << "  " << screen.name << '/' << name << ": removed\n";
+    for (const std::string& name : screen.queries_only_after)
+      out << "  " << screen.name << '/' << name << ": added\n";
   }
   out << '\n';
-  for (const Warning& warning : comparison.warnings) out << "warning: " << warning.message() << '\n';
+  for (const Warning& warning : comparison.warnings)
+    out << "warning: " << warning.message() << '\n';
   std::string summary = summary_line(comparison);
-  out << (style.color && comparison.gate_failed() ? "\x1b[1;31m" + summary + "\x1b[0m" : summary) << '\n';
+  out << (style.color && comparison.gate_failed() ? "\x1b[1;31m" + summary + "\x1b[0m" : summary)
+      << '\n';
 }
 
 void render_markdown(const Comparison& comparison, std::ostream& out) {
-  out << fmt::format("### sqlmeasure: {}\n\n",
-                     comparison.regressed_count() == 0 ? "no screen regressed ✅"
-                                                       : gate_count(comparison, std::nullopt) + " ❌");
+  out << fmt::format("### sqlmeasure: {}\n\n", comparison.regressed_count() == 0
+                                                   ? "no screen regressed ✅"
+                                                   : gate_count(comparison, std::nullopt) + " ❌");
   write_markdown_table(screen_table(comparison), out);
   bool any_detail = false;
   for (const ScreenComparison& screen : comparison.screens) {
@@ -170,7 +181,8 @@ void render_markdown(const Comparison& comparison, std::ostream& out) {
   }
   if (!comparison.warnings.empty()) {
     out << '\n';
-    for (const Warning& warning : comparison.warnings) out << "> ⚠️ " << warning.message() << '\n';
+    for (const Warning& warning : comparison.warnings)
+      out << "> ⚠️ " << warning.message() << '\n';
   }
   out << "\n<sub>" << summary_line(comparison) << ". Before: " << comparison.before_label
       << "; after: " << comparison.after_label << ".</sub>\n";
@@ -181,7 +193,9 @@ void render_csv(const Comparison& comparison, std::ostream& out) {
                "rows_before", "rows_after", "plan_change", "results_differ", "verdict"},
               {},
               {}};
-  auto number = [](double v) { return std::isfinite(v) ? fmt::format("{:.6g}", v) : std::string(); };
+  auto number = [](double v) {
+    return std::isfinite(v) ? fmt::format("{:.6g}", v) : std::string();
+  };
   for (const ScreenComparison& screen : comparison.screens) {
     const TimeEvidence& t = screen.time;
     // A screen on one side only has no figures for the other: empty cells, not zeros.
@@ -189,19 +203,20 @@ void render_csv(const Comparison& comparison, std::ostream& out) {
     const bool after = screen.presence != Presence::kOnlyBefore;
     const bool both = before && after;
     auto side = [](bool present, std::string text) { return present ? text : std::string(); };
-    table.rows.push_back({screen.name, "", side(before, number(t.before_ms)),
-                          side(after, number(t.after_ms)), side(both, number((t.ratio - 1) * 100)),
-                          side(both, number(t.p)), side(before, std::to_string(t.n_before)),
-                          side(after, std::to_string(t.n_after)),
-                          side(before, std::to_string(screen.rows.before)),
-                          side(after, std::to_string(screen.rows.after)),
-                          screen.plan_changed() ? "yes" : "no",
-                          screen.results_differ() ? "yes" : "no", verdict_name(screen.verdict())});
+    table.rows.push_back(
+        {screen.name, "", side(before, number(t.before_ms)), side(after, number(t.after_ms)),
+         side(both, number((t.ratio - 1) * 100)), side(both, number(t.p)),
+         side(before, std::to_string(t.n_before)), side(after, std::to_string(t.n_after)),
+         side(before, std::to_string(screen.rows.before)),
+         side(after, std::to_string(screen.rows.after)), screen.plan_changed() ? "yes" : "no",
+         screen.results_differ() ? "yes" : "no", verdict_name(screen.verdict())});
     for (const QueryComparison& q : screen.queries) {
       std::string plan;
-      for (const PlanChange& change : q.plan_changes) plan += (plan.empty() ? "" : "; ") + change.describe();
-      std::string verdict = q.error ? "error" : q.time.change != Change::kUnchanged ? change_name(q.time.change)
-                                                : change_name(q.rows.change);
+      for (const PlanChange& change : q.plan_changes)
+        plan += (plan.empty() ? "" : "; ") + change.describe();
+      std::string verdict = q.error                               ? "error"
+                            : q.time.change != Change::kUnchanged ? change_name(q.time.change)
+                                                                  : change_name(q.rows.change);
       table.rows.push_back({screen.name, q.name, number(q.time.before_ms), number(q.time.after_ms),
                             number((q.time.ratio - 1) * 100), number(q.time.p),
                             std::to_string(q.time.n_before), std::to_string(q.time.n_after),
@@ -214,13 +229,21 @@ void render_csv(const Comparison& comparison, std::ostream& out) {
 
 // `presence` says which sides exist: the figures of a missing side are null, not zero.
 nlohmann::json time_json(const TimeEvidence& t, Presence presence = Presence::kBoth) {
-  auto finite = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
+  auto finite = [](double v) {
+    return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+  };
   const bool before = presence != Presence::kOnlyAfter, after = presence != Presence::kOnlyBefore;
-  auto side = [](bool present, nlohmann::json value) { return present ? value : nlohmann::json(nullptr); };
-  return {{"before_median_ms", side(before, t.before_ms)}, {"after_median_ms", side(after, t.after_ms)},
-          {"ratio", side(before && after, finite(t.ratio))}, {"delta_ms", side(before && after, t.delta_ms)},
-          {"p", side(before && after, t.p)},                 {"n_before", t.n_before},
-          {"n_after", t.n_after},                            {"change", change_name(t.change)}};
+  auto side = [](bool present, nlohmann::json value) {
+    return present ? value : nlohmann::json(nullptr);
+  };
+  return {{"before_median_ms", side(before, t.before_ms)},
+          {"after_median_ms", side(after, t.after_ms)},
+          {"ratio", side(before && after, finite(t.ratio))},
+          {"delta_ms", side(before && after, t.delta_ms)},
+          {"p", side(before && after, t.p)},
+          {"n_before", t.n_before},
+          {"n_after", t.n_after},
+          {"change", change_name(t.change)}};
 }
 
 nlohmann::json rows_json(const RowsEvidence& rows, Presence presence = Presence::kBoth) {
@@ -234,7 +257,8 @@ nlohmann::json rows_json(const RowsEvidence& rows, Presence presence = Presence:
 
 nlohmann::json plan_row_json(const std::optional<PlanRow>& row) {
   if (!row) return nullptr;
-  return {{"type", row->access_type}, {"key", row->key}, {"rows", row->rows}, {"extra", row->extra}};
+  return {
+      {"type", row->access_type}, {"key", row->key}, {"rows", row->rows}, {"extra", row->extra}};
 }
 
 std::vector<std::string> warning_messages(const std::vector<Warning>& warnings) {
@@ -250,8 +274,10 @@ void render_json(const Comparison& comparison, std::ostream& out) {
     for (const QueryComparison& q : screen.queries) {
       nlohmann::json plans = nlohmann::json::array();
       for (const PlanChange& change : q.plan_changes) {
-        plans.push_back({{"table", change.table}, {"description", change.describe()},
-                         {"before", plan_row_json(change.before)}, {"after", plan_row_json(change.after)}});
+        plans.push_back({{"table", change.table},
+                         {"description", change.describe()},
+                         {"before", plan_row_json(change.before)},
+                         {"after", plan_row_json(change.after)}});
       }
       queries.push_back({{"name", q.name},
                          {"time", time_json(q.time)},
@@ -260,8 +286,9 @@ void render_json(const Comparison& comparison, std::ostream& out) {
                          {"results_differ", q.results_differ},
                          {"error", q.error ? nlohmann::json(*q.error) : nlohmann::json(nullptr)}});
     }
-    const char* presence = screen.presence == Presence::kBoth ? "both"
-                           : screen.presence == Presence::kOnlyBefore ? "before_only" : "after_only";
+    const char* presence = screen.presence == Presence::kBoth         ? "both"
+                           : screen.presence == Presence::kOnlyBefore ? "before_only"
+                                                                      : "after_only";
     screens.push_back({{"name", screen.name},
                        {"presence", presence},
                        {"verdict", verdict_name(screen.verdict())},
@@ -274,18 +301,20 @@ void render_json(const Comparison& comparison, std::ostream& out) {
   }
   nlohmann::json gates = nlohmann::json::array();
   for (Gate gate : comparison.rule.fail_on) gates.push_back(gate_name(gate));
-  nlohmann::json document = {
-      {"format", "sqlmeasure-comparison"},
-      {"schema_version", 1},
-      {"before", comparison.before_label},
-      {"after", comparison.after_label},
-      {"rule", {{"threshold", comparison.rule.threshold}, {"alpha", comparison.rule.alpha},
-                {"min_delta_ms", comparison.rule.min_delta_ms},
-                {"min_rows_delta", comparison.rule.min_rows_delta}, {"fail_on", gates}}},
-      {"regressed", comparison.regressed_count()},
-      {"gate_failed", comparison.gate_failed()},
-      {"warnings", warning_messages(comparison.warnings)},
-      {"screens", screens}};
+  nlohmann::json document = {{"format", "sqlmeasure-comparison"},
+                             {"schema_version", 1},
+                             {"before", comparison.before_label},
+                             {"after", comparison.after_label},
+                             {"rule",
+                              {{"threshold", comparison.rule.threshold},
+                               {"alpha", comparison.rule.alpha},
+                               {"min_delta_ms", comparison.rule.min_delta_ms},
+                               {"min_rows_delta", comparison.rule.min_rows_delta},
+                               {"fail_on", gates}}},
+                             {"regressed", comparison.regressed_count()},
+                             {"gate_failed", comparison.gate_failed()},
+                             {"warnings", warning_messages(comparison.warnings)},
+                             {"screens", screens}};
   out << document.dump(2) << '\n';
 }
 
@@ -293,11 +322,20 @@ std::string xml_escape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -315,15 +353,17 @@ void render_junit(const Comparison& comparison, std::ostream& out) {
                        xml_escape(screen.name), screen.time.after_ms / 1000.0);
     std::string details;
     for (const QueryComparison& query : screen.queries) {
-      if (query_flagged(query)) details += screen.name + "/" + query.name + ": " + query_detail(query) + "\n";
+      if (query_flagged(query))
+        details += screen.name + "/" + query.name + ": " + query_detail(query) + "\n";
     }
     if (screen.regressed(comparison.rule)) {
-      out << fmt::format(">\n      <failure message=\"{} {} → {} ms ({})\">{}</failure>\n    </testcase>\n",
-                         xml_escape(verdict_name(screen.verdict())), format_ms(screen.time.before_ms),
-                         format_ms(screen.time.after_ms), xml_escape(delta(screen.time)),
-                         xml_escape(details));
+      out << fmt::format(
+          ">\n      <failure message=\"{} {} → {} ms ({})\">{}</failure>\n    </testcase>\n",
+          xml_escape(verdict_name(screen.verdict())), format_ms(screen.time.before_ms),
+          format_ms(screen.time.after_ms), xml_escape(delta(screen.time)), xml_escape(details));
     } else if (!details.empty()) {
-      out << fmt::format(">\n      <system-out>{}</system-out>\n    </testcase>\n", xml_escape(details));
+      out << fmt::format(">\n      <system-out>{}</system-out>\n    </testcase>\n",
+                         xml_escape(details));
     } else {
       out << "/>\n";
     }
@@ -336,11 +376,21 @@ void render_junit(const Comparison& comparison, std::ostream& out) {
 void render_comparison(const Comparison& comparison, Format format, const Style& style,
                        std::ostream& out) {
   switch (format) {
-    case Format::kTable: render_text(comparison, style, out); return;
-    case Format::kMarkdown: render_markdown(comparison, out); return;
-    case Format::kCsv: render_csv(comparison, out); return;
-    case Format::kJson: render_json(comparison, out); return;
-    case Format::kJunit: render_junit(comparison, out); return;
+    case Format::kTable:
+      render_text(comparison, style, out);
+      return;
+    case Format::kMarkdown:
+      render_markdown(comparison, out);
+      return;
+    case Format::kCsv:
+      render_csv(comparison, out);
+      return;
+    case Format::kJson:
+      render_json(comparison, out);
+      return;
+    case Format::kJunit:
+      render_junit(comparison, out);
+      return;
   }
 }
 

@@ -5,9 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "results/plan_json.h"
 #include "sqlmeasure/advisor.h"
 #include "sqlmeasure/number_text.h"
-#include "results/plan_json.h"
 #include "sqlmeasure/render.h"
 
 namespace sqlmeasure {
@@ -320,14 +320,10 @@ nlohmann::json table_json(const TableInfo& table) {
 }
 
 nlohmann::json finding_json(const Finding& finding) {
-  return {{"rule", finding.rule},
-          {"severity", severity_name(finding.severity)},
-          {"table", finding.table},
-          {"index", finding.index},
-          {"summary", finding.summary},
-          {"evidence", finding.evidence},
-          {"fix", finding.fix},
-          {"verify", finding.verify}};
+  return {{"rule", finding.rule},       {"severity", severity_name(finding.severity)},
+          {"table", finding.table},     {"index", finding.index},
+          {"summary", finding.summary}, {"evidence", finding.evidence},
+          {"fix", finding.fix},         {"verify", finding.verify}};
 }
 
 nlohmann::json measurement_json(const HintMeasurement& m) {

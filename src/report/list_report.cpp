@@ -35,13 +35,13 @@ void render_json(const std::vector<Screen>& screens, std::ostream& out) {
 }
 
 Table screen_table(const std::vector<Screen>& screens) {
-  Table table{{"screen", "query", "times", "params", "file"}, {false, false, true, false, false}, {}};
+  Table table{
+      {"screen", "query", "times", "params", "file"}, {false, false, true, false, false}, {}};
   for (const Screen& screen : screens) {
     for (std::size_t i = 0; i < screen.queries.size(); ++i) {
       const Query& query = screen.queries[i];
-      table.rows.push_back({i == 0 ? screen.name : "", query.name,
-                            fmt::format("×{}", query.times), describe_params(query),
-                            i == 0 ? screen.file : ""});
+      table.rows.push_back({i == 0 ? screen.name : "", query.name, fmt::format("×{}", query.times),
+                            describe_params(query), i == 0 ? screen.file : ""});
     }
   }
   return table;

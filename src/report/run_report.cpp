@@ -2,7 +2,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 #include "results/plan_json.h"
@@ -35,11 +34,15 @@ Table run_table(const RunResult& run) {
 void render_run(const RunResult& run, Format format, const Style& style, std::ostream& out) {
   (void)style;
   switch (format) {
-    case Format::kJson: out << results_to_json(run); return;
+    case Format::kJson:
+      out << results_to_json(run);
+      return;
     case Format::kMarkdown:
-    case Format::kCsv: return write_table(run_table(run), format, out);
+    case Format::kCsv:
+      return write_table(run_table(run), format, out);
     case Format::kTable:
-    case Format::kJunit: break;
+    case Format::kJunit:
+      break;
   }
   // --iterations auto: the most rounds any query took; --concurrency: the load achieved.
   size_t auto_rounds = 0;
@@ -48,17 +51,16 @@ void render_run(const RunResult& run, Format format, const Style& style, std::os
       auto_rounds = std::max(auto_rounds, query.samples_ns.size());
     }
   }
-  std::string iterations =
-      run.settings.auto_iterations.enabled
-          ? fmt::format("auto iterations (≤ {} rounds)", auto_rounds)
-          : fmt::format("{} iterations", run.settings.iterations);
+  std::string iterations = run.settings.auto_iterations.enabled
+                               ? fmt::format("auto iterations (≤ {} rounds)", auto_rounds)
+                               : fmt::format("{} iterations", run.settings.iterations);
   std::string load = run.settings.concurrency > 1
                          ? fmt::format(" · {} connections, {:.0f} queries/s",
                                        run.settings.concurrency, run.throughput.queries_per_s())
                          : "";
   out << fmt::format("{} {} · {} · {}, {} warm-up{}{}\n", flavor_name(run.server.flavor),
-                     run.server.version, run.server.endpoint, iterations, run.settings.warmup,
-                     load, run.label.empty() ? "" : " · " + run.label);
+                     run.server.version, run.server.endpoint, iterations, run.settings.warmup, load,
+                     run.label.empty() ? "" : " · " + run.label);
   write_text_table(run_table(run), out);
   if (!run.complete) out << "INCOMPLETE: " << run.incomplete_reason << '\n';
 }
@@ -87,8 +89,7 @@ void render_plans(const RunResult& run, Format format, std::ostream& out) {
                   {}};
       for (const PlanRow& r : query.plan) {
         table.rows.push_back({r.id, r.select_type, r.table, r.access_type, r.possible_keys,
-                              r.key.empty() ? "(none)" : r.key, r.key_len, r.ref, r.rows,
-                              r.extra});
+                              r.key.empty() ? "(none)" : r.key, r.key_len, r.ref, r.rows, r.extra});
       }
       std::string title = fmt::format("{}/{} (rows examined {})", screen.name, query.name,
                                       format_count(query.rows_examined));

@@ -34,9 +34,12 @@ std::string pad(const std::string& text, size_t width, bool right) {
 std::string markdown_cell(const std::string& text) {
   std::string out;
   for (char c : text) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n') out += ' ';
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n')
+      out += ' ';
+    else
+      out += c;
   }
   return out;
 }
@@ -103,11 +106,14 @@ void write_csv_table(const Table& table, std::ostream& out) {
 
 void write_table(const Table& table, Format format, std::ostream& out) {
   switch (format) {
-    case Format::kMarkdown: return write_markdown_table(table, out);
-    case Format::kCsv: return write_csv_table(table, out);
+    case Format::kMarkdown:
+      return write_markdown_table(table, out);
+    case Format::kCsv:
+      return write_csv_table(table, out);
     case Format::kTable:
     case Format::kJson:
-    case Format::kJunit: return write_text_table(table, out);
+    case Format::kJunit:
+      return write_text_table(table, out);
   }
 }
 
@@ -116,18 +122,24 @@ Format parse_format(const std::string& text, const std::vector<Format>& allowed)
     if (text == format_name(format)) return format;
   }
   std::string names;
-  for (Format format : allowed) names += std::string(names.empty() ? "" : ", ") + format_name(format);
-  fail(ExitCode::kUsage, fmt::format("--format: unknown format '{}' (this command writes: {})",
-                                     text, names));
+  for (Format format : allowed)
+    names += std::string(names.empty() ? "" : ", ") + format_name(format);
+  fail(ExitCode::kUsage,
+       fmt::format("--format: unknown format '{}' (this command writes: {})", text, names));
 }
 
 const char* format_name(Format format) {
   switch (format) {
-    case Format::kTable: return "table";
-    case Format::kJson: return "json";
-    case Format::kMarkdown: return "markdown";
-    case Format::kCsv: return "csv";
-    case Format::kJunit: return "junit";
+    case Format::kTable:
+      return "table";
+    case Format::kJson:
+      return "json";
+    case Format::kMarkdown:
+      return "markdown";
+    case Format::kCsv:
+      return "csv";
+    case Format::kJunit:
+      return "junit";
   }
   return "table";
 }

@@ -112,8 +112,8 @@ class Reader {
     const json& list = array(object, path, "samples_ns");
     out.reserve(list.size());
     for (const json& v : list) {
-      if (!v.is_number_integer() || (v.is_number_unsigned() &&
-                                     v.get<std::uint64_t>() > (std::uint64_t{1} << 62))) {
+      if (!v.is_number_integer() ||
+          (v.is_number_unsigned() && v.get<std::uint64_t>() > (std::uint64_t{1} << 62))) {
         bad(path + ".samples_ns", "expected integer nanoseconds");
       }
       std::int64_t ns = v.get<std::int64_t>();
@@ -151,7 +151,7 @@ class Reader {
     return rows;
   }
 
- // One part of the document each: the run's header, its settings, a screen, a query.
+  // One part of the document each: the run's header, its settings, a screen, a query.
   void header(const json& document, RunResult& run) const {
     run.tool_version = text(field(document, "$", "tool"), "$.tool", "version");
     run.label = text(document, "$", "label");

@@ -18,18 +18,22 @@ using nlohmann::json;
 // a 20-digit id survives the trip.
 json value_to_json(const ParamValue& value) {
   switch (value.kind) {
-    case ParamValue::Kind::kNull: return nullptr;
-    case ParamValue::Kind::kString: return value.text;
-    case ParamValue::Kind::kBoolean: return value.text == "TRUE";
+    case ParamValue::Kind::kNull:
+      return nullptr;
+    case ParamValue::Kind::kString:
+      return value.text;
+    case ParamValue::Kind::kBoolean:
+      return value.text == "TRUE";
     case ParamValue::Kind::kInteger:
-    case ParamValue::Kind::kFloat: return json{{"number", value.text}};
+    case ParamValue::Kind::kFloat:
+      return json{{"number", value.text}};
   }
   return nullptr;
 }
 
 json summary_to_json(const Summary& s) {
-  return {{"n", s.n},           {"min", s.min},       {"median", s.median}, {"p95", s.p95},
-          {"mean", s.mean},     {"max", s.max},       {"stddev", s.stddev}, {"mad", s.mad}};
+  return {{"n", s.n},       {"min", s.min}, {"median", s.median}, {"p95", s.p95},
+          {"mean", s.mean}, {"max", s.max}, {"stddev", s.stddev}, {"mad", s.mad}};
 }
 
 // The samples arrays are most of a results file (a million samples is ~14 MB of digits) and
@@ -166,8 +170,8 @@ void write_results_json(const RunResult& run, std::ostream& out) {
     const size_t colon = where.find(':');
     const ScreenResult& screen = run.screens[std::stoul(where.substr(0, colon))];
     const std::string query = where.substr(colon + 1);
-    write_samples(out, query == "-" ? screen.view_samples()
-                                    : screen.queries[std::stoul(query)].samples_ns);
+    write_samples(
+        out, query == "-" ? screen.view_samples() : screen.queries[std::stoul(query)].samples_ns);
     position = close + 1;
   }
   out.write(text.data() + position, static_cast<std::streamsize>(text.size() - position));

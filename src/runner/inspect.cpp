@@ -70,15 +70,15 @@ std::uint64_t rows_examined(Connection& connection, std::string_view sql) {
 
 std::vector<PlanRow> explain(Connection& connection, std::string_view sql) {
   static const std::set<std::string> kExplainable = {"SELECT", "WITH",   "TABLE",  "VALUES",
-                                                      "INSERT", "UPDATE", "DELETE", "REPLACE"};
+                                                     "INSERT", "UPDATE", "DELETE", "REPLACE"};
   if (kExplainable.count(first_keyword(sql)) == 0) return {};  // SHOW and friends have no plan
   ResultSet set = connection.query("EXPLAIN " + std::string(sql));
   std::vector<PlanRow> plan;
   for (const auto& row : set.rows) {
     plan.push_back({cell(set, row, "id"), cell(set, row, "select_type"), cell(set, row, "table"),
-                    cell(set, row, "type"), cell(set, row, "possible_keys"),
-                    cell(set, row, "key"), cell(set, row, "key_len"), cell(set, row, "ref"),
-                    cell(set, row, "rows"), cell(set, row, "Extra")});
+                    cell(set, row, "type"), cell(set, row, "possible_keys"), cell(set, row, "key"),
+                    cell(set, row, "key_len"), cell(set, row, "ref"), cell(set, row, "rows"),
+                    cell(set, row, "Extra")});
   }
   return plan;
 }

@@ -23,11 +23,14 @@ ParamValue value_from_cell(const std::optional<std::string>& cell, bool numeric)
 std::string literal(const ParamValue& value,
                     const std::function<std::string(std::string_view)>& quote) {
   switch (value.kind) {
-    case ParamValue::Kind::kNull: return "NULL";
-    case ParamValue::Kind::kString: return quote(value.text);
+    case ParamValue::Kind::kNull:
+      return "NULL";
+    case ParamValue::Kind::kString:
+      return quote(value.text);
     case ParamValue::Kind::kInteger:
     case ParamValue::Kind::kFloat:
-    case ParamValue::Kind::kBoolean: return value.text;
+    case ParamValue::Kind::kBoolean:
+      return value.text;
   }
   return "NULL";
 }
@@ -50,8 +53,7 @@ void resolve_params(Connection& connection, std::vector<Screen>& screens, std::u
             throw DatabaseError(
                 fmt::format("{}: screen '{}', query '{}', params.{}.from failed: {}",
                             spec.where.str(), screen.name, query.name, name, error.what()),
-                error.error_number(), error.sqlstate(), error.connection_lost(),
-                error.timed_out());
+                error.error_number(), error.sqlstate(), error.connection_lost(), error.timed_out());
           }
         }
         const ResultSet& rows = cached->second;

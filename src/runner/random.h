@@ -24,7 +24,8 @@ namespace sqlmeasure {
 
 template <typename T>
 void stable_shuffle(std::vector<T>& items, std::mt19937_64& rng) {
-  for (std::size_t i = items.size(); i > 1; --i) std::swap(items[i - 1], items[random_index(rng, i)]);
+  for (std::size_t i = items.size(); i > 1; --i)
+    std::swap(items[i - 1], items[random_index(rng, i)]);
 }
 
 }  // namespace sqlmeasure

@@ -2,6 +2,8 @@
 // iterations. Within an iteration every (screen, query) is visited once — round-robin or
 // shuffled with the seed — and with several endpoints each sample is taken on each in
 // turn, so slow drift (caches, CPU frequency, neighbours) spreads evenly over everything.
+#include "sqlmeasure/runner.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -17,7 +19,6 @@
 #include "runner/random.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/hash.h"
-#include "sqlmeasure/runner.h"
 #include "sqlmeasure/timestamp.h"
 #include "sqlmeasure/version.h"
 
@@ -51,8 +52,8 @@ RunResult empty_run(const Target& target, const std::vector<Screen>& screens,
   run.started_at = utc_now(TimestampFormat::kIso8601);
   run.server = target.connection->server();
   // As chosen by rows_examined() in inspect.cpp.
-  run.rows_examined_method = run.server.flavor == Flavor::kMariaDB ? "rows_read_status"
-                                                                    : "handler_read_counters";
+  run.rows_examined_method =
+      run.server.flavor == Flavor::kMariaDB ? "rows_read_status" : "handler_read_counters";
   run.settings = options.settings;
   for (const Screen& screen : screens) {
     ScreenResult& out = run.screens.emplace_back();
@@ -176,9 +177,9 @@ class Measurement {
       if (guard != nullptr) lock = std::unique_lock<std::mutex>(*guard);
       if (!error.connection_lost()) {
         if (!query.error) {
-          query.error = error.timed_out()
-                            ? fmt::format("timed out after {} ms", options_.settings.query_timeout_ms)
-                            : std::string(error.what());
+          query.error = error.timed_out() ? fmt::format("timed out after {} ms",
+                                                        options_.settings.query_timeout_ms)
+                                          : std::string(error.what());
         }
         return false;
       }
@@ -223,9 +224,10 @@ class Measurement {
     int code = warnings.column("Code");
     for (const auto& row : warnings.rows) {
       if (code >= 0 && row[static_cast<size_t>(code)] == std::optional<std::string>("1196")) {
-        fail(ExitCode::kRuntime, "a write scenario changed a non-transactional table, which "
-                                 "ROLLBACK cannot undo; stopping (use InnoDB tables for write "
-                                 "scenarios)");
+        fail(ExitCode::kRuntime,
+             "a write scenario changed a non-transactional table, which "
+             "ROLLBACK cannot undo; stopping (use InnoDB tables for write "
+             "scenarios)");
       }
     }
   }
@@ -258,9 +260,8 @@ class Measurement {
             std::string sql = sql_for(t, slot, v);
             if (v == 0) query.plan = explain(connection, sql);
             auto once = [&] { return inspect_execution(connection, sql); };
-            Inspection inspection = options_.allow_writes
-                                        ? in_rolled_back_transaction(connection, once)
-                                        : once();
+            Inspection inspection =
+                options_.allow_writes ? in_rolled_back_transaction(connection, once) : once();
             examined += inspection.rows_examined;
             sent += inspection.execution.rows_sent;
             combined = mix64(combined ^ inspection.execution.checksum);
@@ -476,8 +477,8 @@ class Measurement {
   }
 
   // One sample on a worker's connection, with recover()'s rules under the shared lock.
-  void take_sample(size_t target, const Slot& slot, Connection& connection,
-                   const std::string& sql, size_t round, Rounds& rounds) {
+  void take_sample(size_t target, const Slot& slot, Connection& connection, const std::string& sql,
+                   size_t round, Rounds& rounds) {
     QueryResult& query = result(target, slot);
     for (;;) {
       try {

@@ -1,10 +1,10 @@
 #include "sqlmeasure/scenario_loader.h"
 
 #include <fmt/format.h>
+#include <fnmatch.h>
 
 #include <algorithm>
 #include <filesystem>
-#include <fnmatch.h>
 #include <map>
 
 #include "scenario/screen_validation.h"
@@ -17,8 +17,8 @@ namespace fs = std::filesystem;
 Screen load_screen_file(const std::string& path, const LoadOptions& options) {
   fs::path file(path);
   std::string stem = file.stem().string();
-  Screen screen = file.extension() == ".toml" ? parse_toml_screen(path, stem)
-                                              : parse_sql_screen(path, stem);
+  Screen screen =
+      file.extension() == ".toml" ? parse_toml_screen(path, stem) : parse_sql_screen(path, stem);
   validate_screen(screen, options);
   return screen;
 }

@@ -17,7 +17,6 @@ namespace {
   fail(ExitCode::kBadInput, at.str() + ": " + message);
 }
 
-
 bool valid_name(const std::string& name) {
   if (name.empty() || name.size() > 128) return false;
   for (char c : name) {

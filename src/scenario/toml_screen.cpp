@@ -1,11 +1,11 @@
 // NAME.toml screens. The only place (with config/) that reads TOML: every key is checked
 // against the format, so a typo is an error, never silently ignored.
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include <cmath>
 #include <set>
 #include <string_view>
-#include <toml++/toml.h>
 
 #include "scenario/screen_validation.h"
 #include "sqlmeasure/error.h"
@@ -25,7 +25,6 @@ SourceLocation where(const std::string& file, const toml::node& node) {
 [[noreturn]] void bad(const SourceLocation& at, const std::string& message) {
   fail(ExitCode::kBadInput, at.str() + ": " + message);
 }
-
 
 void reject_unknown_keys(const std::string& file, const toml::table& table,
                          const std::set<std::string>& known, const std::string& context) {
@@ -55,8 +54,8 @@ ParamValue param_value(const std::string& file, const toml::node& node, const st
   if (const auto* v = node.as_floating_point()) {
     // TOML has inf and nan; SQL has no literal for them (they would read as identifiers).
     if (!std::isfinite(v->get())) {
-      bad(where(file, node), fmt::format("params.{}: {} has no SQL literal; use a finite number",
-                                         key, v->get()));
+      bad(where(file, node),
+          fmt::format("params.{}: {} has no SQL literal; use a finite number", key, v->get()));
     }
     return {ParamValue::Kind::kFloat, fmt::format("{}", v->get())};
   }
@@ -156,7 +155,8 @@ Screen parse_toml_screen(const std::string& path, const std::string& default_nam
   }
   if (const auto* queries = root.get("query")) {
     const auto* list = queries->as_array();
-    if (list == nullptr) bad(where(path, *queries), "'query' must be an array of tables: [[query]]");
+    if (list == nullptr)
+      bad(where(path, *queries), "'query' must be an array of tables: [[query]]");
     for (size_t i = 0; i < list->size(); ++i) {
       const auto* table = (*list)[i].as_table();
       if (table == nullptr) bad(where(path, (*list)[i]), "each [[query]] must be a table");

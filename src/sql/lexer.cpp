@@ -1,7 +1,6 @@
-#include "sqlmeasure/sql_lexer.h"
-
 #include <optional>
 
+#include "sqlmeasure/sql_lexer.h"
 #include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
@@ -54,8 +53,7 @@ class Lexer {
       return skip_quoted(c, /*backslash_escapes=*/true) ? Kind::kString : Kind::kUnterminated;
     }
     if (c == '`') {
-      return skip_quoted(c, /*backslash_escapes=*/false) ? Kind::kQuotedIdent
-                                                         : Kind::kUnterminated;
+      return skip_quoted(c, /*backslash_escapes=*/false) ? Kind::kQuotedIdent : Kind::kUnterminated;
     }
     if (c == '#' || starts_dash_comment()) {
       while (pos_ < sql_.size() && sql_[pos_] != '\n') advance(1);

@@ -14,11 +14,10 @@ namespace {
 
 // Statements MySQL/MariaDB commit implicitly, or that a ROLLBACK cannot take back.
 const std::set<std::string, std::less<>> kNotUndoable = {
-    "CREATE",    "ALTER",   "DROP",    "RENAME",   "TRUNCATE", "GRANT",     "REVOKE",
-    "UNLOCK",    "BEGIN",   "COMMIT",  "ROLLBACK", "START",    "SAVEPOINT", "RELEASE",
-    "CALL",      "LOAD",    "FLUSH",   "ANALYZE",  "OPTIMIZE", "REPAIR",    "INSTALL",
-    "UNINSTALL", "HANDLER", "OUTFILE", "DUMPFILE", "XA",       "KILL",      "SHUTDOWN",
-    "PURGE",     "RESET",   "CHANGE",  "CACHE"};
+    "CREATE",   "ALTER",   "DROP",     "RENAME",   "TRUNCATE",  "GRANT",     "REVOKE",  "UNLOCK",
+    "BEGIN",    "COMMIT",  "ROLLBACK", "START",    "SAVEPOINT", "RELEASE",   "CALL",    "LOAD",
+    "FLUSH",    "ANALYZE", "OPTIMIZE", "REPAIR",   "INSTALL",   "UNINSTALL", "HANDLER", "OUTFILE",
+    "DUMPFILE", "XA",      "KILL",     "SHUTDOWN", "PURGE",     "RESET",     "CHANGE",  "CACHE"};
 
 const std::set<std::string, std::less<>> kWrites = {"INSERT", "UPDATE", "DELETE", "REPLACE"};
 

@@ -1,11 +1,10 @@
-#include "sqlmeasure/sql_statements.h"
-
 #include <fmt/format.h>
 
 #include <optional>
 
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/sql_lexer.h"
+#include "sqlmeasure/sql_statements.h"
 #include "sqlmeasure/text.h"
 
 namespace sqlmeasure {

@@ -222,8 +222,8 @@ MedianInterval median_interval(std::vector<std::int64_t> samples) {
   const size_t n = samples.size();
   if (n == 0) return interval;
   std::sort(samples.begin(), samples.end());
-  interval.median = n % 2 == 1 ? samples[n / 2] : samples[n / 2 - 1] +
-                                                      (samples[n / 2] - samples[n / 2 - 1]) / 2;
+  interval.median =
+      n % 2 == 1 ? samples[n / 2] : samples[n / 2 - 1] + (samples[n / 2] - samples[n / 2 - 1]) / 2;
   // 1-based ranks n/2 - 0.98 sqrt(n) and n/2 + 1 + 0.98 sqrt(n), rounded, within 1..n.
   const double half = static_cast<double>(n) / 2;
   const double spread = 1.959964 * std::sqrt(static_cast<double>(n)) / 2;

@@ -1,8 +1,8 @@
 #include "sqlmeasure/atomic_file.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -74,7 +74,8 @@ void write_file_atomically(const std::string& path,
   // opens an existing file, so a symlink planted at a predictable name cannot redirect it.
   std::string pattern = path + ".tmp.XXXXXX";
   const int fd = ::mkstemp(pattern.data());
-  if (fd < 0) fail(ExitCode::kRuntime, fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
+  if (fd < 0)
+    fail(ExitCode::kRuntime, fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
   const std::string temporary = pattern;
   auto give_up = [&](const char* what, int error) {
     ::close(fd);

@@ -87,7 +87,8 @@ void check_utf8_text(const std::string& text, const std::string& path, const std
       const auto c = static_cast<unsigned char>(text[i]);
       const SourceLocation at{path, line, static_cast<int>(i - line_start + 1)};
       if (c == 0) {
-        fail(ExitCode::kBadInput, fmt::format("{}: a NUL byte: {} must be UTF-8 text", at.str(), what));
+        fail(ExitCode::kBadInput,
+             fmt::format("{}: a NUL byte: {} must be UTF-8 text", at.str(), what));
       }
       fail(ExitCode::kBadInput,
            fmt::format("{}: byte 0x{:02X} is not UTF-8{}: save {} as UTF-8", at.str(), c,

@@ -41,9 +41,9 @@ std::string ascii_lower(std::string_view text) {
 }
 
 bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(),
-                    [](char x, char y) { return lower_char(x) == lower_char(y); });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return lower_char(x) == lower_char(y);
+         });
 }
 
 std::vector<std::string> split_list(const std::string& text) {
@@ -83,8 +83,7 @@ std::string did_you_mean(const std::string& name, const std::vector<std::string>
   return best;
 }
 
-std::string did_you_mean_hint(const std::string& name,
-                              const std::vector<std::string>& candidates) {
+std::string did_you_mean_hint(const std::string& name, const std::vector<std::string>& candidates) {
   const std::string best = did_you_mean(name, candidates);
   return best.empty() ? "" : " (did you mean '" + best + "'?)";
 }

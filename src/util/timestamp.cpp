@@ -9,7 +9,8 @@ std::string utc_now(TimestampFormat format) {
   std::tm parts{};
   gmtime_r(&now, &parts);
   char text[32];
-  const char* pattern = format == TimestampFormat::kIso8601 ? "%Y-%m-%dT%H:%M:%SZ" : "%Y%m%d-%H%M%S";
+  const char* pattern =
+      format == TimestampFormat::kIso8601 ? "%Y-%m-%dT%H:%M:%SZ" : "%Y%m%d-%H%M%S";
   std::strftime(text, sizeof text, pattern, &parts);
   return text;
 }

@@ -63,7 +63,7 @@ QuerySpec spec(std::string name, std::string sql, double median_ms, std::uint64_
                PlanRow plan, std::string checksum,
                std::map<std::string, std::vector<ParamValue>> params = {}, int times = 1,
                std::uint64_t rows_sent = 20) {
-  return {std::move(name), std::move(sql),      median_ms, rows_examined, std::move(plan),
+  return {std::move(name),     std::move(sql),    median_ms, rows_examined, std::move(plan),
           std::move(checksum), std::move(params), times,     rows_sent};
 }
 
@@ -129,17 +129,15 @@ const std::string kListSql =
 const std::string kCountSql =
     "SELECT COUNT(*) FROM works WHERE category_id = :category AND deleted = 0";
 const PlanRow kByIndex = plan_row("works", "ref", "category_started", "2000", "Using where");
-const PlanRow kFullScan =
-    plan_row("works", "ALL", "", "600000", "Using where; Using filesort", "");
+const PlanRow kFullScan = plan_row("works", "ALL", "", "600000", "Using where; Using filesort", "");
 
 ScreenResult work_search(double list_ms, std::uint64_t list_rows, const PlanRow& list_plan,
                          Take take = {}) {
-  return screen("work_search", "Work search by category",
-                {spec("list", kListSql, list_ms, list_rows, list_plan, "1f3a5c7e9b0d2f41",
-                      kCategory),
-                 spec("count", kCountSql, 0.4, 2000, kByIndex, "00000000000007d0", kCategory, 1,
-                      1)},
-                take);
+  return screen(
+      "work_search", "Work search by category",
+      {spec("list", kListSql, list_ms, list_rows, list_plan, "1f3a5c7e9b0d2f41", kCategory),
+       spec("count", kCountSql, 0.4, 2000, kByIndex, "00000000000007d0", kCategory, 1, 1)},
+      take);
 }
 
 ScreenResult top(Take take = {}) {
@@ -155,19 +153,18 @@ ScreenResult top(Take take = {}) {
 }
 
 ScreenResult mypage_profile(double ms, Take take = {}) {
-  return screen("mypage_profile", "My page: profile",
-                {spec("profile", "SELECT * FROM profiles WHERE user_id = 1", ms, 1,
-                      plan_row("profiles", "const", "user_id", "1", ""), "0a1b2c3d4e5f6071", {},
-                      1, 1)},
-                take);
+  return screen(
+      "mypage_profile", "My page: profile",
+      {spec("profile", "SELECT * FROM profiles WHERE user_id = 1", ms, 1,
+            plan_row("profiles", "const", "user_id", "1", ""), "0a1b2c3d4e5f6071", {}, 1, 1)},
+      take);
 }
 
 ScreenResult help_beginner(const std::string& key, Take take = {}) {
   return screen(
       "help_beginner", "Help for beginners",
-      {spec("articles",
-            "SELECT id, title FROM help_articles WHERE level = 1 ORDER BY id LIMIT 10", 0.5, 10,
-            plan_row("help_articles", "ref", key, "10", "Using where", "level,level_id"),
+      {spec("articles", "SELECT id, title FROM help_articles WHERE level = 1 ORDER BY id LIMIT 10",
+            0.5, 10, plan_row("help_articles", "ref", key, "10", "Using where", "level,level_id"),
             "44aa44aa44aa44aa")},
       take);
 }
@@ -176,17 +173,17 @@ ScreenResult message_list(const std::string& checksum, Take take = {}) {
   return screen(
       "message_list", "Messages",
       {spec("inbox",
-            "SELECT id, subject FROM messages WHERE to_user_id = 1 ORDER BY id DESC LIMIT 20",
-            0.6, 20, plan_row("messages", "ref", "to_user_id", "20", "Using where"), checksum)},
+            "SELECT id, subject FROM messages WHERE to_user_id = 1 ORDER BY id DESC LIMIT 20", 0.6,
+            20, plan_row("messages", "ref", "to_user_id", "20", "Using where"), checksum)},
       take);
 }
 
 ScreenResult old_landing(Take take = {}) {
-  return screen("old_landing", "Retired landing page",
-                {spec("q1", "SELECT id FROM works ORDER BY created DESC LIMIT 5", 0.8, 5,
-                      plan_row("works", "index", "created", "5", ""), "1234123412341234", {}, 1,
-                      5)},
-                take);
+  return screen(
+      "old_landing", "Retired landing page",
+      {spec("q1", "SELECT id FROM works ORDER BY created DESC LIMIT 5", 0.8, 5,
+            plan_row("works", "index", "created", "5", ""), "1234123412341234", {}, 1, 5)},
+      take);
 }
 
 ScreenResult work_search_design(Take take = {}) {
@@ -206,16 +203,14 @@ std::vector<std::pair<std::string, RunResult>> compare_fixtures() {
        run("before", "2024-05-01T10:00:00Z",
            {work_search(1.0, 2000, kByIndex), top(), mypage_profile(3.0), help_beginner("level"),
             message_list("ab12cd34ef56ab78"), old_landing()})},
-      {"after.json",
-       run("after drop_category_index", "2024-05-01T10:05:00Z",
-           {work_search(40.0, 600000, kFullScan, again), top(again), mypage_profile(1.0, again),
-            help_beginner("level_id", again), message_list("ab12cd34ef56ab79", again),
-            work_search_design(again)})},
-      {"after-time-only.json",
-       run("after, slower", "2024-05-01T10:05:00Z",
-           {work_search(1.5, 2000, kByIndex, again), top(again), mypage_profile(3.0, again),
-            help_beginner("level", again), message_list("ab12cd34ef56ab78", again),
-            old_landing(again)})},
+      {"after.json", run("after drop_category_index", "2024-05-01T10:05:00Z",
+                         {work_search(40.0, 600000, kFullScan, again), top(again),
+                          mypage_profile(1.0, again), help_beginner("level_id", again),
+                          message_list("ab12cd34ef56ab79", again), work_search_design(again)})},
+      {"after-time-only.json", run("after, slower", "2024-05-01T10:05:00Z",
+                                   {work_search(1.5, 2000, kByIndex, again), top(again),
+                                    mypage_profile(3.0, again), help_beginner("level", again),
+                                    message_list("ab12cd34ef56ab78", again), old_landing(again)})},
       {"after-incomplete.json",
        run("after, interrupted", "2024-05-01T10:05:00Z",
            {work_search(1.0, 2000, kByIndex, interrupted), top(interrupted),

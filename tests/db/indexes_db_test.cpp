@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "db/db_test_support.h"
-#include "sqlmeasure/index_collection.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/index_collection.h"
 
 namespace sqlmeasure::testing {
 namespace {

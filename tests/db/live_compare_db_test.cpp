@@ -45,8 +45,8 @@ std::vector<std::string> quick_run() { return {"--iterations", "5", "--warmup", 
 // compare (live) in-process on `scenarios`, writing into `out_dir`, JSON on stdout.
 std::vector<std::string> live_args(const TestDatabase& db, const std::string& scenarios,
                                    const std::string& out_dir) {
-  return std::vector<std::string>{"compare", "--scenarios", scenarios, "--out-dir", out_dir,
-                                  "--format", "json"} +
+  return std::vector<std::string>{"compare", "--scenarios", scenarios, "--out-dir",
+                                  out_dir,   "--format",    "json"} +
          connection_args(db.name()) + quick_run();
 }
 
@@ -63,20 +63,20 @@ void write_drop_category_migration(const std::string& dir) {
 // information_schema.STATISTICS.IGNORED of the first column of an index: "YES" or "NO".
 std::string index_ignored(Connection& connection, const std::string& database,
                           const std::string& table, const std::string& index) {
-  ResultSet found = connection.query(
-      "SELECT IGNORED FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = " +
-      connection.quote(database) + " AND TABLE_NAME = " + connection.quote(table) +
-      " AND INDEX_NAME = " + connection.quote(index) + " AND SEQ_IN_INDEX = 1");
+  ResultSet found =
+      connection.query("SELECT IGNORED FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = " +
+                       connection.quote(database) + " AND TABLE_NAME = " + connection.quote(table) +
+                       " AND INDEX_NAME = " + connection.quote(index) + " AND SEQ_IN_INDEX = 1");
   REQUIRE(found.rows.size() == 1);
   return found.rows[0][0].value_or("");
 }
 
 bool index_exists(Connection& connection, const std::string& database, const std::string& table,
                   const std::string& index) {
-  ResultSet found = connection.query(
-      "SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = " +
-      connection.quote(database) + " AND TABLE_NAME = " + connection.quote(table) +
-      " AND INDEX_NAME = " + connection.quote(index));
+  ResultSet found =
+      connection.query("SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = " +
+                       connection.quote(database) + " AND TABLE_NAME = " + connection.quote(table) +
+                       " AND INDEX_NAME = " + connection.quote(index));
   return found.rows[0][0] != "0";
 }
 
@@ -145,16 +145,18 @@ TEST_CASE("compare --migration: the demo's drop_category_index is measured and r
   TempDir out("live-demo");
   const std::string original = db.schema_fingerprint();
 
-  CliResult result = run_in_process(live_args(db, demo_dir(), out.path()) +
-                                    std::vector<std::string>{"--migration", up, "--rollback", down});
+  CliResult result =
+      run_in_process(live_args(db, demo_dir(), out.path()) +
+                     std::vector<std::string>{"--migration", up, "--rollback", down});
   INFO("stderr: " << result.err);
   REQUIRE((result.code == 0 || result.code == 1));
   json comparison = json::parse(result.out);
   check_exit_code_matches_verdicts(result, comparison);
   // Dropping the index the work search screens live on costs them rows examined.
   CHECK(result.code == 1);
-  for (const char* file : {"before-1.json", "after-1.json", "before-2.json", "after-2.json", "before-3.json",
-                           "after-3.json", "before-4.json", "before.json", "after.json"}) {
+  for (const char* file :
+       {"before-1.json", "after-1.json", "before-2.json", "after-2.json", "before-3.json",
+        "after-3.json", "before-4.json", "before.json", "after.json"}) {
     INFO(file);
     REQUIRE(exists(out / file));
     CHECK(read_results_file(out / file).complete);
@@ -174,10 +176,10 @@ TEST_CASE("compare --migration: the dependent screen is flagged, the others are 
   write_drop_category_migration(dir.path());
   const std::string original = db.schema_fingerprint();
 
-  CliResult result = run_in_process(
-      live_args(db, dir / "screens", dir / "out") +
-      std::vector<std::string>{"--migration", dir / "drop_category.up.sql", "--rollback",
-                               dir / "drop_category.down.sql"});
+  CliResult result =
+      run_in_process(live_args(db, dir / "screens", dir / "out") +
+                     std::vector<std::string>{"--migration", dir / "drop_category.up.sql",
+                                              "--rollback", dir / "drop_category.down.sql"});
   INFO("stderr: " << result.err);
   REQUIRE(result.code == 1);
   json comparison = json::parse(result.out);
@@ -208,8 +210,10 @@ TEST_CASE("compare --migration: the dependent screen is flagged, the others are 
   CHECK(db.schema_fingerprint() == original);
 }
 
-TEST_CASE("compare --migration --iterations auto: a screen the rows examined decide is not "
-          "measured again", "[db][live][auto]") {
+TEST_CASE(
+    "compare --migration --iterations auto: a screen the rows examined decide is not "
+    "measured again",
+    "[db][live][auto]") {
   SQLMEASURE_REQUIRE_SERVER();
   TestDatabase db("live_auto");
   db.load_demo(0.01);
@@ -219,9 +223,9 @@ TEST_CASE("compare --migration --iterations auto: a screen the rows examined dec
   const std::string original = db.schema_fingerprint();
 
   CliResult result = run_in_process(
-      std::vector<std::string>{"compare", "--scenarios", dir / "screens", "--out-dir",
-                               dir / "out", "--format", "json", "--iterations", "auto",
-                               "--migration", dir / "drop_category.up.sql", "--rollback",
+      std::vector<std::string>{"compare", "--scenarios", dir / "screens", "--out-dir", dir / "out",
+                               "--format", "json", "--iterations", "auto", "--migration",
+                               dir / "drop_category.up.sql", "--rollback",
                                dir / "drop_category.down.sql"} +
       connection_args(db.name()));
   INFO("stderr: " << result.err);
@@ -234,8 +238,8 @@ TEST_CASE("compare --migration --iterations auto: a screen the rows examined dec
   CHECK(result.err.find("settled after after-1") != std::string::npos);
   json after_1 = json::parse(read_text(dir / "out/after-1.json"));
   CHECK(screen_named(after_1, "work_search")["queries"][0]["samples_ns"].size() >= 5);
-  for (const char* later : {"before-2.json", "after-2.json", "before-3.json", "after-3.json",
-                            "before-4.json"}) {
+  for (const char* later :
+       {"before-2.json", "after-2.json", "before-3.json", "after-3.json", "before-4.json"}) {
     const std::string path = dir / ("out/" + std::string(later));
     if (!exists(path)) continue;
     INFO(later);
@@ -255,9 +259,10 @@ std::string show_create(Connection& connection, const std::string& database,
   return *connection.query("SHOW CREATE TABLE `" + database + "`.`" + table + "`").rows[0][1];
 }
 
-TEST_CASE("compare --migration: an index re-added by the rollback comes back last, and that "
-          "counts as restored",
-          "[db][live]") {
+TEST_CASE(
+    "compare --migration: an index re-added by the rollback comes back last, and that "
+    "counts as restored",
+    "[db][live]") {
   SQLMEASURE_REQUIRE_SERVER();
   TestDatabase db("live_reorder");
   db.load_demo(0.01);
@@ -270,9 +275,9 @@ TEST_CASE("compare --migration: an index re-added by the rollback comes back las
   // budget_from is not the last key, so the rollback cannot put it back in its place.
   REQUIRE(original_works.find("KEY `budget_from`") < original_works.rfind("  KEY `"));
 
-  CliResult result = run_in_process(live_args(db, dir / "screens", dir / "out") +
-                                    std::vector<std::string>{"--migration", dir / "up.sql",
-                                                             "--rollback", dir / "down.sql"});
+  CliResult result = run_in_process(
+      live_args(db, dir / "screens", dir / "out") +
+      std::vector<std::string>{"--migration", dir / "up.sql", "--rollback", dir / "down.sql"});
   INFO("stderr: " << result.err);
   REQUIRE((result.code == 0 || result.code == 1));
   check_exit_code_matches_verdicts(result, json::parse(result.out));
@@ -297,10 +302,10 @@ TEST_CASE("compare --migration: a migration failing halfway is rolled back, exit
                "ALTER TABLE works ADD INDEX sqlm_tmp_budget_to (budget_to);\n"
                "ALTER TABLE works DROP INDEX sqlm_no_such_index;\n");
     write_text(dir / "half.down.sql", "ALTER TABLE works DROP INDEX sqlm_tmp_budget_to;\n");
-    CliResult result = run_in_process(
-        live_args(db, dir / "screens", dir / "out") +
-        std::vector<std::string>{"--migration", dir / "half.up.sql", "--rollback",
-                                 dir / "half.down.sql"});
+    CliResult result =
+        run_in_process(live_args(db, dir / "screens", dir / "out") +
+                       std::vector<std::string>{"--migration", dir / "half.up.sql", "--rollback",
+                                                dir / "half.down.sql"});
     INFO("stderr: " << result.err);
     CHECK(result.code == 2);
     CHECK(result.err.find("the change failed: statement 2") != std::string::npos);
@@ -319,10 +324,10 @@ TEST_CASE("compare --migration: a migration failing halfway is rolled back, exit
     write_text(dir / "none.up.sql", "ALTER TABLE works DROP INDEX sqlm_no_such_index;\n");
     write_text(dir / "none.down.sql",
                "ALTER TABLE works ADD INDEX sqlm_no_such_index (budget_to);\n");
-    CliResult result = run_in_process(
-        live_args(db, dir / "screens", dir / "out") +
-        std::vector<std::string>{"--migration", dir / "none.up.sql", "--rollback",
-                                 dir / "none.down.sql"});
+    CliResult result =
+        run_in_process(live_args(db, dir / "screens", dir / "out") +
+                       std::vector<std::string>{"--migration", dir / "none.up.sql", "--rollback",
+                                                dir / "none.down.sql"});
     INFO("stderr: " << result.err);
     CHECK(result.code == 2);
     CHECK(result.err.find("the change failed: statement 1") != std::string::npos);
@@ -362,8 +367,7 @@ TEST_CASE("live compare: interrupted during the after phase, the change is undon
         phases_seen.push_back(progress.phase);
       }
       if (progress.phase.rfind("after", 0) == 0 && progress.done >= 48 && !interrupted) {
-        index_gone_when_interrupted =
-            !index_exists(db.admin(), db.name(), "works", kCategoryIndex);
+        index_gone_when_interrupted = !index_exists(db.admin(), db.name(), "works", kCategoryIndex);
         interrupted = true;
       }
     };
@@ -401,15 +405,16 @@ TEST_CASE("live compare: interrupted during the after phase, the change is undon
       marked = marked || file == dir / "out/after.json (incomplete)";
     }
     CHECK(marked);
-    CHECK(std::find(phases_seen.begin(), phases_seen.end(), "before-1 measure") != phases_seen.end());
+    CHECK(std::find(phases_seen.begin(), phases_seen.end(), "before-1 measure") !=
+          phases_seen.end());
   }
   SECTION("through the CLI with the flag already raised: exit 2, nothing changed") {
     std::atomic<bool> interrupted{true};
-    CliResult result = run_in_process(
-        live_args(db, dir / "screens", dir / "out") +
-            std::vector<std::string>{"--migration", dir / "drop_category.up.sql", "--rollback",
-                                     dir / "drop_category.down.sql"},
-        &interrupted);
+    CliResult result =
+        run_in_process(live_args(db, dir / "screens", dir / "out") +
+                           std::vector<std::string>{"--migration", dir / "drop_category.up.sql",
+                                                    "--rollback", dir / "drop_category.down.sql"},
+                       &interrupted);
     INFO("stderr: " << result.err);
     CHECK(result.code == 2);
     CHECK(result.err.find("the before-1 phase did not finish: interrupted") != std::string::npos);
@@ -450,9 +455,10 @@ class LosingConnection final : public Connection {
 
  private:
   static DatabaseError lost_error(std::string_view sql) {
-    return DatabaseError("[2013] (HY000) Lost connection to server during query\n  while running: " +
-                             std::string(sql),
-                         2013, "HY000", /*connection_lost=*/true, /*timed_out=*/false);
+    return DatabaseError(
+        "[2013] (HY000) Lost connection to server during query\n  while running: " +
+            std::string(sql),
+        2013, "HY000", /*connection_lost=*/true, /*timed_out=*/false);
   }
   std::unique_ptr<Connection> real_;
   std::string trigger_;
@@ -481,8 +487,8 @@ TEST_CASE("live compare: the connection lost while applying the change", "[db][l
   };
   LiveCompareOptions options;
   options.connection = server_options(db.name(), /*read_only=*/true);
-  options.migration = migration_change(dir / "drop_category.up.sql",
-                                       dir / "drop_category.down.sql", /*keep=*/false);
+  options.migration = migration_change(dir / "drop_category.up.sql", dir / "drop_category.down.sql",
+                                       /*keep=*/false);
   options.out_dir = dir / "out";
   options.run.settings.iterations = 3;
   options.run.settings.warmup = 0;
@@ -560,11 +566,16 @@ TEST_CASE("live compare: a real SIGINT during the after phase restores the schem
   write_drop_category_migration(dir.path());
   const std::string original = db.schema_fingerprint();
 
-  std::vector<std::string> args = {binary, "compare", "--scenarios", dir / "screens",
-                                   "--out-dir", dir / "out", "--iterations", "1800",
-                                   "--warmup", "1", "--migration", dir / "drop_category.up.sql",
-                                   "--rollback", dir / "drop_category.down.sql",
-                                   "-S", test_socket(), "-u", "root", "-D", db.name()};
+  std::vector<std::string> args = {binary,         "compare",
+                                   "--scenarios",  dir / "screens",
+                                   "--out-dir",    dir / "out",
+                                   "--iterations", "1800",
+                                   "--warmup",     "1",
+                                   "--migration",  dir / "drop_category.up.sql",
+                                   "--rollback",   dir / "drop_category.down.sql",
+                                   "-S",           test_socket(),
+                                   "-u",           "root",
+                                   "-D",           db.name()};
   pid_t pid = spawn(args, dir / "stdout", dir / "stderr");
   REQUIRE(pid > 0);
   // before-1.json is written when the first before phase ends; then the change, then the
@@ -676,8 +687,9 @@ TEST_CASE("compare --migration: destructive without --rollback or --keep is refu
   write_drop_category_migration(dir.path());
   const std::string original = db.schema_fingerprint();
 
-  CliResult result = run_in_process(live_args(db, dir / "screens", dir / "out") +
-                                    std::vector<std::string>{"--migration", dir / "drop_category.up.sql"});
+  CliResult result =
+      run_in_process(live_args(db, dir / "screens", dir / "out") +
+                     std::vector<std::string>{"--migration", dir / "drop_category.up.sql"});
   INFO("stderr: " << result.err);
   CHECK(result.code == 64);
   CHECK(result.err.find("--rollback") != std::string::npos);
@@ -773,10 +785,10 @@ TEST_CASE("live compare: rows inserted by another client meanwhile are not a sch
   });
   while (inserted < 3) std::this_thread::sleep_for(milliseconds(1));
   const int inserted_before = inserted;
-  CliResult result = run_in_process(live_args(db, dir / "screens", dir / "out") +
-                                    std::vector<std::string>{"--migration", dir / "up.sql",
-                                                             "--rollback", dir / "down.sql",
-                                                             "--alternations", "2"});
+  CliResult result =
+      run_in_process(live_args(db, dir / "screens", dir / "out") +
+                     std::vector<std::string>{"--migration", dir / "up.sql", "--rollback",
+                                              dir / "down.sql", "--alternations", "2"});
   const int inserted_during = inserted - inserted_before;
   stop = true;
   writer.join();
@@ -851,9 +863,10 @@ TEST_CASE("compare --migration: what is not purely additive needs a rollback, ex
   CHECK(index_exists(db.admin(), db.name(), "helps", "k_probe"));
 }
 
-TEST_CASE("compare --migration: statements outside the schema of -D are refused before "
-          "anything is applied, exit 65",
-          "[db][live][safety]") {
+TEST_CASE(
+    "compare --migration: statements outside the schema of -D are refused before "
+    "anything is applied, exit 65",
+    "[db][live][safety]") {
   SQLMEASURE_REQUIRE_SERVER();
   TestDatabase db("live_scope");
   db.load_demo(0.01);
@@ -867,15 +880,14 @@ TEST_CASE("compare --migration: statements outside the schema of -D are refused 
   const std::string drop = std::string("ALTER TABLE works DROP INDEX ") + kCategoryIndex + ";\n";
   for (const std::string& attack :
        {std::string("UPDATE works SET title = 'PWNED' WHERE id <= 100;"),
-        std::string("DELETE FROM helps;"),
-        "ALTER TABLE " + other.name() + ".t DROP INDEX iv;",
+        std::string("DELETE FROM helps;"), "ALTER TABLE " + other.name() + ".t DROP INDEX iv;",
         std::string("SET GLOBAL max_connections = 7;")}) {
     INFO(attack);
     dir.write("attack.up.sql", drop + attack + "\n");
-    CliResult result = run_in_process(
-        live_args(db, dir / "screens", dir / "out") +
-        std::vector<std::string>{"--migration", dir / "attack.up.sql", "--rollback",
-                                 dir / "drop_category.down.sql"});
+    CliResult result =
+        run_in_process(live_args(db, dir / "screens", dir / "out") +
+                       std::vector<std::string>{"--migration", dir / "attack.up.sql", "--rollback",
+                                                dir / "drop_category.down.sql"});
     INFO("stderr: " << result.err);
     CHECK(result.code == 65);
     CHECK(result.err.find("attack.up.sql:2:1") != std::string::npos);

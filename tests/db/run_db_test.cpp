@@ -24,9 +24,9 @@ json read_json(const std::string& path) { return json::parse(read_text(path)); }
 // `run` in-process on `scenarios`, writing `results`; the run must succeed.
 json run_ok(const std::string& database, const std::string& scenarios, const std::string& results,
             const std::vector<std::string>& extra = {}) {
-  CliResult result = run_in_process(std::vector<std::string>{"run", "--scenarios", scenarios,
-                                                             "-o", results, "--format", "json"} +
-                                     connection_args(database) + extra);
+  CliResult result = run_in_process(
+      std::vector<std::string>{"run", "--scenarios", scenarios, "-o", results, "--format", "json"} +
+      connection_args(database) + extra);
   INFO("stderr: " << result.err);
   REQUIRE(result.code == 0);
   CHECK(result.err.find("results: " + results) != std::string::npos);
@@ -87,10 +87,9 @@ void check_results_file(const json& results, const std::string& database, int it
       CHECK(query["variants_inspected"].get<int>() >= 1);
       // A plan with at least one row that names a table.
       REQUIRE(query["plan"].is_array());
-      bool names_a_table = std::any_of(query["plan"].begin(), query["plan"].end(),
-                                       [](const json& row) {
-                                         return !row["table"].get<std::string>().empty();
-                                       });
+      bool names_a_table =
+          std::any_of(query["plan"].begin(), query["plan"].end(),
+                      [](const json& row) { return !row["table"].get<std::string>().empty(); });
       CHECK(names_a_table);
       // Rows examined, unless the optimizer answered without reading a row.
       bool reads_nothing = false;
@@ -169,9 +168,12 @@ TEST_CASE("run: the same seed draws the same values and checksums; another seed 
   write_demo_schema_screens(dir / "screens");
   const std::vector<std::string> quick = {"--iterations", "2", "--warmup", "0"};
 
-  json first = run_ok(db.name(), dir / "screens", dir / "a.json", quick + std::vector<std::string>{"--seed", "7"});
-  json second = run_ok(db.name(), dir / "screens", dir / "b.json", quick + std::vector<std::string>{"--seed", "7"});
-  json other = run_ok(db.name(), dir / "screens", dir / "c.json", quick + std::vector<std::string>{"--seed", "8"});
+  json first = run_ok(db.name(), dir / "screens", dir / "a.json",
+                      quick + std::vector<std::string>{"--seed", "7"});
+  json second = run_ok(db.name(), dir / "screens", dir / "b.json",
+                       quick + std::vector<std::string>{"--seed", "7"});
+  json other = run_ok(db.name(), dir / "screens", dir / "c.json",
+                      quick + std::vector<std::string>{"--seed", "8"});
 
   CHECK(params_by_query(first) == params_by_query(second));
   CHECK(checksums_by_query(first) == checksums_by_query(second));
@@ -216,8 +218,9 @@ TEST_CASE("run: a password never appears in the results file, stdout or stderr",
   {
     ScopedEnv password("MYSQL_PWD", secret);
     // -v says what is being done, and must still not say the password.
-    CliResult run = run_in_process(std::vector<std::string>{"run", "-v", "--scenarios", dir / "screens", "-o",
-                                    dir / "run.json", "--iterations", "2", "--warmup", "0"} +
+    CliResult run = run_in_process(std::vector<std::string>{"run", "-v", "--scenarios",
+                                                            dir / "screens", "-o", dir / "run.json",
+                                                            "--iterations", "2", "--warmup", "0"} +
                                    as_user);
     INFO("stderr: " << run.err);
     REQUIRE(run.code == 0);
@@ -227,10 +230,10 @@ TEST_CASE("run: a password never appears in the results file, stdout or stderr",
     CHECK(file.find(secret) == std::string::npos);
     CHECK(json::parse(file)["complete"] == true);
 
-    CliResult json_run = run_in_process(std::vector<std::string>{"run", "--scenarios", dir / "screens", "-o",
-                                         dir / "run2.json", "--iterations", "1", "--warmup", "0",
-                                         "--format", "json"} +
-                                        as_user);
+    CliResult json_run = run_in_process(
+        std::vector<std::string>{"run", "--scenarios", dir / "screens", "-o", dir / "run2.json",
+                                 "--iterations", "1", "--warmup", "0", "--format", "json"} +
+        as_user);
     REQUIRE(json_run.code == 0);
     check_clean(json_run);
     CHECK(read_text(dir / "run2.json").find(secret) == std::string::npos);
@@ -243,9 +246,10 @@ TEST_CASE("run: a password never appears in the results file, stdout or stderr",
   {
     // A wrong password: refused, and the message does not echo what was tried.
     ScopedEnv password("MYSQL_PWD", secret + "-wrong");
-    CliResult refused = run_in_process(std::vector<std::string>{"run", "--scenarios", dir / "screens", "-o",
-                                        dir / "refused.json", "--iterations", "1"} +
-                                       as_user);
+    CliResult refused =
+        run_in_process(std::vector<std::string>{"run", "--scenarios", dir / "screens", "-o",
+                                                dir / "refused.json", "--iterations", "1"} +
+                       as_user);
     CHECK(refused.code == 2);
     CHECK(refused.err.find("1045") != std::string::npos);  // ER_ACCESS_DENIED_ERROR
     check_clean(refused);
@@ -260,7 +264,9 @@ void create_counted_table(TestDatabase& db, int rows) {
       "k INT NOT NULL, KEY k (k)) ENGINE=InnoDB;"
       "SET SESSION max_recursive_iterations = 1000000;"
       "INSERT INTO counted (v, k) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
-      "WHERE i < " + std::to_string(rows) + ") SELECT i, i % 100 FROM n;"
+      "WHERE i < " +
+      std::to_string(rows) +
+      ") SELECT i, i % 100 FROM n;"
       "ANALYZE TABLE counted");
 }
 
@@ -323,11 +329,11 @@ TEST_CASE("the read-only session refuses writes even when the loader is bypassed
   const std::string before = db.schema_fingerprint();
   auto connection = sqlmeasure::connect(server_options(db.name(), /*read_only=*/true));
 
-  for (const std::string sql : {"INSERT INTO counted (v, k) VALUES (1, 1)",
-                                "UPDATE counted SET v = v + 1", "DELETE FROM counted",
-                                "REPLACE INTO counted (id, v, k) VALUES (1, 2, 3)",
-                                "CREATE TABLE sneaky (id INT)", "DROP TABLE counted",
-                                "TRUNCATE TABLE counted", "ALTER TABLE counted ADD INDEX v (v)"}) {
+  for (const std::string sql :
+       {"INSERT INTO counted (v, k) VALUES (1, 1)", "UPDATE counted SET v = v + 1",
+        "DELETE FROM counted", "REPLACE INTO counted (id, v, k) VALUES (1, 2, 3)",
+        "CREATE TABLE sneaky (id INT)", "DROP TABLE counted", "TRUNCATE TABLE counted",
+        "ALTER TABLE counted ADD INDEX v (v)"}) {
     INFO(sql);
     try {
       connection->execute(sql);
@@ -356,9 +362,9 @@ TEST_CASE("run: a screen that could write is refused before anything runs", "[db
   write_text(dir / "screens/writes.sql",
              "-- name: ok\nSELECT COUNT(*) FROM counted;\n"
              "-- name: sneaky\nDELETE FROM counted WHERE id > 0;\n");
-  CliResult result = run_in_process(std::vector<std::string>{"run", "--scenarios", dir / "screens", "-o",
-                                     dir / "w.json"} +
-                                    connection_args(db.name()));
+  CliResult result = run_in_process(
+      std::vector<std::string>{"run", "--scenarios", dir / "screens", "-o", dir / "w.json"} +
+      connection_args(db.name()));
   INFO("stderr: " << result.err);
   CHECK(result.code == 65);
   CHECK(result.err.find("writes.sql") != std::string::npos);
@@ -374,9 +380,9 @@ TEST_CASE("run: a bad connection exits 2 naming the endpoint, errno and SQLSTATE
   const std::regex errno_and_state(R"(\[\d{4}\] \([0-9A-Z]{5}\))");
 
   SECTION("wrong port") {
-    CliResult result = run_in_process({"run", "--scenarios", dir / "screens", "-o", dir / "x.json",
-                                       "-h", "127.0.0.1", "-P", "1", "-u", "root",
-                                       "--connect-timeout", "5"});
+    CliResult result =
+        run_in_process({"run", "--scenarios", dir / "screens", "-o", dir / "x.json", "-h",
+                        "127.0.0.1", "-P", "1", "-u", "root", "--connect-timeout", "5"});
     INFO("stderr: " << result.err);
     CHECK(result.code == 2);
     CHECK(result.err.find("sqlmeasure: error: cannot connect to 127.0.0.1:1") != std::string::npos);
@@ -394,9 +400,9 @@ TEST_CASE("run: a bad connection exits 2 naming the endpoint, errno and SQLSTATE
     CHECK(std::regex_search(result.err, errno_and_state));
   }
   SECTION("unknown database") {
-    CliResult result = run_in_process({"run", "--scenarios", dir / "screens", "-o", dir / "x.json",
-                                       "-S", test_socket(), "-u", "root", "-D",
-                                       "sqlm_no_such_database"});
+    CliResult result =
+        run_in_process({"run", "--scenarios", dir / "screens", "-o", dir / "x.json", "-S",
+                        test_socket(), "-u", "root", "-D", "sqlm_no_such_database"});
     INFO("stderr: " << result.err);
     CHECK(result.code == 2);
     CHECK(result.err.find("[1049]") != std::string::npos);  // ER_BAD_DB_ERROR
@@ -412,20 +418,21 @@ TEST_CASE("explain: the plan of every query names its table and key", "[db][expl
   TempDir dir("explain");
   write_demo_schema_screens(dir / "screens");
 
-  CliResult table = run_in_process(std::vector<std::string>{"explain", "--scenarios", dir / "screens"} +
-                                   connection_args(db.name()));
+  CliResult table =
+      run_in_process(std::vector<std::string>{"explain", "--scenarios", dir / "screens"} +
+                     connection_args(db.name()));
   INFO("stderr: " << table.err);
   REQUIRE(table.code == 0);
-  for (const char* expected : {"work_search/list", "work_search/count", "mypage/user", "help/articles",
-                               "category_id_status_started", "PRIMARY", "section_sort_order",
-                               "works", "users", "helps"}) {
+  for (const char* expected :
+       {"work_search/list", "work_search/count", "mypage/user", "help/articles",
+        "category_id_status_started", "PRIMARY", "section_sort_order", "works", "users", "helps"}) {
     CHECK(table.out.find(expected) != std::string::npos);
   }
 
-  CliResult as_json = run_in_process(
-      std::vector<std::string>{"explain", "--scenarios", dir / "screens", "--format", "json",
-                               "--screens", "work_search"} +
-      connection_args(db.name()));
+  CliResult as_json =
+      run_in_process(std::vector<std::string>{"explain", "--scenarios", dir / "screens", "--format",
+                                              "json", "--screens", "work_search"} +
+                     connection_args(db.name()));
   REQUIRE(as_json.code == 0);
   json plans = json::parse(as_json.out);
   REQUIRE(plans.size() == 1);

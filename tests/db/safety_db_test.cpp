@@ -28,9 +28,9 @@
 
 #include "cli/options.h"
 #include "db/db_test_support.h"
-#include "support/process.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/runner.h"
+#include "support/process.h"
 
 extern char** environ;
 
@@ -74,14 +74,17 @@ std::string table_definition(TestDatabase& db, const std::string& table) {
 void create_ledger(TestDatabase& db, const std::string& engine = "InnoDB") {
   db.run_script(
       "CREATE TABLE ledger (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, k INT NOT NULL, "
-      "v INT NOT NULL, note VARCHAR(40) NOT NULL DEFAULT '', KEY k (k)) ENGINE=" + engine + ";"
+      "v INT NOT NULL, note VARCHAR(40) NOT NULL DEFAULT '', KEY k (k)) ENGINE=" +
+      engine +
+      ";"
       "INSERT INTO ledger (k, v, note) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL "
       "SELECT i + 1 FROM n WHERE i < 500) SELECT i % 50, i, CONCAT('row ', i) FROM n");
 }
 
 // Every kind of write --allow-writes accepts, with parameters (so several variants run).
 void write_ledger_screens(const std::string& directory) {
-  write_text(directory + "/ledger_writes.toml", R"TOML(description = "What the ledger's index costs a write"
+  write_text(directory + "/ledger_writes.toml",
+             R"TOML(description = "What the ledger's index costs a write"
 
 [[query]]
 name = "insert"
@@ -202,7 +205,8 @@ class ScratchServer {
     const std::string command =
         "SANDBOX_DIR='" + dir_.path() + "' SANDBOX_PORT=" + std::to_string(port_) +
         " SANDBOX_SERVER_ARGS='--innodb-buffer-pool-size=32M --innodb-log-file-size=8M'"
-        " '" + source_dir() + "/scripts/sandbox' start >'" + log + "' 2>&1";
+        " '" +
+        source_dir() + "/scripts/sandbox' start >'" + log + "' 2>&1";
     // The server is started in the background by a shell that then exits: as a subreaper
     // this process adopts it, so that it can be reaped after the kill (no zombie left).
     ::prctl(PR_SET_CHILD_SUBREAPER, 1);
@@ -210,8 +214,8 @@ class ScratchServer {
     ::prctl(PR_SET_CHILD_SUBREAPER, 0);
     if (exists(dir_ / "mysqld.pid")) pid_ = std::stoi(read_text(dir_ / "mysqld.pid"));
     if (status != 0 || pid_ <= 0) {
-      problem_ = "scripts/sandbox start failed (exit " + std::to_string(status) + "): " +
-                 (exists(log) ? read_text(log) : std::string("no log"));
+      problem_ = "scripts/sandbox start failed (exit " + std::to_string(status) +
+                 "): " + (exists(log) ? read_text(log) : std::string("no log"));
     }
   }
 
@@ -248,12 +252,10 @@ TEST_CASE("--allow-writes: INSERT, UPDATE, DELETE and REPLACE are measured and r
   REQUIRE(before.rows == "500");
 
   SECTION("measured, then every row is as it was") {
-    CliResult result = run_in_process(std::vector<std::string>{"run", "--allow-writes",
-                                                               "--scenarios", dir / "screens",
-                                                               "-o", dir / "writes.json",
-                                                               "--iterations", "10", "--warmup",
-                                                               "2"} +
-                                      connection_args(db.name()));
+    CliResult result = run_in_process(
+        std::vector<std::string>{"run", "--allow-writes", "--scenarios", dir / "screens", "-o",
+                                 dir / "writes.json", "--iterations", "10", "--warmup", "2"} +
+        connection_args(db.name()));
     INFO("stderr: " << result.err);
     REQUIRE(result.code == 0);
     json results = read_json(dir / "writes.json");
@@ -294,12 +296,12 @@ TEST_CASE("--allow-writes: INSERT, UPDATE, DELETE and REPLACE are measured and r
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
       interrupted = true;
     });
-    CliResult result = run_in_process(
-        std::vector<std::string>{"run", "--allow-writes", "--scenarios", dir / "screens", "-o",
-                                 dir / "interrupted.json", "--iterations", "1000000", "--warmup",
-                                 "1"} +
-            connection_args(db.name()),
-        &interrupted);
+    CliResult result =
+        run_in_process(std::vector<std::string>{"run", "--allow-writes", "--scenarios",
+                                                dir / "screens", "-o", dir / "interrupted.json",
+                                                "--iterations", "1000000", "--warmup", "1"} +
+                           connection_args(db.name()),
+                       &interrupted);
     interrupter.join();
     INFO("stderr: " << result.err);
     CHECK(result.code == 2);
@@ -311,7 +313,8 @@ TEST_CASE("--allow-writes: INSERT, UPDATE, DELETE and REPLACE are measured and r
   SECTION("without --allow-writes the same scenario is refused when loaded, exit 65") {
     // Through the real binary: the exit code is the process's.
     write_text(dir / "empty.toml", "");
-    Process run(sqlmeasure_binary(), {"run", "--config", dir / "empty.toml", "--scenarios", dir / "screens", "-o",
+    Process run(sqlmeasure_binary(),
+                {"run", "--config", dir / "empty.toml", "--scenarios", dir / "screens", "-o",
                  dir / "refused.json", "-S", test_socket(), "-u", "root", "-D", db.name()},
                 dir / "out.txt", dir / "err.txt");
     CHECK(run.wait(std::chrono::seconds(60)) == 65);
@@ -357,9 +360,10 @@ TEST_CASE("--allow-writes: INSERT, UPDATE, DELETE and REPLACE are measured and r
   CHECK(table_definition(db, "ledger") == definition);
 }
 
-TEST_CASE("read-only: a sequence's NEXTVAL and SETVAL, which the loader lets through, are "
-          "refused by the server",
-          "[db][safety][writes]") {
+TEST_CASE(
+    "read-only: a sequence's NEXTVAL and SETVAL, which the loader lets through, are "
+    "refused by the server",
+    "[db][safety][writes]") {
   SQLMEASURE_REQUIRE_SERVER();
   TestDatabase db("sequence");
   db.run_script("CREATE SEQUENCE s START WITH 1");
@@ -367,8 +371,8 @@ TEST_CASE("read-only: a sequence's NEXTVAL and SETVAL, which the loader lets thr
   write_text(dir / "screens/seq.sql",
              "-- name: next\nSELECT NEXTVAL(s);\n-- name: set\nSELECT SETVAL(s, 1000);\n");
   CliResult result = run_in_process(std::vector<std::string>{"run", "--scenarios", dir / "screens",
-                                                             "-o", dir / "seq.json",
-                                                             "--iterations", "3", "--warmup", "1"} +
+                                                             "-o", dir / "seq.json", "--iterations",
+                                                             "3", "--warmup", "1"} +
                                     connection_args(db.name()));
   INFO("stderr: " << result.err);
   if (result.code == 65) {
@@ -408,9 +412,10 @@ TEST_CASE("--allow-writes: a write to a non-transactional table stops the run",
   CHECK(table_state(db, "ledger").rows == "501");
 }
 
-TEST_CASE("--query-timeout on a real server: the slow query is recorded as timed out with its "
-          "screen, the others are measured",
-          "[db][safety][timeout]") {
+TEST_CASE(
+    "--query-timeout on a real server: the slow query is recorded as timed out with its "
+    "screen, the others are measured",
+    "[db][safety][timeout]") {
   SQLMEASURE_REQUIRE_SERVER();
   TestDatabase db("query_timeout");
   create_ledger(db);
@@ -420,11 +425,10 @@ TEST_CASE("--query-timeout on a real server: the slow query is recorded as timed
 
   Clock::time_point start = Clock::now();
   // --query-timeout is in milliseconds (src/cli/options.cpp).
-  CliResult result = run_in_process(std::vector<std::string>{"run", "--scenarios", dir / "screens",
-                                                             "-o", dir / "timeout.json",
-                                                             "--iterations", "5", "--warmup", "1",
-                                                             "--query-timeout", "300"} +
-                                    connection_args(db.name()));
+  CliResult result = run_in_process(
+      std::vector<std::string>{"run", "--scenarios", dir / "screens", "-o", dir / "timeout.json",
+                               "--iterations", "5", "--warmup", "1", "--query-timeout", "300"} +
+      connection_args(db.name()));
   const double elapsed = seconds_since(start);
   INFO("stderr: " << result.err << "\nstdout: " << result.out);
   // Well under the 5 s one SLEEP would take, let alone 6 of them.
@@ -468,14 +472,15 @@ TEST_CASE("server killed mid-run: exit 2, the endpoint and query named, partial 
              "-- name: lookup\nSELECT v FROM t WHERE id = 3;\n");
   const std::string partial = dir / "partial.json";
   ScopedEnv no_password("MYSQL_PWD", std::nullopt);
-  Process run(sqlmeasure_binary(), {"run", "--config", dir / "empty.toml", "--scenarios", dir / "screens", "-o",
-               partial, "--iterations", "1000000", "--warmup", "1", "-h", "127.0.0.1", "-P",
+  Process run(sqlmeasure_binary(),
+              {"run", "--config", dir / "empty.toml", "--scenarios", dir / "screens", "-o", partial,
+               "--iterations", "1000000", "--warmup", "1", "-h", "127.0.0.1", "-P",
                std::to_string(server.port()), "-u", "root", "-D", "faults"},
               dir / "out.txt", dir / "err.txt");
   {
     auto watcher = sqlmeasure::connect(server.options());
-    REQUIRE_FALSE(running_statement(*watcher, "faults", "SELECT SLEEP", std::chrono::seconds(30))
-                      .empty());
+    REQUIRE_FALSE(
+        running_statement(*watcher, "faults", "SELECT SLEEP", std::chrono::seconds(30)).empty());
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(800));  // some samples taken
   REQUIRE(run.running());
@@ -517,7 +522,8 @@ TEST_CASE("--retries: a killed measuring connection is reconnected and the run c
   const std::string results_path = dir / "retried.json";
   const int iterations = 100;  // about 2 s of naps
   ScopedEnv no_password("MYSQL_PWD", std::nullopt);
-  Process run(sqlmeasure_binary(), {"run", "--config", dir / "empty.toml", "--scenarios", dir / "screens", "-o",
+  Process run(sqlmeasure_binary(),
+              {"run", "--config", dir / "empty.toml", "--scenarios", dir / "screens", "-o",
                results_path, "--iterations", std::to_string(iterations), "--warmup", "1",
                "--retries", "2", "-S", test_socket(), "-u", "root", "-D", db.name()},
               dir / "out.txt", dir / "err.txt");
@@ -563,15 +569,35 @@ TEST_CASE("--retries: the server gone for good still ends the run with the parti
   write_text(dir / "screens/naps.sql", "-- name: nap\nSELECT SLEEP(0.01);\n");
   const std::string partial = dir / "partial.json";
   ScopedEnv no_password("MYSQL_PWD", std::nullopt);
-  Process run(sqlmeasure_binary(), {"run", "--config", dir / "empty.toml", "--scenarios", dir / "screens", "-o",
-               partial, "--iterations", "1000000", "--warmup", "1", "--retries", "3",
-               "--connect-timeout", "2", "-h", "127.0.0.1", "-P", std::to_string(server.port()),
-               "-u", "root", "-D", "faults"},
+  Process run(sqlmeasure_binary(),
+              {"run",
+               "--config",
+               dir / "empty.toml",
+               "--scenarios",
+               dir / "screens",
+               "-o",
+               partial,
+               "--iterations",
+               "1000000",
+               "--warmup",
+               "1",
+               "--retries",
+               "3",
+               "--connect-timeout",
+               "2",
+               "-h",
+               "127.0.0.1",
+               "-P",
+               std::to_string(server.port()),
+               "-u",
+               "root",
+               "-D",
+               "faults"},
               dir / "out.txt", dir / "err.txt");
   {
     auto watcher = sqlmeasure::connect(server.options());
-    REQUIRE_FALSE(running_statement(*watcher, "faults", "SELECT SLEEP", std::chrono::seconds(30))
-                      .empty());
+    REQUIRE_FALSE(
+        running_statement(*watcher, "faults", "SELECT SLEEP", std::chrono::seconds(30)).empty());
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   server.kill();
@@ -610,16 +636,37 @@ TEST_CASE("live compare: the server restarts during the after phase; the undo wa
   setup.reset();
   TempDir dir("restart");
   write_text(dir / "empty.toml", "");
-  write_text(dir / "screens/naps.sql", "-- name: nap\nSELECT SLEEP(0.02), v FROM t WHERE v = 20;\n");
+  write_text(dir / "screens/naps.sql",
+             "-- name: nap\nSELECT SLEEP(0.02), v FROM t WHERE v = 20;\n");
   write_text(dir / "up.sql", "ALTER TABLE t DROP INDEX k_v;\n");
   write_text(dir / "down.sql", "ALTER TABLE t ADD INDEX k_v (v);\n");
   ScopedEnv no_password("MYSQL_PWD", std::nullopt);
   Process compare(sqlmeasure_binary(),
-                  {"compare", "--config", dir / "empty.toml", "--scenarios", dir / "screens",
-                   "--migration", dir / "up.sql", "--rollback", dir / "down.sql", "--out-dir",
-                   dir / "out", "--iterations", "3000", "--warmup", "0", "--reconnect-timeout",
-                   "60", "-h", "127.0.0.1", "-P", std::to_string(server.port()), "-u", "root",
-                   "-D", "restarts"},
+                  {"compare",
+                   "--config",
+                   dir / "empty.toml",
+                   "--scenarios",
+                   dir / "screens",
+                   "--migration",
+                   dir / "up.sql",
+                   "--rollback",
+                   dir / "down.sql",
+                   "--out-dir",
+                   dir / "out",
+                   "--iterations",
+                   "3000",
+                   "--warmup",
+                   "0",
+                   "--reconnect-timeout",
+                   "60",
+                   "-h",
+                   "127.0.0.1",
+                   "-P",
+                   std::to_string(server.port()),
+                   "-u",
+                   "root",
+                   "-D",
+                   "restarts"},
                   dir / "out.txt", dir / "err.txt");
   // The after phase: the index is gone. Then the server crashes and comes back.
   bool dropped = false;

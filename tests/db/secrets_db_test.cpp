@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
-#include <thread>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +15,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "db/db_test_support.h"
@@ -32,10 +32,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using sqlmeasure::testing::ScopedEnv;
 using sqlmeasure::testing::read_text;
+using sqlmeasure::testing::ScopedEnv;
 using sqlmeasure::testing::write_text;
-
 
 // A user of its own with a distinctive password, granted the test database; dropped at
 // the end.
@@ -48,8 +47,8 @@ class SecretUser {
     wrong_password_ = "Wr0ng-sqlm-" + pid;
     drop();
     for (const char* host : {"localhost", "127.0.0.1"}) {
-      db_.admin().execute("CREATE USER '" + name_ + "'@'" + host + "' IDENTIFIED BY '" +
-                          password_ + "'");
+      db_.admin().execute("CREATE USER '" + name_ + "'@'" + host + "' IDENTIFIED BY '" + password_ +
+                          "'");
       db_.admin().execute("GRANT ALL PRIVILEGES ON `" + db_.name() + "`.* TO '" + name_ + "'@'" +
                           host + "'");
       db_.admin().execute("GRANT SELECT ON mysql.* TO '" + name_ + "'@'" + host + "'");
@@ -88,7 +87,7 @@ struct Delivery {
   std::vector<std::string> connection_args;  // the connection flags
   std::vector<std::string> config_args;      // --config FILE
   std::optional<std::string> mysql_pwd;
-  std::optional<std::string> password_env;   // the value of SQLM_SECRET_TEST_PW
+  std::optional<std::string> password_env;  // the value of SQLM_SECRET_TEST_PW
   std::string warning;
 };
 
@@ -102,11 +101,11 @@ class SecretsFixture {
     scenarios_ = scratch_.root() / "scenarios";
     fs::create_directories(scenarios_ / "screens");
     write_text(scenarios_ / "screens" / "secret_screen.toml",
-          "description = \"a screen for the secrets test\"\n"
-          "[[query]]\nname = \"by_a\"\nsql = \"SELECT id, b FROM t WHERE a = :a\"\n"
-          "params.a = [1, 2]\n"
-          "[[query]]\nname = \"drawn\"\nsql = \"SELECT b FROM t WHERE id = :id\"\n"
-          "params.id = { from = \"SELECT id FROM t ORDER BY id\", sample = 3 }\n");
+               "description = \"a screen for the secrets test\"\n"
+               "[[query]]\nname = \"by_a\"\nsql = \"SELECT id, b FROM t WHERE a = :a\"\n"
+               "params.a = [1, 2]\n"
+               "[[query]]\nname = \"drawn\"\nsql = \"SELECT b FROM t WHERE id = :id\"\n"
+               "params.id = { from = \"SELECT id FROM t ORDER BY id\", sample = 3 }\n");
     write_text(scenarios_ / "screens" / "plain.sql", "-- name: count\nSELECT COUNT(*) FROM t;\n");
     write_text(scratch_.root() / "up.sql", "ALTER TABLE t ADD INDEX k_b (b);\n");
     write_text(scratch_.root() / "down.sql", "ALTER TABLE t DROP INDEX k_b;\n");
@@ -125,14 +124,15 @@ class SecretsFixture {
     std::vector<Delivery> all;
     const std::string empty_config = (scratch_.root() / "empty.toml").string();
 
-    Delivery flag{"-p", target, {"--config", empty_config}, std::nullopt, std::nullopt,
-                  "a password on the command line can be seen by other users"};
+    Delivery flag{
+        "-p",         target,       {"--config", empty_config},
+        std::nullopt, std::nullopt, "a password on the command line can be seen by other users"};
     flag.connection_args.insert(flag.connection_args.end(), {"-p", password});
     all.push_back(flag);
 
     Delivery dsn{"--dsn",
-                 {"--dsn", "mysql://" + user_.name() + ":" + password + "@localhost/" +
-                               db_.name() + "?socket=" + socket},
+                 {"--dsn", "mysql://" + user_.name() + ":" + password + "@localhost/" + db_.name() +
+                               "?socket=" + socket},
                  {"--config", empty_config},
                  std::nullopt,
                  std::nullopt,
@@ -143,14 +143,14 @@ class SecretsFixture {
 
     fs::path config = scratch_.root() / ("config-" + std::to_string(all.size()) + ".toml");
     write_text(config, "[connection]\nsocket = \"" + socket + "\"\nuser = \"" + user_.name() +
-                      "\"\ndatabase = \"" + db_.name() +
-                      "\"\npassword_env = \"SQLM_SECRET_TEST_PW\"\n");
+                           "\"\ndatabase = \"" + db_.name() +
+                           "\"\npassword_env = \"SQLM_SECRET_TEST_PW\"\n");
     all.push_back({"password_env", {}, {"--config", config.string()}, std::nullopt, password, ""});
 
     fs::path option_file = scratch_.root() / ("my-" + std::to_string(all.size()) + ".cnf");
     write_text(option_file, "[client]\npassword=" + password + "\n");
-    Delivery defaults{"--defaults-file", target, {"--config", empty_config}, std::nullopt,
-                      std::nullopt, ""};
+    Delivery defaults{"--defaults-file", target,       {"--config", empty_config},
+                      std::nullopt,      std::nullopt, ""};
     defaults.connection_args.insert(defaults.connection_args.end(),
                                     {"--defaults-file", option_file.string()});
     all.push_back(defaults);
@@ -200,7 +200,6 @@ class SecretsFixture {
   fs::path scenarios_, out_;
 };
 
-
 void check_warning(const CliResult& result, const Delivery& delivery) {
   if (!delivery.warning.empty()) {
     CHECK(result.err.find("sqlmeasure: warning: " + delivery.warning) != std::string::npos);
@@ -218,8 +217,8 @@ TEST_CASE("secrets: no command prints or writes the password, on success", "[db]
     for (bool verbose : {false, true}) {
       const std::string tag = std::to_string(++case_number);
       INFO("password via " << delivery.name << (verbose ? ", --verbose" : ""));
-      std::vector<std::string> extra = verbose ? std::vector<std::string>{"--verbose"}
-                                               : std::vector<std::string>{};
+      std::vector<std::string> extra =
+          verbose ? std::vector<std::string>{"--verbose"} : std::vector<std::string>{};
       auto command = [&](std::vector<std::string> args) {
         args.insert(args.end(), extra.begin(), extra.end());
         return args;
@@ -257,10 +256,16 @@ TEST_CASE("secrets: no command prints or writes the password, on success", "[db]
       }
       fixture.check_clean(offline);
 
-      std::vector<std::string> live_args = {
-          "compare", "--scenarios", fixture.scenarios(), "--migration", fixture.file("up.sql"),
-          "--rollback", fixture.file("down.sql"), "--out-dir", fixture.out("live-" + tag),
-          "--no-before-again"};
+      std::vector<std::string> live_args = {"compare",
+                                            "--scenarios",
+                                            fixture.scenarios(),
+                                            "--migration",
+                                            fixture.file("up.sql"),
+                                            "--rollback",
+                                            fixture.file("down.sql"),
+                                            "--out-dir",
+                                            fixture.out("live-" + tag),
+                                            "--no-before-again"};
       live_args.insert(live_args.end(), measure.begin(), measure.end());
       CliResult live = fixture.run(delivery, command(live_args));
       INFO("live compare stderr: " << live.err);
@@ -307,9 +312,8 @@ TEST_CASE("secrets: no command prints or writes the password, on failure", "[db]
         INFO("wrong password via " << delivery.name << (verbose ? ", --verbose" : ""));
         std::vector<std::vector<std::string>> commands = {
             {"run", "--scenarios", fixture.scenarios(), "-o", fixture.out("bad-" + tag + ".json")},
-            {"compare", "--scenarios", fixture.scenarios(), "--migration",
-             fixture.file("up.sql"), "--rollback", fixture.file("down.sql"), "--out-dir",
-             fixture.out("bad-live-" + tag)},
+            {"compare", "--scenarios", fixture.scenarios(), "--migration", fixture.file("up.sql"),
+             "--rollback", fixture.file("down.sql"), "--out-dir", fixture.out("bad-live-" + tag)},
             {"explain", "--scenarios", fixture.scenarios()}};
         commands.push_back({"indexes", "--scenarios", fixture.scenarios()});
         for (std::vector<std::string> args : commands) {
@@ -331,8 +335,8 @@ TEST_CASE("secrets: no command prints or writes the password, on failure", "[db]
     REQUIRE(unset.name == "password_env");
     unset.password_env.reset();
     ScopedEnv pwd("MYSQL_PWD", fixture.user().password());  // must not be used instead
-    CliResult result = fixture.run(unset, {"run", "--scenarios", fixture.scenarios(), "-o",
-                                           fixture.out("unset.json")});
+    CliResult result = fixture.run(
+        unset, {"run", "--scenarios", fixture.scenarios(), "-o", fixture.out("unset.json")});
     CHECK(result.code == 78);
     CHECK(result.err.find("SQLM_SECRET_TEST_PW") != std::string::npos);
     fixture.check_clean(result);
@@ -375,7 +379,8 @@ TEST_CASE("secrets: no command prints or writes the password, on failure", "[db]
     std::ostringstream out, err;
     int code = run_cli(Invocation{{"run", "--scenarios", fixture.scenarios(), "--dsn",
                                    "mysql://u:" + fixture.user().password() + "@localhost:99999/x"},
-                                  out, err});
+                                  out,
+                                  err});
     INFO("stderr: " << err.str());
     CHECK(code == 64);
     CHECK(err.str().find(fixture.user().password()) == std::string::npos);
@@ -406,9 +411,10 @@ TEST_CASE("secrets: a password on the command line is masked in ps while the run
       {"--dsn", "mysql://" + fixture.user().name() + ":" + password + "@localhost/" + database +
                     "?socket=" + socket}};
   for (const std::vector<std::string>& delivery : deliveries) {
-    std::vector<std::string> args = {"run", "--config", dir / "empty.toml", "--scenarios",
-                                     dir / "screens", "--iterations", "1", "--warmup", "0",
-                                     "-o", dir / "out.json"};
+    std::vector<std::string> args = {"run",         "--config",      dir / "empty.toml",
+                                     "--scenarios", dir / "screens", "--iterations",
+                                     "1",           "--warmup",      "0",
+                                     "-o",          dir / "out.json"};
     args.insert(args.end(), delivery.begin(), delivery.end());
     INFO("args: " << args.back());
     testing::Process run(testing::sqlmeasure_binary(), args, dir / "stdout", dir / "stderr");

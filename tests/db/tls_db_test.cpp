@@ -23,8 +23,8 @@
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/results_file.h"
 #include "support/cli_runner.h"
-#include "support/temp_dir.h"
 #include "support/db_fixture.h"
+#include "support/temp_dir.h"
 
 using namespace sqlmeasure;
 namespace fs = std::filesystem;
@@ -265,10 +265,14 @@ TEST_CASE("tls: the CLI with --ssl-mode VERIFY_CA --ssl-ca, in-process", "[db][t
   write_tls_scenarios(dir);
   const std::string port = std::to_string(sandbox_port());
   const std::string results = (dir.root() / "tls.json").string();
-  const std::vector<std::string> common = {
-      "--config", (dir.root() / "empty.toml").string(), "--scenarios", dir.path(),
-      "--iterations", "1", "--warmup", "0", "-o", results, "-h", "127.0.0.1", "-P", port,
-      "-u", "root"};
+  const std::vector<std::string> common = {"--config",     (dir.root() / "empty.toml").string(),
+                                           "--scenarios",  dir.path(),
+                                           "--iterations", "1",
+                                           "--warmup",     "0",
+                                           "-o",           results,
+                                           "-h",           "127.0.0.1",
+                                           "-P",           port,
+                                           "-u",           "root"};
 
   SECTION("the right CA: measured over an encrypted connection") {
     std::vector<std::string> args = {"run", "--ssl-mode", "VERIFY_CA", "--ssl-ca",
@@ -284,10 +288,19 @@ TEST_CASE("tls: the CLI with --ssl-mode VERIFY_CA --ssl-ca, in-process", "[db][t
   }
   SECTION("the right CA in a DSN") {
     std::vector<std::string> args = {
-        "run", "--dsn",
+        "run",
+        "--dsn",
         "mysql://root@127.0.0.1:" + port + "/?ssl-mode=VERIFY_CA&ssl-ca=" + sandbox_pki().ca,
-        "--config", (dir.root() / "empty.toml").string(), "--scenarios", dir.path(),
-        "--iterations", "1", "--warmup", "0", "-o", results};
+        "--config",
+        (dir.root() / "empty.toml").string(),
+        "--scenarios",
+        dir.path(),
+        "--iterations",
+        "1",
+        "--warmup",
+        "0",
+        "-o",
+        results};
     CliResult result = run(args);
     INFO("stderr: " << result.err);
     REQUIRE(result.code == 0);
@@ -317,10 +330,20 @@ TEST_CASE("tls: the CLI with --ssl-mode VERIFY_CA --ssl-ca, in-process", "[db][t
     CHECK(result.err.find("--ssl-ca") != std::string::npos);
   }
   SECTION("explain over VERIFY_IDENTITY") {
-    std::vector<std::string> args = {"explain", "--ssl-mode", "VERIFY_IDENTITY", "--ssl-ca",
-                                     sandbox_pki().ca, "--config",
-                                     (dir.root() / "empty.toml").string(), "--scenarios",
-                                     dir.path(), "-h", "127.0.0.1", "-P", port, "-u",
+    std::vector<std::string> args = {"explain",
+                                     "--ssl-mode",
+                                     "VERIFY_IDENTITY",
+                                     "--ssl-ca",
+                                     sandbox_pki().ca,
+                                     "--config",
+                                     (dir.root() / "empty.toml").string(),
+                                     "--scenarios",
+                                     dir.path(),
+                                     "-h",
+                                     "127.0.0.1",
+                                     "-P",
+                                     port,
+                                     "-u",
                                      "root"};
     CliResult result = run(args);
     INFO("stderr: " << result.err);

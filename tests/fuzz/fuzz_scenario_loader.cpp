@@ -40,9 +40,9 @@ void load(const std::string& path, const uint8_t* data, size_t size, bool allow_
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const std::string base = (std::filesystem::temp_directory_path() /
-                                   ("sqlm_fuzz_screen_" + std::to_string(::getpid())))
-                                      .string();
+  static const std::string base =
+      (std::filesystem::temp_directory_path() / ("sqlm_fuzz_screen_" + std::to_string(::getpid())))
+          .string();
   // The last byte's low bit picks --allow-writes, so both loader paths are explored.
   const bool allow_writes = size > 0 && (data[size - 1] & 1) != 0;
   load(base + ".toml", data, size, allow_writes);

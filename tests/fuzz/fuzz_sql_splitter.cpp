@@ -26,9 +26,9 @@ void require(bool condition) {
 }
 
 bool is_write_keyword(const std::string& keyword) {
-  static const char* const kWrites[] = {"INSERT", "UPDATE", "DELETE", "REPLACE", "DROP",
-                                        "ALTER",  "CREATE", "TRUNCATE", "CALL",   "LOCK",
-                                        "SET",    "GRANT",  "LOAD",     "RENAME", "HANDLER"};
+  static const char* const kWrites[] = {"INSERT", "UPDATE", "DELETE",   "REPLACE", "DROP",
+                                        "ALTER",  "CREATE", "TRUNCATE", "CALL",    "LOCK",
+                                        "SET",    "GRANT",  "LOAD",     "RENAME",  "HANDLER"};
   for (const char* write : kWrites) {
     if (keyword == write) return true;
   }

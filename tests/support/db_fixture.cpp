@@ -113,10 +113,13 @@ void TestDatabase::load_demo(double scale) {
 // AUTO_INCREMENT counter aside), so a test checks what the tool itself checks.
 std::string TestDatabase::schema_fingerprint() {
   std::string fingerprint;
-  ResultSet tables = admin_->query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE "
-                                   "TABLE_SCHEMA = " + admin_->quote(name_) + " ORDER BY 1");
+  ResultSet tables = admin_->query(
+      "SELECT TABLE_NAME FROM information_schema.TABLES WHERE "
+      "TABLE_SCHEMA = " +
+      admin_->quote(name_) + " ORDER BY 1");
   for (const auto& row : tables.rows) {
-    ResultSet create = admin_->query("SHOW CREATE TABLE " + quote_identifier(name_) + "." + quote_identifier(*row[0]));
+    ResultSet create = admin_->query("SHOW CREATE TABLE " + quote_identifier(name_) + "." +
+                                     quote_identifier(*row[0]));
     fingerprint += comparable_definition(*create.rows[0][1]) + ";\n";
   }
   return fingerprint;

@@ -29,7 +29,7 @@ class TestDatabase {
   [[nodiscard]] const std::string& name() const { return name_; }
   [[nodiscard]] Connection& admin() { return *admin_; }  // read-write, multi-statements
   [[nodiscard]] std::unique_ptr<Connection> connect(bool read_only = true) const;
-  void run_script(const std::string& sql);        // statements separated by ';'
+  void run_script(const std::string& sql);  // statements separated by ';'
   void run_file(const std::string& path);
   // scenarios/demo loaded at a small scale into this database.
   void load_demo(double scale = 0.01);
@@ -45,11 +45,11 @@ class TestDatabase {
 }  // namespace sqlmeasure::testing
 
 // At the top of a db test: fails in CI without a server; elsewhere warns and returns.
-#define SQLMEASURE_REQUIRE_SERVER()                                                         \
-  do {                                                                                      \
-    if (::sqlmeasure::testing::test_socket().empty()) {                                     \
+#define SQLMEASURE_REQUIRE_SERVER()                                                                \
+  do {                                                                                             \
+    if (::sqlmeasure::testing::test_socket().empty()) {                                            \
       if (::sqlmeasure::testing::in_ci()) FAIL("no test server in CI: run scripts/sandbox start"); \
-      WARN("skipped: no server, run scripts/sandbox start (or set SQLMEASURE_TEST_SOCKET)");  \
-      return;                                                                               \
-    }                                                                                       \
+      WARN("skipped: no server, run scripts/sandbox start (or set SQLMEASURE_TEST_SOCKET)");       \
+      return;                                                                                      \
+    }                                                                                              \
   } while (false)

@@ -14,9 +14,7 @@ constexpr std::string_view kRowsReadStatus = "SHOW SESSION STATUS LIKE 'Rows_rea
 constexpr std::string_view kExplain = "EXPLAIN ";
 
 // A uniform double in (0, 1], from the top 53 bits.
-double unit(std::mt19937_64& rng) {
-  return static_cast<double>((rng() >> 11) + 1) * 0x1.0p-53;
-}
+double unit(std::mt19937_64& rng) { return static_cast<double>((rng() >> 11) + 1) * 0x1.0p-53; }
 
 }  // namespace
 
@@ -161,8 +159,8 @@ void FakeConnection::run(Entry& entry) {
                             1969, "70100", false, /*timed_out=*/true);
       case Failure::Kind::kConnectionLost:
         lost_ = true;
-        throw DatabaseError("[2013] Lost connection to server during query (" + name_ + ")",
-                            2013, "HY000", /*connection_lost=*/true, false);
+        throw DatabaseError("[2013] Lost connection to server during query (" + name_ + ")", 2013,
+                            "HY000", /*connection_lost=*/true, false);
       case Failure::Kind::kError:
         throw DatabaseError("[1146] Table 'fake.missing' doesn't exist", 1146, "42S02", false,
                             false);
@@ -233,8 +231,8 @@ ResultSet FakeConnection::status_rows(
 
 ResultSet FakeConnection::explain_result(const std::vector<PlanRow>& plan) {
   ResultSet set;
-  set.columns = {"id",      "select_type", "table", "type", "possible_keys",
-                 "key",     "key_len",     "ref",   "rows", "Extra"};
+  set.columns = {"id",  "select_type", "table", "type", "possible_keys",
+                 "key", "key_len",     "ref",   "rows", "Extra"};
   set.numeric = {true, false, false, false, false, false, false, false, true, false};
   // EXPLAIN prints NULL where nothing applies; the fake sends NULL for empty fields.
   auto cell = [](const std::string& text) -> std::optional<std::string> {
@@ -242,9 +240,9 @@ ResultSet FakeConnection::explain_result(const std::vector<PlanRow>& plan) {
     return text;
   };
   for (const PlanRow& row : plan) {
-    set.rows.push_back({cell(row.id), cell(row.select_type), cell(row.table),
-                        cell(row.access_type), cell(row.possible_keys), cell(row.key),
-                        cell(row.key_len), cell(row.ref), cell(row.rows), cell(row.extra)});
+    set.rows.push_back({cell(row.id), cell(row.select_type), cell(row.table), cell(row.access_type),
+                        cell(row.possible_keys), cell(row.key), cell(row.key_len), cell(row.ref),
+                        cell(row.rows), cell(row.extra)});
   }
   return set;
 }

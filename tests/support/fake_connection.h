@@ -38,10 +38,10 @@ struct StatementScript {
   double lognormal_sigma = 0.1;
   std::uint64_t seed = 1;
   std::uint64_t rows_sent = 0;
-  std::uint64_t rows_examined = 0;  // advances Rows_read and Handler_read_* per execution
-  std::uint64_t checksum = 0;       // returned when the caller asks for one
-  std::vector<PlanRow> plan;        // answered to `EXPLAIN <sql>`
-  std::optional<ResultSet> result;  // answered to query(sql)
+  std::uint64_t rows_examined = 0;    // advances Rows_read and Handler_read_* per execution
+  std::uint64_t checksum = 0;         // returned when the caller asks for one
+  std::vector<PlanRow> plan;          // answered to `EXPLAIN <sql>`
+  std::optional<ResultSet> result;    // answered to query(sql)
   std::function<ResultSet()> answer;  // answered to query(sql) when set: a state of the test's
   std::function<void()> effect;       // run after each successful execution (a schema change)
   std::optional<Failure> failure;
@@ -73,8 +73,7 @@ using CallLog = std::vector<Call>;
                                std::string rows = "1", std::string extra = "");
 // A one-column result set (the shape `params.x = { from = ... }` reads).
 [[nodiscard]] ResultSet single_column(std::string column,
-                                      std::vector<std::optional<std::string>> values,
-                                      bool numeric);
+                                      std::vector<std::optional<std::string>> values, bool numeric);
 
 class FakeConnection final : public Connection {
  public:

@@ -66,8 +66,9 @@ CliResult record_golden_case(const std::filesystem::path& case_dir, const std::s
                              const std::vector<std::string>& args) {
   const std::string socket = test_socket();
   if (socket.empty()) {
-    throw std::runtime_error("SQLMEASURE_RECORD_GOLDEN=1 needs a server: scripts/sandbox start, "
-                             "or set SQLMEASURE_TEST_SOCKET");
+    throw std::runtime_error(
+        "SQLMEASURE_RECORD_GOLDEN=1 needs a server: scripts/sandbox start, "
+        "or set SQLMEASURE_TEST_SOCKET");
   }
   const LoadedDatabase database(golden_database(case_name), case_dir / "server.sql");
   std::vector<std::string> with_server = args;

@@ -144,8 +144,9 @@ std::string run_golden_case(const GoldenSettings& settings, const std::string& n
   const CliResult actual = run_golden(dir, args, connect);
 
   if (replay && !replay->unrecorded().empty()) {
-    std::string report = failed + "  not in server.json (record it again: "
-                                  "SQLMEASURE_RECORD_GOLDEN=1):\n";
+    std::string report = failed +
+                         "  not in server.json (record it again: "
+                         "SQLMEASURE_RECORD_GOLDEN=1):\n";
     for (const std::string& call : replay->unrecorded()) report += "    " + call + "\n";
     return report;
   }
@@ -153,8 +154,9 @@ std::string run_golden_case(const GoldenSettings& settings, const std::string& n
   // printed; whatever differs came from outside the connection (a clock, a path).
   if (recorded && (recorded->out != actual.out || recorded->err != actual.err ||
                    recorded->code != actual.code)) {
-    std::string report = failed + "  the replay does not print what the recorded run printed "
-                                  "(--- recorded, +++ replayed):\n" +
+    std::string report = failed +
+                         "  the replay does not print what the recorded run printed "
+                         "(--- recorded, +++ replayed):\n" +
                          line_diff(recorded->out, actual.out) +
                          line_diff(recorded->err, actual.err);
     if (recorded->code != actual.code) {

@@ -59,7 +59,6 @@ struct GoldenSettings {
 
 // Runs one case (recording it first, updating its expectations after, as the settings say).
 // Returns what is wrong, naming the case and its arguments; empty when it passed.
-[[nodiscard]] std::string run_golden_case(const GoldenSettings& settings,
-                                          const std::string& name);
+[[nodiscard]] std::string run_golden_case(const GoldenSettings& settings, const std::string& name);
 
 }  // namespace sqlmeasure::testing

@@ -1,5 +1,6 @@
 #pragma once
 // A child process for tests that need the real binary: signals, /proc, exit codes.
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -8,7 +9,6 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstring>
-#include <fcntl.h>
 #include <string>
 #include <thread>
 #include <vector>

@@ -59,13 +59,12 @@ auto RecordingConnection::recorded(RecordedCall::Kind kind, std::string_view sql
   } catch (const DatabaseError& error) {
     // The real endpoint is in the message ("socket /path: [1054] ..."): normalised like
     // server().endpoint, and the replay throws the same text.
-    const std::string message = replaced(error.what(), real_->server().endpoint,
-                                         kRecordedEndpoint);
+    const std::string message = replaced(error.what(), real_->server().endpoint, kRecordedEndpoint);
     call.error = RecordedError{error.error_number(), error.sqlstate(), message,
                                error.connection_lost(), error.timed_out()};
     recorder_.add(call);
-    throw DatabaseError(message, error.error_number(), error.sqlstate(),
-                        error.connection_lost(), error.timed_out());
+    throw DatabaseError(message, error.error_number(), error.sqlstate(), error.connection_lost(),
+                        error.timed_out());
   }
 }
 

@@ -11,8 +11,7 @@ using ordered = nlohmann::ordered_json;  // written in a reading order: call, sq
 
 constexpr RecordedCall::Kind kKinds[] = {RecordedCall::Kind::kTimed, RecordedCall::Kind::kQuery,
                                          RecordedCall::Kind::kExecute};
-constexpr Flavor kFlavors[] = {Flavor::kUnknown, Flavor::kMariaDB, Flavor::kMySQL,
-                               Flavor::kAurora};
+constexpr Flavor kFlavors[] = {Flavor::kUnknown, Flavor::kMariaDB, Flavor::kMySQL, Flavor::kAurora};
 
 ordered server_to_json(const ServerInfo& server) {
   return {{"flavor", flavor_name(server.flavor)},
@@ -96,10 +95,10 @@ RecordedCall call_from_json(const json& in) {
   call.sql = in.at("sql").get<std::string>();
   if (in.contains("error")) {
     const json& error = in.at("error");
-    call.error = RecordedError{error.at("errno").get<unsigned>(),
-                               error.at("sqlstate").get<std::string>(),
-                               error.at("message").get<std::string>(),
-                               error.at("lost").get<bool>(), error.at("timed_out").get<bool>()};
+    call.error =
+        RecordedError{error.at("errno").get<unsigned>(), error.at("sqlstate").get<std::string>(),
+                      error.at("message").get<std::string>(), error.at("lost").get<bool>(),
+                      error.at("timed_out").get<bool>()};
   } else if (call.kind == RecordedCall::Kind::kTimed) {
     call.execution.elapsed_ns = in.at("elapsed_ns").get<std::int64_t>();
     call.execution.rows_sent = in.at("rows_sent").get<std::uint64_t>();
@@ -114,9 +113,12 @@ RecordedCall call_from_json(const json& in) {
 
 const char* call_kind_name(RecordedCall::Kind kind) {
   switch (kind) {
-    case RecordedCall::Kind::kTimed: return "execute_timed";
-    case RecordedCall::Kind::kQuery: return "query";
-    case RecordedCall::Kind::kExecute: return "execute";
+    case RecordedCall::Kind::kTimed:
+      return "execute_timed";
+    case RecordedCall::Kind::kQuery:
+      return "query";
+    case RecordedCall::Kind::kExecute:
+      return "execute";
   }
   return "?";
 }

@@ -1,7 +1,6 @@
 // Commands end to end, in-process, against a scripted fake server: exit codes and the session
 // each command asks for. The golden cases (tests/cli/) pin the exact output.
 #include <catch2/catch.hpp>
-
 #include <memory>
 #include <string>
 #include <vector>
@@ -94,8 +93,8 @@ TEST_CASE("flags are validated before anything connects", "[unit][cli]") {
   };
   refused({"run", "--scenarios", dir / "screens", "--iterations", "auto", "--concurrency", "2"},
           "--iterations auto cannot be combined with --concurrency above 1");
-  refused({"compare", "--migration", dir / "up.sql", "--rollback", dir / "down.sql",
-           "--scenarios", dir / "screens", "--concurrency", "2", "--out-dir", dir / "out"},
+  refused({"compare", "--migration", dir / "up.sql", "--rollback", dir / "down.sql", "--scenarios",
+           dir / "screens", "--concurrency", "2", "--out-dir", dir / "out"},
           "--concurrency does not apply to a live compare with --migration");
   refused({"compare", "--ignore-index", "t.i", "--rollback", dir / "down.sql"},
           "--rollback and --keep go with --migration");

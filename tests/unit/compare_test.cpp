@@ -2,8 +2,6 @@
 // can come out of a comparison, and the warnings that say when it means little.
 #include "sqlmeasure/compare.h"
 
-#include "sqlmeasure/alternation.h"
-
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
@@ -12,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "sqlmeasure/alternation.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/results.h"
 
@@ -403,7 +402,8 @@ TEST_CASE("screens are ordered regressions first, then improvements, then by nam
                     screen("a_same", {query("q", 1.0)})});
   const auto names = [](const Comparison& c) {
     std::vector<std::string> out;
-    for (const ScreenComparison& s : c.screens) out.push_back(s.name + " " + verdict_name(s.verdict()));
+    for (const ScreenComparison& s : c.screens)
+      out.push_back(s.name + " " + verdict_name(s.verdict()));
     return out;
   };
 
@@ -474,8 +474,8 @@ TEST_CASE("warnings say when the runs are not comparable", "[unit][compare]") {
     after.incomplete_reason = "interrupted after 12 of 20 iterations";
     const Comparison c = compare_runs(before, after, {});
     REQUIRE(c.warnings.size() == 1);
-    CHECK(c.warnings[0].message().find("after run is incomplete (interrupted after 12 of 20 iterations)") ==
-          0);
+    CHECK(c.warnings[0].message().find(
+              "after run is incomplete (interrupted after 12 of 20 iterations)") == 0);
   }
 }
 
@@ -542,13 +542,13 @@ TEST_CASE("A/A comparisons stay within alpha under the default rule", "[unit][co
   }
 }
 
-
 TEST_CASE("alternation: a change every pair of phases shows stands", "[unit][compare][drift]") {
   // Pooled 1.0 → 2.0 ms; every before/after pair shows about the same doubling.
   Comparison pooled = compare_one(query("list", 1.0), query("list", 2.0));
   REQUIRE(only_screen(pooled).time.change == Change::kRegressed);
-  std::vector<PhasePair> pairs = {{"before-1 → after-1", compare_one(query("list", 1.0), query("list", 2.1))},
-                                  {"before-2 → after-1", compare_one(query("list", 1.1), query("list", 2.1))}};
+  std::vector<PhasePair> pairs = {
+      {"before-1 → after-1", compare_one(query("list", 1.0), query("list", 2.1))},
+      {"before-2 → after-1", compare_one(query("list", 1.1), query("list", 2.1))}};
   confirm_across_phases(pooled, pairs);
   CHECK(only_screen(pooled).time.change == Change::kRegressed);
   CHECK(only_screen(pooled).queries[0].time.change == Change::kRegressed);
@@ -560,8 +560,9 @@ TEST_CASE("alternation: a change one pair of phases does not show is drift",
   // Load that came with after-1 only: the pooled test says slower, before-2 → after-2 not.
   Comparison pooled = compare_one(query("list", 1.0), query("list", 1.3));
   REQUIRE(only_screen(pooled).time.change == Change::kRegressed);
-  std::vector<PhasePair> pairs = {{"before-1 → after-1", compare_one(query("list", 1.0), query("list", 1.6))},
-                                  {"before-2 → after-2", compare_one(query("list", 1.0), query("list", 1.04))}};
+  std::vector<PhasePair> pairs = {
+      {"before-1 → after-1", compare_one(query("list", 1.0), query("list", 1.6))},
+      {"before-2 → after-2", compare_one(query("list", 1.0), query("list", 1.04))}};
   confirm_across_phases(pooled, pairs);
   const ScreenComparison& s = only_screen(pooled);
   CHECK(s.time.change == Change::kUnchanged);
@@ -569,7 +570,8 @@ TEST_CASE("alternation: a change one pair of phases does not show is drift",
   CHECK(s.verdict() == Verdict::kUnchanged);
   CHECK(pooled.regressed_count() == 0);
   REQUIRE(pooled.warnings.size() == 1);
-  CHECK(pooled.warnings[0].message().find("work_search +30.0% (before-2 → after-2: +4.0%)") != std::string::npos);
+  CHECK(pooled.warnings[0].message().find("work_search +30.0% (before-2 → after-2: +4.0%)") !=
+        std::string::npos);
   CHECK(pooled.warnings[0].message().find("work_search/list") != std::string::npos);
 }
 
@@ -580,8 +582,9 @@ TEST_CASE("alternation: an improvement needs every pair too, and rows are left a
   Comparison pooled = compare_one(before, after);
   REQUIRE(only_screen(pooled).time.change == Change::kImproved);
   // A pair under the threshold in the other direction: the time verdict goes, not the rows.
-  std::vector<PhasePair> pairs = {{"before-1 → after-1", compare_one(query("list", 2.0), query("list", 1.0))},
-                                  {"before-2 → after-1", compare_one(query("list", 1.0), query("list", 1.0))}};
+  std::vector<PhasePair> pairs = {
+      {"before-1 → after-1", compare_one(query("list", 2.0), query("list", 1.0))},
+      {"before-2 → after-1", compare_one(query("list", 1.0), query("list", 1.0))}};
   confirm_across_phases(pooled, pairs);
   CHECK(only_screen(pooled).time.change == Change::kUnchanged);
   CHECK(only_screen(pooled).rows.change == Change::kRegressed);
@@ -604,7 +607,7 @@ TEST_CASE("merge_runs pools the phases of one side", "[unit][compare][drift]") {
   CHECK(list.stats_ms.median == Approx(2.0).epsilon(0.01));  // between the two phases
   CHECK(list.rows_examined == 20);
   CHECK(list.error == "timed out after 100 ms");  // a timeout in any phase is kept
-  CHECK(pooled.settings.iterations == 20);          // per phase, as each side measured
+  CHECK(pooled.settings.iterations == 20);        // per phase, as each side measured
   CHECK(pooled.finished_at == "2026-11-22T02:00:00Z");
   CHECK(pooled.complete);
   second.complete = false;
@@ -615,7 +618,6 @@ TEST_CASE("merge_runs pools the phases of one side", "[unit][compare][drift]") {
   RunResult other = run("x", {screen("top", {query("list", 1.0)})});
   CHECK_THROWS_AS(merge_runs({&first, &other}), Error);
 }
-
 
 TEST_CASE("merge_runs pools a later phase that measured only some screens",
           "[unit][compare][drift]") {
@@ -639,8 +641,8 @@ TEST_CASE("merge_runs pools a later phase that measured only some screens",
     Comparison comparison = compare_runs(before, pooled, VerdictRule{});
     std::vector<PhasePair> pairs = {
         {"before-1 → after-1", compare_runs(before, first, VerdictRule{})},
-        {"before-2 → after-2", compare_runs(run("b2", {screen("top", {query("list", 1.0)})}),
-                                             second, VerdictRule{})}};
+        {"before-2 → after-2",
+         compare_runs(run("b2", {screen("top", {query("list", 1.0)})}), second, VerdictRule{})}};
     confirm_across_phases(comparison, pairs);
     const ScreenComparison* work_search = nullptr;
     for (const ScreenComparison& screen : comparison.screens) {
@@ -697,10 +699,10 @@ TEST_CASE("auto: verdicts are settled by deterministic gates or by a confidently
     CHECK(settled(one(tiny), one(tiny), rule));
   }
   SECTION("only the settled screens are named") {
-    RunResult before = run("b", {screen("same", {query("list", 1.0)}),
-                                 screen("slower", {query("list", 1.0)})});
-    RunResult after = run("a", {screen("same", {query("list", 1.0)}),
-                                screen("slower", {query("list", 2.0)})});
+    RunResult before =
+        run("b", {screen("same", {query("list", 1.0)}), screen("slower", {query("list", 1.0)})});
+    RunResult after =
+        run("a", {screen("same", {query("list", 1.0)}), screen("slower", {query("list", 2.0)})});
     CHECK(settled_screens(before, after, {}, rule) == std::vector<std::string>{"same"});
   }
 }
@@ -724,12 +726,14 @@ TEST_CASE("auto: a deterministic gate decides a screen only through the gates in
   CHECK(gate_decides(with_plan, other_plan, rule));
   VerdictRule time_only;
   time_only.fail_on = {Gate::kTime};
-  CHECK_FALSE(gate_decides(before, screen("work_search", {query("list", 300.0, 600'000)}),
-                           time_only));
+  CHECK_FALSE(
+      gate_decides(before, screen("work_search", {query("list", 300.0, 600'000)}), time_only));
 }
 
-TEST_CASE("auto: a time is decided once the two medians' intervals are apart by more than the "
-          "threshold and the floor", "[unit][compare][drift]") {
+TEST_CASE(
+    "auto: a time is decided once the two medians' intervals are apart by more than the "
+    "threshold and the floor",
+    "[unit][compare][drift]") {
   const VerdictRule rule;  // +10 %, 0.05 ms
   auto spread = [](double ms, std::int64_t step_ns, int n) {
     std::vector<std::int64_t> out;

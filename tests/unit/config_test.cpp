@@ -213,7 +213,8 @@ TEST_CASE("config values of the wrong type or range are exit 78", "[unit][config
                  "[compare] fail_on: unknown gate 'speed' (expected time, rows, plan, results, "
                  "or none)"));
   CHECK(contains(bad_config("[compare]\nalpha = \"low\"\n", "2:9"), "'alpha' must be a number"));
-  CHECK(contains(bad_config("[compare]\nthreshold = nan\n", "2:13"), "'threshold' must be a number"));
+  CHECK(
+      contains(bad_config("[compare]\nthreshold = nan\n", "2:13"), "'threshold' must be a number"));
   CHECK(contains(bad_config("[compare]\nmin_delta_ms = inf\n", "2:16"), "'min_delta_ms' must be"));
   CHECK(contains(bad_config("run = 3\n", "1:7"), "[run] must be a table"));
 }
@@ -256,7 +257,8 @@ TEST_CASE("parse_dsn reads every part", "[unit][config][dsn]") {
   }
   SECTION("socket and TLS options") {
     Dsn dsn = parse_dsn(
-        "mysql://root@localhost/db?socket=/run/mysqld/mysqld.sock&ssl-mode=VERIFY_CA&ssl-ca=/etc/ca.pem",
+        "mysql://root@localhost/db?socket=/run/mysqld/mysqld.sock&ssl-mode=VERIFY_CA&ssl-ca=/etc/"
+        "ca.pem",
         "--dsn", ExitCode::kUsage);
     CHECK(dsn.host == "localhost");
     CHECK(dsn.socket == "/run/mysqld/mysqld.sock");
@@ -378,9 +380,9 @@ TEST_CASE("connection settings: flags > config > defaults", "[unit][config][prec
     flags.ssl_mode = "disabled";
     flags.connect_timeout = 30;
     ConnectionOptions options = flags.resolve(config_with(c), w.context);
-    CHECK(options.host == "flaghost");      // -h beats --dsn
-    CHECK(options.port == 3310u);           // nobody on the command line said otherwise
-    CHECK(options.user == "flaguser");      // --dsn beats the config
+    CHECK(options.host == "flaghost");  // -h beats --dsn
+    CHECK(options.port == 3310u);       // nobody on the command line said otherwise
+    CHECK(options.user == "flaguser");  // --dsn beats the config
     CHECK(options.database == "dsndb");
     CHECK(options.ssl_mode == SslMode::kDisabled);
     CHECK(options.connect_timeout_s == 30u);
@@ -389,8 +391,8 @@ TEST_CASE("connection settings: flags > config > defaults", "[unit][config][prec
   SECTION("--before-dsn replaces --dsn") {
     ConnectionFlags flags;
     flags.dsn = "mysql://u@main/db";
-    ConnectionOptions options =
-        flags.resolve(ProjectConfig{}, w.context, std::string("mysql://u@before/db"), "--before-dsn");
+    ConnectionOptions options = flags.resolve(ProjectConfig{}, w.context,
+                                              std::string("mysql://u@before/db"), "--before-dsn");
     CHECK(options.host == "before");
   }
   SECTION("VERIFY_CA needs a CA") {
@@ -430,7 +432,8 @@ TEST_CASE("passwords: flag > DSN > password_env > MYSQL_PWD, never echoed",
     ScopedEnv named("SQLMEASURE_TEST_DB_PASSWORD", std::nullopt);
     ConnectionConfig c;
     c.password_env = "SQLMEASURE_TEST_DB_PASSWORD";
-    Outcome result = outcome_of([&] { (void)ConnectionFlags{}.resolve(config_with(c), w.context); });
+    Outcome result =
+        outcome_of([&] { (void)ConnectionFlags{}.resolve(config_with(c), w.context); });
     CHECK(result.code == ExitCode::kBadConfig);
     CHECK(contains(result.message, "SQLMEASURE_TEST_DB_PASSWORD is not set"));
   }

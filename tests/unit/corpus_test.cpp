@@ -3,6 +3,7 @@
 // unterminated quote or comment, the quoted line and a caret) -- and never a crash or
 // another exception type. Checked twice: at the loader, and through the whole CLI.
 #include <cxxabi.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -14,7 +15,6 @@
 #include <sstream>
 #include <string>
 #include <typeinfo>
-#include <unistd.h>
 #include <vector>
 
 #include "sqlmeasure/cli.h"
@@ -194,8 +194,7 @@ TEST_CASE("corpus: every bad config file is refused with exit 78, naming the fil
   std::vector<fs::path> files = corpus_files("configs");
   REQUIRE(files.size() > 30);
   for (const fs::path& file : files) {
-    check_refused(file, ExitCode::kBadConfig,
-                  [&] { (void)load_project_config(file.string()); });
+    check_refused(file, ExitCode::kBadConfig, [&] { (void)load_project_config(file.string()); });
   }
 }
 
@@ -216,9 +215,11 @@ TEST_CASE("corpus: the good twins of the bad files load", "[unit][corpus]") {
   RunResult run = read_results_file(valid_results_file().string());
   CHECK(run.screens.size() == 1);
   testing::TempDir dir{"corpus"};
-  testing::write_text(dir.root() / "ok.sql", "\xEF\xBB\xBFSELECT 1;\r\n-- name: two\r\nSELECT 2;\r\n");
-  testing::write_text(dir.root() / "ok.toml",
-        "screen = \"ok_toml\"\r\n[[query]]\r\nsql = \"SELECT :x\"\r\nparams.x = [1]\r\n");
+  testing::write_text(dir.root() / "ok.sql",
+                      "\xEF\xBB\xBFSELECT 1;\r\n-- name: two\r\nSELECT 2;\r\n");
+  testing::write_text(
+      dir.root() / "ok.toml",
+      "screen = \"ok_toml\"\r\n[[query]]\r\nsql = \"SELECT :x\"\r\nparams.x = [1]\r\n");
   CHECK(load_screen_file((dir.root() / "ok.sql").string()).queries.size() == 2);
   CHECK(load_screen_file((dir.root() / "ok.toml").string()).queries.size() == 1);
 }

@@ -4,14 +4,14 @@
 // undoing, and failing its schema check. Each path must end in the right server state,
 // message and exit code (docs/safety.md §3). tests/db/live_compare_db_test.cpp does the same
 // against a real MariaDB for the paths a real server can be made to take.
-#include <catch2/catch.hpp>
+#include "sqlmeasure/live_compare.h"
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "sqlmeasure/live_compare.h"
 #include "sqlmeasure/schema_snapshot.h"
 #include "support/cli_runner.h"
 #include "support/fake_connection.h"
@@ -20,8 +20,9 @@
 namespace sqlmeasure::testing {
 namespace {
 
-constexpr const char* kTables = "SELECT TABLE_NAME FROM information_schema.TABLES WHERE "
-                                "TABLE_SCHEMA = 'shop' ORDER BY 1";
+constexpr const char* kTables =
+    "SELECT TABLE_NAME FROM information_schema.TABLES WHERE "
+    "TABLE_SCHEMA = 'shop' ORDER BY 1";
 constexpr const char* kShowCreate = "SHOW CREATE TABLE `shop`.`works`";
 constexpr const char* kDropCategory = "ALTER TABLE works DROP INDEX k_category";
 constexpr const char* kAddStarted = "ALTER TABLE works ADD INDEX k_started (started)";
@@ -44,8 +45,8 @@ class FakeServer {
   bool has_category = true, has_started = false;
   std::vector<Fault> faults;
   int admin_opens = 0;
-  int admin_opens_allowed = 100;  // later opens fail: the server went away for good
-  int admin_opens_refused = 0;    // the next N opens after the first fail: a restart
+  int admin_opens_allowed = 100;              // later opens fail: the server went away for good
+  int admin_opens_refused = 0;                // the next N opens after the first fail: a restart
   std::function<void(const Call&)> observer;  // sees every statement of every connection
   CallLog log;
 
@@ -56,8 +57,8 @@ class FakeServer {
       }
       if (!options.read_only && admin_opens > 1 && admin_opens_refused > 0) {
         --admin_opens_refused;
-        throw DatabaseError("[2002] Can't connect to server on 'fake' (restarting)", 2002,
-                            "HY000", true, false);
+        throw DatabaseError("[2002] Can't connect to server on 'fake' (restarting)", 2002, "HY000",
+                            true, false);
       }
       auto fake = std::make_unique<FakeConnection>(options.read_only ? "target" : "admin", &log);
       ServerInfo server = fake->server();
@@ -70,8 +71,9 @@ class FakeServer {
   }
 
   [[nodiscard]] std::string create_table() const {
-    std::string text = "CREATE TABLE `works` (\n  `id` int(11) NOT NULL,\n  `category_id` int(11),\n"
-                       "  `started` datetime,\n  PRIMARY KEY (`id`)";
+    std::string text =
+        "CREATE TABLE `works` (\n  `id` int(11) NOT NULL,\n  `category_id` int(11),\n"
+        "  `started` datetime,\n  PRIMARY KEY (`id`)";
     if (has_category) text += ",\n  KEY `k_category` (`category_id`)";
     if (has_started) text += ",\n  KEY `k_started` (`started`)";
     return text + "\n) ENGINE=InnoDB";
@@ -88,15 +90,13 @@ class FakeServer {
     fake.on("USE `shop`");
     fake.on("SELECT 1");
     fake.on(kTables).returns(single_column("TABLE_NAME", {"works"}, false));
-    fake.on(kShowCreate)
-        .does([this] { fault_if_due(kShowCreate); })
-        .answers([this] {
-          ResultSet set;
-          set.columns = {"Table", "Create Table"};
-          set.numeric = {false, false};
-          set.rows.push_back({"works", create_table()});
-          return set;
-        });
+    fake.on(kShowCreate).does([this] { fault_if_due(kShowCreate); }).answers([this] {
+      ResultSet set;
+      set.columns = {"Table", "Create Table"};
+      set.numeric = {false, false};
+      set.rows.push_back({"works", create_table()});
+      return set;
+    });
     fake.on(kQuery)
         .elapsed({1'000'000, 1'100'000, 900'000})
         .rows(1, 20)
@@ -149,11 +149,25 @@ struct LiveRun {
   }
 
   CliResult run() {
-    std::vector<std::string> args = {"compare",    "--migration", dir / "up.sql",
-                                     "--rollback", dir / "down.sql", "--scenarios",
-                                     dir / "screens", "-D", "shop", "--out-dir", dir / "out",
-                                     "--iterations", "6", "--warmup", "0", "--format", "json",
-                                     "--reconnect-timeout", "2"};
+    std::vector<std::string> args = {"compare",
+                                     "--migration",
+                                     dir / "up.sql",
+                                     "--rollback",
+                                     dir / "down.sql",
+                                     "--scenarios",
+                                     dir / "screens",
+                                     "-D",
+                                     "shop",
+                                     "--out-dir",
+                                     dir / "out",
+                                     "--iterations",
+                                     "6",
+                                     "--warmup",
+                                     "0",
+                                     "--format",
+                                     "json",
+                                     "--reconnect-timeout",
+                                     "2"};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     return run_in_process(args, &interrupted, server.connector());
   }
@@ -255,8 +269,9 @@ TEST_CASE("live compare on a fake server: a statement of the undo fails", "[unit
     const CliResult result = live.run();
     INFO("round " << round << ", stderr: " << result.err);
     CHECK(result.code == 0);
-    CHECK(contains(result.err, "cannot reconnect ([2002] Can't connect to server on 'fake' "
-                               "(restarting)); trying again in 0.25 s"));
+    CHECK(contains(result.err,
+                   "cannot reconnect ([2002] Can't connect to server on 'fake' "
+                   "(restarting)); trying again in 0.25 s"));
     CHECK(contains(result.err, "reconnected (attempt 4)"));
     CHECK(contains(result.err, "schema restored"));
     check_schema_as_before(live.server);
@@ -268,8 +283,9 @@ TEST_CASE("live compare on a fake server: a statement of the undo fails", "[unit
     INFO("round " << round << ", stderr: " << result.err);
     CHECK(result.code == 2);
     CHECK(contains(result.err, "UNDO FAILED"));
-    CHECK(contains(result.err, "the schema could not be checked: the change may still be applied, "
-                               "run the rollback by hand"));
+    CHECK(contains(result.err,
+                   "the schema could not be checked: the change may still be applied, "
+                   "run the rollback by hand"));
   }
 }
 
@@ -287,8 +303,9 @@ TEST_CASE("live compare on a fake server: interrupted in each phase", "[unit][li
   if (phase == "before-4") {
     // The last before phase only brackets the others: the verdict stands without it.
     CHECK(result.code == 0);
-    CHECK(contains(result.err, "before-4 incomplete (interrupted by a signal (SIGINT/SIGTERM)): "
-                               "left out of the verdict"));
+    CHECK(contains(result.err,
+                   "before-4 incomplete (interrupted by a signal (SIGINT/SIGTERM)): "
+                   "left out of the verdict"));
     return;
   }
   CHECK(result.code == 2);
@@ -416,9 +433,10 @@ TEST_CASE("the snapshot compares definitions, not index order or the next AUTO_I
 namespace sqlmeasure::testing {
 namespace {
 
-TEST_CASE("live compare on a fake server: a results file that cannot be written still ends "
-          "with the undo and its outcome",
-          "[unit][live][safety]") {
+TEST_CASE(
+    "live compare on a fake server: a results file that cannot be written still ends "
+    "with the undo and its outcome",
+    "[unit][live][safety]") {
   LiveRun live;
   // Once the change is applied, after-1.json cannot be written (a directory is in its way),
   // as when the disk fills up.

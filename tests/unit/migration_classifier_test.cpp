@@ -35,10 +35,10 @@ TEST_CASE("migration statements: index additions may run without a rollback", "[
 }
 
 TEST_CASE("migration statements: other schema changes need a rollback", "[unit][live]") {
-  for (const char* sql : {"DROP INDEX i ON t", "ALTER TABLE t DROP INDEX j",
-                          "ALTER TABLE t ADD INDEX i (a), DROP INDEX j",
-                          "ALTER TABLE t ALTER INDEX i IGNORED", "ALTER TABLE t RENAME INDEX a TO b",
-                          "CREATE OR REPLACE INDEX i ON t (a)"}) {
+  for (const char* sql :
+       {"DROP INDEX i ON t", "ALTER TABLE t DROP INDEX j",
+        "ALTER TABLE t ADD INDEX i (a), DROP INDEX j", "ALTER TABLE t ALTER INDEX i IGNORED",
+        "ALTER TABLE t RENAME INDEX a TO b", "CREATE OR REPLACE INDEX i ON t (a)"}) {
     INFO(sql);
     CHECK(kind_of(sql) == Kind::kIndexChange);
   }
@@ -56,17 +56,33 @@ TEST_CASE("migration statements: other schema changes need a rollback", "[unit][
 
 TEST_CASE("migration statements: data, server settings and privileges are refused",
           "[unit][live]") {
-  for (const char* sql :
-       {"ANALYZE DELETE FROM helps WHERE id > 0", "ANALYZE UPDATE works SET title = 'x'",
-        "UPDATE works SET title = 'PWNED' WHERE id <= 100", "DELETE FROM helps",
-        "INSERT INTO t VALUES (1)", "REPLACE INTO t VALUES (1)", "TRUNCATE TABLE t",
-        "LOAD DATA INFILE 'x' INTO TABLE t", "CALL p()", "DO SLEEP(1)",
-        "SET GLOBAL max_connections = 7", "SET PERSIST max_connections = 7",
-        "SET @@global.max_connections = 7", "GRANT ALL ON *.* TO x", "REVOKE ALL ON *.* FROM x",
-        "CREATE USER x", "DROP USER x", "SET PASSWORD FOR x = 'p'", "FLUSH TABLES",
-        "CREATE DATABASE d", "DROP DATABASE d", "LOCK TABLES t WRITE", "KILL 7",
-        "SELECT * FROM t INTO OUTFILE '/tmp/x'", "EXPLAIN ANALYZE UPDATE t SET a = 1",
-        "UPDATE t SET a = 'x", "/*!50000 DELETE FROM t */"}) {
+  for (const char* sql : {"ANALYZE DELETE FROM helps WHERE id > 0",
+                          "ANALYZE UPDATE works SET title = 'x'",
+                          "UPDATE works SET title = 'PWNED' WHERE id <= 100",
+                          "DELETE FROM helps",
+                          "INSERT INTO t VALUES (1)",
+                          "REPLACE INTO t VALUES (1)",
+                          "TRUNCATE TABLE t",
+                          "LOAD DATA INFILE 'x' INTO TABLE t",
+                          "CALL p()",
+                          "DO SLEEP(1)",
+                          "SET GLOBAL max_connections = 7",
+                          "SET PERSIST max_connections = 7",
+                          "SET @@global.max_connections = 7",
+                          "GRANT ALL ON *.* TO x",
+                          "REVOKE ALL ON *.* FROM x",
+                          "CREATE USER x",
+                          "DROP USER x",
+                          "SET PASSWORD FOR x = 'p'",
+                          "FLUSH TABLES",
+                          "CREATE DATABASE d",
+                          "DROP DATABASE d",
+                          "LOCK TABLES t WRITE",
+                          "KILL 7",
+                          "SELECT * FROM t INTO OUTFILE '/tmp/x'",
+                          "EXPLAIN ANALYZE UPDATE t SET a = 1",
+                          "UPDATE t SET a = 'x",
+                          "/*!50000 DELETE FROM t */"}) {
     INFO(sql);
     const MigrationStatementClass found = classify_migration_statement(sql);
     CHECK(found.kind == Kind::kRefused);

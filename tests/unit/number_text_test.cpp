@@ -1,8 +1,8 @@
 // The number formats the index report and its findings share (util/number_text.cpp).
+#include "sqlmeasure/number_text.h"
+
 #include <catch2/catch.hpp>
 #include <limits>
-
-#include "sqlmeasure/number_text.h"
 
 namespace sqlmeasure {
 

@@ -57,8 +57,9 @@ TEST_CASE("render_sql substitutes each placeholder with a safe literal", "[unit]
     CHECK(render(query) == "SELECT id FROM users WHERE name = 'O\\'Brien \\\\ \\\"x\\\"'");
   }
   SECTION("an injection attempt stays inside the literal") {
-    Query query = query_with("SELECT id FROM users WHERE name = :name",
-                             {{"name", {ParamValue::string("x' OR '1'='1'; DROP TABLE users; --")}}});
+    Query query =
+        query_with("SELECT id FROM users WHERE name = :name",
+                   {{"name", {ParamValue::string("x' OR '1'='1'; DROP TABLE users; --")}}});
     CHECK(render(query) ==
           "SELECT id FROM users WHERE name = 'x\\' OR \\'1\\'=\\'1\\'; DROP TABLE users; --'");
   }
@@ -76,8 +77,8 @@ TEST_CASE("render_sql substitutes each placeholder with a safe literal", "[unit]
           "SELECT id FROM works WHERE title = '日本語のタイトル' AND note = '🎉 done'");
   }
   SECTION("a value that looks like a placeholder is not substituted again") {
-    Query query = query_with("SELECT :x, :other",
-                             {{"x", {ParamValue::string(":other")}}, {"other", {ParamValue::integer(5)}}});
+    Query query = query_with("SELECT :x, :other", {{"x", {ParamValue::string(":other")}},
+                                                   {"other", {ParamValue::integer(5)}}});
     CHECK(render(query) == "SELECT ':other', 5");
   }
   SECTION("placeholders inside string literals, identifiers and comments are left alone") {
@@ -106,10 +107,10 @@ TEST_CASE("render_sql substitutes each placeholder with a safe literal", "[unit]
 }
 
 TEST_CASE("render_sql cycles values by variant, each parameter on its own", "[unit][params]") {
-  Query query = query_with("SELECT id FROM works WHERE category_id = :c AND status = :s",
-                           {{"c", {ParamValue::integer(17), ParamValue::integer(23),
-                                   ParamValue::integer(41)}},
-                            {"s", {ParamValue::integer(1), ParamValue::integer(2)}}});
+  Query query = query_with(
+      "SELECT id FROM works WHERE category_id = :c AND status = :s",
+      {{"c", {ParamValue::integer(17), ParamValue::integer(23), ParamValue::integer(41)}},
+       {"s", {ParamValue::integer(1), ParamValue::integer(2)}}});
   CHECK(render(query, 0) == "SELECT id FROM works WHERE category_id = 17 AND status = 1");
   CHECK(render(query, 1) == "SELECT id FROM works WHERE category_id = 23 AND status = 2");
   CHECK(render(query, 2) == "SELECT id FROM works WHERE category_id = 41 AND status = 1");
@@ -207,7 +208,8 @@ TEST_CASE("resolve_params keeps types: strings, NULL, decimals", "[unit][params]
 
   FakeConnection decimals;
   decimals.on(kFrom).returns(single_column("price", {std::string("12.50")}, true));
-  CHECK(drawn(decimals, 1, 1) == std::vector<ParamValue>{number("12.50", ParamValue::Kind::kFloat)});
+  CHECK(drawn(decimals, 1, 1) ==
+        std::vector<ParamValue>{number("12.50", ParamValue::Kind::kFloat)});
 }
 
 TEST_CASE("resolve_params leaves literal and already drawn values alone", "[unit][params]") {
@@ -246,8 +248,9 @@ TEST_CASE("a failing `from` query is a database error naming the query", "[unit]
     CHECK(error.code() == ExitCode::kRuntime);
     CHECK(error.error_number() == 1146);
     const std::string message = error.what();
-    CHECK(message.starts_with("screens/mypage_profile.toml:5:19: screen 'mypage_profile', "
-                              "query 'profile', params.user_id.from failed: "));
+    CHECK(
+        message.starts_with("screens/mypage_profile.toml:5:19: screen 'mypage_profile', "
+                            "query 'profile', params.user_id.from failed: "));
     CHECK(message.find("doesn't exist") != std::string::npos);
   }
 }

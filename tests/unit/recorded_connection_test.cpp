@@ -27,8 +27,10 @@ class EndpointInErrors final : public Connection {
 
  private:
   [[noreturn]] void fail(std::string_view sql) const {
-    throw DatabaseError(server_.endpoint + ": [1054] (42S22) Unknown column 'nope' in 'field "
-                                           "list'\n  while running: " + std::string(sql),
+    throw DatabaseError(server_.endpoint +
+                            ": [1054] (42S22) Unknown column 'nope' in 'field "
+                            "list'\n  while running: " +
+                            std::string(sql),
                         1054, "42S22", false, false);
   }
   ServerInfo server_;
@@ -102,12 +104,11 @@ TEST_CASE("a replay answers what the recorded connection answered, call for call
   }
 }
 
-TEST_CASE("a recording names no machine path: the endpoint is normalised in errors too",
-          "[unit]") {
+TEST_CASE("a recording names no machine path: the endpoint is normalised in errors too", "[unit]") {
   Recorder recorder;
-  std::unique_ptr<Connection> recording = recorder.connector(
-      [](const ConnectionOptions&) { return std::make_unique<EndpointInErrors>(); })(
-      ConnectionOptions{});
+  std::unique_ptr<Connection> recording = recorder.connector([](const ConnectionOptions&) {
+    return std::make_unique<EndpointInErrors>();
+  })(ConnectionOptions{});
   std::string seen;
   try {
     recording->execute("SELECT nope FROM t");
@@ -115,14 +116,14 @@ TEST_CASE("a recording names no machine path: the endpoint is normalised in erro
     seen = error.what();
   }
   // The recorded run prints what the replay will: the same normalised text.
-  CHECK(seen == "127.0.0.1:3306: [1054] (42S22) Unknown column 'nope' in 'field list'\n"
-                "  while running: SELECT nope FROM t");
+  CHECK(seen ==
+        "127.0.0.1:3306: [1054] (42S22) Unknown column 'nope' in 'field list'\n"
+        "  while running: SELECT nope FROM t");
   const std::string json = recording_to_json(recorder.recording());
   CHECK(json.find("/home/someone") == std::string::npos);
 
   Replay replay = replay_of(recorder.recording());
-  CHECK_THROWS_WITH(replay.connector()(ConnectionOptions{})->execute("SELECT nope FROM t"),
-                    seen);
+  CHECK_THROWS_WITH(replay.connector()(ConnectionOptions{})->execute("SELECT nope FROM t"), seen);
 }
 
 TEST_CASE("every connection of a replay gets the server its recorded twin had", "[unit]") {

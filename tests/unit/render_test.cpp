@@ -1,6 +1,8 @@
 // `compare` output in every format, from one comparison built by hand: a screen that
 // regressed with a plan change (rows examined 2000 -> 600000), an unchanged one, and one
 // that only the after run has.
+#include "sqlmeasure/render.h"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -8,7 +10,6 @@
 #include <vector>
 
 #include "sqlmeasure/compare.h"
-#include "sqlmeasure/render.h"
 #include "sqlmeasure/results.h"
 
 using namespace sqlmeasure;
@@ -24,8 +25,8 @@ std::vector<std::int64_t> samples(double median_ms) {
 }
 
 PlanRow row(std::string type, std::string key, std::string rows, std::string extra) {
-  return {"1", "SIMPLE", "works", std::move(type), "category_started", std::move(key), "4",
-          "const", std::move(rows), std::move(extra)};
+  return {"1", "SIMPLE", "works",         std::move(type), "category_started", std::move(key),
+          "4", "const",  std::move(rows), std::move(extra)};
 }
 
 QueryResult query(std::string name, double median_ms, std::uint64_t rows_examined,
@@ -66,11 +67,13 @@ RunResult run(std::string label, std::vector<ScreenResult> screens) {
 Comparison regression() {
   const PlanRow by_index = row("ref", "category_started", "2000", "Using where");
   const PlanRow full_scan = row("ALL", "", "600000", "Using where");
-  RunResult before = run("before.json", {screen("work_search", {query("list", 1.0, 2000, {by_index})}),
-                                         screen("top", {query("q1", 2.0, 50, {by_index})})});
-  RunResult after = run("after.json", {screen("work_search", {query("list", 40.0, 600000, {full_scan})}),
-                                       screen("top", {query("q1", 2.0, 50, {by_index})}),
-                                       screen("mypage_profile", {query("q1", 0.5, 10, {by_index})})});
+  RunResult before =
+      run("before.json", {screen("work_search", {query("list", 1.0, 2000, {by_index})}),
+                          screen("top", {query("q1", 2.0, 50, {by_index})})});
+  RunResult after =
+      run("after.json", {screen("work_search", {query("list", 40.0, 600000, {full_scan})}),
+                         screen("top", {query("q1", 2.0, 50, {by_index})}),
+                         screen("mypage_profile", {query("q1", 0.5, 10, {by_index})})});
   return compare_runs(before, after, VerdictRule{});
 }
 
@@ -131,8 +134,7 @@ TEST_CASE("the comparison under test has the three verdicts", "[unit][render]") 
   CHECK(c.regressed_count() == 1);
 }
 
-TEST_CASE("text: a table, the responsible query under its screen, the summary",
-          "[unit][render]") {
+TEST_CASE("text: a table, the responsible query under its screen, the summary", "[unit][render]") {
   const std::string text = render(regression(), Format::kTable);
   INFO(text);
   const std::vector<std::string> out = lines(text);
@@ -269,8 +271,7 @@ TEST_CASE("no regression: every format says so", "[unit][render]") {
   CHECK(contains(render(c, Format::kJunit), "tests=\"1\" failures=\"0\""));
 }
 
-TEST_CASE("a plan change alone is reported, and gated only with --fail-on plan",
-          "[unit][render]") {
+TEST_CASE("a plan change alone is reported, and gated only with --fail-on plan", "[unit][render]") {
   const PlanRow by_index = row("ref", "category_started", "20", "Using where");
   const PlanRow other_index = row("range", "started", "20", "Using where; Using filesort");
   RunResult before = run("b", {screen("help_beginner", {query("q1", 1.0, 20, {by_index})})});
@@ -279,7 +280,8 @@ TEST_CASE("a plan change alone is reported, and gated only with --fail-on plan",
   CHECK(by_default.screens[0].verdict() == Verdict::kPlanChanged);
   CHECK_FALSE(by_default.gate_failed());
   const std::string text = render(by_default, Format::kTable);
-  CHECK(contains(text, "help_beginner/q1: works key category_started → started, ref → range, +filesort"));
+  CHECK(contains(text,
+                 "help_beginner/q1: works key category_started → started, ref → range, +filesort"));
   CHECK(contains(text, "0 of 1 screens regressed"));
 
   VerdictRule plan_gate;
@@ -289,6 +291,7 @@ TEST_CASE("a plan change alone is reported, and gated only with --fail-on plan",
   // The summary does not call a plan change "regressed".
   CHECK(contains(render(gated, Format::kTable),
                  "1 of 1 screens fail the gate (1 plan changed) (fail on: plan;"));
-  CHECK(contains(render(gated, Format::kMarkdown), "### sqlmeasure: 1 screen fails the gate (1 plan changed) ❌"));
+  CHECK(contains(render(gated, Format::kMarkdown),
+                 "### sqlmeasure: 1 screen fails the gate (1 plan changed) ❌"));
   CHECK(contains(render(gated, Format::kJunit), "<failure message=\"plan changed"));
 }

@@ -22,8 +22,8 @@ namespace {
 
 PlanRow plan_row(std::string table, std::string type, std::string key, std::string rows,
                  std::string extra) {
-  return {"1", "SIMPLE", std::move(table), std::move(type), key, key, "4", "const",
-          std::move(rows), std::move(extra)};
+  return {"1", "SIMPLE", std::move(table), std::move(type), key,
+          key, "4",      "const",          std::move(rows), std::move(extra)};
 }
 
 RunResult sample_run() {
@@ -34,8 +34,8 @@ RunResult sample_run() {
   run.finished_at = "2024-05-01T10:01:30Z";
   run.complete = false;
   run.incomplete_reason = "interrupted by a signal (SIGINT/SIGTERM)";
-  run.server = {Flavor::kMariaDB, "10.11.6-MariaDB-0+deb12u1", 10, 11, 6, "socket /run/mysqld.sock",
-                "shop"};
+  run.server = {
+      Flavor::kMariaDB, "10.11.6-MariaDB-0+deb12u1", 10, 11, 6, "socket /run/mysqld.sock", "shop"};
   run.rows_examined_method = "rows_read_status";
   run.settings.warmup = 3;
   run.settings.iterations = 4;
@@ -60,7 +60,8 @@ RunResult sample_run() {
                              {ParamValue::Kind::kInteger, "18446744073709551615"},
                              {ParamValue::Kind::kInteger, "-9223372036854775808"},
                              {ParamValue::Kind::kInteger, "123456789012345678901234"}};
-  list.params["title"] = {ParamValue::string("ロゴ 🎨"), ParamValue::null(),
+  list.params["title"] = {ParamValue::string("ロゴ 🎨"),
+                          ParamValue::null(),
                           ParamValue::string(std::string("nul\0byte", 8)),
                           {ParamValue::Kind::kFloat, "0.1"},
                           {ParamValue::Kind::kBoolean, "TRUE"},
@@ -182,7 +183,8 @@ TEST_CASE("results files are written atomically and read by path", "[unit][resul
     FAIL("reading a missing file should throw");
   } catch (const Error& error) {
     CHECK(error.code() == ExitCode::kBadInput);
-    CHECK(std::string(error.what()) == (dir / "missing.json").string() + ": cannot read the results file: no such file");
+    CHECK(std::string(error.what()) ==
+          (dir / "missing.json").string() + ": cannot read the results file: no such file");
   }
   fs::remove_all(dir);
 }
@@ -269,7 +271,8 @@ TEST_CASE("fields of the wrong type are named by their JSON path", "[unit][resul
 
   document = sample_document();
   document["screens"][0]["queries"][0]["error"] = 5;
-  CHECK(contains(refused(document.dump()), "$.screens[0].queries[0].error: expected a string or null"));
+  CHECK(contains(refused(document.dump()),
+                 "$.screens[0].queries[0].error: expected a string or null"));
 }
 
 TEST_CASE("impossible numbers are refused", "[unit][results]") {
@@ -279,7 +282,8 @@ TEST_CASE("impossible numbers are refused", "[unit][results]") {
 
   document = sample_document();
   document["screens"][0]["samples_ns"][0] = 2.5;
-  CHECK(contains(refused(document.dump()), "$.screens[0].samples_ns: expected integer nanoseconds"));
+  CHECK(
+      contains(refused(document.dump()), "$.screens[0].samples_ns: expected integer nanoseconds"));
 
   document = sample_document();
   document["settings"]["iterations"] = -1;  // an int, but not a count: refused or not, no crash
@@ -297,7 +301,8 @@ TEST_CASE("impossible numbers are refused", "[unit][results]") {
     const std::size_t end = damaged.find_first_of(",}", start);
     return damaged.replace(start, end - start, number);
   };
-  CHECK(contains(refused(with("rows_examined", "1180591620717411303424")), "rows_examined"));  // 2^70
+  CHECK(
+      contains(refused(with("rows_examined", "1180591620717411303424")), "rows_examined"));  // 2^70
   CHECK(contains(refused(with("warmup", "4294967296")), "$.settings.warmup: number out of range"));
   CHECK(contains(refused(with("rows_examined", "1e400")), "before.json"));
   CHECK(contains(refused(with("warmup", "-1e400")), "before.json"));

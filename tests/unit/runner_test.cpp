@@ -1,6 +1,8 @@
 // The measurement loop against the scripted fake: the order statements reach the server
 // (interleaved, never one query's samples in a row), what is recorded outside the samples,
 // and how timeouts, lost connections and interrupts end a run.
+#include "sqlmeasure/runner.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -11,16 +13,15 @@
 #include <string>
 #include <vector>
 
-#include "sqlmeasure/hash.h"
 #include "sqlmeasure/error.h"
-#include "sqlmeasure/runner.h"
+#include "sqlmeasure/hash.h"
 #include "support/fake_connection.h"
 
 using namespace sqlmeasure;
 using sqlmeasure::testing::Call;
 using sqlmeasure::testing::CallLog;
-using sqlmeasure::testing::FakeConnection;
 using sqlmeasure::testing::Failure;
+using sqlmeasure::testing::FakeConnection;
 using sqlmeasure::testing::plan_row;
 using sqlmeasure::testing::StatementScript;
 
@@ -89,15 +90,15 @@ std::vector<std::string> sample_phase(const CallLog& log, bool with_connection =
 // it runs: the timed executions that follow the statement's inspection, which is the one
 // run asking for a checksum. (Inspection precedes sampling; warm-up precedes inspection.)
 void on_sample(FakeConnection& fake, const std::string& sql, std::function<void(int)> action) {
-  fake.set_observer([sql, action = std::move(action), inspected = false, n = 0](
-                        const Call& call) mutable {
-    if (call.kind != Call::Kind::kTimed || call.sql != sql) return;
-    if (call.with_checksum) {
-      inspected = true;
-    } else if (inspected) {
-      action(++n);
-    }
-  });
+  fake.set_observer(
+      [sql, action = std::move(action), inspected = false, n = 0](const Call& call) mutable {
+        if (call.kind != Call::Kind::kTimed || call.sql != sql) return;
+        if (call.with_checksum) {
+          inspected = true;
+        } else if (inspected) {
+          action(++n);
+        }
+      });
 }
 
 std::vector<std::string> repeat(const std::vector<std::string>& block, int times) {
@@ -158,13 +159,11 @@ TEST_CASE("with two endpoints each sample is taken on both in turn", "[unit][run
   REQUIRE(runs.size() == 2);
   CHECK(runs[0].label == "before");
   CHECK(runs[1].label == "after");
-  CHECK(sample_phase(log, true) ==
-        repeat({"A:q1", "B:q1", "A:q2", "B:q2", "A:q3", "B:q3"}, 3));
+  CHECK(sample_phase(log, true) == repeat({"A:q1", "B:q1", "A:q2", "B:q2", "A:q3", "B:q3"}, 3));
   for (const RunResult& run : runs) CHECK(find_query(run, "q2").samples_ns.size() == 3);
 }
 
-TEST_CASE("--order shuffled visits each query once per iteration, by the seed",
-          "[unit][runner]") {
+TEST_CASE("--order shuffled visits each query once per iteration, by the seed", "[unit][runner]") {
   std::vector<Query> queries;
   for (int i = 1; i <= 6; ++i) queries.push_back(make_query("q" + std::to_string(i)));
   const std::vector<Screen> screens = {make_screen("a", {queries[0], queries[1], queries[2]}),
@@ -187,8 +186,8 @@ TEST_CASE("--order shuffled visits each query once per iteration, by the seed",
     CHECK(visited == all);  // each query exactly once per iteration
   }
   CHECK(order != repeat({"q1", "q2", "q3", "q4", "q5", "q6"}, 8));  // really shuffled
-  CHECK(order_for(7) == order);                                      // deterministic
-  CHECK(order_for(8) != order);                                      // and the seed matters
+  CHECK(order_for(7) == order);                                     // deterministic
+  CHECK(order_for(8) != order);                                     // and the seed matters
 }
 
 TEST_CASE("warm-up and inspection executions are not samples", "[unit][runner]") {
@@ -225,11 +224,12 @@ TEST_CASE("rows examined come exactly from the server's counters", "[unit][runne
     CHECK(rows_examined(fake, "SELECT 'one' FROM works") == 1);
     CHECK(rows_examined(fake, sql) == 2000);  // counters are cumulative; deltas are not
 
-    const RunResult run = measure_one(fake, {make_screen("top", {make_query("q1", 3)})}, options(2, 2));
+    const RunResult run =
+        measure_one(fake, {make_screen("top", {make_query("q1", 3)})}, options(2, 2));
     CHECK(find_query(run, "q1").rows_examined == 2000);
     CHECK(run.screens[0].rows_examined == 6000);  // x times per view
-    CHECK(run.rows_examined_method == (flavor == Flavor::kMariaDB ? "rows_read_status"
-                                                                  : "handler_read_counters"));
+    CHECK(run.rows_examined_method ==
+          (flavor == Flavor::kMariaDB ? "rows_read_status" : "handler_read_counters"));
   }
 }
 
@@ -317,8 +317,8 @@ TEST_CASE("screen samples are the per-view sums: times x query sample", "[unit][
   fake.on(sql_of("q1")).elapsed({1000, 1000, 1000, 2000, 4000});  // samples 1000 2000 4000
   fake.on(sql_of("q2")).elapsed({500, 500, 500, 100, 10});        // samples 500 100 10
   const RunResult run = measure_one(fake, screens, options(1, 3));
-  CHECK(run.screens[0].view_samples() == std::vector<std::int64_t>{2 * 1000 + 3 * 500, 2 * 2000 + 3 * 100,
-                                                              2 * 4000 + 3 * 10});
+  CHECK(run.screens[0].view_samples() ==
+        std::vector<std::int64_t>{2 * 1000 + 3 * 500, 2 * 2000 + 3 * 100, 2 * 4000 + 3 * 10});
   CHECK(run.screens[0].stats_ms.n == 3);
   CHECK(run.screens[0].stats_ms.median == Approx(0.0043));
 }
@@ -393,7 +393,7 @@ TEST_CASE("a lost connection ends the run, incomplete, with what was measured", 
   CHECK(find_query(run, "q1").samples_ns.size() == 3);
   CHECK(find_query(run, "q2").samples_ns.size() == 3);
   CHECK(find_query(run, "q3").samples_ns.size() == 2);
-  CHECK_FALSE(find_query(run, "q3").error);  // not the query's fault
+  CHECK_FALSE(find_query(run, "q3").error);      // not the query's fault
   CHECK(fake.log().back().sql == sql_of("q3"));  // nothing was tried after the loss
   CHECK(run.screens[0].view_samples().size() == 3);
   CHECK(run.screens[1].view_samples().size() == 2);
@@ -432,9 +432,9 @@ TEST_CASE("--retries: a transient loss is survived by reconnecting", "[unit][run
   int reconnects = 0;
   for (const Call& call : fake.log()) reconnects += call.kind == Call::Kind::kReconnect;
   CHECK(reconnects == 1);
-  CHECK(sample_phase(fake.log()) ==
-        std::vector<std::string>{"q1", "q2", "q3", "q1", "q2", "q2", "q3", "q1", "q2", "q3",
-                                 "q1", "q2", "q3"});
+  CHECK(sample_phase(fake.log()) == std::vector<std::string>{"q1", "q2", "q3", "q1", "q2", "q2",
+                                                             "q3", "q1", "q2", "q3", "q1", "q2",
+                                                             "q3"});
 }
 
 TEST_CASE("--allow-writes: every execution is rolled back", "[unit][runner]") {
@@ -543,7 +543,6 @@ TEST_CASE("the run records its settings, server and label", "[unit][runner]") {
   CHECK(unlabeled[0].label == "before");
 }
 
-TEST_CASE("measure needs an endpoint (a bug in the caller, not a usage error)",
-          "[unit][runner]") {
+TEST_CASE("measure needs an endpoint (a bug in the caller, not a usage error)", "[unit][runner]") {
   CHECK_THROWS_AS(measure({}, three_queries(), options(0, 1)), std::invalid_argument);
 }

@@ -1,8 +1,6 @@
 // Loading scenario directories: every class of bad input gets one clear message naming
 // file:line:col and exit 65; good files load as docs/scenarios.md says.
 #include "sqlmeasure/scenario_loader.h"
-#include "sqlmeasure/text.h"
-#include "sqlmeasure/toml_limits.h"
 
 #include <stdlib.h>
 
@@ -15,6 +13,8 @@
 #include <vector>
 
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/text.h"
+#include "sqlmeasure/toml_limits.h"
 #include "support/temp_dir.h"
 
 using namespace sqlmeasure;
@@ -23,7 +23,6 @@ namespace fs = std::filesystem;
 namespace {
 
 using sqlmeasure::testing::TempDir;
-
 
 struct Outcome {
   bool threw = false;
@@ -55,8 +54,7 @@ std::string first_line(const std::string& message) { return message.substr(0, me
 // Loads a directory holding just `name` = `text`; it must fail with kBadInput and one
 // message whose first line starts with `file:line:col: ` (`line` and `col` when given, else
 // any numbers). Returns the message without that prefix.
-std::string bad_input(const std::string& name, const std::string& text, int line = 0,
-                      int col = 0) {
+std::string bad_input(const std::string& name, const std::string& text, int line = 0, int col = 0) {
   TempDir dir;
   std::string path = dir.write(name, text);
   Outcome result = outcome_of([&] { (void)load_scenarios(dir.path()); });
@@ -116,12 +114,11 @@ TEST_CASE("unknown keys are errors with a did-you-mean", "[unit][scenario]") {
     CHECK(contains(message, "did you mean 'times'"));
   }
   SECTION("in a params table") {
-    std::string message =
-        bad_input("s.toml",
-                  "[[query]]\n"
-                  "sql = \"SELECT name FROM users WHERE id = :id\"\n"
-                  "params.id = { form = \"SELECT id FROM users\", sample = 3 }\n",
-                  3);
+    std::string message = bad_input("s.toml",
+                                    "[[query]]\n"
+                                    "sql = \"SELECT name FROM users WHERE id = :id\"\n"
+                                    "params.id = { form = \"SELECT id FROM users\", sample = 3 }\n",
+                                    3);
     CHECK(contains(message, "unknown key 'form' in params.id"));
     CHECK(contains(message, "did you mean 'from'"));
   }
@@ -154,10 +151,12 @@ TEST_CASE("values of the wrong type are errors", "[unit][scenario]") {
                  "params.x: values must be integers, floats, strings or booleans"));
   CHECK(contains(bad_input("s.toml", "[[query]]\nsql = \"SELECT :x\"\nparams.x = []\n", 3),
                  "params.x: the list of values is empty"));
-  CHECK(contains(bad_input("s.toml", "[[query]]\nsql = \"SELECT :x\"\nparams.x = { sample = 2 }\n", 3),
-                 "params.x: a table needs 'from'"));
-  CHECK(contains(bad_input("s.toml", "[[query]]\nsql = \"SELECT :x\"\nparams.x = { from = 7 }\n", 3),
-                 "'params.x.from' must be a string"));
+  CHECK(contains(
+      bad_input("s.toml", "[[query]]\nsql = \"SELECT :x\"\nparams.x = { sample = 2 }\n", 3),
+      "params.x: a table needs 'from'"));
+  CHECK(
+      contains(bad_input("s.toml", "[[query]]\nsql = \"SELECT :x\"\nparams.x = { from = 7 }\n", 3),
+               "'params.x.from' must be a string"));
 }
 
 TEST_CASE("a screen without queries is an error", "[unit][scenario]") {
@@ -204,8 +203,10 @@ TEST_CASE("two files cannot define the same screen", "[unit][scenario]") {
 
 TEST_CASE("every placeholder needs a value and every value a placeholder", "[unit][scenario]") {
   SECTION("toml") {
-    std::string message = bad_input(
-        "s.toml", "[[query]]\nname = \"list\"\nsql = \"SELECT id FROM works WHERE category_id = :category\"\n", 3);
+    std::string message = bad_input("s.toml",
+                                    "[[query]]\nname = \"list\"\nsql = \"SELECT id FROM works "
+                                    "WHERE category_id = :category\"\n",
+                                    3);
     CHECK(contains(message, "query 'list': placeholder :category has no value"));
     CHECK(contains(message, "add params.category = [...]"));
   }
@@ -244,7 +245,8 @@ TEST_CASE("statements that could write are refused", "[unit][scenario]") {
     CHECK(contains(message, "must be read-only"));
   }
   SECTION("SELECT ... FOR UPDATE") {
-    std::string message = bad_input("s.toml", toml_sql("SELECT id FROM works WHERE id = 1 FOR UPDATE"), 3);
+    std::string message =
+        bad_input("s.toml", toml_sql("SELECT id FROM works WHERE id = 1 FOR UPDATE"), 3);
     CHECK(contains(message, "FOR UPDATE"));
   }
   SECTION("LOCK IN SHARE MODE") {
@@ -292,14 +294,17 @@ TEST_CASE("statements that could write are refused", "[unit][scenario]") {
 }
 
 TEST_CASE("times and sample are range checked", "[unit][scenario]") {
-  CHECK(contains(bad_input("s.toml", "[[query]]\nname = \"a\"\nsql = \"SELECT 1\"\ntimes = 0\n", 4, 9),
-                 "query 'a': 'times' must be an integer from 1 to 100000"));
+  CHECK(contains(
+      bad_input("s.toml", "[[query]]\nname = \"a\"\nsql = \"SELECT 1\"\ntimes = 0\n", 4, 9),
+      "query 'a': 'times' must be an integer from 1 to 100000"));
   CHECK(contains(bad_input("s.toml", "[[query]]\nsql = \"SELECT 1\"\ntimes = 100001\n", 3),
                  "'times' must be an integer"));
   CHECK(contains(bad_input("s.toml", "[[query]]\nsql = \"SELECT 1\"\ntimes = 1.5\n", 3),
                  "'times' must be an integer"));
-  const std::string from = "[[query]]\nsql = \"SELECT :id\"\nparams.id = { from = \"SELECT id FROM users\", sample = ";
-  CHECK(contains(bad_input("s.toml", from + "0 }\n", 3), "params.id.sample must be an integer from 1 to 1000000"));
+  const std::string from =
+      "[[query]]\nsql = \"SELECT :id\"\nparams.id = { from = \"SELECT id FROM users\", sample = ";
+  CHECK(contains(bad_input("s.toml", from + "0 }\n", 3),
+                 "params.id.sample must be an integer from 1 to 1000000"));
   CHECK(contains(bad_input("s.toml", from + "1000001 }\n", 3), "params.id.sample must be"));
   CHECK(contains(bad_input("s.toml", from + "-3 }\n", 3), "params.id.sample must be"));
   CHECK(contains(bad_input("s.toml", from + "\"5\" }\n", 3), "params.id.sample must be"));
@@ -326,27 +331,29 @@ TEST_CASE("missing or empty scenario directories are bad input", "[unit][scenari
 
 TEST_CASE("valid screens load with their defaults", "[unit][scenario]") {
   TempDir dir;
-  std::string search = dir.write("work_search.toml",
-                                 "description = \"Work search, design category\"\n"
-                                 "\n"
-                                 "[[query]]\n"
-                                 "name = \"list\"\n"
-                                 "sql = \"\"\"SELECT id, title FROM works\n"
-                                 "         WHERE category_id = :category AND deleted = 0\n"
-                                 "         ORDER BY started DESC LIMIT 20\"\"\"\n"
-                                 "times = 2\n"
-                                 "params.category = [17, 23, 41]\n"
-                                 "\n"
-                                 "[[query]]\n"
-                                 "sql = \"SELECT COUNT(*) FROM works WHERE title LIKE :word AND budget_from > :min AND deleted = :deleted\"\n"
-                                 "params.word = [\"%logo%\", \"it's\"]\n"
-                                 "params.min = [1.5, -2.25]\n"
-                                 "params.deleted = [false, true]\n"
-                                 "\n"
-                                 "[[query]]\n"
-                                 "name = \"author\"\n"
-                                 "sql = \"SELECT name FROM users WHERE id = :id\"\n"
-                                 "params.id = { from = \"SELECT id FROM users WHERE deleted = 0\", sample = 50 }\n");
+  std::string search =
+      dir.write("work_search.toml",
+                "description = \"Work search, design category\"\n"
+                "\n"
+                "[[query]]\n"
+                "name = \"list\"\n"
+                "sql = \"\"\"SELECT id, title FROM works\n"
+                "         WHERE category_id = :category AND deleted = 0\n"
+                "         ORDER BY started DESC LIMIT 20\"\"\"\n"
+                "times = 2\n"
+                "params.category = [17, 23, 41]\n"
+                "\n"
+                "[[query]]\n"
+                "sql = \"SELECT COUNT(*) FROM works WHERE title LIKE :word AND budget_from > :min "
+                "AND deleted = :deleted\"\n"
+                "params.word = [\"%logo%\", \"it's\"]\n"
+                "params.min = [1.5, -2.25]\n"
+                "params.deleted = [false, true]\n"
+                "\n"
+                "[[query]]\n"
+                "name = \"author\"\n"
+                "sql = \"SELECT name FROM users WHERE id = :id\"\n"
+                "params.id = { from = \"SELECT id FROM users WHERE deleted = 0\", sample = 50 }\n");
   dir.write("mypage.sql",
             "-- the profile page\n"
             "-- name: profile\n"
@@ -387,9 +394,9 @@ TEST_CASE("valid screens load with their defaults", "[unit][scenario]") {
   CHECK(list.times == 2);
   CHECK(list.where.line == 5);
   REQUIRE(list.params.count("category") == 1);
-  CHECK(list.params.at("category").values ==
-        std::vector<ParamValue>{ParamValue::integer(17), ParamValue::integer(23),
-                                ParamValue::integer(41)});
+  CHECK(list.params.at("category").values == std::vector<ParamValue>{ParamValue::integer(17),
+                                                                     ParamValue::integer(23),
+                                                                     ParamValue::integer(41)});
   CHECK_FALSE(list.params.at("category").from_sql);
 
   const Query& count = work.queries[1];
@@ -437,8 +444,8 @@ TEST_CASE("a screens/ subdirectory holds the screens when present", "[unit][scen
 
 TEST_CASE("select_screens picks by name, glob and comma list", "[unit][scenario]") {
   TempDir dir;
-  for (const char* name : {"help_beginner", "mypage_profile", "top", "work_search",
-                           "work_search_design"}) {
+  for (const char* name :
+       {"help_beginner", "mypage_profile", "top", "work_search", "work_search_design"}) {
     dir.write(std::string(name) + ".sql", "SELECT 1;\n");
   }
   const std::vector<Screen> all = load_scenarios(dir.path());
@@ -479,8 +486,9 @@ TEST_CASE("a TOML key too deep for the parser is refused, not crashed on", "[uni
     for (int i = 0; i < 100; ++i) parts += ".a";
     return parts;
   }();
-  CHECK(refused(deep + " = 1\n") == "s.toml:1:128: a key with more than 64 dotted parts; no real "
-                                    "key has that many");
+  CHECK(refused(deep + " = 1\n") ==
+        "s.toml:1:128: a key with more than 64 dotted parts; no real "
+        "key has that many");
   CHECK_FALSE(refused("[" + deep + "]\n").empty());
   CHECK_FALSE(refused("x = { " + deep + " = 1 }\n").empty());
   // Dots that are not key parts never count: values, strings, quoted keys, comments.

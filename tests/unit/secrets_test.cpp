@@ -33,7 +33,8 @@ TEST_CASE("passwords on the command line are overwritten in argv", "[unit][cli][
 }
 
 TEST_CASE("secrets are redacted from messages", "[unit][cli][secrets]") {
-  const std::vector<std::string> secrets = secrets_in({"-p", "hunter2", "--dsn", "mysql://u:pa55@h/d"});
+  const std::vector<std::string> secrets =
+      secrets_in({"-p", "hunter2", "--dsn", "mysql://u:pa55@h/d"});
   CHECK(redact("bad password hunter2 for pa55", secrets) == "bad password *** for ***");
   CHECK(secrets_in({"-p", "ab"}).empty());  // too short to redact without masking everything
 }

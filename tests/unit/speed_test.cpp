@@ -58,8 +58,7 @@ std::vector<std::int64_t> constant(std::size_t n, std::int64_t value) {
 
 }  // namespace
 
-TEST_CASE("samples of several connections are merged per query in round order",
-          "[unit][speed]") {
+TEST_CASE("samples of several connections are merged per query in round order", "[unit][speed]") {
   const auto screens = three_queries();
   FakeConnection first("first");
   script_all(first, screens, 1'000'000);

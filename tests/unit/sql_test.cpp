@@ -1,12 +1,11 @@
-#include "sqlmeasure/sql_guard.h"
-#include "sqlmeasure/sql_lexer.h"
-#include "sqlmeasure/sql_statements.h"
-
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/sql_guard.h"
+#include "sqlmeasure/sql_lexer.h"
+#include "sqlmeasure/sql_statements.h"
 
 using namespace sqlmeasure;
 
@@ -89,8 +88,7 @@ TEST_CASE("split: '--' without a space is not a comment", "[unit][sql]") {
   CHECK(split_texts("SELECT 5 --x;\nSELECT 2") == Texts{"SELECT 5 --x", "SELECT 2"});
 }
 
-TEST_CASE("split: leading comments are dropped, interior and trailing handled",
-          "[unit][sql]") {
+TEST_CASE("split: leading comments are dropped, interior and trailing handled", "[unit][sql]") {
   CHECK(split_texts("-- intro\n/* header */ # more\nSELECT /* keep */ 1 -- trailing\n;") ==
         Texts{"SELECT /* keep */ 1"});
   CHECK(split_texts("SELECT 1 -- last line has no ';'") == Texts{"SELECT 1"});
@@ -229,8 +227,7 @@ TEST_CASE("placeholders: not inside strings, backticks or comments", "[unit][sql
   CHECK(placeholder_names("SELECT 1 /*!50000 + :a */") == Texts{"a"});
 }
 
-TEST_CASE("placeholders: casts, assignments and glued colons are not placeholders",
-          "[unit][sql]") {
+TEST_CASE("placeholders: casts, assignments and glued colons are not placeholders", "[unit][sql]") {
   CHECK(placeholder_names("SELECT x::int, @a := 1, @b:=2, :=c").empty());
   CHECK(placeholder_names("SELECT a:b, 12:30, x$:y").empty());
   CHECK(placeholder_names("SELECT :1, : a, :").empty());
@@ -409,8 +406,7 @@ TEST_CASE("rollback guard: what commits implicitly or is not a write", "[unit][s
         "more than one statement (a second one starts at line 1 col 25)");
   CHECK(why_not_rollbackable("INSERT INTO t VALUES (1) /*! , DROP */") ==
         "DROP cannot be rolled back (it commits implicitly or acts outside the transaction)");
-  CHECK(why_not_rollbackable("UPDATE t SET a = 1 LOCK TABLES") ==
-        "LOCK TABLES commits implicitly");
+  CHECK(why_not_rollbackable("UPDATE t SET a = 1 LOCK TABLES") == "LOCK TABLES commits implicitly");
   CHECK(why_not_rollbackable("INSERT INTO t VALUES ('x") == "an unterminated quote or comment");
   CHECK(why_not_rollbackable("-- nothing") == "no SQL statement");
 }

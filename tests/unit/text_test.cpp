@@ -1,8 +1,9 @@
 // The shared text helpers of src/util/.
+#include "sqlmeasure/text.h"
+
 #include <catch2/catch.hpp>
 
 #include "sqlmeasure/number_text.h"
-#include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
 namespace {
