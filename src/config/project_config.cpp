@@ -6,12 +6,12 @@
 #include <filesystem>
 #include <set>
 
+#include "scenario/toml_document.h"
 #include "sqlmeasure/config.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/input_file.h"
 #include "sqlmeasure/scenario_loader.h"
 #include "sqlmeasure/text.h"
-#include "sqlmeasure/toml_limits.h"
 
 namespace sqlmeasure {
 namespace {
@@ -115,15 +115,7 @@ ProjectConfig load_project_config(const std::optional<std::string>& explicit_pat
   }
   config.path = path;
   const std::string content = read_input_file(path, "the config", ExitCode::kBadConfig);
-  check_toml_key_depth(content, path, ExitCode::kBadConfig);
-  toml::table root;
-  try {
-    root = toml::parse(content, path);
-  } catch (const toml::parse_error& parse_error) {
-    const auto& begin = parse_error.source().begin;
-    fail(ExitCode::kBadConfig, fmt::format("{}:{}:{}: malformed TOML: {}", path, begin.line,
-                                           begin.column, parse_error.description()));
-  }
+  const toml::table root = parse_toml(content, path, ExitCode::kBadConfig);
   ConfigReader read(path);
   read.known_keys(root, {"connection", "run", "compare"}, "");
   if (const toml::table* c = read.section(root, "connection")) {

@@ -8,11 +8,11 @@
 #include <string_view>
 
 #include "scenario/screen_validation.h"
+#include "scenario/toml_document.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/input_file.h"
 #include "sqlmeasure/scenario_loader.h"
 #include "sqlmeasure/text.h"
-#include "sqlmeasure/toml_limits.h"
 
 namespace sqlmeasure {
 namespace {
@@ -136,15 +136,7 @@ Query parse_query(const std::string& file, const toml::table& table, const toml:
 
 Screen parse_toml_screen(const std::string& path, const std::string& default_name) {
   const std::string content = read_input_file(path, "the screen", ExitCode::kBadInput);
-  check_toml_key_depth(content, path, ExitCode::kBadInput);
-  toml::table root;
-  try {
-    root = toml::parse(content, path);
-  } catch (const toml::parse_error& error) {
-    const auto& begin = error.source().begin;
-    bad({path, static_cast<int>(begin.line), static_cast<int>(begin.column)},
-        fmt::format("malformed TOML: {}", error.description()));
-  }
+  const toml::table root = parse_toml(content, path, ExitCode::kBadInput);
   reject_unknown_keys(path, root, {"screen", "description", "query"}, "");
   Screen screen;
   screen.file = path;

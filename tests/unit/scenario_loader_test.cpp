@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "scenario/toml_document.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/text.h"
-#include "sqlmeasure/toml_limits.h"
 #include "support/temp_dir.h"
 
 using namespace sqlmeasure;

@@ -1,4 +1,4 @@
-#include "sqlmeasure/toml_limits.h"
+#include "scenario/toml_document.h"
 
 #include <fmt/format.h>
 
@@ -126,6 +126,17 @@ class KeyDepthScanner {
 
 void check_toml_key_depth(std::string_view text, const std::string& file, ExitCode code) {
   KeyDepthScanner(text, file, code).scan();
+}
+
+toml::table parse_toml(std::string_view text, const std::string& file, ExitCode code) {
+  check_toml_key_depth(text, file, code);
+  try {
+    return toml::parse(text, file);
+  } catch (const toml::parse_error& error) {
+    const auto& begin = error.source().begin;
+    fail(code, fmt::format("{}:{}:{}: malformed TOML: {}", file, begin.line, begin.column,
+                           error.description()));
+  }
 }
 
 }  // namespace sqlmeasure
