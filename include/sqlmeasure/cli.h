@@ -15,8 +15,11 @@ struct Invocation {
   std::ostream& err;              // diagnostics and progress
   bool out_is_tty = false;
   bool err_is_tty = false;
-  const std::atomic<bool>* interrupted = nullptr;  // set by SIGINT/SIGTERM
-  Connector connect = sqlmeasure::connect;         // a fake or recorded connection in tests
+  const std::atomic<bool>* interrupted = nullptr;  // set by SIGINT/SIGTERM/SIGHUP/SIGQUIT
+  // Set once a command takes `interrupted` to watch (it will stop, undo and save). Until then
+  // nothing needs undoing, and a signal ends the process at once (main.cpp).
+  std::atomic<bool>* interrupt_watched = nullptr;
+  Connector connect = sqlmeasure::connect;  // a fake or recorded connection in tests
 };
 
 // Returns the process exit code (docs/exit-codes.md). Never throws.

@@ -51,6 +51,9 @@ class Connection {
   [[nodiscard]] virtual std::string quote(std::string_view text) = 0;
   // Opens the connection again with the same options and session settings (--retries).
   virtual void reconnect() { throw std::logic_error("this connection cannot reconnect"); }
+  // The server's id of this session (CONNECTION_ID()), which KILL QUERY names. Safe to read
+  // from another thread while a statement runs. 0 when unknown.
+  [[nodiscard]] virtual std::uint64_t session_id() const { return 0; }
 };
 
 enum class SslMode { kDefault, kDisabled, kPreferred, kRequired, kVerifyCa, kVerifyIdentity };

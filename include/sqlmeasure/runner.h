@@ -52,6 +52,11 @@ struct RunOptions {
   using Decided =
       std::function<bool(std::size_t screen, const std::vector<ScreenSoFar>& by_target)>;
   Decided decided;
+  // Called once, from a watchdog thread, as soon as `interrupted` is raised, with the target
+  // and session id of each connection measuring: stops the statement it runs (KILL QUERY, on
+  // a connection of its own), so that an interrupt acts at once, not after a 20 s query.
+  using Cancel = std::function<void(std::size_t target, std::uint64_t session)>;
+  Cancel cancel;
   // With settings.concurrency N > 1: opens one more connection to target `target`, set up
   // like the first (N - 1 per target are opened for the sampling phase).
   std::function<std::unique_ptr<Connection>(std::size_t target)> open_connection;
@@ -63,6 +68,12 @@ struct Target {
   Connection* connection = nullptr;
   std::string label;
 };
+
+// RunOptions::cancel for targets whose sessions were opened with `sessions` (one per target):
+// KILL QUERY from a new connection. Failures are ignored: the interrupt is honoured anyway
+// once the statement ends.
+[[nodiscard]] RunOptions::Cancel cancel_with(const Connector& connect,
+                                             std::vector<ConnectionOptions> sessions);
 
 // Returns one RunResult per target. If interrupted or the connection is lost, the
 // results so far are returned with complete = false and the reason; the caller decides

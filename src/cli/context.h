@@ -23,7 +23,12 @@ class Context {
 
   [[nodiscard]] std::ostream& out() const { return invocation_.out; }
   [[nodiscard]] std::ostream& err() const { return invocation_.err; }
-  [[nodiscard]] const std::atomic<bool>* interrupted() const { return invocation_.interrupted; }
+  // The interrupt flag, for work that checks it (and then stops, undoes and saves). Asking
+  // for it says so: from then on a signal raises the flag instead of ending the process.
+  [[nodiscard]] const std::atomic<bool>* interrupted() const {
+    if (invocation_.interrupt_watched != nullptr) invocation_.interrupt_watched->store(true);
+    return invocation_.interrupted;
+  }
   [[nodiscard]] const Connector& connector() const { return invocation_.connect; }
   [[nodiscard]] const GlobalFlags& flags() const { return flags_; }
   // Progress goes to stderr only on a terminal and without --quiet.

@@ -27,8 +27,11 @@ class ExplainCommand final : public ScreenCommand {
     // runs in a transaction that is rolled back, as in `run`.
     options.allow_writes = scenarios_.allow_writes;
     options.interrupted = context.interrupted();
-    auto connection = verbose_connector(context)(
-        measuring_session(connection_.resolve(context.config(), context), options));
+    const ConnectionOptions session =
+        measuring_session(connection_.resolve(context.config(), context), options);
+    const Connector connect = verbose_connector(context);
+    auto connection = connect(session);
+    options.cancel = cancel_with(connect, {session});
     resolve_params(*connection, screens, options.settings.seed);
     RunResult run = std::move(measure({{connection.get(), ""}}, screens, options).front());
     render_plans(run, format, context.out());

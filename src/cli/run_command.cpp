@@ -39,6 +39,7 @@ class RunCommand final : public ScreenCommand {
     resolve_params(*connection, screens, options.settings.seed);
     // --concurrency: the extra connections are set up exactly like the first.
     options.open_connection = [&session, &connect](std::size_t) { return connect(session); };
+    options.cancel = cancel_with(connect, {session});
     RunResult run =
         std::move(measure({{connection.get(), options.label}}, screens, options).front());
     const std::string path = out_ ? *out_ : default_results_path();

@@ -5,6 +5,7 @@
 #include <mysql.h>
 #include <mysqld_error.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -103,6 +104,7 @@ class MySqlConnection final : public Connection {
       handle_ = nullptr;
       throw DatabaseError(message, error_number, sqlstate, true, false);
     }
+    session_id_ = mysql_thread_id(handle_);
     detect_server(options);
     configure_session(options);
   }
@@ -115,6 +117,7 @@ class MySqlConnection final : public Connection {
   MySqlConnection& operator=(const MySqlConnection&) = delete;
 
   const ServerInfo& server() const override { return server_; }
+  std::uint64_t session_id() const override { return session_id_; }
 
   Execution execute_timed(std::string_view sql, bool with_checksum) override {
     Execution execution;
@@ -290,6 +293,7 @@ class MySqlConnection final : public Connection {
   }
 
   ConnectionOptions options_;
+  std::atomic<std::uint64_t> session_id_{0};  // read by the interrupt watchdog
   MYSQL* handle_ = nullptr;
   std::string endpoint_;
   ServerInfo server_;

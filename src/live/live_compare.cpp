@@ -96,10 +96,12 @@ class LiveCompare {
       }
       if (interrupted()) {
         outcome_.failure = "interrupted after the change was applied";
+        events_.say("interrupted: undoing the change ...");
         session_->undo();
         return;
       }
       const bool measured = measure_phase("after", round, rounds, outcome_.after_phases);
+      if (!measured && interrupted()) events_.say("interrupted: undoing the change ...");
       session_->undo();
       if (!measured || change_.keep || session_->state() != ServerState::kRestored) return;
       const bool last = round == rounds;
@@ -154,6 +156,7 @@ class LiveCompare {
                           before, options_.rule);
     }
     options.label = options_.run.label.empty() ? phase : options_.run.label + " · " + phase;
+    options.cancel = cancel_with(connect_, {options_.connection});
     if (auto progress = options_.run.on_progress) {
       options.on_progress = [progress, phase](const Progress& p) {
         Progress labelled = p;

@@ -19,6 +19,7 @@ TwoEndpointOutcome run_two_endpoint_compare(std::vector<Screen> screens,
   }
   auto before = connect(options.before);
   auto after = connect(options.after);
+  run.cancel = cancel_with(connect, {options.before, options.after});
   // Drawn once, on the before endpoint, and used on both: the same values everywhere.
   resolve_params(*before, screens, run.settings.seed);
   std::vector<RunResult> runs =

@@ -102,6 +102,7 @@ class Measurement {
   }
 
   std::vector<RunResult> run() {
+    InterruptWatchdog watchdog(*this);
     try {
       warm_up();
       inspect();
@@ -120,6 +121,51 @@ class Measurement {
   }
 
  private:
+  // While the run lasts, watches the interrupt flag and, once it is raised, stops the
+  // statements running on every measuring connection (RunOptions::cancel).
+  class InterruptWatchdog {
+   public:
+    explicit InterruptWatchdog(Measurement& run) : run_(run) {
+      if (!run.options_.cancel || run.options_.interrupted == nullptr) return;
+      thread_ = std::thread([this] { watch(); });
+    }
+    ~InterruptWatchdog() {
+      done_ = true;
+      if (thread_.joinable()) thread_.join();
+    }
+    InterruptWatchdog(const InterruptWatchdog&) = delete;
+    InterruptWatchdog& operator=(const InterruptWatchdog&) = delete;
+
+   private:
+    void watch() {
+      while (!done_) {
+        if (run_.options_.interrupted->load()) {
+          for (const auto& [target, session] : run_.measuring_sessions()) {
+            if (session != 0) run_.options_.cancel(target, session);
+          }
+          return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    }
+    Measurement& run_;
+    std::atomic<bool> done_{false};
+    std::thread thread_;
+  };
+
+  // (target, session id) of every connection measuring now: the targets', --concurrency's.
+  std::vector<std::pair<size_t, std::uint64_t>> measuring_sessions() {
+    std::lock_guard<std::mutex> lock(connections_mutex_);
+    std::vector<std::pair<size_t, std::uint64_t>> sessions;
+    for (size_t t = 0; t < targets_.size(); ++t) {
+      sessions.emplace_back(t, targets_[t].connection->session_id());
+    }
+    for (const auto& [target, extra] : extra_connections_) {
+      sessions.emplace_back(target, extra->session_id());
+    }
+    return sessions;
+  }
+
   QueryResult& result(size_t target, const Slot& slot) {
     return runs_[target].screens[slot.screen].queries[slot.query];
   }
@@ -172,6 +218,8 @@ class Measurement {
   // `guard` protects the shared counters and errors; the reconnect itself runs unlocked.
   bool recover(const DatabaseError& error, size_t target, QueryResult& query,
                Connection& connection, std::mutex* guard) {
+    // An interrupt stops the statement (KILL QUERY): its error is the interrupt, not the query's.
+    check_interrupt();
     {
       std::unique_lock<std::mutex> lock;
       if (guard != nullptr) lock = std::unique_lock<std::mutex>(*guard);
@@ -379,6 +427,14 @@ class Measurement {
   void sample_concurrently() {
     const size_t workers = static_cast<size_t>(options_.settings.concurrency);
     Rounds rounds(targets_.size() * slots_.size());
+    // Declared after `rounds`, so gone first: the watchdog never sees a closed connection.
+    struct ForgetExtras {
+      Measurement& run;
+      ~ForgetExtras() {
+        std::lock_guard<std::mutex> lock(run.connections_mutex_);
+        run.extra_connections_.clear();
+      }
+    } forget{*this};
     prepare_rounds(rounds, workers);
     sampling_started_ = Clock::now();  // as mysqlslap: connecting is not part of the load
     std::vector<std::thread> threads;
@@ -417,6 +473,8 @@ class Measurement {
     for (auto& connections : rounds.extra) {
       for (size_t t = 0; t < targets_.size(); ++t) {
         connections.push_back(options_.open_connection(t));
+        std::lock_guard<std::mutex> lock(connections_mutex_);
+        extra_connections_.emplace_back(t, connections.back().get());
       }
     }
     for (size_t t = 0; t < targets_.size(); ++t) {
@@ -508,9 +566,26 @@ class Measurement {
   Progress progress_;
   Clock::time_point sampling_started_;
   int retries_left_ = options_.retries;
+  std::mutex connections_mutex_;  // guards extra_connections_ against the watchdog
+  std::vector<std::pair<size_t, const Connection*>> extra_connections_;
 };
 
 }  // namespace
+
+RunOptions::Cancel cancel_with(const Connector& connect, std::vector<ConnectionOptions> sessions) {
+  for (ConnectionOptions& session : sessions) {
+    session.query_timeout_ms = 0;
+    session.connect_timeout_s = std::min(session.connect_timeout_s, 5u);
+  }
+  return [connect, sessions](std::size_t target, std::uint64_t id) {
+    if (target >= sessions.size()) return;
+    try {
+      connect(sessions[target])->execute("KILL QUERY " + std::to_string(id));
+    } catch (const Error&) {
+      // Cannot reach the server: the statement ends by itself, and then the run stops.
+    }
+  };
+}
 
 bool median_is_precise(const std::vector<std::int64_t>& samples,
                        const RunSettings::AutoIterations& rule) {

@@ -30,6 +30,7 @@
 #include "sqlmeasure/runner.h"
 #include "sqlmeasure/scenario_loader.h"
 #include "sqlmeasure/schema_change.h"
+#include "support/process.h"
 
 namespace sqlmeasure::testing {
 namespace {
@@ -897,6 +898,98 @@ TEST_CASE(
     CHECK(index_exists(db.admin(), db.name(), "works", kCategoryIndex));
     CHECK(other.schema_fingerprint() == other_schema);
   }
+}
+
+}  // namespace
+}  // namespace sqlmeasure::testing
+
+namespace sqlmeasure::testing {
+namespace {
+
+TEST_CASE("live compare: a signal during a 20 s query stops it at once and undoes the change",
+          "[db][live][interrupt][signal]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  const int signal_number = GENERATE(SIGINT, SIGTERM, SIGHUP, SIGQUIT);
+  INFO("signal " << signal_number);
+  TestDatabase db("live_kill_query");
+  db.run_script(
+      "CREATE TABLE t (id INT PRIMARY KEY, v INT, KEY k_v (v));"
+      "INSERT INTO t VALUES (1, 10), (2, 20);");
+  TempDir dir("live-kill-query");
+  // Quick while the index exists; 20 s once the migration has dropped it.
+  dir.write("screens/slow.sql",
+            "-- name: nap\nSELECT SLEEP(IF((SELECT COUNT(*) FROM information_schema.STATISTICS "
+            "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 't' AND INDEX_NAME = 'k_v') = 0, "
+            "20, 0.001)) AS nap;\n");
+  dir.write("up.sql", "ALTER TABLE t DROP INDEX k_v;\n");
+  dir.write("down.sql", "ALTER TABLE t ADD INDEX k_v (v);\n");
+  dir.write("empty.toml", "");
+  Process compare(sqlmeasure_binary(),
+                  {"compare",
+                   "--config",
+                   dir / "empty.toml",
+                   "--scenarios",
+                   dir / "screens",
+                   "--migration",
+                   dir / "up.sql",
+                   "--rollback",
+                   dir / "down.sql",
+                   "--out-dir",
+                   dir / "out",
+                   "--iterations",
+                   "6",
+                   "--warmup",
+                   "0",
+                   "-S",
+                   test_socket(),
+                   "-u",
+                   "root",
+                   "-D",
+                   db.name()},
+                  dir / "stdout", dir / "stderr");
+  // Wait until the 20 s query runs: the after phase.
+  bool sleeping = false;
+  for (int i = 0; i < 600 && !sleeping && compare.running(); ++i) {
+    std::this_thread::sleep_for(milliseconds(20));
+    ResultSet found = db.admin().query(
+        "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = " + db.admin().quote(db.name()) +
+        " AND INFO LIKE 'SELECT SLEEP(IF%' AND TIME >= 1");
+    sleeping = !found.rows.empty();
+  }
+  INFO("stderr: " << read_text(dir / "stderr"));
+  REQUIRE(sleeping);
+  const auto signalled = steady_clock::now();
+  REQUIRE(::kill(compare.pid(), signal_number) == 0);
+  const int code = compare.wait(std::chrono::seconds(30));
+  const double seconds = std::chrono::duration<double>(steady_clock::now() - signalled).count();
+  const std::string err = read_text(dir / "stderr");
+  INFO("stderr after the signal: " << err);
+  CHECK(code == 2);
+  CHECK(seconds < 8);  // not the 18 s the query had left
+  CHECK(err.find("interrupted: undoing the change") != std::string::npos);
+  CHECK(err.find("schema restored") != std::string::npos);
+  CHECK(err.find("; the schema is as it was") != std::string::npos);
+  CHECK(index_exists(db.admin(), db.name(), "t", "k_v"));
+}
+
+TEST_CASE("offline commands end at once on a signal: nothing to undo", "[db][interrupt][signal]") {
+  SQLMEASURE_REQUIRE_SERVER();  // the real binary, as the signal tests do
+  TempDir dir("check-signal");
+  std::string big;
+  for (int i = 0; i < 200000; ++i)
+    big += "SELECT id, name FROM t WHERE a = " + std::to_string(i) + ";\n";
+  dir.write("screens/big.sql", big);
+  dir.write("empty.toml", "");
+  Process check(sqlmeasure_binary(),
+                {"check", "--config", dir / "empty.toml", "--scenarios", dir / "screens"},
+                dir / "stdout", dir / "stderr");
+  std::this_thread::sleep_for(milliseconds(100));
+  if (!check.running()) return;  // already done: nothing left to interrupt
+  const auto signalled = steady_clock::now();
+  REQUIRE(::kill(check.pid(), SIGINT) == 0);
+  const int code = check.wait(std::chrono::seconds(30));
+  CHECK(code == 128 + SIGINT);
+  CHECK(std::chrono::duration<double>(steady_clock::now() - signalled).count() < 2);
 }
 
 }  // namespace
