@@ -56,7 +56,10 @@ struct LiveCompareOutcome {
   // sides have results), absent when the after side has none.
   std::optional<Comparison> comparison;
   ServerState server = ServerState::kUnchanged;
-  bool kept = false;                   // the change was meant to stay applied
+  bool kept = false;  // the change was meant to stay applied
+  // When the change may still be applied against the user's wish: the command that puts it
+  // back (its journal stays open until then).
+  std::string recover_with;
   std::optional<std::string> failure;  // why it did not finish, or could not be undone
   std::vector<std::string> events;     // what happened to the server, in order
   std::vector<std::string> files;      // results files written

@@ -22,6 +22,7 @@ struct Rule {
 
 // One accessor per rule file; registry.cpp lists them in report order.
 const Rule& hint_index_missing_rule();
+const Rule& hidden_index_rule();
 const Rule& hint_worth_rule();
 const Rule& duplicate_index_rule();
 const Rule& redundant_index_rule();

@@ -25,13 +25,11 @@ void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& o
     for (const IndexInfo& index : table.indexes) {
       if (index.primary() || index.unique) continue;               // unused-constraint-index
       if (foreign_key_needing(table, index) != nullptr) continue;  // idem
+      if (!index.visible) continue;  // hidden-index: a possible leftover, not a drop candidate
       if (!queries_using(input.scenarios, table.name, index.name).empty()) continue;
       Finding finding = make_finding(info, table.name, index.name);
       finding.summary = fmt::format("no scenario query uses {}", index_text(index));
       finding.evidence.push_back(usage_evidence(input.scenarios, table.name, index.name));
-      if (!index.visible) {
-        finding.evidence.push_back("it is ignored/invisible: the optimizer cannot use it at all");
-      }
       if (failed > 0) {
         finding.evidence.push_back(
             fmt::format("{} of the queries reading {} could not be "

@@ -25,6 +25,8 @@ const CommandInfo kCommands[] = {
      make_indexes_command},
     {"check", "Validate scenario files and config offline (no database)", make_check_command},
     {"list", "List screens and their queries", make_list_command},
+    {"recover", "Put back what a killed live compare left on a server, from its journal",
+     make_recover_command},
 };
 
 void add_global_flags(CLI::App& app, GlobalFlags& global) {
@@ -91,7 +93,7 @@ int run_cli(const Invocation& invocation) {
       }
       std::string message = error.what();
       if (dynamic_cast<const CLI::RequiredError*>(&error) && invocation.args.empty()) {
-        message = "a command is required: run, compare, explain, indexes, check or list";
+        message = "a command is required: run, compare, explain, indexes, check, list or recover";
       }
       fail(ExitCode::kUsage, message + "; see sqlmeasure --help");
     }

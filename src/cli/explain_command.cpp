@@ -2,6 +2,7 @@
 // examines), using the runner's inspection step and no timed samples.
 #include "cli/command.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/journal.h"
 #include "sqlmeasure/runner.h"
 
 namespace sqlmeasure {
@@ -31,6 +32,7 @@ class ExplainCommand final : public ScreenCommand {
         measuring_session(connection_.resolve(context.config(), context), options);
     const Connector connect = verbose_connector(context);
     auto connection = connect(session);
+    refuse_if_unrecovered(*connection, connection->server().database);
     options.cancel = cancel_with(connect, {session});
     resolve_params(*connection, screens, options.settings.seed);
     RunResult run = std::move(measure({{connection.get(), ""}}, screens, options).front());

@@ -33,6 +33,8 @@ class ChangeSession {
   void undo();
 
   [[nodiscard]] ServerState state() const { return state_; }
+  [[nodiscard]] Connection& admin() { return *admin_; }
+  [[nodiscard]] const std::map<std::string, std::string>& snapshot() const { return snapshot_; }
   [[nodiscard]] bool applied() const { return applied_; }
 
  private:

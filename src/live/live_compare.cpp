@@ -6,10 +6,12 @@
 #include <filesystem>
 
 #include "live/auto_stop.h"
+#include "live/change_journal.h"
 #include "live/change_session.h"
 #include "live/event_log.h"
 #include "sqlmeasure/alternation.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/journal.h"
 #include "sqlmeasure/results_file.h"
 #include "sqlmeasure/text.h"
 
@@ -30,6 +32,7 @@ class LiveCompare {
 
   LiveCompareOutcome run() {
     connect_target();
+    refuse_if_unrecovered(*target_, database_);
     if (options_.migration) refuse_other_databases(*options_.migration, database_);
     change_ = options_.migration
                   ? *options_.migration
@@ -49,6 +52,8 @@ class LiveCompare {
                                            error.what()));
     }
     std::filesystem::create_directories(options_.out_dir);
+    journal_.emplace(session_->admin(), target_->server().endpoint, database_, change_,
+                     session_->snapshot(), options_.out_dir, events_);
     try {
       phases();
     } catch (const Error& error) {
@@ -60,6 +65,7 @@ class LiveCompare {
       throw;
     }
     outcome_.server = session_->state();
+    close_journal();
     // From here on the server is as it will stay: a failure only adds to what is reported.
     try {
       write_pooled();
@@ -212,6 +218,23 @@ class LiveCompare {
     outcome_.after = pool_into(outcome_.after_phases, "after");
   }
 
+  // The journal stays open only while the change may still be on the server against the
+  // user's wish: then the next run refuses to measure there, and `recover` puts it back.
+  void close_journal() {
+    switch (outcome_.server) {
+      case ServerState::kUnchanged:
+        return journal_->close("nothing was applied");
+      case ServerState::kRestored:
+        return journal_->close("undone, and the schema checked");
+      case ServerState::kStillApplied:
+        if (change_.keep) return journal_->close("kept on purpose");
+        break;
+      case ServerState::kUnknown:
+        break;
+    }
+    outcome_.recover_with = "sqlmeasure recover --journal " + journal_->machine_path();
+  }
+
   // The pooled comparison, its drift warning and the all-pairs rule; a partial one when the
   // run was cut short. A change that was to be undone and was not is a failure too.
   void judge(bool cut_short) {
@@ -250,6 +273,7 @@ class LiveCompare {
   std::string database_;
   SchemaChange change_;
   std::optional<ChangeSession> session_;
+  std::optional<ChangeJournal> journal_;
   LiveCompareOutcome outcome_;
   EventLog events_{outcome_.events, options_.on_event};
 };
@@ -273,7 +297,9 @@ std::string describe(ServerState state) {
 
 std::string LiveCompareOutcome::failure_message() const {
   if (!failure) return "";
-  return *failure + "; " + describe(server);
+  std::string message = *failure + "; " + describe(server);
+  if (!recover_with.empty()) message += "\n  put it back with: " + recover_with;
+  return message;
 }
 
 LiveCompareOutcome run_live_compare(std::vector<Screen> screens, const LiveCompareOptions& options,

@@ -131,7 +131,11 @@ SchemaChange ignore_index_change(Connection& connection, const std::string& data
     std::string visibility = found.rows[0][1].value_or("");
     bool hidden_now = mariadb ? visibility == "YES" : visibility == "NO";
     if (hidden_now) {
-      fail(ExitCode::kUsage, fmt::format("--ignore-index: {}.{} is already {}", table, index, off));
+      fail(ExitCode::kUsage,
+           fmt::format("--ignore-index: {}.{} is already {}: possibly left so by a compare "
+                       "--ignore-index that was killed; `sqlmeasure recover` puts it back (or "
+                       "ALTER TABLE {} ALTER INDEX {} {} if nobody hid it on purpose)",
+                       table, index, off, quote_identifier(table), quote_identifier(index), on));
     }
     const std::string target = quote_identifier(database) + "." + quote_identifier(table);
     change.apply.push_back(

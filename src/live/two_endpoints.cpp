@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "live/auto_stop.h"
+#include "sqlmeasure/journal.h"
 #include "sqlmeasure/results_file.h"
 
 namespace sqlmeasure {
@@ -19,6 +20,8 @@ TwoEndpointOutcome run_two_endpoint_compare(std::vector<Screen> screens,
   }
   auto before = connect(options.before);
   auto after = connect(options.after);
+  refuse_if_unrecovered(*before, before->server().database);
+  refuse_if_unrecovered(*after, after->server().database);
   run.cancel = cancel_with(connect, {options.before, options.after});
   // Drawn once, on the before endpoint, and used on both: the same values everywhere.
   resolve_params(*before, screens, run.settings.seed);

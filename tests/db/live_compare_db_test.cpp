@@ -25,6 +25,7 @@
 
 #include "db/db_test_support.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/journal.h"
 #include "sqlmeasure/live_compare.h"
 #include "sqlmeasure/results_file.h"
 #include "sqlmeasure/runner.h"
@@ -990,6 +991,110 @@ TEST_CASE("offline commands end at once on a signal: nothing to undo", "[db][int
   const int code = check.wait(std::chrono::seconds(30));
   CHECK(code == 128 + SIGINT);
   CHECK(std::chrono::duration<double>(steady_clock::now() - signalled).count() < 2);
+}
+
+}  // namespace
+}  // namespace sqlmeasure::testing
+
+namespace sqlmeasure::testing {
+namespace {
+
+std::string recover_command_in(const std::string& err) {
+  const std::string marker = "sqlmeasure recover --journal ";
+  const std::size_t at = err.find(marker);
+  if (at == std::string::npos) return "";
+  const std::size_t start = at + marker.size();
+  return err.substr(start, err.find_first_of(" \n", start) - start);
+}
+
+bool index_ignored_now(Connection& admin, const std::string& database, const std::string& index) {
+  ResultSet set = admin.query(
+      "SELECT IGNORED FROM information_schema.STATISTICS WHERE "
+      "TABLE_SCHEMA = " +
+      admin.quote(database) + " AND INDEX_NAME = " + admin.quote(index) + " LIMIT 1");
+  return !set.rows.empty() && set.rows[0][0] == std::optional<std::string>("YES");
+}
+
+TEST_CASE("live compare killed outright: the next command refuses, recover puts it back",
+          "[db][live][journal]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  const bool ignore_index = GENERATE(false, true);
+  INFO((ignore_index ? "--ignore-index" : "--migration"));
+  TestDatabase db("live_killed");
+  db.run_script(
+      "CREATE TABLE t (id INT PRIMARY KEY, v INT, KEY k_v (v));"
+      "INSERT INTO t VALUES (1, 10), (2, 20);");
+  TempDir dir("live-killed");
+  dir.write("screens/nap.sql", "-- name: nap\nSELECT SLEEP(0.01), v FROM t WHERE v = 20;\n");
+  dir.write("up.sql", "ALTER TABLE t DROP INDEX k_v;\n");
+  dir.write("down.sql", "ALTER TABLE t ADD INDEX k_v (v);\n");
+  dir.write("empty.toml", "");
+  const std::string original = db.schema_fingerprint();
+  const std::vector<std::string> connection = {"-S", test_socket(), "-u", "root", "-D", db.name()};
+  std::vector<std::string> args = {
+      "compare",   "--config",  dir / "empty.toml", "--scenarios", dir / "screens",
+      "--out-dir", dir / "out", "--iterations",     "3000",        "--warmup",
+      "0"};
+  const std::vector<std::string> change =
+      ignore_index
+          ? std::vector<std::string>{"--ignore-index", "t.k_v"}
+          : std::vector<std::string>{"--migration", dir / "up.sql", "--rollback", dir / "down.sql"};
+  args.insert(args.end(), change.begin(), change.end());
+  args.insert(args.end(), connection.begin(), connection.end());
+  Process compare(sqlmeasure_binary(), args, dir / "stdout", dir / "stderr");
+  auto changed = [&] {
+    return ignore_index ? index_ignored_now(db.admin(), db.name(), "k_v")
+                        : !index_exists(db.admin(), db.name(), "t", "k_v");
+  };
+  for (int i = 0; i < 1000 && !changed() && compare.running(); ++i) {
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  REQUIRE(changed());
+  ::kill(compare.pid(), SIGKILL);  // nothing can run: no undo, no message
+  compare.wait(std::chrono::seconds(10));
+  const std::string err = read_text(dir / "stderr");
+  INFO("stderr of the killed run: " << err);
+  const std::string journal = recover_command_in(err);
+  REQUIRE_FALSE(journal.empty());  // printed before the first change
+  CHECK(exists(dir / "out/journal.json"));
+  REQUIRE(changed());
+
+  // Every command that would measure that server now stops, and says how to put it back.
+  for (const std::string command : {"run", "explain", "indexes"}) {
+    std::vector<std::string> run_args = {command, "--config", dir / "empty.toml", "--scenarios",
+                                         dir / "screens"};
+    if (command == "run") run_args.insert(run_args.end(), {"-o", dir / "run.json"});
+    run_args.insert(run_args.end(), connection.begin(), connection.end());
+    CliResult refused = run_in_process(run_args);
+    INFO(command << " stderr: " << refused.err);
+    CHECK(refused.code == 2);
+    CHECK(refused.err.find("sqlmeasure recover --journal " + journal) != std::string::npos);
+  }
+  CliResult again = run_in_process(args);
+  CHECK(again.code == 2);
+  CHECK(again.err.find("may still be applied") != std::string::npos);
+
+  CliResult recovered = run_in_process(std::vector<std::string>{"recover", "--journal", journal} +
+                                       std::vector<std::string>{"-S", test_socket(), "-u", "root"});
+  INFO("recover stderr: " << recovered.err);
+  CHECK(recovered.code == 0);
+  CHECK(recovered.out == "recovered: the schema is as it was\n");
+  CHECK_FALSE(changed());
+  CHECK(db.schema_fingerprint() == original);
+  CHECK_FALSE(read_journal(journal).open);
+  CHECK_FALSE(read_journal(dir / "out/journal.json").open);
+
+  std::vector<std::string> run_args = {"run",
+                                       "--config",
+                                       dir / "empty.toml",
+                                       "--scenarios",
+                                       dir / "screens",
+                                       "-o",
+                                       dir / "run.json",
+                                       "--iterations",
+                                       "2"};
+  run_args.insert(run_args.end(), connection.begin(), connection.end());
+  CHECK(run_in_process(run_args).code == 0);
 }
 
 }  // namespace

@@ -405,6 +405,31 @@ TEST_CASE("unused-index: only plans' `key` counts; constraint indexes are report
   CHECK(constraint[0].fix.empty());
 }
 
+TEST_CASE("hidden-index: an IGNORED index is a possible leftover to restore, not one to drop",
+          "[unit][indexes]") {
+  TableInfo works = make_table("works", {"category_id", "deleted"});
+  IndexInfo hidden = make_index("category_id", {{"category_id"}});
+  hidden.visible = false;
+  works.indexes.push_back(hidden);
+  works.indexes.push_back(make_index("deleted", {{"deleted"}}));
+  ScenarioEvidence scenarios;
+  scenarios.loaded = true;
+  scenarios.queries.push_back(query_reading("works", "deleted"));
+  auto findings = findings_of(schema_of({works}), scenarios);
+  // Before: reported as unused, with DROP INDEX as the fix — the index the screens need.
+  for (const Finding& finding : with_rule(findings, "unused-index")) {
+    CHECK(finding.index != "category_id");
+  }
+  auto found = with_rule(findings, "hidden-index");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].severity == Severity::kWarning);
+  CHECK(found[0].summary == "category_id (category_id) is IGNORED: the optimizer cannot use it");
+  CHECK(mentions(found[0], "compare --ignore-index works.category_id` that was killed"));
+  CHECK(mentions(found[0], "ALTER TABLE works ALTER INDEX category_id NOT IGNORED;"));
+  CHECK(mentions(found[0], "sqlmeasure recover"));
+  for (const std::string& fix : found[0].fix) CHECK(fix.find("DROP") == std::string::npos);
+}
+
 TEST_CASE("an unused duplicate is one finding, with the usage as evidence", "[unit][indexes]") {
   TableInfo portfolios = make_table("portfolios", {"user_id"});
   portfolios.indexes.push_back(make_index("user_id", {{"user_id"}}));
@@ -601,7 +626,7 @@ TEST_CASE("severities parse, and a bad --fail-on is a usage error naming the fla
 
 TEST_CASE("every rule has an id, a description and a default severity", "[unit][indexes]") {
   std::vector<RuleInfo> rules = advisor_rules();
-  CHECK(rules.size() == 10);
+  CHECK(rules.size() == 11);
   for (const RuleInfo& rule : rules) {
     CHECK_FALSE(rule.id.empty());
     CHECK_FALSE(rule.description.empty());

@@ -12,9 +12,11 @@
 #include <string>
 #include <vector>
 
+#include "sqlmeasure/journal.h"
 #include "sqlmeasure/schema_snapshot.h"
 #include "support/cli_runner.h"
 #include "support/fake_connection.h"
+#include "support/scoped_env.h"
 #include "support/temp_dir.h"
 
 namespace sqlmeasure::testing {
@@ -48,6 +50,7 @@ class FakeServer {
   int admin_opens_allowed = 100;              // later opens fail: the server went away for good
   int admin_opens_refused = 0;                // the next N opens after the first fail: a restart
   std::function<void(const Call&)> observer;  // sees every statement of every connection
+  std::string server_id = "1";                // @@server_id: which server this is
   CallLog log;
 
   Connector connector() {
@@ -89,6 +92,11 @@ class FakeServer {
     }
     fake.on("USE `shop`");
     fake.on("SELECT 1");
+    ResultSet identity;
+    identity.columns = {"@@hostname", "@@port", "@@datadir", "@@server_id"};
+    identity.numeric = {false, true, false, true};
+    identity.rows.push_back({"fakehost", "3306", "/var/lib/fake/", server_id});
+    fake.on("SELECT @@hostname, @@port, @@datadir, @@server_id").returns(identity);
     fake.on(kTables).returns(single_column("TABLE_NAME", {"works"}, false));
     fake.on(kShowCreate).does([this] { fault_if_due(kShowCreate); }).answers([this] {
       ResultSet set;
@@ -138,6 +146,8 @@ class FakeServer {
 
 struct LiveRun {
   TempDir dir{"live-fake"};
+  // Journals of its own: one run's open journal must not stop the next test's run.
+  ScopedEnv journals{"SQLMEASURE_JOURNAL_DIR", dir / "journals"};
   FakeServer server;
   std::atomic<bool> interrupted{false};
   std::vector<std::string> extra_args;
@@ -462,6 +472,98 @@ TEST_CASE(
     CHECK(result.code == 2);
     CHECK(contains(result.err, "SCHEMA NOT RESTORED"));
     CHECK(contains(result.err, "; the change is STILL APPLIED"));
+  }
+}
+
+}  // namespace
+}  // namespace sqlmeasure::testing
+
+namespace sqlmeasure::testing {
+namespace {
+
+std::string journal_path_in(const std::string& err) {
+  const std::string marker = "sqlmeasure recover --journal ";
+  const std::size_t at = err.find(marker);
+  if (at == std::string::npos) return "";
+  const std::size_t start = at + marker.size();
+  return err.substr(start, err.find_first_of(" \n", start) - start);
+}
+
+TEST_CASE("live compare on a fake server: the journal, and recover", "[unit][live][journal]") {
+  LiveRun live;
+  SECTION("a run that ends well closes its journal, and leaves a copy in the out-dir") {
+    const CliResult result = live.run();
+    INFO("stderr: " << result.err);
+    REQUIRE(result.code == 0);
+    const std::string path = journal_path_in(result.err);
+    REQUIRE_FALSE(path.empty());
+    const Journal journal = read_journal(path);
+    CHECK_FALSE(journal.open);
+    CHECK(journal.closed_because == "undone, and the schema checked");
+    CHECK(journal.database == "shop");
+    CHECK(journal.apply.size() == 2);
+    CHECK(journal.undo.size() == 2);
+    CHECK(journal.snapshot.count("works") == 1);
+    CHECK(journal.server.hostname == "fakehost");
+    CHECK_FALSE(read_journal(live.dir / "out/journal.json").open);
+    // The journal is written before the first change reaches the server.
+    CHECK(result.err.find("journal: ") < result.err.find("applied 2 of 2"));
+  }
+  SECTION("a change left applied: the next run refuses, recover puts it back") {
+    live.server.faults = {{kAddCategory, {Failure::Kind::kError, 0, 1}}};  // the undo fails once
+    const CliResult failed = live.run();
+    INFO("first stderr: " << failed.err);
+    REQUIRE(failed.code == 2);
+    CHECK(contains(failed.err,
+                   "the change is STILL APPLIED\n  put it back with: sqlmeasure "
+                   "recover --journal "));
+    const std::string path = journal_path_in(failed.err);
+    REQUIRE_FALSE(path.empty());
+    CHECK(read_journal(path).open);
+    CHECK_FALSE(live.server.has_category);
+
+    const CliResult refused = live.run();
+    INFO("second stderr: " << refused.err);
+    CHECK(refused.code == 2);
+    CHECK(contains(refused.err, "may still be applied"));
+    CHECK(contains(refused.err, "sqlmeasure recover --journal " + path));
+    CHECK_FALSE(contains(refused.err, "applied 2 of 2"));  // nothing was touched
+
+    const CliResult recovered = run_in_process({"recover", "--journal", path, "-D", "shop"},
+                                               nullptr, live.server.connector());
+    INFO("recover stderr: " << recovered.err);
+    CHECK(recovered.code == 0);
+    CHECK(recovered.out == "recovered: the schema is as it was\n");
+    CHECK(contains(recovered.err, "undo: applied"));
+    check_schema_as_before(live.server);
+    CHECK_FALSE(read_journal(path).open);
+
+    const CliResult again = live.run();
+    INFO("third stderr: " << again.err);
+    CHECK(again.code == 0);
+
+    const CliResult nothing =
+        run_in_process({"recover", "-D", "shop"}, nullptr, live.server.connector());
+    CHECK(nothing.code == 0);
+    CHECK(contains(nothing.out, "nothing to recover: no open journal"));
+  }
+  SECTION("recover refuses another database or another server") {
+    live.server.faults = {{kAddCategory, {Failure::Kind::kError, 0, 1}}};
+    const CliResult failed = live.run();
+    const std::string path = journal_path_in(failed.err);
+    REQUIRE_FALSE(path.empty());
+    const CliResult other_db = run_in_process({"recover", "--journal", path, "-D", "other"},
+                                              nullptr, live.server.connector());
+    CHECK(other_db.code == 64);
+    CHECK(contains(other_db.err, "the journal is about database `shop`, not `other`"));
+    FakeServer elsewhere;  // same database name, another server
+    elsewhere.server_id = "2";
+    const CliResult other_server =
+        run_in_process({"recover", "--journal", path}, nullptr, elsewhere.connector());
+    CHECK(other_server.code == 64);
+    CHECK(contains(other_server.err,
+                   "this connection reaches fakehost:3306 /var/lib/fake/ "
+                   "server_id=2"));
   }
 }
 

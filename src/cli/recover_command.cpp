@@ -1,0 +1,77 @@
+// sqlmeasure recover: put back what a killed live compare left on a server, from its journal.
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "cli/command.h"
+#include "sqlmeasure/error.h"
+#include "sqlmeasure/journal.h"
+#include "sqlmeasure/recover.h"
+#include "sqlmeasure/text.h"
+
+namespace sqlmeasure {
+namespace {
+
+// Every open journal of this machine, for any database.
+std::vector<std::string> open_journals() {
+  std::vector<std::string> open;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(journal_directory(), error)) {
+    if (entry.path().extension() != ".json") continue;
+    try {
+      if (read_journal(entry.path().string()).open) open.push_back(entry.path().string());
+    } catch (const Error&) {
+      // Not a journal: not ours to judge here.
+    }
+  }
+  return open;
+}
+
+class RecoverCommand final : public Command {
+ public:
+  void add_flags(CLI::App& app) override {
+    app.add_option("--journal", journal_,
+                   "The journal a live compare printed (default: the one open journal of this "
+                   "machine)");
+    connection_.add_to(app);
+  }
+
+  int execute(const Context& context) override {
+    const std::string path = journal_ ? *journal_ : only_open_journal(context);
+    if (path.empty()) return 0;
+    const RecoverOutcome outcome = recover_change(
+        path, connection_.resolve(context.config(), context), verbose_connector(context),
+        [&context](const std::string& event) {
+          context.err() << "sqlmeasure: " << event << '\n';
+          context.err().flush();
+        });
+    if (outcome.failure) fail(ExitCode::kRuntime, *outcome.failure);
+    context.out() << fmt::format("recovered: {}\n", describe(outcome.server));
+    return 0;
+  }
+
+ private:
+  static std::string only_open_journal(const Context& context) {
+    const std::vector<std::string> open = open_journals();
+    if (open.empty()) {
+      context.out() << fmt::format("nothing to recover: no open journal in {}\n",
+                                   journal_directory());
+      return "";
+    }
+    if (open.size() > 1) {
+      fail(ExitCode::kUsage,
+           fmt::format("{} open journals; name one with --journal:\n  {}", open.size(),
+                       join(open, "\n  ")));
+    }
+    return open.front();
+  }
+
+  ConnectionFlags connection_;
+  std::optional<std::string> journal_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_recover_command() { return std::make_unique<RecoverCommand>(); }
+
+}  // namespace sqlmeasure
