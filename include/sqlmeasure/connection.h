@@ -21,6 +21,7 @@ struct ServerInfo {
   int major = 0, minor = 0, patch = 0;
   std::string endpoint;  // "127.0.0.1:3306" or "socket /path"; never credentials
   std::string database;
+  std::string sql_mode;  // the session's @@sql_mode: it decides how SQL lexes (sql_lexer.h)
 };
 
 // What a timed execution saw: the app-visible latency (execute + fetch every row).

@@ -25,15 +25,15 @@ struct ServerIdentity {
 [[nodiscard]] ServerIdentity read_server_identity(Connection& connection);
 
 struct Journal {
-  bool open = true;      // false once the change is undone and verified, or kept on purpose
+  bool open = true;  // false once the change is undone and verified, or kept on purpose
   std::string closed_because;
   std::string created_at;  // ISO 8601 UTC
   int pid = 0;
-  std::string machine;     // the host the run ran on
+  std::string machine;  // the host the run ran on
   ServerIdentity server;
-  std::string endpoint;    // as the run reached it; never credentials
+  std::string endpoint;  // as the run reached it; never credentials
   std::string database;
-  std::string change;      // "migration up.sql", "ignored indexes: works.idx"
+  std::string change;  // "migration up.sql", "ignored indexes: works.idx"
   std::vector<SqlStatement> apply, undo;
   std::map<std::string, std::string> snapshot;  // table -> comparable definition
   std::string out_dir;

@@ -18,6 +18,13 @@ struct LoadOptions {
                                                  const LoadOptions& options = {});
 [[nodiscard]] Screen load_screen_file(const std::string& path, const LoadOptions& options = {});
 
+// The read-only guard again, under the quoting modes of the session the screens will run on
+// (ServerInfo::sql_mode; the loader assumed the default): with NO_BACKSLASH_ESCAPES or
+// ANSI_QUOTES a quote can end elsewhere, and a write hide in what looked like a string.
+// Throws kBadInput naming the query. With `allow_writes`, the rollback guard likewise.
+void check_screens_for_session(const std::vector<Screen>& screens, const std::string& sql_mode,
+                               bool allow_writes);
+
 // The screens matching any of the comma-separated globs (all if `globs` is empty), in
 // load order. A glob that matches nothing is a usage error with a "did you mean".
 [[nodiscard]] std::vector<Screen> select_screens(const std::vector<Screen>& screens,

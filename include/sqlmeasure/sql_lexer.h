@@ -3,8 +3,9 @@
 // read-only and rollback guards, the migration classifier, the advisor's query shape — reads
 // these tokens, so they all agree on what is a string, a comment or code.
 //
-// It follows the MySQL/MariaDB lexer with the default sql_mode (backslash escapes on; with
-// ANSI_QUOTES a "..." is an identifier, which lexes the same way). Executable comments
+// It follows the MySQL/MariaDB lexer under the quoting modes of a session's sql_mode: by
+// default backslashes escape in strings and "..." is a string; NO_BACKSLASH_ESCAPES and
+// ANSI_QUOTES change both, and with them where a string ends. Executable comments
 // (/*! */, /*!50000 */, /*M! */, /*M!100100 */) are lexed as code whatever their version:
 // the server runs them, so the guards must see inside, and a ';' inside one never ends a
 // statement.
@@ -14,6 +15,16 @@
 #include <vector>
 
 namespace sqlmeasure {
+
+// The parts of sql_mode that change how SQL lexes.
+struct SqlModes {
+  bool backslash_escapes = true;  // off with NO_BACKSLASH_ESCAPES
+  bool ansi_quotes = false;       // "..." is an identifier (ANSI_QUOTES, or ANSI)
+  bool operator==(const SqlModes&) const = default;
+  // From @@sql_mode: "STRICT_TRANS_TABLES,NO_BACKSLASH_ESCAPES,...".
+  [[nodiscard]] static SqlModes from_sql_mode(std::string_view sql_mode);
+  [[nodiscard]] std::string describe() const;  // "the default quoting", "ANSI_QUOTES", ...
+};
 
 struct SqlToken {
   enum class Kind {
@@ -45,11 +56,11 @@ struct SqlToken {
 
 // Every token of `sql`, comments included, in order. Never throws: an unterminated quote
 // or comment is the last token, of kind kUnterminated.
-[[nodiscard]] std::vector<SqlToken> tokenize_sql(std::string_view sql);
+[[nodiscard]] std::vector<SqlToken> tokenize_sql(std::string_view sql, SqlModes modes = {});
 
 // The tokens the server parses: comments and executable comment markers dropped, the
 // contents of executable comments kept (an unterminated token stays, last).
-[[nodiscard]] std::vector<SqlToken> code_tokens(std::string_view sql);
+[[nodiscard]] std::vector<SqlToken> code_tokens(std::string_view sql, SqlModes modes = {});
 
 // A word token upper-cased, or empty for any other token (or past the end).
 [[nodiscard]] std::string keyword_at(const std::vector<SqlToken>& code, std::size_t i);

@@ -19,13 +19,14 @@ void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& o
     for (const IndexInfo& index : table.indexes) {
       if (index.visible) continue;
       Finding finding = make_finding(info, table.name, index.name);
-      finding.summary = fmt::format("{} is {}: the optimizer cannot use it", index_text(index), hidden);
+      finding.summary =
+          fmt::format("{} is {}: the optimizer cannot use it", index_text(index), hidden);
       finding.evidence.push_back(fmt::format(
           "a `sqlmeasure compare --ignore-index {}.{}` that was killed before it could restore "
           "the index leaves it {}: if nobody hid it on purpose, it is such a leftover",
           table.name, index.name, hidden));
-      finding.fix.push_back(fmt::format("ALTER TABLE {} ALTER INDEX {} {};", quote_ident(table.name),
-                                        quote_ident(index.name), shown));
+      finding.fix.push_back(fmt::format("ALTER TABLE {} ALTER INDEX {} {};",
+                                        quote_ident(table.name), quote_ident(index.name), shown));
       finding.verify.push_back(
           "sqlmeasure recover (it lists the journals of live compares that did not finish, and "
           "puts back what they changed)");

@@ -3,6 +3,7 @@
 
 #include "cli/command.h"
 #include "sqlmeasure/runner.h"
+#include "sqlmeasure/sql_lexer.h"
 
 namespace sqlmeasure {
 namespace {
@@ -28,6 +29,12 @@ class CheckCommand final : public Command {
                                  screens.size() == 1 ? "" : "s", queries,
                                  queries == 1 ? "y" : "ies", scenarios_.directory(config),
                                  config.path.empty() ? "" : "; config " + config.path);
+    // Offline, the server's sql_mode is unknown: say what was assumed. The commands that
+    // connect check again under the session's own.
+    context.out() << fmt::format(
+        "SQL read with {}; run, explain, compare and indexes read it "
+        "again with the server's sql_mode\n",
+        SqlModes{}.describe());
     return 0;
   }
 

@@ -4,6 +4,7 @@
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/journal.h"
 #include "sqlmeasure/runner.h"
+#include "sqlmeasure/scenario_loader.h"
 
 namespace sqlmeasure {
 namespace {
@@ -33,6 +34,7 @@ class ExplainCommand final : public ScreenCommand {
     const Connector connect = verbose_connector(context);
     auto connection = connect(session);
     refuse_if_unrecovered(*connection, connection->server().database);
+    check_screens_for_session(screens, connection->server().sql_mode, options.allow_writes);
     options.cancel = cancel_with(connect, {session});
     resolve_params(*connection, screens, options.settings.seed);
     RunResult run = std::move(measure({{connection.get(), ""}}, screens, options).front());

@@ -52,6 +52,7 @@ class IndexesCommand final : public ScreenCommand {
     options.database.reset();
     auto connection = verbose_connector(context)(options);
     refuse_if_unrecovered(*connection, database);
+    check_screens_for_session(screens, connection->server().sql_mode, false);
 
     CollectOptions collect;
     if (tables_) collect.tables = split_list(*tables_);

@@ -39,12 +39,12 @@ class RecoverCommand final : public Command {
   int execute(const Context& context) override {
     const std::string path = journal_ ? *journal_ : only_open_journal(context);
     if (path.empty()) return 0;
-    const RecoverOutcome outcome = recover_change(
-        path, connection_.resolve(context.config(), context), verbose_connector(context),
-        [&context](const std::string& event) {
-          context.err() << "sqlmeasure: " << event << '\n';
-          context.err().flush();
-        });
+    const RecoverOutcome outcome =
+        recover_change(path, connection_.resolve(context.config(), context),
+                       verbose_connector(context), [&context](const std::string& event) {
+                         context.err() << "sqlmeasure: " << event << '\n';
+                         context.err().flush();
+                       });
     if (outcome.failure) fail(ExitCode::kRuntime, *outcome.failure);
     context.out() << fmt::format("recovered: {}\n", describe(outcome.server));
     return 0;
@@ -59,9 +59,8 @@ class RecoverCommand final : public Command {
       return "";
     }
     if (open.size() > 1) {
-      fail(ExitCode::kUsage,
-           fmt::format("{} open journals; name one with --journal:\n  {}", open.size(),
-                       join(open, "\n  ")));
+      fail(ExitCode::kUsage, fmt::format("{} open journals; name one with --journal:\n  {}",
+                                         open.size(), join(open, "\n  ")));
     }
     return open.front();
   }

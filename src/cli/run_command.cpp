@@ -9,6 +9,7 @@
 #include "sqlmeasure/journal.h"
 #include "sqlmeasure/results_file.h"
 #include "sqlmeasure/runner.h"
+#include "sqlmeasure/scenario_loader.h"
 #include "sqlmeasure/timestamp.h"
 
 namespace sqlmeasure {
@@ -38,6 +39,7 @@ class RunCommand final : public ScreenCommand {
     const Connector connect = verbose_connector(context);
     auto connection = connect(session);
     refuse_if_unrecovered(*connection, connection->server().database);
+    check_screens_for_session(screens, connection->server().sql_mode, options.allow_writes);
     resolve_params(*connection, screens, options.settings.seed);
     // --concurrency: the extra connections are set up exactly like the first.
     options.open_connection = [&session, &connect](std::size_t) { return connect(session); };

@@ -255,9 +255,17 @@ class MySqlConnection final : public Connection {
       ResultSet aurora = query("SHOW VARIABLES LIKE 'aurora_version'");
       if (!aurora.rows.empty()) server_.flavor = Flavor::kAurora;
     }
-    ResultSet database = query("SELECT DATABASE()");
-    if (!database.rows.empty() && database.rows[0][0]) server_.database = *database.rows[0][0];
-    (void)options;
+    ResultSet session = query("SELECT DATABASE(), @@SESSION.sql_mode, @@socket");
+    if (!session.rows.empty() && session.rows[0].size() == 3) {
+      server_.database = session.rows[0][0].value_or("");
+      server_.sql_mode = session.rows[0][1].value_or("");
+      // A socket the client library found by itself (~/.my.cnf, the compiled-in default) is
+      // still a path the user wants to see.
+      const std::string host_info = mysql_get_host_info(handle_);
+      if (host_info.find("socket") != std::string::npos && !options.socket && session.rows[0][2]) {
+        server_.endpoint = "socket " + *session.rows[0][2];
+      }
+    }
   }
 
   void configure_session(const ConnectionOptions& options) {

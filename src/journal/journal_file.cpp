@@ -27,7 +27,8 @@ json statements_to_json(const std::vector<SqlStatement>& statements) {
 std::vector<SqlStatement> statements_from_json(const json& list) {
   std::vector<SqlStatement> statements;
   for (const json& item : list) {
-    statements.push_back({item.at("sql").get<std::string>(), "",
+    statements.push_back({item.at("sql").get<std::string>(),
+                          "",
                           {item.at("file").get<std::string>(), item.at("line").get<int>(),
                            item.at("column").get<int>()}});
   }
@@ -37,26 +38,25 @@ std::vector<SqlStatement> statements_from_json(const json& list) {
 }  // namespace
 
 void write_journal(const Journal& journal, const std::string& path) {
-  const json document = {
-      {"format", "sqlmeasure-journal"},
-      {"version", kJournalVersion},
-      {"open", journal.open},
-      {"closed_because", journal.closed_because},
-      {"created_at", journal.created_at},
-      {"pid", journal.pid},
-      {"machine", journal.machine},
-      {"server",
-       {{"hostname", journal.server.hostname},
-        {"port", journal.server.port},
-        {"datadir", journal.server.datadir},
-        {"server_id", journal.server.server_id}}},
-      {"endpoint", journal.endpoint},
-      {"database", journal.database},
-      {"change", journal.change},
-      {"apply", statements_to_json(journal.apply)},
-      {"undo", statements_to_json(journal.undo)},
-      {"snapshot", journal.snapshot},
-      {"out_dir", journal.out_dir}};
+  const json document = {{"format", "sqlmeasure-journal"},
+                         {"version", kJournalVersion},
+                         {"open", journal.open},
+                         {"closed_because", journal.closed_because},
+                         {"created_at", journal.created_at},
+                         {"pid", journal.pid},
+                         {"machine", journal.machine},
+                         {"server",
+                          {{"hostname", journal.server.hostname},
+                           {"port", journal.server.port},
+                           {"datadir", journal.server.datadir},
+                           {"server_id", journal.server.server_id}}},
+                         {"endpoint", journal.endpoint},
+                         {"database", journal.database},
+                         {"change", journal.change},
+                         {"apply", statements_to_json(journal.apply)},
+                         {"undo", statements_to_json(journal.undo)},
+                         {"snapshot", journal.snapshot},
+                         {"out_dir", journal.out_dir}};
   write_file_atomically(path, document.dump(1, ' ', false, json::error_handler_t::replace) + "\n");
 }
 
@@ -79,8 +79,8 @@ Journal read_journal(const std::string& path) {
     journal.pid = document.at("pid").get<int>();
     journal.machine = document.at("machine").get<std::string>();
     const json& server = document.at("server");
-    journal.server = {server.at("hostname").get<std::string>(), server.at("port").get<std::string>(),
-                      server.at("datadir").get<std::string>(),
+    journal.server = {server.at("hostname").get<std::string>(),
+                      server.at("port").get<std::string>(), server.at("datadir").get<std::string>(),
                       server.at("server_id").get<std::string>()};
     journal.endpoint = document.at("endpoint").get<std::string>();
     journal.database = document.at("database").get<std::string>();

@@ -57,7 +57,8 @@ std::string journal_directory() {
   }
   if (const char* home = std::getenv("HOME"); home != nullptr && *home == '/') {
     std::error_code error;
-    if (fs::is_directory(home, error)) return std::string(home) + "/.local/state/sqlmeasure/journals";
+    if (fs::is_directory(home, error))
+      return std::string(home) + "/.local/state/sqlmeasure/journals";
   }
   return fmt::format("/tmp/sqlmeasure-{}/journals", ::getuid());
 }

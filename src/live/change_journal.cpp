@@ -46,9 +46,10 @@ ChangeJournal::ChangeJournal(Connection& admin, const std::string& endpoint,
                      "set SQLMEASURE_JOURNAL_DIR to a writable directory",
                      error.what()));
   }
-  events.say(fmt::format("journal: {} (and {}); if this run is killed, put the server back with: "
-                         "sqlmeasure recover --journal {}",
-                         machine_path_, out_dir_path_, machine_path_));
+  events.say(
+      fmt::format("journal: {} (and {}); if this run is killed, put the server back with: "
+                  "sqlmeasure recover --journal {}",
+                  machine_path_, out_dir_path_, machine_path_));
 }
 
 void ChangeJournal::close(const std::string& because) {

@@ -13,6 +13,7 @@
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/journal.h"
 #include "sqlmeasure/results_file.h"
+#include "sqlmeasure/scenario_loader.h"
 #include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
@@ -33,6 +34,7 @@ class LiveCompare {
   LiveCompareOutcome run() {
     connect_target();
     refuse_if_unrecovered(*target_, database_);
+    check_screens_for_session(screens_, target_->server().sql_mode, options_.run.allow_writes);
     if (options_.migration) refuse_other_databases(*options_.migration, database_);
     change_ = options_.migration
                   ? *options_.migration

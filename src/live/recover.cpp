@@ -83,9 +83,10 @@ RecoverOutcome recover_change(const std::string& journal_path, ConnectionOptions
       schema_difference(journal.snapshot, schema_snapshot(*connection, journal.database));
   if (!difference.empty()) {
     outcome.server = ServerState::kStillApplied;
-    outcome.failure = fmt::format("the schema still differs from before the live compare: {}; "
-                                  "the journal stays open ({})",
-                                  difference, journal_path);
+    outcome.failure = fmt::format(
+        "the schema still differs from before the live compare: {}; "
+        "the journal stays open ({})",
+        difference, journal_path);
     return outcome;
   }
   events.say(fmt::format("schema restored: SHOW CREATE TABLE of all {} tables is identical",

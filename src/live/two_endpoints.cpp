@@ -5,6 +5,7 @@
 #include "live/auto_stop.h"
 #include "sqlmeasure/journal.h"
 #include "sqlmeasure/results_file.h"
+#include "sqlmeasure/scenario_loader.h"
 
 namespace sqlmeasure {
 
@@ -22,6 +23,8 @@ TwoEndpointOutcome run_two_endpoint_compare(std::vector<Screen> screens,
   auto after = connect(options.after);
   refuse_if_unrecovered(*before, before->server().database);
   refuse_if_unrecovered(*after, after->server().database);
+  check_screens_for_session(screens, before->server().sql_mode, run.allow_writes);
+  check_screens_for_session(screens, after->server().sql_mode, run.allow_writes);
   run.cancel = cancel_with(connect, {options.before, options.after});
   // Drawn once, on the before endpoint, and used on both: the same values everywhere.
   resolve_params(*before, screens, run.settings.seed);

@@ -10,7 +10,7 @@ using Kind = SqlToken::Kind;
 
 class Lexer {
  public:
-  explicit Lexer(std::string_view sql) : sql_(sql) {
+  Lexer(std::string_view sql, SqlModes modes) : sql_(sql), modes_(modes) {
     // A UTF-8 byte order mark is not SQL; columns on line 1 count from after it.
     if (sql_.starts_with("\xEF\xBB\xBF")) pos_ = line_start_ = 3;
   }
@@ -49,8 +49,11 @@ class Lexer {
   // Consumes one token starting at pos_ and says what it was.
   Kind scan() {
     const char c = sql_[pos_];
+    if (c == '"' && modes_.ansi_quotes) {
+      return skip_quoted(c, /*backslash_escapes=*/false) ? Kind::kQuotedIdent : Kind::kUnterminated;
+    }
     if (c == '\'' || c == '"') {
-      return skip_quoted(c, /*backslash_escapes=*/true) ? Kind::kString : Kind::kUnterminated;
+      return skip_quoted(c, modes_.backslash_escapes) ? Kind::kString : Kind::kUnterminated;
     }
     if (c == '`') {
       return skip_quoted(c, /*backslash_escapes=*/false) ? Kind::kQuotedIdent : Kind::kUnterminated;
@@ -134,6 +137,7 @@ class Lexer {
   }
 
   std::string_view sql_;
+  SqlModes modes_;
   std::size_t pos_ = 0;
   int line_ = 1;
   std::size_t line_start_ = 0;
@@ -148,16 +152,38 @@ bool SqlToken::is_word(std::string_view upper_word) const {
   return kind == Kind::kWord && ascii_upper(text) == upper_word;
 }
 
-std::vector<SqlToken> tokenize_sql(std::string_view sql) {
+SqlModes SqlModes::from_sql_mode(std::string_view sql_mode) {
+  SqlModes modes;
+  std::size_t start = 0;
+  while (start <= sql_mode.size()) {
+    std::size_t comma = sql_mode.find(',', start);
+    if (comma == std::string_view::npos) comma = sql_mode.size();
+    const std::string mode = ascii_upper(sql_mode.substr(start, comma - start));
+    if (mode == "NO_BACKSLASH_ESCAPES") modes.backslash_escapes = false;
+    if (mode == "ANSI_QUOTES" || mode == "ANSI") modes.ansi_quotes = true;
+    start = comma + 1;
+  }
+  return modes;
+}
+
+std::string SqlModes::describe() const {
+  if (*this == SqlModes{}) return "the default quoting (backslash escapes, \"...\" strings)";
+  std::string text;
+  if (!backslash_escapes) text = "NO_BACKSLASH_ESCAPES";
+  if (ansi_quotes) text += std::string(text.empty() ? "" : ", ") + "ANSI_QUOTES";
+  return text;
+}
+
+std::vector<SqlToken> tokenize_sql(std::string_view sql, SqlModes modes) {
   std::vector<SqlToken> tokens;
-  Lexer lexer(sql);
+  Lexer lexer(sql, modes);
   while (std::optional<SqlToken> token = lexer.next()) tokens.push_back(*token);
   return tokens;
 }
 
-std::vector<SqlToken> code_tokens(std::string_view sql) {
+std::vector<SqlToken> code_tokens(std::string_view sql, SqlModes modes) {
   std::vector<SqlToken> code;
-  for (const SqlToken& token : tokenize_sql(sql)) {
+  for (const SqlToken& token : tokenize_sql(sql, modes)) {
     if (token.kind != Kind::kComment && token.kind != Kind::kExecOpen &&
         token.kind != Kind::kExecClose) {
       code.push_back(token);

@@ -116,8 +116,8 @@ std::optional<std::string> not_a_read(std::string_view sql, const std::vector<Sq
 
 }  // namespace
 
-std::string why_not_read_only(std::string_view sql) {
-  const std::vector<SqlToken> code = code_tokens(sql);
+std::string why_not_read_only(std::string_view sql, SqlModes modes) {
+  const std::vector<SqlToken> code = code_tokens(sql, modes);
   if (!code.empty() && code.back().kind == SqlToken::Kind::kUnterminated) {
     const SqlToken& open = code.back();
     return fmt::format("unterminated {} (the {} at line {} col {} of the SQL is never closed)",
@@ -141,6 +141,23 @@ std::string why_not_read_only(std::string_view sql) {
     }
     if (std::optional<Finding> finding = refused_construct(sql, code, i)) {
       return describe(*finding);
+    }
+  }
+  return "";
+}
+
+std::string writes_a_file_in_any_mode(std::string_view sql) {
+  for (const bool backslash_escapes : {true, false}) {
+    for (const bool ansi_quotes : {false, true}) {
+      const SqlModes modes{backslash_escapes, ansi_quotes};
+      const std::vector<SqlToken> code = code_tokens(sql, modes);
+      for (std::size_t i = 0; i < code.size(); ++i) {
+        const std::string word = keyword_at(code, i);
+        if ((word == "OUTFILE" || word == "DUMPFILE") && !is_name(sql, code, i)) {
+          return fmt::format("SELECT ... INTO {} writes a file (read with {})", word,
+                             modes.describe());
+        }
+      }
     }
   }
   return "";

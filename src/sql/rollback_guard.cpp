@@ -37,8 +37,8 @@ std::string why_word_not_undoable(const std::vector<SqlToken>& code, std::size_t
 
 }  // namespace
 
-std::string why_not_rollbackable(std::string_view sql) {
-  const std::vector<SqlToken> code = code_tokens(sql);
+std::string why_not_rollbackable(std::string_view sql, SqlModes modes) {
+  const std::vector<SqlToken> code = code_tokens(sql, modes);
   if (!code.empty() && code.back().kind == SqlToken::Kind::kUnterminated) {
     return "an unterminated quote or comment";
   }

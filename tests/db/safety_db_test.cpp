@@ -692,3 +692,92 @@ TEST_CASE("live compare: the server restarts during the after phase; the undo wa
 
 }  // namespace
 }  // namespace sqlmeasure::testing
+
+namespace sqlmeasure::testing {
+namespace {
+
+// The sandbox's global sql_mode changed for one test, and put back.
+class GlobalSqlMode {
+ public:
+  GlobalSqlMode(Connection& admin, const std::string& extra) : admin_(admin) {
+    ResultSet now = admin.query("SELECT @@GLOBAL.sql_mode");
+    original_ = now.rows.at(0).at(0).value_or("");
+    admin.execute("SET GLOBAL sql_mode = " +
+                  admin.quote(original_.empty() ? extra : original_ + "," + extra));
+  }
+  ~GlobalSqlMode() {
+    try {
+      admin_.execute("SET GLOBAL sql_mode = " + admin_.quote(original_));
+    } catch (const Error&) {
+      // The server is gone; nothing to put back.
+    }
+  }
+  GlobalSqlMode(const GlobalSqlMode&) = delete;
+  GlobalSqlMode& operator=(const GlobalSqlMode&) = delete;
+
+ private:
+  Connection& admin_;
+  std::string original_;
+};
+
+TEST_CASE("the read-only guard reads SQL as the server's sql_mode does", "[db][safety][guard]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase db("guard_modes");
+  db.run_script(
+      "CREATE TABLE helps (id INT PRIMARY KEY, title VARCHAR(20));"
+      "INSERT INTO helps VALUES (1, 'a'), (2, 'b');");
+  TempDir dir("guard-modes");
+  dir.write("empty.toml", "");
+  const std::string outfile = "/tmp/sqlm-guard-" + std::to_string(::getpid());
+  std::error_code ignored;
+  fs::remove(outfile, ignored);
+  const std::vector<std::string> connection = {"-S", test_socket(), "-u", "root", "-D", db.name()};
+  auto run_screens = [&](const std::string& name, const std::string& sql) {
+    dir.write(name + "/s.sql", sql + "\n");
+    std::vector<std::string> args = {"run",
+                                     "--config",
+                                     dir / "empty.toml",
+                                     "--scenarios",
+                                     dir / name,
+                                     "-o",
+                                     dir / (name + ".json"),
+                                     "--iterations",
+                                     "1",
+                                     "--warmup",
+                                     "0"};
+    args.insert(args.end(), connection.begin(), connection.end());
+    return run_in_process(args);
+  };
+  SECTION("a file write hidden by the quoting of one mode is refused when loaded, in any mode") {
+    GlobalSqlMode mode(db.admin(), "NO_BACKSLASH_ESCAPES");
+    CliResult result = run_screens("outfile", "SELECT 'a\\' INTO OUTFILE '" + outfile + "' -- ';");
+    INFO("stderr: " << result.err);
+    CHECK(result.code == 65);
+    CHECK(result.err.find("INTO OUTFILE writes a file") != std::string::npos);
+    CHECK_FALSE(fs::exists(outfile));
+  }
+  SECTION("a lock hidden by the default quoting is refused under NO_BACKSLASH_ESCAPES") {
+    const std::string sql = "SELECT 'a\\', (SELECT id FROM helps WHERE id = 1 FOR UPDATE) -- '";
+    CHECK(run_screens("default", sql).code == 0);  // one string under the default quoting
+    GlobalSqlMode mode(db.admin(), "NO_BACKSLASH_ESCAPES");
+    CliResult result = run_screens("nbe", sql);
+    INFO("stderr: " << result.err);
+    CHECK(result.code == 65);
+    CHECK(result.err.find("FOR UPDATE takes row locks") != std::string::npos);
+    CHECK(result.err.find("the server's sql_mode lexes SQL with NO_BACKSLASH_ESCAPES") !=
+          std::string::npos);
+  }
+  SECTION("ANSI_QUOTES: a double-quoted identifier that hides a lock") {
+    const std::string sql =
+        "SELECT id AS \"a\\\", (SELECT 1 FROM helps FOR UPDATE) -- \" FROM helps";
+    GlobalSqlMode mode(db.admin(), "ANSI_QUOTES");
+    CliResult result = run_screens("ansi", sql);
+    INFO("stderr: " << result.err);
+    CHECK(result.code == 65);
+    CHECK(result.err.find("ANSI_QUOTES") != std::string::npos);
+  }
+  fs::remove(outfile, ignored);
+}
+
+}  // namespace
+}  // namespace sqlmeasure::testing

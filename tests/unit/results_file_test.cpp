@@ -34,8 +34,14 @@ RunResult sample_run() {
   run.finished_at = "2024-05-01T10:01:30Z";
   run.complete = false;
   run.incomplete_reason = "interrupted by a signal (SIGINT/SIGTERM)";
-  run.server = {
-      Flavor::kMariaDB, "10.11.6-MariaDB-0+deb12u1", 10, 11, 6, "socket /run/mysqld.sock", "shop"};
+  run.server = {Flavor::kMariaDB,
+                "10.11.6-MariaDB-0+deb12u1",
+                10,
+                11,
+                6,
+                "socket /run/mysqld.sock",
+                "shop",
+                ""};
   run.rows_examined_method = "rows_read_status";
   run.settings.warmup = 3;
   run.settings.iterations = 4;

@@ -434,3 +434,33 @@ TEST_CASE("quote_identifier is the inverse of identifier_name", "[unit][sql]") {
     CHECK(identifier_name(tokens[0]) == name);
   }
 }
+
+// --- sql_mode ---
+
+TEST_CASE("the lexer follows the session's quoting modes", "[unit][sql]") {
+  const std::string sql = R"(SELECT 'a\' INTO OUTFILE '/tmp/o3' -- ';)";
+  // By default the backslash escapes the quote: one string, then a comment-free tail.
+  CHECK(why_not_read_only(sql) == "");
+  const SqlModes no_backslash = SqlModes::from_sql_mode("STRICT_TRANS_TABLES,NO_BACKSLASH_ESCAPES");
+  CHECK_FALSE(no_backslash.backslash_escapes);
+  CHECK(why_not_read_only(sql, no_backslash) == "SELECT ... INTO writes a file or variables");
+  const std::string ansi = R"(SELECT id AS "a\" INTO OUTFILE '/tmp/o4' FROM helps -- ";)";
+  CHECK(why_not_read_only(ansi) == "");
+  const SqlModes ansi_quotes = SqlModes::from_sql_mode("ANSI_QUOTES");
+  CHECK(ansi_quotes.ansi_quotes);
+  CHECK(why_not_read_only(ansi, ansi_quotes) == "SELECT ... INTO writes a file or variables");
+  CHECK(SqlModes::from_sql_mode("REAL_AS_FLOAT,PIPES_AS_CONCAT,ANSI").ansi_quotes);
+  CHECK(SqlModes::from_sql_mode("") == SqlModes{});
+  // ANSI_QUOTES: "..." is an identifier.
+  const std::vector<SqlToken> tokens = tokenize_sql("SELECT \"a\"\"b\"", ansi_quotes);
+  REQUIRE(tokens.size() == 2);
+  CHECK(tokens[1].kind == SqlToken::Kind::kQuotedIdent);
+}
+
+TEST_CASE("a file write is refused whatever the quoting modes", "[unit][sql]") {
+  CHECK_FALSE(writes_a_file_in_any_mode(R"(SELECT 'a\' INTO OUTFILE '/tmp/o3' -- ';)").empty());
+  CHECK_FALSE(writes_a_file_in_any_mode(R"(SELECT id AS "a\" INTO DUMPFILE '/tmp/o4' FROM h -- ";)")
+                  .empty());
+  CHECK(writes_a_file_in_any_mode("SELECT 'outfile', `dumpfile`, t.outfile FROM t").empty());
+  CHECK(writes_a_file_in_any_mode(R"(SELECT 'it\'s' FROM t)").empty());
+}
