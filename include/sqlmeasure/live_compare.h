@@ -37,6 +37,13 @@ struct LiveCompareOptions {
   // When the change's connection is lost (a restart, a failover), how long to keep trying to
   // reconnect — with growing pauses, each said — before the undo is given up.
   double reconnect_timeout_s = 30;
+  // A server that writes a binary log (or an Aurora cluster) would replay every apply and
+  // undo elsewhere: refused unless one of these says what to do (docs/safety.md §3).
+  bool allow_replicated_ddl = false;  // let it replicate, knowingly
+  bool no_binlog = false;             // SET SESSION sql_log_bin = 0 on the change's session
+  // How long a DDL may wait for a metadata lock before the change is given up (a DDL queued
+  // behind a long query blocks every later query on the table).
+  double lock_wait_timeout_s = 5;
   // Called with each event as it happens (the outcome keeps them all too).
   std::function<void(const std::string&)> on_event;
 };

@@ -2,6 +2,7 @@
 // A change made to the server for a comparison — a migration with its rollback, or
 // indexes made ignored/invisible — and the means to undo it and prove it was undone.
 #include <atomic>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -46,12 +47,14 @@ void refuse_other_databases(const SchemaChange& change, const std::string& datab
 struct ApplyReport {
   std::size_t applied = 0;            // statements that succeeded
   std::vector<std::string> failures;  // "statement 2 (line 5): [1091] ..."
+  unsigned first_error = 0;           // the server's error number of the first failure
 };
 
 // Runs statements in order. Stops at the first failure unless `keep_going` (used for
 // undo, where a statement may fail because its counterpart never ran).
-[[nodiscard]] ApplyReport apply_statements(Connection& connection,
-                                           const std::vector<SqlStatement>& statements,
-                                           bool keep_going);
+// `before`, when given, is told of each statement just before it runs.
+[[nodiscard]] ApplyReport apply_statements(
+    Connection& connection, const std::vector<SqlStatement>& statements, bool keep_going,
+    const std::function<void(const SqlStatement&)>& before = {});
 
 }  // namespace sqlmeasure

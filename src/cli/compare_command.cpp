@@ -74,6 +74,17 @@ class CompareCommand final : public Command {
                    "(default 30)")
         ->group(kLiveGroup)
         ->check(CLI::Range(0.0, 3600.0));
+    app.add_flag("--allow-replicated-ddl", allow_replicated_ddl_,
+                 "Apply the change even though a binary log or replicas would replay it")
+        ->group(kLiveGroup);
+    app.add_flag("--no-binlog", no_binlog_,
+                 "Apply the change with SET SESSION sql_log_bin = 0 (needs SUPER/BINLOG ADMIN)")
+        ->group(kLiveGroup);
+    app.add_option("--lock-wait-timeout", lock_wait_timeout_s_,
+                   "Seconds a DDL may wait for a metadata lock before the change is given up "
+                   "(default 5)")
+        ->group(kLiveGroup)
+        ->check(CLI::Range(1.0, 31536000.0));
     app.add_option("--out-dir", out_dir_,
                    "Where results files go (default sqlmeasure-results/compare-TIMESTAMP)")
         ->group(kLiveGroup);
@@ -162,11 +173,12 @@ class CompareCommand final : public Command {
     switch (mode) {
       case Mode::kMigration:
         used.insert({"--migration", "--rollback", "--keep", "--alternations", "--no-before-again",
-                     "--reconnect-timeout"});
+                     "--reconnect-timeout", "--allow-replicated-ddl", "--no-binlog",
+                     "--lock-wait-timeout"});
         break;
       case Mode::kIgnoreIndex:
-        used.insert(
-            {"--ignore-index", "--alternations", "--no-before-again", "--reconnect-timeout"});
+        used.insert({"--ignore-index", "--alternations", "--no-before-again", "--reconnect-timeout",
+                     "--allow-replicated-ddl", "--no-binlog", "--lock-wait-timeout"});
         break;
       case Mode::kTwoEndpoints:
         used.insert({"--before-dsn", "--after-dsn"});
@@ -243,6 +255,9 @@ class CompareCommand final : public Command {
     options.before_again = !no_before_again_;
     options.out_dir = out_dir();
     if (reconnect_timeout_s_) options.reconnect_timeout_s = *reconnect_timeout_s_;
+    if (lock_wait_timeout_s_) options.lock_wait_timeout_s = *lock_wait_timeout_s_;
+    options.allow_replicated_ddl = allow_replicated_ddl_;
+    options.no_binlog = no_binlog_;
     options.on_event = [&context](const std::string& event) {
       context.err() << "sqlmeasure: " << event << '\n';
       context.err().flush();
@@ -284,9 +299,10 @@ class CompareCommand final : public Command {
   std::vector<std::string> files_;
   std::optional<std::string> migration_, rollback_, ignore_index_, before_dsn_, after_dsn_,
       out_dir_, fail_on_;
-  bool keep_ = false, no_before_again_ = false;
+  bool keep_ = false, no_before_again_ = false, allow_replicated_ddl_ = false, no_binlog_ = false;
   std::optional<int> alternations_;
-  std::optional<double> threshold_, alpha_, min_delta_ms_, reconnect_timeout_s_;
+  std::optional<double> threshold_, alpha_, min_delta_ms_, reconnect_timeout_s_,
+      lock_wait_timeout_s_;
   std::optional<std::uint64_t> min_rows_delta_;
   Format format_ = Format::kTable;
   VerdictRule rule_;

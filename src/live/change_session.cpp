@@ -6,6 +6,7 @@
 #include <chrono>
 #include <thread>
 
+#include "live/migration_classifier.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/sql_lexer.h"
 
@@ -18,22 +19,46 @@ std::string statements(std::size_t count) { return count == 1 ? "statement" : "s
 
 ChangeSession::ChangeSession(const Connector& connect, ConnectionOptions admin,
                              std::string database, const SchemaChange& change, EventLog& events,
-                             double reconnect_timeout_s)
+                             double reconnect_timeout_s, ChangeSafety safety)
     : connect_(connect),
       admin_options_(std::move(admin)),
       database_(std::move(database)),
       change_(change),
       events_(events),
-      reconnect_timeout_s_(reconnect_timeout_s) {}
+      reconnect_timeout_s_(reconnect_timeout_s),
+      safety_(safety) {}
 
 void ChangeSession::open() {
   connect_once();
+  setup_ = prepare_change_session(*admin_, safety_, events_);
+  for (const std::string& statement : setup_) admin_->execute(statement);
   snapshot_ = schema_snapshot(*admin_, database_);
 }
 
 void ChangeSession::connect_once() {
   admin_ = connect_(admin_options_);
   admin_->execute("USE " + quote_identifier(database_));
+  for (const std::string& statement : setup_) admin_->execute(statement);
+}
+
+// The engine in a table's snapshot (") ENGINE=InnoDB ..."), or empty.
+std::string ChangeSession::engine_of(const std::string& table) const {
+  const auto found = snapshot_.find(table);
+  if (found == snapshot_.end()) return "";
+  const std::size_t at = found->second.rfind("ENGINE=");
+  if (at == std::string::npos) return "";
+  const std::size_t end = found->second.find_first_of(" \n", at);
+  return found->second.substr(at + 7, end == std::string::npos ? std::string::npos : end - at - 7);
+}
+
+// Before a DDL runs: how the server is expected to run it, so that a table rebuild that would
+// block writes is seen before it starts.
+void ChangeSession::say_how_it_runs(const SqlStatement& statement) {
+  const MigrationStatementClass found = classify_migration_statement(statement.text);
+  if (found.table.empty()) return;
+  const std::string how = expected_algorithm(statement.text, engine_of(found.table));
+  if (!how.empty())
+    events_.say(fmt::format("{} on {}: {}", statement.where.str(), found.table, how));
 }
 
 // A server restarting or failing over is back in seconds: keep trying, with growing pauses,
@@ -73,7 +98,9 @@ std::optional<std::string> ChangeSession::apply(int round, int rounds) {
   ensure_alive();
   ApplyReport report;
   try {
-    report = apply_statements(*admin_, change_.apply, false);
+    report = apply_statements(*admin_, change_.apply, false, [this](const SqlStatement& statement) {
+      say_how_it_runs(statement);
+    });
   } catch (const DatabaseError& error) {
     if (!error.connection_lost()) throw;
     return lost_while_applying(error);
@@ -90,7 +117,13 @@ std::optional<std::string> ChangeSession::apply(int round, int rounds) {
     } else {
       events_.say("nothing was applied, so nothing to undo");
     }
-    return "the change failed: " + report.failures.front();
+    std::string failure = "the change failed: " + report.failures.front();
+    if (report.first_error == kLockWaitTimeout) {
+      failure += fmt::format(" (it waited --lock-wait-timeout {} s for a metadata lock; {})",
+                             safety_.lock_wait_timeout_s,
+                             lock_holders(*admin_, database_, admin_->session_id()));
+    }
+    return failure;
   }
   applied_ = true;
   return std::nullopt;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "live/change_guards.h"
 #include "live/event_log.h"
 #include "sqlmeasure/connection.h"
 #include "sqlmeasure/live_compare.h"
@@ -19,7 +20,8 @@ class ChangeSession {
  public:
   // `admin` describes the read-write session; nothing is opened until open().
   ChangeSession(const Connector& connect, ConnectionOptions admin, std::string database,
-                const SchemaChange& change, EventLog& events, double reconnect_timeout_s);
+                const SchemaChange& change, EventLog& events, double reconnect_timeout_s,
+                ChangeSafety safety);
 
   // Opens the read-write connection and takes the snapshot. Throws Error: nothing changed.
   void open();
@@ -43,6 +45,8 @@ class ChangeSession {
   void reopen();
   void ensure_alive();
   void undo_statements();
+  void say_how_it_runs(const SqlStatement& statement);
+  [[nodiscard]] std::string engine_of(const std::string& table) const;
   void verify();
 
   const Connector& connect_;
@@ -51,6 +55,8 @@ class ChangeSession {
   const SchemaChange& change_;
   EventLog& events_;
   double reconnect_timeout_s_;
+  ChangeSafety safety_;
+  std::vector<std::string> setup_;  // run on every (re)connection: lock wait, binary log
   std::unique_ptr<Connection> admin_;
   std::map<std::string, std::string> snapshot_;
   ServerState state_ = ServerState::kUnchanged;

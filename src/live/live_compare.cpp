@@ -45,10 +45,14 @@ class LiveCompare {
     ConnectionOptions admin = options_.connection;
     admin.read_only = false;  // the change itself is the one write we make
     admin.query_timeout_ms = 0;
-    session_.emplace(connect_, admin, database_, change_, events_, options_.reconnect_timeout_s);
+    const ChangeSafety safety{options_.allow_replicated_ddl, options_.no_binlog,
+                              options_.lock_wait_timeout_s};
+    session_.emplace(connect_, admin, database_, change_, events_, options_.reconnect_timeout_s,
+                     safety);
     try {
       session_->open();
     } catch (const Error& error) {
+      if (error.code() == ExitCode::kUsage) throw;  // a refusal (replication): its own words
       fail(ExitCode::kRuntime, fmt::format("cannot take the schema snapshot before applying the "
                                            "change: {}; nothing was changed",
                                            error.what()));

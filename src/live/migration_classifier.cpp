@@ -28,16 +28,21 @@ std::size_t skip_words(const Tokens& code, std::size_t i,
   return i;
 }
 
-MigrationStatementClass refused(std::string why) { return {Kind::kRefused, std::move(why), {}}; }
+MigrationStatementClass refused(std::string why) {
+  return {Kind::kRefused, std::move(why), {}, ""};
+}
 
-// A table name at `i` (name or db.name): records a qualifying database, returns the index
-// after it.
-std::size_t table_name(const Tokens& code, std::size_t i, std::vector<std::string>& databases) {
+// A table name at `i` (name or db.name): records a qualifying database (and the name, when
+// asked), returns the index after it.
+std::size_t table_name(const Tokens& code, std::size_t i, std::vector<std::string>& databases,
+                       std::string* name = nullptr) {
   if (i >= code.size() || !is_identifier(code[i])) return i;
   if (i + 2 < code.size() && code[i + 1].is('.') && is_identifier(code[i + 2])) {
     databases.push_back(identifier_name(code[i]));
+    if (name != nullptr) *name = identifier_name(code[i + 2]);
     return i + 3;
   }
+  if (name != nullptr) *name = identifier_name(code[i]);
   return i + 1;
 }
 
@@ -98,9 +103,9 @@ Kind alter_clause(const Tokens& code, std::size_t begin, std::size_t end) {
 // ALTER [ONLINE] [IGNORE] TABLE [IF EXISTS] name clause, ...: the least additive clause
 // decides.
 MigrationStatementClass alter_table(const Tokens& code, std::size_t i) {
-  MigrationStatementClass out{Kind::kAddIndex, "", {}};
+  MigrationStatementClass out{Kind::kAddIndex, "", {}, ""};
   if (keyword_at(code, i) == "IF" && keyword_at(code, i + 1) == "EXISTS") i += 2;
-  const std::size_t after_name = table_name(code, i, out.databases);
+  const std::size_t after_name = table_name(code, i, out.databases, &out.table);
   if (after_name == i) return refused("ALTER TABLE without a table name");
   for (const auto& [begin, end] : clauses(code, after_name)) {
     const Kind kind = alter_clause(code, begin, end);
@@ -116,7 +121,7 @@ MigrationStatementClass alter_table(const Tokens& code, std::size_t i) {
 }
 
 MigrationStatementClass create(const Tokens& code) {
-  MigrationStatementClass out{Kind::kTableChange, "it creates or replaces a schema object", {}};
+  MigrationStatementClass out{Kind::kTableChange, "it creates or replaces a schema object", {}, ""};
   std::size_t i = 1;
   const bool replace = keyword_at(code, i) == "OR" && keyword_at(code, i + 1) == "REPLACE";
   if (replace) i += 2;
@@ -131,7 +136,7 @@ MigrationStatementClass create(const Tokens& code) {
     out.why = replace ? "CREATE OR REPLACE INDEX drops the index first" : "";
     std::size_t on = i;
     while (on < code.size() && keyword_at(code, on) != "ON") ++on;
-    table_name(code, on + 1, out.databases);
+    table_name(code, on + 1, out.databases, &out.table);
     return out;
   }
   if (object == "TABLE" || object == "VIEW") {
@@ -149,12 +154,13 @@ MigrationStatementClass drop(const Tokens& code) {
     return refused("it changes server accounts or settings");
   MigrationStatementClass out{object == "INDEX" ? Kind::kIndexChange : Kind::kTableChange,
                               object == "INDEX" ? "it drops an index" : "it drops a schema object",
-                              {}};
+                              {},
+                              ""};
   std::size_t i = skip_words(code, 1, {"TEMPORARY", "ONLINE"}) + 1;
   if (keyword_at(code, i) == "IF" && keyword_at(code, i + 1) == "EXISTS") i += 2;
   if (object == "INDEX") {
     while (i < code.size() && keyword_at(code, i) != "ON") ++i;
-    table_name(code, i + 1, out.databases);
+    table_name(code, i + 1, out.databases, &out.table);
   } else if (object == "TABLE" || object == "TABLES" || object == "VIEW") {
     table_list(code, i, out.databases);
   }
@@ -178,7 +184,7 @@ MigrationStatementClass set(const Tokens& code) {
       }
     }
   }
-  return {Kind::kSession, "", {}};
+  return {Kind::kSession, "", {}, ""};
 }
 
 }  // namespace
@@ -209,7 +215,8 @@ MigrationStatementClass classify_migration_statement(std::string_view sql) {
     }
     MigrationStatementClass out{keyword == "ANALYZE" ? Kind::kStatistics : Kind::kTableChange,
                                 keyword == "ANALYZE" ? "" : keyword + " TABLE rebuilds the table",
-                                {}};
+                                {},
+                                ""};
     table_list(code, i + 1, out.databases);
     return out;
   }
@@ -221,13 +228,13 @@ MigrationStatementClass classify_migration_statement(std::string_view sql) {
     if (any_of(object, {"USER", "ROLE", "SERVER", "INSTANCE", "LOGFILE", "TABLESPACE"})) {
       return refused("it changes server accounts or settings");
     }
-    return {Kind::kTableChange, "it alters a schema object", {}};
+    return {Kind::kTableChange, "it alters a schema object", {}, ""};
   }
   if (keyword == "CREATE") return create(code);
   if (keyword == "DROP") return drop(code);
   if (keyword == "RENAME") {
     if (keyword_at(code, lead + 1) == "USER") return refused("it changes an account");
-    MigrationStatementClass out{Kind::kTableChange, "it renames tables", {}};
+    MigrationStatementClass out{Kind::kTableChange, "it renames tables", {}, ""};
     for (std::size_t i = lead + 2; i < code.size(); ++i) {
       if (keyword_at(code, i - 1) == "TABLE" || keyword_at(code, i - 1) == "TO" ||
           code[i - 1].is(',')) {
@@ -238,19 +245,62 @@ MigrationStatementClass classify_migration_statement(std::string_view sql) {
   }
   if (keyword == "SET") return set(code);
   if (keyword == "USE") {
-    MigrationStatementClass out{Kind::kSession, "", {}};
+    MigrationStatementClass out{Kind::kSession, "", {}, ""};
     if (lead + 1 < code.size() && is_identifier(code[lead + 1])) {
       out.databases.push_back(identifier_name(code[lead + 1]));
     }
     return out;
   }
   if (any_of(keyword, {"START", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"})) {
-    return {Kind::kSession, "", {}};
+    return {Kind::kSession, "", {}, ""};
   }
   if (const std::string reason = why_not_read_only(sql); !reason.empty()) {
     return refused(reason);
   }
-  return {Kind::kSession, "", {}};  // a read: SELECT, SHOW, EXPLAIN of a read
+  return {Kind::kSession, "", {}, ""};  // a read: SELECT, SHOW, EXPLAIN of a read
+}
+
+std::string expected_algorithm(std::string_view sql, const std::string& engine) {
+  const Tokens code = code_tokens(sql);
+  std::string algorithm, lock;
+  for (std::size_t i = 0; i + 1 < code.size(); ++i) {
+    const std::string word = keyword_at(code, i);
+    if (word != "ALGORITHM" && word != "LOCK") continue;
+    std::size_t value = i + 1;
+    if (code[value].is('=')) ++value;
+    (word == "ALGORITHM" ? algorithm : lock) = keyword_at(code, value);
+  }
+  if (!algorithm.empty() || !lock.empty()) {
+    return fmt::format(
+        "as the statement says: ALGORITHM={}, LOCK={} (the server refuses it if "
+        "it cannot)",
+        algorithm.empty() ? "DEFAULT" : algorithm, lock.empty() ? "DEFAULT" : lock);
+  }
+  const MigrationStatementClass found = classify_migration_statement(sql);
+  if (found.kind == Kind::kStatistics || found.kind == Kind::kSession) return "";
+  if (!iequals(engine, "InnoDB")) {
+    return fmt::format("COPY on a {} table: it is rebuilt and writes wait until it is done",
+                       engine.empty() ? "non-InnoDB" : engine);
+  }
+  auto says = [&code](std::initializer_list<std::string_view> words) {
+    for (std::size_t i = 0; i < code.size(); ++i) {
+      if (any_of(keyword_at(code, i), words)) return true;
+    }
+    return false;
+  };
+  if (found.kind == Kind::kAddIndex) {
+    if (says({"FULLTEXT", "SPATIAL"})) {
+      return "INPLACE, LOCK=SHARED: the index is built while the table is read-only";
+    }
+    return "INPLACE, LOCK=NONE: the index is built while the table stays writable";
+  }
+  if (found.kind == Kind::kIndexChange) {
+    if (says({"IGNORED", "VISIBLE", "INVISIBLE"})) {
+      return "INSTANT: only the index's visibility changes";
+    }
+    return "INPLACE, LOCK=NONE: only metadata changes";
+  }
+  return "chosen by the server: possibly COPY, a rebuild during which writes wait";
 }
 
 bool runs_without_rollback(MigrationStatementKind kind) {

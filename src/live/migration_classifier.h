@@ -21,11 +21,18 @@ struct MigrationStatementClass {
   MigrationStatementKind kind = MigrationStatementKind::kRefused;
   std::string why;                     // for kRefused, and for what needs a rollback
   std::vector<std::string> databases;  // databases the statement names (db.table, USE db)
+  std::string table;  // the table an ALTER TABLE, CREATE INDEX or DROP INDEX changes
 };
 
 [[nodiscard]] MigrationStatementClass classify_migration_statement(std::string_view sql);
 
 // May run without a rollback: it adds, refreshes or only sets the session.
 [[nodiscard]] bool runs_without_rollback(MigrationStatementKind kind);
+
+// How the server is expected to run an index or table change on a table of `engine`
+// (InnoDB online DDL, as MariaDB and MySQL document it), said before it runs: "INPLACE,
+// LOCK=NONE: the table stays writable", "COPY: the table is rebuilt, writes wait". An
+// explicit ALGORITHM= or LOCK= in the statement is what the server will enforce.
+[[nodiscard]] std::string expected_algorithm(std::string_view sql, const std::string& engine);
 
 }  // namespace sqlmeasure

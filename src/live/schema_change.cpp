@@ -152,14 +152,17 @@ SchemaChange ignore_index_change(Connection& connection, const std::string& data
 }
 
 ApplyReport apply_statements(Connection& connection, const std::vector<SqlStatement>& statements,
-                             bool keep_going) {
+                             bool keep_going,
+                             const std::function<void(const SqlStatement&)>& before) {
   ApplyReport report;
   for (size_t i = 0; i < statements.size(); ++i) {
+    if (before) before(statements[i]);
     try {
       connection.execute(statements[i].text);
       ++report.applied;
     } catch (const DatabaseError& error) {
       if (error.connection_lost()) throw;
+      if (report.failures.empty()) report.first_error = error.error_number();
       report.failures.push_back(
           fmt::format("statement {} ({}): {}", i + 1, statements[i].where.str(), error.what()));
       if (!keep_going) break;

@@ -30,6 +30,7 @@
 #include "db/db_test_support.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/runner.h"
+#include "sqlmeasure/sql_lexer.h"
 #include "support/process.h"
 
 extern char** environ;
@@ -144,7 +145,9 @@ unsigned free_port() {
 // when the object goes, whatever happened in between.
 class ScratchServer {
  public:
-  ScratchServer() : dir_("server") {
+  // `server_args` are added to mariadbd's (e.g. --log-bin).
+  explicit ScratchServer(std::string server_args = "")
+      : dir_("server"), server_args_(std::move(server_args)) {
     port_ = free_port();
     // The shared sandbox's certificates, so that no new keys need generating.
     fs::path tls = fs::path(test_socket()).parent_path() / "tls";
@@ -204,7 +207,9 @@ class ScratchServer {
     const std::string log = dir_ / "start.log";
     const std::string command =
         "SANDBOX_DIR='" + dir_.path() + "' SANDBOX_PORT=" + std::to_string(port_) +
-        " SANDBOX_SERVER_ARGS='--innodb-buffer-pool-size=32M --innodb-log-file-size=8M'"
+        " SANDBOX_SERVER_ARGS='--innodb-buffer-pool-size=32M --innodb-log-file-size=8M " +
+        server_args_ +
+        "'"
         " '" +
         source_dir() + "/scripts/sandbox' start >'" + log + "' 2>&1";
     // The server is started in the background by a shell that then exits: as a subreaper
@@ -220,6 +225,7 @@ class ScratchServer {
   }
 
   TempDir dir_;  // first member: removed last, after the server is dead
+  std::string server_args_;
   unsigned port_ = 0;
   pid_t pid_ = -1;
   std::string problem_;
@@ -777,6 +783,152 @@ TEST_CASE("the read-only guard reads SQL as the server's sql_mode does", "[db][s
     CHECK(result.err.find("ANSI_QUOTES") != std::string::npos);
   }
   fs::remove(outfile, ignored);
+}
+
+}  // namespace
+}  // namespace sqlmeasure::testing
+
+namespace sqlmeasure::testing {
+namespace {
+
+TEST_CASE(
+    "live compare on a server with a binary log: refused, --no-binlog, "
+    "--allow-replicated-ddl",
+    "[db][safety][live][replication]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  ScratchServer server("--log-bin=mysql-bin --server-id=7");
+  if (!server.problem().empty()) {
+    if (in_ci()) FAIL("a second test server is needed in CI: " << server.problem());
+    WARN("skipped: cannot start a second server: " << server.problem());
+    return;
+  }
+  auto admin = sqlmeasure::connect(server.options());
+  admin->execute("CREATE DATABASE shop");
+  admin->execute("CREATE TABLE shop.t (id INT PRIMARY KEY, v INT, KEY k_v (v)) ENGINE=InnoDB");
+  admin->execute("INSERT INTO shop.t VALUES (1, 10), (2, 20)");
+  TempDir dir("binlog");
+  write_text(dir / "empty.toml", "");
+  write_text(dir / "screens/q.sql", "SELECT v FROM t WHERE v = 20;\n");
+  write_text(dir / "up.sql", "ALTER TABLE t DROP INDEX k_v;\n");
+  write_text(dir / "down.sql", "ALTER TABLE t ADD INDEX k_v (v);\n");
+  ScopedEnv no_password("MYSQL_PWD", std::nullopt);
+  auto compare = [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {"compare",
+                                     "--config",
+                                     dir / "empty.toml",
+                                     "--scenarios",
+                                     dir / "screens",
+                                     "--migration",
+                                     dir / "up.sql",
+                                     "--rollback",
+                                     dir / "down.sql",
+                                     "--out-dir",
+                                     dir / "out",
+                                     "--iterations",
+                                     "2",
+                                     "--warmup",
+                                     "0",
+                                     "--alternations",
+                                     "1",
+                                     "-h",
+                                     "127.0.0.1",
+                                     "-P",
+                                     std::to_string(server.port()),
+                                     "-u",
+                                     "root",
+                                     "-D",
+                                     "shop"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::filesystem::remove_all(dir / "out");
+    return run_in_process(args);
+  };
+  auto alters_logged = [&] {
+    int alters = 0;
+    ResultSet logs = admin->query("SHOW BINARY LOGS");
+    for (const auto& log : logs.rows) {
+      ResultSet events = admin->query("SHOW BINLOG EVENTS IN " + admin->quote(*log[0]));
+      const int info = events.column("Info");
+      for (const auto& event : events.rows) {
+        const std::string text = event[static_cast<std::size_t>(info)].value_or("");
+        if (text.find("ALTER TABLE t") != std::string::npos) ++alters;
+      }
+    }
+    return alters;
+  };
+  const int alters_before = alters_logged();
+
+  CliResult refused = compare({});
+  INFO("refused stderr: " << refused.err);
+  CHECK(refused.code == 64);
+  CHECK(refused.err.find("this server writes a binary log (@@log_bin = ON)") != std::string::npos);
+  CHECK(alters_logged() == alters_before);
+
+  CliResult quiet = compare({"--no-binlog"});
+  INFO("--no-binlog stderr: " << quiet.err);
+  CHECK(quiet.code == 0);
+  CHECK(alters_logged() == alters_before);  // applied and undone, and never logged
+
+  CliResult replicated = compare({"--allow-replicated-ddl"});
+  INFO("--allow-replicated-ddl stderr: " << replicated.err);
+  CHECK(replicated.code == 0);
+  CHECK(alters_logged() == alters_before + 2);  // the apply and the undo
+  CHECK(admin->query("SHOW INDEX FROM shop.t WHERE Key_name = 'k_v'").rows.size() == 1);
+}
+
+TEST_CASE("live compare: a DDL waiting behind a long transaction gives up, naming it",
+          "[db][safety][live][locks]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase db("metadata_lock");
+  db.run_script(
+      "CREATE TABLE t (id INT PRIMARY KEY, v INT, KEY k_v (v)) ENGINE=InnoDB;"
+      "INSERT INTO t VALUES (1, 10), (2, 20);");
+  TempDir dir("metadata-lock");
+  write_text(dir / "empty.toml", "");
+  write_text(dir / "screens/q.sql", "SELECT v FROM t WHERE v = 20;\n");
+  write_text(dir / "up.sql", "ALTER TABLE t DROP INDEX k_v;\n");
+  write_text(dir / "down.sql", "ALTER TABLE t ADD INDEX k_v (v);\n");
+  // An application transaction that read the table and has not ended holds its metadata lock.
+  auto holder = db.connect(/*read_only=*/false);
+  holder->execute("START TRANSACTION");
+  (void)holder->query("SELECT COUNT(*) FROM t");
+  const std::string holder_id = holder->query("SELECT CONNECTION_ID()").rows[0][0].value_or("");
+  const auto start = Clock::now();
+  CliResult result = run_in_process(std::vector<std::string>{"compare",
+                                                             "--config",
+                                                             dir / "empty.toml",
+                                                             "--scenarios",
+                                                             dir / "screens",
+                                                             "--migration",
+                                                             dir / "up.sql",
+                                                             "--rollback",
+                                                             dir / "down.sql",
+                                                             "--out-dir",
+                                                             dir / "out",
+                                                             "--iterations",
+                                                             "2",
+                                                             "--warmup",
+                                                             "0",
+                                                             "--lock-wait-timeout",
+                                                             "1",
+                                                             "-S",
+                                                             test_socket(),
+                                                             "-u",
+                                                             "root",
+                                                             "-D",
+                                                             db.name()});
+  const double seconds = seconds_since(start);
+  holder->execute("ROLLBACK");
+  INFO("stderr: " << result.err);
+  CHECK(result.code == 2);
+  CHECK(seconds < 20);
+  CHECK(result.err.find("[1205]") != std::string::npos);
+  CHECK(result.err.find("it waited --lock-wait-timeout 1 s for a metadata lock") !=
+        std::string::npos);
+  CHECK(result.err.find("thread " + holder_id + " ") != std::string::npos);
+  CHECK(result.err.find("; nothing was changed") != std::string::npos);
+  CHECK(db.admin()
+            .query("SHOW INDEX FROM " + quote_identifier(db.name()) + ".t WHERE Key_name = 'k_v'")
+            .rows.size() == 1);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 // against a real MariaDB for the paths a real server can be made to take.
 #include "sqlmeasure/live_compare.h"
 
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <memory>
@@ -51,6 +52,9 @@ class FakeServer {
   int admin_opens_refused = 0;                // the next N opens after the first fail: a restart
   std::function<void(const Call&)> observer;  // sees every statement of every connection
   std::string server_id = "1";                // @@server_id: which server this is
+  std::string log_bin = "0";                  // @@log_bin: 1 writes a binary log
+  std::vector<std::string> replica_hosts;     // connected replicas (SHOW REPLICA HOSTS)
+  Flavor flavor = Flavor::kMariaDB;
   CallLog log;
 
   Connector connector() {
@@ -66,6 +70,7 @@ class FakeServer {
       auto fake = std::make_unique<FakeConnection>(options.read_only ? "target" : "admin", &log);
       ServerInfo server = fake->server();
       server.database = "shop";
+      server.flavor = flavor;
       fake->set_server(server);
       if (observer) fake->set_observer(observer);
       script(*fake);
@@ -92,6 +97,15 @@ class FakeServer {
     }
     fake.on("USE `shop`");
     fake.on("SELECT 1");
+    fake.on_match(
+        [](std::string_view sql) { return sql.starts_with("SET SESSION lock_wait_timeout"); });
+    fake.on("SELECT @@log_bin").returns(single_column("@@log_bin", {log_bin}, true));
+    fake.on("SET SESSION sql_log_bin = 0");
+    ResultSet replicas;
+    replicas.columns = {"Server_id", "Host", "Port", "Master_id"};
+    replicas.numeric = {true, false, true, true};
+    for (const std::string& host : replica_hosts) replicas.rows.push_back({"2", host, "3306", "1"});
+    fake.on("SHOW REPLICA HOSTS").returns(replicas);
     ResultSet identity;
     identity.columns = {"@@hostname", "@@port", "@@datadir", "@@server_id"};
     identity.numeric = {false, true, false, true};
@@ -565,6 +579,83 @@ TEST_CASE("live compare on a fake server: the journal, and recover", "[unit][liv
                    "this connection reaches fakehost:3306 /var/lib/fake/ "
                    "server_id=2"));
   }
+}
+
+}  // namespace
+}  // namespace sqlmeasure::testing
+
+namespace sqlmeasure::testing {
+namespace {
+
+std::vector<std::string> admin_statements(const CallLog& log) {
+  std::vector<std::string> statements;
+  for (const Call& call : log) {
+    if (call.connection == "admin" && call.kind == Call::Kind::kExecute)
+      statements.push_back(call.sql);
+  }
+  return statements;
+}
+
+TEST_CASE("live compare on a fake server: a change that would replicate is refused",
+          "[unit][live][safety]") {
+  LiveRun live;
+  live.server.log_bin = "1";
+  live.server.replica_hosts = {"replica-1.internal"};
+  SECTION("a binary log and a replica: refused before anything is applied, exit 64") {
+    const CliResult result = live.run();
+    INFO("stderr: " << result.err);
+    CHECK(result.code == 64);
+    CHECK(contains(result.err,
+                   "this server writes a binary log (@@log_bin = ON) and 1 replica is "
+                   "connected: replica-1.internal:3306"));
+    CHECK(contains(result.err, "--no-binlog"));
+    CHECK(contains(result.err, "--allow-replicated-ddl"));
+    for (const std::string& sql : admin_statements(live.server.log)) {
+      CHECK(sql.find("ALTER") == std::string::npos);
+    }
+  }
+  SECTION("--no-binlog: the change's session stops writing it, on every connection") {
+    live.extra_args = {"--no-binlog"};
+    const CliResult result = live.run();
+    INFO("stderr: " << result.err);
+    CHECK(result.code == 0);
+    CHECK(contains(result.err, "the change's session does not write to it (--no-binlog)"));
+    const std::vector<std::string> statements = admin_statements(live.server.log);
+    REQUIRE_FALSE(statements.empty());
+    const auto off = std::find(statements.begin(), statements.end(), "SET SESSION sql_log_bin = 0");
+    const auto first_alter =
+        std::find_if(statements.begin(), statements.end(),
+                     [](const std::string& s) { return s.starts_with("ALTER"); });
+    CHECK(off < first_alter);
+  }
+  SECTION("--allow-replicated-ddl: it goes ahead and says so") {
+    live.extra_args = {"--allow-replicated-ddl"};
+    const CliResult result = live.run();
+    CHECK(result.code == 0);
+    CHECK(contains(result.err, "the change replicates (--allow-replicated-ddl)"));
+  }
+  SECTION("Aurora: readers share the storage, whatever the binary log") {
+    live.server.flavor = Flavor::kAurora;
+    live.extra_args = {"--no-binlog"};
+    const CliResult result = live.run();
+    CHECK(result.code == 64);
+    CHECK(contains(result.err, "this is Aurora: its readers share the storage"));
+  }
+}
+
+TEST_CASE("live compare on a fake server: each DDL says how it will run, and a short lock wait",
+          "[unit][live][safety]") {
+  LiveRun live;
+  const CliResult result = live.run();
+  INFO("stderr: " << result.err);
+  CHECK(result.code == 0);
+  CHECK(contains(result.err, "up.sql:1:1 on works: INPLACE, LOCK=NONE: only metadata changes"));
+  CHECK(contains(result.err,
+                 "up.sql:2:1 on works: INPLACE, LOCK=NONE: the index is built while the table "
+                 "stays writable"));
+  const std::vector<std::string> statements = admin_statements(live.server.log);
+  CHECK(std::find(statements.begin(), statements.end(), "SET SESSION lock_wait_timeout = 5") !=
+        statements.end());
 }
 
 }  // namespace

@@ -1,0 +1,36 @@
+#pragma once
+// What a change must not do to a live server, checked before it starts: replicate to every
+// replica (a binary log, connected replicas, Aurora readers sharing the storage), or queue
+// behind a long query and block every later one (metadata locks). Private to src/live/.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "live/event_log.h"
+#include "sqlmeasure/connection.h"
+
+namespace sqlmeasure {
+
+struct ChangeSafety {
+  bool allow_replicated_ddl = false;  // --allow-replicated-ddl: let it replicate, knowingly
+  bool no_binlog = false;             // --no-binlog: SET SESSION sql_log_bin = 0 for the change
+  double lock_wait_timeout_s = 5;     // --lock-wait-timeout: how long a DDL may wait for a lock
+};
+
+// Checks the server (binary log, replicas, Aurora) and returns the statements the change's
+// session runs after every (re)connection: a short lock_wait_timeout, and sql_log_bin = 0 with
+// --no-binlog. Throws Error(kUsage) with the reason and the way out when the change would be
+// replayed elsewhere.
+[[nodiscard]] std::vector<std::string> prepare_change_session(Connection& admin,
+                                                              const ChangeSafety& safety,
+                                                              EventLog& events);
+
+// The sessions holding locks on `database` that a DDL waited for: "thread 42 (root@localhost,
+// running 12 s: SELECT ...)", from the processlist (and metadata_lock_info where installed).
+[[nodiscard]] std::string lock_holders(Connection& admin, const std::string& database,
+                                       std::uint64_t own_session);
+
+// MySQL's ER_LOCK_WAIT_TIMEOUT, which a DDL gets when lock_wait_timeout passes.
+inline constexpr unsigned kLockWaitTimeout = 1205;
+
+}  // namespace sqlmeasure
