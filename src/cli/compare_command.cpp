@@ -227,6 +227,7 @@ class CompareCommand final : public Command {
     options.run = run_.options(context, scenarios_, "compare");
     options.rule = rule_;
     options.out_dir = out_dir();
+    check_output_directory(options.out_dir, "--out-dir");
     std::vector<Screen> screens = scenarios_.load(config);
     options.before = measuring_session(connection_.resolve(config, context, before, "--before-dsn"),
                                        options.run);
@@ -254,6 +255,7 @@ class CompareCommand final : public Command {
         alternations_.value_or(context.config().alternations.value_or(options.alternations));
     options.before_again = !no_before_again_;
     options.out_dir = out_dir();
+    check_output_directory(options.out_dir, "--out-dir");
     if (reconnect_timeout_s_) options.reconnect_timeout_s = *reconnect_timeout_s_;
     if (lock_wait_timeout_s_) options.lock_wait_timeout_s = *lock_wait_timeout_s_;
     options.allow_replicated_ddl = allow_replicated_ddl_;

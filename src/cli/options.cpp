@@ -1,10 +1,15 @@
 #include "cli/options.h"
 
+#include <unistd.h>
+
 #include <fmt/format.h>
 
 #include <charconv>
 #include <chrono>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/scenario_loader.h"
@@ -298,6 +303,48 @@ Connector verbose_connector(const Context& context) {
                              connection->server().version));
     return connection;
   };
+}
+
+void check_output_file(const std::string& path, const std::string& flag) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  if (fs::is_directory(path, error)) {
+    fail(ExitCode::kUsage, fmt::format("{} {}: a directory, not a file", flag, path));
+  }
+  const fs::path parent = fs::path(path).parent_path();
+  if (!parent.empty() && !fs::is_directory(parent, error)) {
+    fail(ExitCode::kUsage,
+         fmt::format("{} {}: the directory {} does not exist", flag, path, parent.string()));
+  }
+  if (::access(parent.empty() ? "." : parent.c_str(), W_OK) != 0) {
+    fail(ExitCode::kUsage, fmt::format("{} {}: cannot write in {}: {}", flag, path,
+                                       parent.empty() ? "." : parent.string(),
+                                       std::strerror(errno)));
+  }
+}
+
+void check_output_directory(const std::string& path, const std::string& flag) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const fs::file_status status = fs::status(path, error);
+  if (status.type() == fs::file_type::not_found) return;  // made when the run starts
+  if (!fs::is_directory(status)) {
+    fail(ExitCode::kUsage, fmt::format("{} {}: not a directory", flag, path));
+  }
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(path, error)) {
+    if (names.size() < 3) names.push_back(entry.path().filename().string());
+  }
+  if (!names.empty()) {
+    fail(ExitCode::kUsage,
+         fmt::format("{} {}: already holds files ({}{}): give a new or empty directory, so that "
+                     "no older run's results mix with this one's",
+                     flag, path, join(names), names.size() == 3 ? ", ..." : ""));
+  }
+  if (::access(path.c_str(), W_OK) != 0) {
+    fail(ExitCode::kUsage, fmt::format("{} {}: cannot write there: {}", flag, path,
+                                       std::strerror(errno)));
+  }
 }
 
 std::set<std::string> flag_names(const CLI::App& app, const std::string& group) {

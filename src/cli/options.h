@@ -86,6 +86,14 @@ class OutputFlags {
 void refuse_unused_flags(const CLI::App& app, const std::set<std::string>& used,
                          const std::string& mode);
 
+// A results file about to be written, checked before any work (exit 64): its directory
+// exists, and it is not itself a directory. `flag` names it in the message.
+void check_output_file(const std::string& path, const std::string& flag);
+
+// A live compare's directory, checked before any work (exit 64): not a file, and new or empty
+// — an older run's phase files must not mix with this one's.
+void check_output_directory(const std::string& path, const std::string& flag);
+
 // The names of every flag of a group, for refuse_unused_flags.
 [[nodiscard]] std::set<std::string> flag_names(const CLI::App& app, const std::string& group);
 

@@ -32,6 +32,7 @@ class RunCommand final : public ScreenCommand {
 
   int execute(const Context& context) override {
     const Format format = output_.format();
+    if (out_) check_output_file(*out_, "--out");
     RunOptions options = run_.options(context, scenarios_, "run");
     std::vector<Screen> screens = scenarios_.load(context.config());
     const ConnectionOptions session =
@@ -46,9 +47,10 @@ class RunCommand final : public ScreenCommand {
     options.cancel = cancel_with(connect, {session});
     RunResult run =
         std::move(measure({{connection.get(), options.label}}, screens, options).front());
+    // The table first: measured figures are shown even if the file cannot be written.
+    render_run(run, format, context.style(), context.out());
     const std::string path = out_ ? *out_ : default_results_path();
     write_results_file(run, path);
-    render_run(run, format, context.style(), context.out());
     context.err() << "results: " << path << (run.complete ? "" : " (incomplete)") << '\n';
     if (!run.complete) {
       fail(ExitCode::kRuntime, fmt::format("the run did not finish: {}; the partial results are "

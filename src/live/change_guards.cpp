@@ -3,8 +3,13 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <map>
+#include <set>
 
+#include "live/migration_classifier.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/sql_lexer.h"
+#include "sqlmeasure/sql_statements.h"
 #include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
@@ -89,6 +94,88 @@ std::vector<std::string> prepare_change_session(Connection& admin, const ChangeS
   }
   events.say(facts + "; the change replicates (--allow-replicated-ddl)");
   return setup;
+}
+
+namespace {
+
+// The privilege a statement needs on its table, or empty for one that needs none of these.
+std::string privilege_needed(const SqlStatement& statement) {
+  const std::string keyword = first_keyword(statement.text);
+  const MigrationStatementClass found = classify_migration_statement(statement.text);
+  if (keyword == "ALTER") return "ALTER";
+  if ((keyword == "CREATE" || keyword == "DROP") && !found.table.empty()) return "INDEX";
+  if (keyword == "CREATE") return "CREATE";
+  if (keyword == "DROP") return "DROP";
+  return "";
+}
+
+// 'user'@'host' of the session, and 'role' for each enabled role: the grantees whose
+// privileges it has.
+std::vector<std::string> grantees(Connection& admin) {
+  std::vector<std::string> out;
+  const std::string user = first_cell(admin, "SELECT CURRENT_USER()");
+  const std::size_t at = user.rfind('@');
+  out.push_back(at == std::string::npos ? admin.quote(user)
+                                        : admin.quote(user.substr(0, at)) + "@" +
+                                              admin.quote(user.substr(at + 1)));
+  try {
+    for (const auto& row : admin.query("SELECT ROLE_NAME FROM information_schema.ENABLED_ROLES").rows) {
+      if (row[0]) out.push_back(admin.quote(*row[0]));
+    }
+  } catch (const DatabaseError& error) {
+    if (error.connection_lost()) throw;  // no roles on this server
+  }
+  return out;
+}
+
+}  // namespace
+
+void check_change_privileges(Connection& admin, const std::string& database,
+                             const SchemaChange& change) {
+  std::map<std::string, const SqlStatement*> needed;
+  for (const std::vector<SqlStatement>* statements : {&change.apply, &change.undo}) {
+    for (const SqlStatement& statement : *statements) {
+      const std::string privilege = privilege_needed(statement);
+      if (!privilege.empty() && !needed.contains(privilege)) needed[privilege] = &statement;
+    }
+  }
+  if (needed.empty()) return;
+  std::vector<std::string> quoted;
+  for (const std::string& grantee : grantees(admin)) quoted.push_back(grantee);
+  // A role's grantee is 'role' or 'role'@'' depending on the server: match either.
+  std::string who;
+  for (const std::string& grantee : quoted) {
+    who += fmt::format("{}GRANTEE = {} OR GRANTEE LIKE CONCAT({}, '@%')", who.empty() ? "" : " OR ",
+                       admin.quote(grantee), admin.quote(grantee));
+  }
+  std::set<std::string> held;
+  try {
+    const std::string db = admin.quote(database);
+    const ResultSet set = admin.query(fmt::format(
+        "SELECT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES WHERE {0} "
+        "UNION SELECT PRIVILEGE_TYPE FROM information_schema.SCHEMA_PRIVILEGES WHERE ({0}) AND "
+        "{1} LIKE TABLE_SCHEMA "
+        "UNION SELECT PRIVILEGE_TYPE FROM information_schema.TABLE_PRIVILEGES WHERE ({0}) AND "
+        "TABLE_SCHEMA = {1}",
+        who, db));
+    for (const auto& row : set.rows) held.insert(ascii_upper(row[0].value_or("")));
+  } catch (const DatabaseError& error) {
+    if (error.connection_lost()) throw;
+    return;  // the server would not say: the change's own error will, if it comes to that
+  }
+  std::vector<std::string> missing;
+  for (const auto& [privilege, statement] : needed) {
+    if (!held.contains(privilege) && !held.contains("ALL PRIVILEGES")) {
+      missing.push_back(fmt::format("{} (needed by {})", privilege, statement->where.str()));
+    }
+  }
+  if (!missing.empty()) {
+    fail(ExitCode::kRuntime,
+         fmt::format("the change cannot be applied by {}: it lacks {} on {}; nothing was "
+                     "measured or changed",
+                     first_cell(admin, "SELECT CURRENT_USER()"), join(missing, ", "),
+                     quote_identifier(database)));
+  }
 }
 
 std::string lock_holders(Connection& admin, const std::string& database,

@@ -8,6 +8,7 @@
 
 #include "live/event_log.h"
 #include "sqlmeasure/connection.h"
+#include "sqlmeasure/schema_change.h"
 
 namespace sqlmeasure {
 
@@ -29,6 +30,12 @@ struct ChangeSafety {
 // running 12 s: SELECT ...)", from the processlist (and metadata_lock_info where installed).
 [[nodiscard]] std::string lock_holders(Connection& admin, const std::string& database,
                                        std::uint64_t own_session);
+
+// Refuses (exit 2, before anything is measured) a change the user lacks the privileges for:
+// ALTER for ALTER TABLE, INDEX for CREATE/DROP INDEX, CREATE and DROP for tables — on the
+// database or the table, directly or through an enabled role.
+void check_change_privileges(Connection& admin, const std::string& database,
+                             const SchemaChange& change);
 
 // MySQL's ER_LOCK_WAIT_TIMEOUT, which a DDL gets when lock_wait_timeout passes.
 inline constexpr unsigned kLockWaitTimeout = 1205;

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "live/auto_stop.h"
+#include "live/change_guards.h"
 #include "live/change_journal.h"
 #include "live/change_session.h"
 #include "live/event_log.h"
@@ -57,6 +58,9 @@ class LiveCompare {
                                            "change: {}; nothing was changed",
                                            error.what()));
     }
+    // What the change needs, before anything is measured: an hour of before-1 is no way to
+    // learn that the user may not ALTER.
+    check_change_privileges(session_->admin(), database_, change_);
     std::filesystem::create_directories(options_.out_dir);
     journal_.emplace(session_->admin(), target_->server().endpoint, database_, change_,
                      session_->snapshot(), options_.out_dir, events_);

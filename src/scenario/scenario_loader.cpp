@@ -33,11 +33,25 @@ std::vector<Screen> load_scenarios(const std::string& directory, const LoadOptio
   fs::path root(directory);
   if (fs::is_directory(root / "screens", error)) root /= "screens";
   std::vector<std::string> files;
-  for (const auto& entry : fs::directory_iterator(root)) {
-    auto extension = entry.path().extension();
-    if (entry.is_regular_file() && (extension == ".toml" || extension == ".sql")) {
-      files.push_back(entry.path().string());
+  fs::directory_iterator entries(root, error);
+  if (error) {
+    fail(ExitCode::kBadInput, fmt::format("{}: cannot read the scenario directory: {}",
+                                          root.string(), error.message()));
+  }
+  for (const auto& entry : entries) {
+    const auto extension = entry.path().extension();
+    if (extension != ".toml" && extension != ".sql") continue;
+    // A screen that cannot be read is an error, never a screen silently left out: a dangling
+    // or looping symlink, a directory with a screen's name.
+    const fs::file_status status = entry.status(error);
+    if (error || !fs::is_regular_file(status)) {
+      fail(ExitCode::kBadInput,
+           fmt::format("{}: not a readable screen file ({})", entry.path().string(),
+                       error ? error.message()
+                             : fs::is_directory(status) ? "a directory"
+                                                        : "a dangling symlink, or not a file"));
     }
+    files.push_back(entry.path().string());
   }
   std::sort(files.begin(), files.end());  // a stable order on every file system
   if (files.empty()) {

@@ -933,3 +933,62 @@ TEST_CASE("live compare: a DDL waiting behind a long transaction gives up, namin
 
 }  // namespace
 }  // namespace sqlmeasure::testing
+
+namespace sqlmeasure::testing {
+namespace {
+
+TEST_CASE("live compare: missing privileges are found before the first sample",
+          "[db][safety][live][privileges]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase db("privileges");
+  db.run_script("CREATE TABLE t (id INT PRIMARY KEY, v INT, KEY k_v (v));"
+                "INSERT INTO t VALUES (1, 10), (2, 20);");
+  const std::string user = "sqlm_ro_" + std::to_string(::getpid());
+  db.admin().execute("DROP USER IF EXISTS '" + user + "'@'localhost'");
+  db.admin().execute("CREATE USER '" + user + "'@'localhost' IDENTIFIED BY 'Pw-ro-1'");
+  db.admin().execute("GRANT SELECT ON " + quote_identifier(db.name()) + ".* TO '" + user +
+                     "'@'localhost'");
+  TempDir dir("privileges");
+  write_text(dir / "empty.toml", "");
+  write_text(dir / "screens/q.sql", "SELECT SLEEP(0.2), v FROM t WHERE v = 20;\n");
+  write_text(dir / "up.sql", "ALTER TABLE t DROP INDEX k_v;\n");
+  write_text(dir / "down.sql", "ALTER TABLE t ADD INDEX k_v (v);\n");
+  ScopedEnv password("MYSQL_PWD", std::string("Pw-ro-1"));
+  const auto start = Clock::now();
+  CliResult result = run_in_process(std::vector<std::string>{
+      "compare", "--config", dir / "empty.toml", "--scenarios", dir / "screens", "--migration",
+      dir / "up.sql", "--rollback", dir / "down.sql", "--out-dir", dir / "out", "--iterations",
+      "20", "-S", test_socket(), "-u", user, "-D", db.name()});
+  const double seconds = seconds_since(start);
+  db.admin().execute("DROP USER IF EXISTS '" + user + "'@'localhost'");
+  INFO("stderr: " << result.err);
+  CHECK(result.code == 2);
+  CHECK(result.err.find("it lacks ALTER (needed by") != std::string::npos);
+  CHECK(result.err.find("nothing was measured or changed") != std::string::npos);
+  CHECK(seconds < 3);  // 20 samples of 0.2 s were not taken first
+  CHECK_FALSE(fs::exists(dir / "out/before-1.json"));
+}
+
+TEST_CASE("run: a results path that cannot be written is refused before measuring",
+          "[db][safety][output]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase db("output_path");
+  db.run_script("CREATE TABLE t (id INT PRIMARY KEY);");
+  TempDir dir("output-path");
+  write_text(dir / "empty.toml", "");
+  write_text(dir / "screens/q.sql", "SELECT SLEEP(0.2) FROM t;\n");
+  for (const std::string& out : {std::string("/nonexistent/x.json"), dir.path()}) {
+    INFO("--out " << out);
+    const auto start = Clock::now();
+    CliResult result = run_in_process(std::vector<std::string>{
+        "run", "--config", dir / "empty.toml", "--scenarios", dir / "screens", "-o", out,
+        "--iterations", "20", "-S", test_socket(), "-u", "root", "-D", db.name()});
+    INFO("stderr: " << result.err);
+    CHECK(result.code == 64);
+    CHECK(result.err.find("--out " + out) != std::string::npos);
+    CHECK(seconds_since(start) < 2);
+  }
+}
+
+}  // namespace
+}  // namespace sqlmeasure::testing

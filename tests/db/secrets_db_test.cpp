@@ -347,7 +347,8 @@ TEST_CASE("secrets: no command prints or writes the password, on failure", "[db]
       INFO("password via " << delivery.name);
       CliResult result = fixture.run(
           delivery, {"compare", "--scenarios", fixture.scenarios(), "--migration",
-                     fixture.file("bad_up.sql"), "--out-dir", fixture.out("failed-migration"),
+                     fixture.file("bad_up.sql"), "--out-dir",
+                     fixture.out("failed-migration-" + delivery.name),
                      "--iterations", "2", "--warmup", "0", "--verbose"});
       INFO("stderr: " << result.err);
       CHECK(result.code == 2);

@@ -103,6 +103,18 @@ TEST_CASE("flags are validated before anything connects", "[unit][cli]") {
           "--dsn does not apply to a compare of two endpoints");
   refused({"compare", "a.json", "b.json", "--screens", "top"},
           "--screens does not apply to an offline compare of two results files");
+  // An out-dir that is a file, or holds an older run's files, would mix results.
+  dir.write("up.sql", "CREATE INDEX i ON t (a);\n");
+  dir.write("a-file", "x");
+  dir.write("used/before-1.json", "{}");
+  refused({"compare", "--migration", dir / "up.sql", "--scenarios", dir / "screens", "--out-dir",
+           dir / "a-file"},
+          "a-file: not a directory");
+  refused({"compare", "--migration", dir / "up.sql", "--scenarios", dir / "screens", "--out-dir",
+           dir / "used"},
+          "used: already holds files (before-1.json): give a new or empty directory");
+  refused({"run", "--scenarios", dir / "screens", "-o", dir / "missing/r.json"},
+          "does not exist");
 }
 
 }  // namespace

@@ -55,6 +55,7 @@ class FakeServer {
   std::string log_bin = "0";                  // @@log_bin: 1 writes a binary log
   std::vector<std::string> replica_hosts;     // connected replicas (SHOW REPLICA HOSTS)
   Flavor flavor = Flavor::kMariaDB;
+  std::vector<std::optional<std::string>> privileges = {"ALL PRIVILEGES"};
   CallLog log;
 
   Connector connector() {
@@ -101,6 +102,13 @@ class FakeServer {
         [](std::string_view sql) { return sql.starts_with("SET SESSION lock_wait_timeout"); });
     fake.on("SELECT @@log_bin").returns(single_column("@@log_bin", {log_bin}, true));
     fake.on("SET SESSION sql_log_bin = 0");
+    fake.on("SELECT CURRENT_USER()").returns(single_column("CURRENT_USER()", {"root@localhost"}, false));
+    fake.on("SELECT ROLE_NAME FROM information_schema.ENABLED_ROLES")
+        .returns(single_column("ROLE_NAME", {}, false));
+    fake.on_match([](std::string_view sql) {
+          return sql.starts_with("SELECT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES");
+        })
+        .answers([this] { return single_column("PRIVILEGE_TYPE", privileges, false); });
     ResultSet replicas;
     replicas.columns = {"Server_id", "Host", "Port", "Master_id"};
     replicas.numeric = {true, false, true, true};
@@ -172,7 +180,11 @@ struct LiveRun {
     dir.write("down.sql", std::string(kAddCategory) + ";\n" + kDropStarted + ";\n");
   }
 
+  int runs = 0;
+
+  // Each run gets a new out-dir (an out-dir holding files is refused): out, out-2, ...
   CliResult run() {
+    const std::string out = ++runs == 1 ? dir / "out" : dir / ("out-" + std::to_string(runs));
     std::vector<std::string> args = {"compare",
                                      "--migration",
                                      dir / "up.sql",
@@ -183,7 +195,7 @@ struct LiveRun {
                                      "-D",
                                      "shop",
                                      "--out-dir",
-                                     dir / "out",
+                                     out,
                                      "--iterations",
                                      "6",
                                      "--warmup",
@@ -656,6 +668,26 @@ TEST_CASE("live compare on a fake server: each DDL says how it will run, and a s
   const std::vector<std::string> statements = admin_statements(live.server.log);
   CHECK(std::find(statements.begin(), statements.end(), "SET SESSION lock_wait_timeout = 5") !=
         statements.end());
+}
+
+}  // namespace
+}  // namespace sqlmeasure::testing
+
+namespace sqlmeasure::testing {
+namespace {
+
+TEST_CASE("live compare on a fake server: a user who may not ALTER is told before measuring",
+          "[unit][live][safety]") {
+  LiveRun live;
+  live.server.privileges = {"SELECT", "INDEX"};
+  const CliResult result = live.run();
+  INFO("stderr: " << result.err);
+  CHECK(result.code == 2);
+  CHECK(contains(result.err, "the change cannot be applied by root@localhost: it lacks ALTER "
+                             "(needed by " + live.dir / "up.sql:1:1) on `shop`; nothing was "
+                             "measured or changed"));
+  for (const Call& call : live.server.log) CHECK(call.kind != Call::Kind::kTimed);
+  CHECK_FALSE(exists(live.dir / "out/before-1.json"));
 }
 
 }  // namespace

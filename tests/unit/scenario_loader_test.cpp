@@ -501,3 +501,36 @@ TEST_CASE("a TOML key too deep for the parser is refused, not crashed on", "[uni
   CHECK(refused("# " + deep + "\nx = 1\n").empty());
   CHECK(refused("params.category = [17, 23]\n[[query]]\nname = \"a.b\"\n").empty());
 }
+
+TEST_CASE("a screen file that cannot be read is an error, never silently skipped",
+          "[unit][scenario][safety]") {
+  namespace fs = std::filesystem;
+  auto refusal = [](const std::string& dir) {
+    try {
+      (void)load_scenarios(dir);
+    } catch (const Error& error) {
+      CHECK(error.code() == ExitCode::kBadInput);
+      return std::string(error.what());
+    }
+    return std::string("loaded");
+  };
+  SECTION("a symlink loop (it was an internal error)") {
+    testing::TempDir dir("loop");
+    dir.write("ok.sql", "SELECT 1;\n");
+    fs::create_symlink(dir / "b.sql", dir / "a.sql");
+    fs::create_symlink(dir / "a.sql", dir / "b.sql");
+    CHECK(contains(refusal(dir.path()), "not a readable screen file (Too many levels of symbolic"));
+  }
+  SECTION("a dangling symlink (it was skipped)") {
+    testing::TempDir dir("dangling");
+    dir.write("ok.sql", "SELECT 1;\n");
+    fs::create_symlink(dir / "gone.sql", dir / "x.sql");
+    CHECK(contains(refusal(dir.path()), "x.sql: not a readable screen file"));
+  }
+  SECTION("a directory with a screen's name") {
+    testing::TempDir dir("dir-screen");
+    dir.write("ok.sql", "SELECT 1;\n");
+    fs::create_directories(dir / "odd.toml");
+    CHECK(contains(refusal(dir.path()), "odd.toml: not a readable screen file (a directory)"));
+  }
+}
