@@ -1,12 +1,11 @@
 #include "cli/options.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
-#include <fmt/format.h>
-
+#include <cerrno>
 #include <charconv>
 #include <chrono>
-#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -317,9 +316,9 @@ void check_output_file(const std::string& path, const std::string& flag) {
          fmt::format("{} {}: the directory {} does not exist", flag, path, parent.string()));
   }
   if (::access(parent.empty() ? "." : parent.c_str(), W_OK) != 0) {
-    fail(ExitCode::kUsage, fmt::format("{} {}: cannot write in {}: {}", flag, path,
-                                       parent.empty() ? "." : parent.string(),
-                                       std::strerror(errno)));
+    fail(ExitCode::kUsage,
+         fmt::format("{} {}: cannot write in {}: {}", flag, path,
+                     parent.empty() ? "." : parent.string(), std::strerror(errno)));
   }
 }
 
@@ -342,8 +341,8 @@ void check_output_directory(const std::string& path, const std::string& flag) {
                      flag, path, join(names), names.size() == 3 ? ", ..." : ""));
   }
   if (::access(path.c_str(), W_OK) != 0) {
-    fail(ExitCode::kUsage, fmt::format("{} {}: cannot write there: {}", flag, path,
-                                       std::strerror(errno)));
+    fail(ExitCode::kUsage,
+         fmt::format("{} {}: cannot write there: {}", flag, path, std::strerror(errno)));
   }
 }
 

@@ -35,8 +35,8 @@ std::vector<Screen> load_scenarios(const std::string& directory, const LoadOptio
   std::vector<std::string> files;
   fs::directory_iterator entries(root, error);
   if (error) {
-    fail(ExitCode::kBadInput, fmt::format("{}: cannot read the scenario directory: {}",
-                                          root.string(), error.message()));
+    fail(ExitCode::kBadInput,
+         fmt::format("{}: cannot read the scenario directory: {}", root.string(), error.message()));
   }
   for (const auto& entry : entries) {
     const auto extension = entry.path().extension();
@@ -47,9 +47,9 @@ std::vector<Screen> load_scenarios(const std::string& directory, const LoadOptio
     if (error || !fs::is_regular_file(status)) {
       fail(ExitCode::kBadInput,
            fmt::format("{}: not a readable screen file ({})", entry.path().string(),
-                       error ? error.message()
-                             : fs::is_directory(status) ? "a directory"
-                                                        : "a dangling symlink, or not a file"));
+                       error                      ? error.message()
+                       : fs::is_directory(status) ? "a directory"
+                                                  : "a dangling symlink, or not a file"));
     }
     files.push_back(entry.path().string());
   }

@@ -1071,8 +1071,8 @@ TEST_CASE("live compare killed outright: the next command refuses, recover puts 
     CHECK(refused.err.find("sqlmeasure recover --journal " + journal) != std::string::npos);
   }
   std::vector<std::string> again_args = args;
-  again_args[std::find(again_args.begin(), again_args.end(), "--out-dir") - again_args.begin() + 1] =
-      dir / "out-again";
+  again_args[std::find(again_args.begin(), again_args.end(), "--out-dir") - again_args.begin() +
+             1] = dir / "out-again";
   CliResult again = run_in_process(again_args);
   CHECK(again.code == 2);
   CHECK(again.err.find("may still be applied") != std::string::npos);

@@ -941,8 +941,9 @@ TEST_CASE("live compare: missing privileges are found before the first sample",
           "[db][safety][live][privileges]") {
   SQLMEASURE_REQUIRE_SERVER();
   TestDatabase db("privileges");
-  db.run_script("CREATE TABLE t (id INT PRIMARY KEY, v INT, KEY k_v (v));"
-                "INSERT INTO t VALUES (1, 10), (2, 20);");
+  db.run_script(
+      "CREATE TABLE t (id INT PRIMARY KEY, v INT, KEY k_v (v));"
+      "INSERT INTO t VALUES (1, 10), (2, 20);");
   const std::string user = "sqlm_ro_" + std::to_string(::getpid());
   db.admin().execute("DROP USER IF EXISTS '" + user + "'@'localhost'");
   db.admin().execute("CREATE USER '" + user + "'@'localhost' IDENTIFIED BY 'Pw-ro-1'");

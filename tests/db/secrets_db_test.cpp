@@ -345,11 +345,11 @@ TEST_CASE("secrets: no command prints or writes the password, on failure", "[db]
   SECTION("a failed migration: exit 2, reported, nothing leaked") {
     for (const Delivery& delivery : fixture.deliveries(fixture.user().password())) {
       INFO("password via " << delivery.name);
-      CliResult result = fixture.run(
-          delivery, {"compare", "--scenarios", fixture.scenarios(), "--migration",
-                     fixture.file("bad_up.sql"), "--out-dir",
-                     fixture.out("failed-migration-" + delivery.name),
-                     "--iterations", "2", "--warmup", "0", "--verbose"});
+      CliResult result =
+          fixture.run(delivery, {"compare", "--scenarios", fixture.scenarios(), "--migration",
+                                 fixture.file("bad_up.sql"), "--out-dir",
+                                 fixture.out("failed-migration-" + delivery.name), "--iterations",
+                                 "2", "--warmup", "0", "--verbose"});
       INFO("stderr: " << result.err);
       CHECK(result.code == 2);
       fixture.check_clean(result);

@@ -113,8 +113,7 @@ TEST_CASE("flags are validated before anything connects", "[unit][cli]") {
   refused({"compare", "--migration", dir / "up.sql", "--scenarios", dir / "screens", "--out-dir",
            dir / "used"},
           "used: already holds files (before-1.json): give a new or empty directory");
-  refused({"run", "--scenarios", dir / "screens", "-o", dir / "missing/r.json"},
-          "does not exist");
+  refused({"run", "--scenarios", dir / "screens", "-o", dir / "missing/r.json"}, "does not exist");
 }
 
 }  // namespace
