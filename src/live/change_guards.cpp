@@ -8,6 +8,7 @@
 
 #include "live/migration_classifier.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/hash.h"
 #include "sqlmeasure/sql_lexer.h"
 #include "sqlmeasure/sql_statements.h"
 #include "sqlmeasure/text.h"
@@ -25,8 +26,8 @@ std::string first_cell(Connection& connection, const std::string& sql) {
 // may not ask: then `unknown` says so).
 std::vector<std::string> connected_replicas(Connection& admin, bool& unknown) {
   const bool mariadb = admin.server().flavor == Flavor::kMariaDB;
-  for (const char* statement : {mariadb ? "SHOW REPLICA HOSTS" : "SHOW REPLICAS",
-                                "SHOW SLAVE HOSTS"}) {
+  for (const char* statement :
+       {mariadb ? "SHOW REPLICA HOSTS" : "SHOW REPLICAS", "SHOW SLAVE HOSTS"}) {
     try {
       const ResultSet set = admin.query(statement);
       const int host = set.column("Host"), port = set.column("Port");
@@ -49,9 +50,9 @@ std::vector<std::string> connected_replicas(Connection& admin, bool& unknown) {
 
 std::vector<std::string> prepare_change_session(Connection& admin, const ChangeSafety& safety,
                                                 EventLog& events) {
-  std::vector<std::string> setup = {fmt::format(
-      "SET SESSION lock_wait_timeout = {}",
-      std::max<long long>(1, std::llround(std::ceil(safety.lock_wait_timeout_s))))};
+  std::vector<std::string> setup = {
+      fmt::format("SET SESSION lock_wait_timeout = {}",
+                  std::max<long long>(1, std::llround(std::ceil(safety.lock_wait_timeout_s))))};
   if (admin.server().flavor == Flavor::kAurora && !safety.allow_replicated_ddl) {
     fail(ExitCode::kUsage,
          "this is Aurora: its readers share the storage and see every change at once, whatever "
@@ -64,11 +65,10 @@ std::vector<std::string> prepare_change_session(Connection& admin, const ChangeS
   const std::vector<std::string> replicas = connected_replicas(admin, unknown);
   const std::string facts = fmt::format(
       "this server writes a binary log (@@log_bin = ON){}",
-      unknown ? " (whether replicas are connected could not be asked)"
-      : replicas.empty()
-          ? ", no replica is connected now"
-          : fmt::format(" and {} replica{} connected: {}", replicas.size(),
-                        replicas.size() == 1 ? " is" : "s are", join(replicas)));
+      unknown            ? " (whether replicas are connected could not be asked)"
+      : replicas.empty() ? ", no replica is connected now"
+                         : fmt::format(" and {} replica{} connected: {}", replicas.size(),
+                                       replicas.size() == 1 ? " is" : "s are", join(replicas)));
   if (safety.no_binlog) {
     try {
       admin.execute("SET SESSION sql_log_bin = 0");
@@ -115,11 +115,12 @@ std::vector<std::string> grantees(Connection& admin) {
   std::vector<std::string> out;
   const std::string user = first_cell(admin, "SELECT CURRENT_USER()");
   const std::size_t at = user.rfind('@');
-  out.push_back(at == std::string::npos ? admin.quote(user)
-                                        : admin.quote(user.substr(0, at)) + "@" +
-                                              admin.quote(user.substr(at + 1)));
+  out.push_back(at == std::string::npos
+                    ? admin.quote(user)
+                    : admin.quote(user.substr(0, at)) + "@" + admin.quote(user.substr(at + 1)));
   try {
-    for (const auto& row : admin.query("SELECT ROLE_NAME FROM information_schema.ENABLED_ROLES").rows) {
+    for (const auto& row :
+         admin.query("SELECT ROLE_NAME FROM information_schema.ENABLED_ROLES").rows) {
       if (row[0]) out.push_back(admin.quote(*row[0]));
     }
   } catch (const DatabaseError& error) {
@@ -176,6 +177,37 @@ void check_change_privileges(Connection& admin, const std::string& database,
                      first_cell(admin, "SELECT CURRENT_USER()"), join(missing, ", "),
                      quote_identifier(database)));
   }
+}
+
+std::string live_compare_lock_name(const std::string& database) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;  // names are at most 64 characters: a hash of it
+  for (const unsigned char c : database) h = (h ^ c) * 0x100000001b3ULL;
+  return fmt::format("sqlmeasure.live.{:016x}", mix64(h));
+}
+
+void take_live_compare_lock(Connection& admin, const std::string& database) {
+  const std::string name = admin.quote(live_compare_lock_name(database));
+  if (first_cell(admin, "SELECT GET_LOCK(" + name + ", 0)") == "1") return;
+  std::string holder = "another session";
+  const std::string id = first_cell(admin, "SELECT IS_USED_LOCK(" + name + ")");
+  if (!id.empty()) {
+    holder = "connection " + id;
+    try {
+      const ResultSet who = admin.query(
+          "SELECT USER, HOST, TIME FROM information_schema.PROCESSLIST WHERE ID = " + id);
+      if (!who.rows.empty()) {
+        holder += fmt::format(" ({}@{}, connected {} s)", who.rows[0][0].value_or("?"),
+                              who.rows[0][1].value_or("?"), who.rows[0][2].value_or("?"));
+      }
+    } catch (const DatabaseError& error) {
+      if (error.connection_lost()) throw;
+    }
+  }
+  fail(ExitCode::kRuntime,
+       fmt::format("another live compare is running on database {} ({} holds its lock {}): two "
+                   "at once would measure each other's changes; wait for it to finish. Nothing "
+                   "was changed",
+                   quote_identifier(database), holder, live_compare_lock_name(database)));
 }
 
 std::string lock_holders(Connection& admin, const std::string& database,

@@ -37,6 +37,12 @@ struct ChangeSafety {
 void check_change_privileges(Connection& admin, const std::string& database,
                              const SchemaChange& change);
 
+// The server-side advisory lock (GET_LOCK) a live compare holds on its database for as long
+// as it runs: two at once would measure each other's changes. Its name, and taking it on the
+// change's session — Error(kRuntime) naming the session that holds it.
+[[nodiscard]] std::string live_compare_lock_name(const std::string& database);
+void take_live_compare_lock(Connection& admin, const std::string& database);
+
 // MySQL's ER_LOCK_WAIT_TIMEOUT, which a DDL gets when lock_wait_timeout passes.
 inline constexpr unsigned kLockWaitTimeout = 1205;
 

@@ -30,6 +30,7 @@ ChangeSession::ChangeSession(const Connector& connect, ConnectionOptions admin,
 
 void ChangeSession::open() {
   connect_once();
+  take_live_compare_lock(*admin_, database_);
   setup_ = prepare_change_session(*admin_, safety_, events_);
   for (const std::string& statement : setup_) admin_->execute(statement);
   snapshot_ = schema_snapshot(*admin_, database_);
@@ -61,6 +62,16 @@ void ChangeSession::say_how_it_runs(const SqlStatement& statement) {
     events_.say(fmt::format("{} on {}: {}", statement.where.str(), found.table, how));
 }
 
+// The lock that keeps other live compares off the database belongs to the session: a new
+// connection takes it again, and says so if another run took it meanwhile.
+void ChangeSession::retake_lock() {
+  try {
+    take_live_compare_lock(*admin_, database_);
+  } catch (const Error& error) {
+    events_.say(std::string("warning: ") + error.what());
+  }
+}
+
 // A server restarting or failing over is back in seconds: keep trying, with growing pauses,
 // for reconnect_timeout_s, saying so, before the undo is given up.
 void ChangeSession::reopen() {
@@ -69,6 +80,7 @@ void ChangeSession::reopen() {
   for (int attempt = 1;; ++attempt) {
     try {
       connect_once();
+      retake_lock();
       if (attempt > 1) events_.say(fmt::format("reconnected (attempt {})", attempt));
       return;
     } catch (const DatabaseError& error) {

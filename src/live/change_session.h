@@ -42,6 +42,7 @@ class ChangeSession {
  private:
   [[nodiscard]] std::optional<std::string> lost_while_applying(const DatabaseError& error);
   void connect_once();
+  void retake_lock();
   void reopen();
   void ensure_alive();
   void undo_statements();

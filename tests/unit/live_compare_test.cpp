@@ -56,6 +56,7 @@ class FakeServer {
   std::vector<std::string> replica_hosts;     // connected replicas (SHOW REPLICA HOSTS)
   Flavor flavor = Flavor::kMariaDB;
   std::vector<std::optional<std::string>> privileges = {"ALL PRIVILEGES"};
+  bool lock_free = true;  // GET_LOCK: false, another live compare holds the database
   CallLog log;
 
   Connector connector() {
@@ -102,7 +103,20 @@ class FakeServer {
         [](std::string_view sql) { return sql.starts_with("SET SESSION lock_wait_timeout"); });
     fake.on("SELECT @@log_bin").returns(single_column("@@log_bin", {log_bin}, true));
     fake.on("SET SESSION sql_log_bin = 0");
-    fake.on("SELECT CURRENT_USER()").returns(single_column("CURRENT_USER()", {"root@localhost"}, false));
+    fake.on_match([](std::string_view sql) { return sql.starts_with("SELECT GET_LOCK("); })
+        .answers([this] { return single_column("GET_LOCK", {lock_free ? "1" : "0"}, true); });
+    fake.on_match([](std::string_view sql) { return sql.starts_with("SELECT IS_USED_LOCK("); })
+        .returns(single_column("IS_USED_LOCK", {"77"}, true));
+    fake.on("SELECT USER, HOST, TIME FROM information_schema.PROCESSLIST WHERE ID = 77")
+        .returns([] {
+          ResultSet set;
+          set.columns = {"USER", "HOST", "TIME"};
+          set.numeric = {false, false, true};
+          set.rows.push_back({"deploy", "ci-runner-3:51234", "42"});
+          return set;
+        }());
+    fake.on("SELECT CURRENT_USER()")
+        .returns(single_column("CURRENT_USER()", {"root@localhost"}, false));
     fake.on("SELECT ROLE_NAME FROM information_schema.ENABLED_ROLES")
         .returns(single_column("ROLE_NAME", {}, false));
     fake.on_match([](std::string_view sql) {
@@ -683,11 +697,33 @@ TEST_CASE("live compare on a fake server: a user who may not ALTER is told befor
   const CliResult result = live.run();
   INFO("stderr: " << result.err);
   CHECK(result.code == 2);
-  CHECK(contains(result.err, "the change cannot be applied by root@localhost: it lacks ALTER "
-                             "(needed by " + live.dir / "up.sql:1:1) on `shop`; nothing was "
-                             "measured or changed"));
+  CHECK(contains(result.err,
+                 "the change cannot be applied by root@localhost: it lacks ALTER "
+                 "(needed by " +
+                     live.dir / "up.sql:1:1) on `shop`; nothing was "
+                                "measured or changed"));
   for (const Call& call : live.server.log) CHECK(call.kind != Call::Kind::kTimed);
   CHECK_FALSE(exists(live.dir / "out/before-1.json"));
+}
+
+}  // namespace
+}  // namespace sqlmeasure::testing
+
+namespace sqlmeasure::testing {
+namespace {
+
+TEST_CASE("live compare on a fake server: one live compare per database at a time",
+          "[unit][live][safety]") {
+  LiveRun live;
+  live.server.lock_free = false;
+  const CliResult result = live.run();
+  INFO("stderr: " << result.err);
+  CHECK(result.code == 2);
+  CHECK(contains(result.err,
+                 "another live compare is running on database `shop` (connection 77 "
+                 "(deploy@ci-runner-3:51234, connected 42 s) holds its lock"));
+  CHECK(contains(result.err, "Nothing was changed"));
+  for (const Call& call : live.server.log) CHECK(call.sql.find("ALTER") == std::string::npos);
 }
 
 }  // namespace
