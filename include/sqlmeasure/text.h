@@ -27,6 +27,10 @@ namespace sqlmeasure {
 [[nodiscard]] std::string did_you_mean_hint(const std::string& name,
                                             const std::vector<std::string>& candidates);
 
+// Text from a file or a server made safe for a terminal, whole: tabs and line breaks become
+// spaces, other control bytes (an escape sequence could repaint the screen) \xNN.
+[[nodiscard]] std::string without_control_bytes(std::string_view text);
+
 // User text quoted in a message, kept to one short line: control bytes escaped as \xNN and
 // the middle of a text longer than 80 bytes left out.
 [[nodiscard]] std::string printable(std::string_view text);

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "sqlmeasure/render.h"
+#include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
 namespace {
@@ -136,7 +137,8 @@ std::string colour(Verdict verdict, const std::string& text, const Style& style)
 }
 
 void render_text(const Comparison& comparison, const Style& style, std::ostream& out) {
-  out << fmt::format("before: {}\nafter:  {}\n\n", comparison.before_label, comparison.after_label);
+  out << fmt::format("before: {}\nafter:  {}\n\n", without_control_bytes(comparison.before_label),
+                     without_control_bytes(comparison.after_label));
   Table table = screen_table(comparison);
   // Render the table, then print each flagged screen's responsible queries under its row.
   std::ostringstream rendered;
@@ -150,7 +152,8 @@ void render_text(const Comparison& comparison, const Style& style, std::ostream&
     out << colour(screen.verdict(), line, style) << '\n';
     for (const QueryComparison& query : screen.queries) {
       if (query_flagged(query))
-        out << "  " << screen.name << '/' << query.name << ": " << query_detail(query) << '\n';
+        out << "  " << screen.name << '/' << query.name << ": "
+            << without_control_bytes(query_detail(query)) << '\n';
     }
     for (const std::string& name : screen.queries_only_before)
       out << "  " << screen.name << '/' << name << ": removed\n";
@@ -159,7 +162,7 @@ void render_text(const Comparison& comparison, const Style& style, std::ostream&
   }
   out << '\n';
   for (const Warning& warning : comparison.warnings)
-    out << "warning: " << warning.message() << '\n';
+    out << "warning: " << without_control_bytes(warning.message()) << '\n';
   std::string summary = summary_line(comparison);
   out << (style.color && comparison.gate_failed() ? "\x1b[1;31m" + summary + "\x1b[0m" : summary)
       << '\n';
@@ -176,16 +179,18 @@ void render_markdown(const Comparison& comparison, std::ostream& out) {
       if (!query_flagged(query)) continue;
       if (!any_detail) out << "\n**What changed**\n\n";
       any_detail = true;
-      out << "- `" << screen.name << '/' << query.name << "`: " << query_detail(query) << '\n';
+      out << "- `" << screen.name << '/' << query.name
+          << "`: " << without_control_bytes(query_detail(query)) << '\n';
     }
   }
   if (!comparison.warnings.empty()) {
     out << '\n';
     for (const Warning& warning : comparison.warnings)
-      out << "> ⚠️ " << warning.message() << '\n';
+      out << "> ⚠️ " << without_control_bytes(warning.message()) << '\n';
   }
-  out << "\n<sub>" << summary_line(comparison) << ". Before: " << comparison.before_label
-      << "; after: " << comparison.after_label << ".</sub>\n";
+  out << "\n<sub>" << summary_line(comparison)
+      << ". Before: " << without_control_bytes(comparison.before_label)
+      << "; after: " << without_control_bytes(comparison.after_label) << ".</sub>\n";
 }
 
 void render_csv(const Comparison& comparison, std::ostream& out) {
@@ -354,7 +359,8 @@ void render_junit(const Comparison& comparison, std::ostream& out) {
     std::string details;
     for (const QueryComparison& query : screen.queries) {
       if (query_flagged(query))
-        details += screen.name + "/" + query.name + ": " + query_detail(query) + "\n";
+        details += screen.name + "/" + query.name + ": " +
+                   without_control_bytes(query_detail(query)) + "\n";
     }
     if (screen.regressed(comparison.rule)) {
       out << fmt::format(

@@ -7,6 +7,7 @@
 #include "results/plan_json.h"
 #include "sqlmeasure/render.h"
 #include "sqlmeasure/results_file.h"
+#include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
 namespace {
@@ -60,7 +61,7 @@ void render_run(const RunResult& run, Format format, const Style& style, std::os
                          : "";
   out << fmt::format("{} {} · {} · {}, {} warm-up{}{}\n", flavor_name(run.server.flavor),
                      run.server.version, run.server.endpoint, iterations, run.settings.warmup, load,
-                     run.label.empty() ? "" : " · " + run.label);
+                     run.label.empty() ? "" : " · " + without_control_bytes(run.label));
   write_text_table(run_table(run), out);
   if (!run.complete) out << "INCOMPLETE: " << run.incomplete_reason << '\n';
 }

@@ -5,6 +5,7 @@
 
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/render.h"
+#include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
 namespace {
@@ -54,9 +55,21 @@ std::string csv_cell(const std::string& text) {
   return out + "\"";
 }
 
+// Cells come from files and servers (SQL, error messages, labels): no control byte reaches the
+// terminal, and every row stays one line.
+Table safe(const Table& table) {
+  Table out = table;
+  for (std::string& header : out.headers) header = without_control_bytes(header);
+  for (auto& row : out.rows) {
+    for (std::string& cell : row) cell = without_control_bytes(cell);
+  }
+  return out;
+}
+
 }  // namespace
 
-void write_text_table(const Table& table, std::ostream& out) {
+void write_text_table(const Table& input, std::ostream& out) {
+  const Table table = safe(input);
   std::vector<size_t> widths(table.headers.size(), 0);
   for (size_t i = 0; i < table.headers.size(); ++i) widths[i] = display_width(table.headers[i]);
   for (const auto& row : table.rows) {
@@ -79,7 +92,8 @@ void write_text_table(const Table& table, std::ostream& out) {
   for (const auto& row : table.rows) line(row);
 }
 
-void write_markdown_table(const Table& table, std::ostream& out) {
+void write_markdown_table(const Table& input, std::ostream& out) {
+  const Table table = safe(input);
   out << '|';
   for (const auto& header : table.headers) out << ' ' << markdown_cell(header) << " |";
   out << "\n|";
@@ -95,7 +109,8 @@ void write_markdown_table(const Table& table, std::ostream& out) {
   }
 }
 
-void write_csv_table(const Table& table, std::ostream& out) {
+void write_csv_table(const Table& input, std::ostream& out) {
+  const Table table = safe(input);
   auto line = [&](const std::vector<std::string>& cells) {
     for (size_t i = 0; i < cells.size(); ++i) out << (i ? "," : "") << csv_cell(cells[i]);
     out << '\n';

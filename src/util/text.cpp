@@ -88,6 +88,22 @@ std::string did_you_mean_hint(const std::string& name, const std::vector<std::st
   return best.empty() ? "" : " (did you mean '" + best + "'?)";
 }
 
+std::string without_control_bytes(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char byte : text) {
+    const auto c = static_cast<unsigned char>(byte);
+    if (c == '\n' || c == '\r' || c == '\t') {
+      out += ' ';
+    } else if (c < 0x20 || c == 0x7f) {
+      out += fmt::format("\\x{:02x}", c);
+    } else {
+      out += byte;
+    }
+  }
+  return out;
+}
+
 std::string printable(std::string_view text) {
   constexpr std::size_t kMax = 80;
   std::string out;

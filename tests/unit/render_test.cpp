@@ -295,3 +295,21 @@ TEST_CASE("a plan change alone is reported, and gated only with --fail-on plan",
                  "### sqlmeasure: 1 screen fails the gate (1 plan changed) ❌"));
   CHECK(contains(render(gated, Format::kJunit), "<failure message=\"plan changed"));
 }
+
+TEST_CASE("text from files and servers cannot repaint the terminal", "[unit][render][safety]") {
+  Comparison c = regression();
+  c.before_label = "before\x1b[2J\x1b[H (cleared the screen)";
+  c.warnings.push_back({WarningKind::kSqlDiffers, "work_search/list: SQL\rtext \x07differs", ""});
+  for (Format format : {Format::kTable, Format::kMarkdown}) {
+    const std::string text = render(c, format);
+    INFO(text);
+    CHECK_FALSE(contains(text, "\x1b"));
+    CHECK_FALSE(contains(text, "\r"));
+    CHECK_FALSE(contains(text, "\x07"));
+    CHECK(contains(text, "before\\x1b[2J\\x1b[H (cleared the screen)"));
+  }
+  Table table{{"a", "b"}, {false, false}, {{"line one\nline two", "\x1b]0;title\x07"}}};
+  std::ostringstream out;
+  write_text_table(table, out);
+  CHECK(out.str() == "a                  b\nline one line two  \\x1b]0;title\\x07\n");
+}
