@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sqlmeasure/source_location.h"
@@ -46,5 +47,11 @@ struct Screen {
   std::string file;
   std::vector<Query> queries;
 };
+
+// What a screen or query may be called: 1-128 ASCII letters, digits, '_', '-' or '.' — safe
+// in globs, file names, tables and terminals. The loader and the results reader both hold
+// names to it.
+inline constexpr std::size_t kMaxNameLength = 128;
+[[nodiscard]] bool is_valid_name(std::string_view name);
 
 }  // namespace sqlmeasure

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "sqlmeasure/error.h"
@@ -211,23 +212,39 @@ class Reader {
     return out;
   }
 
+  // A screen's or query's name, held to the loader's rule: a results file made by hand or by
+  // another tool cannot bring names that would break a table or the terminal.
+  std::string name(const json& object, const std::string& at, const char* what) const {
+    std::string found = text(object, at, "name");
+    if (!is_valid_name(found)) {
+      bad(at + ".name", fmt::format("'{}' is not a {} name: 1-{} letters, digits, '_', '-' or '.'",
+                                    printable(found), what, kMaxNameLength));
+    }
+    return found;
+  }
+
   ScreenResult screen(const json& object, const std::string& at) const {
     ScreenResult out;
-    out.name = text(object, at, "name");
+    out.name = name(object, at, "screen");
     out.description = text(object, at, "description");
     out.file = text(object, at, "file");
     out.rows_examined = number<std::uint64_t>(object, at, "rows_examined");
     out.samples_ns = samples(object, at);
     const json& queries = array(object, at, "queries");
+    std::set<std::string> names;
     for (std::size_t j = 0; j < queries.size(); ++j) {
-      out.queries.push_back(query(queries[j], fmt::format("{}.queries[{}]", at, j)));
+      const std::string query_at = fmt::format("{}.queries[{}]", at, j);
+      out.queries.push_back(query(queries[j], query_at));
+      if (!names.insert(out.queries.back().name).second) {
+        bad(query_at + ".name", fmt::format("a second query named '{}'", out.queries.back().name));
+      }
     }
     return out;
   }
 
   QueryResult query(const json& object, const std::string& at) const {
     QueryResult out;
-    out.name = text(object, at, "name");
+    out.name = name(object, at, "query");
     out.sql = text(object, at, "sql");
     out.times = count(object, at, "times", 1);
     const json& params = field(object, at, "params");
@@ -304,8 +321,14 @@ RunResult results_from_json(const std::string& text, const std::string& origin) 
   read.header(document, run);
   run.settings = read.settings(read.field(document, "$", "settings"));
   const json& screens = read.array(document, "$", "screens");
+  std::set<std::string> names;
   for (std::size_t i = 0; i < screens.size(); ++i) {
-    run.screens.push_back(read.screen(screens[i], fmt::format("$.screens[{}]", i)));
+    const std::string at = fmt::format("$.screens[{}]", i);
+    run.screens.push_back(read.screen(screens[i], at));
+    // Screens are matched by name: a second one of a name would be compared with the wrong one.
+    if (!names.insert(run.screens.back().name).second) {
+      read.bad(at + ".name", fmt::format("a second screen named '{}'", run.screens.back().name));
+    }
   }
   recompute_stats(run);  // never trust stored statistics: the samples are the truth
   return run;

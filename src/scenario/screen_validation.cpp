@@ -17,15 +17,6 @@ namespace {
   fail(ExitCode::kBadInput, at.str() + ": " + message);
 }
 
-bool valid_name(const std::string& name) {
-  if (name.empty() || name.size() > 128) return false;
-  for (char c : name) {
-    bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
-    if (!ok) return false;
-  }
-  return true;
-}
-
 // `modes`: how the SQL lexes on the server (the session's sql_mode); `assumed` says, in a
 // refusal, that they are the default ones a file is loaded with.
 void check_read_only(const Screen& screen, const Query& query, const std::string& sql,
@@ -72,7 +63,7 @@ void check_statements(const Screen& screen, bool allow_writes, SqlModes modes) {
 
 void validate_screen(const Screen& screen, const LoadOptions& options) {
   SourceLocation file_start{screen.file, 1, 1};
-  if (!valid_name(screen.name)) {
+  if (!is_valid_name(screen.name)) {
     bad(file_start, fmt::format("screen name '{}' must be 1-128 letters, digits, '_', '-' or '.'",
                                 printable(screen.name)));
   }
@@ -81,7 +72,7 @@ void validate_screen(const Screen& screen, const LoadOptions& options) {
   }
   std::set<std::string> names;
   for (const Query& query : screen.queries) {
-    if (!valid_name(query.name)) {
+    if (!is_valid_name(query.name)) {
       bad(query.where, fmt::format("query name '{}' must be 1-128 letters, digits, '_', '-' or "
                                    "'.'",
                                    printable(query.name)));
