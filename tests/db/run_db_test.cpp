@@ -411,6 +411,23 @@ TEST_CASE("run: a bad connection exits 2 naming the endpoint, errno and SQLSTATE
   CHECK_FALSE(exists(dir / "x.json"));
 }
 
+TEST_CASE("run: a socket found in an option file is shown by its path", "[db][run][endpoint]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase db("socket_shown");
+  create_counted_table(db, 3);
+  TempDir dir("socket-shown");
+  write_text(dir / "empty.toml", "");
+  write_text(dir / "screens/one.sql", "SELECT COUNT(*) FROM counted;\n");
+  write_text(dir / "my.cnf", "[client]\nsocket=" + test_socket() + "\n");
+  CliResult result = run_in_process(
+      {"run", "--config", dir / "empty.toml", "--defaults-file", dir / "my.cnf", "--scenarios",
+       dir / "screens", "-o", dir / "r.json", "-u", "root", "-D", db.name(), "--iterations", "2"});
+  INFO("stdout: " << result.out << "\nstderr: " << result.err);
+  CHECK(result.code == 0);
+  CHECK(result.out.find(" · socket " + test_socket() + " · ") != std::string::npos);
+  CHECK(result.out.find("default socket") == std::string::npos);
+}
+
 TEST_CASE("explain: the plan of every query names its table and key", "[db][explain]") {
   SQLMEASURE_REQUIRE_SERVER();
   TestDatabase db("explain");

@@ -28,6 +28,7 @@
 
 #include "cli/options.h"
 #include "db/db_test_support.h"
+#include "live/change_guards.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/runner.h"
 #include "sqlmeasure/sql_lexer.h"
@@ -989,6 +990,137 @@ TEST_CASE("run: a results path that cannot be written is refused before measurin
     CHECK(result.err.find("--out " + out) != std::string::npos);
     CHECK(seconds_since(start) < 2);
   }
+}
+
+}  // namespace
+}  // namespace sqlmeasure::testing
+
+namespace sqlmeasure::testing {
+namespace {
+
+// A live compare of the tests' own: one screen on t.v, the index k_v dropped and re-added.
+std::vector<std::string> small_live_compare(const TempDir& dir, const std::string& database) {
+  write_text(dir / "empty.toml", "");
+  write_text(dir / "screens/q.sql", "SELECT v FROM t WHERE v = 20;\n");
+  write_text(dir / "up.sql", "ALTER TABLE t DROP INDEX k_v;\n");
+  write_text(dir / "down.sql", "ALTER TABLE t ADD INDEX k_v (v);\n");
+  return {"compare",
+          "--config",
+          dir / "empty.toml",
+          "--scenarios",
+          dir / "screens",
+          "--migration",
+          dir / "up.sql",
+          "--rollback",
+          dir / "down.sql",
+          "--out-dir",
+          dir / "out",
+          "--iterations",
+          "2",
+          "--warmup",
+          "0",
+          "-S",
+          test_socket(),
+          "-u",
+          "root",
+          "-D",
+          database};
+}
+
+TEST_CASE("live compare: one at a time on a database, the other one named",
+          "[db][safety][live][lock]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase db("one_at_a_time");
+  db.run_script(
+      "CREATE TABLE t (id INT PRIMARY KEY, v INT, KEY k_v (v));"
+      "INSERT INTO t VALUES (1, 10), (2, 20);");
+  TempDir dir("one-at-a-time");
+  const std::vector<std::string> args = small_live_compare(dir, db.name());
+  // Another live compare on the same database holds the lock for as long as it runs.
+  auto other = db.connect(/*read_only=*/false);
+  const std::string lock = other->quote(live_compare_lock_name(db.name()));
+  REQUIRE(other->query("SELECT GET_LOCK(" + lock + ", 0)").rows[0][0] == "1");
+  const std::string other_id = other->query("SELECT CONNECTION_ID()").rows[0][0].value_or("");
+
+  CliResult refused = run_in_process(args);
+  INFO("stderr: " << refused.err);
+  CHECK(refused.code == 2);
+  CHECK(refused.err.find("another live compare is running on database") != std::string::npos);
+  CHECK(refused.err.find("connection " + other_id + " (root@localhost") != std::string::npos);
+  CHECK(refused.err.find("Nothing was changed") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir / "out/before-1.json"));
+
+  // Once it is done, the next one runs, and holds the lock only while it runs.
+  (void)other->query("SELECT RELEASE_LOCK(" + lock + ")");
+  CliResult ran = run_in_process(args);
+  INFO("stderr: " << ran.err);
+  CHECK((ran.code == 0 || ran.code == 1));
+  CHECK(ran.err.find("schema restored") != std::string::npos);
+  CHECK(other->query("SELECT IS_FREE_LOCK(" + lock + ")").rows[0][0] == "1");
+  CHECK(db.admin()
+            .query("SHOW INDEX FROM " + quote_identifier(db.name()) + ".t WHERE Key_name = 'k_v'")
+            .rows.size() == 1);
+}
+
+TEST_CASE("live compare: a backtick in the database, table and index names",
+          "[db][safety][live][quoting]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase admin_db("backtick_admin");
+  Connection& admin = admin_db.admin();
+  const std::string database = "sqlm`tick_" + std::to_string(::getpid());
+  admin.execute("DROP DATABASE IF EXISTS " + quote_identifier(database));
+  admin.execute("CREATE DATABASE " + quote_identifier(database));
+  admin.execute("CREATE TABLE " + quote_identifier(database) +
+                ".`i``tems` (id INT PRIMARY KEY, v INT, KEY `k``v` (v))");
+  admin.execute("INSERT INTO " + quote_identifier(database) +
+                ".`i``tems` SELECT seq, seq % 50 FROM seq_1_to_2000");
+  const auto definition = [&] {
+    return admin.query("SHOW CREATE TABLE " + quote_identifier(database) + ".`i``tems`")
+        .rows[0][1]
+        .value_or("");
+  };
+  const std::string original = definition();
+  TempDir dir("backtick");
+  write_text(dir / "empty.toml", "");
+  write_text(dir / "screens/q.sql", "SELECT COUNT(*) FROM `i``tems` WHERE v = 7;\n");
+  write_text(dir / "up.sql", "ALTER TABLE `i``tems` DROP INDEX `k``v`;\n");
+  write_text(dir / "down.sql", "ALTER TABLE `i``tems` ADD INDEX `k``v` (v);\n");
+  const std::vector<std::string> common = {"compare",
+                                           "--config",
+                                           dir / "empty.toml",
+                                           "--scenarios",
+                                           dir / "screens",
+                                           "--iterations",
+                                           "3",
+                                           "--warmup",
+                                           "0",
+                                           "-S",
+                                           test_socket(),
+                                           "-u",
+                                           "root",
+                                           "-D",
+                                           database,
+                                           "--format",
+                                           "json"};
+  SECTION("a migration") {
+    CliResult result = run_in_process(
+        common + std::vector<std::string>{"--migration", dir / "up.sql", "--rollback",
+                                          dir / "down.sql", "--out-dir", dir / "out"});
+    INFO("stderr: " << result.err);
+    CHECK(result.code == 1);  // rows examined 40 -> 2000
+    CHECK(result.err.find("schema restored") != std::string::npos);
+    CHECK(json::parse(result.out)["screens"][0]["verdict"] == "regressed");
+  }
+  SECTION("an ignored index") {
+    CliResult result =
+        run_in_process(common + std::vector<std::string>{"--ignore-index", "i`tems.k`v",
+                                                         "--out-dir", dir / "out-ignored"});
+    INFO("stderr: " << result.err);
+    CHECK(result.code == 1);
+    CHECK(result.err.find("schema restored") != std::string::npos);
+  }
+  CHECK(definition() == original);
+  admin.execute("DROP DATABASE " + quote_identifier(database));
 }
 
 }  // namespace
