@@ -38,6 +38,12 @@ struct CommandInfo {
   std::unique_ptr<Command> (*make)();
 };
 
+// The first steps of every command that works on a server's screens, after connecting: no
+// unfinished live compare's journal names this server and `database` (else exit 2 with the
+// recover command), and the screens read as the session's sql_mode reads them (else 65).
+void check_session(Connection& connection, const std::string& database,
+                   const std::vector<Screen>& screens, bool allow_writes);
+
 // Exit 2 when any query of `run` failed, naming how many; `hint` says where to look. `run`
 // and `explain` alike: a run whose queries failed is not a success.
 void fail_on_query_errors(const RunResult& run, const std::string& hint);

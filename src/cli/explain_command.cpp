@@ -2,7 +2,6 @@
 // examines), using the runner's inspection step and no timed samples.
 #include "cli/command.h"
 #include "sqlmeasure/error.h"
-#include "sqlmeasure/journal.h"
 #include "sqlmeasure/runner.h"
 #include "sqlmeasure/scenario_loader.h"
 
@@ -33,8 +32,7 @@ class ExplainCommand final : public ScreenCommand {
         measuring_session(connection_.resolve(context.config(), context), options);
     const Connector connect = verbose_connector(context);
     auto connection = connect(session);
-    refuse_if_unrecovered(*connection, connection->server().database);
-    check_screens_for_session(screens, connection->server().sql_mode, options.allow_writes);
+    check_session(*connection, connection->server().database, screens, options.allow_writes);
     options.cancel = cancel_with(connect, {session});
     resolve_params(*connection, screens, options.settings.seed);
     RunResult run = std::move(measure({{connection.get(), ""}}, screens, options).front());

@@ -8,7 +8,6 @@
 #include "sqlmeasure/advisor.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/index_collection.h"
-#include "sqlmeasure/journal.h"
 #include "sqlmeasure/render.h"
 #include "sqlmeasure/scenario_loader.h"
 #include "sqlmeasure/sql_lexer.h"
@@ -51,8 +50,7 @@ class IndexesCommand final : public ScreenCommand {
     const std::string database = options.database.value_or("");
     options.database.reset();
     auto connection = verbose_connector(context)(options);
-    refuse_if_unrecovered(*connection, database);
-    check_screens_for_session(screens, connection->server().sql_mode, false);
+    check_session(*connection, database, screens, /*allow_writes=*/false);
 
     CollectOptions collect;
     if (tables_) collect.tables = split_list(*tables_);

@@ -6,7 +6,6 @@
 
 #include "cli/command.h"
 #include "sqlmeasure/error.h"
-#include "sqlmeasure/journal.h"
 #include "sqlmeasure/results_file.h"
 #include "sqlmeasure/runner.h"
 #include "sqlmeasure/scenario_loader.h"
@@ -39,8 +38,7 @@ class RunCommand final : public ScreenCommand {
         measuring_session(connection_.resolve(context.config(), context), options);
     const Connector connect = verbose_connector(context);
     auto connection = connect(session);
-    refuse_if_unrecovered(*connection, connection->server().database);
-    check_screens_for_session(screens, connection->server().sql_mode, options.allow_writes);
+    check_session(*connection, connection->server().database, screens, options.allow_writes);
     resolve_params(*connection, screens, options.settings.seed);
     // --concurrency: the extra connections are set up exactly like the first.
     options.open_connection = [&session, &connect](std::size_t) { return connect(session); };
