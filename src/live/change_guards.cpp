@@ -180,9 +180,8 @@ void check_change_privileges(Connection& admin, const std::string& database,
 }
 
 std::string live_compare_lock_name(const std::string& database) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;  // names are at most 64 characters: a hash of it
-  for (const unsigned char c : database) h = (h ^ c) * 0x100000001b3ULL;
-  return fmt::format("sqlmeasure.live.{:016x}", mix64(h));
+  // Lock names are at most 64 characters, database names too: a hash of it.
+  return fmt::format("sqlmeasure.live.{:016x}", mix64(stable_hash(database)));
 }
 
 void take_live_compare_lock(Connection& admin, const std::string& database) {
