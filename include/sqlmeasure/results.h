@@ -17,7 +17,7 @@ namespace sqlmeasure {
 // The version this binary writes, and the oldest it still reads (docs/results-format.md):
 // raise the first when a field is added, never the second without a reason, so that a
 // baseline made by an older sqlmeasure keeps comparing.
-inline constexpr int kResultsSchemaVersion = 1;
+inline constexpr int kResultsSchemaVersion = 2;
 inline constexpr int kOldestResultsSchemaVersion = 1;
 
 // One row of the traditional EXPLAIN output, as both MariaDB and MySQL print it.
@@ -31,7 +31,11 @@ struct QueryResult {
   std::string sql;
   int times = 1;
   std::map<std::string, std::vector<ParamValue>> params;  // the values actually used
-  std::vector<std::int64_t> samples_ns;                   // one per iteration, in order
+  // Timed executions per view, in order: `executions_per_view` per view. Since version 2
+  // every execution of a view is timed (= times); version-1 files timed one per view (1),
+  // which stood for all `times` of them.
+  std::vector<std::int64_t> samples_ns;
+  int executions_per_view = 1;
   Summary stats_ms;
   // Recorded once per parameter variant, outside the timed samples.
   std::uint64_t rows_sent = 0;      // per execution, averaged over the inspected variants
@@ -46,9 +50,9 @@ struct ScreenResult {
   std::string name;
   std::string description;
   std::string file;
-  // Per iteration: sum over queries of sample * times. Left empty by the runner for a screen
-  // of one query issued once per view, whose per-view samples are that query's: the same
-  // numbers are not kept twice (docs/performance.md, memory). Read through view_samples().
+  // Per view: the sum over its queries of their executions in that view. Left empty by the runner
+  // for a screen of one query issued once per view, whose per-view samples are that query's: the
+  // same numbers are not kept twice (docs/performance.md, memory). Read through view_samples().
   std::vector<std::int64_t> samples_ns;
   Summary stats_ms;
   std::uint64_t rows_examined = 0;  // per view: sum of rows_examined * times
@@ -63,12 +67,12 @@ struct ScreenResult {
 };
 
 // A screen's figures per view, from its queries' (the one place they are summed): each
-// sample × times issued per view, over the views every query completed; and its rows
-// examined, Σ rows_examined × times.
+// query's executions of the view (a version-1 sample × times), over the views every query
+// completed; and its rows examined, Σ rows_examined × times.
 [[nodiscard]] std::vector<std::int64_t> per_view_samples(const std::vector<QueryResult>& queries);
 [[nodiscard]] std::uint64_t rows_examined_per_view(const std::vector<QueryResult>& queries);
 
-// The order the runner visits queries in, within a round.
+// The order a round visits the screens in (a screen's queries keep their file order).
 enum class Order { kRoundRobin, kShuffled };
 [[nodiscard]] const char* order_name(Order order);  // "round-robin", "shuffled"
 [[nodiscard]] std::optional<Order> order_named(std::string_view name);

@@ -1,6 +1,8 @@
 // Warnings are data with a concrete hint (like hyperfine's), rendered by every format.
 #include "warnings.h"
 
+#include <fmt/format.h>
+
 #include <string>
 #include <vector>
 
@@ -58,6 +60,14 @@ std::vector<Warning> run_warnings(const RunResult& before, const RunResult& afte
   add_incomplete("after", after, out);
   add_settings(before.settings, after.settings, out);
   add_server(before.server, after.server, out);
+  if ((before.schema_version >= 2) != (after.schema_version >= 2)) {
+    out.push_back({WarningKind::kSettingsDiffer,
+                   fmt::format("the sides were measured differently: results version {} → {} "
+                               "(version 1 interleaved the queries of all screens; since 2 each "
+                               "timed view of a screen follows a lead-in view of its own)",
+                               before.schema_version, after.schema_version),
+                   "measure both sides with the same sqlmeasure"});
+  }
   if (before.rows_examined_method != after.rows_examined_method) {
     // Handler counters count the read that ends each scan; Rows_read does not.
     out.push_back({WarningKind::kRowsCountedDifferently,

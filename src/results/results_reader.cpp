@@ -44,6 +44,8 @@ bool is_number_text(const std::string& text) {
 class Reader {
  public:
   explicit Reader(std::string origin) : origin_(std::move(origin)) {}
+  // The file's schema_version, once known: what a field added since then defaults to.
+  void set_version(int version) { version_ = version; }
 
   [[noreturn]] void bad(const std::string& path, const std::string& message) const {
     fail(ExitCode::kBadInput, fmt::format("{}: {}: {}", origin_, printable(path), message));
@@ -266,11 +268,18 @@ class Reader {
       bad(at + ".error", "expected a string or null");
     }
     out.samples_ns = samples(object, at);
+    // Version 1 timed one execution per view, standing for all `times`; since 2, each.
+    out.executions_per_view = version_ >= 2 ? count(object, at, "executions_per_view", 1) : 1;
+    if (out.executions_per_view != 1 && out.executions_per_view != out.times) {
+      bad(at + ".executions_per_view",
+          fmt::format("expected 1 or times ({}), not {}", out.times, out.executions_per_view));
+    }
     return out;
   }
 
  private:
   std::string origin_;
+  int version_ = kResultsSchemaVersion;
 };
 
 json parse_document(const std::string& text, const std::string& origin) {
@@ -315,9 +324,10 @@ int supported_version(const json& document, const Reader& read, const std::strin
 
 RunResult results_from_json(const std::string& text, const std::string& origin) {
   const json document = parse_document(text, origin);
-  const Reader read(origin);
+  Reader read(origin);
   RunResult run;
   run.schema_version = supported_version(document, read, origin);
+  read.set_version(run.schema_version);
   read.header(document, run);
   run.settings = read.settings(read.field(document, "$", "settings"));
   const json& screens = read.array(document, "$", "screens");

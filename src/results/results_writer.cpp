@@ -72,6 +72,7 @@ json query_to_json(const QueryResult& q, json samples) {
   return {{"name", q.name},
           {"sql", q.sql},
           {"times", q.times},
+          {"executions_per_view", q.executions_per_view},
           {"params", params},
           {"stats_ms", summary_to_json(q.stats_ms)},
           {"rows_sent", q.rows_sent},

@@ -1,17 +1,22 @@
 // The measurement loop. Order of work: warm-up, one inspection per query, then timed
-// iterations. Within an iteration every (screen, query) is visited once — round-robin or
-// shuffled with the seed — and with several endpoints each sample is taken on each in
-// turn, so slow drift (caches, CPU frequency, neighbours) spreads evenly over everything.
+// rounds. A round visits every screen once — in file order, or shuffled with the seed — and
+// takes one timed view of it (its queries in file order, a `times = N` query N times), on
+// each endpoint in turn, so slow drift (caches, CPU frequency, neighbours) spreads evenly
+// over every screen. A timed view never follows another screen's queries: it comes right
+// after an untimed lead-in view of the same screen, so a screen's figures do not depend on
+// which screens run beside it (docs/measurement.md, "Views").
 #include "sqlmeasure/runner.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 #include <type_traits>
@@ -31,6 +36,12 @@ struct Slot {
 };
 
 struct Interrupted {};
+
+constexpr size_t kNoScreen = SIZE_MAX;
+
+// The lead-in before timed view `view` uses the values of the view before it, as when a user
+// pages through the screen (the first uses those of a view past the last).
+size_t lead_in_view(size_t view, size_t views) { return view == 0 ? views : view - 1; }
 
 using Clock = std::chrono::steady_clock;
 
@@ -65,8 +76,10 @@ RunResult empty_run(const Target& target, const std::vector<Screen>& screens,
       q.name = query.name;
       q.sql = query.sql;
       q.times = query.times;
+      q.executions_per_view = query.times;  // each execution of a view is timed
       for (const auto& [name, spec] : query.params) q.params[name] = spec.values;
-      q.samples_ns.reserve(static_cast<size_t>(options.settings.iterations));
+      q.samples_ns.reserve(static_cast<size_t>(options.settings.iterations) *
+                           static_cast<size_t>(query.times));
     }
   }
   return run;
@@ -90,14 +103,19 @@ class Measurement {
               const RunOptions& options)
       : targets_(targets), screens_(screens), options_(options) {
     for (const Target& target : targets) runs_.push_back(empty_run(target, screens, options));
+    screen_slots_.resize(screens.size());
+    size_t executions_per_round = 0;  // timed and lead-in, on one target
     for (size_t s = 0; s < screens.size(); ++s) {
       for (size_t q = 0; q < screens[s].queries.size(); ++q) {
+        screen_slots_[s].push_back(slots_.size());
         slots_.push_back({s, q, cycle_length(screens[s].queries[q])});
+        executions_per_round += 2 * static_cast<size_t>(screens[s].queries[q].times);
       }
     }
     const RunSettings& settings = options.settings;
-    progress_.total = slots_.size() * targets.size() *
-                      static_cast<size_t>(settings.warmup + settings.iterations + 1);
+    progress_.total =
+        targets.size() * (slots_.size() * static_cast<size_t>(settings.warmup + 1) +
+                          executions_per_round * static_cast<size_t>(settings.iterations));
     rendered_.resize(targets.size() * slots_.size());
   }
 
@@ -343,7 +361,7 @@ class Measurement {
     double wall = seconds_since(sampling_started_);
     for (RunResult& run : runs_) {
       run.throughput.wall_s = wall;
-      run.throughput.queries = 0;
+      run.throughput.queries = lead_in_executions_.load() / runs_.size();
       for (const ScreenResult& screen : run.screens) {
         for (const QueryResult& query : screen.queries) {
           run.throughput.queries += query.samples_ns.size();
@@ -352,43 +370,70 @@ class Measurement {
     }
   }
 
-  // One connection per target, the documented interleaved loop. With --iterations auto a
-  // screen leaves the rotation once its per-view median is precise enough on every target
-  // (or its time budget is spent); the shuffle still draws every round alike.
+  // The screens in the order a round visits them before any shuffle: file order.
+  std::vector<size_t> screen_order() const {
+    std::vector<size_t> order(screens_.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    return order;
+  }
+
+  // One connection per target, the documented loop. With --iterations auto a screen leaves
+  // the rotation once its per-view median is precise enough on every target (or its time
+  // budget is spent); the shuffle still draws every round alike.
   void sample_in_turn() {
     const RunSettings::AutoIterations& rule = options_.settings.auto_iterations;
+    const size_t views = static_cast<size_t>(options_.settings.iterations);
     std::mt19937_64 rng(options_.settings.seed);
-    std::vector<size_t> order(slots_.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::vector<size_t> order = screen_order();
     const bool shuffled = options_.settings.order == Order::kShuffled;
     std::vector<bool> screen_done(screens_.size(), false);
     std::vector<double> screen_seconds(screens_.size(), 0);
-    for (int iteration = 0; iteration < options_.settings.iterations; ++iteration) {
+    std::vector<size_t> last_view(targets_.size(), kNoScreen);  // the screen each one ran last
+    for (size_t iteration = 0; iteration < views; ++iteration) {
       if (shuffled) stable_shuffle(order, rng);
-      for (size_t index : order) {
-        const Slot& slot = slots_[index];
-        if (rule.enabled && screen_done[slot.screen]) continue;
-        Clock::time_point slot_start = rule.enabled ? Clock::now() : Clock::time_point();
-        size_t variant = static_cast<size_t>(iteration) % slot.variants;
+      for (size_t screen : order) {
+        if (rule.enabled && screen_done[screen]) continue;
+        Clock::time_point start = rule.enabled ? Clock::now() : Clock::time_point();
         for (size_t t = 0; t < targets_.size(); ++t) {
-          check_interrupt();
-          const std::string& sql = sql_for(t, slot, variant);
-          attempt(t, slot, [&](QueryResult& query) {
-            query.samples_ns.push_back(execute(*targets_[t].connection, sql, false).elapsed_ns);
-          });
-          advance("measure");
+          if (last_view[t] != screen)
+            view_in_turn(t, screen, lead_in_view(iteration, views), false);
+          view_in_turn(t, screen, iteration, true);
+          last_view[t] = screen;
         }
-        if (rule.enabled) screen_seconds[slot.screen] += seconds_since(slot_start);
+        if (rule.enabled) screen_seconds[screen] += seconds_since(start);
       }
-      if (rule.enabled && iteration + 1 >= rule.min_rounds &&
+      if (rule.enabled && static_cast<int>(iteration) + 1 >= rule.min_rounds &&
           update_converged(screen_done, screen_seconds)) {
         break;
       }
     }
-    if (rule.enabled && progress_.done < progress_.total && options_.on_progress) {
-      progress_.total = progress_.done;  // stopped early: the bar ends at 100 %
+    if (progress_.done < progress_.total && options_.on_progress) {
+      progress_.total = progress_.done;  // stopped early, or lead-ins not needed: 100 %
       progress_.phase = "measure";
       options_.on_progress(progress_);
+    }
+  }
+
+  // View number `view` of `screen` on target `t`: its queries in file order, each `times`
+  // times, execution k of a query with the values of variant view × times + k. Timed: every
+  // execution is a sample; otherwise a lead-in, run only for what it leaves behind.
+  void view_in_turn(size_t t, size_t screen, size_t view, bool timed) {
+    for (size_t index : screen_slots_[screen]) {
+      const Slot& slot = slots_[index];
+      const size_t times = static_cast<size_t>(screens_[screen].queries[slot.query].times);
+      for (size_t k = 0; k < times; ++k) {
+        check_interrupt();
+        const std::string& sql = sql_for(t, slot, (view * times + k) % slot.variants);
+        attempt(t, slot, [&](QueryResult& query) {
+          const std::int64_t ns = execute(*targets_[t].connection, sql, false).elapsed_ns;
+          if (timed) {
+            query.samples_ns.push_back(ns);
+          } else {
+            ++lead_in_executions_;
+          }
+        });
+        advance("measure");
+      }
     }
   }
 
@@ -420,10 +465,10 @@ class Measurement {
     return all;
   }
 
-  // --concurrency N: N connections per target, each replaying whole rounds (every screen and
-  // query, interleaved as above) taken from one shared counter. A sample is stored at its
-  // round's index, so each query's samples end in round order whichever connection took
-  // them, and a screen's per-view sum adds up the queries of one round.
+  // --concurrency N: N connections per target, each replaying whole rounds (every screen, a
+  // lead-in and a timed view of each, as above) taken from one shared counter. A sample is
+  // stored at its round's place, so each query's samples end in round order whichever
+  // connection took them, and a screen's per-view sum adds up the queries of one round.
   void sample_concurrently() {
     const size_t workers = static_cast<size_t>(options_.settings.concurrency);
     Rounds rounds(targets_.size() * slots_.size());
@@ -466,7 +511,7 @@ class Measurement {
     const size_t count = static_cast<size_t>(options_.settings.iterations);
     for (size_t t = 0; t < targets_.size(); ++t) {
       for (const Slot& slot : slots_) {
-        for (size_t v = 0; v < std::min(slot.variants, count); ++v) (void)sql_for(t, slot, v);
+        for (size_t v = 0; v < slot.variants; ++v) (void)sql_for(t, slot, v);
       }
     }
     rounds.extra.resize(workers - 1);
@@ -481,7 +526,7 @@ class Measurement {
       for (size_t i = 0; i < slots_.size(); ++i) {
         QueryResult& query = result(t, slots_[i]);
         rounds.failed[t * slots_.size() + i] = query.error.has_value();
-        query.samples_ns.assign(count, -1);
+        query.samples_ns.assign(count * static_cast<size_t>(query.times), -1);
       }
     }
     rounds.progress_base = progress_.done;
@@ -497,10 +542,11 @@ class Measurement {
                                           : rounds.extra[worker - 1][t].get());
       }
       const size_t count = static_cast<size_t>(options_.settings.iterations);
+      std::vector<size_t> last_view(targets_.size(), kNoScreen);
       for (;;) {
         const size_t round = rounds.next.fetch_add(1);
         if (round >= count || rounds.stop.load()) return;
-        replay_round(round, connections, rounds);
+        replay_round(round, connections, last_view, rounds);
         if (worker == 0 && options_.on_progress) {
           progress_.done = rounds.progress_base + rounds.taken.load(std::memory_order_relaxed);
           progress_.phase = "measure";
@@ -514,33 +560,56 @@ class Measurement {
     }
   }
 
-  void replay_round(size_t round, const std::vector<Connection*>& connections, Rounds& rounds) {
-    std::vector<size_t> order(slots_.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  void replay_round(size_t round, const std::vector<Connection*>& connections,
+                    std::vector<size_t>& last_view, Rounds& rounds) {
+    std::vector<size_t> order = screen_order();
     if (options_.settings.order == Order::kShuffled) {
       std::mt19937_64 rng(mix64(options_.settings.seed ^ mix64(round + 1)));
       stable_shuffle(order, rng);
     }
-    for (size_t index : order) {
-      const Slot& slot = slots_[index];
+    const size_t views = static_cast<size_t>(options_.settings.iterations);
+    for (size_t screen : order) {
       for (size_t t = 0; t < targets_.size(); ++t) {
+        if (last_view[t] != screen) {
+          replay_view(t, screen, lead_in_view(round, views), false, *connections[t], rounds);
+        }
+        replay_view(t, screen, round, true, *connections[t], rounds);
+        last_view[t] = screen;
+      }
+    }
+  }
+
+  // view_in_turn on a worker's connection; a timed execution k of round r is stored at
+  // r × times + k.
+  void replay_view(size_t t, size_t screen, size_t view, bool timed, Connection& connection,
+                   Rounds& rounds) {
+    for (size_t index : screen_slots_[screen]) {
+      const Slot& slot = slots_[index];
+      const size_t cell = t * slots_.size() + index;
+      const size_t times = static_cast<size_t>(screens_[screen].queries[slot.query].times);
+      for (size_t k = 0; k < times && !rounds.failed[cell].load(); ++k) {
         check_interrupt();
-        const size_t cell = t * slots_.size() + index;
-        if (rounds.failed[cell].load()) continue;
-        const std::string& sql = rendered_[cell][round % slot.variants];
-        take_sample(t, slot, *connections[t], sql, round, rounds);
+        const std::string& sql = rendered_[cell][(view * times + k) % slot.variants];
+        take_sample(t, slot, connection, sql,
+                    timed ? std::optional<size_t>(view * times + k) : std::nullopt, rounds);
         rounds.taken.fetch_add(1, std::memory_order_relaxed);
       }
     }
   }
 
-  // One sample on a worker's connection, with recover()'s rules under the shared lock.
+  // One execution on a worker's connection, stored at `sample` when timed (a lead-in is only
+  // counted), with recover()'s rules under the shared lock.
   void take_sample(size_t target, const Slot& slot, Connection& connection, const std::string& sql,
-                   size_t round, Rounds& rounds) {
+                   std::optional<size_t> sample, Rounds& rounds) {
     QueryResult& query = result(target, slot);
     for (;;) {
       try {
-        query.samples_ns[round] = execute(connection, sql, false).elapsed_ns;
+        const std::int64_t ns = execute(connection, sql, false).elapsed_ns;
+        if (sample) {
+          query.samples_ns[*sample] = ns;
+        } else {
+          ++lead_in_executions_;
+        }
         return;
       } catch (const DatabaseError& error) {
         if (recover(error, target, query, connection, &rounds.mutex)) continue;
@@ -562,7 +631,9 @@ class Measurement {
   const RunOptions& options_;
   std::vector<RunResult> runs_;
   std::vector<Slot> slots_;
-  std::vector<std::vector<std::string>> rendered_;  // [target * slots + slot][variant]
+  std::vector<std::vector<size_t>> screen_slots_;     // [screen]: its slots, in file order
+  std::atomic<std::uint64_t> lead_in_executions_{0};  // untimed, on every target together
+  std::vector<std::vector<std::string>> rendered_;    // [target * slots + slot][variant]
   Progress progress_;
   Clock::time_point sampling_started_;
   int retries_left_ = options_.retries;

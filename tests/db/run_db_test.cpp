@@ -11,6 +11,7 @@
 
 #include "db/db_test_support.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/results.h"
 #include "sqlmeasure/runner.h"
 #include "sqlmeasure/sql_statements.h"
 
@@ -59,7 +60,7 @@ std::map<std::string, std::string> checksums_by_query(const json& results) {
 // What every complete results file must hold, query by query.
 void check_results_file(const json& results, const std::string& database, int iterations) {
   CHECK(results["format"] == "sqlmeasure-results");
-  CHECK(results["schema_version"] == 1);
+  CHECK(results["schema_version"] == kResultsSchemaVersion);
   CHECK(results["complete"] == true);
   CHECK(results["server"]["flavor"] == "MariaDB");
   const std::string version = results["server"]["version"].get<std::string>();
@@ -79,9 +80,12 @@ void check_results_file(const json& results, const std::string& database, int it
                                 query["sql"].get<std::string>();
       INFO(where);
       CHECK(query["error"].is_null());
-      CHECK(query["samples_ns"].size() == static_cast<size_t>(iterations));
+      // Every execution of a view is timed: `times` a view.
+      const int times = query["times"].get<int>();
+      CHECK(query["executions_per_view"] == times);
+      CHECK(query["samples_ns"].size() == static_cast<size_t>(iterations * times));
       for (const json& sample : query["samples_ns"]) CHECK(sample.get<std::int64_t>() > 0);
-      CHECK(query["stats_ms"]["n"] == iterations);
+      CHECK(query["stats_ms"]["n"] == iterations * times);
       CHECK(query["stats_ms"]["median"].get<double>() > 0);
       CHECK(std::regex_match(query["checksum"].get<std::string>(), std::regex("[0-9a-f]{16}")));
       CHECK(query["variants_inspected"].get<int>() >= 1);

@@ -233,9 +233,10 @@ struct LiveRun {
   }
 };
 
-// Each phase times 3 queries on the target: the inspection, then 2 samples (6 iterations
-// over 3 alternations). The middle one of phase `index` (0-based, in the order they run).
-int middle_of_phase(int index) { return 3 * index + 2; }
+// Each phase times 4 queries on the target: the inspection, the lead-in view, then 2 samples
+// (6 iterations over 3 alternations). The third of phase `index` (0-based, in the order
+// they run): its first sample.
+int middle_of_phase(int index) { return 4 * index + 3; }
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;

@@ -101,6 +101,11 @@ void on_sample(FakeConnection& fake, const std::string& sql, std::function<void(
       });
 }
 
+std::vector<std::string> operator+(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
 std::vector<std::string> repeat(const std::vector<std::string>& block, int times) {
   std::vector<std::string> out;
   for (int i = 0; i < times; ++i) out.insert(out.end(), block.begin(), block.end());
@@ -126,13 +131,16 @@ RunResult measure_one(FakeConnection& fake, const std::vector<Screen>& screens,
 
 }  // namespace
 
-TEST_CASE("samples are taken round-robin, never one query's in a row", "[unit][runner]") {
+TEST_CASE("a round visits every screen: a lead-in view, then a timed view of its own",
+          "[unit][runner]") {
   const std::vector<Screen> screens = three_queries();
   FakeConnection fake;
   script_all(fake, screens);
   const RunResult run = measure_one(fake, screens, options(2, 4));
   CHECK(run.complete);
-  CHECK(sample_phase(fake.log()) == repeat({"q1", "q2", "q3"}, 4));
+  // top = {q1, q2}, search = {q3}: each timed view follows a view of the same screen, never
+  // another screen's queries.
+  CHECK(sample_phase(fake.log()) == repeat({"q1", "q2", "q1", "q2", "q3", "q3"}, 4));
   // Warm-up is interleaved too, and comes first: 2 rounds of the 3 queries.
   std::vector<std::string> warm_up;
   for (const Call& call : fake.log()) {
@@ -159,11 +167,15 @@ TEST_CASE("with two endpoints each sample is taken on both in turn", "[unit][run
   REQUIRE(runs.size() == 2);
   CHECK(runs[0].label == "before");
   CHECK(runs[1].label == "after");
-  CHECK(sample_phase(log, true) == repeat({"A:q1", "B:q1", "A:q2", "B:q2", "A:q3", "B:q3"}, 3));
+  CHECK(sample_phase(log, true) == repeat({"A:q1", "A:q2", "A:q1", "A:q2", "B:q1", "B:q2", "B:q1",
+                                           "B:q2", "A:q3", "A:q3", "B:q3", "B:q3"},
+                                          3));
   for (const RunResult& run : runs) CHECK(find_query(run, "q2").samples_ns.size() == 3);
 }
 
-TEST_CASE("--order shuffled visits each query once per iteration, by the seed", "[unit][runner]") {
+TEST_CASE(
+    "--order shuffled shuffles the screens of each round, by the seed; queries keep their order",
+    "[unit][runner]") {
   std::vector<Query> queries;
   for (int i = 1; i <= 6; ++i) queries.push_back(make_query("q" + std::to_string(i)));
   const std::vector<Screen> screens = {make_screen("a", {queries[0], queries[1], queries[2]}),
@@ -178,16 +190,32 @@ TEST_CASE("--order shuffled visits each query once per iteration, by the seed", 
     return sample_phase(fake.log());
   };
   const std::vector<std::string> order = order_for(7);
-  REQUIRE(order.size() == 6 * 8);
-  const std::set<std::string> all = {"q1", "q2", "q3", "q4", "q5", "q6"};
-  for (std::size_t iteration = 0; iteration < 8; ++iteration) {
-    const std::set<std::string> visited(order.begin() + static_cast<long>(iteration * 6),
-                                        order.begin() + static_cast<long>(iteration * 6 + 6));
-    CHECK(visited == all);  // each query exactly once per iteration
+  // Views of three queries each, a screen's in file order; a screen that comes right after
+  // itself (the last of one round, the first of the next) needs no lead-in.
+  REQUIRE(order.size() % 3 == 0);
+  std::vector<std::string> views;
+  for (std::size_t i = 0; i < order.size(); i += 3) {
+    const std::vector<std::string> view(order.begin() + static_cast<long>(i),
+                                        order.begin() + static_cast<long>(i + 3));
+    const bool a = view == std::vector<std::string>{"q1", "q2", "q3"};
+    const bool b = view == std::vector<std::string>{"q4", "q5", "q6"};
+    CHECK((a || b));
+    views.push_back(a ? "a" : "b");
   }
-  CHECK(order != repeat({"q1", "q2", "q3", "q4", "q5", "q6"}, 8));  // really shuffled
-  CHECK(order_for(7) == order);                                     // deterministic
-  CHECK(order_for(8) != order);                                     // and the seed matters
+  const std::vector<std::string> fixed = repeat({"a", "a", "b", "b"}, 8);
+  CHECK(views.size() >= 2 * 8 + 1);  // 8 timed views a screen, and at least one lead-in
+  CHECK(views.size() <= fixed.size());
+  CHECK(views != fixed);         // really shuffled
+  CHECK(order_for(7) == order);  // deterministic
+  CHECK(order_for(8) != order);  // and the seed matters
+  const RunResult run = [&screens] {
+    FakeConnection fake;
+    script_all(fake, screens);
+    RunOptions o = options(0, 8);
+    o.settings.order = Order::kShuffled;
+    return measure_one(fake, screens, o);
+  }();
+  for (const char* name : {"q1", "q4", "q6"}) CHECK(find_query(run, name).samples_ns.size() == 8);
 }
 
 TEST_CASE("warm-up and inspection executions are not samples", "[unit][runner]") {
@@ -310,17 +338,35 @@ TEST_CASE("the EXPLAIN plan is parsed, NULL fields empty", "[unit][runner]") {
   CHECK(explains == 1);
 }
 
-TEST_CASE("screen samples are the per-view sums: times x query sample", "[unit][runner]") {
+TEST_CASE("a times = N query runs N times a view, each timed; the screen sums its view",
+          "[unit][runner]") {
   const std::vector<Screen> screens = {
       make_screen("top", {make_query("q1", 2), make_query("q2", 3)})};
   FakeConnection fake;
-  fake.on(sql_of("q1")).elapsed({1000, 1000, 1000, 2000, 4000});  // samples 1000 2000 4000
-  fake.on(sql_of("q2")).elapsed({500, 500, 500, 100, 10});        // samples 500 100 10
+  // Warm-up, inspection and the lead-in view first (1 + 1 + times executions), then the
+  // timed views: q1 two executions each, q2 three.
+  fake.on(sql_of("q1")).elapsed({9, 9, 9, 9, 1000, 1100, 2000, 2100, 4000, 4100});
+  fake.on(sql_of("q2")).elapsed({9, 9, 9, 9, 9, 500, 510, 520, 100, 110, 120, 10, 11, 12});
   const RunResult run = measure_one(fake, screens, options(1, 3));
+  const QueryResult& q1 = find_query(run, "q1");
+  CHECK(q1.samples_ns == std::vector<std::int64_t>{1000, 1100, 2000, 2100, 4000, 4100});
+  CHECK(q1.executions_per_view == 2);
+  CHECK(find_query(run, "q2").samples_ns.size() == 9);
   CHECK(run.screens[0].view_samples() ==
-        std::vector<std::int64_t>{2 * 1000 + 3 * 500, 2 * 2000 + 3 * 100, 2 * 4000 + 3 * 10});
+        std::vector<std::int64_t>{2100 + 1530, 4100 + 330, 8100 + 33});
   CHECK(run.screens[0].stats_ms.n == 3);
-  CHECK(run.screens[0].stats_ms.median == Approx(0.0043));
+  CHECK(run.screens[0].stats_ms.median == Approx(0.00443));
+  CHECK(fake.executions(sql_of("q1")) == 1 + 1 + 2 + 3 * 2);  // one screen: one lead-in only
+}
+
+TEST_CASE("a version-1 sample stands for all times executions of its view", "[unit][runner]") {
+  QueryResult q1, q2;
+  q1.times = 2;
+  q1.samples_ns = {1000, 2000};  // executions_per_view 1: one timed execution a view
+  q2.times = 3;
+  q2.executions_per_view = 3;
+  q2.samples_ns = {1, 2, 3, 4, 5, 6, 7};  // two whole views and part of a third
+  CHECK(per_view_samples({q1, q2}) == std::vector<std::int64_t>{2000 + 6, 4000 + 15});
 }
 
 TEST_CASE("a timed-out query records an error and stops; the others go on", "[unit][runner]") {
@@ -328,9 +374,10 @@ TEST_CASE("a timed-out query records an error and stops; the others go on", "[un
   FakeConnection fake;
   StatementScript& q2_script = fake.on(sql_of("q2")).rows(1, 10);  // first match wins
   script_all(fake, screens);
-  // q2 takes three samples, then every execution times out.
+  // q2 takes three samples, then every execution times out (its executions alternate: the
+  // lead-in view's, then the timed view's; the 7th is round 4's lead-in).
   on_sample(fake, sql_of("q2"), [&q2_script](int n) {
-    if (n == 4) q2_script.fails(Failure::Kind::kTimeout);
+    if (n == 7) q2_script.fails(Failure::Kind::kTimeout);
   });
   const RunResult run = measure_one(fake, screens, options(1, 8));
   CHECK(run.complete);
@@ -338,8 +385,8 @@ TEST_CASE("a timed-out query records an error and stops; the others go on", "[un
   CHECK(q2.error == "timed out after 2000 ms");
   CHECK(q2.samples_ns.size() == 3);
   const std::vector<std::string> samples = sample_phase(fake.log());
-  CHECK(std::count(samples.begin(), samples.end(), "q2") == 4);  // no attempt after the timeout
-  CHECK(std::count(samples.begin(), samples.end(), "q1") == 8);
+  CHECK(std::count(samples.begin(), samples.end(), "q2") == 7);  // no attempt after the timeout
+  CHECK(std::count(samples.begin(), samples.end(), "q1") == 2 * 8);
   CHECK(find_query(run, "q1").samples_ns.size() == 8);
   CHECK(find_query(run, "q3").samples_ns.size() == 8);
   CHECK_FALSE(find_query(run, "q1").error);
@@ -382,9 +429,9 @@ TEST_CASE("a lost connection ends the run, incomplete, with what was measured", 
   FakeConnection fake;
   StatementScript& q3_script = fake.on(sql_of("q3")).rows(1, 10);
   script_all(fake, screens);
-  // q3 takes two samples, then the server goes away.
+  // q3 takes two samples, then the server goes away (in round 3's lead-in view).
   on_sample(fake, sql_of("q3"), [&q3_script](int n) {
-    if (n == 3) q3_script.fails(Failure::Kind::kConnectionLost);
+    if (n == 5) q3_script.fails(Failure::Kind::kConnectionLost);
   });
   const RunResult run = measure_one(fake, screens, options(0, 10));
   CHECK_FALSE(run.complete);
@@ -432,9 +479,10 @@ TEST_CASE("--retries: a transient loss is survived by reconnecting", "[unit][run
   int reconnects = 0;
   for (const Call& call : fake.log()) reconnects += call.kind == Call::Kind::kReconnect;
   CHECK(reconnects == 1);
-  CHECK(sample_phase(fake.log()) == std::vector<std::string>{"q1", "q2", "q3", "q1", "q2", "q2",
-                                                             "q3", "q1", "q2", "q3", "q1", "q2",
-                                                             "q3"});
+  // The loss hit round 1's timed q2, which was taken again.
+  CHECK(sample_phase(fake.log()) ==
+        std::vector<std::string>{"q1", "q2", "q1", "q2", "q2", "q3", "q3"} +
+            repeat({"q1", "q2", "q1", "q2", "q3", "q3"}, 3));
 }
 
 TEST_CASE("--allow-writes: every execution is rolled back", "[unit][runner]") {
@@ -477,16 +525,17 @@ TEST_CASE("the interrupt flag ends the run, incomplete", "[unit][runner]") {
   FakeConnection fake;
   script_all(fake, screens);
   std::atomic<bool> interrupted{false};
-  // The flag goes up during the 5th sample: q2 of the second iteration.
+  // The flag goes up during q2 of the second round's timed view (its 4th execution).
   on_sample(fake, sql_of("q2"), [&interrupted](int n) {
-    if (n == 2) interrupted = true;
+    if (n == 4) interrupted = true;
   });
   RunOptions o = options(1, 10);
   o.interrupted = &interrupted;
   const RunResult run = measure_one(fake, screens, o);
   CHECK_FALSE(run.complete);
   CHECK(run.incomplete_reason == "interrupted by a signal (SIGINT/SIGTERM)");
-  CHECK(sample_phase(fake.log()) == std::vector<std::string>{"q1", "q2", "q3", "q1", "q2"});
+  CHECK(sample_phase(fake.log()) ==
+        repeat({"q1", "q2", "q1", "q2", "q3", "q3"}, 1) + repeat({"q1", "q2"}, 2));
   CHECK(find_query(run, "q1").samples_ns.size() == 2);
   CHECK(find_query(run, "q2").samples_ns.size() == 2);
   CHECK(find_query(run, "q3").samples_ns.size() == 1);
@@ -537,7 +586,8 @@ TEST_CASE("the run records its settings, server and label", "[unit][runner]") {
   CHECK_FALSE(run.started_at.empty());
   REQUIRE_FALSE(progress.empty());
   CHECK(progress.back().done == progress.back().total);
-  CHECK(progress.back().total == 3 * (1 + 1 + 2));
+  // Warm-up and inspection of 3 queries; then 2 rounds of a lead-in and a timed view each.
+  CHECK(progress.back().total == 3 * (1 + 1) + 2 * (2 * 3));
 
   std::vector<RunResult> unlabeled = measure({{&fake, ""}}, three_queries(), o);
   CHECK(unlabeled[0].label == "before");

@@ -92,8 +92,9 @@ TEST_CASE("samples of several connections are merged per query in round order", 
     CHECK(top.queries[0].samples_ns[i] == top.queries[1].samples_ns[i]);
     CHECK(top.samples_ns[i] == 2 * top.queries[0].samples_ns[i]);
   }
-  // Every execution of the sampling phase is counted once.
-  CHECK(run.throughput.queries == 150);
+  // Every execution of the sampling phase is counted once: 150 timed, and each view's
+  // lead-in (two screens alternating: every view has one).
+  CHECK(run.throughput.queries == 2 * 150);
 }
 
 TEST_CASE("concurrency 1 needs no extra connection; more without a way to open them is a bug",
@@ -104,7 +105,7 @@ TEST_CASE("concurrency 1 needs no extra connection; more without a way to open t
   RunOptions o = options(4);
   RunResult run = measure({{&fake, "a"}}, screens, o).front();
   CHECK(run.screens[0].queries[0].samples_ns.size() == 4);
-  CHECK(run.throughput.queries == 12);
+  CHECK(run.throughput.queries == 2 * 12);  // timed, and the lead-in views
   o.settings.concurrency = 2;
   // The flags are validated before any work (cli/options.cpp); the runner only asserts.
   CHECK_THROWS_AS(measure({{&fake, "a"}}, screens, o), std::invalid_argument);
@@ -149,10 +150,12 @@ TEST_CASE("--iterations auto: a precise screen drops out, a noisy one runs to th
           "[unit][speed]") {
   const auto screens = three_queries();
   FakeConnection fake;
-  // top is steady; search alternates 1 ms / 3 ms, so its median never gets precise.
+  // top is steady; search cycles through 1, 3 and 2 ms (a lead-in and a timed execution a
+  // round, so its samples see every value), and its median never gets precise.
+  const std::vector<std::int64_t> noisy = {1'000'000, 3'000'000, 2'000'000};
   fake.on(screens[0].queries[0].sql).rows(1, 1).elapsed({1'000'000});
   fake.on(screens[0].queries[1].sql).rows(1, 1).elapsed({2'000'000});
-  fake.on(screens[1].queries[0].sql).rows(1, 1).elapsed({1'000'000, 3'000'000});
+  fake.on(screens[1].queries[0].sql).rows(1, 1).elapsed(noisy);
   RunOptions o = options(30);
   o.settings.auto_iterations.enabled = true;
   o.settings.auto_iterations.budget_s = 1e9;
@@ -167,7 +170,7 @@ TEST_CASE("--iterations auto: a precise screen drops out, a noisy one runs to th
     FakeConnection again;
     again.on(screens[0].queries[0].sql).rows(1, 1).elapsed({1'000'000});
     again.on(screens[0].queries[1].sql).rows(1, 1).elapsed({2'000'000});
-    again.on(screens[1].queries[0].sql).rows(1, 1).elapsed({1'000'000, 3'000'000});
+    again.on(screens[1].queries[0].sql).rows(1, 1).elapsed(noisy);
     RunResult budgeted = measure({{&again, "a"}}, screens, o).front();
     CHECK(budgeted.screens[1].queries[0].samples_ns.size() == 10);
   }
@@ -178,9 +181,10 @@ TEST_CASE("--iterations auto: a screen the caller finds decided drops out after 
   const auto screens = three_queries();
   FakeConnection fake;
   // Both screens noisy (never precise); the caller decides `search` once it has 10 views.
-  fake.on(screens[0].queries[0].sql).rows(1, 1).elapsed({1'000'000, 3'000'000});
+  const std::vector<std::int64_t> noisy = {1'000'000, 3'000'000, 2'000'000};
+  fake.on(screens[0].queries[0].sql).rows(1, 1).elapsed(noisy);
   fake.on(screens[0].queries[1].sql).rows(1, 1).elapsed({1'000'000});
-  fake.on(screens[1].queries[0].sql).rows(1, 1).elapsed({1'000'000, 3'000'000});
+  fake.on(screens[1].queries[0].sql).rows(1, 1).elapsed(noisy);
   RunOptions o = options(30);
   o.settings.auto_iterations.enabled = true;
   o.settings.auto_iterations.budget_s = 1e9;
