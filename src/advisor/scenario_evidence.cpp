@@ -9,9 +9,9 @@
 
 #include "advisor/column_traits.h"
 #include "advisor/fix_sql.h"
-#include "advisor/query_shape.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/index_collection.h"
+#include "sqlmeasure/query_shape.h"
 #include "sqlmeasure/sql_lexer.h"
 #include "sqlmeasure/sql_statements.h"
 #include "sqlmeasure/stats.h"
@@ -89,9 +89,9 @@ class EvidenceCollector {
   }
 
   // Table references to real tables: alias or name -> table.
-  std::map<std::string, std::string> resolve(const advisor::QueryShape& shape) const {
+  std::map<std::string, std::string> resolve(const QueryShape& shape) const {
     std::map<std::string, std::string> names;
-    for (const advisor::TableReference& reference : shape.tables) {
+    for (const TableReference& reference : shape.tables) {
       if (!reference.database.empty() && reference.database != schema_.database) continue;
       const TableInfo* table = schema_.table(reference.table);
       if (table == nullptr) continue;
@@ -116,7 +116,7 @@ class EvidenceCollector {
     evidence.screen = screen.name;
     evidence.query = query.name;
     evidence.sql = render(query, 0);
-    const advisor::QueryShape shape = advisor::read_query_shape(query.sql);
+    const QueryShape shape = read_query_shape(query.sql);
     const std::map<std::string, std::string> names = resolve(shape);
     for (const auto& [alias, table] : names) {
       if (std::find(evidence.tables.begin(), evidence.tables.end(), table) ==
@@ -147,8 +147,8 @@ class EvidenceCollector {
         evidence.possible.emplace_back(table, key);
       }
     }
-    for (const advisor::IndexHint& hint : shape.hints) {
-      const advisor::TableReference& reference = shape.tables[hint.table_reference];
+    for (const IndexHint& hint : shape.hints) {
+      const TableReference& reference = shape.tables[hint.table_reference];
       const TableInfo* info = schema_.table(reference.table);
       HintEvidence found;
       found.screen = screen.name;
@@ -158,11 +158,11 @@ class EvidenceCollector {
       found.hint = hint.text;
       found.indexes = hint.indexes;
       found.sql_with = query.sql;
-      found.sql_without = advisor::remove_range(query.sql, hint.begin, hint.end);
+      found.sql_without = remove_range(query.sql, hint.begin, hint.end);
       if (evidence.error) found.error = "EXPLAIN with the hint failed: " + *evidence.error;
       pending_hints_.push_back({std::move(found), &query});
     }
-    for (const advisor::OrderByColumn& item : shape.order_by) {
+    for (const OrderByColumn& item : shape.order_by) {
       order_by(screen, query, names, evidence.tables, item);
     }
     evidence_.queries.push_back(std::move(evidence));
@@ -172,7 +172,7 @@ class EvidenceCollector {
   // by the key, planned, counted and checked for the same rows.
   void order_by(const Screen& screen, const Query& query,
                 const std::map<std::string, std::string>& names,
-                const std::vector<std::string>& tables, const advisor::OrderByColumn& item) {
+                const std::vector<std::string>& tables, const OrderByColumn& item) {
     std::string table_name;
     if (!item.qualifier.empty()) {
       table_name = lookup(names, item.qualifier);
@@ -203,8 +203,8 @@ class EvidenceCollector {
     found.key_column = key;
     found.direction = item.direction;
     Query by_key = query;
-    by_key.sql = advisor::replace_range(query.sql, item.column_begin, item.column_end,
-                                        advisor::quote_ident(key));
+    by_key.sql =
+        replace_range(query.sql, item.column_begin, item.column_end, advisor::quote_ident(key));
     found.sql = render(query, 0);
     found.sql_by_key = render(by_key, 0);
     found.error = attempt([&] {

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "advisor/query_shape.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/query_shape.h"
 #include "sqlmeasure/render.h"
 
 namespace sqlmeasure {
@@ -634,12 +634,11 @@ TEST_CASE("every rule has an id, a description and a default severity", "[unit][
 }
 
 TEST_CASE("query shape: tables with aliases, index hints and ORDER BY columns", "[unit][indexes]") {
-  using advisor::read_query_shape;
   const std::string sql =
       "SELECT w.id, EXTRACT(YEAR FROM w.created) FROM works AS w FORCE INDEX FOR ORDER BY "
       "(created) /* c */ JOIN `users` u IGNORE KEY (deleted, email) ON u.id = w.user_id, "
       "shop.categories c WHERE w.deleted = 0 ORDER BY w.created DESC, w.id LIMIT 20";
-  advisor::QueryShape shape = read_query_shape(sql);
+  QueryShape shape = read_query_shape(sql);
   REQUIRE(shape.tables.size() == 3);
   CHECK(shape.tables[0].table == "works");
   CHECK(shape.tables[0].alias == "w");
@@ -658,16 +657,15 @@ TEST_CASE("query shape: tables with aliases, index hints and ORDER BY columns", 
   CHECK(shape.order_by[0].column == "created");
   CHECK(shape.order_by[0].direction == "DESC");
 
-  CHECK(advisor::remove_range(sql, shape.hints[0].begin, shape.hints[0].end)
+  CHECK(remove_range(sql, shape.hints[0].begin, shape.hints[0].end)
             .starts_with("SELECT w.id, EXTRACT(YEAR FROM w.created) FROM works AS w /* c */ JOIN"));
-  CHECK(advisor::replace_range(sql, shape.order_by[0].column_begin, shape.order_by[0].column_end,
-                               "id")
+  CHECK(replace_range(sql, shape.order_by[0].column_begin, shape.order_by[0].column_end, "id")
             .ends_with("ORDER BY w.id DESC, w.id LIMIT 20"));
 }
 
 TEST_CASE("query shape: ORDER BY inside a window or GROUP_CONCAT is not the query's",
           "[unit][indexes]") {
-  advisor::QueryShape shape = advisor::read_query_shape(
+  QueryShape shape = read_query_shape(
       "SELECT GROUP_CONCAT(name ORDER BY created), ROW_NUMBER() OVER (ORDER BY created) "
       "FROM t WHERE x IN (SELECT id FROM u ORDER BY created LIMIT 5) ORDER BY 1");
   REQUIRE(shape.order_by.size() == 1);
@@ -675,8 +673,7 @@ TEST_CASE("query shape: ORDER BY inside a window or GROUP_CONCAT is not the quer
   REQUIRE(shape.tables.size() == 2);
   CHECK(shape.tables[1].table == "u");
   // A hint inside a comment is no hint; placeholders stay placeholders.
-  advisor::QueryShape commented =
-      advisor::read_query_shape("SELECT id FROM t /* FORCE INDEX (a) */ WHERE a = :a");
+  QueryShape commented = read_query_shape("SELECT id FROM t /* FORCE INDEX (a) */ WHERE a = :a");
   CHECK(commented.hints.empty());
 }
 

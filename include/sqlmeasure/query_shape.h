@@ -1,5 +1,5 @@
 #pragma once
-// What the advisor reads from a scenario query's text, on the tokens of sql_lexer.h: the
+// What a scenario query names, read from its text, on the tokens of sql_lexer.h: the
 // tables it names (with aliases), its index hints, and the first item of each ORDER BY.
 // A reader, not a parser: it finds these constructs in any SELECT and skips what it does
 // not understand.
@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace sqlmeasure::advisor {
+namespace sqlmeasure {
 
 struct TableReference {
   std::string database;  // when written db.table
@@ -46,4 +46,4 @@ struct QueryShape {
 [[nodiscard]] std::string replace_range(std::string_view sql, size_t begin, size_t end,
                                         std::string_view text);
 
-}  // namespace sqlmeasure::advisor
+}  // namespace sqlmeasure

@@ -1,10 +1,10 @@
 // Reads table references, index hints and ORDER BY columns from the lexer's tokens.
-#include "advisor/query_shape.h"
+#include "sqlmeasure/query_shape.h"
 
 #include "sqlmeasure/sql_lexer.h"
 #include "sqlmeasure/text.h"
 
-namespace sqlmeasure::advisor {
+namespace sqlmeasure {
 namespace {
 
 using Kind = SqlToken::Kind;
@@ -221,4 +221,4 @@ std::string replace_range(std::string_view sql, size_t begin, size_t end, std::s
   return out;
 }
 
-}  // namespace sqlmeasure::advisor
+}  // namespace sqlmeasure
