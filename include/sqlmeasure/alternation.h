@@ -30,6 +30,17 @@ struct PhasePair {
 // left as they are.
 void confirm_across_phases(Comparison& comparison, const std::vector<PhasePair>& pairs);
 
+// The verdict of an alternating live compare, from its phases in order: `before` and `after`
+// pool them (labelled by their sources), the drift warning compares the first and last
+// before phases, and confirm_across_phases keeps only the time verdicts every pair shows.
+// The live compare and any later `compare DIR` of its out-dir judge by this one function,
+// so they print the same verdicts. The comparison records how many phases it judged.
+[[nodiscard]] Comparison judge_phases(const RunResult& before, const std::string& before_source,
+                                      const RunResult& after, const std::string& after_source,
+                                      const std::vector<RunResult>& before_phases,
+                                      const std::vector<RunResult>& after_phases,
+                                      const VerdictRule& rule);
+
 // A time verdict that the pairs measured so far already rule out: some pair does not show
 // a regression and some pair does not show an improvement (`query` null: the screen's own
 // time). confirm_across_phases demands every pair, so no later phase can get it flagged.

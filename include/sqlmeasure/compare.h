@@ -39,6 +39,12 @@ struct QueryComparison {
   std::vector<PlanChange> plan_changes;
   bool results_differ = false;
   std::optional<std::string> error;  // a side failed or timed out
+  // False when the after side records the change (a live compare) and the query reads none
+  // of the tables it alters: its time alone then flags nothing (docs/verdicts.md).
+  bool touched = true;
+  // Its time changed while its plan, rows examined and results did not: slower or faster
+  // beside heavier neighbours, not by a plan of its own.
+  [[nodiscard]] bool time_only() const;
 };
 
 enum class Presence { kBoth, kOnlyBefore, kOnlyAfter };
@@ -52,6 +58,7 @@ struct ScreenComparison {
   std::vector<std::string> queries_only_before, queries_only_after;
   [[nodiscard]] bool plan_changed() const;
   [[nodiscard]] bool results_differ() const;
+  [[nodiscard]] bool touched() const;  // some query of it is (or no change is recorded)
   [[nodiscard]] bool regressed(const VerdictRule& rule) const;  // by the gates in fail_on
   [[nodiscard]] Verdict verdict() const;
 };
@@ -68,6 +75,7 @@ enum class WarningKind {
   kTimesDiffer,             // a query's times per view
   kDrift,                   // the first and last before phases disagree (the machine drifted)
   kUnconfirmed,             // a time change not every pair of alternating phases shows
+  kUntouched,               // a time change of screens that read nothing the change alters
 };
 
 struct Warning {
@@ -84,6 +92,9 @@ struct Comparison {
   std::vector<ScreenComparison> screens;  // gated regressions, then other regressions, then
                                           // improvements, then the rest; ties by name
   std::vector<Warning> warnings;
+  // Judged from alternating phases (judge_phases): how many of each side; 0 when two runs
+  // were compared as they are.
+  std::size_t before_phases = 0, after_phases = 0;
   [[nodiscard]] std::size_t regressed_count() const;
   [[nodiscard]] bool gate_failed() const { return regressed_count() > 0; }
   void resort();  // after verdicts change (confirm_across_phases)

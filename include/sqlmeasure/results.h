@@ -113,6 +113,17 @@ struct Throughput {
   }
 };
 
+// What a live compare changed on the server, recorded in its after runs, so that every later
+// compare of them — offline, or of its out-dir — knows which tables the change touched: a
+// time change of a query that reads none of them is not the change's doing
+// (docs/verdicts.md, "Touched by the change").
+struct ChangeRecord {
+  std::string description;          // "migration scenarios/demo/migrations/x.up.sql"
+  std::vector<std::string> tables;  // the tables of the database it alters, in lower case
+  bool tables_known = true;         // false: a statement whose table is not known
+  bool operator==(const ChangeRecord&) const = default;
+};
+
 struct RunResult {
   int schema_version = kResultsSchemaVersion;
   std::string tool_version;
@@ -126,6 +137,8 @@ struct RunResult {
   RunSettings settings;
   Throughput throughput;  // of the sampling phase
   std::vector<ScreenResult> screens;
+  std::optional<ChangeRecord> change;    // the after side of a live compare
+  std::vector<std::string> pooled_from;  // a pooled run: the phase files, in order
 };
 
 // Recomputes stats_ms of every query and screen from the raw samples.

@@ -26,6 +26,10 @@ struct SchemaChange {
   std::vector<SqlStatement> undo;        // empty: nothing can undo it (only with keep)
   bool keep = false;                     // leave the change applied at the end
   std::vector<NamedDatabase> databases;  // checked against -D once connected
+  // The tables it alters, in lower case; not known when a statement's table could not be
+  // read (CREATE TABLE, RENAME ...): then every query counts as touched by it.
+  std::vector<std::string> tables;
+  bool tables_known = true;
 };
 
 // Loads UP (and DOWN) statements and classifies each with the SQL lexer

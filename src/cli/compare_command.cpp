@@ -3,8 +3,11 @@
 // work is live/'s, the verdicts compare/'s.
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include "cli/command.h"
 #include "sqlmeasure/compare.h"
+#include "sqlmeasure/compare_files.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/live_compare.h"
 #include "sqlmeasure/results_file.h"
@@ -24,7 +27,8 @@ class CompareCommand final : public Command {
  public:
   void add_flags(CLI::App& app) override {
     app_ = &app;
-    app.add_option("files", files_, "BEFORE.json AFTER.json (offline comparison)");
+    app.add_option("files", files_,
+                   "BEFORE.json AFTER.json, or a live compare's out-dir (offline comparison)");
     add_live_flags(app);
     add_verdict_flags(app);
     connection_.add_to(app);
@@ -117,10 +121,11 @@ class CompareCommand final : public Command {
            "compare takes one of: two results files, --migration, --ignore-index, or "
            "--before-dsn/--after-dsn");
     }
-    if (!files_.empty() && files_.size() != 2) {
-      fail(ExitCode::kUsage, fmt::format("compare needs exactly two results files (BEFORE.json "
-                                         "AFTER.json); got {}",
-                                         files_.size()));
+    const bool directory = files_.size() == 1 && std::filesystem::is_directory(files_[0]);
+    if (!files_.empty() && files_.size() != 2 && !directory) {
+      fail(ExitCode::kUsage, fmt::format("compare needs two results files (BEFORE.json "
+                                         "AFTER.json) or a live compare's out-dir; got {} {}",
+                                         files_.size(), files_.size() == 1 ? "file" : "files"));
     }
     if ((rollback_ || keep_) && !migration_) {
       fail(ExitCode::kUsage, "--rollback and --keep go with --migration");
@@ -211,9 +216,8 @@ class CompareCommand final : public Command {
   }
 
   int offline(const Context& context) const {
-    const RunResult before = read_results_file(files_[0]);
-    const RunResult after = read_results_file(files_[1]);
-    return finish(compare_labelled(before, files_[0], after, files_[1], rule_), context);
+    if (files_.size() == 1) return finish(compare_directory(files_[0], rule_), context);
+    return finish(compare_files(files_[0], files_[1], rule_), context);
   }
 
   int two_endpoints(const Context& context) const {

@@ -66,6 +66,23 @@ std::vector<PhasePair> phase_pairs(const std::vector<RunResult>& before_phases,
   return pairs;
 }
 
+Comparison judge_phases(const RunResult& before, const std::string& before_source,
+                        const RunResult& after, const std::string& after_source,
+                        const std::vector<RunResult>& before_phases,
+                        const std::vector<RunResult>& after_phases, const VerdictRule& rule) {
+  Comparison comparison = compare_labelled(before, before_source, after, after_source, rule);
+  comparison.before_phases = before_phases.size();
+  comparison.after_phases = after_phases.size();
+  if (before_phases.size() > 1) {
+    add_drift_warning(comparison, before_phases.front(), before_phases.back());
+  }
+  // With one phase a side the pooled comparison is the only pair.
+  if (before_phases.size() + after_phases.size() > 2) {
+    confirm_across_phases(comparison, phase_pairs(before_phases, after_phases, rule));
+  }
+  return comparison;
+}
+
 bool pairs_rule_out_flag(const std::vector<PhasePair>& pairs, const std::string& screen,
                          const std::string* query, const VerdictRule& rule) {
   TimeEvidence regressed, improved;

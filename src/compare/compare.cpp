@@ -27,8 +27,9 @@ int take_by_name(const std::vector<T>& items, const std::string& name, std::vect
 }
 
 QueryComparison compare_query(const QueryResult& before, const QueryResult& after,
-                              const VerdictRule& rule) {
+                              const VerdictRule& rule, const ChangeRecord* change) {
   QueryComparison query = compare_deterministic(before, after, rule);
+  query.touched = change == nullptr || reads_a_table_of(before, after, *change);
   query.time = time_evidence(before.samples_ns, after.samples_ns, rule);
   if (after.error && !before.error) {
     // It used to finish and now fails or times out: slower by any measure, whatever the
@@ -39,7 +40,8 @@ QueryComparison compare_query(const QueryResult& before, const QueryResult& afte
 }
 
 ScreenComparison compare_screen(const ScreenResult& before, const ScreenResult& after,
-                                const VerdictRule& rule, std::vector<Warning>& warnings) {
+                                const VerdictRule& rule, const ChangeRecord* change,
+                                std::vector<Warning>& warnings) {
   ScreenComparison screen;
   screen.name = before.name;
   screen.time = time_evidence(before.view_samples(), after.view_samples(), rule);
@@ -52,7 +54,7 @@ ScreenComparison compare_screen(const ScreenResult& before, const ScreenResult& 
       continue;
     }
     const QueryResult& new_query = after.queries[static_cast<std::size_t>(match)];
-    screen.queries.push_back(compare_query(old_query, new_query, rule));
+    screen.queries.push_back(compare_query(old_query, new_query, rule, change));
     for (Warning& warning : query_warnings(screen.name, old_query, new_query)) {
       warnings.push_back(std::move(warning));
     }
@@ -112,6 +114,9 @@ Comparison compare_runs(const RunResult& before, const RunResult& after, const V
   comparison.after_label = after.label;
   comparison.rule = rule;
   comparison.warnings = run_warnings(before, after);
+  // A change whose tables are all known lets time changes be attributed (attribution.cpp).
+  const ChangeRecord* change =
+      after.change && after.change->tables_known ? &*after.change : nullptr;
 
   std::vector<bool> taken(after.screens.size(), false);
   for (const ScreenResult& old_screen : before.screens) {
@@ -119,8 +124,9 @@ Comparison compare_runs(const RunResult& before, const RunResult& after, const V
     if (match < 0) {
       comparison.screens.push_back(one_sided_screen(old_screen, Presence::kOnlyBefore, rule));
     } else {
-      comparison.screens.push_back(compare_screen(
-          old_screen, after.screens[static_cast<std::size_t>(match)], rule, comparison.warnings));
+      comparison.screens.push_back(compare_screen(old_screen,
+                                                  after.screens[static_cast<std::size_t>(match)],
+                                                  rule, change, comparison.warnings));
     }
   }
   for (std::size_t i = 0; i < after.screens.size(); ++i) {
@@ -128,6 +134,7 @@ Comparison compare_runs(const RunResult& before, const RunResult& after, const V
       comparison.screens.push_back(one_sided_screen(after.screens[i], Presence::kOnlyAfter, rule));
     }
   }
+  if (change != nullptr) attribute_time_changes(comparison);
   order_screens(comparison.screens, rule);
   return comparison;
 }

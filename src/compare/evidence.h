@@ -27,4 +27,15 @@ namespace sqlmeasure {
 // Whether `gate` fails the screen: its own figure or any of its queries'.
 [[nodiscard]] bool gate_fires(const ScreenComparison& screen, Gate gate);
 
+// Whether a query reads a table `change` alters: named in its SQL (either side), or in a
+// plan (where a view shows its base tables). Compared in lower case.
+[[nodiscard]] bool reads_a_table_of(const QueryResult& before, const QueryResult& after,
+                                    const ChangeRecord& change);
+
+// A time change flags a screen only when the change can have caused it: a screen none of
+// whose queries reads a table the change alters keeps `~`, and so does a screen total that
+// no touched query's own time (nor a plan or rows change) bears out. What is set aside this
+// way is said in one kUntouched warning.
+void attribute_time_changes(Comparison& comparison);
+
 }  // namespace sqlmeasure

@@ -19,12 +19,13 @@ constexpr GateName kGates[] = {{Gate::kTime, "time"},
                                {Gate::kPlan, "plan"},
                                {Gate::kResults, "results"}};
 
-// A screen changed when its own figure or any of its queries' did: a regressed query can
-// hide inside an unchanged screen total when another query got faster.
+// A screen changed when its own figure or any of its touched queries' did: a regressed
+// query can hide inside an unchanged screen total when another query got faster.
 bool time_is(const ScreenComparison& screen, Change change) {
-  return screen.time.change == change ||
-         std::any_of(screen.queries.begin(), screen.queries.end(),
-                     [change](const QueryComparison& q) { return q.time.change == change; });
+  return screen.time.change == change || std::any_of(screen.queries.begin(), screen.queries.end(),
+                                                     [change](const QueryComparison& q) {
+                                                       return q.touched && q.time.change == change;
+                                                     });
 }
 
 bool rows_are(const ScreenComparison& screen, Change change) {
@@ -47,6 +48,16 @@ bool gate_fires(const ScreenComparison& screen, Gate gate) {
       return screen.results_differ();
   }
   return false;
+}
+
+bool QueryComparison::time_only() const {
+  return time.change != Change::kUnchanged && plan_changes.empty() &&
+         rows.change == Change::kUnchanged && !results_differ && !error;
+}
+
+bool ScreenComparison::touched() const {
+  return queries.empty() || std::any_of(queries.begin(), queries.end(),
+                                        [](const QueryComparison& q) { return q.touched; });
 }
 
 bool ScreenComparison::plan_changed() const {

@@ -192,6 +192,8 @@ class LiveCompare {
     const RunOptions options = phase_options(side, phase, rounds);
     RunResult run =
         std::move(measure({{target_.get(), options.label}}, measuring_, options).front());
+    if (side == "after")
+      run.change = ChangeRecord{change_.description, change_.tables, change_.tables_known};
     write(run, phase + ".json");
     if (run.complete) {
       phases.push_back(std::move(run));
@@ -221,6 +223,9 @@ class LiveCompare {
       if (phases.empty()) return std::nullopt;
       RunResult pooled = pool(phases);
       if (phases.size() > 1) pooled.label = side;
+      for (std::size_t i = 1; i <= phases.size(); ++i) {
+        pooled.pooled_from.push_back(fmt::format("{}-{}.json", side, i));
+      }
       write(pooled, side + ".json");
       return pooled;
     };
@@ -256,22 +261,17 @@ class LiveCompare {
                              : "the change could not be undone: the schema differs from before";
     }
     if (!outcome_.before || !outcome_.after) return;
-    Comparison comparison =
-        compare_labelled(*outcome_.before, "before", *outcome_.after, "after", options_.rule);
     if (cut_short) {
+      Comparison comparison =
+          compare_labelled(*outcome_.before, "before", *outcome_.after, "after", options_.rule);
       comparison.after_label += " (partial)";
       outcome_.comparison = std::move(comparison);
       return;
     }
+    Comparison comparison =
+        judge_phases(*outcome_.before, "before", *outcome_.after, "after", outcome_.before_phases,
+                     outcome_.after_phases, options_.rule);
     comparison.after_label += " · " + change_.description;
-    if (outcome_.before_phases.size() > 1) {
-      add_drift_warning(comparison, outcome_.before_phases.front(), outcome_.before_phases.back());
-    }
-    // With one phase a side the pooled comparison is the only pair.
-    if (outcome_.before_phases.size() + outcome_.after_phases.size() > 2) {
-      confirm_across_phases(
-          comparison, phase_pairs(outcome_.before_phases, outcome_.after_phases, options_.rule));
-    }
     outcome_.comparison = std::move(comparison);
   }
 

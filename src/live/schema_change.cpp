@@ -25,9 +25,22 @@ std::vector<SqlStatement> load_statements(const std::string& path, const char* w
   return statements;
 }
 
+// The table a statement alters, kept once; a session statement alters none.
+void note_table(const MigrationStatementClass& found, SchemaChange& change) {
+  if (found.kind == MigrationStatementKind::kSession) return;
+  if (found.table.empty()) {
+    change.tables_known = false;
+    return;
+  }
+  const std::string table = ascii_lower(found.table);
+  if (std::find(change.tables.begin(), change.tables.end(), table) == change.tables.end()) {
+    change.tables.push_back(table);
+  }
+}
+
 // Classifies every statement: refuses what a migration may never run, records the databases
-// it names, and says whether all of it could run without a rollback.
-bool classify(const std::vector<SqlStatement>& statements, std::vector<NamedDatabase>& databases,
+// and tables it names, and says whether all of it could run without a rollback.
+bool classify(const std::vector<SqlStatement>& statements, SchemaChange& change,
               const SqlStatement** needs_rollback, std::string* why) {
   bool additive = true;
   for (const SqlStatement& statement : statements) {
@@ -38,7 +51,10 @@ bool classify(const std::vector<SqlStatement>& statements, std::vector<NamedData
                        "under test",
                        statement.where.str(), found.why, printable(statement.text)));
     }
-    for (const std::string& name : found.databases) databases.push_back({name, statement.where});
+    for (const std::string& name : found.databases) {
+      change.databases.push_back({name, statement.where});
+    }
+    note_table(found, change);
     if (additive && !runs_without_rollback(found.kind)) {
       additive = false;
       *needs_rollback = &statement;
@@ -59,10 +75,10 @@ SchemaChange migration_change(const std::string& up_path,
   change.keep = keep;
   const SqlStatement* needs_rollback = nullptr;
   std::string why;
-  const bool additive = classify(change.apply, change.databases, &needs_rollback, &why);
+  const bool additive = classify(change.apply, change, &needs_rollback, &why);
   const SqlStatement* unused = nullptr;
   std::string unused_why;
-  (void)classify(change.undo, change.databases, &unused, &unused_why);
+  (void)classify(change.undo, change, &unused, &unused_why);
   if (!down_path && !keep) {
     if (!additive) {
       fail(ExitCode::kUsage,
@@ -147,6 +163,10 @@ SchemaChange ignore_index_change(Connection& connection, const std::string& data
          "",
          {"--ignore-index", 0, 0}});
     change.description += (change.description == "ignored indexes" ? ": " : ", ") + spec;
+    if (std::find(change.tables.begin(), change.tables.end(), ascii_lower(table)) ==
+        change.tables.end()) {
+      change.tables.push_back(ascii_lower(table));
+    }
   }
   return change;
 }

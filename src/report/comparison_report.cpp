@@ -52,9 +52,14 @@ std::string query_detail(const QueryComparison& query) {
                                 format_count(query.rows.after)));
   }
   if (query.time.change != Change::kUnchanged) {
-    parts.push_back(fmt::format("{} → {} ms ({}, {})", format_ms(query.time.before_ms),
-                                format_ms(query.time.after_ms), delta(query.time),
-                                evidence(query.time)));
+    // Time only: the plan and rows examined held, so a reader sees at once which queries
+    // carry a regression and which merely ran slower beside them.
+    parts.push_back(
+        fmt::format("{} → {} ms ({}, {}){}", format_ms(query.time.before_ms),
+                    format_ms(query.time.after_ms), delta(query.time), evidence(query.time),
+                    !query.time_only() ? ""
+                    : query.touched    ? ", time only"
+                                       : ", time only (reads no table the change alters)"));
   }
   if (query.results_differ) parts.push_back("results differ (checksums)");
   if (query.error) parts.push_back("error: " + *query.error);
@@ -84,6 +89,14 @@ std::string gate_count(const Comparison& comparison, std::optional<size_t> scree
   }
   return fmt::format("{} {} the gate ({})", counted, screens || failed != 1 ? "fail" : "fails",
                      kinds);
+}
+
+// How a comparison of alternating phases was judged (docs/verdicts.md).
+std::string phases_line(const Comparison& comparison) {
+  return fmt::format(
+      "phases: {} before and {} after, pooled; a time change counts only if every "
+      "before/after pair of them shows it",
+      comparison.before_phases, comparison.after_phases);
 }
 
 std::string summary_line(const Comparison& comparison) {
@@ -137,8 +150,10 @@ std::string colour(Verdict verdict, const std::string& text, const Style& style)
 }
 
 void render_text(const Comparison& comparison, const Style& style, std::ostream& out) {
-  out << fmt::format("before: {}\nafter:  {}\n\n", without_control_bytes(comparison.before_label),
+  out << fmt::format("before: {}\nafter:  {}\n", without_control_bytes(comparison.before_label),
                      without_control_bytes(comparison.after_label));
+  if (comparison.before_phases > 0) out << phases_line(comparison) << '\n';
+  out << '\n';
   Table table = screen_table(comparison);
   // Render the table, then print each flagged screen's responsible queries under its row.
   std::ostringstream rendered;
@@ -188,16 +203,18 @@ void render_markdown(const Comparison& comparison, std::ostream& out) {
     for (const Warning& warning : comparison.warnings)
       out << "> ⚠️ " << without_control_bytes(warning.message()) << '\n';
   }
+  if (comparison.before_phases > 0) out << "\n" << phases_line(comparison) << ".\n";
   out << "\n<sub>" << summary_line(comparison)
       << ". Before: " << without_control_bytes(comparison.before_label)
       << "; after: " << without_control_bytes(comparison.after_label) << ".</sub>\n";
 }
 
 void render_csv(const Comparison& comparison, std::ostream& out) {
-  Table table{{"screen", "query", "before_ms", "after_ms", "delta_pct", "p", "n_before", "n_after",
-               "rows_before", "rows_after", "plan_change", "results_differ", "verdict"},
-              {},
-              {}};
+  Table table{
+      {"screen", "query", "before_ms", "after_ms", "delta_pct", "p", "n_before", "n_after",
+       "rows_before", "rows_after", "plan_change", "results_differ", "verdict", "time_only"},
+      {},
+      {}};
   auto number = [](double v) {
     return std::isfinite(v) ? fmt::format("{:.6g}", v) : std::string();
   };
@@ -214,7 +231,7 @@ void render_csv(const Comparison& comparison, std::ostream& out) {
          side(before, std::to_string(t.n_before)), side(after, std::to_string(t.n_after)),
          side(before, std::to_string(screen.rows.before)),
          side(after, std::to_string(screen.rows.after)), screen.plan_changed() ? "yes" : "no",
-         screen.results_differ() ? "yes" : "no", verdict_name(screen.verdict())});
+         screen.results_differ() ? "yes" : "no", verdict_name(screen.verdict()), ""});
     for (const QueryComparison& q : screen.queries) {
       std::string plan;
       for (const PlanChange& change : q.plan_changes)
@@ -226,7 +243,8 @@ void render_csv(const Comparison& comparison, std::ostream& out) {
                             number((q.time.ratio - 1) * 100), number(q.time.p),
                             std::to_string(q.time.n_before), std::to_string(q.time.n_after),
                             std::to_string(q.rows.before), std::to_string(q.rows.after), plan,
-                            q.results_differ ? "yes" : "no", verdict});
+                            q.results_differ ? "yes" : "no", verdict,
+                            q.time_only() ? "yes" : "no"});
     }
   }
   write_csv_table(table, out);
@@ -289,6 +307,8 @@ void render_json(const Comparison& comparison, std::ostream& out) {
                          {"rows_examined", rows_json(q.rows)},
                          {"plan_changes", plans},
                          {"results_differ", q.results_differ},
+                         {"time_only", q.time_only()},
+                         {"touched", q.touched},
                          {"error", q.error ? nlohmann::json(*q.error) : nlohmann::json(nullptr)}});
     }
     const char* presence = screen.presence == Presence::kBoth         ? "both"
@@ -316,6 +336,11 @@ void render_json(const Comparison& comparison, std::ostream& out) {
                                {"min_delta_ms", comparison.rule.min_delta_ms},
                                {"min_rows_delta", comparison.rule.min_rows_delta},
                                {"fail_on", gates}}},
+                             {"phases", comparison.before_phases == 0
+                                            ? nlohmann::json(nullptr)
+                                            : nlohmann::json{{"before", comparison.before_phases},
+                                                             {"after", comparison.after_phases},
+                                                             {"rule", "every before/after pair"}}},
                              {"regressed", comparison.regressed_count()},
                              {"gate_failed", comparison.gate_failed()},
                              {"warnings", warning_messages(comparison.warnings)},

@@ -179,6 +179,29 @@ class Reader {
       run.throughput.queries = number<std::uint64_t>(throughput, "$.throughput", "queries");
       run.throughput.wall_s = number<double>(throughput, "$.throughput", "wall_s");
     }
+    if (version_ >= 2) {
+      run.change = change(field(document, "$", "change"));
+      run.pooled_from = strings(document, "$", "pooled_from");
+    }
+  }
+
+  std::optional<ChangeRecord> change(const json& object) const {
+    if (object.is_null()) return std::nullopt;
+    ChangeRecord out;
+    out.description = text(object, "$.change", "description");
+    out.tables = strings(object, "$.change", "tables");
+    out.tables_known = boolean(object, "$.change", "tables_known");
+    return out;
+  }
+
+  std::vector<std::string> strings(const json& object, const std::string& at,
+                                   const char* key) const {
+    std::vector<std::string> out;
+    for (const json& item : array(object, at, key)) {
+      if (!item.is_string()) bad(at + "." + key, "expected strings");
+      out.push_back(item.get<std::string>());
+    }
+    return out;
   }
 
   RunSettings settings(const json& object) const {

@@ -124,6 +124,13 @@ json settings_to_json(const RunSettings& s) {
   return settings;
 }
 
+json change_to_json(const std::optional<ChangeRecord>& change) {
+  if (!change) return nullptr;
+  return {{"description", change->description},
+          {"tables", change->tables},
+          {"tables_known", change->tables_known}};
+}
+
 json results_document(const RunResult& run) {
   json screens = json::array();
   for (const ScreenResult& screen : run.screens) {
@@ -149,6 +156,8 @@ json results_document(const RunResult& run) {
            {{"queries", run.throughput.queries},
             {"wall_s", run.throughput.wall_s},
             {"queries_per_s", run.throughput.queries_per_s()}}},
+          {"change", change_to_json(run.change)},
+          {"pooled_from", run.pooled_from},
           {"screens", screens}};
 }
 

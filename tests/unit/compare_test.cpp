@@ -760,3 +760,144 @@ TEST_CASE(
 }
 
 }  // namespace sqlmeasure
+
+namespace sqlmeasure {
+namespace {
+
+// A query on `table` (its SQL and its plan name it).
+QueryResult on_table(std::string name, const std::string& table, double median_ms) {
+  QueryResult q = query(std::move(name), median_ms);
+  q.sql = "SELECT id FROM " + table + " WHERE id = :category";
+  q.plan = {plan_row(table, "const", "PRIMARY")};
+  return q;
+}
+
+TEST_CASE("a time change flags a screen only through a query the change touches",
+          "[unit][compare][touched]") {
+  // The migration alters works; categories and users are not its tables.
+  QueryResult list_after = on_table("list", "works", 40.0);
+  list_after.plan = {plan_row("works", "ALL", "", "Using filesort")};
+  list_after.rows_examined = 300000;
+  const RunResult before =
+      run("before",
+          {screen("search",
+                  {on_table("list", "works", 1.0), on_table("breadcrumb", "categories", 0.13)}),
+           screen("light", {on_table("user", "users", 0.16)}),
+           screen("pk", {on_table("work", "works", 0.2)}),
+           screen("mixed", {on_table("work", "works", 0.2), on_table("user", "users", 1.0)})});
+  RunResult after = run(
+      "after", {screen("search", {list_after, on_table("breadcrumb", "categories", 0.28)}),
+                screen("light", {on_table("user", "users", 0.33)}),
+                screen("pk", {on_table("work", "works", 0.3)}),
+                screen("mixed", {on_table("work", "works", 0.2), on_table("user", "users", 2.0)})});
+
+  SECTION("without a recorded change every query counts as touched, as before") {
+    const Comparison c = compare_runs(before, after, {});
+    CHECK(find_screen(c, "light").verdict() == Verdict::kRegressed);
+    CHECK(find_screen(c, "mixed").verdict() == Verdict::kRegressed);
+  }
+  after.change = ChangeRecord{"migration up.sql", {"works"}, true};
+  const Comparison c = compare_runs(before, after, {});
+  SECTION("the screen the change made heavy is flagged; its untouched query shows, time only") {
+    const ScreenComparison& search = find_screen(c, "search");
+    CHECK(search.verdict() == Verdict::kRegressed);
+    REQUIRE(search.queries.size() == 2);
+    CHECK(search.queries[0].touched);
+    CHECK_FALSE(search.queries[0].time_only());  // a full scan now
+    CHECK_FALSE(search.queries[1].touched);
+    CHECK(search.queries[1].time_only());
+    CHECK(search.queries[1].time.change == Change::kRegressed);
+  }
+  SECTION("a screen reading nothing the change alters stays ~, and the warning says why") {
+    CHECK(find_screen(c, "light").verdict() == Verdict::kUnchanged);
+    CHECK(has_warning(c,
+                      "untouched: not flagged because they read no table the change "
+                      "alters: light +106"));
+  }
+  SECTION("a touched query slower with its plan and rows unchanged still flags: time only") {
+    const ScreenComparison& pk = find_screen(c, "pk");
+    CHECK(pk.verdict() == Verdict::kRegressed);
+    CHECK(pk.queries[0].time_only());
+    CHECK(pk.queries[0].touched);
+  }
+  SECTION("a total carried by an untouched query alone is set aside too") {
+    const ScreenComparison& mixed = find_screen(c, "mixed");
+    CHECK(mixed.touched());
+    CHECK(mixed.verdict() == Verdict::kUnchanged);
+    CHECK(has_warning(c, "mixed +83"));
+    CHECK(has_warning(c, "mixed/user +100"));
+  }
+  SECTION("a change whose tables are not all known attributes nothing") {
+    after.change->tables_known = false;
+    CHECK(find_screen(compare_runs(before, after, {}), "light").verdict() == Verdict::kRegressed);
+  }
+}
+
+}  // namespace
+}  // namespace sqlmeasure
+
+#include "sqlmeasure/compare_files.h"
+#include "sqlmeasure/results_file.h"
+#include "support/temp_dir.h"
+
+namespace sqlmeasure {
+namespace {
+
+// The out-dir of a live compare whose pooled files flag `list` (+32 %), though the second
+// pair of phases does not show it: load that came with after-1 only.
+void write_out_dir(const std::string& dir) {
+  std::vector<RunResult> before = {run("before-1", {screen("work_search", {query("list", 1.0)})}),
+                                   run("before-2", {screen("work_search", {query("list", 1.0)})})};
+  std::vector<RunResult> after = {run("after-1", {screen("work_search", {query("list", 1.6)})}),
+                                  run("after-2", {screen("work_search", {query("list", 1.04)})})};
+  for (RunResult& phase : after) phase.change = ChangeRecord{"migration up.sql", {"works"}, true};
+  auto pool = [](const std::vector<RunResult>& phases, const std::string& side) {
+    RunResult pooled = merge_runs({&phases[0], &phases[1]});
+    pooled.label = side;
+    pooled.pooled_from = {side + "-1.json", side + "-2.json"};
+    return pooled;
+  };
+  for (std::size_t i = 0; i < 2; ++i) {
+    write_results_file(before[i], dir + "/before-" + std::to_string(i + 1) + ".json");
+    write_results_file(after[i], dir + "/after-" + std::to_string(i + 1) + ".json");
+  }
+  write_results_file(pool(before, "before"), dir + "/before.json");
+  write_results_file(pool(after, "after"), dir + "/after.json");
+}
+
+TEST_CASE("an out-dir is judged offline as the live compare judged it", "[unit][compare][drift]") {
+  testing::TempDir dir("out-dir");
+  write_out_dir(dir.path());
+  SECTION("compare DIR: the phases beside the pooled files, the all-pairs rule") {
+    const Comparison c = compare_directory(dir.path(), {});
+    CHECK(c.before_phases == 2);
+    CHECK(c.after_phases == 2);
+    CHECK(only_screen(c).verdict() == Verdict::kUnchanged);
+    CHECK(has_warning(c,
+                      "unconfirmed: not flagged because the alternating phases do not all "
+                      "show it: work_search +3"));
+    CHECK(c.after_label.ends_with(" · migration up.sql"));
+  }
+  SECTION("compare before.json after.json: the same") {
+    const Comparison c = compare_files(dir.path() + "/before.json", dir.path() + "/after.json", {});
+    CHECK(only_screen(c).verdict() == Verdict::kUnchanged);
+    CHECK(c.before_phases == 2);
+  }
+  SECTION("pooled files without their phases: the pooled verdict, and a warning says so") {
+    std::filesystem::remove(dir.path() + "/after-2.json");
+    const Comparison c = compare_files(dir.path() + "/before.json", dir.path() + "/after.json", {});
+    CHECK(only_screen(c).verdict() == Verdict::kRegressed);
+    CHECK(c.before_phases == 0);
+    CHECK(has_warning(c,
+                      "judged without the phase rule: these files pool 2 before and 2 after "
+                      "phases"));
+  }
+  SECTION("a directory that is no out-dir") {
+    testing::TempDir empty("not-out-dir");
+    CHECK_THROWS_WITH(compare_directory(empty.path(), {}),
+                      Catch::Contains("not the out-dir of a live compare"));
+  }
+}
+
+}  // namespace
+}  // namespace sqlmeasure

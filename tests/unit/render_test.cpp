@@ -186,9 +186,9 @@ TEST_CASE("csv: a header, one row per screen and per query", "[unit][render]") {
   const std::vector<std::string> out = lines(csv);
   CHECK(out[0] ==
         "screen,query,before_ms,after_ms,delta_pct,p,n_before,n_after,rows_before,rows_after,"
-        "plan_change,results_differ,verdict");
+        "plan_change,results_differ,verdict,time_only");
   REQUIRE(out.size() == 6);  // header + 3 screens + the 2 queries on both sides
-  for (const std::string& line : out) CHECK(csv_fields(line).size() == 13);
+  for (const std::string& line : out) CHECK(csv_fields(line).size() == 14);
   const std::vector<std::string> screen_row = csv_fields(out[1]);
   CHECK(screen_row[0] == "work_search");
   CHECK(screen_row[1] == "");

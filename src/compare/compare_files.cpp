@@ -1,0 +1,77 @@
+#include "sqlmeasure/compare_files.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <optional>
+#include <vector>
+
+#include "sqlmeasure/alternation.h"
+#include "sqlmeasure/error.h"
+#include "sqlmeasure/results_file.h"
+#include "sqlmeasure/text.h"
+
+namespace sqlmeasure {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The phases a pooled file names, read from beside it; nullopt when one is missing (the
+// pooled files were copied without them).
+std::optional<std::vector<RunResult>> phases_beside(const RunResult& pooled,
+                                                    const std::string& path,
+                                                    std::string& missing) {
+  std::vector<RunResult> phases;
+  for (const std::string& name : pooled.pooled_from) {
+    const fs::path phase = fs::path(path).parent_path() / name;
+    if (!fs::exists(phase)) {
+      missing = phase.string();
+      return std::nullopt;
+    }
+    phases.push_back(read_results_file(phase.string()));
+  }
+  return phases;
+}
+
+}  // namespace
+
+Comparison compare_files(const std::string& before_path, const std::string& after_path,
+                         const VerdictRule& rule) {
+  const RunResult before = read_results_file(before_path);
+  const RunResult after = read_results_file(after_path);
+  if (before.pooled_from.empty() || after.pooled_from.empty()) {
+    return compare_labelled(before, before_path, after, after_path, rule);
+  }
+  std::string missing;
+  std::optional<std::vector<RunResult>> before_phases = phases_beside(before, before_path, missing);
+  std::optional<std::vector<RunResult>> after_phases;
+  if (before_phases) after_phases = phases_beside(after, after_path, missing);
+  if (!before_phases || !after_phases) {
+    Comparison comparison = compare_labelled(before, before_path, after, after_path, rule);
+    comparison.warnings.push_back(
+        {WarningKind::kUnconfirmed,
+         fmt::format("judged without the phase rule: these files pool {} before and {} after "
+                     "phases, and {} is not beside them",
+                     before.pooled_from.size(), after.pooled_from.size(), missing),
+         "the live compare kept a time verdict only if every pair of phases showed it: compare "
+         "its whole out-dir (sqlmeasure compare DIR) to judge the same way"});
+    return comparison;
+  }
+  Comparison comparison = judge_phases(before, before_path, after, after_path, *before_phases,
+                                       *after_phases, rule);
+  if (after.change) comparison.after_label += " · " + after.change->description;
+  return comparison;
+}
+
+Comparison compare_directory(const std::string& directory, const VerdictRule& rule) {
+  const fs::path before = fs::path(directory) / "before.json";
+  const fs::path after = fs::path(directory) / "after.json";
+  if (!fs::exists(before) || !fs::exists(after)) {
+    fail(ExitCode::kBadInput,
+         fmt::format("{}: not the out-dir of a live compare: it needs before.json and after.json",
+                     printable(directory)));
+  }
+  return compare_files(before.string(), after.string(), rule);
+}
+
+}  // namespace sqlmeasure
