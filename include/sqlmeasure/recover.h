@@ -21,8 +21,11 @@ struct RecoverOutcome {
 // `admin` says how to reach the server read-write (its database defaults to the journal's).
 // Throws Error for what stops it before anything is done: an unreadable journal (65), a
 // connection to another server or database than the journal's (64), no connection (2).
-[[nodiscard]] RecoverOutcome recover_change(
-    const std::string& journal_path, ConnectionOptions admin, const Connector& connect,
-    const std::function<void(const std::string&)>& on_event);
+// `forget`: apply nothing, say what still differs from the snapshot, and close the journal —
+// for when the user has put the schema back by hand (or another tool changed it since).
+[[nodiscard]] RecoverOutcome recover_change(const std::string& journal_path,
+                                            ConnectionOptions admin, const Connector& connect,
+                                            const std::function<void(const std::string&)>& on_event,
+                                            bool forget = false);
 
 }  // namespace sqlmeasure

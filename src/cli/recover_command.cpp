@@ -33,20 +33,27 @@ class RecoverCommand final : public Command {
     app.add_option("--journal", journal_,
                    "The journal a live compare printed (default: the one open journal of this "
                    "machine)");
+    app.add_flag("--forget", forget_,
+                 "Close the journal without changing anything (once you have put the schema "
+                 "back by hand); says what still differs");
     connection_.add_to(app);
   }
 
   int execute(const Context& context) override {
     const std::string path = journal_ ? *journal_ : only_open_journal(context);
     if (path.empty()) return 0;
-    const RecoverOutcome outcome =
-        recover_change(path, connection_.resolve(context.config(), context),
-                       verbose_connector(context), [&context](const std::string& event) {
-                         context.err() << "sqlmeasure: " << event << '\n';
-                         context.err().flush();
-                       });
+    const RecoverOutcome outcome = recover_change(
+        path, connection_.resolve(context.config(), context), verbose_connector(context),
+        [&context](const std::string& event) {
+          context.err() << "sqlmeasure: " << event << '\n';
+          context.err().flush();
+        },
+        forget_);
     if (outcome.failure) fail(ExitCode::kRuntime, *outcome.failure);
-    context.out() << fmt::format("recovered: {}\n", describe(outcome.server));
+    context.out() << fmt::format("{}: {}\n", forget_ ? "journal closed" : "recovered",
+                                 forget_ && outcome.server != ServerState::kRestored
+                                     ? "the schema was left as it is"
+                                     : describe(outcome.server));
     return 0;
   }
 
@@ -67,6 +74,7 @@ class RecoverCommand final : public Command {
 
   ConnectionFlags connection_;
   std::optional<std::string> journal_;
+  bool forget_ = false;
 };
 
 }  // namespace

@@ -33,7 +33,8 @@ void close_journal(Journal journal, const std::string& path, const std::string& 
 
 RecoverOutcome recover_change(const std::string& journal_path, ConnectionOptions admin,
                               const Connector& connect,
-                              const std::function<void(const std::string&)>& on_event) {
+                              const std::function<void(const std::string&)>& on_event,
+                              bool forget) {
   const Journal journal = read_journal(journal_path);
   RecoverOutcome outcome;
   EventLog events(outcome.events, on_event);
@@ -63,6 +64,19 @@ RecoverOutcome recover_change(const std::string& journal_path, ConnectionOptions
   events.say(fmt::format("recovering {} on {} (database {}), started {} by pid {} on {}",
                          journal.change, journal.endpoint, journal.database, journal.created_at,
                          journal.pid, journal.machine));
+  if (forget) {
+    const std::string difference =
+        schema_difference(journal.snapshot, schema_snapshot(*connection, journal.database));
+    events.say(difference.empty()
+                   ? "the schema is as it was"
+                   : "left as it is, though it differs from before the live compare: " +
+                         difference);
+    close_journal(journal, journal_path,
+                  difference.empty() ? "forgotten: the schema was as it was"
+                                     : "forgotten by the user; tables differing: " + difference);
+    outcome.server = difference.empty() ? ServerState::kRestored : ServerState::kStillApplied;
+    return outcome;
+  }
   if (schema_difference(journal.snapshot, schema_snapshot(*connection, journal.database)).empty()) {
     events.say("the schema is as it was: nothing to undo");
     close_journal(journal, journal_path, "recovered: the schema was as it was");
@@ -84,9 +98,10 @@ RecoverOutcome recover_change(const std::string& journal_path, ConnectionOptions
   if (!difference.empty()) {
     outcome.server = ServerState::kStillApplied;
     outcome.failure = fmt::format(
-        "the schema still differs from before the live compare: {}; "
-        "the journal stays open ({})",
-        difference, journal_path);
+        "the schema still differs from before the live compare: {}; the journal stays open "
+        "({}): put the rest back by hand, then close it with: sqlmeasure recover --journal {} "
+        "--forget",
+        difference, journal_path, journal_path);
     return outcome;
   }
   events.say(fmt::format("schema restored: SHOW CREATE TABLE of all {} tables is identical",
