@@ -95,6 +95,7 @@ struct Comparison {
   // Judged from alternating phases (judge_phases): how many of each side; 0 when two runs
   // were compared as they are.
   std::size_t before_phases = 0, after_phases = 0;
+  std::optional<ChangeRecord> change;  // what a live compare changed (its after run says)
   [[nodiscard]] std::size_t regressed_count() const;
   [[nodiscard]] bool gate_failed() const { return regressed_count() > 0; }
   void resort();  // after verdicts change (confirm_across_phases)

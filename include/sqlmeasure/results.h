@@ -121,6 +121,11 @@ struct ChangeRecord {
   std::string description;          // "migration scenarios/demo/migrations/x.up.sql"
   std::vector<std::string> tables;  // the tables of the database it alters, in lower case
   bool tables_known = true;         // false: a statement whose table is not known
+  // What the DDL itself cost, each apply and each undo in order (the pooled after run holds
+  // them all): a DBA planning the migration wants to know. Not measured when the change is
+  // not the real DDL (indexes made IGNORED/INVISIBLE instead of dropped).
+  bool ddl_measured = true;
+  std::vector<double> apply_s, undo_s;
   bool operator==(const ChangeRecord&) const = default;
 };
 

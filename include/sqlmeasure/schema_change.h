@@ -30,6 +30,7 @@ struct SchemaChange {
   // read (CREATE TABLE, RENAME ...): then every query counts as touched by it.
   std::vector<std::string> tables;
   bool tables_known = true;
+  bool real_ddl = true;  // false: indexes made ignored/invisible, not the DDL a user would run
 };
 
 // Loads UP (and DOWN) statements and classifies each with the SQL lexer

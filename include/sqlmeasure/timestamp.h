@@ -1,5 +1,6 @@
 #pragma once
-// The current time in UTC, as results files and file names write it.
+// The current time in UTC, as results files and file names write it; elapsed wall time.
+#include <chrono>
 #include <string>
 
 namespace sqlmeasure {
@@ -10,5 +11,10 @@ enum class TimestampFormat {
 };
 
 [[nodiscard]] std::string utc_now(TimestampFormat format);
+
+// Seconds on the monotonic clock since `start`.
+[[nodiscard]] inline double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
 
 }  // namespace sqlmeasure

@@ -65,8 +65,8 @@ void attribute_time_changes(Comparison& comparison) {
     if (screen.verdict() != Verdict::kUnchanged) continue;
     for (QueryComparison& query : screen.queries) {
       if (query.touched || query.time.change == Change::kUnchanged) continue;
-      set_aside += fmt::format("{}{}/{} {}", set_aside.empty() ? "" : ", ", screen.name,
-                               query.name, format_percent(query.time.ratio));
+      set_aside += fmt::format("{}{}/{} {}", set_aside.empty() ? "" : ", ", screen.name, query.name,
+                               format_percent(query.time.ratio));
       query.time.change = Change::kUnchanged;
     }
   }

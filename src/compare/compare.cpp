@@ -113,6 +113,7 @@ Comparison compare_runs(const RunResult& before, const RunResult& after, const V
   comparison.before_label = before.label;
   comparison.after_label = after.label;
   comparison.rule = rule;
+  comparison.change = after.change;
   comparison.warnings = run_warnings(before, after);
   // A change whose tables are all known lets time changes be attributed (attribution.cpp).
   const ChangeRecord* change =

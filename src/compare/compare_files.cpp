@@ -19,8 +19,7 @@ namespace fs = std::filesystem;
 // The phases a pooled file names, read from beside it; nullopt when one is missing (the
 // pooled files were copied without them).
 std::optional<std::vector<RunResult>> phases_beside(const RunResult& pooled,
-                                                    const std::string& path,
-                                                    std::string& missing) {
+                                                    const std::string& path, std::string& missing) {
   std::vector<RunResult> phases;
   for (const std::string& name : pooled.pooled_from) {
     const fs::path phase = fs::path(path).parent_path() / name;
@@ -57,8 +56,8 @@ Comparison compare_files(const std::string& before_path, const std::string& afte
          "its whole out-dir (sqlmeasure compare DIR) to judge the same way"});
     return comparison;
   }
-  Comparison comparison = judge_phases(before, before_path, after, after_path, *before_phases,
-                                       *after_phases, rule);
+  Comparison comparison =
+      judge_phases(before, before_path, after, after_path, *before_phases, *after_phases, rule);
   if (after.change) comparison.after_label += " · " + after.change->description;
   return comparison;
 }

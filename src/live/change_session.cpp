@@ -9,6 +9,7 @@
 #include "live/migration_classifier.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/sql_lexer.h"
+#include "sqlmeasure/timestamp.h"
 
 namespace sqlmeasure {
 namespace {
@@ -84,8 +85,7 @@ void ChangeSession::reopen() {
       if (attempt > 1) events_.say(fmt::format("reconnected (attempt {})", attempt));
       return;
     } catch (const DatabaseError& error) {
-      const double waited =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const double waited = seconds_since(start);
       if (waited + pause_s > reconnect_timeout_s_) throw;
       events_.say(
           fmt::format("cannot reconnect ({}); trying again in {:.2g} s (up to {:.0f} s "
@@ -109,6 +109,7 @@ void ChangeSession::ensure_alive() {
 std::optional<std::string> ChangeSession::apply(int round, int rounds) {
   ensure_alive();
   ApplyReport report;
+  const auto start = std::chrono::steady_clock::now();
   try {
     report = apply_statements(*admin_, change_.apply, false, [this](const SqlStatement& statement) {
       say_how_it_runs(statement);
@@ -118,9 +119,10 @@ std::optional<std::string> ChangeSession::apply(int round, int rounds) {
     return lost_while_applying(error);
   }
   if (report.applied > 0) state_ = ServerState::kStillApplied;
-  events_.say(fmt::format("{}{}: applied {} of {} {}", change_.description,
+  const double seconds = seconds_since(start);
+  events_.say(fmt::format("{}{}: applied {} of {} {} in {:.2f} s", change_.description,
                           rounds > 1 ? fmt::format(" ({}/{})", round, rounds) : "", report.applied,
-                          change_.apply.size(), statements(change_.apply.size())));
+                          change_.apply.size(), statements(change_.apply.size()), seconds));
   if (!report.failures.empty()) {
     // Undo only what ran: undoing a change that never happened would create one.
     if (report.applied > 0) {
@@ -138,6 +140,7 @@ std::optional<std::string> ChangeSession::apply(int round, int rounds) {
     return failure;
   }
   applied_ = true;
+  apply_seconds_.push_back(seconds);
   return std::nullopt;
 }
 
@@ -196,9 +199,12 @@ void ChangeSession::undo() {
 void ChangeSession::undo_statements() {
   ensure_alive();
   admin_->execute("USE " + quote_identifier(database_));  // the change may have switched databases
+  const auto start = std::chrono::steady_clock::now();
   const ApplyReport report = apply_statements(*admin_, change_.undo, true);
-  events_.say(fmt::format("undo: applied {} of {} {}", report.applied, change_.undo.size(),
-                          statements(change_.undo.size())));
+  const double seconds = seconds_since(start);
+  if (report.failures.empty()) undo_seconds_.push_back(seconds);
+  events_.say(fmt::format("undo: applied {} of {} {} in {:.2f} s", report.applied,
+                          change_.undo.size(), statements(change_.undo.size()), seconds));
   for (const std::string& failure : report.failures) events_.say("undo: " + failure);
 }
 

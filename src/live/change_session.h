@@ -38,6 +38,9 @@ class ChangeSession {
   [[nodiscard]] Connection& admin() { return *admin_; }
   [[nodiscard]] const std::map<std::string, std::string>& snapshot() const { return snapshot_; }
   [[nodiscard]] bool applied() const { return applied_; }
+  // How long each apply and each undo that succeeded took, in order (wall seconds).
+  [[nodiscard]] const std::vector<double>& apply_seconds() const { return apply_seconds_; }
+  [[nodiscard]] const std::vector<double>& undo_seconds() const { return undo_seconds_; }
 
  private:
   [[nodiscard]] std::optional<std::string> lost_while_applying(const DatabaseError& error);
@@ -62,6 +65,7 @@ class ChangeSession {
   std::map<std::string, std::string> snapshot_;
   ServerState state_ = ServerState::kUnchanged;
   bool applied_ = false;  // applied and not yet undone
+  std::vector<double> apply_seconds_, undo_seconds_;
 };
 
 }  // namespace sqlmeasure

@@ -192,8 +192,7 @@ class LiveCompare {
     const RunOptions options = phase_options(side, phase, rounds);
     RunResult run =
         std::move(measure({{target_.get(), options.label}}, measuring_, options).front());
-    if (side == "after")
-      run.change = ChangeRecord{change_.description, change_.tables, change_.tables_known};
+    if (side == "after") run.change = change_record();
     write(run, phase + ".json");
     if (run.complete) {
       phases.push_back(std::move(run));
@@ -226,11 +225,27 @@ class LiveCompare {
       for (std::size_t i = 1; i <= phases.size(); ++i) {
         pooled.pooled_from.push_back(fmt::format("{}-{}.json", side, i));
       }
+      if (side == "after") pooled.change = change_record();  // every apply and undo timed
       write(pooled, side + ".json");
       return pooled;
     };
     outcome_.before = pool_into(outcome_.before_phases, "before");
     outcome_.after = pool_into(outcome_.after_phases, "after");
+  }
+
+  // What the after runs record of the change: its tables, and what each apply and undo so
+  // far took.
+  ChangeRecord change_record() const {
+    ChangeRecord record;
+    record.description = change_.description;
+    record.tables = change_.tables;
+    record.tables_known = change_.tables_known;
+    record.ddl_measured = change_.real_ddl;
+    if (session_ && change_.real_ddl) {
+      record.apply_s = session_->apply_seconds();
+      record.undo_s = session_->undo_seconds();
+    }
+    return record;
   }
 
   // The journal stays open only while the change may still be on the server against the

@@ -123,6 +123,7 @@ SchemaChange ignore_index_change(Connection& connection, const std::string& data
   const char* on = mariadb ? "NOT IGNORED" : "VISIBLE";
   SchemaChange change;
   change.description = "ignored indexes";
+  change.real_ddl = false;
   for (const std::string& spec : specs) {
     size_t dot = spec.find('.');
     if (dot == std::string::npos || dot == 0 || dot + 1 == spec.size()) {

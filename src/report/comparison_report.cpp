@@ -2,6 +2,7 @@
 // verdict; regressions first; under a flagged screen, the queries responsible.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -99,6 +100,31 @@ std::string phases_line(const Comparison& comparison) {
       comparison.before_phases, comparison.after_phases);
 }
 
+// "0.52 s" for one timing, "0.52 s (median of 3, 0.49–0.55)" for several.
+std::string timings(std::vector<double> seconds) {
+  std::sort(seconds.begin(), seconds.end());
+  const double median = seconds.size() % 2 == 1
+                            ? seconds[seconds.size() / 2]
+                            : (seconds[seconds.size() / 2 - 1] + seconds[seconds.size() / 2]) / 2;
+  if (seconds.size() == 1) return fmt::format("{:.2f} s", median);
+  return fmt::format("{:.2f} s (median of {}, {:.2f}–{:.2f})", median, seconds.size(),
+                     seconds.front(), seconds.back());
+}
+
+// What the DDL itself cost, or why it was not measured; empty when no change is recorded.
+std::string ddl_line(const Comparison& comparison) {
+  if (!comparison.change) return "";
+  const ChangeRecord& change = *comparison.change;
+  if (!change.ddl_measured) {
+    return "DDL: not measured (the indexes were made ignored/invisible, not dropped: a "
+           "migration that drops them times the real DDL)";
+  }
+  if (change.apply_s.empty()) return "";
+  std::string line = "DDL: apply " + timings(change.apply_s);
+  if (!change.undo_s.empty()) line += ", undo " + timings(change.undo_s);
+  return line;
+}
+
 std::string summary_line(const Comparison& comparison) {
   size_t both = 0;
   for (const ScreenComparison& screen : comparison.screens)
@@ -153,6 +179,7 @@ void render_text(const Comparison& comparison, const Style& style, std::ostream&
   out << fmt::format("before: {}\nafter:  {}\n", without_control_bytes(comparison.before_label),
                      without_control_bytes(comparison.after_label));
   if (comparison.before_phases > 0) out << phases_line(comparison) << '\n';
+  if (const std::string ddl = ddl_line(comparison); !ddl.empty()) out << ddl << '\n';
   out << '\n';
   Table table = screen_table(comparison);
   // Render the table, then print each flagged screen's responsible queries under its row.
@@ -204,6 +231,7 @@ void render_markdown(const Comparison& comparison, std::ostream& out) {
       out << "> ⚠️ " << without_control_bytes(warning.message()) << '\n';
   }
   if (comparison.before_phases > 0) out << "\n" << phases_line(comparison) << ".\n";
+  if (const std::string ddl = ddl_line(comparison); !ddl.empty()) out << "\n" << ddl << ".\n";
   out << "\n<sub>" << summary_line(comparison)
       << ". Before: " << without_control_bytes(comparison.before_label)
       << "; after: " << without_control_bytes(comparison.after_label) << ".</sub>\n";
@@ -290,6 +318,13 @@ std::vector<std::string> warning_messages(const std::vector<Warning>& warnings) 
   return messages;
 }
 
+nlohmann::json change_json(const std::optional<ChangeRecord>& change) {
+  if (!change) return nullptr;
+  return {{"description", change->description},   {"tables", change->tables},
+          {"tables_known", change->tables_known}, {"ddl_measured", change->ddl_measured},
+          {"apply_s", change->apply_s},           {"undo_s", change->undo_s}};
+}
+
 void render_json(const Comparison& comparison, std::ostream& out) {
   nlohmann::json screens = nlohmann::json::array();
   for (const ScreenComparison& screen : comparison.screens) {
@@ -341,6 +376,7 @@ void render_json(const Comparison& comparison, std::ostream& out) {
                                             : nlohmann::json{{"before", comparison.before_phases},
                                                              {"after", comparison.after_phases},
                                                              {"rule", "every before/after pair"}}},
+                             {"change", change_json(comparison.change)},
                              {"regressed", comparison.regressed_count()},
                              {"gate_failed", comparison.gate_failed()},
                              {"warnings", warning_messages(comparison.warnings)},

@@ -191,6 +191,20 @@ class Reader {
     out.description = text(object, "$.change", "description");
     out.tables = strings(object, "$.change", "tables");
     out.tables_known = boolean(object, "$.change", "tables_known");
+    out.ddl_measured = boolean(object, "$.change", "ddl_measured");
+    out.apply_s = seconds(object, "$.change", "apply_s");
+    out.undo_s = seconds(object, "$.change", "undo_s");
+    return out;
+  }
+
+  std::vector<double> seconds(const json& object, const std::string& at, const char* key) const {
+    std::vector<double> out;
+    for (const json& item : array(object, at, key)) {
+      if (!item.is_number() || item.get<double>() < 0 || !std::isfinite(item.get<double>())) {
+        bad(at + "." + key, "expected seconds (numbers from 0)");
+      }
+      out.push_back(item.get<double>());
+    }
     return out;
   }
 

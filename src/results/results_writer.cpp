@@ -126,9 +126,9 @@ json settings_to_json(const RunSettings& s) {
 
 json change_to_json(const std::optional<ChangeRecord>& change) {
   if (!change) return nullptr;
-  return {{"description", change->description},
-          {"tables", change->tables},
-          {"tables_known", change->tables_known}};
+  return {{"description", change->description},   {"tables", change->tables},
+          {"tables_known", change->tables_known}, {"ddl_measured", change->ddl_measured},
+          {"apply_s", change->apply_s},           {"undo_s", change->undo_s}};
 }
 
 json results_document(const RunResult& run) {

@@ -45,10 +45,6 @@ size_t lead_in_view(size_t view, size_t views) { return view == 0 ? views : view
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
 size_t cycle_length(const Query& query) {
   size_t length = 1;
   for (const auto& [name, spec] : query.params) length = std::max(length, spec.values.size());

@@ -764,6 +764,14 @@ TEST_CASE(
 namespace sqlmeasure {
 namespace {
 
+// What a migration altering works records in the after runs.
+ChangeRecord works_change() {
+  ChangeRecord change;
+  change.description = "migration up.sql";
+  change.tables = {"works"};
+  return change;
+}
+
 // A query on `table` (its SQL and its plan name it).
 QueryResult on_table(std::string name, const std::string& table, double median_ms) {
   QueryResult q = query(std::move(name), median_ms);
@@ -796,7 +804,7 @@ TEST_CASE("a time change flags a screen only through a query the change touches"
     CHECK(find_screen(c, "light").verdict() == Verdict::kRegressed);
     CHECK(find_screen(c, "mixed").verdict() == Verdict::kRegressed);
   }
-  after.change = ChangeRecord{"migration up.sql", {"works"}, true};
+  after.change = works_change();
   const Comparison c = compare_runs(before, after, {});
   SECTION("the screen the change made heavy is flagged; its untouched query shows, time only") {
     const ScreenComparison& search = find_screen(c, "search");
@@ -850,7 +858,7 @@ void write_out_dir(const std::string& dir) {
                                    run("before-2", {screen("work_search", {query("list", 1.0)})})};
   std::vector<RunResult> after = {run("after-1", {screen("work_search", {query("list", 1.6)})}),
                                   run("after-2", {screen("work_search", {query("list", 1.04)})})};
-  for (RunResult& phase : after) phase.change = ChangeRecord{"migration up.sql", {"works"}, true};
+  for (RunResult& phase : after) phase.change = works_change();
   auto pool = [](const std::vector<RunResult>& phases, const std::string& side) {
     RunResult pooled = merge_runs({&phases[0], &phases[1]});
     pooled.label = side;

@@ -588,6 +588,32 @@ TEST_CASE("live compare on a fake server: the journal, and recover", "[unit][liv
     CHECK(nothing.code == 0);
     CHECK(contains(nothing.out, "nothing to recover: no open journal"));
   }
+  SECTION("what recover cannot put back it says, and --forget closes the journal as it is") {
+    live.server.faults = {{kAddCategory, {Failure::Kind::kError, 0, 100}}};  // always fails
+    const CliResult failed = live.run();
+    const std::string path = journal_path_in(failed.err);
+    REQUIRE_FALSE(path.empty());
+    const CliResult stuck = run_in_process({"recover", "--journal", path, "-D", "shop"}, nullptr,
+                                           live.server.connector());
+    INFO("recover stderr: " << stuck.err);
+    CHECK(stuck.code == 2);
+    CHECK(contains(stuck.err,
+                   "put the rest back by hand, then close it with: sqlmeasure recover "
+                   "--journal " +
+                       path + " --forget"));
+    CHECK(read_journal(path).open);
+    const CliResult forgotten = run_in_process(
+        {"recover", "--journal", path, "--forget", "-D", "shop"}, nullptr, live.server.connector());
+    INFO("forget stderr: " << forgotten.err);
+    CHECK(forgotten.code == 0);
+    CHECK(forgotten.out == "journal closed: the schema was left as it is\n");
+    CHECK(contains(forgotten.err,
+                   "left as it is, though it differs from before the live "
+                   "compare: works"));
+    const Journal closed = read_journal(path);
+    CHECK_FALSE(closed.open);
+    CHECK(closed.closed_because == "forgotten by the user; tables differing: works");
+  }
   SECTION("recover refuses another database or another server") {
     live.server.faults = {{kAddCategory, {Failure::Kind::kError, 0, 1}}};
     const CliResult failed = live.run();
