@@ -76,6 +76,7 @@ enum class WarningKind {
   kDrift,                   // the first and last before phases disagree (the machine drifted)
   kUnconfirmed,             // a time change not every pair of alternating phases shows
   kUntouched,               // a time change of screens that read nothing the change alters
+  kConditionsDiffer,        // server settings or the tables' rows differ between the sides
 };
 
 struct Warning {

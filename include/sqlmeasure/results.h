@@ -129,6 +129,20 @@ struct ChangeRecord {
   bool operator==(const ChangeRecord&) const = default;
 };
 
+// What a run measured under that changes plans and times besides the schema: the server's
+// settings, and the rows of the tables its screens read. A compare warns when the two sides
+// differ (kConditionsDiffer): different data or configuration is not a regression.
+struct TableRows {
+  std::uint64_t rows = 0;
+  bool exact = true;  // COUNT(*); false: information_schema's estimate (a table over 1M rows)
+  bool operator==(const TableRows&) const = default;
+};
+struct RunConditions {
+  std::map<std::string, std::string> settings;  // optimizer_switch, sql_mode, buffer pool, ...
+  std::map<std::string, TableRows> table_rows;  // lower-case table name → its rows
+  bool operator==(const RunConditions&) const = default;
+};
+
 struct RunResult {
   int schema_version = kResultsSchemaVersion;
   std::string tool_version;
@@ -142,8 +156,9 @@ struct RunResult {
   RunSettings settings;
   Throughput throughput;  // of the sampling phase
   std::vector<ScreenResult> screens;
-  std::optional<ChangeRecord> change;    // the after side of a live compare
-  std::vector<std::string> pooled_from;  // a pooled run: the phase files, in order
+  std::optional<RunConditions> conditions;  // read before the warm-up
+  std::optional<ChangeRecord> change;       // the after side of a live compare
+  std::vector<std::string> pooled_from;     // a pooled run: the phase files, in order
 };
 
 // Recomputes stats_ms of every query and screen from the raw samples.

@@ -44,6 +44,9 @@ struct RunOptions {
   bool allow_writes = false;
   // --retries: reconnect this many times on a lost connection, retrying the sample.
   int retries = 0;
+  // Read RunResult::conditions (settings, table rows) before the warm-up. A live compare
+  // reads them in its first phase of each side only: the server is the same throughout.
+  bool record_conditions = true;
   const std::atomic<bool>* interrupted = nullptr;  // set by SIGINT/SIGTERM handlers
   std::function<void(const Progress&)> on_progress;
   // --iterations auto: true once screen `screen`'s verdict can no longer change whatever
@@ -98,6 +101,12 @@ struct Inspection {
   std::uint64_t rows_examined = 0;
 };
 [[nodiscard]] Inspection inspect_execution(Connection& connection, std::string_view sql);
+
+// The server settings that change plans and times, and the rows of every table the screens'
+// SQL names in the current database (exact up to 1M estimated rows). The statements it runs
+// are listed in docs/measurement.md; none writes.
+[[nodiscard]] RunConditions read_conditions(Connection& connection,
+                                            const std::vector<Screen>& screens);
 [[nodiscard]] std::uint64_t rows_examined(Connection& connection, std::string_view sql);
 [[nodiscard]] std::vector<PlanRow> explain(Connection& connection, std::string_view sql);
 

@@ -24,6 +24,7 @@ class ExplainCommand final : public ScreenCommand {
     options.settings.warmup = 0;
     options.settings.iterations = 0;
     options.max_inspected_variants = 1;
+    options.record_conditions = false;  // no results file to keep them in
     // Each query runs once to count the rows it examines: a write scenario (--allow-writes)
     // runs in a transaction that is rolled back, as in `run`.
     options.allow_writes = scenarios_.allow_writes;

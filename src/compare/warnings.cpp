@@ -3,10 +3,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "sqlmeasure/connection.h"
+#include "sqlmeasure/number_text.h"
 #include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
@@ -52,6 +54,49 @@ void add_server(const ServerInfo& before, const ServerInfo& after, std::vector<W
   }
 }
 
+// optimizer_switch is a list of flags: only the ones that differ are named.
+std::string switch_difference(const std::string& before, const std::string& after) {
+  const std::vector<std::string> b = split_list(before), a = split_list(after);
+  std::vector<std::string> changed;
+  for (const std::string& flag : a) {
+    if (std::find(b.begin(), b.end(), flag) == b.end()) changed.push_back(flag);
+  }
+  return changed.empty() ? arrow(before, after) : "now " + join(changed);
+}
+
+// Estimated row counts (a table over 1M rows) move by themselves: a quarter is a difference.
+bool rows_differ(const TableRows& before, const TableRows& after) {
+  if (before.exact && after.exact) return before.rows != after.rows;
+  const double low = static_cast<double>(std::min(before.rows, after.rows));
+  const double high = static_cast<double>(std::max(before.rows, after.rows));
+  return high > low * 1.25 && high - low >= 1000;
+}
+
+void add_conditions(const RunResult& before, const RunResult& after, std::vector<Warning>& out) {
+  if (!before.conditions || !after.conditions) return;
+  std::vector<std::string> diffs;
+  for (const auto& [name, value] : before.conditions->settings) {
+    const auto other = after.conditions->settings.find(name);
+    if (other == after.conditions->settings.end() || other->second == value) continue;
+    diffs.push_back(name + " " +
+                    (name == "optimizer_switch" ? switch_difference(value, other->second)
+                                                : arrow(value, other->second)));
+  }
+  for (const auto& [table, rows] : before.conditions->table_rows) {
+    const auto other = after.conditions->table_rows.find(table);
+    if (other == after.conditions->table_rows.end() || !rows_differ(rows, other->second)) continue;
+    auto count = [](const TableRows& r) {
+      return r.exact ? format_thousands(r.rows) : "~" + format_count(r.rows);
+    };
+    diffs.push_back(fmt::format("{} rows {}", table, arrow(count(rows), count(other->second))));
+  }
+  if (diffs.empty()) return;
+  out.push_back({WarningKind::kConditionsDiffer,
+                 "the sides ran under different conditions: " + join(diffs),
+                 "different data or configuration moves plans and times too: give both sides "
+                 "the same data and settings, or read the deltas with that in mind"});
+}
+
 }  // namespace
 
 std::vector<Warning> run_warnings(const RunResult& before, const RunResult& after) {
@@ -60,6 +105,7 @@ std::vector<Warning> run_warnings(const RunResult& before, const RunResult& afte
   add_incomplete("after", after, out);
   add_settings(before.settings, after.settings, out);
   add_server(before.server, after.server, out);
+  add_conditions(before, after, out);
   if ((before.schema_version >= 2) != (after.schema_version >= 2)) {
     out.push_back({WarningKind::kSettingsDiffer,
                    fmt::format("the sides were measured differently: results version {} → {} "

@@ -163,6 +163,7 @@ class LiveCompare {
 
   RunOptions phase_options(const std::string& side, const std::string& phase, int rounds) const {
     RunOptions options = options_.run;
+    options.record_conditions = phase == side + "-1";
     if (settling()) precise_enough_for(options_.rule, options.settings.auto_iterations);
     split_over_phases(options.settings, rounds);
     if (settling()) {

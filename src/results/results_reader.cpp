@@ -180,9 +180,30 @@ class Reader {
       run.throughput.wall_s = number<double>(throughput, "$.throughput", "wall_s");
     }
     if (version_ >= 2) {
+      run.conditions = conditions(field(document, "$", "conditions"));
       run.change = change(field(document, "$", "change"));
       run.pooled_from = strings(document, "$", "pooled_from");
     }
+  }
+
+  std::optional<RunConditions> conditions(const json& object) const {
+    if (object.is_null()) return std::nullopt;
+    const std::string at = "$.conditions";
+    RunConditions out;
+    const json& settings = field(object, at, "settings");
+    if (!settings.is_object()) bad(at + ".settings", "expected an object");
+    for (const auto& [name, value] : settings.items()) {
+      if (!value.is_string()) bad(at + ".settings." + name, "expected a string");
+      out.settings[name] = value.get<std::string>();
+    }
+    const json& tables = field(object, at, "table_rows");
+    if (!tables.is_object()) bad(at + ".table_rows", "expected an object");
+    for (const auto& [table, rows] : tables.items()) {
+      const std::string table_at = at + ".table_rows." + table;
+      out.table_rows[table] = {number<std::uint64_t>(rows, table_at, "rows"),
+                               boolean(rows, table_at, "exact")};
+    }
+    return out;
   }
 
   std::optional<ChangeRecord> change(const json& object) const {

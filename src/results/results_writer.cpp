@@ -131,6 +131,15 @@ json change_to_json(const std::optional<ChangeRecord>& change) {
           {"apply_s", change->apply_s},           {"undo_s", change->undo_s}};
 }
 
+json conditions_to_json(const std::optional<RunConditions>& conditions) {
+  if (!conditions) return nullptr;
+  json tables = json::object();
+  for (const auto& [table, rows] : conditions->table_rows) {
+    tables[table] = {{"rows", rows.rows}, {"exact", rows.exact}};
+  }
+  return {{"settings", conditions->settings}, {"table_rows", tables}};
+}
+
 json results_document(const RunResult& run) {
   json screens = json::array();
   for (const ScreenResult& screen : run.screens) {
@@ -156,6 +165,7 @@ json results_document(const RunResult& run) {
            {{"queries", run.throughput.queries},
             {"wall_s", run.throughput.wall_s},
             {"queries_per_s", run.throughput.queries_per_s()}}},
+          {"conditions", conditions_to_json(run.conditions)},
           {"change", change_to_json(run.change)},
           {"pooled_from", run.pooled_from},
           {"screens", screens}};

@@ -118,6 +118,7 @@ class Measurement {
   std::vector<RunResult> run() {
     InterruptWatchdog watchdog(*this);
     try {
+      read_run_conditions();
       warm_up();
       inspect();
       sample();
@@ -290,6 +291,20 @@ class Measurement {
              "a write scenario changed a non-transactional table, which "
              "ROLLBACK cannot undo; stopping (use InnoDB tables for write "
              "scenarios)");
+      }
+    }
+  }
+
+  // Once per endpoint, before anything is timed. A server that will not say (a privilege, an
+  // old version) leaves the run without conditions rather than stopping it.
+  void read_run_conditions() {
+    if (!options_.record_conditions) return;
+    for (size_t t = 0; t < targets_.size(); ++t) {
+      check_interrupt();
+      try {
+        runs_[t].conditions = read_conditions(*targets_[t].connection, screens_);
+      } catch (const DatabaseError& error) {
+        if (error.connection_lost()) throw;
       }
     }
   }

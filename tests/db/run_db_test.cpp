@@ -70,6 +70,17 @@ void check_results_file(const json& results, const std::string& database, int it
   CHECK(results["server"]["endpoint"].get<std::string>().find("socket ") == 0);
   CHECK_FALSE(results["rows_examined_method"].get<std::string>().empty());
   CHECK(results["settings"]["iterations"] == iterations);
+  // What moves plans and times besides the schema, as the server reported it.
+  const json& conditions = results["conditions"];
+  REQUIRE(conditions.is_object());
+  CHECK(conditions["settings"]["optimizer_switch"].get<std::string>().find("index_merge=") !=
+        std::string::npos);
+  CHECK(conditions["settings"].contains("innodb_buffer_pool_size"));
+  REQUIRE_FALSE(conditions["table_rows"].empty());
+  for (const auto& [table, rows] : conditions["table_rows"].items()) {
+    INFO(table);
+    CHECK(rows["exact"] == true);  // every test table is far below 1M rows
+  }
   REQUIRE_FALSE(results["screens"].empty());
   for (const json& screen : results["screens"]) {
     CHECK(screen["samples_ns"].size() == static_cast<size_t>(iterations));

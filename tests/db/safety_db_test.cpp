@@ -876,6 +876,35 @@ TEST_CASE(
   CHECK(admin->query("SHOW INDEX FROM shop.t WHERE Key_name = 'k_v'").rows.size() == 1);
 }
 
+// A live compare of the tests' own: one screen on t.v, the index k_v dropped and re-added.
+std::vector<std::string> small_live_compare(const TempDir& dir, const std::string& database) {
+  write_text(dir / "empty.toml", "");
+  write_text(dir / "screens/q.sql", "SELECT v FROM t WHERE v = 20;\n");
+  write_text(dir / "up.sql", "ALTER TABLE t DROP INDEX k_v;\n");
+  write_text(dir / "down.sql", "ALTER TABLE t ADD INDEX k_v (v);\n");
+  return {"compare",
+          "--config",
+          dir / "empty.toml",
+          "--scenarios",
+          dir / "screens",
+          "--migration",
+          dir / "up.sql",
+          "--rollback",
+          dir / "down.sql",
+          "--out-dir",
+          dir / "out",
+          "--iterations",
+          "2",
+          "--warmup",
+          "0",
+          "-S",
+          test_socket(),
+          "-u",
+          "root",
+          "-D",
+          database};
+}
+
 TEST_CASE("live compare: a DDL waiting behind a long transaction gives up, naming it",
           "[db][safety][live][locks]") {
   SQLMEASURE_REQUIRE_SERVER();
@@ -884,39 +913,14 @@ TEST_CASE("live compare: a DDL waiting behind a long transaction gives up, namin
       "CREATE TABLE t (id INT PRIMARY KEY, v INT, KEY k_v (v)) ENGINE=InnoDB;"
       "INSERT INTO t VALUES (1, 10), (2, 20);");
   TempDir dir("metadata-lock");
-  write_text(dir / "empty.toml", "");
-  write_text(dir / "screens/q.sql", "SELECT v FROM t WHERE v = 20;\n");
-  write_text(dir / "up.sql", "ALTER TABLE t DROP INDEX k_v;\n");
-  write_text(dir / "down.sql", "ALTER TABLE t ADD INDEX k_v (v);\n");
+  const std::vector<std::string> args = small_live_compare(dir, db.name());
   // An application transaction that read the table and has not ended holds its metadata lock.
   auto holder = db.connect(/*read_only=*/false);
   holder->execute("START TRANSACTION");
   (void)holder->query("SELECT COUNT(*) FROM t");
   const std::string holder_id = holder->query("SELECT CONNECTION_ID()").rows[0][0].value_or("");
   const auto start = Clock::now();
-  CliResult result = run_in_process(std::vector<std::string>{"compare",
-                                                             "--config",
-                                                             dir / "empty.toml",
-                                                             "--scenarios",
-                                                             dir / "screens",
-                                                             "--migration",
-                                                             dir / "up.sql",
-                                                             "--rollback",
-                                                             dir / "down.sql",
-                                                             "--out-dir",
-                                                             dir / "out",
-                                                             "--iterations",
-                                                             "2",
-                                                             "--warmup",
-                                                             "0",
-                                                             "--lock-wait-timeout",
-                                                             "1",
-                                                             "-S",
-                                                             test_socket(),
-                                                             "-u",
-                                                             "root",
-                                                             "-D",
-                                                             db.name()});
+  CliResult result = run_in_process(args + std::vector<std::string>{"--lock-wait-timeout", "1"});
   const double seconds = seconds_since(start);
   holder->execute("ROLLBACK");
   INFO("stderr: " << result.err);
@@ -997,35 +1001,6 @@ TEST_CASE("run: a results path that cannot be written is refused before measurin
 
 namespace sqlmeasure::testing {
 namespace {
-
-// A live compare of the tests' own: one screen on t.v, the index k_v dropped and re-added.
-std::vector<std::string> small_live_compare(const TempDir& dir, const std::string& database) {
-  write_text(dir / "empty.toml", "");
-  write_text(dir / "screens/q.sql", "SELECT v FROM t WHERE v = 20;\n");
-  write_text(dir / "up.sql", "ALTER TABLE t DROP INDEX k_v;\n");
-  write_text(dir / "down.sql", "ALTER TABLE t ADD INDEX k_v (v);\n");
-  return {"compare",
-          "--config",
-          dir / "empty.toml",
-          "--scenarios",
-          dir / "screens",
-          "--migration",
-          dir / "up.sql",
-          "--rollback",
-          dir / "down.sql",
-          "--out-dir",
-          dir / "out",
-          "--iterations",
-          "2",
-          "--warmup",
-          "0",
-          "-S",
-          test_socket(),
-          "-u",
-          "root",
-          "-D",
-          database};
-}
 
 TEST_CASE("live compare: one at a time on a database, the other one named",
           "[db][safety][live][lock]") {

@@ -114,6 +114,7 @@ class FakeConnection final : public Connection {
 
   void record(Call::Kind kind, std::string_view sql, bool with_checksum);
   Entry& entry_for(std::string_view sql);
+  [[nodiscard]] bool has_script_for(std::string_view sql) const;
   // Counts one execution: throws the scripted failure when due, else advances counters.
   void run(Entry& entry);
   std::int64_t next_elapsed(Entry& entry);

@@ -909,3 +909,43 @@ TEST_CASE("an out-dir is judged offline as the live compare judged it", "[unit][
 
 }  // namespace
 }  // namespace sqlmeasure
+
+namespace sqlmeasure {
+namespace {
+
+TEST_CASE("different settings or data on the two sides are said", "[unit][compare][conditions]") {
+  RunResult before = run("before", {screen("work_search", {query("list", 1.0)})});
+  RunResult after = run("after", {screen("work_search", {query("list", 1.0)})});
+  SECTION("without conditions on both sides nothing is said") {
+    before.conditions = RunConditions{};
+    CHECK_FALSE(has_warning(compare_runs(before, after, {}), "different conditions"));
+  }
+  RunConditions same;
+  same.settings = {{"optimizer_switch", "index_merge=on,mrr=off"},
+                   {"innodb_buffer_pool_size", "536870912"}};
+  same.table_rows = {{"works", {300000, true}}, {"events", {50'000'000, false}}};
+  before.conditions = after.conditions = same;
+  SECTION("alike: nothing said") {
+    CHECK_FALSE(has_warning(compare_runs(before, after, {}), "different conditions"));
+  }
+  SECTION("an estimate within a quarter is alike; an exact count is not") {
+    after.conditions->table_rows["events"].rows = 55'000'000;
+    CHECK_FALSE(has_warning(compare_runs(before, after, {}), "different conditions"));
+    after.conditions->table_rows["works"].rows = 299'990;
+    CHECK(has_warning(compare_runs(before, after, {}),
+                      "the sides ran under different conditions: works rows 300,000 → 299,990"));
+  }
+  SECTION("settings and data that differ are named") {
+    after.conditions->settings["optimizer_switch"] = "index_merge=off,mrr=off";
+    after.conditions->settings["innodb_buffer_pool_size"] = "134217728";
+    after.conditions->table_rows["events"].rows = 5'000'000;
+    const Comparison c = compare_runs(before, after, {});
+    CHECK(has_warning(c, "innodb_buffer_pool_size 536870912 → 134217728"));
+    CHECK(has_warning(c, "optimizer_switch now index_merge=off"));
+    CHECK(has_warning(c, "events rows ~50M → ~5.0M"));
+    CHECK(has_warning(c, "give both sides the same data and settings"));
+  }
+}
+
+}  // namespace
+}  // namespace sqlmeasure

@@ -596,3 +596,52 @@ TEST_CASE("the run records its settings, server and label", "[unit][runner]") {
 TEST_CASE("measure needs an endpoint (a bug in the caller, not a usage error)", "[unit][runner]") {
   CHECK_THROWS_AS(measure({}, three_queries(), options(0, 1)), std::invalid_argument);
 }
+
+TEST_CASE("a run records its conditions: settings and the rows of the tables it reads",
+          "[unit][runner][conditions]") {
+  FakeConnection fake;
+  const std::vector<Screen> screens = three_queries();  // every query reads works
+  script_all(fake, screens);
+  ResultSet settings;
+  settings.columns = {"Variable_name", "Value"};
+  settings.rows = {{"optimizer_switch", "index_merge=on"}, {"sql_mode", "STRICT_TRANS_TABLES"}};
+  fake.on_match([](std::string_view sql) {
+        return sql.starts_with("SHOW SESSION VARIABLES WHERE Variable_name IN ('optimizer_switch'");
+      })
+      .returns(settings);
+  ResultSet tables;
+  tables.columns = {"TABLE_NAME", "TABLE_ROWS"};
+  tables.rows = {{"works", "299871"}};
+  fake.on_match([](std::string_view sql) {
+        return sql.starts_with("SELECT TABLE_NAME, TABLE_ROWS FROM information_schema.TABLES") &&
+               sql.find("IN ('works')") != std::string_view::npos;
+      })
+      .returns(tables);
+  ResultSet count;
+  count.columns = {"COUNT(*)"};
+  count.numeric = {true};
+  count.rows = {{"300000"}};
+  fake.on("SELECT COUNT(*) FROM `works`").returns(count);
+  const RunResult run = measure_one(fake, screens, options(0, 1));
+  REQUIRE(run.conditions);
+  CHECK(run.conditions->settings.at("optimizer_switch") == "index_merge=on");
+  CHECK(run.conditions->settings.at("sql_mode") == "STRICT_TRANS_TABLES");
+  CHECK(run.conditions->table_rows.at("works") == TableRows{300000, true});  // counted exactly
+  // Read before anything is timed.
+  std::size_t first_timed = fake.log().size(), count_at = 0;
+  for (std::size_t i = 0; i < fake.log().size(); ++i) {
+    if (fake.log()[i].kind == Call::Kind::kTimed && first_timed == fake.log().size())
+      first_timed = i;
+    if (fake.log()[i].sql == "SELECT COUNT(*) FROM `works`") count_at = i;
+  }
+  CHECK(count_at < first_timed);
+
+  SECTION("not asked for: nothing read") {
+    FakeConnection quiet;
+    script_all(quiet, screens);
+    RunOptions o = options(0, 1);
+    o.record_conditions = false;
+    CHECK_FALSE(measure_one(quiet, screens, o).conditions);
+    for (const Call& call : quiet.log()) CHECK(call.sql.find("VARIABLES") == std::string::npos);
+  }
+}
