@@ -210,6 +210,27 @@ TEST_CASE("compare --migration: the dependent screen is flagged, the others are 
   CHECK(result.err.find("applied 1 of 1 statement") != std::string::npos);
   CHECK(result.err.find("schema restored") != std::string::npos);
   CHECK(db.schema_fingerprint() == original);
+
+  // The pooled files say what they pool and what was changed; judged again offline, the
+  // out-dir gives the live verdicts (docs/verdicts.md, "Offline and live agree").
+  CHECK(before.pooled_from == std::vector<std::string>{"before-1.json", "before-2.json",
+                                                       "before-3.json", "before-4.json"});
+  REQUIRE(after.change);
+  CHECK(after.change->tables == std::vector<std::string>{"works"});
+  CHECK(after.change->apply_s.size() == 3);
+  CHECK(after.change->undo_s.size() == 3);
+  REQUIRE(after.conditions);
+  CHECK(after.conditions->table_rows.at("works").exact);
+  CliResult offline = run_in_process({"compare", dir / "out", "--format", "json"});
+  INFO("offline stderr: " << offline.err);
+  CHECK(offline.code == result.code);
+  const json again_comparison = json::parse(offline.out);
+  CHECK(again_comparison["phases"]["before"] == 4);
+  for (const json& screen : comparison["screens"]) {
+    INFO(screen["name"]);
+    CHECK(screen_named(again_comparison, screen["name"])["verdict"] == screen["verdict"]);
+  }
+  CHECK(again_comparison["warnings"] == comparison["warnings"]);
 }
 
 TEST_CASE(

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -258,6 +259,15 @@ TEST_CASE("live compare on a fake server: the happy path applies and undoes thre
   CHECK(contains(result.err, "schema restored: SHOW CREATE TABLE of all 1 tables is identical"));
   CHECK(contains(result.out, "\"gate_failed\": false"));
   CHECK(exists(live.dir / "out/before-4.json"));
+  // What the DDL cost: each apply and undo timed, said as it happens and in the comparison.
+  CHECK(contains(result.err, "(1/3): applied 2 of 2 statements in "));
+  CHECK(contains(result.err, "undo: applied 2 of 2 statements in "));
+  const nlohmann::json comparison = nlohmann::json::parse(result.out);
+  CHECK(comparison["change"]["apply_s"].size() == 3);
+  CHECK(comparison["change"]["undo_s"].size() == 3);
+  CHECK(comparison["change"]["ddl_measured"] == true);
+  CHECK(comparison["change"]["tables"] == nlohmann::json::array({"works"}));
+  CHECK(comparison["phases"]["before"] == 4);
 }
 
 TEST_CASE("live compare on a fake server: a statement of the change fails", "[unit][live]") {
