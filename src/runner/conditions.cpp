@@ -15,18 +15,11 @@ namespace {
 
 // The variables both MariaDB and MySQL have that move plans or times; a server without one
 // just does not list it.
-constexpr const char* kSettings[] = {"optimizer_switch",
-                                     "optimizer_search_depth",
-                                     "sql_mode",
-                                     "innodb_buffer_pool_size",
-                                     "innodb_stats_persistent",
-                                     "innodb_stats_persistent_sample_pages",
-                                     "innodb_stats_auto_recalc",
-                                     "join_buffer_size",
-                                     "sort_buffer_size",
-                                     "tmp_table_size",
-                                     "max_heap_table_size",
-                                     "eq_range_index_dive_limit"};
+constexpr const char* kSettings[] = {
+    "optimizer_switch",         "optimizer_search_depth",  "sql_mode",
+    "innodb_buffer_pool_size",  "innodb_stats_persistent", "innodb_stats_persistent_sample_pages",
+    "innodb_stats_auto_recalc", "join_buffer_size",        "sort_buffer_size",
+    "tmp_table_size",           "max_heap_table_size",     "eq_range_index_dive_limit"};
 
 // A table over this many estimated rows is not counted: COUNT(*) would scan it.
 constexpr std::uint64_t kExactUpTo = 1'000'000;
@@ -45,7 +38,8 @@ std::uint64_t number(const std::optional<std::string>& cell) {
 RunConditions read_conditions(Connection& connection, const std::vector<Screen>& screens) {
   RunConditions conditions;
   std::string names;
-  for (const char* name : kSettings) names += (names.empty() ? "'" : ", '") + std::string(name) + "'";
+  for (const char* name : kSettings)
+    names += (names.empty() ? "'" : ", '") + std::string(name) + "'";
   const ResultSet settings =
       connection.query("SHOW SESSION VARIABLES WHERE Variable_name IN (" + names + ")");
   for (const auto& row : settings.rows) {
@@ -62,7 +56,8 @@ RunConditions read_conditions(Connection& connection, const std::vector<Screen>&
   }
   if (tables.empty()) return conditions;
   std::string list;
-  for (const std::string& table : tables) list += (list.empty() ? "" : ", ") + connection.quote(table);
+  for (const std::string& table : tables)
+    list += (list.empty() ? "" : ", ") + connection.quote(table);
   const ResultSet estimates = connection.query(
       "SELECT TABLE_NAME, TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = "
       "DATABASE() AND TABLE_TYPE = 'BASE TABLE' AND LOWER(TABLE_NAME) IN (" +
