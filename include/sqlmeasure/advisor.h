@@ -75,6 +75,8 @@ struct DuplicateKey {
   DuplicateKind kind = DuplicateKind::kExact;
   std::string uniqueness_ignored_because;  // "ub2 is a duplicate constraint", when relevant
   std::vector<std::string> shortened;      // kClusteredSuffix: the columns without the suffix
+  std::vector<std::string> repeated;       // kClusteredSuffix: the clustered key's columns it
+                                           // ends with (all of them, or a leading part)
 };
 [[nodiscard]] std::vector<DuplicateKey> find_duplicate_keys(const TableInfo& table);
 

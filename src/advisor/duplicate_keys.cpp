@@ -10,7 +10,10 @@
 //  3. Keys that are a left prefix of (or equal to) another key are redundant: plain keys of
 //     the PRIMARY, UNIQUE or plain keys; a key that alone makes a column unique never is.
 //  4. InnoDB appends the clustered key to every secondary key, so a key ending with the
-//     clustered key's columns carries them twice.
+//     clustered key's columns carries them twice. Beyond the tool: InnoDB appends only the
+//     clustered columns a key lacks, so a key ending with a *leading part* of a multi-column
+//     clustered key — KEY o (o, p) beside PRIMARY KEY (p, n) — is stored as (o, p, n) with or
+//     without that part (the tool's own comment says it should find these; it does not).
 //
 // Where the tool reports an index that is not redundant, we do not (docs/indexes.md): it
 // compares column lists as text, so a full-column key `name` counts as a left prefix of
@@ -275,24 +278,36 @@ class Finder {
     keys = std::move(kept);
   }
 
-  // Keys that end with all of the clustered key's columns.
+  // How many of the clustered key's leading columns `key` ends with, in order: all of them,
+  // or — when something comes before them — a leading part. 0 when none.
+  static size_t clustered_columns_at_end(const Key& clustered, const Key& key) {
+    for (size_t m = clustered.parts.size(); m >= 1; --m) {
+      if (key.parts.size() < m || (m < clustered.parts.size() && key.parts.size() == m)) continue;
+      if (std::equal(clustered.parts.begin(),
+                     clustered.parts.begin() + static_cast<std::ptrdiff_t>(m),
+                     key.parts.end() - static_cast<std::ptrdiff_t>(m))) {
+        return m;
+      }
+    }
+    return 0;
+  }
+
+  // Keys that end with the clustered key's columns, or with a leading part of them.
   void remove_clustered_duplicates(const Key& clustered, std::vector<Key>& keys) {
     std::vector<bool> removed(keys.size(), false);
-    const size_t n = clustered.parts.size();
     for (size_t i = 0; i < keys.size(); ++i) {
       const Key& key = keys[i];
-      if (key.parts.size() < n) continue;
-      if (!std::equal(clustered.parts.begin(), clustered.parts.end(),
-                      key.parts.end() - static_cast<std::ptrdiff_t>(n))) {
-        continue;
-      }
+      const size_t m = clustered_columns_at_end(clustered, key);
+      if (m == 0) continue;
       DuplicateKey dupe;
       dupe.index = key.name;
       dupe.duplicate_of = clustered.name;
       dupe.kind = DuplicateKind::kClusteredSuffix;
       std::vector<Part> shortened(key.parts.begin(),
-                                  key.parts.end() - static_cast<std::ptrdiff_t>(n));
+                                  key.parts.end() - static_cast<std::ptrdiff_t>(m));
       dupe.shortened = column_names(shortened.empty() ? clustered.parts : shortened);
+      dupe.repeated = column_names(std::vector<Part>(
+          clustered.parts.begin(), clustered.parts.begin() + static_cast<std::ptrdiff_t>(m)));
       dupes_.push_back(std::move(dupe));
       removed[i] = true;
     }

@@ -24,10 +24,17 @@ void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& o
         if (physical_twin(table, dupe) != nullptr) continue;  // duplicate-index
         Finding finding = make_finding(info, table.name, dropped->name);
         finding.severity = Severity::kInfo;
-        finding.summary = fmt::format(
-            "{} ends with the primary key {}, which InnoDB appends "
-            "to every secondary index anyway",
-            index_text(*dropped), longer->column_list());
+        const bool whole = dupe.repeated.size() == longer->columns.size();
+        finding.summary =
+            whole ? fmt::format(
+                        "{} ends with the primary key {}, which InnoDB appends "
+                        "to every secondary index anyway",
+                        index_text(*dropped), longer->column_list())
+                  : fmt::format(
+                        "{} ends with ({}), the leading part of the primary key {}, "
+                        "which InnoDB appends to every secondary index anyway (only the "
+                        "columns an index lacks)",
+                        index_text(*dropped), join(dupe.repeated), longer->column_list());
         finding.evidence.push_back(fmt::format(
             "stored the same as ({}): shortening the definition changes nothing on disk, it "
             "only says what InnoDB stores",

@@ -173,6 +173,29 @@ TEST_CASE(
         std::vector<std::string>{"ALTER TABLE works DROP INDEX v_id, ADD INDEX v_id (v);"});
 }
 
+TEST_CASE("InnoDB: an index ending with a leading part of a composite primary key repeats it",
+          "[unit][indexes]") {
+  // PRIMARY KEY (p_id, n_id), KEY o_id (o_id, p_id): stored as (o_id, p_id, n_id) either way
+  // (InnoDB appends only the primary-key columns an index lacks). pt-duplicate-key-checker
+  // misses it; its own comment says it should not.
+  TableInfo t;
+  t.name = "links";
+  t.engine = "InnoDB";
+  t.rows_estimate = 1000;
+  t.columns = {make_column("p_id"), make_column("n_id"), make_column("o_id"), make_column("x")};
+  t.indexes.push_back(make_index("PRIMARY", {{"p_id"}, {"n_id"}}, true, "BTREE", {100, 1000}));
+  t.indexes.push_back(make_index("o_id", {{"o_id"}, {"p_id"}}));
+  t.indexes.push_back(make_index("p_x", {{"p_id"}, {"x"}}));  // starts with it: not stored twice
+  t.indexes.push_back(make_index("x_n", {{"x"}, {"n_id"}}));  // n_id alone is no leading part
+  CHECK(dupes(t) == std::vector<Pair>{{"o_id", "PRIMARY"}});
+  auto found = with_rule(findings_of(schema_of({t})), "redundant-index");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].index == "o_id");
+  CHECK(mentions(found[0], "ends with (p_id), the leading part of the primary key (p_id, n_id)"));
+  CHECK(found[0].fix ==
+        std::vector<std::string>{"ALTER TABLE links DROP INDEX o_id, ADD INDEX o_id (o_id);"});
+}
+
 TEST_CASE("unique keys: a plain key duplicating one goes; the constraint stays",
           "[unit][indexes]") {
   TableInfo t = make_table("t", {"a", "b", "c", "d", "e", "f"});
