@@ -20,6 +20,9 @@ struct CollectOptions {
   bool exact = false;               // --exact: count distinct values of every indexed column
   std::uint64_t exact_row_limit = 1000000;  // larger tables are sampled
   std::uint64_t sample_rows = 100000;
+  // Only tables, columns, indexes and foreign keys: no sizes, counts or column profiles
+  // (what a live compare needs to decide how to measure a drop).
+  bool structure_only = false;
   AdvisorThresholds thresholds;
   std::function<void(const Progress&)> on_progress;
   const std::atomic<bool>* interrupted = nullptr;

@@ -110,6 +110,15 @@ struct TableInfo {
   [[nodiscard]] bool statistics_look_stale() const { return !stale_statistics_evidence().empty(); }
 };
 
+// Foreign keys (declared on `table` or pointing to it) whose columns are a left prefix of
+// `index`: the ones it can back.
+[[nodiscard]] std::vector<const ForeignKeyInfo*> foreign_keys_served(const TableInfo& table,
+                                                                     const IndexInfo& index);
+// The foreign key that needs `index`: no other index of the table backs it (a real DROP of
+// `index` fails with 1553). Null when there is none.
+[[nodiscard]] const ForeignKeyInfo* foreign_key_needing(const TableInfo& table,
+                                                        const IndexInfo& index);
+
 struct SchemaInfo {
   std::string database;
   ServerInfo server;

@@ -26,6 +26,9 @@ struct LiveCompareOptions {
   // IGNORED/INVISIBLE ("TABLE.INDEX"), which can only be checked once connected.
   std::optional<SchemaChange> migration;
   std::vector<std::string> ignore_indexes;
+  // A migration that only drops indexes is measured with them ignored/invisible instead
+  // (docs/measurement.md); this runs its DDL as written.
+  bool apply_ddl = false;
   RunOptions run;
   VerdictRule rule;
   // How many times the change is applied and undone; the iterations (and the --iterations

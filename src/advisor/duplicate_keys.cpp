@@ -31,7 +31,6 @@
 #include <map>
 
 #include "advisor/fix_sql.h"
-#include "advisor/foreign_keys.h"
 #include "sqlmeasure/number_text.h"
 #include "sqlmeasure/text.h"
 

@@ -1,9 +1,8 @@
 // The foreign keys an index serves: declared on its table, or pointing to it.
-#include "advisor/foreign_keys.h"
-
+#include "sqlmeasure/index_model.h"
 #include "sqlmeasure/text.h"
 
-namespace sqlmeasure::advisor {
+namespace sqlmeasure {
 
 std::vector<const ForeignKeyInfo*> foreign_keys_served(const TableInfo& table,
                                                        const IndexInfo& index) {
@@ -40,4 +39,4 @@ const ForeignKeyInfo* foreign_key_needing(const TableInfo& table, const IndexInf
   return nullptr;
 }
 
-}  // namespace sqlmeasure::advisor
+}  // namespace sqlmeasure

@@ -7,8 +7,8 @@
 #include "advisor/column_traits.h"
 #include "advisor/evidence_text.h"
 #include "advisor/fix_sql.h"
-#include "advisor/foreign_keys.h"
 #include "advisor/rule.h"
+#include "sqlmeasure/index_model.h"
 #include "sqlmeasure/number_text.h"
 
 namespace sqlmeasure::advisor {

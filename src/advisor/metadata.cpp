@@ -128,6 +128,7 @@ class Collector {
     read_columns();
     read_indexes();
     read_foreign_keys();
+    if (options_.structure_only) return std::move(schema_);
     read_index_sizes();
     count_rows();
     profile_columns();

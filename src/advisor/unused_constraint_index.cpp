@@ -5,9 +5,9 @@
 #include <fmt/format.h>
 
 #include "advisor/evidence_text.h"
-#include "advisor/foreign_keys.h"
 #include "advisor/rule.h"
 #include "advisor/scenario_use.h"
+#include "sqlmeasure/index_model.h"
 
 namespace sqlmeasure::advisor {
 namespace {

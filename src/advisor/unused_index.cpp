@@ -8,9 +8,9 @@
 
 #include "advisor/evidence_text.h"
 #include "advisor/fix_sql.h"
-#include "advisor/foreign_keys.h"
 #include "advisor/rule.h"
 #include "advisor/scenario_use.h"
+#include "sqlmeasure/index_model.h"
 #include "sqlmeasure/number_text.h"
 
 namespace sqlmeasure::advisor {

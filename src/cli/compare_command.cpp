@@ -61,6 +61,9 @@ class CompareCommand final : public Command {
     app.add_option("--rollback", rollback_, "DOWN.sql: applied afterwards, and on any failure")
         ->group(kLiveGroup);
     app.add_flag("--keep", keep_, "Leave the migration applied at the end")->group(kLiveGroup);
+    app.add_flag("--apply-ddl", apply_ddl_,
+                 "Run a drop-only migration's DDL (default: its indexes are ignored instead)")
+        ->group(kLiveGroup);
     app.add_option("--ignore-index", ignore_index_,
                    "TABLE.INDEX[,...]: measure as if dropped (IGNORED/INVISIBLE), then restore")
         ->group(kLiveGroup);
@@ -177,9 +180,9 @@ class CompareCommand final : public Command {
     used.insert("--out-dir");
     switch (mode) {
       case Mode::kMigration:
-        used.insert({"--migration", "--rollback", "--keep", "--alternations", "--no-before-again",
-                     "--reconnect-timeout", "--allow-replicated-ddl", "--no-binlog",
-                     "--lock-wait-timeout"});
+        used.insert({"--migration", "--rollback", "--keep", "--apply-ddl", "--alternations",
+                     "--no-before-again", "--reconnect-timeout", "--allow-replicated-ddl",
+                     "--no-binlog", "--lock-wait-timeout"});
         break;
       case Mode::kIgnoreIndex:
         used.insert({"--ignore-index", "--alternations", "--no-before-again", "--reconnect-timeout",
@@ -272,6 +275,7 @@ class CompareCommand final : public Command {
     if (migration_) {
       // Read and classified now: a bad or destructive migration stops before we connect.
       options.migration = migration_change(*migration_, rollback_, keep_);
+      options.apply_ddl = apply_ddl_;
       if (!rollback_) {
         context.warn(options.migration->keep && !keep_
                          ? "no --rollback: this additive migration will stay applied"
@@ -305,7 +309,8 @@ class CompareCommand final : public Command {
   std::vector<std::string> files_;
   std::optional<std::string> migration_, rollback_, ignore_index_, before_dsn_, after_dsn_,
       out_dir_, fail_on_;
-  bool keep_ = false, no_before_again_ = false, allow_replicated_ddl_ = false, no_binlog_ = false;
+  bool keep_ = false, apply_ddl_ = false, no_before_again_ = false, allow_replicated_ddl_ = false,
+       no_binlog_ = false;
   std::optional<int> alternations_;
   std::optional<double> threshold_, alpha_, min_delta_ms_, reconnect_timeout_s_,
       lock_wait_timeout_s_;

@@ -10,6 +10,7 @@
 #include "live/change_journal.h"
 #include "live/change_session.h"
 #include "live/event_log.h"
+#include "live/ignored_drop.h"
 #include "sqlmeasure/alternation.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/journal.h"
@@ -36,9 +37,8 @@ class LiveCompare {
     connect_target();
     refuse_if_unrecovered(*target_, database_);
     check_screens_for_session(screens_, target_->server().sql_mode, options_.run.allow_writes);
-    if (options_.migration) refuse_other_databases(*options_.migration, database_);
     change_ = options_.migration
-                  ? *options_.migration
+                  ? migration_to_measure()
                   : ignore_index_change(*target_, database_, options_.ignore_indexes);
     outcome_.kept = change_.keep;
     resolve_params(*target_, screens_, options_.run.settings.seed);
@@ -94,6 +94,21 @@ class LiveCompare {
       fail(ExitCode::kUsage,
            "a live compare needs a database: pass -D/--database (or a DSN with /db)");
     }
+  }
+
+  // The migration, or — when it only drops indexes — those indexes ignored in its place,
+  // unless --apply-ddl; what was decided is said either way.
+  SchemaChange migration_to_measure() {
+    refuse_other_databases(*options_.migration, database_);
+    if (options_.apply_ddl) {
+      if (read_drop_only(*options_.migration)) {
+        events_.say("--apply-ddl: the migration's DDL runs as written, at each alternation");
+      }
+      return *options_.migration;
+    }
+    DropMeasurement measured = measure_drops(*target_, database_, *options_.migration, screens_);
+    if (!measured.said.empty()) events_.say(measured.said);
+    return std::move(measured.change);
   }
 
   bool interrupted() const {

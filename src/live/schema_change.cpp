@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "live/index_visibility.h"
 #include "live/migration_classifier.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/input_file.h"
@@ -106,24 +107,16 @@ void refuse_other_databases(const SchemaChange& change, const std::string& datab
 
 SchemaChange ignore_index_change(Connection& connection, const std::string& database,
                                  const std::vector<std::string>& specs) {
-  Flavor flavor = connection.server().flavor;
-  bool mariadb = flavor == Flavor::kMariaDB;
   const ServerInfo& server = connection.server();
-  if (mariadb && (server.major * 100 + server.minor) < 1006) {
-    fail(ExitCode::kUsage, fmt::format("--ignore-index needs MariaDB 10.6 or later (ALTER INDEX "
-                                       "... IGNORED); this server is {}",
-                                       server.version));
+  if (std::string why = why_indexes_cannot_be_hidden(server); !why.empty()) {
+    fail(ExitCode::kUsage,
+         fmt::format("--ignore-index: {}; this server is {}", why, server.version));
   }
-  if (!mariadb && server.major < 8) {
-    fail(ExitCode::kUsage, fmt::format("--ignore-index needs MySQL 8.0 or later (ALTER INDEX ... "
-                                       "INVISIBLE); this server is {}",
-                                       server.version));
-  }
-  const char* off = mariadb ? "IGNORED" : "INVISIBLE";
-  const char* on = mariadb ? "NOT IGNORED" : "VISIBLE";
+  const bool mariadb = server.flavor == Flavor::kMariaDB;
   SchemaChange change;
   change.description = "ignored indexes";
   change.real_ddl = false;
+  const SourceLocation flag{"--ignore-index", 0, 0};
   for (const std::string& spec : specs) {
     size_t dot = spec.find('.');
     if (dot == std::string::npos || dot == 0 || dot + 1 == spec.size()) {
@@ -152,17 +145,11 @@ SchemaChange ignore_index_change(Connection& connection, const std::string& data
            fmt::format("--ignore-index: {}.{} is already {}: possibly left so by a compare "
                        "--ignore-index that was killed; `sqlmeasure recover` puts it back (or "
                        "ALTER TABLE {} ALTER INDEX {} {} if nobody hid it on purpose)",
-                       table, index, off, quote_identifier(table), quote_identifier(index), on));
+                       table, index, hidden_word(server), quote_identifier(table),
+                       quote_identifier(index), shown_word(server)));
     }
-    const std::string target = quote_identifier(database) + "." + quote_identifier(table);
-    change.apply.push_back(
-        {fmt::format("ALTER TABLE {} ALTER INDEX {} {}", target, quote_identifier(index), off),
-         "",
-         {"--ignore-index", 0, 0}});
-    change.undo.push_back(
-        {fmt::format("ALTER TABLE {} ALTER INDEX {} {}", target, quote_identifier(index), on),
-         "",
-         {"--ignore-index", 0, 0}});
+    change.apply.push_back(hide_index_statement(server, database, table, index, flag));
+    change.undo.push_back(show_index_statement(server, database, table, index, flag));
     change.description += (change.description == "ignored indexes" ? ": " : ", ") + spec;
     if (std::find(change.tables.begin(), change.tables.end(), ascii_lower(table)) ==
         change.tables.end()) {

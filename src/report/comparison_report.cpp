@@ -116,8 +116,8 @@ std::string ddl_line(const Comparison& comparison) {
   if (!comparison.change) return "";
   const ChangeRecord& change = *comparison.change;
   if (!change.ddl_measured) {
-    return "DDL: not measured (the indexes were made ignored/invisible, not dropped: a "
-           "migration that drops them times the real DDL)";
+    return "DDL: not measured (indexes ignored, not dropped; a migration with --apply-ddl "
+           "times the real DDL)";
   }
   if (change.apply_s.empty()) return "";
   std::string line = "DDL: apply " + timings(change.apply_s);

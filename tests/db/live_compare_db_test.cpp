@@ -171,6 +171,10 @@ TEST_CASE("compare --migration: the demo's drop_category_index is measured and r
 TEST_CASE("compare --migration: the dependent screen is flagged, the others are not",
           "[db][live]") {
   SQLMEASURE_REQUIRE_SERVER();
+  // Both ways of measuring a drop: the index ignored in the after phases (the default for a
+  // drop-only migration), and the real DDL (--apply-ddl). Same verdicts.
+  const bool apply_ddl = GENERATE(false, true);
+  INFO((apply_ddl ? "--apply-ddl" : "ignored"));
   TestDatabase db("live_migration");
   db.load_demo(0.01);
   TempDir dir("live-migration");
@@ -178,10 +182,10 @@ TEST_CASE("compare --migration: the dependent screen is flagged, the others are 
   write_drop_category_migration(dir.path());
   const std::string original = db.schema_fingerprint();
 
-  CliResult result =
-      run_in_process(live_args(db, dir / "screens", dir / "out") +
-                     std::vector<std::string>{"--migration", dir / "drop_category.up.sql",
-                                              "--rollback", dir / "drop_category.down.sql"});
+  std::vector<std::string> migration = {"--migration", dir / "drop_category.up.sql", "--rollback",
+                                        dir / "drop_category.down.sql"};
+  if (apply_ddl) migration.emplace_back("--apply-ddl");
+  CliResult result = run_in_process(live_args(db, dir / "screens", dir / "out") + migration);
   INFO("stderr: " << result.err);
   REQUIRE(result.code == 1);
   json comparison = json::parse(result.out);
@@ -217,8 +221,15 @@ TEST_CASE("compare --migration: the dependent screen is flagged, the others are 
                                                        "before-3.json", "before-4.json"});
   REQUIRE(after.change);
   CHECK(after.change->tables == std::vector<std::string>{"works"});
-  CHECK(after.change->apply_s.size() == 3);
-  CHECK(after.change->undo_s.size() == 3);
+  CHECK(after.change->ddl_measured == apply_ddl);
+  CHECK(after.change->apply_s.size() == (apply_ddl ? 3 : 0));
+  CHECK(after.change->undo_s.size() == (apply_ddl ? 3 : 0));
+  const bool said_ignored =
+      result.err.find("the after phases measure with works." + std::string(kCategoryIndex) +
+                      " IGNORED instead of dropping") != std::string::npos;
+  CHECK(said_ignored == !apply_ddl);
+  const std::string after_label = comparison["after"].get<std::string>();
+  CHECK((after_label.find("IGNORED, not dropped") != std::string::npos) == !apply_ddl);
   REQUIRE(after.conditions);
   CHECK(after.conditions->table_rows.at("works").exact);
   CliResult offline = run_in_process({"compare", dir / "out", "--format", "json"});
@@ -298,9 +309,10 @@ TEST_CASE(
   // budget_from is not the last key, so the rollback cannot put it back in its place.
   REQUIRE(original_works.find("KEY `budget_from`") < original_works.rfind("  KEY `"));
 
-  CliResult result = run_in_process(
-      live_args(db, dir / "screens", dir / "out") +
-      std::vector<std::string>{"--migration", dir / "up.sql", "--rollback", dir / "down.sql"});
+  CliResult result =
+      run_in_process(live_args(db, dir / "screens", dir / "out") +
+                     std::vector<std::string>{"--migration", dir / "up.sql", "--rollback",
+                                              dir / "down.sql", "--apply-ddl"});
   INFO("stderr: " << result.err);
   REQUIRE((result.code == 0 || result.code == 1));
   check_exit_code_matches_verdicts(result, json::parse(result.out));
@@ -381,6 +393,7 @@ TEST_CASE("live compare: interrupted during the after phase, the change is undon
     options.connection = server_options(db.name(), /*read_only=*/true);
     options.migration = migration_change(dir / "drop_category.up.sql",
                                          dir / "drop_category.down.sql", /*keep=*/false);
+    options.apply_ddl = true;  // the real DDL: the index is really gone
     options.out_dir = dir / "out";
     options.run.settings.iterations = 120;  // 40 in each of the 3 alternations' phases
     options.run.settings.warmup = 1;
@@ -512,6 +525,7 @@ TEST_CASE("live compare: the connection lost while applying the change", "[db][l
   options.connection = server_options(db.name(), /*read_only=*/true);
   options.migration = migration_change(dir / "drop_category.up.sql", dir / "drop_category.down.sql",
                                        /*keep=*/false);
+  options.apply_ddl = true;  // the real DDL: the index is really gone
   options.out_dir = dir / "out";
   options.run.settings.iterations = 3;
   options.run.settings.warmup = 0;
@@ -596,9 +610,10 @@ TEST_CASE("live compare: a real SIGINT during the after phase restores the schem
                                    "--warmup",     "1",
                                    "--migration",  dir / "drop_category.up.sql",
                                    "--rollback",   dir / "drop_category.down.sql",
-                                   "-S",           test_socket(),
-                                   "-u",           "root",
-                                   "-D",           db.name()};
+                                   "--apply-ddl",  "-S",
+                                   test_socket(),  "-u",
+                                   "root",         "-D",
+                                   db.name()};
   pid_t pid = spawn(args, dir / "stdout", dir / "stderr");
   REQUIRE(pid > 0);
   // before-1.json is written when the first before phase ends; then the change, then the
@@ -956,6 +971,7 @@ TEST_CASE("live compare: a signal during a 20 s query stops it at once and undoe
                    dir / "up.sql",
                    "--rollback",
                    dir / "down.sql",
+                   "--apply-ddl",
                    "--out-dir",
                    dir / "out",
                    "--iterations",
@@ -1057,9 +1073,9 @@ TEST_CASE("live compare killed outright: the next command refuses, recover puts 
       "--out-dir", dir / "out", "--iterations",     "3000",        "--warmup",
       "0"};
   const std::vector<std::string> change =
-      ignore_index
-          ? std::vector<std::string>{"--ignore-index", "t.k_v"}
-          : std::vector<std::string>{"--migration", dir / "up.sql", "--rollback", dir / "down.sql"};
+      ignore_index ? std::vector<std::string>{"--ignore-index", "t.k_v"}
+                   : std::vector<std::string>{"--migration", dir / "up.sql", "--rollback",
+                                              dir / "down.sql", "--apply-ddl"};
   args.insert(args.end(), change.begin(), change.end());
   args.insert(args.end(), connection.begin(), connection.end());
   Process compare(sqlmeasure_binary(), args, dir / "stdout", dir / "stderr");
