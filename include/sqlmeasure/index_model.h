@@ -57,6 +57,9 @@ struct ForeignKeyInfo {
   std::vector<std::string> columns;
   std::string referenced_table;
   std::vector<std::string> referenced_columns;
+  // information_schema.REFERENTIAL_CONSTRAINTS: RESTRICT, CASCADE, SET NULL, NO ACTION...
+  std::string on_update = "RESTRICT", on_delete = "RESTRICT";
+  std::string referenced_database;  // empty: the database under test
 };
 
 struct ValueCount {
@@ -92,6 +95,9 @@ struct TableInfo {
 
   // Counted rows when we have them, else the server's estimate.
   [[nodiscard]] std::uint64_t rows() const { return rows_counted.value_or(rows_estimate); }
+  // rows() for a reader: "12,345" counted, "at least 1,000,000" counted up to a limit,
+  // "~12,345" the server's estimate.
+  [[nodiscard]] std::string rows_text() const;
   [[nodiscard]] const IndexInfo* index(const std::string& name) const;  // case-insensitive
   [[nodiscard]] const ColumnInfo* column(const std::string& name) const;
   [[nodiscard]] const ColumnProfile* profile(const std::string& column) const;

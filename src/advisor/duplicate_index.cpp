@@ -31,6 +31,12 @@ void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& o
         finding.evidence.push_back(fmt::format("{} is stored as {} + {}: exactly what {} declares",
                                                twin->name, twin->column_list(), kept->column_list(),
                                                dropped->name));
+        if (dropped->unique) {
+          finding.evidence.push_back(fmt::format(
+              "dropping UNIQUE {} loses no constraint: it contains the whole primary key {}, "
+              "which alone makes every row's combination unique",
+              dropped->name, kept->column_list()));
+        }
         kept = twin;
       } else {
         finding.summary =
@@ -49,9 +55,10 @@ void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& o
                         kept->name, dropped->name));
       }
       if (!dupe.uniqueness_ignored_because.empty()) {
-        finding.evidence.push_back(
-            fmt::format("both are UNIQUE on the same columns ({}): the constraint stays with {}",
-                        dupe.uniqueness_ignored_because, kept->name));
+        finding.evidence.push_back(fmt::format(
+            "both are UNIQUE on the same columns: {}; dropping {} loses no constraint, {} "
+            "keeps enforcing it",
+            dupe.uniqueness_ignored_because, dropped->name, kept->name));
       }
       propose_drop_duplicate(table, *dropped, *kept, finding);
       out.push_back(std::move(finding));

@@ -151,8 +151,8 @@ class Finder {
     remove_prefix_duplicates_within(unique_keys, true);
 
     if (primary && clustered != nullptr && iequals(table_.engine, "InnoDB")) {
-      remove_clustered_duplicates(*primary, unique_keys);
-      remove_clustered_duplicates(*primary, normal_keys);
+      remove_clustered_duplicates(*primary, unique_keys, true);
+      remove_clustered_duplicates(*primary, normal_keys, false);
     }
     return std::move(dupes_);
   }
@@ -223,9 +223,15 @@ class Finder {
     dupe.index = right.name;
     dupe.duplicate_of = left.name;
     dupe.kind = kind;
-    if (!right.unconstrained.empty()) {
+    if (right.unconstrained == "duplicate") {
       dupe.uniqueness_ignored_because =
-          right.constraining + " is a " + right.unconstrained + " constraint";
+          fmt::format("{} only repeats the uniqueness {} already enforces on {}", right.name,
+                      right.constraining, right.parts.front().column);
+    } else if (!right.unconstrained.empty()) {
+      dupe.uniqueness_ignored_because = fmt::format(
+          "{} already makes one of the columns of {} unique, so every combination {} "
+          "constrains is unique without it",
+          right.constraining, right.name, right.name);
     }
     dupes_.push_back(std::move(dupe));
   }
@@ -291,13 +297,17 @@ class Finder {
     return 0;
   }
 
-  // Keys that end with the clustered key's columns, or with a leading part of them.
-  void remove_clustered_duplicates(const Key& clustered, std::vector<Key>& keys) {
+  // Keys that end with the clustered key's columns, or with a leading part of them. A
+  // UNIQUE key only when it ends with all of them: then the clustered key alone makes every
+  // combination unique, and the shortened key needs no constraint; a leading part of a
+  // multi-column clustered key is not unique on its own, so UNIQUE (o, p) beside PRIMARY
+  // KEY (p, n) constrains something and stays.
+  void remove_clustered_duplicates(const Key& clustered, std::vector<Key>& keys, bool unique) {
     std::vector<bool> removed(keys.size(), false);
     for (size_t i = 0; i < keys.size(); ++i) {
       const Key& key = keys[i];
       const size_t m = clustered_columns_at_end(clustered, key);
-      if (m == 0) continue;
+      if (m == 0 || (unique && m < clustered.parts.size())) continue;
       DuplicateKey dupe;
       dupe.index = key.name;
       dupe.duplicate_of = clustered.name;

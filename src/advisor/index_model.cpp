@@ -90,12 +90,16 @@ std::optional<std::uint64_t> TableInfo::distinct(const std::string& column_name)
   return best;
 }
 
+std::string TableInfo::rows_text() const {
+  if (!rows_counted) return "~" + format_thousands(rows_estimate);
+  return (rows_counted_is_lower_bound ? "at least " : "") + format_thousands(*rows_counted);
+}
+
 std::vector<std::string> TableInfo::stale_statistics_evidence() const {
   std::vector<std::string> reasons;
   const std::uint64_t count = rows();
   if (count == 0) return reasons;  // empty, or not known to be non-empty
-  const std::string rows_text =
-      (rows_counted_is_lower_bound ? "at least " : "") + format_thousands(count);
+  const std::string rows_text = this->rows_text();
   if (rows_estimate == 0) {
     reasons.push_back(fmt::format("TABLE_ROWS says 0, but the table has {} rows", rows_text));
   }

@@ -14,6 +14,15 @@
 namespace sqlmeasure::advisor {
 namespace {
 
+// The rows the distinct values were found in: counted when the profile read the whole
+// table, else the table's count or estimate ("~" then).
+std::string rows_text(const TableInfo& table, const LowCardinality& low) {
+  if (low.profile != nullptr && !low.profile->sampled && !table.rows_counted) {
+    return format_thousands(low.profile->rows_read);
+  }
+  return table.rows_text();
+}
+
 void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& out) {
   const AdvisorThresholds& limits = input.thresholds;
   for (const LowCardinalityLead& lead : low_cardinality_leads(input.schema, limits)) {
@@ -27,7 +36,7 @@ void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& o
     const double share = static_cast<double>(low.distinct) / static_cast<double>(rows);
     finding.summary =
         fmt::format("{} has {} distinct value{} in {} rows (selectivity {:.2g})", index_text(index),
-                    low.distinct, low.distinct == 1 ? "" : "s", format_thousands(rows), share);
+                    low.distinct, low.distinct == 1 ? "" : "s", rows_text(table, low), share);
     if (low.profile != nullptr && !low.profile->top.empty()) {
       finding.evidence.push_back(fmt::format("values of {}: {} ({})", column,
                                              top_values_text(*low.profile), low.profile->method));

@@ -281,13 +281,37 @@ class Collector {
       keys.back().columns.push_back(row.text("COLUMN_NAME"));
       keys.back().referenced_columns.push_back(row.text("REFERENCED_COLUMN_NAME"));
     }
+    read_referential_actions(keys, schemas);
     for (size_t i = 0; i < keys.size(); ++i) {
+      if (schemas[i].second != database_) keys[i].referenced_database = schemas[i].second;
       if (schemas[i].first == database_) {
         if (TableInfo* child = table(keys[i].table)) child->foreign_keys.push_back(keys[i]);
       }
       if (schemas[i].second == database_) {
         if (TableInfo* parent = table(keys[i].referenced_table)) {
           parent->referenced_by.push_back(keys[i]);
+        }
+      }
+    }
+  }
+
+  // ON UPDATE / ON DELETE of each foreign key: two constraints are duplicates only when
+  // they act alike.
+  void read_referential_actions(std::vector<ForeignKeyInfo>& keys,
+                                const std::vector<std::pair<std::string, std::string>>& schemas) {
+    const std::string db = literal(database_);
+    ResultSet set = connection_.query(
+        "SELECT CONSTRAINT_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, UPDATE_RULE, DELETE_RULE FROM "
+        "information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = " +
+        db + " OR UNIQUE_CONSTRAINT_SCHEMA = " + db);
+    for (const auto& raw : set.rows) {
+      Row row(set, raw);
+      for (size_t i = 0; i < keys.size(); ++i) {
+        if (keys[i].name == row.text("CONSTRAINT_NAME") &&
+            keys[i].table == row.text("TABLE_NAME") &&
+            schemas[i].first == row.text("CONSTRAINT_SCHEMA")) {
+          keys[i].on_update = row.text("UPDATE_RULE");
+          keys[i].on_delete = row.text("DELETE_RULE");
         }
       }
     }

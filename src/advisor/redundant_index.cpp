@@ -3,6 +3,8 @@
 // primary key, which every secondary index carries anyway (the definition only repeats it).
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "advisor/duplicate_keys.h"
 #include "advisor/evidence_text.h"
 #include "advisor/fix_sql.h"
@@ -11,6 +13,18 @@
 
 namespace sqlmeasure::advisor {
 namespace {
+
+// A foreign key that only `index` backs, on more columns than the shortened definition
+// declares: the server checks declared columns, so shortening it fails with error 1553
+// ("needed in a foreign key constraint") although InnoDB stores the same.
+bool needs_declared_columns(const TableInfo& table, const IndexInfo& index, std::size_t kept) {
+  const ForeignKeyInfo* fk = foreign_key_needing(table, index);
+  if (fk == nullptr) return false;
+  const bool declared_here =
+      std::any_of(table.foreign_keys.begin(), table.foreign_keys.end(),
+                  [&](const ForeignKeyInfo& declared) { return &declared == fk; });
+  return (declared_here ? fk->columns.size() : fk->referenced_columns.size()) > kept;
+}
 
 void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& out) {
   for (const TableInfo& table : input.schema.tables) {
@@ -22,6 +36,7 @@ void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& o
       if (dupe.kind == DuplicateKind::kExact) continue;  // duplicate-index
       if (dupe.kind == DuplicateKind::kClusteredSuffix) {
         if (physical_twin(table, dupe) != nullptr) continue;  // duplicate-index
+        if (needs_declared_columns(table, *dropped, dupe.shortened.size())) continue;
         Finding finding = make_finding(info, table.name, dropped->name);
         finding.severity = Severity::kInfo;
         const bool whole = dupe.repeated.size() == longer->columns.size();
@@ -39,6 +54,13 @@ void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& o
             "stored the same as ({}): shortening the definition changes nothing on disk, it "
             "only says what InnoDB stores",
             join(dupe.shortened)));
+        if (dropped->unique) {
+          finding.evidence.push_back(fmt::format(
+              "{} is UNIQUE, and the fix defines it as a plain KEY: it contains the whole "
+              "primary key {}, which alone makes every row's combination unique, so no "
+              "constraint is lost",
+              dropped->name, longer->column_list()));
+        }
         finding.fix.push_back(
             redefine_index_sql(table.name, dropped->name, false, join(dupe.shortened)));
         finding.verify.push_back(verify_migration_note());

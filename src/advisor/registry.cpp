@@ -16,10 +16,11 @@ namespace {
 
 // In report order: what breaks a screen first, then what wastes, then what is merely unused.
 std::vector<const Rule*> all_rules() {
-  return {&hint_index_missing_rule(), &hidden_index_rule(),           &hint_worth_rule(),
-          &duplicate_index_rule(),    &redundant_index_rule(),        &low_cardinality_rule(),
-          &composite_order_rule(),    &order_by_created_rule(),       &stale_statistics_rule(),
-          &unused_index_rule(),       &unused_constraint_index_rule()};
+  return {
+      &hint_index_missing_rule(), &hidden_index_rule(),          &hint_worth_rule(),
+      &duplicate_index_rule(),    &duplicate_foreign_key_rule(), &redundant_index_rule(),
+      &low_cardinality_rule(),    &composite_order_rule(),       &order_by_created_rule(),
+      &stale_statistics_rule(),   &unused_index_rule(),          &unused_constraint_index_rule()};
 }
 
 }  // namespace

@@ -25,6 +25,7 @@ const Rule& hint_index_missing_rule();
 const Rule& hidden_index_rule();
 const Rule& hint_worth_rule();
 const Rule& duplicate_index_rule();
+const Rule& duplicate_foreign_key_rule();
 const Rule& redundant_index_rule();
 const Rule& low_cardinality_rule();
 const Rule& composite_order_rule();

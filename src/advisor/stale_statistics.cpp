@@ -7,7 +7,7 @@
 
 #include "advisor/fix_sql.h"
 #include "advisor/rule.h"
-#include "sqlmeasure/number_text.h"
+#include "sqlmeasure/text.h"
 
 namespace sqlmeasure::advisor {
 namespace {
@@ -16,11 +16,8 @@ void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& o
   for (const TableInfo& table : input.schema.tables) {
     if (!table.statistics_look_stale()) continue;
     Finding finding = make_finding(info, table.name, "");
-    const std::string rows =
-        fmt::format("{}{}", table.rows_counted_is_lower_bound ? "at least " : "",
-                    format_thousands(table.rows()));
-    finding.summary =
-        fmt::format("statistics of {} look stale: the table has {} rows", table.name, rows);
+    finding.summary = fmt::format("statistics of {} look stale: the table has {} rows", table.name,
+                                  table.rows_text());
     for (const std::string& reason : table.stale_statistics_evidence()) {
       finding.evidence.push_back(reason);
     }
@@ -28,9 +25,15 @@ void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& o
         "the optimizer plans from these numbers; the other rules fall "
         "back to counted values for this table");
     finding.fix.push_back(fmt::format("ANALYZE TABLE {};", quote_ident(table.name)));
+    // STATS_AUTO_RECALC and STATS_PERSISTENT are InnoDB's; other engines keep what the last
+    // ANALYZE TABLE computed.
     finding.verify.push_back(
-        "if they go stale again, check the table's STATS_AUTO_RECALC and "
-        "STATS_PERSISTENT options (SHOW CREATE TABLE)");
+        iequals(table.engine, "InnoDB")
+            ? "if they go stale again, check the table's STATS_AUTO_RECALC and "
+              "STATS_PERSISTENT options (SHOW CREATE TABLE)"
+            : fmt::format("{} keeps the statistics the last ANALYZE TABLE computed: run it again "
+                          "after bulk loads",
+                          table.engine.empty() ? "this engine" : table.engine));
     out.push_back(std::move(finding));
   }
 }

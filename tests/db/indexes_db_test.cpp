@@ -52,6 +52,16 @@ CREATE TABLE t_parent (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY) ENGINE=InnoDB
 CREATE TABLE t_fk (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, parent_id INT NOT NULL, x INT,
   KEY parent_id (parent_id), KEY parent_id_x (parent_id, x),
   CONSTRAINT fk_parent FOREIGN KEY (parent_id) REFERENCES t_parent (id)) ENGINE=InnoDB;
+CREATE TABLE t_fkp (a INT NOT NULL, b INT NOT NULL, PRIMARY KEY (a, b), KEY b_a (b, a))
+  ENGINE=InnoDB;
+CREATE TABLE t_fkdup (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, x INT, y INT,
+  KEY x_y (x, y), KEY y_x (y, x),
+  CONSTRAINT fkd_1 FOREIGN KEY (x) REFERENCES t_parent (id),
+  CONSTRAINT fkd_2 FOREIGN KEY (x) REFERENCES t_parent (id),
+  CONSTRAINT fkd_3 FOREIGN KEY (x, y) REFERENCES t_fkp (a, b),
+  CONSTRAINT fkd_4 FOREIGN KEY (x, y) REFERENCES t_fkp (a, b) ON DELETE CASCADE,
+  CONSTRAINT fkd_5 FOREIGN KEY (x, y) REFERENCES t_fkp (b, a),
+  CONSTRAINT fkd_6 FOREIGN KEY (y, x) REFERENCES t_fkp (b, a)) ENGINE=InnoDB;
 CREATE TABLE t_myisam (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, a INT, KEY a_id (a, id))
   ENGINE=MyISAM;
 CREATE TABLE t_nopk (u INT NOT NULL, a INT, UNIQUE KEY u (u), KEY a_u (a, u)) ENGINE=InnoDB;
@@ -66,6 +76,12 @@ CREATE TABLE t_healthy (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, a INT, b INT
 const std::set<TableIndex> kToolFalsePositives = {{"t_prefixfull", "name"}, {"t_desc", "a_b"}};
 // What it never compares: two multi-column UNIQUE keys on the same columns.
 const std::set<TableIndex> kToolMisses = {{"t_unique_multi", "ucd2"}};
+// Foreign keys it calls duplicates that are not: fkd_4 deletes in cascade where fkd_3
+// refuses (it does not compare referential actions), and fkd_5 pairs x with b and y with a
+// where fkd_3 pairs x with a (it compares the two column lists sorted apart). fkd_6 lists
+// fkd_3's pairs in another order: a duplicate for both tools.
+const std::set<TableIndex> kToolForeignKeyFalsePositives = {{"t_fkdup", "fkd_4"},
+                                                            {"t_fkdup", "fkd_5"}};
 
 std::string find_on_path(const std::string& program) {
   const char* path = std::getenv("PATH");
@@ -101,8 +117,10 @@ ToolRun run_command(const std::string& command) {
 // (table, key) of every duplicate or redundant key pt-duplicate-key-checker reports for
 // `database`, from its "# KEY is a duplicate of", "is a left-prefix of" and "Key KEY ends with
 // a prefix of the clustered index" lines, under the "# db.table" headers.
-std::set<TableIndex> parse_tool_output(const std::string& output, const std::string& database) {
+std::set<TableIndex> parse_tool_output(const std::string& output, const std::string& database,
+                                       bool foreign_keys = false) {
   std::set<TableIndex> found;
+  const std::regex foreign_key("^# FOREIGN KEY (\\S+) .* is a duplicate of FOREIGN KEY .*$");
   const std::regex header("^# " + database + "\\.(\\S+)\\s*$");
   const std::regex prefix("^# (\\S+) is a (duplicate|left-prefix) of (\\S+)$");
   const std::regex clustered("^# Key (\\S+) ends with a prefix of the clustered index$");
@@ -113,7 +131,9 @@ std::set<TableIndex> parse_tool_output(const std::string& output, const std::str
   while (std::getline(lines, line)) {
     if (std::regex_match(line, match, header)) {
       table = match[1];
-    } else if (std::regex_match(line, match, prefix) || std::regex_match(line, match, clustered)) {
+    } else if (foreign_keys ? std::regex_match(line, match, foreign_key)
+                            : (std::regex_match(line, match, prefix) ||
+                               std::regex_match(line, match, clustered))) {
       found.emplace(table, match[1]);
     }
   }
@@ -121,14 +141,15 @@ std::set<TableIndex> parse_tool_output(const std::string& output, const std::str
 }
 
 // pt-duplicate-key-checker's verdict on `database`, or nothing when it is not installed.
-std::optional<std::set<TableIndex>> tool_duplicates(const std::string& database) {
+std::optional<std::set<TableIndex>> tool_duplicates(const std::string& database,
+                                                    bool foreign_keys = false) {
   const std::string tool = find_on_path("pt-duplicate-key-checker");
   if (tool.empty()) return std::nullopt;
   ToolRun run = run_command("'" + tool + "' --no-version-check --socket '" + test_socket() +
                             "' --user root --databases " + database + " 2>&1");
   INFO(run.output);
   REQUIRE(run.status == 0);
-  return parse_tool_output(run.output, database);
+  return parse_tool_output(run.output, database, foreign_keys);
 }
 
 #define REQUIRE_TOOL(result)                                                                 \
@@ -148,11 +169,12 @@ json indexes_json(const std::string& database, const std::vector<std::string>& e
   return json::parse(result.out);
 }
 
-std::set<TableIndex> duplicates_of(const json& report) {
+std::set<TableIndex> duplicates_of(const json& report, bool foreign_keys = false) {
   std::set<TableIndex> found;
   for (const json& finding : report["findings"]) {
     const std::string rule = finding["rule"];
-    if (rule == "duplicate-index" || rule == "redundant-index") {
+    if (foreign_keys ? rule == "duplicate-foreign-key"
+                     : rule == "duplicate-index" || rule == "redundant-index") {
       found.emplace(finding["table"], finding["index"]);
     }
   }
@@ -190,6 +212,18 @@ TEST_CASE("indexes: duplicate and redundant keys agree with pt-duplicate-key-che
   INFO("sqlmeasure:               " << show(ours));
   CHECK(ours == expected);
   CHECK(tool->size() >= 15);  // the cases above really produced findings
+
+  // Duplicate foreign keys: the same, but for the cases where it is wrong.
+  std::optional<std::set<TableIndex>> tool_fks = tool_duplicates(db.name(), true);
+  REQUIRE(tool_fks);
+  std::set<TableIndex> expected_fks;
+  for (const TableIndex& entry : *tool_fks) {
+    if (!kToolForeignKeyFalsePositives.count(entry)) expected_fks.insert(entry);
+  }
+  for (const TableIndex& case_ : kToolForeignKeyFalsePositives) CHECK(tool_fks->count(case_) == 1);
+  INFO("pt-duplicate-key-checker foreign keys: " << show(*tool_fks));
+  CHECK(duplicates_of(report, true) == expected_fks);
+  CHECK(expected_fks == std::set<TableIndex>{{"t_fkdup", "fkd_2"}, {"t_fkdup", "fkd_6"}});
 
   // Each one comes with the SQL to act on it.
   for (const json& finding : report["findings"]) {

@@ -216,7 +216,9 @@ TEST_CASE("unique keys: a plain key duplicating one goes; the constraint stays",
   auto it = std::find_if(findings.begin(), findings.end(),
                          [](const Finding& f) { return f.index == "ub"; });
   REQUIRE(it != findings.end());
-  CHECK(mentions(*it, "the constraint stays with ub2"));
+  CHECK(mentions(*it,
+                 "ub only repeats the uniqueness ub2 already enforces on b; dropping ub "
+                 "loses no constraint, ub2 keeps enforcing it"));
 }
 
 TEST_CASE("FULLTEXT compares only with FULLTEXT, in any column order, exact only",
@@ -259,12 +261,103 @@ TEST_CASE(
   CHECK(dupes(nopk) == std::vector<Pair>{{"a_u", "u"}});
 }
 
+ForeignKeyInfo make_fk(std::string name, std::string table, std::vector<std::string> columns,
+                       std::string parent, std::vector<std::string> parent_columns,
+                       std::string on_delete = "RESTRICT") {
+  ForeignKeyInfo fk;
+  fk.name = std::move(name);
+  fk.table = std::move(table);
+  fk.columns = std::move(columns);
+  fk.referenced_table = std::move(parent);
+  fk.referenced_columns = std::move(parent_columns);
+  fk.on_delete = std::move(on_delete);
+  return fk;
+}
+
+TEST_CASE("duplicate-foreign-key: the same column pairs to the same table, acting alike",
+          "[unit][indexes]") {
+  TableInfo c = make_table("c", {"pid", "pid2"});
+  c.indexes.push_back(make_index("pid", {{"pid"}, {"pid2"}}));
+  c.foreign_keys = {make_fk("fk1", "c", {"pid"}, "p", {"id"}),
+                    make_fk("fk2", "c", {"pid"}, "p", {"id"}),
+                    make_fk("fk3", "c", {"pid", "pid2"}, "p", {"id", "id2"}),
+                    // the same pairs listed in another order: the same constraint
+                    make_fk("fk6", "c", {"pid2", "pid"}, "p", {"id2", "id"}),
+                    // pid -> id2 and pid2 -> id: another constraint (pt-duplicate-key-checker,
+                    // which sorts the two lists apart, calls it a duplicate of fk3)
+                    make_fk("fk7", "c", {"pid", "pid2"}, "p", {"id2", "id"}),
+                    // the same columns, but ON DELETE CASCADE: it acts otherwise
+                    make_fk("fk8", "c", {"pid"}, "p", {"id"}, "CASCADE"),
+                    make_fk("fk9", "c", {"pid"}, "q", {"id"})};
+  const auto found = with_rule(findings_of(schema_of({c})), "duplicate-foreign-key");
+  REQUIRE(found.size() == 2);
+  CHECK(found[0].index == "fk2");
+  CHECK(found[0].summary ==
+        "FOREIGN KEY fk2 (pid) REFERENCES p (id) is a duplicate of FOREIGN KEY fk1 (pid) "
+        "REFERENCES p (id)");
+  CHECK(found[0].fix == std::vector<std::string>{"ALTER TABLE c DROP FOREIGN KEY fk2;"});
+  CHECK(mentions(found[0], "the index it uses stays, and keeps serving fk1"));
+  CHECK(found[1].index == "fk6");
+  CHECK(mentions(found[1], "listed in another order: the same constraint"));
+}
+
+TEST_CASE("a UNIQUE key ending with the clustered key: made plain only when all of it",
+          "[unit][indexes]") {
+  // UNIQUE (o, id) beside PRIMARY KEY (id): id alone is unique, so (o, id) stays unique as a
+  // plain KEY (o) — and the finding says so.
+  TableInfo whole = make_table("whole", {"o"});
+  whole.indexes.push_back(make_index("o_id", {{"o"}, {"id"}}, true));
+  const auto found = with_rule(findings_of(schema_of({whole})), "redundant-index");
+  REQUIRE(found.size() == 1);
+  CHECK(mentions(found[0],
+                 "o_id is UNIQUE, and the fix defines it as a plain KEY: it contains "
+                 "the whole primary key (id)"));
+  CHECK(mentions(found[0], "ADD INDEX o_id (o)"));
+  // UNIQUE (o, p) beside PRIMARY KEY (p, n): p is not unique on its own, so (o, p) is a real
+  // constraint and stays.
+  TableInfo part = make_table("part", {"o", "p", "n"});
+  part.indexes[0] = make_index("PRIMARY", {{"p"}, {"n"}}, true);
+  part.indexes.push_back(make_index("o_p", {{"o"}, {"p"}}, true));
+  CHECK(dupes(part).empty());
+  // The plain key is stored as (o, p, n) either way: found as before.
+  part.indexes.back().unique = false;
+  CHECK(dupes(part) == std::vector<Pair>{{"o_p", "PRIMARY"}});
+}
+
+TEST_CASE("a key ending with a part of the clustered key that a foreign key needs as declared",
+          "[unit][indexes]") {
+  // KEY b_a (b, a) beside PRIMARY KEY (a, b) is stored as (b, a) either way, but a foreign
+  // key referencing (b, a) needs it declared so: the shortening fails with 1553.
+  TableInfo parent = make_table("t_fkp", {"a", "b"});
+  parent.indexes[0] = make_index("PRIMARY", {{"a"}, {"b"}}, true);
+  parent.indexes.push_back(make_index("b_a", {{"b"}, {"a"}}));
+  CHECK(with_rule(findings_of(schema_of({parent})), "redundant-index").size() == 1);
+  parent.referenced_by.push_back(make_fk("fkd_5", "t_fkdup", {"x", "y"}, "t_fkp", {"b", "a"}));
+  CHECK(with_rule(findings_of(schema_of({parent})), "redundant-index").empty());
+}
+
+TEST_CASE("stale-statistics: InnoDB's settings only for InnoDB tables", "[unit][indexes]") {
+  TableInfo myisam = make_table("legacy", {"a"}, 2500, "MyISAM");
+  myisam.indexes[0].columns[0].cardinality = 0;
+  const auto found = with_rule(findings_of(schema_of({myisam})), "stale-statistics");
+  REQUIRE(found.size() == 1);
+  CHECK(mentions(found[0], "MyISAM keeps the statistics the last ANALYZE TABLE computed"));
+  CHECK_FALSE(mentions(found[0], "STATS_AUTO_RECALC"));
+  CHECK(mentions(found[0], "the table has ~2,500 rows"));
+}
+
 TEST_CASE("a duplicate that a foreign key uses says which index keeps serving it",
           "[unit][indexes]") {
   TableInfo t = make_table("t_fk", {"parent_id", "x"});
   t.indexes.push_back(make_index("parent_id", {{"parent_id"}}));
   t.indexes.push_back(make_index("parent_id_x", {{"parent_id"}, {"x"}}));
-  t.foreign_keys.push_back({"fk_parent", "t_fk", {"parent_id"}, "t_parent", {"id"}});
+  ForeignKeyInfo fk;
+  fk.name = "fk_parent";
+  fk.table = "t_fk";
+  fk.columns = {"parent_id"};
+  fk.referenced_table = "t_parent";
+  fk.referenced_columns = {"id"};
+  t.foreign_keys.push_back(fk);
   auto found = with_rule(findings_of(schema_of({t})), "redundant-index");
   REQUIRE(found.size() == 1);
   CHECK(mentions(found[0], "foreign key fk_parent keeps an index: parent_id_x serves it"));
@@ -326,7 +419,7 @@ TEST_CASE(
   experiences.stats_updated = "2025-01-01 00:00:00";
   auto found = with_rule(findings_of(schema_of({experiences})), "stale-statistics");
   REQUIRE(found.size() == 1);
-  CHECK(mentions(found[0], "UNIQUE PRIMARY (id) has cardinality 2, but the table has 2,500 rows"));
+  CHECK(mentions(found[0], "UNIQUE PRIMARY (id) has cardinality 2, but the table has ~2,500 rows"));
   CHECK(mentions(found[0], "computed on 0 rows at 2025-01-01 00:00:00"));
   // Sound statistics are not stale.
   TableInfo sound = make_table("works", {"user_id"}, 2500);
@@ -649,7 +742,7 @@ TEST_CASE("severities parse, and a bad --fail-on is a usage error naming the fla
 
 TEST_CASE("every rule has an id, a description and a default severity", "[unit][indexes]") {
   std::vector<RuleInfo> rules = advisor_rules();
-  CHECK(rules.size() == 11);
+  CHECK(rules.size() == 12);
   for (const RuleInfo& rule : rules) {
     CHECK_FALSE(rule.id.empty());
     CHECK_FALSE(rule.description.empty());

@@ -54,7 +54,12 @@ SchemaInfo schema(Flavor flavor = Flavor::kMariaDB, int major = 10, int minor = 
   TableInfo proposals;
   proposals.name = "proposals";
   proposals.indexes = {index("PRIMARY", {"id"}, true), index("work_id", {"work_id"})};
-  ForeignKeyInfo fk{"fk_proposals_work", "proposals", {"work_id"}, "works", {"id"}};
+  ForeignKeyInfo fk;
+  fk.name = "fk_proposals_work";
+  fk.table = "proposals";
+  fk.columns = {"work_id"};
+  fk.referenced_table = "works";
+  fk.referenced_columns = {"id"};
   proposals.foreign_keys.push_back(fk);
   works.referenced_by.push_back(fk);
   out.tables = {works, proposals};
