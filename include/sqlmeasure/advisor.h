@@ -5,6 +5,7 @@
 // The rules are pure functions of what was collected, so they are tested on synthetic
 // metadata without a server.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,14 @@ struct Finding {
   std::vector<std::string> evidence;
   std::vector<std::string> fix;     // SQL, each a complete statement
   std::vector<std::string> verify;  // how to check before acting
+  // The index the fix drops, when it drops one: what `indexes --verify` measures.
+  std::string drops;
+  // `indexes --verify`: what measuring the drop showed. verdict: "unchanged", "keep" (a
+  // screen needs the index: the finding is then info) or "not measured".
+  struct Measured {
+    std::string verdict, text;
+  };
+  std::optional<Measured> measured;
 };
 
 struct RuleInfo {

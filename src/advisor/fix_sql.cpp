@@ -65,6 +65,7 @@ std::string key_definition(const IndexInfo& index) {
 }
 
 void propose_drop_index(const std::string& table, const std::string& index, Finding& finding) {
+  finding.drops = index;
   finding.fix.push_back(drop_index_sql(table, index));
   finding.verify.push_back(what_if_command(table, index));
 }

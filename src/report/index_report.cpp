@@ -13,6 +13,13 @@
 namespace sqlmeasure {
 namespace {
 
+// "measured: no screen changes (...)", "measured: keep — top regressed ...", "not measured: ...".
+std::string measured_line(const Finding::Measured& measured) {
+  if (measured.verdict == "not measured") return "not measured: " + measured.text;
+  if (measured.verdict == "keep") return "measured: keep — " + measured.text;
+  return "measured: " + measured.text;
+}
+
 constexpr int kIndexReportSchemaVersion = 1;
 
 std::string size_cell(const std::optional<std::uint64_t>& bytes) {
@@ -205,6 +212,7 @@ void write_text(const IndexReport& report, const Style& style, std::ostream& out
       for (const std::string& sql : finding.fix) out << indent(sql, "    ") << '\n';
     }
     for (const std::string& line : finding.verify) out << "  > " << line << '\n';
+    if (finding.measured) out << "  " << measured_line(*finding.measured) << '\n';
   }
   if (!report.result.skipped.empty() || !report.schema.notes.empty() ||
       !report.scenarios.notes.empty()) {
@@ -234,6 +242,7 @@ void write_markdown(const IndexReport& report, std::ostream& out) {
       out << "\nBefore acting:\n\n";
       for (const std::string& line : finding.verify) out << "- " << line << '\n';
     }
+    if (finding.measured) out << "\n**" << measured_line(*finding.measured) << "**\n";
   }
   if (!report.scenarios.hints.empty()) {
     out << "\n### Index hints, timed with and without\n\n";
@@ -320,10 +329,15 @@ nlohmann::json table_json(const TableInfo& table) {
 }
 
 nlohmann::json finding_json(const Finding& finding) {
-  return {{"rule", finding.rule},       {"severity", severity_name(finding.severity)},
-          {"table", finding.table},     {"index", finding.index},
-          {"summary", finding.summary}, {"evidence", finding.evidence},
-          {"fix", finding.fix},         {"verify", finding.verify}};
+  nlohmann::json out = {{"rule", finding.rule},       {"severity", severity_name(finding.severity)},
+                        {"table", finding.table},     {"index", finding.index},
+                        {"summary", finding.summary}, {"evidence", finding.evidence},
+                        {"fix", finding.fix},         {"verify", finding.verify}};
+  if (!finding.drops.empty()) out["drops"] = finding.drops;
+  if (finding.measured) {
+    out["measured"] = {{"verdict", finding.measured->verdict}, {"text", finding.measured->text}};
+  }
+  return out;
 }
 
 nlohmann::json measurement_json(const HintMeasurement& m) {
