@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "live/index_visibility.h"
+
 namespace sqlmeasure {
 namespace {
 
@@ -204,6 +206,34 @@ TEST_CASE("drop-only migrations: a hint that a real drop would resolve to anothe
   CHECK(why(drop_budget, schema(),
             {screen_with("SELECT id FROM works FORCE INDEX (budget_from) WHERE budget_from > 1")})
             .empty());
+}
+
+TEST_CASE("hiding an index: IGNORED on MariaDB, INVISIBLE on MySQL 8, and back", "[unit][live]") {
+  ServerInfo mariadb;
+  mariadb.flavor = Flavor::kMariaDB;
+  mariadb.major = 10;
+  mariadb.minor = 11;
+  ServerInfo mysql;
+  mysql.flavor = Flavor::kMySQL;
+  mysql.major = 8;
+  const SourceLocation where{"m.sql", 1, 1};
+  CHECK(hide_index_statement(mariadb, "shop", "works", "budget_from", where).text ==
+        "ALTER TABLE `shop`.`works` ALTER INDEX `budget_from` IGNORED");
+  CHECK(show_index_statement(mariadb, "shop", "works", "budget_from", where).text ==
+        "ALTER TABLE `shop`.`works` ALTER INDEX `budget_from` NOT IGNORED");
+  // MySQL 8 refuses a hint naming an invisible index (error 1176), as MariaDB does for an
+  // ignored one: the statements are the only difference, the queries are left as written.
+  CHECK(hide_index_statement(mysql, "shop", "works", "budget_from", where).text ==
+        "ALTER TABLE `shop`.`works` ALTER INDEX `budget_from` INVISIBLE");
+  CHECK(show_index_statement(mysql, "shop", "works", "budget_from", where).text ==
+        "ALTER TABLE `shop`.`works` ALTER INDEX `budget_from` VISIBLE");
+  CHECK(hide_index_statement(mysql, "shop", "works", "budget_from", where).where.str() ==
+        "m.sql:1:1");
+  ServerInfo aurora2 = mysql;
+  aurora2.flavor = Flavor::kAurora;
+  aurora2.major = 5;
+  aurora2.minor = 7;
+  CHECK_THAT(why_indexes_cannot_be_hidden(aurora2), Catch::Contains("MySQL 5.7"));
 }
 
 }  // namespace
