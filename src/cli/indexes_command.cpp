@@ -80,7 +80,9 @@ class IndexesCommand final : public ScreenCommand {
     }
     report.result = run_advisor(report.schema, report.scenarios, report.thresholds);
     std::optional<std::string> verify_failure;
-    if (verify_) verify_failure = verify(report.result, unresolved, resolved, context);
+    if (verify_) {
+      verify_failure = verify(report.result, report.schema, unresolved, resolved, context);
+    }
     render_index_report(report, format, context.style(), context.out());
     if (verify_failure) fail(ExitCode::kRuntime, "--verify: " + *verify_failure);
 
@@ -136,12 +138,21 @@ class IndexesCommand final : public ScreenCommand {
 
   // Measures the indexes the findings drop and attaches each verdict to its findings. The
   // failure of a batch that did not finish, with the server's state; empty when none.
-  std::optional<std::string> verify(AdvisorResult& result, const std::vector<Screen>& screens,
+  std::optional<std::string> verify(AdvisorResult& result, const SchemaInfo& schema,
+                                    const std::vector<Screen>& screens,
                                     const ConnectionOptions& connection,
                                     const Context& context) const {
     std::vector<IndexToDrop> drops;
-    for (const Finding& finding : result.findings) {
+    for (Finding& finding : result.findings) {
       if (finding.drops.empty()) continue;
+      const TableInfo* table = schema.table(finding.table);
+      const IndexInfo* index = table == nullptr ? nullptr : table->index(finding.drops);
+      if (index != nullptr && !index->visible) {
+        // Ignoring it again would be refused; the optimizer does not use it anyway.
+        finding.measured =
+            Finding::Measured{"not measured", "the index is already ignored (hidden-index)"};
+        continue;
+      }
       const bool seen = std::any_of(drops.begin(), drops.end(), [&](const IndexToDrop& drop) {
         return drop.table == finding.table && drop.index == finding.drops;
       });

@@ -6,6 +6,7 @@
 #include <initializer_list>
 
 #include "live/index_visibility.h"
+#include "sqlmeasure/error.h"
 #include "sqlmeasure/index_collection.h"
 #include "sqlmeasure/query_shape.h"
 #include "sqlmeasure/sql_lexer.h"
@@ -100,6 +101,7 @@ bool read_drops(const SqlStatement& statement, std::vector<IndexName>& out) {
   if (after == i) return false;
   bool drops = false;
   for (const auto& [begin, end] : clauses(code, after)) {
+    if (begin == end) return false;  // `DROP INDEX a,`: the server refuses it
     if (how_clause(code, begin) == end) continue;
     if (keyword_at(code, begin) != "DROP") return false;
     const std::string what = keyword_at(code, begin + 1);
@@ -127,7 +129,11 @@ std::size_t key_parts(const Tokens& code, std::size_t i, std::vector<IndexColumn
     column.seq = static_cast<int>(columns.size()) + 1;
     if (i + 2 < code.size() && code[i].is('(') && code[i + 1].kind == SqlToken::Kind::kNumber &&
         code[i + 2].is(')')) {
-      column.sub_part = std::stoull(std::string(code[i + 1].text));
+      const std::string digits(code[i + 1].text);
+      if (digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) {
+        return 0;  // no prefix length a server takes
+      }
+      column.sub_part = std::stoull(digits);
       i += 3;
     }
     if (any_of(keyword_at(code, i), {"ASC", "DESC"}))
@@ -252,6 +258,7 @@ std::string read_creates(const SqlStatement& statement, std::vector<IndexDefinit
   const std::size_t after = table_at(code, i, table);
   if (after == i) return "ALTER TABLE without a table name";
   for (const auto& [begin, end] : clauses(code, after)) {
+    if (begin == end) return "an empty clause";
     if (how_clause(code, begin) == end) continue;
     if (keyword_at(code, begin) != "ADD") return "it does more than add indexes";
     if (std::string why = read_add(code, begin, end, table, statement, out); !why.empty()) {
@@ -329,6 +336,22 @@ std::string why_not_inverse(const DropOnlyMigration& drops, const SchemaInfo& sc
   return "";
 }
 
+// A table without a PRIMARY KEY: its first UNIQUE key on NOT NULL whole columns, which
+// the server treats as the primary key (and refuses to ignore: MariaDB error 4174).
+const IndexInfo* implicit_primary_key(const TableInfo& table) {
+  for (const IndexInfo& index : table.indexes) {
+    if (index.primary()) return nullptr;
+  }
+  for (const IndexInfo& index : table.indexes) {
+    if (!index.unique || !index.btree() || index.columns.empty()) continue;
+    const bool whole = std::none_of(
+        index.columns.begin(), index.columns.end(),
+        [](const IndexColumn& c) { return c.nullable || c.sub_part || c.column.empty(); });
+    if (whole) return &index;
+  }
+  return nullptr;
+}
+
 // Why an index the migration drops cannot be ignored in its place, or empty.
 std::string why_not_ignorable(const IndexName& name, const std::vector<IndexName>& dropped,
                               const SchemaInfo& schema) {
@@ -343,6 +366,12 @@ std::string why_not_ignorable(const IndexName& name, const std::vector<IndexName
   if (index->primary()) {
     return fmt::format("{}: it drops the primary key of {}, which cannot be ignored",
                        name.where.str(), table->name);
+  }
+  if (implicit_primary_key(*table) == index) {
+    return fmt::format(
+        "{}: {}.{} is the table's implicit primary key (its first UNIQUE key on NOT NULL "
+        "columns, the table having none), which cannot be ignored",
+        name.where.str(), table->name, index->name);
   }
   if (!index->visible) {
     return fmt::format("{}: {}.{} is already {}", name.where.str(), table->name, index->name,
@@ -410,6 +439,15 @@ std::optional<DropOnlyMigration> read_drop_only(const SchemaChange& migration) {
     if (!read_drops(statement, drops.dropped)) return std::nullopt;
   }
   if (drops.dropped.empty()) return std::nullopt;
+  for (std::size_t i = 0; i < drops.dropped.size(); ++i) {
+    for (std::size_t j = i + 1; j < drops.dropped.size(); ++j) {
+      // The same index twice: the real DDL fails (1091), so that is what runs.
+      if (iequals(drops.dropped[i].table, drops.dropped[j].table) &&
+          iequals(drops.dropped[i].index, drops.dropped[j].index)) {
+        return std::nullopt;
+      }
+    }
+  }
   for (std::size_t i = 0; i < migration.undo.size() && drops.rollback_unread.empty(); ++i) {
     const SqlStatement& statement = migration.undo[i];
     if (std::string why = read_creates(statement, drops.recreated); !why.empty()) {
@@ -432,7 +470,8 @@ std::string why_real_ddl(const DropOnlyMigration& drops, const SchemaInfo& schem
 }
 
 DropMeasurement measure_drops(Connection& connection, const std::string& database,
-                              const SchemaChange& migration, const std::vector<Screen>& screens) {
+                              const SchemaChange& migration, const std::vector<Screen>& screens,
+                              bool screens_write) {
   const std::optional<DropOnlyMigration> drops = read_drop_only(migration);
   if (!drops) return {migration, ""};
   if (migration.keep) {
@@ -440,9 +479,29 @@ DropMeasurement measure_drops(Connection& connection, const std::string& databas
             "the migration only drops indexes, and stays applied (--keep): the "
             "real DDL runs"};
   }
+  if (screens_write) {
+    return {migration,
+            "the migration only drops indexes, but the screens may write (--allow-writes): "
+            "an ignored index is still maintained, and a UNIQUE one still refuses "
+            "duplicates, so the real DDL runs"};
+  }
   CollectOptions options;
   options.structure_only = true;
   const SchemaInfo schema = collect_schema(connection, database, options);
+  for (const IndexName& name : drops->dropped) {
+    const TableInfo* table = schema.table(name.table);
+    const IndexInfo* index = table == nullptr ? nullptr : table->index(name.index);
+    if (index != nullptr && !index->visible) {
+      // Its rollback would bring it back visible, and the schema check would fail.
+      fail(ExitCode::kUsage,
+           fmt::format("{}: {}.{} is already {}: possibly left so by a live compare that was "
+                       "killed; `sqlmeasure recover` puts it back (or ALTER TABLE {} ALTER "
+                       "INDEX {} {} if nobody hid it on purpose)",
+                       name.where.str(), table->name, index->name, hidden_word(schema.server),
+                       quote_identifier(table->name), quote_identifier(index->name),
+                       shown_word(schema.server)));
+    }
+  }
   if (std::string why = why_real_ddl(*drops, schema, screens); !why.empty()) {
     return {migration, "the migration only drops indexes, but the real DDL runs: " + why};
   }

@@ -51,8 +51,10 @@ struct DropMeasurement {
   SchemaChange change;  // the migration itself, or its indexes ignored
   std::string said;     // what was decided and why; empty for a migration that is not drop-only
 };
+// `screens_write` (--allow-writes): the real DDL runs, since an ignored index is still
+// maintained. An index already hidden is refused (kUsage): its rollback would not match.
 [[nodiscard]] DropMeasurement measure_drops(Connection& connection, const std::string& database,
                                             const SchemaChange& migration,
-                                            const std::vector<Screen>& screens);
+                                            const std::vector<Screen>& screens, bool screens_write);
 
 }  // namespace sqlmeasure

@@ -106,7 +106,8 @@ class LiveCompare {
       }
       return *options_.migration;
     }
-    DropMeasurement measured = measure_drops(*target_, database_, *options_.migration, screens_);
+    DropMeasurement measured = measure_drops(*target_, database_, *options_.migration, screens_,
+                                             options_.run.allow_writes);
     if (!measured.said.empty()) events_.say(measured.said);
     return std::move(measured.change);
   }

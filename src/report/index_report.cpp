@@ -16,7 +16,7 @@ namespace {
 // "measured: no screen changes (...)", "measured: keep — top regressed ...", "not measured: ...".
 std::string measured_line(const Finding::Measured& measured) {
   if (measured.verdict == "not measured") return "not measured: " + measured.text;
-  if (measured.verdict == "keep") return "measured: keep — " + measured.text;
+  if (measured.verdict == "keep") return "measured: keep it — " + measured.text;
   return "measured: " + measured.text;
 }
 

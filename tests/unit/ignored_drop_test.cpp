@@ -98,6 +98,8 @@ TEST_CASE("drop-only migrations: which migrations only drop indexes", "[unit][li
   }
   for (const char* up :
        {"ALTER TABLE works ADD INDEX i (a)", "ALTER TABLE works DROP INDEX a, ADD INDEX b (c)",
+        // refused by the server (1091, a syntax error): the real DDL shows that
+        "ALTER TABLE works DROP INDEX a, DROP INDEX a", "ALTER TABLE works DROP INDEX a,",
         "ALTER TABLE works DROP COLUMN budget_from", "ALTER TABLE works DROP FOREIGN KEY fk",
         "ALTER TABLE works ALTER INDEX a IGNORED", "SET SESSION lock_wait_timeout = 5",
         "DROP TABLE works", "ALTER TABLE works ALGORITHM=INPLACE"}) {
@@ -147,6 +149,13 @@ TEST_CASE("drop-only migrations: the real DDL runs, and why", "[unit][live]") {
   CHECK_THAT(why(migration({"ALTER TABLE works DROP INDEX nothing"},
                            {"ALTER TABLE works ADD INDEX nothing (a)"})),
              Catch::Contains("table works has no index nothing"));
+  // A table without a PRIMARY KEY: its first UNIQUE NOT NULL key is the primary key.
+  SchemaInfo implicit = schema();
+  implicit.tables[0].indexes[0] = index("email", {"email"}, true);
+  CHECK_THAT(
+      why(migration({"DROP INDEX email ON works"}, {"CREATE UNIQUE INDEX email ON works (email)"}),
+          implicit),
+      Catch::Contains("works.email is the table's implicit primary key"));
   SchemaInfo hidden = schema();
   hidden.tables[0].indexes[1].visible = false;
   CHECK_THAT(why(drop_budget, hidden), Catch::Contains("works.budget_from is already IGNORED"));
