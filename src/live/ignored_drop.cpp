@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <initializer_list>
 
+#include "live/ddl_tokens.h"
 #include "live/index_visibility.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/index_collection.h"
@@ -17,51 +18,19 @@ namespace {
 
 using Tokens = std::vector<SqlToken>;
 
-bool any_of(const std::string& word, std::initializer_list<std::string_view> words) {
-  return std::find(words.begin(), words.end(), word) != words.end();
-}
-
-// A table name at `i` (name or db.name) into `table`; the index after it, or `i` if none.
-std::size_t table_at(const Tokens& code, std::size_t i, std::string& table) {
-  if (i >= code.size() || !is_identifier(code[i])) return i;
-  if (i + 2 < code.size() && code[i + 1].is('.') && is_identifier(code[i + 2])) {
-    table = identifier_name(code[i + 2]);
-    return i + 3;
-  }
-  table = identifier_name(code[i]);
-  return i + 1;
-}
-
 // ALGORITHM [=] x or LOCK [=] x at `i`: the index after it, or `i`.
 std::size_t how_clause(const Tokens& code, std::size_t i) {
-  if (!any_of(keyword_at(code, i), {"ALGORITHM", "LOCK"})) return i;
+  if (!word_in(keyword_at(code, i), {"ALGORITHM", "LOCK"})) return i;
   std::size_t j = i + 1;
   if (j < code.size() && code[j].is('=')) ++j;
   return j < code.size() && is_identifier(code[j]) ? j + 1 : i;
-}
-
-// ALTER TABLE's clauses, split at commas outside parentheses: [begin, end) each.
-std::vector<std::pair<std::size_t, std::size_t>> clauses(const Tokens& code, std::size_t i) {
-  std::vector<std::pair<std::size_t, std::size_t>> out;
-  std::size_t begin = i;
-  int depth = 0;
-  for (std::size_t j = i; j <= code.size(); ++j) {
-    if (j == code.size() || (depth == 0 && code[j].is(','))) {
-      out.emplace_back(begin, j);
-      begin = j + 1;
-      continue;
-    }
-    if (code[j].is('(')) ++depth;
-    if (code[j].is(')')) --depth;
-  }
-  return out;
 }
 
 // ALTER [ONLINE] [IGNORE] TABLE: the index of the table name, or 0 when it is not one.
 std::size_t alter_table_name(const Tokens& code) {
   if (keyword_at(code, 0) != "ALTER") return 0;
   std::size_t i = 1;
-  while (any_of(keyword_at(code, i), {"ONLINE", "IGNORE"})) ++i;
+  while (word_in(keyword_at(code, i), {"ONLINE", "IGNORE"})) ++i;
   if (keyword_at(code, i) != "TABLE") return 0;
   ++i;
   if (keyword_at(code, i) == "IF" && keyword_at(code, i + 1) == "EXISTS") i += 2;
@@ -84,7 +53,7 @@ bool read_drops(const SqlStatement& statement, std::vector<IndexName>& out) {
     IndexName dropped{"", "", statement.where};
     i = index_name(i + 1, dropped.index);
     if (i == 0 || keyword_at(code, i) != "ON") return false;
-    const std::size_t after = table_at(code, i + 1, dropped.table);
+    const std::size_t after = table_name_at(code, i + 1, nullptr, &dropped.table);
     if (after == i + 1) return false;
     for (i = after; i < code.size();) {
       const std::size_t next = how_clause(code, i);
@@ -97,10 +66,10 @@ bool read_drops(const SqlStatement& statement, std::vector<IndexName>& out) {
   std::size_t i = alter_table_name(code);
   if (i == 0) return false;
   std::string table;
-  const std::size_t after = table_at(code, i, table);
+  const std::size_t after = table_name_at(code, i, nullptr, &table);
   if (after == i) return false;
   bool drops = false;
-  for (const auto& [begin, end] : clauses(code, after)) {
+  for (const auto& [begin, end] : alter_clauses(code, after)) {
     if (begin == end) return false;  // `DROP INDEX a,`: the server refuses it
     if (how_clause(code, begin) == end) continue;
     if (keyword_at(code, begin) != "DROP") return false;
@@ -108,7 +77,7 @@ bool read_drops(const SqlStatement& statement, std::vector<IndexName>& out) {
     IndexName dropped{table, "", statement.where};
     if (what == "PRIMARY" && keyword_at(code, begin + 2) == "KEY" && begin + 3 == end) {
       dropped.index = "PRIMARY";
-    } else if (!any_of(what, {"INDEX", "KEY"}) || index_name(begin + 2, dropped.index) != end) {
+    } else if (!word_in(what, {"INDEX", "KEY"}) || index_name(begin + 2, dropped.index) != end) {
       return false;
     }
     out.push_back(std::move(dropped));
@@ -136,7 +105,7 @@ std::size_t key_parts(const Tokens& code, std::size_t i, std::vector<IndexColumn
       column.sub_part = std::stoull(digits);
       i += 3;
     }
-    if (any_of(keyword_at(code, i), {"ASC", "DESC"}))
+    if (word_in(keyword_at(code, i), {"ASC", "DESC"}))
       column.descending = keyword_at(code, i++) == "DESC";
     columns.push_back(std::move(column));
     if (i < code.size() && code[i].is(',')) {
@@ -150,7 +119,7 @@ std::size_t key_parts(const Tokens& code, std::size_t i, std::vector<IndexColumn
 
 // USING BTREE|HASH at `i` into `type`: the index after it, or `i`.
 std::size_t using_type(const Tokens& code, std::size_t i, std::string& type) {
-  if (keyword_at(code, i) != "USING" || !any_of(keyword_at(code, i + 1), {"BTREE", "HASH"})) {
+  if (keyword_at(code, i) != "USING" || !word_in(keyword_at(code, i + 1), {"BTREE", "HASH"})) {
     return i;
   }
   // InnoDB builds a B-tree for USING HASH too; information_schema says BTREE.
@@ -185,7 +154,7 @@ std::string read_add(const Tokens& code, std::size_t begin, std::size_t end,
   std::size_t i = begin + 1;
   if (keyword_at(code, i) == "CONSTRAINT") {
     ++i;
-    if (!any_of(keyword_at(code, i), {"UNIQUE", "PRIMARY"}) && i < end && is_identifier(code[i])) {
+    if (!word_in(keyword_at(code, i), {"UNIQUE", "PRIMARY"}) && i < end && is_identifier(code[i])) {
       ++i;
     }
   }
@@ -199,11 +168,11 @@ std::string read_add(const Tokens& code, std::size_t begin, std::size_t end,
       definition.unique = true;
     } else if (kind == "FULLTEXT" || kind == "SPATIAL") {
       definition.type = kind;
-    } else if (!any_of(kind, {"INDEX", "KEY"})) {
+    } else if (!word_in(kind, {"INDEX", "KEY"})) {
       return "it adds something other than an index";
     }
     ++i;
-    if (kind != "INDEX" && kind != "KEY" && any_of(keyword_at(code, i), {"INDEX", "KEY"})) ++i;
+    if (kind != "INDEX" && kind != "KEY" && word_in(keyword_at(code, i), {"INDEX", "KEY"})) ++i;
     if (keyword_at(code, i) == "IF" && keyword_at(code, i + 1) == "NOT") i += 3;
     if (i >= end || !is_identifier(code[i]) || keyword_at(code, i) == "USING") {
       return "it adds an index without a name";
@@ -237,7 +206,7 @@ std::string read_create(const Tokens& code, const SqlStatement& statement,
   definition.name.index = identifier_name(code[i++]);
   i = using_type(code, i, definition.type);
   if (keyword_at(code, i) != "ON") return "CREATE INDEX without ON table";
-  const std::size_t after = table_at(code, i + 1, definition.name.table);
+  const std::size_t after = table_name_at(code, i + 1, nullptr, &definition.name.table);
   if (after == i + 1) return "CREATE INDEX without ON table";
   i = key_parts(code, after, definition.columns);
   if (i == 0) return "a key part that is not a plain column (or a prefix of one)";
@@ -255,9 +224,9 @@ std::string read_creates(const SqlStatement& statement, std::vector<IndexDefinit
   std::size_t i = alter_table_name(code);
   if (i == 0) return "it does not create an index";
   std::string table;
-  const std::size_t after = table_at(code, i, table);
+  const std::size_t after = table_name_at(code, i, nullptr, &table);
   if (after == i) return "ALTER TABLE without a table name";
-  for (const auto& [begin, end] : clauses(code, after)) {
+  for (const auto& [begin, end] : alter_clauses(code, after)) {
     if (begin == end) return "an empty clause";
     if (how_clause(code, begin) == end) continue;
     if (keyword_at(code, begin) != "ADD") return "it does more than add indexes";

@@ -4,6 +4,7 @@
 
 #include <initializer_list>
 
+#include "live/ddl_tokens.h"
 #include "sqlmeasure/sql_guard.h"
 #include "sqlmeasure/sql_lexer.h"
 #include "sqlmeasure/text.h"
@@ -14,17 +15,10 @@ namespace {
 using Kind = MigrationStatementKind;
 using Tokens = std::vector<SqlToken>;
 
-bool any_of(const std::string& word, std::initializer_list<std::string_view> words) {
-  for (std::string_view candidate : words) {
-    if (word == candidate) return true;
-  }
-  return false;
-}
-
 // The token index after any of `optional` words.
 std::size_t skip_words(const Tokens& code, std::size_t i,
                        std::initializer_list<std::string_view> optional) {
-  while (i < code.size() && any_of(keyword_at(code, i), optional)) ++i;
+  while (i < code.size() && word_in(keyword_at(code, i), optional)) ++i;
   return i;
 }
 
@@ -32,49 +26,16 @@ MigrationStatementClass refused(std::string why) {
   return {Kind::kRefused, std::move(why), {}, ""};
 }
 
-// A table name at `i` (name or db.name): records a qualifying database (and the name, when
-// asked), returns the index after it.
-std::size_t table_name(const Tokens& code, std::size_t i, std::vector<std::string>& databases,
-                       std::string* name = nullptr) {
-  if (i >= code.size() || !is_identifier(code[i])) return i;
-  if (i + 2 < code.size() && code[i + 1].is('.') && is_identifier(code[i + 2])) {
-    databases.push_back(identifier_name(code[i]));
-    if (name != nullptr) *name = identifier_name(code[i + 2]);
-    return i + 3;
-  }
-  if (name != nullptr) *name = identifier_name(code[i]);
-  return i + 1;
-}
-
 // Every table name in a comma-separated list at `i` (DROP TABLE a, b; ANALYZE TABLE a, b).
 void table_list(const Tokens& code, std::size_t i, std::vector<std::string>& databases) {
   while (i < code.size()) {
-    i = table_name(code, i, databases);
+    i = table_name_at(code, i, &databases, nullptr);
     if (i < code.size() && code[i].is(',')) {
       ++i;
       continue;
     }
     break;
   }
-}
-
-// The clauses of ALTER TABLE, split at commas outside parentheses: [begin, end) each.
-std::vector<std::pair<std::size_t, std::size_t>> clauses(const Tokens& code, std::size_t i) {
-  std::vector<std::pair<std::size_t, std::size_t>> out;
-  std::size_t begin = i;
-  int depth = 0;
-  for (std::size_t j = i; j <= code.size(); ++j) {
-    const bool end = j == code.size() || (depth == 0 && code[j].is(';'));
-    if (end || (depth == 0 && code[j].is(','))) {
-      out.emplace_back(begin, j);
-      if (end) break;
-      begin = j + 1;
-      continue;
-    }
-    if (code[j].is('(')) ++depth;
-    if (code[j].is(')')) --depth;
-  }
-  return out;
 }
 
 // One ALTER TABLE clause: which kind of change it is.
@@ -90,13 +51,13 @@ Kind alter_clause(const Tokens& code, std::size_t begin, std::size_t end) {
       if (i < end && is_identifier(code[i]) && keyword_at(code, i) != "UNIQUE") ++i;
       return keyword_at(code, i) == "UNIQUE" ? Kind::kAddIndex : Kind::kTableChange;
     }
-    return any_of(keyword_at(code, i), {"INDEX", "KEY", "UNIQUE", "FULLTEXT", "SPATIAL"})
+    return word_in(keyword_at(code, i), {"INDEX", "KEY", "UNIQUE", "FULLTEXT", "SPATIAL"})
                ? Kind::kAddIndex
                : Kind::kTableChange;
   }
-  if (first == "DROP" && any_of(second, {"INDEX", "KEY"})) return Kind::kIndexChange;
-  if (first == "ALTER" && any_of(second, {"INDEX", "KEY"})) return Kind::kIndexChange;
-  if (first == "RENAME" && any_of(second, {"INDEX", "KEY"})) return Kind::kIndexChange;
+  if (first == "DROP" && word_in(second, {"INDEX", "KEY"})) return Kind::kIndexChange;
+  if (first == "ALTER" && word_in(second, {"INDEX", "KEY"})) return Kind::kIndexChange;
+  if (first == "RENAME" && word_in(second, {"INDEX", "KEY"})) return Kind::kIndexChange;
   return Kind::kTableChange;
 }
 
@@ -105,9 +66,9 @@ Kind alter_clause(const Tokens& code, std::size_t begin, std::size_t end) {
 MigrationStatementClass alter_table(const Tokens& code, std::size_t i) {
   MigrationStatementClass out{Kind::kAddIndex, "", {}, ""};
   if (keyword_at(code, i) == "IF" && keyword_at(code, i + 1) == "EXISTS") i += 2;
-  const std::size_t after_name = table_name(code, i, out.databases, &out.table);
+  const std::size_t after_name = table_name_at(code, i, &out.databases, &out.table);
   if (after_name == i) return refused("ALTER TABLE without a table name");
-  for (const auto& [begin, end] : clauses(code, after_name)) {
+  for (const auto& [begin, end] : alter_clauses(code, after_name)) {
     const Kind kind = alter_clause(code, begin, end);
     if (kind == Kind::kTableChange) {
       out.kind = Kind::kTableChange;
@@ -127,8 +88,8 @@ MigrationStatementClass create(const Tokens& code) {
   if (replace) i += 2;
   i = skip_words(code, i, {"ONLINE", "UNIQUE", "FULLTEXT", "SPATIAL"});
   const std::string object = keyword_at(code, i);
-  if (any_of(object, {"DATABASE", "SCHEMA"})) return refused("it creates a database");
-  if (any_of(object, {"USER", "ROLE", "SERVER"}))
+  if (word_in(object, {"DATABASE", "SCHEMA"})) return refused("it creates a database");
+  if (word_in(object, {"USER", "ROLE", "SERVER"}))
     return refused("it changes server accounts or settings");
   if (object == "INDEX") {
     // CREATE INDEX [IF NOT EXISTS] name ON table: only OR REPLACE drops one first.
@@ -136,21 +97,21 @@ MigrationStatementClass create(const Tokens& code) {
     out.why = replace ? "CREATE OR REPLACE INDEX drops the index first" : "";
     std::size_t on = i;
     while (on < code.size() && keyword_at(code, on) != "ON") ++on;
-    table_name(code, on + 1, out.databases, &out.table);
+    table_name_at(code, on + 1, &out.databases, &out.table);
     return out;
   }
   if (object == "TABLE" || object == "VIEW") {
     std::size_t name = i + 1;
     if (keyword_at(code, name) == "IF") name += 3;  // IF NOT EXISTS
-    table_name(code, name, out.databases);
+    table_name_at(code, name, &out.databases, nullptr);
   }
   return out;
 }
 
 MigrationStatementClass drop(const Tokens& code) {
   const std::string object = keyword_at(code, skip_words(code, 1, {"TEMPORARY", "ONLINE"}));
-  if (any_of(object, {"DATABASE", "SCHEMA"})) return refused("it drops a database");
-  if (any_of(object, {"USER", "ROLE", "SERVER"}))
+  if (word_in(object, {"DATABASE", "SCHEMA"})) return refused("it drops a database");
+  if (word_in(object, {"USER", "ROLE", "SERVER"}))
     return refused("it changes server accounts or settings");
   MigrationStatementClass out{object == "INDEX" ? Kind::kIndexChange : Kind::kTableChange,
                               object == "INDEX" ? "it drops an index" : "it drops a schema object",
@@ -160,7 +121,7 @@ MigrationStatementClass drop(const Tokens& code) {
   if (keyword_at(code, i) == "IF" && keyword_at(code, i + 1) == "EXISTS") i += 2;
   if (object == "INDEX") {
     while (i < code.size() && keyword_at(code, i) != "ON") ++i;
-    table_name(code, i + 1, out.databases, &out.table);
+    table_name_at(code, i + 1, &out.databases, &out.table);
   } else if (object == "TABLE" || object == "TABLES" || object == "VIEW") {
     table_list(code, i, out.databases);
   }
@@ -171,15 +132,15 @@ MigrationStatementClass drop(const Tokens& code) {
 // reaches the whole server is not.
 MigrationStatementClass set(const Tokens& code) {
   const std::string scope = keyword_at(code, 1);
-  if (any_of(scope, {"GLOBAL", "PERSIST", "PERSIST_ONLY"})) {
+  if (word_in(scope, {"GLOBAL", "PERSIST", "PERSIST_ONLY"})) {
     return refused(fmt::format("SET {} changes a server setting", scope));
   }
-  if (any_of(scope, {"PASSWORD", "DEFAULT"})) return refused("it changes an account");
+  if (word_in(scope, {"PASSWORD", "DEFAULT"})) return refused("it changes an account");
   for (std::size_t i = 1; i + 2 < code.size(); ++i) {
     // SET @@global.x = 1, SET @@persist.x = 1
     if (code[i].is('@') && code[i + 1].is('@')) {
       const std::string named = keyword_at(code, i + 2);
-      if (any_of(named, {"GLOBAL", "PERSIST", "PERSIST_ONLY"})) {
+      if (word_in(named, {"GLOBAL", "PERSIST", "PERSIST_ONLY"})) {
         return refused(fmt::format("SET @@{}. changes a server setting", ascii_lower(named)));
       }
     }
@@ -197,20 +158,20 @@ MigrationStatementClass classify_migration_statement(std::string_view sql) {
   const std::size_t lead = skip_open_parens(code);
   const std::string keyword = keyword_at(code, lead);
   if (keyword.empty()) return refused("not a statement sqlmeasure knows");
-  if (any_of(keyword, {"INSERT", "UPDATE", "DELETE", "REPLACE", "LOAD", "TRUNCATE", "CALL", "DO",
-                       "HANDLER", "IMPORT"})) {
+  if (word_in(keyword, {"INSERT", "UPDATE", "DELETE", "REPLACE", "LOAD", "TRUNCATE", "CALL", "DO",
+                        "HANDLER", "IMPORT"})) {
     return refused(fmt::format("{} changes data", keyword));
   }
-  if (any_of(keyword, {"GRANT", "REVOKE"}))
+  if (word_in(keyword, {"GRANT", "REVOKE"}))
     return refused(fmt::format("{} changes privileges", keyword));
-  if (any_of(keyword, {"FLUSH", "RESET", "PURGE", "KILL", "SHUTDOWN", "INSTALL", "UNINSTALL",
-                       "CHANGE", "STOP", "CACHE", "BINLOG", "XA", "LOCK", "UNLOCK", "RESTART"})) {
+  if (word_in(keyword, {"FLUSH", "RESET", "PURGE", "KILL", "SHUTDOWN", "INSTALL", "UNINSTALL",
+                        "CHANGE", "STOP", "CACHE", "BINLOG", "XA", "LOCK", "UNLOCK", "RESTART"})) {
     return refused(fmt::format("{} acts on the server, not the schema", keyword));
   }
   if (keyword == "ANALYZE" || keyword == "OPTIMIZE" || keyword == "REPAIR" || keyword == "CHECK") {
     // MariaDB's ANALYZE <statement> runs the statement: ANALYZE DELETE deletes.
     const std::size_t i = skip_words(code, lead + 1, {"NO_WRITE_TO_BINLOG", "LOCAL"});
-    if (!any_of(keyword_at(code, i), {"TABLE", "TABLES"})) {
+    if (!word_in(keyword_at(code, i), {"TABLE", "TABLES"})) {
       return refused(fmt::format("{} {} runs the statement", keyword, keyword_at(code, i)));
     }
     MigrationStatementClass out{keyword == "ANALYZE" ? Kind::kStatistics : Kind::kTableChange,
@@ -224,8 +185,8 @@ MigrationStatementClass classify_migration_statement(std::string_view sql) {
     const std::size_t i = skip_words(code, lead + 1, {"ONLINE", "IGNORE"});
     const std::string object = keyword_at(code, i);
     if (object == "TABLE") return alter_table(code, i + 1);
-    if (any_of(object, {"DATABASE", "SCHEMA"})) return refused("it changes a database");
-    if (any_of(object, {"USER", "ROLE", "SERVER", "INSTANCE", "LOGFILE", "TABLESPACE"})) {
+    if (word_in(object, {"DATABASE", "SCHEMA"})) return refused("it changes a database");
+    if (word_in(object, {"USER", "ROLE", "SERVER", "INSTANCE", "LOGFILE", "TABLESPACE"})) {
       return refused("it changes server accounts or settings");
     }
     return {Kind::kTableChange, "it alters a schema object", {}, ""};
@@ -238,7 +199,7 @@ MigrationStatementClass classify_migration_statement(std::string_view sql) {
     for (std::size_t i = lead + 2; i < code.size(); ++i) {
       if (keyword_at(code, i - 1) == "TABLE" || keyword_at(code, i - 1) == "TO" ||
           code[i - 1].is(',')) {
-        table_name(code, i, out.databases);
+        table_name_at(code, i, &out.databases, nullptr);
       }
     }
     return out;
@@ -251,7 +212,7 @@ MigrationStatementClass classify_migration_statement(std::string_view sql) {
     }
     return out;
   }
-  if (any_of(keyword, {"START", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"})) {
+  if (word_in(keyword, {"START", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"})) {
     return {Kind::kSession, "", {}, ""};
   }
   if (const std::string reason = why_not_read_only(sql); !reason.empty()) {
@@ -284,7 +245,7 @@ std::string expected_algorithm(std::string_view sql, const std::string& engine) 
   }
   auto says = [&code](std::initializer_list<std::string_view> words) {
     for (std::size_t i = 0; i < code.size(); ++i) {
-      if (any_of(keyword_at(code, i), words)) return true;
+      if (word_in(keyword_at(code, i), words)) return true;
     }
     return false;
   };
