@@ -32,13 +32,35 @@ struct PlanChange {
   [[nodiscard]] std::string describe() const;  // "works key category_started → (none), ref → ALL"
 };
 
+// One side's failures of a query: its first error, and in how many of the phases that ran it
+// it failed (a run of one phase: 1 of 1).
+struct SideFailures {
+  std::optional<std::string> error;
+  int failed = 0, phases = 1;
+  [[nodiscard]] bool always() const { return failed > 0 && failed >= phases; }
+  [[nodiscard]] bool sometimes() const { return failed > 0 && failed < phases; }
+};
+
+// What a query's failures make of it (docs/verdicts.md, "Errors"). A failed execution is not
+// a figure: a side that always failed has no time or rows to compare.
+enum class QueryOutcome {
+  kCompared,   // it ran on both sides (in some phase of each): judged on what ran
+  kBreaks,     // ran before, fails in every after phase: verdict `error`, the worst regression
+  kFixed,      // failed in every before phase, runs after
+  kFailsBoth,  // failed in every phase of both sides: said, not compared
+};
+[[nodiscard]] const char* outcome_name(
+    QueryOutcome outcome);  // "compared", "error", "fixed", "fails both"
+
 struct QueryComparison {
   std::string name;
   TimeEvidence time;
   RowsEvidence rows;
   std::vector<PlanChange> plan_changes;
   bool results_differ = false;
-  std::optional<std::string> error;  // a side failed or timed out
+  SideFailures failed_before, failed_after;
+  QueryOutcome outcome = QueryOutcome::kCompared;
+  [[nodiscard]] bool failed() const { return failed_before.failed > 0 || failed_after.failed > 0; }
   // False when the after side records the change (a live compare) and the query reads none
   // of the tables it alters: its time alone then flags nothing (docs/verdicts.md).
   bool touched = true;
@@ -56,6 +78,9 @@ struct ScreenComparison {
   RowsEvidence rows;
   std::vector<QueryComparison> queries;  // matched by name
   std::vector<std::string> queries_only_before, queries_only_after;
+  [[nodiscard]] bool breaks()
+      const;                         // a query of it fails after the change (QueryOutcome::kBreaks)
+  [[nodiscard]] bool fixed() const;  // a query of it failed before and runs after
   [[nodiscard]] bool plan_changed() const;
   [[nodiscard]] bool results_differ() const;
   [[nodiscard]] bool touched() const;  // some query of it is (or no change is recorded)

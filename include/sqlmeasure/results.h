@@ -17,7 +17,7 @@ namespace sqlmeasure {
 // The version this binary writes, and the oldest it still reads (docs/results-format.md):
 // raise the first when a field is added, never the second without a reason, so that a
 // baseline made by an older sqlmeasure keeps comparing.
-inline constexpr int kResultsSchemaVersion = 2;
+inline constexpr int kResultsSchemaVersion = 3;
 inline constexpr int kOldestResultsSchemaVersion = 1;
 
 // One row of the traditional EXPLAIN output, as both MariaDB and MySQL print it.
@@ -44,6 +44,11 @@ struct QueryResult {
   std::vector<PlanRow> plan;        // of the first variant
   int variants_inspected = 0;
   std::optional<std::string> error;  // e.g. "timed out after 2000 ms"; samples stop there
+  // Pooled phases (merge_runs): how many phases ran it, and in how many it failed (`error` is
+  // the first failure). A run of one phase leaves them 1 and 0: failed_phases() reads its error.
+  int phases = 1;
+  int phases_failed = 0;
+  [[nodiscard]] int failed_phases() const { return phases > 1 ? phases_failed : error ? 1 : 0; }
 };
 
 struct ScreenResult {

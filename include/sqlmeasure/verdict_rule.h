@@ -12,14 +12,15 @@
 namespace sqlmeasure {
 
 // What fails a build (exit 1): --fail-on, [compare] fail_on.
-enum class Gate { kTime, kRows, kPlan, kResults };
+enum class Gate { kErrors, kTime, kRows, kPlan, kResults };
 
 struct VerdictRule {
   double threshold = 0.10;             // relative effect, +10 %
   double alpha = 0.01;                 // significance level of the two-sided Mann-Whitney test
   double min_delta_ms = 0.05;          // absolute noise floor on the median, per query / screen
   std::uint64_t min_rows_delta = 100;  // absolute floor on rows examined per view
-  std::set<Gate> fail_on = {Gate::kTime, Gate::kRows};
+  // A query the change breaks fails by default; a fail_on that leaves `errors` out opts out.
+  std::set<Gate> fail_on = {Gate::kErrors, Gate::kTime, Gate::kRows};
 };
 
 enum class Change { kUnchanged, kRegressed, kImproved };
@@ -32,18 +33,20 @@ enum class Change { kUnchanged, kRegressed, kImproved };
 
 // A screen's verdict. Declared in the order a report lists them after the gated screens.
 enum class Verdict {
+  kError,  // a query that ran before fails after the change: the worst regression
   kRegressed,
   kImproved,
+  kFixed,  // a query that failed before runs after
   kPlanChanged,
   kResultsDiffer,
   kUnchanged,  // shown as ~
   kAdded,      // the screen is in the after run only
   kRemoved,    // in the before run only
 };
-[[nodiscard]] const char* verdict_name(Verdict verdict);  // "regressed", ..., "~"
+[[nodiscard]] const char* verdict_name(Verdict verdict);  // "error", "regressed", ..., "~"
 
-// "time", "rows", "plan", "results"; `where` names the flag or TOML key in the error, which
-// exits with `code`.
+// "errors", "time", "rows", "plan", "results"; `where` names the flag or TOML key in the error,
+// which exits with `code`.
 [[nodiscard]] Gate parse_gate(const std::string& name, const std::string& where, ExitCode code);
 [[nodiscard]] const char* gate_name(Gate gate);
 // A list of gate names; "none" alone (or among them) adds nothing: fail on nothing.

@@ -30,13 +30,29 @@ QueryComparison compare_query(const QueryResult& before, const QueryResult& afte
                               const VerdictRule& rule, const ChangeRecord* change) {
   QueryComparison query = compare_deterministic(before, after, rule);
   query.touched = change == nullptr || reads_a_table_of(before, after, *change);
-  query.time = time_evidence(before.samples_ns, after.samples_ns, rule);
-  if (after.error && !before.error) {
-    // It used to finish and now fails or times out: slower by any measure, whatever the
-    // samples taken before the failure say.
-    query.time.change = Change::kRegressed;
-  }
+  // A side that always failed gives no time: the samples before a timeout are not its
+  // figure, and a query that never ran is not 0 ms.
+  const std::vector<std::int64_t> none;
+  const bool before_ran = !query.failed_before.always(), after_ran = !query.failed_after.always();
+  query.time = time_evidence(before_ran ? before.samples_ns : none,
+                             after_ran ? after.samples_ns : none, rule);
+  if (query.outcome != QueryOutcome::kCompared) query.time.change = Change::kUnchanged;
   return query;
+}
+
+// The queries of one side that count towards the screen's figures: all but those some side
+// of which always failed (their outcome is the finding; their missing samples are not 0 ms).
+std::vector<QueryResult> comparable(const std::vector<QueryResult>& queries,
+                                    const std::vector<QueryComparison>& compared) {
+  std::vector<QueryResult> kept;
+  for (const QueryResult& query : queries) {
+    const bool excluded =
+        std::any_of(compared.begin(), compared.end(), [&](const QueryComparison& q) {
+          return q.name == query.name && q.outcome != QueryOutcome::kCompared;
+        });
+    if (!excluded) kept.push_back(query);
+  }
+  return kept;
 }
 
 ScreenComparison compare_screen(const ScreenResult& before, const ScreenResult& after,
@@ -44,8 +60,6 @@ ScreenComparison compare_screen(const ScreenResult& before, const ScreenResult& 
                                 std::vector<Warning>& warnings) {
   ScreenComparison screen;
   screen.name = before.name;
-  screen.time = time_evidence(before.view_samples(), after.view_samples(), rule);
-  screen.rows = rows_evidence(before.rows_examined, after.rows_examined, rule);
   std::vector<bool> taken(after.queries.size(), false);
   for (const QueryResult& old_query : before.queries) {
     const int match = take_by_name(after.queries, old_query.name, taken);
@@ -61,6 +75,20 @@ ScreenComparison compare_screen(const ScreenResult& before, const ScreenResult& 
   }
   for (std::size_t i = 0; i < after.queries.size(); ++i) {
     if (!taken[i]) screen.queries_only_after.push_back(after.queries[i].name);
+  }
+  const bool all_compared =
+      std::all_of(screen.queries.begin(), screen.queries.end(),
+                  [](const QueryComparison& q) { return q.outcome == QueryOutcome::kCompared; });
+  if (all_compared) {
+    screen.time = time_evidence(before.view_samples(), after.view_samples(), rule);
+    screen.rows = rows_evidence(before.rows_examined, after.rows_examined, rule);
+  } else {
+    // The screen without the queries that failed on a side: what the rest of it costs.
+    const std::vector<QueryResult> kept_before = comparable(before.queries, screen.queries);
+    const std::vector<QueryResult> kept_after = comparable(after.queries, screen.queries);
+    screen.time = time_evidence(per_view_samples(kept_before), per_view_samples(kept_after), rule);
+    screen.rows = rows_evidence(rows_examined_per_view(kept_before),
+                                rows_examined_per_view(kept_after), rule);
   }
   return screen;
 }
@@ -84,15 +112,19 @@ ScreenComparison one_sided_screen(const ScreenResult& only, Presence presence,
 
 // Gated regressions first, then regressions the rule does not gate, then improvements,
 // then everything else.
+// Gated errors first of all: a page that breaks matters more than one that slows.
 int rank(const ScreenComparison& screen, const VerdictRule& rule) {
-  if (screen.regressed(rule)) return 0;
-  switch (screen.verdict()) {
+  const Verdict verdict = screen.verdict();
+  if (screen.regressed(rule)) return verdict == Verdict::kError ? 0 : 1;
+  switch (verdict) {
+    case Verdict::kError:
     case Verdict::kRegressed:
-      return 1;
-    case Verdict::kImproved:
       return 2;
-    default:
+    case Verdict::kImproved:
+    case Verdict::kFixed:
       return 3;
+    default:
+      return 4;
   }
 }
 

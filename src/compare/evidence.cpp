@@ -1,6 +1,7 @@
 // Significance AND effect AND an absolute delta: any one alone flags noise (PRODUCT.md §6).
 #include "evidence.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "plan_diff.h"
@@ -53,20 +54,28 @@ RowsEvidence rows_evidence(std::uint64_t before, std::uint64_t after, const Verd
   return rows;
 }
 
+SideFailures failures_of(const QueryResult& query) {
+  return {query.error, query.failed_phases(), std::max(1, query.phases)};
+}
+
+QueryOutcome outcome_of(const SideFailures& before, const SideFailures& after) {
+  if (before.always() && after.always()) return QueryOutcome::kFailsBoth;
+  if (after.always()) return QueryOutcome::kBreaks;
+  if (before.always()) return QueryOutcome::kFixed;
+  return QueryOutcome::kCompared;
+}
+
 QueryComparison compare_deterministic(const QueryResult& before, const QueryResult& after,
                                       const VerdictRule& rule) {
   QueryComparison query;
   query.name = before.name;
-  if (before.error && after.error) {
-    query.error = "before: " + *before.error + "; after: " + *after.error;
-  } else if (before.error) {
-    query.error = "before: " + *before.error;
-  } else if (after.error) {
-    query.error = "after: " + *after.error;
-  }
+  query.failed_before = failures_of(before);
+  query.failed_after = failures_of(after);
+  query.outcome = outcome_of(query.failed_before, query.failed_after);
   query.rows = rows_evidence(before.rows_examined, after.rows_examined, rule);
-  // A failed side may have no counters recorded: the error is the finding, not the rows.
-  if (query.error) query.rows.change = Change::kUnchanged;
+  // A side that always failed has no counters worth the name (a failure examines nothing):
+  // the outcome is the finding, not the rows.
+  if (query.outcome != QueryOutcome::kCompared) query.rows.change = Change::kUnchanged;
   // An empty plan means "not recorded" (error, or a statement EXPLAIN refuses), not
   // "no tables": diffing it would report every table as added or removed.
   if (!before.plan.empty() && !after.plan.empty()) {

@@ -18,8 +18,11 @@ namespace sqlmeasure {
 [[nodiscard]] RowsEvidence rows_evidence(std::uint64_t before, std::uint64_t after,
                                          const VerdictRule& rule);
 
-// Everything about one query but its time: errors, rows examined, plan changes, results.
-// No sampling changes any of it.
+// One side's failures of a query, from its (pooled) result.
+[[nodiscard]] SideFailures failures_of(const QueryResult& query);
+
+// Everything about one query but its time: failures (its outcome), rows examined, plan changes,
+// results. No sampling changes any of it.
 [[nodiscard]] QueryComparison compare_deterministic(const QueryResult& before,
                                                     const QueryResult& after,
                                                     const VerdictRule& rule);

@@ -14,7 +14,8 @@ struct GateName {
   Gate gate;
   const char* name;
 };
-constexpr GateName kGates[] = {{Gate::kTime, "time"},
+constexpr GateName kGates[] = {{Gate::kErrors, "errors"},
+                               {Gate::kTime, "time"},
                                {Gate::kRows, "rows"},
                                {Gate::kPlan, "plan"},
                                {Gate::kResults, "results"}};
@@ -38,6 +39,8 @@ bool rows_are(const ScreenComparison& screen, Change change) {
 
 bool gate_fires(const ScreenComparison& screen, Gate gate) {
   switch (gate) {
+    case Gate::kErrors:
+      return screen.breaks();
     case Gate::kTime:
       return time_is(screen, Change::kRegressed);
     case Gate::kRows:
@@ -52,7 +55,31 @@ bool gate_fires(const ScreenComparison& screen, Gate gate) {
 
 bool QueryComparison::time_only() const {
   return time.change != Change::kUnchanged && plan_changes.empty() &&
-         rows.change == Change::kUnchanged && !results_differ && !error;
+         rows.change == Change::kUnchanged && !results_differ && outcome == QueryOutcome::kCompared;
+}
+
+const char* outcome_name(QueryOutcome outcome) {
+  switch (outcome) {
+    case QueryOutcome::kCompared:
+      return "compared";
+    case QueryOutcome::kBreaks:
+      return "error";
+    case QueryOutcome::kFixed:
+      return "fixed";
+    case QueryOutcome::kFailsBoth:
+      return "fails both";
+  }
+  return "compared";
+}
+
+bool ScreenComparison::breaks() const {
+  return std::any_of(queries.begin(), queries.end(),
+                     [](const QueryComparison& q) { return q.outcome == QueryOutcome::kBreaks; });
+}
+
+bool ScreenComparison::fixed() const {
+  return std::any_of(queries.begin(), queries.end(),
+                     [](const QueryComparison& q) { return q.outcome == QueryOutcome::kFixed; });
 }
 
 bool ScreenComparison::touched() const {
@@ -80,12 +107,14 @@ bool ScreenComparison::regressed(const VerdictRule& rule) const {
 Verdict ScreenComparison::verdict() const {
   if (presence == Presence::kOnlyBefore) return Verdict::kRemoved;
   if (presence == Presence::kOnlyAfter) return Verdict::kAdded;
+  if (breaks()) return Verdict::kError;
   if (time_is(*this, Change::kRegressed) || rows_are(*this, Change::kRegressed)) {
     return Verdict::kRegressed;
   }
   if (time_is(*this, Change::kImproved) || rows_are(*this, Change::kImproved)) {
     return Verdict::kImproved;
   }
+  if (fixed()) return Verdict::kFixed;
   if (plan_changed()) return Verdict::kPlanChanged;
   if (results_differ()) return Verdict::kResultsDiffer;
   return Verdict::kUnchanged;
@@ -93,10 +122,14 @@ Verdict ScreenComparison::verdict() const {
 
 const char* verdict_name(Verdict verdict) {
   switch (verdict) {
+    case Verdict::kError:
+      return "error";
     case Verdict::kRegressed:
       return "regressed";
     case Verdict::kImproved:
       return "improved";
+    case Verdict::kFixed:
+      return "fixed";
     case Verdict::kPlanChanged:
       return "plan changed";
     case Verdict::kResultsDiffer:
@@ -121,8 +154,9 @@ Gate parse_gate(const std::string& name, const std::string& where, ExitCode code
   for (const GateName& known : kGates) {
     if (name == known.name) return known.gate;
   }
-  fail(code, fmt::format("{}: unknown gate '{}' (expected time, rows, plan, results, or none)",
-                         where, name));
+  fail(code,
+       fmt::format("{}: unknown gate '{}' (expected errors, time, rows, plan, results, or none)",
+                   where, name));
 }
 
 std::set<Gate> parse_gates(const std::vector<std::string>& names, const std::string& where,

@@ -51,9 +51,9 @@ std::string single_line(std::string text) {
 std::optional<std::string> regression(const Comparison& comparison) {
   for (const ScreenComparison& screen : comparison.screens) {
     for (const QueryComparison& query : screen.queries) {
-      if (query.error && query.error->rfind("after: ", 0) == 0) {
+      if (query.outcome == QueryOutcome::kBreaks) {
         return fmt::format("{}/{} fails ({})", screen.name, query.name,
-                           single_line(query.error->substr(7)));
+                           single_line(query.failed_after.error.value_or("")));
       }
     }
   }

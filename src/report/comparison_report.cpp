@@ -40,7 +40,48 @@ std::string delta(const TimeEvidence& time) {
 
 bool query_flagged(const QueryComparison& query) {
   return query.time.change != Change::kUnchanged || query.rows.change != Change::kUnchanged ||
-         !query.plan_changes.empty() || query.results_differ || query.error;
+         !query.plan_changes.empty() || query.results_differ || query.failed();
+}
+
+// Which sides have figures: a screen on one side only, or a query that always failed on a
+// side, has none there — null, not zero.
+struct Sides {
+  bool before = true, after = true;
+};
+Sides sides_of(Presence presence) {
+  return {presence != Presence::kOnlyAfter, presence != Presence::kOnlyBefore};
+}
+Sides sides_of(const QueryComparison& query) {
+  return {!query.failed_before.always(), !query.failed_after.always()};
+}
+
+std::string phases_failed(const SideFailures& side) {
+  return side.phases > 1 ? fmt::format(" (in {} of {} phases)", side.failed, side.phases) : "";
+}
+
+// What a query's failures make of it, or "": "error after the change: [1176] …".
+std::string failure_text(const QueryComparison& query) {
+  const SideFailures &before = query.failed_before, &after = query.failed_after;
+  switch (query.outcome) {
+    case QueryOutcome::kBreaks:
+      return "error after the change: " + after.error.value_or("") + phases_failed(after);
+    case QueryOutcome::kFixed:
+      return "fixed: failed before (" + before.error.value_or("") + "), runs after";
+    case QueryOutcome::kFailsBoth:
+      return "fails on both sides, not compared: before: " + before.error.value_or("") +
+             "; after: " + after.error.value_or("");
+    case QueryOutcome::kCompared:
+      break;
+  }
+  // Failing in some phases only (a lock wait, a timeout): judged on the phases it ran.
+  std::string text;
+  for (const auto& [side, name] : {std::pair{&before, "before"}, std::pair{&after, "after"}}) {
+    if (side->failed == 0) continue;
+    text += fmt::format("{}{} failed in {} of {} phases ({}); judged on the others",
+                        text.empty() ? "" : "; ", name, side->failed, side->phases,
+                        side->error.value_or(""));
+  }
+  return text;
 }
 
 // "works key category_started → (none), ref → ALL; rows examined 2.0k → 600k; 0.41 → 44.3 ms"
@@ -63,7 +104,7 @@ std::string query_detail(const QueryComparison& query) {
                                        : ", time only (reads no table the change alters)"));
   }
   if (query.results_differ) parts.push_back("results differ (checksums)");
-  if (query.error) parts.push_back("error: " + *query.error);
+  if (query.failed()) parts.push_back(failure_text(query));
   std::string text;
   for (const std::string& part : parts) text += (text.empty() ? "" : ", ") + part;
   return text;
@@ -163,9 +204,11 @@ Table screen_table(const Comparison& comparison) {
 std::string colour(Verdict verdict, const std::string& text, const Style& style) {
   if (!style.color) return text;
   switch (verdict) {
+    case Verdict::kError:
     case Verdict::kRegressed:
       return "\x1b[1;31m" + text + "\x1b[0m";
     case Verdict::kImproved:
+    case Verdict::kFixed:
       return "\x1b[32m" + text + "\x1b[0m";
     case Verdict::kPlanChanged:
     case Verdict::kResultsDiffer:
@@ -264,26 +307,28 @@ void render_csv(const Comparison& comparison, std::ostream& out) {
       std::string plan;
       for (const PlanChange& change : q.plan_changes)
         plan += (plan.empty() ? "" : "; ") + change.describe();
-      std::string verdict = q.error                               ? "error"
+      std::string verdict = q.outcome != QueryOutcome::kCompared  ? outcome_name(q.outcome)
                             : q.time.change != Change::kUnchanged ? change_name(q.time.change)
                                                                   : change_name(q.rows.change);
-      table.rows.push_back({screen.name, q.name, number(q.time.before_ms), number(q.time.after_ms),
-                            number((q.time.ratio - 1) * 100), number(q.time.p),
-                            std::to_string(q.time.n_before), std::to_string(q.time.n_after),
-                            std::to_string(q.rows.before), std::to_string(q.rows.after), plan,
-                            q.results_differ ? "yes" : "no", verdict,
-                            q.time_only() ? "yes" : "no"});
+      const Sides ran = sides_of(q);
+      table.rows.push_back(
+          {screen.name, q.name, side(ran.before, number(q.time.before_ms)),
+           side(ran.after, number(q.time.after_ms)),
+           side(ran.before && ran.after, number((q.time.ratio - 1) * 100)),
+           side(ran.before && ran.after, number(q.time.p)), std::to_string(q.time.n_before),
+           std::to_string(q.time.n_after), side(ran.before, std::to_string(q.rows.before)),
+           side(ran.after, std::to_string(q.rows.after)), plan, q.results_differ ? "yes" : "no",
+           verdict, q.time_only() ? "yes" : "no"});
     }
   }
   write_csv_table(table, out);
 }
 
-// `presence` says which sides exist: the figures of a missing side are null, not zero.
-nlohmann::json time_json(const TimeEvidence& t, Presence presence = Presence::kBoth) {
+nlohmann::json time_json(const TimeEvidence& t, Sides sides) {
   auto finite = [](double v) {
     return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
   };
-  const bool before = presence != Presence::kOnlyAfter, after = presence != Presence::kOnlyBefore;
+  const bool before = sides.before, after = sides.after;
   auto side = [](bool present, nlohmann::json value) {
     return present ? value : nlohmann::json(nullptr);
   };
@@ -297,12 +342,12 @@ nlohmann::json time_json(const TimeEvidence& t, Presence presence = Presence::kB
           {"change", change_name(t.change)}};
 }
 
-nlohmann::json rows_json(const RowsEvidence& rows, Presence presence = Presence::kBoth) {
+nlohmann::json rows_json(const RowsEvidence& rows, Sides sides) {
   auto side = [](bool present, std::uint64_t value) {
     return present ? nlohmann::json(value) : nlohmann::json(nullptr);
   };
-  return {{"before", side(presence != Presence::kOnlyAfter, rows.before)},
-          {"after", side(presence != Presence::kOnlyBefore, rows.after)},
+  return {{"before", side(sides.before, rows.before)},
+          {"after", side(sides.after, rows.after)},
           {"change", change_name(rows.change)}};
 }
 
@@ -316,6 +361,13 @@ std::vector<std::string> warning_messages(const std::vector<Warning>& warnings) 
   std::vector<std::string> messages;
   for (const Warning& warning : warnings) messages.push_back(warning.message());
   return messages;
+}
+
+// A side's failures, or null when it never failed.
+nlohmann::json failures_json(const SideFailures& side) {
+  if (side.failed == 0) return nullptr;
+  return {
+      {"error", side.error.value_or("")}, {"failed_phases", side.failed}, {"phases", side.phases}};
 }
 
 nlohmann::json change_json(const std::optional<ChangeRecord>& change) {
@@ -338,13 +390,15 @@ void render_json(const Comparison& comparison, std::ostream& out) {
                          {"after", plan_row_json(change.after)}});
       }
       queries.push_back({{"name", q.name},
-                         {"time", time_json(q.time)},
-                         {"rows_examined", rows_json(q.rows)},
+                         {"time", time_json(q.time, sides_of(q))},
+                         {"rows_examined", rows_json(q.rows, sides_of(q))},
                          {"plan_changes", plans},
                          {"results_differ", q.results_differ},
                          {"time_only", q.time_only()},
                          {"touched", q.touched},
-                         {"error", q.error ? nlohmann::json(*q.error) : nlohmann::json(nullptr)}});
+                         {"outcome", outcome_name(q.outcome)},
+                         {"failed_before", failures_json(q.failed_before)},
+                         {"failed_after", failures_json(q.failed_after)}});
     }
     const char* presence = screen.presence == Presence::kBoth         ? "both"
                            : screen.presence == Presence::kOnlyBefore ? "before_only"
@@ -353,8 +407,8 @@ void render_json(const Comparison& comparison, std::ostream& out) {
                        {"presence", presence},
                        {"verdict", verdict_name(screen.verdict())},
                        {"gated", screen.regressed(comparison.rule)},
-                       {"time", time_json(screen.time, screen.presence)},
-                       {"rows_examined", rows_json(screen.rows, screen.presence)},
+                       {"time", time_json(screen.time, sides_of(screen.presence))},
+                       {"rows_examined", rows_json(screen.rows, sides_of(screen.presence))},
                        {"queries", queries},
                        {"queries_only_before", screen.queries_only_before},
                        {"queries_only_after", screen.queries_only_after}});
@@ -362,7 +416,7 @@ void render_json(const Comparison& comparison, std::ostream& out) {
   nlohmann::json gates = nlohmann::json::array();
   for (Gate gate : comparison.rule.fail_on) gates.push_back(gate_name(gate));
   nlohmann::json document = {{"format", "sqlmeasure-comparison"},
-                             {"schema_version", 1},
+                             {"schema_version", 2},
                              {"before", comparison.before_label},
                              {"after", comparison.after_label},
                              {"rule",

@@ -20,6 +20,9 @@ void append(std::vector<std::int64_t>& to, const std::vector<std::int64_t>& from
 RunResult merge_runs(const std::vector<const RunResult*>& runs) {
   if (runs.empty()) throw Error(ExitCode::kRuntime, "merge_runs: no runs to merge");
   RunResult merged = *runs.front();
+  for (ScreenResult& screen : merged.screens) {
+    for (QueryResult& query : screen.queries) query.phases_failed = query.failed_phases();
+  }
   for (std::size_t i = 1; i < runs.size(); ++i) {
     const RunResult& run = *runs[i];
     merged.finished_at = run.finished_at;
@@ -60,6 +63,10 @@ RunResult merge_runs(const std::vector<const RunResult*>& runs) {
         // Rows, plan and checksum are deterministic: the first phase's stand. An error
         // in any phase is kept, so a timeout is not hidden by a later clean phase.
         if (!query.error && more.queries[q].error) query.error = more.queries[q].error;
+        // Counted per phase, so a compare can tell a query the change breaks (failing in every
+        // phase that ran it) from a lock wait or timeout in one of them.
+        query.phases_failed += more.queries[q].failed_phases();
+        query.phases += more.queries[q].phases;
       }
     }
   }

@@ -325,6 +325,15 @@ class Reader {
     } else if (!error.is_null()) {
       bad(at + ".error", "expected a string or null");
     }
+    // Since version 3: a pooled file says in how many of its phases the query failed.
+    if (version_ >= 3) {
+      out.phases = count(object, at, "phases", 1);
+      out.phases_failed = count(object, at, "failed_phases", 0, out.phases);
+      if ((out.phases_failed > 0) != out.error.has_value()) {
+        bad(at + ".failed_phases",
+            out.error ? "0, but the query has an error" : "not 0, but the query has no error");
+      }
+    }
     out.samples_ns = samples(object, at);
     // Version 1 timed one execution per view, standing for all `times`; since 2, each.
     out.executions_per_view = version_ >= 2 ? count(object, at, "executions_per_view", 1) : 1;

@@ -81,6 +81,8 @@ json query_to_json(const QueryResult& q, json samples) {
           {"variants_inspected", q.variants_inspected},
           {"plan", plan_to_json(q.plan)},
           {"error", q.error ? json(*q.error) : json(nullptr)},
+          {"phases", q.phases},
+          {"failed_phases", q.failed_phases()},
           {"samples_ns", std::move(samples)}};
 }
 

@@ -193,6 +193,24 @@ ScreenResult work_search_design(Take take = {}) {
                 {spec("list", sql, 0.9, 1800, kByIndex, "9e9e9e9e9e9e9e9e")}, take);
 }
 
+// After a migration that dropped the index `list` forces: the server rejects the query at its
+// first execution, so it has no samples and no counters, and the screen no complete view.
+ScreenResult work_search_broken(Take take) {
+  ScreenResult out = work_search(1.0, 2000, kByIndex, take);
+  QueryResult& list = out.queries.front();
+  list.error =
+      "127.0.0.1:3306: [1176] (42000) Key 'category_started' doesn't exist in table "
+      "'works'   while running: SELECT id, title FROM works WHERE category_id = 17 AND ...";
+  list.samples_ns.clear();
+  list.rows_examined = 0;
+  list.rows_sent = 0;
+  list.checksum.clear();
+  list.plan.clear();
+  out.samples_ns = per_view_samples(out.queries);
+  out.rows_examined = rows_examined_per_view(out.queries);
+  return out;
+}
+
 }  // namespace
 
 std::vector<std::pair<std::string, RunResult>> compare_fixtures() {
@@ -211,6 +229,10 @@ std::vector<std::pair<std::string, RunResult>> compare_fixtures() {
                                    {work_search(1.5, 2000, kByIndex, again), top(again),
                                     mypage_profile(3.0, again), help_beginner("level", again),
                                     message_list("ab12cd34ef56ab78", again), old_landing(again)})},
+      {"after-error.json", run("after drop_category_index", "2024-05-01T10:05:00Z",
+                               {work_search_broken(again), top(again), mypage_profile(3.0, again),
+                                help_beginner("level", again),
+                                message_list("ab12cd34ef56ab78", again), old_landing(again)})},
       {"after-incomplete.json",
        run("after, interrupted", "2024-05-01T10:05:00Z",
            {work_search(1.0, 2000, kByIndex, interrupted), top(interrupted),

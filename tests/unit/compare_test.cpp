@@ -124,7 +124,8 @@ TEST_CASE("identical runs are unchanged", "[unit][compare]") {
   REQUIRE(s.queries.size() == 1);
   CHECK(s.queries[0].plan_changes.empty());
   CHECK_FALSE(s.queries[0].results_differ);
-  CHECK_FALSE(s.queries[0].error);
+  CHECK_FALSE(s.queries[0].failed());
+  CHECK(s.queries[0].outcome == QueryOutcome::kCompared);
 }
 
 TEST_CASE("a significant, large and absolute slowdown is a regression", "[unit][compare]") {
@@ -326,35 +327,106 @@ TEST_CASE("the screen verdict uses the screen's own samples", "[unit][compare]")
   CHECK(s.regressed(c.rule));
 }
 
-TEST_CASE("a query that fails after the migration counts as a time regression", "[unit][compare]") {
+TEST_CASE("a query that fails after the change is an error, the worst regression",
+          "[unit][compare]") {
   QueryResult after = query("list", 1.0);
-  after.error = "timed out after 2000 ms";
+  after.error = "[1176] Key 'cat' doesn't exist in table 'works'";
+  after.samples_ns.clear();
   after.rows_examined = 0;
   const Comparison c = compare_one(query("list", 1.0), after);
   const ScreenComparison& s = only_screen(c);
-  REQUIRE(s.queries[0].error);
-  CHECK(*s.queries[0].error == "after: timed out after 2000 ms");
-  CHECK(s.queries[0].time.change == Change::kRegressed);
-  CHECK(s.queries[0].rows.change == Change::kUnchanged);  // no counters: not "improved"
-  CHECK(s.verdict() == Verdict::kRegressed);
+  const QueryComparison& q = s.queries[0];
+  CHECK(q.outcome == QueryOutcome::kBreaks);
+  CHECK(q.failed_after.error == after.error);
+  CHECK(q.failed_after.always());
+  CHECK_FALSE(q.failed_before.error);
+  // A failed execution is no figure: no 0 ms, no "improved" rows.
+  CHECK(q.time.n_after == 0);
+  CHECK(q.time.change == Change::kUnchanged);
+  CHECK(q.rows.change == Change::kUnchanged);
+  CHECK(s.time.change == Change::kUnchanged);
+  CHECK(s.rows.change == Change::kUnchanged);
+  CHECK(s.verdict() == Verdict::kError);
   CHECK(s.regressed(c.rule));
+  CHECK(c.gate_failed());
 
-  SECTION("a failure before only is reported, not gated") {
+  SECTION("a fail_on without errors opts out") {
+    VerdictRule rule;
+    rule.fail_on = {Gate::kTime, Gate::kRows};
+    const Comparison opted = compare_one(query("list", 1.0), after, rule);
+    CHECK(only_screen(opted).verdict() == Verdict::kError);
+    CHECK_FALSE(only_screen(opted).regressed(rule));
+  }
+  SECTION("a timeout after some samples is an error too, its samples not a figure") {
+    QueryResult slow = query("list", 1.0);
+    slow.samples_ns.resize(3);
+    slow.error = "timed out after 2000 ms";
+    const Comparison timed_out = compare_one(query("list", 1.0), slow);
+    CHECK(only_screen(timed_out).verdict() == Verdict::kError);
+    CHECK(only_screen(timed_out).queries[0].time.n_after == 0);
+  }
+  SECTION("a failure before only is fixed, reported and not gated") {
     QueryResult before = query("list", 1.0);
     before.error = "Lock wait timeout exceeded";
     const Comparison fixed = compare_one(before, query("list", 1.0));
     const ScreenComparison& f = only_screen(fixed);
-    REQUIRE(f.queries[0].error);
-    CHECK(*f.queries[0].error == "before: Lock wait timeout exceeded");
+    CHECK(f.queries[0].outcome == QueryOutcome::kFixed);
+    CHECK(f.queries[0].failed_before.error == "Lock wait timeout exceeded");
+    CHECK(f.verdict() == Verdict::kFixed);
     CHECK_FALSE(f.regressed(fixed.rule));
   }
-  SECTION("both sides failing names both") {
+  SECTION("both sides failing is said, not compared") {
     QueryResult before = query("list", 1.0);
     before.error = "timed out after 2000 ms";
     const Comparison both = compare_one(before, after);
-    CHECK(*only_screen(both).queries[0].error ==
-          "before: timed out after 2000 ms; after: timed out after 2000 ms");
+    const QueryComparison& b = only_screen(both).queries[0];
+    CHECK(b.outcome == QueryOutcome::kFailsBoth);
+    CHECK(b.time.n_before == 0);
+    CHECK(b.time.n_after == 0);
+    CHECK(only_screen(both).verdict() == Verdict::kUnchanged);
     CHECK_FALSE(only_screen(both).regressed(both.rule));
+  }
+}
+
+TEST_CASE("a screen's figures leave out a query that always failed on a side", "[unit][compare]") {
+  // The runner's screen samples stop at the first failure (views every query completed): the
+  // screen must be judged on what still runs, not read as 0 ms.
+  QueryResult broken = query("forced", 1.0);
+  broken.error = "[1176] Key 'cat' doesn't exist";
+  broken.samples_ns.clear();
+  broken.rows_examined = 1;
+  ScreenResult before = screen("search", {query("forced", 1.0, 500), query("other", 2.0, 30)});
+  ScreenResult after = screen("search", {broken, query("other", 4.0, 30)});
+  after.samples_ns.clear();  // what the runner leaves: no view completed every query
+  const Comparison c = compare_runs(run("b", {before}), run("a", {after}), {});
+  const ScreenComparison& s = only_screen(c);
+  CHECK(s.verdict() == Verdict::kError);
+  CHECK(s.time.before_ms == Approx(2.0).epsilon(0.01));
+  CHECK(s.time.after_ms == Approx(4.0).epsilon(0.01));
+  CHECK(s.time.change == Change::kRegressed);
+  CHECK(s.rows.before == 30);
+  CHECK(s.rows.after == 30);
+}
+
+TEST_CASE("a query failing in some phases only is judged on the phases it ran", "[unit][compare]") {
+  QueryResult after = query("list", 1.0);
+  after.error = "Lock wait timeout exceeded";
+  after.phases = 3;
+  after.phases_failed = 1;
+  const Comparison c = compare_one(query("list", 1.0), after);
+  const ScreenComparison& s = only_screen(c);
+  const QueryComparison& q = s.queries[0];
+  CHECK(q.outcome == QueryOutcome::kCompared);
+  CHECK(q.failed_after.sometimes());
+  CHECK(q.failed_after.failed == 1);
+  CHECK(q.failed_after.phases == 3);
+  CHECK(q.time.n_after == 20);
+  CHECK(s.verdict() == Verdict::kUnchanged);
+  CHECK_FALSE(s.regressed(c.rule));
+
+  SECTION("failing in every phase that ran it is an error") {
+    after.phases_failed = 3;
+    CHECK(only_screen(compare_one(query("list", 1.0), after)).verdict() == Verdict::kError);
   }
 }
 
@@ -491,7 +563,7 @@ TEST_CASE("labels and rule are carried into the comparison", "[unit][compare]") 
 }
 
 TEST_CASE("gates parse from their names and back", "[unit][compare]") {
-  for (Gate gate : {Gate::kTime, Gate::kRows, Gate::kPlan, Gate::kResults}) {
+  for (Gate gate : {Gate::kErrors, Gate::kTime, Gate::kRows, Gate::kPlan, Gate::kResults}) {
     CHECK(parse_gate(gate_name(gate), "--fail-on", ExitCode::kUsage) == gate);
   }
   CHECK(std::string(gate_name(Gate::kRows)) == "rows");
@@ -501,7 +573,7 @@ TEST_CASE("gates parse from their names and back", "[unit][compare]") {
   } catch (const Error& e) {
     CHECK(e.code() == ExitCode::kUsage);
     CHECK(std::string(e.what()) ==
-          "--fail-on: unknown gate 'speed' (expected time, rows, plan, results, or none)");
+          "--fail-on: unknown gate 'speed' (expected errors, time, rows, plan, results, or none)");
   }
   CHECK(parse_gates({"none"}, "--fail-on", ExitCode::kUsage).empty());
   CHECK(parse_gates({"plan", "rows"}, "x", ExitCode::kBadConfig) ==
@@ -607,7 +679,13 @@ TEST_CASE("merge_runs pools the phases of one side", "[unit][compare][drift]") {
   CHECK(list.stats_ms.median == Approx(2.0).epsilon(0.01));  // between the two phases
   CHECK(list.rows_examined == 20);
   CHECK(list.error == "timed out after 100 ms");  // a timeout in any phase is kept
-  CHECK(pooled.settings.iterations == 20);        // per phase, as each side measured
+  CHECK(list.phases == 2);                        // ... and counted: 1 of 2 phases
+  CHECK(list.failed_phases() == 1);
+  RunResult third = second;
+  const RunResult thrice = merge_runs({&first, &second, &third});
+  CHECK(thrice.screens[0].queries[0].phases == 3);
+  CHECK(thrice.screens[0].queries[0].failed_phases() == 2);
+  CHECK(pooled.settings.iterations == 20);  // per phase, as each side measured
   CHECK(pooled.finished_at == "2026-11-22T02:00:00Z");
   CHECK(pooled.complete);
   second.complete = false;
@@ -630,6 +708,7 @@ TEST_CASE("merge_runs pools a later phase that measured only some screens",
   CHECK(pooled.screens[1].name == "work_search");
   CHECK(pooled.screens[1].queries[0].samples_ns.size() == 20);  // after-1's only
   CHECK(pooled.screens[1].queries[0].rows_examined == 600'000);
+  CHECK(pooled.screens[1].queries[0].phases == 1);  // only the phases that ran it count
   SECTION("a screen the first phase did not measure is an error") {
     RunResult stray = run("after-2", {screen("profile", {query("list", 1.0)})});
     CHECK_THROWS_AS(merge_runs({&first, &stray}), Error);

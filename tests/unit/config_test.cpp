@@ -209,9 +209,10 @@ TEST_CASE("config values of the wrong type or range are exit 78", "[unit][config
   CHECK(contains(bad_config("[run]\nwarmup = -1\n", "2:10"), "'warmup' must be an integer"));
   CHECK(contains(bad_config("[compare]\nfail_on = [1]\n", "2:12"), "'fail_on' must list strings"));
   // A value that parses but means nothing names the TOML key, not the flag, and exits 78.
-  CHECK(contains(bad_config("[compare]\nfail_on = \"time, speed\"\n", "2:11"),
-                 "[compare] fail_on: unknown gate 'speed' (expected time, rows, plan, results, "
-                 "or none)"));
+  CHECK(contains(
+      bad_config("[compare]\nfail_on = \"time, speed\"\n", "2:11"),
+      "[compare] fail_on: unknown gate 'speed' (expected errors, time, rows, plan, results, "
+      "or none)"));
   CHECK(contains(bad_config("[compare]\nalpha = \"low\"\n", "2:9"), "'alpha' must be a number"));
   CHECK(
       contains(bad_config("[compare]\nthreshold = nan\n", "2:13"), "'threshold' must be a number"));

@@ -156,7 +156,8 @@ TEST_CASE("text: a table, the responsible query under its screen, the summary", 
   CHECK(out[7] == "  mypage_profile/q1: added");
   CHECK(out[8].starts_with("top "));
   CHECK(out[8].ends_with("~"));
-  CHECK(out.back().starts_with("1 of 2 screens regressed (fail on: time, rows; threshold +10%"));
+  CHECK(out.back().starts_with(
+      "1 of 2 screens regressed (fail on: errors, time, rows; threshold +10%"));
   CHECK_FALSE(contains(text, "\x1b["));
 }
 
@@ -208,7 +209,7 @@ TEST_CASE("json: parses, with the gate and every screen", "[unit][render]") {
   CHECK(doc["format"] == "sqlmeasure-comparison");
   CHECK(doc["gate_failed"] == true);
   CHECK(doc["regressed"] == 1);
-  CHECK(doc["rule"]["fail_on"] == nlohmann::json::array({"time", "rows"}));
+  CHECK(doc["rule"]["fail_on"] == nlohmann::json::array({"errors", "time", "rows"}));
   REQUIRE(doc["screens"].size() == 3);
   const nlohmann::json& search = doc["screens"][0];
   CHECK(search["name"] == "work_search");

@@ -242,6 +242,35 @@ TEST_CASE("a version-1 results file checked into the tests still loads", "[unit]
   }
 }
 
+TEST_CASE("a version-2 results file checked into the tests still loads", "[unit][results]") {
+  const std::string dir = std::string(SQLMEASURE_SOURCE_DIR) + "/tests/cli/compare-results-v2/";
+  for (const char* name : {"before.json", "after.json"}) {
+    const RunResult run = read_results_file(dir + name);
+    CHECK(run.schema_version == 2);
+    CHECK(run.screens.size() == 6);
+    const QueryResult& query = run.screens.front().queries.front();
+    CHECK(query.phases == 1);  // version 3's per-phase failure counts take their defaults
+    CHECK(query.failed_phases() == 0);
+  }
+}
+
+TEST_CASE("a pooled file's per-phase failure counts round-trip and are checked",
+          "[unit][results]") {
+  json document = sample_document();
+  json& query = document["screens"][0]["queries"][0];
+  query["error"] = "Lock wait timeout exceeded";
+  query["phases"] = 3;
+  query["failed_phases"] = 1;
+  const RunResult run = results_from_json(document.dump(), "pooled.json");
+  CHECK(run.screens[0].queries[0].phases == 3);
+  CHECK(run.screens[0].queries[0].failed_phases() == 1);
+  query["failed_phases"] = 4;
+  CHECK(contains(refused(document.dump()),
+                 "$.screens[0].queries[0].failed_phases: 4 is out of range (expected 0 to 3)"));
+  query["failed_phases"] = 0;
+  CHECK(contains(refused(document.dump()), "failed_phases: 0, but the query has an error"));
+}
+
 TEST_CASE("a missing field is named by its JSON path", "[unit][results]") {
   json document = sample_document();
   document["screens"][0]["queries"][1].erase("samples_ns");
