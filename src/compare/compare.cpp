@@ -110,9 +110,8 @@ ScreenComparison one_sided_screen(const ScreenResult& only, Presence presence,
   return screen;
 }
 
-// Gated regressions first, then regressions the rule does not gate, then improvements,
-// then everything else.
-// Gated errors first of all: a page that breaks matters more than one that slows.
+// Gated errors first (a page that breaks matters more than one that slows), then the other
+// gated screens, then regressions the rule does not gate, then improvements, then the rest.
 int rank(const ScreenComparison& screen, const VerdictRule& rule) {
   const Verdict verdict = screen.verdict();
   if (screen.regressed(rule)) return verdict == Verdict::kError ? 0 : 1;
