@@ -26,10 +26,43 @@ struct RowsEvidence {
   Change change = Change::kUnchanged;
 };
 
+// What kind of plan change it is (docs/verdicts.md, "Plan changes"), most telling first. Where
+// `sqlmeasure indexes` has a rule for the cause, the class uses its words and names the rule.
+enum class PlanClass {
+  kHintResolved,    // an index hint now resolves to another index (a prefix match)
+  kLowCardinality,  // now an index whose leading column has few values
+  kFullScan,        // now reads every row (type ALL)
+  kFullIndexScan,   // now reads a whole index (type index)
+  kIndexMerge,      // now combines several indexes
+  kIndexChanged,    // another index, none of the above
+  kRangeRef,        // range ↔ ref on the same or another index
+  kJoinOrder,       // the tables are joined in another order
+  kFilesortAdded,   // the rows are sorted after reading
+  kTemporaryAdded,  // a temporary table
+  kIndexUsed,       // no longer a full scan
+  kFilesortRemoved,
+  kTemporaryRemoved,
+  kTableAdded,  // a table (or derived table) on the after side only
+  kTableRemoved,
+};
+[[nodiscard]] const char* plan_class_id(PlanClass kind);    // "low-cardinality"
+[[nodiscard]] const char* plan_class_name(PlanClass kind);  // "low cardinality"
+
+struct PlanCause {
+  PlanClass kind = PlanClass::kIndexChanged;
+  std::string evidence;  // "2 distinct values in 300k rows; deleted = 0 matches 98.5 %"
+  std::string rule;      // the `sqlmeasure indexes` rule that flags it, or empty
+};
+
 struct PlanChange {
   std::string table;
-  std::optional<PlanRow> before, after;        // absent: the table appears on one side only
+  std::optional<PlanRow> before, after;  // absent: the table appears on one side only
+  // A change of join order: the tables in order on each side (before and after then absent).
+  std::vector<std::string> order_before, order_after;
+  std::vector<PlanCause> causes;               // most telling first; never empty once classified
   [[nodiscard]] std::string describe() const;  // "works key category_started → (none), ref → ALL"
+  // "full scan: all 300k rows of works · filesort added", as every format shows the causes.
+  [[nodiscard]] std::string causes_text() const;
 };
 
 // One side's failures of a query: its first error, and in how many of the phases that ran it
@@ -58,6 +91,9 @@ struct QueryComparison {
   RowsEvidence rows;
   std::vector<PlanChange> plan_changes;
   bool results_differ = false;
+  // Warnings the server raises for it after the change and did not before, and the reverse
+  // (matched by level, code, message and whether EXPLAIN or the execution raised them).
+  std::vector<ServerWarning> warnings_added, warnings_gone;
   SideFailures failed_before, failed_after;
   QueryOutcome outcome = QueryOutcome::kCompared;
   [[nodiscard]] bool failed() const { return failed_before.failed > 0 || failed_after.failed > 0; }
@@ -83,7 +119,8 @@ struct ScreenComparison {
   [[nodiscard]] bool fixed() const;  // a query of it failed before and runs after
   [[nodiscard]] bool plan_changed() const;
   [[nodiscard]] bool results_differ() const;
-  [[nodiscard]] bool touched() const;  // some query of it is (or no change is recorded)
+  [[nodiscard]] bool new_warning() const;  // a query of it raises a warning it did not before
+  [[nodiscard]] bool touched() const;      // some query of it is (or no change is recorded)
   [[nodiscard]] bool regressed(const VerdictRule& rule) const;  // by the gates in fail_on
   [[nodiscard]] Verdict verdict() const;
 };

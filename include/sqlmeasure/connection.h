@@ -29,12 +29,14 @@ struct Execution {
   std::int64_t elapsed_ns = 0;
   std::uint64_t rows_sent = 0;
   std::uint64_t checksum = 0;  // order-insensitive hash of the rows, when asked for
+  unsigned warnings = 0;       // the server's warning count for the statement (free to read)
 };
 
 struct ResultSet {
   std::vector<std::string> columns;
   std::vector<bool> numeric;  // per column: the server sent a numeric type
   std::vector<std::vector<std::optional<std::string>>> rows;
+  unsigned warnings = 0;  // the server's warning count for the statement (EXPLAIN's notes)
   [[nodiscard]] int column(std::string_view name) const;  // -1 if absent (case-insensitive)
 };
 

@@ -49,4 +49,11 @@ struct EvidenceOptions {
                                                          const std::vector<Screen>& screens,
                                                          const EvidenceOptions& options);
 
+// The indexes the plans of `run` use (each plan table resolved through its query's aliases),
+// with their leading column counted as `indexes` counts it and the finding of its
+// low-cardinality and composite-order rules: what a compare names a plan change's cause with.
+// Read-only; a few GROUP BY counts of the tables the plans name.
+[[nodiscard]] std::vector<IndexStatistics> plan_index_statistics(
+    Connection& connection, const RunResult& run, const AdvisorThresholds& thresholds = {});
+
 }  // namespace sqlmeasure

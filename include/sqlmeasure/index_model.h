@@ -62,11 +62,6 @@ struct ForeignKeyInfo {
   std::string referenced_database;  // empty: the database under test
 };
 
-struct ValueCount {
-  std::optional<std::string> value;  // nullopt: NULL
-  std::uint64_t count = 0;
-};
-
 // One column's values, counted beyond what SHOW INDEX estimates: exactly, or in a sample.
 struct ColumnProfile {
   std::uint64_t distinct = 0;    // exact, or the estimate when sampled

@@ -17,10 +17,22 @@ struct TableReference {
 
 struct IndexHint {
   size_t table_reference = 0;  // into QueryShape::tables
-  std::string kind;            // FORCE, USE or IGNORE
-  std::string text;            // as written: FORCE INDEX (created)
+  std::string kind;            // FORCE, USE or IGNORE; an optimizer hint's name (INDEX, ...)
+  std::string text;            // as written: FORCE INDEX (created), INDEX(w created)
   std::vector<std::string> indexes;
   size_t begin = 0, end = 0;  // byte range of the hint in the SQL
+  // MySQL 8's /*+ INDEX(t a) */ family: a name it cannot resolve is a warning and the hint is
+  // ignored (no error, no prefix match); MariaDB reads the comment as a comment.
+  bool optimizer_hint = false;
+};
+
+// `[qualifier.]column = value` (or `value = column`) where value is a literal or a :param: the
+// values a query looks a column up by, which say how much of an index it reads.
+struct ColumnEquality {
+  std::string qualifier;  // table or alias before the dot, else empty
+  std::string column;
+  std::string literal;  // the literal as the server reads it ('x' → x), when not a parameter
+  std::string param;    // the :name, without the colon, when a parameter
 };
 
 struct OrderByColumn {
@@ -36,6 +48,7 @@ struct QueryShape {
   // The first item of each ORDER BY of a SELECT (not of a window or GROUP_CONCAT), when it
   // is a plain column reference.
   std::vector<OrderByColumn> order_by;
+  std::vector<ColumnEquality> equalities;
 };
 
 [[nodiscard]] QueryShape read_query_shape(std::string_view sql);

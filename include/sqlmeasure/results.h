@@ -1,6 +1,8 @@
 #pragma once
 // A run: the measurements of a set of screens against one endpoint. It is the single
 // source for every renderer and for the results file (docs/results-format.md).
+#include <compare>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -17,7 +19,7 @@ namespace sqlmeasure {
 // The version this binary writes, and the oldest it still reads (docs/results-format.md):
 // raise the first when a field is added, never the second without a reason, so that a
 // baseline made by an older sqlmeasure keeps comparing.
-inline constexpr int kResultsSchemaVersion = 3;
+inline constexpr int kResultsSchemaVersion = 4;
 inline constexpr int kOldestResultsSchemaVersion = 1;
 
 // One row of the traditional EXPLAIN output, as both MariaDB and MySQL print it.
@@ -25,6 +27,30 @@ struct PlanRow {
   std::string id, select_type, table, access_type, possible_keys, key, key_len, ref, rows, extra;
   bool operator==(const PlanRow&) const = default;
 };
+
+// A warning or note the server raised for a query (SHOW WARNINGS): running it (truncation,
+// 1292) or explaining it (a key it cannot use for a lookup: MariaDB's 1105, MySQL's 1739).
+// Read once per inspected execution, only when the statement's warning count is not zero.
+struct ServerWarning {
+  std::string level;  // Note, Warning, Error
+  unsigned code = 0;
+  std::string message;
+  bool from_explain = false;
+  auto operator<=>(const ServerWarning&) const = default;
+};
+
+// At most this many distinct warnings are kept per query: a truncation warning per row must
+// not fill the results file.
+inline constexpr std::size_t kMaxWarningsPerQuery = 10;
+
+// Adds `warning` to a query's list unless it is there already or the list is full.
+inline void add_warning(std::vector<ServerWarning>& warnings, const ServerWarning& warning) {
+  if (warnings.size() >= kMaxWarningsPerQuery) return;
+  for (const ServerWarning& known : warnings) {
+    if (known == warning) return;
+  }
+  warnings.push_back(warning);
+}
 
 struct QueryResult {
   std::string name;
@@ -43,7 +69,8 @@ struct QueryResult {
   std::string checksum;             // hex; combines the inspected variants
   std::vector<PlanRow> plan;        // of the first variant
   int variants_inspected = 0;
-  std::optional<std::string> error;  // e.g. "timed out after 2000 ms"; samples stop there
+  std::vector<ServerWarning> warnings;  // distinct, in the order first seen (inspection)
+  std::optional<std::string> error;     // e.g. "timed out after 2000 ms"; samples stop there
   // Pooled phases (merge_runs): how many phases ran it, and in how many it failed (`error` is
   // the first failure). A run of one phase leaves them 1 and 0: failed_phases() reads its error.
   int phases = 1;
@@ -118,6 +145,31 @@ struct Throughput {
   }
 };
 
+// An index hint of a scenario query that a change breaks or redirects (hint_check.h finds
+// them; docs/verdicts.md, "Index hints").
+struct HintProblem {
+  enum class Kind {
+    kBreaks,      // resolved before, fails after: the application gets an error
+    kRedirected,  // resolves to another index than before (a prefix match)
+    kIgnored,     // an optimizer hint that no longer resolves: ignored with a warning
+  };
+  Kind kind = Kind::kBreaks;
+  std::string screen, query;
+  SourceLocation where;  // the query
+  std::string table;     // the real table the hint is on
+  std::string hint;      // as written: FORCE INDEX (category_id_status_started)
+  std::string index;     // the name as the hint writes it
+  std::string before;    // what it resolved to before the change
+  std::string after;     // what it resolves to after (kRedirected)
+  std::string error;     // what the server answers (kBreaks): [1176] Key 'x' doesn't exist ...
+  std::string cause;     // "the migration drops it (up.sql:3:1)", "x is gone", ...
+  bool operator==(const HintProblem&) const = default;
+  // "work_forced/list (screens/work_forced.toml:4:1): FORCE INDEX (x) on works: ..."
+  [[nodiscard]] std::string describe() const;
+};
+[[nodiscard]] const char* hint_problem_name(HintProblem::Kind kind);  // "breaks", ...
+[[nodiscard]] std::optional<HintProblem::Kind> hint_problem_named(std::string_view name);
+
 // What a live compare changed on the server, recorded in its after runs, so that every later
 // compare of them — offline, or of its out-dir — knows which tables the change touched: a
 // time change of a query that reads none of them is not the change's doing
@@ -131,7 +183,38 @@ struct ChangeRecord {
   // not the real DDL (indexes made IGNORED/INVISIBLE instead of dropped).
   bool ddl_measured = true;
   std::vector<double> apply_s, undo_s;
+  // The hints the change breaks or redirects, found after it was applied, before measuring.
+  std::vector<HintProblem> hint_problems;
   bool operator==(const ChangeRecord&) const = default;
+};
+
+// How often a column holds a value (a column with few values: how much of the table a lookup
+// on it reads).
+struct ValueCount {
+  std::optional<std::string> value;  // nullopt: NULL
+  std::uint64_t count = 0;
+  bool operator==(const ValueCount&) const = default;
+};
+
+// An index a run's plans use, with what `sqlmeasure indexes` says of it: the evidence a compare
+// names the cause of a plan change with ("now a low-cardinality index: 2 distinct values in
+// 300k rows"), recorded in the run so that an offline compare names it too.
+struct IndexStatistics {
+  std::string table, index;  // as the server names them
+  std::vector<std::string> columns;
+  bool unique = false;
+  std::uint64_t table_rows = 0;
+  bool rows_exact = false;
+  // The leading column's distinct values (counted, estimated from a sample, or SHOW INDEX's
+  // cardinality) and, for a column of few values, its most frequent values out of values_rows.
+  std::optional<std::uint64_t> leading_distinct;
+  std::string distinct_method;
+  std::vector<ValueCount> leading_values;
+  std::uint64_t values_rows = 0;
+  // The `sqlmeasure indexes` rule that flags this index for its leading column
+  // (low-cardinality, composite-order), with its summary; empty when none does.
+  std::string rule, finding;
+  bool operator==(const IndexStatistics&) const = default;
 };
 
 // What a run measured under that changes plans and times besides the schema: the server's
@@ -161,9 +244,10 @@ struct RunResult {
   RunSettings settings;
   Throughput throughput;  // of the sampling phase
   std::vector<ScreenResult> screens;
-  std::optional<RunConditions> conditions;  // read before the warm-up
-  std::optional<ChangeRecord> change;       // the after side of a live compare
-  std::vector<std::string> pooled_from;     // a pooled run: the phase files, in order
+  std::optional<RunConditions> conditions;        // read before the warm-up
+  std::vector<IndexStatistics> index_statistics;  // of the indexes its plans use
+  std::optional<ChangeRecord> change;             // the after side of a live compare
+  std::vector<std::string> pooled_from;           // a pooled run: the phase files, in order
 };
 
 // Recomputes stats_ms of every query and screen from the raw samples.

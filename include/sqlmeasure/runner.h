@@ -99,6 +99,7 @@ void compact_round_samples(std::vector<std::int64_t>& samples_by_round);
 struct Inspection {
   Execution execution;
   std::uint64_t rows_examined = 0;
+  std::vector<ServerWarning> warnings;  // what SHOW WARNINGS said of it, when it raised any
 };
 [[nodiscard]] Inspection inspect_execution(Connection& connection, std::string_view sql);
 
@@ -108,6 +109,11 @@ struct Inspection {
 [[nodiscard]] RunConditions read_conditions(Connection& connection,
                                             const std::vector<Screen>& screens);
 [[nodiscard]] std::uint64_t rows_examined(Connection& connection, std::string_view sql);
-[[nodiscard]] std::vector<PlanRow> explain(Connection& connection, std::string_view sql);
+// The EXPLAIN plan; `notes`, when given, receives the warnings EXPLAIN raised (MySQL's
+// rewritten-query note 1003 aside: every EXPLAIN has one).
+[[nodiscard]] std::vector<PlanRow> explain(Connection& connection, std::string_view sql,
+                                           std::vector<ServerWarning>* notes = nullptr);
+// Adds what SHOW WARNINGS lists to `into`, each once, up to kMaxWarningsPerQuery.
+void read_warnings(Connection& connection, bool from_explain, std::vector<ServerWarning>& into);
 
 }  // namespace sqlmeasure

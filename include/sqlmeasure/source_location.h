@@ -8,6 +8,7 @@ struct SourceLocation {
   std::string file;
   int line = 0;    // 1-based; 0 = unknown
   int column = 0;  // 1-based; 0 = unknown
+  bool operator==(const SourceLocation&) const = default;
 
   [[nodiscard]] std::string str() const {
     if (line <= 0) return file;

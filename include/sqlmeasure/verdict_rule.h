@@ -12,7 +12,7 @@
 namespace sqlmeasure {
 
 // What fails a build (exit 1): --fail-on, [compare] fail_on.
-enum class Gate { kErrors, kTime, kRows, kPlan, kResults };
+enum class Gate { kErrors, kTime, kRows, kPlan, kResults, kWarnings };
 
 struct VerdictRule {
   double threshold = 0.10;             // relative effect, +10 %
@@ -39,14 +39,15 @@ enum class Verdict {
   kFixed,  // a query that failed before runs after
   kPlanChanged,
   kResultsDiffer,
-  kUnchanged,  // shown as ~
-  kAdded,      // the screen is in the after run only
-  kRemoved,    // in the before run only
+  kNewWarning,  // the server raises a warning for a query it did not raise before
+  kUnchanged,   // shown as ~
+  kAdded,       // the screen is in the after run only
+  kRemoved,     // in the before run only
 };
 [[nodiscard]] const char* verdict_name(Verdict verdict);  // "error", "regressed", ..., "~"
 
-// "errors", "time", "rows", "plan", "results"; `where` names the flag or TOML key in the error,
-// which exits with `code`.
+// "errors", "time", "rows", "plan", "results", "warnings"; `where` names the flag or TOML key in
+// the error, which exits with `code`.
 [[nodiscard]] Gate parse_gate(const std::string& name, const std::string& where, ExitCode code);
 [[nodiscard]] const char* gate_name(Gate gate);
 // A list of gate names; "none" alone (or among them) adds nothing: fail on nothing.

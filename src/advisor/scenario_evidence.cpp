@@ -148,6 +148,9 @@ class EvidenceCollector {
       }
     }
     for (const IndexHint& hint : shape.hints) {
+      // MySQL 8's /*+ INDEX() */ hints are checked by compare and check --migration; the
+      // hint rules here judge FORCE/USE/IGNORE INDEX (docs/indexes.md).
+      if (hint.optimizer_hint) continue;
       const TableReference& reference = shape.tables[hint.table_reference];
       const TableInfo* info = schema_.table(reference.table);
       HintEvidence found;

@@ -1,19 +1,34 @@
-// sqlmeasure check: validate scenario files and config offline, without a database.
+// sqlmeasure check: validate scenario files and config offline, without a database; with
+// --migration, also the index hints the migration would break (the one-second CI gate).
 #include <fmt/format.h>
 
 #include "cli/command.h"
+#include "sqlmeasure/hint_check.h"
 #include "sqlmeasure/runner.h"
+#include "sqlmeasure/schema_change.h"
 #include "sqlmeasure/sql_lexer.h"
+#include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
 namespace {
 
 class CheckCommand final : public Command {
  public:
-  void add_flags(CLI::App& app) override { scenarios_.add_to(app); }
+  void add_flags(CLI::App& app) override {
+    scenarios_.add_to(app);
+    app.add_option("--migration", migration_,
+                   "UP.sql: also read it, and fail (exit 1) if it breaks a screen's index hint")
+        ->group("Migration");
+    app.add_option("--rollback", rollback_, "DOWN.sql: read and classified too")
+        ->group("Migration");
+  }
 
   int execute(const Context& context) override {
+    if (rollback_ && !migration_) fail(ExitCode::kUsage, "--rollback goes with --migration");
     const ProjectConfig& config = context.config();
+    // Read first: a bad migration is a bad input whatever the screens say.
+    std::optional<SchemaChange> migration;
+    if (migration_) migration = migration_change(*migration_, rollback_, /*keep=*/true);
     const std::vector<Screen> screens = scenarios_.load(config);
     std::size_t queries = 0;
     for (const Screen& screen : screens) {
@@ -35,11 +50,40 @@ class CheckCommand final : public Command {
         "SQL read with {}; run, explain, compare and indexes read it "
         "again with the server's sql_mode\n",
         SqlModes{}.describe());
-    return 0;
+    return migration ? check_migration(context, screens, *migration) : 0;
   }
 
  private:
+  // The hints the migration breaks (exit 1) or leaves unresolved, named with the error the
+  // application will get.
+  int check_migration(const Context& context, const std::vector<Screen>& screens,
+                      const SchemaChange& migration) const {
+    const std::vector<HintProblem> problems = check_hints_offline(screens, migration);
+    std::size_t breaks = 0;
+    for (const HintProblem& problem : problems)
+      breaks += problem.kind == HintProblem::Kind::kBreaks;
+    std::ostream& out = context.out();
+    if (problems.empty()) {
+      out << fmt::format(
+          "migration {}: no index hint of the screens names an index it drops, renames or "
+          "hides\n",
+          *migration_);
+      return 0;
+    }
+    out << fmt::format("migration {}: {} index hint{} it breaks{}\n", *migration_, breaks,
+                       breaks == 1 ? "" : "s",
+                       problems.size() > breaks
+                           ? fmt::format(", {} it leaves unresolved", problems.size() - breaks)
+                           : "");
+    for (const HintProblem& problem : problems) {
+      out << "  " << hint_problem_name(problem.kind) << ": "
+          << without_control_bytes(problem.describe()) << '\n';
+    }
+    return breaks > 0 ? 1 : 0;
+  }
+
   ScenarioFlags scenarios_;
+  std::optional<std::string> migration_, rollback_;
 };
 
 }  // namespace

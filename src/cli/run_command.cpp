@@ -6,6 +6,7 @@
 
 #include "cli/command.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/index_collection.h"
 #include "sqlmeasure/results_file.h"
 #include "sqlmeasure/runner.h"
 #include "sqlmeasure/scenario_loader.h"
@@ -45,6 +46,8 @@ class RunCommand final : public ScreenCommand {
     options.cancel = cancel_with(connect, {session});
     RunResult run =
         std::move(measure({{connection.get(), options.label}}, screens, options).front());
+    // What a later compare of this file names plan changes with (docs/verdicts.md).
+    if (run.complete) run.index_statistics = plan_index_statistics(*connection, run);
     // The table first: measured figures are shown even if the file cannot be written.
     render_run(run, format, context.style(), context.out());
     const std::string path = out_ ? *out_ : default_results_path();

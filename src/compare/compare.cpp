@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "evidence.h"
+#include "plan_diff.h"
 #include "warnings.h"
 
 namespace sqlmeasure {
@@ -26,9 +27,18 @@ int take_by_name(const std::vector<T>& items, const std::string& name, std::vect
   return -1;
 }
 
+// The two runs a screen's queries come from: what they recorded of the indexes their plans
+// use names the causes of plan changes.
+struct Runs {
+  const RunResult& before;
+  const RunResult& after;
+};
+
 QueryComparison compare_query(const QueryResult& before, const QueryResult& after,
-                              const VerdictRule& rule, const ChangeRecord* change) {
+                              const VerdictRule& rule, const ChangeRecord* change,
+                              const Runs& runs) {
   QueryComparison query = compare_deterministic(before, after, rule);
+  classify_plan_changes(query, before, after, runs.before, runs.after);
   query.touched = change == nullptr || reads_a_table_of(before, after, *change);
   // A side that always failed gives no time: the samples before a timeout are not its
   // figure, and a query that never ran is not 0 ms.
@@ -57,7 +67,7 @@ std::vector<QueryResult> comparable(const std::vector<QueryResult>& queries,
 
 ScreenComparison compare_screen(const ScreenResult& before, const ScreenResult& after,
                                 const VerdictRule& rule, const ChangeRecord* change,
-                                std::vector<Warning>& warnings) {
+                                const Runs& runs, std::vector<Warning>& warnings) {
   ScreenComparison screen;
   screen.name = before.name;
   std::vector<bool> taken(after.queries.size(), false);
@@ -68,7 +78,7 @@ ScreenComparison compare_screen(const ScreenResult& before, const ScreenResult& 
       continue;
     }
     const QueryResult& new_query = after.queries[static_cast<std::size_t>(match)];
-    screen.queries.push_back(compare_query(old_query, new_query, rule, change));
+    screen.queries.push_back(compare_query(old_query, new_query, rule, change, runs));
     for (Warning& warning : query_warnings(screen.name, old_query, new_query)) {
       warnings.push_back(std::move(warning));
     }
@@ -156,9 +166,9 @@ Comparison compare_runs(const RunResult& before, const RunResult& after, const V
     if (match < 0) {
       comparison.screens.push_back(one_sided_screen(old_screen, Presence::kOnlyBefore, rule));
     } else {
-      comparison.screens.push_back(compare_screen(old_screen,
-                                                  after.screens[static_cast<std::size_t>(match)],
-                                                  rule, change, comparison.warnings));
+      comparison.screens.push_back(
+          compare_screen(old_screen, after.screens[static_cast<std::size_t>(match)], rule, change,
+                         {before, after}, comparison.warnings));
     }
   }
   for (std::size_t i = 0; i < after.screens.size(); ++i) {

@@ -21,6 +21,16 @@ bool grew(std::uint64_t from, std::uint64_t to, const VerdictRule& rule) {
          to - from >= rule.min_rows_delta;
 }
 
+// The warnings of `from` that `other` does not have.
+std::vector<ServerWarning> missing_from(const std::vector<ServerWarning>& from,
+                                        const std::vector<ServerWarning>& other) {
+  std::vector<ServerWarning> missing;
+  for (const ServerWarning& warning : from) {
+    if (std::find(other.begin(), other.end(), warning) == other.end()) missing.push_back(warning);
+  }
+  return missing;
+}
+
 }  // namespace
 
 Change effect(double ratio, double delta_ms, const VerdictRule& rule) {
@@ -83,6 +93,11 @@ QueryComparison compare_deterministic(const QueryResult& before, const QueryResu
   }
   query.results_differ =
       !before.checksum.empty() && !after.checksum.empty() && before.checksum != after.checksum;
+  // Only sides that ran say what the server warns of: a failure is its own finding.
+  if (query.outcome == QueryOutcome::kCompared) {
+    query.warnings_added = missing_from(after.warnings, before.warnings);
+    query.warnings_gone = missing_from(before.warnings, after.warnings);
+  }
   return query;
 }
 

@@ -2,12 +2,12 @@
 // fixture a full scan is fast, on production data it is the next incident.
 #include "plan_diff.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <string_view>
 
 namespace sqlmeasure {
-namespace {
 
 // EXPLAIN prints NULL (or nothing, through some clients) where no key or type applies.
 std::string or_none(const std::string& field) {
@@ -20,6 +20,17 @@ bool uses_filesort(const PlanRow& row) {
 
 bool uses_temporary(const PlanRow& row) {
   return row.extra.find("Using temporary") != std::string::npos;
+}
+
+namespace {
+
+PlanChange table_change(const std::string& table, std::optional<PlanRow> before,
+                        std::optional<PlanRow> after) {
+  PlanChange change;
+  change.table = table;
+  change.before = std::move(before);
+  change.after = std::move(after);
+  return change;
 }
 
 bool differs(const PlanRow& before, const PlanRow& after) {
@@ -63,19 +74,52 @@ std::vector<PlanChange> diff_plans(const std::vector<PlanRow>& before,
       ++i;
     }
     if (i == after.size()) {
-      changes.push_back({old_row.table, old_row, std::nullopt});
+      changes.push_back(table_change(old_row.table, old_row, std::nullopt));
       continue;
     }
     matched[i] = true;
-    if (differs(old_row, after[i])) changes.push_back({old_row.table, old_row, after[i]});
+    if (differs(old_row, after[i]))
+      changes.push_back(table_change(old_row.table, old_row, after[i]));
   }
   for (std::size_t i = 0; i < after.size(); ++i) {
-    if (!matched[i]) changes.push_back({after[i].table, std::nullopt, after[i]});
+    if (!matched[i]) changes.push_back(table_change(after[i].table, std::nullopt, after[i]));
+  }
+  // The same tables of one SELECT read in another order: a join order change, which no
+  // per-table difference shows when each table keeps its access.
+  for (const PlanRow& first : before) {
+    std::vector<std::string> order_before, order_after;
+    for (const PlanRow& row : before) {
+      if (row.id == first.id) order_before.push_back(row.table);
+    }
+    if (order_before.front() != first.table) continue;  // once per SELECT id
+    for (const PlanRow& row : after) {
+      if (row.id == first.id) order_after.push_back(row.table);
+    }
+    std::vector<std::string> common_before, common_after;
+    for (const std::string& table : order_before) {
+      if (std::find(order_after.begin(), order_after.end(), table) != order_after.end()) {
+        common_before.push_back(table);
+      }
+    }
+    for (const std::string& table : order_after) {
+      if (std::find(order_before.begin(), order_before.end(), table) != order_before.end()) {
+        common_after.push_back(table);
+      }
+    }
+    if (common_before.size() > 1 && common_before != common_after) {
+      PlanChange change;
+      change.order_before = common_before;
+      change.order_after = common_after;
+      changes.push_back(std::move(change));
+    }
   }
   return changes;
 }
 
 std::string PlanChange::describe() const {
+  if (!order_before.empty()) {
+    return "join order " + arrow(join(order_before, ", "), join(order_after, ", "));
+  }
   const std::string name = table.empty() ? "(no table)" : table;
   if (!before && !after) return name;
   if (!before) return name + " added: " + summarize_row(*after);

@@ -34,7 +34,7 @@ const ScreenResult* find(const RunResult& run, const std::string& name) {
 
 // A deterministic gate in fail_on fails it: a verdict no timing can change.
 bool gated_deterministically(const ScreenComparison& screen, const VerdictRule& rule) {
-  for (Gate gate : {Gate::kErrors, Gate::kRows, Gate::kPlan, Gate::kResults}) {
+  for (Gate gate : {Gate::kErrors, Gate::kRows, Gate::kPlan, Gate::kResults, Gate::kWarnings}) {
     if (rule.fail_on.contains(gate) && gate_fires(screen, gate)) return true;
   }
   return false;

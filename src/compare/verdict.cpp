@@ -14,11 +14,9 @@ struct GateName {
   Gate gate;
   const char* name;
 };
-constexpr GateName kGates[] = {{Gate::kErrors, "errors"},
-                               {Gate::kTime, "time"},
-                               {Gate::kRows, "rows"},
-                               {Gate::kPlan, "plan"},
-                               {Gate::kResults, "results"}};
+constexpr GateName kGates[] = {{Gate::kErrors, "errors"},   {Gate::kTime, "time"},
+                               {Gate::kRows, "rows"},       {Gate::kPlan, "plan"},
+                               {Gate::kResults, "results"}, {Gate::kWarnings, "warnings"}};
 
 // A screen changed when its own figure or any of its touched queries' did: a regressed
 // query can hide inside an unchanged screen total when another query got faster.
@@ -49,12 +47,14 @@ bool gate_fires(const ScreenComparison& screen, Gate gate) {
       return screen.plan_changed();
     case Gate::kResults:
       return screen.results_differ();
+    case Gate::kWarnings:
+      return screen.new_warning();
   }
   return false;
 }
 
 bool QueryComparison::time_only() const {
-  return time.change != Change::kUnchanged && plan_changes.empty() &&
+  return time.change != Change::kUnchanged && plan_changes.empty() && warnings_added.empty() &&
          rows.change == Change::kUnchanged && !results_differ && outcome == QueryOutcome::kCompared;
 }
 
@@ -97,6 +97,11 @@ bool ScreenComparison::results_differ() const {
                      [](const QueryComparison& q) { return q.results_differ; });
 }
 
+bool ScreenComparison::new_warning() const {
+  return std::any_of(queries.begin(), queries.end(),
+                     [](const QueryComparison& q) { return !q.warnings_added.empty(); });
+}
+
 bool ScreenComparison::regressed(const VerdictRule& rule) const {
   // An added or removed screen has nothing to compare against; it is reported, not gated.
   if (presence != Presence::kBoth) return false;
@@ -117,6 +122,7 @@ Verdict ScreenComparison::verdict() const {
   if (fixed()) return Verdict::kFixed;
   if (plan_changed()) return Verdict::kPlanChanged;
   if (results_differ()) return Verdict::kResultsDiffer;
+  if (new_warning()) return Verdict::kNewWarning;
   return Verdict::kUnchanged;
 }
 
@@ -134,6 +140,8 @@ const char* verdict_name(Verdict verdict) {
       return "plan changed";
     case Verdict::kResultsDiffer:
       return "results differ";
+    case Verdict::kNewWarning:
+      return "new warning";
     case Verdict::kUnchanged:
       return "~";
     case Verdict::kAdded:
@@ -155,8 +163,9 @@ Gate parse_gate(const std::string& name, const std::string& where, ExitCode code
     if (name == known.name) return known.gate;
   }
   fail(code,
-       fmt::format("{}: unknown gate '{}' (expected errors, time, rows, plan, results, or none)",
-                   where, name));
+       fmt::format(
+           "{}: unknown gate '{}' (expected errors, time, rows, plan, results, warnings, or none)",
+           where, name));
 }
 
 std::set<Gate> parse_gates(const std::vector<std::string>& names, const std::string& where,

@@ -137,6 +137,7 @@ class MySqlConnection final : public Connection {
       throw error_for(sql);
     }
     auto stop = std::chrono::steady_clock::now();
+    execution.warnings = mysql_warning_count(handle_);
     drain_more_results(sql);
     execution.elapsed_ns =
         std::chrono::duration_cast<std::chrono::nanoseconds>(stop - start).count();
@@ -147,6 +148,7 @@ class MySqlConnection final : public Connection {
     if (mysql_real_query(handle_, sql.data(), sql.size()) != 0) throw error_for(sql);
     ResultSet set;
     ResultHandle result(mysql_store_result(handle_));
+    set.warnings = mysql_warning_count(handle_);
     if (!result) {
       if (mysql_field_count(handle_) != 0) throw error_for(sql);
       drain_more_results(sql);

@@ -39,4 +39,21 @@ std::vector<std::pair<std::size_t, std::size_t>> alter_clauses(const std::vector
   return out;
 }
 
+std::size_t how_clause(const std::vector<SqlToken>& code, std::size_t i) {
+  if (!word_in(keyword_at(code, i), {"ALGORITHM", "LOCK"})) return i;
+  std::size_t j = i + 1;
+  if (j < code.size() && code[j].is('=')) ++j;
+  return j < code.size() && is_identifier(code[j]) ? j + 1 : i;
+}
+
+std::size_t alter_table_name(const std::vector<SqlToken>& code) {
+  if (keyword_at(code, 0) != "ALTER") return 0;
+  std::size_t i = 1;
+  while (word_in(keyword_at(code, i), {"ONLINE", "IGNORE"})) ++i;
+  if (keyword_at(code, i) != "TABLE") return 0;
+  ++i;
+  if (keyword_at(code, i) == "IF" && keyword_at(code, i + 1) == "EXISTS") i += 2;
+  return i;
+}
+
 }  // namespace sqlmeasure

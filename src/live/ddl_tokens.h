@@ -25,4 +25,11 @@ std::size_t table_name_at(const std::vector<SqlToken>& code, std::size_t i,
 [[nodiscard]] std::vector<std::pair<std::size_t, std::size_t>> alter_clauses(
     const std::vector<SqlToken>& code, std::size_t i);
 
+// ALGORITHM [=] x or LOCK [=] x at `i`: the index after it, or `i`.
+[[nodiscard]] std::size_t how_clause(const std::vector<SqlToken>& code, std::size_t i);
+
+// ALTER [ONLINE] [IGNORE] TABLE [IF EXISTS]: the index of the table name, or 0 when the
+// statement is not one.
+[[nodiscard]] std::size_t alter_table_name(const std::vector<SqlToken>& code);
+
 }  // namespace sqlmeasure

@@ -18,25 +18,6 @@ namespace {
 
 using Tokens = std::vector<SqlToken>;
 
-// ALGORITHM [=] x or LOCK [=] x at `i`: the index after it, or `i`.
-std::size_t how_clause(const Tokens& code, std::size_t i) {
-  if (!word_in(keyword_at(code, i), {"ALGORITHM", "LOCK"})) return i;
-  std::size_t j = i + 1;
-  if (j < code.size() && code[j].is('=')) ++j;
-  return j < code.size() && is_identifier(code[j]) ? j + 1 : i;
-}
-
-// ALTER [ONLINE] [IGNORE] TABLE: the index of the table name, or 0 when it is not one.
-std::size_t alter_table_name(const Tokens& code) {
-  if (keyword_at(code, 0) != "ALTER") return 0;
-  std::size_t i = 1;
-  while (word_in(keyword_at(code, i), {"ONLINE", "IGNORE"})) ++i;
-  if (keyword_at(code, i) != "TABLE") return 0;
-  ++i;
-  if (keyword_at(code, i) == "IF" && keyword_at(code, i + 1) == "EXISTS") i += 2;
-  return i;
-}
-
 // The indexes one statement drops; false when it does anything else.
 bool read_drops(const SqlStatement& statement, std::vector<IndexName>& out) {
   const Tokens code = code_tokens(statement.text);
@@ -375,7 +356,8 @@ std::string why_hints_differ(const std::vector<IndexName>& dropped, const Schema
     for (const Query& query : screen.queries) {
       const QueryShape shape = read_query_shape(query.sql);
       for (const IndexHint& hint : shape.hints) {
-        if (hint.table_reference >= shape.tables.size()) continue;
+        // An optimizer hint never resolves by prefix: ignored or dropped, it is unresolved.
+        if (hint.optimizer_hint || hint.table_reference >= shape.tables.size()) continue;
         const TableInfo* table = schema.table(shape.tables[hint.table_reference].table);
         if (table == nullptr) continue;
         for (const std::string& named : hint.indexes) {

@@ -13,6 +13,8 @@
 #include "live/ignored_drop.h"
 #include "sqlmeasure/alternation.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/hint_check.h"
+#include "sqlmeasure/index_collection.h"
 #include "sqlmeasure/journal.h"
 #include "sqlmeasure/results_file.h"
 #include "sqlmeasure/scenario_loader.h"
@@ -120,12 +122,16 @@ class LiveCompare {
   // short, or a change that fails or cannot be undone, ends the sequence there.
   void phases() {
     const int rounds = change_.keep ? 1 : std::max(1, options_.alternations);
+    if (!hinted_tables(screens_).empty()) {
+      schema_before_change_ = read_structure(*target_, database_);
+    }
     if (!measure_phase("before", 1, rounds, outcome_.before_phases)) return;
     for (int round = 1; round <= rounds; ++round) {
       if (std::optional<std::string> failure = session_->apply(round, rounds)) {
         outcome_.failure = failure;
         return;
       }
+      check_hints_after_apply(round);
       if (interrupted()) {
         outcome_.failure = "interrupted after the change was applied";
         events_.say("interrupted: undoing the change ...");
@@ -144,6 +150,27 @@ class LiveCompare {
       }
       if (!last && !still_unsettled(fmt::format("before-{}", round + 1), round, rounds)) return;
     }
+  }
+
+  // The screens' index hints, resolved against the schema before the change and after each
+  // apply, before anything is measured: a hint the change breaks or redirects is said at once,
+  // and the after runs record it (hint_check.h).
+  static SchemaInfo read_structure(Connection& connection, const std::string& database) {
+    CollectOptions structure;
+    structure.structure_only = true;
+    return collect_schema(connection, database, structure);
+  }
+
+  void check_hints_after_apply(int round) {
+    if (!schema_before_change_) return;
+    std::vector<HintProblem> problems =
+        check_hints(screens_, *schema_before_change_, read_structure(*target_, database_));
+    if (round == 1 || problems != hint_problems_) {
+      for (const HintProblem& problem : problems) {
+        events_.say(fmt::format("index hint, after apply {}: {}", round, problem.describe()));
+      }
+    }
+    hint_problems_ = std::move(problems);
   }
 
   bool settling() const { return options_.run.settings.auto_iterations.enabled; }
@@ -210,6 +237,11 @@ class LiveCompare {
     RunResult run =
         std::move(measure({{target_.get(), options.label}}, measuring_, options).front());
     if (side == "after") run.change = change_record();
+    // The first phase of each side: the indexes its plans use, while its schema is on the
+    // server (the after side's before the undo), for the plan changes' causes.
+    if (options.record_conditions && run.complete) {
+      run.index_statistics = plan_index_statistics(*target_, run);
+    }
     write(run, phase + ".json");
     if (run.complete) {
       phases.push_back(std::move(run));
@@ -258,6 +290,7 @@ class LiveCompare {
     record.tables = change_.tables;
     record.tables_known = change_.tables_known;
     record.ddl_measured = change_.real_ddl;
+    record.hint_problems = hint_problems_;
     if (session_ && change_.real_ddl) {
       record.apply_s = session_->apply_seconds();
       record.undo_s = session_->undo_seconds();
@@ -316,6 +349,8 @@ class LiveCompare {
   SchemaChange change_;
   std::optional<ChangeSession> session_;
   std::optional<ChangeJournal> journal_;
+  std::optional<SchemaInfo> schema_before_change_;  // of the hinted screens' tables
+  std::vector<HintProblem> hint_problems_;          // found after the last apply
   LiveCompareOutcome outcome_;
   EventLog events_{outcome_.events, options_.on_event};
 };

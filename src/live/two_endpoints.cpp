@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "live/auto_stop.h"
+#include "sqlmeasure/index_collection.h"
 #include "sqlmeasure/journal.h"
 #include "sqlmeasure/results_file.h"
 #include "sqlmeasure/scenario_loader.h"
@@ -30,6 +31,10 @@ TwoEndpointOutcome run_two_endpoint_compare(std::vector<Screen> screens,
   resolve_params(*before, screens, run.settings.seed);
   std::vector<RunResult> runs =
       measure({{before.get(), "before"}, {after.get(), "after"}}, screens, run);
+  if (runs[0].complete) {
+    runs[0].index_statistics = plan_index_statistics(*before, runs[0]);
+    runs[1].index_statistics = plan_index_statistics(*after, runs[1]);
+  }
   std::filesystem::create_directories(options.out_dir);
   TwoEndpointOutcome outcome;
   for (const auto& [result, file] :

@@ -40,7 +40,14 @@ std::string delta(const TimeEvidence& time) {
 
 bool query_flagged(const QueryComparison& query) {
   return query.time.change != Change::kUnchanged || query.rows.change != Change::kUnchanged ||
-         !query.plan_changes.empty() || query.results_differ || query.failed();
+         !query.plan_changes.empty() || query.results_differ || query.failed() ||
+         !query.warnings_added.empty() || !query.warnings_gone.empty();
+}
+
+// "Note 1105 (EXPLAIN): Cannot use key `code` part[0] for lookup: ..."
+std::string warning_text(const ServerWarning& warning) {
+  return fmt::format("{} {}{}: {}", warning.level, warning.code,
+                     warning.from_explain ? " (EXPLAIN)" : "", warning.message);
 }
 
 // Which sides have figures: a screen on one side only, or a query that always failed on a
@@ -87,7 +94,10 @@ std::string failure_text(const QueryComparison& query) {
 // "works key category_started → (none), ref → ALL; rows examined 2.0k → 600k; 0.41 → 44.3 ms"
 std::string query_detail(const QueryComparison& query) {
   std::vector<std::string> parts;
-  for (const PlanChange& change : query.plan_changes) parts.push_back(change.describe());
+  for (const PlanChange& change : query.plan_changes) {
+    parts.push_back(change.describe() +
+                    (change.causes.empty() ? "" : " [" + change.causes_text() + "]"));
+  }
   if (query.rows.before != query.rows.after &&
       (query.rows.change != Change::kUnchanged || !query.plan_changes.empty())) {
     parts.push_back(fmt::format("rows examined {} → {}", format_count(query.rows.before),
@@ -104,6 +114,12 @@ std::string query_detail(const QueryComparison& query) {
                                        : ", time only (reads no table the change alters)"));
   }
   if (query.results_differ) parts.push_back("results differ (checksums)");
+  for (const ServerWarning& warning : query.warnings_added) {
+    parts.push_back("new warning: " + warning_text(warning));
+  }
+  for (const ServerWarning& warning : query.warnings_gone) {
+    parts.push_back("warning gone: " + warning_text(warning));
+  }
   if (query.failed()) parts.push_back(failure_text(query));
   std::string text;
   for (const std::string& part : parts) text += (text.empty() ? "" : ", ") + part;
@@ -166,6 +182,18 @@ std::string ddl_line(const Comparison& comparison) {
   return line;
 }
 
+// The index hints the change breaks or redirects, as the live compare found them after
+// applying it: "index hint breaks: screen/query (file:line): FORCE INDEX (x) on t: ...".
+std::vector<std::string> hint_lines(const Comparison& comparison) {
+  std::vector<std::string> lines;
+  if (!comparison.change) return lines;
+  for (const HintProblem& problem : comparison.change->hint_problems) {
+    lines.push_back(fmt::format("index hint {}: {}", hint_problem_name(problem.kind),
+                                without_control_bytes(problem.describe())));
+  }
+  return lines;
+}
+
 std::string summary_line(const Comparison& comparison) {
   size_t both = 0;
   for (const ScreenComparison& screen : comparison.screens)
@@ -191,12 +219,14 @@ Table screen_table(const Comparison& comparison) {
                            ? fmt::format("{} → {}", format_count(screen.rows.before),
                                          format_count(screen.rows.after))
                            : format_count(screen.rows.before);
-    table.rows.push_back(
-        {screen.name,
-         screen.presence == Presence::kOnlyAfter ? "-" : format_ms(screen.time.before_ms),
-         screen.presence == Presence::kOnlyBefore ? "-" : format_ms(screen.time.after_ms),
-         both ? delta(screen.time) : "-", both ? evidence(screen.time) : "-", both ? rows : "-",
-         verdict_name(screen.verdict())});
+    // A side with no complete view (its only query always failed) has no figure, not 0 ms.
+    const bool before_timed = screen.presence != Presence::kOnlyAfter && screen.time.n_before > 0;
+    const bool after_timed = screen.presence != Presence::kOnlyBefore && screen.time.n_after > 0;
+    if (both && !before_timed && !after_timed) rows = "-";
+    table.rows.push_back({screen.name, before_timed ? format_ms(screen.time.before_ms) : "-",
+                          after_timed ? format_ms(screen.time.after_ms) : "-",
+                          both ? delta(screen.time) : "-", both ? evidence(screen.time) : "-",
+                          both ? rows : "-", verdict_name(screen.verdict())});
   }
   return table;
 }
@@ -212,6 +242,7 @@ std::string colour(Verdict verdict, const std::string& text, const Style& style)
       return "\x1b[32m" + text + "\x1b[0m";
     case Verdict::kPlanChanged:
     case Verdict::kResultsDiffer:
+    case Verdict::kNewWarning:
       return "\x1b[33m" + text + "\x1b[0m";
     default:
       return text;
@@ -246,6 +277,7 @@ void render_text(const Comparison& comparison, const Style& style, std::ostream&
       out << "  " << screen.name << '/' << name << ": added\n";
   }
   out << '\n';
+  for (const std::string& hint : hint_lines(comparison)) out << hint << '\n';
   for (const Warning& warning : comparison.warnings)
     out << "warning: " << without_control_bytes(warning.message()) << '\n';
   std::string summary = summary_line(comparison);
@@ -268,6 +300,10 @@ void render_markdown(const Comparison& comparison, std::ostream& out) {
           << "`: " << without_control_bytes(query_detail(query)) << '\n';
     }
   }
+  if (const std::vector<std::string> hints = hint_lines(comparison); !hints.empty()) {
+    out << "\n**Index hints**\n\n";
+    for (const std::string& line : hints) out << "- " << line << '\n';
+  }
   if (!comparison.warnings.empty()) {
     out << '\n';
     for (const Warning& warning : comparison.warnings)
@@ -281,11 +317,11 @@ void render_markdown(const Comparison& comparison, std::ostream& out) {
 }
 
 void render_csv(const Comparison& comparison, std::ostream& out) {
-  Table table{
-      {"screen", "query", "before_ms", "after_ms", "delta_pct", "p", "n_before", "n_after",
-       "rows_before", "rows_after", "plan_change", "results_differ", "verdict", "time_only"},
-      {},
-      {}};
+  Table table{{"screen", "query", "before_ms", "after_ms", "delta_pct", "p", "n_before", "n_after",
+               "rows_before", "rows_after", "plan_change", "results_differ", "verdict", "time_only",
+               "new_warnings"},
+              {},
+              {}};
   auto number = [](double v) {
     return std::isfinite(v) ? fmt::format("{:.6g}", v) : std::string();
   };
@@ -302,15 +338,22 @@ void render_csv(const Comparison& comparison, std::ostream& out) {
          side(before, std::to_string(t.n_before)), side(after, std::to_string(t.n_after)),
          side(before, std::to_string(screen.rows.before)),
          side(after, std::to_string(screen.rows.after)), screen.plan_changed() ? "yes" : "no",
-         screen.results_differ() ? "yes" : "no", verdict_name(screen.verdict()), ""});
+         screen.results_differ() ? "yes" : "no", verdict_name(screen.verdict()), "",
+         screen.new_warning() ? "yes" : "no"});
     for (const QueryComparison& q : screen.queries) {
       std::string plan;
-      for (const PlanChange& change : q.plan_changes)
+      for (const PlanChange& change : q.plan_changes) {
         plan += (plan.empty() ? "" : "; ") + change.describe();
+        if (!change.causes.empty())
+          plan += std::string(" (") + plan_class_id(change.causes.front().kind) + ")";
+      }
       std::string verdict = q.outcome != QueryOutcome::kCompared  ? outcome_name(q.outcome)
                             : q.time.change != Change::kUnchanged ? change_name(q.time.change)
                                                                   : change_name(q.rows.change);
       const Sides ran = sides_of(q);
+      std::string new_warnings;
+      for (const ServerWarning& warning : q.warnings_added)
+        new_warnings += (new_warnings.empty() ? "" : "; ") + warning_text(warning);
       table.rows.push_back(
           {screen.name, q.name, side(ran.before, number(q.time.before_ms)),
            side(ran.after, number(q.time.after_ms)),
@@ -318,7 +361,7 @@ void render_csv(const Comparison& comparison, std::ostream& out) {
            side(ran.before && ran.after, number(q.time.p)), std::to_string(q.time.n_before),
            std::to_string(q.time.n_after), side(ran.before, std::to_string(q.rows.before)),
            side(ran.after, std::to_string(q.rows.after)), plan, q.results_differ ? "yes" : "no",
-           verdict, q.time_only() ? "yes" : "no"});
+           verdict, q.time_only() ? "yes" : "no", new_warnings});
     }
   }
   write_csv_table(table, out);
@@ -363,6 +406,17 @@ std::vector<std::string> warning_messages(const std::vector<Warning>& warnings) 
   return messages;
 }
 
+nlohmann::json warnings_json(const std::vector<ServerWarning>& warnings) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const ServerWarning& w : warnings) {
+    list.push_back({{"level", w.level},
+                    {"code", w.code},
+                    {"message", w.message},
+                    {"source", w.from_explain ? "explain" : "execute"}});
+  }
+  return list;
+}
+
 // A side's failures, or null when it never failed.
 nlohmann::json failures_json(const SideFailures& side) {
   if (side.failed == 0) return nullptr;
@@ -372,9 +426,28 @@ nlohmann::json failures_json(const SideFailures& side) {
 
 nlohmann::json change_json(const std::optional<ChangeRecord>& change) {
   if (!change) return nullptr;
-  return {{"description", change->description},   {"tables", change->tables},
-          {"tables_known", change->tables_known}, {"ddl_measured", change->ddl_measured},
-          {"apply_s", change->apply_s},           {"undo_s", change->undo_s}};
+  nlohmann::json hints = nlohmann::json::array();
+  for (const HintProblem& p : change->hint_problems) {
+    hints.push_back({{"kind", hint_problem_name(p.kind)},
+                     {"screen", p.screen},
+                     {"query", p.query},
+                     {"where", p.where.str()},
+                     {"table", p.table},
+                     {"hint", p.hint},
+                     {"index", p.index},
+                     {"before", p.before},
+                     {"after", p.after},
+                     {"error", p.error},
+                     {"cause", p.cause},
+                     {"description", p.describe()}});
+  }
+  return {{"description", change->description},
+          {"tables", change->tables},
+          {"tables_known", change->tables_known},
+          {"ddl_measured", change->ddl_measured},
+          {"apply_s", change->apply_s},
+          {"undo_s", change->undo_s},
+          {"hint_problems", hints}};
 }
 
 void render_json(const Comparison& comparison, std::ostream& out) {
@@ -384,16 +457,34 @@ void render_json(const Comparison& comparison, std::ostream& out) {
     for (const QueryComparison& q : screen.queries) {
       nlohmann::json plans = nlohmann::json::array();
       for (const PlanChange& change : q.plan_changes) {
+        nlohmann::json causes = nlohmann::json::array();
+        for (const PlanCause& cause : change.causes) {
+          causes.push_back({{"class", plan_class_id(cause.kind)},
+                            {"name", plan_class_name(cause.kind)},
+                            {"evidence", cause.evidence},
+                            {"rule", cause.rule.empty() ? nlohmann::json(nullptr)
+                                                        : nlohmann::json(cause.rule)}});
+        }
         plans.push_back({{"table", change.table},
                          {"description", change.describe()},
+                         {"class", change.causes.empty()
+                                       ? nlohmann::json(nullptr)
+                                       : nlohmann::json(plan_class_id(change.causes.front().kind))},
+                         {"causes", causes},
                          {"before", plan_row_json(change.before)},
                          {"after", plan_row_json(change.after)}});
+        if (!change.order_before.empty()) {
+          plans.back()["order_before"] = change.order_before;
+          plans.back()["order_after"] = change.order_after;
+        }
       }
       queries.push_back({{"name", q.name},
                          {"time", time_json(q.time, sides_of(q))},
                          {"rows_examined", rows_json(q.rows, sides_of(q))},
                          {"plan_changes", plans},
                          {"results_differ", q.results_differ},
+                         {"warnings_added", warnings_json(q.warnings_added)},
+                         {"warnings_gone", warnings_json(q.warnings_gone)},
                          {"time_only", q.time_only()},
                          {"touched", q.touched},
                          {"outcome", outcome_name(q.outcome)},
@@ -416,7 +507,7 @@ void render_json(const Comparison& comparison, std::ostream& out) {
   nlohmann::json gates = nlohmann::json::array();
   for (Gate gate : comparison.rule.fail_on) gates.push_back(gate_name(gate));
   nlohmann::json document = {{"format", "sqlmeasure-comparison"},
-                             {"schema_version", 2},
+                             {"schema_version", 3},
                              {"before", comparison.before_label},
                              {"after", comparison.after_label},
                              {"rule",

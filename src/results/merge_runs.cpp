@@ -3,8 +3,6 @@
 // verdict tests every sample of each side.
 #include <fmt/format.h>
 
-#include <algorithm>
-
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/results.h"
 
@@ -65,6 +63,10 @@ RunResult merge_runs(const std::vector<const RunResult*>& runs) {
         if (!query.error && more.queries[q].error) query.error = more.queries[q].error;
         // Counted per phase, so a compare can tell a query the change breaks (failing in every
         // phase that ran it) from a lock wait or timeout in one of them.
+        // A warning raised in any phase counts (a truncation may depend on the phase's data).
+        for (const ServerWarning& warning : more.queries[q].warnings) {
+          add_warning(query.warnings, warning);
+        }
         query.phases_failed += more.queries[q].failed_phases();
         query.phases += more.queries[q].phases;
       }

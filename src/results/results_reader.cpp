@@ -154,6 +154,26 @@ class Reader {
     return rows;
   }
 
+  // Since version 4: what SHOW WARNINGS said of the query when it was inspected.
+  std::vector<ServerWarning> warnings(const json& object, const std::string& path) const {
+    std::vector<ServerWarning> out;
+    const json& list = array(object, path, "warnings");
+    for (size_t i = 0; i < list.size(); ++i) {
+      const std::string at = fmt::format("{}.warnings[{}]", path, i);
+      ServerWarning warning;
+      warning.level = text(list[i], at, "level");
+      warning.code = number<unsigned>(list[i], at, "code");
+      warning.message = text(list[i], at, "message");
+      const std::string source = text(list[i], at, "source");
+      if (source != "execute" && source != "explain") {
+        bad(at + ".source", "expected \"execute\" or \"explain\"");
+      }
+      warning.from_explain = source == "explain";
+      out.push_back(std::move(warning));
+    }
+    return out;
+  }
+
   // One part of the document each: the run's header, its settings, a screen, a query.
   void header(const json& document, RunResult& run) const {
     run.tool_version = text(field(document, "$", "tool"), "$.tool", "version");
@@ -179,11 +199,51 @@ class Reader {
       run.throughput.queries = number<std::uint64_t>(throughput, "$.throughput", "queries");
       run.throughput.wall_s = number<double>(throughput, "$.throughput", "wall_s");
     }
+    if (version_ >= 4) run.index_statistics = index_statistics(document);
     if (version_ >= 2) {
       run.conditions = conditions(field(document, "$", "conditions"));
       run.change = change(field(document, "$", "change"));
       run.pooled_from = strings(document, "$", "pooled_from");
     }
+  }
+
+  // Since version 4: the indexes the run's plans use, as `indexes` describes them.
+  std::vector<IndexStatistics> index_statistics(const json& document) const {
+    std::vector<IndexStatistics> out;
+    const json& list = array(document, "$", "index_statistics");
+    for (size_t i = 0; i < list.size(); ++i) {
+      const std::string at = fmt::format("$.index_statistics[{}]", i);
+      const json& item = list[i];
+      IndexStatistics s;
+      s.table = text(item, at, "table");
+      s.index = text(item, at, "index");
+      s.columns = strings(item, at, "columns");
+      s.unique = boolean(item, at, "unique");
+      s.table_rows = number<std::uint64_t>(item, at, "table_rows");
+      s.rows_exact = boolean(item, at, "rows_exact");
+      if (!field(item, at, "leading_distinct").is_null()) {
+        s.leading_distinct = number<std::uint64_t>(item, at, "leading_distinct");
+      }
+      s.distinct_method = text(item, at, "distinct_method");
+      const json& values = array(item, at, "leading_values");
+      for (size_t j = 0; j < values.size(); ++j) {
+        const std::string value_at = fmt::format("{}.leading_values[{}]", at, j);
+        ValueCount count;
+        const json& value = field(values[j], value_at, "value");
+        if (value.is_string()) {
+          count.value = value.get<std::string>();
+        } else if (!value.is_null()) {
+          bad(value_at + ".value", "expected a string or null");
+        }
+        count.count = number<std::uint64_t>(values[j], value_at, "count");
+        s.leading_values.push_back(std::move(count));
+      }
+      s.values_rows = number<std::uint64_t>(item, at, "values_rows");
+      s.rule = text(item, at, "rule");
+      s.finding = text(item, at, "finding");
+      out.push_back(std::move(s));
+    }
+    return out;
   }
 
   std::optional<RunConditions> conditions(const json& object) const {
@@ -215,6 +275,33 @@ class Reader {
     out.ddl_measured = boolean(object, "$.change", "ddl_measured");
     out.apply_s = seconds(object, "$.change", "apply_s");
     out.undo_s = seconds(object, "$.change", "undo_s");
+    if (version_ >= 4) out.hint_problems = hint_problems(object, "$.change");
+    return out;
+  }
+
+  std::vector<HintProblem> hint_problems(const json& object, const std::string& path) const {
+    std::vector<HintProblem> out;
+    const json& list = array(object, path, "hint_problems");
+    for (size_t i = 0; i < list.size(); ++i) {
+      const std::string at = fmt::format("{}.hint_problems[{}]", path, i);
+      const json& item = list[i];
+      HintProblem problem;
+      const std::string kind = text(item, at, "kind");
+      const std::optional<HintProblem::Kind> known = hint_problem_named(kind);
+      if (!known) bad(at + ".kind", "expected \"breaks\", \"redirected\" or \"ignored\"");
+      problem.kind = *known;
+      problem.screen = text(item, at, "screen");
+      problem.query = text(item, at, "query");
+      problem.where.file = text(item, at, "where");  // as written: file:line:col
+      problem.table = text(item, at, "table");
+      problem.hint = text(item, at, "hint");
+      problem.index = text(item, at, "index");
+      problem.before = text(item, at, "before");
+      problem.after = text(item, at, "after");
+      problem.error = text(item, at, "error");
+      problem.cause = text(item, at, "cause");
+      out.push_back(std::move(problem));
+    }
     return out;
   }
 
@@ -319,6 +406,7 @@ class Reader {
     out.checksum = text(object, at, "checksum");
     out.variants_inspected = count(object, at, "variants_inspected", 0);
     out.plan = plan(object, at);
+    if (version_ >= 4) out.warnings = warnings(object, at);
     const json& error = field(object, at, "error");
     if (error.is_string()) {
       out.error = error.get<std::string>();

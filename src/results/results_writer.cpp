@@ -62,6 +62,17 @@ void write_samples(std::ostream& out, const std::vector<std::int64_t>& samples) 
   out.write(buffer, static_cast<std::streamsize>(used));
 }
 
+json warnings_to_json(const std::vector<ServerWarning>& warnings) {
+  json list = json::array();
+  for (const ServerWarning& w : warnings) {
+    list.push_back({{"level", w.level},
+                    {"code", w.code},
+                    {"message", w.message},
+                    {"source", w.from_explain ? "explain" : "execute"}});
+  }
+  return list;
+}
+
 json query_to_json(const QueryResult& q, json samples) {
   json params = json::object();
   for (const auto& [name, values] : q.params) {
@@ -80,6 +91,7 @@ json query_to_json(const QueryResult& q, json samples) {
           {"checksum", q.checksum},
           {"variants_inspected", q.variants_inspected},
           {"plan", plan_to_json(q.plan)},
+          {"warnings", warnings_to_json(q.warnings)},
           {"error", q.error ? json(*q.error) : json(nullptr)},
           {"phases", q.phases},
           {"failed_phases", q.failed_phases()},
@@ -126,11 +138,33 @@ json settings_to_json(const RunSettings& s) {
   return settings;
 }
 
+json hint_problems_to_json(const std::vector<HintProblem>& problems) {
+  json list = json::array();
+  for (const HintProblem& p : problems) {
+    list.push_back({{"kind", hint_problem_name(p.kind)},
+                    {"screen", p.screen},
+                    {"query", p.query},
+                    {"where", p.where.str()},
+                    {"table", p.table},
+                    {"hint", p.hint},
+                    {"index", p.index},
+                    {"before", p.before},
+                    {"after", p.after},
+                    {"error", p.error},
+                    {"cause", p.cause}});
+  }
+  return list;
+}
+
 json change_to_json(const std::optional<ChangeRecord>& change) {
   if (!change) return nullptr;
-  return {{"description", change->description},   {"tables", change->tables},
-          {"tables_known", change->tables_known}, {"ddl_measured", change->ddl_measured},
-          {"apply_s", change->apply_s},           {"undo_s", change->undo_s}};
+  return {{"description", change->description},
+          {"tables", change->tables},
+          {"tables_known", change->tables_known},
+          {"ddl_measured", change->ddl_measured},
+          {"apply_s", change->apply_s},
+          {"undo_s", change->undo_s},
+          {"hint_problems", hint_problems_to_json(change->hint_problems)}};
 }
 
 json conditions_to_json(const std::optional<RunConditions>& conditions) {
@@ -140,6 +174,30 @@ json conditions_to_json(const std::optional<RunConditions>& conditions) {
     tables[table] = {{"rows", rows.rows}, {"exact", rows.exact}};
   }
   return {{"settings", conditions->settings}, {"table_rows", tables}};
+}
+
+json index_statistics_to_json(const std::vector<IndexStatistics>& indexes) {
+  json list = json::array();
+  for (const IndexStatistics& s : indexes) {
+    json values = json::array();
+    for (const ValueCount& v : s.leading_values) {
+      values.push_back({{"value", v.value ? json(*v.value) : json(nullptr)}, {"count", v.count}});
+    }
+    list.push_back(
+        {{"table", s.table},
+         {"index", s.index},
+         {"columns", s.columns},
+         {"unique", s.unique},
+         {"table_rows", s.table_rows},
+         {"rows_exact", s.rows_exact},
+         {"leading_distinct", s.leading_distinct ? json(*s.leading_distinct) : json(nullptr)},
+         {"distinct_method", s.distinct_method},
+         {"leading_values", values},
+         {"values_rows", s.values_rows},
+         {"rule", s.rule},
+         {"finding", s.finding}});
+  }
+  return list;
 }
 
 json results_document(const RunResult& run) {
@@ -168,6 +226,7 @@ json results_document(const RunResult& run) {
             {"wall_s", run.throughput.wall_s},
             {"queries_per_s", run.throughput.queries_per_s()}}},
           {"conditions", conditions_to_json(run.conditions)},
+          {"index_statistics", index_statistics_to_json(run.index_statistics)},
           {"change", change_to_json(run.change)},
           {"pooled_from", run.pooled_from},
           {"screens", screens}};

@@ -2,6 +2,7 @@
 // server's own counters, and the EXPLAIN plan.
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <set>
 
 #include "sqlmeasure/error.h"
@@ -45,12 +46,29 @@ std::string cell(const ResultSet& set, const std::vector<std::optional<std::stri
 
 }  // namespace
 
-// The method is recorded in the results file by runner.cpp (rows_examined_method).
+void read_warnings(Connection& connection, bool from_explain, std::vector<ServerWarning>& into) {
+  constexpr unsigned kRewrittenQueryNote = 1003;  // MySQL's EXPLAIN: the query as optimized
+  const ResultSet set = connection.query("SHOW WARNINGS");
+  for (const auto& row : set.rows) {
+    ServerWarning warning;
+    warning.level = cell(set, row, "Level");
+    const std::string code = cell(set, row, "Code");
+    warning.code = static_cast<unsigned>(std::strtoul(code.c_str(), nullptr, 10));
+    warning.message = cell(set, row, "Message");
+    warning.from_explain = from_explain;
+    if (from_explain && warning.code == kRewrittenQueryNote) continue;
+    add_warning(into, warning);
+  }
+}
+
+// The method is recorded in the results file by runner.cpp (rows_examined_method). Warnings
+// are read before the status counters: the next statement that reads a table clears them.
 Inspection inspect_execution(Connection& connection, std::string_view sql) {
   Inspection inspection;
   if (connection.server().flavor == Flavor::kMariaDB) {
     std::uint64_t before = rows_read(connection);
     inspection.execution = connection.execute_timed(sql, true);
+    if (inspection.execution.warnings > 0) read_warnings(connection, false, inspection.warnings);
     inspection.rows_examined = rows_read(connection) - before;
     return inspection;
   }
@@ -59,6 +77,7 @@ Inspection inspect_execution(Connection& connection, std::string_view sql) {
   std::uint64_t second = handler_reads(connection);
   std::uint64_t own_cost = second - first;
   inspection.execution = connection.execute_timed(sql, true);
+  if (inspection.execution.warnings > 0) read_warnings(connection, false, inspection.warnings);
   std::uint64_t delta = handler_reads(connection) - second;
   inspection.rows_examined = delta > own_cost ? delta - own_cost : 0;
   return inspection;
@@ -68,11 +87,13 @@ std::uint64_t rows_examined(Connection& connection, std::string_view sql) {
   return inspect_execution(connection, sql).rows_examined;
 }
 
-std::vector<PlanRow> explain(Connection& connection, std::string_view sql) {
+std::vector<PlanRow> explain(Connection& connection, std::string_view sql,
+                             std::vector<ServerWarning>* notes) {
   static const std::set<std::string> kExplainable = {"SELECT", "WITH",   "TABLE",  "VALUES",
                                                      "INSERT", "UPDATE", "DELETE", "REPLACE"};
   if (kExplainable.count(first_keyword(sql)) == 0) return {};  // SHOW and friends have no plan
   ResultSet set = connection.query("EXPLAIN " + std::string(sql));
+  if (notes != nullptr && set.warnings > 0) read_warnings(connection, true, *notes);
   std::vector<PlanRow> plan;
   for (const auto& row : set.rows) {
     plan.push_back({cell(set, row, "id"), cell(set, row, "select_type"), cell(set, row, "table"),

@@ -333,12 +333,16 @@ class Measurement {
           Connection& connection = *targets_[t].connection;
           size_t variants = std::min(slot.variants, variants_cap);
           std::uint64_t examined = 0, sent = 0, combined = 0;
+          query.warnings.clear();
           for (size_t v = 0; v < variants; ++v) {
             std::string sql = sql_for(t, slot, v);
-            if (v == 0) query.plan = explain(connection, sql);
+            if (v == 0) query.plan = explain(connection, sql, &query.warnings);
             auto once = [&] { return inspect_execution(connection, sql); };
             Inspection inspection =
                 options_.allow_writes ? in_rolled_back_transaction(connection, once) : once();
+            for (const ServerWarning& warning : inspection.warnings) {
+              add_warning(query.warnings, warning);
+            }
             examined += inspection.rows_examined;
             sent += inspection.execution.rows_sent;
             combined = mix64(combined ^ inspection.execution.checksum);

@@ -1,6 +1,8 @@
 // Reads table references, index hints and ORDER BY columns from the lexer's tokens.
 #include "sqlmeasure/query_shape.h"
 
+#include <optional>
+
 #include "sqlmeasure/sql_lexer.h"
 #include "sqlmeasure/text.h"
 
@@ -35,9 +37,47 @@ bool ends_from(const SqlToken& token) {
          word == "INTERSECT" || word == "FOR" || word == "LOCK" || word == "INTO";
 }
 
+// MySQL 8's optimizer hints that name indexes: HINT([@qb] table[@qb] [index, ...]).
+constexpr std::string_view kIndexLevelHints[] = {
+    "INDEX",       "NO_INDEX",       "JOIN_INDEX",  "NO_JOIN_INDEX",
+    "GROUP_INDEX", "NO_GROUP_INDEX", "ORDER_INDEX", "NO_ORDER_INDEX",
+    "INDEX_MERGE", "NO_INDEX_MERGE", "SKIP_SCAN",   "NO_SKIP_SCAN",
+    "MRR",         "NO_MRR",         "NO_ICP",      "NO_RANGE_OPTIMIZATION"};
+
+bool is_index_level_hint(std::string_view word) {
+  const std::string upper = ascii_upper(word);
+  for (std::string_view hint : kIndexLevelHints) {
+    if (upper == hint) return true;
+  }
+  return false;
+}
+
+// A string literal's value as the server reads it under the default modes: quotes doubled
+// or backslash-escaped.
+std::string string_value(std::string_view quoted) {
+  std::string value;
+  if (quoted.size() < 2) return value;
+  const char quote = quoted.front();
+  for (size_t i = 1; i + 1 < quoted.size(); ++i) {
+    if (quoted[i] == '\\' && i + 2 < quoted.size()) {
+      value += quoted[++i];
+    } else if (quoted[i] == quote && quoted[i + 1] == quote) {
+      value += quote;
+      ++i;
+    } else {
+      value += quoted[i];
+    }
+  }
+  return value;
+}
+
 class Reader {
  public:
   explicit Reader(std::string_view sql) : sql_(sql) {
+    for (const SqlToken& token : tokenize_sql(sql)) {
+      if (token.kind == Kind::kComment && token.text.starts_with("/*+"))
+        hint_comments_.push_back(token);
+    }
     for (const SqlToken& token : code_tokens(sql)) {
       if (token.kind != Kind::kUnterminated) tokens_.push_back(token);
     }
@@ -76,7 +116,9 @@ class Reader {
           frame.query) {
         read_order_by(i + 2);
       }
+      if (token.is('=')) read_equality(i);
     }
+    for (const SqlToken& comment : hint_comments_) read_optimizer_hints(comment);
     return std::move(shape_);
   }
 
@@ -189,8 +231,114 @@ class Reader {
     if (item_ends && tokens_[column].kind != Kind::kNumber) shape_.order_by.push_back(item);
   }
 
+  // `[q.]column = value` or `value = [q.]column` around the '=' at `i`.
+  void read_equality(size_t i) {
+    // The value side: a literal (a signed number, a string) or a :param.
+    auto value_at = [&](size_t j, ColumnEquality& out) -> bool {
+      if (j >= tokens_.size()) return false;
+      const SqlToken& token = tokens_[j];
+      if (token.kind == Kind::kNumber) {
+        out.literal = std::string(token.text);
+        return true;
+      }
+      if (token.kind == Kind::kString) {
+        out.literal = string_value(token.text);
+        return true;
+      }
+      if (token.is(':') && j + 1 < tokens_.size() && tokens_[j + 1].kind == Kind::kWord &&
+          tokens_[j + 1].offset == token.end()) {
+        out.param = std::string(tokens_[j + 1].text);
+        return true;
+      }
+      if (token.is('-') && j + 1 < tokens_.size() && tokens_[j + 1].kind == Kind::kNumber) {
+        out.literal = "-" + std::string(tokens_[j + 1].text);
+        return true;
+      }
+      return false;
+    };
+    // The column side, ending at `last` (inclusive) or starting at `first`.
+    auto column_ending = [&](size_t last, ColumnEquality& out) -> bool {
+      if (!is_identifier(tokens_[last]) || tokens_[last].kind == Kind::kNumber) return false;
+      out.column = identifier_name(tokens_[last]);
+      if (last >= 2 && tokens_[last - 1].is('.') && is_identifier(tokens_[last - 2])) {
+        out.qualifier = identifier_name(tokens_[last - 2]);
+      }
+      return true;
+    };
+    ColumnEquality found;
+    if (i >= 1 && column_ending(i - 1, found) && value_at(i + 1, found)) {
+      // `a = 1 + b` compares with an expression, not the literal.
+      const size_t after = i + 2 + (found.literal.starts_with('-') || !found.param.empty());
+      if (after >= tokens_.size() || !tokens_[after].is('.')) {
+        if (after >= tokens_.size() || !(tokens_[after].is('+') || tokens_[after].is('*') ||
+                                         tokens_[after].is('/') || tokens_[after].is('-'))) {
+          shape_.equalities.push_back(std::move(found));
+        }
+      }
+      return;
+    }
+    found = {};
+    if (i >= 1 && value_at(i - 1, found) && i + 1 < tokens_.size()) {
+      size_t last = i + 1;
+      if (last + 2 < tokens_.size() && tokens_[last + 1].is('.')) last += 2;
+      if (column_ending(last, found)) shape_.equalities.push_back(std::move(found));
+    }
+  }
+
+  // /*+ INDEX(w created) NO_INDEX(u@qb1 status, deleted) JOIN_ORDER(...) */: each index-level
+  // hint naming indexes becomes an IndexHint on the table it names.
+  void read_optimizer_hints(const SqlToken& comment) {
+    const std::string_view body = comment.text.substr(3, comment.text.size() - 5);
+    const std::vector<SqlToken> tokens = code_tokens(body);
+    for (size_t i = 0; i + 1 < tokens.size(); ++i) {
+      if (tokens[i].kind != Kind::kWord || !tokens[i + 1].is('(')) continue;
+      const std::string name = ascii_upper(tokens[i].text);
+      size_t close = i + 2;
+      while (close < tokens.size() && !tokens[close].is(')')) ++close;
+      if (close >= tokens.size()) return;
+      if (is_index_level_hint(name)) {
+        // [@qb] table[@qb] [index[, index]...]
+        std::vector<std::string> names;
+        for (size_t j = i + 2; j < close; ++j) {
+          if (tokens[j].is('@')) {
+            ++j;  // the query block's name
+            continue;
+          }
+          if (is_identifier(tokens[j])) names.push_back(identifier_name(tokens[j]));
+        }
+        if (names.size() >= 2) {
+          if (const auto reference = table_named(names.front())) {
+            IndexHint hint;
+            hint.table_reference = *reference;
+            hint.kind = name;
+            hint.optimizer_hint = true;
+            hint.indexes.assign(names.begin() + 1, names.end());
+            hint.begin = comment.offset + 3 + tokens[i].offset;
+            hint.end = comment.offset + 3 + tokens[close].end();
+            hint.text = std::string(sql_.substr(hint.begin, hint.end - hint.begin));
+            shape_.hints.push_back(std::move(hint));
+          }
+        }
+      }
+      i = close;
+    }
+  }
+
+  // The table reference a hint's table name means: its alias, else its name.
+  std::optional<size_t> table_named(const std::string& name) const {
+    for (size_t t = 0; t < shape_.tables.size(); ++t) {
+      const TableReference& reference = shape_.tables[t];
+      if (reference.alias.empty() ? iequals(reference.table, name)
+                                  : iequals(reference.alias, name)) {
+        return t;
+      }
+    }
+    return std::nullopt;
+  }
+
   std::string_view sql_;
   std::vector<SqlToken> tokens_;
+  std::vector<SqlToken> hint_comments_;
   QueryShape shape_;
 };
 

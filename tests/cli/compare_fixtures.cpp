@@ -211,6 +211,174 @@ ScreenResult work_search_broken(Take take) {
   return out;
 }
 
+// ---- before-causes.json / after-causes.json: one screen per kind of plan change (issue 16's
+// classes), a warning that appears and one that goes, and a hint the change breaks.
+
+PlanRow with_id(PlanRow row, const std::string& id, const std::string& table) {
+  row.id = id;
+  row.table = table;
+  return row;
+}
+
+IndexStatistics deleted_flag() {
+  IndexStatistics s;
+  s.table = "works";
+  s.index = "deleted";
+  s.columns = {"deleted"};
+  s.table_rows = 300000;
+  s.rows_exact = true;
+  s.leading_distinct = 2;
+  s.distinct_method = "counted over 300,000 rows";
+  s.leading_values = {{"0", 295500}, {"1", 4500}};
+  s.values_rows = 300000;
+  s.rule = "low-cardinality";
+  s.finding = "KEY deleted (deleted) has 2 distinct values in 300,000 rows (selectivity 6.7e-06)";
+  return s;
+}
+
+IndexStatistics user_deleted() {
+  IndexStatistics s;
+  s.table = "portfolios";
+  s.index = "user_deleted_id";
+  s.columns = {"user_id", "deleted", "id"};
+  s.table_rows = 60000;
+  s.rows_exact = true;
+  s.leading_distinct = 30000;
+  s.distinct_method = "SHOW INDEX cardinality";
+  return s;
+}
+
+const ServerWarning kNoLookup{
+    "Note", 1105,
+    "Cannot use key `prefecture_id_occupation` part[0] for lookup: `demo`.`profiles`."
+    "`prefecture_id` of type `varchar` = \"13\" of type `int`",
+    true};
+const ServerWarning kTruncated{"Warning", 1292, "Truncated incorrect DOUBLE value: 'x1'", false};
+
+std::vector<ScreenResult> causes_screens(bool after, Take take) {
+  const std::string list_sql =
+      "SELECT w.id, w.title FROM works w WHERE w.deleted = :deleted AND w.status = 1 "
+      "ORDER BY w.id DESC LIMIT 20";
+  const std::map<std::string, std::vector<ParamValue>> deleted = {
+      {"deleted", {ParamValue::integer(0)}}};
+  const PlanRow backward = plan_row("w", "index", "PRIMARY", "40", "Using where");
+  const PlanRow low = plan_row("w", "ref", "deleted", "150000", "Using where; Using filesort");
+  const std::string forced_sql =
+      "SELECT id FROM portfolios FORCE INDEX (user_id) WHERE user_id = 7 ORDER BY id DESC";
+  const PlanRow by_user = plan_row("portfolios", "ref", "user_id", "4", "Using where");
+  const PlanRow by_prefix = plan_row("portfolios", "ref", "user_id_id", "4", "Using where");
+  const PlanRow by_new =
+      plan_row("portfolios", "range", "user_deleted_id", "4", "Using where; Using temporary");
+  PlanRow merge = plan_row("works", "index_merge", "budget_from,deadline", "90", "Using union");
+  const std::string join_sql =
+      "SELECT u.id FROM users u JOIN profiles p ON p.user_id = u.id WHERE p.prefecture_id = 13";
+  const PlanRow users = with_id(plan_row("u", "eq_ref", "PRIMARY", "1", ""), "1", "u");
+  const PlanRow profiles = with_id(plan_row("p", "ref", "prefecture", "900", ""), "1", "p");
+  std::vector<ScreenResult> screens;
+  screens.push_back(screen(
+      "work_search", "Newest open works",
+      {spec("list", list_sql, after ? 0.9 : 0.5, 40, after ? low : backward, "1111", deleted)},
+      take));
+  screens.push_back(
+      screen("portfolio", "A freelancer's portfolio",
+             {spec("list", forced_sql, 0.2, 4, after ? by_prefix : by_user, "2222"),
+              spec("recent", "SELECT id FROM portfolios WHERE user_id = 7 AND deleted = 0", 0.2, 4,
+                   after ? by_new : by_user, "2223")},
+             take));
+  const PlanRow by_deadline = plan_row("works", "range", "deadline", "60", "Using where");
+  screens.push_back(screen(
+      "budget_search", "Works by budget",
+      {spec("list", "SELECT id FROM works WHERE budget_from > 1000 OR deadline < '2024-01-01'",
+            after ? 30.0 : 1.0, after ? 300000 : 90,
+            after ? plan_row("works", "ALL", "", "300000", "Using where") : merge, "3333"),
+       spec("soon", "SELECT id FROM works WHERE deadline < '2024-01-01' OR budget_from > 9000", 0.3,
+            60, after ? merge : by_deadline, "3334"),
+       spec("ids", "SELECT id FROM works WHERE title LIKE 'a%' ORDER BY id", 40.0, 300000,
+            after ? plan_row("works", "index", "PRIMARY", "300000", "Using where")
+                  : plan_row("works", "ALL", "", "300000", "Using where; Using filesort"),
+            "3335")},
+      take));
+  ScreenResult joined = screen("member_search", "Members by prefecture",
+                               {spec("list", join_sql, 0.7, 900, users, "4444")}, take);
+  joined.queries.front().plan =
+      after ? std::vector<PlanRow>{profiles, users} : std::vector<PlanRow>{users, profiles};
+  screens.push_back(std::move(joined));
+  ScreenResult profile =
+      screen("profile_search", "Profiles by prefecture",
+             {spec("count", "SELECT COUNT(*) FROM profiles WHERE prefecture_id = 13", 1.0, 2000,
+                   plan_row("profiles", "ref", "prefecture_id_occupation", "2000", "Using index"),
+                   "5555")},
+             take);
+  profile.queries.front().warnings =
+      after ? std::vector<ServerWarning>{kNoLookup} : std::vector<ServerWarning>{kTruncated};
+  screens.push_back(std::move(profile));
+  ScreenResult forced =
+      screen("category_page", "A category's works",
+             {spec("list",
+                   "SELECT id FROM works FORCE INDEX (category_started) "
+                   "WHERE category_id = 17",
+                   0.4, 25, plan_row("works", "ref", "category_started", "25", ""), "6666")},
+             take);
+  if (after) {
+    QueryResult& list = forced.queries.front();
+    list.error =
+        "127.0.0.1:3306: [1176] (42000) Key 'category_started' doesn't exist in table 'works'   "
+        "while running: SELECT id FROM works FORCE INDEX (category_started) WHERE category_id = 17";
+    list.samples_ns.clear();
+    list.rows_examined = 0;
+    list.checksum.clear();
+    list.plan.clear();
+    forced.samples_ns = per_view_samples(forced.queries);
+    forced.rows_examined = rows_examined_per_view(forced.queries);
+  }
+  screens.push_back(std::move(forced));
+  return screens;
+}
+
+RunResult causes_run(bool after) {
+  RunResult out =
+      run(after ? "after" : "before", after ? "2024-05-01T10:05:00Z" : "2024-05-01T10:00:00Z",
+          causes_screens(after, after ? Take{0.5, kIterations} : Take{}));
+  RunConditions conditions;
+  conditions.table_rows = {{"works", {300000, true}},
+                           {"portfolios", {60000, true}},
+                           {"users", {100000, true}},
+                           {"profiles", {100000, true}}};
+  out.conditions = conditions;
+  if (after) {
+    out.index_statistics = {deleted_flag(), user_deleted()};
+    ChangeRecord change;
+    change.description = "migration scenarios/demo/migrations/causes.up.sql";
+    change.tables = {"portfolios", "profiles", "works"};
+    change.apply_s = {0.4};
+    change.undo_s = {0.3};
+    HintProblem broken;
+    broken.screen = "category_page";
+    broken.query = "list";
+    broken.where = {"scenarios/demo/screens/category_page.toml", 4, 1};
+    broken.table = "works";
+    broken.hint = "FORCE INDEX (category_started)";
+    broken.index = "category_started";
+    broken.before = "category_started";
+    broken.error = "[1176] Key 'category_started' doesn't exist in table 'works'";
+    broken.cause = "works has no index category_started any more";
+    HintProblem redirected = broken;
+    redirected.kind = HintProblem::Kind::kRedirected;
+    redirected.screen = "portfolio";
+    redirected.where = {"scenarios/demo/screens/portfolio.toml", 4, 1};
+    redirected.table = "portfolios";
+    redirected.hint = "FORCE INDEX (user_id)";
+    redirected.index = "user_id";
+    redirected.before = "user_id";
+    redirected.after = "user_id_id";
+    redirected.error.clear();
+    redirected.cause = "user_id is gone";
+    change.hint_problems = {broken, redirected};
+    out.change = change;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<std::pair<std::string, RunResult>> compare_fixtures() {
@@ -233,6 +401,8 @@ std::vector<std::pair<std::string, RunResult>> compare_fixtures() {
                                {work_search_broken(again), top(again), mypage_profile(3.0, again),
                                 help_beginner("level", again),
                                 message_list("ab12cd34ef56ab78", again), old_landing(again)})},
+      {"before-causes.json", causes_run(false)},
+      {"after-causes.json", causes_run(true)},
       {"after-incomplete.json",
        run("after, interrupted", "2024-05-01T10:05:00Z",
            {work_search(1.0, 2000, kByIndex, interrupted), top(interrupted),

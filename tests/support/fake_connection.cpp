@@ -12,6 +12,7 @@ namespace {
 constexpr std::string_view kHandlerStatus = "SHOW SESSION STATUS LIKE 'Handler_read%'";
 constexpr std::string_view kRowsReadStatus = "SHOW SESSION STATUS LIKE 'Rows_read'";
 constexpr std::string_view kExplain = "EXPLAIN ";
+constexpr std::string_view kShowWarnings = "SHOW WARNINGS";
 
 // A uniform double in (0, 1], from the top 53 bits.
 double unit(std::mt19937_64& rng) { return static_cast<double>((rng() >> 11) + 1) * 0x1.0p-53; }
@@ -45,6 +46,16 @@ StatementScript& StatementScript::sum(std::uint64_t value) {
 
 StatementScript& StatementScript::explains_as(std::vector<PlanRow> rows) {
   plan = std::move(rows);
+  return *this;
+}
+
+StatementScript& StatementScript::warns(std::vector<ServerWarning> raised) {
+  warnings = std::move(raised);
+  return *this;
+}
+
+StatementScript& StatementScript::explains_with(std::vector<ServerWarning> raised) {
+  notes = std::move(raised);
   return *this;
 }
 
@@ -208,6 +219,8 @@ Execution FakeConnection::execute_timed(std::string_view sql, bool with_checksum
   execution.elapsed_ns = next_elapsed(entry);
   execution.rows_sent = entry.script.rows_sent;
   execution.checksum = with_checksum ? entry.script.checksum : 0;
+  last_warnings_ = entry.script.warnings;
+  execution.warnings = static_cast<unsigned>(last_warnings_.size());
   return execution;
 }
 
@@ -254,11 +267,22 @@ ResultSet FakeConnection::explain_result(const std::vector<PlanRow>& plan) {
   return set;
 }
 
+ResultSet FakeConnection::warnings_result(const std::vector<ServerWarning>& warnings) {
+  ResultSet set;
+  set.columns = {"Level", "Code", "Message"};
+  set.numeric = {false, true, false};
+  for (const ServerWarning& warning : warnings) {
+    set.rows.push_back({warning.level, std::to_string(warning.code), warning.message});
+  }
+  return set;
+}
+
 ResultSet FakeConnection::query(std::string_view sql) {
   record(Call::Kind::kQuery, sql, false);
   // The fake itself answers the counters and EXPLAIN, from the statement's script.
   if (sql == kHandlerStatus) return handler_status();
   if (sql == kRowsReadStatus) return status_rows({{"Rows_read", rows_read_}});
+  if (sql == kShowWarnings) return warnings_result(last_warnings_);
   // The run's conditions (runner/conditions.cpp), unless a test scripts them: no settings
   // and no tables, so no COUNT(*) follows.
   if ((sql.starts_with("SHOW SESSION VARIABLES WHERE Variable_name IN") ||
@@ -267,7 +291,11 @@ ResultSet FakeConnection::query(std::string_view sql) {
     return ResultSet{};
   }
   if (sql.starts_with(kExplain)) {
-    return explain_result(entry_for(sql.substr(kExplain.size())).script.plan);
+    const StatementScript& script = entry_for(sql.substr(kExplain.size())).script;
+    ResultSet plan = explain_result(script.plan);
+    last_warnings_ = script.notes;
+    plan.warnings = static_cast<unsigned>(last_warnings_.size());
+    return plan;
   }
   Entry& entry = entry_for(sql);
   run(entry);

@@ -38,9 +38,11 @@ struct StatementScript {
   double lognormal_sigma = 0.1;
   std::uint64_t seed = 1;
   std::uint64_t rows_sent = 0;
-  std::uint64_t rows_examined = 0;    // advances Rows_read and Handler_read_* per execution
-  std::uint64_t checksum = 0;         // returned when the caller asks for one
-  std::vector<PlanRow> plan;          // answered to `EXPLAIN <sql>`
+  std::uint64_t rows_examined = 0;  // advances Rows_read and Handler_read_* per execution
+  std::uint64_t checksum = 0;       // returned when the caller asks for one
+  std::vector<PlanRow> plan;        // answered to `EXPLAIN <sql>`
+  // What SHOW WARNINGS lists after an execution of it (warnings) or its EXPLAIN (notes).
+  std::vector<ServerWarning> warnings, notes;
   std::optional<ResultSet> result;    // answered to query(sql)
   std::function<ResultSet()> answer;  // answered to query(sql) when set: a state of the test's
   std::function<void()> effect;       // run after each successful execution (a schema change)
@@ -52,6 +54,8 @@ struct StatementScript {
   StatementScript& rows(std::uint64_t sent, std::uint64_t examined);
   StatementScript& sum(std::uint64_t value);  // the checksum
   StatementScript& explains_as(std::vector<PlanRow> rows);
+  StatementScript& warns(std::vector<ServerWarning> raised);          // when it runs
+  StatementScript& explains_with(std::vector<ServerWarning> raised);  // when it is explained
   StatementScript& returns(ResultSet set);
   StatementScript& answers(std::function<ResultSet()> produce);
   StatementScript& does(std::function<void()> change);
@@ -122,6 +126,7 @@ class FakeConnection final : public Connection {
   [[nodiscard]] static ResultSet status_rows(
       const std::vector<std::pair<std::string, std::uint64_t>>& variables);
   [[nodiscard]] static ResultSet explain_result(const std::vector<PlanRow>& plan);
+  [[nodiscard]] static ResultSet warnings_result(const std::vector<ServerWarning>& warnings);
 
   std::string name_;
   ServerInfo server_;
@@ -131,6 +136,7 @@ class FakeConnection final : public Connection {
   std::function<void(const Call&)> observer_;
   bool lost_ = false;
   std::uint64_t show_status_cost_ = 0;
+  std::vector<ServerWarning> last_warnings_;  // what SHOW WARNINGS answers now
   // MariaDB's Rows_read (SHOW STATUS adds nothing to it), and the Handler_read_* counters
   // (SHOW STATUS adds its cost; retry and rnd_deleted advance too, and must be ignored).
   std::uint64_t rows_read_ = 0;

@@ -30,7 +30,10 @@ ordered result_to_json(const ResultSet& result) {
     for (const auto& cell : row) cells.push_back(cell ? ordered(*cell) : ordered(nullptr));
     rows.push_back(std::move(cells));
   }
-  return {{"columns", result.columns}, {"numeric", result.numeric}, {"rows", std::move(rows)}};
+  ordered out = {
+      {"columns", result.columns}, {"numeric", result.numeric}, {"rows", std::move(rows)}};
+  if (result.warnings > 0) out["warnings"] = result.warnings;  // older recordings have none
+  return out;
 }
 
 ordered call_to_json(const RecordedCall& call) {
@@ -45,6 +48,7 @@ ordered call_to_json(const RecordedCall& call) {
     out["elapsed_ns"] = call.execution.elapsed_ns;
     out["rows_sent"] = call.execution.rows_sent;
     out["checksum"] = call.execution.checksum;
+    if (call.execution.warnings > 0) out["warnings"] = call.execution.warnings;
   } else if (call.kind == RecordedCall::Kind::kQuery) {
     out["result"] = result_to_json(call.result);
   }
@@ -78,6 +82,7 @@ ResultSet result_from_json(const json& in) {
     }
     result.rows.push_back(std::move(cells));
   }
+  result.warnings = in.value("warnings", 0U);
   return result;
 }
 
@@ -103,6 +108,7 @@ RecordedCall call_from_json(const json& in) {
     call.execution.elapsed_ns = in.at("elapsed_ns").get<std::int64_t>();
     call.execution.rows_sent = in.at("rows_sent").get<std::uint64_t>();
     call.execution.checksum = in.at("checksum").get<std::uint64_t>();
+    call.execution.warnings = in.value("warnings", 0U);
   } else if (call.kind == RecordedCall::Kind::kQuery) {
     call.result = result_from_json(in.at("result"));
   }

@@ -573,7 +573,8 @@ TEST_CASE("gates parse from their names and back", "[unit][compare]") {
   } catch (const Error& e) {
     CHECK(e.code() == ExitCode::kUsage);
     CHECK(std::string(e.what()) ==
-          "--fail-on: unknown gate 'speed' (expected errors, time, rows, plan, results, or none)");
+          "--fail-on: unknown gate 'speed' (expected errors, time, rows, plan, results, warnings, "
+          "or none)");
   }
   CHECK(parse_gates({"none"}, "--fail-on", ExitCode::kUsage).empty());
   CHECK(parse_gates({"plan", "rows"}, "x", ExitCode::kBadConfig) ==

@@ -212,7 +212,7 @@ TEST_CASE("config values of the wrong type or range are exit 78", "[unit][config
   CHECK(contains(
       bad_config("[compare]\nfail_on = \"time, speed\"\n", "2:11"),
       "[compare] fail_on: unknown gate 'speed' (expected errors, time, rows, plan, results, "
-      "or none)"));
+      "warnings, or none)"));
   CHECK(contains(bad_config("[compare]\nalpha = \"low\"\n", "2:9"), "'alpha' must be a number"));
   CHECK(
       contains(bad_config("[compare]\nthreshold = nan\n", "2:13"), "'threshold' must be a number"));

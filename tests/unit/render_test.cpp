@@ -187,9 +187,9 @@ TEST_CASE("csv: a header, one row per screen and per query", "[unit][render]") {
   const std::vector<std::string> out = lines(csv);
   CHECK(out[0] ==
         "screen,query,before_ms,after_ms,delta_pct,p,n_before,n_after,rows_before,rows_after,"
-        "plan_change,results_differ,verdict,time_only");
+        "plan_change,results_differ,verdict,time_only,new_warnings");
   REQUIRE(out.size() == 6);  // header + 3 screens + the 2 queries on both sides
-  for (const std::string& line : out) CHECK(csv_fields(line).size() == 14);
+  for (const std::string& line : out) CHECK(csv_fields(line).size() == 15);
   const std::vector<std::string> screen_row = csv_fields(out[1]);
   CHECK(screen_row[0] == "work_search");
   CHECK(screen_row[1] == "");
@@ -199,7 +199,7 @@ TEST_CASE("csv: a header, one row per screen and per query", "[unit][render]") {
   CHECK(screen_row[12] == "regressed");
   const std::vector<std::string> query_row = csv_fields(out[2]);
   CHECK(query_row[1] == "list");
-  CHECK(query_row[10] == "works key category_started → (none), ref → ALL");
+  CHECK(query_row[10] == "works key category_started → (none), ref → ALL (full-scan)");
   CHECK(query_row[12] == "regressed");
   CHECK(std::stod(query_row[4]) == Approx(3900));
 }

@@ -80,6 +80,42 @@ RunResult sample_run() {
   list.plan = {plan_row("works", "ref", "category_started", "2000", "Using where"),
                plan_row("users", "eq_ref", "PRIMARY", "1", "")};
   list.variants_inspected = 4;
+  list.warnings = {{"Note", 1105, "Cannot use key `c` part[0] for lookup", true},
+                   {"Warning", 1292, "Truncated incorrect DOUBLE value: 'x1'", false}};
+
+  IndexStatistics flag;
+  flag.table = "works";
+  flag.index = "deleted";
+  flag.columns = {"deleted"};
+  flag.table_rows = 300000;
+  flag.rows_exact = true;
+  flag.leading_distinct = 2;
+  flag.distinct_method = "counted over 300,000 rows";
+  flag.leading_values = {{"0", 295500}, {std::nullopt, 4500}};
+  flag.values_rows = 300000;
+  flag.rule = "low-cardinality";
+  flag.finding = "KEY deleted (deleted) has 2 distinct values";
+  IndexStatistics primary;
+  primary.table = "works";
+  primary.index = "PRIMARY";
+  primary.columns = {"id"};
+  run.index_statistics = {flag, primary};
+  ChangeRecord change;
+  change.description = "migration up.sql";
+  change.tables = {"works"};
+  HintProblem problem;
+  problem.kind = HintProblem::Kind::kRedirected;
+  problem.screen = "work_search";
+  problem.query = "list";
+  problem.where = {"scenarios/demo/work_search.toml:4:1", 0, 0};
+  problem.table = "works";
+  problem.hint = "FORCE INDEX (user_id)";
+  problem.index = "user_id";
+  problem.before = "user_id";
+  problem.after = "user_id_id";
+  problem.cause = "user_id is gone";
+  change.hint_problems = {problem};
+  run.change = change;
 
   QueryResult& count = screen.queries.emplace_back();
   count.name = "count";
@@ -161,6 +197,10 @@ TEST_CASE("a results file reads back exactly as written", "[unit][results]") {
   CHECK(list.times == 2);
   CHECK(list.checksum == "00ff00ff00ff00ff");
   CHECK(list.variants_inspected == 4);
+  CHECK(list.warnings == original.screens[0].queries[0].warnings);
+  CHECK(read.index_statistics == original.index_statistics);
+  REQUIRE(read.change);
+  CHECK(read.change->hint_problems == original.change->hint_problems);
   CHECK_FALSE(list.error);
   CHECK(screen.queries[1].error == "timed out after 2000 ms");
   CHECK(screen.queries[1].samples_ns.size() == 2);

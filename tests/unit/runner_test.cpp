@@ -316,6 +316,27 @@ TEST_CASE("the checksum of the result rows is recorded", "[unit][runner]") {
   CHECK(checksum_runs == 3);
 }
 
+TEST_CASE("warnings the server raises are read only when it says it raised some",
+          "[unit][runner]") {
+  const ServerWarning truncated{"Warning", 1292, "Truncated incorrect DOUBLE value: 'x'", false};
+  const ServerWarning no_lookup{"Note", 1105, "Cannot use key `code` part[0] for lookup", true};
+  const ServerWarning rewritten{"Note", 1003, "select `id` AS `id` from `works`", true};
+  FakeConnection fake;
+  fake.on(sql_of("q1"))
+      .rows(1, 1)
+      .warns({truncated, truncated})
+      .explains_with({no_lookup, rewritten});
+  fake.on(sql_of("q2")).rows(1, 1);
+  const RunResult run =
+      measure_one(fake, {make_screen("top", {make_query("q1"), make_query("q2")})}, options(0, 2));
+  // Distinct, EXPLAIN's rewritten-query note (MySQL's, on every EXPLAIN) left out.
+  CHECK(find_query(run, "q1").warnings == std::vector<ServerWarning>{no_lookup, truncated});
+  CHECK(find_query(run, "q2").warnings.empty());
+  int show_warnings = 0;
+  for (const Call& call : fake.log()) show_warnings += call.sql == "SHOW WARNINGS";
+  CHECK(show_warnings == 2);  // q1's EXPLAIN and q1's inspection; never for q2, never timed
+}
+
 TEST_CASE("the EXPLAIN plan is parsed, NULL fields empty", "[unit][runner]") {
   FakeConnection fake;
   PlanRow works = plan_row("works", "ref", "category_started", "2000", "Using where");
