@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "sqlmeasure/index_collection.h"
 #include "sqlmeasure/index_model.h"
 #include "sqlmeasure/results.h"
 #include "sqlmeasure/scenario.h"
@@ -42,5 +43,13 @@ struct HintResolution {
 // and the problem says so.
 [[nodiscard]] std::vector<HintProblem> check_hints_offline(const std::vector<Screen>& screens,
                                                            const SchemaChange& migration);
+
+// After a change that adds indexes (in `after`, not in `before`): each FORCE/USE INDEX of
+// `screens` (parameters resolved) on such a table whose query, without the hint, would use a
+// new index that it does not use with it — timed with and without the hint on `connection`
+// (interleaved, same values: measure_hint), as kKeepsOff problems.
+[[nodiscard]] std::vector<HintProblem> hints_keeping_off_new_indexes(
+    Connection& connection, const std::vector<Screen>& screens, const SchemaInfo& before,
+    const SchemaInfo& after, const HintTiming& timing);
 
 }  // namespace sqlmeasure

@@ -42,6 +42,21 @@ struct EvidenceOptions {
   const std::atomic<bool>* interrupted = nullptr;
 };
 
+// How a hint is timed with and without it.
+struct HintTiming {
+  int warmup = 2;
+  int samples = 15;  // per side, interleaved
+  const std::atomic<bool>* interrupted = nullptr;
+  double effect_ratio = AdvisorThresholds{}.hint_effect_ratio;  // "helps"/"hurts" from here
+};
+
+// `query` (parameters resolved) timed with its hint and as `sql_without` (the hint removed):
+// plans, rows examined, then samples in pairs (with, without), the pair order alternating and
+// the parameter values cycling, so both sides see the same conditions. Throws DatabaseError.
+[[nodiscard]] HintMeasurement measure_hint(Connection& connection, const Query& query,
+                                           const std::string& sql_without,
+                                           const HintTiming& timing);
+
 // EXPLAINs every query of `screens` (parameters already resolved; first values), reads the
 // index hints and ORDER BY clauses, and measures each hint with and without it.
 [[nodiscard]] ScenarioEvidence collect_scenario_evidence(Connection& connection,

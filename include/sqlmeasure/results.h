@@ -152,6 +152,7 @@ struct HintProblem {
     kBreaks,      // resolved before, fails after: the application gets an error
     kRedirected,  // resolves to another index than before (a prefix match)
     kIgnored,     // an optimizer hint that no longer resolves: ignored with a warning
+    kKeepsOff,    // a FORCE/USE INDEX keeps the query off an index the change adds
   };
   Kind kind = Kind::kBreaks;
   std::string screen, query;
@@ -160,9 +161,13 @@ struct HintProblem {
   std::string hint;      // as written: FORCE INDEX (category_id_status_started)
   std::string index;     // the name as the hint writes it
   std::string before;    // what it resolved to before the change
-  std::string after;     // what it resolves to after (kRedirected)
+  std::string after;     // what it resolves to after (kRedirected); the new index (kKeepsOff)
   std::string error;     // what the server answers (kBreaks): [1176] Key 'x' doesn't exist ...
   std::string cause;     // "the migration drops it (up.sql:3:1)", "x is gone", ...
+  // kKeepsOff: the query timed after the change with and without its hint, interleaved.
+  double with_ms = 0, without_ms = 0;
+  int samples = 0;  // per side
+  std::uint64_t rows_examined_with = 0, rows_examined_without = 0;
   bool operator==(const HintProblem&) const = default;
   // "work_forced/list (screens/work_forced.toml:4:1): FORCE INDEX (x) on works: ..."
   [[nodiscard]] std::string describe() const;

@@ -68,14 +68,6 @@ class EvidenceCollector {
                       [this](std::string_view text) { return connection_.quote(text); });
   }
 
-  static std::size_t variants_of(const Query& query) {
-    std::size_t variants = 1;
-    for (const auto& [name, spec] : query.params) {
-      variants = std::max(variants, spec.values.size());
-    }
-    return variants;
-  }
-
   // Runs `work`; a server error (not a lost connection) becomes the returned message.
   template <typename Work>
   std::optional<std::string> attempt(Work&& work) {
@@ -275,57 +267,13 @@ class EvidenceCollector {
       progress("timing index hints", done++, pending_hints_.size());
       HintEvidence& hint = pending.evidence;
       if (!hint.error && hint_runnable(hint)) {
-        Query with = *pending.query;
-        Query without = *pending.query;
-        without.sql = hint.sql_without;
-        HintMeasurement measured;
-        measured.samples = std::max(1, options_.hint_samples);
-        measured.variants = static_cast<int>(
-            std::min<std::size_t>(variants_of(with), static_cast<std::size_t>(measured.samples)));
         std::optional<std::string> error = attempt([&] {
-          std::vector<std::string> with_sql, without_sql;
-          for (int v = 0; v < measured.variants; ++v) {
-            with_sql.push_back(render(with, static_cast<std::size_t>(v)));
-            without_sql.push_back(render(without, static_cast<std::size_t>(v)));
-          }
-          measured.plan_with = explain(connection_, with_sql[0]);
-          measured.plan_without = explain(connection_, without_sql[0]);
-          const int inspected = std::min(measured.variants, 4);
-          for (int v = 0; v < inspected; ++v) {
-            measured.rows_examined_with +=
-                rows_examined(connection_, with_sql[static_cast<size_t>(v)]);
-            measured.rows_examined_without +=
-                rows_examined(connection_, without_sql[static_cast<size_t>(v)]);
-          }
-          measured.rows_examined_with /= static_cast<std::uint64_t>(inspected);
-          measured.rows_examined_without /= static_cast<std::uint64_t>(inspected);
-          for (int w = 0; w < options_.hint_warmup; ++w) {
-            const size_t v = static_cast<size_t>(w % measured.variants);
-            (void)connection_.execute_timed(with_sql[v], false);
-            (void)connection_.execute_timed(without_sql[v], false);
-          }
-          std::vector<double> with_ns, without_ns;
-          for (int k = 0; k < measured.samples; ++k) {
-            check_interrupted();
-            const size_t v = static_cast<size_t>(k % measured.variants);
-            auto time = [&](const std::string& sql) {
-              return static_cast<double>(connection_.execute_timed(sql, false).elapsed_ns);
-            };
-            if (k % 2 == 0) {
-              with_ns.push_back(time(with_sql[v]));
-              without_ns.push_back(time(without_sql[v]));
-            } else {
-              without_ns.push_back(time(without_sql[v]));
-              with_ns.push_back(time(with_sql[v]));
-            }
-          }
-          measured.with_ms = median_ms(with_ns);
-          measured.without_ms = median_ms(without_ns);
+          HintTiming timing{options_.hint_warmup, options_.hint_samples, options_.interrupted};
+          hint.measured = measure_hint(connection_, *pending.query, hint.sql_without, timing);
         });
         if (error) {
           hint.error = *error;
-        } else {
-          hint.measured = measured;
+          hint.measured.reset();
         }
       }
       evidence_.hints.push_back(std::move(hint));
@@ -342,6 +290,62 @@ class EvidenceCollector {
 };
 
 }  // namespace
+
+HintMeasurement measure_hint(Connection& connection, const Query& query,
+                             const std::string& sql_without, const HintTiming& timing) {
+  auto render = [&connection](const Query& q, std::size_t variant) {
+    return render_sql(q, variant,
+                      [&connection](std::string_view text) { return connection.quote(text); });
+  };
+  Query without = query;
+  without.sql = sql_without;
+  std::size_t variants = 1;
+  for (const auto& [name, spec] : query.params) variants = std::max(variants, spec.values.size());
+  HintMeasurement measured;
+  measured.samples = std::max(1, timing.samples);
+  measured.variants =
+      static_cast<int>(std::min<std::size_t>(variants, static_cast<std::size_t>(measured.samples)));
+  std::vector<std::string> with_sql, without_sql;
+  for (int v = 0; v < measured.variants; ++v) {
+    with_sql.push_back(render(query, static_cast<std::size_t>(v)));
+    without_sql.push_back(render(without, static_cast<std::size_t>(v)));
+  }
+  measured.plan_with = explain(connection, with_sql[0]);
+  measured.plan_without = explain(connection, without_sql[0]);
+  const int inspected = std::min(measured.variants, 4);
+  for (int v = 0; v < inspected; ++v) {
+    measured.rows_examined_with += rows_examined(connection, with_sql[static_cast<size_t>(v)]);
+    measured.rows_examined_without +=
+        rows_examined(connection, without_sql[static_cast<size_t>(v)]);
+  }
+  measured.rows_examined_with /= static_cast<std::uint64_t>(inspected);
+  measured.rows_examined_without /= static_cast<std::uint64_t>(inspected);
+  for (int w = 0; w < timing.warmup; ++w) {
+    const size_t v = static_cast<size_t>(w % measured.variants);
+    (void)connection.execute_timed(with_sql[v], false);
+    (void)connection.execute_timed(without_sql[v], false);
+  }
+  std::vector<double> with_ns, without_ns;
+  for (int k = 0; k < measured.samples; ++k) {
+    if (timing.interrupted != nullptr && timing.interrupted->load()) {
+      fail(ExitCode::kRuntime, "interrupted while timing an index hint");
+    }
+    const size_t v = static_cast<size_t>(k % measured.variants);
+    auto time = [&](const std::string& sql) {
+      return static_cast<double>(connection.execute_timed(sql, false).elapsed_ns);
+    };
+    if (k % 2 == 0) {
+      with_ns.push_back(time(with_sql[v]));
+      without_ns.push_back(time(without_sql[v]));
+    } else {
+      without_ns.push_back(time(without_sql[v]));
+      with_ns.push_back(time(with_sql[v]));
+    }
+  }
+  measured.with_ms = median_ms(with_ns);
+  measured.without_ms = median_ms(without_ns);
+  return measured;
+}
 
 ScenarioEvidence collect_scenario_evidence(Connection& connection, const SchemaInfo& schema,
                                            const std::vector<Screen>& screens,

@@ -110,9 +110,9 @@ class CompareCommand final : public Command {
     app.add_option("--min-rows-delta", min_rows_delta_,
                    "Floor on rows examined per view (default 100)")
         ->group(kVerdictGroup);
-    app.add_option(
-           "--fail-on", fail_on_,
-           "Gates for exit code 1: errors,time,rows,plan,results (default errors,time,rows)")
+    app.add_option("--fail-on", fail_on_,
+                   "Gates for exit code 1: errors,time,rows,plan,results,warnings (default "
+                   "errors,time,rows)")
         ->group(kVerdictGroup);
   }
 

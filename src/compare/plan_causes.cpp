@@ -114,9 +114,12 @@ std::vector<std::string> looked_up_values(const QueryShape& shape, const QueryRe
 // "2 distinct values in 300k rows; deleted = 0 matches 98.5 %".
 std::string low_cardinality_evidence(const IndexStatistics& index, const QueryShape& shape,
                                      const QueryResult& query, const TableInQuery& where) {
+  // The rows the values were counted in, when they were counted; else the table's.
+  const std::uint64_t rows = index.values_rows > 0 ? index.values_rows : index.table_rows;
+  const bool estimated = index.values_rows == 0 && !index.rows_exact;
   std::string text = fmt::format(
-      "{} distinct value{} in {} rows", index.leading_distinct.value_or(0),
-      index.leading_distinct.value_or(0) == 1 ? "" : "s", format_count(index.table_rows));
+      "{} distinct value{} in {}{} rows", index.leading_distinct.value_or(0),
+      index.leading_distinct.value_or(0) == 1 ? "" : "s", estimated ? "~" : "", format_count(rows));
   if (index.columns.empty() || index.values_rows == 0) return text;
   const std::string& column = index.columns.front();
   const std::vector<std::string> values = looked_up_values(shape, query, where, column);
@@ -232,8 +235,9 @@ void classify(PlanChange& change, const QueryShape& after_shape, const QueryResu
     std::string evidence;
     if (const IndexStatistics* index = statistics(after_run, where.table, new_key);
         index != nullptr && index->leading_distinct) {
-      evidence = fmt::format("{}: {} distinct values of {} in {} rows", new_key,
-                             format_count(*index->leading_distinct),
+      const bool estimated = index->distinct_method == "SHOW INDEX cardinality";
+      evidence = fmt::format("{}: {}{} distinct values of {} in {} rows", new_key,
+                             estimated ? "~" : "", format_count(*index->leading_distinct),
                              index->columns.empty() ? "its first column" : index->columns.front(),
                              format_count(index->table_rows));
     }

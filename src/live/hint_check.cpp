@@ -12,6 +12,7 @@
 
 #include "live/index_ddl.h"
 #include "sqlmeasure/query_shape.h"
+#include "sqlmeasure/runner.h"
 #include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
@@ -31,6 +32,7 @@ struct FoundHint {
   const Screen* screen = nullptr;
   const Query* query = nullptr;
   std::string table;  // as the query writes it
+  std::string alias;  // what the server's error names: the alias, else the table
   const IndexHint* hint = nullptr;
 };
 
@@ -45,7 +47,8 @@ void each_hint(const std::vector<Screen>& screens, Visit&& visit) {
         if (hint.table_reference >= shape.tables.size()) continue;
         const TableReference& reference = shape.tables[hint.table_reference];
         if (!reference.database.empty()) continue;
-        visit(FoundHint{&screen, &query, reference.table, &hint});
+        visit(FoundHint{&screen, &query, reference.table,
+                        reference.alias.empty() ? reference.table : reference.alias, &hint});
       }
     }
   }
@@ -136,7 +139,7 @@ std::vector<HintProblem> check_hints(const std::vector<Screen>& screens, const S
       } else {
         problem.kind = optimizer ? HintProblem::Kind::kIgnored : HintProblem::Kind::kBreaks;
         problem.cause = cause_in(*new_table, was.index, now);
-        problem.error = unresolved_error(named, new_table->name);
+        problem.error = unresolved_error(named, found.alias);
       }
       problems.push_back(std::move(problem));
     }
@@ -188,7 +191,7 @@ std::vector<HintProblem> check_hints_offline(const std::vector<Screen>& screens,
           continue;  // added or shown again: it resolves
       }
       problem.kind = optimizer ? HintProblem::Kind::kIgnored : HintProblem::Kind::kBreaks;
-      problem.error = unresolved_error(named, found.table);
+      problem.error = unresolved_error(named, found.alias);
       if (!optimizer && last->kind != IndexDdl::Kind::kHide) {
         problem.cause += fmt::format(
             " (unless another index's name starts with {}: the server would then use that one; "
@@ -199,6 +202,88 @@ std::vector<HintProblem> check_hints_offline(const std::vector<Screen>& screens,
     }
   });
   return problems;
+}
+
+std::vector<HintProblem> hints_keeping_off_new_indexes(Connection& connection,
+                                                       const std::vector<Screen>& screens,
+                                                       const SchemaInfo& before,
+                                                       const SchemaInfo& after,
+                                                       const HintTiming& timing) {
+  std::vector<HintProblem> found;
+  each_hint(screens, [&](const FoundHint& hinted) {
+    const IndexHint& hint = *hinted.hint;
+    if (hint.optimizer_hint || hint.kind == "IGNORE") return;
+    const TableInfo* old_table = before.table(hinted.table);
+    const TableInfo* new_table = after.table(hinted.table);
+    if (old_table == nullptr || new_table == nullptr) return;
+    std::vector<std::string> added;
+    for (const IndexInfo& index : new_table->indexes) {
+      if (index.visible && old_table->index(index.name) == nullptr) added.push_back(index.name);
+    }
+    if (added.empty()) return;
+    const QueryShape shape = read_query_shape(hinted.query->sql);
+    const TableReference& reference = shape.tables[hint.table_reference];
+    const std::string plan_table = reference.alias.empty() ? reference.table : reference.alias;
+    auto row_of = [&](const std::string& sql) -> PlanRow {
+      for (const PlanRow& row : explain(connection, sql)) {
+        if (iequals(row.table, plan_table)) return row;
+      }
+      return {};
+    };
+    auto quote = [&connection](std::string_view text) { return connection.quote(text); };
+    Query without = *hinted.query;
+    without.sql = remove_range(hinted.query->sql, hint.begin, hint.end);
+    const auto new_among = [&](const std::string& keys) -> std::string {
+      for (const std::string& key : split_list(keys)) {
+        for (const std::string& name : added) {
+          if (iequals(name, key)) return name;
+        }
+      }
+      return "";
+    };
+    // The optimizer's choice can depend on the value (a user with one row: any index will do),
+    // so the first parameter variants are explained until one uses the new index; one where it
+    // is only a possible key counts too: the hint is what keeps it from being considered.
+    std::size_t variants = 1;
+    for (const auto& [name, spec] : hinted.query->params) {
+      variants = std::max(variants, spec.values.size());
+    }
+    std::string used_with, used_without, considered;
+    for (std::size_t v = 0; v < std::min<std::size_t>(variants, 8); ++v) {
+      const PlanRow with_row = row_of(render_sql(*hinted.query, v, quote));
+      if (!new_among(with_row.key).empty()) return;  // it uses the new index despite the hint
+      const PlanRow without_row = row_of(render_sql(without, v, quote));
+      if (used_with.empty()) used_with = with_row.key;
+      if (considered.empty()) considered = new_among(without_row.possible_keys);
+      if (const std::string uses = new_among(without_row.key); !uses.empty()) {
+        used_without = uses;
+        break;
+      }
+    }
+    const std::string new_index = used_without.empty() ? considered : used_without;
+    if (new_index.empty()) return;
+    const HintMeasurement measured = measure_hint(connection, *hinted.query, without.sql, timing);
+    // Only considered, never chosen for these values: said only when dropping the hint pays
+    // (by the factor `indexes` judges hints by), else it is no finding.
+    if (used_without.empty() && measured.without_ms * timing.effect_ratio > measured.with_ms) {
+      return;
+    }
+    HintProblem problem =
+        problem_for(hinted, new_table->name, hint.indexes.empty() ? "" : hint.indexes.front());
+    problem.kind = HintProblem::Kind::kKeepsOff;
+    problem.before = used_with;
+    problem.after = new_index;
+    problem.cause = fmt::format("with the hint it reads {}; without it the optimizer {} {}",
+                                used_with.empty() || used_with == "NULL" ? "no index" : used_with,
+                                used_without.empty() ? "considers" : "uses", new_index);
+    problem.with_ms = measured.with_ms;
+    problem.without_ms = measured.without_ms;
+    problem.samples = measured.samples;
+    problem.rows_examined_with = measured.rows_examined_with;
+    problem.rows_examined_without = measured.rows_examined_without;
+    found.push_back(std::move(problem));
+  });
+  return found;
 }
 
 }  // namespace sqlmeasure

@@ -139,6 +139,7 @@ class LiveCompare {
         return;
       }
       const bool measured = measure_phase("after", round, rounds, outcome_.after_phases);
+      if (measured && round == 1) time_hints_keeping_off_new_indexes();
       if (!measured && interrupted()) events_.say("interrupted: undoing the change ...");
       session_->undo();
       if (!measured || change_.keep || session_->state() != ServerState::kRestored) return;
@@ -163,14 +164,29 @@ class LiveCompare {
 
   void check_hints_after_apply(int round) {
     if (!schema_before_change_) return;
+    schema_after_change_ = read_structure(*target_, database_);
     std::vector<HintProblem> problems =
-        check_hints(screens_, *schema_before_change_, read_structure(*target_, database_));
+        check_hints(screens_, *schema_before_change_, *schema_after_change_);
     if (round == 1 || problems != hint_problems_) {
       for (const HintProblem& problem : problems) {
         events_.say(fmt::format("index hint, after apply {}: {}", round, problem.describe()));
       }
     }
     hint_problems_ = std::move(problems);
+  }
+
+  // A hint that keeps its query off an index the change adds: timed with and without it while
+  // the change is applied, once (after-1), and said with the figures.
+  void time_hints_keeping_off_new_indexes() {
+    if (!schema_before_change_ || !schema_after_change_) return;
+    HintTiming timing;
+    timing.interrupted = options_.run.interrupted;
+    std::vector<HintProblem> found = hints_keeping_off_new_indexes(
+        *target_, screens_, *schema_before_change_, *schema_after_change_, timing);
+    for (HintProblem& problem : found) {
+      events_.say("index hint: " + problem.describe());
+      hints_keeping_off_.push_back(std::move(problem));
+    }
   }
 
   bool settling() const { return options_.run.settings.auto_iterations.enabled; }
@@ -291,6 +307,8 @@ class LiveCompare {
     record.tables_known = change_.tables_known;
     record.ddl_measured = change_.real_ddl;
     record.hint_problems = hint_problems_;
+    record.hint_problems.insert(record.hint_problems.end(), hints_keeping_off_.begin(),
+                                hints_keeping_off_.end());
     if (session_ && change_.real_ddl) {
       record.apply_s = session_->apply_seconds();
       record.undo_s = session_->undo_seconds();
@@ -349,8 +367,10 @@ class LiveCompare {
   SchemaChange change_;
   std::optional<ChangeSession> session_;
   std::optional<ChangeJournal> journal_;
-  std::optional<SchemaInfo> schema_before_change_;  // of the hinted screens' tables
+  std::optional<SchemaInfo> schema_before_change_;  // read when some screen has hints
+  std::optional<SchemaInfo> schema_after_change_;   // after the last apply
   std::vector<HintProblem> hint_problems_;          // found after the last apply
+  std::vector<HintProblem> hints_keeping_off_;      // timed in after-1 (the pooled file has them)
   LiveCompareOutcome outcome_;
   EventLog events_{outcome_.events, options_.on_event};
 };

@@ -439,6 +439,11 @@ nlohmann::json change_json(const std::optional<ChangeRecord>& change) {
                      {"after", p.after},
                      {"error", p.error},
                      {"cause", p.cause},
+                     {"with_ms", p.with_ms},
+                     {"without_ms", p.without_ms},
+                     {"samples", p.samples},
+                     {"rows_examined_with", p.rows_examined_with},
+                     {"rows_examined_without", p.rows_examined_without},
                      {"description", p.describe()}});
   }
   return {{"description", change->description},

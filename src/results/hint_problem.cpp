@@ -2,6 +2,7 @@
 // format of the comparison.
 #include <fmt/format.h>
 
+#include "sqlmeasure/number_text.h"
 #include "sqlmeasure/results.h"
 
 namespace sqlmeasure {
@@ -14,13 +15,15 @@ const char* hint_problem_name(HintProblem::Kind kind) {
       return "redirected";
     case HintProblem::Kind::kIgnored:
       return "ignored";
+    case HintProblem::Kind::kKeepsOff:
+      return "keeps off";
   }
   return "breaks";
 }
 
 std::optional<HintProblem::Kind> hint_problem_named(std::string_view name) {
-  for (HintProblem::Kind kind :
-       {HintProblem::Kind::kBreaks, HintProblem::Kind::kRedirected, HintProblem::Kind::kIgnored}) {
+  for (HintProblem::Kind kind : {HintProblem::Kind::kBreaks, HintProblem::Kind::kRedirected,
+                                 HintProblem::Kind::kIgnored, HintProblem::Kind::kKeepsOff}) {
     if (name == hint_problem_name(kind)) return kind;
   }
   return std::nullopt;
@@ -40,6 +43,13 @@ std::string HintProblem::describe() const {
                         "{}; MySQL ignores the hint with a warning (an optimizer hint fails no "
                         "query), so the plan it asked for is gone",
                         cause);
+    case Kind::kKeepsOff:
+      return head + fmt::format(
+                        "it keeps {} off the new index {}: without the hint {} → {} ms, rows "
+                        "examined {} → {} ({} interleaved samples each, after the change; {})",
+                        query, after, format_ms(with_ms), format_ms(without_ms),
+                        format_count(rows_examined_with), format_count(rows_examined_without),
+                        samples, cause);
   }
   return head;
 }

@@ -288,7 +288,8 @@ class Reader {
       HintProblem problem;
       const std::string kind = text(item, at, "kind");
       const std::optional<HintProblem::Kind> known = hint_problem_named(kind);
-      if (!known) bad(at + ".kind", "expected \"breaks\", \"redirected\" or \"ignored\"");
+      if (!known)
+        bad(at + ".kind", "expected \"breaks\", \"redirected\", \"ignored\" or \"keeps off\"");
       problem.kind = *known;
       problem.screen = text(item, at, "screen");
       problem.query = text(item, at, "query");
@@ -300,6 +301,11 @@ class Reader {
       problem.after = text(item, at, "after");
       problem.error = text(item, at, "error");
       problem.cause = text(item, at, "cause");
+      problem.with_ms = number<double>(item, at, "with_ms");
+      problem.without_ms = number<double>(item, at, "without_ms");
+      problem.samples = count(item, at, "samples", 0);
+      problem.rows_examined_with = number<std::uint64_t>(item, at, "rows_examined_with");
+      problem.rows_examined_without = number<std::uint64_t>(item, at, "rows_examined_without");
       out.push_back(std::move(problem));
     }
     return out;

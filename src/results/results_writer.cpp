@@ -151,7 +151,12 @@ json hint_problems_to_json(const std::vector<HintProblem>& problems) {
                     {"before", p.before},
                     {"after", p.after},
                     {"error", p.error},
-                    {"cause", p.cause}});
+                    {"cause", p.cause},
+                    {"with_ms", p.with_ms},
+                    {"without_ms", p.without_ms},
+                    {"samples", p.samples},
+                    {"rows_examined_with", p.rows_examined_with},
+                    {"rows_examined_without", p.rows_examined_without}});
   }
   return list;
 }

@@ -373,7 +373,17 @@ RunResult causes_run(bool after) {
     redirected.after = "user_id_id";
     redirected.error.clear();
     redirected.cause = "user_id is gone";
-    change.hint_problems = {broken, redirected};
+    HintProblem keeps_off = redirected;
+    keeps_off.kind = HintProblem::Kind::kKeepsOff;
+    keeps_off.after = "user_deleted_id";
+    keeps_off.cause =
+        "with the hint it reads user_id_id; without it the optimizer uses user_deleted_id";
+    keeps_off.with_ms = 21.3;
+    keeps_off.without_ms = 0.236;
+    keeps_off.samples = 15;
+    keeps_off.rows_examined_with = 60000;
+    keeps_off.rows_examined_without = 2;
+    change.hint_problems = {broken, redirected, keeps_off};
     out.change = change;
   }
   return out;

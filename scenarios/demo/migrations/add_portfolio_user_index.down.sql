@@ -1,0 +1,2 @@
+-- Remove the index again.
+ALTER TABLE portfolios DROP INDEX user_deleted_id;
