@@ -9,6 +9,7 @@
 #include <optional>
 #include <sstream>
 
+#include "results/record_json.h"
 #include "sqlmeasure/render.h"
 #include "sqlmeasure/text.h"
 
@@ -406,53 +407,11 @@ std::vector<std::string> warning_messages(const std::vector<Warning>& warnings) 
   return messages;
 }
 
-nlohmann::json warnings_json(const std::vector<ServerWarning>& warnings) {
-  nlohmann::json list = nlohmann::json::array();
-  for (const ServerWarning& w : warnings) {
-    list.push_back({{"level", w.level},
-                    {"code", w.code},
-                    {"message", w.message},
-                    {"source", w.from_explain ? "explain" : "execute"}});
-  }
-  return list;
-}
-
 // A side's failures, or null when it never failed.
 nlohmann::json failures_json(const SideFailures& side) {
   if (side.failed == 0) return nullptr;
   return {
       {"error", side.error.value_or("")}, {"failed_phases", side.failed}, {"phases", side.phases}};
-}
-
-nlohmann::json change_json(const std::optional<ChangeRecord>& change) {
-  if (!change) return nullptr;
-  nlohmann::json hints = nlohmann::json::array();
-  for (const HintProblem& p : change->hint_problems) {
-    hints.push_back({{"kind", hint_problem_name(p.kind)},
-                     {"screen", p.screen},
-                     {"query", p.query},
-                     {"where", p.where.str()},
-                     {"table", p.table},
-                     {"hint", p.hint},
-                     {"index", p.index},
-                     {"before", p.before},
-                     {"after", p.after},
-                     {"error", p.error},
-                     {"cause", p.cause},
-                     {"with_ms", p.with_ms},
-                     {"without_ms", p.without_ms},
-                     {"samples", p.samples},
-                     {"rows_examined_with", p.rows_examined_with},
-                     {"rows_examined_without", p.rows_examined_without},
-                     {"description", p.describe()}});
-  }
-  return {{"description", change->description},
-          {"tables", change->tables},
-          {"tables_known", change->tables_known},
-          {"ddl_measured", change->ddl_measured},
-          {"apply_s", change->apply_s},
-          {"undo_s", change->undo_s},
-          {"hint_problems", hints}};
 }
 
 void render_json(const Comparison& comparison, std::ostream& out) {
@@ -488,8 +447,8 @@ void render_json(const Comparison& comparison, std::ostream& out) {
                          {"rows_examined", rows_json(q.rows, sides_of(q))},
                          {"plan_changes", plans},
                          {"results_differ", q.results_differ},
-                         {"warnings_added", warnings_json(q.warnings_added)},
-                         {"warnings_gone", warnings_json(q.warnings_gone)},
+                         {"warnings_added", warnings_to_json(q.warnings_added)},
+                         {"warnings_gone", warnings_to_json(q.warnings_gone)},
                          {"time_only", q.time_only()},
                          {"touched", q.touched},
                          {"outcome", outcome_name(q.outcome)},
@@ -526,7 +485,7 @@ void render_json(const Comparison& comparison, std::ostream& out) {
                                             : nlohmann::json{{"before", comparison.before_phases},
                                                              {"after", comparison.after_phases},
                                                              {"rule", "every before/after pair"}}},
-                             {"change", change_json(comparison.change)},
+                             {"change", change_to_json(comparison.change)},
                              {"regressed", comparison.regressed_count()},
                              {"gate_failed", comparison.gate_failed()},
                              {"warnings", warning_messages(comparison.warnings)},

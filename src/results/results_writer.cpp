@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "results/plan_json.h"
+#include "results/record_json.h"
 #include "sqlmeasure/atomic_file.h"
 #include "sqlmeasure/results_file.h"
 
@@ -60,17 +61,6 @@ void write_samples(std::ostream& out, const std::vector<std::int64_t>& samples) 
   }
   buffer[used++] = ']';
   out.write(buffer, static_cast<std::streamsize>(used));
-}
-
-json warnings_to_json(const std::vector<ServerWarning>& warnings) {
-  json list = json::array();
-  for (const ServerWarning& w : warnings) {
-    list.push_back({{"level", w.level},
-                    {"code", w.code},
-                    {"message", w.message},
-                    {"source", w.from_explain ? "explain" : "execute"}});
-  }
-  return list;
 }
 
 json query_to_json(const QueryResult& q, json samples) {
@@ -136,40 +126,6 @@ json settings_to_json(const RunSettings& s) {
         {"budget_s", rule.budget_s}};
   }
   return settings;
-}
-
-json hint_problems_to_json(const std::vector<HintProblem>& problems) {
-  json list = json::array();
-  for (const HintProblem& p : problems) {
-    list.push_back({{"kind", hint_problem_name(p.kind)},
-                    {"screen", p.screen},
-                    {"query", p.query},
-                    {"where", p.where.str()},
-                    {"table", p.table},
-                    {"hint", p.hint},
-                    {"index", p.index},
-                    {"before", p.before},
-                    {"after", p.after},
-                    {"error", p.error},
-                    {"cause", p.cause},
-                    {"with_ms", p.with_ms},
-                    {"without_ms", p.without_ms},
-                    {"samples", p.samples},
-                    {"rows_examined_with", p.rows_examined_with},
-                    {"rows_examined_without", p.rows_examined_without}});
-  }
-  return list;
-}
-
-json change_to_json(const std::optional<ChangeRecord>& change) {
-  if (!change) return nullptr;
-  return {{"description", change->description},
-          {"tables", change->tables},
-          {"tables_known", change->tables_known},
-          {"ddl_measured", change->ddl_measured},
-          {"apply_s", change->apply_s},
-          {"undo_s", change->undo_s},
-          {"hint_problems", hint_problems_to_json(change->hint_problems)}};
 }
 
 json conditions_to_json(const std::optional<RunConditions>& conditions) {

@@ -298,10 +298,21 @@ std::vector<ScreenResult> causes_screens(bool after, Take take) {
                   : plan_row("works", "ALL", "", "300000", "Using where; Using filesort"),
             "3335")},
       take));
-  ScreenResult joined = screen("member_search", "Members by prefecture",
-                               {spec("list", join_sql, 0.7, 900, users, "4444")}, take);
-  joined.queries.front().plan =
+  ScreenResult joined =
+      screen("member_search", "Members by prefecture",
+             {spec("list", join_sql, 0.7, 900, users, "4444"),
+              spec("stats", "SELECT s.kind, COUNT(*) FROM stats s GROUP BY s.kind", 0.3, 50, users,
+                   "4445")},
+             take);
+  joined.queries[0].plan =
       after ? std::vector<PlanRow>{profiles, users} : std::vector<PlanRow>{users, profiles};
+  // A temporary table gone, a table gone, a derived table new.
+  joined.queries[1].plan =
+      after ? std::vector<PlanRow>{plan_row("s", "ALL", "", "50", ""),
+                                   with_id(plan_row("<derived2>", "ALL", "", "5", ""), "2",
+                                           "<derived2>")}
+            : std::vector<PlanRow>{plan_row("s", "ALL", "", "50", "Using temporary"),
+                                   plan_row("old", "ref", "kind", "5", "")};
   screens.push_back(std::move(joined));
   ScreenResult profile =
       screen("profile_search", "Profiles by prefecture",
@@ -332,6 +343,23 @@ std::vector<ScreenResult> causes_screens(bool after, Take take) {
     forced.rows_examined = rows_examined_per_view(forced.queries);
   }
   screens.push_back(std::move(forced));
+  // Failed before (a lock wait in every before phase), runs after: verdict fixed.
+  ScreenResult inbox = screen("inbox", "Messages",
+                              {spec("unread", "SELECT id FROM messages WHERE unread = 1", 0.3, 12,
+                                    plan_row("messages", "ref", "unread", "12", ""), "7777")},
+                              take);
+  if (!after) {
+    QueryResult& unread = inbox.queries.front();
+    unread.error =
+        "127.0.0.1:3306: [1205] (HY000) Lock wait timeout exceeded; try restarting transaction";
+    unread.samples_ns.clear();
+    unread.rows_examined = 0;
+    unread.checksum.clear();
+    unread.plan.clear();
+    inbox.samples_ns = per_view_samples(inbox.queries);
+    inbox.rows_examined = rows_examined_per_view(inbox.queries);
+  }
+  screens.push_back(std::move(inbox));
   return screens;
 }
 
