@@ -73,7 +73,9 @@ void attribute_time_changes(Comparison& comparison) {
   if (set_aside.empty()) return;
   comparison.warnings.push_back(
       {WarningKind::kUntouched,
-       "untouched: not flagged because they read no table the change alters: " + set_aside,
+       "untouched: not flagged because none of their queries that read a table the change "
+       "alters changed: " +
+           set_aside,
        "heavier queries beside them can slow them; their plans and rows examined did not "
        "change"});
 }

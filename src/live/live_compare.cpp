@@ -167,6 +167,19 @@ class LiveCompare {
     schema_after_change_ = read_structure(*target_, database_);
     std::vector<HintProblem> problems =
         check_hints(screens_, *schema_before_change_, *schema_after_change_);
+    if (!change_.real_ddl) {
+      // Dropped indexes measured as ignored ones: the user's migration drops them. A hint that
+      // a real drop would resolve by prefix made the real DDL run instead (ignored_drop.h), so
+      // dropped, the query fails the same way.
+      for (HintProblem& problem : problems) {
+        if (problem.kind == HintProblem::Kind::kBreaks && !problem.before.empty()) {
+          problem.cause = fmt::format(
+              "the migration drops {} (measured with it ignored/invisible: dropped, the query "
+              "fails the same way)",
+              problem.before);
+        }
+      }
+    }
     if (round == 1 || problems != hint_problems_) {
       for (const HintProblem& problem : problems) {
         events_.say(fmt::format("index hint, after apply {}: {}", round, problem.describe()));

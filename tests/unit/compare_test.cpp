@@ -899,8 +899,8 @@ TEST_CASE("a time change flags a screen only through a query the change touches"
   SECTION("a screen reading nothing the change alters stays ~, and the warning says why") {
     CHECK(find_screen(c, "light").verdict() == Verdict::kUnchanged);
     CHECK(has_warning(c,
-                      "untouched: not flagged because they read no table the change "
-                      "alters: light +106"));
+                      "untouched: not flagged because none of their queries that read a "
+                      "table the change alters changed: light +106"));
   }
   SECTION("a touched query slower with its plan and rows unchanged still flags: time only") {
     const ScreenComparison& pk = find_screen(c, "pk");
