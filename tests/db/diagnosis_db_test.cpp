@@ -162,6 +162,41 @@ TEST_CASE("demo migrations: each says what broke and why", "[db][live][diagnosis
   CHECK(db.schema_fingerprint() == original);
 }
 
+TEST_CASE("a hint the drop redirects by prefix: reported, and its plan change classed",
+          "[db][live][diagnosis]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase db("redirect");
+  TempDir dir("redirect");
+  db.run_script(
+      "CREATE TABLE t (id INT PRIMARY KEY, u INT, v INT, KEY u_id (u, id), KEY u (u));"
+      "INSERT INTO t SELECT seq, seq % 100, seq % 7 FROM seq_1_to_5000; ANALYZE TABLE t;");
+  dir.write("screens/forced.sql", "-- name: by_u\nSELECT id FROM t FORCE INDEX (u) WHERE u = 5;\n");
+  dir.write("up.sql", "ALTER TABLE t DROP INDEX u;\n");
+  dir.write("down.sql", "ALTER TABLE t ADD INDEX u (u);\n");
+  dir.write("empty.toml", "");
+  const std::string original = db.schema_fingerprint();
+  const CliResult result = run_in_process(
+      std::vector<std::string>{"compare", "--config", dir / "empty.toml", "--scenarios",
+                               dir / "screens", "--migration", dir / "up.sql", "--rollback",
+                               dir / "down.sql", "--alternations", "1", "--iterations", "4",
+                               "--format", "json", "--out-dir", dir / "out"} +
+      connection_args(db.name()));
+  INFO("stderr: " << result.err);
+  REQUIRE((result.code == 0 || result.code == 1));
+  // A real drop resolves the hint to u_id, an ignored index would fail it: the real DDL ran.
+  CHECK(result.err.find("prefix match") != std::string::npos);
+  const json comparison = json::parse(result.out);
+  const json& problems = comparison["change"]["hint_problems"];
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0]["kind"] == "redirected");
+  CHECK(problems[0]["before"] == "u");
+  CHECK(problems[0]["after"] == "u_id");
+  const json& query = query_named(screen_named(comparison, "forced"), "by_u");
+  REQUIRE(query["plan_changes"].size() == 1);
+  CHECK(query["plan_changes"][0]["class"] == "hint-resolved");
+  CHECK(db.schema_fingerprint() == original);
+}
+
 TEST_CASE("check --migration: the hint a demo migration breaks, with no server",
           "[db][diagnosis]") {
   // No server needed, but it reads the demo world the db tests ship with.

@@ -1,0 +1,1 @@
+UPDATE works SET status = 0;

@@ -1,0 +1,2 @@
+-- name: count
+SELECT COUNT(*) FROM works FORCE INDEX (PRIMARY);
