@@ -35,4 +35,10 @@ namespace sqlmeasure {
 // the middle of a text longer than 80 bytes left out.
 [[nodiscard]] std::string printable(std::string_view text);
 
+// The length of the UTF-8 sequence starting at text[i], or 0 when it is not valid there (a NUL
+// byte, an overlong form or a surrogate included).
+[[nodiscard]] std::size_t utf8_length(std::string_view text, std::size_t i);
+// Every byte is part of a valid UTF-8 sequence, and none is NUL.
+[[nodiscard]] bool is_utf8(std::string_view text);
+
 }  // namespace sqlmeasure

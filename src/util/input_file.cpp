@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "sqlmeasure/source_location.h"
+#include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
 namespace {
@@ -27,28 +28,6 @@ std::string kind_of(std::filesystem::file_type type) {
     default:
       return "not a regular file";
   }
-}
-
-// The length of the UTF-8 sequence starting at text[i], or 0 when it is not valid there.
-std::size_t utf8_length(const std::string& text, std::size_t i) {
-  const auto c = static_cast<unsigned char>(text[i]);
-  const std::size_t length = c < 0x80           ? 1
-                             : (c >> 5) == 0x6  ? 2
-                             : (c >> 4) == 0xE  ? 3
-                             : (c >> 3) == 0x1E ? 4
-                                                : 0;
-  if (c == 0 || length == 0 || i + length > text.size()) return 0;
-  for (std::size_t k = 1; k < length; ++k) {
-    if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return 0;
-  }
-  if (length > 1) {  // no overlong forms, no surrogates, nothing above U+10FFFF
-    const auto next = static_cast<unsigned char>(text[i + 1]);
-    const bool ok = (length != 2 || c >= 0xC2) && (c != 0xE0 || next >= 0xA0) &&
-                    (c != 0xED || next < 0xA0) && (c != 0xF0 || next >= 0x90) &&
-                    (c < 0xF4 || (c == 0xF4 && next < 0x90));
-    if (!ok) return 0;
-  }
-  return length;
 }
 
 }  // namespace
