@@ -176,6 +176,7 @@ std::string SqlModes::describe() const {
 
 std::vector<SqlToken> tokenize_sql(std::string_view sql, SqlModes modes) {
   std::vector<SqlToken> tokens;
+  tokens.reserve(sql.size() / 6 + 4);  // about one token per 6 bytes of SQL: few reallocations
   Lexer lexer(sql, modes);
   while (std::optional<SqlToken> token = lexer.next()) tokens.push_back(*token);
   return tokens;
