@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "sqlmeasure/advisor.h"
+#include "sqlmeasure/capture.h"
 #include "sqlmeasure/compare.h"
 #include "sqlmeasure/number_text.h"
 #include "sqlmeasure/results.h"
@@ -44,5 +45,9 @@ void render_comparison(const Comparison& comparison, Format format, const Style&
 // `indexes`: table (terminal), json (a public contract, docs/indexes.md) or markdown.
 void render_index_report(const IndexReport& report, Format format, const Style& style,
                          std::ostream& out);
+
+// `capture`: what each screen holds and what was left out, for stderr.
+void render_capture_summary(const CaptureResult& result, const std::string& sources,
+                            std::uint64_t bytes, std::ostream& out);
 
 }  // namespace sqlmeasure

@@ -24,6 +24,8 @@ const CommandInfo kCommands[] = {
     {"indexes", "Cardinality report and index findings, with the SQL to fix each",
      make_indexes_command},
     {"check", "Validate scenario files and config offline (no database)", make_check_command},
+    {"capture", "Build a scenario directory from the server's general or slow logs",
+     make_capture_command},
     {"list", "List screens and their queries", make_list_command},
     {"recover", "Put back what a killed live compare left on a server, from its journal",
      make_recover_command},
@@ -93,7 +95,9 @@ int run_cli(const Invocation& invocation) {
       }
       std::string message = error.what();
       if (dynamic_cast<const CLI::RequiredError*>(&error) && invocation.args.empty()) {
-        message = "a command is required: run, compare, explain, indexes, check, list or recover";
+        message =
+            "a command is required: run, compare, explain, indexes, check, capture, list or "
+            "recover";
       }
       fail(ExitCode::kUsage, message + "; see sqlmeasure --help");
     }

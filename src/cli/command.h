@@ -53,6 +53,7 @@ std::unique_ptr<Command> make_compare_command();
 std::unique_ptr<Command> make_explain_command();
 std::unique_ptr<Command> make_indexes_command();
 std::unique_ptr<Command> make_check_command();
+std::unique_ptr<Command> make_capture_command();
 std::unique_ptr<Command> make_list_command();
 std::unique_ptr<Command> make_recover_command();
 

@@ -1,0 +1,149 @@
+#pragma once
+// `sqlmeasure capture` (docs/capture.md): the statements a server logged while the
+// application ran, read as a stream of events (general and slow logs of MariaDB and MySQL),
+// grouped into the application's screens by its own query tags, and written as a scenario
+// directory that `check`, `run` and `compare` use unchanged.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sqlmeasure/scenario.h"
+#include "sqlmeasure/source_location.h"
+
+namespace sqlmeasure {
+
+// ---------------------------------------------------------------- reading logs
+
+enum class LogFormat { kAuto, kMariaDbGeneral, kMySqlGeneral, kMariaDbSlow, kMySqlSlow };
+[[nodiscard]] const char* log_format_name(LogFormat format);  // "mariadb-general", ...
+[[nodiscard]] std::optional<LogFormat> log_format_named(std::string_view name);
+
+// One thing a session did, as the log tells it.
+struct LogEvent {
+  std::uint64_t thread = 0;
+  std::string command;        // Query, Execute, Connect, Quit, Init DB, ... ("Query" in a slow log)
+  std::string text;           // the statement, or the command's argument
+  std::int64_t time_us = -1;  // microseconds since the epoch (UTC as logged); -1 unknown
+  std::string database;       // the current database, when the log says (slow logs)
+  SourceLocation where;       // the event's first line
+};
+
+using EventSink = std::function<void(LogEvent&&)>;
+
+// A streaming parser of one log file: lines in, events out, in order. Memory is bounded by the
+// longest statement, whatever the file's size.
+class LogParser {
+ public:
+  virtual ~LogParser() = default;
+  // One line without its terminating '\n' (a '\r' before it is kept: it may be in a literal).
+  virtual void line(std::string_view text, const SourceLocation& where) = 0;
+  // The end of the input: the last event, even a truncated one, is emitted.
+  virtual void finish() = 0;
+};
+
+// A parser for `format` (not kAuto) emitting to `sink`.
+[[nodiscard]] std::unique_ptr<LogParser> make_log_parser(LogFormat format, EventSink sink);
+
+// The format of a log, from its first lines (headers, timestamps); kAuto when they do not
+// tell.
+[[nodiscard]] LogFormat detect_log_format(const std::vector<std::string>& first_lines);
+
+struct LogReadSummary {
+  LogFormat format = LogFormat::kAuto;  // as detected (or given)
+  int lines = 0;
+  std::uint64_t bytes = 0;  // uncompressed
+  bool empty = false;       // no line at all
+};
+
+// Reads `path` ("-": standard input; gzip-compressed or plain) line by line into the parser
+// of `format` (kAuto: detected from its first lines) and `sink`. Throws Error(kBadInput)
+// naming the file for one it cannot read or whose format it cannot tell.
+LogReadSummary read_log(const std::string& path, LogFormat format, const EventSink& sink);
+
+// ---------------------------------------------------------------- screens from events
+
+struct CaptureOptions {
+  // kTags: the application's query tags (sqlcommenter, Rails); kThread: untagged traffic,
+  // each thread's statements split into requests at idle gaps, requests with the same
+  // sequence of queries one screen; kQuery: one screen per fingerprint (pt-query-digest's).
+  enum class GroupBy { kTags, kThread, kQuery };
+  GroupBy group_by = GroupBy::kTags;
+  std::vector<std::string> screen_tags;  // --screen-tag: these keys name a screen
+  std::int64_t gap_us = 1'000'000;       // --gap, for kThread
+  std::size_t max_values = 50;           // --max-values: value rows kept per query
+};
+
+// One query of a captured screen.
+struct CapturedQuery {
+  std::string name;
+  std::string fingerprint;
+  std::string sql;  // replayable: parameters as :name, constant ones put back as literals
+  int times = 1;    // the median count per request that issued it
+  std::vector<std::string> params;                  // names, in the SQL's order
+  std::vector<std::vector<ParamValue>> value_rows;  // each row from one statement, most
+                                                    // frequent first
+  std::uint64_t statements = 0;                     // of this fingerprint
+  std::uint64_t requests = 0;                       // that issued it
+};
+
+struct CapturedScreen {
+  std::string name;
+  std::string tags;  // as the application wrote them (traceparent left out); empty otherwise
+  std::uint64_t requests = 0;
+  std::vector<CapturedQuery> queries;            // in the order the screen issues them
+  std::map<std::string, std::uint64_t> skipped;  // why statements were left out → how many
+};
+
+struct CaptureResult {
+  std::vector<CapturedScreen> screens;           // by name
+  std::map<std::string, std::uint64_t> skipped;  // statements outside any screen, by why
+  // Screens whose every statement was left out (a route that only writes): name → why → count.
+  std::map<std::string, std::map<std::string, std::uint64_t>> left_out;
+  std::vector<std::string> renamed;  // names that collided: "a_b (tags ...)"
+  std::uint64_t events = 0;
+};
+
+// Events in, screens out: streaming, its memory bounded by the distinct fingerprints and the
+// value rows kept, not by the number of events.
+class CaptureBuilder {
+ public:
+  explicit CaptureBuilder(CaptureOptions options);
+  ~CaptureBuilder();
+  CaptureBuilder(const CaptureBuilder&) = delete;
+  CaptureBuilder& operator=(const CaptureBuilder&) = delete;
+  void add(const LogEvent& event);
+  // The end of one log: its sessions' requests end (thread ids of another log are others).
+  void end_of_log();
+  [[nodiscard]] CaptureResult finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// ---------------------------------------------------------------- the scenario directory
+
+// The captured screens as scenario screens (the parameters of a query as lists of one length:
+// a statement's values at one position), and the comment lines each file starts with.
+struct CapturedFile {
+  Screen screen;
+  std::vector<std::string> comments;
+};
+[[nodiscard]] std::vector<CapturedFile> captured_files(const CaptureResult& result,
+                                                       const std::string& sources);
+
+// Writes each file as DIR/NAME.toml (the directory made if missing). Nothing is written when
+// one of them exists and `force` is false: a usage error names it. Returns the paths written.
+std::vector<std::string> write_captured_files(const std::vector<CapturedFile>& files,
+                                              const std::string& directory, bool force);
+
+// A screen name from tag values: lower case, joined by '_', anything outside [a-z0-9_] made
+// '_' (runs of them one, none at the ends), at most 128 bytes; "screen" when nothing is left.
+[[nodiscard]] std::string screen_name_from(const std::vector<std::string>& values);
+
+}  // namespace sqlmeasure

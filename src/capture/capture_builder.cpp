@@ -1,0 +1,512 @@
+// From logged statements to screens (docs/capture.md, "Screens", "Queries"): each statement is
+// read as a template, attributed to a request — one traceparent, or consecutive statements of
+// one thread with the same tags —, and each finished request adds to its screen: which
+// fingerprints it issued, how many times each, where, and the values of each statement.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "capture/query_tags.h"
+#include "capture/statement_template.h"
+#include "sqlmeasure/capture.h"
+#include "sqlmeasure/query_shape.h"
+#include "sqlmeasure/sql_guard.h"
+#include "sqlmeasure/sql_lexer.h"
+#include "sqlmeasure/sql_statements.h"
+#include "sqlmeasure/text.h"
+
+namespace sqlmeasure {
+namespace {
+
+// Distinct value rows tracked per query shape, beyond which only known rows are counted: what
+// bounds memory on a log of millions of statements with unique ids.
+std::size_t rows_tracked(std::size_t max_values) {
+  return std::max<std::size_t>(1000, max_values * 20);
+}
+
+// Why a statement is not replayed, or empty for a read a scenario can hold.
+std::string why_skipped(const std::string& command, std::string_view sql) {
+  if (!iequals(command, "Query") && !iequals(command, "Execute")) {
+    return fmt::format("not a statement ({})", command);
+  }
+  const std::string keyword = first_keyword(sql);
+  if (keyword == "SET") return "SET";
+  if (keyword == "BEGIN" || keyword == "START" || keyword == "COMMIT" || keyword == "ROLLBACK" ||
+      keyword == "SAVEPOINT" || keyword == "RELEASE" || keyword == "XA") {
+    return "transaction control";
+  }
+  if (keyword == "INSERT" || keyword == "UPDATE" || keyword == "DELETE" || keyword == "REPLACE" ||
+      keyword == "LOAD" || keyword == "CALL") {
+    return "write";
+  }
+  if (keyword == "CREATE" || keyword == "ALTER" || keyword == "DROP" || keyword == "TRUNCATE" ||
+      keyword == "RENAME" || keyword == "GRANT" || keyword == "REVOKE" || keyword == "ANALYZE" ||
+      keyword == "OPTIMIZE") {
+    return "DDL or administration";
+  }
+  if (keyword != "SELECT" && keyword != "WITH") return fmt::format("not a SELECT ({})", keyword);
+  // Pings: Connector/J's "/* ping */ SELECT 1", and SELECT 1 itself.
+  std::string code;
+  for (const SqlToken& token : code_tokens(sql)) {
+    if (!code.empty()) code += ' ';
+    code += ascii_upper(token.text);
+  }
+  if (sql.starts_with("/* ping */") || code == "SELECT 1") return "ping";
+  if (std::string why = why_not_read_only(sql); !why.empty()) return "not read-only";
+  return "";
+}
+
+// One shape of a fingerprint's SQL (an IN-list of one length): its statements and values.
+struct Shape {
+  std::uint64_t statements = 0;
+  std::uint64_t first_seen = 0;
+  std::vector<std::string> params;
+  std::vector<std::string> first_literals;  // of its first statement
+  std::vector<bool> varies;                 // a parameter whose literal ever differed
+  struct Row {
+    std::vector<ParamValue> values;
+    std::uint64_t count = 0, first_seen = 0;
+  };
+  std::map<std::vector<std::string>, Row> rows;  // literals → values
+};
+
+struct QueryStats {
+  std::uint64_t first_seen = 0;
+  std::uint64_t statements = 0, requests = 0;
+  std::map<int, std::uint64_t> counts;  // per request that issued it: count → requests
+  double position_sum = 0;              // of its first issue in each request
+  std::map<std::string, Shape> shapes;  // by replay SQL
+};
+
+struct ScreenStats {
+  std::string tags;
+  std::uint64_t first_seen = 0, requests = 0;
+  std::unordered_map<std::string, QueryStats> queries;  // by fingerprint
+  std::map<std::string, std::uint64_t> skipped;
+};
+
+// The statements of one request so far.
+struct Request {
+  std::string screen;  // key of the screen it adds to (kThread: decided when it ends)
+  std::string key;     // what ends it when it changes
+  std::int64_t last_time_us = -1;
+  std::vector<StatementTemplate> statements;
+  std::map<std::string, std::uint64_t> skipped;
+};
+
+std::string joined_fingerprints(const std::vector<StatementTemplate>& statements) {
+  std::vector<std::string> seen;
+  for (const StatementTemplate& statement : statements) {
+    if (std::find(seen.begin(), seen.end(), statement.fingerprint) == seen.end()) {
+      seen.push_back(statement.fingerprint);
+    }
+  }
+  return join(seen, "\n");
+}
+
+}  // namespace
+
+std::string screen_name_from(const std::vector<std::string>& values) {
+  std::string name;
+  for (const std::string& value : values) {
+    if (value.empty()) continue;
+    if (!name.empty()) name += '_';
+    for (char c : ascii_lower(value)) {
+      name += (is_ascii_letter(c) || is_sql_digit(c) || c == '_') ? c : '_';
+    }
+  }
+  std::string tidy;
+  for (char c : name) {
+    if (c == '_' && (tidy.empty() || tidy.back() == '_')) continue;
+    tidy += c;
+  }
+  while (!tidy.empty() && tidy.back() == '_') tidy.pop_back();
+  if (tidy.size() > kMaxNameLength - 4) tidy.resize(kMaxNameLength - 4);  // room for _NNN
+  return tidy.empty() ? "screen" : tidy;
+}
+
+struct CaptureBuilder::State {
+  CaptureOptions options;
+  std::uint64_t sequence = 0;  // events so far: the order of first appearance
+  // Statements added to screens so far: the order of first appearance of queries, shapes and
+  // value rows (a request's statements are added together, when it ends: one `sequence`).
+  std::uint64_t statements_added = 0;
+  std::map<std::string, ScreenStats> screens;       // by key (tags text, fingerprint, sequence)
+  std::unordered_map<std::uint64_t, Request> open;  // by thread
+  std::unordered_set<std::string> replayable;       // SQL read back as it was written
+  std::unordered_map<std::string, std::string> verdicts;  // fingerprint → why_skipped
+  CaptureResult result;
+
+  // What names a screen: --screen-tag keys, else controller + action, else route, else the
+  // whole tags.
+  std::vector<std::string> name_values(const QueryTags& tags) const {
+    std::vector<std::string> values;
+    if (!options.screen_tags.empty()) {
+      for (const std::string& key : options.screen_tags) {
+        if (const std::string* value = tags.get(key)) values.push_back(*value);
+      }
+      return values;
+    }
+    const std::string* controller = tags.get("controller");
+    const std::string* action = tags.get("action");
+    if (controller != nullptr && action != nullptr) return {*controller, *action};
+    if (const std::string* route = tags.get("route")) return {*route};
+    if (controller != nullptr) return {*controller};
+    if (action != nullptr) return {*action};
+    return {};
+  }
+
+  void add(const LogEvent& event) {
+    ++result.events;
+    ++sequence;
+    const bool is_statement = iequals(event.command, "Query") || iequals(event.command, "Execute");
+    if (!is_statement) {
+      if (iequals(event.command, "Quit") || iequals(event.command, "Change user") ||
+          iequals(event.command, "Reset connection")) {
+        close(event.thread);
+      }
+      // Connect, Init DB, Prepare, Close stmt, Ping, ...: not replayed, not worth a line
+      // each in the summary.
+      return;
+    }
+    const std::optional<QueryTags> tags = read_query_tags(event.text);
+    StatementTemplate statement = make_statement_template(event.text);
+    const std::string why = verdict(event, statement);
+    Request* request = nullptr;
+    switch (options.group_by) {
+      case CaptureOptions::GroupBy::kTags: {
+        if (tags && !is_utf8(tags->text())) {
+          ++result.skipped["query tags that are not UTF-8"];
+          return;
+        }
+        if (!tags || name_values(*tags).empty()) {
+          ++result.skipped[why.empty() ? "untagged (--group-by thread or query reads it)" : why];
+          return;
+        }
+        // A screen is what its naming tags say (controller and action): other tags
+        // (framework, db_driver, ...) may differ from request to request.
+        std::string screen;
+        for (const std::string& value : name_values(*tags)) screen += value + '\x1f';
+        const std::string trace = tags->request_key();
+        request = &request_for(event.thread, screen, trace.empty() ? screen : trace, event.time_us);
+        ScreenStats& stats = screen_stats(screen);
+        if (stats.tags.empty()) stats.tags = tags->text();  // as first seen
+        break;
+      }
+      case CaptureOptions::GroupBy::kThread: {
+        Request& current = open[event.thread];
+        const bool idle = current.last_time_us >= 0 && event.time_us >= 0 &&
+                          event.time_us - current.last_time_us > options.gap_us;
+        if (idle) close(event.thread);
+        request = &request_for(event.thread, "", "thread", event.time_us);
+        break;
+      }
+      case CaptureOptions::GroupBy::kQuery:
+        if (!why.empty()) {
+          ++result.skipped[why];
+          return;
+        }
+        break;
+    }
+    if (!why.empty()) {
+      ++request->skipped[why];
+      return;
+    }
+    std::map<std::string, std::uint64_t>& skipped =
+        request != nullptr ? request->skipped : result.skipped;
+    if (!is_utf8(statement.sql)) {
+      // Bytes outside string literals (a name, a comment) no scenario file can hold.
+      ++skipped["not UTF-8 outside its strings"];
+      return;
+    }
+    if (!replayable.contains(statement.sql)) {
+      // Read back as a scenario reads it, once per shape: a ":name" of the statement's own
+      // outside strings, or a parameter a comment swallows ("1-- x" made ":p1-- x"), would
+      // make a file `check` refuses.
+      const std::vector<Placeholder> placeholders = find_placeholders(statement.sql);
+      bool same = placeholders.size() == statement.params.size();
+      for (std::size_t i = 0; same && i < placeholders.size(); ++i) {
+        same = placeholders[i].name == statement.params[i].name;
+      }
+      if (!same) {
+        ++skipped["parameters the scenario would read otherwise"];
+        return;
+      }
+      replayable.insert(statement.sql);
+    }
+    if (options.group_by == CaptureOptions::GroupBy::kQuery) {
+      Request single;
+      single.screen = statement.fingerprint;
+      single.statements.push_back(std::move(statement));
+      finish_request(std::move(single));
+      return;
+    }
+    request->statements.push_back(std::move(statement));
+  }
+
+  // why_skipped, once per fingerprint: what decides it (the keywords, FOR UPDATE, INTO, an
+  // executable comment) is all in the fingerprint; comments and literal values are not, which
+  // only a ping ("/* ping */ SELECT 1") needs.
+  std::string verdict(const LogEvent& event, const StatementTemplate& statement) {
+    if (statement.fingerprint == "select ?") return why_skipped(event.command, event.text);
+    const auto [found, added] = verdicts.try_emplace(statement.fingerprint);
+    if (added) found->second = why_skipped(event.command, event.text);
+    return found->second;
+  }
+
+  Request& request_for(std::uint64_t thread, const std::string& screen, const std::string& key,
+                       std::int64_t time_us) {
+    auto found = open.find(thread);
+    if (found != open.end() && (found->second.key != key || found->second.screen != screen)) {
+      close(thread);
+      found = open.end();
+    }
+    if (found == open.end()) {
+      found = open.emplace(thread, Request{}).first;
+      found->second.screen = screen;
+      found->second.key = key;
+    }
+    if (time_us >= 0) found->second.last_time_us = time_us;
+    return found->second;
+  }
+
+  ScreenStats& screen_stats(const std::string& key) {
+    auto [stats, added] = screens.try_emplace(key);
+    if (added) stats->second.first_seen = sequence;
+    return stats->second;
+  }
+
+  void close(std::uint64_t thread) {
+    const auto found = open.find(thread);
+    if (found == open.end()) return;
+    Request request = std::move(found->second);
+    open.erase(found);
+    finish_request(std::move(request));
+  }
+
+  void finish_request(Request request) {
+    if (options.group_by == CaptureOptions::GroupBy::kThread) {
+      if (request.statements.empty()) {
+        for (const auto& [why, count] : request.skipped) result.skipped[why] += count;
+        return;
+      }
+      request.screen = joined_fingerprints(request.statements);
+    }
+    ScreenStats& screen = screen_stats(request.screen);
+    for (const auto& [why, count] : request.skipped) screen.skipped[why] += count;
+    if (request.statements.empty()) return;  // only skipped statements: counted, no request
+    ++screen.requests;
+    std::map<std::string, std::pair<int, std::size_t>> issued;  // fingerprint → count, first
+    for (std::size_t i = 0; i < request.statements.size(); ++i) {
+      StatementTemplate& statement = request.statements[i];
+      auto& [count, first] = issued.try_emplace(statement.fingerprint, 0, i).first->second;
+      ++count;
+      add_statement(screen, std::move(statement));
+    }
+    // Positions counted among distinct fingerprints, so a loop of 20 is one position.
+    std::vector<std::pair<std::size_t, std::string>> order;
+    for (const auto& [fingerprint, counted] : issued)
+      order.emplace_back(counted.second, fingerprint);
+    std::sort(order.begin(), order.end());
+    for (std::size_t position = 0; position < order.size(); ++position) {
+      QueryStats& query = screen.queries.at(order[position].second);
+      ++query.requests;
+      ++query.counts[issued.at(order[position].second).first];
+      query.position_sum += static_cast<double>(position);
+    }
+  }
+
+  void add_statement(ScreenStats& screen, StatementTemplate statement) {
+    auto [found, added] = screen.queries.try_emplace(statement.fingerprint);
+    QueryStats& query = found->second;
+    const std::uint64_t seen = ++statements_added;
+    if (added) query.first_seen = seen;
+    ++query.statements;
+    auto [shape_at, new_shape] = query.shapes.try_emplace(statement.sql);
+    Shape& shape = shape_at->second;
+    std::vector<std::string> literals;
+    std::vector<ParamValue> values;
+    for (TemplateParam& param : statement.params) {
+      literals.push_back(param.literal);
+      values.push_back(std::move(param.value));
+    }
+    if (new_shape) {
+      shape.first_seen = seen;
+      for (const TemplateParam& param : statement.params) shape.params.push_back(param.name);
+      shape.first_literals = literals;
+      shape.varies.assign(literals.size(), false);
+    }
+    ++shape.statements;
+    for (std::size_t i = 0; i < literals.size() && i < shape.varies.size(); ++i) {
+      if (literals[i] != shape.first_literals[i]) shape.varies[i] = true;
+    }
+    auto row = shape.rows.find(literals);
+    if (row != shape.rows.end()) {
+      ++row->second.count;
+    } else if (shape.rows.size() < rows_tracked(options.max_values)) {
+      shape.rows.emplace(std::move(literals), Shape::Row{std::move(values), 1, seen});
+    }
+  }
+
+  static int median_count(const std::map<int, std::uint64_t>& counts, std::uint64_t requests) {
+    std::uint64_t seen = 0;
+    for (const auto& [count, times] : counts) {
+      seen += times;
+      if (seen * 2 >= requests) return count;
+    }
+    return counts.empty() ? 1 : counts.rbegin()->first;
+  }
+
+  CapturedQuery captured_query(const std::string& fingerprint, const QueryStats& stats) const {
+    CapturedQuery out;
+    out.fingerprint = fingerprint;
+    out.statements = stats.statements;
+    out.requests = stats.requests;
+    out.times = std::max(1, median_count(stats.counts, stats.requests));
+    // The most frequent shape (an IN-list at its most frequent length); ties: the first seen.
+    const Shape* best = nullptr;
+    std::string best_sql;
+    for (const auto& [sql, shape] : stats.shapes) {
+      if (best == nullptr || shape.statements > best->statements ||
+          (shape.statements == best->statements && shape.first_seen < best->first_seen)) {
+        best = &shape;
+        best_sql = sql;
+      }
+    }
+    // Parameters that never varied go back into the SQL as the literal they were.
+    std::vector<Placeholder> placeholders = find_placeholders(best_sql);
+    std::string sql;
+    std::size_t copied = 0;
+    std::vector<std::size_t> kept;
+    for (std::size_t i = 0; i < placeholders.size() && i < best->params.size(); ++i) {
+      sql += best_sql.substr(copied, placeholders[i].offset - copied);
+      if (best->varies[i]) {
+        sql += best_sql.substr(placeholders[i].offset, placeholders[i].length);
+        kept.push_back(i);
+        out.params.push_back(best->params[i]);
+      } else {
+        sql += best->first_literals[i];
+      }
+      copied = placeholders[i].offset + placeholders[i].length;
+    }
+    sql += best_sql.substr(copied);
+    out.sql = std::move(sql);
+    if (!kept.empty()) {
+      std::vector<const Shape::Row*> rows;
+      for (const auto& [literals, row] : best->rows) rows.push_back(&row);
+      std::stable_sort(rows.begin(), rows.end(), [](const Shape::Row* a, const Shape::Row* b) {
+        return a->count != b->count ? a->count > b->count : a->first_seen < b->first_seen;
+      });
+      // Distinct over the kept parameters (a constant one dropped can make two rows one).
+      std::set<std::vector<std::string>> seen;
+      for (const Shape::Row* row : rows) {
+        if (out.value_rows.size() >= options.max_values) break;
+        std::vector<ParamValue> values;
+        std::vector<std::string> key;
+        for (std::size_t i : kept) {
+          values.push_back(row->values[i]);
+          key.push_back(row->values[i].text);
+        }
+        if (seen.insert(key).second) out.value_rows.push_back(std::move(values));
+      }
+    }
+    return out;
+  }
+
+  // "works", else "query"; unique in the screen.
+  static std::string query_name(const std::string& sql, std::set<std::string>& used) {
+    const QueryShape shape = read_query_shape(sql);
+    std::string base = shape.tables.empty() ? "query" : screen_name_from({shape.tables[0].table});
+    std::string name = base;
+    for (int n = 2; used.contains(name); ++n) name = fmt::format("{}_{}", base, n);
+    used.insert(name);
+    return name;
+  }
+
+  // A tagged screen's name, from the values of the tags that name it.
+  std::string screen_name(const ScreenStats& stats) const {
+    const std::optional<QueryTags> tags = read_query_tags("/*" + stats.tags + "*/");
+    return screen_name_from(tags ? name_values(*tags) : std::vector<std::string>{});
+  }
+
+  // Every open request ends, in thread order (deterministic).
+  void close_all() {
+    std::vector<std::uint64_t> threads;
+    for (const auto& [thread, request] : open) threads.push_back(thread);
+    std::sort(threads.begin(), threads.end());
+    for (std::uint64_t thread : threads) close(thread);
+  }
+
+  CaptureResult finish() {
+    close_all();
+    // Screens in order of first appearance get their names; a collision gets _2, _3, ...
+    std::vector<const std::pair<const std::string, ScreenStats>*> ordered;
+    for (const auto& entry : screens) ordered.push_back(&entry);
+    std::sort(ordered.begin(), ordered.end(), [](const auto* a, const auto* b) {
+      return a->second.first_seen < b->second.first_seen;
+    });
+    std::set<std::string> names;
+    for (const auto* entry : ordered) {
+      const ScreenStats& stats = entry->second;
+      if (stats.requests == 0) {
+        if (options.group_by == CaptureOptions::GroupBy::kTags && !stats.tags.empty()) {
+          auto& left_out = result.left_out[screen_name(stats)];
+          for (const auto& [why, count] : stats.skipped) left_out[why] += count;
+        } else {
+          for (const auto& [why, count] : stats.skipped) result.skipped[why] += count;
+        }
+        continue;
+      }
+      CapturedScreen screen;
+      screen.tags = stats.tags;
+      screen.requests = stats.requests;
+      screen.skipped = stats.skipped;
+      std::vector<std::pair<const std::string*, const QueryStats*>> queries;
+      for (const auto& [fingerprint, query] : stats.queries)
+        queries.emplace_back(&fingerprint, &query);
+      std::sort(queries.begin(), queries.end(), [](const auto& a, const auto& b) {
+        const double pa = a.second->position_sum / static_cast<double>(a.second->requests);
+        const double pb = b.second->position_sum / static_cast<double>(b.second->requests);
+        return pa != pb ? pa < pb : a.second->first_seen < b.second->first_seen;
+      });
+      std::set<std::string> query_names;
+      for (const auto& [fingerprint, query] : queries) {
+        CapturedQuery captured = captured_query(*fingerprint, *query);
+        captured.name = query_name(captured.sql, query_names);
+        screen.queries.push_back(std::move(captured));
+      }
+      const std::string base = options.group_by == CaptureOptions::GroupBy::kTags
+                                   ? screen_name(stats)
+                                   : screen.queries.front().name;
+      std::string name = base;
+      for (int n = 2; names.contains(name); ++n) name = fmt::format("{}_{}", base, n);
+      if (name != base && options.group_by == CaptureOptions::GroupBy::kTags) {
+        result.renamed.push_back(fmt::format("{} ({})", name, stats.tags));
+      }
+      names.insert(name);
+      screen.name = std::move(name);
+      result.screens.push_back(std::move(screen));
+    }
+    std::sort(result.screens.begin(), result.screens.end(),
+              [](const CapturedScreen& a, const CapturedScreen& b) { return a.name < b.name; });
+    return std::move(result);
+  }
+};
+
+CaptureBuilder::CaptureBuilder(CaptureOptions options) : state_(std::make_unique<State>()) {
+  state_->options = std::move(options);
+}
+
+CaptureBuilder::~CaptureBuilder() = default;
+
+void CaptureBuilder::add(const LogEvent& event) { state_->add(event); }
+
+void CaptureBuilder::end_of_log() { state_->close_all(); }
+
+CaptureResult CaptureBuilder::finish() { return state_->finish(); }
+
+}  // namespace sqlmeasure

@@ -1,0 +1,94 @@
+// Captured screens as a scenario directory: one NAME.toml per screen, which the loader reads
+// back unchanged (tests check the round trip), never overwriting a file without --force.
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "sqlmeasure/atomic_file.h"
+#include "sqlmeasure/capture.h"
+#include "sqlmeasure/error.h"
+#include "sqlmeasure/number_text.h"
+#include "sqlmeasure/scenario_writer.h"
+
+namespace sqlmeasure {
+namespace {
+
+// "1 request", "1,200 requests".
+std::string counted(std::uint64_t count, std::string_view noun) {
+  return fmt::format("{} {}{}", format_thousands(count), noun, count == 1 ? "" : "s");
+}
+
+}  // namespace
+
+std::vector<CapturedFile> captured_files(const CaptureResult& result, const std::string& sources) {
+  std::vector<CapturedFile> files;
+  for (const CapturedScreen& captured : result.screens) {
+    CapturedFile file;
+    file.screen.name = captured.name;
+    file.screen.description =
+        captured.tags.empty() ? fmt::format("captured: {}", counted(captured.requests, "request"))
+                              : fmt::format("{} (captured: {})", captured.tags,
+                                            counted(captured.requests, "request"));
+    file.comments.push_back(fmt::format("Captured by sqlmeasure capture from {}.", sources));
+    if (!captured.tags.empty()) file.comments.push_back("tags: " + captured.tags);
+    std::uint64_t statements = 0;
+    for (const CapturedQuery& query : captured.queries) statements += query.statements;
+    std::string skipped;
+    for (const auto& [why, count] : captured.skipped) {
+      skipped += fmt::format("{}{} {}", skipped.empty() ? "" : ", ", format_thousands(count), why);
+    }
+    file.comments.push_back(fmt::format("{}, {} replayed{}", counted(captured.requests, "request"),
+                                        counted(statements, "statement"),
+                                        skipped.empty() ? "" : "; left out: " + skipped));
+    file.comments.push_back(
+        "The values below come from the logged traffic (production data, perhaps personal): "
+        "review before sharing. A query's parameters are lists of one length: the values at "
+        "one position were seen together in one statement.");
+    for (const CapturedQuery& captured_query : captured.queries) {
+      Query query;
+      query.name = captured_query.name;
+      query.sql = captured_query.sql;
+      query.times = captured_query.times;
+      for (std::size_t p = 0; p < captured_query.params.size(); ++p) {
+        ParamSpec& spec = query.params[captured_query.params[p]];
+        for (const std::vector<ParamValue>& row : captured_query.value_rows) {
+          spec.values.push_back(row[p]);
+        }
+      }
+      file.screen.queries.push_back(std::move(query));
+    }
+    files.push_back(std::move(file));
+  }
+  return files;
+}
+
+std::vector<std::string> write_captured_files(const std::vector<CapturedFile>& files,
+                                              const std::string& directory, bool force) {
+  std::vector<std::string> paths;
+  for (const CapturedFile& file : files) {
+    paths.push_back((std::filesystem::path(directory) / (file.screen.name + ".toml")).string());
+  }
+  std::error_code error;
+  if (std::filesystem::exists(directory, error) && !std::filesystem::is_directory(directory)) {
+    fail(ExitCode::kUsage, fmt::format("--out {}: not a directory", directory));
+  }
+  if (!force) {
+    for (const std::string& path : paths) {
+      if (std::filesystem::exists(path, error)) {
+        fail(ExitCode::kUsage,
+             fmt::format("--out: {} exists; nothing was written (--force overwrites)", path));
+      }
+    }
+  }
+  std::filesystem::create_directories(directory, error);
+  if (error) {
+    fail(ExitCode::kRuntime,
+         fmt::format("--out {}: cannot create it: {}", directory, error.message()));
+  }
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    write_file_atomically(paths[i], screen_to_toml(files[i].screen, files[i].comments));
+  }
+  return paths;
+}
+
+}  // namespace sqlmeasure

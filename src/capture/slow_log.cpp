@@ -1,0 +1,218 @@
+// The slow query log of MariaDB and MySQL (docs/capture.md, "Sources"). An entry is a block of
+// `# ` header lines, then the statement (any number of lines, ended by ';'):
+//
+//   # Time: 241202 10:15:01                      (MariaDB: only when the second changes;
+//   # User@Host: app[app] @ localhost []          MySQL: ISO, on every entry, and "Id: N" here)
+//   # Thread_id: 5  Schema: demo  QC_hit: No      (MariaDB)
+//   # Query_time: 0.000123  Lock_time: 0.000045  Rows_sent: 1  Rows_examined: 10
+//   # explain: ...                                (MariaDB's log_slow_verbosity: more # lines)
+//   use demo;                                     (only when the database changes)
+//   SET timestamp=1733134501;
+//   SELECT ...;
+//
+// or `# administrator command: Quit;` in place of the statement. A new entry starts at a
+// `# Time:` or `# User@Host:` line; the statement's lines are never read as headers.
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "capture/log_lines.h"
+#include "capture/log_time.h"
+#include "sqlmeasure/capture.h"
+#include "sqlmeasure/text.h"
+
+namespace sqlmeasure {
+namespace {
+
+std::uint64_t number_after(std::string_view text, std::string_view label) {
+  const std::size_t at = text.find(label);
+  if (at == std::string_view::npos) return 0;
+  std::size_t i = at + label.size();
+  while (i < text.size() && text[i] == ' ') ++i;
+  std::uint64_t value = 0;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+    value = value * 10 + static_cast<std::uint64_t>(text[i] - '0');
+    ++i;
+  }
+  return value;
+}
+
+std::string word_after(std::string_view text, std::string_view label) {
+  const std::size_t at = text.find(label);
+  if (at == std::string_view::npos) return "";
+  std::size_t i = at + label.size();
+  while (i < text.size() && text[i] == ' ') ++i;
+  const std::size_t end = text.find(' ', i);
+  return std::string(text.substr(i, end == std::string_view::npos ? end : end - i));
+}
+
+// The line the server writes before each statement, "SET timestamp=N;", preceded by
+// "last_insert_id=N," and "insert_id=N," when the statement depends on them: its timestamp.
+std::optional<std::int64_t> server_set_line(std::string_view text) {
+  if (text.size() < 5 || !iequals(text.substr(0, 4), "SET ") || !text.ends_with(";")) {
+    return std::nullopt;
+  }
+  std::string_view rest = text.substr(4, text.size() - 5);
+  for (std::string_view name : {"last_insert_id=", "insert_id=", "timestamp="}) {
+    if (rest.size() <= name.size() || !iequals(rest.substr(0, name.size()), name)) continue;
+    std::size_t end = name.size();
+    std::int64_t value = 0;
+    while (end < rest.size() && rest[end] >= '0' && rest[end] <= '9') {
+      value = value * 10 + (rest[end] - '0');
+      ++end;
+    }
+    if (end == name.size()) return std::nullopt;
+    if (name == "timestamp=") {
+      if (end != rest.size()) return std::nullopt;
+      return value;
+    }
+    if (end >= rest.size() || rest[end] != ',') return std::nullopt;
+    rest.remove_prefix(end + 1);
+  }
+  return std::nullopt;
+}
+
+// `text` without one trailing ';' (and the blanks around it).
+std::string without_terminator(std::string text) {
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\r' || text.back() == '\t')) {
+    text.pop_back();
+  }
+  if (!text.empty() && text.back() == ';') text.pop_back();
+  return text;
+}
+
+class SlowLogParser final : public LogParser {
+ public:
+  explicit SlowLogParser(EventSink sink) : sink_(std::move(sink)) {}
+
+  void line(std::string_view text, const SourceLocation& where) override {
+    if (is_log_header(text)) {
+      flush();
+      in_statement_ = false;
+      return;
+    }
+    if (text.starts_with("# Time: ")) {
+      flush();
+      start_entry(where);
+      const std::string_view stamp = trim(text.substr(8));
+      const std::optional<std::int64_t> time =
+          stamp.size() >= 19 && stamp[4] == '-' ? parse_iso_time(stamp) : parse_mariadb_time(stamp);
+      if (time) {
+        last_time_ = *time;
+        // MySQL's ISO time has its zone, and microseconds: the entry's time. MariaDB's is the
+        // server's local time: SET timestamp (the epoch, on every entry) is preferred, so that
+        // entries with and without a # Time line agree wherever the server is.
+        if (stamp[4] == '-') entry_.time_us = *time;
+      }
+      return;
+    }
+    if (text.starts_with("# User@Host: ")) {
+      // MariaDB writes # Time: only when the second changes: an entry may start here.
+      if (in_statement_ || !header_open_) {
+        flush();
+        start_entry(where);
+      }
+      if (const std::uint64_t id = number_after(text, " Id:"); id != 0) entry_.thread = id;
+      return;
+    }
+    if (!in_statement_) {
+      if (!header_open_) start_entry(where);  // a file cut inside an entry's header
+      header(text);
+      return;
+    }
+    entry_.text += '\n';
+    entry_.text += text;
+  }
+
+  void finish() override { flush(); }
+
+ private:
+  void start_entry(const SourceLocation& where) {
+    entry_ = LogEvent{};
+    entry_.command = "Query";
+    entry_.where = where;
+    header_open_ = true;
+    in_statement_ = false;
+  }
+
+  // A line before the statement: a header, `use db;`, `SET timestamp=`, or the statement's
+  // first line.
+  void header(std::string_view text) {
+    if (text.starts_with("# administrator command: ")) {
+      entry_.command = without_terminator(std::string(trim(text.substr(25))));
+      entry_.text.clear();
+      in_statement_ = true;
+      return;
+    }
+    if (text.starts_with("# ") || text == "#") {  // "#" alone: around "# explain:" lines
+      if (text.starts_with("# Thread_id: ")) {
+        entry_.thread = number_after(text, "# Thread_id:");
+        if (std::string schema = word_after(text, "Schema:"); !schema.empty()) {
+          last_database_ = schema;
+        }
+      }
+      return;  // Query_time, Rows_*, explain:, ... : nothing a replay needs
+    }
+    const std::string_view trimmed = trim(text);
+    if (istarts_with(trimmed, "use ") && trimmed.ends_with(";")) {
+      std::string database(trim(trimmed.substr(4, trimmed.size() - 5)));
+      if (database.size() >= 2 && database.front() == '`' && database.back() == '`') {
+        database = database.substr(1, database.size() - 2);
+      }
+      last_database_ = database;
+      return;
+    }
+    if (timestamp_s_ < 0) {
+      if (const std::optional<std::int64_t> timestamp = server_set_line(trimmed)) {
+        timestamp_s_ = *timestamp;
+        return;
+      }
+    }
+    in_statement_ = true;
+    entry_.text = std::string(text);
+  }
+
+  void flush() {
+    if (header_open_ && in_statement_) {
+      LogEvent event = std::move(entry_);
+      event.text = without_terminator(std::move(event.text));
+      event.database = last_database_;
+      // Its own # Time (MySQL's, to the microsecond), else SET timestamp (seconds), else the last
+      // # Time (MariaDB prints it only when the second changes).
+      if (event.time_us < 0) {
+        event.time_us = timestamp_s_ >= 0 ? timestamp_s_ * 1'000'000 : last_time_;
+      }
+      sink_(std::move(event));
+    }
+    entry_ = LogEvent{};
+    header_open_ = false;
+    in_statement_ = false;
+    timestamp_s_ = -1;
+  }
+
+  static std::string_view trim(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) {
+      text.remove_suffix(1);
+    }
+    return text;
+  }
+
+  static bool istarts_with(std::string_view text, std::string_view prefix) {
+    return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
+  }
+
+  EventSink sink_;
+  LogEvent entry_;
+  bool header_open_ = false, in_statement_ = false;
+  std::int64_t last_time_ = -1, timestamp_s_ = -1;
+  std::string last_database_;
+};
+
+}  // namespace
+
+std::unique_ptr<LogParser> make_slow_log_parser(EventSink sink) {
+  return std::make_unique<SlowLogParser>(std::move(sink));
+}
+
+}  // namespace sqlmeasure

@@ -1,0 +1,156 @@
+// sqlmeasure capture: a scenario directory from the server's general or slow logs, one screen
+// per application route (docs/capture.md).
+#include <fmt/format.h>
+#include <fnmatch.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "cli/command.h"
+#include "sqlmeasure/capture.h"
+#include "sqlmeasure/render.h"
+#include "sqlmeasure/text.h"
+
+namespace sqlmeasure {
+namespace {
+
+class CaptureCommand final : public Command {
+ public:
+  void add_flags(CLI::App& app) override {
+    app.add_option("logs", logs_, "General or slow log files (gzip too; - for standard input)")
+        ->required();
+    app.add_option("-o,--out", out_, "Scenario directory to write, one NAME.toml per screen")
+        ->required();
+    app.add_flag("--force", force_, "Overwrite screen files that exist");
+    app.add_option("--input-format", input_format_,
+                   "auto (default), mariadb-general, mysql-general, mariadb-slow, mysql-slow");
+    app.add_option("--group-by", group_by_,
+                   "tags (default: the application's query tags), thread (untagged: requests "
+                   "at idle gaps per connection), query (one screen per fingerprint)");
+    app.add_option("--screen-tag", screen_tag_,
+                   "Tag keys that name a screen, comma-separated (default: controller,action; "
+                   "else route)");
+    app.add_option("--gap", gap_s_,
+                   "--group-by thread: idle seconds that end a request (default 1)")
+        ->check(CLI::Range(0.0, 86400.0));
+    app.add_option("--max-values", max_values_,
+                   "Value rows kept per query, most frequent first (default 50)")
+        ->check(CLI::Range(1, 100000));
+    app.add_option("--screens", screens_, "Only screens matching these globs, comma-separated");
+    app.add_option("--min-requests", min_requests_, "Only screens seen in at least N requests")
+        ->check(CLI::Range(1, 1000000000));
+    app.add_option("--top", top_, "Only the N screens with the most requests")
+        ->check(CLI::Range(1, 1000000));
+  }
+
+  int execute(const Context& context) override {
+    const CaptureOptions options = capture_options();
+    LogFormat format = LogFormat::kAuto;
+    if (input_format_) {
+      const std::optional<LogFormat> named = log_format_named(*input_format_);
+      if (!named) {
+        fail(ExitCode::kUsage,
+             fmt::format("--input-format: unknown format '{}' (expected auto, mariadb-general, "
+                         "mysql-general, mariadb-slow or mysql-slow)",
+                         *input_format_));
+      }
+      format = *named;
+    }
+    CaptureBuilder builder(options);
+    std::vector<std::string> sources;
+    std::uint64_t bytes = 0;
+    for (const std::string& log : logs_) {
+      const LogReadSummary read =
+          read_log(log, format, [&builder](LogEvent&& event) { builder.add(event); });
+      builder.end_of_log();
+      if (read.empty) fail(ExitCode::kBadInput, fmt::format("{}: the log is empty", log));
+      bytes += read.bytes;
+      sources.push_back(fmt::format("{} ({})", log == "-" ? "standard input" : log,
+                                    read.empty ? "empty" : log_format_name(read.format)));
+    }
+    CaptureResult result = builder.finish();
+    select(result);
+    render_capture_summary(result, join(sources), bytes, context.err());
+    if (result.screens.empty()) {
+      fail(ExitCode::kBadInput,
+           fmt::format("{}: no screen to write: {}", join(logs_),
+                       options.group_by == CaptureOptions::GroupBy::kTags
+                           ? "no read of the logs carries query tags (sqlcommenter or Rails); "
+                             "--group-by thread or --group-by query read untagged traffic"
+                           : "no read statement in the logs"));
+    }
+    for (const std::string& path :
+         write_captured_files(captured_files(result, join(sources)), out_, force_)) {
+      context.out() << path << '\n';
+    }
+    return 0;
+  }
+
+ private:
+  CaptureOptions capture_options() const {
+    CaptureOptions options;
+    if (group_by_ == "tags") {
+      options.group_by = CaptureOptions::GroupBy::kTags;
+    } else if (group_by_ == "thread") {
+      options.group_by = CaptureOptions::GroupBy::kThread;
+    } else if (group_by_ == "query") {
+      options.group_by = CaptureOptions::GroupBy::kQuery;
+    } else {
+      fail(ExitCode::kUsage,
+           fmt::format("--group-by: unknown grouping '{}' (expected tags, thread or query)",
+                       group_by_));
+    }
+    if (screen_tag_) {
+      if (options.group_by != CaptureOptions::GroupBy::kTags) {
+        fail(ExitCode::kUsage, "--screen-tag goes with --group-by tags");
+      }
+      options.screen_tags = split_list(*screen_tag_);
+      if (options.screen_tags.empty()) fail(ExitCode::kUsage, "--screen-tag: no key given");
+    }
+    if (gap_s_) {
+      if (options.group_by != CaptureOptions::GroupBy::kThread) {
+        fail(ExitCode::kUsage, "--gap goes with --group-by thread");
+      }
+      options.gap_us = std::llround(*gap_s_ * 1e6);
+    }
+    options.max_values = max_values_;
+    return options;
+  }
+
+  // --screens, --min-requests, --top.
+  void select(CaptureResult& result) const {
+    const std::vector<std::string> globs =
+        screens_ ? split_list(*screens_) : std::vector<std::string>{};
+    std::erase_if(result.screens, [&](const CapturedScreen& screen) {
+      if (screen.requests < min_requests_) return true;
+      if (globs.empty()) return false;
+      return std::none_of(globs.begin(), globs.end(), [&](const std::string& glob) {
+        return fnmatch(glob.c_str(), screen.name.c_str(), 0) == 0;
+      });
+    });
+    if (top_ && result.screens.size() > *top_) {
+      std::stable_sort(
+          result.screens.begin(), result.screens.end(),
+          [](const CapturedScreen& a, const CapturedScreen& b) { return a.requests > b.requests; });
+      result.screens.resize(*top_);
+      std::sort(result.screens.begin(), result.screens.end(),
+                [](const CapturedScreen& a, const CapturedScreen& b) { return a.name < b.name; });
+    }
+  }
+
+  std::vector<std::string> logs_;
+  std::string out_;
+  bool force_ = false;
+  std::optional<std::string> input_format_, screen_tag_, screens_;
+  std::string group_by_ = "tags";
+  std::optional<double> gap_s_;
+  std::size_t max_values_ = 50;
+  std::uint64_t min_requests_ = 1;
+  std::optional<std::size_t> top_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_capture_command() { return std::make_unique<CaptureCommand>(); }
+
+}  // namespace sqlmeasure

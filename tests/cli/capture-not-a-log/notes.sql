@@ -1,0 +1,2 @@
+-- not a log
+SELECT 1;

@@ -1,0 +1,1154 @@
+// `sqlmeasure capture`: reading the general and slow logs of MariaDB and MySQL into events,
+// statements into templates, query tags, events into screens, and screens into scenario files
+// the loader reads back unchanged. Every log below is written by hand for these tests.
+#include "sqlmeasure/capture.h"
+
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "capture/query_tags.h"
+#include "capture/statement_template.h"
+#include "sqlmeasure/error.h"
+#include "sqlmeasure/scenario.h"
+#include "sqlmeasure/scenario_loader.h"
+#include "sqlmeasure/scenario_writer.h"
+#include "support/temp_dir.h"
+
+using namespace sqlmeasure;
+
+namespace {
+
+using sqlmeasure::testing::TempDir;
+
+// The fixtures spell a tab as the two characters \t, so that it can be seen: made a tab here.
+std::string with_tabs(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\' && i + 1 < text.size() && text[i + 1] == 't') {
+      out += '\t';
+      ++i;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+// Feeds `log` line by line (as read_log does: no '\n', a last line without one included) to
+// the parser of `format` and returns the events it emits; `finish` ends the input.
+std::vector<LogEvent> parse_raw(LogFormat format, std::string_view log, bool finish = true) {
+  std::vector<LogEvent> events;
+  std::unique_ptr<LogParser> parser =
+      make_log_parser(format, [&](LogEvent&& event) { events.push_back(std::move(event)); });
+  int number = 0;
+  std::size_t start = 0;
+  while (start < log.size()) {
+    std::size_t end = log.find('\n', start);
+    if (end == std::string_view::npos) end = log.size();
+    parser->line(log.substr(start, end - start), SourceLocation{"test.log", ++number, 1});
+    start = end + 1;
+  }
+  if (finish) parser->finish();
+  return events;
+}
+
+std::vector<LogEvent> parse(LogFormat format, std::string_view log, bool finish = true) {
+  return parse_raw(format, with_tabs(log), finish);
+}
+
+// Lines of a log, for detect_log_format.
+std::vector<std::string> lines_of(std::string_view log) {
+  std::vector<std::string> lines;
+  const std::string text = with_tabs(log);
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+std::vector<std::string> texts(const std::vector<LogEvent>& events) {
+  std::vector<std::string> out;
+  for (const LogEvent& event : events) out.push_back(event.text);
+  return out;
+}
+
+std::vector<std::string> commands(const std::vector<LogEvent>& events) {
+  std::vector<std::string> out;
+  for (const LogEvent& event : events) out.push_back(event.command);
+  return out;
+}
+
+std::vector<std::uint64_t> threads(const std::vector<LogEvent>& events) {
+  std::vector<std::uint64_t> out;
+  for (const LogEvent& event : events) out.push_back(event.thread);
+  return out;
+}
+
+constexpr std::int64_t kSecond = 1'000'000;
+// 2026-12-03 03:07:32 UTC (MariaDB's "261203  3:07:32", read as UTC).
+constexpr std::int64_t kMariaDbTime = 1'796'267'252 * kSecond;
+// 2024-05-01T10:00:00Z.
+constexpr std::int64_t kMySqlTime = 1'714'557'600 * kSecond;
+
+std::vector<std::string> param_names(const StatementTemplate& statement) {
+  std::vector<std::string> out;
+  for (const TemplateParam& param : statement.params) out.push_back(param.name);
+  return out;
+}
+
+// ---------------------------------------------------------------- events for the builder
+
+LogEvent event(std::uint64_t thread, std::string text, std::int64_t time_us = -1,
+               std::string command = "Query") {
+  LogEvent out;
+  out.thread = thread;
+  out.command = std::move(command);
+  out.text = std::move(text);
+  out.time_us = time_us;
+  return out;
+}
+
+// A sqlcommenter comment: controller and action, and a traceparent for `trace` when given.
+std::string tagged(const std::string& sql, const std::string& controller, const std::string& action,
+                   const std::string& trace = "") {
+  std::string tags = "controller='" + controller + "',action='" + action + "'";
+  if (!trace.empty()) tags += ",traceparent='00-" + trace + "-00f067aa0ba902b7-01'";
+  return sql + " /*" + tags + "*/";
+}
+
+// A 32-hex-digit trace id, different for each `n`.
+std::string trace_id(int n) {
+  std::string digits = std::to_string(n);
+  return std::string(32 - digits.size(), 'a') + digits;
+}
+
+CaptureResult capture(const std::vector<LogEvent>& events, CaptureOptions options = {}) {
+  CaptureBuilder builder(std::move(options));
+  for (const LogEvent& e : events) builder.add(e);
+  return builder.finish();
+}
+
+const CapturedScreen& screen_named(const CaptureResult& result, const std::string& name) {
+  for (const CapturedScreen& screen : result.screens) {
+    if (screen.name == name) return screen;
+  }
+  FAIL("no screen named " << name);
+  throw;  // not reached
+}
+
+std::vector<std::string> screen_names(const CaptureResult& result) {
+  std::vector<std::string> out;
+  for (const CapturedScreen& screen : result.screens) out.push_back(screen.name);
+  return out;
+}
+
+std::vector<std::string> query_names(const CapturedScreen& screen) {
+  std::vector<std::string> out;
+  for (const CapturedQuery& query : screen.queries) out.push_back(query.name);
+  return out;
+}
+
+ParamValue integer(std::int64_t value) { return ParamValue::integer(value); }
+
+}  // namespace
+
+// ================================================================ MariaDB general log
+
+TEST_CASE("mariadb general log: headers, inherited times, sessions", "[unit][capture]") {
+  const std::vector<LogEvent> events =
+      parse(LogFormat::kMariaDbGeneral,
+            R"(/usr/sbin/mariadbd, Version: 10.11.19-MariaDB-0+deb12u1 (Debian 12). started with:
+Tcp port: 33066  Unix socket: /x.sock
+Time\t\t    Id Command\tArgument
+261203  3:07:32\t    26 Connect\tapp@localhost on demo using Socket
+\t\t    26 Init DB\tdemo
+\t\t    26 Query\tSELECT 1
+\t\t    27 Query\tSELECT title FROM works WHERE id = 5
+261203 13:07:33\t    26 Query\tSELECT 2
+\t\t    26 Quit\t
+)");
+  REQUIRE(events.size() == 6);
+  CHECK(commands(events) ==
+        std::vector<std::string>{"Connect", "Init DB", "Query", "Query", "Query", "Quit"});
+  CHECK(threads(events) == std::vector<std::uint64_t>{26, 26, 26, 27, 26, 26});
+  CHECK(texts(events) ==
+        std::vector<std::string>{"app@localhost on demo using Socket", "demo", "SELECT 1",
+                                 "SELECT title FROM works WHERE id = 5", "SELECT 2", ""});
+  // The time is printed only when the second changes: the lines after it inherit it.
+  CHECK(events[0].time_us == kMariaDbTime);
+  CHECK(events[1].time_us == kMariaDbTime);
+  CHECK(events[2].time_us == kMariaDbTime);
+  CHECK(events[3].time_us == kMariaDbTime);
+  // A two-digit hour, ten hours and a second later.
+  CHECK(events[4].time_us == kMariaDbTime + 36'001 * kSecond);
+  CHECK(events[5].time_us == kMariaDbTime + 36'001 * kSecond);
+  // Each event's first line.
+  CHECK(events[0].where.file == "test.log");
+  CHECK(events[0].where.line == 4);
+  CHECK(events[3].where.line == 7);
+}
+
+TEST_CASE("mariadb general log: a multi-line query ends at the next event line",
+          "[unit][capture]") {
+  const std::vector<LogEvent> events =
+      parse(LogFormat::kMariaDbGeneral, R"(261203  3:07:32\t    26 Query\tSELECT w.id,
+       w.title
+  FROM works w
+\tWHERE w.id = 5
+-- 26 Query is not an event line
+\t\t    26 Query\tSELECT 2
+)");
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].text ==
+        "SELECT w.id,\n       w.title\n  FROM works w\n\tWHERE w.id = 5\n"
+        "-- 26 Query is not an event line");
+  CHECK(events[0].where.line == 1);
+  CHECK(events[1].text == "SELECT 2");
+  CHECK(events[1].where.line == 6);
+}
+
+TEST_CASE("mariadb general log: two threads interleaving line by line", "[unit][capture]") {
+  const std::vector<LogEvent> events = parse(
+      LogFormat::kMariaDbGeneral, R"(261203  3:07:32\t    26 Query\tSELECT * FROM users WHERE id = 1
+\t\t    27 Query\tSELECT * FROM users WHERE id = 2
+\t\t    26 Query\tSELECT * FROM works
+WHERE user_id = 1
+\t\t    27 Query\tSELECT * FROM works
+WHERE user_id = 2
+261203  3:07:33\t    27 Quit\t
+\t\t    26 Quit\t
+)");
+  REQUIRE(events.size() == 6);
+  CHECK(threads(events) == std::vector<std::uint64_t>{26, 27, 26, 27, 27, 26});
+  CHECK(texts(events) == std::vector<std::string>{
+                             "SELECT * FROM users WHERE id = 1", "SELECT * FROM users WHERE id = 2",
+                             "SELECT * FROM works\nWHERE user_id = 1",
+                             "SELECT * FROM works\nWHERE user_id = 2", "", ""});
+  CHECK(events[3].time_us == kMariaDbTime);
+  CHECK(events[4].time_us == kMariaDbTime + kSecond);
+}
+
+TEST_CASE("mariadb general log: a header block mid-file (FLUSH LOGS) loses nothing",
+          "[unit][capture]") {
+  const std::vector<LogEvent> events =
+      parse(LogFormat::kMariaDbGeneral, R"(261203  3:07:32\t    26 Query\tSELECT * FROM works
+WHERE id = 1
+\t\t    26 Query\tFLUSH LOGS
+/usr/sbin/mariadbd, Version: 10.11.19-MariaDB-0+deb12u1 (Debian 12). started with:
+Tcp port: 33066  Unix socket: /x.sock
+Time\t\t    Id Command\tArgument
+\t\t    26 Query\tSELECT 2
+261203  3:07:34\t    27 Query\tSELECT 3
+)");
+  REQUIRE(events.size() == 4);
+  CHECK(texts(events) == std::vector<std::string>{"SELECT * FROM works\nWHERE id = 1", "FLUSH LOGS",
+                                                  "SELECT 2", "SELECT 3"});
+  // The header lines are no part of the statement before them, and the time stands.
+  CHECK(events[2].time_us == kMariaDbTime);
+  CHECK(events[3].time_us == kMariaDbTime + 2 * kSecond);
+  CHECK(events[3].thread == 27);
+}
+
+TEST_CASE("mariadb general log: a truncated last event is emitted by finish()", "[unit][capture]") {
+  const std::string log = R"(261203  3:07:32\t    26 Query\tSELECT 1
+\t\t    26 Query\tSELECT * FROM works WHERE title = 'a cut
+line)";
+  const std::vector<LogEvent> unfinished = parse(LogFormat::kMariaDbGeneral, log, false);
+  REQUIRE(unfinished.size() == 1);
+  CHECK(unfinished[0].text == "SELECT 1");
+  const std::vector<LogEvent> events = parse(LogFormat::kMariaDbGeneral, log);
+  REQUIRE(events.size() == 2);
+  CHECK(events[1].text == "SELECT * FROM works WHERE title = 'a cut\nline");
+  // A file cut at the start: lines before the first event continue nothing.
+  const std::vector<LogEvent> cut = parse(
+      LogFormat::kMariaDbGeneral, "  FROM works\nWHERE id = 3\n\\t\\t    26 Query\\tSELECT 4\n");
+  REQUIRE(cut.size() == 1);
+  CHECK(cut[0].text == "SELECT 4");
+}
+
+TEST_CASE("mariadb general log: binary bytes in a literal are kept as they are",
+          "[unit][capture]") {
+  // A literal of bytes that are not UTF-8, a NUL and a carriage return among them.
+  std::string literal = "'\xff\xfe";
+  literal += '\0';
+  literal += "\x01\x80\r'";
+  const std::string statement_text = "SELECT * FROM files WHERE data = " + literal + " AND id = 7";
+  const std::string log =
+      "261203  3:07:32\t    26 Query\t" + statement_text + "\n\t\t    26 Query\tSELECT 2\n";
+  const std::vector<LogEvent> events = parse_raw(LogFormat::kMariaDbGeneral, log);
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].text == statement_text);
+  // Such a literal cannot be a scenario value: it stays in the SQL (as the same bytes in hex,
+  // which a UTF-8 scenario file can hold), the id does not.
+  const StatementTemplate statement = make_statement_template(events[0].text);
+  CHECK(statement.has_unreplayable_literal);
+  CHECK(param_names(statement) == std::vector<std::string>{"id"});
+  CHECK(statement.sql == "SELECT * FROM files WHERE data = X'FFFE0001800D' AND id = :id");
+}
+
+// ================================================================ MySQL general log
+
+TEST_CASE("mysql general log: ISO times, multi-word commands, prepared statements",
+          "[unit][capture]") {
+  const std::vector<LogEvent> events =
+      parse(LogFormat::kMySqlGeneral,
+            R"(/usr/sbin/mysqld, Version: 8.0.36 (MySQL Community Server - GPL). started with:
+Tcp port: 3306  Unix socket: /var/run/mysqld/mysqld.sock
+Time                 Id Command    Argument
+2024-05-01T10:00:00.123456Z\t    8 Connect\tapp@localhost on demo using SSL/TLS
+2024-05-01T10:00:00.200000Z\t    8 Init DB\tdemo
+2024-05-01T19:00:01.000001+09:00\t    8 Query\tSELECT 1
+2024-05-01T05:00:02-05:00\t    8 Prepare\tSELECT title FROM works WHERE id = ?
+2024-05-01T10:00:02.5Z\t    8 Execute\tSELECT title FROM works WHERE id = 42
+2024-05-01T10:00:02.600000Z\t    8 Close stmt\t
+2024-05-01T10:00:03.000000Z\t    8 Reset Connection\t
+2024-05-01T10:00:04.000000Z\t    8 Change user\tother@localhost on demo
+2024-05-01T10:00:05.000000Z\t   12 Query\tSELECT *
+  FROM works
+2024-05-01T10:00:06.000000Z\t    8 Quit\t
+)");
+  REQUIRE(events.size() == 10);
+  CHECK(commands(events) == std::vector<std::string>{"Connect", "Init DB", "Query", "Prepare",
+                                                     "Execute", "Close stmt", "Reset Connection",
+                                                     "Change user", "Query", "Quit"});
+  CHECK(threads(events) == std::vector<std::uint64_t>{8, 8, 8, 8, 8, 8, 8, 8, 12, 8});
+  CHECK(events[0].time_us == kMySqlTime + 123'456);
+  CHECK(events[1].time_us == kMySqlTime + 200'000);
+  // +09:00 and -05:00: UTC microseconds.
+  CHECK(events[2].time_us == kMySqlTime + kSecond + 1);
+  CHECK(events[3].time_us == kMySqlTime + 2 * kSecond);
+  CHECK(events[4].time_us == kMySqlTime + 2 * kSecond + 500'000);
+  CHECK(events[9].time_us == kMySqlTime + 6 * kSecond);
+  CHECK(events[1].text == "demo");
+  CHECK(events[3].text == "SELECT title FROM works WHERE id = ?");
+  // The Execute carries the statement, its values filled in.
+  CHECK(events[4].text == "SELECT title FROM works WHERE id = 42");
+  CHECK(events[5].text.empty());
+  CHECK(events[7].text == "other@localhost on demo");
+  CHECK(events[8].text == "SELECT *\n  FROM works");
+
+  // The builder replays the Execute, not the Prepare (nor the session's other commands).
+  CaptureOptions options;
+  options.group_by = CaptureOptions::GroupBy::kQuery;
+  const CaptureResult result = capture(events, options);
+  CHECK(result.events == 10);
+  CHECK(screen_names(result) == std::vector<std::string>{"works", "works_2"});
+  const CapturedScreen& execute = screen_named(result, "works");
+  REQUIRE(execute.queries.size() == 1);
+  CHECK(execute.queries[0].sql == "SELECT title FROM works WHERE id = 42");
+  CHECK(execute.queries[0].statements == 1);
+  CHECK(execute.queries[0].params.empty());
+  CHECK(result.skipped.at("ping") == 1);  // SELECT 1
+}
+
+TEST_CASE("mysql general log: a replica registering is an event, not more of a statement",
+          "[unit][capture]") {
+  // MySQL 8.0.26 renamed "Register Slave" to "Register Replica".
+  const std::vector<LogEvent> events = parse(
+      LogFormat::kMySqlGeneral, R"(2024-05-01T10:00:00.000000Z\t    8 Query\tSELECT * FROM works
+2024-05-01T10:00:00.100000Z\t    9 Register Replica\t
+2024-05-01T10:00:00.200000Z\t    9 Binlog Dump GTID\tLog: '' Pos: 4 GTIDs: ''
+)");
+  REQUIRE(events.size() == 3);
+  CHECK(events[0].text == "SELECT * FROM works");
+  CHECK(commands(events) ==
+        std::vector<std::string>{"Query", "Register Replica", "Binlog Dump GTID"});
+}
+
+// ================================================================ slow logs
+
+TEST_CASE("mariadb slow log: entries, carried schema and time, explain, admin commands",
+          "[unit][capture]") {
+  const std::vector<LogEvent> events = parse(
+      LogFormat::kMariaDbSlow,
+      R"(/usr/sbin/mariadbd, Version: 10.11.19-MariaDB-0+deb12u1-log (Debian 12). started with:
+Tcp port: 33066  Unix socket: /x.sock
+Time\t\t    Id Command\tArgument
+# Time: 261203  3:07:32
+# User@Host: app[app] @ localhost []
+# Thread_id: 26  Schema: demo  QC_hit: No
+# Query_time: 0.000200  Lock_time: 0.000050  Rows_sent: 1  Rows_examined: 1
+# Rows_affected: 0  Bytes_sent: 120
+use `demo`;
+SET timestamp=1796267252;
+SELECT id, title
+  FROM works
+ WHERE id = 5;
+# User@Host: app[app] @ localhost []
+# Thread_id: 27  Schema: demo  QC_hit: No
+# Query_time: 0.100000  Lock_time: 0.000010  Rows_sent: 1  Rows_examined: 5000
+# Rows_affected: 0  Bytes_sent: 80
+# Full_scan: Yes  Full_join: No  Tmp_table: No  Tmp_table_on_disk: No
+# Filesort: No  Filesort_on_disk: No  Merge_passes: 0  Priority_queue: No
+#
+# explain: id\tselect_type\ttable\ttype\tpossible_keys\tkey\tkey_len\tref\trows\tr_rows\tfiltered\tr_filtered\tExtra
+# explain: 1\tSIMPLE\tworks\tALL\tNULL\tNULL\tNULL\tNULL\t5000\t5000.00\t100.00\t100.00\t
+#
+SET timestamp=1796267252;
+SELECT COUNT(*) FROM works WHERE title LIKE '%;';
+# Time: 261203  3:07:34
+# User@Host: app[app] @ localhost []
+# Thread_id: 26  Schema: demo  QC_hit: No
+# Query_time: 0.000010  Lock_time: 0.000000  Rows_sent: 0  Rows_examined: 0
+# Rows_affected: 0  Bytes_sent: 0
+SET timestamp=1796267254;
+# administrator command: Quit;
+# User@Host: app[app] @ localhost []
+# Thread_id: 28  Schema: stats  QC_hit: No
+# Query_time: 2.000000  Lock_time: 0.000000  Rows_sent: 3  Rows_examined: 90000
+# Rows_affected: 0  Bytes_sent: 300
+use stats;
+SET timestamp=1796267254;
+SELECT day, COUNT(*)
+  FROM visits
+ GROUP BY day;
+)");
+  REQUIRE(events.size() == 4);
+  CHECK(threads(events) == std::vector<std::uint64_t>{26, 27, 26, 28});
+  CHECK(commands(events) == std::vector<std::string>{"Query", "Query", "Quit", "Query"});
+  CHECK(texts(events) ==
+        std::vector<std::string>{"SELECT id, title\n  FROM works\n WHERE id = 5",
+                                 "SELECT COUNT(*) FROM works WHERE title LIKE '%;'", "",
+                                 "SELECT day, COUNT(*)\n  FROM visits\n GROUP BY day"});
+  // `use` is printed once, when the database changes: later entries carry it.
+  CHECK(events[0].database == "demo");
+  CHECK(events[1].database == "demo");
+  CHECK(events[2].database == "demo");
+  CHECK(events[3].database == "stats");
+  // The second of the server's clock (UTC here, so # Time and SET timestamp agree).
+  CHECK(events[0].time_us == kMariaDbTime);
+  CHECK(events[1].time_us == kMariaDbTime);
+  CHECK(events[2].time_us == kMariaDbTime + 2 * kSecond);
+  CHECK(events[3].time_us == kMariaDbTime + 2 * kSecond);
+  CHECK(events[0].where.line == 4);
+  CHECK(events[1].where.line == 14);
+}
+
+TEST_CASE("mariadb slow log: times agree whether an entry has # Time or not", "[unit][capture]") {
+  // A server nine hours east of UTC: # Time is its local time, SET timestamp the epoch.
+  const std::vector<LogEvent> events = parse(LogFormat::kMariaDbSlow, R"(# Time: 261203 12:07:32
+# User@Host: app[app] @ localhost []
+# Thread_id: 26  Schema: demo  QC_hit: No
+# Query_time: 0.000200  Lock_time: 0.000050  Rows_sent: 1  Rows_examined: 1
+SET timestamp=1796267252;
+SELECT 1 FROM works;
+# User@Host: app[app] @ localhost []
+# Thread_id: 26  Schema: demo  QC_hit: No
+# Query_time: 0.000200  Lock_time: 0.000050  Rows_sent: 1  Rows_examined: 1
+SET timestamp=1796267252;
+SELECT 2 FROM works;
+# Time: 261203 12:07:33
+# User@Host: app[app] @ localhost []
+# Thread_id: 26  Schema: demo  QC_hit: No
+# Query_time: 0.000200  Lock_time: 0.000050  Rows_sent: 1  Rows_examined: 1
+SET timestamp=1796267253;
+SELECT 3 FROM works;
+)");
+  REQUIRE(events.size() == 3);
+  CHECK(events[1].time_us - events[0].time_us == 0);
+  CHECK(events[2].time_us - events[1].time_us == kSecond);
+}
+
+TEST_CASE("slow logs: the server's SET line with last_insert_id and insert_id", "[unit][capture]") {
+  const std::vector<LogEvent> events =
+      parse(LogFormat::kMySqlSlow, R"(# Time: 2024-05-01T10:00:00.000100Z
+# User@Host: app[app] @ localhost []  Id:    12
+# Query_time: 0.000123  Lock_time: 0.000001 Rows_sent: 0  Rows_examined: 0
+SET insert_id=7,timestamp=1714557600;
+INSERT INTO works (title) VALUES ('x');
+# Time: 2024-05-01T10:00:00.000200Z
+# User@Host: app[app] @ localhost []  Id:    12
+# Query_time: 0.000123  Lock_time: 0.000001 Rows_sent: 1  Rows_examined: 1
+SET last_insert_id=7,timestamp=1714557600;
+SELECT LAST_INSERT_ID();
+# Time: 2024-05-01T10:00:00.000300Z
+# User@Host: app[app] @ localhost []  Id:    12
+# Query_time: 0.000123  Lock_time: 0.000001 Rows_sent: 0  Rows_examined: 0
+SET timestamp=1714557600;
+SET insert_id=9;
+)");
+  REQUIRE(events.size() == 3);
+  CHECK(texts(events) == std::vector<std::string>{"INSERT INTO works (title) VALUES ('x')",
+                                                  "SELECT LAST_INSERT_ID()", "SET insert_id=9"});
+}
+
+TEST_CASE("mysql slow log: # Time on every entry, Id on User@Host, log_slow_extra",
+          "[unit][capture]") {
+  const std::vector<LogEvent> events =
+      parse(LogFormat::kMySqlSlow,
+            R"(/usr/sbin/mysqld, Version: 8.0.36 (MySQL Community Server - GPL). started with:
+Tcp port: 3306  Unix socket: /var/run/mysqld/mysqld.sock
+Time                 Id Command    Argument
+# Time: 2024-05-01T10:00:00.123456Z
+# User@Host: app[app] @ localhost []  Id:    12
+# Query_time: 0.000123  Lock_time: 0.000001 Rows_sent: 1  Rows_examined: 1 Thread_id: 12 Errno: 0 Killed: 0 Bytes_received: 0 Bytes_sent: 0 Read_first: 0 Read_last: 0 Read_key: 1 Read_next: 0 Read_prev: 0 Read_rnd: 0 Read_rnd_next: 0 Sort_merge_passes: 0 Sort_range_count: 0 Sort_rows: 0 Sort_scan_count: 0 Created_tmp_disk_tables: 0 Created_tmp_tables: 0 Start: 2024-05-01T10:00:00.123333Z End: 2024-05-01T10:00:00.123456Z
+use demo;
+SET timestamp=1714557600;
+SELECT title FROM works WHERE id = 5;
+# Time: 2024-05-01T19:00:00.500000+09:00
+# User@Host: app[app] @ localhost [127.0.0.1]  Id:    13
+# Query_time: 0.000200  Lock_time: 0.000001 Rows_sent: 2  Rows_examined: 2 Thread_id: 13 Errno: 0 Killed: 0 Bytes_received: 0 Bytes_sent: 0 Read_first: 0 Read_last: 0 Read_key: 0 Read_next: 0 Read_prev: 0 Read_rnd: 0 Read_rnd_next: 3 Sort_merge_passes: 0 Sort_range_count: 0 Sort_rows: 0 Sort_scan_count: 0 Created_tmp_disk_tables: 0 Created_tmp_tables: 0 Start: 2024-05-01T10:00:00.499800Z End: 2024-05-01T10:00:00.500000Z
+SET timestamp=1714557600;
+SELECT *
+  FROM works
+ WHERE title = 'a;b';
+# Time: 2024-05-01T10:00:01.000000Z
+# User@Host: app[app] @ localhost []  Id:    12
+# Query_time: 0.000003  Lock_time: 0.000000 Rows_sent: 0  Rows_examined: 0
+SET timestamp=1714557601;
+# administrator command: Quit;
+)");
+  REQUIRE(events.size() == 3);
+  CHECK(threads(events) == std::vector<std::uint64_t>{12, 13, 12});
+  CHECK(commands(events) == std::vector<std::string>{"Query", "Query", "Quit"});
+  CHECK(texts(events) == std::vector<std::string>{"SELECT title FROM works WHERE id = 5",
+                                                  "SELECT *\n  FROM works\n WHERE title = 'a;b'",
+                                                  ""});
+  CHECK(events[0].database == "demo");
+  CHECK(events[1].database == "demo");
+  // # Time to the microsecond, +09:00 read as UTC.
+  CHECK(events[0].time_us == kMySqlTime + 123'456);
+  CHECK(events[1].time_us == kMySqlTime + 500'000);
+  CHECK(events[2].time_us == kMySqlTime + kSecond);
+}
+
+// ================================================================ detecting the format
+
+TEST_CASE("detect_log_format from the first lines", "[unit][capture]") {
+  CHECK(detect_log_format(lines_of(
+            R"(/usr/sbin/mariadbd, Version: 10.11.19-MariaDB-0+deb12u1 (Debian 12). started with:
+Tcp port: 33066  Unix socket: /x.sock
+Time\t\t    Id Command\tArgument
+261203  3:07:32\t    26 Connect\tapp@localhost on demo using Socket
+)")) == LogFormat::kMariaDbGeneral);
+  CHECK(detect_log_format(lines_of(R"(\t\t    26 Query\tSELECT 1)")) == LogFormat::kMariaDbGeneral);
+  CHECK(detect_log_format(lines_of(
+            R"(/usr/sbin/mysqld, Version: 8.0.36 (MySQL Community Server - GPL). started with:
+Tcp port: 3306  Unix socket: /var/run/mysqld/mysqld.sock
+Time                 Id Command    Argument
+2024-05-01T10:00:00.123456Z\t    8 Connect\tapp@localhost on demo using SSL/TLS
+)")) == LogFormat::kMySqlGeneral);
+  CHECK(
+      detect_log_format(lines_of(
+          R"(/usr/sbin/mariadbd, Version: 10.11.19-MariaDB-0+deb12u1-log (Debian 12). started with:
+Tcp port: 33066  Unix socket: /x.sock
+Time\t\t    Id Command\tArgument
+# Time: 261203  3:07:32
+# User@Host: app[app] @ localhost []
+)")) == LogFormat::kMariaDbSlow);
+  CHECK(detect_log_format(lines_of(R"(# User@Host: app[app] @ localhost []
+# Thread_id: 26  Schema: demo  QC_hit: No
+)")) == LogFormat::kMariaDbSlow);
+  CHECK(detect_log_format(lines_of(
+            R"(/usr/sbin/mysqld, Version: 8.0.36 (MySQL Community Server - GPL). started with:
+Tcp port: 3306  Unix socket: /var/run/mysqld/mysqld.sock
+Time                 Id Command    Argument
+# Time: 2024-05-01T10:00:00.123456Z
+# User@Host: app[app] @ localhost []  Id:    12
+)")) == LogFormat::kMySqlSlow);
+  CHECK(detect_log_format(lines_of(R"(# User@Host: app[app] @ localhost []  Id:    12)")) ==
+        LogFormat::kMySqlSlow);
+  // Headers alone, or something else: unknown.
+  CHECK(detect_log_format(lines_of(
+            R"(/usr/sbin/mysqld, Version: 8.0.36 (MySQL Community Server - GPL). started with:
+Tcp port: 3306  Unix socket: /var/run/mysqld/mysqld.sock
+Time                 Id Command    Argument
+)")) == LogFormat::kAuto);
+  CHECK(detect_log_format(lines_of("SELECT 1;\nhello\n")) == LogFormat::kAuto);
+  CHECK(detect_log_format({}) == LogFormat::kAuto);
+  // The names of the formats, both ways.
+  CHECK(std::string(log_format_name(LogFormat::kMySqlSlow)) == "mysql-slow");
+  CHECK(log_format_named("mariadb-general") == LogFormat::kMariaDbGeneral);
+  CHECK_FALSE(log_format_named("postgres").has_value());
+  CHECK_THROWS(make_log_parser(LogFormat::kAuto, [](LogEvent&&) {}));
+}
+
+// ================================================================ statement templates
+
+TEST_CASE("templates: the fingerprint folds literals, IN-lists, case and blanks",
+          "[unit][capture]") {
+  const StatementTemplate a = make_statement_template(
+      "SELECT  *\n  FROM Works\tWHERE user_id = 17 AND title = 'Dune' AND id IN (1, 2, 3)");
+  const StatementTemplate b = make_statement_template(
+      "select * from works where USER_ID=99 and title='It''s' and id in (4,5) /* a comment */");
+  CHECK(a.fingerprint == b.fingerprint);
+  CHECK(a.fingerprint.starts_with("select * from works where user_id = ? and title = ? and id in"));
+  CHECK(a.fingerprint.find("?+") != std::string::npos);
+  CHECK(a.fingerprint.find_first_of("0123456789") == std::string::npos);
+  CHECK(a.fingerprint.find("comment") == std::string::npos);
+  // The SQL differs where an IN-list has another length.
+  CHECK(a.sql ==
+        "SELECT * FROM Works WHERE user_id = :user_id AND title = :title AND id IN (:id, :id_2, "
+        ":id_3)");
+  CHECK(b.sql ==
+        "select * from works where USER_ID=:user_id and title=:title and id in (:id, :id_2)");
+  CHECK(param_names(b) == std::vector<std::string>{"user_id", "title", "id", "id_2"});
+  CHECK_FALSE(a.has_unreplayable_literal);
+  // A different query is a different fingerprint.
+  CHECK(make_statement_template("SELECT * FROM works WHERE user_id > 17").fingerprint !=
+        a.fingerprint);
+}
+
+TEST_CASE("templates: comments dropped, hints and executable comments kept", "[unit][capture]") {
+  const StatementTemplate plain =
+      make_statement_template("SELECT /* load */ id FROM works -- trailing\n WHERE id = 1 # end");
+  CHECK(plain.sql == "SELECT id FROM works WHERE id = :id");
+  CHECK(plain.fingerprint == "select id from works where id = ?");
+
+  const StatementTemplate hint = make_statement_template(
+      "SELECT /*+ MAX_EXECUTION_TIME(1000) */ id FROM works WHERE id = 1 /*controller='w'*/");
+  CHECK(hint.sql == "SELECT /*+ MAX_EXECUTION_TIME(1000) */ id FROM works WHERE id = :id");
+  CHECK(hint.fingerprint.find("/*+ MAX_EXECUTION_TIME(1000) */") != std::string::npos);
+  CHECK(hint.fingerprint.find("controller") == std::string::npos);
+
+  const StatementTemplate executable =
+      make_statement_template("SELECT /*!40001 SQL_NO_CACHE */ id FROM works WHERE id = 1");
+  CHECK(executable.sql == "SELECT /*!40001 SQL_NO_CACHE */ id FROM works WHERE id = :id");
+  CHECK(executable.fingerprint.find("sql_no_cache") != std::string::npos);
+  // Different hints are different queries to replay.
+  CHECK(make_statement_template("SELECT /*+ NO_ICP(works) */ id FROM works WHERE id = 1")
+            .fingerprint != hint.fingerprint);
+}
+
+TEST_CASE("templates: parameters named after their column, values of their kind",
+          "[unit][capture]") {
+  const StatementTemplate statement = make_statement_template(
+      "SELECT * FROM reviews r JOIN works w ON w.id = r.work_id "
+      "WHERE r.user_id = 17 AND w.user_id <> 18 AND w.price >= 9.99 AND r.score > 1e3 "
+      "AND 'x' = w.kind AND w.year BETWEEN 2000 AND 2010 AND w.id NOT IN (4, 5) "
+      "AND w.title LIKE 'Du%' ORDER BY r.id LIMIT 20 OFFSET 40");
+  CHECK(param_names(statement) == std::vector<std::string>{"user_id", "user_id_2", "price", "score",
+                                                           "kind", "year_min", "year_max", "id",
+                                                           "id_2", "title", "limit", "offset"});
+  REQUIRE(statement.params.size() == 12);
+  CHECK(statement.params[0].value == integer(17));
+  CHECK(statement.params[2].value == ParamValue{ParamValue::Kind::kFloat, "9.99"});
+  CHECK(statement.params[3].value == ParamValue{ParamValue::Kind::kFloat, "1e3"});
+  CHECK(statement.params[4].value == ParamValue::string("x"));
+  CHECK(statement.params[4].literal == "'x'");
+  CHECK(statement.params[9].value == ParamValue::string("Du%"));
+  CHECK(statement.params[11].value == integer(40));
+  CHECK(statement.sql.find(":kind = w.kind") != std::string::npos);
+  CHECK(statement.sql.find("w.year BETWEEN :year_min AND :year_max") != std::string::npos);
+  CHECK(statement.sql.find("NOT IN (:id, :id_2)") != std::string::npos);
+  CHECK(statement.sql.ends_with("LIMIT :limit OFFSET :offset"));
+
+  // A literal compared with no column: p1, p2, ...
+  const StatementTemplate unnamed = make_statement_template("SELECT 5 + 1, 'a'");
+  CHECK(param_names(unnamed) == std::vector<std::string>{"p1", "p2", "p3"});
+  CHECK(unnamed.sql == "SELECT :p1 + :p2, :p3");
+
+  // Hex and bit literals stay in the SQL.
+  const StatementTemplate hex = make_statement_template("SELECT * FROM t WHERE h = 0xFF");
+  CHECK(hex.has_unreplayable_literal);
+  CHECK(hex.params.empty());
+  CHECK(hex.sql == "SELECT * FROM t WHERE h = 0xFF");
+}
+
+TEST_CASE("templates: a decimal number is one literal", "[unit][capture]") {
+  const StatementTemplate statement = make_statement_template(
+      "SELECT * FROM t WHERE a = 2.05 AND b = .5 AND c >= 1.5e-3 AND d = -7 AND e < 12. "
+      "AND t.x = 1 AND f IN (0.5, 10.25)");
+  CHECK(param_names(statement) ==
+        std::vector<std::string>{"a", "b", "c", "d", "e", "x", "f", "f_2"});
+  REQUIRE(statement.params.size() == 8);
+  CHECK(statement.params[0].value == ParamValue{ParamValue::Kind::kFloat, "2.05"});
+  CHECK(statement.params[1].value == ParamValue{ParamValue::Kind::kFloat, ".5"});
+  CHECK(statement.params[2].value == ParamValue{ParamValue::Kind::kFloat, "1.5e-3"});
+  CHECK(statement.params[3].value == integer(7));
+  CHECK(statement.params[4].value == ParamValue{ParamValue::Kind::kFloat, "12."});
+  CHECK(statement.params[5].value == integer(1));
+  CHECK(statement.params[7].value == ParamValue{ParamValue::Kind::kFloat, "10.25"});
+  CHECK(statement.sql ==
+        "SELECT * FROM t WHERE a = :a AND b = :b AND c >= :c AND d = -:d AND e < :e AND t.x = :x "
+        "AND f IN (:f, :f_2)");
+  CHECK(statement.fingerprint ==
+        make_statement_template("select * from t where a = 3 and b = 4 and c >= 5 and d = -6 "
+                                "and e < 7 and t.x = 8 and f in (9)")
+            .fingerprint);
+}
+
+TEST_CASE("templates: string literals with escaped quotes", "[unit][capture]") {
+  const StatementTemplate statement = make_statement_template(
+      R"(SELECT * FROM authors WHERE name = 'O\'Brien' OR name = 'It''s' OR note = "say \"hi\"\n" OR path = 'C:\\dir')");
+  REQUIRE(statement.params.size() == 4);
+  CHECK(param_names(statement) == std::vector<std::string>{"name", "name_2", "note", "path"});
+  CHECK(statement.params[0].value == ParamValue::string("O'Brien"));
+  CHECK(statement.params[0].literal == R"('O\'Brien')");
+  CHECK(statement.params[1].value == ParamValue::string("It's"));
+  CHECK(statement.params[2].value == ParamValue::string("say \"hi\"\n"));
+  CHECK(statement.params[3].value == ParamValue::string("C:\\dir"));
+  CHECK(statement.sql ==
+        "SELECT * FROM authors WHERE name = :name OR name = :name_2 OR note = :note OR path = "
+        ":path");
+  CHECK(statement.fingerprint ==
+        "select * from authors where name = ? or name = ? or note = ? or path = ?");
+}
+
+// ================================================================ query tags
+
+TEST_CASE("query tags: sqlcommenter appended or prepended, URL-encoded", "[unit][capture]") {
+  const std::optional<QueryTags> appended = read_query_tags(
+      "SELECT * FROM works WHERE id = 5 "
+      "/*action='show',controller='works',route='%2Fworks%2F%3Aid',"
+      "traceparent='00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'*/");
+  REQUIRE(appended.has_value());
+  REQUIRE(appended->pairs.size() == 4);
+  CHECK(appended->pairs[0] == std::pair<std::string, std::string>{"action", "show"});
+  CHECK(appended->pairs[1] == std::pair<std::string, std::string>{"controller", "works"});
+  REQUIRE(appended->get("route") != nullptr);
+  CHECK(*appended->get("route") == "/works/:id");
+  CHECK(appended->get("missing") == nullptr);
+  CHECK(appended->request_key() == "trace:4bf92f3577b34da6a3ce929d0e0e4736");
+  CHECK(appended->text() == "action='show',controller='works',route='/works/:id'");
+
+  const std::optional<QueryTags> prepended =
+      read_query_tags("/*db%20driver='mysql2',framework='rails%3A7.1',name='O\\'Brien'*/ SELECT 1");
+  REQUIRE(prepended.has_value());
+  REQUIRE(prepended->pairs.size() == 3);
+  CHECK(prepended->pairs[0].first == "db driver");
+  CHECK(prepended->pairs[0].second == "mysql2");
+  CHECK(prepended->pairs[1].second == "rails:7.1");
+  CHECK(prepended->pairs[2].second == "O'Brien");
+  CHECK(prepended->request_key().empty());
+
+  // An optimizer hint first is no tag comment; the tags after it are.
+  const std::optional<QueryTags> after_hint = read_query_tags(
+      "SELECT /*+ MAX_EXECUTION_TIME(1000) */ 1 /*controller='works',action='index'*/");
+  REQUIRE(after_hint.has_value());
+  CHECK(after_hint->text() == "controller='works',action='index'");
+}
+
+TEST_CASE("query tags: Rails' legacy format, and comments that are not tags", "[unit][capture]") {
+  const std::optional<QueryTags> rails =
+      read_query_tags("SELECT * FROM works /*application:Demo,controller:works,action:show*/");
+  REQUIRE(rails.has_value());
+  REQUIRE(rails->pairs.size() == 3);
+  CHECK(rails->pairs[0] == std::pair<std::string, std::string>{"application", "Demo"});
+  CHECK(*rails->get("controller") == "works");
+  CHECK(*rails->get("action") == "show");
+
+  CHECK_FALSE(read_query_tags("SELECT * FROM works /* load the works */").has_value());
+  CHECK_FALSE(read_query_tags("SELECT * FROM works").has_value());
+  CHECK_FALSE(read_query_tags("SELECT /*+ NO_ICP(works) */ * FROM works").has_value());
+  CHECK_FALSE(read_query_tags("SELECT * FROM works -- controller='works'").has_value());
+  // A tag comment inside a string literal is no comment.
+  CHECK_FALSE(read_query_tags("SELECT '/*controller=''works''*/' FROM works").has_value());
+}
+
+// ================================================================ screens from events
+
+TEST_CASE("capture: tagged requests on two threads, interleaved", "[unit][capture]") {
+  std::vector<LogEvent> events;
+  // Thread 1 serves trace 1 for user 1, thread 2 trace 2 for user 2, statement by statement.
+  for (int step = 0; step < 2; ++step) {
+    for (int user = 1; user <= 2; ++user) {
+      const std::string sql =
+          step == 0 ? "SELECT * FROM users WHERE id = " + std::to_string(user)
+                    : "SELECT * FROM works WHERE user_id = " + std::to_string(user) + " LIMIT 20";
+      events.push_back(
+          event(static_cast<std::uint64_t>(user), tagged(sql, "works", "index", trace_id(user))));
+    }
+  }
+  const CaptureResult result = capture(events);
+  CHECK(result.events == 4);
+  CHECK(result.skipped.empty());
+  CHECK(result.renamed.empty());
+  REQUIRE(screen_names(result) == std::vector<std::string>{"works_index"});
+  const CapturedScreen& screen = result.screens[0];
+  CHECK(screen.requests == 2);
+  CHECK(screen.tags == "controller='works',action='index'");
+  CHECK(query_names(screen) == std::vector<std::string>{"users", "works"});
+  const CapturedQuery& users = screen.queries[0];
+  CHECK(users.sql == "SELECT * FROM users WHERE id = :id");
+  CHECK(users.fingerprint == "select * from users where id = ?");
+  CHECK(users.times == 1);
+  CHECK(users.statements == 2);
+  CHECK(users.requests == 2);
+  CHECK(users.params == std::vector<std::string>{"id"});
+  CHECK(users.value_rows == std::vector<std::vector<ParamValue>>{{integer(1)}, {integer(2)}});
+  // LIMIT 20 never varied: back in the SQL as written.
+  const CapturedQuery& works = screen.queries[1];
+  CHECK(works.sql == "SELECT * FROM works WHERE user_id = :user_id LIMIT 20");
+  CHECK(works.params == std::vector<std::string>{"user_id"});
+}
+
+TEST_CASE("capture: an N+1 loop is one query issued `times` times, in the order issued",
+          "[unit][capture]") {
+  std::vector<LogEvent> events;
+  const int loops[] = {20, 20, 18, 20};  // the median is 20
+  for (int request = 0; request < 4; ++request) {
+    const std::string trace = trace_id(request);
+    const std::uint64_t thread = 5;  // one connection serves them one after another
+    events.push_back(event(thread, tagged("SELECT * FROM works WHERE user_id = " +
+                                              std::to_string(request + 1) + " LIMIT 20",
+                                          "works", "index", trace)));
+    for (int i = 1; i <= loops[request]; ++i) {
+      events.push_back(event(thread, tagged("SELECT * FROM authors WHERE id = " + std::to_string(i),
+                                            "works", "index", trace)));
+    }
+    events.push_back(event(
+        thread, tagged("SELECT COUNT(*) FROM works WHERE user_id = " + std::to_string(request + 1),
+                       "works", "index", trace)));
+  }
+  const CaptureResult result = capture(events);
+  REQUIRE(result.screens.size() == 1);
+  const CapturedScreen& screen = result.screens[0];
+  CHECK(screen.requests == 4);
+  CHECK(query_names(screen) == std::vector<std::string>{"works", "authors", "works_2"});
+  const CapturedQuery& authors = screen.queries[1];
+  CHECK(authors.times == 20);
+  CHECK(authors.statements == 78);
+  CHECK(authors.requests == 4);
+  CHECK(authors.sql == "SELECT * FROM authors WHERE id = :id");
+  // Ids 1-18 were seen in four requests, 19 and 20 in three: most frequent first.
+  REQUIRE(authors.value_rows.size() == 20);
+  CHECK(authors.value_rows.front() == std::vector<ParamValue>{integer(1)});
+  CHECK(authors.value_rows[17] == std::vector<ParamValue>{integer(18)});
+  CHECK(authors.value_rows[18] == std::vector<ParamValue>{integer(19)});
+  CHECK(authors.value_rows.back() == std::vector<ParamValue>{integer(20)});
+  CHECK(screen.queries[0].times == 1);
+  CHECK(screen.queries[2].times == 1);
+  CHECK(screen.queries[2].sql == "SELECT COUNT(*) FROM works WHERE user_id = :user_id");
+}
+
+TEST_CASE("capture: queries at the same average position keep the order first seen",
+          "[unit][capture]") {
+  const std::string users = "SELECT * FROM users WHERE id = ";
+  const std::string works = "SELECT * FROM works WHERE id = ";
+  for (const bool users_first : {true, false}) {
+    const std::string& first = users_first ? users : works;
+    const std::string& second = users_first ? works : users;
+    const std::vector<LogEvent> events = {
+        event(1, tagged(first + "1", "a", "b", trace_id(1))),
+        event(1, tagged(second + "1", "a", "b", trace_id(1))),
+        event(1, tagged(second + "2", "a", "b", trace_id(2))),
+        event(1, tagged(first + "2", "a", "b", trace_id(2))),
+    };
+    const CaptureResult result = capture(events);
+    REQUIRE(result.screens.size() == 1);
+    CHECK(query_names(result.screens[0]) == (users_first
+                                                 ? std::vector<std::string>{"users", "works"}
+                                                 : std::vector<std::string>{"works", "users"}));
+  }
+}
+
+TEST_CASE("capture: value rows most frequent first, aligned across parameters", "[unit][capture]") {
+  std::vector<LogEvent> events;
+  const std::pair<int, int> pairs[] = {{1, 10}, {2, 20}, {3, 30}, {2, 20},
+                                       {3, 30}, {2, 20}, {4, 40}};
+  int request = 0;
+  for (const auto& [user, work] : pairs) {
+    events.push_back(
+        event(1, tagged("SELECT * FROM reviews WHERE user_id = " + std::to_string(user) +
+                            " AND work_id = " + std::to_string(work) + " AND status = 'published'",
+                        "reviews", "show", trace_id(++request))));
+  }
+  SECTION("all rows") {
+    const CaptureResult result = capture(events);
+    REQUIRE(result.screens.size() == 1);
+    REQUIRE(result.screens[0].queries.size() == 1);
+    const CapturedQuery& query = result.screens[0].queries[0];
+    CHECK(query.sql ==
+          "SELECT * FROM reviews WHERE user_id = :user_id AND work_id = :work_id AND status = "
+          "'published'");
+    CHECK(query.params == std::vector<std::string>{"user_id", "work_id"});
+    CHECK(query.value_rows == std::vector<std::vector<ParamValue>>{{integer(2), integer(20)},
+                                                                   {integer(3), integer(30)},
+                                                                   {integer(1), integer(10)},
+                                                                   {integer(4), integer(40)}});
+    CHECK(query.statements == 7);
+    CHECK(result.screens[0].requests == 7);
+  }
+  SECTION("--max-values bounds the rows kept") {
+    CaptureOptions options;
+    options.max_values = 2;
+    const CaptureResult result = capture(events, options);
+    REQUIRE(result.screens.size() == 1);
+    CHECK(
+        result.screens[0].queries[0].value_rows ==
+        std::vector<std::vector<ParamValue>>{{integer(2), integer(20)}, {integer(3), integer(30)}});
+  }
+}
+
+TEST_CASE("capture: writes, SET and pings in a tagged request are counted, not replayed",
+          "[unit][capture]") {
+  const std::string trace = trace_id(1);
+  const std::vector<LogEvent> events = {
+      event(3, "SET NAMES utf8mb4"),  // the connector's, untagged
+      event(3, tagged("SELECT * FROM works WHERE id = 5", "works", "show", trace)),
+      event(3, tagged("UPDATE works SET views = views + 1 WHERE id = 5", "works", "show", trace)),
+      event(3, tagged("SET @x = 1", "works", "show", trace)),
+      event(3, tagged("SELECT 1", "works", "show", trace)),
+      event(3, tagged("BEGIN", "works", "show", trace)),
+      event(3, "SELECT * FROM works"),  // untagged read
+      event(4, tagged("INSERT INTO sessions (user_id) VALUES (1)", "sessions", "create")),
+      event(4, "", -1, "Quit"),
+  };
+  const CaptureResult result = capture(events);
+  CHECK(result.events == 9);
+  REQUIRE(screen_names(result) == std::vector<std::string>{"works_show"});
+  const CapturedScreen& screen = result.screens[0];
+  CHECK(screen.requests == 1);
+  REQUIRE(screen.queries.size() == 1);
+  CHECK(screen.queries[0].sql == "SELECT * FROM works WHERE id = 5");
+  CHECK(screen.skipped == std::map<std::string, std::uint64_t>{
+                              {"write", 1}, {"SET", 1}, {"ping", 1}, {"transaction control", 1}});
+  CHECK(result.skipped == std::map<std::string, std::uint64_t>{
+                              {"SET", 1}, {"untagged (--group-by thread or query reads it)", 1}});
+  // A screen that only writes is left out, and said so.
+  REQUIRE(result.left_out.count("sessions_create") == 1);
+  CHECK(result.left_out.at("sessions_create") ==
+        std::map<std::string, std::uint64_t>{{"write", 1}});
+}
+
+TEST_CASE("capture: screen names colliding after normalisation get _2", "[unit][capture]") {
+  const std::vector<LogEvent> events = {
+      event(1, tagged("SELECT * FROM works WHERE id = 1", "Works", "show")),
+      event(2, tagged("SELECT * FROM works WHERE id = 2", "works", "show")),
+      event(3,
+            "SELECT * FROM works WHERE id = 3 /*application:Demo,controller:works,action:list*/"),
+  };
+  const CaptureResult result = capture(events);
+  CHECK(screen_names(result) ==
+        std::vector<std::string>{"works_list", "works_show", "works_show_2"});
+  CHECK(screen_named(result, "works_show").tags == "controller='Works',action='show'");
+  CHECK(screen_named(result, "works_show_2").tags == "controller='works',action='show'");
+  CHECK(screen_named(result, "works_list").tags ==
+        "application='Demo',controller='works',action='list'");
+  CHECK(result.renamed ==
+        std::vector<std::string>{"works_show_2 (controller='works',action='show')"});
+
+  // --screen-tag: these keys name the screen, and only these: the two show requests have no
+  // application, so they are one screen.
+  CaptureOptions options;
+  options.screen_tags = {"application", "action"};
+  const CaptureResult by_tag = capture(events, options);
+  CHECK(screen_names(by_tag) == std::vector<std::string>{"demo_list", "show"});
+  CHECK(screen_named(by_tag, "show").requests == 2);
+
+  CHECK(screen_name_from({"Admin/Works", "", "show!!"}) == "admin_works_show");
+  CHECK(screen_name_from({"__", "--"}) == "screen");
+  CHECK(screen_name_from({std::string(300, 'a')}).size() <= kMaxNameLength);
+}
+
+TEST_CASE("capture: requests without a traceparent end when the tags change", "[unit][capture]") {
+  const std::vector<LogEvent> events = {
+      event(1, tagged("SELECT * FROM works WHERE id = 1", "works", "show")),
+      event(1, tagged("SELECT * FROM authors WHERE id = 1", "works", "show")),
+      event(1, tagged("SELECT * FROM works", "works", "index")),
+      event(1, tagged("SELECT * FROM works WHERE id = 2", "works", "show")),
+      event(1, tagged("SELECT * FROM authors WHERE id = 2", "works", "show")),
+      event(1, "", -1, "Quit"),
+      event(1, tagged("SELECT * FROM works WHERE id = 3", "works", "show")),
+  };
+  const CaptureResult result = capture(events);
+  CHECK(screen_names(result) == std::vector<std::string>{"works_index", "works_show"});
+  const CapturedScreen& show = screen_named(result, "works_show");
+  CHECK(show.requests == 3);
+  CHECK(query_names(show) == std::vector<std::string>{"works", "authors"});
+  CHECK(show.queries[0].times == 1);
+  CHECK(show.queries[1].requests == 2);
+}
+
+TEST_CASE("capture: --group-by query, one screen per fingerprint", "[unit][capture]") {
+  const std::vector<LogEvent> events = {
+      event(1, "SELECT * FROM works WHERE id = 1"),
+      event(2, "SELECT * FROM works WHERE id = 2"),
+      event(1, "SELECT name FROM users WHERE id = 1"),
+      event(1, "UPDATE works SET views = 2 WHERE id = 1"),
+      event(1, "SELECT * FROM works WHERE id = 1"),
+  };
+  CaptureOptions options;
+  options.group_by = CaptureOptions::GroupBy::kQuery;
+  const CaptureResult result = capture(events, options);
+  CHECK(screen_names(result) == std::vector<std::string>{"users", "works"});
+  const CapturedScreen& works = screen_named(result, "works");
+  CHECK(works.requests == 3);
+  REQUIRE(works.queries.size() == 1);
+  CHECK(works.queries[0].times == 1);
+  CHECK(works.queries[0].value_rows ==
+        std::vector<std::vector<ParamValue>>{{integer(1)}, {integer(2)}});
+  CHECK(screen_named(result, "users").queries[0].sql == "SELECT name FROM users WHERE id = 1");
+  CHECK(result.skipped == std::map<std::string, std::uint64_t>{{"write", 1}});
+}
+
+TEST_CASE("capture: --group-by thread splits a thread's statements at idle gaps",
+          "[unit][capture]") {
+  const std::int64_t t0 = kMySqlTime;
+  const std::vector<LogEvent> events = {
+      event(1, "SELECT * FROM users WHERE id = 1", t0),
+      event(2, "SELECT * FROM tags WHERE id = 9", t0 + 50'000),
+      event(1, "SELECT * FROM works WHERE user_id = 1", t0 + 100'000),
+      event(1, "SELECT * FROM users WHERE id = 2", t0 + 5 * kSecond),
+      event(1, "SELECT * FROM works WHERE user_id = 2", t0 + 5 * kSecond + 100'000),
+  };
+  SECTION("the default gap, one second") {
+    CaptureOptions options;
+    options.group_by = CaptureOptions::GroupBy::kThread;
+    const CaptureResult result = capture(events, options);
+    CHECK(screen_names(result) == std::vector<std::string>{"tags", "users"});
+    const CapturedScreen& users = screen_named(result, "users");
+    CHECK(users.requests == 2);
+    CHECK(users.tags.empty());
+    CHECK(query_names(users) == std::vector<std::string>{"users", "works"});
+    CHECK(users.queries[0].times == 1);
+    CHECK(screen_named(result, "tags").requests == 1);
+  }
+  SECTION("a longer gap: one request issuing each query twice") {
+    CaptureOptions options;
+    options.group_by = CaptureOptions::GroupBy::kThread;
+    options.gap_us = 10 * kSecond;
+    const CaptureResult result = capture(events, options);
+    const CapturedScreen& users = screen_named(result, "users");
+    CHECK(users.requests == 1);
+    CHECK(users.queries[0].times == 2);
+    CHECK(users.queries[1].times == 2);
+  }
+  SECTION("the end of a log ends its sessions") {
+    CaptureOptions options;
+    options.group_by = CaptureOptions::GroupBy::kThread;
+    options.gap_us = 10 * kSecond;
+    CaptureBuilder builder(options);
+    builder.add(events[0]);
+    builder.add(events[2]);
+    builder.end_of_log();
+    builder.add(events[3]);
+    builder.add(events[4]);
+    const CaptureResult result = builder.finish();
+    const CapturedScreen& users = screen_named(result, "users");
+    CHECK(users.requests == 2);
+    CHECK(users.queries[0].times == 1);
+  }
+}
+
+// ================================================================ the scenario directory
+
+TEST_CASE("capture: captured files round-trip through the scenario loader", "[unit][capture]") {
+  std::vector<LogEvent> events;
+  const char* titles[] = {"O'Brien", "C:\\dir", "caf\xc3\xa9 \"quoted\"", "tab\there"};
+  for (int request = 0; request < 4; ++request) {
+    const std::string trace = trace_id(request);
+    events.push_back(event(7, tagged("SELECT * FROM works WHERE title = '" +
+                                         std::string(request == 0   ? "O\\'Brien"
+                                                     : request == 1 ? "C:\\\\dir"
+                                                     : request == 2 ? "caf\xc3\xa9 \"quoted\""
+                                                                    : "tab\\there") +
+                                         "' AND price < " + (request % 2 == 0 ? "2.05" : "10.25"),
+                                     "works", "search", trace)));
+    for (int i = 1; i <= 3; ++i) {
+      events.push_back(
+          event(7, tagged("SELECT /*+ MAX_EXECUTION_TIME(500) */ name FROM authors WHERE id = " +
+                              std::to_string(i * 10 + request) + " AND kind IN ('a', 'b')",
+                          "works", "search", trace)));
+    }
+  }
+  events.push_back(event(8, tagged("SELECT COUNT(*) FROM users", "users", "count")));
+  const CaptureResult result = capture(events);
+  REQUIRE(screen_names(result) == std::vector<std::string>{"users_count", "works_search"});
+  {
+    const CapturedQuery& works = screen_named(result, "works_search").queries[0];
+    REQUIRE(works.value_rows.size() == 4);
+    for (int i = 0; i < 4; ++i) CHECK(works.value_rows[i][0] == ParamValue::string(titles[i]));
+    CHECK(works.value_rows[0][1] == ParamValue{ParamValue::Kind::kFloat, "2.05"});
+    CHECK(works.value_rows[1][1] == ParamValue{ParamValue::Kind::kFloat, "10.25"});
+  }
+
+  const std::vector<CapturedFile> files = captured_files(result, "general.log");
+  REQUIRE(files.size() == 2);
+  CHECK(files[1].screen.name == "works_search");
+  CHECK(files[1].comments.front() == "Captured by sqlmeasure capture from general.log.");
+
+  TempDir dir("capture");
+  const std::string out = dir / "scenarios";
+  const std::vector<std::string> paths = write_captured_files(files, out, false);
+  REQUIRE(paths.size() == 2);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    CHECK(paths[i] == (std::filesystem::path(out) / (files[i].screen.name + ".toml")).string());
+    CHECK(testing::read_text(paths[i]) == screen_to_toml(files[i].screen, files[i].comments));
+  }
+  CHECK(testing::read_text(paths[1]).starts_with("# Captured by sqlmeasure capture from "));
+
+  const std::vector<Screen> loaded = load_scenarios(out);
+  REQUIRE(loaded.size() == files.size());
+  std::map<std::string, const Screen*> by_name;
+  for (const Screen& screen : loaded) by_name[screen.name] = &screen;
+  for (const CapturedFile& file : files) {
+    INFO("screen " << file.screen.name);
+    REQUIRE(by_name.count(file.screen.name) == 1);
+    const Screen& back = *by_name.at(file.screen.name);
+    CHECK(back.description == file.screen.description);
+    REQUIRE(back.queries.size() == file.screen.queries.size());
+    for (std::size_t q = 0; q < back.queries.size(); ++q) {
+      const Query& want = file.screen.queries[q];
+      const Query& got = back.queries[q];
+      INFO("query " << want.name);
+      CHECK(got.name == want.name);
+      CHECK(got.sql == want.sql);
+      CHECK(got.times == want.times);
+      REQUIRE(got.params.size() == want.params.size());
+      for (const auto& [name, spec] : want.params) {
+        REQUIRE(got.params.count(name) == 1);
+        CHECK(got.params.at(name).values == spec.values);
+        CHECK_FALSE(got.params.at(name).from_sql.has_value());
+      }
+    }
+  }
+  const Screen& search = *by_name.at("works_search");
+  REQUIRE(search.queries.size() == 2);
+  CHECK(search.queries[0].sql == "SELECT * FROM works WHERE title = :title AND price < :price");
+  CHECK(search.queries[1].times == 3);
+  CHECK(search.queries[1].sql ==
+        "SELECT /*+ MAX_EXECUTION_TIME(500) */ name FROM authors WHERE id = :id AND kind IN "
+        "('a', 'b')");
+  CHECK(search.queries[1].params.at("id").values.size() == 12);
+  CHECK(by_name.at("users_count")->queries[0].sql == "SELECT COUNT(*) FROM users");
+  CHECK(by_name.at("users_count")->queries[0].params.empty());
+}
+
+TEST_CASE("capture: files are not overwritten without force", "[unit][capture]") {
+  const CaptureResult result =
+      capture({event(1, tagged("SELECT * FROM works WHERE id = 1", "works", "show")),
+               event(2, tagged("SELECT * FROM users WHERE id = 1", "users", "show"))});
+  const std::vector<CapturedFile> files = captured_files(result, "slow.log");
+  REQUIRE(files.size() == 2);
+  TempDir dir("capture");
+  const std::string existing = dir.write("works_show.toml", "# mine\n");
+
+  try {
+    (void)write_captured_files(files, dir.path(), false);
+    FAIL("write_captured_files overwrote " << existing);
+  } catch (const Error& error) {
+    CHECK(error.code() == ExitCode::kUsage);
+    CHECK(std::string(error.what()).find(existing) != std::string::npos);
+    CHECK(std::string(error.what()).find("--force") != std::string::npos);
+  }
+  // Nothing at all was written.
+  CHECK(testing::read_text(existing) == "# mine\n");
+  CHECK_FALSE(testing::exists(dir / "users_show.toml"));
+
+  // --out names a file: a usage error too.
+  try {
+    (void)write_captured_files(files, existing, true);
+    FAIL("wrote into a file");
+  } catch (const Error& error) {
+    CHECK(error.code() == ExitCode::kUsage);
+  }
+
+  const std::vector<std::string> paths = write_captured_files(files, dir.path(), true);
+  CHECK(paths.size() == 2);
+  CHECK(testing::read_text(existing) == screen_to_toml(files[1].screen, files[1].comments));
+  CHECK(testing::exists(dir / "users_show.toml"));
+}
