@@ -20,6 +20,7 @@
 #include "sqlmeasure/scenario.h"
 #include "sqlmeasure/scenario_loader.h"
 #include "sqlmeasure/scenario_writer.h"
+#include "sqlmeasure/sql_statements.h"
 #include "support/temp_dir.h"
 
 using namespace sqlmeasure;
@@ -695,6 +696,41 @@ TEST_CASE("templates: string literals with escaped quotes", "[unit][capture]") {
         ":path");
   CHECK(statement.fingerprint ==
         "select * from authors where name = ? or name = ? or note = ? or path = ?");
+}
+
+// Found by fuzz_log_capture: SQL where a :parameter would read as something else.
+TEST_CASE("templates: a parameter never runs into what is around it", "[unit][capture]") {
+  // "10:00" is not "10::p1" (no placeholder after ':'), "x'a'" not "x:p1" (one word).
+  const StatementTemplate time = make_statement_template("SELECT 10:00 FROM t");
+  CHECK(find_placeholders(time.sql).size() == time.params.size());
+  const StatementTemplate word =
+      make_statement_template("SELECT x'a' FROM t WHERE a = _utf8mb4'b'");
+  CHECK(find_placeholders(word.sql).size() == word.params.size());
+  // A parameter followed by a word is kept apart from it.
+  const StatementTemplate joined = make_statement_template("SELECT 1e FROM t");
+  const std::vector<Placeholder> placeholders = find_placeholders(joined.sql);
+  REQUIRE(placeholders.size() == joined.params.size());
+  for (std::size_t i = 0; i < placeholders.size(); ++i) {
+    CHECK(placeholders[i].name == joined.params[i].name);
+  }
+  // A string that is not UTF-8 is replayed as the same bytes in hex, apart from a name.
+  const StatementTemplate binary = make_statement_template(
+      "SELECT * FROM t WHERE id = 7 AND b = '\xff\x01' AND c=_binary'\xfe'");
+  CHECK(binary.sql.find("X'FF01'") != std::string::npos);
+  CHECK(binary.sql.find("_binary X'FE'") != std::string::npos);
+}
+
+TEST_CASE("capture: statements a scenario would read otherwise are left out, counted",
+          "[unit][capture]") {
+  const std::vector<LogEvent> events = {
+      // A ":name" of its own outside strings: a scenario would ask for its value.
+      event(3, tagged("SELECT * FROM works WHERE id = :id", "works", "show")),
+      event(3, tagged("SELECT * FROM works WHERE id = 5", "works", "show")),
+  };
+  const CaptureResult result = capture(events);
+  REQUIRE(screen_names(result) == std::vector<std::string>{"works_show"});
+  REQUIRE(result.screens[0].queries.size() == 1);
+  CHECK(result.screens[0].skipped.at("parameters the scenario would read otherwise") == 1);
 }
 
 // ================================================================ query tags
