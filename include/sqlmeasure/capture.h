@@ -65,6 +65,17 @@ struct LogReadSummary {
 // naming the file for one it cannot read or whose format it cannot tell.
 LogReadSummary read_log(const std::string& path, LogFormat format, const EventSink& sink);
 
+class Connection;
+
+// The logs a server keeps as tables (log_output = TABLE: the RDS and Aurora default).
+enum class LogTable { kGeneral, kSlow };
+[[nodiscard]] const char* log_table_name(LogTable table);  // "mysql.general_log", ...
+
+// Streams the rows of mysql.general_log or mysql.slow_log into `sink` as events (leaving out
+// this connection's own statements), reading nothing else and changing nothing. Returns the
+// number of rows read. Throws DatabaseError.
+std::uint64_t read_log_table(Connection& connection, LogTable table, const EventSink& sink);
+
 // ---------------------------------------------------------------- screens from events
 
 struct CaptureOptions {

@@ -49,6 +49,11 @@ class Connection {
   virtual Execution execute_timed(std::string_view sql, bool with_checksum) = 0;
   // Untimed helpers for EXPLAIN, SHOW, information_schema and counters.
   virtual ResultSet query(std::string_view sql) = 0;
+  // Runs a query and hands its rows over one at a time as the server sends them (unbuffered),
+  // so a result of any size costs the memory of one row (a whole log table, for capture).
+  // A NULL is nullopt. The default reads the whole result first (fakes).
+  using RowSink = std::function<void(const std::vector<std::optional<std::string_view>>& row)>;
+  virtual void query_rows(std::string_view sql, const RowSink& sink);
   virtual void execute(std::string_view sql) = 0;
   // A SQL string literal, quoted and escaped by the client library for this connection.
   [[nodiscard]] virtual std::string quote(std::string_view text) = 0;

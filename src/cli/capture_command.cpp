@@ -8,6 +8,8 @@
 
 #include "cli/command.h"
 #include "sqlmeasure/capture.h"
+#include "sqlmeasure/connection.h"
+#include "sqlmeasure/number_text.h"
 #include "sqlmeasure/render.h"
 #include "sqlmeasure/text.h"
 
@@ -17,8 +19,11 @@ namespace {
 class CaptureCommand final : public Command {
  public:
   void add_flags(CLI::App& app) override {
-    app.add_option("logs", logs_, "General or slow log files (gzip too; - for standard input)")
-        ->required();
+    app.add_option("logs", logs_, "General or slow log files (gzip too; - for standard input)");
+    app.add_option("--from-table", from_table_,
+                   "Read the server's log table instead: general (mysql.general_log) or slow "
+                   "(mysql.slow_log), over the connection flags; read-only");
+    connection_.add_to(app);
     app.add_option("-o,--out", out_, "Scenario directory to write, one NAME.toml per screen")
         ->required();
     app.add_flag("--force", force_, "Overwrite screen files that exist");
@@ -56,9 +61,14 @@ class CaptureCommand final : public Command {
       }
       format = *named;
     }
+    if (logs_.empty() == !from_table_) {
+      fail(ExitCode::kUsage, logs_.empty() ? "capture needs log files, or --from-table general|slow"
+                                           : "capture reads log files or --from-table, not both");
+    }
     CaptureBuilder builder(options);
     std::vector<std::string> sources;
     std::uint64_t bytes = 0;
+    if (from_table_) read_table(context, builder, sources);
     for (const std::string& log : logs_) {
       const LogReadSummary read =
           read_log(log, format, [&builder](LogEvent&& event) { builder.add(event); });
@@ -73,7 +83,7 @@ class CaptureCommand final : public Command {
     render_capture_summary(result, join(sources), bytes, context.err());
     if (result.screens.empty()) {
       fail(ExitCode::kBadInput,
-           fmt::format("{}: no screen to write: {}", join(logs_),
+           fmt::format("{}: no screen to write: {}", join(sources),
                        options.group_by == CaptureOptions::GroupBy::kTags
                            ? "no read of the logs carries query tags (sqlcommenter or Rails); "
                              "--group-by thread or --group-by query read untagged traffic"
@@ -87,6 +97,44 @@ class CaptureCommand final : public Command {
   }
 
  private:
+  // --from-table: the server's log table, over a read-only session. An empty table is a
+  // setting to change, which capture never does: exit 2 naming the statements.
+  void read_table(const Context& context, CaptureBuilder& builder,
+                  std::vector<std::string>& sources) const {
+    LogTable table = LogTable::kGeneral;
+    if (*from_table_ == "slow") {
+      table = LogTable::kSlow;
+    } else if (*from_table_ != "general") {
+      fail(ExitCode::kUsage,
+           fmt::format("--from-table: unknown log '{}' (expected general or slow)", *from_table_));
+    }
+    const ConnectionOptions session = connection_.resolve(context.config(), context);
+    auto connection = verbose_connector(context)(session);
+    const std::uint64_t rows =
+        read_log_table(*connection, table, [&builder](LogEvent&& event) { builder.add(event); });
+    builder.end_of_log();
+    const std::string name = log_table_name(table);
+    if (rows == 0) {
+      const std::string setting = table == LogTable::kGeneral ? "general_log" : "slow_query_log";
+      const ResultSet now =
+          connection->query(fmt::format("SELECT @@global.log_output, @@global.{}", setting));
+      const std::string output = now.rows.empty() ? "?" : now.rows[0][0].value_or("?");
+      const std::string on = now.rows.empty() ? "?" : now.rows[0][1].value_or("?");
+      fail(
+          ExitCode::kRuntime,
+          fmt::format("{} has no rows (log_output = {}, {} = {}); capture changes no server "
+                      "setting. To log into the table while the application runs: SET GLOBAL "
+                      "log_output = 'TABLE'; SET GLOBAL {} = ON;{} then OFF again (on RDS and "
+                      "Aurora: the DB parameter group)",
+                      name, output, setting,
+                      on == "1"   ? "ON"
+                      : on == "0" ? "OFF"
+                                  : on,
+                      setting, table == LogTable::kSlow ? " SET GLOBAL long_query_time = 0;" : ""));
+    }
+    sources.push_back(fmt::format("{} ({} rows)", name, format_thousands(rows)));
+  }
+
   CaptureOptions capture_options() const {
     CaptureOptions options;
     if (group_by_ == "tags") {
@@ -139,6 +187,8 @@ class CaptureCommand final : public Command {
   }
 
   std::vector<std::string> logs_;
+  std::optional<std::string> from_table_;
+  ConnectionFlags connection_;
   std::string out_;
   bool force_ = false;
   std::optional<std::string> input_format_, screen_tag_, screens_;

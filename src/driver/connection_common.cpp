@@ -18,6 +18,18 @@ const char* flavor_name(Flavor flavor) {
   return "unknown";
 }
 
+void Connection::query_rows(std::string_view sql, const RowSink& sink) {
+  const ResultSet set = query(sql);
+  std::vector<std::optional<std::string_view>> row;
+  for (const auto& values : set.rows) {
+    row.clear();
+    for (const auto& value : values) {
+      row.push_back(value ? std::optional<std::string_view>(*value) : std::nullopt);
+    }
+    sink(row);
+  }
+}
+
 int ResultSet::column(std::string_view name) const {
   for (size_t i = 0; i < columns.size(); ++i) {
     if (iequals(columns[i], name)) return static_cast<int>(i);

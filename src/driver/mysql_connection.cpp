@@ -175,6 +175,31 @@ class MySqlConnection final : public Connection {
     return set;
   }
 
+  void query_rows(std::string_view sql, const RowSink& sink) override {
+    if (mysql_real_query(handle_, sql.data(), sql.size()) != 0) throw error_for(sql);
+    ResultHandle result(mysql_use_result(handle_));
+    if (!result) {
+      if (mysql_field_count(handle_) != 0) throw error_for(sql);
+      drain_more_results(sql);
+      return;
+    }
+    const unsigned fields = mysql_num_fields(result.get());
+    std::vector<std::optional<std::string_view>> out(fields);
+    while (MYSQL_ROW row = mysql_fetch_row(result.get())) {
+      const unsigned long* lengths = mysql_fetch_lengths(result.get());
+      for (unsigned i = 0; i < fields; ++i) {
+        out[i] = row[i] == nullptr
+                     ? std::nullopt
+                     : std::optional<std::string_view>(std::string_view(row[i], lengths[i]));
+      }
+      sink(out);
+    }
+    // An unbuffered fetch ends at the last row or at an error (the connection was lost).
+    if (mysql_errno(handle_) != 0) throw error_for(sql);
+    result.reset();
+    drain_more_results(sql);
+  }
+
   void execute(std::string_view sql) override {
     if (mysql_real_query(handle_, sql.data(), sql.size()) != 0) throw error_for(sql);
     ResultHandle result(mysql_store_result(handle_));

@@ -21,13 +21,17 @@ namespace {
 // The server's log settings, put back on every exit path (the sandbox is shared by the tests).
 class ServerLogs {
  public:
-  ServerLogs(Connection& admin, const std::string& general, const std::string& slow)
-      : admin_(admin) {
+  // output: FILE (the two files) or TABLE (mysql.general_log and mysql.slow_log, emptied
+  // before and after).
+  ServerLogs(Connection& admin, const std::string& general, const std::string& slow,
+             const std::string& output = "FILE")
+      : admin_(admin), tables_(output == "TABLE") {
     const ResultSet saved = admin_.query(
         "SELECT @@global.general_log, @@global.general_log_file, @@global.slow_query_log, "
         "@@global.slow_query_log_file, @@global.long_query_time, @@global.log_output");
     saved_ = saved.rows.at(0);
-    admin_.execute("SET GLOBAL log_output = 'FILE'");
+    admin_.execute("SET GLOBAL log_output = " + admin_.quote(output));
+    if (tables_) empty_tables();
     admin_.execute("SET GLOBAL general_log_file = " + admin_.quote(general));
     admin_.execute("SET GLOBAL slow_query_log_file = " + admin_.quote(slow));
     admin_.execute("SET GLOBAL long_query_time = 0");
@@ -50,14 +54,20 @@ class ServerLogs {
       admin_.execute("SET GLOBAL log_output = " + admin_.quote(value(5)));
       admin_.execute("SET GLOBAL general_log = " + value(0));
       admin_.execute("SET GLOBAL slow_query_log = " + value(2));
+      if (tables_) empty_tables();
     } catch (const std::exception& error) {
       WARN("could not put the server's log settings back: " << error.what());
     }
   }
 
  private:
+  void empty_tables() {
+    admin_.execute("TRUNCATE TABLE mysql.general_log");
+    admin_.execute("TRUNCATE TABLE mysql.slow_log");
+  }
   std::string value(std::size_t i) const { return saved_.at(i).value_or(""); }
   Connection& admin_;
+  bool tables_ = false;
   std::vector<std::optional<std::string>> saved_;
   bool done_ = false;
 };
@@ -238,6 +248,47 @@ TEST_CASE(
     check_screens(captured);
     CHECK(captured.result.err.find("(mariadb-slow)") != std::string::npos);
   }
+}
+
+TEST_CASE("capture --from-table: the same screens from mysql.general_log and mysql.slow_log",
+          "[db][capture]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase db("capture_table");
+  TempDir dir("capture-table");
+  db.run_script(
+      "CREATE TABLE users (id INT PRIMARY KEY, username VARCHAR(64) NOT NULL, KEY (username));"
+      "INSERT INTO users SELECT seq, CONCAT('user', seq) FROM seq_1_to_200;"
+      "CREATE TABLE works (id INT PRIMARY KEY, title VARCHAR(100), user_id INT NOT NULL);"
+      "INSERT INTO works SELECT seq, CONCAT('work ', seq), 100 + seq FROM seq_1_to_10;"
+      "CREATE TABLE proposals (id INT AUTO_INCREMENT PRIMARY KEY, work_id INT, user_id INT,"
+      " KEY (work_id, user_id));"
+      "INSERT INTO proposals (work_id, user_id) SELECT seq % 10 + 1, 100 + seq % 13 FROM "
+      "seq_1_to_500;");
+  ServerLogs logs(db.admin(), dir / "unused-general.log", dir / "unused-slow.log", "TABLE");
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) threads.emplace_back(application, std::cref(db), t);
+  for (std::thread& thread : threads) thread.join();
+  // Logging off, the rows still there: capture reads them while the server writes nothing.
+  db.admin().execute("SET GLOBAL general_log = OFF");
+  db.admin().execute("SET GLOBAL slow_query_log = OFF");
+  for (const char* table : {"general", "slow"}) {
+    INFO("--from-table " << table);
+    const std::string out = dir / table;
+    Captured captured;
+    captured.result =
+        run_in_process(std::vector<std::string>{"capture", "--from-table", table, "--out", out} +
+                       connection_args(db.name()));
+    if (captured.result.code == 0) captured.screens = load_scenarios(out);
+    check_screens(captured);
+  }
+  logs.off();
+  // An empty table: exit 2, naming the statements that would fill it (none is run).
+  const CliResult empty = run_in_process(
+      std::vector<std::string>{"capture", "--from-table", "general", "--out", dir / "empty"} +
+      connection_args(db.name()));
+  CHECK(empty.code == 2);
+  CHECK(empty.err.find("SET GLOBAL general_log = ON") != std::string::npos);
+  CHECK_FALSE(exists(dir / "empty"));
 }
 
 }  // namespace sqlmeasure::testing
