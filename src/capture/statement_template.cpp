@@ -337,9 +337,14 @@ class Templater {
       return;
     }
     out_.sql += token.text;
-    if (token.kind == Kind::kExecOpen || token.kind == Kind::kExecClose ||
-        token.kind == Kind::kUnterminated) {
+    if (token.kind == Kind::kExecOpen || token.kind == Kind::kExecClose) {
       return;  // the fingerprint reads executable comments as the code they are
+    }
+    if (token.kind == Kind::kUnterminated) {
+      // Never the fingerprint of the complete statement: the read-only verdict, kept per
+      // fingerprint, refuses this one.
+      fingerprint_word("/*unterminated*/");
+      return;
     }
     if (token.kind == Kind::kWord) {
       fingerprint_word(ascii_lower(token.text));

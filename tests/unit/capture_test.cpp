@@ -725,12 +725,21 @@ TEST_CASE("capture: statements a scenario would read otherwise are left out, cou
   const std::vector<LogEvent> events = {
       // A ":name" of its own outside strings: a scenario would ask for its value.
       event(3, tagged("SELECT * FROM works WHERE id = :id", "works", "show")),
+      // A comment never closed: refused like any statement the guard refuses, though the
+      // same statement with the comment closed is a read (found by fuzz_log_capture).
+      event(3,
+            "/*application:A,controller:works,action:show*/ SELECT * FROM works WHERE id = 6 "
+            "/* x */"),
+      event(3,
+            "/*application:A,controller:works,action:show*/ SELECT * FROM works WHERE id = 6 "
+            "/* x"),
       event(3, tagged("SELECT * FROM works WHERE id = 5", "works", "show")),
   };
   const CaptureResult result = capture(events);
   REQUIRE(screen_names(result) == std::vector<std::string>{"works_show"});
   REQUIRE(result.screens[0].queries.size() == 1);
   CHECK(result.screens[0].skipped.at("parameters the scenario would read otherwise") == 1);
+  CHECK(result.screens[0].skipped.at("not read-only") == 1);
 }
 
 // ================================================================ query tags
