@@ -73,7 +73,7 @@ enum class LogTable { kGeneral, kSlow };
 
 // Streams the rows of mysql.general_log or mysql.slow_log into `sink` as events (leaving out
 // this connection's own statements), reading nothing else and changing nothing. Returns the
-// number of rows read. Throws DatabaseError.
+// number of rows read, its own left out. Throws DatabaseError.
 std::uint64_t read_log_table(Connection& connection, LogTable table, const EventSink& sink);
 
 // ---------------------------------------------------------------- screens from events

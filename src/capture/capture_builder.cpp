@@ -28,6 +28,14 @@ std::size_t rows_tracked(std::size_t max_values) {
   return std::max<std::size_t>(1000, max_values * 20);
 }
 
+// Statements after which a request is cut, whatever its tags say.
+constexpr std::size_t kMaxRequestStatements = 100'000;
+// Every so many events, requests idle for a minute (or --gap, if longer) end.
+constexpr std::uint64_t kSweepEvery = 65'536;
+constexpr std::int64_t kStaleAfterUs = 60'000'000;
+// The largest `times` a scenario file may say.
+constexpr int kMaxTimes = 100'000;
+
 // Why a statement is not replayed, or empty for a read a scenario can hold.
 std::string why_skipped(const std::string& command, std::string_view sql) {
   if (!iequals(command, "Query") && !iequals(command, "Execute")) {
@@ -163,6 +171,7 @@ struct CaptureBuilder::State {
   void add(const LogEvent& event) {
     ++result.events;
     ++sequence;
+    if (result.events % kSweepEvery == 0) close_stale(event.time_us);
     const bool is_statement = iequals(event.command, "Query") || iequals(event.command, "Execute");
     if (!is_statement) {
       if (iequals(event.command, "Quit") || iequals(event.command, "Change user") ||
@@ -192,16 +201,16 @@ struct CaptureBuilder::State {
         std::string screen;
         for (const std::string& value : name_values(*tags)) screen += value + '\x1f';
         const std::string trace = tags->request_key();
+        // Without a traceparent, a pooled connection serving one screen again and again is
+        // cut into requests at idle gaps, as --group-by thread does.
+        if (trace.empty()) close_if_idle(event.thread, event.time_us);
         request = &request_for(event.thread, screen, trace.empty() ? screen : trace, event.time_us);
         ScreenStats& stats = screen_stats(screen);
         if (stats.tags.empty()) stats.tags = tags->text();  // as first seen
         break;
       }
       case CaptureOptions::GroupBy::kThread: {
-        Request& current = open[event.thread];
-        const bool idle = current.last_time_us >= 0 && event.time_us >= 0 &&
-                          event.time_us - current.last_time_us > options.gap_us;
-        if (idle) close(event.thread);
+        close_if_idle(event.thread, event.time_us);
         request = &request_for(event.thread, "", "thread", event.time_us);
         break;
       }
@@ -246,6 +255,34 @@ struct CaptureBuilder::State {
       return;
     }
     request->statements.push_back(std::move(statement));
+    // A request that never ends (a connection never idle, never quitting) is cut, so that
+    // memory stays bounded.
+    if (request->statements.size() >= kMaxRequestStatements) close(event.thread);
+  }
+
+  // Ends the thread's request when it has been idle longer than --gap.
+  void close_if_idle(std::uint64_t thread, std::int64_t time_us) {
+    const auto found = open.find(thread);
+    if (found != open.end() && found->second.last_time_us >= 0 && time_us >= 0 &&
+        time_us - found->second.last_time_us > options.gap_us) {
+      close(thread);
+    }
+  }
+
+  // Ends every request idle for longer than the horizon (in thread order: deterministic): a
+  // slow log has no Quit, and connections come and go, so without this every connection
+  // ever seen would keep its last request open until the end of the log.
+  void close_stale(std::int64_t now_us) {
+    if (now_us < 0) return;
+    const std::int64_t horizon = std::max<std::int64_t>(options.gap_us, kStaleAfterUs);
+    std::vector<std::uint64_t> stale;
+    for (const auto& [thread, request] : open) {
+      if (request.last_time_us >= 0 && now_us - request.last_time_us > horizon) {
+        stale.push_back(thread);
+      }
+    }
+    std::sort(stale.begin(), stale.end());
+    for (std::uint64_t thread : stale) close(thread);
   }
 
   // why_skipped, once per fingerprint: what decides it (the keywords, FOR UPDATE, INTO, an
@@ -366,7 +403,8 @@ struct CaptureBuilder::State {
     out.fingerprint = fingerprint;
     out.statements = stats.statements;
     out.requests = stats.requests;
-    out.times = std::max(1, median_count(stats.counts, stats.requests));
+    // At most what a scenario allows (docs/scenarios.md).
+    out.times = std::clamp(median_count(stats.counts, stats.requests), 1, kMaxTimes);
     // The most frequent shape (an IN-list at its most frequent length); ties: the first seen.
     const Shape* best = nullptr;
     std::string best_sql;
@@ -427,10 +465,17 @@ struct CaptureBuilder::State {
     return name;
   }
 
-  // A tagged screen's name, from the values of the tags that name it.
-  std::string screen_name(const ScreenStats& stats) const {
-    const std::optional<QueryTags> tags = read_query_tags("/*" + stats.tags + "*/");
-    return screen_name_from(tags ? name_values(*tags) : std::vector<std::string>{});
+  // A tagged screen's name, from its key: the values of the tags that name it, each ended by
+  // '\x1f' (not the tags' text read again: a value may hold a quote or "*/").
+  static std::string screen_name(const std::string& key) {
+    std::vector<std::string> values;
+    std::size_t start = 0;
+    for (std::size_t end = key.find('\x1f'); end != std::string::npos;
+         end = key.find('\x1f', start)) {
+      values.push_back(key.substr(start, end - start));
+      start = end + 1;
+    }
+    return screen_name_from(values);
   }
 
   // Every open request ends, in thread order (deterministic).
@@ -454,7 +499,7 @@ struct CaptureBuilder::State {
       const ScreenStats& stats = entry->second;
       if (stats.requests == 0) {
         if (options.group_by == CaptureOptions::GroupBy::kTags && !stats.tags.empty()) {
-          auto& left_out = result.left_out[screen_name(stats)];
+          auto& left_out = result.left_out[screen_name(entry->first)];
           for (const auto& [why, count] : stats.skipped) left_out[why] += count;
         } else {
           for (const auto& [why, count] : stats.skipped) result.skipped[why] += count;
@@ -480,7 +525,7 @@ struct CaptureBuilder::State {
         screen.queries.push_back(std::move(captured));
       }
       const std::string base = options.group_by == CaptureOptions::GroupBy::kTags
-                                   ? screen_name(stats)
+                                   ? screen_name(entry->first)
                                    : screen.queries.front().name;
       std::string name = base;
       for (int n = 2; names.contains(name); ++n) name = fmt::format("{}_{}", base, n);

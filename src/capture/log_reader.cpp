@@ -110,12 +110,12 @@ LogReadSummary read_log(const std::string& path, LogFormat format, const EventSi
                fmt::format("{} after line {} (a cut or corrupt gzip file)", message, line_number));
   }
   if (!carry.empty()) deliver(carry);  // a last line without its newline: a truncated log
+  if (line_number == 0) {
+    summary.empty = true;
+    return summary;
+  }
   if (!parser) {
     if (summary.format == LogFormat::kAuto) {
-      if (line_number == 0) {
-        summary.empty = true;
-        return summary;
-      }
       fail(ExitCode::kBadInput,
            fmt::format("{}:1: not a MariaDB or MySQL general or slow log (no event in its {} "
                        "line{}); name the format with --input-format",

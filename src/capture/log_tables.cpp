@@ -44,12 +44,14 @@ std::uint64_t read_log_table(Connection& connection, LogTable table, const Event
             "FROM mysql.general_log"
           : "SELECT UNIX_TIMESTAMP(start_time) * 1000000, thread_id, db, sql_text "
             "FROM mysql.slow_log";
+  std::uint64_t read = 0;
   connection.query_rows(sql, [&](const std::vector<std::optional<std::string_view>>& row) {
-    ++rows;
+    ++read;
     LogEvent event;
     event.time_us = microseconds(row.at(0));
     event.thread = number(row.at(1));
     if (own != 0 && event.thread == own) return;
+    ++rows;
     if (table == LogTable::kGeneral) {
       event.command = text(row.at(2));
       event.text = text(row.at(3));
@@ -58,7 +60,7 @@ std::uint64_t read_log_table(Connection& connection, LogTable table, const Event
       event.database = text(row.at(2));
       event.text = text(row.at(3));
     }
-    event.where = {source, static_cast<int>(std::min<std::uint64_t>(rows, 2'000'000'000)), 1};
+    event.where = {source, static_cast<int>(std::min<std::uint64_t>(read, 2'000'000'000)), 1};
     sink(std::move(event));
   });
   return rows;

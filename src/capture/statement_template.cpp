@@ -109,7 +109,7 @@ class Templater {
         continue;
       }
       const SqlToken& token = tokens_[i];
-      if (is_literal(token)) {
+      if (is_literal(token) && !prefixed(i)) {
         literal(i, column_before(i));
         continue;
       }
@@ -122,6 +122,15 @@ class Templater {
   }
 
  private:
+  // X'0A', B'01', N'abc': the lexer reads a word and a string, but they are one literal that
+  // a space would break. Kept as written (a value type for them is not built yet).
+  bool prefixed(std::size_t i) const {
+    if (i == 0 || tokens_[i].kind != Kind::kString) return false;
+    const SqlToken& before = tokens_[i - 1];
+    return before.end() == tokens_[i].offset &&
+           (before.is_word("X") || before.is_word("B") || before.is_word("N"));
+  }
+
   // Whether `token`, right after the last token kept, is more of the same number: "12" ".",
   // "12." "05", "." "5" (not after a name: t.5), "1.5e" "-", "1.5e-" "3".
   bool continues_number(const SqlToken& token) const {

@@ -36,7 +36,8 @@ class CaptureCommand final : public Command {
                    "Tag keys that name a screen, comma-separated (default: controller,action; "
                    "else route)");
     app.add_option("--gap", gap_s_,
-                   "--group-by thread: idle seconds that end a request (default 1)")
+                   "Idle seconds that end a request of one connection (--group-by thread, and "
+                   "tags without a traceparent; default 1)")
         ->check(CLI::Range(0.0, 86400.0));
     app.add_option("--max-values", max_values_,
                    "Value rows kept per query, most frequent first (default 50)")
@@ -73,13 +74,22 @@ class CaptureCommand final : public Command {
       const LogReadSummary read =
           read_log(log, format, [&builder](LogEvent&& event) { builder.add(event); });
       builder.end_of_log();
-      if (read.empty) fail(ExitCode::kBadInput, fmt::format("{}: the log is empty", log));
+      if (read.empty) {
+        fail(ExitCode::kBadInput,
+             fmt::format("{}: the log is empty", log == "-" ? "standard input" : log));
+      }
       bytes += read.bytes;
       sources.push_back(fmt::format("{} ({})", log == "-" ? "standard input" : log,
                                     read.empty ? "empty" : log_format_name(read.format)));
     }
     CaptureResult result = builder.finish();
+    const bool found = !result.screens.empty();
     select(result);
+    if (found && result.screens.empty()) {
+      fail(ExitCode::kUsage,
+           "--screens, --min-requests and --top leave no screen to write "
+           "(run without them to see the screens the logs have)");
+    }
     render_capture_summary(result, join(sources), bytes, context.err());
     if (result.screens.empty()) {
       fail(ExitCode::kBadInput,
@@ -108,7 +118,10 @@ class CaptureCommand final : public Command {
       fail(ExitCode::kUsage,
            fmt::format("--from-table: unknown log '{}' (expected general or slow)", *from_table_));
     }
-    const ConnectionOptions session = connection_.resolve(context.config(), context);
+    ConnectionOptions session = connection_.resolve(context.config(), context);
+    // One long unbuffered read of the whole table: no statement timeout may cut it.
+    session.query_timeout_ms = 0;
+    session.read_timeout_s = 0;
     auto connection = verbose_connector(context)(session);
     const std::uint64_t rows =
         read_log_table(*connection, table, [&builder](LogEvent&& event) { builder.add(event); });
@@ -156,8 +169,8 @@ class CaptureCommand final : public Command {
       if (options.screen_tags.empty()) fail(ExitCode::kUsage, "--screen-tag: no key given");
     }
     if (gap_s_) {
-      if (options.group_by != CaptureOptions::GroupBy::kThread) {
-        fail(ExitCode::kUsage, "--gap goes with --group-by thread");
+      if (options.group_by == CaptureOptions::GroupBy::kQuery) {
+        fail(ExitCode::kUsage, "--gap goes with --group-by thread or tags");
       }
       options.gap_us = std::llround(*gap_s_ * 1e6);
     }

@@ -713,11 +713,34 @@ TEST_CASE("templates: a parameter never runs into what is around it", "[unit][ca
   for (std::size_t i = 0; i < placeholders.size(); ++i) {
     CHECK(placeholders[i].name == joined.params[i].name);
   }
+  // X'0A', B'01', N'abc' are one literal each: kept as written, never split by a space.
+  const StatementTemplate prefixed =
+      make_statement_template("SELECT * FROM t WHERE h = X'0A' AND b = b'01' AND n = N'abc'");
+  CHECK(prefixed.sql == "SELECT * FROM t WHERE h = X'0A' AND b = b'01' AND n = N'abc'");
+  CHECK(prefixed.params.empty());
   // A string that is not UTF-8 is replayed as the same bytes in hex, apart from a name.
   const StatementTemplate binary = make_statement_template(
       "SELECT * FROM t WHERE id = 7 AND b = '\xff\x01' AND c=_binary'\xfe'");
   CHECK(binary.sql.find("X'FF01'") != std::string::npos);
   CHECK(binary.sql.find("_binary X'FE'") != std::string::npos);
+}
+
+TEST_CASE("capture: requests end at idle gaps, and after a minute in a slow log",
+          "[unit][capture]") {
+  // One pooled connection serving works#show twice, 5 s apart, with no traceparent: two
+  // requests, so times is 2 (not 4).
+  std::vector<LogEvent> events;
+  for (std::int64_t start : {0LL, 5'000'000LL}) {
+    for (int i = 0; i < 2; ++i) {
+      events.push_back(event(
+          7, tagged("SELECT * FROM users WHERE id = " + std::to_string(i + 1), "works", "show"),
+          start + i * 1000));
+    }
+  }
+  const CaptureResult result = capture(events);
+  REQUIRE(result.screens.size() == 1);
+  CHECK(result.screens[0].requests == 2);
+  CHECK(result.screens[0].queries.at(0).times == 2);
 }
 
 TEST_CASE("capture: statements a scenario would read otherwise are left out, counted",
