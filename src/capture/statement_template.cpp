@@ -337,8 +337,12 @@ class Templater {
       // file (UTF-8) can hold. A string literal only: an introducer before it stays.
       // Apart from what comes before: "_binary X'..'" is still an introducer, ":p1 X'..'"
       // no longer one long placeholder name.
-      std::string hex =
-          out_.sql.empty() || out_.sql.back() == ' ' || out_.sql.back() == '(' ? "X'" : " X'";
+      // Only after a word or a ':' (never after "-": "-- X" would start a comment).
+      const unsigned char before = out_.sql.empty() ? ' ' : out_.sql.back();
+      std::string hex = std::isalnum(before) != 0 || before == '_' || before == '$' ||
+                                before == ':' || before >= 0x80
+                            ? " X'"
+                            : "X'";
       for (unsigned char c : string_value(token.text)) hex += fmt::format("{:02X}", c);
       hex += '\'';
       out_.sql += hex;

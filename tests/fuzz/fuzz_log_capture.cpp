@@ -2,7 +2,6 @@
 // `sqlmeasure capture`, on any bytes read as each of the four log formats. Besides "no crash,
 // no exception", it checks what a user relies on:
 //   * every event of a parser comes from a line it was given (its location is in range);
-//   * a statement's template has a :name in its SQL for each of its parameters, in order;
 //   * the files capture would write are read back by the scenario loader unchanged: the same
 //     queries, SQL, times and parameter values (so `check` accepts what `capture` writes).
 #include <unistd.h>
@@ -103,18 +102,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto parser = sqlmeasure::make_log_parser(format, [&](sqlmeasure::LogEvent&& event) {
       require(event.where.line >= 1 && static_cast<std::size_t>(event.where.line) <= lines.size(),
               "location", event.text);
-      const sqlmeasure::StatementTemplate statement =
-          sqlmeasure::make_statement_template(event.text);
-      // (A statement with a ":name" of its own is left out by capture, which the round trip
-      // below checks.)
-      if (sqlmeasure::find_placeholders(event.text).empty()) {
-        const std::vector<sqlmeasure::Placeholder> placeholders =
-            sqlmeasure::find_placeholders(statement.sql);
-        require(placeholders.size() == statement.params.size(), "placeholders", statement.sql);
-        for (std::size_t i = 0; i < placeholders.size(); ++i) {
-          require(placeholders[i].name == statement.params[i].name, "names", statement.sql);
-        }
-      }
+      // A template need not read back as written (a "--" the original had no blank after
+      // can become a comment): capture checks each shape and leaves out those that do not,
+      // which the round trip below holds it to.
+      (void)sqlmeasure::make_statement_template(event.text);
       builder.add(event);
     });
     for (std::size_t i = 0; i < lines.size(); ++i) {
