@@ -72,6 +72,19 @@ class ServerLogs {
   bool done_ = false;
 };
 
+// The application's tables: users, works (each with its author), proposals.
+void load_application(TestDatabase& db) {
+  db.run_script(
+      "CREATE TABLE users (id INT PRIMARY KEY, username VARCHAR(64) NOT NULL, KEY (username));"
+      "INSERT INTO users SELECT seq, CONCAT('user', seq) FROM seq_1_to_200;"
+      "CREATE TABLE works (id INT PRIMARY KEY, title VARCHAR(100), user_id INT NOT NULL);"
+      "INSERT INTO works SELECT seq, CONCAT('work ', seq), 100 + seq FROM seq_1_to_10;"
+      "CREATE TABLE proposals (id INT AUTO_INCREMENT PRIMARY KEY, work_id INT, user_id INT,"
+      " KEY (work_id, user_id));"
+      "INSERT INTO proposals (work_id, user_id) SELECT seq % 10 + 1, 100 + seq % 13 FROM "
+      "seq_1_to_500;");
+}
+
 constexpr int kThreads = 3;
 constexpr int kRequestsPerThread = 4;
 
@@ -198,15 +211,7 @@ TEST_CASE(
   SQLMEASURE_REQUIRE_SERVER();
   TestDatabase db("capture");
   TempDir dir("capture");
-  db.run_script(
-      "CREATE TABLE users (id INT PRIMARY KEY, username VARCHAR(64) NOT NULL, KEY (username));"
-      "INSERT INTO users SELECT seq, CONCAT('user', seq) FROM seq_1_to_200;"
-      "CREATE TABLE works (id INT PRIMARY KEY, title VARCHAR(100), user_id INT NOT NULL);"
-      "INSERT INTO works SELECT seq, CONCAT('work ', seq), 100 + seq FROM seq_1_to_10;"
-      "CREATE TABLE proposals (id INT AUTO_INCREMENT PRIMARY KEY, work_id INT, user_id INT,"
-      " KEY (work_id, user_id));"
-      "INSERT INTO proposals (work_id, user_id) SELECT seq % 10 + 1, 100 + seq % 13 FROM "
-      "seq_1_to_500;");
+  load_application(db);
   // The server writes the logs: a directory it can write to whatever user it runs as.
   std::filesystem::permissions(dir.path(), std::filesystem::perms::all);
   const std::string general = dir / "general.log";
@@ -255,15 +260,7 @@ TEST_CASE("capture --from-table: the same screens from mysql.general_log and mys
   SQLMEASURE_REQUIRE_SERVER();
   TestDatabase db("capture_table");
   TempDir dir("capture-table");
-  db.run_script(
-      "CREATE TABLE users (id INT PRIMARY KEY, username VARCHAR(64) NOT NULL, KEY (username));"
-      "INSERT INTO users SELECT seq, CONCAT('user', seq) FROM seq_1_to_200;"
-      "CREATE TABLE works (id INT PRIMARY KEY, title VARCHAR(100), user_id INT NOT NULL);"
-      "INSERT INTO works SELECT seq, CONCAT('work ', seq), 100 + seq FROM seq_1_to_10;"
-      "CREATE TABLE proposals (id INT AUTO_INCREMENT PRIMARY KEY, work_id INT, user_id INT,"
-      " KEY (work_id, user_id));"
-      "INSERT INTO proposals (work_id, user_id) SELECT seq % 10 + 1, 100 + seq % 13 FROM "
-      "seq_1_to_500;");
+  load_application(db);
   ServerLogs logs(db.admin(), dir / "unused-general.log", dir / "unused-slow.log", "TABLE");
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) threads.emplace_back(application, std::cref(db), t);
