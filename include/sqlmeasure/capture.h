@@ -119,6 +119,9 @@ struct CaptureResult {
   std::uint64_t events = 0;
 };
 
+class StatementReader;  // src/capture/statement_reader.h
+struct ReadStatement;
+
 // Events in, screens out: streaming, its memory bounded by the distinct fingerprints and the
 // value rows kept, not by the number of events.
 class CaptureBuilder {
@@ -128,6 +131,11 @@ class CaptureBuilder {
   CaptureBuilder(const CaptureBuilder&) = delete;
   CaptureBuilder& operator=(const CaptureBuilder&) = delete;
   void add(const LogEvent& event);
+  // The same, with a Query or Execute event read by statement_reader() beforehand (another
+  // thread may do that), or null for any other command. Its buffers may be taken.
+  void add(const LogEvent& event, ReadStatement* statement);
+  // What reads statements, for the one thread that does (add(event) uses it too).
+  StatementReader& statement_reader();
   // The end of one log: its sessions' requests end (thread ids of another log are others).
   void end_of_log();
   [[nodiscard]] CaptureResult finish();

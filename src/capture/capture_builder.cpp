@@ -5,13 +5,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 #include <map>
+#include <memory>
 #include <set>
 #include <unordered_map>
-#include <unordered_set>
 
-#include "capture/query_tags.h"
-#include "capture/statement_template.h"
+#include "capture/statement_reader.h"
 #include "sqlmeasure/capture.h"
 #include "sqlmeasure/query_shape.h"
 #include "sqlmeasure/sql_guard.h"
@@ -36,64 +36,82 @@ constexpr std::int64_t kStaleAfterUs = 60'000'000;
 // The largest `times` a scenario file may say.
 constexpr int kMaxTimes = 100'000;
 
-// Why a statement is not replayed, or empty for a read a scenario can hold.
-std::string why_skipped(const std::string& command, std::string_view sql) {
-  if (!iequals(command, "Query") && !iequals(command, "Execute")) {
-    return fmt::format("not a statement ({})", command);
-  }
-  const std::string keyword = first_keyword(sql);
-  if (keyword == "SET") return "SET";
-  if (keyword == "BEGIN" || keyword == "START" || keyword == "COMMIT" || keyword == "ROLLBACK" ||
-      keyword == "SAVEPOINT" || keyword == "RELEASE" || keyword == "XA") {
-    return "transaction control";
-  }
-  if (keyword == "INSERT" || keyword == "UPDATE" || keyword == "DELETE" || keyword == "REPLACE" ||
-      keyword == "LOAD" || keyword == "CALL") {
-    return "write";
-  }
-  if (keyword == "CREATE" || keyword == "ALTER" || keyword == "DROP" || keyword == "TRUNCATE" ||
-      keyword == "RENAME" || keyword == "GRANT" || keyword == "REVOKE" || keyword == "ANALYZE" ||
-      keyword == "OPTIMIZE") {
-    return "DDL or administration";
-  }
-  if (keyword != "SELECT" && keyword != "WITH") return fmt::format("not a SELECT ({})", keyword);
-  // Pings: Connector/J's "/* ping */ SELECT 1", and SELECT 1 itself.
-  std::string code;
-  for (const SqlToken& token : code_tokens(sql)) {
-    if (!code.empty()) code += ' ';
-    code += ascii_upper(token.text);
-  }
-  if (sql.starts_with("/* ping */") || code == "SELECT 1") return "ping";
-  if (std::string why = why_not_read_only(sql); !why.empty()) return "not read-only";
-  return "";
+std::vector<std::string_view> literals_of(std::string_view literals) {
+  std::vector<std::string_view> out;
+  for (LiteralReader reader(literals); !reader.done();) out.push_back(reader.next());
+  return out;
 }
+
+// A statement of a request: its template and its literals.
+struct Issued {
+  const Template* shape = nullptr;
+  std::string literals;
+};
 
 // One shape of a fingerprint's SQL (an IN-list of one length): its statements and values.
 struct Shape {
   std::uint64_t statements = 0;
   std::uint64_t first_seen = 0;
-  std::vector<std::string> params;
-  std::vector<std::string> first_literals;  // of its first statement
-  std::vector<bool> varies;                 // a parameter whose literal ever differed
+  std::string first_literals;  // of its first statement
+  std::vector<bool> varies;    // a parameter whose literal ever differed
   struct Row {
+    std::string literals;
     std::vector<ParamValue> values;
     std::uint64_t count = 0, first_seen = 0;
   };
-  std::map<std::vector<std::string>, Row> rows;  // literals → values
+  std::vector<Row> rows;
+  // The rows by the hash of their literals, open addressing (a power of two, at most half
+  // full): a lookup costs one cache miss, where a node-based map costs several — it is done
+  // for every statement.
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::uint32_t row = 0;  // index + 1; 0: empty
+  };
+  std::vector<Slot> index;
+
+  Row* find_row(std::string_view literals, std::uint64_t hash) {
+    if (index.empty()) return nullptr;
+    const std::size_t mask = index.size() - 1;
+    for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
+      const Slot& slot = index[at];
+      if (slot.row == 0) return nullptr;
+      if (slot.hash == hash && rows[slot.row - 1].literals == literals) return &rows[slot.row - 1];
+    }
+  }
+
+  void add_row(Row row, std::uint64_t hash) {
+    if ((rows.size() + 1) * 2 > index.size()) {
+      std::vector<Slot> old = std::move(index);
+      index.assign(std::max<std::size_t>(64, old.size() * 2), Slot{});
+      for (const Slot& slot : old) {
+        if (slot.row != 0) place(slot);
+      }
+    }
+    rows.push_back(std::move(row));
+    place(Slot{hash, static_cast<std::uint32_t>(rows.size())});
+  }
+
+  void place(const Slot& slot) {
+    const std::size_t mask = index.size() - 1;
+    std::size_t at = slot.hash & mask;
+    while (index[at].row != 0) at = (at + 1) & mask;
+    index[at] = slot;
+  }
 };
 
 struct QueryStats {
+  const std::string* fingerprint = nullptr;
   std::uint64_t first_seen = 0;
   std::uint64_t statements = 0, requests = 0;
   std::map<int, std::uint64_t> counts;  // per request that issued it: count → requests
   double position_sum = 0;              // of its first issue in each request
-  std::map<std::string, Shape> shapes;  // by replay SQL
+  std::unordered_map<const Template*, Shape> shapes;
 };
 
 struct ScreenStats {
   std::string tags;
   std::uint64_t first_seen = 0, requests = 0;
-  std::unordered_map<std::string, QueryStats> queries;  // by fingerprint
+  std::unordered_map<std::uint32_t, QueryStats> queries;  // by fingerprint id
   std::map<std::string, std::uint64_t> skipped;
 };
 
@@ -102,19 +120,9 @@ struct Request {
   std::string screen;  // key of the screen it adds to (kThread: decided when it ends)
   std::string key;     // what ends it when it changes
   std::int64_t last_time_us = -1;
-  std::vector<StatementTemplate> statements;
+  std::vector<Issued> statements;
   std::map<std::string, std::uint64_t> skipped;
 };
-
-std::string joined_fingerprints(const std::vector<StatementTemplate>& statements) {
-  std::vector<std::string> seen;
-  for (const StatementTemplate& statement : statements) {
-    if (std::find(seen.begin(), seen.end(), statement.fingerprint) == seen.end()) {
-      seen.push_back(statement.fingerprint);
-    }
-  }
-  return join(seen, "\n");
-}
 
 }  // namespace
 
@@ -138,6 +146,8 @@ std::string screen_name_from(const std::vector<std::string>& values) {
 }
 
 struct CaptureBuilder::State {
+  explicit State(CaptureOptions options_in)
+      : options(std::move(options_in)), tag_reader(options.screen_tags) {}
   CaptureOptions options;
   std::uint64_t sequence = 0;  // events so far: the order of first appearance
   // Statements added to screens so far: the order of first appearance of queries, shapes and
@@ -145,30 +155,12 @@ struct CaptureBuilder::State {
   std::uint64_t statements_added = 0;
   std::map<std::string, ScreenStats> screens;       // by key (tags text, fingerprint, sequence)
   std::unordered_map<std::uint64_t, Request> open;  // by thread
-  std::unordered_set<std::string> replayable;       // SQL read back as it was written
-  std::unordered_map<std::string, std::string> verdicts;  // fingerprint → why_skipped
+  StatementReader reader;                           // for add(event)
+  QueryTagReader tag_reader;                        // on the thread that counts
+  ReadStatement own_statement;                      // for add(event): buffers reused
   CaptureResult result;
 
-  // What names a screen: --screen-tag keys, else controller + action, else route, else the
-  // whole tags.
-  std::vector<std::string> name_values(const QueryTags& tags) const {
-    std::vector<std::string> values;
-    if (!options.screen_tags.empty()) {
-      for (const std::string& key : options.screen_tags) {
-        if (const std::string* value = tags.get(key)) values.push_back(*value);
-      }
-      return values;
-    }
-    const std::string* controller = tags.get("controller");
-    const std::string* action = tags.get("action");
-    if (controller != nullptr && action != nullptr) return {*controller, *action};
-    if (const std::string* route = tags.get("route")) return {*route};
-    if (controller != nullptr) return {*controller};
-    if (action != nullptr) return {*action};
-    return {};
-  }
-
-  void add(const LogEvent& event) {
+  void add(const LogEvent& event, ReadStatement* read) {
     ++result.events;
     ++sequence;
     if (result.events % kSweepEvery == 0) close_stale(event.time_us);
@@ -182,31 +174,28 @@ struct CaptureBuilder::State {
       // each in the summary.
       return;
     }
-    const std::optional<QueryTags> tags = read_query_tags(event.text);
-    StatementTemplate statement = make_statement_template(event.text);
-    const std::string why = verdict(event, statement);
+    const Template& shape = *read->shape;
+    const std::string& why = read->why;
     Request* request = nullptr;
     switch (options.group_by) {
       case CaptureOptions::GroupBy::kTags: {
-        if (tags && !is_utf8(tags->text())) {
+        const ReadTags& tags =
+            read->fast ? tag_reader.from_comments(read->comments) : tag_reader.from_sql(event.text);
+        if (tags.found && !tags.utf8) {
           ++result.skipped["query tags that are not UTF-8"];
           return;
         }
-        if (!tags || name_values(*tags).empty()) {
+        if (tags.screen.empty()) {
           ++result.skipped[why.empty() ? "untagged (--group-by thread or query reads it)" : why];
           return;
         }
-        // A screen is what its naming tags say (controller and action): other tags
-        // (framework, db_driver, ...) may differ from request to request.
-        std::string screen;
-        for (const std::string& value : name_values(*tags)) screen += value + '\x1f';
-        const std::string trace = tags->request_key();
         // Without a traceparent, a pooled connection serving one screen again and again is
         // cut into requests at idle gaps, as --group-by thread does.
-        if (trace.empty()) close_if_idle(event.thread, event.time_us);
-        request = &request_for(event.thread, screen, trace.empty() ? screen : trace, event.time_us);
-        ScreenStats& stats = screen_stats(screen);
-        if (stats.tags.empty()) stats.tags = tags->text();  // as first seen
+        if (tags.trace.empty()) close_if_idle(event.thread, event.time_us);
+        request = &request_for(event.thread, tags.screen,
+                               tags.trace.empty() ? tags.screen : tags.trace, event.time_us);
+        ScreenStats& stats = screen_stats(tags.screen);
+        if (stats.tags.empty()) stats.tags = tags.text;  // as first seen
         break;
       }
       case CaptureOptions::GroupBy::kThread: {
@@ -225,36 +214,18 @@ struct CaptureBuilder::State {
       ++request->skipped[why];
       return;
     }
-    std::map<std::string, std::uint64_t>& skipped =
-        request != nullptr ? request->skipped : result.skipped;
-    if (!is_utf8(statement.sql)) {
-      // Bytes outside string literals (a name, a comment) no scenario file can hold.
-      ++skipped["not UTF-8 outside its strings"];
+    if (!shape.unusable.empty()) {
+      ++(request != nullptr ? request->skipped : result.skipped)[shape.unusable];
       return;
-    }
-    if (!replayable.contains(statement.sql)) {
-      // Read back as a scenario reads it, once per shape: a ":name" of the statement's own
-      // outside strings, or a parameter a comment swallows ("1-- x" made ":p1-- x"), would
-      // make a file `check` refuses.
-      const std::vector<Placeholder> placeholders = find_placeholders(statement.sql);
-      bool same = placeholders.size() == statement.params.size();
-      for (std::size_t i = 0; same && i < placeholders.size(); ++i) {
-        same = placeholders[i].name == statement.params[i].name;
-      }
-      if (!same) {
-        ++skipped["parameters the scenario would read otherwise"];
-        return;
-      }
-      replayable.insert(statement.sql);
     }
     if (options.group_by == CaptureOptions::GroupBy::kQuery) {
       Request single;
-      single.screen = statement.fingerprint;
-      single.statements.push_back(std::move(statement));
+      single.screen = *shape.fingerprint_text;
+      single.statements.push_back(Issued{&shape, std::move(read->literals)});
       finish_request(std::move(single));
       return;
     }
-    request->statements.push_back(std::move(statement));
+    request->statements.push_back(Issued{&shape, std::move(read->literals)});
     // A request that never ends (a connection never idle, never quitting) is cut, so that
     // memory stays bounded.
     if (request->statements.size() >= kMaxRequestStatements) close(event.thread);
@@ -283,16 +254,6 @@ struct CaptureBuilder::State {
     }
     std::sort(stale.begin(), stale.end());
     for (std::uint64_t thread : stale) close(thread);
-  }
-
-  // why_skipped, once per fingerprint: what decides it (the keywords, FOR UPDATE, INTO, an
-  // executable comment) is all in the fingerprint; comments and literal values are not, which
-  // only a ping ("/* ping */ SELECT 1") needs.
-  std::string verdict(const LogEvent& event, const StatementTemplate& statement) {
-    if (statement.fingerprint == "select ?") return why_skipped(event.command, event.text);
-    const auto [found, added] = verdicts.try_emplace(statement.fingerprint);
-    if (added) found->second = why_skipped(event.command, event.text);
-    return found->second;
   }
 
   Request& request_for(std::uint64_t thread, const std::string& screen, const std::string& key,
@@ -331,61 +292,79 @@ struct CaptureBuilder::State {
         for (const auto& [why, count] : request.skipped) result.skipped[why] += count;
         return;
       }
-      request.screen = joined_fingerprints(request.statements);
+      std::vector<const std::string*> seen;  // fingerprints, in order of first issue
+      for (const Issued& statement : request.statements) {
+        const std::string* fingerprint = statement.shape->fingerprint_text;
+        if (std::find(seen.begin(), seen.end(), fingerprint) == seen.end()) {
+          seen.push_back(fingerprint);
+        }
+      }
+      std::string joined;
+      for (const std::string* fingerprint : seen) {
+        if (!joined.empty()) joined += '\n';
+        joined += *fingerprint;
+      }
+      request.screen = std::move(joined);
     }
     ScreenStats& screen = screen_stats(request.screen);
     for (const auto& [why, count] : request.skipped) screen.skipped[why] += count;
     if (request.statements.empty()) return;  // only skipped statements: counted, no request
     ++screen.requests;
-    std::map<std::string, std::pair<int, std::size_t>> issued;  // fingerprint → count, first
-    for (std::size_t i = 0; i < request.statements.size(); ++i) {
-      StatementTemplate& statement = request.statements[i];
-      auto& [count, first] = issued.try_emplace(statement.fingerprint, 0, i).first->second;
-      ++count;
+    // Fingerprint → count, first statement: in order of first issue, so that positions
+    // count distinct fingerprints (a loop of 20 is one position).
+    struct Counted {
+      std::uint32_t fingerprint;
+      int count;
+    };
+    std::vector<Counted> issued;
+    for (Issued& statement : request.statements) {
+      const std::uint32_t id = statement.shape->fingerprint;
+      auto at = std::find_if(issued.begin(), issued.end(),
+                             [id](const Counted& counted) { return counted.fingerprint == id; });
+      if (at == issued.end()) at = issued.insert(issued.end(), Counted{id, 0});
+      ++at->count;
       add_statement(screen, std::move(statement));
     }
-    // Positions counted among distinct fingerprints, so a loop of 20 is one position.
-    std::vector<std::pair<std::size_t, std::string>> order;
-    for (const auto& [fingerprint, counted] : issued)
-      order.emplace_back(counted.second, fingerprint);
-    std::sort(order.begin(), order.end());
-    for (std::size_t position = 0; position < order.size(); ++position) {
-      QueryStats& query = screen.queries.at(order[position].second);
+    for (std::size_t position = 0; position < issued.size(); ++position) {
+      QueryStats& query = screen.queries.at(issued[position].fingerprint);
       ++query.requests;
-      ++query.counts[issued.at(order[position].second).first];
+      ++query.counts[issued[position].count];
       query.position_sum += static_cast<double>(position);
     }
   }
 
-  void add_statement(ScreenStats& screen, StatementTemplate statement) {
-    auto [found, added] = screen.queries.try_emplace(statement.fingerprint);
+  void add_statement(ScreenStats& screen, Issued statement) {
+    auto [found, added] = screen.queries.try_emplace(statement.shape->fingerprint);
     QueryStats& query = found->second;
     const std::uint64_t seen = ++statements_added;
-    if (added) query.first_seen = seen;
-    ++query.statements;
-    auto [shape_at, new_shape] = query.shapes.try_emplace(statement.sql);
-    Shape& shape = shape_at->second;
-    std::vector<std::string> literals;
-    std::vector<ParamValue> values;
-    for (TemplateParam& param : statement.params) {
-      literals.push_back(param.literal);
-      values.push_back(std::move(param.value));
+    if (added) {
+      query.first_seen = seen;
+      query.fingerprint = statement.shape->fingerprint_text;
     }
+    ++query.statements;
+    auto [shape_at, new_shape] = query.shapes.try_emplace(statement.shape);
+    Shape& shape = shape_at->second;
     if (new_shape) {
       shape.first_seen = seen;
-      for (const TemplateParam& param : statement.params) shape.params.push_back(param.name);
-      shape.first_literals = literals;
-      shape.varies.assign(literals.size(), false);
+      shape.first_literals = statement.literals;
+      shape.varies.assign(statement.shape->params.size(), false);
     }
     ++shape.statements;
-    for (std::size_t i = 0; i < literals.size() && i < shape.varies.size(); ++i) {
-      if (literals[i] != shape.first_literals[i]) shape.varies[i] = true;
+    if (statement.literals != shape.first_literals) {
+      LiteralReader literals(statement.literals), first(shape.first_literals);
+      for (std::size_t i = 0; i < shape.varies.size() && !literals.done() && !first.done(); ++i) {
+        if (literals.next() != first.next()) shape.varies[i] = true;
+      }
     }
-    auto row = shape.rows.find(literals);
-    if (row != shape.rows.end()) {
-      ++row->second.count;
+    const std::uint64_t hash = std::hash<std::string>{}(statement.literals);
+    if (Shape::Row* row = shape.find_row(statement.literals, hash)) {
+      ++row->count;
     } else if (shape.rows.size() < rows_tracked(options.max_values)) {
-      shape.rows.emplace(std::move(literals), Shape::Row{std::move(values), 1, seen});
+      std::vector<ParamValue> values;
+      for (std::string_view literal : literals_of(statement.literals)) {
+        values.push_back(literal_value(literal));
+      }
+      shape.add_row(Shape::Row{std::move(statement.literals), std::move(values), 1, seen}, hash);
     }
   }
 
@@ -407,27 +386,29 @@ struct CaptureBuilder::State {
     out.times = std::clamp(median_count(stats.counts, stats.requests), 1, kMaxTimes);
     // The most frequent shape (an IN-list at its most frequent length); ties: the first seen.
     const Shape* best = nullptr;
-    std::string best_sql;
-    for (const auto& [sql, shape] : stats.shapes) {
+    const Template* best_template = nullptr;
+    for (const auto& [of, shape] : stats.shapes) {
       if (best == nullptr || shape.statements > best->statements ||
           (shape.statements == best->statements && shape.first_seen < best->first_seen)) {
         best = &shape;
-        best_sql = sql;
+        best_template = of;
       }
     }
+    const std::string& best_sql = best_template->sql;
+    const std::vector<std::string_view> first_literals = literals_of(best->first_literals);
     // Parameters that never varied go back into the SQL as the literal they were.
     std::vector<Placeholder> placeholders = find_placeholders(best_sql);
     std::string sql;
     std::size_t copied = 0;
     std::vector<std::size_t> kept;
-    for (std::size_t i = 0; i < placeholders.size() && i < best->params.size(); ++i) {
+    for (std::size_t i = 0; i < placeholders.size() && i < best_template->params.size(); ++i) {
       sql += best_sql.substr(copied, placeholders[i].offset - copied);
       if (best->varies[i]) {
         sql += best_sql.substr(placeholders[i].offset, placeholders[i].length);
         kept.push_back(i);
-        out.params.push_back(best->params[i]);
+        out.params.push_back(best_template->params[i]);
       } else {
-        sql += best->first_literals[i];
+        sql += first_literals.at(i);
       }
       copied = placeholders[i].offset + placeholders[i].length;
     }
@@ -435,7 +416,7 @@ struct CaptureBuilder::State {
     out.sql = std::move(sql);
     if (!kept.empty()) {
       std::vector<const Shape::Row*> rows;
-      for (const auto& [literals, row] : best->rows) rows.push_back(&row);
+      for (const Shape::Row& row : best->rows) rows.push_back(&row);
       std::stable_sort(rows.begin(), rows.end(), [](const Shape::Row* a, const Shape::Row* b) {
         return a->count != b->count ? a->count > b->count : a->first_seen < b->first_seen;
       });
@@ -512,7 +493,7 @@ struct CaptureBuilder::State {
       screen.skipped = stats.skipped;
       std::vector<std::pair<const std::string*, const QueryStats*>> queries;
       for (const auto& [fingerprint, query] : stats.queries)
-        queries.emplace_back(&fingerprint, &query);
+        queries.emplace_back(query.fingerprint, &query);
       std::sort(queries.begin(), queries.end(), [](const auto& a, const auto& b) {
         const double pa = a.second->position_sum / static_cast<double>(a.second->requests);
         const double pb = b.second->position_sum / static_cast<double>(b.second->requests);
@@ -542,13 +523,25 @@ struct CaptureBuilder::State {
   }
 };
 
-CaptureBuilder::CaptureBuilder(CaptureOptions options) : state_(std::make_unique<State>()) {
-  state_->options = std::move(options);
-}
+CaptureBuilder::CaptureBuilder(CaptureOptions options)
+    : state_(std::make_unique<State>(std::move(options))) {}
 
 CaptureBuilder::~CaptureBuilder() = default;
 
-void CaptureBuilder::add(const LogEvent& event) { state_->add(event); }
+void CaptureBuilder::add(const LogEvent& event) {
+  if (!iequals(event.command, "Query") && !iequals(event.command, "Execute")) {
+    state_->add(event, nullptr);
+    return;
+  }
+  state_->reader.read(event, state_->own_statement);
+  state_->add(event, &state_->own_statement);
+}
+
+void CaptureBuilder::add(const LogEvent& event, ReadStatement* statement) {
+  state_->add(event, statement);
+}
+
+StatementReader& CaptureBuilder::statement_reader() { return state_->reader; }
 
 void CaptureBuilder::end_of_log() { state_->close_all(); }
 

@@ -77,43 +77,39 @@ class GeneralLogParser final : public LogParser {
       flush();
       return;
     }
-    std::optional<LogEvent> event = event_line(text, where);
-    if (!event) {
+    if (!event_line(text, where) && has_pending_) {
       // A line of the statement before: a multi-line query. Before any event (a file cut in
       // the middle), there is nothing to continue: it is skipped.
-      if (pending_) {
-        pending_->text += '\n';
-        pending_->text += text;
-      }
-      return;
+      pending_.text += '\n';
+      pending_.text += text;
     }
-    flush();
-    pending_ = std::move(event);
   }
 
   void finish() override { flush(); }
 
  private:
   void flush() {
-    if (!pending_) return;
-    sink_(std::move(*pending_));
-    pending_.reset();
+    if (!has_pending_) return;
+    // The event moved out leaves its strings' memory here, for the next one to reuse.
+    sink_(std::move(pending_));
+    has_pending_ = false;
   }
 
-  // "[time]\t[\t]   ID Command\tArgument", or nothing.
-  std::optional<LogEvent> event_line(std::string_view text, const SourceLocation& where) {
+  // "[time]\t[\t]   ID Command\tArgument": the event before is flushed and this one starts.
+  // False for any other line.
+  bool event_line(std::string_view text, const SourceLocation& where) {
     std::size_t at = 0;
     std::optional<std::int64_t> time;
     if (!text.empty() && text[0] >= '0' && text[0] <= '9') {
       const std::size_t tab = text.find('\t');
-      if (tab == std::string_view::npos) return std::nullopt;
+      if (tab == std::string_view::npos) return false;
       const std::string_view stamp = text.substr(0, tab);
       time =
           stamp.size() >= 19 && stamp[4] == '-' ? parse_iso_time(stamp) : parse_mariadb_time(stamp);
-      if (!time) return std::nullopt;
+      if (!time) return false;
       at = tab;
     } else if (text.empty() || text[0] != '\t') {
-      return std::nullopt;
+      return false;
     }
     while (at < text.size() && text[at] == '\t') ++at;
     while (at < text.size() && text[at] == ' ') ++at;
@@ -123,25 +119,28 @@ class GeneralLogParser final : public LogParser {
       thread = thread * 10 + static_cast<std::uint64_t>(text[at] - '0');
       ++at;
     }
-    if (at == id_begin || at >= text.size() || text[at] != ' ') return std::nullopt;
+    if (at == id_begin || at >= text.size() || text[at] != ' ') return false;
     ++at;
     const std::size_t tab = text.find('\t', at);
     const std::string_view command =
         tab == std::string_view::npos ? text.substr(at) : text.substr(at, tab - at);
-    if (!known_command(command)) return std::nullopt;
-    LogEvent event;
-    event.thread = thread;
-    event.command = std::string(command);
-    if (tab != std::string_view::npos) event.text = std::string(text.substr(tab + 1));
+    if (!known_command(command)) return false;
+    flush();
+    has_pending_ = true;
+    pending_.thread = thread;
+    pending_.command.assign(command);
+    pending_.text.assign(tab == std::string_view::npos ? std::string_view() : text.substr(tab + 1));
+    pending_.database.clear();
     // MariaDB prints the time only when the second changes: the last one stands until then.
     if (time) last_time_ = *time;
-    event.time_us = time ? *time : last_time_;
-    event.where = where;
-    return event;
+    pending_.time_us = time ? *time : last_time_;
+    pending_.where = where;
+    return true;
   }
 
   EventSink sink_;
-  std::optional<LogEvent> pending_;
+  LogEvent pending_;  // the event being read, when has_pending_
+  bool has_pending_ = false;
   std::int64_t last_time_ = -1;
 };
 

@@ -54,10 +54,11 @@ LogReadSummary read_log(const std::string& path, LogFormat format, const EventSi
   std::string carry;  // a line cut by the chunk boundary
   std::vector<char> buffer(kChunk);
 
+  SourceLocation where{name, 0, 1};  // one for every line: no copy of the name per line
   auto deliver = [&](std::string_view line) {
     ++line_number;
     summary.bytes += line.size() + 1;
-    const SourceLocation where{name, line_number, 1};
+    where.line = line_number;
     if (parser) {
       parser->line(line, where);
       return;

@@ -11,6 +11,9 @@
 namespace sqlmeasure {
 namespace {
 
+// Distinct tag comments remembered (most differ per request, by their traceparent).
+constexpr std::size_t kCachedComments = 4096;
+
 int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -113,19 +116,75 @@ std::string QueryTags::text() const {
   return out;
 }
 
+std::optional<QueryTags> read_query_tags_in(std::string_view comment) {
+  if (!comment.starts_with("/*") || comment.starts_with("/*+") || comment.size() < 4) {
+    return std::nullopt;
+  }
+  std::string_view body = comment.substr(2, comment.size() - 4);
+  while (!body.empty() && body.front() == ' ') body.remove_prefix(1);
+  while (!body.empty() && body.back() == ' ') body.remove_suffix(1);
+  if (auto tags = sqlcommenter(body)) return tags;
+  return rails(body);
+}
+
 std::optional<QueryTags> read_query_tags(std::string_view sql) {
   for (const SqlToken& token : tokenize_sql(sql)) {
-    if (token.kind != SqlToken::Kind::kComment || !token.text.starts_with("/*") ||
-        token.text.starts_with("/*+") || token.text.size() < 4) {
-      continue;
-    }
-    std::string_view body = token.text.substr(2, token.text.size() - 4);
-    while (!body.empty() && body.front() == ' ') body.remove_prefix(1);
-    while (!body.empty() && body.back() == ' ') body.remove_suffix(1);
-    if (auto tags = sqlcommenter(body)) return tags;
-    if (auto tags = rails(body)) return tags;
+    if (token.kind != SqlToken::Kind::kComment) continue;
+    if (auto tags = read_query_tags_in(token.text)) return tags;
   }
   return std::nullopt;
+}
+
+QueryTagReader::QueryTagReader(std::vector<std::string> screen_tags)
+    : screen_tags_(std::move(screen_tags)) {}
+
+const ReadTags& QueryTagReader::from_comments(const std::vector<std::string_view>& comments) {
+  for (std::string_view comment : comments) {
+    auto found = cache_.find(comment);
+    if (found == cache_.end()) {
+      if (cache_.size() >= kCachedComments) cache_.clear();
+      found = cache_.emplace(comment, read(read_query_tags_in(comment))).first;
+    }
+    if (found->second.found) return found->second;
+  }
+  uncached_ = ReadTags{};
+  return uncached_;
+}
+
+const ReadTags& QueryTagReader::from_sql(std::string_view sql) {
+  uncached_ = read(read_query_tags(sql));
+  return uncached_;
+}
+
+ReadTags QueryTagReader::read(const std::optional<QueryTags>& tags) const {
+  ReadTags read;
+  if (!tags) return read;
+  read.found = true;
+  read.text = tags->text();
+  read.utf8 = is_utf8(read.text);
+  // A screen is what its naming tags say (controller and action): other tags (framework,
+  // db_driver, ...) may differ from request to request.
+  for (const std::string& value : name_values(*tags)) read.screen += value + '\x1f';
+  read.trace = tags->request_key();
+  return read;
+}
+
+// What names a screen: --screen-tag keys, else controller + action, else route.
+std::vector<std::string> QueryTagReader::name_values(const QueryTags& tags) const {
+  std::vector<std::string> values;
+  if (!screen_tags_.empty()) {
+    for (const std::string& key : screen_tags_) {
+      if (const std::string* value = tags.get(key)) values.push_back(*value);
+    }
+    return values;
+  }
+  const std::string* controller = tags.get("controller");
+  const std::string* action = tags.get("action");
+  if (controller != nullptr && action != nullptr) return {*controller, *action};
+  if (const std::string* route = tags.get("route")) return {*route};
+  if (controller != nullptr) return {*controller};
+  if (action != nullptr) return {*action};
+  return {};
 }
 
 }  // namespace sqlmeasure

@@ -1,9 +1,11 @@
 #pragma once
 // The tags an application puts in a comment of each query: sqlcommenter and Rails' legacy
 // query_log_tags (docs/capture.md, "Tagging"). Private to src/capture/.
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -20,6 +22,45 @@ struct QueryTags {
   [[nodiscard]] std::string text() const;
 };
 
+// The tags of the first comment of `sql` that holds some.
 [[nodiscard]] std::optional<QueryTags> read_query_tags(std::string_view sql);
+// The tags one comment ("/* ... */") holds, if any.
+[[nodiscard]] std::optional<QueryTags> read_query_tags_in(std::string_view comment);
+
+// What the tags of a statement say, for grouping it into a request and a screen.
+struct ReadTags {
+  bool found = false;  // a comment held tags
+  bool utf8 = true;
+  std::string screen;  // the values of the tags that name a screen, each ended by '\x1f'
+  std::string trace;   // QueryTags::request_key
+  std::string text;    // QueryTags::text
+};
+
+// Reads statements' tags, once per distinct comment (a request's statements share theirs,
+// traceparent and all): memory bounded, a few thousand comments remembered.
+class QueryTagReader {
+ public:
+  // `screen_tags`: the keys that name a screen (--screen-tag); empty: controller + action,
+  // else route.
+  explicit QueryTagReader(std::vector<std::string> screen_tags);
+  // The tags of the first of `comments` ("/* ... */", in order) that holds some.
+  const ReadTags& from_comments(const std::vector<std::string_view>& comments);
+  // The tags of a statement's text.
+  const ReadTags& from_sql(std::string_view sql);
+
+ private:
+  [[nodiscard]] ReadTags read(const std::optional<QueryTags>& tags) const;
+  [[nodiscard]] std::vector<std::string> name_values(const QueryTags& tags) const;
+
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+  std::vector<std::string> screen_tags_;
+  std::unordered_map<std::string, ReadTags, TextHash, std::equal_to<>> cache_;  // by comment
+  ReadTags uncached_;
+};
 
 }  // namespace sqlmeasure

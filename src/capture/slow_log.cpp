@@ -128,7 +128,7 @@ class SlowLogParser final : public LogParser {
 
  private:
   void start_entry(const SourceLocation& where) {
-    entry_ = LogEvent{};
+    clear_entry();
     entry_.command = "Query";
     entry_.where = where;
     header_open_ = true;
@@ -169,25 +169,33 @@ class SlowLogParser final : public LogParser {
       }
     }
     in_statement_ = true;
-    entry_.text = std::string(text);
+    entry_.text.assign(text);
   }
 
   void flush() {
     if (header_open_ && in_statement_) {
-      LogEvent event = std::move(entry_);
-      event.text = without_terminator(std::move(event.text));
-      event.database = last_database_;
+      entry_.text = without_terminator(std::move(entry_.text));
+      entry_.database = last_database_;
       // Its own # Time (MySQL's, to the microsecond), else SET timestamp (seconds), else the last
       // # Time (MariaDB prints it only when the second changes).
-      if (event.time_us < 0) {
-        event.time_us = timestamp_s_ >= 0 ? timestamp_s_ * 1'000'000 : last_time_;
+      if (entry_.time_us < 0) {
+        entry_.time_us = timestamp_s_ >= 0 ? timestamp_s_ * 1'000'000 : last_time_;
       }
-      sink_(std::move(event));
+      // The event moved out leaves its strings' memory here, for the next one to reuse.
+      sink_(std::move(entry_));
     }
-    entry_ = LogEvent{};
+    clear_entry();
     header_open_ = false;
     in_statement_ = false;
     timestamp_s_ = -1;
+  }
+
+  void clear_entry() {
+    entry_.thread = 0;
+    entry_.command.clear();
+    entry_.text.clear();
+    entry_.time_us = -1;
+    entry_.database.clear();
   }
 
   static std::string_view trim(std::string_view text) {

@@ -281,13 +281,7 @@ class Templater {
     const std::string base = column.empty() ? "" : name_from(column);
     param.name = unique_name(base);
     param.literal = std::string(token.text);
-    if (token.kind == Kind::kString) {
-      param.value = ParamValue::string(string_value(token.text));
-    } else {
-      const bool integral = token.text.find_first_of(".eE") == std::string_view::npos;
-      param.value = {integral ? ParamValue::Kind::kInteger : ParamValue::Kind::kFloat,
-                     std::string(token.text)};
-    }
+    param.value = literal_value(token.text);
     // "10:00" would become "10::p1", and "x'a'" "x:p1": neither is a placeholder.
     if (!out_.sql.empty()) {
       const unsigned char before = static_cast<unsigned char>(out_.sql.back());
@@ -386,5 +380,13 @@ class Templater {
 }  // namespace
 
 StatementTemplate make_statement_template(std::string_view sql) { return Templater(sql).run(); }
+
+ParamValue literal_value(std::string_view literal) {
+  if (!literal.empty() && (literal.front() == '\'' || literal.front() == '"')) {
+    return ParamValue::string(string_value(literal));
+  }
+  const bool integral = literal.find_first_of(".eE") == std::string_view::npos;
+  return {integral ? ParamValue::Kind::kInteger : ParamValue::Kind::kFloat, std::string(literal)};
+}
 
 }  // namespace sqlmeasure

@@ -33,4 +33,8 @@ struct StatementTemplate {
 
 [[nodiscard]] StatementTemplate make_statement_template(std::string_view sql);
 
+// The value a literal of a template stands for: a quoted string's text (escapes read), or a
+// number (integer or float).
+[[nodiscard]] ParamValue literal_value(std::string_view literal);
+
 }  // namespace sqlmeasure

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "capture/event_pipeline.h"
 #include "cli/command.h"
 #include "sqlmeasure/capture.h"
 #include "sqlmeasure/connection.h"
@@ -70,10 +71,11 @@ class CaptureCommand final : public Command {
     std::vector<std::string> sources;
     std::uint64_t bytes = 0;
     if (from_table_) read_table(context, builder, sources);
+    EventPipeline pipeline(builder);  // this thread reads the logs, another builds
     for (const std::string& log : logs_) {
       const LogReadSummary read =
-          read_log(log, format, [&builder](LogEvent&& event) { builder.add(event); });
-      builder.end_of_log();
+          read_log(log, format, [&pipeline](LogEvent&& event) { pipeline.add(std::move(event)); });
+      pipeline.end_of_log();
       if (read.empty) {
         fail(ExitCode::kBadInput,
              fmt::format("{}: the log is empty", log == "-" ? "standard input" : log));
@@ -82,6 +84,7 @@ class CaptureCommand final : public Command {
       sources.push_back(fmt::format("{} ({})", log == "-" ? "standard input" : log,
                                     read.empty ? "empty" : log_format_name(read.format)));
     }
+    pipeline.finish();
     CaptureResult result = builder.finish();
     const bool found = !result.screens.empty();
     select(result);

@@ -149,7 +149,7 @@ class Lexer {
 }  // namespace
 
 bool SqlToken::is_word(std::string_view upper_word) const {
-  return kind == Kind::kWord && ascii_upper(text) == upper_word;
+  return kind == Kind::kWord && iequals(text, upper_word);
 }
 
 SqlModes SqlModes::from_sql_mode(std::string_view sql_mode) {

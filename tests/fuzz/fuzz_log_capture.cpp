@@ -3,7 +3,10 @@
 // no exception", it checks what a user relies on:
 //   * every event of a parser comes from a line it was given (its location is in range);
 //   * the files capture would write are read back by the scenario loader unchanged: the same
-//     queries, SQL, times and parameter values (so `check` accepts what `capture` writes).
+//     queries, SQL, times and parameter values (so `check` accepts what `capture` writes);
+//   * a statement whose skeleton capture trusts (its literals are the template's parameters)
+//     and another of the same skeleton, its literals changed, make the same template: what
+//     capture's cache of templates per skeleton relies on.
 #include <unistd.h>
 
 #include <cstddef>
@@ -15,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "capture/statement_skeleton.h"
 #include "capture/statement_template.h"
 #include "sqlmeasure/capture.h"
 #include "sqlmeasure/error.h"
@@ -73,6 +77,48 @@ void check_round_trip(const sqlmeasure::CapturedFile& file) {
   }
 }
 
+// `sql` with its skeleton's literals replaced by others of their kind (numbers with and
+// without a fraction, strings with either quote and escapes inside).
+std::string with_other_literals(std::string_view sql,
+                                const sqlmeasure::StatementSkeleton& skeleton) {
+  static constexpr std::string_view kNumbers[] = {"7", "12.5", "0", "31415926535"};
+  static constexpr std::string_view kStrings[] = {"'x''y\\'z'", "\"q\\\"\"", "''", "'\xc3\xa9'"};
+  std::string other;
+  std::size_t copied = 0;
+  for (std::size_t i = 0; i < skeleton.literals.size(); ++i) {
+    const std::string_view literal = skeleton.literals[i];
+    const auto offset = static_cast<std::size_t>(literal.data() - sql.data());
+    other.append(sql.substr(copied, offset - copied));
+    const bool quoted = literal.front() == '\'' || literal.front() == '"';
+    other.append(quoted ? kStrings[i % 4] : kNumbers[i % 4]);
+    copied = offset + literal.size();
+  }
+  other.append(sql.substr(copied));
+  return other;
+}
+
+void check_skeleton(std::string_view sql) {
+  sqlmeasure::StatementSkeleton skeleton;
+  if (!sqlmeasure::read_statement_skeleton(sql, skeleton)) return;
+  const sqlmeasure::StatementTemplate first = sqlmeasure::make_statement_template(sql);
+  bool trusted = !first.has_unreplayable_literal && first.params.size() == skeleton.literals.size();
+  for (std::size_t i = 0; trusted && i < first.params.size(); ++i) {
+    trusted = first.params[i].literal == skeleton.literals[i];
+  }
+  if (!trusted) return;  // capture lexes every statement of this skeleton
+  const std::string other = with_other_literals(sql, skeleton);
+  sqlmeasure::StatementSkeleton again;
+  require(sqlmeasure::read_statement_skeleton(other, again) && again.text == skeleton.text,
+          "skeleton of the changed statement", other);
+  const sqlmeasure::StatementTemplate second = sqlmeasure::make_statement_template(other);
+  require(second.sql == first.sql && second.fingerprint == first.fingerprint &&
+              !second.has_unreplayable_literal && second.params.size() == again.literals.size(),
+          "one skeleton, two templates", other);
+  for (std::size_t i = 0; i < second.params.size(); ++i) {
+    require(second.params[i].literal == again.literals[i], "literal", other);
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -105,7 +151,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       // A template need not read back as written (a "--" the original had no blank after
       // can become a comment): capture checks each shape and leaves out those that do not,
       // which the round trip below holds it to.
-      (void)sqlmeasure::make_statement_template(event.text);
+      check_skeleton(event.text);
       builder.add(event);
     });
     for (std::size_t i = 0; i < lines.size(); ++i) {

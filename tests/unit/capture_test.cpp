@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "capture/query_tags.h"
+#include "capture/statement_skeleton.h"
 #include "capture/statement_template.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/scenario.h"
@@ -763,6 +764,75 @@ TEST_CASE("capture: statements a scenario would read otherwise are left out, cou
   REQUIRE(result.screens[0].queries.size() == 1);
   CHECK(result.screens[0].skipped.at("parameters the scenario would read otherwise") == 1);
   CHECK(result.screens[0].skipped.at("not read-only") == 1);
+}
+
+// ================================================================ skeletons
+
+TEST_CASE("statement skeleton: literals and comments cut out, the rest as written",
+          "[unit][capture]") {
+  StatementSkeleton skeleton;
+  REQUIRE(read_statement_skeleton(
+      "SELECT `a1`, t2.x FROM t2 WHERE id = 17 AND name = 'it''s \\' x' AND r > 2.5 "
+      "/*+ BKA(t2) */ /*controller='works',action='show'*/",
+      skeleton));
+  CHECK(skeleton.literals == std::vector<std::string_view>{"17", "'it''s \\' x'", "2.5"});
+  CHECK(skeleton.comments == std::vector<std::string_view>{"/*controller='works',action='show'*/"});
+  CHECK(skeleton.text ==
+        "SELECT `a1`, t2.x FROM t2 WHERE id = \x02 AND name = \x01 AND r > \x02 "
+        "/*+ BKA(t2) */ \x03");
+  // What the pass leaves to the lexer: each such statement is lexed.
+  for (const char* sql :
+       {"SELECT 1e5", "SELECT 0x1F", "SELECT 12abc", "SELECT 1.", "SELECT 1.2.3", "SELECT X'0A'",
+        "SELECT _utf8'a'", "SELECT N'a'", "SELECT 'a", "SELECT `a", "SELECT 1 -- c", "SELECT 1 # c",
+        "SELECT /*! 1 */", "SELECT /*M! 1 */", "SELECT 1 /* open", "SELECT '\xff\xfe'",
+        "SELECT \x02"}) {
+    CAPTURE(sql);
+    CHECK_FALSE(read_statement_skeleton(sql, skeleton));
+  }
+}
+
+TEST_CASE("statement skeleton: statements of one skeleton make one template", "[unit][capture]") {
+  // What capture's cache relies on: a skeleton whose literals are the template's parameters
+  // stands for the template of every statement with that skeleton.
+  const std::vector<std::pair<std::string, std::string>> pairs = {
+      {"SELECT * FROM t WHERE a = 1 AND b IN (1, 2, 3) LIMIT 10",
+       "SELECT * FROM t WHERE a = 22.5 AND b IN (7, 8, 9) LIMIT 5"},
+      {"SELECT * FROM t WHERE a BETWEEN 1 AND 2 /* x */ AND c LIKE 'a%'",
+       "SELECT * FROM t WHERE a BETWEEN 10.5 AND 20 /* y */ AND c LIKE \"b\\\"\""},
+      {"SELECT t.5, -3 FROM t", "SELECT t.6, -4 FROM t"},
+  };
+  for (const auto& [first, second] : pairs) {
+    CAPTURE(first, second);
+    StatementSkeleton a, b;
+    REQUIRE(read_statement_skeleton(first, a));
+    REQUIRE(read_statement_skeleton(second, b));
+    REQUIRE(a.text == b.text);
+    const StatementTemplate ta = make_statement_template(first);
+    const StatementTemplate tb = make_statement_template(second);
+    CHECK(ta.sql == tb.sql);
+    CHECK(ta.fingerprint == tb.fingerprint);
+    REQUIRE(tb.params.size() == b.literals.size());
+    for (std::size_t i = 0; i < tb.params.size(); ++i) CHECK(tb.params[i].literal == b.literals[i]);
+  }
+}
+
+TEST_CASE("capture: statements read from their skeleton give what lexing each gives",
+          "[unit][capture]") {
+  // ".5" is one literal to the templater, "5" after a "." to the skeleton: that skeleton is
+  // never trusted, and each of its statements is lexed.
+  const std::vector<LogEvent> events = {
+      event(1, tagged("SELECT * FROM t WHERE r > .5 AND id = 1", "works", "show")),
+      event(1, tagged("SELECT * FROM t WHERE r > .7 AND id = 2", "works", "show")),
+      event(1, tagged("SELECT * FROM t WHERE r > .7 AND id = 3", "works", "show")),
+  };
+  const CaptureResult result = capture(events);
+  REQUIRE(result.screens.size() == 1);
+  REQUIRE(result.screens[0].queries.size() == 1);
+  const CapturedQuery& query = result.screens[0].queries[0];
+  CHECK(query.sql == "SELECT * FROM t WHERE r > :r AND id = :id");
+  CHECK(query.statements == 3);
+  REQUIRE(query.value_rows.size() == 3);
+  CHECK(query.value_rows[1][0].text == ".7");
 }
 
 // ================================================================ query tags

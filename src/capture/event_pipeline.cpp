@@ -1,0 +1,110 @@
+#include "capture/event_pipeline.h"
+
+#include "sqlmeasure/text.h"
+
+namespace sqlmeasure {
+namespace {
+
+// Events per batch, and batches waiting at most: the reader runs ahead by ~16k events.
+constexpr std::size_t kBatchEvents = 1024;
+constexpr std::size_t kQueuedBatches = 16;
+
+}  // namespace
+
+EventPipeline::EventPipeline(CaptureBuilder& builder)
+    : builder_(builder), reader_(builder.statement_reader()), thread_([this] { run(); }) {}
+
+EventPipeline::~EventPipeline() {
+  {
+    const std::lock_guard lock(mutex_);
+    closed_ = true;
+    stopped_ = true;
+    queue_.clear();
+  }
+  changed_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void EventPipeline::add(LogEvent&& event) {
+  if (filling_.events.size() < kBatchEvents) {
+    filling_.events.resize(kBatchEvents);
+    filling_.statements.resize(kBatchEvents);
+    filling_.read.resize(kBatchEvents);
+  }
+  const std::size_t at = filling_.size++;
+  // The event takes the place of one added before, whose memory is freed here, on the thread
+  // that made it (a free from another thread costs a lock).
+  filling_.events[at] = std::move(event);
+  const LogEvent& placed = filling_.events[at];
+  filling_.read[at] = iequals(placed.command, "Query") || iequals(placed.command, "Execute");
+  if (filling_.read[at]) reader_.read(placed, filling_.statements[at]);
+  if (filling_.size >= kBatchEvents) send();
+}
+
+void EventPipeline::end_of_log() {
+  filling_.end_of_log = true;
+  send();
+}
+
+void EventPipeline::send() {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [this] { return queue_.size() < kQueuedBatches || stopped_; });
+  if (failure_) std::rethrow_exception(failure_);
+  if (stopped_) return;
+  queue_.push_back(std::move(filling_));
+  filling_ = Batch{};
+  if (!used_.empty()) {  // a batch the builder is done with is filled again
+    filling_ = std::move(used_.back());
+    used_.pop_back();
+  }
+  lock.unlock();
+  changed_.notify_all();
+  filling_.size = 0;
+  filling_.end_of_log = false;
+}
+
+void EventPipeline::finish() {
+  if (filling_.size > 0 || filling_.end_of_log) send();
+  {
+    const std::lock_guard lock(mutex_);
+    closed_ = true;
+  }
+  changed_.notify_all();
+  thread_.join();
+  if (failure_) std::rethrow_exception(failure_);
+}
+
+void EventPipeline::run() {
+  for (;;) {
+    Batch batch;
+    {
+      std::unique_lock lock(mutex_);
+      changed_.wait(lock, [this] { return !queue_.empty() || closed_; });
+      if (queue_.empty()) break;  // closed, all added (or stopped)
+      batch = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    changed_.notify_all();
+    try {
+      for (std::size_t i = 0; i < batch.size; ++i) {
+        builder_.add(batch.events[i], batch.read[i] ? &batch.statements[i] : nullptr);
+      }
+      if (batch.end_of_log) builder_.end_of_log();
+      const std::lock_guard lock(mutex_);
+      if (used_.size() < kQueuedBatches) used_.push_back(std::move(batch));
+    } catch (...) {
+      const std::lock_guard lock(mutex_);
+      failure_ = std::current_exception();
+      stopped_ = true;
+      queue_.clear();
+      break;
+    }
+  }
+  {
+    const std::lock_guard lock(mutex_);
+    stopped_ = true;
+  }
+  changed_.notify_all();
+}
+
+}  // namespace sqlmeasure

@@ -1,0 +1,157 @@
+#include "capture/statement_reader.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+#include "sqlmeasure/scenario.h"
+#include "sqlmeasure/sql_guard.h"
+#include "sqlmeasure/sql_lexer.h"
+#include "sqlmeasure/sql_statements.h"
+#include "sqlmeasure/text.h"
+
+namespace sqlmeasure {
+namespace {
+
+// Why a statement is not replayed, or empty for a read a scenario can hold.
+std::string why_skipped(const std::string& command, std::string_view sql) {
+  if (!iequals(command, "Query") && !iequals(command, "Execute")) {
+    return fmt::format("not a statement ({})", command);
+  }
+  const std::string keyword = first_keyword(sql);
+  if (keyword == "SET") return "SET";
+  if (keyword == "BEGIN" || keyword == "START" || keyword == "COMMIT" || keyword == "ROLLBACK" ||
+      keyword == "SAVEPOINT" || keyword == "RELEASE" || keyword == "XA") {
+    return "transaction control";
+  }
+  if (keyword == "INSERT" || keyword == "UPDATE" || keyword == "DELETE" || keyword == "REPLACE" ||
+      keyword == "LOAD" || keyword == "CALL") {
+    return "write";
+  }
+  if (keyword == "CREATE" || keyword == "ALTER" || keyword == "DROP" || keyword == "TRUNCATE" ||
+      keyword == "RENAME" || keyword == "GRANT" || keyword == "REVOKE" || keyword == "ANALYZE" ||
+      keyword == "OPTIMIZE") {
+    return "DDL or administration";
+  }
+  if (keyword != "SELECT" && keyword != "WITH") return fmt::format("not a SELECT ({})", keyword);
+  // Pings: Connector/J's "/* ping */ SELECT 1", and SELECT 1 itself.
+  std::string code;
+  for (const SqlToken& token : code_tokens(sql)) {
+    if (!code.empty()) code += ' ';
+    code += ascii_upper(token.text);
+  }
+  if (sql.starts_with("/* ping */") || code == "SELECT 1") return "ping";
+  if (std::string why = why_not_read_only(sql); !why.empty()) return "not read-only";
+  return "";
+}
+
+}  // namespace
+
+void append_literal(std::string& literals, std::string_view literal) {
+  const auto size = static_cast<std::uint32_t>(literal.size());
+  char length[sizeof size];
+  std::memcpy(length, &size, sizeof size);
+  literals.append(length, sizeof size);
+  literals.append(literal);
+}
+
+std::string_view LiteralReader::next() {
+  std::uint32_t size = 0;
+  std::memcpy(&size, literals_.data() + at_, sizeof size);
+  at_ += sizeof size;
+  const std::string_view literal = literals_.substr(at_, size);
+  at_ += size;
+  return literal;
+}
+
+StatementReader::StatementReader() = default;
+
+StatementReader::~StatementReader() = default;
+
+void StatementReader::read(const LogEvent& event, ReadStatement& out) {
+  out.literals.clear();
+  const bool read_fast = read_statement_skeleton(event.text, skeleton_);
+  if (read_fast) skeleton_.id = skeleton_ids_.id_of(skeleton_.text);
+  out.shape = &template_of(event, read_fast, out.literals);
+  // why_skipped, once per fingerprint: what decides it (the keywords, FOR UPDATE, INTO, an
+  // executable comment) is all in the fingerprint; comments and literal values are not,
+  // which only a ping ("/* ping */ SELECT 1") needs.
+  if (out.shape->ping_shape) {
+    out.why = why_skipped(event.command, event.text);
+  } else {
+    out.why.assign(out.shape->why);
+  }
+  out.fast = read_fast;
+  out.comments.assign(skeleton_.comments.begin(), skeleton_.comments.end());
+}
+
+// The statement's template, and its literals appended to `literals`: from its skeleton when
+// one of the same skeleton was lexed before, else lexed.
+const Template& StatementReader::template_of(const LogEvent& event, bool read_fast,
+                                             std::string& literals) {
+  const std::uint32_t id = skeleton_.id;
+  if (read_fast && id >= by_skeleton_.size()) {
+    by_skeleton_.resize(id + 1, nullptr);
+    skeleton_seen_.resize(id + 1, false);
+  }
+  if (read_fast && by_skeleton_[id] != nullptr) {
+    for (std::string_view literal : skeleton_.literals) append_literal(literals, literal);
+    return *by_skeleton_[id];
+  }
+  const StatementTemplate statement = make_statement_template(event.text);
+  for (const TemplateParam& param : statement.params) append_literal(literals, param.literal);
+  // The skeleton stands for the template only if its literals are the template's parameters,
+  // one for one (not so for ".5", or a literal kept in the SQL).
+  bool same = read_fast && !statement.has_unreplayable_literal &&
+              statement.params.size() == skeleton_.literals.size();
+  for (std::size_t i = 0; same && i < statement.params.size(); ++i) {
+    same = statement.params[i].literal == skeleton_.literals[i];
+  }
+  const Template& shape = intern(statement, event);
+  if (read_fast && !skeleton_seen_[id]) {
+    skeleton_seen_[id] = true;
+    by_skeleton_[id] = same ? &shape : nullptr;
+  }
+  return shape;
+}
+
+// The one Template of the statement's SQL, made on its first statement.
+const Template& StatementReader::intern(const StatementTemplate& statement, const LogEvent& event) {
+  // By its SQL and its parameters: "id = :id" written so in the log has none, and cannot be
+  // replayed, where "id = 5" made "id = :id" has one.
+  std::string key = statement.sql;
+  for (const TemplateParam& param : statement.params) (key += '\x1f') += param.name;
+  auto [found, added] = templates_.try_emplace(std::move(key));
+  if (!added) return *found->second;
+  auto shape = std::make_unique<Template>();
+  shape->sql = statement.sql;
+  for (const TemplateParam& param : statement.params) shape->params.push_back(param.name);
+  const auto [id, new_fingerprint] = fingerprint_ids_.try_emplace(
+      statement.fingerprint, static_cast<std::uint32_t>(fingerprints_.size()));
+  if (new_fingerprint) {
+    fingerprints_.push_back(statement.fingerprint);
+    verdicts_.push_back(why_skipped(event.command, event.text));
+  }
+  shape->fingerprint = id->second;
+  shape->fingerprint_text = &fingerprints_[id->second];
+  shape->why = verdicts_[id->second];
+  shape->ping_shape = statement.fingerprint == "select ?";
+  if (!is_utf8(statement.sql)) {
+    // Bytes outside string literals (a name, a comment) no scenario file can hold.
+    shape->unusable = "not UTF-8 outside its strings";
+  } else {
+    // Read back as a scenario reads it: a ":name" of the statement's own outside strings, or
+    // a parameter a comment swallows ("1-- x" made ":p1-- x"), would make a file `check`
+    // refuses.
+    const std::vector<Placeholder> placeholders = find_placeholders(statement.sql);
+    bool same = placeholders.size() == statement.params.size();
+    for (std::size_t i = 0; same && i < placeholders.size(); ++i) {
+      same = placeholders[i].name == statement.params[i].name;
+    }
+    if (!same) shape->unusable = "parameters the scenario would read otherwise";
+  }
+  found->second = std::move(shape);
+  return *found->second;
+}
+
+}  // namespace sqlmeasure

@@ -1,0 +1,85 @@
+#pragma once
+// What capture reads from each logged statement (docs/capture.md, "Queries"): its template —
+// lexed once per skeleton (statement_skeleton.h), shared by every statement of that SQL —,
+// its literals, why it is not replayed (a write, a ping, ...), and what its query tags say.
+// All of it can run on the thread that reads the log, ahead of the one that counts
+// (event_pipeline.h). Private to src/capture/.
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "capture/query_tags.h"
+#include "capture/statement_skeleton.h"
+#include "capture/statement_template.h"
+#include "sqlmeasure/capture.h"
+
+namespace sqlmeasure {
+
+// One replay SQL (a fingerprint's statements with an IN-list of one length), read once and
+// never changed after.
+struct Template {
+  std::uint32_t fingerprint = 0;  // its id, 0, 1, ... in order of appearance
+  const std::string* fingerprint_text = nullptr;
+  std::string sql;                  // parameters as :name
+  std::vector<std::string> params;  // their names
+  std::string why;                  // why_skipped of its fingerprint's first statement
+  bool ping_shape = false;          // "select ?": a comment may make it a ping
+  std::string unusable;             // why a read of this SQL is not replayed, or empty
+};
+
+// One statement, read.
+struct ReadStatement {
+  const Template* shape = nullptr;
+  std::string literals;  // append_literal's form: each literal after its length
+  std::string why;       // why it is not replayed, or empty
+  // Its comments (views into the event's text), where the tags are: read by the thread that
+  // counts (QueryTagReader), which has less to do. Without them (fast false), the text is read.
+  std::vector<std::string_view> comments;
+  bool fast = false;
+};
+
+// A statement's literals, one after the other, each after its length: a value row's key.
+void append_literal(std::string& literals, std::string_view literal);
+
+// The literals of append_literal's string, one by one.
+class LiteralReader {
+ public:
+  explicit LiteralReader(std::string_view literals) : literals_(literals) {}
+  [[nodiscard]] bool done() const { return at_ + sizeof(std::uint32_t) > literals_.size(); }
+  std::string_view next();
+
+ private:
+  std::string_view literals_;
+  std::size_t at_ = 0;
+};
+
+class StatementReader {
+ public:
+  StatementReader();
+  ~StatementReader();
+  StatementReader(const StatementReader&) = delete;
+  StatementReader& operator=(const StatementReader&) = delete;
+
+  // Reads a Query or Execute event into `out` (its buffers reused).
+  void read(const LogEvent& event, ReadStatement& out);
+
+ private:
+  const Template& template_of(const LogEvent& event, bool read_fast, std::string& literals);
+  const Template& intern(const StatementTemplate& statement, const LogEvent& event);
+
+  StatementSkeleton skeleton_;  // of the statement being read (buffers reused)
+  SkeletonIds skeleton_ids_;
+  std::vector<const Template*> by_skeleton_;  // by skeleton id; null: lexed each time
+  std::vector<bool> skeleton_seen_;           // by skeleton id
+  std::unordered_map<std::string, std::unique_ptr<Template>> templates_;  // by SQL, params
+  std::unordered_map<std::string, std::uint32_t> fingerprint_ids_;
+  std::deque<std::string> fingerprints_;  // by id (a deque: their addresses stay)
+  std::vector<std::string> verdicts_;     // by fingerprint id: why_skipped
+};
+
+}  // namespace sqlmeasure
