@@ -76,6 +76,23 @@ enum class LogTable { kGeneral, kSlow };
 // number of rows read, its own left out. Throws DatabaseError.
 std::uint64_t read_log_table(Connection& connection, LogTable table, const EventSink& sink);
 
+// What reading performance_schema's statement history for a while saw.
+struct StatementHistoryRead {
+  std::uint64_t statements = 0;  // events emitted (this connection's own left out)
+  std::uint64_t truncated = 0;   // cut at performance_schema_max_sql_text_length: left out
+  int polls = 0;
+  bool lost = false;  // the ring filled between two polls: statements were missed
+};
+
+// Polls performance_schema.events_statements_history_long for `duration_s` seconds (SQL_TEXT
+// keeps the comments the tags are in, unlike DIGEST_TEXT): each statement that ran in that
+// time once, as events in the order they started (what the history held before is not
+// read). `recording` is called when it starts. Changes nothing: when performance_schema or a
+// consumer is off, throws Error(kRuntime) naming what to switch on. Throws DatabaseError.
+StatementHistoryRead read_statement_history(Connection& connection, double duration_s,
+                                            const EventSink& sink,
+                                            const std::function<void()>& recording = {});
+
 // ---------------------------------------------------------------- screens from events
 
 struct CaptureOptions {

@@ -24,6 +24,13 @@ class CaptureCommand final : public Command {
     app.add_option("--from-table", from_table_,
                    "Read the server's log table instead: general (mysql.general_log) or slow "
                    "(mysql.slow_log), over the connection flags; read-only");
+    app.add_flag("--performance-schema", performance_schema_,
+                 "Read performance_schema.events_statements_history_long instead, polled for "
+                 "--duration seconds while the application runs, over the connection flags; "
+                 "read-only");
+    app.add_option("--duration", duration_s_,
+                   "Seconds to record with --performance-schema (default 60)")
+        ->check(CLI::Range(0.0, 86400.0));
     connection_.add_to(app);
     app.add_option("-o,--out", out_, "Scenario directory to write, one NAME.toml per screen")
         ->required();
@@ -63,14 +70,22 @@ class CaptureCommand final : public Command {
       }
       format = *named;
     }
-    if (logs_.empty() == !from_table_) {
-      fail(ExitCode::kUsage, logs_.empty() ? "capture needs log files, or --from-table general|slow"
-                                           : "capture reads log files or --from-table, not both");
+    const int sources_given =
+        (logs_.empty() ? 0 : 1) + (from_table_ ? 1 : 0) + (performance_schema_ ? 1 : 0);
+    if (sources_given != 1) {
+      fail(ExitCode::kUsage,
+           sources_given == 0
+               ? "capture needs log files, --from-table general|slow or --performance-schema"
+               : "capture reads one source: log files, --from-table or --performance-schema");
+    }
+    if (duration_s_ && !performance_schema_) {
+      fail(ExitCode::kUsage, "--duration goes with --performance-schema");
     }
     CaptureBuilder builder(options);
     std::vector<std::string> sources;
     std::uint64_t bytes = 0;
     if (from_table_) read_table(context, builder, sources);
+    if (performance_schema_) read_history(context, builder, sources);
     EventPipeline pipeline(builder);  // this thread reads the logs, another builds
     for (const std::string& log : logs_) {
       const LogReadSummary read =
@@ -151,6 +166,35 @@ class CaptureCommand final : public Command {
     sources.push_back(fmt::format("{} ({} rows)", name, format_thousands(rows)));
   }
 
+  // --performance-schema: the statement history, polled while the application runs.
+  void read_history(const Context& context, CaptureBuilder& builder,
+                    std::vector<std::string>& sources) const {
+    const double duration = duration_s_.value_or(60.0);
+    auto connection = verbose_connector(context)(connection_.resolve(context.config(), context));
+    const StatementHistoryRead read = read_statement_history(
+        *connection, duration, [&builder](LogEvent&& event) { builder.add(event); },
+        [&] {
+          context.err() << fmt::format(
+              "capture: recording performance_schema's statement history for {:g} s\n", duration);
+        });
+    builder.end_of_log();
+    if (read.lost) {
+      context.err() << "capture: warning: statements ran faster than the history kept them: "
+                       "some were missed (raise performance_schema_events_statements_history_"
+                       "long_size, or capture from the general log)\n";
+    }
+    if (read.truncated > 0) {
+      context.err() << fmt::format(
+          "capture: {} statement{} longer than performance_schema_max_sql_text_length left "
+          "out\n",
+          format_thousands(read.truncated), read.truncated == 1 ? "" : "s");
+    }
+    sources.push_back(
+        fmt::format("performance_schema.events_statements_history_long ({} "
+                    "statements in {} s)",
+                    format_thousands(read.statements), fmt::format("{:g}", duration)));
+  }
+
   CaptureOptions capture_options() const {
     CaptureOptions options;
     if (group_by_ == "tags") {
@@ -204,6 +248,8 @@ class CaptureCommand final : public Command {
 
   std::vector<std::string> logs_;
   std::optional<std::string> from_table_;
+  bool performance_schema_ = false;
+  std::optional<double> duration_s_;
   ConnectionFlags connection_;
   std::string out_;
   bool force_ = false;

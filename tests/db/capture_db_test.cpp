@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -286,6 +287,83 @@ TEST_CASE("capture --from-table: the same screens from mysql.general_log and mys
   CHECK(empty.code == 2);
   CHECK(empty.err.find("SET GLOBAL general_log = ON") != std::string::npos);
   CHECK_FALSE(exists(dir / "empty"));
+}
+
+}  // namespace sqlmeasure::testing
+
+namespace sqlmeasure::testing {
+namespace {
+
+// A performance_schema consumer switched off for a test, and on again on every exit path.
+class ConsumerOff {
+ public:
+  ConsumerOff(Connection& admin, std::string name) : admin_(admin), name_(std::move(name)) {
+    set("NO");
+  }
+  ~ConsumerOff() {
+    try {
+      set("YES");
+    } catch (const std::exception& error) {
+      WARN("could not switch the consumer " << name_ << " on again: " << error.what());
+    }
+  }
+  ConsumerOff(const ConsumerOff&) = delete;
+  ConsumerOff& operator=(const ConsumerOff&) = delete;
+
+ private:
+  void set(const std::string& enabled) {
+    admin_.execute("UPDATE performance_schema.setup_consumers SET ENABLED = '" + enabled +
+                   "' WHERE NAME = " + admin_.quote(name_));
+  }
+  Connection& admin_;
+  std::string name_;
+};
+
+}  // namespace
+
+TEST_CASE("capture --performance-schema: the same screens from the statement history",
+          "[db][capture]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase db("capture_history");
+  TempDir dir("capture-history");
+  load_application(db);
+  // The sandbox runs with performance_schema and the statement history on (scripts/sandbox).
+  REQUIRE(db.admin().query("SELECT @@performance_schema").rows.at(0).at(0) == "1");
+  const std::string out = dir / "screens";
+  Captured captured;
+  // What the history holds from before (this test's set-up, other tests) is not read: only
+  // the application's traffic, which starts once the capture records.
+  std::thread recorder([&] {
+    captured.result = run_in_process(std::vector<std::string>{"capture", "--performance-schema",
+                                                              "--duration", "8", "--out", out} +
+                                     connection_args(db.name()));
+  });
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) threads.emplace_back(application, std::cref(db), t);
+  for (std::thread& thread : threads) thread.join();
+  recorder.join();
+  INFO(captured.result.err);
+  CHECK(captured.result.err.find("recording performance_schema's statement history for 8 s") !=
+        std::string::npos);
+  if (captured.result.code == 0) captured.screens = load_scenarios(out);
+  check_screens(captured);
+
+  // A consumer off: exit 2 naming the statement that switches it on; none is run.
+  ConsumerOff off(db.admin(), "events_statements_current");
+  const CliResult refused =
+      run_in_process(std::vector<std::string>{"capture", "--performance-schema", "--duration", "0",
+                                              "--out", dir / "off"} +
+                     connection_args(db.name()));
+  CHECK(refused.code == 2);
+  CHECK(refused.err.find("UPDATE performance_schema.setup_consumers SET ENABLED = 'YES' WHERE "
+                         "NAME IN ('events_statements_current')") != std::string::npos);
+  CHECK(db.admin()
+            .query("SELECT ENABLED FROM performance_schema.setup_consumers WHERE NAME = "
+                   "'events_statements_current'")
+            .rows.at(0)
+            .at(0) == "NO");
+  CHECK_FALSE(exists(dir / "off"));
 }
 
 }  // namespace sqlmeasure::testing
