@@ -104,6 +104,7 @@ struct CaptureOptions {
   std::vector<std::string> screen_tags;  // --screen-tag: these keys name a screen
   std::int64_t gap_us = 1'000'000;       // --gap, for kThread
   std::size_t max_values = 50;           // --max-values: value rows kept per query
+  bool no_literals = false;              // --no-literals: no string parameter is a constant
 };
 
 // One query of a captured screen.
@@ -112,11 +113,12 @@ struct CapturedQuery {
   std::string fingerprint;
   std::string sql;  // replayable: parameters as :name, constant ones put back as literals
   int times = 1;    // the median count per request that issued it
-  std::vector<std::string> params;                  // names, in the SQL's order
-  std::vector<std::vector<ParamValue>> value_rows;  // each row from one statement, most
-                                                    // frequent first
-  std::uint64_t statements = 0;                     // of this fingerprint
-  std::uint64_t requests = 0;                       // that issued it
+  std::vector<std::string> params;                           // names, in the SQL's order
+  std::vector<std::pair<std::string, std::string>> columns;  // theirs: qualifier, column
+  std::vector<std::vector<ParamValue>> value_rows;           // each row from one statement, most
+                                                             // frequent first
+  std::uint64_t statements = 0;                              // of this fingerprint
+  std::uint64_t requests = 0;                                // that issued it
 };
 
 struct CapturedScreen {
@@ -170,8 +172,12 @@ struct CapturedFile {
   Screen screen;
   std::vector<std::string> comments;
 };
+// With `no_literals`, no string value is written: a parameter that held strings is drawn
+// from the database instead (`from = "SELECT DISTINCT column FROM table ..."`), and a query
+// whose such parameter has no column capture can tell is left out (a comment says so).
 [[nodiscard]] std::vector<CapturedFile> captured_files(const CaptureResult& result,
-                                                       const std::string& sources);
+                                                       const std::string& sources,
+                                                       bool no_literals = false);
 
 // Writes each file as DIR/NAME.toml (the directory made if missing). Nothing is written when
 // one of them exists and `force` is false: a usage error names it. Returns the paths written.

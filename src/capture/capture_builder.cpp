@@ -403,10 +403,15 @@ struct CaptureBuilder::State {
     std::vector<std::size_t> kept;
     for (std::size_t i = 0; i < placeholders.size() && i < best_template->params.size(); ++i) {
       sql += best_sql.substr(copied, placeholders[i].offset - copied);
-      if (best->varies[i]) {
+      // --no-literals: a string is never written, not even as a constant of the SQL.
+      const bool string_literal =
+          !first_literals.at(i).empty() &&
+          (first_literals[i].front() == '\'' || first_literals[i].front() == '"');
+      if (best->varies[i] || (options.no_literals && string_literal)) {
         sql += best_sql.substr(placeholders[i].offset, placeholders[i].length);
         kept.push_back(i);
         out.params.push_back(best_template->params[i]);
+        out.columns.push_back(best_template->columns[i]);
       } else {
         sql += first_literals.at(i);
       }

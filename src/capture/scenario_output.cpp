@@ -2,13 +2,17 @@
 // back unchanged (tests check the round trip), never overwriting a file without --force.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <optional>
 
 #include "sqlmeasure/atomic_file.h"
 #include "sqlmeasure/capture.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/number_text.h"
+#include "sqlmeasure/query_shape.h"
 #include "sqlmeasure/scenario_writer.h"
+#include "sqlmeasure/sql_lexer.h"
 
 namespace sqlmeasure {
 namespace {
@@ -18,9 +22,33 @@ std::string counted(std::uint64_t count, std::string_view noun) {
   return fmt::format("{} {}{}", format_thousands(count), noun, count == 1 ? "" : "s");
 }
 
+// The query that draws a string parameter's values from the database (--no-literals): the
+// distinct values of the column it is compared with, in the table its qualifier (or the
+// query's only table) names. Nothing when the column or its table cannot be told.
+std::optional<std::string> values_query(const std::string& sql, const std::string& qualifier,
+                                        const std::string& column, std::size_t seen) {
+  if (column.empty()) return std::nullopt;
+  const QueryShape shape = read_query_shape(sql);
+  const TableReference* table = nullptr;
+  for (const TableReference& reference : shape.tables) {
+    const bool named = qualifier.empty() ? shape.tables.size() == 1
+                                         : (reference.alias.empty() ? reference.table == qualifier
+                                                                    : reference.alias == qualifier);
+    if (named) table = &reference;
+  }
+  if (table == nullptr) return std::nullopt;
+  const std::string name =
+      (table->database.empty() ? "" : quote_identifier(table->database) + ".") +
+      quote_identifier(table->table);
+  const std::string quoted = quote_identifier(column);
+  return fmt::format("SELECT DISTINCT {} FROM {} WHERE {} IS NOT NULL ORDER BY {} LIMIT {}", quoted,
+                     name, quoted, quoted, std::max<std::size_t>(1000, seen * 20));
+}
+
 }  // namespace
 
-std::vector<CapturedFile> captured_files(const CaptureResult& result, const std::string& sources) {
+std::vector<CapturedFile> captured_files(const CaptureResult& result, const std::string& sources,
+                                         bool no_literals) {
   std::vector<CapturedFile> files;
   for (const CapturedScreen& captured : result.screens) {
     CapturedFile file;
@@ -41,23 +69,48 @@ std::vector<CapturedFile> captured_files(const CaptureResult& result, const std:
                                         counted(statements, "statement"),
                                         skipped.empty() ? "" : "; left out: " + skipped));
     file.comments.push_back(
-        "The values below come from the logged traffic (production data, perhaps personal): "
-        "review before sharing. A query's parameters are lists of one length: the values at "
-        "one position were seen together in one statement.");
+        no_literals
+            ? "--no-literals: no string from the logged traffic is written; string parameters "
+              "are drawn from the database (from = ...). The numbers below come from the logged "
+              "traffic. A query's parameter lists have one length: the values at one position "
+              "were seen together in one statement."
+            : "The values below come from the logged traffic (production data, perhaps "
+              "personal): review before sharing. A query's parameters are lists of one length: "
+              "the values at one position were seen together in one statement.");
     for (const CapturedQuery& captured_query : captured.queries) {
       Query query;
       query.name = captured_query.name;
       query.sql = captured_query.sql;
       query.times = captured_query.times;
+      std::string left_out;
       for (std::size_t p = 0; p < captured_query.params.size(); ++p) {
         ParamSpec& spec = query.params[captured_query.params[p]];
+        bool strings = false;
         for (const std::vector<ParamValue>& row : captured_query.value_rows) {
+          strings = strings || row[p].kind == ParamValue::Kind::kString;
           spec.values.push_back(row[p]);
         }
+        if (!no_literals || !strings) continue;
+        spec.values.clear();
+        const auto& [qualifier, column] = captured_query.columns.at(p);
+        const std::optional<std::string> from =
+            values_query(query.sql, qualifier, column, captured_query.value_rows.size());
+        if (!from) {
+          left_out = captured_query.params[p];
+          break;
+        }
+        spec.from_sql = *from;
+        spec.sample = static_cast<int>(std::max<std::size_t>(1, captured_query.value_rows.size()));
+      }
+      if (!left_out.empty()) {
+        file.comments.push_back(
+            fmt::format("--no-literals: query {} left out: no column to draw :{} from ({})",
+                        query.name, left_out, query.sql));
+        continue;
       }
       file.screen.queries.push_back(std::move(query));
     }
-    files.push_back(std::move(file));
+    if (!file.screen.queries.empty()) files.push_back(std::move(file));
   }
   return files;
 }

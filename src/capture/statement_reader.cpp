@@ -125,7 +125,10 @@ const Template& StatementReader::intern(const StatementTemplate& statement, cons
   if (!added) return *found->second;
   auto shape = std::make_unique<Template>();
   shape->sql = statement.sql;
-  for (const TemplateParam& param : statement.params) shape->params.push_back(param.name);
+  for (const TemplateParam& param : statement.params) {
+    shape->params.push_back(param.name);
+    shape->columns.emplace_back(param.qualifier, param.column);
+  }
   const auto [id, new_fingerprint] = fingerprint_ids_.try_emplace(
       statement.fingerprint, static_cast<std::uint32_t>(fingerprints_.size()));
   if (new_fingerprint) {

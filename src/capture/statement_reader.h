@@ -25,11 +25,12 @@ namespace sqlmeasure {
 struct Template {
   std::uint32_t fingerprint = 0;  // its id, 0, 1, ... in order of appearance
   const std::string* fingerprint_text = nullptr;
-  std::string sql;                  // parameters as :name
-  std::vector<std::string> params;  // their names
-  std::string why;                  // why_skipped of its fingerprint's first statement
-  bool ping_shape = false;          // "select ?": a comment may make it a ping
-  std::string unusable;             // why a read of this SQL is not replayed, or empty
+  std::string sql;                                           // parameters as :name
+  std::vector<std::string> params;                           // their names
+  std::vector<std::pair<std::string, std::string>> columns;  // theirs: qualifier, column
+  std::string why;          // why_skipped of its fingerprint's first statement
+  bool ping_shape = false;  // "select ?": a comment may make it a ping
+  std::string unusable;     // why a read of this SQL is not replayed, or empty
 };
 
 // One statement, read.

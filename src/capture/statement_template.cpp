@@ -186,6 +186,7 @@ class Templater {
   // The column a literal at `i` is compared with: `col = ?`, `t.col <> ?`, `col LIKE ?`,
   // `? = col`, `col IN (?, ...)`, `col BETWEEN ? AND ?`; LIMIT and OFFSET by name.
   std::string column_before(std::size_t i) const {
+    column_ = {};
     std::size_t j = i;
     if (j >= 1 && tokens_[j - 1].is('-')) --j;  // -5
     if (j >= 1) {
@@ -197,12 +198,12 @@ class Templater {
         // BETWEEN ? AND ?: the upper bound
         for (std::size_t k = j - 2; k > 0 && k + 4 > j; --k) {
           if (tokens_[k].is_word("BETWEEN") && k >= 1 && is_identifier(tokens_[k - 1])) {
-            return identifier_name(tokens_[k - 1]) + "_max";
+            return note_column(k - 1) + "_max";
           }
         }
       }
       if (before.is_word("BETWEEN") && j >= 2 && is_identifier(tokens_[j - 2])) {
-        return identifier_name(tokens_[j - 2]) + "_min";
+        return note_column(j - 2) + "_min";
       }
       // An operator, possibly two characters (<=, >=, <>, !=, <=>).
       std::size_t op = j - 1;
@@ -215,7 +216,7 @@ class Templater {
         }
         if (op >= 1 && tokens_[op - 1].is_word("NOT")) --op;
         if (op >= 1 && is_identifier(tokens_[op - 1]) && !is_keyword_like(tokens_[op - 1])) {
-          return identifier_name(tokens_[op - 1]);
+          return note_column(op - 1);
         }
       }
     }
@@ -223,9 +224,18 @@ class Templater {
     if (i + 2 < tokens_.size() && tokens_[i + 1].is('=') && is_identifier(tokens_[i + 2])) {
       std::size_t k = i + 2;
       if (k + 2 < tokens_.size() && tokens_[k + 1].is('.') && is_identifier(tokens_[k + 2])) k += 2;
-      return identifier_name(tokens_[k]);
+      return note_column(k);
     }
     return "";
+  }
+
+  // The column at token `at` (and its qualifier, t in t.col) as the next parameter's; its name.
+  std::string note_column(std::size_t at) const {
+    column_.column = identifier_name(tokens_[at]);
+    column_.qualifier = at >= 2 && tokens_[at - 1].is('.') && is_identifier(tokens_[at - 2])
+                            ? identifier_name(tokens_[at - 2])
+                            : "";
+    return column_.column;
   }
 
   // Words that are not a column even where one could stand (`WHERE 1 = 1`, `CASE ... END`).
@@ -253,9 +263,10 @@ class Templater {
       if (!tokens_[k + 1].is(',')) return 0;
     }
     std::string column;
-    if (i >= 1 && is_identifier(tokens_[i - 1])) column = identifier_name(tokens_[i - 1]);
+    column_ = {};
+    if (i >= 1 && is_identifier(tokens_[i - 1])) column = note_column(i - 1);
     if (i >= 2 && tokens_[i - 1].is_word("NOT") && is_identifier(tokens_[i - 2])) {
-      column = identifier_name(tokens_[i - 2]);
+      column = note_column(i - 2);
     }
     copy(tokens_[i]);
     copy(tokens_[i + 1]);
@@ -282,6 +293,8 @@ class Templater {
     param.name = unique_name(base);
     param.literal = std::string(token.text);
     param.value = literal_value(token.text);
+    param.column = column_.column;
+    param.qualifier = column_.qualifier;
     // "10:00" would become "10::p1", and "x'a'" "x:p1": neither is a placeholder.
     if (!out_.sql.empty()) {
       const unsigned char before = static_cast<unsigned char>(out_.sql.back());
@@ -372,6 +385,10 @@ class Templater {
   std::vector<SqlToken> tokens_;
   mutable StatementTemplate out_;
   std::set<std::string> used_;
+  struct ColumnRef {
+    std::string column, qualifier;
+  };
+  mutable ColumnRef column_;  // of the literal being made a parameter
   int unnamed_ = 0;
   bool after_param_ = false;  // the last thing written was a :parameter
   std::size_t last_end_ = std::string_view::npos;

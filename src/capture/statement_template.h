@@ -14,9 +14,11 @@
 namespace sqlmeasure {
 
 struct TemplateParam {
-  std::string name;     // the placeholder, without ':'
-  ParamValue value;     // as the server reads the literal
-  std::string literal;  // the literal as written (put back when every statement agrees)
+  std::string name;       // the placeholder, without ':'
+  ParamValue value;       // as the server reads the literal
+  std::string literal;    // the literal as written (put back when every statement agrees)
+  std::string column;     // the column it is compared with, when the lexer can tell
+  std::string qualifier;  // t in t.col, else empty
 };
 
 struct StatementTemplate {

@@ -50,6 +50,9 @@ class CaptureCommand final : public Command {
     app.add_option("--max-values", max_values_,
                    "Value rows kept per query, most frequent first (default 50)")
         ->check(CLI::Range(1, 100000));
+    app.add_flag("--no-literals", no_literals_,
+                 "Write no string from the logs (they may hold personal data): string "
+                 "parameters are drawn from the database (from = \"SELECT DISTINCT ...\")");
     app.add_option("--screens", screens_, "Only screens matching these globs, comma-separated");
     app.add_option("--min-requests", min_requests_, "Only screens seen in at least N requests")
         ->check(CLI::Range(1, 1000000000));
@@ -118,7 +121,7 @@ class CaptureCommand final : public Command {
                            : "no read statement in the logs"));
     }
     for (const std::string& path :
-         write_captured_files(captured_files(result, join(sources)), out_, force_)) {
+         write_captured_files(captured_files(result, join(sources), no_literals_), out_, force_)) {
       context.out() << path << '\n';
     }
     return 0;
@@ -222,6 +225,7 @@ class CaptureCommand final : public Command {
       options.gap_us = std::llround(*gap_s_ * 1e6);
     }
     options.max_values = max_values_;
+    options.no_literals = no_literals_;
     return options;
   }
 
@@ -253,6 +257,7 @@ class CaptureCommand final : public Command {
   ConnectionFlags connection_;
   std::string out_;
   bool force_ = false;
+  bool no_literals_ = false;
   std::optional<std::string> input_format_, screen_tag_, screens_;
   std::string group_by_ = "tags";
   std::optional<double> gap_s_;

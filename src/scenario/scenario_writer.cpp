@@ -129,6 +129,11 @@ std::string screen_to_toml(const Screen& screen, const std::vector<std::string>&
     if (query.times != 1) out += fmt::format("times = {}\n", query.times);
     for (const auto& [name, spec] : query.params) {
       const std::string key = is_bare_key(name) ? name : basic_string(name);
+      if (spec.from_sql) {
+        out += fmt::format("params.{} = {{ from = {}, sample = {} }}\n", key,
+                           basic_string(*spec.from_sql), spec.sample);
+        continue;
+      }
       out += "params." + key + " = [";
       for (std::size_t i = 0; i < spec.values.size(); ++i) {
         out += (i == 0 ? "" : ", ") + value_text(spec.values[i]);

@@ -3,6 +3,8 @@
 // the loader reads back unchanged. Every log below is written by hand for these tests.
 #include "sqlmeasure/capture.h"
 
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <filesystem>
@@ -764,6 +766,58 @@ TEST_CASE("capture: statements a scenario would read otherwise are left out, cou
   REQUIRE(result.screens[0].queries.size() == 1);
   CHECK(result.screens[0].skipped.at("parameters the scenario would read otherwise") == 1);
   CHECK(result.screens[0].skipped.at("not read-only") == 1);
+}
+
+// ================================================================ --no-literals
+
+TEST_CASE("capture --no-literals: string parameters drawn from the database, never written",
+          "[unit][capture]") {
+  CaptureOptions options;
+  options.no_literals = true;
+  std::vector<LogEvent> events;
+  for (int i = 0; i < 3; ++i) {
+    events.push_back(event(
+        1,
+        tagged(fmt::format("SELECT u.id FROM users u JOIN profiles p ON p.user_id = u.id WHERE "
+                           "u.email = 'person{}@example.com' AND p.status = 'active' AND u.id > {}",
+                           i, i),
+               "users", "search", trace_id(i))));
+    events.push_back(event(
+        1, tagged(fmt::format("SELECT id FROM works WHERE CONCAT(title, 'x') = 'secret{}'", i),
+                  "users", "search", trace_id(i))));
+  }
+  const CaptureResult result = capture(events, options);
+  REQUIRE(result.screens.size() == 1);
+  const std::vector<CapturedFile> files = captured_files(result, "test.log", true);
+  REQUIRE(files.size() == 1);
+  const Screen& screen = files[0].screen;
+  // The query whose string no column explains is left out, and the file says so.
+  REQUIRE(screen.queries.size() == 1);
+  const Query& query = screen.queries[0];
+  // A string constant of every statement is a parameter too: it may be personal.
+  CHECK(query.sql ==
+        "SELECT u.id FROM users u JOIN profiles p ON p.user_id = u.id WHERE u.email = :email AND "
+        "p.status = :status AND u.id > :id");
+  REQUIRE(query.params.at("email").from_sql.has_value());
+  CHECK(*query.params.at("email").from_sql ==
+        "SELECT DISTINCT `email` FROM `users` WHERE `email` IS NOT NULL ORDER BY `email` LIMIT "
+        "1000");
+  CHECK(query.params.at("email").values.empty());
+  CHECK(*query.params.at("status").from_sql ==
+        "SELECT DISTINCT `status` FROM `profiles` WHERE `status` IS NOT NULL ORDER BY `status` "
+        "LIMIT 1000");
+  CHECK(query.params.at("id").values.size() == 3);  // numbers stay
+  const std::string toml = screen_to_toml(screen, files[0].comments);
+  CHECK(toml.find("example.com") == std::string::npos);
+  CHECK(toml.find("secret") == std::string::npos);
+  CHECK(toml.find("active") == std::string::npos);
+  CHECK(toml.find("--no-literals: query works left out: no column to draw") != std::string::npos);
+  // The file reads back as written.
+  TempDir dir("capture-no-literals");
+  write_captured_files(files, dir / "out", false);
+  const Screen loaded = load_screen_file(dir / "out/users_search.toml");
+  REQUIRE(loaded.queries.size() == 1);
+  CHECK(loaded.queries[0].params.at("email").sample == 3);
 }
 
 // ================================================================ skeletons
