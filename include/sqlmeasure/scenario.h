@@ -12,15 +12,18 @@
 namespace sqlmeasure {
 
 // One parameter value. Numbers keep their text so nothing is lost to floating point;
-// strings are quoted and escaped by the client library at substitution time.
+// strings are quoted and escaped by the client library at substitution time; binary values
+// (`{ hex = "0A1B" }` in a scenario file) are their bytes as upper-case hex digits, replayed
+// as the hex literal X'0A1B'.
 struct ParamValue {
-  enum class Kind { kNull, kInteger, kFloat, kString, kBoolean };
+  enum class Kind { kNull, kInteger, kFloat, kString, kBoolean, kBinary };
   Kind kind = Kind::kNull;
   std::string text;
 
   static ParamValue null() { return {}; }
   static ParamValue integer(std::int64_t v) { return {Kind::kInteger, std::to_string(v)}; }
   static ParamValue string(std::string s) { return {Kind::kString, std::move(s)}; }
+  static ParamValue binary_hex(std::string hex) { return {Kind::kBinary, std::move(hex)}; }
   bool operator==(const ParamValue&) const = default;
 };
 

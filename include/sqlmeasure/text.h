@@ -40,5 +40,9 @@ namespace sqlmeasure {
 [[nodiscard]] std::size_t utf8_length(std::string_view text, std::size_t i);
 // Every byte is part of a valid UTF-8 sequence, and none is NUL.
 [[nodiscard]] bool is_utf8(std::string_view text);
+// Hex digits, an even number of them (bytes): what X'...' may hold.
+[[nodiscard]] bool is_hex_bytes(std::string_view text);
+// The bytes as upper-case hex digits.
+[[nodiscard]] std::string hex_of(std::string_view bytes);
 
 }  // namespace sqlmeasure

@@ -221,11 +221,11 @@ struct CaptureBuilder::State {
     if (options.group_by == CaptureOptions::GroupBy::kQuery) {
       Request single;
       single.screen = *shape.fingerprint_text;
-      single.statements.push_back(Issued{&shape, std::move(read->literals)});
+      single.statements.push_back(Issued{&shape, read->literals});
       finish_request(std::move(single));
       return;
     }
-    request->statements.push_back(Issued{&shape, std::move(read->literals)});
+    request->statements.push_back(Issued{&shape, read->literals});
     // A request that never ends (a connection never idle, never quitting) is cut, so that
     // memory stays bounded.
     if (request->statements.size() >= kMaxRequestStatements) close(event.thread);
@@ -403,10 +403,11 @@ struct CaptureBuilder::State {
     std::vector<std::size_t> kept;
     for (std::size_t i = 0; i < placeholders.size() && i < best_template->params.size(); ++i) {
       sql += best_sql.substr(copied, placeholders[i].offset - copied);
-      // --no-literals: a string is never written, not even as a constant of the SQL.
+      // --no-literals: a string (or binary) value is never written, not even as a constant of
+      // the SQL.
+      const ParamValue::Kind kind = literal_value(first_literals.at(i)).kind;
       const bool string_literal =
-          !first_literals.at(i).empty() &&
-          (first_literals[i].front() == '\'' || first_literals[i].front() == '"');
+          kind == ParamValue::Kind::kString || kind == ParamValue::Kind::kBinary;
       if (best->varies[i] || (options.no_literals && string_literal)) {
         sql += best_sql.substr(placeholders[i].offset, placeholders[i].length);
         kept.push_back(i);

@@ -5,24 +5,29 @@
 namespace sqlmeasure {
 namespace {
 
-// Events per batch, and batches waiting at most: the reader runs ahead by ~16k events.
+// Events per batch, and batches waiting in each queue at most.
 constexpr std::size_t kBatchEvents = 1024;
-constexpr std::size_t kQueuedBatches = 16;
+constexpr std::size_t kQueuedBatches = 8;
 
 }  // namespace
 
 EventPipeline::EventPipeline(CaptureBuilder& builder)
-    : builder_(builder), reader_(builder.statement_reader()), thread_([this] { run(); }) {}
+    : builder_(builder),
+      reader_(builder.statement_reader()),
+      reading_([this] { read_statements(); }),
+      building_([this] { build(); }) {}
 
 EventPipeline::~EventPipeline() {
   {
     const std::lock_guard lock(mutex_);
-    closed_ = true;
     stopped_ = true;
-    queue_.clear();
+    closed_[kRead] = closed_[kBuild] = true;
+    queues_[kRead].clear();
+    queues_[kBuild].clear();
   }
   changed_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (reading_.joinable()) reading_.join();
+  if (building_.joinable()) building_.join();
 }
 
 void EventPipeline::add(LogEvent&& event) {
@@ -31,13 +36,9 @@ void EventPipeline::add(LogEvent&& event) {
     filling_.statements.resize(kBatchEvents);
     filling_.read.resize(kBatchEvents);
   }
-  const std::size_t at = filling_.size++;
   // The event takes the place of one added before, whose memory is freed here, on the thread
   // that made it (a free from another thread costs a lock).
-  filling_.events[at] = std::move(event);
-  const LogEvent& placed = filling_.events[at];
-  filling_.read[at] = iequals(placed.command, "Query") || iequals(placed.command, "Execute");
-  if (filling_.read[at]) reader_.read(placed, filling_.statements[at]);
+  filling_.events[filling_.size++] = std::move(event);
   if (filling_.size >= kBatchEvents) send();
 }
 
@@ -48,10 +49,10 @@ void EventPipeline::end_of_log() {
 
 void EventPipeline::send() {
   std::unique_lock lock(mutex_);
-  changed_.wait(lock, [this] { return queue_.size() < kQueuedBatches || stopped_; });
+  changed_.wait(lock, [this] { return queues_[kRead].size() < kQueuedBatches || stopped_; });
   if (failure_) std::rethrow_exception(failure_);
   if (stopped_) return;
-  queue_.push_back(std::move(filling_));
+  queues_[kRead].push_back(std::move(filling_));
   filling_ = Batch{};
   if (!used_.empty()) {  // a batch the builder is done with is filled again
     filling_ = std::move(used_.back());
@@ -67,44 +68,78 @@ void EventPipeline::finish() {
   if (filling_.size > 0 || filling_.end_of_log) send();
   {
     const std::lock_guard lock(mutex_);
-    closed_ = true;
+    closed_[kRead] = true;
   }
   changed_.notify_all();
-  thread_.join();
+  reading_.join();
+  building_.join();
   if (failure_) std::rethrow_exception(failure_);
 }
 
-void EventPipeline::run() {
-  for (;;) {
-    Batch batch;
-    {
-      std::unique_lock lock(mutex_);
-      changed_.wait(lock, [this] { return !queue_.empty() || closed_; });
-      if (queue_.empty()) break;  // closed, all added (or stopped)
-      batch = std::move(queue_.front());
-      queue_.pop_front();
+bool EventPipeline::take(Stage stage, Batch& batch) {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [&] { return !queues_[stage].empty() || closed_[stage] || stopped_; });
+  if (stopped_ || queues_[stage].empty()) return false;
+  batch = std::move(queues_[stage].front());
+  queues_[stage].pop_front();
+  lock.unlock();
+  changed_.notify_all();
+  return true;
+}
+
+void EventPipeline::pass(Stage stage, Batch&& batch) {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [&] { return queues_[stage].size() < kQueuedBatches || stopped_; });
+  if (stopped_) return;
+  queues_[stage].push_back(std::move(batch));
+  lock.unlock();
+  changed_.notify_all();
+}
+
+void EventPipeline::fail(std::exception_ptr failure) {
+  {
+    const std::lock_guard lock(mutex_);
+    if (!failure_) failure_ = std::move(failure);
+    stopped_ = true;
+    queues_[kRead].clear();
+    queues_[kBuild].clear();
+  }
+  changed_.notify_all();
+}
+
+void EventPipeline::read_statements() {
+  try {
+    for (Batch batch; take(kRead, batch);) {
+      for (std::size_t i = 0; i < batch.size; ++i) {
+        const LogEvent& event = batch.events[i];
+        batch.read[i] = iequals(event.command, "Query") || iequals(event.command, "Execute");
+        if (batch.read[i]) reader_.read(event, batch.statements[i]);
+      }
+      pass(kBuild, std::move(batch));
     }
-    changed_.notify_all();
-    try {
+  } catch (...) {
+    fail(std::current_exception());
+  }
+  {
+    const std::lock_guard lock(mutex_);
+    closed_[kBuild] = true;
+  }
+  changed_.notify_all();
+}
+
+void EventPipeline::build() {
+  try {
+    for (Batch batch; take(kBuild, batch);) {
       for (std::size_t i = 0; i < batch.size; ++i) {
         builder_.add(batch.events[i], batch.read[i] ? &batch.statements[i] : nullptr);
       }
       if (batch.end_of_log) builder_.end_of_log();
       const std::lock_guard lock(mutex_);
       if (used_.size() < kQueuedBatches) used_.push_back(std::move(batch));
-    } catch (...) {
-      const std::lock_guard lock(mutex_);
-      failure_ = std::current_exception();
-      stopped_ = true;
-      queue_.clear();
-      break;
     }
+  } catch (...) {
+    fail(std::current_exception());
   }
-  {
-    const std::lock_guard lock(mutex_);
-    stopped_ = true;
-  }
-  changed_.notify_all();
 }
 
 }  // namespace sqlmeasure

@@ -1,8 +1,9 @@
 #pragma once
-// Events handed from the thread that reads a log to one that builds the screens, in order and
-// in batches: reading and parsing the log, and reading each statement (its template, values
-// and tags) take one core; attributing statements to requests and counting, another
-// (docs/performance.md, "capture"). Private to src/capture/ and the capture command.
+// Events handed along three threads, in order and in batches (docs/performance.md,
+// "capture"): the caller's reads and parses the log; a second reads each statement (its
+// template, values, comments); a third attributes statements to requests and counts them.
+// On two cores the three share the work about evenly. Private to src/capture/ and the capture
+// command.
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -17,10 +18,10 @@ namespace sqlmeasure {
 
 class EventPipeline {
  public:
-  // Starts the thread that adds events to `builder`; nothing else may use the builder until
-  // finish() returns.
+  // Starts the threads that read statements and add them to `builder`; nothing else may use
+  // the builder until finish() returns.
   explicit EventPipeline(CaptureBuilder& builder);
-  // Stops the thread (events not added yet are dropped): for an exit by exception.
+  // Stops the threads (events not added yet are dropped): for an exit by exception.
   ~EventPipeline();
   EventPipeline(const EventPipeline&) = delete;
   EventPipeline& operator=(const EventPipeline&) = delete;
@@ -28,7 +29,7 @@ class EventPipeline {
   void add(LogEvent&& event);
   // CaptureBuilder::end_of_log, after the events added so far.
   void end_of_log();
-  // Waits until every event is added; rethrows what the builder threw.
+  // Waits until every event is added; rethrows what a thread threw.
   void finish();
 
  private:
@@ -39,20 +40,26 @@ class EventPipeline {
     std::size_t size = 0;                   // events in use
     bool end_of_log = false;                // after its events
   };
+  enum Stage { kRead, kBuild };  // the queue a batch waits in
   void send();
-  void run();
+  // Takes the next batch of `stage`'s queue; false when there is none and none will come.
+  bool take(Stage stage, Batch& batch);
+  void pass(Stage stage, Batch&& batch);
+  void fail(std::exception_ptr failure);
+  void read_statements();
+  void build();
 
   CaptureBuilder& builder_;
-  StatementReader& reader_;  // the builder's, used by this thread only until finish()
+  StatementReader& reader_;  // the builder's, used by the reading thread only until finish()
   Batch filling_;
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::deque<Batch> queue_;
-  std::vector<Batch> used_;  // added, to be emptied and filled again by the reading thread
-  bool closed_ = false;      // no batch will come
-  bool stopped_ = false;     // the builder thread ended (done, failed or stopped)
+  std::deque<Batch> queues_[2];
+  bool closed_[2] = {false, false};  // no batch will come to that queue
+  std::vector<Batch> used_;          // added, to be emptied and filled again
+  bool stopped_ = false;             // a thread failed, or the pipeline is torn down
   std::exception_ptr failure_;
-  std::thread thread_;
+  std::thread reading_, building_;
 };
 
 }  // namespace sqlmeasure

@@ -87,7 +87,8 @@ std::vector<CapturedFile> captured_files(const CaptureResult& result, const std:
         ParamSpec& spec = query.params[captured_query.params[p]];
         bool strings = false;
         for (const std::vector<ParamValue>& row : captured_query.value_rows) {
-          strings = strings || row[p].kind == ParamValue::Kind::kString;
+          strings = strings || row[p].kind == ParamValue::Kind::kString ||
+                    row[p].kind == ParamValue::Kind::kBinary;
           spec.values.push_back(row[p]);
         }
         if (!no_literals || !strings) continue;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <set>
 
@@ -29,6 +30,18 @@ bool is_number_literal(const SqlToken& token) {
     }
   }
   return true;
+}
+
+// 0x1F or X'1F' (x'1f'): hex digits, bytes.
+bool is_hex_literal(std::string_view text) {
+  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+    const std::string_view digits = text.substr(2);
+    return std::all_of(digits.begin(), digits.end(), [](char c) {
+      return is_sql_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    });
+  }
+  return text.size() >= 3 && (text[0] == 'X' || text[0] == 'x') && text[1] == '\'' &&
+         text.back() == '\'' && is_hex_bytes(text.substr(2, text.size() - 3));
 }
 
 // The string a quoted literal stands for (default quoting: '' or \' inside, backslash escapes).
@@ -91,6 +104,15 @@ class Templater {
   explicit Templater(std::string_view sql) : sql_(sql) {
     for (const SqlToken& token : tokenize_sql(sql)) {
       if (token.kind == Kind::kComment && !is_hint_comment(token)) continue;
+      if (token.kind == Kind::kString && !tokens_.empty() && tokens_.back().is_word("X") &&
+          tokens_.back().end() == token.offset &&
+          is_hex_bytes(token.text.substr(1, token.text.size() - 2))) {
+        // X'0A1B': one hex literal, a binary value (the lexer reads a word and a string).
+        SqlToken& hex = tokens_.back();
+        hex.text = sql_.substr(hex.offset, token.end() - hex.offset);
+        hex.kind = Kind::kNumber;
+        continue;
+      }
       if (continues_number(token)) {
         // One literal: the lexer splits 2.05 at its '.' (and 1e-3 at its sign).
         SqlToken& number = tokens_.back();
@@ -122,8 +144,8 @@ class Templater {
   }
 
  private:
-  // X'0A', B'01', N'abc': the lexer reads a word and a string, but they are one literal that
-  // a space would break. Kept as written (a value type for them is not built yet).
+  // B'01', N'abc' (and an X'..' that is no hex): the lexer reads a word and a string, but
+  // they are one literal that a space would break. Kept as written.
   bool prefixed(std::size_t i) const {
     if (i == 0 || tokens_[i].kind != Kind::kString) return false;
     const SqlToken& before = tokens_[i - 1];
@@ -164,16 +186,13 @@ class Templater {
     return false;
   }
 
+  // A string (an identifier under ANSI_QUOTES would be "x"; in the default mode it is a
+  // string: bytes that are not UTF-8 make it a binary value), a number, or a hex literal
+  // (0x1F, X'1F': a binary value).
   bool is_literal(const SqlToken& token) const {
-    if (token.kind == Kind::kString) {
-      // An identifier under ANSI_QUOTES would be "x"; in the default mode it is a string.
-      if (!is_utf8(string_value(token.text))) {
-        out_.has_unreplayable_literal = true;
-        return false;
-      }
-      return true;
-    }
+    if (token.kind == Kind::kString) return true;
     if (token.kind == Kind::kNumber) {
+      if (is_hex_literal(token.text)) return true;
       if (!is_number_literal(token)) {
         out_.has_unreplayable_literal = true;
         return false;
@@ -400,7 +419,17 @@ StatementTemplate make_statement_template(std::string_view sql) { return Templat
 
 ParamValue literal_value(std::string_view literal) {
   if (!literal.empty() && (literal.front() == '\'' || literal.front() == '"')) {
-    return ParamValue::string(string_value(literal));
+    std::string value = string_value(literal);
+    // Bytes no scenario file (UTF-8) can hold as a string: a binary value.
+    if (!is_utf8(value)) return ParamValue::binary_hex(hex_of(value));
+    return ParamValue::string(std::move(value));
+  }
+  if (is_hex_literal(literal)) {
+    const std::string_view digits =
+        literal.front() == '0' ? literal.substr(2) : literal.substr(2, literal.size() - 3);
+    std::string hex = digits.size() % 2 != 0 ? "0" : "";  // 0xF is the byte 0F
+    hex += digits;
+    return ParamValue::binary_hex(ascii_upper(hex));
   }
   const bool integral = literal.find_first_of(".eE") == std::string_view::npos;
   return {integral ? ParamValue::Kind::kInteger : ParamValue::Kind::kFloat, std::string(literal)};

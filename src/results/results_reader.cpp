@@ -137,6 +137,12 @@ class Reader {
       bool integral = number.find_first_of(".eE") == std::string::npos;
       return {integral ? ParamValue::Kind::kInteger : ParamValue::Kind::kFloat, number};
     }
+    if (v.is_object() && v.contains("hex") && v["hex"].is_string()) {
+      std::string hex = v["hex"].get<std::string>();
+      // The digits go into SQL as X'...', so they must be hex digits and nothing else.
+      if (!is_hex_bytes(hex)) bad(path, "expected {\"hex\": \"HEX DIGITS\"}, an even number");
+      return ParamValue::binary_hex(ascii_upper(hex));
+    }
     bad(path, "expected a parameter value");
   }
 

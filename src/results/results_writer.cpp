@@ -23,6 +23,8 @@ json value_to_json(const ParamValue& value) {
       return nullptr;
     case ParamValue::Kind::kString:
       return value.text;
+    case ParamValue::Kind::kBinary:
+      return json{{"hex", value.text}};
     case ParamValue::Kind::kBoolean:
       return value.text == "TRUE";
     case ParamValue::Kind::kInteger:

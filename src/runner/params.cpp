@@ -27,6 +27,8 @@ std::string literal(const ParamValue& value,
       return "NULL";
     case ParamValue::Kind::kString:
       return quote(value.text);
+    case ParamValue::Kind::kBinary:
+      return "X'" + value.text + "'";  // hex digits only: checked where it was read
     case ParamValue::Kind::kInteger:
     case ParamValue::Kind::kFloat:
     case ParamValue::Kind::kBoolean:

@@ -65,6 +65,8 @@ std::string value_text(const ParamValue& value) {
       return value.text == "TRUE" ? "true" : "false";
     case ParamValue::Kind::kString:
       return basic_string(value.text);
+    case ParamValue::Kind::kBinary:
+      return "{ hex = " + basic_string(value.text) + " }";
     case ParamValue::Kind::kInteger: {
       std::int64_t parsed = 0;
       const auto [end, error] =

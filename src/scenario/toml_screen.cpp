@@ -63,8 +63,21 @@ ParamValue param_value(const std::string& file, const toml::node& node, const st
   if (const auto* v = node.as_boolean()) {
     return {ParamValue::Kind::kBoolean, v->get() ? "TRUE" : "FALSE"};
   }
-  bad(where(file, node), fmt::format("params.{}: values must be integers, floats, strings or "
-                                     "booleans",
+  if (const auto* table = node.as_table()) {
+    // { hex = "0A1B" }: binary bytes (a BINARY(16) id, a hash), replayed as X'0A1B'.
+    reject_unknown_keys(file, *table, {"hex"}, " in a value of params." + key);
+    const auto* hex = table->get("hex");
+    const auto* digits = hex == nullptr ? nullptr : hex->as_string();
+    if (digits == nullptr || !is_hex_bytes(digits->get())) {
+      bad(where(file, hex == nullptr ? node : *hex),
+          fmt::format("params.{}: a binary value is {{ hex = \"0A1B\" }}: an even number of hex "
+                      "digits",
+                      key));
+    }
+    return ParamValue::binary_hex(ascii_upper(digits->get()));
+  }
+  bad(where(file, node), fmt::format("params.{}: values must be integers, floats, strings, "
+                                     "booleans or {{ hex = \"...\" }}",
                                      key));
 }
 

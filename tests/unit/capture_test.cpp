@@ -282,7 +282,7 @@ line)";
   CHECK(cut[0].text == "SELECT 4");
 }
 
-TEST_CASE("mariadb general log: binary bytes in a literal are kept as they are",
+TEST_CASE("mariadb general log: binary bytes in a literal are read as they are",
           "[unit][capture]") {
   // A literal of bytes that are not UTF-8, a NUL and a carriage return among them.
   std::string literal = "'\xff\xfe";
@@ -294,12 +294,13 @@ TEST_CASE("mariadb general log: binary bytes in a literal are kept as they are",
   const std::vector<LogEvent> events = parse_raw(LogFormat::kMariaDbGeneral, log);
   REQUIRE(events.size() == 2);
   CHECK(events[0].text == statement_text);
-  // Such a literal cannot be a scenario value: it stays in the SQL (as the same bytes in hex,
-  // which a UTF-8 scenario file can hold), the id does not.
+  // Such a literal is a binary value: the same bytes as hex digits, which a UTF-8 scenario
+  // file can hold ({ hex = "..." }), replayed as X'...'.
   const StatementTemplate statement = make_statement_template(events[0].text);
-  CHECK(statement.has_unreplayable_literal);
-  CHECK(param_names(statement) == std::vector<std::string>{"id"});
-  CHECK(statement.sql == "SELECT * FROM files WHERE data = X'FFFE0001800D' AND id = :id");
+  CHECK_FALSE(statement.has_unreplayable_literal);
+  CHECK(param_names(statement) == std::vector<std::string>{"data", "id"});
+  CHECK(statement.sql == "SELECT * FROM files WHERE data = :data AND id = :id");
+  CHECK(statement.params[0].value == ParamValue::binary_hex("FFFE0001800D"));
 }
 
 // ================================================================ MySQL general log
@@ -654,11 +655,16 @@ TEST_CASE("templates: parameters named after their column, values of their kind"
   CHECK(param_names(unnamed) == std::vector<std::string>{"p1", "p2", "p3"});
   CHECK(unnamed.sql == "SELECT :p1 + :p2, :p3");
 
-  // Hex and bit literals stay in the SQL.
-  const StatementTemplate hex = make_statement_template("SELECT * FROM t WHERE h = 0xFF");
-  CHECK(hex.has_unreplayable_literal);
-  CHECK(hex.params.empty());
-  CHECK(hex.sql == "SELECT * FROM t WHERE h = 0xFF");
+  // A hex literal is a binary value (0xF is the byte 0F); a bit literal stays in the SQL.
+  const StatementTemplate hex = make_statement_template("SELECT * FROM t WHERE h = 0xfF");
+  CHECK_FALSE(hex.has_unreplayable_literal);
+  CHECK(hex.sql == "SELECT * FROM t WHERE h = :h");
+  REQUIRE(hex.params.size() == 1);
+  CHECK(hex.params[0].value == ParamValue::binary_hex("FF"));
+  CHECK(literal_value("0xF") == ParamValue::binary_hex("0F"));
+  const StatementTemplate bits = make_statement_template("SELECT * FROM t WHERE h = 0b101");
+  CHECK(bits.has_unreplayable_literal);
+  CHECK(bits.sql == "SELECT * FROM t WHERE h = 0b101");
 }
 
 TEST_CASE("templates: a decimal number is one literal", "[unit][capture]") {
@@ -716,16 +722,20 @@ TEST_CASE("templates: a parameter never runs into what is around it", "[unit][ca
   for (std::size_t i = 0; i < placeholders.size(); ++i) {
     CHECK(placeholders[i].name == joined.params[i].name);
   }
-  // X'0A', B'01', N'abc' are one literal each: kept as written, never split by a space.
+  // X'0A' is a binary value; B'01' and N'abc' are one literal each: kept as written, never
+  // split by a space.
   const StatementTemplate prefixed =
-      make_statement_template("SELECT * FROM t WHERE h = X'0A' AND b = b'01' AND n = N'abc'");
-  CHECK(prefixed.sql == "SELECT * FROM t WHERE h = X'0A' AND b = b'01' AND n = N'abc'");
-  CHECK(prefixed.params.empty());
-  // A string that is not UTF-8 is replayed as the same bytes in hex, apart from a name.
+      make_statement_template("SELECT * FROM t WHERE h = X'0a' AND b = b'01' AND n = N'abc'");
+  CHECK(prefixed.sql == "SELECT * FROM t WHERE h = :h AND b = b'01' AND n = N'abc'");
+  REQUIRE(prefixed.params.size() == 1);
+  CHECK(prefixed.params[0].value == ParamValue::binary_hex("0A"));
+  // A string that is not UTF-8 is a binary value, the introducer kept apart from its name.
   const StatementTemplate binary = make_statement_template(
       "SELECT * FROM t WHERE id = 7 AND b = '\xff\x01' AND c=_binary'\xfe'");
-  CHECK(binary.sql.find("X'FF01'") != std::string::npos);
-  CHECK(binary.sql.find("_binary X'FE'") != std::string::npos);
+  CHECK(binary.sql == "SELECT * FROM t WHERE id = :id AND b = :b AND c=_binary :p1");
+  REQUIRE(binary.params.size() == 3);
+  CHECK(binary.params[1].value == ParamValue::binary_hex("FF01"));
+  CHECK(binary.params[2].value == ParamValue::binary_hex("FE"));
 }
 
 TEST_CASE("capture: requests end at idle gaps, and after a minute in a slow log",
@@ -818,6 +828,40 @@ TEST_CASE("capture --no-literals: string parameters drawn from the database, nev
   const Screen loaded = load_screen_file(dir / "out/users_search.toml");
   REQUIRE(loaded.queries.size() == 1);
   CHECK(loaded.queries[0].params.at("email").sample == 3);
+}
+
+// ================================================================ binary values
+
+TEST_CASE("capture: binary ids are one query, their values hex", "[unit][capture]") {
+  // Each distinct binary id a query of its own would grow memory with the log: they are
+  // parameters, written { hex = "..." } and replayed as X'...'.
+  std::vector<LogEvent> events;
+  const std::vector<std::string> ids = {"0x0A0B", "X'0C0D'", "'\xff\x01'", "0xABC"};
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    events.push_back(event(1, tagged("SELECT * FROM files WHERE digest = " + ids[i], "files",
+                                     "show", trace_id(static_cast<int>(i)))));
+  }
+  const CaptureResult result = capture(events);
+  REQUIRE(result.screens.size() == 1);
+  REQUIRE(result.screens[0].queries.size() == 1);
+  const CapturedQuery& query = result.screens[0].queries[0];
+  CHECK(query.sql == "SELECT * FROM files WHERE digest = :digest");
+  REQUIRE(query.value_rows.size() == 4);
+  CHECK(query.value_rows[0][0] == ParamValue::binary_hex("0A0B"));
+  CHECK(query.value_rows[1][0] == ParamValue::binary_hex("0C0D"));
+  CHECK(query.value_rows[2][0] == ParamValue::binary_hex("FF01"));
+  CHECK(query.value_rows[3][0] == ParamValue::binary_hex("0ABC"));
+  const std::vector<CapturedFile> files = captured_files(result, "test.log");
+  const std::string toml = screen_to_toml(files[0].screen, files[0].comments);
+  CHECK(toml.find("params.digest = [{ hex = \"0A0B\" }, { hex = \"0C0D\" }, { hex = \"FF01\" }, "
+                  "{ hex = \"0ABC\" }]") != std::string::npos);
+  TempDir dir("capture-binary");
+  write_captured_files(files, dir / "out", false);
+  const Screen loaded = load_screen_file(dir / "out/files_show.toml");
+  REQUIRE(loaded.queries.size() == 1);
+  CHECK(loaded.queries[0].params.at("digest").values ==
+        std::vector<ParamValue>{ParamValue::binary_hex("0A0B"), ParamValue::binary_hex("0C0D"),
+                                ParamValue::binary_hex("FF01"), ParamValue::binary_hex("0ABC")});
 }
 
 // ================================================================ skeletons

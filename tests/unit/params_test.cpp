@@ -56,6 +56,11 @@ TEST_CASE("render_sql substitutes each placeholder with a safe literal", "[unit]
                              {{"name", {ParamValue::string("O'Brien \\ \"x\"")}}});
     CHECK(render(query) == "SELECT id FROM users WHERE name = 'O\\'Brien \\\\ \\\"x\\\"'");
   }
+  SECTION("binary values are hex literals") {
+    Query query = query_with("SELECT id FROM files WHERE digest = :d",
+                             {{"d", {ParamValue::binary_hex("00FF0A")}}});
+    CHECK(render(query) == "SELECT id FROM files WHERE digest = X'00FF0A'");
+  }
   SECTION("an injection attempt stays inside the literal") {
     Query query =
         query_with("SELECT id FROM users WHERE name = :name",

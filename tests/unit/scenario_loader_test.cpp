@@ -148,7 +148,17 @@ TEST_CASE("values of the wrong type are errors", "[unit][scenario]") {
   CHECK(contains(bad_input("s.toml", "[[query]]\nsql = \"SELECT :x\"\nparams = 5\n", 3),
                  "'params' must be a table"));
   CHECK(contains(bad_input("s.toml", "[[query]]\nsql = \"SELECT :x\"\nparams.x = [{ a = 1 }]\n", 3),
-                 "params.x: values must be integers, floats, strings or booleans"));
+                 "unknown key 'a' in a value of params.x"));
+  CHECK(contains(bad_input("s.toml", "[[query]]\nsql = \"SELECT :x\"\nparams.x = [[1]]\n", 3),
+                 "params.x: values must be integers, floats, strings, booleans or { hex = "));
+  // A binary value: an even number of hex digits, nothing else (it goes into SQL as X'..').
+  for (const char* bad : {"\"0G\"", "\"ABC\"", "\"0A' OR 1 --\"", "7"}) {
+    CHECK(contains(
+        bad_input(
+            "s.toml",
+            std::string("[[query]]\nsql = \"SELECT :x\"\nparams.x = [{ hex = ") + bad + " }]\n", 3),
+        "params.x: a binary value is { hex = \"0A1B\" }: an even number of hex digits"));
+  }
   CHECK(contains(bad_input("s.toml", "[[query]]\nsql = \"SELECT :x\"\nparams.x = []\n", 3),
                  "params.x: the list of values is empty"));
   CHECK(contains(
