@@ -146,8 +146,7 @@ std::string screen_name_from(const std::vector<std::string>& values) {
 }
 
 struct CaptureBuilder::State {
-  explicit State(CaptureOptions options_in)
-      : options(std::move(options_in)), tag_reader(options.screen_tags) {}
+  explicit State(CaptureOptions options_in) : options(std::move(options_in)), reader(options) {}
   CaptureOptions options;
   std::uint64_t sequence = 0;  // events so far: the order of first appearance
   // Statements added to screens so far: the order of first appearance of queries, shapes and
@@ -156,7 +155,6 @@ struct CaptureBuilder::State {
   std::map<std::string, ScreenStats> screens;       // by key (tags text, fingerprint, sequence)
   std::unordered_map<std::uint64_t, Request> open;  // by thread
   StatementReader reader;                           // for add(event)
-  QueryTagReader tag_reader;                        // on the thread that counts
   ReadStatement own_statement;                      // for add(event): buffers reused
   CaptureResult result;
 
@@ -179,8 +177,7 @@ struct CaptureBuilder::State {
     Request* request = nullptr;
     switch (options.group_by) {
       case CaptureOptions::GroupBy::kTags: {
-        const ReadTags& tags =
-            read->fast ? tag_reader.from_comments(read->comments) : tag_reader.from_sql(event.text);
+        const ReadTags& tags = read->tags;
         if (tags.found && !tags.utf8) {
           ++result.skipped["query tags that are not UTF-8"];
           return;

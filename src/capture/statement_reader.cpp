@@ -64,7 +64,8 @@ std::string_view LiteralReader::next() {
   return literal;
 }
 
-StatementReader::StatementReader() = default;
+StatementReader::StatementReader(const CaptureOptions& options)
+    : read_tags_(options.group_by == CaptureOptions::GroupBy::kTags), tags_(options.screen_tags) {}
 
 StatementReader::~StatementReader() = default;
 
@@ -81,8 +82,10 @@ void StatementReader::read(const LogEvent& event, ReadStatement& out) {
   } else {
     out.why.assign(out.shape->why);
   }
-  out.fast = read_fast;
-  out.comments.assign(skeleton_.comments.begin(), skeleton_.comments.end());
+  if (read_tags_) {
+    // Copied into buffers that are reused.
+    out.tags = read_fast ? tags_.from_comments(skeleton_.comments) : tags_.from_sql(event.text);
+  }
 }
 
 // The statement's template, and its literals appended to `literals`: from its skeleton when

@@ -38,10 +38,7 @@ struct ReadStatement {
   const Template* shape = nullptr;
   std::string literals;  // append_literal's form: each literal after its length
   std::string why;       // why it is not replayed, or empty
-  // Its comments (views into the event's text), where the tags are: read by the thread that
-  // counts (QueryTagReader), which has less to do. Without them (fast false), the text is read.
-  std::vector<std::string_view> comments;
-  bool fast = false;
+  ReadTags tags;         // what its query tags say (when screens come from tags)
 };
 
 // A statement's literals, one after the other, each after its length: a value row's key.
@@ -61,7 +58,7 @@ class LiteralReader {
 
 class StatementReader {
  public:
-  StatementReader();
+  explicit StatementReader(const CaptureOptions& options);
   ~StatementReader();
   StatementReader(const StatementReader&) = delete;
   StatementReader& operator=(const StatementReader&) = delete;
@@ -81,6 +78,8 @@ class StatementReader {
   std::unordered_map<std::string, std::uint32_t> fingerprint_ids_;
   std::deque<std::string> fingerprints_;  // by id (a deque: their addresses stay)
   std::vector<std::string> verdicts_;     // by fingerprint id: why_skipped
+  bool read_tags_ = false;
+  QueryTagReader tags_;
 };
 
 }  // namespace sqlmeasure
