@@ -5,6 +5,8 @@
 // Usually appended; Rails and Django can prepend. The first comment that reads as tags wins.
 #include "capture/query_tags.h"
 
+#include <algorithm>
+
 #include "sqlmeasure/sql_lexer.h"
 #include "sqlmeasure/text.h"
 
@@ -86,6 +88,37 @@ std::optional<QueryTags> rails(std::string_view body) {
   return tags;
 }
 
+// "trace:<trace id>" from a W3C traceparent (version-traceid-parentid-flags), else empty.
+std::string trace_key(std::string_view traceparent) {
+  const std::size_t first = traceparent.find('-');
+  const std::size_t second =
+      first == std::string_view::npos ? std::string_view::npos : traceparent.find('-', first + 1);
+  if (second == std::string_view::npos) return "";
+  return "trace:" + std::string(traceparent.substr(first + 1, second - first - 1));
+}
+
+// The comment without the value of its one traceparent='...' tag, into `key`, and that value
+// into `value`; false when there is none, more than one, or one the sqlcommenter reader would
+// decode (a '%' or '\\' in it).
+bool split_traceparent(std::string_view comment, std::string& key, std::string_view& value) {
+  constexpr std::string_view kTag = "traceparent='";
+  const std::size_t at = comment.find(kTag);
+  if (at == std::string_view::npos || at < 2 ||
+      comment.find(kTag, at + 1) != std::string_view::npos) {
+    return false;
+  }
+  const char before = comment[at - 1];
+  if (before != ',' && before != '*' && before != ' ') return false;
+  const std::size_t begin = at + kTag.size();
+  const std::size_t end = comment.find('\'', begin);
+  if (end == std::string_view::npos) return false;
+  value = comment.substr(begin, end - begin);
+  if (value.find_first_of("%\\") != std::string_view::npos) return false;
+  key.assign(comment.substr(0, begin));
+  key.append(comment.substr(end));
+  return true;
+}
+
 }  // namespace
 
 const std::string* QueryTags::get(std::string_view key) const {
@@ -97,12 +130,7 @@ const std::string* QueryTags::get(std::string_view key) const {
 
 std::string QueryTags::request_key() const {
   // W3C traceparent: version-traceid-parentid-flags: one request is one trace id.
-  if (const std::string* trace = get("traceparent")) {
-    const std::size_t first = trace->find('-');
-    const std::size_t second =
-        first == std::string::npos ? std::string::npos : trace->find('-', first + 1);
-    if (second != std::string::npos) return "trace:" + trace->substr(first + 1, second - first - 1);
-  }
+  if (const std::string* trace = get("traceparent")) return trace_key(*trace);
   return "";
 }
 
@@ -136,16 +164,27 @@ std::optional<QueryTags> read_query_tags(std::string_view sql) {
 }
 
 QueryTagReader::QueryTagReader(std::vector<std::string> screen_tags)
-    : screen_tags_(std::move(screen_tags)) {}
+    : screen_tags_(std::move(screen_tags)),
+      names_by_trace_(std::find(screen_tags_.begin(), screen_tags_.end(), "traceparent") !=
+                      screen_tags_.end()) {}
 
 const ReadTags& QueryTagReader::from_comments(const std::vector<std::string_view>& comments) {
   for (std::string_view comment : comments) {
-    auto found = cache_.find(comment);
+    // Each request's traceparent makes its comment new: what the tags say is kept by the
+    // comment without the traceparent's value, and the trace id is read from that value.
+    std::string_view trace;
+    const bool split = !names_by_trace_ && split_traceparent(comment, key_, trace);
+    const std::string_view key = split ? std::string_view(key_) : comment;
+    auto found = cache_.find(key);
     if (found == cache_.end()) {
       if (cache_.size() >= kCachedComments) cache_.clear();
-      found = cache_.emplace(comment, read(read_query_tags_in(comment))).first;
+      found = cache_.emplace(key, read(read_query_tags_in(comment))).first;
     }
-    if (found->second.found) return found->second;
+    if (!found->second.found) continue;
+    if (!split) return found->second;
+    uncached_ = found->second;
+    uncached_.trace = trace_key(trace);
+    return uncached_;
   }
   uncached_ = ReadTags{};
   return uncached_;

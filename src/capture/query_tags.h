@@ -59,8 +59,10 @@ class QueryTagReader {
     }
   };
   std::vector<std::string> screen_tags_;
+  bool names_by_trace_ = false;  // --screen-tag traceparent: screens differ by it
   std::unordered_map<std::string, ReadTags, TextHash, std::equal_to<>> cache_;  // by comment
   ReadTags uncached_;
+  std::string key_;  // a comment without its traceparent (buffer reused)
 };
 
 }  // namespace sqlmeasure
