@@ -10,6 +10,7 @@
 #include <memory>
 #include <set>
 #include <unordered_map>
+#include <utility>
 
 #include "capture/statement_reader.h"
 #include "sqlmeasure/capture.h"
@@ -153,9 +154,15 @@ struct CaptureBuilder::State {
   // value rows (a request's statements are added together, when it ends: one `sequence`).
   std::uint64_t statements_added = 0;
   std::map<std::string, ScreenStats> screens;       // by key (tags text, fingerprint, sequence)
-  std::unordered_map<std::uint64_t, Request> open;  // by thread
-  StatementReader reader;                           // for add(event)
-  ReadStatement own_statement;                      // for add(event): buffers reused
+  std::unordered_map<std::uint64_t, Request> open;  // by thread: requests without a trace
+  struct Trace {
+    Request request;
+    int threads = 0;  // connections serving it now
+  };
+  std::unordered_map<std::string, Trace> traces;           // by "trace:<id>"
+  std::unordered_map<std::uint64_t, std::string> serving;  // thread → the trace it serves
+  StatementReader reader;                                  // for add(event)
+  ReadStatement own_statement;                             // for add(event): buffers reused
   CaptureResult result;
 
   void add(const LogEvent& event, ReadStatement* read) {
@@ -188,9 +195,12 @@ struct CaptureBuilder::State {
         }
         // Without a traceparent, a pooled connection serving one screen again and again is
         // cut into requests at idle gaps, as --group-by thread does.
-        if (tags.trace.empty()) close_if_idle(event.thread, event.time_us);
-        request = &request_for(event.thread, tags.screen,
-                               tags.trace.empty() ? tags.screen : tags.trace, event.time_us);
+        if (tags.trace.empty()) {
+          close_if_idle(event.thread, event.time_us);
+          request = &request_for(event.thread, tags.screen, tags.screen, event.time_us);
+        } else {
+          request = &traced_request(event.thread, tags.screen, tags.trace, event.time_us);
+        }
         ScreenStats& stats = screen_stats(tags.screen);
         if (stats.tags.empty()) stats.tags = tags.text;  // as first seen
         break;
@@ -225,7 +235,67 @@ struct CaptureBuilder::State {
     request->statements.push_back(Issued{&shape, read->literals});
     // A request that never ends (a connection never idle, never quitting) is cut, so that
     // memory stays bounded.
-    if (request->statements.size() >= kMaxRequestStatements) close(event.thread);
+    if (request->statements.size() >= kMaxRequestStatements) {
+      if (request->key.starts_with("trace:")) {
+        cut_trace(request->key);
+      } else {
+        close(event.thread);
+      }
+    }
+  }
+
+  // The request of a traceparent, which `thread` serves now: one request however many
+  // connections of a pool its statements went through (Go's database/sql spreads one
+  // request's queries over several). It ends when no connection serves it any more.
+  Request& traced_request(std::uint64_t thread, const std::string& screen, const std::string& key,
+                          std::int64_t time_us) {
+    close_untraced(thread);
+    std::string& current = serving[thread];
+    if (current != key) {
+      const std::string before = std::exchange(current, key);
+      if (!before.empty()) release(before);
+      Trace& trace = traces[key];
+      ++trace.threads;
+      if (trace.request.key.empty()) {
+        trace.request.screen = screen;
+        trace.request.key = key;
+      }
+    }
+    Trace& trace = traces.at(key);
+    if (trace.request.screen != screen) cut_trace(key, screen);  // a traceparent reused
+    if (time_us >= 0) trace.request.last_time_us = time_us;
+    return trace.request;
+  }
+
+  // A connection no longer serves the trace: the last one to leave ends its request.
+  void release(const std::string& key) {
+    const auto found = traces.find(key);
+    if (found == traces.end() || --found->second.threads > 0) return;
+    Request request = std::move(found->second.request);
+    traces.erase(found);
+    finish_request(std::move(request));
+  }
+
+  // The trace's request so far ends, and another starts (for `screen`, or the same one).
+  void cut_trace(const std::string& key, const std::string& screen = "") {
+    Trace& trace = traces.at(key);
+    Request request = std::move(trace.request);
+    trace.request = Request{};
+    trace.request.screen = screen.empty() ? request.screen : screen;
+    trace.request.key = key;
+    finish_request(std::move(request));
+  }
+
+  // Ends a trace's request whoever serves it (the sweep of idle requests, the end of a log).
+  void end_trace(const std::string& key) {
+    for (auto& [thread, served] : serving) {
+      if (served == key) served.clear();
+    }
+    const auto found = traces.find(key);
+    if (found == traces.end()) return;
+    Request request = std::move(found->second.request);
+    traces.erase(found);
+    finish_request(std::move(request));
   }
 
   // Ends the thread's request when it has been idle longer than --gap.
@@ -250,11 +320,25 @@ struct CaptureBuilder::State {
       }
     }
     std::sort(stale.begin(), stale.end());
-    for (std::uint64_t thread : stale) close(thread);
+    for (std::uint64_t thread : stale) close_untraced(thread);
+    std::vector<std::string> stale_traces;
+    for (const auto& [key, trace] : traces) {
+      if (trace.request.last_time_us >= 0 && now_us - trace.request.last_time_us > horizon) {
+        stale_traces.push_back(key);
+      }
+    }
+    std::sort(stale_traces.begin(), stale_traces.end());
+    for (const std::string& key : stale_traces) end_trace(key);
   }
 
   Request& request_for(std::uint64_t thread, const std::string& screen, const std::string& key,
                        std::int64_t time_us) {
+    // A statement without a trace: the connection no longer serves the one it did.
+    if (const auto served = serving.find(thread); served != serving.end()) {
+      const std::string before = std::move(served->second);
+      serving.erase(served);
+      if (!before.empty()) release(before);
+    }
     auto found = open.find(thread);
     if (found != open.end() && (found->second.key != key || found->second.screen != screen)) {
       close(thread);
@@ -275,7 +359,17 @@ struct CaptureBuilder::State {
     return stats->second;
   }
 
+  // The thread's request ends, and it leaves the trace it served.
   void close(std::uint64_t thread) {
+    close_untraced(thread);
+    if (const auto served = serving.find(thread); served != serving.end()) {
+      const std::string key = std::move(served->second);
+      serving.erase(served);
+      if (!key.empty()) release(key);
+    }
+  }
+
+  void close_untraced(std::uint64_t thread) {
     const auto found = open.find(thread);
     if (found == open.end()) return;
     Request request = std::move(found->second);
@@ -466,8 +560,14 @@ struct CaptureBuilder::State {
   void close_all() {
     std::vector<std::uint64_t> threads;
     for (const auto& [thread, request] : open) threads.push_back(thread);
+    for (const auto& [thread, key] : serving) threads.push_back(thread);
     std::sort(threads.begin(), threads.end());
+    threads.erase(std::unique(threads.begin(), threads.end()), threads.end());
     for (std::uint64_t thread : threads) close(thread);
+    std::vector<std::string> left;  // none, unless a count went astray
+    for (const auto& [key, trace] : traces) left.push_back(key);
+    std::sort(left.begin(), left.end());
+    for (const std::string& key : left) end_trace(key);
   }
 
   CaptureResult finish() {

@@ -738,6 +738,30 @@ TEST_CASE("templates: a parameter never runs into what is around it", "[unit][ca
   CHECK(binary.params[2].value == ParamValue::binary_hex("FE"));
 }
 
+TEST_CASE("capture: one traceparent is one request over several connections of a pool",
+          "[unit][capture]") {
+  // Go's database/sql runs one request's queries on whichever pooled connection is free.
+  std::vector<LogEvent> events;
+  for (int r = 0; r < 2; ++r) {
+    const std::string trace = trace_id(r + 1);
+    const std::uint64_t a = r == 0 ? 1 : 2, b = r == 0 ? 2 : 1;
+    events.push_back(event(a, tagged("SELECT * FROM works WHERE id = 5", "works", "show", trace)));
+    for (int i = 0; i < 3; ++i) {
+      events.push_back(event(b, tagged("SELECT * FROM users WHERE id = " + std::to_string(i + 1),
+                                       "works", "show", trace)));
+      events.push_back(event(a, tagged("SELECT * FROM tags WHERE id = " + std::to_string(i + 1),
+                                       "works", "show", trace)));
+    }
+  }
+  const CaptureResult result = capture(events);
+  REQUIRE(result.screens.size() == 1);
+  CHECK(result.screens[0].requests == 2);
+  REQUIRE(result.screens[0].queries.size() == 3);
+  CHECK(result.screens[0].queries[0].sql == "SELECT * FROM works WHERE id = 5");
+  CHECK(result.screens[0].queries[1].times == 3);
+  CHECK(result.screens[0].queries[2].times == 3);
+}
+
 TEST_CASE("capture: requests end at idle gaps, and after a minute in a slow log",
           "[unit][capture]") {
   // One pooled connection serving works#show twice, 5 s apart, with no traceparent: two
