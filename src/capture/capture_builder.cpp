@@ -505,7 +505,14 @@ struct CaptureBuilder::State {
         out.params.push_back(best_template->params[i]);
         out.columns.push_back(best_template->columns[i]);
       } else {
-        sql += first_literals.at(i);
+        // Bytes that are not UTF-8 go back as the hex literal of the same bytes: a scenario
+        // file (UTF-8) cannot hold them as they were.
+        const std::string_view literal = first_literals.at(i);
+        if (is_utf8(literal)) {
+          sql += literal;
+        } else {
+          sql += "X'" + literal_value(literal).text + "'";
+        }
       }
       copied = placeholders[i].offset + placeholders[i].length;
     }

@@ -888,6 +888,23 @@ TEST_CASE("capture: binary ids are one query, their values hex", "[unit][capture
                                 ParamValue::binary_hex("FF01"), ParamValue::binary_hex("0ABC")});
 }
 
+TEST_CASE("capture: a binary constant goes back into the SQL as hex", "[unit][capture]") {
+  // Found by fuzz_log_capture: a string of bytes that are not UTF-8, the same in every
+  // statement, was put back as written, and the file was no UTF-8.
+  const std::vector<LogEvent> events = {
+      event(1, tagged("SELECT id FROM works WHERE title = 'caf\xe9' LIMIT 1", "works", "search")),
+  };
+  const CaptureResult result = capture(events);
+  REQUIRE(result.screens.size() == 1);
+  CHECK(result.screens[0].queries.at(0).sql ==
+        "SELECT id FROM works WHERE title = X'636166E9' LIMIT 1");
+  const std::vector<CapturedFile> files = captured_files(result, "test.log");
+  TempDir dir("capture-binary-constant");
+  write_captured_files(files, dir / "out", false);
+  CHECK(load_screen_file(dir / "out/works_search.toml").queries.at(0).sql ==
+        "SELECT id FROM works WHERE title = X'636166E9' LIMIT 1");
+}
+
 // ================================================================ skeletons
 
 TEST_CASE("statement skeleton: literals and comments cut out, the rest as written",
