@@ -333,12 +333,7 @@ struct CaptureBuilder::State {
 
   Request& request_for(std::uint64_t thread, const std::string& screen, const std::string& key,
                        std::int64_t time_us) {
-    // A statement without a trace: the connection no longer serves the one it did.
-    if (const auto served = serving.find(thread); served != serving.end()) {
-      const std::string before = std::move(served->second);
-      serving.erase(served);
-      if (!before.empty()) release(before);
-    }
+    leave_trace(thread);  // a statement without a trace: it serves none any more
     auto found = open.find(thread);
     if (found != open.end() && (found->second.key != key || found->second.screen != screen)) {
       close(thread);
@@ -362,11 +357,16 @@ struct CaptureBuilder::State {
   // The thread's request ends, and it leaves the trace it served.
   void close(std::uint64_t thread) {
     close_untraced(thread);
-    if (const auto served = serving.find(thread); served != serving.end()) {
-      const std::string key = std::move(served->second);
-      serving.erase(served);
-      if (!key.empty()) release(key);
-    }
+    leave_trace(thread);
+  }
+
+  // The thread no longer serves the trace it did.
+  void leave_trace(std::uint64_t thread) {
+    const auto served = serving.find(thread);
+    if (served == serving.end()) return;
+    const std::string key = std::move(served->second);
+    serving.erase(served);
+    if (!key.empty()) release(key);
   }
 
   void close_untraced(std::uint64_t thread) {
