@@ -15,8 +15,9 @@
 namespace sqlmeasure {
 
 struct ConnectionConfig {
-  std::optional<std::string> host, socket, user, password_env, database, dsn, ssl_mode, ssl_ca,
-      defaults_file;
+  std::optional<std::string> host, socket, user, password_env, password_command, database, dsn,
+      ssl_mode, ssl_ca, ssl_cert, ssl_key, defaults_file;
+  std::optional<bool> enable_cleartext_plugin;
   std::optional<unsigned> port, connect_timeout_s, query_timeout_ms;
 };
 
@@ -41,14 +42,23 @@ struct ProjectConfig {
 // Throws Error(kBadConfig) with file:line:col.
 [[nodiscard]] ProjectConfig load_project_config(const std::optional<std::string>& explicit_path);
 
-// mysql://user[:password]@host[:port]/database[?socket=/path&ssl-mode=REQUIRED&ssl-ca=FILE]
+// mysql://user[:password]@host[:port]/database[?socket=/path&ssl-mode=REQUIRED&ssl-ca=FILE
+//   &ssl-cert=FILE&ssl-key=FILE&enable-cleartext-plugin=true]
 // `what` names the flag or key in errors. The password part is accepted (a warning is the
 // caller's job) and never echoed.
 struct Dsn {
-  std::optional<std::string> user, password, host, database, socket, ssl_mode, ssl_ca;
+  std::optional<std::string> user, password, host, database, socket, ssl_mode, ssl_ca, ssl_cert,
+      ssl_key;
+  std::optional<bool> enable_cleartext_plugin;
   std::optional<unsigned> port;
 };
 [[nodiscard]] Dsn parse_dsn(const std::string& text, const std::string& what, ExitCode code);
+
+// Runs a password_command (/bin/sh -c) and returns what it printed, less the trailing newline;
+// its stderr goes to ours. A failure (non-zero exit, a signal, nothing printed) is
+// Error(kBadConfig) naming `where` and the exit status, never the output.
+[[nodiscard]] std::string run_password_command(const std::string& command,
+                                               const std::string& where);
 
 [[nodiscard]] SslMode parse_ssl_mode(const std::string& text, const std::string& what,
                                      ExitCode code);

@@ -72,10 +72,19 @@ struct ConnectionOptions {
   std::optional<std::string> socket;
   std::optional<std::string> user;
   std::optional<std::string> password;  // never printed, logged or stored
+  // Asked for the password at every connect and reconnect instead (password_command): a
+  // short-lived token, e.g. RDS IAM authentication's, is fresh for each connection. What it
+  // returns is as secret as `password`.
+  std::function<std::string()> fetch_password;
   std::optional<std::string> database;
   std::optional<std::string> defaults_file;  // MySQL option file; else ~/.my.cnf [client]
   SslMode ssl_mode = SslMode::kDefault;
   std::optional<std::string> ssl_ca;
+  std::optional<std::string> ssl_cert, ssl_key;  // the client certificate (REQUIRE X509)
+  // mysql_clear_password: the password sent as typed (IAM tokens, PAM, LDAP). Allowed only
+  // with TLS required or over a local socket (options.cpp); otherwise the library is told to
+  // refuse a server that asks for it.
+  bool enable_cleartext_plugin = false;
   unsigned connect_timeout_s = 10;
   unsigned read_timeout_s = 0;    // 0 = client default
   unsigned query_timeout_ms = 0;  // 0 = none; server-side statement timeout
@@ -85,6 +94,9 @@ struct ConnectionOptions {
 
 // Host:port or socket as the user would recognise it, for messages. No secrets.
 [[nodiscard]] std::string describe_endpoint(const ConnectionOptions& options);
+
+// The options name a unix socket and no host but localhost: the connection crosses no network.
+[[nodiscard]] bool over_named_socket(const ConnectionOptions& options);
 
 [[nodiscard]] std::unique_ptr<Connection> connect(const ConnectionOptions& options);
 

@@ -22,8 +22,9 @@ namespace sqlmeasure {
 
 struct ConnectionFlags {
   std::optional<std::string> host, socket, user, password, database, defaults_file, dsn, ssl_mode,
-      ssl_ca;
+      ssl_ca, ssl_cert, ssl_key;
   std::optional<unsigned> port, connect_timeout;
+  bool enable_cleartext_plugin = false;
   void add_to(CLI::App& app);
   // `dsn_override` replaces the DSN (for --before-dsn / --after-dsn).
   [[nodiscard]] ConnectionOptions resolve(const ProjectConfig& config, const Context& context,

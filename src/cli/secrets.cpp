@@ -1,7 +1,9 @@
 #include "cli/secrets.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 
 #include "sqlmeasure/cli.h"
 
@@ -29,12 +31,40 @@ std::vector<SecretSpan> secret_spans(const std::vector<std::string>& args) {
   return spans;
 }
 
+namespace {
+
+// Connections are opened from several threads (--concurrency), each maybe running the command.
+std::mutex remembered_mutex;
+std::vector<std::string>& remembered() {
+  static std::vector<std::string> secrets;
+  return secrets;
+}
+
+}  // namespace
+
+void remember_secret(const std::string& secret) {
+  const std::lock_guard lock(remembered_mutex);
+  std::vector<std::string>& secrets = remembered();
+  if (std::find(secrets.begin(), secrets.end(), secret) == secrets.end()) {
+    secrets.push_back(secret);
+  }
+}
+
+void forget_remembered_secrets() {
+  const std::lock_guard lock(remembered_mutex);
+  remembered().clear();
+}
+
 std::vector<std::string> secrets_in(const std::vector<std::string>& args) {
   std::vector<std::string> secrets;
   for (const SecretSpan& span : secret_spans(args)) {
     secrets.push_back(args[span.arg].substr(span.offset, span.length));
   }
   if (const char* env = std::getenv("MYSQL_PWD")) secrets.emplace_back(env);
+  {
+    const std::lock_guard lock(remembered_mutex);
+    secrets.insert(secrets.end(), remembered().begin(), remembered().end());
+  }
   std::erase_if(secrets, [](const std::string& secret) { return secret.size() < 3; });
   return secrets;
 }

@@ -16,7 +16,14 @@ struct SecretSpan {
 // (a DSN, wherever it is given).
 [[nodiscard]] std::vector<SecretSpan> secret_spans(const std::vector<std::string>& args);
 
-// The secrets of `args` and MYSQL_PWD, for redact() (those under 3 bytes would mask too much).
+// A secret that came from elsewhere (a password_command's output), redacted from every
+// message from now on, for the life of the process.
+void remember_secret(const std::string& secret);
+// Forgets them: for tests, which run many invocations in one process.
+void forget_remembered_secrets();
+
+// The secrets of `args`, MYSQL_PWD and those remembered, for redact() (those under 3 bytes
+// would mask too much).
 [[nodiscard]] std::vector<std::string> secrets_in(const std::vector<std::string>& args);
 
 // `message` with every occurrence of a secret replaced by ***.

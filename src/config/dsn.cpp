@@ -78,7 +78,17 @@ void read_host_port(const std::string& rest, Dsn& dsn, const std::string& what, 
   if (dsn.host && dsn.host->empty()) dsn.host.reset();
 }
 
-// ?socket=..&ssl-mode=..&ssl-ca=..
+// A yes/no DSN option: given bare or as true/1, or false/0.
+bool dsn_flag(const std::string& value, const std::string& key, const std::string& what,
+              ExitCode code) {
+  const std::string lower = ascii_lower(value);
+  if (lower.empty() || lower == "true" || lower == "1") return true;
+  if (lower == "false" || lower == "0") return false;
+  fail(code, fmt::format("{}: the DSN option {} takes true or false, not '{}'", what, key,
+                         printable(value)));
+}
+
+// ?socket=..&ssl-mode=..&ssl-ca=..&ssl-cert=..&ssl-key=..&enable-cleartext-plugin
 void read_options(const std::string& query, Dsn& dsn, const std::string& what, ExitCode code) {
   std::size_t start = 0;
   while (start < query.size()) {
@@ -96,9 +106,16 @@ void read_options(const std::string& query, Dsn& dsn, const std::string& what, E
       dsn.ssl_mode = value;
     } else if (key == "ssl-ca" || key == "ssl_ca") {
       dsn.ssl_ca = value;
+    } else if (key == "ssl-cert" || key == "ssl_cert") {
+      dsn.ssl_cert = value;
+    } else if (key == "ssl-key" || key == "ssl_key") {
+      dsn.ssl_key = value;
+    } else if (key == "enable-cleartext-plugin" || key == "enable_cleartext_plugin") {
+      dsn.enable_cleartext_plugin = dsn_flag(value, key, what, code);
     } else {
-      fail(code, fmt::format("{}: unknown DSN option '{}' (known: socket, ssl-mode, ssl-ca)", what,
-                             printable(key)));
+      fail(code, fmt::format("{}: unknown DSN option '{}' (known: socket, ssl-mode, ssl-ca, "
+                             "ssl-cert, ssl-key, enable-cleartext-plugin)",
+                             what, printable(key)));
     }
     start = amp + 1;
   }

@@ -55,6 +55,13 @@ class ConfigReader {
     }
   }
 
+  void boolean(const toml::table& table, const char* key, std::optional<bool>& out) const {
+    if (const toml::node* node = table.get(key)) {
+      if (!node->is_boolean()) bad(*node, fmt::format("'{}' must be true or false", key));
+      out = node->as_boolean()->get();
+    }
+  }
+
   template <typename T>
   void integer(const toml::table& table, const char* key, std::optional<T>& out, std::int64_t min,
                std::int64_t max) const {
@@ -121,13 +128,15 @@ ProjectConfig load_project_config(const std::optional<std::string>& explicit_pat
   if (const toml::table* c = read.section(root, "connection")) {
     read.known_keys(
         *c,
-        {"host", "port", "socket", "user", "password_env", "database", "dsn", "ssl_mode", "ssl_ca",
-         "defaults_file", "connect_timeout", "query_timeout_ms", "password"},
+        {"host", "port", "socket", "user", "password_env", "password_command", "database", "dsn",
+         "ssl_mode", "ssl_ca", "ssl_cert", "ssl_key", "enable_cleartext_plugin", "defaults_file",
+         "connect_timeout", "query_timeout_ms", "password"},
         "connection");
     if (const toml::node* password = c->get("password")) {
       read.bad(*password,
                "passwords do not belong in sqlmeasure.toml; name an environment "
-               "variable with password_env = \"VAR\", or use an option file");
+               "variable with password_env = \"VAR\", give a command that prints it with "
+               "password_command = \"...\", or use an option file");
     }
     ConnectionConfig& conn = config.connection;
     read.text(*c, "host", conn.host);
@@ -135,10 +144,14 @@ ProjectConfig load_project_config(const std::optional<std::string>& explicit_pat
     read.text(*c, "socket", conn.socket);
     read.text(*c, "user", conn.user);
     read.text(*c, "password_env", conn.password_env);
+    read.text(*c, "password_command", conn.password_command);
     read.text(*c, "database", conn.database);
     read.text(*c, "dsn", conn.dsn);
     read.text(*c, "ssl_mode", conn.ssl_mode);
     read.text(*c, "ssl_ca", conn.ssl_ca);
+    read.text(*c, "ssl_cert", conn.ssl_cert);
+    read.text(*c, "ssl_key", conn.ssl_key);
+    read.boolean(*c, "enable_cleartext_plugin", conn.enable_cleartext_plugin);
     read.text(*c, "defaults_file", conn.defaults_file);
     read.integer(*c, "connect_timeout", conn.connect_timeout_s, 1, 3600);
     read.integer(*c, "query_timeout_ms", conn.query_timeout_ms, 0, 86400000);
@@ -150,6 +163,22 @@ ProjectConfig load_project_config(const std::optional<std::string>& explicit_pat
     if (conn.dsn) {
       (void)parse_dsn(*conn.dsn, read.at(*c->get("dsn")) + ": [connection] dsn",
                       ExitCode::kBadConfig);
+    }
+    // One source of the password: which one would win is not for the reader to guess.
+    if (conn.password_command) {
+      const toml::node& command = *c->get("password_command");
+      if (command.as_string()->get().empty()) {
+        read.bad(command, "'password_command' is empty; give the command that prints the password");
+      }
+      if (conn.password_env) {
+        read.bad(command,
+                 "password_command and password_env both give the password; keep one of them");
+      }
+      if (conn.dsn && parse_dsn(*conn.dsn, "", ExitCode::kBadConfig).password) {
+        read.bad(command,
+                 "password_command and the password in dsn both give the password; keep one "
+                 "of them");
+      }
     }
   }
   if (const toml::table* r = read.section(root, "run")) {

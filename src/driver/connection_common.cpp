@@ -44,6 +44,11 @@ std::string describe_endpoint(const ConnectionOptions& options) {
   return options.host.value_or("localhost") + ":" + std::to_string(options.port.value_or(3306));
 }
 
+bool over_named_socket(const ConnectionOptions& options) {
+  return options.socket && !options.socket->empty() &&
+         (!options.host || options.host->empty() || *options.host == "localhost");
+}
+
 // Without a connection the library has no character set (mysql_escape_string crashes in
 // Connector/C 3.3), so escape as mysql_real_escape_string does for utf8mb4: no byte of a
 // multi-byte UTF-8 character is ASCII, so escaping byte by byte is exact.

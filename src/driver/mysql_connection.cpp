@@ -51,11 +51,22 @@ std::string connect_hint(unsigned error_number, const ConnectionOptions& options
   }
   if (error_number == ER_ACCESS_DENIED_ERROR || error_number == ER_DBACCESS_DENIED_ERROR ||
       error_number == 1698 /* ER_ACCESS_DENIED_NO_PASSWORD_ERROR */) {
-    return "check the user (-u), its password (MYSQL_PWD, password_env, or an option file), "
-           "and its grants on the database (-D)";
+    // The server says the same for a missing client certificate as for a wrong password.
+    return std::string(
+               "check the user (-u), its password (MYSQL_PWD, password_env, "
+               "password_command, or an option file), its grants on the database (-D)") +
+           (options.ssl_cert ? ", and that the server accepts the client certificate --ssl-cert " +
+                                   *options.ssl_cert
+                             : ", and, for an account that REQUIRE X509 or SSL, a client "
+                               "certificate with --ssl-cert FILE --ssl-key FILE");
+  }
+  if (error_number == CR_PLUGIN_NOT_ALLOWED && !options.enable_cleartext_plugin) {
+    return "if the server asked for mysql_clear_password (RDS IAM authentication, PAM, LDAP): "
+           "give --enable-cleartext-plugin, with TLS required (--ssl-mode VERIFY_IDENTITY "
+           "--ssl-ca FILE)";
   }
   return "check that the server is running there (-h/-P or -S), the user (-u), and the "
-         "password (MYSQL_PWD, password_env, or an option file)";
+         "password (MYSQL_PWD, password_env, password_command, or an option file)";
 }
 
 std::string excerpt(std::string_view sql) {
@@ -87,13 +98,23 @@ class MySqlConnection final : public Connection {
     if (handle_ == nullptr) fail(ExitCode::kRuntime, "out of memory initialising the MySQL client");
     endpoint_ = describe_endpoint(options);
     apply_options(options);
-    const char* password = options.password ? options.password->c_str() : nullptr;
+    // A password_command runs here, once per connection: a token is fresh for each.
+    std::optional<std::string> password = options.password;
+    if (options.fetch_password) {
+      try {
+        password = options.fetch_password();
+      } catch (...) {
+        mysql_close(handle_);
+        handle_ = nullptr;
+        throw;
+      }
+    }
     unsigned long flags = options.multi_statements ? CLIENT_MULTI_STATEMENTS : 0;
-    if (mysql_real_connect(handle_, options.host ? options.host->c_str() : nullptr,
-                           options.user ? options.user->c_str() : nullptr, password,
-                           options.database ? options.database->c_str() : nullptr,
-                           options.port.value_or(0),
-                           options.socket ? options.socket->c_str() : nullptr, flags) == nullptr) {
+    if (mysql_real_connect(
+            handle_, options.host ? options.host->c_str() : nullptr,
+            options.user ? options.user->c_str() : nullptr, password ? password->c_str() : nullptr,
+            options.database ? options.database->c_str() : nullptr, options.port.value_or(0),
+            options.socket ? options.socket->c_str() : nullptr, flags) == nullptr) {
       unsigned error_number = mysql_errno(handle_);
       std::string message = fmt::format("cannot connect to {}{}: [{}] ({}) {}\n  {}", endpoint_,
                                         options.user ? " as " + *options.user : std::string(),
@@ -265,7 +286,32 @@ class MySqlConnection final : public Connection {
         break;
     }
     if (options.ssl_ca) mysql_optionsv(handle_, MYSQL_OPT_SSL_CA, options.ssl_ca->c_str());
+    if (options.ssl_cert) mysql_optionsv(handle_, MYSQL_OPT_SSL_CERT, options.ssl_cert->c_str());
+    if (options.ssl_key) mysql_optionsv(handle_, MYSQL_OPT_SSL_KEY, options.ssl_key->c_str());
+    apply_cleartext_policy(options);
     mysql_options(handle_, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  }
+
+  // Connector/C accepts MYSQL_ENABLE_CLEARTEXT_PLUGIN but ignores it: it would answer any
+  // server that asks for mysql_clear_password, TLS or not. So the plugins are restricted to the
+  // others unless the cleartext plugin was enabled (which options.cpp allows only with TLS
+  // required or over a named socket, the socket then forced, whatever an option file says).
+  void apply_cleartext_policy(const ConnectionOptions& options) {
+    if (!options.enable_cleartext_plugin) {
+      mysql_optionsv(handle_, MARIADB_OPT_RESTRICTED_AUTH,
+                     "mysql_native_password,mysql_old_password,caching_sha2_password,"
+                     "sha256_password,client_ed25519,auth_gssapi_client,dialog,parsec");
+      return;
+    }
+    my_bool yes = 1;
+    mysql_optionsv(handle_, MYSQL_ENABLE_CLEARTEXT_PLUGIN, &yes);
+    const bool tls_required = options.ssl_mode == SslMode::kRequired ||
+                              options.ssl_mode == SslMode::kVerifyCa ||
+                              options.ssl_mode == SslMode::kVerifyIdentity;
+    if (!tls_required && over_named_socket(options)) {
+      unsigned protocol = MYSQL_PROTOCOL_SOCKET;
+      mysql_optionsv(handle_, MYSQL_OPT_PROTOCOL, &protocol);
+    }
   }
 
   void detect_server(const ConnectionOptions& options) {

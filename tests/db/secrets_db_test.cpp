@@ -1,8 +1,8 @@
 // A password never appears in output, logs or results files (PRODUCT.md §3, §8). Every
 // command runs in-process against a user with a distinctive password, handed over in
-// every way the tool accepts (-p, a DSN, MYSQL_PWD, password_env, an option file), on
-// success and failure paths, with and without --verbose; then stdout, stderr and every
-// file written are searched for it.
+// every way the tool accepts (-p, a DSN, MYSQL_PWD, password_env, password_command, an
+// option file), on success and failure paths, with and without --verbose; then stdout,
+// stderr and every file written are searched for it.
 #include <unistd.h>
 
 #include <algorithm>
@@ -147,6 +147,20 @@ class SecretsFixture {
                            "\"\npassword_env = \"SQLM_SECRET_TEST_PW\"\n");
     all.push_back({"password_env", {}, {"--config", config.string()}, std::nullopt, password, ""});
 
+    // A command that prints it (as `aws rds generate-db-auth-token` prints a token); it reads
+    // the password from the environment, so the config file does not hold it.
+    fs::path command_config = scratch_.root() / ("config-" + std::to_string(all.size()) + ".toml");
+    write_text(command_config, "[connection]\nsocket = \"" + socket + "\"\nuser = \"" +
+                                   user_.name() + "\"\ndatabase = \"" + db_.name() +
+                                   "\"\npassword_command = \"printf '%s\\\\n' "
+                                   "\\\"$SQLM_SECRET_TEST_PW\\\"\"\n");
+    all.push_back({"password_command",
+                   {},
+                   {"--config", command_config.string()},
+                   std::nullopt,
+                   password,
+                   ""});
+
     fs::path option_file = scratch_.root() / ("my-" + std::to_string(all.size()) + ".cnf");
     write_text(option_file, "[client]\npassword=" + password + "\n");
     Delivery defaults{"--defaults-file", target,       {"--config", empty_config},
@@ -236,7 +250,9 @@ TEST_CASE("secrets: no command prints or writes the password, on success", "[db]
       fixture.check_clean(run);
       // An option file is read by the client library, so only the others can be noted.
       if (verbose && delivery.name != "--defaults-file") {
-        CHECK(run.err.find("(with a password)") != std::string::npos);
+        CHECK(run.err.find(delivery.name == "password_command"
+                               ? "(with the password password_command prints)"
+                               : "(with a password)") != std::string::npos);
       }
 
       std::vector<std::string> again = run_args;

@@ -33,10 +33,16 @@ TEST_CASE("passwords on the command line are overwritten in argv", "[unit][cli][
 }
 
 TEST_CASE("secrets are redacted from messages", "[unit][cli][secrets]") {
+  forget_remembered_secrets();  // what earlier in-process runs' password_command printed
   const std::vector<std::string> secrets =
       secrets_in({"-p", "hunter2", "--dsn", "mysql://u:pa55@h/d"});
   CHECK(redact("bad password hunter2 for pa55", secrets) == "bad password *** for ***");
   CHECK(secrets_in({"-p", "ab"}).empty());  // too short to redact without masking everything
+  // What a password_command printed, from then on.
+  remember_secret("iam-token-0123");
+  CHECK(redact("denied for iam-token-0123", secrets_in({})) == "denied for ***");
+  forget_remembered_secrets();
+  CHECK(secrets_in({}).empty());
 }
 
 }  // namespace
