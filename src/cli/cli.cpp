@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "cli/command.h"
+#include "cli/completion.h"
 #include "cli/secrets.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/scenario_loader.h"
@@ -39,6 +40,33 @@ void add_global_flags(CLI::App& app, GlobalFlags& global) {
   app.add_flag("--no-color", global.no_color, "No colour (NO_COLOR is honoured too)");
 }
 
+std::string version_line() { return fmt::format("sqlmeasure {} ({})", kVersion, git_commit()); }
+
+// `help` and the hidden `__completion` are no Command: they print what the app defines.
+constexpr const char* kHelpCommand = "help";
+constexpr const char* kCompletionCommand = "__completion";
+
+// The commands (one line each) and global flags: app.help() would print the help of the
+// subcommand parsed (`help`) instead.
+std::string overview(const CLI::App& app) {
+  return app.get_formatter()->make_help(&app, app.get_name(), CLI::AppFormatMode::Normal);
+}
+
+// `sqlmeasure help [COMMAND]`, as in git and cargo: the overview, or COMMAND's --help.
+int print_help(const CLI::App& app, const std::string& topic, const std::vector<std::string>& names,
+               std::ostream& out) {
+  if (topic.empty()) {
+    out << overview(app);
+    return 0;
+  }
+  if (std::find(names.begin(), names.end(), topic) == names.end()) {
+    fail(ExitCode::kUsage, fmt::format("unknown command '{}'{}; see sqlmeasure help", topic,
+                                       did_you_mean_hint(topic, names)));
+  }
+  out << app.get_subcommand(topic)->help(app.get_name());
+  return 0;
+}
+
 }  // namespace
 
 int run_cli(const Invocation& invocation) {
@@ -51,9 +79,10 @@ int run_cli(const Invocation& invocation) {
         "sqlmeasure"};
     // -h is --host, as in the mysql client; help is --help only.
     app.set_help_flag("--help", "Print this help and exit");
-    app.set_version_flag("--version", std::string("sqlmeasure ") + kVersion);
+    app.set_version_flag("--version", version_line());
     app.require_subcommand(1);
     app.fallthrough();
+    app.get_formatter()->label("SUBCOMMAND", "COMMAND");
     add_global_flags(app, global);
     std::vector<std::string> names;
     std::vector<std::unique_ptr<Command>> commands;
@@ -61,14 +90,26 @@ int run_cli(const Invocation& invocation) {
     for (const CommandInfo& info : kCommands) {
       names.emplace_back(info.name);
       commands.push_back(info.make());
-      CLI::App* sub = app.add_subcommand(info.name, info.description);
+      CLI::App* sub = app.add_subcommand(info.name, info.description)->group("Commands");
       commands.back()->add_flags(*sub);
       subcommands.push_back(sub);
     }
+    names.emplace_back(kHelpCommand);
+    std::string help_topic;
+    app.add_subcommand(kHelpCommand, "Print the commands, or a command's help: help COMMAND")
+        ->group("Commands")
+        ->add_option("command", help_topic, "The command whose help to print (as COMMAND --help)");
+    // Hidden (no group): the build writes the bash completion with it (packaging/).
+    std::string shell;
+    CLI::App* completion = app.add_subcommand(kCompletionCommand, "")->group("");
+    completion->add_option("shell", shell, "bash")->required()->check(CLI::IsMember({"bash"}));
+    // Set after the commands are added, which would inherit it.
+    app.footer("A command's flags: sqlmeasure help COMMAND (or sqlmeasure COMMAND --help).");
     // An unknown command gets "did you mean", like ninja and git.
     if (!invocation.args.empty() && !invocation.args[0].empty() && invocation.args[0][0] != '-') {
       const std::string& first = invocation.args[0];
-      if (std::find(names.begin(), names.end(), first) == names.end()) {
+      if (std::find(names.begin(), names.end(), first) == names.end() &&
+          first != kCompletionCommand) {
         fail(ExitCode::kUsage, fmt::format("unknown command '{}'{}; see sqlmeasure --help", first,
                                            did_you_mean_hint(first, names)));
       }
@@ -80,26 +121,27 @@ int run_cli(const Invocation& invocation) {
       invocation.out << app.help();
       return 0;
     } catch (const CLI::CallForVersion&) {
-      invocation.out << "sqlmeasure " << kVersion << '\n';
+      invocation.out << version_line() << '\n';
       return 0;
     } catch (const CLI::ParseError& error) {
       if (error.get_exit_code() == 0) {  // --help on a subcommand
-        for (CLI::App* sub : subcommands) {
-          if (sub->parsed()) {
-            invocation.out << sub->help();
-            return 0;
-          }
-        }
-        invocation.out << app.help();
+        const std::vector<CLI::App*> parsed = app.get_subcommands();
+        invocation.out << (parsed.empty() ? app.help() : parsed.front()->help());
         return 0;
       }
-      std::string message = error.what();
-      if (dynamic_cast<const CLI::RequiredError*>(&error) && invocation.args.empty()) {
-        message =
-            "a command is required: run, compare, explain, indexes, check, capture, list or "
-            "recover";
+      // No command (only global flags, or nothing): the overview, on stderr, as git does.
+      if (dynamic_cast<const CLI::RequiredError*>(&error) && app.get_subcommands().empty()) {
+        invocation.err << overview(app);
+        return static_cast<int>(ExitCode::kUsage);
       }
-      fail(ExitCode::kUsage, message + "; see sqlmeasure --help");
+      fail(ExitCode::kUsage, std::string(error.what()) + "; see sqlmeasure --help");
+    }
+    if (app.got_subcommand(kHelpCommand)) {
+      return print_help(app, help_topic, names, invocation.out);
+    }
+    if (completion->parsed()) {
+      invocation.out << bash_completion(app);
+      return 0;
     }
     for (size_t i = 0; i < subcommands.size(); ++i) {
       if (subcommands[i]->parsed()) return commands[i]->execute(context);
