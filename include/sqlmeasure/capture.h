@@ -62,8 +62,12 @@ struct LogReadSummary {
 
 // Reads `path` ("-": standard input; gzip-compressed or plain) line by line into the parser
 // of `format` (kAuto: detected from its first lines) and `sink`. Throws Error(kBadInput)
-// naming the file for one it cannot read or whose format it cannot tell.
-LogReadSummary read_log(const std::string& path, LogFormat format, const EventSink& sink);
+// naming the file for one it cannot read or whose format it cannot tell. `on_read`, when
+// given, is told the bytes of the file read so far and its size, after each chunk (not for
+// standard input, whose size is unknown).
+using ReadProgress = std::function<void(std::uint64_t read, std::uint64_t size)>;
+LogReadSummary read_log(const std::string& path, LogFormat format, const EventSink& sink,
+                        const ReadProgress& on_read = {});
 
 class Connection;
 

@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -33,7 +34,8 @@ struct GzFile {
 
 }  // namespace
 
-LogReadSummary read_log(const std::string& path, LogFormat format, const EventSink& sink) {
+LogReadSummary read_log(const std::string& path, LogFormat format, const EventSink& sink,
+                        const ReadProgress& on_read) {
   const std::string name = path == "-" ? "standard input" : path;
   if (path != "-") {
     std::error_code error;
@@ -45,6 +47,12 @@ LogReadSummary read_log(const std::string& path, LogFormat format, const EventSi
   input.file = path == "-" ? gzdopen(dup(0), "rb") : gzopen(path.c_str(), "rb");
   if (input.file == nullptr) unreadable(name, std::strerror(errno));
   gzbuffer(input.file, kChunk);
+  std::uint64_t size = 0;  // of the file as stored (compressed or not): what gzoffset counts
+  if (path != "-" && on_read) {
+    std::error_code error;
+    size = std::filesystem::file_size(path, error);
+    if (error) size = 0;
+  }
 
   LogReadSummary summary;
   summary.format = format;
@@ -101,6 +109,8 @@ LogReadSummary read_log(const std::string& path, LogFormat format, const EventSi
       start = newline + 1;
     }
     carry.append(chunk.substr(start));
+    if (size > 0)
+      on_read(static_cast<std::uint64_t>(std::max<z_off_t>(0, gzoffset(input.file))), size);
   }
   // zlib ends a cut or corrupt compressed stream as if it were the end of the file.
   if (int code = Z_OK;

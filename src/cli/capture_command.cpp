@@ -8,6 +8,7 @@
 
 #include "capture/event_pipeline.h"
 #include "cli/command.h"
+#include "cli/options.h"
 #include "sqlmeasure/capture.h"
 #include "sqlmeasure/connection.h"
 #include "sqlmeasure/number_text.h"
@@ -90,9 +91,19 @@ class CaptureCommand final : public Command {
     if (from_table_) read_table(context, builder, sources);
     if (performance_schema_) read_history(context, builder, sources);
     EventPipeline pipeline(builder);  // this thread reads the logs, another builds
+    const auto progress = progress_printer(context, "capture");
     for (const std::string& log : logs_) {
-      const LogReadSummary read =
-          read_log(log, format, [&pipeline](LogEvent&& event) { pipeline.add(std::move(event)); });
+      ReadProgress on_read;
+      if (progress && log != "-") {
+        // In MiB (a log under 1 MiB is read at once: it shows none): "capture: reading general.log
+        // (MiB) 120/1024 (12%), ~3 s left".
+        on_read = [&progress, phase = "reading " + log + " (MiB)"](std::uint64_t read,
+                                                                   std::uint64_t size) {
+          if (size >= (1u << 20)) progress(Progress{phase, read >> 20, size >> 20});
+        };
+      }
+      const LogReadSummary read = read_log(
+          log, format, [&pipeline](LogEvent&& event) { pipeline.add(std::move(event)); }, on_read);
       pipeline.end_of_log();
       if (read.empty) {
         fail(ExitCode::kBadInput,

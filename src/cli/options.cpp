@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "cli/progress_line.h"
 #include "cli/secrets.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/scenario_loader.h"
@@ -20,7 +21,9 @@ namespace sqlmeasure {
 Style Context::style() const {
   const char* no_color_env = std::getenv("NO_COLOR");
   const bool env_forbids = no_color_env != nullptr && no_color_env[0] != '\0';
-  return Style{invocation_.out_is_tty && !flags_.no_color && !env_forbids};
+  Style style;
+  style.color = invocation_.out_is_tty && !flags_.no_color && !env_forbids;
+  return style;
 }
 
 void Context::warn(const std::string& message) const {
@@ -376,19 +379,35 @@ void OutputFlags::add_to(CLI::App& app) {
 std::function<void(const Progress&)> progress_printer(const Context& context,
                                                       const std::string& what) {
   if (!context.shows_progress()) return {};
-  auto last = std::make_shared<std::chrono::steady_clock::time_point>();
+  using Clock = std::chrono::steady_clock;
+  struct State {
+    Clock::time_point last_drawn, phase_start = Clock::now();
+    std::string phase, finished;  // the phase under way; the last one summed up
+    std::size_t done = 0;
+  };
+  auto state = std::make_shared<State>();
   std::ostream* err = &context.err();
-  return [err, what, last](const Progress& progress) {
-    auto now = std::chrono::steady_clock::now();
-    bool done = progress.done == progress.total;
-    if (!done && now - *last < std::chrono::milliseconds(100)) return;
-    *last = now;
-    *err << fmt::format(
-        "\r\x1b[K{}: {} {}/{} ({:.0f}%)", what, progress.phase, progress.done, progress.total,
-        progress.total
-            ? 100.0 * static_cast<double>(progress.done) / static_cast<double>(progress.total)
-            : 100.0);
-    if (done) *err << "\r\x1b[K";
+  return [err, what, state](const Progress& progress) {
+    const auto now = Clock::now();
+    if (progress.phase == state->finished && progress.done == progress.total) return;
+    // A new phase, or the same one counting again from the start: its pace starts anew.
+    if (progress.phase != state->phase || progress.done < state->done) {
+      state->phase = progress.phase;
+      state->finished.clear();
+      state->phase_start = now;
+    }
+    state->done = progress.done;
+    const bool done = progress.done == progress.total;
+    if (!done && now - state->last_drawn < std::chrono::milliseconds(100)) return;
+    state->last_drawn = now;
+    const double elapsed = std::chrono::duration<double>(now - state->phase_start).count();
+    if (done) {
+      *err << "\r\x1b[K" << phase_summary(what, progress, elapsed) << '\n';
+      state->finished = progress.phase;
+      state->phase.clear();
+    } else {
+      *err << "\r\x1b[K" << progress_line(what, progress, elapsed);
+    }
     err->flush();
   };
 }
