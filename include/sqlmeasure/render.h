@@ -20,6 +20,9 @@ enum class Format { kTable, kJson, kMarkdown, kCsv, kJunit };
 
 struct Style {
   bool color = false;  // ANSI colour: only on a terminal, never with NO_COLOR
+  // Where the full report is (--report-url, else the HTML report's file), named when a
+  // Markdown comment is cut to fit GitHub's limit.
+  std::string full_report;
 };
 
 struct Table {

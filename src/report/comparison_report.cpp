@@ -9,228 +9,13 @@
 #include <optional>
 #include <sstream>
 
+#include "report/comparison_text.h"
 #include "results/record_json.h"
 #include "sqlmeasure/render.h"
 #include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
 namespace {
-
-const char* change_name(Change change) {
-  switch (change) {
-    case Change::kRegressed:
-      return "regressed";
-    case Change::kImproved:
-      return "improved";
-    case Change::kUnchanged:
-      break;
-  }
-  return "~";
-}
-
-std::string evidence(const TimeEvidence& time) {
-  if (time.n_before == 0 || time.n_after == 0) return "-";
-  std::string p = time.p < 0.001 ? "p<0.001" : fmt::format("p={:.3f}", time.p);
-  return fmt::format("{} n={}+{}", p, time.n_before, time.n_after);
-}
-
-std::string delta(const TimeEvidence& time) {
-  if (time.n_before == 0 || time.n_after == 0 || !std::isfinite(time.ratio)) return "-";
-  return format_percent(time.ratio);
-}
-
-bool query_flagged(const QueryComparison& query) {
-  return query.time.change != Change::kUnchanged || query.rows.change != Change::kUnchanged ||
-         !query.plan_changes.empty() || query.results_differ || query.failed() ||
-         !query.warnings_added.empty() || !query.warnings_gone.empty();
-}
-
-// "Note 1105 (EXPLAIN): Cannot use key `code` part[0] for lookup: ..."
-std::string warning_text(const ServerWarning& warning) {
-  return fmt::format("{} {}{}: {}", warning.level, warning.code,
-                     warning.from_explain ? " (EXPLAIN)" : "", warning.message);
-}
-
-// Which sides have figures: a screen on one side only, or a query that always failed on a
-// side, has none there — null, not zero.
-struct Sides {
-  bool before = true, after = true;
-};
-Sides sides_of(Presence presence) {
-  return {presence != Presence::kOnlyAfter, presence != Presence::kOnlyBefore};
-}
-Sides sides_of(const QueryComparison& query) {
-  return {!query.failed_before.always(), !query.failed_after.always()};
-}
-
-std::string phases_failed(const SideFailures& side) {
-  return side.phases > 1 ? fmt::format(" (in {} of {} phases)", side.failed, side.phases) : "";
-}
-
-// What a query's failures make of it, or "": "error after the change: [1176] …".
-std::string failure_text(const QueryComparison& query) {
-  const SideFailures &before = query.failed_before, &after = query.failed_after;
-  switch (query.outcome) {
-    case QueryOutcome::kBreaks:
-      return "error after the change: " + after.error.value_or("") + phases_failed(after);
-    case QueryOutcome::kFixed:
-      return "fixed: failed before (" + before.error.value_or("") + "), runs after";
-    case QueryOutcome::kFailsBoth:
-      return "fails on both sides, not compared: before: " + before.error.value_or("") +
-             "; after: " + after.error.value_or("");
-    case QueryOutcome::kCompared:
-      break;
-  }
-  // Failing in some phases only (a lock wait, a timeout): judged on the phases it ran.
-  std::string text;
-  for (const auto& [side, name] : {std::pair{&before, "before"}, std::pair{&after, "after"}}) {
-    if (side->failed == 0) continue;
-    text += fmt::format("{}{} failed in {} of {} phases ({}); judged on the others",
-                        text.empty() ? "" : "; ", name, side->failed, side->phases,
-                        side->error.value_or(""));
-  }
-  return text;
-}
-
-// "works key category_started → (none), ref → ALL; rows examined 2.0k → 600k; 0.41 → 44.3 ms"
-std::string query_detail(const QueryComparison& query) {
-  std::vector<std::string> parts;
-  for (const PlanChange& change : query.plan_changes) {
-    parts.push_back(change.describe() +
-                    (change.causes.empty() ? "" : " [" + change.causes_text() + "]"));
-  }
-  if (query.rows.before != query.rows.after &&
-      (query.rows.change != Change::kUnchanged || !query.plan_changes.empty())) {
-    parts.push_back(fmt::format("rows examined {} → {}", format_count(query.rows.before),
-                                format_count(query.rows.after)));
-  }
-  if (query.time.change != Change::kUnchanged) {
-    // Time only: the plan and rows examined held, so a reader sees at once which queries
-    // carry a regression and which merely ran slower beside them.
-    parts.push_back(
-        fmt::format("{} → {} ms ({}, {}){}", format_ms(query.time.before_ms),
-                    format_ms(query.time.after_ms), delta(query.time), evidence(query.time),
-                    !query.time_only() ? ""
-                    : query.touched    ? ", time only"
-                                       : ", time only (reads no table the change alters)"));
-  }
-  if (query.results_differ) parts.push_back("results differ (checksums)");
-  for (const ServerWarning& warning : query.warnings_added) {
-    parts.push_back("new warning: " + warning_text(warning));
-  }
-  for (const ServerWarning& warning : query.warnings_gone) {
-    parts.push_back("warning gone: " + warning_text(warning));
-  }
-  if (query.failed()) parts.push_back(failure_text(query));
-  std::string text;
-  for (const std::string& part : parts) text += (text.empty() ? "" : ", ") + part;
-  return text;
-}
-
-// "2 of 17 screens regressed"; when a gate on plans or results failed screens whose
-// verdict is not "regressed": "3 of 17 screens fail the gate (2 regressed, 1 plan changed)".
-// Without `screens`: "2 screens regressed".
-std::string gate_count(const Comparison& comparison, std::optional<size_t> screens) {
-  std::map<Verdict, size_t> by_verdict;
-  for (const ScreenComparison& screen : comparison.screens) {
-    if (screen.regressed(comparison.rule)) ++by_verdict[screen.verdict()];
-  }
-  const size_t failed = comparison.regressed_count();
-  const std::string counted = screens ? fmt::format("{} of {} screens", failed, *screens)
-                                      : fmt::format("{} screen{}", failed, failed == 1 ? "" : "s");
-  if (by_verdict.empty() ||
-      (by_verdict.size() == 1 && by_verdict.begin()->first == Verdict::kRegressed)) {
-    return counted + " regressed";
-  }
-  std::string kinds;
-  for (const auto& [verdict, count] : by_verdict) {
-    kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", count, verdict_name(verdict));
-  }
-  return fmt::format("{} {} the gate ({})", counted, screens || failed != 1 ? "fail" : "fails",
-                     kinds);
-}
-
-// How a comparison of alternating phases was judged (docs/verdicts.md).
-std::string phases_line(const Comparison& comparison) {
-  return fmt::format(
-      "phases: {} before and {} after, pooled; a time change counts only if every "
-      "before/after pair of them shows it",
-      comparison.before_phases, comparison.after_phases);
-}
-
-// "0.52 s" for one timing, "0.52 s (median of 3, 0.49–0.55)" for several.
-std::string timings(std::vector<double> seconds) {
-  std::sort(seconds.begin(), seconds.end());
-  const double median = seconds.size() % 2 == 1
-                            ? seconds[seconds.size() / 2]
-                            : (seconds[seconds.size() / 2 - 1] + seconds[seconds.size() / 2]) / 2;
-  if (seconds.size() == 1) return fmt::format("{:.2f} s", median);
-  return fmt::format("{:.2f} s (median of {}, {:.2f}–{:.2f})", median, seconds.size(),
-                     seconds.front(), seconds.back());
-}
-
-// What the DDL itself cost, or why it was not measured; empty when no change is recorded.
-std::string ddl_line(const Comparison& comparison) {
-  if (!comparison.change) return "";
-  const ChangeRecord& change = *comparison.change;
-  if (!change.ddl_measured) {
-    return "DDL: not measured (indexes ignored, not dropped; a migration with --apply-ddl "
-           "times the real DDL)";
-  }
-  if (change.apply_s.empty()) return "";
-  std::string line = "DDL: apply " + timings(change.apply_s);
-  if (!change.undo_s.empty()) line += ", undo " + timings(change.undo_s);
-  return line;
-}
-
-// The index hints the change breaks or redirects, as the live compare found them after
-// applying it: "index hint breaks: screen/query (file:line): FORCE INDEX (x) on t: ...".
-std::vector<std::string> hint_lines(const Comparison& comparison) {
-  std::vector<std::string> lines;
-  if (!comparison.change) return lines;
-  for (const HintProblem& problem : comparison.change->hint_problems) {
-    lines.push_back(fmt::format("index hint {}: {}", hint_problem_name(problem.kind),
-                                without_control_bytes(problem.describe())));
-  }
-  return lines;
-}
-
-std::string summary_line(const Comparison& comparison) {
-  size_t both = 0;
-  for (const ScreenComparison& screen : comparison.screens)
-    both += screen.presence == Presence::kBoth;
-  std::string gates;
-  for (Gate gate : comparison.rule.fail_on)
-    gates += (gates.empty() ? "" : ", ") + std::string(gate_name(gate));
-  return fmt::format(
-      "{} (fail on: {}; threshold +{:.0f}%, alpha {}, "
-      "min delta {} ms, min rows delta {})",
-      gate_count(comparison, both), gates.empty() ? "nothing" : gates,
-      comparison.rule.threshold * 100, comparison.rule.alpha, comparison.rule.min_delta_ms,
-      comparison.rule.min_rows_delta);
-}
-
-Table screen_table(const Comparison& comparison) {
-  Table table{{"screen", "before ms", "after ms", "delta", "evidence", "rows examined", "verdict"},
-              {false, true, true, true, false, false, false},
-              {}};
-  for (const ScreenComparison& screen : comparison.screens) {
-    bool both = screen.presence == Presence::kBoth;
-    std::string rows = both && screen.rows.before != screen.rows.after
-                           ? fmt::format("{} → {}", format_count(screen.rows.before),
-                                         format_count(screen.rows.after))
-                           : format_count(screen.rows.before);
-    // A side with no complete view (its only query always failed) has no figure, not 0 ms.
-    const bool before_timed = screen.presence != Presence::kOnlyAfter && screen.time.n_before > 0;
-    const bool after_timed = screen.presence != Presence::kOnlyBefore && screen.time.n_after > 0;
-    if (both && !before_timed && !after_timed) rows = "-";
-    table.rows.push_back({screen.name, before_timed ? format_ms(screen.time.before_ms) : "-",
-                          after_timed ? format_ms(screen.time.after_ms) : "-",
-                          both ? delta(screen.time) : "-", both ? evidence(screen.time) : "-",
-                          both ? rows : "-", verdict_name(screen.verdict())});
-  }
-  return table;
-}
 
 std::string colour(Verdict verdict, const std::string& text, const Style& style) {
   if (!style.color) return text;
@@ -284,37 +69,6 @@ void render_text(const Comparison& comparison, const Style& style, std::ostream&
   std::string summary = summary_line(comparison);
   out << (style.color && comparison.gate_failed() ? "\x1b[1;31m" + summary + "\x1b[0m" : summary)
       << '\n';
-}
-
-void render_markdown(const Comparison& comparison, std::ostream& out) {
-  out << fmt::format("### sqlmeasure: {}\n\n", comparison.regressed_count() == 0
-                                                   ? "no screen regressed ✅"
-                                                   : gate_count(comparison, std::nullopt) + " ❌");
-  write_markdown_table(screen_table(comparison), out);
-  bool any_detail = false;
-  for (const ScreenComparison& screen : comparison.screens) {
-    for (const QueryComparison& query : screen.queries) {
-      if (!query_flagged(query)) continue;
-      if (!any_detail) out << "\n**What changed**\n\n";
-      any_detail = true;
-      out << "- `" << screen.name << '/' << query.name
-          << "`: " << without_control_bytes(query_detail(query)) << '\n';
-    }
-  }
-  if (const std::vector<std::string> hints = hint_lines(comparison); !hints.empty()) {
-    out << "\n**Index hints**\n\n";
-    for (const std::string& line : hints) out << "- " << line << '\n';
-  }
-  if (!comparison.warnings.empty()) {
-    out << '\n';
-    for (const Warning& warning : comparison.warnings)
-      out << "> ⚠️ " << without_control_bytes(warning.message()) << '\n';
-  }
-  if (comparison.before_phases > 0) out << "\n" << phases_line(comparison) << ".\n";
-  if (const std::string ddl = ddl_line(comparison); !ddl.empty()) out << "\n" << ddl << ".\n";
-  out << "\n<sub>" << summary_line(comparison)
-      << ". Before: " << without_control_bytes(comparison.before_label)
-      << "; after: " << without_control_bytes(comparison.after_label) << ".</sub>\n";
 }
 
 void render_csv(const Comparison& comparison, std::ostream& out) {
@@ -556,7 +310,7 @@ void render_comparison(const Comparison& comparison, Format format, const Style&
       render_text(comparison, style, out);
       return;
     case Format::kMarkdown:
-      render_markdown(comparison, out);
+      render_comparison_markdown(comparison, style, out);
       return;
     case Format::kCsv:
       render_csv(comparison, out);

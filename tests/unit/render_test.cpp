@@ -3,6 +3,8 @@
 // that only the after run has.
 #include "sqlmeasure/render.h"
 
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -77,9 +79,13 @@ Comparison regression() {
   return compare_runs(before, after, VerdictRule{});
 }
 
-std::string render(const Comparison& comparison, Format format, bool color = false) {
+std::string render(const Comparison& comparison, Format format, bool color = false,
+                   const std::string& full_report = "") {
   std::ostringstream out;
-  render_comparison(comparison, format, Style{color}, out);
+  Style style;
+  style.color = color;
+  style.full_report = full_report;
+  render_comparison(comparison, format, style, out);
   return out.str();
 }
 
@@ -167,19 +173,85 @@ TEST_CASE("text: colour only when asked", "[unit][render]") {
   CHECK(contains(text, "\x1b[1;31m1 of 2 screens regressed"));
 }
 
-TEST_CASE("markdown: heading, table, what changed, summary", "[unit][render]") {
+TEST_CASE("markdown: one line, the changed screens, details collapsed", "[unit][render]") {
   const std::string md = render(regression(), Format::kMarkdown);
   const std::vector<std::string> out = lines(md);
-  CHECK(out[0] == "### sqlmeasure: 1 screen regressed ❌");
+  CHECK(out[0] == "### ❌ 1 of 2 screens regressed");
   CHECK(out[2] == "| screen | before ms | after ms | delta | evidence | rows examined | verdict |");
   CHECK(out[3] == "|---|---:|---:|---:|---|---|---|");
   CHECK(out[4].starts_with("| work_search |"));
   CHECK(out[4].ends_with("| regressed |"));
-  CHECK(contains(md, "\n**What changed**\n"));
-  CHECK(contains(md, "- `work_search/list`: works key category_started → (none), ref → ALL"));
+  // The screen only the after run has is a change too; the unchanged one is collapsed.
+  CHECK(out[5].starts_with("| mypage_profile |"));
+  CHECK(contains(md, "<details><summary><b>work_search</b>: regressed · 1.000 → 40.00 ms"));
+  CHECK(contains(md, "- `list`: works key category_started → (none), ref → ALL"));
+  CHECK(contains(md, "<details><summary>1 screen unchanged (~)</summary>\n\n| screen |"));
+  CHECK(count(md, "<details>") == count(md, "</details>"));
+  // Markdown inside <details> needs a blank line after the summary and before the end.
+  CHECK(count(md, "</summary>\n\n") == count(md, "<details>"));
+  CHECK(count(md, "\n\n</details>") == count(md, "<details>"));
   CHECK(contains(md, "<sub>1 of 2 screens regressed"));
-  // Every table row has the header's number of cells.
-  for (std::size_t i = 2; i < 7; ++i) CHECK(count(out[i], "|") == 8);
+  for (std::size_t i = 2; i < 6; ++i) CHECK(count(out[i], "|") == 8);
+  CHECK_FALSE(contains(md, "Cut to fit"));
+}
+
+TEST_CASE("markdown: no regression says so in its first line", "[unit][render]") {
+  RunResult before = run("b", {screen("top", {query("q1", 2.0, 50, {})})});
+  RunResult after = run("a", {screen("top", {query("q1", 2.0, 50, {})})});
+  const std::string md = render(compare_runs(before, after, VerdictRule{}), Format::kMarkdown);
+  CHECK(md.starts_with("### ✅ no screen regressed\n\n<details><summary>1 screen unchanged"));
+}
+
+TEST_CASE("markdown: angle brackets in plans are written as entities", "[unit][render]") {
+  Comparison comparison = regression();
+  comparison.warnings.push_back({WarningKind::kDrift,
+                                 "drift: the first and last before phases "
+                                 "disagree on <derived2> +20%",
+                                 ""});
+  const std::string md = render(comparison, Format::kMarkdown);
+  CHECK(contains(md, "&lt;derived2&gt;"));
+  CHECK_FALSE(contains(md, "<derived2>"));
+}
+
+TEST_CASE("markdown: warnings are one collapsed line however many screens", "[unit][render]") {
+  Comparison comparison = regression();
+  std::string names;
+  for (int i = 0; i < 20; ++i) names += fmt::format("{}screen_{} +{}%", i ? ", " : "", i, 20 + i);
+  comparison.warnings.push_back({WarningKind::kDrift,
+                                 "drift: the first and last before phases disagree on " + names,
+                                 "treat deltas of that size on those screens with caution"});
+  comparison.warnings.push_back({WarningKind::kUnconfirmed, "unconfirmed: not flagged", ""});
+  const std::string md = render(comparison, Format::kMarkdown);
+  CHECK(contains(md,
+                 "<details><summary>⚠️ 2 warnings: drift, unconfirmed</summary>\n\n- drift: "));
+  // The names are inside the collapsed block, never in the open text before it.
+  CHECK(md.find("screen_7") > md.find("⚠️ 2 warnings"));
+}
+
+TEST_CASE("markdown: never longer than a GitHub comment; the cut says where the rest is",
+          "[unit][render]") {
+  std::vector<ScreenResult> before_screens, after_screens;
+  const PlanRow by_index = row("ref", "category_started", "2000", "Using where");
+  const PlanRow full_scan = row("ALL", "", "600000", "Using where");
+  for (int i = 0; i < 800; ++i) {
+    const std::string name = fmt::format("screen_with_a_long_name_{:04}", i);
+    before_screens.push_back(screen(
+        name, {query("list", 1.0, 2000, {by_index}), query("count", 1.0, 2000, {by_index})}));
+    after_screens.push_back(screen(name, {query("list", 40.0, 600000, {full_scan}),
+                                          query("count", 40.0, 600000, {full_scan})}));
+  }
+  const Comparison comparison = compare_runs(run("b", std::move(before_screens)),
+                                             run("a", std::move(after_screens)), VerdictRule{});
+  const std::string md =
+      render(comparison, Format::kMarkdown, false, "https://ci.example/artifacts/report.html");
+  CHECK(md.size() <= 65536);
+  CHECK(md.starts_with("### ❌ 800 of 800 screens regressed\n"));
+  CHECK(contains(md, "Cut to fit GitHub's 65,536-character comment limit"));
+  CHECK(contains(md, "the full report: https://ci.example/artifacts/report.html"));
+  CHECK(count(md, "<details>") == count(md, "</details>"));
+  CHECK(md.ends_with("</sub>\n"));
+  // Without --report-url the cut still says how to get everything.
+  CHECK(contains(render(comparison, Format::kMarkdown), "run compare with --format html"));
 }
 
 TEST_CASE("csv: a header, one row per screen and per query", "[unit][render]") {
@@ -266,8 +338,7 @@ TEST_CASE("no regression: every format says so", "[unit][render]") {
   RunResult same = run("x", {screen("top", {query("q1", 2.0, 50, {})})});
   const Comparison c = compare_runs(same, same, VerdictRule{});
   CHECK(lines(render(c, Format::kTable)).back().starts_with("0 of 1 screens regressed"));
-  CHECK(render(c, Format::kMarkdown).starts_with("### sqlmeasure: no screen regressed ✅\n"));
-  CHECK_FALSE(contains(render(c, Format::kMarkdown), "What changed"));
+  CHECK(render(c, Format::kMarkdown).starts_with("### ✅ no screen regressed\n"));
   CHECK(nlohmann::json::parse(render(c, Format::kJson))["gate_failed"] == false);
   CHECK(contains(render(c, Format::kJunit), "tests=\"1\" failures=\"0\""));
 }
@@ -293,7 +364,7 @@ TEST_CASE("a plan change alone is reported, and gated only with --fail-on plan",
   CHECK(contains(render(gated, Format::kTable),
                  "1 of 1 screens fail the gate (1 plan changed) (fail on: plan;"));
   CHECK(contains(render(gated, Format::kMarkdown),
-                 "### sqlmeasure: 1 screen fails the gate (1 plan changed) ❌"));
+                 "### ❌ 1 of 1 screens fail the gate (1 plan changed)\n"));
   CHECK(contains(render(gated, Format::kJunit), "<failure message=\"plan changed"));
 }
 

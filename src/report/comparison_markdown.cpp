@@ -1,0 +1,232 @@
+// `compare --format markdown`: a pull-request comment. One line says whether the change
+// passes; the changed screens' table follows; everything longer (each failing screen's
+// queries, the other changes, index hints, warnings, the unchanged screens) sits in collapsed
+// <details> blocks, and the whole never exceeds GitHub's comment limit.
+#include <fmt/format.h>
+
+#include <map>
+#include <sstream>
+
+#include "report/comparison_text.h"
+#include "sqlmeasure/number_text.h"
+#include "sqlmeasure/text.h"
+
+namespace sqlmeasure {
+namespace {
+
+// GitHub refuses a comment longer than 65,536 characters; counting bytes (never fewer than
+// characters) keeps every comment under it.
+constexpr size_t kCommentLimit = 65536;
+
+// Free text in a comment: GitHub drops what looks like an HTML tag ("<derived2>"), so angle
+// brackets are written as entities; control bytes never reach the page.
+std::string md_text(const std::string& text) {
+  std::string out;
+  for (char c : without_control_bytes(text)) {
+    if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";
+    else
+      out += c;
+  }
+  return out;
+}
+
+// A part of the comment: `open`, then `body` lines (the ones a cut may leave out), `close`.
+struct Block {
+  std::string open;
+  std::vector<std::string> body;
+  std::string close;
+};
+
+Block table_block(const std::vector<const ScreenComparison*>& screens) {
+  Table header{{"screen", "before ms", "after ms", "delta", "evidence", "rows examined", "verdict"},
+               {false, true, true, true, false, false, false},
+               {}};
+  std::ostringstream head;
+  write_markdown_table(header, head);
+  Block block{head.str(), {}, ""};
+  for (const ScreenComparison* screen : screens) {
+    Table row = header;
+    row.rows.push_back(screen_row(*screen));
+    std::ostringstream text;
+    write_markdown_table(row, text);
+    // The one-row table minus its two header lines: this row, escaped as the table escapes.
+    const std::string written = text.str();
+    block.body.push_back(written.substr(head.str().size()));
+  }
+  return block;
+}
+
+std::string details_open(const std::string& summary) {
+  return "<details><summary>" + summary + "</summary>\n\n";
+}
+const char* const kDetailsClose = "\n</details>\n\n";
+
+// "<b>work_search</b>: regressed · 0.500 → 0.901 ms (+80.2%) · rows examined 40 → 600k"
+std::string screen_summary(const ScreenComparison& screen) {
+  std::string text = "<b>" + md_text(screen.name) + "</b>: " + verdict_name(screen.verdict());
+  const std::vector<std::string> row = screen_row(screen);
+  if (row[1] != "-" || row[2] != "-") text += fmt::format(" · {} → {} ms", row[1], row[2]);
+  if (row[3] != "-") text += " (" + row[3] + ")";
+  if (screen.rows.before != screen.rows.after && row[5] != "-")
+    text += " · rows examined " + row[5];
+  return text;
+}
+
+// "- `list`: works key … → (none), …" for each query worth a line, and the queries one side
+// lacks; `prefix` is "screen/" where several screens share a block.
+void add_query_lines(const ScreenComparison& screen, const std::string& prefix,
+                     std::vector<std::string>& lines) {
+  for (const QueryComparison& query : screen.queries) {
+    if (query_flagged(query))
+      lines.push_back("- `" + prefix + query.name + "`: " + md_text(query_detail(query)) + "\n");
+  }
+  for (const std::string& name : screen.queries_only_before)
+    lines.push_back("- `" + prefix + name + "`: removed\n");
+  for (const std::string& name : screen.queries_only_after)
+    lines.push_back("- `" + prefix + name + "`: added\n");
+}
+
+// "2 improved, 1 plan changed"
+std::string verdict_counts(const std::vector<const ScreenComparison*>& screens) {
+  std::map<Verdict, size_t> by_verdict;
+  for (const ScreenComparison* screen : screens) ++by_verdict[screen->verdict()];
+  std::string text;
+  for (const auto& [verdict, count] : by_verdict)
+    text += fmt::format("{}{} {}", text.empty() ? "" : ", ", count, verdict_name(verdict));
+  return text;
+}
+
+// The warnings' one-line summary: the words before each one's first colon ("drift",
+// "unconfirmed", "run settings differ"), so twenty drifting screens take one short line.
+std::string warnings_summary(const std::vector<Warning>& warnings) {
+  std::string kinds;
+  for (const Warning& warning : warnings) {
+    std::string kind = warning.text.substr(0, warning.text.find(':'));
+    if (kind.size() > 40) kind = kind.substr(0, 37) + "...";
+    if (kinds.find(kind) == std::string::npos) kinds += (kinds.empty() ? "" : ", ") + kind;
+  }
+  return fmt::format("⚠️ {} warning{}: {}", warnings.size(), warnings.size() == 1 ? "" : "s",
+                     md_text(kinds));
+}
+
+std::string footer(const Comparison& comparison) {
+  std::string text = "\n<sub>" + md_text(summary_line(comparison)) + ".";
+  if (comparison.before_phases > 0) text += " " + md_text(phases_line(comparison)) + ".";
+  if (const std::string ddl = ddl_line(comparison); !ddl.empty()) text += " " + md_text(ddl) + ".";
+  text += " Before: " + md_text(comparison.before_label) +
+          "; after: " + md_text(comparison.after_label) + ".</sub>\n";
+  return text;
+}
+
+// Writes the blocks in order while they fit; the first that does not is cut line by line,
+// and what is left out is named with where the full report is.
+std::string assemble(const std::string& head, const std::vector<Block>& blocks,
+                     const std::string& tail, const Style& style) {
+  const std::string where = style.full_report.empty()
+                                ? "run compare with --format html or --format table"
+                                : md_text(style.full_report);
+  const size_t note_room = 400 + where.size();  // the cut notes below, with room to spare
+  const size_t budget = kCommentLimit - std::min(kCommentLimit, tail.size() + note_room);
+  std::string out = head;
+  size_t left_out = 0;
+  for (size_t b = 0; b < blocks.size(); ++b) {
+    const Block& block = blocks[b];
+    size_t size = block.open.size() + block.close.size();
+    for (const std::string& line : block.body) size += line.size();
+    if (left_out == 0 && out.size() + size <= budget) {
+      out += block.open;
+      for (const std::string& line : block.body) out += line;
+      out += block.close;
+      continue;
+    }
+    if (left_out == 0 && out.size() + block.open.size() + block.close.size() < budget) {
+      out += block.open;
+      size_t shown = 0;
+      for (const std::string& line : block.body) {
+        if (out.size() + line.size() + block.close.size() > budget) break;
+        out += line;
+        ++shown;
+      }
+      const size_t more = block.body.size() - shown;
+      if (more > 0)
+        out += fmt::format("\n… {} more line{} in the full report\n", more, more == 1 ? "" : "s");
+      out += block.close;
+      left_out += blocks.size() - b - 1;
+      break;
+    }
+    left_out += blocks.size() - b;
+    break;
+  }
+  if (out.size() > budget || left_out > 0) {
+    out += fmt::format(
+        "\n> Cut to fit GitHub's 65,536-character comment limit{}; the full report: {}\n",
+        left_out > 0
+            ? fmt::format(": {} more section{} left out", left_out, left_out == 1 ? "" : "s")
+            : "",
+        where);
+  }
+  return out + tail;
+}
+
+}  // namespace
+
+void render_comparison_markdown(const Comparison& comparison, const Style& style,
+                                std::ostream& out) {
+  const size_t failed = comparison.regressed_count();
+  const std::string head =
+      failed == 0
+          ? "### ✅ no screen regressed\n\n"
+          : "### ❌ " + md_text(gate_count(comparison, screens_compared(comparison))) + "\n\n";
+  std::vector<const ScreenComparison*> changed, unchanged, failing, others;
+  for (const ScreenComparison& screen : comparison.screens) {
+    (screen.verdict() == Verdict::kUnchanged ? unchanged : changed).push_back(&screen);
+    if (screen.verdict() == Verdict::kUnchanged) continue;
+    (screen.regressed(comparison.rule) ? failing : others).push_back(&screen);
+  }
+  std::vector<Block> blocks;
+  if (!changed.empty()) {
+    Block table = table_block(changed);
+    table.close = "\n";
+    blocks.push_back(std::move(table));
+  }
+  // Each failing screen on its own, in the table's order: its queries, plans, rows examined.
+  for (const ScreenComparison* screen : failing) {
+    Block block{details_open(screen_summary(*screen)), {}, kDetailsClose};
+    add_query_lines(*screen, "", block.body);
+    blocks.push_back(std::move(block));
+  }
+  if (!others.empty()) {
+    Block block{details_open(fmt::format("{} other screen{} changed: {}", others.size(),
+                                         others.size() == 1 ? "" : "s", verdict_counts(others))),
+                {},
+                kDetailsClose};
+    for (const ScreenComparison* screen : others)
+      add_query_lines(*screen, screen->name + "/", block.body);
+    blocks.push_back(std::move(block));
+  }
+  if (const std::vector<std::string> hints = hint_lines(comparison); !hints.empty()) {
+    Block block{details_open(fmt::format("Index hints: {}", hints.size())), {}, kDetailsClose};
+    for (const std::string& hint : hints) block.body.push_back("- " + md_text(hint) + "\n");
+    blocks.push_back(std::move(block));
+  }
+  if (!comparison.warnings.empty()) {
+    Block block{details_open(warnings_summary(comparison.warnings)), {}, kDetailsClose};
+    for (const Warning& warning : comparison.warnings)
+      block.body.push_back("- " + md_text(warning.message()) + "\n");
+    blocks.push_back(std::move(block));
+  }
+  if (!unchanged.empty()) {
+    Block table = table_block(unchanged);
+    table.open = details_open(fmt::format("{} screen{} unchanged (~)", unchanged.size(),
+                                          unchanged.size() == 1 ? "" : "s")) +
+                 table.open;
+    table.close = kDetailsClose;
+    blocks.push_back(std::move(table));
+  }
+  out << assemble(head, blocks, footer(comparison), style);
+}
+
+}  // namespace sqlmeasure

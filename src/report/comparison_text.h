@@ -1,0 +1,56 @@
+#pragma once
+// The words every `compare` renderer shares (the terminal table, Markdown, HTML, CSV, JSON),
+// so the formats never disagree on a verdict, a delta or what changed. Private to src/report/.
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "sqlmeasure/compare.h"
+#include "sqlmeasure/render.h"
+
+namespace sqlmeasure {
+
+[[nodiscard]] const char* change_name(Change change);
+// "p<0.001 n=20+20", or "-" without samples on a side.
+[[nodiscard]] std::string evidence(const TimeEvidence& time);
+// "+80.2%", or "-".
+[[nodiscard]] std::string delta(const TimeEvidence& time);
+// Worth a line under its screen: its time, rows, plan, results, warnings or errors changed.
+[[nodiscard]] bool query_flagged(const QueryComparison& query);
+// "Note 1105 (EXPLAIN): Cannot use key `code` part[0] for lookup: ..."
+[[nodiscard]] std::string warning_text(const ServerWarning& warning);
+
+// Which sides have figures: a screen on one side only, or a query that always failed on a
+// side, has none there — null, not zero.
+struct Sides {
+  bool before = true, after = true;
+};
+[[nodiscard]] Sides sides_of(Presence presence);
+[[nodiscard]] Sides sides_of(const QueryComparison& query);
+
+// "works key category_started → (none), ref → ALL [full scan …], rows examined 2.0k → 600k,
+// 0.41 → 44.3 ms (+…)": what changed in one query.
+[[nodiscard]] std::string query_detail(const QueryComparison& query);
+// "2 of 17 screens regressed", "3 of 17 screens fail the gate (2 regressed, 1 plan changed)";
+// without `screens`: "2 screens regressed".
+[[nodiscard]] std::string gate_count(const Comparison& comparison, std::optional<size_t> screens);
+// How a comparison of alternating phases was judged (docs/verdicts.md).
+[[nodiscard]] std::string phases_line(const Comparison& comparison);
+// What the DDL itself cost, or why it was not measured; empty when no change is recorded.
+[[nodiscard]] std::string ddl_line(const Comparison& comparison);
+// "index hint breaks: screen/query (file:line): FORCE INDEX (x) on t: ...".
+[[nodiscard]] std::vector<std::string> hint_lines(const Comparison& comparison);
+// "3 of 19 screens regressed (fail on: errors, time, rows; threshold +10%, ...)".
+[[nodiscard]] std::string summary_line(const Comparison& comparison);
+// How many screens ran on both sides: the "of N" of the summary.
+[[nodiscard]] size_t screens_compared(const Comparison& comparison);
+// One row per screen: screen, before ms, after ms, delta, evidence, rows examined, verdict.
+[[nodiscard]] Table screen_table(const Comparison& comparison);
+[[nodiscard]] std::vector<std::string> screen_row(const ScreenComparison& screen);
+
+// The Markdown for a pull-request comment (comparison_markdown.cpp).
+void render_comparison_markdown(const Comparison& comparison, const Style& style,
+                                std::ostream& out);
+
+}  // namespace sqlmeasure
