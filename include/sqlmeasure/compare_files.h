@@ -5,6 +5,7 @@
 // judged them — drift warning and all-pairs rule included (judge_phases) — so an offline
 // compare of a live compare's out-dir prints the same verdicts.
 #include <string>
+#include <vector>
 
 #include "sqlmeasure/compare.h"
 
@@ -16,5 +17,16 @@ namespace sqlmeasure {
 
 // DIR/before.json against DIR/after.json, as compare_files; kBadInput when DIR has neither.
 [[nodiscard]] Comparison compare_directory(const std::string& directory, const VerdictRule& rule);
+
+// The comparison with the runs it was judged from, for a report that draws their samples
+// (html_report.h): each side's phases in order when they were judged phase by phase, else the
+// two files as read.
+struct JudgedFiles {
+  Comparison comparison;
+  std::vector<RunResult> before_runs, after_runs;
+};
+[[nodiscard]] JudgedFiles judge_files(const std::string& before_path, const std::string& after_path,
+                                      const VerdictRule& rule);
+[[nodiscard]] JudgedFiles judge_directory(const std::string& directory, const VerdictRule& rule);
 
 }  // namespace sqlmeasure

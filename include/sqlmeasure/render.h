@@ -13,7 +13,7 @@
 
 namespace sqlmeasure {
 
-enum class Format { kTable, kJson, kMarkdown, kCsv, kJunit };
+enum class Format { kTable, kJson, kMarkdown, kCsv, kJunit, kHtml };
 // `flag` names the option in errors; `allowed` lists what this command can write.
 [[nodiscard]] Format parse_format(const std::string& text, const std::vector<Format>& allowed);
 [[nodiscard]] const char* format_name(Format format);

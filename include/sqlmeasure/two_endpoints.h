@@ -22,6 +22,7 @@ struct TwoEndpointOutcome {
   Comparison comparison;
   std::vector<std::string> files;
   std::optional<std::string> failure;  // the run was cut short (the comparison is partial)
+  RunResult before, after;             // as measured (an HTML report draws their samples)
 };
 
 // Parameters are drawn once, on the before endpoint, and used on both.

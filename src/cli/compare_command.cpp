@@ -9,6 +9,7 @@
 #include "sqlmeasure/compare.h"
 #include "sqlmeasure/compare_files.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/html_report.h"
 #include "sqlmeasure/live_compare.h"
 #include "sqlmeasure/results_file.h"
 #include "sqlmeasure/text.h"
@@ -35,12 +36,17 @@ class CompareCommand final : public Command {
     scenarios_.add_to(app);
     run_.add_to(app);
     output_.add_to(app);
+    report_.add_to(app);
+    app.add_option("--report-url", report_url_,
+                   "Where the full report will be (a CI artifact's URL): named when Markdown "
+                   "is cut to fit a PR comment");
   }
 
   int execute(const Context& context) override {
     const Mode mode = chosen_mode(context.config());
     refuse_unused_flags(*app_, flags_used_by(mode), mode_name(mode));
     format_ = output_.format();
+    report_.check();
     rule_ = verdict_rule(context.config());
     switch (mode) {
       case Mode::kOffline:
@@ -169,7 +175,7 @@ class CompareCommand final : public Command {
   // Every flag the mode reads; any other given on the command line is refused.
   std::set<std::string> flags_used_by(Mode mode) const {
     std::set<std::string> used = flag_names(*app_, kVerdictGroup);
-    used.insert("--format");
+    used.insert({"--format", "--report-url", "--report"});
     if (mode == Mode::kOffline) {
       used.insert("files");
       return used;
@@ -214,14 +220,33 @@ class CompareCommand final : public Command {
     return rule;
   }
 
-  int finish(const Comparison& comparison, const Context& context) const {
-    render_comparison(comparison, format_, context.style(), context.out());
+  // The comparison as --format says, and the HTML report (--report), which draws the runs'
+  // samples.
+  void print(const Comparison& comparison, const ComparedRuns& runs, const Context& context) const {
+    report_.emit(
+        format_, context,
+        [&](std::ostream& out) { render_comparison(comparison, format_, style(context), out); },
+        [&](std::ostream& out) { render_comparison_html(comparison, runs, out); });
+  }
+
+  // Each side's runs, for the charts.
+  static ComparedRuns runs_of(const std::vector<RunResult>& before,
+                              const std::vector<RunResult>& after) {
+    ComparedRuns runs;
+    for (const RunResult& run : before) runs.before.push_back(&run);
+    for (const RunResult& run : after) runs.after.push_back(&run);
+    return runs;
+  }
+
+  int finish(const Comparison& comparison, const ComparedRuns& runs, const Context& context) const {
+    print(comparison, runs, context);
     return comparison.gate_failed() ? static_cast<int>(ExitCode::kFindings) : 0;
   }
 
   int offline(const Context& context) const {
-    if (files_.size() == 1) return finish(compare_directory(files_[0], rule_), context);
-    return finish(compare_files(files_[0], files_[1], rule_), context);
+    const JudgedFiles judged = files_.size() == 1 ? judge_directory(files_[0], rule_)
+                                                  : judge_files(files_[0], files_[1], rule_);
+    return finish(judged.comparison, runs_of(judged.before_runs, judged.after_runs), context);
   }
 
   int two_endpoints(const Context& context) const {
@@ -244,11 +269,12 @@ class CompareCommand final : public Command {
     const TwoEndpointOutcome outcome =
         run_two_endpoint_compare(std::move(screens), options, verbose_connector(context));
     context.err() << "results: " << join(outcome.files) << '\n';
+    const ComparedRuns runs{{&outcome.before}, {&outcome.after}};
     if (outcome.failure) {
-      render_comparison(outcome.comparison, format_, context.style(), context.out());
+      print(outcome.comparison, runs, context);
       fail(ExitCode::kRuntime, *outcome.failure);
     }
-    return finish(outcome.comparison, context);
+    return finish(outcome.comparison, runs, context);
   }
 
   std::string out_dir() const {
@@ -290,26 +316,33 @@ class CompareCommand final : public Command {
     const LiveCompareOutcome outcome =
         run_live_compare(std::move(screens), options, verbose_connector(context));
     if (!outcome.files.empty()) context.err() << "results: " << join(outcome.files) << '\n';
+    const ComparedRuns runs = runs_of(outcome.before_phases, outcome.after_phases);
     if (outcome.failure) {
       // The partial comparison first, if both sides have results: they are kept.
-      if (outcome.comparison) {
-        render_comparison(*outcome.comparison, format_, context.style(), context.out());
-      }
+      if (outcome.comparison) print(*outcome.comparison, runs, context);
       fail(ExitCode::kRuntime, outcome.failure_message());
     }
     if (!outcome.comparison) fail(ExitCode::kRuntime, "no after run; " + describe(outcome.server));
-    return finish(*outcome.comparison, context);
+    return finish(*outcome.comparison, runs, context);
+  }
+
+  // The terminal's style, and where the full report is for a Markdown comment cut short.
+  Style style(const Context& context) const {
+    Style style = context.style();
+    style.full_report = report_url_.value_or("");
+    return style;
   }
 
   CLI::App* app_ = nullptr;
   ConnectionFlags connection_;
   ScenarioFlags scenarios_;
   RunFlags run_;
-  OutputFlags output_{
-      {Format::kTable, Format::kJson, Format::kMarkdown, Format::kCsv, Format::kJunit}};
+  OutputFlags output_{{Format::kTable, Format::kJson, Format::kMarkdown, Format::kCsv,
+                       Format::kJunit, Format::kHtml}};
+  ReportFlag report_;
   std::vector<std::string> files_;
   std::optional<std::string> migration_, rollback_, ignore_index_, before_dsn_, after_dsn_,
-      out_dir_, fail_on_;
+      out_dir_, fail_on_, report_url_;
   bool keep_ = false, apply_ddl_ = false, no_before_again_ = false, allow_replicated_ddl_ = false,
        no_binlog_ = false;
   std::optional<int> alternations_;

@@ -11,6 +11,7 @@
 #include "sqlmeasure/advisor.h"
 #include "sqlmeasure/drop_verification.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/html_report.h"
 #include "sqlmeasure/index_collection.h"
 #include "sqlmeasure/render.h"
 #include "sqlmeasure/scenario_loader.h"
@@ -37,11 +38,13 @@ class IndexesCommand final : public ScreenCommand {
     app.add_option("--seed", seed_, "Seed for parameters drawn with `from` (default 1)");
     add_verify_flags(app);
     output_.add_to(app);
+    report_.add_to(app);
   }
 
   int execute(const Context& context) override {
     // Every flag is validated before any work.
     const Format format = output_.format();
+    report_.check();
     std::optional<Severity> fail_on;
     if (fail_on_) fail_on = parse_severity(*fail_on_, "--fail-on");
     const ProjectConfig& config = context.config();
@@ -83,7 +86,10 @@ class IndexesCommand final : public ScreenCommand {
     if (verify_) {
       verify_failure = verify(report.result, report.schema, unresolved, resolved, context);
     }
-    render_index_report(report, format, context.style(), context.out());
+    report_.emit(
+        format, context,
+        [&](std::ostream& out) { render_index_report(report, format, context.style(), out); },
+        [&](std::ostream& out) { render_index_report_html(report, out); });
     if (verify_failure) fail(ExitCode::kRuntime, "--verify: " + *verify_failure);
 
     if (fail_on) {
@@ -205,7 +211,8 @@ class IndexesCommand final : public ScreenCommand {
     return outcome.failure;
   }
 
-  OutputFlags output_{{Format::kTable, Format::kJson, Format::kMarkdown}};
+  OutputFlags output_{{Format::kTable, Format::kJson, Format::kMarkdown, Format::kHtml}};
+  ReportFlag report_;
   bool verify_ = false, allow_replicated_ddl_ = false, no_binlog_ = false;
   std::optional<double> verify_budget_s_;
   std::optional<int> alternations_;

@@ -12,6 +12,7 @@
 
 #include "cli/progress_line.h"
 #include "cli/secrets.h"
+#include "sqlmeasure/atomic_file.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/scenario_loader.h"
 #include "sqlmeasure/text.h"
@@ -485,6 +486,28 @@ void refuse_unused_flags(const CLI::App& app, const std::set<std::string>& used,
     const std::string name = option->get_name();
     fail(ExitCode::kUsage, fmt::format("{} does not apply to {}; leave it out",
                                        name == "files" ? "FILES" : name, mode));
+  }
+}
+
+void ReportFlag::add_to(CLI::App& app) {
+  app.add_option("--report", path_,
+                 "Also write the HTML report (charts, plans) to FILE; --format html alone "
+                 "writes it to stdout");
+}
+
+void ReportFlag::check() const {
+  if (path_) check_output_file(*path_, "--report");
+}
+
+void ReportFlag::emit(Format format, const Context& context,
+                      const std::function<void(std::ostream&)>& text,
+                      const std::function<void(std::ostream&)>& page) const {
+  if (format != Format::kHtml) text(context.out());
+  if (path_) {
+    write_file_atomically(*path_, page);
+    context.err() << "report: " << *path_ << '\n';
+  } else if (format == Format::kHtml) {
+    page(context.out());
   }
 }
 

@@ -98,4 +98,20 @@ void check_output_directory(const std::string& path, const std::string& flag);
 // The names of every flag of a group, for refuse_unused_flags.
 [[nodiscard]] std::set<std::string> flag_names(const CLI::App& app, const std::string& group);
 
+// --report FILE: the HTML report (docs/report.md), written atomically beside whatever --format
+// prints; with --format html and no --report, the page goes to stdout instead.
+class ReportFlag {
+ public:
+  void add_to(CLI::App& app);
+  // Before any work: the file's directory exists and is writable (exit 64).
+  void check() const;
+  // Prints `text` (the --format output) unless the format is html, then writes the page to
+  // --report, or to stdout for --format html.
+  void emit(Format format, const Context& context, const std::function<void(std::ostream&)>& text,
+            const std::function<void(std::ostream&)>& page) const;
+
+ private:
+  std::optional<std::string> path_;
+};
+
 }  // namespace sqlmeasure

@@ -6,6 +6,7 @@
 
 #include "cli/command.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/html_report.h"
 #include "sqlmeasure/index_collection.h"
 #include "sqlmeasure/results_file.h"
 #include "sqlmeasure/runner.h"
@@ -26,6 +27,7 @@ class RunCommand final : public ScreenCommand {
     add_screen_flags(app);
     run_.add_to(app);
     output_.add_to(app);
+    report_.add_to(app);
     app.add_option("-o,--out", out_,
                    "Results file to write (default: sqlmeasure-results/run-TIMESTAMP.json)");
   }
@@ -33,6 +35,7 @@ class RunCommand final : public ScreenCommand {
   int execute(const Context& context) override {
     const Format format = output_.format();
     if (out_) check_output_file(*out_, "--out");
+    report_.check();
     RunOptions options = run_.options(context, scenarios_, "run");
     std::vector<Screen> screens = scenarios_.load(context.config());
     const ConnectionOptions session =
@@ -49,7 +52,9 @@ class RunCommand final : public ScreenCommand {
     // What a later compare of this file names plan changes with (docs/verdicts.md).
     if (run.complete) run.index_statistics = plan_index_statistics(*connection, run);
     // The table first: measured figures are shown even if the file cannot be written.
-    render_run(run, format, context.style(), context.out());
+    report_.emit(
+        format, context, [&](std::ostream& out) { render_run(run, format, context.style(), out); },
+        [&](std::ostream& out) { render_run_html(run, out); });
     const std::string path = out_ ? *out_ : default_results_path();
     write_results_file(run, path);
     context.err() << "results: " << path << (run.complete ? "" : " (incomplete)") << '\n';
@@ -64,7 +69,9 @@ class RunCommand final : public ScreenCommand {
 
  private:
   RunFlags run_;
-  OutputFlags output_{kTableFormats};
+  OutputFlags output_{
+      {Format::kTable, Format::kJson, Format::kMarkdown, Format::kCsv, Format::kHtml}};
+  ReportFlag report_;
   std::optional<std::string> out_;
 };
 

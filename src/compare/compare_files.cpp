@@ -34,35 +34,43 @@ std::optional<std::vector<RunResult>> phases_beside(const RunResult& pooled,
 
 }  // namespace
 
-Comparison compare_files(const std::string& before_path, const std::string& after_path,
-                         const VerdictRule& rule) {
-  const RunResult before = read_results_file(before_path);
-  const RunResult after = read_results_file(after_path);
+JudgedFiles judge_files(const std::string& before_path, const std::string& after_path,
+                        const VerdictRule& rule) {
+  RunResult before = read_results_file(before_path);
+  RunResult after = read_results_file(after_path);
+  JudgedFiles judged;
   if (before.pooled_from.empty() || after.pooled_from.empty()) {
-    return compare_labelled(before, before_path, after, after_path, rule);
+    judged.comparison = compare_labelled(before, before_path, after, after_path, rule);
+    judged.before_runs.push_back(std::move(before));
+    judged.after_runs.push_back(std::move(after));
+    return judged;
   }
   std::string missing;
   std::optional<std::vector<RunResult>> before_phases = phases_beside(before, before_path, missing);
   std::optional<std::vector<RunResult>> after_phases;
   if (before_phases) after_phases = phases_beside(after, after_path, missing);
   if (!before_phases || !after_phases) {
-    Comparison comparison = compare_labelled(before, before_path, after, after_path, rule);
-    comparison.warnings.push_back(
+    judged.comparison = compare_labelled(before, before_path, after, after_path, rule);
+    judged.comparison.warnings.push_back(
         {WarningKind::kUnconfirmed,
          fmt::format("judged without the phase rule: these files pool {} before and {} after "
                      "phases, and {} is not beside them",
                      before.pooled_from.size(), after.pooled_from.size(), missing),
          "the live compare kept a time verdict only if every pair of phases showed it: compare "
          "its whole out-dir (sqlmeasure compare DIR) to judge the same way"});
-    return comparison;
+    judged.before_runs.push_back(std::move(before));
+    judged.after_runs.push_back(std::move(after));
+    return judged;
   }
-  Comparison comparison =
+  judged.comparison =
       judge_phases(before, before_path, after, after_path, *before_phases, *after_phases, rule);
-  if (after.change) comparison.after_label += " · " + after.change->description;
-  return comparison;
+  if (after.change) judged.comparison.after_label += " · " + after.change->description;
+  judged.before_runs = std::move(*before_phases);
+  judged.after_runs = std::move(*after_phases);
+  return judged;
 }
 
-Comparison compare_directory(const std::string& directory, const VerdictRule& rule) {
+JudgedFiles judge_directory(const std::string& directory, const VerdictRule& rule) {
   const fs::path before = fs::path(directory) / "before.json";
   const fs::path after = fs::path(directory) / "after.json";
   if (!fs::exists(before) || !fs::exists(after)) {
@@ -70,7 +78,16 @@ Comparison compare_directory(const std::string& directory, const VerdictRule& ru
          fmt::format("{}: not the out-dir of a live compare: it needs before.json and after.json",
                      printable(directory)));
   }
-  return compare_files(before.string(), after.string(), rule);
+  return judge_files(before.string(), after.string(), rule);
+}
+
+Comparison compare_files(const std::string& before_path, const std::string& after_path,
+                         const VerdictRule& rule) {
+  return judge_files(before_path, after_path, rule).comparison;
+}
+
+Comparison compare_directory(const std::string& directory, const VerdictRule& rule) {
+  return judge_directory(directory, rule).comparison;
 }
 
 }  // namespace sqlmeasure

@@ -47,6 +47,8 @@ TwoEndpointOutcome run_two_endpoint_compare(std::vector<Screen> screens,
   if (!runs[0].complete) {
     outcome.failure = "the comparison did not finish: " + runs[0].incomplete_reason;
   }
+  outcome.before = std::move(runs[0]);
+  outcome.after = std::move(runs[1]);
   return outcome;
 }
 

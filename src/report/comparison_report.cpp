@@ -11,6 +11,7 @@
 
 #include "report/comparison_text.h"
 #include "results/record_json.h"
+#include "sqlmeasure/html_report.h"
 #include "sqlmeasure/render.h"
 #include "sqlmeasure/text.h"
 
@@ -320,6 +321,10 @@ void render_comparison(const Comparison& comparison, Format format, const Style&
       return;
     case Format::kJunit:
       render_junit(comparison, out);
+      return;
+    case Format::kHtml:
+      // Without the runs, no charts: the command passes them (render_comparison_html).
+      render_comparison_html(comparison, {}, out);
       return;
   }
 }

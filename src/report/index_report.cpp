@@ -5,8 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "report/index_text.h"
 #include "results/plan_json.h"
 #include "sqlmeasure/advisor.h"
+#include "sqlmeasure/html_report.h"
 #include "sqlmeasure/number_text.h"
 #include "sqlmeasure/render.h"
 
@@ -420,6 +422,17 @@ nlohmann::json to_json(const IndexReport& report) {
 
 }  // namespace
 
+Table index_cardinality_table(const SchemaInfo& schema) { return cardinality_table(schema); }
+Table index_hints_table(const IndexReport& report) { return hints_table(report); }
+std::string index_header_line(const IndexReport& report) { return header_line(report); }
+std::string index_scenarios_line(const ScenarioEvidence& scenarios) {
+  return scenarios_line(scenarios);
+}
+std::string index_counts_line(const AdvisorResult& result) { return counts_line(result); }
+std::string index_measured_line(const Finding::Measured& measured) {
+  return measured_line(measured);
+}
+
 void render_index_report(const IndexReport& report, Format format, const Style& style,
                          std::ostream& out) {
   switch (format) {
@@ -428,6 +441,9 @@ void render_index_report(const IndexReport& report, Format format, const Style& 
       return;
     case Format::kMarkdown:
       write_markdown(report, out);
+      return;
+    case Format::kHtml:
+      render_index_report_html(report, out);
       return;
     case Format::kTable:
     case Format::kCsv:

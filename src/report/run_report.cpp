@@ -4,13 +4,14 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "report/run_table.h"
 #include "results/plan_json.h"
+#include "sqlmeasure/html_report.h"
 #include "sqlmeasure/render.h"
 #include "sqlmeasure/results_file.h"
 #include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
-namespace {
 
 Table run_table(const RunResult& run) {
   Table table{{"screen", "queries", "median ms", "p95 ms", "rows examined", "note"},
@@ -30,14 +31,14 @@ Table run_table(const RunResult& run) {
   return table;
 }
 
-}  // namespace
-
 void render_run(const RunResult& run, Format format, const Style& style, std::ostream& out) {
   (void)style;
   switch (format) {
     case Format::kJson:
       out << results_to_json(run);
       return;
+    case Format::kHtml:
+      return render_run_html(run, out);
     case Format::kMarkdown:
     case Format::kCsv:
       return write_table(run_table(run), format, out);

@@ -128,6 +128,7 @@ void write_table(const Table& table, Format format, std::ostream& out) {
     case Format::kTable:
     case Format::kJson:
     case Format::kJunit:
+    case Format::kHtml:
       return write_text_table(table, out);
   }
 }
@@ -155,6 +156,8 @@ const char* format_name(Format format) {
       return "csv";
     case Format::kJunit:
       return "junit";
+    case Format::kHtml:
+      return "html";
   }
   return "table";
 }

@@ -1,0 +1,2 @@
+-- name: profile
+SELECT name FROM users WHERE id = 7;
