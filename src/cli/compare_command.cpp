@@ -329,7 +329,8 @@ class CompareCommand final : public Command {
   // The terminal's style, and where the full report is for a Markdown comment cut short.
   Style style(const Context& context) const {
     Style style = context.style();
-    style.full_report = report_url_.value_or("");
+    // A CI artifact's URL; else the HTML file written beside the Markdown.
+    style.full_report = report_url_.value_or(report_.path().value_or(""));
     return style;
   }
 

@@ -109,6 +109,7 @@ class ReportFlag {
   // --report, or to stdout for --format html.
   void emit(Format format, const Context& context, const std::function<void(std::ostream&)>& text,
             const std::function<void(std::ostream&)>& page) const;
+  [[nodiscard]] const std::optional<std::string>& path() const { return path_; }
 
  private:
   std::optional<std::string> path_;
