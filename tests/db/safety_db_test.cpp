@@ -155,7 +155,8 @@ class ScratchServer {
     if (fs::is_directory(tls)) {
       const fs::path copy = fs::path(dir_.path()) / "tls";
       fs::create_directories(copy);
-      for (const char* file : {"ca.pem", "server-cert.pem", "server-key.pem", "wrong-ca.pem"}) {
+      for (const char* file : {"ca.pem", "server-cert.pem", "server-key.pem", "wrong-ca.pem",
+                               "client.pem", "client-key.pem"}) {
         std::error_code ignored;
         fs::copy_file(tls / file, copy / file, ignored);
       }
