@@ -12,6 +12,7 @@
 
 #include "cli/options.h"
 #include "sqlmeasure/error.h"
+#include "support/error_outcome.h"
 #include "support/in_directory.h"
 #include "support/scoped_env.h"
 #include "support/temp_dir.h"
@@ -25,21 +26,8 @@ using sqlmeasure::testing::InDirectory;
 using sqlmeasure::testing::ScopedEnv;
 using sqlmeasure::testing::TempDir;
 
-struct Outcome {
-  bool threw = false;
-  ExitCode code = ExitCode::kOk;
-  std::string message;
-};
-
-template <typename Work>
-Outcome outcome_of(Work&& work) {
-  try {
-    work();
-  } catch (const Error& error) {
-    return {true, error.code(), error.what()};
-  }
-  return {};
-}
+using sqlmeasure::testing::Outcome;
+using sqlmeasure::testing::outcome_of;
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;

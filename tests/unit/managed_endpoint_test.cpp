@@ -14,6 +14,7 @@
 #include "sqlmeasure/config.h"
 #include "sqlmeasure/error.h"
 #include "support/cli_runner.h"
+#include "support/error_outcome.h"
 #include "support/fake_connection.h"
 #include "support/scoped_env.h"
 #include "support/temp_dir.h"
@@ -31,21 +32,8 @@ const std::string kToken =
     "sqlm-db.cluster-x.eu-west-1.rds.amazonaws.com:3306/?Action=connect&DBUser=app"
     "&X-Amz-Signature=7f3e9c0ffee0123456789";
 
-struct Outcome {
-  bool threw = false;
-  ExitCode code = ExitCode::kOk;
-  std::string message;
-};
-
-template <typename Work>
-Outcome outcome_of(Work&& work) {
-  try {
-    work();
-  } catch (const Error& error) {
-    return {true, error.code(), error.what()};
-  }
-  return {};
-}
+using sqlmeasure::testing::Outcome;
+using sqlmeasure::testing::outcome_of;
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;

@@ -15,6 +15,7 @@
 #include "scenario/toml_document.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/text.h"
+#include "support/error_outcome.h"
 #include "support/temp_dir.h"
 
 using namespace sqlmeasure;
@@ -24,21 +25,8 @@ namespace {
 
 using sqlmeasure::testing::TempDir;
 
-struct Outcome {
-  bool threw = false;
-  ExitCode code = ExitCode::kOk;
-  std::string message;
-};
-
-template <typename Work>
-Outcome outcome_of(Work&& work) {
-  try {
-    work();
-  } catch (const Error& error) {
-    return {true, error.code(), error.what()};
-  }
-  return {};
-}
+using sqlmeasure::testing::Outcome;
+using sqlmeasure::testing::outcome_of;
 
 // One diagnostic: a first line, then at most an excerpt of the offending line (indented).
 void check_one_message(const std::string& message) {
