@@ -1,0 +1,13 @@
+# Sourced by scripts/build, scripts/sanitize and scripts/fuzz: compile through ccache when it is
+# installed (scripts/install-deps installs it), so a second build of the same sources — CI's
+# fresh clone after a run on the same machine, the ASan and fuzz trees after a branch switch —
+# recompiles only what changed. Paths are hashed relative to the clone (CCACHE_BASEDIR) and
+# the directory is left out of the hash (CCACHE_NOHASHDIR), so two clones share the cache; the
+# debug info then names the first clone's directory, which no test reads.
+# CCACHE_DISABLE=1 turns it off. Sets compiler_cache=(cmake flags), empty without ccache.
+compiler_cache=()
+if command -v ccache >/dev/null 2>&1; then
+  export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$(pwd)}
+  export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
+  compiler_cache=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
