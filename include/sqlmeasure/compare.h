@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "sqlmeasure/budget.h"
+#include "sqlmeasure/gate_policy.h"
 #include "sqlmeasure/results.h"
 #include "sqlmeasure/verdict_rule.h"
 
@@ -103,6 +105,8 @@ struct QueryComparison {
   // Its time changed while its plan, rows examined and results did not: slower or faster
   // beside heavier neighbours, not by a plan of its own.
   [[nodiscard]] bool time_only() const;
+  // One of its own figures fires a gate in fail_on (an [[accept]] entry naming it covers that).
+  [[nodiscard]] bool gated(const VerdictRule& rule) const;
 };
 
 enum class Presence { kBoth, kOnlyBefore, kOnlyAfter };
@@ -114,6 +118,11 @@ struct ScreenComparison {
   RowsEvidence rows;
   std::vector<QueryComparison> queries;  // matched by name
   std::vector<std::string> queries_only_before, queries_only_after;
+  double after_p95_ms = 0;                // per view, for its budget; 0 without after samples
+  std::optional<Budget> declared_budget;  // its screen file's, as the after run recorded it
+  // Set by apply_gate_policy (gate_policy.h): its budget checked, and the entry accepting it.
+  std::optional<BudgetCheck> budget;
+  std::optional<Acceptance> accepted;
   [[nodiscard]] bool breaks()
       const;                         // a query of it fails after the change (QueryOutcome::kBreaks)
   [[nodiscard]] bool fixed() const;  // a query of it failed before and runs after
@@ -122,6 +131,11 @@ struct ScreenComparison {
   [[nodiscard]] bool new_warning() const;  // a query of it raises a warning it did not before
   [[nodiscard]] bool touched() const;      // some query of it is (or no change is recorded)
   [[nodiscard]] bool regressed(const VerdictRule& rule) const;  // by the gates in fail_on
+  [[nodiscard]] bool over_budget() const { return budget && budget->over(); }
+  // A gate in fail_on fires: a before/after gate, or `budget` for a screen over its budget.
+  [[nodiscard]] bool gated(const VerdictRule& rule) const;
+  // Gated and not accepted: what makes compare exit 1.
+  [[nodiscard]] bool fails_gate(const VerdictRule& rule) const { return gated(rule) && !accepted; }
   [[nodiscard]] Verdict verdict() const;
 };
 
@@ -139,6 +153,8 @@ enum class WarningKind {
   kUnconfirmed,             // a time change not every pair of alternating phases shows
   kUntouched,               // a time change of screens that read nothing the change alters
   kConditionsDiffer,        // server settings or the tables' rows differ between the sides
+  kAcceptExpired,           // an [[accept]] entry past its date: its regression fails again
+  kAcceptUnused,            // an [[accept]] entry that accepts nothing in this comparison
 };
 
 struct Warning {
@@ -152,15 +168,17 @@ struct Warning {
 struct Comparison {
   std::string before_label, after_label;
   VerdictRule rule;
-  std::vector<ScreenComparison> screens;  // gated regressions, then other regressions, then
-                                          // improvements, then the rest; ties by name
+  std::vector<ScreenComparison> screens;  // failing the gate, then accepted, then other
+                                          // regressions, then improvements, then the rest;
+                                          // ties by name
   std::vector<Warning> warnings;
   // Judged from alternating phases (judge_phases): how many of each side; 0 when two runs
   // were compared as they are.
   std::size_t before_phases = 0, after_phases = 0;
   std::optional<ChangeRecord> change;  // what a live compare changed (its after run says)
-  [[nodiscard]] std::size_t regressed_count() const;
-  [[nodiscard]] bool gate_failed() const { return regressed_count() > 0; }
+  [[nodiscard]] std::size_t failing_count() const;   // screens that fail the gate
+  [[nodiscard]] std::size_t accepted_count() const;  // gated screens an entry accepts
+  [[nodiscard]] bool gate_failed() const { return failing_count() > 0; }
   void resort();  // after verdicts change (confirm_across_phases)
 };
 

@@ -9,6 +9,7 @@
 
 #include "sqlmeasure/connection.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/gate_policy.h"
 #include "sqlmeasure/results.h"
 #include "sqlmeasure/verdict_rule.h"
 
@@ -36,6 +37,7 @@ struct ProjectConfig {
   std::optional<std::set<Gate>> fail_on;
   std::optional<std::string> before_dsn, after_dsn;
   std::optional<int> alternations;  // live compare: times the change is applied and undone
+  GatePolicy policy;                // [[budget]] and [[accept]] (docs/verdicts.md)
 };
 
 // `explicit_path` from --config must exist; otherwise ./sqlmeasure.toml is read if present.

@@ -19,7 +19,7 @@ namespace sqlmeasure {
 // The version this binary writes, and the oldest it still reads (docs/results-format.md):
 // raise the first when a field is added, never the second without a reason, so that a
 // baseline made by an older sqlmeasure keeps comparing.
-inline constexpr int kResultsSchemaVersion = 4;
+inline constexpr int kResultsSchemaVersion = 5;
 inline constexpr int kOldestResultsSchemaVersion = 1;
 
 // One row of the traditional EXPLAIN output, as both MariaDB and MySQL print it.
@@ -89,6 +89,7 @@ struct ScreenResult {
   Summary stats_ms;
   std::uint64_t rows_examined = 0;  // per view: sum of rows_examined * times
   std::vector<QueryResult> queries;
+  std::optional<Budget> budget;  // its screen file's, recorded for a later compare
 
   [[nodiscard]] bool samples_are_its_query() const {
     return samples_ns.empty() && queries.size() == 1 && queries.front().times == 1;

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sqlmeasure/budget.h"
 #include "sqlmeasure/source_location.h"
 
 namespace sqlmeasure {
@@ -49,6 +50,7 @@ struct Screen {
   std::string description;
   std::string file;
   std::vector<Query> queries;
+  std::optional<Budget> budget;  // [budget] in a TOML screen file
 };
 
 // What a screen or query may be called: 1-128 ASCII letters, digits, '_', '-' or '.' — safe

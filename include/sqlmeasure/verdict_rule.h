@@ -12,7 +12,8 @@
 namespace sqlmeasure {
 
 // What fails a build (exit 1): --fail-on, [compare] fail_on.
-enum class Gate { kErrors, kTime, kRows, kPlan, kResults, kWarnings };
+// `budget`: a screen over its budget (gate_policy.h), whatever it was before.
+enum class Gate { kErrors, kTime, kRows, kPlan, kResults, kWarnings, kBudget };
 
 struct VerdictRule {
   double threshold = 0.10;             // relative effect, +10 %
@@ -20,7 +21,7 @@ struct VerdictRule {
   double min_delta_ms = 0.05;          // absolute noise floor on the median, per query / screen
   std::uint64_t min_rows_delta = 100;  // absolute floor on rows examined per view
   // A query the change breaks fails by default; a fail_on that leaves `errors` out opts out.
-  std::set<Gate> fail_on = {Gate::kErrors, Gate::kTime, Gate::kRows};
+  std::set<Gate> fail_on = {Gate::kErrors, Gate::kTime, Gate::kRows, Gate::kBudget};
 };
 
 enum class Change { kUnchanged, kRegressed, kImproved };
@@ -35,6 +36,7 @@ enum class Change { kUnchanged, kRegressed, kImproved };
 enum class Verdict {
   kError,  // a query that ran before fails after the change: the worst regression
   kRegressed,
+  kOverBudget,  // after the change, slower than the budget it declares
   kImproved,
   kFixed,  // a query that failed before runs after
   kPlanChanged,

@@ -221,12 +221,16 @@ class CompareCommand final : public Command {
   }
 
   // The comparison as --format says, and the HTML report (--report), which draws the runs'
-  // samples.
-  void print(const Comparison& comparison, const ComparedRuns& runs, const Context& context) const {
+  // samples; budgets and accepted regressions (sqlmeasure.toml, screen files) applied first.
+  // Returns whether the gate failed.
+  bool print(const Comparison& judged, const ComparedRuns& runs, const Context& context) const {
+    Comparison comparison = judged;
+    apply_gate_policy(comparison, context.config().policy, utc_today());
     report_.emit(
         format_, context,
         [&](std::ostream& out) { render_comparison(comparison, format_, style(context), out); },
         [&](std::ostream& out) { render_comparison_html(comparison, runs, out); });
+    return comparison.gate_failed();
   }
 
   // Each side's runs, for the charts.
@@ -239,8 +243,7 @@ class CompareCommand final : public Command {
   }
 
   int finish(const Comparison& comparison, const ComparedRuns& runs, const Context& context) const {
-    print(comparison, runs, context);
-    return comparison.gate_failed() ? static_cast<int>(ExitCode::kFindings) : 0;
+    return print(comparison, runs, context) ? static_cast<int>(ExitCode::kFindings) : 0;
   }
 
   int offline(const Context& context) const {
@@ -271,7 +274,7 @@ class CompareCommand final : public Command {
     context.err() << "results: " << join(outcome.files) << '\n';
     const ComparedRuns runs{{&outcome.before}, {&outcome.after}};
     if (outcome.failure) {
-      print(outcome.comparison, runs, context);
+      (void)print(outcome.comparison, runs, context);
       fail(ExitCode::kRuntime, *outcome.failure);
     }
     return finish(outcome.comparison, runs, context);
@@ -319,7 +322,7 @@ class CompareCommand final : public Command {
     const ComparedRuns runs = runs_of(outcome.before_phases, outcome.after_phases);
     if (outcome.failure) {
       // The partial comparison first, if both sides have results: they are kept.
-      if (outcome.comparison) print(*outcome.comparison, runs, context);
+      if (outcome.comparison) (void)print(*outcome.comparison, runs, context);
       fail(ExitCode::kRuntime, outcome.failure_message());
     }
     if (!outcome.comparison) fail(ExitCode::kRuntime, "no after run; " + describe(outcome.server));

@@ -278,7 +278,13 @@ std::vector<std::string> ScenarioFlags::globs(const ProjectConfig& config) const
 std::vector<Screen> ScenarioFlags::load(const ProjectConfig& config) const {
   LoadOptions options;
   options.allow_writes = allow_writes;
-  return select_screens(load_scenarios(directory(config), options), globs(config));
+  std::vector<Screen> selected =
+      select_screens(load_scenarios(directory(config), options), globs(config));
+  // A screen file's [budget] first, else sqlmeasure.toml's: the run records it.
+  for (Screen& screen : selected) {
+    if (!screen.budget) screen.budget = budget_for(screen.name, config.policy);
+  }
+  return selected;
 }
 
 void RunFlags::add_to(CLI::App& app) {

@@ -11,6 +11,7 @@
 #include "sqlmeasure/results_file.h"
 #include "sqlmeasure/runner.h"
 #include "sqlmeasure/scenario_loader.h"
+#include "sqlmeasure/text.h"
 #include "sqlmeasure/timestamp.h"
 
 namespace sqlmeasure {
@@ -30,6 +31,22 @@ class RunCommand final : public ScreenCommand {
     report_.add_to(app);
     app.add_option("-o,--out", out_,
                    "Results file to write (default: sqlmeasure-results/run-TIMESTAMP.json)");
+  }
+
+  // Screens over their budget (docs/verdicts.md, "Budgets") fail a run as they fail a compare:
+  // a nightly run against growing data catches a page that slowly got too slow.
+  static bool over_budget(const RunResult& run, const Context& context) {
+    std::vector<std::string> over;
+    for (const ScreenResult& screen : run.screens) {
+      if (screen.budget && screen.stats_ms.n > 0 &&
+          check_budget(*screen.budget, screen.stats_ms.median, screen.stats_ms.p95).over()) {
+        over.push_back(screen.name);
+      }
+    }
+    if (over.empty()) return false;
+    context.err() << fmt::format("sqlmeasure: {} screen{} over budget: {} (see the note column)\n",
+                                 over.size(), over.size() == 1 ? "" : "s", join(over));
+    return true;
   }
 
   int execute(const Context& context) override {
@@ -64,7 +81,7 @@ class RunCommand final : public ScreenCommand {
                                            run.incomplete_reason, path));
     }
     fail_on_query_errors(run, fmt::format("see the note column and {}", path));
-    return 0;
+    return over_budget(run, context) ? static_cast<int>(ExitCode::kFindings) : 0;
   }
 
  private:

@@ -10,10 +10,18 @@
 
 #include "evidence.h"
 #include "plan_diff.h"
+#include "sqlmeasure/stats.h"
 #include "warnings.h"
 
 namespace sqlmeasure {
 namespace {
+
+// The p95 of a side's per-view samples, for a budget; 0 without samples.
+double p95_ms(const std::vector<std::int64_t>& samples_ns) {
+  if (samples_ns.empty()) return 0;
+  std::vector<double> ms = to_ms(samples_ns);
+  return summarize_in_place(ms).p95;
+}
 
 // Index of the first element named `name` not yet taken, or -1; marks it taken.
 template <typename T>
@@ -100,6 +108,10 @@ ScreenComparison compare_screen(const ScreenResult& before, const ScreenResult& 
     screen.rows = rows_evidence(rows_examined_per_view(kept_before),
                                 rows_examined_per_view(kept_after), rule);
   }
+  screen.after_p95_ms =
+      p95_ms(all_compared ? after.view_samples()
+                          : per_view_samples(comparable(after.queries, screen.queries)));
+  screen.declared_budget = after.budget;
   return screen;
 }
 
@@ -117,17 +129,24 @@ ScreenComparison one_sided_screen(const ScreenResult& only, Presence presence,
   for (const QueryResult& query : only.queries) {
     (before ? screen.queries_only_before : screen.queries_only_after).push_back(query.name);
   }
+  if (!before) {
+    screen.after_p95_ms = p95_ms(only.view_samples());
+    screen.declared_budget = only.budget;
+  }
   return screen;
 }
 
 // Gated errors first (a page that breaks matters more than one that slows), then the other
-// gated screens, then regressions the rule does not gate, then improvements, then the rest.
+// screens failing the gate, then the accepted ones and regressions the rule does not gate,
+// then improvements, then the rest.
 int rank(const ScreenComparison& screen, const VerdictRule& rule) {
   const Verdict verdict = screen.verdict();
-  if (screen.regressed(rule)) return verdict == Verdict::kError ? 0 : 1;
+  if (screen.fails_gate(rule)) return verdict == Verdict::kError ? 0 : 1;
+  if (screen.gated(rule)) return 2;
   switch (verdict) {
     case Verdict::kError:
     case Verdict::kRegressed:
+    case Verdict::kOverBudget:
       return 2;
     case Verdict::kImproved:
     case Verdict::kFixed:

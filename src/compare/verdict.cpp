@@ -16,7 +16,8 @@ struct GateName {
 };
 constexpr GateName kGates[] = {{Gate::kErrors, "errors"},   {Gate::kTime, "time"},
                                {Gate::kRows, "rows"},       {Gate::kPlan, "plan"},
-                               {Gate::kResults, "results"}, {Gate::kWarnings, "warnings"}};
+                               {Gate::kResults, "results"}, {Gate::kWarnings, "warnings"},
+                               {Gate::kBudget, "budget"}};
 
 // A screen changed when its own figure or any of its touched queries' did: a regressed
 // query can hide inside an unchanged screen total when another query got faster.
@@ -49,6 +50,8 @@ bool gate_fires(const ScreenComparison& screen, Gate gate) {
       return screen.results_differ();
     case Gate::kWarnings:
       return screen.new_warning();
+    case Gate::kBudget:
+      return false;  // not a before/after gate: gated() asks over_budget()
   }
   return false;
 }
@@ -109,13 +112,29 @@ bool ScreenComparison::regressed(const VerdictRule& rule) const {
                      [this](Gate gate) { return gate_fires(*this, gate); });
 }
 
+bool QueryComparison::gated(const VerdictRule& rule) const {
+  const auto on = [&rule](Gate gate) { return rule.fail_on.contains(gate); };
+  return (on(Gate::kErrors) && outcome == QueryOutcome::kBreaks) ||
+         (on(Gate::kTime) && touched && time.change == Change::kRegressed) ||
+         (on(Gate::kRows) && rows.change == Change::kRegressed) ||
+         (on(Gate::kPlan) && !plan_changes.empty()) || (on(Gate::kResults) && results_differ) ||
+         (on(Gate::kWarnings) && !warnings_added.empty());
+}
+
+bool ScreenComparison::gated(const VerdictRule& rule) const {
+  return regressed(rule) || (over_budget() && rule.fail_on.contains(Gate::kBudget));
+}
+
 Verdict ScreenComparison::verdict() const {
   if (presence == Presence::kOnlyBefore) return Verdict::kRemoved;
-  if (presence == Presence::kOnlyAfter) return Verdict::kAdded;
+  // A new screen is judged by its budget alone: it has no before.
+  if (presence == Presence::kOnlyAfter)
+    return over_budget() ? Verdict::kOverBudget : Verdict::kAdded;
   if (breaks()) return Verdict::kError;
   if (time_is(*this, Change::kRegressed) || rows_are(*this, Change::kRegressed)) {
     return Verdict::kRegressed;
   }
+  if (over_budget()) return Verdict::kOverBudget;
   if (time_is(*this, Change::kImproved) || rows_are(*this, Change::kImproved)) {
     return Verdict::kImproved;
   }
@@ -132,6 +151,8 @@ const char* verdict_name(Verdict verdict) {
       return "error";
     case Verdict::kRegressed:
       return "regressed";
+    case Verdict::kOverBudget:
+      return "over budget";
     case Verdict::kImproved:
       return "improved";
     case Verdict::kFixed:
@@ -152,20 +173,28 @@ const char* verdict_name(Verdict verdict) {
   return "~";
 }
 
-std::size_t Comparison::regressed_count() const {
+std::size_t Comparison::failing_count() const {
   return static_cast<std::size_t>(
       std::count_if(screens.begin(), screens.end(),
-                    [this](const ScreenComparison& screen) { return screen.regressed(rule); }));
+                    [this](const ScreenComparison& screen) { return screen.fails_gate(rule); }));
+}
+
+std::size_t Comparison::accepted_count() const {
+  return static_cast<std::size_t>(std::count_if(
+      screens.begin(), screens.end(),
+      [this](const ScreenComparison& screen) { return screen.gated(rule) && screen.accepted; }));
 }
 
 Gate parse_gate(const std::string& name, const std::string& where, ExitCode code) {
   for (const GateName& known : kGates) {
     if (name == known.name) return known.gate;
   }
-  fail(code,
-       fmt::format(
-           "{}: unknown gate '{}' (expected errors, time, rows, plan, results, warnings, or none)",
-           where, name));
+  fail(
+      code,
+      fmt::format(
+          "{}: unknown gate '{}' (expected errors, time, rows, plan, results, warnings, budget, or "
+          "none)",
+          where, name));
 }
 
 std::set<Gate> parse_gates(const std::vector<std::string>& names, const std::string& where,

@@ -2,10 +2,13 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <set>
 
+#include "scenario/budget_table.h"
 #include "scenario/toml_document.h"
 #include "sqlmeasure/config.h"
 #include "sqlmeasure/error.h"
@@ -88,6 +91,74 @@ class ConfigReader {
     }
   }
 
+  // The tables of an array of tables ([[name]]); none when absent.
+  std::vector<const toml::table*> tables(const toml::table& root, const char* name) const {
+    std::vector<const toml::table*> found;
+    const toml::node* node = root.get(name);
+    if (node == nullptr) return found;
+    const toml::array* list = node->as_array();
+    if (list == nullptr || !list->is_array_of_tables()) {
+      bad(*node, fmt::format("'{}' must be an array of tables: [[{}]]", name, name));
+    }
+    for (const toml::node& item : *list) found.push_back(item.as_table());
+    return found;
+  }
+
+  // [[accept]]: screen, query (optional), reason, expires — each required but query, so an
+  // acceptance always says who may regress, why, and until when.
+  Acceptance acceptance(const toml::table& table) const {
+    known_keys(table, {"screen", "query", "reason", "expires"}, "[accept]");
+    Acceptance entry;
+    entry.source = at(table);
+    std::optional<std::string> screen, reason;
+    text(table, "screen", screen);
+    text(table, "query", entry.query);
+    text(table, "reason", reason);
+    if (!screen || !is_valid_name(*screen)) {
+      bad(screen ? *table.get("screen") : static_cast<const toml::node&>(table),
+          "[[accept]] needs the screen's name: screen = \"home\" (a name, not a glob: an "
+          "acceptance is reviewed screen by screen)");
+    }
+    if (entry.query && !is_valid_name(*entry.query)) {
+      bad(*table.get("query"), "'query' must be the name of one of the screen's queries");
+    }
+    if (!reason || reason->find_first_not_of(" \t\r\n") == std::string::npos) {
+      bad(reason ? *table.get("reason") : static_cast<const toml::node&>(table),
+          "[[accept]] needs a reason: reason = \"why this regression is accepted\"");
+    }
+    entry.screen = *screen;
+    entry.reason = *reason;
+    const toml::node* expires = table.get("expires");
+    if (expires == nullptr) {
+      bad(table, "[[accept]] needs an expiry date: expires = 2027-01-31 (the day it last applies)");
+    }
+    entry.expires = date(*expires, "expires");
+    return entry;
+  }
+
+  // A TOML local date (2027-01-31) or the same as a string.
+  std::chrono::year_month_day date(const toml::node& node, const char* key) const {
+    std::optional<std::chrono::year_month_day> day;
+    if (const auto* toml_date = node.as_date()) {
+      const toml::date& v = toml_date->get();
+      day = std::chrono::year_month_day{std::chrono::year{v.year}, std::chrono::month{v.month},
+                                        std::chrono::day{v.day}};
+    } else if (const auto* s = node.as_string()) {
+      int y = 0;
+      unsigned m = 0, d = 0;
+      char tail = 0;
+      if (std::sscanf(s->get().c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) == 3 &&
+          s->get().size() == 10) {
+        day = std::chrono::year_month_day{std::chrono::year{y}, std::chrono::month{m},
+                                          std::chrono::day{d}};
+      }
+    }
+    if (!day || !day->ok()) {
+      bad(node, fmt::format("'{}' must be a date: {} = 2027-01-31", key, key));
+    }
+    return *day;
+  }
+
   void strings(const toml::table& table, const char* key,
                std::optional<std::vector<std::string>>& out) const {
     if (const toml::node* node = table.get(key)) {
@@ -124,7 +195,7 @@ ProjectConfig load_project_config(const std::optional<std::string>& explicit_pat
   const std::string content = read_input_file(path, "the config", ExitCode::kBadConfig);
   const toml::table root = parse_toml(content, path, ExitCode::kBadConfig);
   ConfigReader read(path);
-  read.known_keys(root, {"connection", "run", "compare"}, "");
+  read.known_keys(root, {"connection", "run", "compare", "budget", "accept"}, "");
   if (const toml::table* c = read.section(root, "connection")) {
     read.known_keys(
         *c,
@@ -214,6 +285,20 @@ ProjectConfig load_project_config(const std::optional<std::string>& explicit_pat
     read.integer(*c, "alternations", config.alternations, 1, 100);
     read.text(*c, "before_dsn", config.before_dsn);
     read.text(*c, "after_dsn", config.after_dsn);
+  }
+  for (const toml::table* b : read.tables(root, "budget")) {
+    BudgetRule rule;
+    rule.budget = read_budget(path, *b, *b, {"screens"}, "[[budget]]", ExitCode::kBadConfig);
+    std::optional<std::vector<std::string>> screens;
+    read.strings(*b, "screens", screens);
+    if (!screens || screens->empty()) {
+      read.bad(*b, "[[budget]] names no screens: screens = \"home\" or a list of names or globs");
+    }
+    rule.screens = *screens;
+    config.policy.budgets.push_back(std::move(rule));
+  }
+  for (const toml::table* a : read.tables(root, "accept")) {
+    config.policy.accepted.push_back(read.acceptance(*a));
   }
   return config;
 }

@@ -87,6 +87,11 @@ void add_query_lines(const ScreenComparison& screen, const std::string& prefix,
     lines.push_back("- `" + prefix + name + "`: removed\n");
   for (const std::string& name : screen.queries_only_after)
     lines.push_back("- `" + prefix + name + "`: added\n");
+  // Its budget when over it (an accepted screen's acceptance has its own section).
+  if (screen.over_budget()) {
+    lines.push_back("- " + (prefix.empty() ? "" : "`" + screen.name + "` ") +
+                    md_text(screen.budget->describe()) + "\n");
+  }
 }
 
 // "2 improved, 1 plan changed"
@@ -175,22 +180,29 @@ std::string assemble(const std::string& head, const std::vector<Block>& blocks,
 
 void render_comparison_markdown(const Comparison& comparison, const Style& style,
                                 std::ostream& out) {
-  const size_t failed = comparison.regressed_count();
+  const size_t failed = comparison.failing_count();
+  const size_t accepted = comparison.accepted_count();
   const std::string head =
-      failed == 0
-          ? "### ✅ no screen regressed\n\n"
-          : "### ❌ " + md_text(gate_count(comparison, screens_compared(comparison))) + "\n\n";
+      failed > 0 ? "### ❌ " + md_text(gate_count(comparison, screens_compared(comparison))) + "\n\n"
+      : accepted > 0 ? fmt::format("### ✅ no screen fails the gate ({} accepted)\n\n", accepted)
+                     : "### ✅ no screen regressed\n\n";
   std::vector<const ScreenComparison*> changed, unchanged, failing, others;
   for (const ScreenComparison& screen : comparison.screens) {
     (screen.verdict() == Verdict::kUnchanged ? unchanged : changed).push_back(&screen);
     if (screen.verdict() == Verdict::kUnchanged) continue;
-    (screen.regressed(comparison.rule) ? failing : others).push_back(&screen);
+    (screen.fails_gate(comparison.rule) ? failing : others).push_back(&screen);
   }
   std::vector<Block> blocks;
   if (!changed.empty()) {
     Block table = table_block(changed);
     table.close = "\n";
     blocks.push_back(std::move(table));
+  }
+  // What the team accepted and why, in the open: a reviewer sees every escape from the gate.
+  if (const std::vector<std::string> lines = accepted_lines(comparison); !lines.empty()) {
+    Block block{fmt::format("**Accepted** ({}):\n\n", lines.size()), {}, "\n"};
+    for (const std::string& line : lines) block.body.push_back("- " + md_text(line) + "\n");
+    blocks.push_back(std::move(block));
   }
   // Each failing screen on its own, in the table's order: its queries, plans, rows examined.
   for (const ScreenComparison* screen : failing) {

@@ -18,11 +18,14 @@
 namespace sqlmeasure {
 namespace {
 
-std::string colour(Verdict verdict, const std::string& text, const Style& style) {
+std::string colour(const ScreenComparison& screen, const std::string& text, const Style& style) {
   if (!style.color) return text;
-  switch (verdict) {
+  // An accepted regression is yellow: known, not failing.
+  if (screen.accepted) return "\x1b[33m" + text + "\x1b[0m";
+  switch (screen.verdict()) {
     case Verdict::kError:
     case Verdict::kRegressed:
+    case Verdict::kOverBudget:
       return "\x1b[1;31m" + text + "\x1b[0m";
     case Verdict::kImproved:
     case Verdict::kFixed:
@@ -52,7 +55,7 @@ void render_text(const Comparison& comparison, const Style& style, std::ostream&
   out << line << '\n';
   for (const ScreenComparison& screen : comparison.screens) {
     std::getline(lines, line);
-    out << colour(screen.verdict(), line, style) << '\n';
+    out << colour(screen, line, style) << '\n';
     for (const QueryComparison& query : screen.queries) {
       if (query_flagged(query))
         out << "  " << screen.name << '/' << query.name << ": "
@@ -62,6 +65,8 @@ void render_text(const Comparison& comparison, const Style& style, std::ostream&
       out << "  " << screen.name << '/' << name << ": removed\n";
     for (const std::string& name : screen.queries_only_after)
       out << "  " << screen.name << '/' << name << ": added\n";
+    for (const std::string& note : screen_notes(screen))
+      out << "  " << screen.name << ": " << without_control_bytes(note) << '\n';
   }
   out << '\n';
   for (const std::string& hint : hint_lines(comparison)) out << hint << '\n';
@@ -75,7 +80,7 @@ void render_text(const Comparison& comparison, const Style& style, std::ostream&
 void render_csv(const Comparison& comparison, std::ostream& out) {
   Table table{{"screen", "query", "before_ms", "after_ms", "delta_pct", "p", "n_before", "n_after",
                "rows_before", "rows_after", "plan_change", "results_differ", "verdict", "time_only",
-               "new_warnings"},
+               "new_warnings", "budget", "accepted"},
               {},
               {}};
   auto number = [](double v) {
@@ -95,7 +100,8 @@ void render_csv(const Comparison& comparison, std::ostream& out) {
          side(before, std::to_string(screen.rows.before)),
          side(after, std::to_string(screen.rows.after)), screen.plan_changed() ? "yes" : "no",
          screen.results_differ() ? "yes" : "no", verdict_name(screen.verdict()), "",
-         screen.new_warning() ? "yes" : "no"});
+         screen.new_warning() ? "yes" : "no",
+         screen.budget ? screen.budget->describe() : std::string(), accepted_text(screen)});
     for (const QueryComparison& q : screen.queries) {
       std::string plan;
       for (const PlanChange& change : q.plan_changes) {
@@ -117,7 +123,7 @@ void render_csv(const Comparison& comparison, std::ostream& out) {
            side(ran.before && ran.after, number(q.time.p)), std::to_string(q.time.n_before),
            std::to_string(q.time.n_after), side(ran.before, std::to_string(q.rows.before)),
            side(ran.after, std::to_string(q.rows.after)), plan, q.results_differ ? "yes" : "no",
-           verdict, q.time_only() ? "yes" : "no", new_warnings});
+           verdict, q.time_only() ? "yes" : "no", new_warnings, "", ""});
     }
   }
   write_csv_table(table, out);
@@ -169,6 +175,29 @@ nlohmann::json failures_json(const SideFailures& side) {
       {"error", side.error.value_or("")}, {"failed_phases", side.failed}, {"phases", side.phases}};
 }
 
+// A screen's budget and the after side's figures against it, or null.
+nlohmann::json budget_json(const std::optional<BudgetCheck>& check) {
+  if (!check) return nullptr;
+  auto figure = [](const std::optional<double>& ms) {
+    return ms ? nlohmann::json(*ms) : nlohmann::json(nullptr);
+  };
+  return {{"median_ms", figure(check->budget.median_ms)},
+          {"p95_ms", figure(check->budget.p95_ms)},
+          {"source", check->budget.source},
+          {"after_median_ms", check->median_ms},
+          {"after_p95_ms", check->p95_ms},
+          {"over", check->over()}};
+}
+
+nlohmann::json acceptance_json(const std::optional<Acceptance>& entry) {
+  if (!entry) return nullptr;
+  return {{"screen", entry->screen},
+          {"query", entry->query ? nlohmann::json(*entry->query) : nlohmann::json(nullptr)},
+          {"reason", entry->reason},
+          {"expires", date_text(entry->expires)},
+          {"source", entry->source}};
+}
+
 void render_json(const Comparison& comparison, std::ostream& out) {
   nlohmann::json screens = nlohmann::json::array();
   for (const ScreenComparison& screen : comparison.screens) {
@@ -216,7 +245,9 @@ void render_json(const Comparison& comparison, std::ostream& out) {
     screens.push_back({{"name", screen.name},
                        {"presence", presence},
                        {"verdict", verdict_name(screen.verdict())},
-                       {"gated", screen.regressed(comparison.rule)},
+                       {"gated", screen.fails_gate(comparison.rule)},
+                       {"budget", budget_json(screen.budget)},
+                       {"accepted", acceptance_json(screen.accepted)},
                        {"time", time_json(screen.time, sides_of(screen.presence))},
                        {"rows_examined", rows_json(screen.rows, sides_of(screen.presence))},
                        {"queries", queries},
@@ -226,7 +257,7 @@ void render_json(const Comparison& comparison, std::ostream& out) {
   nlohmann::json gates = nlohmann::json::array();
   for (Gate gate : comparison.rule.fail_on) gates.push_back(gate_name(gate));
   nlohmann::json document = {{"format", "sqlmeasure-comparison"},
-                             {"schema_version", 3},
+                             {"schema_version", 4},
                              {"before", comparison.before_label},
                              {"after", comparison.after_label},
                              {"rule",
@@ -241,7 +272,8 @@ void render_json(const Comparison& comparison, std::ostream& out) {
                                                              {"after", comparison.after_phases},
                                                              {"rule", "every before/after pair"}}},
                              {"change", change_to_json(comparison.change)},
-                             {"regressed", comparison.regressed_count()},
+                             {"regressed", comparison.failing_count()},
+                             {"accepted_screens", comparison.accepted_count()},
                              {"gate_failed", comparison.gate_failed()},
                              {"warnings", warning_messages(comparison.warnings)},
                              {"screens", screens}};
@@ -274,10 +306,12 @@ std::string xml_escape(const std::string& text) {
 void render_junit(const Comparison& comparison, std::ostream& out) {
   size_t screens = comparison.screens.size();
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out << fmt::format("<testsuites name=\"sqlmeasure\" tests=\"{}\" failures=\"{}\">\n", screens,
-                     comparison.regressed_count());
-  out << fmt::format("  <testsuite name=\"sqlmeasure compare\" tests=\"{}\" failures=\"{}\">\n",
-                     screens, comparison.regressed_count());
+  const size_t accepted = comparison.accepted_count();
+  const std::string skipped = accepted > 0 ? fmt::format(" skipped=\"{}\"", accepted) : "";
+  out << fmt::format("<testsuites name=\"sqlmeasure\" tests=\"{}\" failures=\"{}\"{}>\n", screens,
+                     comparison.failing_count(), skipped);
+  out << fmt::format("  <testsuite name=\"sqlmeasure compare\" tests=\"{}\" failures=\"{}\"{}>\n",
+                     screens, comparison.failing_count(), skipped);
   for (const ScreenComparison& screen : comparison.screens) {
     out << fmt::format("    <testcase classname=\"sqlmeasure.screens\" name=\"{}\" time=\"{:.6f}\"",
                        xml_escape(screen.name), screen.time.after_ms / 1000.0);
@@ -287,7 +321,15 @@ void render_junit(const Comparison& comparison, std::ostream& out) {
         details += screen.name + "/" + query.name + ": " +
                    without_control_bytes(query_detail(query)) + "\n";
     }
-    if (screen.regressed(comparison.rule)) {
+    for (const std::string& note : screen_notes(screen))
+      details += screen.name + ": " + without_control_bytes(note) + "\n";
+    if (screen.gated(comparison.rule) && screen.accepted) {
+      // Known and reviewed: neither a pass nor a failure (JUnit's "skipped").
+      out << fmt::format(
+          ">\n      <skipped message=\"{}\"/>\n      <system-out>{}</system-out>\n"
+          "    </testcase>\n",
+          xml_escape(without_control_bytes(accepted_text(screen))), xml_escape(details));
+    } else if (screen.fails_gate(comparison.rule)) {
       out << fmt::format(
           ">\n      <failure message=\"{} {} → {} ms ({})\">{}</failure>\n    </testcase>\n",
           xml_escape(verdict_name(screen.verdict())), format_ms(screen.time.before_ms),

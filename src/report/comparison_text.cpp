@@ -132,27 +132,56 @@ std::string query_detail(const QueryComparison& query) {
   return text;
 }
 
+std::string accepted_text(const ScreenComparison& screen) {
+  if (!screen.accepted) return "";
+  const Acceptance& entry = *screen.accepted;
+  return fmt::format("accepted{} until {} ({}): {}",
+                     entry.query ? " for query " + *entry.query : std::string(),
+                     date_text(entry.expires), entry.source, entry.reason);
+}
+
+std::vector<std::string> screen_notes(const ScreenComparison& screen, bool within_too) {
+  std::vector<std::string> notes;
+  if (screen.budget && (screen.budget->over() || within_too)) {
+    notes.push_back(screen.budget->describe());
+  }
+  if (screen.accepted) notes.push_back(accepted_text(screen));
+  return notes;
+}
+
+std::vector<std::string> accepted_lines(const Comparison& comparison) {
+  std::vector<std::string> lines;
+  for (const ScreenComparison& screen : comparison.screens) {
+    if (!screen.accepted || !screen.gated(comparison.rule)) continue;
+    lines.push_back(fmt::format("{} ({}): {}", screen.name, verdict_name(screen.verdict()),
+                                accepted_text(screen)));
+  }
+  return lines;
+}
+
 // "2 of 17 screens regressed"; when a gate on plans or results failed screens whose
 // verdict is not "regressed": "3 of 17 screens fail the gate (2 regressed, 1 plan changed)".
 // Without `screens`: "2 screens regressed".
 std::string gate_count(const Comparison& comparison, std::optional<size_t> screens) {
   std::map<Verdict, size_t> by_verdict;
   for (const ScreenComparison& screen : comparison.screens) {
-    if (screen.regressed(comparison.rule)) ++by_verdict[screen.verdict()];
+    if (screen.fails_gate(comparison.rule)) ++by_verdict[screen.verdict()];
   }
-  const size_t failed = comparison.regressed_count();
+  const size_t failed = comparison.failing_count();
+  const size_t accepted = comparison.accepted_count();
+  const std::string also = accepted > 0 ? fmt::format("; {} accepted", accepted) : "";
   const std::string counted = screens ? fmt::format("{} of {} screens", failed, *screens)
                                       : fmt::format("{} screen{}", failed, failed == 1 ? "" : "s");
   if (by_verdict.empty() ||
       (by_verdict.size() == 1 && by_verdict.begin()->first == Verdict::kRegressed)) {
-    return counted + " regressed";
+    return counted + " regressed" + also;
   }
   std::string kinds;
   for (const auto& [verdict, count] : by_verdict) {
     kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", count, verdict_name(verdict));
   }
-  return fmt::format("{} {} the gate ({})", counted, screens || failed != 1 ? "fail" : "fails",
-                     kinds);
+  return fmt::format("{} {} the gate ({}){}", counted, screens || failed != 1 ? "fail" : "fails",
+                     kinds, also);
 }
 
 // How a comparison of alternating phases was judged (docs/verdicts.md).
@@ -190,10 +219,11 @@ std::vector<std::string> hint_lines(const Comparison& comparison) {
 }
 
 size_t screens_compared(const Comparison& comparison) {
-  size_t both = 0;
+  size_t judged = 0;
   for (const ScreenComparison& screen : comparison.screens)
-    both += screen.presence == Presence::kBoth;
-  return both;
+    judged += screen.presence == Presence::kBoth ||
+              (screen.budget && screen.presence == Presence::kOnlyAfter);
+  return judged;
 }
 
 std::string summary_line(const Comparison& comparison) {
@@ -224,7 +254,7 @@ std::vector<std::string> screen_row(const ScreenComparison& screen) {
           both ? delta(screen.time) : "-",
           both ? evidence(screen.time) : "-",
           both ? rows : "-",
-          verdict_name(screen.verdict())};
+          verdict_name(screen.verdict()) + std::string(screen.accepted ? " (accepted)" : "")};
 }
 
 Table screen_table(const Comparison& comparison) {

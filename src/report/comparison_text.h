@@ -32,8 +32,17 @@ struct Sides {
 // "works key category_started → (none), ref → ALL [full scan …], rows examined 2.0k → 600k,
 // 0.41 → 44.3 ms (+…)": what changed in one query.
 [[nodiscard]] std::string query_detail(const QueryComparison& query);
-// "2 of 17 screens regressed", "3 of 17 screens fail the gate (2 regressed, 1 plan changed)";
-// without `screens`: "2 screens regressed".
+// What a screen's budget and an [[accept]] entry say of it, each a line under its queries:
+// "over budget: median 61.2 > 50 ms (screens/home.toml:7:1)", "accepted until 2027-01-31
+// (sqlmeasure.toml:21:1): <reason>". A budget held is left out unless `within_too`.
+[[nodiscard]] std::vector<std::string> screen_notes(const ScreenComparison& screen,
+                                                    bool within_too = false);
+// "accepted until 2027-01-31 (sqlmeasure.toml:21:1): <reason>", or "" when not accepted.
+[[nodiscard]] std::string accepted_text(const ScreenComparison& screen);
+// The accepted screens, one line each: "work_search (regressed), query list: accepted until …".
+[[nodiscard]] std::vector<std::string> accepted_lines(const Comparison& comparison);
+// "2 of 17 screens regressed", "3 of 17 screens fail the gate (2 regressed, 1 plan changed)",
+// then "; 1 accepted" when entries accept some; without `screens`: "2 screens regressed".
 [[nodiscard]] std::string gate_count(const Comparison& comparison, std::optional<size_t> screens);
 // How a comparison of alternating phases was judged (docs/verdicts.md).
 [[nodiscard]] std::string phases_line(const Comparison& comparison);
@@ -43,7 +52,8 @@ struct Sides {
 [[nodiscard]] std::vector<std::string> hint_lines(const Comparison& comparison);
 // "3 of 19 screens regressed (fail on: errors, time, rows; threshold +10%, ...)".
 [[nodiscard]] std::string summary_line(const Comparison& comparison);
-// How many screens ran on both sides: the "of N" of the summary.
+// How many screens were judged: the "of N" of the summary. Those that ran on both sides, and a
+// new one held to a budget.
 [[nodiscard]] size_t screens_compared(const Comparison& comparison);
 // One row per screen: screen, before ms, after ms, delta, evidence, rows examined, verdict.
 [[nodiscard]] Table screen_table(const Comparison& comparison);

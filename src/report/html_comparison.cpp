@@ -23,6 +23,8 @@ const char* verdict_mark(Verdict verdict) {
       return "✖";
     case Verdict::kRegressed:
       return "▲";
+    case Verdict::kOverBudget:
+      return "⏱";
     case Verdict::kImproved:
       return "▼";
     case Verdict::kFixed:
@@ -128,14 +130,15 @@ void write_verdict_table(const Comparison& comparison, std::ostream& out) {
   for (std::size_t r = 0; r < table.rows.size() && r < comparison.screens.size(); ++r) {
     const ScreenComparison& screen = comparison.screens[r];
     const std::vector<std::string>& row = table.rows[r];
-    out << (screen.regressed(comparison.rule) ? "<tr class=\"gated\">" : "<tr>");
+    out << (screen.fails_gate(comparison.rule) ? "<tr class=\"gated\">" : "<tr>");
     for (std::size_t i = 0; i < row.size(); ++i) {
       const bool right = i < table.right_align.size() && table.right_align[i];
       out << "<td" << (right ? " class=\"r\"" : "") << ">";
       if (i == 0) {
         out << "<a href=\"#" << anchor(r) << "\">" << escape(row[i]) << "</a>";
       } else if (i + 1 == row.size()) {
-        out << verdict_html(screen.verdict());
+        out << verdict_html(screen.verdict())
+            << (screen.accepted ? " <span class=\"muted\">(accepted)</span>" : "");
       } else {
         out << escape(row[i]);
       }
@@ -255,6 +258,12 @@ void write_screen(const Comparison& comparison, std::size_t index, const Compare
                       rule.threshold * 100, rule.min_delta_ms);
     }
     if (after_timed) lines.after_median_ms = time.after_ms;
+    if (screen.budget) {
+      const Budget& budget = screen.budget->budget;
+      lines.budget_ms = budget.median_ms ? budget.median_ms : budget.p95_ms;
+      lines.budget_label = fmt::format("budget ({}) {} ms", budget.median_ms ? "median" : "p95",
+                                       format_ms(*lines.budget_ms));
+    }
     out << "<figure>\n";
     html::write_phase_chart(out, phases, lines,
                             screen.name + ": every sample before and after, in the order measured");
@@ -262,10 +271,16 @@ void write_screen(const Comparison& comparison, std::size_t index, const Compare
            "dashed median</span><span><span class=\"key a\"></span>after: squares, solid median, "
            "shaded</span><span>black bar: a phase's median</span>";
     if (lines.band_low_ms) out << "<span>grey band: " << escape(lines.band_label) << "</span>";
+    if (lines.budget_ms) out << "<span>red dotted: " << escape(lines.budget_label) << "</span>";
     out << "</figcaption>\n</figure>\n";
   }
-  const bool responsible = screen.regressed(comparison.rule) || verdict == Verdict::kRegressed ||
-                           verdict == Verdict::kError;
+  if (const std::vector<std::string> notes = screen_notes(screen, true); !notes.empty()) {
+    out << "<ul class=\"notes\">\n";
+    for (const std::string& note : notes) out << "<li>" << escape(note) << "</li>\n";
+    out << "</ul>\n";
+  }
+  const bool responsible =
+      screen.gated(comparison.rule) || verdict == Verdict::kRegressed || verdict == Verdict::kError;
   std::vector<const QueryComparison*> flagged;
   for (const QueryComparison& query : screen.queries) {
     if (query_flagged(query)) flagged.push_back(&query);

@@ -32,7 +32,7 @@ dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;overflow-wrap:anywhere}
 .summary{font-size:16px;font-weight:600;padding:6px 10px;border-left:6px solid var(--good);background:#f0fdf4}
 .summary.fail{border-left-color:var(--bad);background:#fef2f2}
 .v{font-weight:600;white-space:nowrap}
-.v-error,.v-regressed,.sev-error{color:var(--bad)}
+.v-error,.v-regressed,.v-over-budget,.sev-error{color:var(--bad)}
 .v-improved,.v-fixed{color:var(--good)}
 .v-plan-changed,.v-results-differ,.v-new-warning,.sev-warning{color:var(--warn)}
 tr.gated td{background:#fef2f2}
@@ -47,6 +47,7 @@ svg text{fill:#3f3f46}svg path{fill:none}
 .ma{stroke:var(--a);stroke-linecap:square;stroke-width:4.4;opacity:.8}
 .pa{fill:#fff7ed}.band{fill:#e4e4e7;opacity:.7}.grid{stroke:#e4e4e7}.axis{stroke:#71717a}
 .lb{stroke:var(--b);stroke-width:1.5;stroke-dasharray:6 3}.la{stroke:var(--a);stroke-width:1.5}
+.lbud{stroke:var(--bad);stroke-width:1.5;stroke-dasharray:2 3}
 .pm{stroke:#18181b;stroke-width:2.5}
 .box{fill:#dbeafe;stroke:var(--b)}.whisker{stroke:var(--b)}.med{stroke:#18181b;stroke-width:2.5}
 .legend{display:flex;gap:14px;flex-wrap:wrap;color:var(--muted);font-size:12px;margin:2px 0 8px}
@@ -204,7 +205,7 @@ std::size_t write_phase_chart(std::ostream& out, const std::vector<ChartPhase>& 
   const double q99 = quantile_of(all, 0.99);
   if (top > q99 * 3 && q99 > 0) top = q99 * 1.5;
   for (const std::optional<double>& line :
-       {lines.before_median_ms, lines.after_median_ms, lines.band_high_ms}) {
+       {lines.before_median_ms, lines.after_median_ms, lines.band_high_ms, lines.budget_ms}) {
     if (line) top = std::max(top, *line);
   }
   const double step = nice_step(top * 1.05);
@@ -300,6 +301,12 @@ std::size_t write_phase_chart(std::ostream& out, const std::vector<ChartPhase>& 
     out << "<path class=\"la\" d=\"M" << coord(kLeft) << ' ' << coord(y) << "H"
         << coord(kLeft + plot_w) << "\"/>\n";
     labels.emplace_back(y, "after median " + format_ms(*lines.after_median_ms) + " ms");
+  }
+  if (lines.budget_ms) {
+    const double y = y_of(*lines.budget_ms);
+    out << "<path class=\"lbud\" d=\"M" << coord(kLeft) << ' ' << coord(y) << "H"
+        << coord(kLeft + plot_w) << "\"/>\n";
+    labels.emplace_back(y, lines.budget_label);
   }
   // Labels never overlap: the lower one moves down.
   std::sort(labels.begin(), labels.end());

@@ -43,6 +43,9 @@ struct ChartLines {
   // noise floor around the before median).
   std::optional<double> band_low_ms, band_high_ms;
   std::string band_label;
+  // A budget's figure (its median, else its p95), drawn dotted in red with its label.
+  std::optional<double> budget_ms;
+  std::string budget_label;
 };
 
 // The samples of every phase in order, left to right, one mark per sample (a circle before,

@@ -23,6 +23,11 @@ Table run_table(const RunResult& run) {
       if (query.error) note += (note.empty() ? "" : "; ") + query.name + ": " + *query.error;
     }
     bool measured = screen.stats_ms.n > 0;
+    if (measured && screen.budget) {
+      const BudgetCheck check =
+          check_budget(*screen.budget, screen.stats_ms.median, screen.stats_ms.p95);
+      if (check.over()) note += (note.empty() ? "" : "; ") + check.describe();
+    }
     table.rows.push_back({screen.name, std::to_string(screen.queries.size()),
                           measured ? format_ms(screen.stats_ms.median) : "-",
                           measured ? format_ms(screen.stats_ms.p95) : "-",

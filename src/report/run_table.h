@@ -1,6 +1,7 @@
 #pragma once
-// The per-screen table of `run` (screen, queries, median, p95, rows examined, note), shared by
-// the terminal, Markdown, CSV and HTML renderers. Private to src/report/.
+// The per-screen table of `run` (screen, queries, median, p95, rows examined, note: errors, and
+// the budget a screen is over), shared by the terminal, Markdown, CSV and HTML renderers.
+// Private to src/report/.
 #include "sqlmeasure/render.h"
 #include "sqlmeasure/results.h"
 

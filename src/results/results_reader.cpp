@@ -2,6 +2,7 @@
 // names the file and the JSON path.
 #include <fmt/format.h>
 
+#include <cmath>
 #include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -389,6 +390,10 @@ class Reader {
     out.file = text(object, at, "file");
     out.rows_examined = number<std::uint64_t>(object, at, "rows_examined");
     out.samples_ns = samples(object, at);
+    // Version 5: the budget the run held it to, or null.
+    if (version_ >= 5 && !field(object, at, "budget").is_null()) {
+      out.budget = budget(object["budget"], at + ".budget");
+    }
     const json& queries = array(object, at, "queries");
     std::set<std::string> names;
     for (std::size_t j = 0; j < queries.size(); ++j) {
@@ -398,6 +403,21 @@ class Reader {
         bad(query_at + ".name", fmt::format("a second query named '{}'", out.queries.back().name));
       }
     }
+    return out;
+  }
+
+  // {"median_ms": 50, "p95_ms": null, "source": "screens/home.toml:7:1"}
+  Budget budget(const json& object, const std::string& at) const {
+    Budget out;
+    out.source = text(object, at, "source");
+    for (const auto& [key, figure] :
+         {std::pair{"median_ms", &out.median_ms}, std::pair{"p95_ms", &out.p95_ms}}) {
+      if (field(object, at, key).is_null()) continue;
+      *figure = number<double>(object, at, key);
+      if (!std::isfinite(**figure) || **figure <= 0)
+        bad(at + "." + key, "expected milliseconds above 0");
+    }
+    if (!out.median_ms && !out.p95_ms) bad(at, "a budget with neither median_ms nor p95_ms");
     return out;
   }
 

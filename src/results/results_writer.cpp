@@ -95,9 +95,19 @@ json screen_to_json(const ScreenResult& screen, std::size_t index) {
   for (const QueryResult& q : screen.queries) {
     queries.push_back(query_to_json(q, samples_marker(index, queries.size())));
   }
+  json budget = nullptr;
+  if (screen.budget) {
+    const auto figure = [](const std::optional<double>& ms) {
+      return ms ? json(*ms) : json(nullptr);
+    };
+    budget = {{"median_ms", figure(screen.budget->median_ms)},
+              {"p95_ms", figure(screen.budget->p95_ms)},
+              {"source", screen.budget->source}};
+  }
   return {{"name", screen.name},
           {"description", screen.description},
           {"file", screen.file},
+          {"budget", std::move(budget)},
           {"stats_ms", summary_to_json(screen.stats_ms)},
           {"rows_examined", screen.rows_examined},
           {"samples_ns", samples_marker(index, std::nullopt)},

@@ -67,6 +67,7 @@ RunResult empty_run(const Target& target, const std::vector<Screen>& screens,
     out.name = screen.name;
     out.description = screen.description;
     out.file = screen.file;
+    out.budget = screen.budget;
     for (const Query& query : screen.queries) {
       QueryResult& q = out.queries.emplace_back();
       q.name = query.name;

@@ -7,6 +7,7 @@
 #include <set>
 #include <string_view>
 
+#include "scenario/budget_table.h"
 #include "scenario/screen_validation.h"
 #include "scenario/toml_document.h"
 #include "sqlmeasure/error.h"
@@ -150,13 +151,18 @@ Query parse_query(const std::string& file, const toml::table& table, const toml:
 Screen parse_toml_screen(const std::string& path, const std::string& default_name) {
   const std::string content = read_input_file(path, "the screen", ExitCode::kBadInput);
   const toml::table root = parse_toml(content, path, ExitCode::kBadInput);
-  reject_unknown_keys(path, root, {"screen", "description", "query"}, "");
+  reject_unknown_keys(path, root, {"screen", "description", "query", "budget"}, "");
   Screen screen;
   screen.file = path;
   screen.name = default_name;
   if (const auto* name = root.get("screen")) screen.name = required_string(path, *name, "screen");
   if (const auto* description = root.get("description")) {
     screen.description = required_string(path, *description, "description");
+  }
+  if (const auto* budget = root.get("budget")) {
+    const auto* table = budget->as_table();
+    if (table == nullptr) bad(where(path, *budget), "'budget' must be a table: [budget]");
+    screen.budget = read_budget(path, *table, *budget, {}, "[budget]", ExitCode::kBadInput);
   }
   if (const auto* queries = root.get("query")) {
     const auto* list = queries->as_array();

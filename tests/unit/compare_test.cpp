@@ -118,7 +118,7 @@ TEST_CASE("identical runs are unchanged", "[unit][compare]") {
   CHECK(s.time.ratio == 1);
   CHECK(s.time.n_before == 20);
   CHECK(s.time.n_after == 20);
-  CHECK(c.regressed_count() == 0);
+  CHECK(c.failing_count() == 0);
   CHECK_FALSE(c.gate_failed());
   CHECK(c.warnings.empty());
   REQUIRE(s.queries.size() == 1);
@@ -133,7 +133,7 @@ TEST_CASE("a significant, large and absolute slowdown is a regression", "[unit][
   const ScreenComparison& s = only_screen(c);
   CHECK(s.verdict() == Verdict::kRegressed);
   CHECK(s.regressed(c.rule));
-  CHECK(c.regressed_count() == 1);
+  CHECK(c.failing_count() == 1);
   CHECK(c.gate_failed());
   const TimeEvidence& t = s.queries[0].time;
   CHECK(t.change == Change::kRegressed);
@@ -219,7 +219,7 @@ TEST_CASE("rows examined need the threshold and the absolute floor", "[unit][com
     const Comparison c = compare_one(query("list", 1.0, 2000), query("list", 1.0, 600000), rule);
     CHECK(only_screen(c).verdict() == Verdict::kRegressed);
     CHECK_FALSE(only_screen(c).regressed(rule));
-    CHECK(c.regressed_count() == 0);
+    CHECK(c.failing_count() == 0);
   }
 }
 
@@ -242,7 +242,7 @@ TEST_CASE("a plan change is described and gated only on request", "[unit][compar
   plan_gate.fail_on = {Gate::kPlan};
   const Comparison gated = compare_one(query("list", 1.0), after, plan_gate);
   CHECK(only_screen(gated).regressed(plan_gate));
-  CHECK(gated.regressed_count() == 1);
+  CHECK(gated.failing_count() == 1);
 }
 
 TEST_CASE("plan diff reports filesort, temporary and one-sided tables", "[unit][compare]") {
@@ -457,7 +457,7 @@ TEST_CASE("screens and queries on one side only are added or removed", "[unit][c
   CHECK(top.queries[0].name == "ads");
   CHECK(top.queries_only_before == std::vector<std::string>{"news"});
   CHECK(top.queries_only_after == std::vector<std::string>{"ranking"});
-  CHECK(c.regressed_count() == 0);
+  CHECK(c.failing_count() == 0);
 }
 
 TEST_CASE("screens are ordered regressions first, then improvements, then by name",
@@ -483,7 +483,7 @@ TEST_CASE("screens are ordered regressions first, then improvements, then by nam
   CHECK(names(by_default) == std::vector<std::string>{"c_slower regressed", "e_slower regressed",
                                                       "b_faster improved", "a_same ~",
                                                       "d_plan plan changed"});
-  CHECK(by_default.regressed_count() == 2);
+  CHECK(by_default.failing_count() == 2);
 
   VerdictRule plan_only;
   plan_only.fail_on = {Gate::kPlan};
@@ -492,7 +492,7 @@ TEST_CASE("screens are ordered regressions first, then improvements, then by nam
   CHECK(names(by_plan) == std::vector<std::string>{"d_plan plan changed", "c_slower regressed",
                                                    "e_slower regressed", "b_faster improved",
                                                    "a_same ~"});
-  CHECK(by_plan.regressed_count() == 1);
+  CHECK(by_plan.failing_count() == 1);
 }
 
 TEST_CASE("warnings say when the runs are not comparable", "[unit][compare]") {
@@ -559,7 +559,7 @@ TEST_CASE("labels and rule are carried into the comparison", "[unit][compare]") 
   CHECK(c.after_label == "pr-42");
   CHECK(c.rule.threshold == 0.2);
   CHECK(c.screens.empty());
-  CHECK(c.regressed_count() == 0);
+  CHECK(c.failing_count() == 0);
 }
 
 TEST_CASE("gates parse from their names and back", "[unit][compare]") {
@@ -574,7 +574,7 @@ TEST_CASE("gates parse from their names and back", "[unit][compare]") {
     CHECK(e.code() == ExitCode::kUsage);
     CHECK(std::string(e.what()) ==
           "--fail-on: unknown gate 'speed' (expected errors, time, rows, plan, results, warnings, "
-          "or none)");
+          "budget, or none)");
   }
   CHECK(parse_gates({"none"}, "--fail-on", ExitCode::kUsage).empty());
   CHECK(parse_gates({"plan", "rows"}, "x", ExitCode::kBadConfig) ==
@@ -641,7 +641,7 @@ TEST_CASE("alternation: a change one pair of phases does not show is drift",
   CHECK(s.time.change == Change::kUnchanged);
   CHECK(s.queries[0].time.change == Change::kUnchanged);
   CHECK(s.verdict() == Verdict::kUnchanged);
-  CHECK(pooled.regressed_count() == 0);
+  CHECK(pooled.failing_count() == 0);
   REQUIRE(pooled.warnings.size() == 1);
   CHECK(pooled.warnings[0].message().find("work_search +30.0% (before-2 → after-2: +4.0%)") !=
         std::string::npos);
@@ -1028,4 +1028,188 @@ TEST_CASE("different settings or data on the two sides are said", "[unit][compar
 }
 
 }  // namespace
+}  // namespace sqlmeasure
+
+// Budgets and accepted regressions (docs/verdicts.md): applied after the verdicts, as compare
+// does before printing.
+namespace sqlmeasure {
+namespace {
+
+using std::chrono::day;
+using std::chrono::month;
+using std::chrono::year;
+using std::chrono::year_month_day;
+
+const year_month_day kToday{year{2026}, month{12}, day{3}};
+
+Budget budget(std::optional<double> median_ms, std::optional<double> p95_ms = std::nullopt,
+              std::string source = "screens/work_search.toml:3:1") {
+  return {median_ms, p95_ms, std::move(source)};
+}
+
+Acceptance acceptance(std::string screen, std::optional<std::string> query = std::nullopt,
+                      year_month_day expires = {year{2027}, month{1}, day{31}}) {
+  return {std::move(screen), std::move(query), "reviewed in #42", expires, "sqlmeasure.toml:9:1"};
+}
+
+// `work_search` with one query whose median goes from `before_ms` to `after_ms`, its screen
+// file declaring `declared` (recorded by the after run).
+Comparison judged(double before_ms, double after_ms, const GatePolicy& policy,
+                  std::optional<Budget> declared = std::nullopt, const VerdictRule& rule = {}) {
+  ScreenResult after = screen("work_search", {query("list", after_ms)});
+  after.budget = std::move(declared);
+  Comparison c = compare_runs(run("before", {screen("work_search", {query("list", before_ms)})}),
+                              run("after", {after}), rule);
+  apply_gate_policy(c, policy, kToday);
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("a screen over its budget fails the gate, whatever it was before", "[unit][compare]") {
+  // Unchanged at 2 ms, but its file allows a median of 1.5 ms.
+  const Comparison c = judged(2.0, 2.0, {}, budget(1.5));
+  const ScreenComparison& s = only_screen(c);
+  REQUIRE(s.budget);
+  CHECK(s.budget->median_over);
+  CHECK_FALSE(s.budget->p95_over);
+  CHECK(s.verdict() == Verdict::kOverBudget);
+  CHECK(s.fails_gate(c.rule));
+  CHECK(c.gate_failed());
+  CHECK(s.budget->describe() ==
+        "over budget: median 2.000 > 1.500 ms (screens/work_search.toml:3:1)");
+  // Within it: checked, said, not gated.
+  const Comparison within = judged(2.0, 2.0, {}, budget(5, 8));
+  REQUIRE(only_screen(within).budget);
+  CHECK_FALSE(only_screen(within).over_budget());
+  CHECK(only_screen(within).verdict() == Verdict::kUnchanged);
+  CHECK(only_screen(within).budget->describe().starts_with(
+      "within budget: median 2.000 ≤ 5.000 ms, p95"));
+}
+
+TEST_CASE("a p95 budget holds the after side's p95 per view", "[unit][compare]") {
+  // samples(2.0) spread ±9.5 µs: its p95 is just above 2 ms.
+  const Comparison over = judged(2.0, 2.0, {}, budget(std::nullopt, 2.0));
+  REQUIRE(only_screen(over).budget);
+  CHECK(only_screen(over).budget->p95_over);
+  CHECK(only_screen(over).budget->p95_ms > 2.0);
+  CHECK(only_screen(over).verdict() == Verdict::kOverBudget);
+  CHECK_FALSE(only_screen(judged(2.0, 2.0, {}, budget(std::nullopt, 2.1))).over_budget());
+}
+
+TEST_CASE("sqlmeasure.toml budgets: the first matching glob, the screen file's first",
+          "[unit][compare]") {
+  GatePolicy policy;
+  policy.budgets.push_back({{"home", "work_*"}, budget(1.0, std::nullopt, "sqlmeasure.toml:4:1")});
+  policy.budgets.push_back({{"*"}, budget(100, std::nullopt, "sqlmeasure.toml:8:1")});
+  const Comparison by_config = judged(2.0, 2.0, policy);
+  REQUIRE(only_screen(by_config).budget);
+  CHECK(only_screen(by_config).budget->budget.source == "sqlmeasure.toml:4:1");
+  CHECK(by_config.gate_failed());
+  // The screen file's own budget wins over every rule.
+  const Comparison by_file = judged(2.0, 2.0, policy, budget(10));
+  CHECK(only_screen(by_file).budget->budget.source == "screens/work_search.toml:3:1");
+  CHECK_FALSE(by_file.gate_failed());
+  // No rule matches: no budget.
+  GatePolicy other;
+  other.budgets.push_back({{"home"}, budget(1.0)});
+  CHECK_FALSE(only_screen(judged(2.0, 2.0, other)).budget);
+}
+
+TEST_CASE("a budget gates only with `budget` in fail_on", "[unit][compare]") {
+  VerdictRule rule;
+  rule.fail_on = {Gate::kTime};
+  const Comparison c = judged(2.0, 2.0, {}, budget(1.5), rule);
+  CHECK(only_screen(c).verdict() == Verdict::kOverBudget);  // said, not gated
+  CHECK_FALSE(c.gate_failed());
+}
+
+TEST_CASE("a new screen over its budget fails the gate", "[unit][compare]") {
+  ScreenResult added = screen("checkout", {query("list", 3.0)});
+  added.budget = budget(2.0);
+  Comparison c = compare_runs(run("before", {}), run("after", {added}), {});
+  apply_gate_policy(c, {}, kToday);
+  CHECK(only_screen(c).verdict() == Verdict::kOverBudget);
+  CHECK(c.gate_failed());
+  added.budget = budget(5.0);
+  Comparison fine = compare_runs(run("before", {}), run("after", {added}), {});
+  apply_gate_policy(fine, {}, kToday);
+  CHECK(only_screen(fine).verdict() == Verdict::kAdded);
+  CHECK_FALSE(fine.gate_failed());
+}
+
+TEST_CASE("an accepted regression is shown, not failed", "[unit][compare]") {
+  GatePolicy policy;
+  policy.accepted.push_back(acceptance("work_search"));
+  const Comparison c = judged(1.0, 2.0, policy);
+  const ScreenComparison& s = only_screen(c);
+  CHECK(s.verdict() == Verdict::kRegressed);
+  CHECK(s.gated(c.rule));
+  REQUIRE(s.accepted);
+  CHECK(s.accepted->reason == "reviewed in #42");
+  CHECK_FALSE(s.fails_gate(c.rule));
+  CHECK(c.failing_count() == 0);
+  CHECK(c.accepted_count() == 1);
+  CHECK_FALSE(c.gate_failed());
+  CHECK(c.warnings.empty());
+  // A screen-wide entry accepts its budget too.
+  CHECK_FALSE(judged(2.0, 2.0, policy, budget(1.5)).gate_failed());
+}
+
+TEST_CASE("an entry naming a query accepts only that query's failures", "[unit][compare]") {
+  GatePolicy list_only;
+  list_only.accepted.push_back(acceptance("work_search", "list"));
+  CHECK_FALSE(judged(1.0, 2.0, list_only).gate_failed());
+  // Not the screen's budget: that needs a screen-wide entry.
+  const Comparison over = judged(1.0, 2.0, list_only, budget(1.5));
+  CHECK(over.gate_failed());
+  CHECK_FALSE(only_screen(over).accepted);
+  // Another query of the screen regressing too still fails it.
+  ScreenResult before = screen("work_search", {query("list", 1.0), query("count", 1.0)});
+  ScreenResult after = screen("work_search", {query("list", 2.0), query("count", 2.0)});
+  Comparison both = compare_runs(run("b", {before}), run("a", {after}), {});
+  apply_gate_policy(both, list_only, kToday);
+  CHECK(both.gate_failed());
+  CHECK(has_warning(both, "accept unused: work_search/list (sqlmeasure.toml:9:1)"));
+  list_only.accepted.push_back(acceptance("work_search", "count"));
+  Comparison accepted = compare_runs(run("b", {before}), run("a", {after}), {});
+  apply_gate_policy(accepted, list_only, kToday);
+  CHECK_FALSE(accepted.gate_failed());
+}
+
+TEST_CASE("an expired entry accepts nothing and says so; an unused one too", "[unit][compare]") {
+  GatePolicy policy;
+  policy.accepted.push_back(
+      acceptance("work_search", std::nullopt, {year{2026}, month{12}, day{2}}));
+  const Comparison expired = judged(1.0, 2.0, policy);
+  CHECK(expired.gate_failed());
+  CHECK_FALSE(only_screen(expired).accepted);
+  CHECK(has_warning(expired,
+                    "accept expired: work_search (sqlmeasure.toml:9:1) expired on 2026-12-02"));
+  // Its last day still counts.
+  policy.accepted[0].expires = kToday;
+  CHECK_FALSE(judged(1.0, 2.0, policy).gate_failed());
+  // Nothing to accept: the entry is stale.
+  const Comparison unchanged = judged(1.0, 1.0, policy);
+  CHECK(has_warning(unchanged, "accept unused: work_search (sqlmeasure.toml:9:1) accepts nothing"));
+  GatePolicy elsewhere;
+  elsewhere.accepted.push_back(acceptance("checkout"));
+  CHECK(has_warning(judged(1.0, 2.0, elsewhere), "accept unused: checkout"));
+  CHECK(judged(1.0, 2.0, elsewhere).gate_failed());
+}
+
+TEST_CASE("accepted screens sort after the failing ones", "[unit][compare]") {
+  GatePolicy policy;
+  policy.accepted.push_back(acceptance("a_first"));
+  Comparison c = compare_runs(
+      run("b", {screen("a_first", {query("list", 1.0)}), screen("b_second", {query("list", 1.0)})}),
+      run("a", {screen("a_first", {query("list", 2.0)}), screen("b_second", {query("list", 2.0)})}),
+      {});
+  apply_gate_policy(c, policy, kToday);
+  REQUIRE(c.screens.size() == 2);
+  CHECK(c.screens[0].name == "b_second");
+  CHECK(c.screens[1].name == "a_first");
+  CHECK(c.failing_count() == 1);
+}
+
 }  // namespace sqlmeasure

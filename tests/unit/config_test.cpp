@@ -200,7 +200,7 @@ TEST_CASE("config values of the wrong type or range are exit 78", "[unit][config
   CHECK(contains(
       bad_config("[compare]\nfail_on = \"time, speed\"\n", "2:11"),
       "[compare] fail_on: unknown gate 'speed' (expected errors, time, rows, plan, results, "
-      "warnings, or none)"));
+      "warnings, budget, or none)"));
   CHECK(contains(bad_config("[compare]\nalpha = \"low\"\n", "2:9"), "'alpha' must be a number"));
   CHECK(
       contains(bad_config("[compare]\nthreshold = nan\n", "2:13"), "'threshold' must be a number"));
@@ -503,4 +503,72 @@ TEST_CASE("run settings: flags > config > defaults", "[unit][config][precedence]
   CHECK(from_flags.scenarios == "other");
   CHECK(from_flags.screen_globs == std::vector<std::string>{"work_*", "help_beginner"});
   CHECK(from_flags.query_timeout_ms == 100u);
+}
+
+TEST_CASE("[[budget]] and [[accept]] in sqlmeasure.toml", "[unit][config]") {
+  TempDir dir;
+  const std::string path = dir.write("sqlmeasure.toml", R"toml([[budget]]
+screens = "work_*, home"
+median_ms = 40
+
+[[budget]]
+screens = ["*"]
+p95_ms = 500
+
+[[accept]]
+screen = "work_search"
+query = "list"
+reason = "FORCE INDEX removed on purpose (#1234)"
+expires = 2027-01-31
+
+[[accept]]
+screen = "home"
+reason = "known"
+expires = "2026-12-24"
+)toml");
+  const ProjectConfig config = load_project_config(path);
+  REQUIRE(config.policy.budgets.size() == 2);
+  CHECK(config.policy.budgets[0].screens == std::vector<std::string>{"work_*", "home"});
+  CHECK(config.policy.budgets[0].budget.median_ms == 40.0);
+  CHECK_FALSE(config.policy.budgets[0].budget.p95_ms);
+  CHECK(config.policy.budgets[0].budget.source == path + ":1:1");
+  CHECK(config.policy.budgets[1].budget.p95_ms == 500.0);
+  REQUIRE(config.policy.accepted.size() == 2);
+  const Acceptance& first = config.policy.accepted[0];
+  CHECK(first.screen == "work_search");
+  CHECK(first.query == "list");
+  CHECK(first.reason == "FORCE INDEX removed on purpose (#1234)");
+  CHECK(date_text(first.expires) == "2027-01-31");
+  CHECK(first.source == path + ":9:1");
+  CHECK_FALSE(config.policy.accepted[1].query);
+  CHECK(date_text(config.policy.accepted[1].expires) == "2026-12-24");
+}
+
+TEST_CASE("bad [[budget]] and [[accept]] entries name file:line:col", "[unit][config]") {
+  CHECK(contains(bad_config("[[budget]]\nmedian_ms = 5\n", "1:1"), "[[budget]] names no screens"));
+  CHECK(contains(bad_config("[[budget]]\nscreens = \"a\"\n", "1:1"),
+                 "[[budget]] sets no figure: give median_ms, p95_ms or both"));
+  CHECK(contains(bad_config("[[budget]]\nscreens = \"a\"\nmedain_ms = 5\n", "3:1"),
+                 "unknown key 'medain_ms' in [[budget]] (did you mean 'median_ms'?)"));
+  CHECK(contains(bad_config("[budget]\nscreens = \"a\"\n", "1:1"),
+                 "'budget' must be an array of tables: [[budget]]"));
+  const std::string entry = "[[accept]]\nscreen = \"home\"\nreason = \"why\"\n";
+  CHECK(
+      contains(bad_config(entry, "1:1"), "[[accept]] needs an expiry date: expires = 2027-01-31"));
+  CHECK(contains(bad_config(entry + "expires = \"soon\"\n", "4:11"),
+                 "'expires' must be a date: expires = 2027-01-31"));
+  CHECK(contains(bad_config(entry + "expires = \"2027-02-30\"\n", "4:11"),
+                 "'expires' must be a date"));
+  CHECK(contains(bad_config(entry + "expires = 2027-01-31T10:00:00\n", "4:11"),
+                 "'expires' must be a date"));
+  CHECK(contains(bad_config("[[accept]]\nscreen = \"home\"\nexpires = 2027-01-31\n", "1:1"),
+                 "[[accept]] needs a reason"));
+  CHECK(contains(
+      bad_config("[[accept]]\nscreen = \"home\"\nreason = \"  \"\nexpires = 2027-01-31\n", "3:10"),
+      "[[accept]] needs a reason"));
+  CHECK(contains(
+      bad_config("[[accept]]\nscreen = \"work_*\"\nreason = \"x\"\nexpires = 2027-01-31\n", "2:10"),
+      "[[accept]] needs the screen's name"));
+  CHECK(contains(bad_config(entry + "expires = 2027-01-31\nuntil = 2027-01-31\n", "5:9"),
+                 "unknown key 'until' in [[accept]]"));
 }

@@ -176,6 +176,30 @@ TEST_CASE("html compare: every phase in the order measured", "[unit]") {
   }
 }
 
+TEST_CASE("html compare: a budget is a labelled line on its screen's chart", "[unit]") {
+  std::map<std::string, RunResult> fixtures;
+  for (auto& [file, run] : testing::compare_fixtures()) fixtures[file] = run;
+  const RunResult& before = fixtures.at("before.json");
+  const RunResult& after = fixtures.at("after.json");
+  Comparison comparison = compare_runs(before, after, VerdictRule{});
+  GatePolicy policy;
+  policy.budgets.push_back({{"top"}, {0.65, std::nullopt, "sqlmeasure.toml:2:1"}});
+  apply_gate_policy(comparison, policy,
+                    {std::chrono::year{2026}, std::chrono::month{12}, std::chrono::day{3}});
+  std::ostringstream out;
+  render_comparison_html(comparison, ComparedRuns{{&before}, {&after}}, out);
+  const std::string page = out.str();
+  CHECK(structure_problem(page).empty());
+  for (const ScreenSection& section : screen_sections(page)) {
+    INFO(section.name);
+    const bool top = section.name == "top";
+    CHECK((section.text.find("class=\"lbud\"") != std::string::npos) == top);
+    CHECK((section.text.find("budget (median) 0.650 ms") != std::string::npos) == top);
+  }
+  CHECK(page.find("over budget: median 0.701 &gt; 0.650 ms (sqlmeasure.toml:2:1)") !=
+        std::string::npos);
+}
+
 TEST_CASE("html compare without runs: the table, no charts, said", "[unit]") {
   std::map<std::string, RunResult> fixtures;
   for (auto& [file, run] : testing::compare_fixtures()) fixtures[file] = run;

@@ -137,7 +137,7 @@ TEST_CASE("the comparison under test has the three verdicts", "[unit][render]") 
   CHECK(c.screens[1].verdict() == Verdict::kAdded);
   CHECK(c.screens[2].name == "top");
   CHECK(c.screens[2].verdict() == Verdict::kUnchanged);
-  CHECK(c.regressed_count() == 1);
+  CHECK(c.failing_count() == 1);
 }
 
 TEST_CASE("text: a table, the responsible query under its screen, the summary", "[unit][render]") {
@@ -163,7 +163,7 @@ TEST_CASE("text: a table, the responsible query under its screen, the summary", 
   CHECK(out[8].starts_with("top "));
   CHECK(out[8].ends_with("~"));
   CHECK(out.back().starts_with(
-      "1 of 2 screens regressed (fail on: errors, time, rows; threshold +10%"));
+      "1 of 2 screens regressed (fail on: errors, time, rows, budget; threshold +10%"));
   CHECK_FALSE(contains(text, "\x1b["));
 }
 
@@ -259,9 +259,9 @@ TEST_CASE("csv: a header, one row per screen and per query", "[unit][render]") {
   const std::vector<std::string> out = lines(csv);
   CHECK(out[0] ==
         "screen,query,before_ms,after_ms,delta_pct,p,n_before,n_after,rows_before,rows_after,"
-        "plan_change,results_differ,verdict,time_only,new_warnings");
+        "plan_change,results_differ,verdict,time_only,new_warnings,budget,accepted");
   REQUIRE(out.size() == 6);  // header + 3 screens + the 2 queries on both sides
-  for (const std::string& line : out) CHECK(csv_fields(line).size() == 15);
+  for (const std::string& line : out) CHECK(csv_fields(line).size() == 17);
   const std::vector<std::string> screen_row = csv_fields(out[1]);
   CHECK(screen_row[0] == "work_search");
   CHECK(screen_row[1] == "");
@@ -281,7 +281,7 @@ TEST_CASE("json: parses, with the gate and every screen", "[unit][render]") {
   CHECK(doc["format"] == "sqlmeasure-comparison");
   CHECK(doc["gate_failed"] == true);
   CHECK(doc["regressed"] == 1);
-  CHECK(doc["rule"]["fail_on"] == nlohmann::json::array({"errors", "time", "rows"}));
+  CHECK(doc["rule"]["fail_on"] == nlohmann::json::array({"errors", "time", "rows", "budget"}));
   REQUIRE(doc["screens"].size() == 3);
   const nlohmann::json& search = doc["screens"][0];
   CHECK(search["name"] == "work_search");
@@ -384,4 +384,71 @@ TEST_CASE("text from files and servers cannot repaint the terminal", "[unit][ren
   std::ostringstream out;
   write_text_table(table, out);
   CHECK(out.str() == "a                  b\nline one line two  \\x1b]0;title\\x07\n");
+}
+
+TEST_CASE("budgets and accepted regressions in every format", "[unit][render]") {
+  Comparison c = regression();
+  GatePolicy policy;
+  // `top` is unchanged at 2 ms but over a 1.5 ms budget; the work_search regression is accepted.
+  policy.budgets.push_back({{"top"}, {1.5, std::nullopt, "sqlmeasure.toml:2:1"}});
+  policy.accepted.push_back(
+      {"work_search",
+       std::nullopt,
+       "moves to the search service (#1234) <soon>",
+       {std::chrono::year{2099}, std::chrono::month{12}, std::chrono::day{31}},
+       "sqlmeasure.toml:6:1"});
+  apply_gate_policy(c, policy,
+                    {std::chrono::year{2026}, std::chrono::month{12}, std::chrono::day{3}});
+  REQUIRE(c.failing_count() == 1);
+  REQUIRE(c.accepted_count() == 1);
+
+  const std::string table = render(c, Format::kTable);
+  INFO(table);
+  CHECK(contains(table, "  top: over budget: median 2.000 > 1.500 ms (sqlmeasure.toml:2:1)\n"));
+  CHECK(contains(table, "regressed (accepted)"));
+  CHECK(contains(table,
+                 "  work_search: accepted until 2099-12-31 (sqlmeasure.toml:6:1): moves to "
+                 "the search service (#1234) <soon>\n"));
+  CHECK(contains(table, "1 of 2 screens fail the gate (1 over budget); 1 accepted (fail on:"));
+
+  const std::string markdown = render(c, Format::kMarkdown);
+  INFO(markdown);
+  CHECK(markdown.starts_with("### ❌ 1 of 2 screens fail the gate (1 over budget); 1 accepted\n"));
+  // The accepted list is in the open, its reason escaped as all free text is.
+  CHECK(contains(markdown,
+                 "**Accepted** (1):\n\n- work_search (regressed): accepted until "
+                 "2099-12-31 (sqlmeasure.toml:6:1): moves to the search service "
+                 "(#1234) &lt;soon&gt;\n"));
+  CHECK(contains(markdown, "- over budget: median 2.000 &gt; 1.500 ms (sqlmeasure.toml:2:1)\n"));
+
+  const nlohmann::json json = nlohmann::json::parse(render(c, Format::kJson));
+  CHECK(json["schema_version"] == 4);
+  CHECK(json["accepted_screens"] == 1);
+  for (const auto& screen : json["screens"]) {
+    if (screen["name"] == "top") {
+      CHECK(screen["verdict"] == "over budget");
+      CHECK(screen["gated"] == true);
+      CHECK(screen["budget"]["over"] == true);
+      CHECK(screen["budget"]["median_ms"] == 1.5);
+    } else if (screen["name"] == "work_search") {
+      CHECK(screen["gated"] == false);
+      CHECK(screen["accepted"]["expires"] == "2099-12-31");
+      CHECK(screen["accepted"]["reason"] == "moves to the search service (#1234) <soon>");
+    }
+  }
+
+  const std::string junit = render(c, Format::kJunit);
+  CHECK(contains(junit, "failures=\"1\" skipped=\"1\""));
+  CHECK(contains(junit,
+                 "<skipped message=\"accepted until 2099-12-31 (sqlmeasure.toml:6:1): moves "
+                 "to the search service (#1234) &lt;soon&gt;\"/>"));
+  CHECK(contains(junit, "<failure message=\"over budget"));
+
+  const std::string csv = render(c, Format::kCsv);
+  CHECK(contains(csv, ",over budget: median 2.000 > 1.500 ms (sqlmeasure.toml:2:1),\n"));
+  CHECK(contains(csv, ",accepted until 2099-12-31"));
+
+  const std::string html = render(c, Format::kHtml);
+  CHECK(contains(html, "(accepted)"));
+  CHECK(contains(html, "over budget: median 2.000 &gt; 1.500 ms"));
 }

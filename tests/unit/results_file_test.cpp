@@ -55,6 +55,7 @@ RunResult sample_run() {
   ScreenResult& screen = run.screens.emplace_back();
   screen.name = "work_search";
   screen.description = "検索 🔍 \"quoted\" \\ back";
+  screen.budget = Budget{50.5, std::nullopt, "scenarios/work_search.toml:4:1"};
   screen.file = "scenarios/demo/work_search.toml";
   screen.rows_examined = 4200;
   screen.samples_ns = {3'000'000, 3'100'000, 2'900'000, 3'050'000};
@@ -187,6 +188,7 @@ TEST_CASE("a results file reads back exactly as written", "[unit][results]") {
   const ScreenResult& screen = read.screens[0];
   CHECK(screen.description == original.screens[0].description);
   CHECK(screen.samples_ns == original.screens[0].samples_ns);
+  CHECK(screen.budget == original.screens[0].budget);
   REQUIRE(screen.queries.size() == 2);
   const QueryResult& list = screen.queries[0];
   CHECK(list.params == original.screens[0].queries[0].params);  // 20+ digit integers, NULL, NUL
@@ -345,6 +347,15 @@ TEST_CASE("fields of the wrong type are named by their JSON path", "[unit][resul
   document = sample_document();
   document["screens"][0]["queries"][0]["params"]["category"][0] = json::object({{"n", 1}});
   CHECK(contains(refused(document.dump()), "$.screens[0].queries[0].params.category"));
+
+  document = sample_document();
+  document["screens"][0]["budget"] =
+      json::object({{"median_ms", -1}, {"p95_ms", nullptr}, {"source", "x"}});
+  CHECK(contains(refused(document.dump()),
+                 "$.screens[0].budget.median_ms: expected milliseconds above 0"));
+  document["screens"][0]["budget"] =
+      json::object({{"median_ms", nullptr}, {"p95_ms", nullptr}, {"source", "x"}});
+  CHECK(contains(refused(document.dump()), "$.screens[0].budget: a budget with neither"));
 
   document = sample_document();
   document["screens"][0]["queries"][0]["error"] = 5;

@@ -532,3 +532,32 @@ TEST_CASE("a screen file that cannot be read is an error, never silently skipped
     CHECK(contains(refusal(dir.path()), "odd.toml: not a readable screen file (a directory)"));
   }
 }
+
+TEST_CASE("a screen file's [budget]: median_ms and/or p95_ms, checked", "[unit][scenario]") {
+  TempDir dir;
+  dir.write("home.toml",
+            "[budget]\nmedian_ms = 50\np95_ms = 120.5\n\n[[query]]\nsql = \"SELECT 1\"\n");
+  dir.write("list.toml", "[[query]]\nsql = \"SELECT 1\"\n");
+  const std::vector<Screen> screens = load_scenarios(dir.path());
+  REQUIRE(screens.size() == 2);
+  REQUIRE(screens[0].budget);
+  CHECK(screens[0].budget->median_ms == 50.0);
+  CHECK(screens[0].budget->p95_ms == 120.5);
+  CHECK(screens[0].budget->source == dir.path() + "/home.toml:1:1");
+  CHECK_FALSE(screens[1].budget);
+
+  const std::string query = "\n[[query]]\nsql = \"SELECT 1\"\n";
+  CHECK(contains(bad_input("s.toml", "[budget]\nmedian = 5\n" + query, 2, 1),
+                 "unknown key 'median' in [budget]"));
+  CHECK(contains(bad_input("s.toml", "[budget]\n" + query, 1, 1),
+                 "[budget] sets no figure: give median_ms, p95_ms or both"));
+  CHECK(contains(bad_input("s.toml", "[budget]\nmedian_ms = 0\n" + query, 2, 13),
+                 "'median_ms' in [budget] must be a number of milliseconds above 0"));
+  CHECK(contains(bad_input("s.toml", "[budget]\np95_ms = \"5\"\n" + query, 2),
+                 "'p95_ms' in [budget] must be a number of milliseconds above 0"));
+  CHECK(contains(bad_input("s.toml", "[budget]\nmedian_ms = nan\n" + query, 2),
+                 "'median_ms' in [budget] must be a number"));
+  CHECK(contains(bad_input("s.toml", "[budget]\nmedian_ms = 50\np95_ms = 20\n" + query, 3),
+                 "p95_ms (20.00 ms) is below median_ms (50.00 ms) in [budget]"));
+  CHECK(contains(bad_input("s.toml", "budget = 5\n" + query, 1), "'budget' must be a table"));
+}

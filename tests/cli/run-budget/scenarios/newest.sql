@@ -1,0 +1,1 @@
+SELECT id, title FROM items ORDER BY created DESC LIMIT 10;
