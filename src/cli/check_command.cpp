@@ -1,6 +1,10 @@
 // sqlmeasure check: validate scenario files and config offline, without a database; with
 // --migration, also the index hints the migration would break (the one-second CI gate).
 #include <fmt/format.h>
+#include <fnmatch.h>
+
+#include <algorithm>
+#include <chrono>
 
 #include "cli/command.h"
 #include "sqlmeasure/hint_check.h"
@@ -50,10 +54,51 @@ class CheckCommand final : public Command {
         "SQL read with {}; run, explain, compare and indexes read it "
         "again with the server's sql_mode\n",
         SqlModes{}.describe());
+    check_policy(context, screens, config.policy);
     return migration ? check_migration(context, screens, *migration) : 0;
   }
 
  private:
+  // Budgets and accepted regressions that can never apply: a glob that matches no screen, an
+  // entry naming a screen or query that does not exist, an entry past its date.
+  static void check_policy(const Context& context, const std::vector<Screen>& screens,
+                           const GatePolicy& policy) {
+    const auto screen_named = [&](const std::string& name) -> const Screen* {
+      for (const Screen& screen : screens) {
+        if (screen.name == name) return &screen;
+      }
+      return nullptr;
+    };
+    for (const BudgetRule& rule : policy.budgets) {
+      for (const std::string& glob : rule.screens) {
+        const bool matches = std::any_of(screens.begin(), screens.end(), [&](const Screen& s) {
+          return fnmatch(glob.c_str(), s.name.c_str(), 0) == 0;
+        });
+        if (!matches) {
+          context.warn(fmt::format("{}: [[budget]] screens '{}' matches no screen",
+                                   rule.budget.source, printable(glob)));
+        }
+      }
+    }
+    const std::chrono::year_month_day today = utc_today();
+    for (const Acceptance& entry : policy.accepted) {
+      const Screen* screen = screen_named(entry.screen);
+      if (screen == nullptr) {
+        context.warn(fmt::format("{}: [[accept]] names screen '{}', which is not among the screens",
+                                 entry.source, entry.screen));
+      } else if (entry.query &&
+                 std::none_of(screen->queries.begin(), screen->queries.end(),
+                              [&](const Query& q) { return q.name == *entry.query; })) {
+        context.warn(fmt::format("{}: [[accept]] names query '{}', which screen '{}' does not have",
+                                 entry.source, *entry.query, entry.screen));
+      }
+      if (entry.expires < today) {
+        context.warn(fmt::format("{}: [[accept]] for {} expired on {}: it accepts nothing now",
+                                 entry.source, entry.screen, date_text(entry.expires)));
+      }
+    }
+  }
+
   // The hints the migration breaks (exit 1) or leaves unresolved, named with the error the
   // application will get.
   int check_migration(const Context& context, const std::vector<Screen>& screens,
