@@ -1,6 +1,6 @@
 #pragma once
 // `sqlmeasure indexes` (docs/indexes.md): the rules that turn what was collected
-// (index_model.h, index_collection.h) into findings with evidence and the SQL to act on them.
+// (index_model.h, scenario_evidence.h) into findings with evidence and the SQL to act on them.
 //
 // The rules are pure functions of what was collected, so they are tested on synthetic
 // metadata without a server.
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sqlmeasure/index_model.h"
+#include "sqlmeasure/scenario_evidence.h"
 
 namespace sqlmeasure {
 
@@ -88,13 +89,6 @@ struct DuplicateKey {
                                            // ends with (all of them, or a leading part)
 };
 [[nodiscard]] std::vector<DuplicateKey> find_duplicate_keys(const TableInfo& table);
-
-// The GEE estimator (Charikar, Chaudhuri, Motwani, Narasayya 2000) of a column's distinct
-// values from a uniform sample: sqrt(N/n) * f1 + (d - f1), where f1 is the number of values
-// seen exactly once. Its ratio error is at most about sqrt(N/n) (docs/indexes.md).
-[[nodiscard]] std::uint64_t estimate_distinct(std::uint64_t table_rows, std::uint64_t sample_rows,
-                                              std::uint64_t sample_distinct,
-                                              std::uint64_t sample_singletons);
 
 // ---------------------------------------------------------------- the report
 

@@ -10,6 +10,7 @@
 #include "sqlmeasure/budget.h"
 #include "sqlmeasure/gate_policy.h"
 #include "sqlmeasure/results.h"
+#include "sqlmeasure/verdict.h"
 #include "sqlmeasure/verdict_rule.h"
 
 namespace sqlmeasure {
@@ -199,5 +200,11 @@ struct Comparison {
 // a warning (kDrift) names the screens.
 void add_drift_warning(Comparison& comparison, const RunResult& first_before,
                        const RunResult& last_before);
+
+// Resolves each screen's budget (its own file's, else the first matching rule's) and checks the
+// after side against it; marks the screens an unexpired entry accepts; adds a warning for an
+// expired entry and for one that accepts nothing; re-sorts the screens.
+void apply_gate_policy(Comparison& comparison, const GatePolicy& policy,
+                       std::chrono::year_month_day today);
 
 }  // namespace sqlmeasure

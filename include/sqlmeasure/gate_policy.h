@@ -2,7 +2,8 @@
 // What a CI gate needs beyond before/after (docs/verdicts.md, "Budgets" and "Accepted
 // regressions"): each screen's budget, checked on the after side, and the reviewed list of
 // regressions a team accepts until a date. Both come from sqlmeasure.toml (and budgets from
-// screen files too); apply_gate_policy writes what they decide into a comparison.
+// screen files too). Plain data and lookups: compare judges a comparison by them
+// (apply_gate_policy in compare.h).
 #include <chrono>
 #include <optional>
 #include <string>
@@ -12,8 +13,6 @@
 #include "sqlmeasure/error.h"
 
 namespace sqlmeasure {
-
-struct Comparison;
 
 // [[budget]] in sqlmeasure.toml: the budget of every screen matching one of `screens` (globs)
 // that declares none in its own file. The first matching entry wins.
@@ -47,11 +46,5 @@ struct GatePolicy {
 [[nodiscard]] std::string date_text(std::chrono::year_month_day date);
 // Today's date in UTC.
 [[nodiscard]] std::chrono::year_month_day utc_today();
-
-// Resolves each screen's budget (its own file's, else the first matching rule's) and checks the
-// after side against it; marks the screens an unexpired entry accepts; adds a warning for an
-// expired entry and for one that accepts nothing; re-sorts the screens.
-void apply_gate_policy(Comparison& comparison, const GatePolicy& policy,
-                       std::chrono::year_month_day today);
 
 }  // namespace sqlmeasure

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "sqlmeasure/index_collection.h"
+#include "sqlmeasure/evidence_collection.h"
 #include "sqlmeasure/index_model.h"
 #include "sqlmeasure/results.h"
 #include "sqlmeasure/scenario.h"

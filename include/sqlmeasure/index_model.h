@@ -1,6 +1,6 @@
 #pragma once
-// What `indexes` knows: the server's tables and indexes, and what the scenarios do with them.
-// Plain data (docs/indexes.md): index_collection.h collects it, advisor.h judges it.
+// What the server says of a database's tables and indexes (docs/indexes.md): plain data,
+// read by schema_reader.h, judged by the advisor, compared by live compares.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -12,8 +12,6 @@
 #include "sqlmeasure/results.h"
 
 namespace sqlmeasure {
-
-// ---------------------------------------------------------------- what the server knows
 
 struct IndexColumn {
   std::string column;      // empty for a functional key part (MySQL 8)
@@ -41,6 +39,9 @@ struct IndexInfo {
   // `(a, b(10), c DESC)`, as in CREATE TABLE.
   [[nodiscard]] std::string column_list() const;
 };
+
+// One key part as CREATE TABLE writes it: name(10) DESC, or (expression) for a functional one.
+[[nodiscard]] std::string key_part_sql(const IndexColumn& column);
 
 struct ColumnInfo {
   std::string name;
@@ -128,73 +129,6 @@ struct SchemaInfo {
   std::vector<std::string> notes;  // what could not be read, and why
 
   [[nodiscard]] const TableInfo* table(const std::string& name) const;
-};
-
-// ---------------------------------------------------------------- what the scenarios do
-
-// One plan row whose `key` names an index, resolved to the real table.
-struct IndexUse {
-  std::string table, index;
-  std::string access_type, ref, rows;
-};
-
-// Which scenario query a piece of evidence is about.
-struct ScenarioQueryRef {
-  std::string screen, query;
-
-  // "screen/query", as findings and reports name it.
-  [[nodiscard]] std::string label() const { return screen + "/" + query; }
-};
-
-struct QueryEvidence : ScenarioQueryRef {
-  std::string sql;  // rendered with the first value of each parameter
-  std::vector<PlanRow> plan;
-  std::vector<std::string> tables;                            // real tables the query reads
-  std::vector<IndexUse> uses;                                 // from the plan's `key` column
-  std::vector<std::pair<std::string, std::string>> possible;  // (table, index) of possible_keys
-  std::optional<std::string> error;                           // EXPLAIN failed
-};
-
-// The hint timed with and without it, interleaved (with, without, with, ...).
-struct HintMeasurement {
-  int samples = 0;        // per side
-  int variants = 1;       // parameter variants cycled through
-  double with_ms = 0;     // median
-  double without_ms = 0;  // median
-  std::uint64_t rows_examined_with = 0, rows_examined_without = 0;
-  std::vector<PlanRow> plan_with, plan_without;
-};
-
-struct HintEvidence : ScenarioQueryRef {
-  std::string table;  // real table the hint is attached to
-  std::string kind;   // FORCE, USE or IGNORE
-  std::string hint;   // the hint as written: FORCE INDEX (created)
-  std::vector<std::string> indexes;
-  std::string sql_with, sql_without;
-  std::optional<HintMeasurement> measured;
-  std::optional<std::string> error;  // the query could not be run (with or without)
-};
-
-// `ORDER BY <creation time>` on a table with an AUTO_INCREMENT key, and the same query by id.
-struct OrderByEvidence : ScenarioQueryRef {
-  std::string table, column, key_column, direction;
-  std::string sql, sql_by_key;
-  std::vector<PlanRow> plan, plan_by_key;
-  std::optional<std::uint64_t> rows_examined, rows_examined_by_key;
-  std::optional<bool> same_rows;          // both return the same rows (checksum)
-  std::optional<double> order_agreement;  // share of the latest rows where both orders agree
-  std::uint64_t agreement_rows = 0;
-  std::optional<std::string> error;
-};
-
-struct ScenarioEvidence {
-  bool loaded = false;  // false: no --scenarios, scenario rules skipped
-  std::string directory;
-  std::size_t screens = 0;
-  std::vector<QueryEvidence> queries;
-  std::vector<HintEvidence> hints;
-  std::vector<OrderByEvidence> order_bys;
-  std::vector<std::string> notes;
 };
 
 }  // namespace sqlmeasure

@@ -15,6 +15,7 @@
 #include "sqlmeasure/results.h"
 #include "sqlmeasure/runner.h"
 #include "sqlmeasure/schema_change.h"
+#include "sqlmeasure/server_state.h"
 
 namespace sqlmeasure {
 
@@ -50,16 +51,6 @@ struct LiveCompareOptions {
   // Called with each event as it happens (the outcome keeps them all too).
   std::function<void(const std::string&)> on_event;
 };
-
-// Where the server stands when a live compare ends.
-enum class ServerState {
-  kUnchanged,     // no statement of the change succeeded
-  kRestored,      // undone, and SHOW CREATE TABLE of every table matches the snapshot again
-  kStillApplied,  // kept on purpose, or an undo that left the schema different
-  kUnknown,       // the schema could not be checked after the change was applied
-};
-// "nothing was changed", "the schema is as it was", "the change is STILL APPLIED", ...
-[[nodiscard]] std::string describe(ServerState state);
 
 struct LiveCompareOutcome {
   // Every phase of each side pooled, labelled; partial when `failure` is set (when both

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "sqlmeasure/connection.h"
-#include "sqlmeasure/live_compare.h"
+#include "sqlmeasure/server_state.h"
 
 namespace sqlmeasure {
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sqlmeasure/connection.h"
+#include "sqlmeasure/progress.h"
 #include "sqlmeasure/results.h"
 #include "sqlmeasure/scenario.h"
 #include "sqlmeasure/stats.h"
@@ -23,11 +24,6 @@ void resolve_params(Connection& connection, std::vector<Screen>& screens, std::u
 // Strings are quoted by `quote`. Throws kBadInput naming the query when a value is missing.
 [[nodiscard]] std::string render_sql(const Query& query, std::size_t variant,
                                      const std::function<std::string(std::string_view)>& quote);
-
-struct Progress {
-  std::string phase;  // "warm-up", "inspect", "measure"
-  std::size_t done = 0, total = 0;
-};
 
 // A screen part-way through its sampling on one target: its inspection (rows examined,
 // plans, checksums) and its per-view samples so far.

@@ -69,6 +69,9 @@ struct SqlToken {
 [[nodiscard]] std::string identifier_name(const SqlToken& token);
 // The inverse, for SQL we build: a`b -> `a``b`, always in backticks.
 [[nodiscard]] std::string quote_identifier(std::string_view name);
+// `name` as SQL: bare when it is a plain, non-reserved identifier, else in backticks (as
+// PostgreSQL's quote_ident): for SQL a person reads, such as the fixes `indexes` proposes.
+[[nodiscard]] std::string quote_ident(std::string_view name);
 [[nodiscard]] bool is_identifier(const SqlToken& token);
 
 // Index of the first token that is not an opening parenthesis: "(SELECT ...".

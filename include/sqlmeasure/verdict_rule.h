@@ -1,7 +1,8 @@
 #pragma once
-// The verdict rule of PRODUCT.md §6 (docs/verdicts.md), its gates, and the verdicts it gives.
-// Time needs significance AND effect AND an absolute delta; rows examined (deterministic)
-// needs the ratio AND an absolute floor.
+// The verdict rule of PRODUCT.md §6 (docs/verdicts.md) as a team sets it — its thresholds and
+// the gates that fail a build — read from flags and sqlmeasure.toml. The judging is compare's
+// (verdict.h): time needs significance AND effect AND an absolute delta; rows examined
+// (deterministic) needs the ratio AND an absolute floor.
 #include <cstdint>
 #include <set>
 #include <string>
@@ -23,30 +24,6 @@ struct VerdictRule {
   // A query the change breaks fails by default; a fail_on that leaves `errors` out opts out.
   std::set<Gate> fail_on = {Gate::kErrors, Gate::kTime, Gate::kRows, Gate::kBudget};
 };
-
-enum class Change { kUnchanged, kRegressed, kImproved };
-
-// The effect half of the time rule, without the significance test: `ratio` (after / before)
-// past the threshold AND `delta_ms` past the noise floor, in the same direction. Every time
-// judgement — a verdict, a pair of alternating phases, whether more sampling could still
-// matter — asks it here.
-[[nodiscard]] Change effect(double ratio, double delta_ms, const VerdictRule& rule);
-
-// A screen's verdict. Declared in the order a report lists them after the gated screens.
-enum class Verdict {
-  kError,  // a query that ran before fails after the change: the worst regression
-  kRegressed,
-  kOverBudget,  // after the change, slower than the budget it declares
-  kImproved,
-  kFixed,  // a query that failed before runs after
-  kPlanChanged,
-  kResultsDiffer,
-  kNewWarning,  // the server raises a warning for a query it did not raise before
-  kUnchanged,   // shown as ~
-  kAdded,       // the screen is in the after run only
-  kRemoved,     // in the before run only
-};
-[[nodiscard]] const char* verdict_name(Verdict verdict);  // "error", "regressed", ..., "~"
 
 // "errors", "time", "rows", "plan", "results", "warnings"; `where` names the flag or TOML key in
 // the error, which exits with `code`.

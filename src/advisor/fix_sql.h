@@ -4,13 +4,10 @@
 #include <string_view>
 
 #include "sqlmeasure/advisor.h"
+#include "sqlmeasure/sql_lexer.h"
 
 namespace sqlmeasure::advisor {
 
-// `name` as SQL: bare when it is a plain, non-reserved identifier, else in backticks.
-[[nodiscard]] std::string quote_ident(std::string_view name);
-// One key part as CREATE TABLE writes it: name(10) DESC, or (expression) for a functional one.
-[[nodiscard]] std::string key_part_sql(const IndexColumn& column);
 // As CREATE TABLE writes it: UNIQUE KEY email (email), PRIMARY KEY (id), FULLTEXT KEY ...
 [[nodiscard]] std::string key_definition(const IndexInfo& index);
 // ALTER TABLE t DROP INDEX i, ADD [UNIQUE ]INDEX i (columns); with `columns` as SQL.

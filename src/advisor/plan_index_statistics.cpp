@@ -12,8 +12,9 @@
 
 #include "sqlmeasure/advisor.h"
 #include "sqlmeasure/error.h"
-#include "sqlmeasure/index_collection.h"
+#include "sqlmeasure/evidence_collection.h"
 #include "sqlmeasure/query_shape.h"
+#include "sqlmeasure/schema_reader.h"
 #include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
@@ -88,7 +89,8 @@ std::vector<IndexStatistics> plan_index_statistics(Connection& connection, const
   // refuses a name it does not know.
   if (!run.conditions) return {};
   CollectOptions options;
-  options.thresholds = thresholds;
+  options.min_rows = thresholds.min_rows;
+  options.low_cardinality_max_distinct = thresholds.low_cardinality_max_distinct;
   for (const auto& [table, index] : used) {
     if (run.conditions->table_rows.contains(table) &&
         std::find(options.tables.begin(), options.tables.end(), table) == options.tables.end()) {

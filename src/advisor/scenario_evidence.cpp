@@ -10,8 +10,9 @@
 #include "advisor/column_traits.h"
 #include "advisor/fix_sql.h"
 #include "sqlmeasure/error.h"
-#include "sqlmeasure/index_collection.h"
+#include "sqlmeasure/evidence_collection.h"
 #include "sqlmeasure/query_shape.h"
+#include "sqlmeasure/runner.h"
 #include "sqlmeasure/sql_lexer.h"
 #include "sqlmeasure/sql_statements.h"
 #include "sqlmeasure/stats.h"
@@ -198,8 +199,7 @@ class EvidenceCollector {
     found.key_column = key;
     found.direction = item.direction;
     Query by_key = query;
-    by_key.sql =
-        replace_range(query.sql, item.column_begin, item.column_end, advisor::quote_ident(key));
+    by_key.sql = replace_range(query.sql, item.column_begin, item.column_end, quote_ident(key));
     found.sql = render(query, 0);
     found.sql_by_key = render(by_key, 0);
     found.error = attempt([&] {

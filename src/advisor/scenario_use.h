@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "sqlmeasure/index_model.h"
+#include "sqlmeasure/scenario_evidence.h"
 
 namespace sqlmeasure::advisor {
 

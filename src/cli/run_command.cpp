@@ -6,8 +6,8 @@
 
 #include "cli/command.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/evidence_collection.h"
 #include "sqlmeasure/html_report.h"
-#include "sqlmeasure/index_collection.h"
 #include "sqlmeasure/results_file.h"
 #include "sqlmeasure/runner.h"
 #include "sqlmeasure/scenario_loader.h"

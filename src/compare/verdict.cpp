@@ -10,15 +10,6 @@
 namespace sqlmeasure {
 namespace {
 
-struct GateName {
-  Gate gate;
-  const char* name;
-};
-constexpr GateName kGates[] = {{Gate::kErrors, "errors"},   {Gate::kTime, "time"},
-                               {Gate::kRows, "rows"},       {Gate::kPlan, "plan"},
-                               {Gate::kResults, "results"}, {Gate::kWarnings, "warnings"},
-                               {Gate::kBudget, "budget"}};
-
 // A screen changed when its own figure or any of its touched queries' did: a regressed
 // query can hide inside an unchanged screen total when another query got faster.
 bool time_is(const ScreenComparison& screen, Change change) {
@@ -183,34 +174,6 @@ std::size_t Comparison::accepted_count() const {
   return static_cast<std::size_t>(std::count_if(
       screens.begin(), screens.end(),
       [this](const ScreenComparison& screen) { return screen.gated(rule) && screen.accepted; }));
-}
-
-Gate parse_gate(const std::string& name, const std::string& where, ExitCode code) {
-  for (const GateName& known : kGates) {
-    if (name == known.name) return known.gate;
-  }
-  fail(
-      code,
-      fmt::format(
-          "{}: unknown gate '{}' (expected errors, time, rows, plan, results, warnings, budget, or "
-          "none)",
-          where, name));
-}
-
-std::set<Gate> parse_gates(const std::vector<std::string>& names, const std::string& where,
-                           ExitCode code) {
-  std::set<Gate> gates;
-  for (const std::string& name : names) {
-    if (name != "none") gates.insert(parse_gate(name, where, code));
-  }
-  return gates;
-}
-
-const char* gate_name(Gate gate) {
-  for (const GateName& known : kGates) {
-    if (gate == known.gate) return known.name;
-  }
-  return "unknown";
 }
 
 }  // namespace sqlmeasure

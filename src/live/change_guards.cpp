@@ -6,9 +6,9 @@
 #include <map>
 #include <set>
 
-#include "live/migration_classifier.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/hash.h"
+#include "sqlmeasure/migration_classifier.h"
 #include "sqlmeasure/sql_lexer.h"
 #include "sqlmeasure/sql_statements.h"
 #include "sqlmeasure/text.h"

@@ -6,8 +6,8 @@
 #include <chrono>
 #include <thread>
 
-#include "live/migration_classifier.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/migration_classifier.h"
 #include "sqlmeasure/sql_lexer.h"
 #include "sqlmeasure/timestamp.h"
 

@@ -11,8 +11,9 @@
 #include "live/change_guards.h"
 #include "live/event_log.h"
 #include "sqlmeasure/connection.h"
-#include "sqlmeasure/live_compare.h"
+#include "sqlmeasure/error.h"
 #include "sqlmeasure/schema_change.h"
+#include "sqlmeasure/server_state.h"
 
 namespace sqlmeasure {
 

@@ -10,7 +10,7 @@
 #include <map>
 #include <optional>
 
-#include "live/index_ddl.h"
+#include "sqlmeasure/index_ddl.h"
 #include "sqlmeasure/query_shape.h"
 #include "sqlmeasure/runner.h"
 #include "sqlmeasure/text.h"

@@ -9,37 +9,12 @@
 #include <vector>
 
 #include "sqlmeasure/connection.h"
+#include "sqlmeasure/drop_only_ddl.h"
 #include "sqlmeasure/index_model.h"
 #include "sqlmeasure/scenario.h"
 #include "sqlmeasure/schema_change.h"
 
 namespace sqlmeasure {
-
-struct IndexName {
-  std::string table, index;
-  SourceLocation where;  // the statement that names it
-};
-
-// An index a rollback creates, as it defines it.
-struct IndexDefinition {
-  IndexName name;
-  bool unique = false;
-  std::string type = "BTREE";  // BTREE, FULLTEXT, SPATIAL, HASH
-  std::vector<IndexColumn> columns;
-};
-
-// What a drop-only migration does: the indexes it drops, and what its rollback creates.
-struct DropOnlyMigration {
-  std::vector<IndexName> dropped;
-  std::vector<IndexDefinition> recreated;
-  // Why the rollback is not read as re-creating indexes (another kind of statement, an
-  // option or key part sqlmeasure does not compare), naming the statement; empty when it is.
-  std::string rollback_unread;
-};
-
-// Nullopt unless every statement of the migration only drops indexes (ALTER TABLE t DROP
-// INDEX a, DROP KEY b; DROP INDEX a ON t; DROP PRIMARY KEY), ALGORITHM= and LOCK= aside.
-[[nodiscard]] std::optional<DropOnlyMigration> read_drop_only(const SchemaChange& migration);
 
 // Why the drops cannot be measured as ignored indexes on this server and schema, or empty
 // when they can. `schema` holds at least the tables the migration drops from.

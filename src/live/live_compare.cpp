@@ -13,11 +13,12 @@
 #include "live/ignored_drop.h"
 #include "sqlmeasure/alternation.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/evidence_collection.h"
 #include "sqlmeasure/hint_check.h"
-#include "sqlmeasure/index_collection.h"
 #include "sqlmeasure/journal.h"
 #include "sqlmeasure/results_file.h"
 #include "sqlmeasure/scenario_loader.h"
+#include "sqlmeasure/schema_reader.h"
 #include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
@@ -103,7 +104,7 @@ class LiveCompare {
   SchemaChange migration_to_measure() {
     refuse_other_databases(*options_.migration, database_);
     if (options_.apply_ddl) {
-      if (read_drop_only(*options_.migration)) {
+      if (read_drop_only(options_.migration->apply, options_.migration->undo)) {
         events_.say("--apply-ddl: the migration's DDL runs as written, at each alternation");
       }
       return *options_.migration;
@@ -389,21 +390,6 @@ class LiveCompare {
 };
 
 }  // namespace
-
-std::string describe(ServerState state) {
-  switch (state) {
-    case ServerState::kUnchanged:
-      return "nothing was changed";
-    case ServerState::kRestored:
-      return "the schema is as it was";
-    case ServerState::kStillApplied:
-      return "the change is STILL APPLIED";
-    case ServerState::kUnknown:
-      return "the schema could not be checked: the change may still be applied, run the "
-             "rollback by hand";
-  }
-  return "unknown";
-}
 
 std::string LiveCompareOutcome::failure_message() const {
   if (!failure) return "";

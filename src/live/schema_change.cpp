@@ -5,9 +5,9 @@
 #include <algorithm>
 
 #include "live/index_visibility.h"
-#include "live/migration_classifier.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/input_file.h"
+#include "sqlmeasure/migration_classifier.h"
 #include "sqlmeasure/sql_lexer.h"
 #include "sqlmeasure/text.h"
 

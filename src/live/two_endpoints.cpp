@@ -3,7 +3,7 @@
 #include <filesystem>
 
 #include "live/auto_stop.h"
-#include "sqlmeasure/index_collection.h"
+#include "sqlmeasure/evidence_collection.h"
 #include "sqlmeasure/journal.h"
 #include "sqlmeasure/results_file.h"
 #include "sqlmeasure/scenario_loader.h"

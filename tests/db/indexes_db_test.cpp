@@ -14,7 +14,8 @@
 
 #include "db/db_test_support.h"
 #include "sqlmeasure/error.h"
-#include "sqlmeasure/index_collection.h"
+#include "sqlmeasure/evidence_collection.h"
+#include "sqlmeasure/schema_reader.h"
 
 namespace sqlmeasure::testing {
 namespace {

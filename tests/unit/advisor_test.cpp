@@ -13,6 +13,7 @@
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/query_shape.h"
 #include "sqlmeasure/render.h"
+#include "sqlmeasure/schema_reader.h"
 
 namespace sqlmeasure {
 namespace {

@@ -5,7 +5,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "live/index_ddl.h"
+#include "sqlmeasure/index_ddl.h"
 #include "sqlmeasure/query_shape.h"
 #include "sqlmeasure/sql_statements.h"
 

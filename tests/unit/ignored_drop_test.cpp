@@ -26,6 +26,10 @@ SchemaChange migration(std::initializer_list<const char*> up,
   return change;
 }
 
+std::optional<DropOnlyMigration> read_drop_only_of(const SchemaChange& change) {
+  return read_drop_only(change.apply, change.undo);
+}
+
 IndexInfo index(const std::string& name, std::vector<std::string> columns, bool unique = false) {
   IndexInfo out;
   out.name = name;
@@ -77,7 +81,7 @@ Screen screen_with(const std::string& sql) {
 
 std::string why(const SchemaChange& change, const SchemaInfo& info = schema(),
                 const std::vector<Screen>& screens = {}) {
-  const std::optional<DropOnlyMigration> drops = read_drop_only(change);
+  const std::optional<DropOnlyMigration> drops = read_drop_only(change.apply, change.undo);
   REQUIRE(drops);
   return why_real_ddl(*drops, info, screens);
 }
@@ -92,7 +96,7 @@ TEST_CASE("drop-only migrations: which migrations only drop indexes", "[unit][li
                          "ALTER TABLE works /* why */ DROP INDEX budget_from, DROP INDEX category",
                          "ALTER TABLE works DROP PRIMARY KEY"}) {
     INFO(up);
-    const auto drops = read_drop_only(migration({up}, {}));
+    const auto drops = read_drop_only_of(migration({up}, {}));
     REQUIRE(drops);
     CHECK(drops->dropped.front().table == "works");
   }
@@ -104,9 +108,9 @@ TEST_CASE("drop-only migrations: which migrations only drop indexes", "[unit][li
         "ALTER TABLE works ALTER INDEX a IGNORED", "SET SESSION lock_wait_timeout = 5",
         "DROP TABLE works", "ALTER TABLE works ALGORITHM=INPLACE"}) {
     INFO(up);
-    CHECK_FALSE(read_drop_only(migration({up}, {})));
+    CHECK_FALSE(read_drop_only_of(migration({up}, {})));
   }
-  const auto two = read_drop_only(
+  const auto two = read_drop_only_of(
       migration({"ALTER TABLE works DROP INDEX budget_from", "DROP INDEX work_id ON proposals"},
                 {"ALTER TABLE works ADD INDEX budget_from (budget_from)",
                  "CREATE INDEX work_id ON proposals (work_id)"}));

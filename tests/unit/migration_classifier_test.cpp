@@ -1,6 +1,6 @@
 // The migration classifier: what each statement of a migration does, read with the SQL lexer
 // rather than by substring (docs/safety.md §3).
-#include "live/migration_classifier.h"
+#include "sqlmeasure/migration_classifier.h"
 
 #include <catch2/catch.hpp>
 

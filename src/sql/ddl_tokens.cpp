@@ -1,4 +1,4 @@
-#include "live/ddl_tokens.h"
+#include "ddl_tokens.h"
 
 #include <algorithm>
 

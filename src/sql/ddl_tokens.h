@@ -1,6 +1,6 @@
 #pragma once
 // Reading DDL on the SQL lexer's tokens: what the migration classifier and the drop-only
-// reader share. Private to src/live/.
+// reader share. Private to src/sql/.
 #include <cstddef>
 #include <initializer_list>
 #include <string>

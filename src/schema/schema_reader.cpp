@@ -1,6 +1,8 @@
 // Index metadata: what the server says about tables, columns, indexes and foreign keys
 // (information_schema, mysql.innodb_index_stats), plus counted or sampled column profiles
 // where the statistics are not enough. Read-only, portable across MariaDB 10.11 and MySQL 8.
+#include "sqlmeasure/schema_reader.h"
+
 #include <fmt/format.h>
 #include <fnmatch.h>
 
@@ -8,9 +10,7 @@
 #include <cmath>
 #include <set>
 
-#include "advisor/fix_sql.h"
 #include "sqlmeasure/error.h"
-#include "sqlmeasure/index_collection.h"
 #include "sqlmeasure/number_text.h"
 #include "sqlmeasure/sql_lexer.h"
 #include "sqlmeasure/text.h"
@@ -396,12 +396,12 @@ class Collector {
       targets.emplace_back(column, top);
     };
     const std::uint64_t few =
-        std::max<std::uint64_t>(100, 4 * options_.thresholds.low_cardinality_max_distinct);
+        std::max<std::uint64_t>(100, 4 * options_.low_cardinality_max_distinct);
     for (const IndexInfo& index : info.indexes) {
       if (!index.btree() || index.columns.empty()) continue;
       const IndexColumn& leading = index.columns[0];
       const bool low = !leading.cardinality || *leading.cardinality <= few;
-      const bool judged = info.rows() >= options_.thresholds.min_rows;
+      const bool judged = info.rows() >= options_.min_rows;
       if (options_.exact) {
         for (const IndexColumn& column : index.columns) add(column.column, false);
       }

@@ -1,6 +1,6 @@
 #pragma once
-// Collecting the index model: the schema from the server, the evidence from the scenarios.
-// Both only read; the rules (advisor.h) never talk to the server.
+// Collecting what the scenarios do with the indexes (scenario_evidence.h), and timing an index
+// hint with and without it. Both only read; the rules (advisor.h) never talk to the server.
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -10,29 +10,12 @@
 #include "sqlmeasure/advisor.h"
 #include "sqlmeasure/connection.h"
 #include "sqlmeasure/index_model.h"
-#include "sqlmeasure/runner.h"
+#include "sqlmeasure/progress.h"
+#include "sqlmeasure/results.h"
 #include "sqlmeasure/scenario.h"
+#include "sqlmeasure/scenario_evidence.h"
 
 namespace sqlmeasure {
-
-struct CollectOptions {
-  std::vector<std::string> tables;  // names or globs; empty = every base table
-  bool exact = false;               // --exact: count distinct values of every indexed column
-  std::uint64_t exact_row_limit = 1000000;  // larger tables are sampled
-  std::uint64_t sample_rows = 100000;
-  // Only tables, columns, indexes and foreign keys: no sizes, counts or column profiles
-  // (what a live compare needs to decide how to measure a drop).
-  bool structure_only = false;
-  AdvisorThresholds thresholds;
-  std::function<void(const Progress&)> on_progress;
-  const std::atomic<bool>* interrupted = nullptr;
-};
-
-// Reads information_schema (TABLES, COLUMNS, STATISTICS, KEY_COLUMN_USAGE) and
-// mysql.innodb_index_stats; profiles the columns the rules need. Read-only. An unknown name
-// in `tables` is a usage error with a "did you mean".
-[[nodiscard]] SchemaInfo collect_schema(Connection& connection, const std::string& database,
-                                        const CollectOptions& options);
 
 struct EvidenceOptions {
   int hint_warmup = 2;

@@ -1,10 +1,10 @@
-#include "live/migration_classifier.h"
+#include "sqlmeasure/migration_classifier.h"
 
 #include <fmt/format.h>
 
 #include <initializer_list>
 
-#include "live/ddl_tokens.h"
+#include "ddl_tokens.h"
 #include "sqlmeasure/sql_guard.h"
 #include "sqlmeasure/sql_lexer.h"
 #include "sqlmeasure/text.h"

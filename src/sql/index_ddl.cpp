@@ -1,6 +1,6 @@
-#include "live/index_ddl.h"
+#include "sqlmeasure/index_ddl.h"
 
-#include "live/ddl_tokens.h"
+#include "ddl_tokens.h"
 #include "sqlmeasure/sql_lexer.h"
 
 namespace sqlmeasure {

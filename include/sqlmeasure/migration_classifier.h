@@ -1,7 +1,6 @@
 #pragma once
 // What each statement of a migration (or its rollback) does, read with the SQL lexer: a
-// migration may change the schema of the database under test and nothing else. Private to
-// src/live/.
+// migration may change the schema of the database under test and nothing else.
 #include <string>
 #include <string_view>
 #include <vector>

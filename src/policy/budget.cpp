@@ -1,7 +1,8 @@
 // A view's figures against its budget (docs/verdicts.md, "Budgets").
+#include "sqlmeasure/budget.h"
+
 #include <fmt/format.h>
 
-#include "sqlmeasure/budget.h"
 #include "sqlmeasure/number_text.h"
 
 namespace sqlmeasure {

@@ -5,11 +5,19 @@
 
 #include <algorithm>
 
-#include "advisor/fix_sql.h"
 #include "sqlmeasure/number_text.h"
+#include "sqlmeasure/sql_lexer.h"
 #include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
+
+std::string key_part_sql(const IndexColumn& column) {
+  std::string text =
+      column.column.empty() ? "(" + column.expression + ")" : quote_ident(column.column);
+  if (column.sub_part) text += fmt::format("({})", *column.sub_part);
+  if (column.descending) text += " DESC";
+  return text;
+}
 
 std::vector<std::string> IndexInfo::column_names() const {
   std::vector<std::string> names;
@@ -23,7 +31,7 @@ std::string IndexInfo::column_list() const {
   std::string text = "(";
   for (size_t i = 0; i < columns.size(); ++i) {
     if (i > 0) text += ", ";
-    text += advisor::key_part_sql(columns[i]);
+    text += key_part_sql(columns[i]);
   }
   return text + ")";
 }

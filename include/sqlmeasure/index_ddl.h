@@ -1,6 +1,6 @@
 #pragma once
 // What a migration statement does to indexes by name, read with the SQL lexer: what
-// `check --migration` needs to find the hints it breaks with no server. Private to src/live/.
+// `check --migration` needs to find the hints it breaks with no server.
 #include <string>
 #include <vector>
 
