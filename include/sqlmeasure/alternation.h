@@ -34,12 +34,14 @@ void confirm_across_phases(Comparison& comparison, const std::vector<PhasePair>&
 // pool them (labelled by their sources), the drift warning compares the first and last
 // before phases, and confirm_across_phases keeps only the time verdicts every pair shows.
 // The live compare and any later `compare DIR` of its out-dir judge by this one function,
-// so they print the same verdicts. The comparison records how many phases it judged.
+// so they print the same verdicts. The comparison records how many phases it judged, and is
+// finished (finish_comparison) with the budgets and accepted regressions of `policy`.
 [[nodiscard]] Comparison judge_phases(const RunResult& before, const std::string& before_source,
                                       const RunResult& after, const std::string& after_source,
                                       const std::vector<RunResult>& before_phases,
                                       const std::vector<RunResult>& after_phases,
-                                      const VerdictRule& rule);
+                                      const VerdictRule& rule, const GatePolicy& policy,
+                                      std::chrono::year_month_day today = utc_today());
 
 // A time verdict that the pairs measured so far already rule out: some pair does not show
 // a regression and some pair does not show an improvement (`query` null: the screen's own

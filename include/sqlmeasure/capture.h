@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sqlmeasure/connection.h"
+#include "sqlmeasure/progress.h"
 #include "sqlmeasure/scenario.h"
 #include "sqlmeasure/source_location.h"
 
@@ -68,8 +70,6 @@ struct LogReadSummary {
 using ReadProgress = std::function<void(std::uint64_t read, std::uint64_t size)>;
 LogReadSummary read_log(const std::string& path, LogFormat format, const EventSink& sink,
                         const ReadProgress& on_read = {});
-
-class Connection;
 
 // The logs a server keeps as tables (log_output = TABLE: the RDS and Aurora default).
 enum class LogTable { kGeneral, kSlow };
@@ -191,5 +191,40 @@ std::vector<std::string> write_captured_files(const std::vector<CapturedFile>& f
 // A screen name from tag values: lower case, joined by '_', anything outside [a-z0-9_] made
 // '_' (runs of them one, none at the ends), at most 128 bytes; "screen" when nothing is left.
 [[nodiscard]] std::string screen_name_from(const std::vector<std::string>& values);
+
+// ---------------------------------------------------------------- one capture, end to end
+
+// Where a capture reads: log files, or over a connection the server's log table or its
+// statement history (exactly one of the three).
+struct CaptureSources {
+  std::vector<std::string> logs;  // general or slow logs, gzip too; "-" is standard input
+  LogFormat format = LogFormat::kAuto;
+  std::optional<LogTable> table;             // mysql.general_log or mysql.slow_log
+  std::optional<double> history_duration_s;  // performance_schema's history, polled this long
+  std::optional<ConnectionOptions> session;  // for table or history: a read-only session
+};
+
+// Which captured screens to write: --screens, --min-requests, --top.
+struct ScreenSelection {
+  std::vector<std::string> globs;  // empty: every screen
+  std::uint64_t min_requests = 1;
+  std::optional<std::size_t> top;  // the N with the most requests
+};
+
+struct CaptureRun {
+  CaptureResult result;              // the selected screens
+  std::vector<std::string> sources;  // "general.log (mysql-general)", "mysql.slow_log (12 rows)"
+  std::uint64_t bytes = 0;           // of the log files read
+};
+
+// Reads the sources into screens (log files on three threads: event_pipeline.h), and keeps
+// those `selection` asks for. `on_progress` hears of each log file read (in MiB), `on_note`
+// of what the user should know as it happens ("recording ... for 60 s", statements missed).
+// Throws Error for a source that cannot be read, an empty log or log table (exit 2 naming the
+// settings to change: capture changes none), or a selection that leaves no screen (64).
+[[nodiscard]] CaptureRun run_capture(const CaptureSources& sources, const CaptureOptions& options,
+                                     const ScreenSelection& selection, const Connector& connect,
+                                     const ProgressSink& on_progress = {},
+                                     const std::function<void(const std::string&)>& on_note = {});
 
 }  // namespace sqlmeasure

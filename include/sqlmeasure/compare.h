@@ -121,7 +121,7 @@ struct ScreenComparison {
   std::vector<std::string> queries_only_before, queries_only_after;
   double after_p95_ms = 0;                // per view, for its budget; 0 without after samples
   std::optional<Budget> declared_budget;  // its screen file's, as the after run recorded it
-  // Set by apply_gate_policy (gate_policy.h): its budget checked, and the entry accepting it.
+  // Set by finish_comparison (gate_policy.h): its budget checked, and the entry accepting it.
   std::optional<BudgetCheck> budget;
   std::optional<Acceptance> accepted;
   [[nodiscard]] bool breaks()
@@ -191,6 +191,14 @@ struct Comparison {
                                           const RunResult& after, const std::string& after_source,
                                           const VerdictRule& rule);
 
+// A comparison of two runs, judged: compare_labelled, then budgets and accepted regressions
+// (finish_comparison). For two sides of one run each (two endpoints, a live compare cut short,
+// two results files); judge_phases (alternation.h) judges alternating phases.
+[[nodiscard]] Comparison judge_runs(const RunResult& before, const std::string& before_source,
+                                    const RunResult& after, const std::string& after_source,
+                                    const VerdictRule& rule, const GatePolicy& policy,
+                                    std::chrono::year_month_day today = utc_today());
+
 // "before.json (label) · MariaDB 10.11.6 · 127.0.0.1:3306 · 2024-05-01T10:00:00Z": where a
 // run came from (`source`: its file, or "before"/"after"), as a comparison's header shows it.
 [[nodiscard]] std::string describe_run(const RunResult& run, const std::string& source);
@@ -201,10 +209,11 @@ struct Comparison {
 void add_drift_warning(Comparison& comparison, const RunResult& first_before,
                        const RunResult& last_before);
 
-// Resolves each screen's budget (its own file's, else the first matching rule's) and checks the
-// after side against it; marks the screens an unexpired entry accepts; adds a warning for an
-// expired entry and for one that accepts nothing; re-sorts the screens.
-void apply_gate_policy(Comparison& comparison, const GatePolicy& policy,
+// The last step of every judge_* function, and so of every comparison printed: resolves each
+// screen's budget (its own file's, else the first matching rule's) and checks the after side
+// against it; marks the screens an unexpired entry accepts (as of `today`); adds a warning for
+// an expired entry and for one that accepts nothing; re-sorts the screens.
+void finish_comparison(Comparison& comparison, const GatePolicy& policy,
                        std::chrono::year_month_day today);
 
 }  // namespace sqlmeasure

@@ -13,20 +13,25 @@ namespace sqlmeasure {
 
 // Errors: kBadInput for unreadable or invalid files, naming them.
 [[nodiscard]] Comparison compare_files(const std::string& before_path,
-                                       const std::string& after_path, const VerdictRule& rule);
+                                       const std::string& after_path, const VerdictRule& rule,
+                                       const GatePolicy& policy = {});
 
 // DIR/before.json against DIR/after.json, as compare_files; kBadInput when DIR has neither.
-[[nodiscard]] Comparison compare_directory(const std::string& directory, const VerdictRule& rule);
+[[nodiscard]] Comparison compare_directory(const std::string& directory, const VerdictRule& rule,
+                                           const GatePolicy& policy = {});
 
 // The comparison with the runs it was judged from, for a report that draws their samples
 // (html_report.h): each side's phases in order when they were judged phase by phase, else the
-// two files as read.
+// two files as read. Finished (finish_comparison) with `policy` as of `today`.
 struct JudgedFiles {
   Comparison comparison;
   std::vector<RunResult> before_runs, after_runs;
 };
 [[nodiscard]] JudgedFiles judge_files(const std::string& before_path, const std::string& after_path,
-                                      const VerdictRule& rule);
-[[nodiscard]] JudgedFiles judge_directory(const std::string& directory, const VerdictRule& rule);
+                                      const VerdictRule& rule, const GatePolicy& policy,
+                                      std::chrono::year_month_day today = utc_today());
+[[nodiscard]] JudgedFiles judge_directory(const std::string& directory, const VerdictRule& rule,
+                                          const GatePolicy& policy,
+                                          std::chrono::year_month_day today = utc_today());
 
 }  // namespace sqlmeasure

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "sqlmeasure/advisor.h"
 #include "sqlmeasure/connection.h"
 #include "sqlmeasure/live_compare.h"
 #include "sqlmeasure/scenario.h"
@@ -49,5 +50,15 @@ struct VerifyOutcome {
 [[nodiscard]] VerifyOutcome verify_drops(const std::vector<Screen>& screens,
                                          const std::vector<IndexToDrop>& drops,
                                          const VerifyOptions& options, const Connector& connect);
+
+// `indexes --verify`: the indexes the findings propose to drop, each once, in the order found.
+// A finding about an index already ignored is marked "not measured" instead: ignoring it again
+// would be refused, and the optimizer does not use it anyway.
+[[nodiscard]] std::vector<IndexToDrop> drops_proposed(AdvisorResult& result,
+                                                      const SchemaInfo& schema);
+// Each measured drop's verdict on the findings that propose it — "unchanged", "keep" (a screen
+// needs it: the finding becomes info, which never fails --fail-on) or "not measured" — with
+// the findings kept in order of severity.
+void attach_verdicts(AdvisorResult& result, const VerifyOutcome& outcome);
 
 }  // namespace sqlmeasure

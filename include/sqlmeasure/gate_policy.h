@@ -3,7 +3,7 @@
 // regressions"): each screen's budget, checked on the after side, and the reviewed list of
 // regressions a team accepts until a date. Both come from sqlmeasure.toml (and budgets from
 // screen files too). Plain data and lookups: compare judges a comparison by them
-// (apply_gate_policy in compare.h).
+// (finish_comparison in compare.h).
 #include <chrono>
 #include <optional>
 #include <string>

@@ -7,16 +7,10 @@
 
 #include "sqlmeasure/advisor.h"
 #include "sqlmeasure/compare.h"
+#include "sqlmeasure/render.h"
 #include "sqlmeasure/results.h"
 
 namespace sqlmeasure {
-
-// The runs a comparison was judged from, whose samples the charts draw: each side's phases in
-// the order they were measured (a live compare: before 1, 2, ...; after 1, 2, ...), or the one
-// run of each side. The charts interleave them as measured: before 1, after 1, before 2, ...
-struct ComparedRuns {
-  std::vector<const RunResult*> before, after;
-};
 
 // The verdict table first, then each screen's samples with the medians and the threshold band,
 // and under a regressed screen the queries responsible, their plans side by side. Without

@@ -32,6 +32,7 @@ struct LiveCompareOptions {
   bool apply_ddl = false;
   RunOptions run;
   VerdictRule rule;
+  GatePolicy policy;  // budgets and accepted regressions the comparison is finished with
   // How many times the change is applied and undone; the iterations (and the --iterations
   // auto budget) are split across the phases. 1 is the classic A-B-A. A change that stays
   // applied (--keep, or an additive migration without a rollback) has one of each phase.

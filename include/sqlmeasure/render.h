@@ -43,8 +43,16 @@ void render_plans(const RunResult& run, Format format, std::ostream& out);
 // `list`: screens and their queries.
 void render_screen_list(const std::vector<Screen>& screens, Format format, std::ostream& out);
 // `compare`.
-void render_comparison(const Comparison& comparison, Format format, const Style& style,
-                       std::ostream& out);
+// The runs a comparison was judged from, whose samples the HTML report's charts draw (the other
+// formats ignore them): each side's phases in the order they were measured (a live compare:
+// before 1, 2, ...; after 1, 2, ...), or the one run of each side. The charts interleave them
+// as measured: before 1, after 1, before 2, ...
+struct ComparedRuns {
+  std::vector<const RunResult*> before, after;
+};
+// `comparison` in `format`, HTML included: the one way every compare mode prints its verdict.
+void render_comparison(const Comparison& comparison, const ComparedRuns& runs, Format format,
+                       const Style& style, std::ostream& out);
 // `indexes`: table (terminal), json (a public contract, docs/indexes.md) or markdown.
 void render_index_report(const IndexReport& report, Format format, const Style& style,
                          std::ostream& out);

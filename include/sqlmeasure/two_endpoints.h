@@ -15,6 +15,7 @@ struct TwoEndpointOptions {
   ConnectionOptions before, after;  // measuring sessions, set up alike
   RunOptions run;
   VerdictRule rule;
+  GatePolicy policy;    // budgets and accepted regressions the comparison is finished with
   std::string out_dir;  // before.json, after.json
 };
 

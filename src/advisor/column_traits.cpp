@@ -1,5 +1,5 @@
 // A column with few values (from counted values or sound statistics), and a creation time.
-#include "advisor/column_traits.h"
+#include "column_traits.h"
 
 #include "sqlmeasure/text.h"
 

@@ -8,11 +8,11 @@
 #include <optional>
 #include <string>
 
-#include "advisor/column_traits.h"
-#include "advisor/evidence_text.h"
-#include "advisor/fix_sql.h"
-#include "advisor/rule.h"
-#include "advisor/scenario_use.h"
+#include "column_traits.h"
+#include "evidence_text.h"
+#include "fix_sql.h"
+#include "rule.h"
+#include "scenario_use.h"
 #include "sqlmeasure/number_text.h"
 #include "sqlmeasure/text.h"
 

@@ -9,8 +9,8 @@
 #include <algorithm>
 #include <utility>
 
-#include "advisor/fix_sql.h"
-#include "advisor/rule.h"
+#include "fix_sql.h"
+#include "rule.h"
 #include "sqlmeasure/text.h"
 
 namespace sqlmeasure::advisor {

@@ -4,9 +4,9 @@
 // is pure cost: every write maintains it, and it takes buffer-pool memory.
 #include <fmt/format.h>
 
-#include "advisor/duplicate_keys.h"
-#include "advisor/evidence_text.h"
-#include "advisor/rule.h"
+#include "duplicate_keys.h"
+#include "evidence_text.h"
+#include "rule.h"
 
 namespace sqlmeasure::advisor {
 namespace {

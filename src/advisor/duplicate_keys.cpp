@@ -23,14 +23,14 @@
 //
 // Below the finder: what the duplicate-index and redundant-index rules share when they read
 // its results (duplicate_keys.h).
-#include "advisor/duplicate_keys.h"
+#include "duplicate_keys.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <map>
 
-#include "advisor/fix_sql.h"
+#include "fix_sql.h"
 #include "sqlmeasure/number_text.h"
 #include "sqlmeasure/text.h"
 

@@ -1,11 +1,11 @@
 // The evidence's words for shares, values, indexes, SQL and plans, the same in every rule.
-#include "advisor/evidence_text.h"
+#include "evidence_text.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
-#include "advisor/fix_sql.h"
+#include "fix_sql.h"
 
 namespace sqlmeasure::advisor {
 

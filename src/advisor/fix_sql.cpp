@@ -1,9 +1,9 @@
 // Identifiers and keys as SQL, and the DROP INDEX a finding proposes with the way to try it.
-#include "advisor/fix_sql.h"
+#include "fix_sql.h"
 
 #include <fmt/format.h>
 
-#include "advisor/evidence_text.h"
+#include "evidence_text.h"
 #include "sqlmeasure/sql_lexer.h"
 #include "sqlmeasure/text.h"
 

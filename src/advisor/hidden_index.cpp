@@ -4,9 +4,9 @@
 // So it is reported as a possible leftover to restore, never as a drop candidate.
 #include <fmt/format.h>
 
-#include "advisor/evidence_text.h"
-#include "advisor/fix_sql.h"
-#include "advisor/rule.h"
+#include "evidence_text.h"
+#include "fix_sql.h"
+#include "rule.h"
 
 namespace sqlmeasure::advisor {
 namespace {

@@ -3,9 +3,9 @@
 // a query ("Key 'x' doesn't exist in table 't'"), so the screen is broken, not slow.
 #include <fmt/format.h>
 
-#include "advisor/evidence_text.h"
-#include "advisor/fix_sql.h"
-#include "advisor/rule.h"
+#include "evidence_text.h"
+#include "fix_sql.h"
+#include "rule.h"
 #include "sqlmeasure/text.h"
 
 namespace sqlmeasure::advisor {

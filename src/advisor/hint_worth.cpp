@@ -4,8 +4,8 @@
 // the optimizer's own plan", or "no measurable effect: no longer needed".
 #include <fmt/format.h>
 
-#include "advisor/evidence_text.h"
-#include "advisor/rule.h"
+#include "evidence_text.h"
+#include "rule.h"
 #include "sqlmeasure/number_text.h"
 
 namespace sqlmeasure::advisor {

@@ -4,10 +4,10 @@
 // slower than a scan, so the optimizer avoids it; the index only costs writes and memory.
 #include <fmt/format.h>
 
-#include "advisor/column_traits.h"
-#include "advisor/evidence_text.h"
-#include "advisor/fix_sql.h"
-#include "advisor/rule.h"
+#include "column_traits.h"
+#include "evidence_text.h"
+#include "fix_sql.h"
+#include "rule.h"
 #include "sqlmeasure/index_model.h"
 #include "sqlmeasure/number_text.h"
 

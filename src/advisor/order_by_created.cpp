@@ -5,9 +5,9 @@
 // the query (same rows returned), and show both plans.
 #include <fmt/format.h>
 
-#include "advisor/column_traits.h"
-#include "advisor/evidence_text.h"
-#include "advisor/rule.h"
+#include "column_traits.h"
+#include "evidence_text.h"
+#include "rule.h"
 #include "sqlmeasure/number_text.h"
 #include "sqlmeasure/text.h"
 

@@ -5,10 +5,10 @@
 
 #include <algorithm>
 
-#include "advisor/duplicate_keys.h"
-#include "advisor/evidence_text.h"
-#include "advisor/fix_sql.h"
-#include "advisor/rule.h"
+#include "duplicate_keys.h"
+#include "evidence_text.h"
+#include "fix_sql.h"
+#include "rule.h"
 #include "sqlmeasure/text.h"
 
 namespace sqlmeasure::advisor {

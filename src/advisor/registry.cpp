@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <utility>
 
-#include "advisor/rule.h"
-#include "advisor/scenario_use.h"
+#include "rule.h"
+#include "scenario_use.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/text.h"
 

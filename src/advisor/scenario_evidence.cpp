@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <map>
 
-#include "advisor/column_traits.h"
-#include "advisor/fix_sql.h"
+#include "column_traits.h"
+#include "fix_sql.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/evidence_collection.h"
 #include "sqlmeasure/query_shape.h"

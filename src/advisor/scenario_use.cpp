@@ -1,5 +1,5 @@
 // The scenario queries that use or consider an index, from the plans' key and possible_keys.
-#include "advisor/scenario_use.h"
+#include "scenario_use.h"
 
 #include <fmt/format.h>
 

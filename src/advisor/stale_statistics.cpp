@@ -5,8 +5,8 @@
 // load: plans and every cardinality in this report are then unreliable.
 #include <fmt/format.h>
 
-#include "advisor/fix_sql.h"
-#include "advisor/rule.h"
+#include "fix_sql.h"
+#include "rule.h"
 #include "sqlmeasure/text.h"
 
 namespace sqlmeasure::advisor {

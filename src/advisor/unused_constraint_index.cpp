@@ -4,9 +4,9 @@
 // it is the table itself.
 #include <fmt/format.h>
 
-#include "advisor/evidence_text.h"
-#include "advisor/rule.h"
-#include "advisor/scenario_use.h"
+#include "evidence_text.h"
+#include "rule.h"
+#include "scenario_use.h"
 #include "sqlmeasure/index_model.h"
 
 namespace sqlmeasure::advisor {

@@ -6,10 +6,10 @@
 
 #include <algorithm>
 
-#include "advisor/evidence_text.h"
-#include "advisor/fix_sql.h"
-#include "advisor/rule.h"
-#include "advisor/scenario_use.h"
+#include "evidence_text.h"
+#include "fix_sql.h"
+#include "rule.h"
+#include "scenario_use.h"
 #include "sqlmeasure/index_model.h"
 #include "sqlmeasure/number_text.h"
 

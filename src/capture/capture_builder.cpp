@@ -12,13 +12,13 @@
 #include <unordered_map>
 #include <utility>
 
-#include "capture/statement_reader.h"
 #include "sqlmeasure/capture.h"
 #include "sqlmeasure/query_shape.h"
 #include "sqlmeasure/sql_guard.h"
 #include "sqlmeasure/sql_lexer.h"
 #include "sqlmeasure/sql_statements.h"
 #include "sqlmeasure/text.h"
+#include "statement_reader.h"
 
 namespace sqlmeasure {
 namespace {

@@ -1,4 +1,4 @@
-#include "capture/event_pipeline.h"
+#include "event_pipeline.h"
 
 #include "sqlmeasure/text.h"
 

@@ -11,8 +11,8 @@
 #include <thread>
 #include <vector>
 
-#include "capture/statement_reader.h"
 #include "sqlmeasure/capture.h"
+#include "statement_reader.h"
 
 namespace sqlmeasure {
 

@@ -8,8 +8,8 @@
 //   MySQL:   2024-05-01T10:00:00.123456Z\t    8 Query\tSELECT 1   (on every line)
 #include <memory>
 
-#include "capture/log_lines.h"
-#include "capture/log_time.h"
+#include "log_lines.h"
+#include "log_time.h"
 #include "sqlmeasure/capture.h"
 #include "sqlmeasure/text.h"
 

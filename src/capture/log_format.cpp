@@ -1,7 +1,7 @@
 // Which log a file is, and the parser for it.
 #include <fmt/format.h>
 
-#include "capture/log_lines.h"
+#include "log_lines.h"
 #include "sqlmeasure/capture.h"
 
 namespace sqlmeasure {

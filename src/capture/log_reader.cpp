@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "capture/log_lines.h"
+#include "log_lines.h"
 #include "sqlmeasure/capture.h"
 #include "sqlmeasure/error.h"
 

@@ -1,4 +1,4 @@
-#include "capture/log_time.h"
+#include "log_time.h"
 
 namespace sqlmeasure {
 namespace {

@@ -3,7 +3,7 @@
 //                       (keys and values URL-encoded, values in single quotes, ' escaped \')
 //   Rails (legacy):     /*application:Demo,controller:works,action:show*/
 // Usually appended; Rails and Django can prepend. The first comment that reads as tags wins.
-#include "capture/query_tags.h"
+#include "query_tags.h"
 
 #include <algorithm>
 

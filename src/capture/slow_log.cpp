@@ -16,8 +16,8 @@
 #include <memory>
 #include <optional>
 
-#include "capture/log_lines.h"
-#include "capture/log_time.h"
+#include "log_lines.h"
+#include "log_time.h"
 #include "sqlmeasure/capture.h"
 #include "sqlmeasure/text.h"
 

@@ -1,4 +1,4 @@
-#include "capture/statement_reader.h"
+#include "statement_reader.h"
 
 #include <fmt/format.h>
 

@@ -13,10 +13,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "capture/query_tags.h"
-#include "capture/statement_skeleton.h"
-#include "capture/statement_template.h"
+#include "query_tags.h"
 #include "sqlmeasure/capture.h"
+#include "statement_skeleton.h"
+#include "statement_template.h"
 
 namespace sqlmeasure {
 

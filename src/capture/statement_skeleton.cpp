@@ -1,4 +1,4 @@
-#include "capture/statement_skeleton.h"
+#include "statement_skeleton.h"
 
 #include "sqlmeasure/sql_lexer.h"
 #include "sqlmeasure/text.h"

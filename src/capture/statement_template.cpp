@@ -1,4 +1,4 @@
-#include "capture/statement_template.h"
+#include "statement_template.h"
 
 #include <fmt/format.h>
 

@@ -1,17 +1,12 @@
 // sqlmeasure capture: a scenario directory from the server's general or slow logs, one screen
 // per application route (docs/capture.md).
 #include <fmt/format.h>
-#include <fnmatch.h>
 
-#include <algorithm>
 #include <cmath>
 
-#include "capture/event_pipeline.h"
-#include "cli/command.h"
-#include "cli/options.h"
+#include "command.h"
+#include "options.h"
 #include "sqlmeasure/capture.h"
-#include "sqlmeasure/connection.h"
-#include "sqlmeasure/number_text.h"
 #include "sqlmeasure/render.h"
 #include "sqlmeasure/text.h"
 
@@ -63,7 +58,36 @@ class CaptureCommand final : public Command {
 
   int execute(const Context& context) override {
     const CaptureOptions options = capture_options();
-    LogFormat format = LogFormat::kAuto;
+    const CaptureSources sources = capture_sources(context);
+    ScreenSelection selection;
+    if (screens_) selection.globs = split_list(*screens_);
+    selection.min_requests = min_requests_;
+    selection.top = top_;
+    const CaptureRun run = run_capture(
+        sources, options, selection, verbose_connector(context),
+        progress_printer(context, "capture"),
+        [&context](const std::string& note) { context.err() << "capture: " << note << '\n'; });
+    render_capture_summary(run.result, join(run.sources), run.bytes, context.err());
+    if (run.result.screens.empty()) {
+      fail(ExitCode::kBadInput,
+           fmt::format("{}: no screen to write: {}", join(run.sources),
+                       options.group_by == CaptureOptions::GroupBy::kTags
+                           ? "no read of the logs carries query tags (sqlcommenter or Rails); "
+                             "--group-by thread or --group-by query read untagged traffic"
+                           : "no read statement in the logs"));
+    }
+    for (const std::string& path : write_captured_files(
+             captured_files(run.result, join(run.sources), no_literals_), out_, force_)) {
+      context.out() << path << '\n';
+    }
+    return 0;
+  }
+
+ private:
+  // Exactly one source: log files, --from-table or --performance-schema.
+  CaptureSources capture_sources(const Context& context) const {
+    CaptureSources sources;
+    sources.logs = logs_;
     if (input_format_) {
       const std::optional<LogFormat> named = log_format_named(*input_format_);
       if (!named) {
@@ -72,7 +96,7 @@ class CaptureCommand final : public Command {
                          "mysql-general, mariadb-slow or mysql-slow)",
                          *input_format_));
       }
-      format = *named;
+      sources.format = *named;
     }
     const int sources_given =
         (logs_.empty() ? 0 : 1) + (from_table_ ? 1 : 0) + (performance_schema_ ? 1 : 0);
@@ -85,128 +109,22 @@ class CaptureCommand final : public Command {
     if (duration_s_ && !performance_schema_) {
       fail(ExitCode::kUsage, "--duration goes with --performance-schema");
     }
-    CaptureBuilder builder(options);
-    std::vector<std::string> sources;
-    std::uint64_t bytes = 0;
-    if (from_table_) read_table(context, builder, sources);
-    if (performance_schema_) read_history(context, builder, sources);
-    EventPipeline pipeline(builder);  // this thread reads the logs, another builds
-    const auto progress = progress_printer(context, "capture");
-    for (const std::string& log : logs_) {
-      ReadProgress on_read;
-      if (progress && log != "-") {
-        // In MiB (a log under 1 MiB is read at once: it shows none): "capture: reading general.log
-        // (MiB) 120/1024 (12%), ~3 s left".
-        on_read = [&progress, phase = "reading " + log + " (MiB)"](std::uint64_t read,
-                                                                   std::uint64_t size) {
-          if (size >= (1u << 20)) progress(Progress{phase, read >> 20, size >> 20});
-        };
+    if (from_table_) {
+      if (*from_table_ == "general") {
+        sources.table = LogTable::kGeneral;
+      } else if (*from_table_ == "slow") {
+        sources.table = LogTable::kSlow;
+      } else {
+        fail(ExitCode::kUsage, fmt::format("--from-table: unknown log '{}' (expected general or "
+                                           "slow)",
+                                           *from_table_));
       }
-      const LogReadSummary read = read_log(
-          log, format, [&pipeline](LogEvent&& event) { pipeline.add(std::move(event)); }, on_read);
-      pipeline.end_of_log();
-      if (read.empty) {
-        fail(ExitCode::kBadInput,
-             fmt::format("{}: the log is empty", log == "-" ? "standard input" : log));
-      }
-      bytes += read.bytes;
-      sources.push_back(fmt::format("{} ({})", log == "-" ? "standard input" : log,
-                                    read.empty ? "empty" : log_format_name(read.format)));
     }
-    pipeline.finish();
-    CaptureResult result = builder.finish();
-    const bool found = !result.screens.empty();
-    select(result);
-    if (found && result.screens.empty()) {
-      fail(ExitCode::kUsage,
-           "--screens, --min-requests and --top leave no screen to write "
-           "(run without them to see the screens the logs have)");
+    if (performance_schema_) sources.history_duration_s = duration_s_.value_or(60.0);
+    if (sources.table || sources.history_duration_s) {
+      sources.session = connection_.resolve(context.config(), context);
     }
-    render_capture_summary(result, join(sources), bytes, context.err());
-    if (result.screens.empty()) {
-      fail(ExitCode::kBadInput,
-           fmt::format("{}: no screen to write: {}", join(sources),
-                       options.group_by == CaptureOptions::GroupBy::kTags
-                           ? "no read of the logs carries query tags (sqlcommenter or Rails); "
-                             "--group-by thread or --group-by query read untagged traffic"
-                           : "no read statement in the logs"));
-    }
-    for (const std::string& path :
-         write_captured_files(captured_files(result, join(sources), no_literals_), out_, force_)) {
-      context.out() << path << '\n';
-    }
-    return 0;
-  }
-
- private:
-  // --from-table: the server's log table, over a read-only session. An empty table is a
-  // setting to change, which capture never does: exit 2 naming the statements.
-  void read_table(const Context& context, CaptureBuilder& builder,
-                  std::vector<std::string>& sources) const {
-    LogTable table = LogTable::kGeneral;
-    if (*from_table_ == "slow") {
-      table = LogTable::kSlow;
-    } else if (*from_table_ != "general") {
-      fail(ExitCode::kUsage,
-           fmt::format("--from-table: unknown log '{}' (expected general or slow)", *from_table_));
-    }
-    ConnectionOptions session = connection_.resolve(context.config(), context);
-    // One long unbuffered read of the whole table: no statement timeout may cut it.
-    session.query_timeout_ms = 0;
-    session.read_timeout_s = 0;
-    auto connection = verbose_connector(context)(session);
-    const std::uint64_t rows =
-        read_log_table(*connection, table, [&builder](LogEvent&& event) { builder.add(event); });
-    builder.end_of_log();
-    const std::string name = log_table_name(table);
-    if (rows == 0) {
-      const std::string setting = table == LogTable::kGeneral ? "general_log" : "slow_query_log";
-      const ResultSet now =
-          connection->query(fmt::format("SELECT @@global.log_output, @@global.{}", setting));
-      const std::string output = now.rows.empty() ? "?" : now.rows[0][0].value_or("?");
-      const std::string on = now.rows.empty() ? "?" : now.rows[0][1].value_or("?");
-      fail(
-          ExitCode::kRuntime,
-          fmt::format("{} has no rows (log_output = {}, {} = {}); capture changes no server "
-                      "setting. To log into the table while the application runs: SET GLOBAL "
-                      "log_output = 'TABLE'; SET GLOBAL {} = ON;{} then OFF again (on RDS and "
-                      "Aurora: the DB parameter group)",
-                      name, output, setting,
-                      on == "1"   ? "ON"
-                      : on == "0" ? "OFF"
-                                  : on,
-                      setting, table == LogTable::kSlow ? " SET GLOBAL long_query_time = 0;" : ""));
-    }
-    sources.push_back(fmt::format("{} ({} rows)", name, format_thousands(rows)));
-  }
-
-  // --performance-schema: the statement history, polled while the application runs.
-  void read_history(const Context& context, CaptureBuilder& builder,
-                    std::vector<std::string>& sources) const {
-    const double duration = duration_s_.value_or(60.0);
-    auto connection = verbose_connector(context)(connection_.resolve(context.config(), context));
-    const StatementHistoryRead read = read_statement_history(
-        *connection, duration, [&builder](LogEvent&& event) { builder.add(event); },
-        [&] {
-          context.err() << fmt::format(
-              "capture: recording performance_schema's statement history for {:g} s\n", duration);
-        });
-    builder.end_of_log();
-    if (read.lost) {
-      context.err() << "capture: warning: statements ran faster than the history kept them: "
-                       "some were missed (raise performance_schema_events_statements_history_"
-                       "long_size, or capture from the general log)\n";
-    }
-    if (read.truncated > 0) {
-      context.err() << fmt::format(
-          "capture: {} statement{} longer than performance_schema_max_sql_text_length left "
-          "out\n",
-          format_thousands(read.truncated), read.truncated == 1 ? "" : "s");
-    }
-    sources.push_back(
-        fmt::format("performance_schema.events_statements_history_long ({} "
-                    "statements in {} s)",
-                    format_thousands(read.statements), fmt::format("{:g}", duration)));
+    return sources;
   }
 
   CaptureOptions capture_options() const {
@@ -238,27 +156,6 @@ class CaptureCommand final : public Command {
     options.max_values = max_values_;
     options.no_literals = no_literals_;
     return options;
-  }
-
-  // --screens, --min-requests, --top.
-  void select(CaptureResult& result) const {
-    const std::vector<std::string> globs =
-        screens_ ? split_list(*screens_) : std::vector<std::string>{};
-    std::erase_if(result.screens, [&](const CapturedScreen& screen) {
-      if (screen.requests < min_requests_) return true;
-      if (globs.empty()) return false;
-      return std::none_of(globs.begin(), globs.end(), [&](const std::string& glob) {
-        return fnmatch(glob.c_str(), screen.name.c_str(), 0) == 0;
-      });
-    });
-    if (top_ && result.screens.size() > *top_) {
-      std::stable_sort(
-          result.screens.begin(), result.screens.end(),
-          [](const CapturedScreen& a, const CapturedScreen& b) { return a.requests > b.requests; });
-      result.screens.resize(*top_);
-      std::sort(result.screens.begin(), result.screens.end(),
-                [](const CapturedScreen& a, const CapturedScreen& b) { return a.name < b.name; });
-    }
   }
 
   std::vector<std::string> logs_;

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <chrono>
 
-#include "cli/command.h"
+#include "command.h"
 #include "sqlmeasure/hint_check.h"
 #include "sqlmeasure/runner.h"
 #include "sqlmeasure/schema_change.h"

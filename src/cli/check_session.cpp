@@ -1,4 +1,4 @@
-#include "cli/command.h"
+#include "command.h"
 #include "sqlmeasure/journal.h"
 #include "sqlmeasure/scenario_loader.h"
 

@@ -6,9 +6,9 @@
 
 #include <cstdlib>
 
-#include "cli/command.h"
-#include "cli/completion.h"
-#include "cli/secrets.h"
+#include "command.h"
+#include "completion.h"
+#include "secrets.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/scenario_loader.h"
 #include "sqlmeasure/text.h"

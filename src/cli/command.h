@@ -3,8 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <memory>
 
-#include "cli/context.h"
-#include "cli/options.h"
+#include "context.h"
+#include "options.h"
 
 namespace sqlmeasure {
 

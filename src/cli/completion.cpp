@@ -1,5 +1,5 @@
 // bash_completion: one `case` branch per command, each with its flags.
-#include "cli/completion.h"
+#include "completion.h"
 
 #include <fmt/format.h>
 

@@ -1,6 +1,6 @@
 // sqlmeasure explain: the plan of every query of the selected screens (with the rows each
 // examines), using the runner's inspection step and no timed samples.
-#include "cli/command.h"
+#include "command.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/runner.h"
 #include "sqlmeasure/scenario_loader.h"

@@ -3,22 +3,12 @@
 // queries are EXPLAINed and their index hints timed with and without; without, the rules
 // that need them are skipped and the report says so. --verify is the one exception: every
 // index a finding proposes to drop is measured ignored, as a live compare does it (live/).
-#include <fmt/format.h>
-
-#include <algorithm>
-
-#include "cli/command.h"
-#include "sqlmeasure/advisor.h"
+#include "command.h"
 #include "sqlmeasure/drop_verification.h"
 #include "sqlmeasure/error.h"
-#include "sqlmeasure/evidence_collection.h"
-#include "sqlmeasure/html_report.h"
+#include "sqlmeasure/index_audit.h"
 #include "sqlmeasure/render.h"
-#include "sqlmeasure/scenario_loader.h"
-#include "sqlmeasure/schema_reader.h"
-#include "sqlmeasure/sql_lexer.h"
 #include "sqlmeasure/text.h"
-#include "sqlmeasure/timestamp.h"
 
 namespace sqlmeasure {
 namespace {
@@ -58,39 +48,29 @@ class IndexesCommand final : public ScreenCommand {
     ConnectionOptions options = connection_.resolve(context.config(), context);
     const ConnectionOptions resolved = options;  // --verify's sessions: resolved once
     options.read_only = true;
-    // Connect without the database, so that a wrong -D gets a usage error with a "did you
-    // mean" from collect_schema instead of the server's "Unknown database"; USE it after.
+    // Connected without the database: audit_indexes names a wrong -D with a "did you mean".
     const std::string database = options.database.value_or("");
     options.database.reset();
     auto connection = verbose_connector(context)(options);
     check_session(*connection, database, screens, /*allow_writes=*/false);
 
-    CollectOptions collect;
-    if (tables_) collect.tables = split_list(*tables_);
-    collect.exact = exact_;
-    collect.on_progress = progress_printer(context, "indexes");
-    collect.interrupted = context.interrupted();
-
-    IndexReport report;
-    report.schema = collect_schema(*connection, database, collect);
-    connection->execute("USE " + quote_identifier(database));
-    if (with_scenarios) {
-      resolve_params(*connection, screens, seed_.value_or(config.seed.value_or(1)));
-      EvidenceOptions evidence;
-      evidence.on_progress = collect.on_progress;
-      evidence.interrupted = context.interrupted();
-      report.scenarios = collect_scenario_evidence(*connection, report.schema, screens, evidence);
-      report.scenarios.directory = scenarios_.directory(config);
-    }
-    report.result = run_advisor(report.schema, report.scenarios, report.thresholds);
+    IndexAuditOptions audit;
+    if (tables_) audit.collect.tables = split_list(*tables_);
+    audit.collect.exact = exact_;
+    audit.collect.on_progress = progress_printer(context, "indexes");
+    audit.collect.interrupted = context.interrupted();
+    audit.evidence.on_progress = audit.collect.on_progress;
+    audit.evidence.interrupted = audit.collect.interrupted;
+    audit.seed = seed_.value_or(config.seed.value_or(1));
+    if (with_scenarios) audit.scenarios_directory = scenarios_.directory(config);
+    IndexReport report = audit_indexes(*connection, database, std::move(screens), audit);
     std::optional<std::string> verify_failure;
     if (verify_) {
       verify_failure = verify(report.result, report.schema, unresolved, resolved, context);
     }
-    report_.emit(
-        format, context,
-        [&](std::ostream& out) { render_index_report(report, format, context.style(), out); },
-        [&](std::ostream& out) { render_index_report_html(report, out); });
+    report_.emit(format, context, [&](Format chosen, std::ostream& out) {
+      render_index_report(report, chosen, context.style(), out);
+    });
     if (verify_failure) fail(ExitCode::kRuntime, "--verify: " + *verify_failure);
 
     if (fail_on) {
@@ -113,25 +93,14 @@ class IndexesCommand final : public ScreenCommand {
                    "Seconds --verify may spend; findings left over say so (default 600)")
         ->group(kVerifyGroup)
         ->check(CLI::Range(1.0, 31536000.0));
-    app.add_option("--alternations", alternations_,
-                   "Ignore and restore each batch K times, measuring between (default 3)")
-        ->group(kVerifyGroup)
-        ->check(CLI::Range(1, 100));
-    app.add_flag("--allow-replicated-ddl", allow_replicated_ddl_,
-                 "Ignore indexes even though a binary log or replicas would replay it")
-        ->group(kVerifyGroup);
-    app.add_flag("--no-binlog", no_binlog_,
-                 "Ignore indexes with SET SESSION sql_log_bin = 0 (needs SUPER/BINLOG ADMIN)")
-        ->group(kVerifyGroup);
-    app.add_option("--out-dir", out_dir_,
-                   "Where --verify's results files go (default "
-                   "sqlmeasure-results/indexes-verify-TIMESTAMP)")
-        ->group(kVerifyGroup);
+    change_.add_alternations(app);
+    change_.add_replication(app);
+    change_.add_out_dir(app);
   }
 
   void refuse_verify_flags_without_verify(bool with_scenarios) const {
-    if (!verify_ &&
-        (verify_budget_s_ || alternations_ || allow_replicated_ddl_ || no_binlog_ || out_dir_)) {
+    if (!verify_ && (verify_budget_s_ || change_.alternations || change_.allow_replicated_ddl ||
+                     change_.no_binlog || change_.out_dir)) {
       fail(ExitCode::kUsage,
            "--verify-budget, --alternations, --allow-replicated-ddl, --no-binlog and --out-dir "
            "go with --verify");
@@ -149,75 +118,34 @@ class IndexesCommand final : public ScreenCommand {
                                     const std::vector<Screen>& screens,
                                     const ConnectionOptions& connection,
                                     const Context& context) const {
-    std::vector<IndexToDrop> drops;
-    for (Finding& finding : result.findings) {
-      if (finding.drops.empty()) continue;
-      const TableInfo* table = schema.table(finding.table);
-      const IndexInfo* index = table == nullptr ? nullptr : table->index(finding.drops);
-      if (index != nullptr && !index->visible) {
-        // Ignoring it again would be refused; the optimizer does not use it anyway.
-        finding.measured =
-            Finding::Measured{"not measured", "the index is already ignored (hidden-index)"};
-        continue;
-      }
-      const bool seen = std::any_of(drops.begin(), drops.end(), [&](const IndexToDrop& drop) {
-        return drop.table == finding.table && drop.index == finding.drops;
-      });
-      if (!seen) drops.push_back({finding.table, finding.drops});
-    }
+    const std::vector<IndexToDrop> drops = drops_proposed(result, schema);
     if (drops.empty()) {
       context.err() << "sqlmeasure: --verify: no finding drops an index; nothing to measure\n";
       return std::nullopt;
     }
-    const ProjectConfig& config = context.config();
     VerifyOptions options;
     RunFlags run;
     run.iterations_auto = true;
     run.seed = seed_;
     options.compare.run = run.options(context, scenarios_, "indexes --verify");
-    options.compare.alternations =
-        alternations_.value_or(config.alternations.value_or(options.compare.alternations));
-    options.compare.out_dir = out_dir_.value_or("sqlmeasure-results/indexes-verify-" +
-                                                utc_now(TimestampFormat::kFileName));
-    check_output_directory(options.compare.out_dir, "--out-dir");
-    options.compare.allow_replicated_ddl = allow_replicated_ddl_;
-    options.compare.no_binlog = no_binlog_;
-    options.compare.on_event = [&context](const std::string& event) {
-      context.err() << "sqlmeasure: " << event << '\n';
-      context.err().flush();
-    };
+    change_.apply_to(options.compare, context);
     options.compare.connection = measuring_session(connection, options.compare.run);
     options.budget_s = verify_budget_s_.value_or(600);
     const VerifyOutcome outcome = verify_drops(screens, drops, options, verbose_connector(context));
-    for (Finding& finding : result.findings) {
-      for (const VerifiedDrop& verified : outcome.drops) {
-        if (verified.drop.table != finding.table || verified.drop.index != finding.drops) continue;
-        switch (verified.verdict) {
-          case DropVerdict::kUnchanged:
-            finding.measured = Finding::Measured{"unchanged", verified.text};
-            break;
-          case DropVerdict::kRegressed:
-            finding.measured = Finding::Measured{"keep", verified.text};
-            finding.severity = Severity::kInfo;  // a screen needs it: never fails --fail-on
-            break;
-          case DropVerdict::kNotMeasured:
-            finding.measured = Finding::Measured{"not measured", verified.text};
-            break;
-        }
-      }
-    }
-    // A drop measured as needed is info now: findings stay ordered by severity.
-    std::stable_sort(result.findings.begin(), result.findings.end(),
-                     [](const Finding& a, const Finding& b) { return a.severity > b.severity; });
+    attach_verdicts(result, outcome);
     return outcome.failure;
   }
 
   OutputFlags output_{{Format::kTable, Format::kJson, Format::kMarkdown, Format::kHtml}};
   ReportFlag report_;
-  bool verify_ = false, allow_replicated_ddl_ = false, no_binlog_ = false;
+  bool verify_ = false;
   std::optional<double> verify_budget_s_;
-  std::optional<int> alternations_;
-  std::optional<std::string> out_dir_;
+  LiveChangeFlags change_{
+      kVerifyGroup,
+      {"Ignore and restore each batch K times, measuring between (default 3)", "Ignore indexes",
+       "Where --verify's results files go (default "
+       "sqlmeasure-results/indexes-verify-TIMESTAMP)",
+       "indexes-verify"}};
   std::optional<std::string> tables_;
   bool exact_ = false;
   std::optional<std::string> fail_on_;

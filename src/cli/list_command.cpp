@@ -1,5 +1,5 @@
 // sqlmeasure list: screens and their queries, offline.
-#include "cli/command.h"
+#include "command.h"
 
 namespace sqlmeasure {
 namespace {

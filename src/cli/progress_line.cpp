@@ -1,5 +1,5 @@
 // Progress lines: a phase's share done and, from its pace so far, the time left.
-#include "cli/progress_line.h"
+#include "progress_line.h"
 
 #include <fmt/format.h>
 

@@ -1,7 +1,7 @@
 // The exit status of a command whose queries can fail one by one.
 #include <fmt/format.h>
 
-#include "cli/command.h"
+#include "command.h"
 #include "sqlmeasure/error.h"
 
 namespace sqlmeasure {

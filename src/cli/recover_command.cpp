@@ -3,7 +3,7 @@
 
 #include <filesystem>
 
-#include "cli/command.h"
+#include "command.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/journal.h"
 #include "sqlmeasure/recover.h"

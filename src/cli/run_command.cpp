@@ -4,10 +4,9 @@
 
 #include <filesystem>
 
-#include "cli/command.h"
+#include "command.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/evidence_collection.h"
-#include "sqlmeasure/html_report.h"
 #include "sqlmeasure/results_file.h"
 #include "sqlmeasure/runner.h"
 #include "sqlmeasure/scenario_loader.h"
@@ -69,9 +68,9 @@ class RunCommand final : public ScreenCommand {
     // What a later compare of this file names plan changes with (docs/verdicts.md).
     if (run.complete) run.index_statistics = plan_index_statistics(*connection, run);
     // The table first: measured figures are shown even if the file cannot be written.
-    report_.emit(
-        format, context, [&](std::ostream& out) { render_run(run, format, context.style(), out); },
-        [&](std::ostream& out) { render_run_html(run, out); });
+    report_.emit(format, context, [&](Format chosen, std::ostream& out) {
+      render_run(run, chosen, context.style(), out);
+    });
     const std::string path = out_ ? *out_ : default_results_path();
     write_results_file(run, path);
     context.err() << "results: " << path << (run.complete ? "" : " (incomplete)") << '\n';

@@ -1,4 +1,4 @@
-#include "cli/secrets.h"
+#include "secrets.h"
 
 #include <algorithm>
 #include <cstdlib>

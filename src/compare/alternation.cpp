@@ -69,7 +69,8 @@ std::vector<PhasePair> phase_pairs(const std::vector<RunResult>& before_phases,
 Comparison judge_phases(const RunResult& before, const std::string& before_source,
                         const RunResult& after, const std::string& after_source,
                         const std::vector<RunResult>& before_phases,
-                        const std::vector<RunResult>& after_phases, const VerdictRule& rule) {
+                        const std::vector<RunResult>& after_phases, const VerdictRule& rule,
+                        const GatePolicy& policy, std::chrono::year_month_day today) {
   Comparison comparison = compare_labelled(before, before_source, after, after_source, rule);
   comparison.before_phases = before_phases.size();
   comparison.after_phases = after_phases.size();
@@ -80,6 +81,7 @@ Comparison judge_phases(const RunResult& before, const std::string& before_sourc
   if (before_phases.size() + after_phases.size() > 2) {
     confirm_across_phases(comparison, phase_pairs(before_phases, after_phases, rule));
   }
+  finish_comparison(comparison, policy, today);
   return comparison;
 }
 

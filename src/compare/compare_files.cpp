@@ -35,12 +35,13 @@ std::optional<std::vector<RunResult>> phases_beside(const RunResult& pooled,
 }  // namespace
 
 JudgedFiles judge_files(const std::string& before_path, const std::string& after_path,
-                        const VerdictRule& rule) {
+                        const VerdictRule& rule, const GatePolicy& policy,
+                        std::chrono::year_month_day today) {
   RunResult before = read_results_file(before_path);
   RunResult after = read_results_file(after_path);
   JudgedFiles judged;
   if (before.pooled_from.empty() || after.pooled_from.empty()) {
-    judged.comparison = compare_labelled(before, before_path, after, after_path, rule);
+    judged.comparison = judge_runs(before, before_path, after, after_path, rule, policy, today);
     judged.before_runs.push_back(std::move(before));
     judged.after_runs.push_back(std::move(after));
     return judged;
@@ -58,19 +59,21 @@ JudgedFiles judge_files(const std::string& before_path, const std::string& after
                      before.pooled_from.size(), after.pooled_from.size(), missing),
          "the live compare kept a time verdict only if every pair of phases showed it: compare "
          "its whole out-dir (sqlmeasure compare DIR) to judge the same way"});
+    finish_comparison(judged.comparison, policy, today);
     judged.before_runs.push_back(std::move(before));
     judged.after_runs.push_back(std::move(after));
     return judged;
   }
-  judged.comparison =
-      judge_phases(before, before_path, after, after_path, *before_phases, *after_phases, rule);
+  judged.comparison = judge_phases(before, before_path, after, after_path, *before_phases,
+                                   *after_phases, rule, policy, today);
   if (after.change) judged.comparison.after_label += " · " + after.change->description;
   judged.before_runs = std::move(*before_phases);
   judged.after_runs = std::move(*after_phases);
   return judged;
 }
 
-JudgedFiles judge_directory(const std::string& directory, const VerdictRule& rule) {
+JudgedFiles judge_directory(const std::string& directory, const VerdictRule& rule,
+                            const GatePolicy& policy, std::chrono::year_month_day today) {
   const fs::path before = fs::path(directory) / "before.json";
   const fs::path after = fs::path(directory) / "after.json";
   if (!fs::exists(before) || !fs::exists(after)) {
@@ -78,16 +81,17 @@ JudgedFiles judge_directory(const std::string& directory, const VerdictRule& rul
          fmt::format("{}: not the out-dir of a live compare: it needs before.json and after.json",
                      printable(directory)));
   }
-  return judge_files(before.string(), after.string(), rule);
+  return judge_files(before.string(), after.string(), rule, policy, today);
 }
 
 Comparison compare_files(const std::string& before_path, const std::string& after_path,
-                         const VerdictRule& rule) {
-  return judge_files(before_path, after_path, rule).comparison;
+                         const VerdictRule& rule, const GatePolicy& policy) {
+  return judge_files(before_path, after_path, rule, policy).comparison;
 }
 
-Comparison compare_directory(const std::string& directory, const VerdictRule& rule) {
-  return judge_directory(directory, rule).comparison;
+Comparison compare_directory(const std::string& directory, const VerdictRule& rule,
+                             const GatePolicy& policy) {
+  return judge_directory(directory, rule, policy).comparison;
 }
 
 }  // namespace sqlmeasure

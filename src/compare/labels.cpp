@@ -15,6 +15,15 @@ Comparison compare_labelled(const RunResult& before, const std::string& before_s
   return comparison;
 }
 
+Comparison judge_runs(const RunResult& before, const std::string& before_source,
+                      const RunResult& after, const std::string& after_source,
+                      const VerdictRule& rule, const GatePolicy& policy,
+                      std::chrono::year_month_day today) {
+  Comparison comparison = compare_labelled(before, before_source, after, after_source, rule);
+  finish_comparison(comparison, policy, today);
+  return comparison;
+}
+
 std::string describe_run(const RunResult& run, const std::string& source) {
   const bool same = run.label.empty() || run.label == source;
   return fmt::format("{}{} · {} {} · {} · {}{}", source, same ? "" : " (" + run.label + ")",

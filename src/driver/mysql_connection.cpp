@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <memory>
 
-#include "driver/row_hash.h"
+#include "row_hash.h"
 #include "sqlmeasure/connection.h"
 #include "sqlmeasure/error.h"
 

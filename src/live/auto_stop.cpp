@@ -1,4 +1,4 @@
-#include "live/auto_stop.h"
+#include "auto_stop.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "live/change_guards.h"
+#include "change_guards.h"
 
 #include <fmt/format.h>
 

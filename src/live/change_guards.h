@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "live/event_log.h"
+#include "event_log.h"
 #include "sqlmeasure/connection.h"
 #include "sqlmeasure/schema_change.h"
 

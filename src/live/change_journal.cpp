@@ -1,4 +1,4 @@
-#include "live/change_journal.h"
+#include "change_journal.h"
 
 #include <fmt/format.h>
 #include <unistd.h>

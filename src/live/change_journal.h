@@ -5,7 +5,7 @@
 #include <map>
 #include <string>
 
-#include "live/event_log.h"
+#include "event_log.h"
 #include "sqlmeasure/connection.h"
 #include "sqlmeasure/journal.h"
 #include "sqlmeasure/schema_change.h"

@@ -1,4 +1,4 @@
-#include "live/change_session.h"
+#include "change_session.h"
 
 #include <fmt/format.h>
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "live/change_guards.h"
-#include "live/event_log.h"
+#include "change_guards.h"
+#include "event_log.h"
 #include "sqlmeasure/connection.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/schema_change.h"

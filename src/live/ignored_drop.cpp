@@ -1,11 +1,11 @@
-#include "live/ignored_drop.h"
+#include "ignored_drop.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <initializer_list>
 
-#include "live/index_visibility.h"
+#include "index_visibility.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/query_shape.h"
 #include "sqlmeasure/schema_reader.h"

@@ -1,4 +1,4 @@
-#include "live/index_visibility.h"
+#include "index_visibility.h"
 
 #include <fmt/format.h>
 

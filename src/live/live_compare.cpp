@@ -5,12 +5,12 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "live/auto_stop.h"
-#include "live/change_guards.h"
-#include "live/change_journal.h"
-#include "live/change_session.h"
-#include "live/event_log.h"
-#include "live/ignored_drop.h"
+#include "auto_stop.h"
+#include "change_guards.h"
+#include "change_journal.h"
+#include "change_session.h"
+#include "event_log.h"
+#include "ignored_drop.h"
 #include "sqlmeasure/alternation.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/evidence_collection.h"
@@ -359,15 +359,15 @@ class LiveCompare {
     }
     if (!outcome_.before || !outcome_.after) return;
     if (cut_short) {
-      Comparison comparison =
-          compare_labelled(*outcome_.before, "before", *outcome_.after, "after", options_.rule);
+      Comparison comparison = judge_runs(*outcome_.before, "before", *outcome_.after, "after",
+                                         options_.rule, options_.policy);
       comparison.after_label += " (partial)";
       outcome_.comparison = std::move(comparison);
       return;
     }
     Comparison comparison =
         judge_phases(*outcome_.before, "before", *outcome_.after, "after", outcome_.before_phases,
-                     outcome_.after_phases, options_.rule);
+                     outcome_.after_phases, options_.rule, options_.policy);
     comparison.after_label += " · " + change_.description;
     outcome_.comparison = std::move(comparison);
   }

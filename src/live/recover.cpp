@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "live/event_log.h"
+#include "event_log.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/journal.h"
 #include "sqlmeasure/schema_change.h"

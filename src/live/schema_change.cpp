@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "live/index_visibility.h"
+#include "index_visibility.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/input_file.h"
 #include "sqlmeasure/migration_classifier.h"

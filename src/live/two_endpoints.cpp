@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "live/auto_stop.h"
+#include "auto_stop.h"
 #include "sqlmeasure/evidence_collection.h"
 #include "sqlmeasure/journal.h"
 #include "sqlmeasure/results_file.h"
@@ -43,7 +43,8 @@ TwoEndpointOutcome run_two_endpoint_compare(std::vector<Screen> screens,
     write_results_file(*result, path);
     outcome.files.push_back(path);
   }
-  outcome.comparison = compare_labelled(runs[0], "before", runs[1], "after", options.rule);
+  outcome.comparison =
+      judge_runs(runs[0], "before", runs[1], "after", options.rule, options.policy);
   if (!runs[0].complete) {
     outcome.failure = "the comparison did not finish: " + runs[0].incomplete_reason;
   }

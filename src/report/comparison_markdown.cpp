@@ -7,7 +7,8 @@
 #include <map>
 #include <sstream>
 
-#include "report/comparison_text.h"
+#include "comparison_formats.h"
+#include "comparison_text.h"
 #include "sqlmeasure/number_text.h"
 #include "sqlmeasure/text.h"
 

@@ -1,5 +1,5 @@
 // The words every `compare` renderer shares: verdicts, deltas, evidence, what changed.
-#include "report/comparison_text.h"
+#include "comparison_text.h"
 
 #include <fmt/format.h>
 

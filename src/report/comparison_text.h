@@ -59,8 +59,4 @@ struct Sides {
 [[nodiscard]] Table screen_table(const Comparison& comparison);
 [[nodiscard]] std::vector<std::string> screen_row(const ScreenComparison& screen);
 
-// The Markdown for a pull-request comment (comparison_markdown.cpp).
-void render_comparison_markdown(const Comparison& comparison, const Style& style,
-                                std::ostream& out);
-
 }  // namespace sqlmeasure

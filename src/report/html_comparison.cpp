@@ -6,15 +6,13 @@
 
 #include <algorithm>
 
-#include "report/comparison_text.h"
-#include "report/html_page.h"
+#include "comparison_text.h"
+#include "html_page.h"
 #include "sqlmeasure/html_report.h"
 #include "sqlmeasure/number_text.h"
 
 namespace sqlmeasure {
 namespace {
-
-using html::escape;
 
 // Shape and word carry the verdict; colour only repeats it.
 const char* verdict_mark(Verdict verdict) {
@@ -56,7 +54,7 @@ std::string verdict_html(Verdict verdict) {
   const std::string mark = verdict_mark(verdict);
   return "<span class=\"" + verdict_class(verdict) + "\">" +
          (mark.empty() ? "" : "<span aria-hidden=\"true\">" + mark + "</span> ") +
-         escape(verdict_name(verdict)) + "</span>";
+         escape_markup(verdict_name(verdict)) + "</span>";
 }
 
 std::string anchor(std::size_t index) { return fmt::format("screen-{}", index + 1); }
@@ -105,16 +103,16 @@ std::vector<html::ChartPhase> phases_of(const ComparedRuns& runs, const std::str
 }
 
 void write_facts(const Comparison& comparison, std::ostream& out) {
-  out << "<dl class=\"facts\">\n<dt>before</dt><dd>" << escape(comparison.before_label)
-      << "</dd>\n<dt>after</dt><dd>" << escape(comparison.after_label) << "</dd>\n";
+  out << "<dl class=\"facts\">\n<dt>before</dt><dd>" << escape_markup(comparison.before_label)
+      << "</dd>\n<dt>after</dt><dd>" << escape_markup(comparison.after_label) << "</dd>\n";
   if (comparison.change) {
-    out << "<dt>change</dt><dd>" << escape(comparison.change->description) << "</dd>\n";
+    out << "<dt>change</dt><dd>" << escape_markup(comparison.change->description) << "</dd>\n";
   }
   if (comparison.before_phases > 0) {
-    out << "<dt>phases</dt><dd>" << escape(phases_line(comparison)) << "</dd>\n";
+    out << "<dt>phases</dt><dd>" << escape_markup(phases_line(comparison)) << "</dd>\n";
   }
   if (const std::string ddl = ddl_line(comparison); !ddl.empty()) {
-    out << "<dt>DDL</dt><dd>" << escape(ddl.substr(ddl.find(':') + 2)) << "</dd>\n";
+    out << "<dt>DDL</dt><dd>" << escape_markup(ddl.substr(ddl.find(':') + 2)) << "</dd>\n";
   }
   out << "</dl>\n";
 }
@@ -124,7 +122,8 @@ void write_verdict_table(const Comparison& comparison, std::ostream& out) {
   out << "<section id=\"verdicts\">\n<h2>Verdicts</h2>\n<table>\n<thead><tr>";
   for (std::size_t i = 0; i < table.headers.size(); ++i) {
     const bool right = i < table.right_align.size() && table.right_align[i];
-    out << "<th" << (right ? " class=\"r\"" : "") << ">" << escape(table.headers[i]) << "</th>";
+    out << "<th" << (right ? " class=\"r\"" : "") << ">" << escape_markup(table.headers[i])
+        << "</th>";
   }
   out << "</tr></thead>\n<tbody>\n";
   for (std::size_t r = 0; r < table.rows.size() && r < comparison.screens.size(); ++r) {
@@ -135,12 +134,12 @@ void write_verdict_table(const Comparison& comparison, std::ostream& out) {
       const bool right = i < table.right_align.size() && table.right_align[i];
       out << "<td" << (right ? " class=\"r\"" : "") << ">";
       if (i == 0) {
-        out << "<a href=\"#" << anchor(r) << "\">" << escape(row[i]) << "</a>";
+        out << "<a href=\"#" << anchor(r) << "\">" << escape_markup(row[i]) << "</a>";
       } else if (i + 1 == row.size()) {
         out << verdict_html(screen.verdict())
             << (screen.accepted ? " <span class=\"muted\">(accepted)</span>" : "");
       } else {
-        out << escape(row[i]);
+        out << escape_markup(row[i]);
       }
       out << "</td>";
     }
@@ -152,7 +151,7 @@ void write_verdict_table(const Comparison& comparison, std::ostream& out) {
     notes.push_back("warning: " + warning.message());
   if (!notes.empty()) {
     out << "<ul class=\"notes\">\n";
-    for (const std::string& note : notes) out << "<li>" << escape(note) << "</li>\n";
+    for (const std::string& note : notes) out << "<li>" << escape_markup(note) << "</li>\n";
     out << "</ul>\n";
   }
   out << "</section>\n";
@@ -180,10 +179,11 @@ void write_responsible_query(const ScreenComparison& screen, const QueryComparis
                              const ComparedRuns& runs, std::ostream& out) {
   const QueryResult* before = find_query(runs.before, screen.name, query.name);
   const QueryResult* after = find_query(runs.after, screen.name, query.name);
-  out << "<div class=\"query\">\n<h3>" << escape(screen.name + "/" + query.name) << "</h3>\n";
-  out << "<p>" << escape(query_detail(query)) << "</p>\n";
+  out << "<div class=\"query\">\n<h3>" << escape_markup(screen.name + "/" + query.name)
+      << "</h3>\n";
+  out << "<p>" << escape_markup(query_detail(query)) << "</p>\n";
   if (const QueryResult* any = before != nullptr ? before : after) {
-    out << "<pre>" << escape(any->sql) << "</pre>\n";
+    out << "<pre>" << escape_markup(any->sql) << "</pre>\n";
   }
   out << "<p>rows examined per execution: <b>" << format_count(query.rows.before) << "</b> → <b>"
       << format_count(query.rows.after) << "</b></p>\n";
@@ -197,15 +197,15 @@ void write_responsible_query(const ScreenComparison& screen, const QueryComparis
   if (!query.plan_changes.empty()) {
     out << "<ul class=\"causes\">\n";
     for (const PlanChange& change : query.plan_changes) {
-      out << "<li>" << escape(change.describe());
+      out << "<li>" << escape_markup(change.describe());
       if (!change.causes.empty()) {
         out << "<ul>";
         for (const PlanCause& cause : change.causes) {
-          out << "<li><b>" << escape(plan_class_name(cause.kind)) << "</b>"
-              << (cause.evidence.empty() ? "" : ": " + escape(cause.evidence))
+          out << "<li><b>" << escape_markup(plan_class_name(cause.kind)) << "</b>"
+              << (cause.evidence.empty() ? "" : ": " + escape_markup(cause.evidence))
               << (cause.rule.empty() ? ""
                                      : " <span class=\"muted\">(sqlmeasure indexes rule " +
-                                           escape(cause.rule) + ")</span>")
+                                           escape_markup(cause.rule) + ")</span>")
               << "</li>";
         }
         out << "</ul>";
@@ -225,15 +225,15 @@ void write_screen(const Comparison& comparison, std::size_t index, const Compare
   std::size_t samples = 0;
   for (const html::ChartPhase& phase : phases) samples += phase.samples_ns.size();
   out << "<section class=\"screen\" id=\"" << anchor(index) << "\" data-screen=\""
-      << escape(screen.name) << "\" data-verdict=\"" << escape(verdict_name(verdict))
-      << "\" data-samples=\"" << samples << "\">\n<h2>" << escape(screen.name) << " "
+      << escape_markup(screen.name) << "\" data-verdict=\"" << escape_markup(verdict_name(verdict))
+      << "\" data-samples=\"" << samples << "\">\n<h2>" << escape_markup(screen.name) << " "
       << verdict_html(verdict) << "</h2>\n";
   const TimeEvidence& time = screen.time;
   const bool both = screen.presence == Presence::kBoth;
   if (both && time.n_before > 0 && time.n_after > 0) {
     out << "<p>median <b>" << format_ms(time.before_ms) << " ms</b> → <b>"
-        << format_ms(time.after_ms) << " ms</b> (" << escape(delta(time)) << ", "
-        << escape(evidence(time)) << "); rows examined per view "
+        << format_ms(time.after_ms) << " ms</b> (" << escape_markup(delta(time)) << ", "
+        << escape_markup(evidence(time)) << "); rows examined per view "
         << format_count(screen.rows.before) << " → " << format_count(screen.rows.after) << "</p>\n";
   } else if (screen.presence != Presence::kBoth) {
     out << "<p>"
@@ -270,13 +270,15 @@ void write_screen(const Comparison& comparison, std::size_t index, const Compare
     out << "<figcaption class=\"legend\"><span><span class=\"key b\"></span>before: circles, "
            "dashed median</span><span><span class=\"key a\"></span>after: squares, solid median, "
            "shaded</span><span>black bar: a phase's median</span>";
-    if (lines.band_low_ms) out << "<span>grey band: " << escape(lines.band_label) << "</span>";
-    if (lines.budget_ms) out << "<span>red dotted: " << escape(lines.budget_label) << "</span>";
+    if (lines.band_low_ms)
+      out << "<span>grey band: " << escape_markup(lines.band_label) << "</span>";
+    if (lines.budget_ms)
+      out << "<span>red dotted: " << escape_markup(lines.budget_label) << "</span>";
     out << "</figcaption>\n</figure>\n";
   }
   if (const std::vector<std::string> notes = screen_notes(screen, true); !notes.empty()) {
     out << "<ul class=\"notes\">\n";
-    for (const std::string& note : notes) out << "<li>" << escape(note) << "</li>\n";
+    for (const std::string& note : notes) out << "<li>" << escape_markup(note) << "</li>\n";
     out << "</ul>\n";
   }
   const bool responsible =
@@ -291,18 +293,18 @@ void write_screen(const Comparison& comparison, std::size_t index, const Compare
   } else if (!flagged.empty()) {
     out << "<ul class=\"notes\">\n";
     for (const QueryComparison* query : flagged) {
-      out << "<li><code>" << escape(screen.name + "/" + query->name)
-          << "</code>: " << escape(query_detail(*query)) << "</li>\n";
+      out << "<li><code>" << escape_markup(screen.name + "/" + query->name)
+          << "</code>: " << escape_markup(query_detail(*query)) << "</li>\n";
     }
     out << "</ul>\n";
   }
   if (!screen.queries_only_before.empty() || !screen.queries_only_after.empty()) {
     out << "<ul class=\"notes\">\n";
     for (const std::string& name : screen.queries_only_before) {
-      out << "<li><code>" << escape(screen.name + "/" + name) << "</code>: removed</li>\n";
+      out << "<li><code>" << escape_markup(screen.name + "/" + name) << "</code>: removed</li>\n";
     }
     for (const std::string& name : screen.queries_only_after) {
-      out << "<li><code>" << escape(screen.name + "/" + name) << "</code>: added</li>\n";
+      out << "<li><code>" << escape_markup(screen.name + "/" + name) << "</code>: added</li>\n";
     }
     out << "</ul>\n";
   }
@@ -318,7 +320,7 @@ void render_comparison_html(const Comparison& comparison, const ComparedRuns& ru
                    "sqlmeasure compare: " + gate_count(comparison, screens_compared(comparison)));
   out << "<header>\n<h1>sqlmeasure compare</h1>\n";
   out << "<p class=\"summary" << (failed ? " fail" : "") << "\"><span aria-hidden=\"true\">"
-      << (failed ? "✖" : "✔") << "</span> " << escape(summary_line(comparison)) << "</p>\n";
+      << (failed ? "✖" : "✔") << "</span> " << escape_markup(summary_line(comparison)) << "</p>\n";
   write_facts(comparison, out);
   out << "</header>\n";
   write_verdict_table(comparison, out);

@@ -7,14 +7,12 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "report/html_page.h"
-#include "report/index_text.h"
+#include "html_page.h"
+#include "index_text.h"
 #include "sqlmeasure/html_report.h"
 
 namespace sqlmeasure {
 namespace {
-
-using html::escape;
 
 constexpr std::size_t kSelectivityColumn = 6;
 constexpr double kBarWidth = 110;  // px for selectivity 1
@@ -36,26 +34,29 @@ void write_finding(const Finding& finding, std::ostream& out) {
   const std::string severity = severity_name(finding.severity);
   out << "<section class=\"finding\">\n<h3><span class=\"v sev-" << severity
       << "\"><span aria-hidden=\"true\">" << severity_mark(finding.severity) << "</span> "
-      << severity << "</span> <code>" << escape(finding.rule) << "</code> · "
-      << escape(finding.table) << (finding.index.empty() ? "" : "." + escape(finding.index))
-      << "</h3>\n<p>" << escape(finding.summary) << "</p>\n";
+      << severity << "</span> <code>" << escape_markup(finding.rule) << "</code> · "
+      << escape_markup(finding.table)
+      << (finding.index.empty() ? "" : "." + escape_markup(finding.index)) << "</h3>\n<p>"
+      << escape_markup(finding.summary) << "</p>\n";
   if (!finding.evidence.empty()) {
     out << "<ul>\n";
-    for (const std::string& line : finding.evidence) out << "<li>" << escape(line) << "</li>\n";
+    for (const std::string& line : finding.evidence)
+      out << "<li>" << escape_markup(line) << "</li>\n";
     out << "</ul>\n";
   }
   if (!finding.fix.empty()) {
     out << "<p>fix:</p>\n<pre>";
-    for (const std::string& sql : finding.fix) out << escape(sql) << '\n';
+    for (const std::string& sql : finding.fix) out << escape_markup(sql) << '\n';
     out << "</pre>\n";
   }
   if (!finding.verify.empty()) {
     out << "<p>before acting:</p>\n<ul>\n";
-    for (const std::string& line : finding.verify) out << "<li>" << escape(line) << "</li>\n";
+    for (const std::string& line : finding.verify)
+      out << "<li>" << escape_markup(line) << "</li>\n";
     out << "</ul>\n";
   }
   if (finding.measured) {
-    out << "<p><b>" << escape(index_measured_line(*finding.measured)) << "</b></p>\n";
+    out << "<p><b>" << escape_markup(index_measured_line(*finding.measured)) << "</b></p>\n";
   }
   out << "</section>\n";
 }
@@ -67,7 +68,8 @@ void write_cardinality(const SchemaInfo& schema, std::ostream& out) {
   out << "<table class=\"cardinality\">\n<thead><tr>";
   for (std::size_t i = 0; i < table.headers.size(); ++i) {
     const bool right = i < table.right_align.size() && table.right_align[i];
-    out << "<th" << (right ? " class=\"r\"" : "") << ">" << escape(table.headers[i]) << "</th>";
+    out << "<th" << (right ? " class=\"r\"" : "") << ">" << escape_markup(table.headers[i])
+        << "</th>";
   }
   out << "</tr></thead>\n<tbody>\n";
   for (const std::vector<std::string>& row : table.rows) {
@@ -79,10 +81,11 @@ void write_cardinality(const SchemaInfo& schema, std::ostream& out) {
         const double decades = value > 0 ? std::log10(value) + kBarDecades : 0;
         const double width = std::clamp(decades / kBarDecades, 0.0, 1.0) * kBarWidth;
         out << "<td class=\"barcell r\"><span class=\"bar\" style=\"width:"
-            << html::coord(std::max(width, 1.0)) << "px\"></span>" << escape(row[i]) << "</td>";
+            << html::coord(std::max(width, 1.0)) << "px\"></span>" << escape_markup(row[i])
+            << "</td>";
         continue;
       }
-      out << "<td" << (right ? " class=\"r\"" : "") << ">" << escape(row[i]) << "</td>";
+      out << "<td" << (right ? " class=\"r\"" : "") << ">" << escape_markup(row[i]) << "</td>";
     }
     out << "</tr>\n";
   }
@@ -93,10 +96,11 @@ void write_cardinality(const SchemaInfo& schema, std::ostream& out) {
 
 void render_index_report_html(const IndexReport& report, std::ostream& out) {
   html::begin_page(out, "sqlmeasure indexes: " + report.schema.database);
-  out << "<header>\n<h1>sqlmeasure indexes</h1>\n<p>" << escape(index_header_line(report))
-      << "</p>\n<p class=\"muted\">" << escape(index_scenarios_line(report.scenarios))
+  out << "<header>\n<h1>sqlmeasure indexes</h1>\n<p>" << escape_markup(index_header_line(report))
+      << "</p>\n<p class=\"muted\">" << escape_markup(index_scenarios_line(report.scenarios))
       << "</p>\n</header>\n";
-  out << "<section id=\"findings\">\n<h2>" << escape(index_counts_line(report.result)) << "</h2>\n";
+  out << "<section id=\"findings\">\n<h2>" << escape_markup(index_counts_line(report.result))
+      << "</h2>\n";
   for (const Finding& finding : report.result.findings) write_finding(finding, out);
   out << "</section>\n";
   if (!report.scenarios.hints.empty()) {
@@ -114,13 +118,13 @@ void render_index_report_html(const IndexReport& report, std::ostream& out) {
       !report.scenarios.notes.empty()) {
     out << "<ul class=\"notes\">\n";
     for (const std::string& skipped : report.result.skipped) {
-      out << "<li>not run: " << escape(skipped) << "</li>\n";
+      out << "<li>not run: " << escape_markup(skipped) << "</li>\n";
     }
     for (const std::string& note : report.schema.notes) {
-      out << "<li>note: " << escape(note) << "</li>\n";
+      out << "<li>note: " << escape_markup(note) << "</li>\n";
     }
     for (const std::string& note : report.scenarios.notes) {
-      out << "<li>note: " << escape(note) << "</li>\n";
+      out << "<li>note: " << escape_markup(note) << "</li>\n";
     }
     out << "</ul>\n";
   }

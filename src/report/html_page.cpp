@@ -1,6 +1,6 @@
 // The page, its stylesheet and the SVG charts every HTML report shares. Everything is inline:
 // the file opens from a CI artifact or an e-mail without any request.
-#include "report/html_page.h"
+#include "html_page.h"
 
 #include <fmt/format.h>
 
@@ -92,57 +92,11 @@ double quantile_of(std::vector<double> values, double q) {
 
 }  // namespace
 
-std::string escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size();) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      case '\n':
-      case '\t':
-        out += static_cast<char>(c);
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          out += fmt::format("\\x{:02X}", c);
-          break;
-        }
-        if (c < 0x80) {
-          out += static_cast<char>(c);
-          break;
-        }
-        if (const std::size_t length = utf8_length(text, i); length > 0) {
-          out.append(text.substr(i, length));
-          i += length;
-          continue;
-        }
-        out += fmt::format("\\x{:02X}", c);
-    }
-    ++i;
-  }
-  return out;
-}
-
 void begin_page(std::ostream& out, const std::string& title) {
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
       << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
       << "<meta name=\"generator\" content=\"sqlmeasure\"/>\n"
-      << "<title>" << escape(title) << "</title>\n<style>" << kStyle
+      << "<title>" << escape_markup(title) << "</title>\n<style>" << kStyle
       << "</style>\n</head>\n<body>\n";
 }
 
@@ -158,19 +112,20 @@ void write_table(std::ostream& out, const Table& table, const std::vector<std::s
   };
   out << "<table>\n<thead><tr>";
   for (std::size_t i = 0; i < table.headers.size(); ++i) {
-    out << "<th" << align(i) << ">" << escape(table.headers[i]) << "</th>";
+    out << "<th" << align(i) << ">" << escape_markup(table.headers[i]) << "</th>";
   }
   out << "</tr></thead>\n<tbody>\n";
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
     const std::string row_class = r < row_classes.size() ? row_classes[r] : "";
-    out << (row_class.empty() ? "<tr>" : "<tr class=\"" + escape(row_class) + "\">");
+    out << (row_class.empty() ? "<tr>" : "<tr class=\"" + escape_markup(row_class) + "\">");
     for (std::size_t i = 0; i < table.rows[r].size(); ++i) {
       const std::string& cell = table.rows[r][i];
       out << "<td" << align(i) << ">";
       if (i == 0 && r < first_column_links.size() && !first_column_links[r].empty()) {
-        out << "<a href=\"#" << escape(first_column_links[r]) << "\">" << escape(cell) << "</a>";
+        out << "<a href=\"#" << escape_markup(first_column_links[r]) << "\">" << escape_markup(cell)
+            << "</a>";
       } else {
-        out << escape(cell);
+        out << escape_markup(cell);
       }
       out << "</td>";
     }
@@ -234,7 +189,7 @@ std::size_t write_phase_chart(std::ostream& out, const std::vector<ChartPhase>& 
   out << fmt::format(
       "<svg class=\"chart\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" role=\"img\">"
       "<title>{}</title>\n",
-      kWidth, kHeight, kWidth, kHeight, escape(title));
+      kWidth, kHeight, kWidth, kHeight, escape_markup(title));
   // Grid and y axis.
   for (double tick = 0; tick <= top + step / 2; tick += step) {
     const std::string y = coord(y_of(tick));
@@ -249,7 +204,7 @@ std::size_t write_phase_chart(std::ostream& out, const std::vector<ChartPhase>& 
     const double y1 = y_of(*lines.band_high_ms), y2 = y_of(*lines.band_low_ms);
     out << "<rect class=\"band\" x=\"" << coord(kLeft) << "\" y=\"" << coord(y1) << "\" width=\""
         << coord(plot_w) << "\" height=\"" << coord(std::max(y2 - y1, 0.5)) << "\"><title>"
-        << escape(lines.band_label) << "</title></rect>\n";
+        << escape_markup(lines.band_label) << "</title></rect>\n";
   }
   // Each phase: its background, label, median, and marks.
   double x = kLeft;
@@ -262,7 +217,7 @@ std::size_t write_phase_chart(std::ostream& out, const std::vector<ChartPhase>& 
           << coord(w) << "\" height=\"" << coord(plot_h) << "\"/>\n";
     }
     out << "<text x=\"" << coord(x + w / 2) << "\" y=\"" << coord(kTop + plot_h + 14)
-        << "\" text-anchor=\"middle\">" << escape(phase.label) << "</text>";
+        << "\" text-anchor=\"middle\">" << escape_markup(phase.label) << "</text>";
     out << "<text x=\"" << coord(x + w / 2) << "\" y=\"" << coord(kTop + plot_h + 27)
         << "\" text-anchor=\"middle\" class=\"muted\">n=" << phase.samples_ns.size() << "</text>\n";
     if (!phase.samples_ns.empty()) {
@@ -270,7 +225,7 @@ std::size_t write_phase_chart(std::ostream& out, const std::vector<ChartPhase>& 
       for (std::int64_t ns : phase.samples_ns) ms.push_back(ms_of(ns));
       const double median = quantile_of(ms, 0.5);
       out << "<path class=\"pm\" d=\"M" << coord(x) << ' ' << coord(y_of(median)) << "h" << coord(w)
-          << "\"><title>" << escape(phase.label) << " median " << format_ms(median)
+          << "\"><title>" << escape_markup(phase.label) << " median " << format_ms(median)
           << " ms</title></path>\n";
       out << "<g class=\"" << (phase.after ? "ma" : "mb") << "\">";
       const std::size_t n = phase.samples_ns.size();
@@ -314,7 +269,7 @@ std::size_t write_phase_chart(std::ostream& out, const std::vector<ChartPhase>& 
   for (auto& [y, text] : labels) {
     y = std::max(y + 4, last + 13);
     last = y;
-    out << "<text x=\"" << coord(label_x) << "\" y=\"" << coord(y) << "\">" << escape(text)
+    out << "<text x=\"" << coord(label_x) << "\" y=\"" << coord(y) << "\">" << escape_markup(text)
         << "</text>\n";
   }
   if (lines.band_low_ms && lines.band_high_ms) {
@@ -353,7 +308,7 @@ std::size_t write_distribution_chart(std::ostream& out, const std::vector<std::i
   out << fmt::format(
       "<svg class=\"chart\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" role=\"img\">"
       "<title>{}</title>\n",
-      kWidth, kHeight, kWidth, kHeight, escape(title));
+      kWidth, kHeight, kWidth, kHeight, escape_markup(title));
   for (double tick = 0; tick <= top + step / 2; tick += step) {
     const std::string x = coord(x_of(tick));
     out << "<path class=\"grid\" d=\"M" << x << ' ' << coord(kTop) << "V" << coord(kTop + plot_h)

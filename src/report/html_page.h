@@ -1,5 +1,5 @@
 #pragma once
-// What every HTML report shares (html_report.h): the page and its stylesheet, escaping, tables,
+// What every HTML report shares (html_report.h): the page and its stylesheet, tables,
 // and the two SVG charts. Private to src/report/.
 #include <cstdint>
 #include <optional>
@@ -8,14 +8,10 @@
 #include <string_view>
 #include <vector>
 
+#include "markup.h"
 #include "sqlmeasure/render.h"
 
 namespace sqlmeasure::html {
-
-// Text from files and servers (SQL, names, error messages) as HTML text or an attribute value:
-// & < > " ' escaped, line breaks and tabs kept, other control bytes and bytes that are not
-// UTF-8 shown as \xNN, so the page is always valid UTF-8 whatever the input held.
-[[nodiscard]] std::string escape(std::string_view text);
 
 // <!DOCTYPE html> … <body>, with the one inline stylesheet (screen and print).
 void begin_page(std::ostream& out, const std::string& title);

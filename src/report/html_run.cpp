@@ -2,31 +2,31 @@
 // of samples — a strip of every sample over the box of its quartiles — and its queries.
 #include <fmt/format.h>
 
-#include "report/html_page.h"
-#include "report/run_table.h"
+#include "html_page.h"
+#include "run_table.h"
 #include "sqlmeasure/html_report.h"
 #include "sqlmeasure/number_text.h"
 
 namespace sqlmeasure {
 namespace {
 
-using html::escape;
-
 void write_facts(const RunResult& run, std::ostream& out) {
   const RunSettings& settings = run.settings;
   const std::string iterations = settings.auto_iterations.enabled
                                      ? fmt::format("auto (at most {} rounds)", settings.iterations)
                                      : std::to_string(settings.iterations);
-  out << "<dl class=\"facts\">\n<dt>server</dt><dd>" << escape(flavor_name(run.server.flavor))
-      << " " << escape(run.server.version) << " · " << escape(run.server.endpoint) << "</dd>\n";
-  if (!run.label.empty()) out << "<dt>label</dt><dd>" << escape(run.label) << "</dd>\n";
-  out << "<dt>measured</dt><dd>" << escape(run.started_at) << " – " << escape(run.finished_at)
-      << "</dd>\n<dt>settings</dt><dd>" << escape(iterations) << " iterations, " << settings.warmup
-      << " warm-up, " << order_name(settings.order) << ", seed " << settings.seed
+  out << "<dl class=\"facts\">\n<dt>server</dt><dd>"
+      << escape_markup(flavor_name(run.server.flavor)) << " " << escape_markup(run.server.version)
+      << " · " << escape_markup(run.server.endpoint) << "</dd>\n";
+  if (!run.label.empty()) out << "<dt>label</dt><dd>" << escape_markup(run.label) << "</dd>\n";
+  out << "<dt>measured</dt><dd>" << escape_markup(run.started_at) << " – "
+      << escape_markup(run.finished_at) << "</dd>\n<dt>settings</dt><dd>"
+      << escape_markup(iterations) << " iterations, " << settings.warmup << " warm-up, "
+      << order_name(settings.order) << ", seed " << settings.seed
       << (settings.concurrency > 1 ? fmt::format(", {} connections", settings.concurrency) : "")
-      << "</dd>\n<dt>scenarios</dt><dd>" << escape(settings.scenarios) << "</dd>\n";
+      << "</dd>\n<dt>scenarios</dt><dd>" << escape_markup(settings.scenarios) << "</dd>\n";
   if (!run.complete) {
-    out << "<dt>INCOMPLETE</dt><dd class=\"sev-error\">" << escape(run.incomplete_reason)
+    out << "<dt>INCOMPLETE</dt><dd class=\"sev-error\">" << escape_markup(run.incomplete_reason)
         << "</dd>\n";
   }
   out << "</dl>\n";
@@ -35,9 +35,9 @@ void write_facts(const RunResult& run, std::ostream& out) {
 void write_screen(const ScreenResult& screen, std::size_t index, std::ostream& out) {
   const std::vector<std::int64_t>& samples = screen.view_samples();
   out << "<section class=\"screen\" id=\"screen-" << index + 1 << "\" data-screen=\""
-      << escape(screen.name) << "\" data-samples=\"" << samples.size() << "\">\n<h2>"
-      << escape(screen.name) << "</h2>\n";
-  if (!screen.description.empty()) out << "<p>" << escape(screen.description) << "</p>\n";
+      << escape_markup(screen.name) << "\" data-samples=\"" << samples.size() << "\">\n<h2>"
+      << escape_markup(screen.name) << "</h2>\n";
+  if (!screen.description.empty()) out << "<p>" << escape_markup(screen.description) << "</p>\n";
   if (screen.stats_ms.n > 0) {
     out << "<p>median <b>" << format_ms(screen.stats_ms.median) << " ms</b>, p95 "
         << format_ms(screen.stats_ms.p95) << " ms, " << screen.stats_ms.n
@@ -60,8 +60,8 @@ void write_screen(const ScreenResult& screen, std::size_t index, std::ostream& o
   }
   html::write_table(out, queries);
   for (const QueryResult& query : screen.queries) {
-    out << "<details><summary>" << escape(query.name) << ": SQL</summary><pre>" << escape(query.sql)
-        << "</pre></details>\n";
+    out << "<details><summary>" << escape_markup(query.name) << ": SQL</summary><pre>"
+        << escape_markup(query.sql) << "</pre></details>\n";
   }
   out << "</section>\n";
 }

@@ -5,12 +5,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "report/index_text.h"
-#include "results/plan_json.h"
+#include "index_text.h"
 #include "sqlmeasure/advisor.h"
 #include "sqlmeasure/html_report.h"
 #include "sqlmeasure/number_text.h"
 #include "sqlmeasure/render.h"
+#include "sqlmeasure/results_json.h"
 
 namespace sqlmeasure {
 namespace {

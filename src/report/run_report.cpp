@@ -4,11 +4,11 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "report/run_table.h"
-#include "results/plan_json.h"
+#include "run_table.h"
 #include "sqlmeasure/html_report.h"
 #include "sqlmeasure/render.h"
 #include "sqlmeasure/results_file.h"
+#include "sqlmeasure/results_json.h"
 #include "sqlmeasure/text.h"
 
 namespace sqlmeasure {

@@ -1,4 +1,4 @@
-#include "results/plan_json.h"
+#include "sqlmeasure/results_json.h"
 
 namespace sqlmeasure {
 

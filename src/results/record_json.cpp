@@ -1,5 +1,5 @@
 // Parts of a run that read the same in the results file and in every JSON report.
-#include "results/record_json.h"
+#include "sqlmeasure/results_json.h"
 
 namespace sqlmeasure {
 

@@ -6,10 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "results/plan_json.h"
-#include "results/record_json.h"
 #include "sqlmeasure/atomic_file.h"
 #include "sqlmeasure/results_file.h"
+#include "sqlmeasure/results_json.h"
 
 namespace sqlmeasure {
 namespace {

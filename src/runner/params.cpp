@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <map>
 
-#include "runner/random.h"
+#include "random.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/runner.h"
 #include "sqlmeasure/sql_statements.h"

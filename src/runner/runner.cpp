@@ -21,7 +21,7 @@
 #include <thread>
 #include <type_traits>
 
-#include "runner/random.h"
+#include "random.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/hash.h"
 #include "sqlmeasure/timestamp.h"

@@ -1,5 +1,5 @@
 // [budget] / [[budget]]: the figures a screen's views must stay within after a change.
-#include "scenario/budget_table.h"
+#include "budget_table.h"
 
 #include <fmt/format.h>
 

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <map>
 
-#include "scenario/screen_validation.h"
+#include "screen_validation.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/text.h"
 

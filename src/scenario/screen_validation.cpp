@@ -1,4 +1,4 @@
-#include "scenario/screen_validation.h"
+#include "screen_validation.h"
 
 #include <fmt/format.h>
 

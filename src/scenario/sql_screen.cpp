@@ -1,7 +1,7 @@
 // NAME.sql screens: the quickest on-ramp, the statements a page ran, pasted as they are.
 #include <fmt/format.h>
 
-#include "scenario/screen_validation.h"
+#include "screen_validation.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/input_file.h"
 #include "sqlmeasure/sql_statements.h"

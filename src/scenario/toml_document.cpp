@@ -1,4 +1,4 @@
-#include "scenario/toml_document.h"
+#include "toml_document.h"
 
 #include <fmt/format.h>
 

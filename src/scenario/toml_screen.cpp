@@ -7,13 +7,13 @@
 #include <set>
 #include <string_view>
 
-#include "scenario/budget_table.h"
-#include "scenario/screen_validation.h"
-#include "scenario/toml_document.h"
+#include "budget_table.h"
+#include "screen_validation.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/input_file.h"
 #include "sqlmeasure/scenario_loader.h"
 #include "sqlmeasure/text.h"
+#include "toml_document.h"
 
 namespace sqlmeasure {
 namespace {

@@ -1060,7 +1060,7 @@ Comparison judged(double before_ms, double after_ms, const GatePolicy& policy,
   after.budget = std::move(declared);
   Comparison c = compare_runs(run("before", {screen("work_search", {query("list", before_ms)})}),
                               run("after", {after}), rule);
-  apply_gate_policy(c, policy, kToday);
+  finish_comparison(c, policy, kToday);
   return c;
 }
 
@@ -1128,12 +1128,12 @@ TEST_CASE("a new screen over its budget fails the gate", "[unit][compare]") {
   ScreenResult added = screen("checkout", {query("list", 3.0)});
   added.budget = budget(2.0);
   Comparison c = compare_runs(run("before", {}), run("after", {added}), {});
-  apply_gate_policy(c, {}, kToday);
+  finish_comparison(c, {}, kToday);
   CHECK(only_screen(c).verdict() == Verdict::kOverBudget);
   CHECK(c.gate_failed());
   added.budget = budget(5.0);
   Comparison fine = compare_runs(run("before", {}), run("after", {added}), {});
-  apply_gate_policy(fine, {}, kToday);
+  finish_comparison(fine, {}, kToday);
   CHECK(only_screen(fine).verdict() == Verdict::kAdded);
   CHECK_FALSE(fine.gate_failed());
 }
@@ -1168,12 +1168,12 @@ TEST_CASE("an entry naming a query accepts only that query's failures", "[unit][
   ScreenResult before = screen("work_search", {query("list", 1.0), query("count", 1.0)});
   ScreenResult after = screen("work_search", {query("list", 2.0), query("count", 2.0)});
   Comparison both = compare_runs(run("b", {before}), run("a", {after}), {});
-  apply_gate_policy(both, list_only, kToday);
+  finish_comparison(both, list_only, kToday);
   CHECK(both.gate_failed());
   CHECK(has_warning(both, "accept unused: work_search/list (sqlmeasure.toml:9:1)"));
   list_only.accepted.push_back(acceptance("work_search", "count"));
   Comparison accepted = compare_runs(run("b", {before}), run("a", {after}), {});
-  apply_gate_policy(accepted, list_only, kToday);
+  finish_comparison(accepted, list_only, kToday);
   CHECK_FALSE(accepted.gate_failed());
 }
 
@@ -1205,7 +1205,7 @@ TEST_CASE("accepted screens sort after the failing ones", "[unit][compare]") {
       run("b", {screen("a_first", {query("list", 1.0)}), screen("b_second", {query("list", 1.0)})}),
       run("a", {screen("a_first", {query("list", 2.0)}), screen("b_second", {query("list", 2.0)})}),
       {});
-  apply_gate_policy(c, policy, kToday);
+  finish_comparison(c, policy, kToday);
   REQUIRE(c.screens.size() == 2);
   CHECK(c.screens[0].name == "b_second");
   CHECK(c.screens[1].name == "a_first");

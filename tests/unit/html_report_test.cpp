@@ -103,8 +103,8 @@ std::string data_results(const std::string& file) {
 }  // namespace
 
 TEST_CASE("html compare: well-formed, a section per screen, a mark per sample", "[unit]") {
-  const JudgedFiles judged =
-      judge_files(data_results("before.json"), data_results("after.json"), VerdictRule{});
+  const JudgedFiles judged = judge_files(data_results("before.json"), data_results("after.json"),
+                                         VerdictRule{}, GatePolicy{});
   ComparedRuns runs{{&judged.before_runs[0]}, {&judged.after_runs[0]}};
   std::ostringstream out;
   render_comparison_html(judged.comparison, runs, out);
@@ -184,7 +184,7 @@ TEST_CASE("html compare: a budget is a labelled line on its screen's chart", "[u
   Comparison comparison = compare_runs(before, after, VerdictRule{});
   GatePolicy policy;
   policy.budgets.push_back({{"top"}, {0.65, std::nullopt, "sqlmeasure.toml:2:1"}});
-  apply_gate_policy(comparison, policy,
+  finish_comparison(comparison, policy,
                     {std::chrono::year{2026}, std::chrono::month{12}, std::chrono::day{3}});
   std::ostringstream out;
   render_comparison_html(comparison, ComparedRuns{{&before}, {&after}}, out);
@@ -206,7 +206,7 @@ TEST_CASE("html compare without runs: the table, no charts, said", "[unit]") {
   const Comparison comparison =
       compare_runs(fixtures.at("before.json"), fixtures.at("after.json"), VerdictRule{});
   std::ostringstream out;
-  render_comparison(comparison, Format::kHtml, Style{}, out);
+  render_comparison(comparison, {}, Format::kHtml, Style{}, out);
   CHECK(structure_problem(out.str()).empty());
   CHECK(out.str().find("no charts") != std::string::npos);
   CHECK(out.str().find("<svg") == std::string::npos);

@@ -13,6 +13,7 @@
 
 #include "sqlmeasure/compare.h"
 #include "sqlmeasure/results.h"
+#include "sqlmeasure/text.h"
 
 using namespace sqlmeasure;
 
@@ -85,7 +86,7 @@ std::string render(const Comparison& comparison, Format format, bool color = fal
   Style style;
   style.color = color;
   style.full_report = full_report;
-  render_comparison(comparison, format, style, out);
+  render_comparison(comparison, {}, format, style, out);
   return out.str();
 }
 
@@ -330,8 +331,33 @@ TEST_CASE("junit escapes what it quotes", "[unit][render]") {
                                     run("a", {screen("work_search", {broken})}), VerdictRule{});
   const std::string xml = render(c, Format::kJunit);
   CHECK(count(xml, "<failure ") == 1);
-  CHECK(contains(xml, "shop.&lt;works&gt;' doesn't exist &amp; &quot;more&quot;"));
+  CHECK(contains(xml, "shop.&lt;works&gt;&#39; doesn&#39;t exist &amp; &quot;more&quot;"));
   CHECK_FALSE(contains(xml, "<works>"));
+}
+
+// XML 1.0 allows no control byte but tab, line feed and carriage return, even escaped as a
+// character reference: one in a message would make the whole report unreadable to a CI.
+TEST_CASE("junit stays valid XML whatever bytes a name or message holds", "[unit][render]") {
+  QueryResult fine = query("list", 1.0, 20, {});
+  QueryResult broken = fine;
+  std::string message = "[1064] near '";
+  for (int c = 1; c < 0x20; ++c) message += static_cast<char>(c);
+  message += "\x7f\xff\xc3' \xe2\x86\x92 ok";  // DEL, bytes that are not UTF-8, then UTF-8
+  broken.error = message;
+  const Comparison c = compare_runs(run("b", {screen("work_search", {fine})}),
+                                    run("a", {screen("work_search", {broken})}), VerdictRule{});
+  const std::string xml = render(c, Format::kJunit);
+  REQUIRE(count(xml, "<failure ") == 1);
+  for (const char byte : xml) {
+    const auto value = static_cast<unsigned char>(byte);
+    INFO(static_cast<int>(value));
+    CHECK((value >= 0x20 || value == '\n' || value == '\t'));
+    CHECK(value != 0x7f);
+  }
+  CHECK(is_utf8(xml));
+  // Shown, not lost: each byte that cannot be XML as \xNN, the UTF-8 around them as it was.
+  CHECK(contains(xml, "[1064] near &#39;\\x01\\x02"));
+  CHECK(contains(xml, "\\xFF\\xC3&#39; → ok"));
 }
 
 TEST_CASE("no regression: every format says so", "[unit][render]") {
@@ -397,7 +423,7 @@ TEST_CASE("budgets and accepted regressions in every format", "[unit][render]") 
        "moves to the search service (#1234) <soon>",
        {std::chrono::year{2099}, std::chrono::month{12}, std::chrono::day{31}},
        "sqlmeasure.toml:6:1"});
-  apply_gate_policy(c, policy,
+  finish_comparison(c, policy,
                     {std::chrono::year{2026}, std::chrono::month{12}, std::chrono::day{3}});
   REQUIRE(c.failing_count() == 1);
   REQUIRE(c.accepted_count() == 1);

@@ -49,7 +49,7 @@ std::string entry_name(const Acceptance& entry) {
 
 }  // namespace
 
-void apply_gate_policy(Comparison& comparison, const GatePolicy& policy,
+void finish_comparison(Comparison& comparison, const GatePolicy& policy,
                        std::chrono::year_month_day today) {
   std::vector<bool> used(policy.accepted.size(), false);
   for (ScreenComparison& screen : comparison.screens) {
