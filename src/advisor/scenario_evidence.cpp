@@ -11,6 +11,7 @@
 #include "fix_sql.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/evidence_collection.h"
+#include "sqlmeasure/number_parse.h"
 #include "sqlmeasure/query_shape.h"
 #include "sqlmeasure/runner.h"
 #include "sqlmeasure/sql_lexer.h"
@@ -238,8 +239,8 @@ class EvidenceCollector {
         c, k, quote_identifier(schema_.database), quote_identifier(table.name),
         options_.order_agreement_rows));
     if (set.rows.empty() || !set.rows[0][0] || !set.rows[0][1]) return {std::nullopt, 0};
-    const std::uint64_t pairs = std::stoull(*set.rows[0][0]);
-    const std::uint64_t backwards = std::stoull(*set.rows[0][1]);
+    const std::uint64_t pairs = read_unsigned(*set.rows[0][0], "the order agreement of " + c);
+    const std::uint64_t backwards = read_unsigned(*set.rows[0][1], "the order agreement of " + c);
     if (pairs == 0) return {std::nullopt, 0};
     return {1.0 - static_cast<double>(backwards) / static_cast<double>(pairs), pairs + 1};
   }

@@ -4,23 +4,26 @@
 // them (no ORDER BY: the CSV tables have no index, a sort would hold the whole log).
 #include <fmt/format.h>
 
-#include <cstdlib>
+#include <cmath>
 
 #include "sqlmeasure/capture.h"
 #include "sqlmeasure/connection.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/number_parse.h"
 
 namespace sqlmeasure {
 namespace {
 
-std::int64_t microseconds(std::optional<std::string_view> text) {
+// A value the server sent for a column of the log table: NULL is `otherwise`, anything but a
+// number an error naming the table and column.
+std::int64_t microseconds(std::optional<std::string_view> text, const std::string& source) {
   if (!text) return -1;
   // UNIX_TIMESTAMP(x) * 1000000: a decimal with the fraction's digits after the point.
-  return std::llround(std::strtod(std::string(*text).c_str(), nullptr));
+  return std::llround(read_decimal(*text, source + " UNIX_TIMESTAMP(time) * 1000000"));
 }
 
-std::uint64_t number(std::optional<std::string_view> text) {
-  return text ? std::strtoull(std::string(*text).c_str(), nullptr, 10) : 0;
+std::uint64_t thread_id(std::optional<std::string_view> text, const std::string& source) {
+  return text ? read_unsigned(*text, source + " thread_id") : 0;
 }
 
 std::string text(std::optional<std::string_view> value) {
@@ -48,8 +51,8 @@ std::uint64_t read_log_table(Connection& connection, LogTable table, const Event
   connection.query_rows(sql, [&](const std::vector<std::optional<std::string_view>>& row) {
     ++read;
     LogEvent event;
-    event.time_us = microseconds(row.at(0));
-    event.thread = number(row.at(1));
+    event.time_us = microseconds(row.at(0), source);
+    event.thread = thread_id(row.at(1), source);
     if (own != 0 && event.thread == own) return;
     ++rows;
     if (table == LogTable::kGeneral) {

@@ -15,6 +15,7 @@
 #include "sqlmeasure/capture.h"
 #include "sqlmeasure/connection.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/number_parse.h"
 #include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
@@ -22,9 +23,13 @@ namespace {
 
 constexpr auto kPollEvery = std::chrono::milliseconds(200);
 constexpr const char* kSource = "performance_schema.events_statements_history_long";
+constexpr const char* kTimerStart = "events_statements_history_long.TIMER_START";
+constexpr const char* kThreadId = "events_statements_history_long.THREAD_ID";
+constexpr const char* kEventId = "events_statements_history_long.EVENT_ID";
 
-std::uint64_t number(const std::optional<std::string>& text) {
-  return text ? std::strtoull(text->c_str(), nullptr, 10) : 0;
+// NULL is 0; anything but a number is an error naming what was read.
+std::uint64_t number(const std::optional<std::string>& text, std::string_view what) {
+  return text ? read_unsigned(*text, what) : 0;
 }
 
 std::string first_value(Connection& connection, const std::string& sql) {
@@ -82,11 +87,14 @@ StatementHistoryRead read_statement_history(Connection& connection, double durat
   const std::uint64_t own =
       number(first_value(connection,
                          "SELECT THREAD_ID FROM performance_schema.threads WHERE PROCESSLIST_ID = "
-                         "CONNECTION_ID()"));
+                         "CONNECTION_ID()"),
+             "performance_schema.threads THREAD_ID");
   const std::uint64_t ring = number(
-      first_value(connection, "SELECT @@performance_schema_events_statements_history_long_size"));
+      first_value(connection, "SELECT @@performance_schema_events_statements_history_long_size"),
+      "@@performance_schema_events_statements_history_long_size");
   const std::uint64_t max_text =
-      number(first_value(connection, "SELECT @@performance_schema_max_sql_text_length"));
+      number(first_value(connection, "SELECT @@performance_schema_max_sql_text_length"),
+             "@@performance_schema_max_sql_text_length");
   const std::string sql = fmt::format(
       "SELECT TIMER_START, THREAD_ID, EVENT_ID, CURRENT_SCHEMA, SQL_TEXT FROM {} WHERE "
       "THREAD_ID <> {} AND SQL_TEXT IS NOT NULL",
@@ -96,8 +104,8 @@ StatementHistoryRead read_statement_history(Connection& connection, double durat
   std::map<std::uint64_t, std::uint64_t> last_event;  // thread → the last EVENT_ID read
   // What the history holds already ran before the capture: seen, not read.
   for (const auto& values : connection.query(sql).rows) {
-    std::uint64_t& last = last_event[number(values.at(1))];
-    last = std::max(last, number(values.at(2)));
+    std::uint64_t& last = last_event[number(values.at(1), kThreadId)];
+    last = std::max(last, number(values.at(2), kEventId));
   }
   if (recording) recording();
   const auto until = std::chrono::steady_clock::now() +
@@ -113,9 +121,9 @@ StatementHistoryRead read_statement_history(Connection& connection, double durat
     for (const auto& values : result.rows) {
       Row row;
       row.timed = values.at(0).has_value();
-      row.timer = number(values.at(0));
-      row.thread = number(values.at(1));
-      row.event = number(values.at(2));
+      row.timer = number(values.at(0), kTimerStart);
+      row.thread = number(values.at(1), kThreadId);
+      row.event = number(values.at(2), kEventId);
       const auto seen = last_event.find(row.thread);
       if (seen != last_event.end() && row.event <= seen->second) continue;
       row.schema = values.at(3);

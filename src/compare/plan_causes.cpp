@@ -11,6 +11,7 @@
 #include <string>
 
 #include "plan_diff.h"
+#include "sqlmeasure/number_parse.h"
 #include "sqlmeasure/number_text.h"
 #include "sqlmeasure/query_shape.h"
 #include "sqlmeasure/text.h"
@@ -170,14 +171,13 @@ std::string rows_of(const RunResult& run, const std::string& table, const PlanRo
                          format_count(counted->second.rows), table);
     }
   }
-  std::uint64_t estimate = 0;
-  try {
-    estimate = std::stoull(row.rows);
-  } catch (const std::exception&) {
-    return fmt::format("every row of {}", table.empty() ? row.table : table);
-  }
-  return fmt::format("~{} rows of {} (estimate)", format_count(estimate),
-                     table.empty() ? row.table : table);
+  const std::string& name = table.empty() ? row.table : table;
+  // EXPLAIN gives no estimate for some tables (NULL: every row); a text that is not a number
+  // is shown as the plan says it.
+  if (row.rows.empty()) return fmt::format("every row of {}", name);
+  const std::optional<std::uint64_t> estimate = parse_unsigned(row.rows);
+  return fmt::format("~{} rows of {} (estimate)",
+                     estimate ? format_count(*estimate) : printable(row.rows), name);
 }
 
 void classify(PlanChange& change, const QueryShape& after_shape, const QueryResult& after,

@@ -5,6 +5,7 @@
 
 #include "sqlmeasure/config.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/number_parse.h"
 #include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
@@ -66,14 +67,11 @@ void read_host_port(const std::string& rest, Dsn& dsn, const std::string& what, 
     dsn.host = rest.substr(0, colon);
   }
   if (colon != std::string::npos) {
-    const std::string port = rest.substr(colon + 1);
-    const bool digits =
-        !port.empty() && port.size() <= 5 &&
-        std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
-    if (!digits || std::stoul(port) == 0 || std::stoul(port) > 65535) {
+    const std::optional<std::uint64_t> port = parse_unsigned(rest.substr(colon + 1));
+    if (!port || *port == 0 || *port > 65535) {
       fail(code, fmt::format("{}: the port in the DSN must be a number from 1 to 65535", what));
     }
-    dsn.port = static_cast<unsigned>(std::stoul(port));
+    dsn.port = static_cast<unsigned>(*port);
   }
   if (dsn.host && dsn.host->empty()) dsn.host.reset();
 }

@@ -5,11 +5,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 
 #include "html_page.h"
 #include "index_text.h"
 #include "sqlmeasure/html_report.h"
+#include "sqlmeasure/number_parse.h"
 
 namespace sqlmeasure {
 namespace {
@@ -76,9 +76,11 @@ void write_cardinality(const SchemaInfo& schema, std::ostream& out) {
     out << "<tr>";
     for (std::size_t i = 0; i < row.size(); ++i) {
       const bool right = i < table.right_align.size() && table.right_align[i];
-      if (i == kSelectivityColumn && row[i] != "-" && !row[i].empty()) {
-        const double value = std::strtod(row[i].c_str(), nullptr);
-        const double decades = value > 0 ? std::log10(value) + kBarDecades : 0;
+      // The table's own number ("-" where there is none: no bar).
+      const std::optional<double> value =
+          i == kSelectivityColumn ? parse_decimal(row[i]) : std::nullopt;
+      if (value) {
+        const double decades = *value > 0 ? std::log10(*value) + kBarDecades : 0;
         const double width = std::clamp(decades / kBarDecades, 0.0, 1.0) * kBarWidth;
         out << "<td class=\"barcell r\"><span class=\"bar\" style=\"width:"
             << html::coord(std::max(width, 1.0)) << "px\"></span>" << escape_markup(row[i])

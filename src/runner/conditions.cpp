@@ -5,6 +5,7 @@
 #include <set>
 #include <string>
 
+#include "sqlmeasure/number_parse.h"
 #include "sqlmeasure/query_shape.h"
 #include "sqlmeasure/runner.h"
 #include "sqlmeasure/sql_lexer.h"
@@ -24,13 +25,9 @@ constexpr const char* kSettings[] = {
 // A table over this many estimated rows is not counted: COUNT(*) would scan it.
 constexpr std::uint64_t kExactUpTo = 1'000'000;
 
-std::uint64_t number(const std::optional<std::string>& cell) {
-  if (!cell) return 0;
-  try {
-    return std::stoull(*cell);
-  } catch (const std::exception&) {
-    return 0;
-  }
+// NULL is 0 (a table the server has no estimate for); anything but a number is an error.
+std::uint64_t number(const std::optional<std::string>& cell, std::string_view what) {
+  return cell ? read_unsigned(*cell, what) : 0;
 }
 
 }  // namespace
@@ -64,10 +61,12 @@ RunConditions read_conditions(Connection& connection, const std::vector<Screen>&
       list + ")");
   for (const auto& row : estimates.rows) {
     if (row.size() < 2 || !row[0]) continue;
-    TableRows rows{number(row[1]), false};
+    TableRows rows{number(row[1], "information_schema.TABLES.TABLE_ROWS of " + *row[0]), false};
     if (rows.rows <= kExactUpTo) {
       const ResultSet count = connection.query("SELECT COUNT(*) FROM " + quote_identifier(*row[0]));
-      if (!count.rows.empty() && !count.rows[0].empty()) rows = {number(count.rows[0][0]), true};
+      if (!count.rows.empty() && !count.rows[0].empty()) {
+        rows = {number(count.rows[0][0], "COUNT(*) of " + *row[0]), true};
+      }
     }
     conditions.table_rows[ascii_lower(*row[0])] = rows;
   }

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/number_parse.h"
 #include "sqlmeasure/runner.h"
 #include "sqlmeasure/sql_statements.h"
 
@@ -22,7 +23,7 @@ std::uint64_t handler_reads(Connection& connection) {
     if (row.size() < 2 || !row[0] || !row[1]) continue;
     const std::string& name = *row[0];
     if (name == "Handler_read_retry" || name == "Handler_read_rnd_deleted") continue;
-    total += std::stoull(*row[1]);
+    total += read_unsigned(*row[1], "SHOW SESSION STATUS " + name);
   }
   return total;
 }
@@ -34,7 +35,7 @@ std::uint64_t rows_read(Connection& connection) {
   if (status.rows.empty() || status.rows[0].size() < 2 || !status.rows[0][1]) {
     fail(ExitCode::kRuntime, "the server has no Rows_read status variable");
   }
-  return std::stoull(*status.rows[0][1]);
+  return read_unsigned(*status.rows[0][1], "SHOW SESSION STATUS Rows_read");
 }
 
 std::string cell(const ResultSet& set, const std::vector<std::optional<std::string>>& row,

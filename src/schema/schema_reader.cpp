@@ -11,6 +11,7 @@
 #include <set>
 
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/number_parse.h"
 #include "sqlmeasure/number_text.h"
 #include "sqlmeasure/sql_lexer.h"
 #include "sqlmeasure/text.h"
@@ -46,14 +47,11 @@ class Row {
   }
   [[nodiscard]] bool has(std::string_view name) const { return set_.column(name) >= 0; }
   [[nodiscard]] std::string text(std::string_view name) const { return get(name).value_or(""); }
+  // NULL (or nothing) is nullopt; anything but a number is an error naming the column.
   [[nodiscard]] std::optional<std::uint64_t> number(std::string_view name) const {
     std::optional<std::string> value = get(name);
     if (!value || value->empty()) return std::nullopt;
-    try {
-      return std::stoull(*value);
-    } catch (const std::exception&) {
-      return std::nullopt;
-    }
+    return read_unsigned(*value, fmt::format("the server's {}", name));
   }
 
  private:
@@ -61,13 +59,17 @@ class Row {
   const std::vector<std::optional<std::string>>& row_;
 };
 
-std::uint64_t first_number(const ResultSet& set, size_t column = 0) {
+// The first row's `column` (0 when there is no row or it is NULL); anything but a number is
+// an error naming `what` was asked.
+std::uint64_t first_number(const ResultSet& set, std::string_view what, size_t column = 0) {
   if (set.rows.empty() || set.rows[0].size() <= column || !set.rows[0][column]) return 0;
-  try {
-    return std::stoull(*set.rows[0][column]);
-  } catch (const std::exception&) {
-    return 0;
-  }
+  return read_unsigned(*set.rows[0][column], what);
+}
+
+// A key's MIN or MAX (0 when the table is empty: NULL).
+double key_bound(const ResultSet& set, size_t column, std::string_view what) {
+  if (set.rows.empty() || set.rows[0].size() <= column || !set.rows[0][column]) return 0;
+  return read_decimal(*set.rows[0][column], what);
 }
 
 bool is_glob(const std::string& text) { return text.find_first_of("*?[") != std::string::npos; }
@@ -321,7 +323,8 @@ class Collector {
   // mysql.innodb_index_stats; without it the sizes are left out and the report says why.
   void read_index_sizes() {
     try {
-      const std::uint64_t page_size = first_number(connection_.query("SELECT @@innodb_page_size"));
+      const std::uint64_t page_size =
+          first_number(connection_.query("SELECT @@innodb_page_size"), "@@innodb_page_size");
       const std::string sizes =
           "SELECT table_name, index_name, stat_value FROM mysql.innodb_index_stats "
           "WHERE database_name = " +
@@ -370,10 +373,13 @@ class Collector {
       bool suspicious = info.rows_estimate == 0 || info.statistics_look_stale();
       const std::string name = quote_identifier(database_) + "." + quote_identifier(info.name);
       if (options_.exact) {
-        info.rows_counted = first_number(connection_.query("SELECT COUNT(*) FROM " + name));
+        info.rows_counted =
+            first_number(connection_.query("SELECT COUNT(*) FROM " + name), "COUNT(*) of " + name);
       } else if (suspicious) {
-        info.rows_counted = first_number(connection_.query(fmt::format(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM {} LIMIT {}) AS counted", name, kCountLimit)));
+        info.rows_counted = first_number(
+            connection_.query(fmt::format(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM {} LIMIT {}) AS counted", name, kCountLimit)),
+            "COUNT(*) of " + name);
         info.rows_counted_is_lower_bound = *info.rows_counted >= kCountLimit;
       }
     }
@@ -442,15 +448,15 @@ class Collector {
       const std::string id = quote_identifier(key->name);
       ResultSet bounds =
           connection_.query(fmt::format("SELECT MIN({0}), MAX({0}) FROM {1}", id, name));
-      const auto low = static_cast<double>(first_number(bounds, 0));
-      const auto high = static_cast<double>(first_number(bounds, 1));
+      // A signed key may be negative: the bounds are read as decimals.
+      const double low = key_bound(bounds, 0, "MIN(" + id + ") of " + name);
+      const double high = key_bound(bounds, 1, "MAX(" + id + ") of " + name);
       const std::uint64_t per_block = std::max<std::uint64_t>(1, options_.sample_rows / kBlocks);
       std::string parts;
       for (int block = 0; block < kBlocks; ++block) {
-        const auto start =
-            static_cast<std::uint64_t>(std::llround(low + (high - low + 1) * block / kBlocks));
+        const double start = std::round(low + (high - low + 1) * block / kBlocks);
         parts +=
-            fmt::format("{}(SELECT {} FROM {} WHERE {} >= {} ORDER BY {} LIMIT {})",
+            fmt::format("{}(SELECT {} FROM {} WHERE {} >= {:.0f} ORDER BY {} LIMIT {})",
                         parts.empty() ? "" : " UNION ALL ", list, name, id, start, id, per_block);
       }
       source.from = "(" + parts + ") AS sampled";
@@ -475,9 +481,10 @@ class Collector {
         "SELECT COUNT(*), SUM(n = 1), SUM(n) FROM (SELECT COUNT(*) AS n FROM {} GROUP BY {}) "
         "AS grouped",
         source.from, quoted));
-    const std::uint64_t distinct = first_number(counts, 0);
-    const std::uint64_t singletons = first_number(counts, 1);
-    profile.rows_read = first_number(counts, 2);
+    const std::string counted = "the counts of " + quoted + " in " + info.name;
+    const std::uint64_t distinct = first_number(counts, counted, 0);
+    const std::uint64_t singletons = first_number(counts, counted, 1);
+    profile.rows_read = first_number(counts, counted, 2);
     if (source.sampled) {
       profile.distinct = estimate_distinct(info.rows(), profile.rows_read, distinct, singletons);
       const double bound =
@@ -499,7 +506,7 @@ class Collector {
         if (row.size() < 2) continue;
         ValueCount value;
         value.value = row[0];
-        value.count = row[1] ? std::stoull(*row[1]) : 0;
+        value.count = row[1] ? read_unsigned(*row[1], "COUNT(*) of " + quoted) : 0;
         profile.top.push_back(std::move(value));
       }
     }

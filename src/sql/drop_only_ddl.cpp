@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "ddl_tokens.h"
+#include "sqlmeasure/number_parse.h"
 #include "sqlmeasure/sql_lexer.h"
 #include "sqlmeasure/text.h"
 
@@ -73,11 +74,9 @@ std::size_t key_parts(const Tokens& code, std::size_t i, std::vector<IndexKeyPar
     column.column = identifier_name(code[i++]);
     if (i + 2 < code.size() && code[i].is('(') && code[i + 1].kind == SqlToken::Kind::kNumber &&
         code[i + 2].is(')')) {
-      const std::string digits(code[i + 1].text);
-      if (digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) {
-        return 0;  // no prefix length a server takes
-      }
-      column.sub_part = std::stoull(digits);
+      const std::optional<std::uint64_t> length = parse_unsigned(code[i + 1].text);
+      if (!length || *length > 999'999'999) return 0;  // no prefix length a server takes
+      column.sub_part = length;
       i += 3;
     }
     if (word_in(keyword_at(code, i), {"ASC", "DESC"}))
