@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
+#include <tuple>
 
 #include "sqlmeasure/html_report.h"
 #include "sqlmeasure/number_text.h"
@@ -90,6 +92,45 @@ double quantile_of(std::vector<double> values, double q) {
   return quantile(values, q);
 }
 
+// A chart's value axis: a round top above the samples and `lines`, unless a few outliers
+// would flatten the rest (they then sit on the edge, and write_chart_notes counts them).
+struct Axis {
+  double top = 1, step = 1;
+};
+Axis axis_for(const std::vector<double>& ms,
+              std::initializer_list<std::optional<double>> lines = {}) {
+  double top = ms.empty() ? 1 : *std::max_element(ms.begin(), ms.end());
+  const double q99 = quantile_of(ms, 0.99);
+  if (top > q99 * 3 && q99 > 0) top = q99 * 1.5;
+  for (const std::optional<double>& line : lines) {
+    if (line) top = std::max(top, *line);
+  }
+  const double step = nice_step(top * 1.05);
+  top = std::ceil(top * 1.05 / step) * step;
+  if (top <= 0) top = 1;
+  return {top, step};
+}
+
+void open_svg(std::ostream& out, double width, double height, const std::string& title) {
+  out << fmt::format(
+      "<svg class=\"chart\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" role=\"img\">"
+      "<title>{}</title>\n",
+      width, height, width, height, escape_markup(title));
+}
+
+// What a chart leaves out, under it: how it was thinned, and the samples beyond its `edge`.
+void write_chart_notes(std::ostream& out, std::size_t stride, std::size_t total, std::size_t drawn,
+                       std::size_t above, double top, const char* edge) {
+  if (stride > 1) {
+    out << "<p class=\"muted\">Thinned: 1 sample in " << stride << " of " << total << " is drawn ("
+        << drawn << ").</p>\n";
+  }
+  if (above > 0) {
+    out << "<p class=\"muted\">" << above << " sample" << (above == 1 ? "" : "s") << " above "
+        << format_ms(top) << " ms drawn on the " << edge << " edge.</p>\n";
+  }
+}
+
 }  // namespace
 
 void begin_page(std::ostream& out, const std::string& title) {
@@ -154,18 +195,9 @@ std::size_t write_phase_chart(std::ostream& out, const std::vector<ChartPhase>& 
     for (std::int64_t ns : phase.samples_ns) all.push_back(ms_of(ns));
   }
   const std::size_t stride = stride_for(total);
-  // The scale: every sample unless a few outliers would flatten the rest; those sit on the
-  // top edge and the caption counts them.
-  double top = all.empty() ? 1 : *std::max_element(all.begin(), all.end());
-  const double q99 = quantile_of(all, 0.99);
-  if (top > q99 * 3 && q99 > 0) top = q99 * 1.5;
-  for (const std::optional<double>& line :
-       {lines.before_median_ms, lines.after_median_ms, lines.band_high_ms, lines.budget_ms}) {
-    if (line) top = std::max(top, *line);
-  }
-  const double step = nice_step(top * 1.05);
-  top = std::ceil(top * 1.05 / step) * step;
-  if (top <= 0) top = 1;
+  const Axis axis = axis_for(
+      all, {lines.before_median_ms, lines.after_median_ms, lines.band_high_ms, lines.budget_ms});
+  const double top = axis.top, step = axis.step;
   auto y_of = [&](double ms) { return kTop + plot_h - std::min(ms, top) / top * plot_h; };
 
   // Phase widths follow their sample counts, with a minimum so an empty phase is still seen.
@@ -186,10 +218,7 @@ std::size_t write_phase_chart(std::ostream& out, const std::vector<ChartPhase>& 
   const double shrink = fixed + gaps > plot_w && fixed > 0 ? (plot_w - gaps) / fixed : 1;
   for (double& w : widths) w *= shrink;
 
-  out << fmt::format(
-      "<svg class=\"chart\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" role=\"img\">"
-      "<title>{}</title>\n",
-      kWidth, kHeight, kWidth, kHeight, escape_markup(title));
+  open_svg(out, kWidth, kHeight, title);
   // Grid and y axis.
   for (double tick = 0; tick <= top + step / 2; tick += step) {
     const std::string y = coord(y_of(tick));
@@ -245,23 +274,21 @@ std::size_t write_phase_chart(std::ostream& out, const std::vector<ChartPhase>& 
   // The pooled medians across the whole plot, labelled on the right.
   const double label_x = kLeft + plot_w + 6;
   std::vector<std::pair<double, std::string>> labels;
-  if (lines.before_median_ms) {
-    const double y = y_of(*lines.before_median_ms);
-    out << "<path class=\"lb\" d=\"M" << coord(kLeft) << ' ' << coord(y) << "H"
+  for (const auto& [value, css, label] :
+       {std::tuple{lines.before_median_ms, "lb",
+                   lines.before_median_ms
+                       ? "before median " + format_ms(*lines.before_median_ms) + " ms"
+                       : ""},
+        std::tuple{lines.after_median_ms, "la",
+                   lines.after_median_ms
+                       ? "after median " + format_ms(*lines.after_median_ms) + " ms"
+                       : ""},
+        std::tuple{lines.budget_ms, "lbud", lines.budget_label}}) {
+    if (!value) continue;
+    const double y = y_of(*value);
+    out << "<path class=\"" << css << "\" d=\"M" << coord(kLeft) << ' ' << coord(y) << "H"
         << coord(kLeft + plot_w) << "\"/>\n";
-    labels.emplace_back(y, "before median " + format_ms(*lines.before_median_ms) + " ms");
-  }
-  if (lines.after_median_ms) {
-    const double y = y_of(*lines.after_median_ms);
-    out << "<path class=\"la\" d=\"M" << coord(kLeft) << ' ' << coord(y) << "H"
-        << coord(kLeft + plot_w) << "\"/>\n";
-    labels.emplace_back(y, "after median " + format_ms(*lines.after_median_ms) + " ms");
-  }
-  if (lines.budget_ms) {
-    const double y = y_of(*lines.budget_ms);
-    out << "<path class=\"lbud\" d=\"M" << coord(kLeft) << ' ' << coord(y) << "H"
-        << coord(kLeft + plot_w) << "\"/>\n";
-    labels.emplace_back(y, lines.budget_label);
+    labels.emplace_back(y, label);
   }
   // Labels never overlap: the lower one moves down.
   std::sort(labels.begin(), labels.end());
@@ -278,14 +305,7 @@ std::size_t write_phase_chart(std::ostream& out, const std::vector<ChartPhase>& 
   }
   out << "<path class=\"axis\" d=\"M" << coord(kLeft) << ' ' << coord(kTop) << "V"
       << coord(kTop + plot_h) << "H" << coord(kLeft + plot_w) << "\"/>\n</svg>\n";
-  if (stride > 1) {
-    out << "<p class=\"muted\">Thinned: 1 sample in " << stride << " of " << total << " is drawn ("
-        << drawn << ").</p>\n";
-  }
-  if (above > 0) {
-    out << "<p class=\"muted\">" << above << " sample" << (above == 1 ? "" : "s") << " above "
-        << format_ms(top) << " ms drawn on the top edge.</p>\n";
-  }
+  write_chart_notes(out, stride, total, drawn, above, top, "top");
   return drawn;
 }
 
@@ -297,18 +317,11 @@ std::size_t write_distribution_chart(std::ostream& out, const std::vector<std::i
   for (std::int64_t ns : samples_ns) ms.push_back(ms_of(ns));
   std::vector<double> sorted = ms;
   std::sort(sorted.begin(), sorted.end());
-  double top = sorted.empty() ? 1 : sorted.back();
-  const double q99 = sorted.empty() ? 0 : quantile(sorted, 0.99);
-  if (top > q99 * 3 && q99 > 0) top = q99 * 1.5;
-  const double step = nice_step(top * 1.05);
-  top = std::ceil(top * 1.05 / step) * step;
-  if (top <= 0) top = 1;
+  const Axis axis = axis_for(ms);
+  const double top = axis.top, step = axis.step;
   auto x_of = [&](double value) { return kLeft + std::min(value, top) / top * plot_w; };
   const std::size_t stride = stride_for(ms.size());
-  out << fmt::format(
-      "<svg class=\"chart\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" role=\"img\">"
-      "<title>{}</title>\n",
-      kWidth, kHeight, kWidth, kHeight, escape_markup(title));
+  open_svg(out, kWidth, kHeight, title);
   for (double tick = 0; tick <= top + step / 2; tick += step) {
     const std::string x = coord(x_of(tick));
     out << "<path class=\"grid\" d=\"M" << x << ' ' << coord(kTop) << "V" << coord(kTop + plot_h)
@@ -343,14 +356,7 @@ std::size_t write_distribution_chart(std::ostream& out, const std::vector<std::i
     out << "</g>\n";
   }
   out << "</svg>\n";
-  if (stride > 1) {
-    out << "<p class=\"muted\">Thinned: 1 sample in " << stride << " of " << ms.size()
-        << " is drawn (" << drawn << ").</p>\n";
-  }
-  if (above > 0) {
-    out << "<p class=\"muted\">" << above << " sample" << (above == 1 ? "" : "s") << " above "
-        << format_ms(top) << " ms drawn on the right edge.</p>\n";
-  }
+  write_chart_notes(out, stride, ms.size(), drawn, above, top, "right");
   return drawn;
 }
 
