@@ -1,3 +1,30 @@
-# Precompiled headers: filled in below once the module targets build.
+# Precompiled headers (SQLMEASURE_PCH, on by default): the header-only libraries a target uses
+# — CLI11, nlohmann_json, toml++, Catch2 — and fmt, parsed once per target instead of once
+# per source file (docs/performance.md, "Build time"). Each target precompiles only what its own
+# links allow, so the PCH never hands a module a library it may not use (scripts/check-structure).
+# ccache caches such builds with CCACHE_SLOPPINESS=pch_defines,time_macros
+# (scripts/lib/compiler-cache.sh).
+option(SQLMEASURE_PCH "Precompile fmt and the header-only libraries of each target" ON)
+
+if(SQLMEASURE_PCH AND CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+  # Without a timestamp in the PCH, ccache can reuse what includes it.
+  add_compile_options("SHELL:-Xclang -fno-pch-timestamp")
+endif()
+
 function(sqlmeasure_precompile target)
+  if(NOT SQLMEASURE_PCH)
+    return()
+  endif()
+  set(headers <fmt/format.h> <string> <vector> <map> <optional> <functional>)
+  get_target_property(libraries ${target} LINK_LIBRARIES)
+  foreach(pair "CLI11::CLI11=<CLI/CLI.hpp>" "nlohmann_json::nlohmann_json=<nlohmann/json.hpp>"
+               "tomlplusplus::tomlplusplus=<toml++/toml.h>" "Catch2::Catch2=<catch2/catch.hpp>")
+    string(REPLACE "=" ";" pair "${pair}")
+    list(GET pair 0 library)
+    list(GET pair 1 header)
+    if(library IN_LIST libraries)
+      list(APPEND headers ${header})
+    endif()
+  endforeach()
+  target_precompile_headers(${target} PRIVATE ${headers})
 endfunction()

@@ -9,5 +9,8 @@ compiler_cache=()
 if command -v ccache >/dev/null 2>&1; then
   export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$(pwd)}
   export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
+  # Precompiled headers (cmake/precompiled_headers.cmake) are cached only with this sloppiness:
+  # a PCH holds no __DATE__ or __TIME__ of ours, and its defines are the target's own.
+  export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}
   compiler_cache=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 fi
