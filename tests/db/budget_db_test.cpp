@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "db/db_test_support.h"
+#include "support/results_json.h"
 
 namespace sqlmeasure::testing {
 namespace {
@@ -18,13 +19,6 @@ void write_budgeted_screens(const std::string& directory) {
   write_demo_schema_screens(directory);
   write_text(directory + "/mypage.toml",
              read_text(directory + "/mypage.toml") + "\n[budget]\nmedian_ms = 0.001\n");
-}
-
-const json* screen_named(const json& document, const std::string& name) {
-  for (const json& screen : document["screens"]) {
-    if (screen["name"] == name) return &screen;
-  }
-  return nullptr;
 }
 
 }  // namespace
@@ -58,33 +52,35 @@ expires = 2099-12-31
     CHECK(result.out.find("over budget: median") != std::string::npos);
     CHECK(result.err.find("1 screen over budget: mypage") != std::string::npos);
     const json run = json::parse(read_text(dir / "run.json"));
-    REQUIRE(screen_named(run, "mypage") != nullptr);
-    const json& mypage = *screen_named(run, "mypage");
+    const json& mypage = screen_named(run, "mypage");
     CHECK(mypage["budget"]["median_ms"] == 0.001);
     CHECK(mypage["budget"]["source"].get<std::string>().find("mypage.toml:") != std::string::npos);
-    CHECK(screen_named(run, "help")->at("budget")["p95_ms"] == 60000.0);
-    CHECK(screen_named(run, "work_search")->at("budget").is_null());
+    CHECK(screen_named(run, "help").at("budget")["p95_ms"] == 60000.0);
+    CHECK(screen_named(run, "work_search").at("budget").is_null());
   }
 
   SECTION("a live compare: the accepted regression passes, the budget fails; offline agrees") {
-    CliResult result = run_in_process(
-        std::vector<std::string>{"compare", "--scenarios", dir / "screens", "--out-dir",
-                                 dir / "out", "--format", "json", "--ignore-index",
-                                 "works.category_id_status_started"} +
-        connection_args(db.name()) + quick + config);
+    CliResult result =
+        run_in_process(LiveCompareArgs{.database = db.name(),
+                                       .config = dir / "sqlmeasure.toml",
+                                       .scenarios = dir / "screens",
+                                       .ignore_indexes = {"works.category_id_status_started"},
+                                       .out_dir = dir / "out",
+                                       .iterations = "5",
+                                       .warmup = "1",
+                                       .format = "json"}
+                           .build());
     INFO("stderr: " << result.err);
     REQUIRE(result.code == 1);
     const json comparison = json::parse(result.out);
-    const json* work_search = screen_named(comparison, "work_search");
-    const json* mypage = screen_named(comparison, "mypage");
-    REQUIRE(work_search != nullptr);
-    REQUIRE(mypage != nullptr);
-    CHECK((*work_search)["verdict"] == "regressed");
-    CHECK((*work_search)["gated"] == false);
-    CHECK((*work_search)["accepted"]["expires"] == "2099-12-31");
-    CHECK((*mypage)["verdict"] == "over budget");
-    CHECK((*mypage)["gated"] == true);
-    CHECK((*mypage)["budget"]["over"] == true);
+    const json& work_search = screen_named(comparison, "work_search");
+    const json& mypage = screen_named(comparison, "mypage");
+    CHECK(work_search["verdict"] == "regressed");
+    CHECK(work_search["gated"] == false);
+    CHECK(work_search["accepted"]["expires"] == "2099-12-31");
+    CHECK(mypage["verdict"] == "over budget");
+    CHECK(mypage["gated"] == true);
+    CHECK(mypage["budget"]["over"] == true);
     CHECK(comparison["regressed"] == 1);
     CHECK(comparison["accepted_screens"] == 1);
 
@@ -96,8 +92,8 @@ expires = 2099-12-31
     INFO("offline stderr: " << offline.err);
     REQUIRE(offline.code == 1);
     const json again = json::parse(offline.out);
-    CHECK(screen_named(again, "mypage")->at("verdict") == "over budget");
-    CHECK(screen_named(again, "work_search")->at("gated") == true);
+    CHECK(screen_named(again, "mypage").at("verdict") == "over budget");
+    CHECK(screen_named(again, "work_search").at("gated") == true);
     CHECK(again["regressed"] == 2);
   }
 }

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
-#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -24,24 +23,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string env_or(const char* name, const std::string& fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr && value[0] != '\0' ? value : fallback;
-}
-
-std::string sandbox_port() { return env_or("SANDBOX_PORT", "33066"); }
-std::string endpoint() { return "127.0.0.1:" + sandbox_port(); }
-
 // SANDBOX_SSL_* (scripts/sandbox env), else tls/ beside the test server's socket.
 struct ClientPki {
   std::string ca, cert, key;
 };
 
 ClientPki client_pki() {
-  const fs::path tls = fs::path(testing::test_socket()).parent_path() / "tls";
-  return {env_or("SANDBOX_SSL_CA", (tls / "ca.pem").string()),
-          env_or("SANDBOX_SSL_CLIENT_CERT", (tls / "client.pem").string()),
-          env_or("SANDBOX_SSL_CLIENT_KEY", (tls / "client-key.pem").string())};
+  const fs::path tls = testing::sandbox_tls_dir();
+  return {testing::env_or("SANDBOX_SSL_CA", (tls / "ca.pem").string()),
+          testing::env_or("SANDBOX_SSL_CLIENT_CERT", (tls / "client.pem").string()),
+          testing::env_or("SANDBOX_SSL_CLIENT_KEY", (tls / "client-key.pem").string())};
 }
 
 // The sandbox has TLS, a client certificate and its TCP port is the test socket's server;
@@ -56,8 +47,10 @@ bool client_certs_ready() {
     auto socket = connect(testing::server_options());
     if (socket->query("SELECT @@have_ssl").rows.at(0).at(0).value_or("") != "YES") {
       problem = "the sandbox server runs without TLS: scripts/sandbox stop; scripts/sandbox start";
-    } else if (socket->query("SELECT @@port").rows.at(0).at(0).value_or("") != sandbox_port()) {
-      problem = "the test server does not listen on " + endpoint() + ": set SANDBOX_PORT";
+    } else if (socket->query("SELECT @@port").rows.at(0).at(0).value_or("") !=
+               std::to_string(testing::sandbox_port())) {
+      problem = "the test server does not listen on " + testing::sandbox_endpoint() +
+                ": set SANDBOX_PORT";
     }
   }
   if (problem.empty()) return true;
@@ -95,7 +88,7 @@ class X509User {
 ConnectionOptions x509_options(const std::string& user) {
   ConnectionOptions options;
   options.host = "127.0.0.1";
-  options.port = static_cast<unsigned>(std::stoul(sandbox_port()));
+  options.port = testing::sandbox_port();
   options.user = user;
   options.password = std::string();  // ignore MYSQL_PWD and option files' passwords
   options.connect_timeout_s = 5;
@@ -148,7 +141,8 @@ TEST_CASE("client certificate: an account that REQUIRE X509 connects with --ssl-
       INFO(message);
       CHECK(error.code() == ExitCode::kRuntime);
       CHECK(error.error_number() == 1045);  // ER_ACCESS_DENIED_ERROR: the server says no more
-      CHECK(message.starts_with("cannot connect to " + endpoint() + " as " + user.name()));
+      CHECK(message.starts_with("cannot connect to " + testing::sandbox_endpoint() + " as " +
+                                user.name()));
       CHECK(message.find("Access denied") != std::string::npos);
       CHECK(message.find("a client certificate with --ssl-cert FILE --ssl-key FILE") !=
             std::string::npos);
@@ -168,10 +162,11 @@ TEST_CASE("client certificate: the CLI, in-process", "[db][tls][x509]") {
             "WHERE VARIABLE_NAME = 'SSL_CIPHER' AND VARIABLE_VALUE <> '';\n");
   dir.write("empty.toml", "");
   const std::string results = dir / "x509.json";
+  const std::string port = std::to_string(testing::sandbox_port());
   const std::vector<std::string> common = {
       "run",          "--config", dir / "empty.toml", "--scenarios", dir / "screens",
       "--iterations", "1",        "--warmup",         "0",           "-o",
-      results,        "-h",       "127.0.0.1",        "-P",          sandbox_port(),
+      results,        "-h",       "127.0.0.1",        "-P",          port,
       "-u",           user.name()};
   auto with = [&](std::vector<std::string> extra) {
     std::vector<std::string> args = common;
@@ -190,9 +185,8 @@ TEST_CASE("client certificate: the CLI, in-process", "[db][tls][x509]") {
     testing::CliResult result = testing::run_in_process(
         {"run", "--config", dir / "empty.toml", "--scenarios", dir / "screens", "--iterations", "1",
          "--warmup", "0", "-o", results, "--dsn",
-         "mysql://" + user.name() + "@127.0.0.1:" + sandbox_port() +
-             "/?ssl-mode=VERIFY_CA&ssl-ca=" + pki.ca + "&ssl-cert=" + pki.cert +
-             "&ssl-key=" + pki.key});
+         "mysql://" + user.name() + "@127.0.0.1:" + port + "/?ssl-mode=VERIFY_CA&ssl-ca=" + pki.ca +
+             "&ssl-cert=" + pki.cert + "&ssl-key=" + pki.key});
     INFO("stderr: " << result.err);
     CHECK(result.code == 0);
   }
@@ -200,8 +194,8 @@ TEST_CASE("client certificate: the CLI, in-process", "[db][tls][x509]") {
     testing::CliResult result = with({"--ssl-mode", "VERIFY_CA", "--ssl-ca", pki.ca});
     INFO("stderr: " << result.err);
     CHECK(result.code == 2);
-    CHECK(result.err.find("sqlmeasure: error: cannot connect to " + endpoint() + " as " +
-                          user.name()) != std::string::npos);
+    CHECK(result.err.find("sqlmeasure: error: cannot connect to " + testing::sandbox_endpoint() +
+                          " as " + user.name()) != std::string::npos);
     CHECK(result.err.find("Access denied") != std::string::npos);
     CHECK(result.err.find("--ssl-cert FILE --ssl-key FILE") != std::string::npos);
     CHECK_FALSE(fs::exists(results));

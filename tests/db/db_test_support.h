@@ -1,7 +1,7 @@
 #pragma once
-// Helpers shared by the real-server tests: connection flags, the paths of the demo world
-// and of the built binary (scratch files: support/temp_dir.h; the CLI in-process:
-// support/cli_runner.h).
+// Helpers shared by the real-server tests: the paths of the demo world and of the built
+// binary (scratch files: support/temp_dir.h; the CLI in-process: support/cli_runner.h;
+// connection flags and live compares: support/live_compare_args.h).
 #include <unistd.h>
 
 #include <atomic>
@@ -17,21 +17,11 @@
 #include "sqlmeasure/cli.h"
 #include "support/cli_runner.h"
 #include "support/db_fixture.h"
+#include "support/live_compare_args.h"
 #include "support/scoped_env.h"
 #include "support/temp_dir.h"
 
 namespace sqlmeasure::testing {
-
-// -S SOCKET -u root -D DATABASE, for the sandbox.
-inline std::vector<std::string> connection_args(const std::string& database) {
-  return {"-S", test_socket(), "-u", "root", "-D", database};
-}
-
-inline std::vector<std::string> operator+(std::vector<std::string> a,
-                                          const std::vector<std::string>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
 
 inline std::string demo_dir() { return source_dir() + "/scenarios/demo"; }
 

@@ -9,19 +9,12 @@
 #include <vector>
 
 #include "db/db_test_support.h"
+#include "support/results_json.h"
 
 namespace sqlmeasure::testing {
 namespace {
 
 using nlohmann::json;
-
-const json& screen_named(const json& comparison, const std::string& name) {
-  for (const json& screen : comparison["screens"]) {
-    if (screen["name"] == name) return screen;
-  }
-  FAIL("no screen " << name);
-  throw;
-}
 
 const json& query_named(const json& screen, const std::string& name) {
   for (const json& query : screen["queries"]) {
@@ -51,24 +44,17 @@ struct Compared {
 
 Compared live_compare(const TestDatabase& db, const TempDir& dir, const std::string& migration,
                       const std::vector<std::string>& more = {}) {
-  std::vector<std::string> args = {"compare",
-                                   "--scenarios",
-                                   demo_dir(),
-                                   "--migration",
-                                   demo_migration(migration + ".up.sql"),
-                                   "--rollback",
-                                   demo_migration(migration + ".down.sql"),
-                                   "--alternations",
-                                   "1",
-                                   "--iterations",
-                                   "4",
-                                   "--warmup",
-                                   "1",
-                                   "--format",
-                                   "json",
-                                   "--out-dir",
-                                   dir / migration};
-  Compared compared{run_in_process(args + more + connection_args(db.name())), {}};
+  const LiveCompareArgs args{.database = db.name(),
+                             .scenarios = demo_dir(),
+                             .migration = demo_migration(migration + ".up.sql"),
+                             .rollback = demo_migration(migration + ".down.sql"),
+                             .out_dir = dir / migration,
+                             .iterations = "4",
+                             .warmup = "1",
+                             .alternations = "1",
+                             .format = "json",
+                             .extra = more};
+  Compared compared{run_in_process(args.build()), {}};
   INFO("stderr: " << compared.result.err);
   REQUIRE((compared.result.code == 0 || compared.result.code == 1));
   compared.comparison = json::parse(compared.result.out);
@@ -176,11 +162,9 @@ TEST_CASE("a hint the drop redirects by prefix: reported, and its plan change cl
   dir.write("empty.toml", "");
   const std::string original = db.schema_fingerprint();
   const CliResult result = run_in_process(
-      std::vector<std::string>{"compare", "--config", dir / "empty.toml", "--scenarios",
-                               dir / "screens", "--migration", dir / "up.sql", "--rollback",
-                               dir / "down.sql", "--alternations", "1", "--iterations", "4",
-                               "--format", "json", "--out-dir", dir / "out"} +
-      connection_args(db.name()));
+      scratch_migration(
+          dir, {.database = db.name(), .iterations = "4", .alternations = "1", .format = "json"})
+          .build());
   INFO("stderr: " << result.err);
   REQUIRE((result.code == 0 || result.code == 1));
   // A real drop resolves the hint to u_id, an ignored index would fail it: the real DDL ran.

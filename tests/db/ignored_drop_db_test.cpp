@@ -27,26 +27,13 @@ void write_world(TestDatabase& db, TempDir& dir, bool sibling, const std::string
 }
 
 CliResult compare(const TestDatabase& db, const TempDir& dir, std::vector<std::string> extra) {
-  std::vector<std::string> args = {"compare",
-                                   "--config",
-                                   dir / "empty.toml",
-                                   "--scenarios",
-                                   dir / "screens",
-                                   "--out-dir",
-                                   dir / "out",
-                                   "--format",
-                                   "json",
-                                   "--iterations",
-                                   "3",
-                                   "--warmup",
-                                   "0",
-                                   "--alternations",
-                                   "1",
-                                   "--migration",
-                                   dir / "up.sql",
-                                   "--rollback",
-                                   dir / "down.sql"};
-  return run_in_process(args + extra + connection_args(db.name()));
+  return run_in_process(scratch_migration(dir, {.database = db.name(),
+                                                .iterations = "3",
+                                                .warmup = "0",
+                                                .alternations = "1",
+                                                .format = "json",
+                                                .extra = std::move(extra)})
+                            .build());
 }
 
 // The error the after phase recorded for the screen's one query, or empty.

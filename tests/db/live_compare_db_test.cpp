@@ -17,7 +17,6 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -32,6 +31,7 @@
 #include "sqlmeasure/scenario_loader.h"
 #include "sqlmeasure/schema_change.h"
 #include "support/process.h"
+#include "support/results_json.h"
 
 namespace sqlmeasure::testing {
 namespace {
@@ -42,14 +42,17 @@ using std::chrono::steady_clock;
 
 const char* const kCategoryIndex = "category_id_status_started";
 
-std::vector<std::string> quick_run() { return {"--iterations", "5", "--warmup", "1"}; }
-
-// compare (live) in-process on `scenarios`, writing into `out_dir`, JSON on stdout.
-std::vector<std::string> live_args(const TestDatabase& db, const std::string& scenarios,
-                                   const std::string& out_dir) {
-  return std::vector<std::string>{"compare", "--scenarios", scenarios, "--out-dir",
-                                  out_dir,   "--format",    "json"} +
-         connection_args(db.name()) + quick_run();
+// A live compare on `db` of DIR/screens into DIR/out, unless `args` names others, run quickly
+// (5 iterations after 1 warm-up), with the comparison as JSON on stdout.
+std::vector<std::string> quick_live_compare(const TestDatabase& db, const TempDir& dir,
+                                            LiveCompareArgs args) {
+  args.database = db.name();
+  if (args.scenarios.empty()) args.scenarios = dir / "screens";
+  if (args.out_dir.empty()) args.out_dir = dir / "out";
+  args.iterations = "5";
+  args.warmup = "1";
+  args.format = "json";
+  return args.build();
 }
 
 // The tests' own migration: drop the index the work search lives on, and put it back.
@@ -80,14 +83,6 @@ bool index_exists(Connection& connection, const std::string& database, const std
                        connection.quote(database) + " AND TABLE_NAME = " + connection.quote(table) +
                        " AND INDEX_NAME = " + connection.quote(index));
   return found.rows[0][0] != "0";
-}
-
-const json& screen_named(const json& document, const std::string& name) {
-  for (const json& screen : document["screens"]) {
-    if (screen["name"] == name) return screen;
-  }
-  FAIL("no screen '" << name << "' in " << document.dump().substr(0, 400));
-  throw std::logic_error("unreachable");
 }
 
 // The keys the plans of a results file's screen use, first plan row of each query.
@@ -147,9 +142,9 @@ TEST_CASE("compare --migration: the demo's drop_category_index is measured and r
   TempDir out("live-demo");
   const std::string original = db.schema_fingerprint();
 
-  CliResult result =
-      run_in_process(live_args(db, demo_dir(), out.path()) +
-                     std::vector<std::string>{"--migration", up, "--rollback", down});
+  CliResult result = run_in_process(quick_live_compare(
+      db, out,
+      {.scenarios = demo_dir(), .migration = up, .rollback = down, .out_dir = out.path()}));
   INFO("stderr: " << result.err);
   REQUIRE((result.code == 0 || result.code == 1));
   json comparison = json::parse(result.out);
@@ -182,10 +177,10 @@ TEST_CASE("compare --migration: the dependent screen is flagged, the others are 
   write_drop_category_migration(dir.path());
   const std::string original = db.schema_fingerprint();
 
-  std::vector<std::string> migration = {"--migration", dir / "drop_category.up.sql", "--rollback",
-                                        dir / "drop_category.down.sql"};
-  if (apply_ddl) migration.emplace_back("--apply-ddl");
-  CliResult result = run_in_process(live_args(db, dir / "screens", dir / "out") + migration);
+  CliResult result = run_in_process(quick_live_compare(db, dir,
+                                                       {.migration = dir / "drop_category.up.sql",
+                                                        .rollback = dir / "drop_category.down.sql",
+                                                        .apply_ddl = apply_ddl}));
   INFO("stderr: " << result.err);
   REQUIRE(result.code == 1);
   json comparison = json::parse(result.out);
@@ -256,12 +251,14 @@ TEST_CASE(
   write_drop_category_migration(dir.path());
   const std::string original = db.schema_fingerprint();
 
-  CliResult result = run_in_process(
-      std::vector<std::string>{"compare", "--scenarios", dir / "screens", "--out-dir", dir / "out",
-                               "--format", "json", "--iterations", "auto", "--migration",
-                               dir / "drop_category.up.sql", "--rollback",
-                               dir / "drop_category.down.sql"} +
-      connection_args(db.name()));
+  CliResult result = run_in_process(LiveCompareArgs{.database = db.name(),
+                                                    .scenarios = dir / "screens",
+                                                    .migration = dir / "drop_category.up.sql",
+                                                    .rollback = dir / "drop_category.down.sql",
+                                                    .out_dir = dir / "out",
+                                                    .iterations = "auto",
+                                                    .format = "json"}
+                                        .build());
   INFO("stderr: " << result.err);
   REQUIRE(result.code == 1);
   json comparison = json::parse(result.out);
@@ -309,10 +306,8 @@ TEST_CASE(
   // budget_from is not the last key, so the rollback cannot put it back in its place.
   REQUIRE(original_works.find("KEY `budget_from`") < original_works.rfind("  KEY `"));
 
-  CliResult result =
-      run_in_process(live_args(db, dir / "screens", dir / "out") +
-                     std::vector<std::string>{"--migration", dir / "up.sql", "--rollback",
-                                              dir / "down.sql", "--apply-ddl"});
+  CliResult result = run_in_process(quick_live_compare(
+      db, dir, {.migration = dir / "up.sql", .rollback = dir / "down.sql", .apply_ddl = true}));
   INFO("stderr: " << result.err);
   REQUIRE((result.code == 0 || result.code == 1));
   check_exit_code_matches_verdicts(result, json::parse(result.out));
@@ -337,10 +332,8 @@ TEST_CASE("compare --migration: a migration failing halfway is rolled back, exit
                "ALTER TABLE works ADD INDEX sqlm_tmp_budget_to (budget_to);\n"
                "ALTER TABLE works DROP INDEX sqlm_no_such_index;\n");
     write_text(dir / "half.down.sql", "ALTER TABLE works DROP INDEX sqlm_tmp_budget_to;\n");
-    CliResult result =
-        run_in_process(live_args(db, dir / "screens", dir / "out") +
-                       std::vector<std::string>{"--migration", dir / "half.up.sql", "--rollback",
-                                                dir / "half.down.sql"});
+    CliResult result = run_in_process(quick_live_compare(
+        db, dir, {.migration = dir / "half.up.sql", .rollback = dir / "half.down.sql"}));
     INFO("stderr: " << result.err);
     CHECK(result.code == 2);
     CHECK(result.err.find("the change failed: statement 2") != std::string::npos);
@@ -359,10 +352,8 @@ TEST_CASE("compare --migration: a migration failing halfway is rolled back, exit
     write_text(dir / "none.up.sql", "ALTER TABLE works DROP INDEX sqlm_no_such_index;\n");
     write_text(dir / "none.down.sql",
                "ALTER TABLE works ADD INDEX sqlm_no_such_index (budget_to);\n");
-    CliResult result =
-        run_in_process(live_args(db, dir / "screens", dir / "out") +
-                       std::vector<std::string>{"--migration", dir / "none.up.sql", "--rollback",
-                                                dir / "none.down.sql"});
+    CliResult result = run_in_process(quick_live_compare(
+        db, dir, {.migration = dir / "none.up.sql", .rollback = dir / "none.down.sql"}));
     INFO("stderr: " << result.err);
     CHECK(result.code == 2);
     CHECK(result.err.find("the change failed: statement 1") != std::string::npos);
@@ -447,9 +438,9 @@ TEST_CASE("live compare: interrupted during the after phase, the change is undon
   SECTION("through the CLI with the flag already raised: exit 2, nothing changed") {
     std::atomic<bool> interrupted{true};
     CliResult result =
-        run_in_process(live_args(db, dir / "screens", dir / "out") +
-                           std::vector<std::string>{"--migration", dir / "drop_category.up.sql",
-                                                    "--rollback", dir / "drop_category.down.sql"},
+        run_in_process(quick_live_compare(db, dir,
+                                          {.migration = dir / "drop_category.up.sql",
+                                           .rollback = dir / "drop_category.down.sql"}),
                        &interrupted);
     INFO("stderr: " << result.err);
     CHECK(result.code == 2);
@@ -603,18 +594,16 @@ TEST_CASE("live compare: a real SIGINT during the after phase restores the schem
   write_drop_category_migration(dir.path());
   const std::string original = db.schema_fingerprint();
 
-  std::vector<std::string> args = {binary,         "compare",
-                                   "--scenarios",  dir / "screens",
-                                   "--out-dir",    dir / "out",
-                                   "--iterations", "1800",
-                                   "--warmup",     "1",
-                                   "--migration",  dir / "drop_category.up.sql",
-                                   "--rollback",   dir / "drop_category.down.sql",
-                                   "--apply-ddl",  "-S",
-                                   test_socket(),  "-u",
-                                   "root",         "-D",
-                                   db.name()};
-  pid_t pid = spawn(args, dir / "stdout", dir / "stderr");
+  const LiveCompareArgs compare{.database = db.name(),
+                                .scenarios = dir / "screens",
+                                .migration = dir / "drop_category.up.sql",
+                                .rollback = dir / "drop_category.down.sql",
+                                .apply_ddl = true,
+                                .out_dir = dir / "out",
+                                .iterations = "1800",
+                                .warmup = "1"};
+  pid_t pid =
+      spawn(std::vector<std::string>{binary} + compare.build(), dir / "stdout", dir / "stderr");
   REQUIRE(pid > 0);
   // before-1.json is written when the first before phase ends; then the change, then the
   // after phase.
@@ -665,8 +654,7 @@ TEST_CASE("compare --ignore-index: IGNORED during the after phase only", "[db][l
   REQUIRE(index_ignored(db.admin(), db.name(), "works", kCategoryIndex) == "NO");
 
   SECTION("through the CLI: dependent plans change, the index is back afterwards") {
-    CliResult result = run_in_process(live_args(db, dir / "screens", dir / "out") +
-                                      std::vector<std::string>{"--ignore-index", spec});
+    CliResult result = run_in_process(quick_live_compare(db, dir, {.ignore_indexes = {spec}}));
     INFO("stderr: " << result.err);
     REQUIRE(result.code == 1);
     json comparison = json::parse(result.out);
@@ -726,8 +714,7 @@ TEST_CASE("compare --migration: destructive without --rollback or --keep is refu
   const std::string original = db.schema_fingerprint();
 
   CliResult result =
-      run_in_process(live_args(db, dir / "screens", dir / "out") +
-                     std::vector<std::string>{"--migration", dir / "drop_category.up.sql"});
+      run_in_process(quick_live_compare(db, dir, {.migration = dir / "drop_category.up.sql"}));
   INFO("stderr: " << result.err);
   CHECK(result.code == 64);
   CHECK(result.err.find("--rollback") != std::string::npos);
@@ -755,10 +742,14 @@ TEST_CASE("compare --before-dsn/--after-dsn: the endpoint missing an index is fl
     return "mysql://root@localhost/" + db.name() + "?socket=" + test_socket();
   };
 
-  CliResult result = run_in_process(std::vector<std::string>{
-      "compare", "--before-dsn", dsn(before_db), "--after-dsn", dsn(after_db), "--scenarios",
-      dir / "screens", "--out-dir", dir / "out", "--format", "json", "--iterations", "5",
-      "--warmup", "1"});
+  LiveCompareArgs endpoints{.before_dsn = dsn(before_db),
+                            .after_dsn = dsn(after_db),
+                            .scenarios = dir / "screens",
+                            .out_dir = dir / "out",
+                            .iterations = "5",
+                            .warmup = "1",
+                            .format = "json"};
+  CliResult result = run_in_process(endpoints.build());
   INFO("stderr: " << result.err);
   REQUIRE(result.code == 1);
   json comparison = json::parse(result.out);
@@ -776,9 +767,10 @@ TEST_CASE("compare --before-dsn/--after-dsn: the endpoint missing an index is fl
   CHECK(after_db.schema_fingerprint() == after_schema);
 
   // --iterations auto on two endpoints: the same verdicts; no screen exceeds the maximum.
-  CliResult adaptive = run_in_process(std::vector<std::string>{
-      "compare", "--before-dsn", dsn(before_db), "--after-dsn", dsn(after_db), "--scenarios",
-      dir / "screens", "--out-dir", dir / "auto", "--format", "json", "--iterations", "auto"});
+  endpoints.out_dir = dir / "auto";
+  endpoints.iterations = "auto";
+  endpoints.warmup.clear();
+  CliResult adaptive = run_in_process(endpoints.build());
   INFO("stderr: " << adaptive.err);
   REQUIRE(adaptive.code == 1);
   json auto_comparison = json::parse(adaptive.out);
@@ -823,10 +815,8 @@ TEST_CASE("live compare: rows inserted by another client meanwhile are not a sch
   });
   while (inserted < 3) std::this_thread::sleep_for(milliseconds(1));
   const int inserted_before = inserted;
-  CliResult result =
-      run_in_process(live_args(db, dir / "screens", dir / "out") +
-                     std::vector<std::string>{"--migration", dir / "up.sql", "--rollback",
-                                              dir / "down.sql", "--alternations", "2"});
+  CliResult result = run_in_process(quick_live_compare(
+      db, dir, {.migration = dir / "up.sql", .rollback = dir / "down.sql", .alternations = "2"}));
   const int inserted_during = inserted - inserted_before;
   stop = true;
   writer.join();
@@ -883,8 +873,7 @@ TEST_CASE("compare --migration: what is not purely additive needs a rollback, ex
                          "CHARACTER SET ascii;"}) {
     INFO(up);
     dir.write("up.sql", std::string(up) + "\n");
-    CliResult result = run_in_process(live_args(db, dir / "screens", dir / "out") +
-                                      std::vector<std::string>{"--migration", dir / "up.sql"});
+    CliResult result = run_in_process(quick_live_compare(db, dir, {.migration = dir / "up.sql"}));
     INFO("stderr: " << result.err);
     CHECK((result.code == 64 || result.code == 65));
     CHECK(result.err.find("up.sql:1:1") != std::string::npos);
@@ -893,8 +882,8 @@ TEST_CASE("compare --migration: what is not purely additive needs a rollback, ex
   }
   // A purely additive one still runs without a rollback, and says it stays.
   dir.write("add.sql", "CREATE INDEX k_probe ON helps (id);\n");
-  CliResult added = run_in_process(live_args(db, dir / "screens", dir / "out-add") +
-                                   std::vector<std::string>{"--migration", dir / "add.sql"});
+  CliResult added = run_in_process(
+      quick_live_compare(db, dir, {.migration = dir / "add.sql", .out_dir = dir / "out-add"}));
   INFO("stderr: " << added.err);
   CHECK((added.code == 0 || added.code == 1));
   CHECK(added.err.find("this additive migration will stay applied") != std::string::npos);
@@ -922,10 +911,8 @@ TEST_CASE(
         std::string("SET GLOBAL max_connections = 7;")}) {
     INFO(attack);
     dir.write("attack.up.sql", drop + attack + "\n");
-    CliResult result =
-        run_in_process(live_args(db, dir / "screens", dir / "out") +
-                       std::vector<std::string>{"--migration", dir / "attack.up.sql", "--rollback",
-                                                dir / "drop_category.down.sql"});
+    CliResult result = run_in_process(quick_live_compare(
+        db, dir, {.migration = dir / "attack.up.sql", .rollback = dir / "drop_category.down.sql"}));
     INFO("stderr: " << result.err);
     CHECK(result.code == 65);
     CHECK(result.err.find("attack.up.sql:2:1") != std::string::npos);
@@ -961,30 +948,12 @@ TEST_CASE("live compare: a signal during a 20 s query stops it at once and undoe
   dir.write("up.sql", "ALTER TABLE t DROP INDEX k_v;\n");
   dir.write("down.sql", "ALTER TABLE t ADD INDEX k_v (v);\n");
   dir.write("empty.toml", "");
-  Process compare(sqlmeasure_binary(),
-                  {"compare",
-                   "--config",
-                   dir / "empty.toml",
-                   "--scenarios",
-                   dir / "screens",
-                   "--migration",
-                   dir / "up.sql",
-                   "--rollback",
-                   dir / "down.sql",
-                   "--apply-ddl",
-                   "--out-dir",
-                   dir / "out",
-                   "--iterations",
-                   "6",
-                   "--warmup",
-                   "0",
-                   "-S",
-                   test_socket(),
-                   "-u",
-                   "root",
-                   "-D",
-                   db.name()},
-                  dir / "stdout", dir / "stderr");
+  Process compare(
+      sqlmeasure_binary(),
+      scratch_migration(
+          dir, {.database = db.name(), .apply_ddl = true, .iterations = "6", .warmup = "0"})
+          .build(),
+      dir / "stdout", dir / "stderr");
   // Wait until the 20 s query runs: the after phase.
   bool sleeping = false;
   for (int i = 0; i < 600 && !sleeping && compare.running(); ++i) {
@@ -1067,18 +1036,15 @@ TEST_CASE("live compare killed outright: the next command refuses, recover puts 
   dir.write("down.sql", "ALTER TABLE t ADD INDEX k_v (v);\n");
   dir.write("empty.toml", "");
   const std::string original = db.schema_fingerprint();
-  const std::vector<std::string> connection = {"-S", test_socket(), "-u", "root", "-D", db.name()};
-  std::vector<std::string> args = {
-      "compare",   "--config",  dir / "empty.toml", "--scenarios", dir / "screens",
-      "--out-dir", dir / "out", "--iterations",     "3000",        "--warmup",
-      "0"};
-  const std::vector<std::string> change =
-      ignore_index ? std::vector<std::string>{"--ignore-index", "t.k_v"}
-                   : std::vector<std::string>{"--migration", dir / "up.sql", "--rollback",
-                                              dir / "down.sql", "--apply-ddl"};
-  args.insert(args.end(), change.begin(), change.end());
-  args.insert(args.end(), connection.begin(), connection.end());
-  Process compare(sqlmeasure_binary(), args, dir / "stdout", dir / "stderr");
+  LiveCompareArgs args = scratch_migration(
+      dir, {.database = db.name(), .apply_ddl = true, .iterations = "3000", .warmup = "0"});
+  if (ignore_index) {  // the index made IGNORED instead of the migration
+    args.migration.clear();
+    args.rollback.clear();
+    args.apply_ddl = false;
+    args.ignore_indexes = {"t.k_v"};
+  }
+  Process compare(sqlmeasure_binary(), args.build(), dir / "stdout", dir / "stderr");
   auto changed = [&] {
     return ignore_index ? index_ignored_now(db.admin(), db.name(), "k_v")
                         : !index_exists(db.admin(), db.name(), "t", "k_v");
@@ -1101,16 +1067,13 @@ TEST_CASE("live compare killed outright: the next command refuses, recover puts 
     std::vector<std::string> run_args = {command, "--config", dir / "empty.toml", "--scenarios",
                                          dir / "screens"};
     if (command == "run") run_args.insert(run_args.end(), {"-o", dir / "run.json"});
-    run_args.insert(run_args.end(), connection.begin(), connection.end());
-    CliResult refused = run_in_process(run_args);
+    CliResult refused = run_in_process(run_args + connection_args(db.name()));
     INFO(command << " stderr: " << refused.err);
     CHECK(refused.code == 2);
     CHECK(refused.err.find("sqlmeasure recover --journal " + journal) != std::string::npos);
   }
-  std::vector<std::string> again_args = args;
-  again_args[std::find(again_args.begin(), again_args.end(), "--out-dir") - again_args.begin() +
-             1] = dir / "out-again";
-  CliResult again = run_in_process(again_args);
+  args.out_dir = dir / "out-again";
+  CliResult again = run_in_process(args.build());
   CHECK(again.code == 2);
   CHECK(again.err.find("may still be applied") != std::string::npos);
 
@@ -1133,8 +1096,7 @@ TEST_CASE("live compare killed outright: the next command refuses, recover puts 
                                        dir / "run.json",
                                        "--iterations",
                                        "2"};
-  run_args.insert(run_args.end(), connection.begin(), connection.end());
-  CHECK(run_in_process(run_args).code == 0);
+  CHECK(run_in_process(run_args + connection_args(db.name())).code == 0);
 }
 
 }  // namespace

@@ -28,13 +28,14 @@ void write_world(TestDatabase& db, TempDir& dir) {
   dir.write("empty.toml", "");
 }
 
-std::vector<std::string> common(const TempDir& dir, const std::string& out) {
-  return {"--config",     dir / "empty.toml",
-          "--scenarios",  dir / "screens",
-          "--out-dir",    dir / out,
-          "--format",     "json",
-          "--iterations", "5",
-          "--warmup",     "1"};
+// The screens compared quickly into `out`, the comparison as JSON on stdout.
+LiveCompareArgs quick_compare(const TempDir& dir, const std::string& out) {
+  return {.config = dir / "empty.toml",
+          .scenarios = dir / "screens",
+          .out_dir = dir / out,
+          .iterations = "5",
+          .warmup = "1",
+          .format = "json"};
 }
 
 // The one screen's verdict and its forced query, from a comparison's JSON.
@@ -75,11 +76,13 @@ TEST_CASE("a FORCE INDEX on a dropped index: verdict error live, offline and on 
     for (const bool apply_ddl : {false, true}) {
       INFO((apply_ddl ? "--apply-ddl" : "ignored"));
       const std::string out = apply_ddl ? "ddl" : "ignored";
-      std::vector<std::string> args = {"compare",    "--migration",    dir / "up.sql",
-                                       "--rollback", dir / "down.sql", "--alternations",
-                                       "2"};
-      if (apply_ddl) args.push_back("--apply-ddl");
-      check_error_verdict(run_in_process(args + common(dir, out) + connection_args(db.name())));
+      LiveCompareArgs args = quick_compare(dir, out);
+      args.database = db.name();
+      args.migration = dir / "up.sql";
+      args.rollback = dir / "down.sql";
+      args.apply_ddl = apply_ddl;
+      args.alternations = "2";
+      check_error_verdict(run_in_process(args.build()));
       CHECK(db.schema_fingerprint() == original);
       check_error_verdict(run_in_process({"compare", dir / (out + "/before.json"),
                                           dir / (out + "/after.json"), "--format", "json"}));
@@ -102,9 +105,10 @@ TEST_CASE("a FORCE INDEX on a dropped index: verdict error live, offline and on 
     auto dsn = [](const TestDatabase& database) {
       return "mysql://root@localhost/" + database.name() + "?socket=" + test_socket();
     };
-    check_error_verdict(run_in_process(
-        std::vector<std::string>{"compare", "--before-dsn", dsn(db), "--after-dsn", dsn(other)} +
-        common(dir, "endpoints")));
+    LiveCompareArgs args = quick_compare(dir, "endpoints");
+    args.before_dsn = dsn(db);
+    args.after_dsn = dsn(other);
+    check_error_verdict(run_in_process(args.build()));
   }
 }
 

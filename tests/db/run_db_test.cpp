@@ -14,13 +14,12 @@
 #include "sqlmeasure/results.h"
 #include "sqlmeasure/runner.h"
 #include "sqlmeasure/sql_statements.h"
+#include "support/results_json.h"
 
 namespace sqlmeasure::testing {
 namespace {
 
 using nlohmann::json;
-
-json read_json(const std::string& path) { return json::parse(read_text(path)); }
 
 // `run` in-process on `scenarios`, writing `results`; the run must succeed.
 json run_ok(const std::string& database, const std::string& scenarios, const std::string& results,

@@ -33,6 +33,7 @@
 #include "sqlmeasure/runner.h"
 #include "sqlmeasure/sql_lexer.h"
 #include "support/process.h"
+#include "support/results_json.h"
 
 extern char** environ;
 
@@ -111,8 +112,6 @@ sql = "REPLACE INTO ledger (id, k, v, note) VALUES (1, 49, 999, 'replaced')"
              "-- name: by_k\nSELECT id, v, note FROM ledger WHERE k = 5 ORDER BY id;\n");
 }
 
-json read_json(const std::string& path) { return json::parse(read_text(path)); }
-
 const json& find_query(const json& results, const std::string& screen, const std::string& query) {
   for (const json& s : results["screens"]) {
     if (s["name"] != screen) continue;
@@ -151,7 +150,7 @@ class ScratchServer {
       : dir_("server"), server_args_(std::move(server_args)) {
     port_ = free_port();
     // The shared sandbox's certificates, so that no new keys need generating.
-    fs::path tls = fs::path(test_socket()).parent_path() / "tls";
+    const fs::path tls = sandbox_tls_dir();
     if (fs::is_directory(tls)) {
       const fs::path copy = fs::path(dir_.path()) / "tls";
       fs::create_directories(copy);
@@ -170,6 +169,10 @@ class ScratchServer {
   [[nodiscard]] const std::string& problem() const { return problem_; }
   [[nodiscard]] unsigned port() const { return port_; }
   [[nodiscard]] std::string endpoint() const { return "127.0.0.1:" + std::to_string(port_); }
+  // Its connection flags but the user and the database: LiveCompareArgs::server.
+  [[nodiscard]] std::vector<std::string> tcp_args() const {
+    return {"-h", "127.0.0.1", "-P", std::to_string(port_)};
+  }
 
   [[nodiscard]] ConnectionOptions options(const std::string& database = "") const {
     ConnectionOptions options;
@@ -650,32 +653,13 @@ TEST_CASE("live compare: the server restarts during the after phase; the undo wa
   write_text(dir / "down.sql", "ALTER TABLE t ADD INDEX k_v (v);\n");
   ScopedEnv no_password("MYSQL_PWD", std::nullopt);
   Process compare(sqlmeasure_binary(),
-                  {"compare",
-                   "--config",
-                   dir / "empty.toml",
-                   "--scenarios",
-                   dir / "screens",
-                   "--migration",
-                   dir / "up.sql",
-                   "--rollback",
-                   dir / "down.sql",
-                   "--apply-ddl",
-                   "--out-dir",
-                   dir / "out",
-                   "--iterations",
-                   "3000",
-                   "--warmup",
-                   "0",
-                   "--reconnect-timeout",
-                   "60",
-                   "-h",
-                   "127.0.0.1",
-                   "-P",
-                   std::to_string(server.port()),
-                   "-u",
-                   "root",
-                   "-D",
-                   "restarts"},
+                  scratch_migration(dir, {.database = "restarts",
+                                          .server = server.tcp_args(),
+                                          .apply_ddl = true,
+                                          .iterations = "3000",
+                                          .warmup = "0",
+                                          .extra = {"--reconnect-timeout", "60"}})
+                      .build(),
                   dir / "out.txt", dir / "err.txt");
   // The after phase: the index is gone. Then the server crashes and comes back.
   bool dropped = false;
@@ -816,35 +800,15 @@ TEST_CASE(
   write_text(dir / "down.sql", "ALTER TABLE t ADD INDEX k_v (v);\n");
   ScopedEnv no_password("MYSQL_PWD", std::nullopt);
   auto compare = [&](const std::vector<std::string>& extra) {
-    std::vector<std::string> args = {"compare",
-                                     "--config",
-                                     dir / "empty.toml",
-                                     "--scenarios",
-                                     dir / "screens",
-                                     "--migration",
-                                     dir / "up.sql",
-                                     "--rollback",
-                                     dir / "down.sql",
-                                     "--apply-ddl",
-                                     "--out-dir",
-                                     dir / "out",
-                                     "--iterations",
-                                     "2",
-                                     "--warmup",
-                                     "0",
-                                     "--alternations",
-                                     "1",
-                                     "-h",
-                                     "127.0.0.1",
-                                     "-P",
-                                     std::to_string(server.port()),
-                                     "-u",
-                                     "root",
-                                     "-D",
-                                     "shop"};
-    args.insert(args.end(), extra.begin(), extra.end());
     std::filesystem::remove_all(dir / "out");
-    return run_in_process(args);
+    return run_in_process(scratch_migration(dir, {.database = "shop",
+                                                  .server = server.tcp_args(),
+                                                  .apply_ddl = true,
+                                                  .iterations = "2",
+                                                  .warmup = "0",
+                                                  .alternations = "1",
+                                                  .extra = extra})
+                              .build());
   };
   auto alters_logged = [&] {
     int alters = 0;
@@ -885,28 +849,9 @@ std::vector<std::string> small_live_compare(const TempDir& dir, const std::strin
   write_text(dir / "screens/q.sql", "SELECT v FROM t WHERE v = 20;\n");
   write_text(dir / "up.sql", "ALTER TABLE t DROP INDEX k_v;\n");
   write_text(dir / "down.sql", "ALTER TABLE t ADD INDEX k_v (v);\n");
-  return {"compare",
-          "--config",
-          dir / "empty.toml",
-          "--scenarios",
-          dir / "screens",
-          "--migration",
-          dir / "up.sql",
-          "--rollback",
-          dir / "down.sql",
-          "--apply-ddl",
-          "--out-dir",
-          dir / "out",
-          "--iterations",
-          "2",
-          "--warmup",
-          "0",
-          "-S",
-          test_socket(),
-          "-u",
-          "root",
-          "-D",
-          database};
+  return scratch_migration(
+             dir, {.database = database, .apply_ddl = true, .iterations = "2", .warmup = "0"})
+      .build();
 }
 
 TEST_CASE("live compare: a DDL waiting behind a long transaction gives up, naming it",
@@ -965,10 +910,8 @@ TEST_CASE("live compare: missing privileges are found before the first sample",
   write_text(dir / "down.sql", "ALTER TABLE t ADD INDEX k_v (v);\n");
   ScopedEnv password("MYSQL_PWD", std::string("Pw-ro-1"));
   const auto start = Clock::now();
-  CliResult result = run_in_process(std::vector<std::string>{
-      "compare", "--config", dir / "empty.toml", "--scenarios", dir / "screens", "--migration",
-      dir / "up.sql", "--rollback", dir / "down.sql", "--out-dir", dir / "out", "--iterations",
-      "20", "-S", test_socket(), "-u", user, "-D", db.name()});
+  CliResult result = run_in_process(
+      scratch_migration(dir, {.database = db.name(), .user = user, .iterations = "20"}).build());
   const double seconds = seconds_since(start);
   db.admin().execute("DROP USER IF EXISTS '" + user + "'@'localhost'");
   INFO("stderr: " << result.err);
@@ -1064,36 +1007,21 @@ TEST_CASE("live compare: a backtick in the database, table and index names",
   write_text(dir / "screens/q.sql", "SELECT COUNT(*) FROM `i``tems` WHERE v = 7;\n");
   write_text(dir / "up.sql", "ALTER TABLE `i``tems` DROP INDEX `k``v`;\n");
   write_text(dir / "down.sql", "ALTER TABLE `i``tems` ADD INDEX `k``v` (v);\n");
-  const std::vector<std::string> common = {"compare",
-                                           "--config",
-                                           dir / "empty.toml",
-                                           "--scenarios",
-                                           dir / "screens",
-                                           "--iterations",
-                                           "3",
-                                           "--warmup",
-                                           "0",
-                                           "-S",
-                                           test_socket(),
-                                           "-u",
-                                           "root",
-                                           "-D",
-                                           database,
-                                           "--format",
-                                           "json"};
+  LiveCompareArgs args = scratch_migration(
+      dir, {.database = database, .iterations = "3", .warmup = "0", .format = "json"});
   SECTION("a migration") {
-    CliResult result = run_in_process(
-        common + std::vector<std::string>{"--migration", dir / "up.sql", "--rollback",
-                                          dir / "down.sql", "--out-dir", dir / "out"});
+    CliResult result = run_in_process(args.build());
     INFO("stderr: " << result.err);
     CHECK(result.code == 1);  // rows examined 40 -> 2000
     CHECK(result.err.find("schema restored") != std::string::npos);
     CHECK(json::parse(result.out)["screens"][0]["verdict"] == "regressed");
   }
   SECTION("an ignored index") {
-    CliResult result =
-        run_in_process(common + std::vector<std::string>{"--ignore-index", "i`tems.k`v",
-                                                         "--out-dir", dir / "out-ignored"});
+    args.migration.clear();  // the index made IGNORED instead
+    args.rollback.clear();
+    args.ignore_indexes = {"i`tems.k`v"};
+    args.out_dir = dir / "out-ignored";
+    CliResult result = run_in_process(args.build());
     INFO("stderr: " << result.err);
     CHECK(result.code == 1);
     CHECK(result.err.find("schema restored") != std::string::npos);

@@ -32,6 +32,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using sqlmeasure::testing::LiveCompareArgs;
 using sqlmeasure::testing::read_text;
 using sqlmeasure::testing::ScopedEnv;
 using sqlmeasure::testing::write_text;
@@ -272,18 +273,14 @@ TEST_CASE("secrets: no command prints or writes the password, on success", "[db]
       }
       fixture.check_clean(offline);
 
-      std::vector<std::string> live_args = {"compare",
-                                            "--scenarios",
-                                            fixture.scenarios(),
-                                            "--migration",
-                                            fixture.file("up.sql"),
-                                            "--rollback",
-                                            fixture.file("down.sql"),
-                                            "--out-dir",
-                                            fixture.out("live-" + tag),
-                                            "--no-before-again"};
-      live_args.insert(live_args.end(), measure.begin(), measure.end());
-      CliResult live = fixture.run(delivery, command(live_args));
+      const LiveCompareArgs live_args{.scenarios = fixture.scenarios(),
+                                      .migration = fixture.file("up.sql"),
+                                      .rollback = fixture.file("down.sql"),
+                                      .out_dir = fixture.out("live-" + tag),
+                                      .iterations = "2",
+                                      .warmup = "0",
+                                      .extra = {"--no-before-again"}};
+      CliResult live = fixture.run(delivery, command(live_args.build()));
       INFO("live compare stderr: " << live.err);
       CHECK((live.code == 0 || live.code == 1));
       check_warning(live, delivery);
@@ -328,8 +325,11 @@ TEST_CASE("secrets: no command prints or writes the password, on failure", "[db]
         INFO("wrong password via " << delivery.name << (verbose ? ", --verbose" : ""));
         std::vector<std::vector<std::string>> commands = {
             {"run", "--scenarios", fixture.scenarios(), "-o", fixture.out("bad-" + tag + ".json")},
-            {"compare", "--scenarios", fixture.scenarios(), "--migration", fixture.file("up.sql"),
-             "--rollback", fixture.file("down.sql"), "--out-dir", fixture.out("bad-live-" + tag)},
+            LiveCompareArgs{.scenarios = fixture.scenarios(),
+                            .migration = fixture.file("up.sql"),
+                            .rollback = fixture.file("down.sql"),
+                            .out_dir = fixture.out("bad-live-" + tag)}
+                .build(),
             {"explain", "--scenarios", fixture.scenarios()}};
         commands.push_back({"indexes", "--scenarios", fixture.scenarios()});
         for (std::vector<std::string> args : commands) {
@@ -361,11 +361,14 @@ TEST_CASE("secrets: no command prints or writes the password, on failure", "[db]
   SECTION("a failed migration: exit 2, reported, nothing leaked") {
     for (const Delivery& delivery : fixture.deliveries(fixture.user().password())) {
       INFO("password via " << delivery.name);
-      CliResult result =
-          fixture.run(delivery, {"compare", "--scenarios", fixture.scenarios(), "--migration",
-                                 fixture.file("bad_up.sql"), "--out-dir",
-                                 fixture.out("failed-migration-" + delivery.name), "--iterations",
-                                 "2", "--warmup", "0", "--verbose"});
+      CliResult result = fixture.run(
+          delivery, LiveCompareArgs{.scenarios = fixture.scenarios(),
+                                    .migration = fixture.file("bad_up.sql"),
+                                    .out_dir = fixture.out("failed-migration-" + delivery.name),
+                                    .iterations = "2",
+                                    .warmup = "0",
+                                    .extra = {"--verbose"}}
+                        .build());
       INFO("stderr: " << result.err);
       CHECK(result.code == 2);
       fixture.check_clean(result);

@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -31,15 +30,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string env_or(const char* name, const std::string& fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr && value[0] != '\0' ? value : fallback;
-}
-
-unsigned sandbox_port() {
-  return static_cast<unsigned>(std::stoul(env_or("SANDBOX_PORT", "33066")));
-}
-
 // The sandbox's certificates: SANDBOX_SSL_CA / SANDBOX_WRONG_CA (scripts/sandbox env), else
 // tls/ beside the test server's socket.
 struct Pki {
@@ -47,18 +37,16 @@ struct Pki {
 };
 
 Pki sandbox_pki() {
-  fs::path tls = fs::path(testing::test_socket()).parent_path() / "tls";
-  return {env_or("SANDBOX_SSL_CA", (tls / "ca.pem").string()),
-          env_or("SANDBOX_WRONG_CA", (tls / "wrong-ca.pem").string())};
+  const fs::path tls = testing::sandbox_tls_dir();
+  return {testing::env_or("SANDBOX_SSL_CA", (tls / "ca.pem").string()),
+          testing::env_or("SANDBOX_WRONG_CA", (tls / "wrong-ca.pem").string())};
 }
-
-std::string endpoint() { return "127.0.0.1:" + std::to_string(sandbox_port()); }
 
 ConnectionOptions tcp_options(SslMode mode, const std::optional<std::string>& ca,
                               const std::string& host = "127.0.0.1") {
   ConnectionOptions options;
   options.host = host;
-  options.port = sandbox_port();
+  options.port = testing::sandbox_port();
   options.user = "root";
   options.password = std::string();  // the sandbox root has none; ignore MYSQL_PWD
   options.read_only = true;
@@ -92,10 +80,12 @@ bool tls_ready() {
         std::string tcp_socket = tcp->query("SELECT @@socket").rows.at(0).at(0).value_or("");
         std::string unix_socket = socket->query("SELECT @@socket").rows.at(0).at(0).value_or("");
         if (tcp_socket != unix_socket) {
-          problem = endpoint() + " is another server than the test socket: set SANDBOX_PORT";
+          problem = testing::sandbox_endpoint() +
+                    " is another server than the test socket: set SANDBOX_PORT";
         }
       } catch (const Error& error) {
-        problem = "no server on " + endpoint() + " (set SANDBOX_PORT): " + error.what();
+        problem =
+            "no server on " + testing::sandbox_endpoint() + " (set SANDBOX_PORT): " + error.what();
       }
     }
   }
@@ -171,7 +161,7 @@ TEST_CASE("tls: VERIFY_CA with the sandbox CA connects over TCP, encrypted", "[d
   SQLMEASURE_REQUIRE_SERVER();
   if (!tls_ready()) return;
   auto connection = connect(tcp_options(SslMode::kVerifyCa, sandbox_pki().ca));
-  CHECK(connection->server().endpoint == endpoint());
+  CHECK(connection->server().endpoint == testing::sandbox_endpoint());
   CHECK_FALSE(status_value(*connection, "Ssl_cipher").empty());
   CHECK(status_value(*connection, "Ssl_version").starts_with("TLSv1."));
 }
@@ -195,7 +185,8 @@ TEST_CASE("tls: the wrong CA is refused, naming the endpoint", "[db][tls]") {
     CHECK(refusal.error_number == 2026);  // CR_SSL_CONNECTION_ERROR
     // Connector/C 3.3 with OpenSSL 3 says:
     //   [2026] (HY000) TLS/SSL error: self-signed certificate in certificate chain
-    CHECK(refusal.message.find("cannot connect to " + endpoint()) != std::string::npos);
+    CHECK(refusal.message.find("cannot connect to " + testing::sandbox_endpoint()) !=
+          std::string::npos);
     CHECK(refusal.message.find("TLS/SSL error") != std::string::npos);
     CHECK(refusal.message.find("certificate") != std::string::npos);
     // The hint is about the certificates, not the password (which is not the problem).
@@ -214,7 +205,7 @@ TEST_CASE("tls: a CA file that does not exist is refused", "[db][tls]") {
   INFO("message: " << refusal.message);
   REQUIRE(refusal.refused);
   CHECK(refusal.code == ExitCode::kRuntime);
-  CHECK(refusal.message.find(endpoint()) != std::string::npos);
+  CHECK(refusal.message.find(testing::sandbox_endpoint()) != std::string::npos);
   CHECK(refusal.message.find("--ssl-ca /nonexistent/sqlm-ca.pem is not a readable file") !=
         std::string::npos);
   CHECK(refusal.message.find("password") == std::string::npos);
@@ -237,7 +228,8 @@ TEST_CASE("tls: VERIFY_CA skips the host name check, VERIFY_IDENTITY does it", "
   CHECK(refusal.error_number == 2026);
   // Connector/C 3.3: "TLS/SSL error: Validation of SSL server certificate failed"
   CHECK(refusal.message.find("Validation of SSL server certificate failed") != std::string::npos);
-  CHECK(refusal.message.find(alias + ":" + std::to_string(sandbox_port())) != std::string::npos);
+  CHECK(refusal.message.find(alias + ":" + std::to_string(testing::sandbox_port())) !=
+        std::string::npos);
 }
 
 TEST_CASE("tls: REQUIRED encrypts without verifying; DISABLED does not encrypt", "[db][tls]") {
@@ -263,7 +255,7 @@ TEST_CASE("tls: the CLI with --ssl-mode VERIFY_CA --ssl-ca, in-process", "[db][t
   if (!tls_ready()) return;
   testing::TempDir dir{"tls"};
   write_tls_scenarios(dir);
-  const std::string port = std::to_string(sandbox_port());
+  const std::string port = std::to_string(testing::sandbox_port());
   const std::string results = (dir.root() / "tls.json").string();
   const std::vector<std::string> common = {"--config",     (dir.root() / "empty.toml").string(),
                                            "--scenarios",  dir.path(),
@@ -283,7 +275,7 @@ TEST_CASE("tls: the CLI with --ssl-mode VERIFY_CA --ssl-ca, in-process", "[db][t
     REQUIRE(result.code == 0);
     RunResult run_result = read_results_file(results);
     REQUIRE(run_result.screens.size() == 1);
-    CHECK(run_result.server.endpoint == endpoint());
+    CHECK(run_result.server.endpoint == testing::sandbox_endpoint());
     CHECK(run_result.screens[0].queries.at(0).rows_sent == 1);  // SSL_CIPHER was set
   }
   SECTION("the right CA in a DSN") {
@@ -313,7 +305,7 @@ TEST_CASE("tls: the CLI with --ssl-mode VERIFY_CA --ssl-ca, in-process", "[db][t
     CliResult result = run(args);
     INFO("stderr: " << result.err);
     CHECK(result.code == 2);
-    CHECK(result.err.find("sqlmeasure: error: cannot connect to " + endpoint()) !=
+    CHECK(result.err.find("sqlmeasure: error: cannot connect to " + testing::sandbox_endpoint()) !=
           std::string::npos);
     CHECK(result.err.find("TLS/SSL error") != std::string::npos);
     CHECK(result.err.find("TLS handshake failed: check that --ssl-ca") != std::string::npos);

@@ -52,9 +52,34 @@ ConnectionOptions server_options(const std::string& database, bool read_only) {
   return options;
 }
 
-TestDatabase::TestDatabase(const std::string& purpose) {
+std::string env_or(const char* name, const std::string& fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && value[0] != '\0' ? value : fallback;
+}
+
+unsigned sandbox_port() {
+  return static_cast<unsigned>(std::stoul(env_or("SANDBOX_PORT", "33066")));
+}
+
+std::string sandbox_endpoint() { return "127.0.0.1:" + std::to_string(sandbox_port()); }
+
+std::filesystem::path sandbox_tls_dir() {
+  return std::filesystem::path(test_socket()).parent_path() / "tls";
+}
+
+namespace {
+
+std::string numbered_name(const std::string& purpose) {
   static int counter = 0;
-  name_ = "sqlm_t_" + purpose + "_" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
+  return "sqlm_t_" + purpose + "_" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
+}
+
+}  // namespace
+
+TestDatabase::TestDatabase(const std::string& purpose)
+    : TestDatabase(ExactName{numbered_name(purpose)}) {}
+
+TestDatabase::TestDatabase(const ExactName& exact) : name_(exact.name) {
   ConnectionOptions options = server_options();
   options.multi_statements = true;
   admin_ = sqlmeasure::connect(options);
@@ -82,7 +107,8 @@ void TestDatabase::run_script(const std::string& sql) {
 }
 
 void TestDatabase::run_file(const std::string& path) {
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ExitCode::kRuntime, "cannot read " + path);
   std::stringstream text;
   text << in.rdbuf();
   for (const SqlStatement& statement : split_statements(text.str(), path)) {

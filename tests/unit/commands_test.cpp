@@ -8,6 +8,7 @@
 #include "support/cli_runner.h"
 #include "support/fake_connection.h"
 #include "support/temp_dir.h"
+#include "support/text_checks.h"
 
 namespace sqlmeasure::testing {
 namespace {
@@ -27,10 +28,6 @@ struct FakeServer {
     };
   }
 };
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 TEST_CASE("explain: queries that fail exit 2, as in run", "[unit][cli]") {
   TempDir dir("explain");

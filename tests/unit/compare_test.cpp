@@ -13,23 +13,14 @@
 #include "sqlmeasure/alternation.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/results.h"
+#include "support/result_builders.h"
 
 namespace sqlmeasure {
 namespace {
 
-constexpr int kIterations = 20;
-
-// kIterations samples whose median is exactly `median_ms`, spread evenly by `step_ns` and
-// visited in a scrambled order (7 is coprime with 20), like interleaved measurements.
-std::vector<std::int64_t> samples(double median_ms, std::int64_t step_ns = 1000) {
-  std::vector<std::int64_t> out;
-  const auto center = static_cast<std::int64_t>(std::llround(median_ms * 1e6));
-  for (int i = 0; i < kIterations; ++i) {
-    const int k = (i * 7) % kIterations;  // 0..19, each once
-    out.push_back(center + step_ns * (2 * k - (kIterations - 1)) / 2);
-  }
-  return out;
-}
+using testing::run_result;
+using testing::samples_with_median;
+using testing::screen_result;
 
 PlanRow plan_row(std::string table, std::string type, std::string key, std::string extra = "",
                  std::string rows = "100") {
@@ -49,42 +40,18 @@ QueryResult query(std::string name, double median_ms, std::uint64_t rows_examine
   q.name = std::move(name);
   q.sql = "SELECT id FROM works WHERE category_id = :category";
   q.params["category"] = {ParamValue::integer(17), ParamValue::integer(23)};
-  q.samples_ns = samples(median_ms);
+  q.samples_ns = samples_with_median(median_ms);
   q.rows_examined = rows_examined;
   q.checksum = "5eed";
   q.plan = {plan_row("works", "ref", "category_started", "Using where")};
   return q;
 }
 
-// The screen's per-view samples and rows, as the runner stores them: sums over queries.
-ScreenResult screen(std::string name, std::vector<QueryResult> queries) {
-  ScreenResult s;
-  s.name = std::move(name);
-  for (const QueryResult& q : queries) {
-    if (s.samples_ns.size() < q.samples_ns.size()) s.samples_ns.resize(q.samples_ns.size());
-    for (std::size_t i = 0; i < q.samples_ns.size(); ++i) {
-      s.samples_ns[i] += q.samples_ns[i] * q.times;
-    }
-    s.rows_examined += q.rows_examined * static_cast<std::uint64_t>(q.times);
-  }
-  s.queries = std::move(queries);
-  return s;
-}
-
-RunResult run(std::string label, std::vector<ScreenResult> screens) {
-  RunResult r;
-  r.label = std::move(label);
-  r.server.flavor = Flavor::kMariaDB;
-  r.server.version = "10.11.6-MariaDB-0+deb12u1";
-  r.screens = std::move(screens);
-  return r;
-}
-
 // One screen `work_search` with one query `list`, before and after.
 Comparison compare_one(const QueryResult& before, const QueryResult& after,
                        const VerdictRule& rule = {}) {
-  return compare_runs(run("before", {screen("work_search", {before})}),
-                      run("after", {screen("work_search", {after})}), rule);
+  return compare_runs(run_result("before", {screen_result("work_search", {before})}),
+                      run_result("after", {screen_result("work_search", {after})}), rule);
 }
 
 const ScreenComparison& only_screen(const Comparison& c) {
@@ -165,8 +132,8 @@ TEST_CASE("a significant effect below the threshold is unchanged", "[unit][compa
 TEST_CASE("a big ratio below the absolute noise floor is unchanged", "[unit][compare]") {
   QueryResult before = query("list", 0.01);
   QueryResult after = query("list", 0.02);
-  before.samples_ns = samples(0.01, 100);
-  after.samples_ns = samples(0.02, 100);
+  before.samples_ns = samples_with_median(0.01, 100);
+  after.samples_ns = samples_with_median(0.02, 100);
   const Comparison c = compare_one(before, after);
   const ScreenComparison& s = only_screen(c);
   CHECK(s.queries[0].time.ratio == Approx(2.0));
@@ -315,10 +282,11 @@ TEST_CASE("differing checksums are results differ", "[unit][compare]") {
 }
 
 TEST_CASE("the screen verdict uses the screen's own samples", "[unit][compare]") {
-  ScreenResult before = screen("work_search", {query("list", 1.0)});
-  ScreenResult after = screen("work_search", {query("list", 1.0)});
-  after.samples_ns = samples(3.0);  // e.g. the query is now issued several times per view
-  const Comparison c = compare_runs(run("b", {before}), run("a", {after}), {});
+  ScreenResult before = screen_result("work_search", {query("list", 1.0)});
+  ScreenResult after = screen_result("work_search", {query("list", 1.0)});
+  after.samples_ns =
+      samples_with_median(3.0);  // e.g. the query is now issued several times per view
+  const Comparison c = compare_runs(run_result("b", {before}), run_result("a", {after}), {});
   const ScreenComparison& s = only_screen(c);
   CHECK(s.queries[0].time.change == Change::kUnchanged);
   CHECK(s.time.change == Change::kRegressed);
@@ -395,10 +363,11 @@ TEST_CASE("a screen's figures leave out a query that always failed on a side", "
   broken.error = "[1176] Key 'cat' doesn't exist";
   broken.samples_ns.clear();
   broken.rows_examined = 1;
-  ScreenResult before = screen("search", {query("forced", 1.0, 500), query("other", 2.0, 30)});
-  ScreenResult after = screen("search", {broken, query("other", 4.0, 30)});
+  ScreenResult before =
+      screen_result("search", {query("forced", 1.0, 500), query("other", 2.0, 30)});
+  ScreenResult after = screen_result("search", {broken, query("other", 4.0, 30)});
   after.samples_ns.clear();  // what the runner leaves: no view completed every query
-  const Comparison c = compare_runs(run("b", {before}), run("a", {after}), {});
+  const Comparison c = compare_runs(run_result("b", {before}), run_result("a", {after}), {});
   const ScreenComparison& s = only_screen(c);
   CHECK(s.verdict() == Verdict::kError);
   CHECK(s.time.before_ms == Approx(2.0).epsilon(0.01));
@@ -431,10 +400,12 @@ TEST_CASE("a query failing in some phases only is judged on the phases it ran", 
 }
 
 TEST_CASE("screens and queries on one side only are added or removed", "[unit][compare]") {
-  const RunResult before = run("before", {screen("help_beginner", {query("faq", 1.0)}),
-                                          screen("top", {query("news", 1.0), query("ads", 1.0)})});
-  const RunResult after = run("after", {screen("top", {query("ads", 1.0), query("ranking", 1.0)}),
-                                        screen("mypage_profile", {query("me", 1.0)})});
+  const RunResult before =
+      run_result("before", {screen_result("help_beginner", {query("faq", 1.0)}),
+                            screen_result("top", {query("news", 1.0), query("ads", 1.0)})});
+  const RunResult after =
+      run_result("after", {screen_result("top", {query("ads", 1.0), query("ranking", 1.0)}),
+                           screen_result("mypage_profile", {query("me", 1.0)})});
   const Comparison c = compare_runs(before, after, {});
   REQUIRE(c.screens.size() == 3);
 
@@ -464,14 +435,16 @@ TEST_CASE("screens are ordered regressions first, then improvements, then by nam
           "[unit][compare]") {
   QueryResult plan_changed = query("list", 1.0);
   plan_changed.plan = {plan_row("works", "ALL", "")};
-  const RunResult before =
-      run("before", {screen("a_same", {query("q", 1.0)}), screen("b_faster", {query("q", 2.0)}),
-                     screen("c_slower", {query("q", 1.0)}), screen("d_plan", {query("list", 1.0)}),
-                     screen("e_slower", {query("q", 1.0)})});
-  const RunResult after =
-      run("after", {screen("e_slower", {query("q", 3.0)}), screen("d_plan", {plan_changed}),
-                    screen("c_slower", {query("q", 2.0)}), screen("b_faster", {query("q", 1.0)}),
-                    screen("a_same", {query("q", 1.0)})});
+  const RunResult before = run_result(
+      "before",
+      {screen_result("a_same", {query("q", 1.0)}), screen_result("b_faster", {query("q", 2.0)}),
+       screen_result("c_slower", {query("q", 1.0)}), screen_result("d_plan", {query("list", 1.0)}),
+       screen_result("e_slower", {query("q", 1.0)})});
+  const RunResult after = run_result(
+      "after",
+      {screen_result("e_slower", {query("q", 3.0)}), screen_result("d_plan", {plan_changed}),
+       screen_result("c_slower", {query("q", 2.0)}), screen_result("b_faster", {query("q", 1.0)}),
+       screen_result("a_same", {query("q", 1.0)})});
   const auto names = [](const Comparison& c) {
     std::vector<std::string> out;
     for (const ScreenComparison& s : c.screens)
@@ -517,7 +490,7 @@ TEST_CASE("warnings say when the runs are not comparable", "[unit][compare]") {
     CHECK(has_warning(c, "work_search/list: issued 1 → 3 times per view"));
   }
   SECTION("settings differ") {
-    RunResult before = run("before", {screen("top", {query("q", 1.0)})});
+    RunResult before = run_result("before", {screen_result("top", {query("q", 1.0)})});
     RunResult after = before;
     after.settings.iterations = 50;
     after.settings.seed = 7;
@@ -530,7 +503,7 @@ TEST_CASE("warnings say when the runs are not comparable", "[unit][compare]") {
           "order round-robin → shuffled; measure both sides with the same settings");
   }
   SECTION("server version or flavor differ") {
-    RunResult before = run("before", {screen("top", {query("q", 1.0)})});
+    RunResult before = run_result("before", {screen_result("top", {query("q", 1.0)})});
     RunResult after = before;
     after.server.version = "10.11.9-MariaDB";
     CHECK(has_warning(compare_runs(before, after, {}),
@@ -540,7 +513,7 @@ TEST_CASE("warnings say when the runs are not comparable", "[unit][compare]") {
     CHECK(has_warning(compare_runs(before, after, {}), "server flavor differs: "));
   }
   SECTION("an incomplete run, with its reason") {
-    RunResult before = run("before", {screen("top", {query("q", 1.0)})});
+    RunResult before = run_result("before", {screen_result("top", {query("q", 1.0)})});
     RunResult after = before;
     after.complete = false;
     after.incomplete_reason = "interrupted after 12 of 20 iterations";
@@ -554,7 +527,7 @@ TEST_CASE("warnings say when the runs are not comparable", "[unit][compare]") {
 TEST_CASE("labels and rule are carried into the comparison", "[unit][compare]") {
   VerdictRule rule;
   rule.threshold = 0.2;
-  const Comparison c = compare_runs(run("main", {}), run("pr-42", {}), rule);
+  const Comparison c = compare_runs(run_result("main", {}), run_result("pr-42", {}), rule);
   CHECK(c.before_label == "main");
   CHECK(c.after_label == "pr-42");
   CHECK(c.rule.threshold == 0.2);
@@ -665,8 +638,8 @@ TEST_CASE("alternation: an improvement needs every pair too, and rows are left a
 }
 
 TEST_CASE("merge_runs pools the phases of one side", "[unit][compare][drift]") {
-  RunResult first = run("before-1", {screen("work_search", {query("list", 1.0)})});
-  RunResult second = run("before-2", {screen("work_search", {query("list", 3.0)})});
+  RunResult first = run_result("before-1", {screen_result("work_search", {query("list", 1.0)})});
+  RunResult second = run_result("before-2", {screen_result("work_search", {query("list", 3.0)})});
   first.settings.iterations = second.settings.iterations = 20;
   second.finished_at = "2026-11-22T02:00:00Z";
   second.screens[0].queries[0].rows_examined = 999;  // deterministic: the first phase's stands
@@ -694,15 +667,16 @@ TEST_CASE("merge_runs pools the phases of one side", "[unit][compare][drift]") {
   RunResult partial = merge_runs({&first, &second});
   CHECK_FALSE(partial.complete);
   CHECK(partial.incomplete_reason == "interrupted");
-  RunResult other = run("x", {screen("top", {query("list", 1.0)})});
+  RunResult other = run_result("x", {screen_result("top", {query("list", 1.0)})});
   CHECK_THROWS_AS(merge_runs({&first, &other}), Error);
 }
 
 TEST_CASE("merge_runs pools a later phase that measured only some screens",
           "[unit][compare][drift]") {
-  RunResult first = run("after-1", {screen("top", {query("list", 1.0)}),
-                                    screen("work_search", {query("list", 300.0, 600'000)})});
-  RunResult second = run("after-2", {screen("top", {query("list", 1.2)})});
+  RunResult first =
+      run_result("after-1", {screen_result("top", {query("list", 1.0)}),
+                             screen_result("work_search", {query("list", 300.0, 600'000)})});
+  RunResult second = run_result("after-2", {screen_result("top", {query("list", 1.2)})});
   RunResult pooled = merge_runs({&first, &second});
   REQUIRE(pooled.screens.size() == 2);
   CHECK(pooled.screens[0].queries[0].samples_ns.size() == 40);
@@ -711,18 +685,19 @@ TEST_CASE("merge_runs pools a later phase that measured only some screens",
   CHECK(pooled.screens[1].queries[0].rows_examined == 600'000);
   CHECK(pooled.screens[1].queries[0].phases == 1);  // only the phases that ran it count
   SECTION("a screen the first phase did not measure is an error") {
-    RunResult stray = run("after-2", {screen("profile", {query("list", 1.0)})});
+    RunResult stray = run_result("after-2", {screen_result("profile", {query("list", 1.0)})});
     CHECK_THROWS_AS(merge_runs({&first, &stray}), Error);
   }
   SECTION("a pair that lacks the screen neither confirms nor refutes its verdict") {
     // before-2 → after-2 has no work_search: the pairs that have it decide.
-    auto before = run("b", {screen("top", {query("list", 1.0)}),
-                            screen("work_search", {query("list", 1.0, 20)})});
+    auto before = run_result("b", {screen_result("top", {query("list", 1.0)}),
+                                   screen_result("work_search", {query("list", 1.0, 20)})});
     Comparison comparison = compare_runs(before, pooled, VerdictRule{});
     std::vector<PhasePair> pairs = {
         {"before-1 → after-1", compare_runs(before, first, VerdictRule{})},
         {"before-2 → after-2",
-         compare_runs(run("b2", {screen("top", {query("list", 1.0)})}), second, VerdictRule{})}};
+         compare_runs(run_result("b2", {screen_result("top", {query("list", 1.0)})}), second,
+                      VerdictRule{})}};
     confirm_across_phases(comparison, pairs);
     const ScreenComparison* work_search = nullptr;
     for (const ScreenComparison& screen : comparison.screens) {
@@ -735,7 +710,9 @@ TEST_CASE("merge_runs pools a later phase that measured only some screens",
 
 TEST_CASE("auto: verdicts are settled by deterministic gates or by a confidently unchanged time",
           "[unit][compare][drift]") {
-  auto one = [](const QueryResult& q) { return run("x", {screen("work_search", {q})}); };
+  auto one = [](const QueryResult& q) {
+    return run_result("x", {screen_result("work_search", {q})});
+  };
   const VerdictRule rule;
   auto settled = [](const RunResult& before, const RunResult& after, const VerdictRule& by,
                     const std::vector<PhasePair>& pairs = {}) {
@@ -769,20 +746,20 @@ TEST_CASE("auto: verdicts are settled by deterministic gates or by a confidently
   }
   SECTION("samples spread ±50 %: not enough evidence either way") {
     QueryResult noisy = query("list", 10.0);
-    noisy.samples_ns = samples(10.0, 500'000);  // 5.25 .. 14.75 ms
+    noisy.samples_ns = samples_with_median(10.0, 500'000);  // 5.25 .. 14.75 ms
     noisy.samples_ns.resize(6);
     CHECK_FALSE(settled(one(noisy), one(noisy), rule));
   }
   SECTION("sub-millisecond and noisy, but every delta it allows is under the floor") {
     QueryResult tiny = query("list", 0.02);
-    tiny.samples_ns = samples(0.02, 1'000);  // ±50 % of 0.02 ms is 0.01 ms < 0.05 ms
+    tiny.samples_ns = samples_with_median(0.02, 1'000);  // ±50 % of 0.02 ms is 0.01 ms < 0.05 ms
     CHECK(settled(one(tiny), one(tiny), rule));
   }
   SECTION("only the settled screens are named") {
-    RunResult before =
-        run("b", {screen("same", {query("list", 1.0)}), screen("slower", {query("list", 1.0)})});
-    RunResult after =
-        run("a", {screen("same", {query("list", 1.0)}), screen("slower", {query("list", 2.0)})});
+    RunResult before = run_result("b", {screen_result("same", {query("list", 1.0)}),
+                                        screen_result("slower", {query("list", 1.0)})});
+    RunResult after = run_result("a", {screen_result("same", {query("list", 1.0)}),
+                                       screen_result("slower", {query("list", 2.0)})});
     CHECK(settled_screens(before, after, {}, rule) == std::vector<std::string>{"same"});
   }
 }
@@ -790,10 +767,10 @@ TEST_CASE("auto: verdicts are settled by deterministic gates or by a confidently
 TEST_CASE("auto: a deterministic gate decides a screen only through the gates in fail_on",
           "[unit][compare][drift]") {
   VerdictRule rule;  // fail on time and rows
-  const ScreenResult before = screen("work_search", {query("list", 1.0, 20)});
-  CHECK(gate_decides(before, screen("work_search", {query("list", 300.0, 600'000)}), rule));
-  CHECK_FALSE(gate_decides(before, screen("work_search", {query("list", 300.0, 20)}), rule));
-  ScreenResult other_plan = screen("work_search", {query("list", 1.0, 20)});
+  const ScreenResult before = screen_result("work_search", {query("list", 1.0, 20)});
+  CHECK(gate_decides(before, screen_result("work_search", {query("list", 300.0, 600'000)}), rule));
+  CHECK_FALSE(gate_decides(before, screen_result("work_search", {query("list", 300.0, 20)}), rule));
+  ScreenResult other_plan = screen_result("work_search", {query("list", 1.0, 20)});
   other_plan.queries[0].plan = {PlanRow{}};
   other_plan.queries[0].plan[0].table = "works";
   other_plan.queries[0].plan[0].access_type = "ALL";
@@ -806,8 +783,8 @@ TEST_CASE("auto: a deterministic gate decides a screen only through the gates in
   CHECK(gate_decides(with_plan, other_plan, rule));
   VerdictRule time_only;
   time_only.fail_on = {Gate::kTime};
-  CHECK_FALSE(
-      gate_decides(before, screen("work_search", {query("list", 300.0, 600'000)}), time_only));
+  CHECK_FALSE(gate_decides(before, screen_result("work_search", {query("list", 300.0, 600'000)}),
+                           time_only));
 }
 
 TEST_CASE(
@@ -866,18 +843,19 @@ TEST_CASE("a time change flags a screen only through a query the change touches"
   QueryResult list_after = on_table("list", "works", 40.0);
   list_after.plan = {plan_row("works", "ALL", "", "Using filesort")};
   list_after.rows_examined = 300000;
-  const RunResult before =
-      run("before",
-          {screen("search",
-                  {on_table("list", "works", 1.0), on_table("breadcrumb", "categories", 0.13)}),
-           screen("light", {on_table("user", "users", 0.16)}),
-           screen("pk", {on_table("work", "works", 0.2)}),
-           screen("mixed", {on_table("work", "works", 0.2), on_table("user", "users", 1.0)})});
-  RunResult after = run(
-      "after", {screen("search", {list_after, on_table("breadcrumb", "categories", 0.28)}),
-                screen("light", {on_table("user", "users", 0.33)}),
-                screen("pk", {on_table("work", "works", 0.3)}),
-                screen("mixed", {on_table("work", "works", 0.2), on_table("user", "users", 2.0)})});
+  const RunResult before = run_result(
+      "before",
+      {screen_result("search",
+                     {on_table("list", "works", 1.0), on_table("breadcrumb", "categories", 0.13)}),
+       screen_result("light", {on_table("user", "users", 0.16)}),
+       screen_result("pk", {on_table("work", "works", 0.2)}),
+       screen_result("mixed", {on_table("work", "works", 0.2), on_table("user", "users", 1.0)})});
+  RunResult after = run_result(
+      "after",
+      {screen_result("search", {list_after, on_table("breadcrumb", "categories", 0.28)}),
+       screen_result("light", {on_table("user", "users", 0.33)}),
+       screen_result("pk", {on_table("work", "works", 0.3)}),
+       screen_result("mixed", {on_table("work", "works", 0.2), on_table("user", "users", 2.0)})});
 
   SECTION("without a recorded change every query counts as touched, as before") {
     const Comparison c = compare_runs(before, after, {});
@@ -934,10 +912,12 @@ namespace {
 // The out-dir of a live compare whose pooled files flag `list` (+32 %), though the second
 // pair of phases does not show it: load that came with after-1 only.
 void write_out_dir(const std::string& dir) {
-  std::vector<RunResult> before = {run("before-1", {screen("work_search", {query("list", 1.0)})}),
-                                   run("before-2", {screen("work_search", {query("list", 1.0)})})};
-  std::vector<RunResult> after = {run("after-1", {screen("work_search", {query("list", 1.6)})}),
-                                  run("after-2", {screen("work_search", {query("list", 1.04)})})};
+  std::vector<RunResult> before = {
+      run_result("before-1", {screen_result("work_search", {query("list", 1.0)})}),
+      run_result("before-2", {screen_result("work_search", {query("list", 1.0)})})};
+  std::vector<RunResult> after = {
+      run_result("after-1", {screen_result("work_search", {query("list", 1.6)})}),
+      run_result("after-2", {screen_result("work_search", {query("list", 1.04)})})};
   for (RunResult& phase : after) phase.change = works_change();
   auto pool = [](const std::vector<RunResult>& phases, const std::string& side) {
     RunResult pooled = merge_runs({&phases[0], &phases[1]});
@@ -994,8 +974,8 @@ namespace sqlmeasure {
 namespace {
 
 TEST_CASE("different settings or data on the two sides are said", "[unit][compare][conditions]") {
-  RunResult before = run("before", {screen("work_search", {query("list", 1.0)})});
-  RunResult after = run("after", {screen("work_search", {query("list", 1.0)})});
+  RunResult before = run_result("before", {screen_result("work_search", {query("list", 1.0)})});
+  RunResult after = run_result("after", {screen_result("work_search", {query("list", 1.0)})});
   SECTION("without conditions on both sides nothing is said") {
     before.conditions = RunConditions{};
     CHECK_FALSE(has_warning(compare_runs(before, after, {}), "different conditions"));
@@ -1056,10 +1036,11 @@ Acceptance acceptance(std::string screen, std::optional<std::string> query = std
 // file declaring `declared` (recorded by the after run).
 Comparison judged(double before_ms, double after_ms, const GatePolicy& policy,
                   std::optional<Budget> declared = std::nullopt, const VerdictRule& rule = {}) {
-  ScreenResult after = screen("work_search", {query("list", after_ms)});
+  ScreenResult after = screen_result("work_search", {query("list", after_ms)});
   after.budget = std::move(declared);
-  Comparison c = compare_runs(run("before", {screen("work_search", {query("list", before_ms)})}),
-                              run("after", {after}), rule);
+  Comparison c =
+      compare_runs(run_result("before", {screen_result("work_search", {query("list", before_ms)})}),
+                   run_result("after", {after}), rule);
   finish_comparison(c, policy, kToday);
   return c;
 }
@@ -1088,7 +1069,7 @@ TEST_CASE("a screen over its budget fails the gate, whatever it was before", "[u
 }
 
 TEST_CASE("a p95 budget holds the after side's p95 per view", "[unit][compare]") {
-  // samples(2.0) spread ±9.5 µs: its p95 is just above 2 ms.
+  // samples_with_median(2.0) spread ±9.5 µs: its p95 is just above 2 ms.
   const Comparison over = judged(2.0, 2.0, {}, budget(std::nullopt, 2.0));
   REQUIRE(only_screen(over).budget);
   CHECK(only_screen(over).budget->p95_over);
@@ -1125,14 +1106,14 @@ TEST_CASE("a budget gates only with `budget` in fail_on", "[unit][compare]") {
 }
 
 TEST_CASE("a new screen over its budget fails the gate", "[unit][compare]") {
-  ScreenResult added = screen("checkout", {query("list", 3.0)});
+  ScreenResult added = screen_result("checkout", {query("list", 3.0)});
   added.budget = budget(2.0);
-  Comparison c = compare_runs(run("before", {}), run("after", {added}), {});
+  Comparison c = compare_runs(run_result("before", {}), run_result("after", {added}), {});
   finish_comparison(c, {}, kToday);
   CHECK(only_screen(c).verdict() == Verdict::kOverBudget);
   CHECK(c.gate_failed());
   added.budget = budget(5.0);
-  Comparison fine = compare_runs(run("before", {}), run("after", {added}), {});
+  Comparison fine = compare_runs(run_result("before", {}), run_result("after", {added}), {});
   finish_comparison(fine, {}, kToday);
   CHECK(only_screen(fine).verdict() == Verdict::kAdded);
   CHECK_FALSE(fine.gate_failed());
@@ -1165,14 +1146,14 @@ TEST_CASE("an entry naming a query accepts only that query's failures", "[unit][
   CHECK(over.gate_failed());
   CHECK_FALSE(only_screen(over).accepted);
   // Another query of the screen regressing too still fails it.
-  ScreenResult before = screen("work_search", {query("list", 1.0), query("count", 1.0)});
-  ScreenResult after = screen("work_search", {query("list", 2.0), query("count", 2.0)});
-  Comparison both = compare_runs(run("b", {before}), run("a", {after}), {});
+  ScreenResult before = screen_result("work_search", {query("list", 1.0), query("count", 1.0)});
+  ScreenResult after = screen_result("work_search", {query("list", 2.0), query("count", 2.0)});
+  Comparison both = compare_runs(run_result("b", {before}), run_result("a", {after}), {});
   finish_comparison(both, list_only, kToday);
   CHECK(both.gate_failed());
   CHECK(has_warning(both, "accept unused: work_search/list (sqlmeasure.toml:9:1)"));
   list_only.accepted.push_back(acceptance("work_search", "count"));
-  Comparison accepted = compare_runs(run("b", {before}), run("a", {after}), {});
+  Comparison accepted = compare_runs(run_result("b", {before}), run_result("a", {after}), {});
   finish_comparison(accepted, list_only, kToday);
   CHECK_FALSE(accepted.gate_failed());
 }
@@ -1201,10 +1182,11 @@ TEST_CASE("an expired entry accepts nothing and says so; an unused one too", "[u
 TEST_CASE("accepted screens sort after the failing ones", "[unit][compare]") {
   GatePolicy policy;
   policy.accepted.push_back(acceptance("a_first"));
-  Comparison c = compare_runs(
-      run("b", {screen("a_first", {query("list", 1.0)}), screen("b_second", {query("list", 1.0)})}),
-      run("a", {screen("a_first", {query("list", 2.0)}), screen("b_second", {query("list", 2.0)})}),
-      {});
+  Comparison c = compare_runs(run_result("b", {screen_result("a_first", {query("list", 1.0)}),
+                                               screen_result("b_second", {query("list", 1.0)})}),
+                              run_result("a", {screen_result("a_first", {query("list", 2.0)}),
+                                               screen_result("b_second", {query("list", 2.0)})}),
+                              {});
   finish_comparison(c, policy, kToday);
   REQUIRE(c.screens.size() == 2);
   CHECK(c.screens[0].name == "b_second");

@@ -7,15 +7,16 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 
 #include "cli/options.h"
 #include "sqlmeasure/error.h"
+#include "support/command_context.h"
 #include "support/error_outcome.h"
 #include "support/in_directory.h"
 #include "support/scoped_env.h"
 #include "support/temp_dir.h"
+#include "support/text_checks.h"
 
 using namespace sqlmeasure;
 namespace fs = std::filesystem;
@@ -26,21 +27,12 @@ using sqlmeasure::testing::InDirectory;
 using sqlmeasure::testing::ScopedEnv;
 using sqlmeasure::testing::TempDir;
 
+using sqlmeasure::testing::check_one_message;
+using sqlmeasure::testing::config_with;
+using sqlmeasure::testing::contains;
 using sqlmeasure::testing::Outcome;
 using sqlmeasure::testing::outcome_of;
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-// One diagnostic: a first line, then at most an excerpt of the offending line (indented).
-void check_one_message(const std::string& message) {
-  std::istringstream lines(message);
-  std::string line;
-  std::getline(lines, line);
-  CHECK_FALSE(line.empty());
-  while (std::getline(lines, line)) CHECK(line.starts_with("  "));
-}
+using sqlmeasure::testing::StringContext;
 
 // load_project_config on a file holding `text`; must fail with exit 78 and one message
 // starting with `file:location: `, where location is "line:col", or "line" for any column.
@@ -314,27 +306,9 @@ TEST_CASE("bad DSNs are errors that never echo the password", "[unit][config][ds
   CHECK(bad_dsn("mysql://h:0/db", ExitCode::kBadConfig).size() > 0);
 }
 
-namespace {
-
-struct Writers {
-  std::ostringstream out, err;
-  Invocation invocation{{}, out, err};
-  GlobalFlags flags;
-  Context context{invocation, flags};
-};
-
-ProjectConfig config_with(const ConnectionConfig& connection) {
-  ProjectConfig config;
-  config.path = "sqlmeasure.toml";
-  config.connection = connection;
-  return config;
-}
-
-}  // namespace
-
 TEST_CASE("connection settings: flags > config > defaults", "[unit][config][precedence]") {
   ScopedEnv no_mysql_pwd("MYSQL_PWD", std::nullopt);
-  Writers w;
+  StringContext w;
   SECTION("defaults") {
     ConnectionOptions options = ConnectionFlags{}.resolve(ProjectConfig{}, w.context);
     CHECK_FALSE(options.host);
@@ -407,7 +381,7 @@ TEST_CASE("connection settings: flags > config > defaults", "[unit][config][prec
 
 TEST_CASE("passwords: flag > DSN > password_env > MYSQL_PWD, never echoed",
           "[unit][config][precedence]") {
-  Writers w;
+  StringContext w;
   SECTION("MYSQL_PWD") {
     ScopedEnv pwd("MYSQL_PWD", std::string("from-env"));
     CHECK(ConnectionFlags{}.resolve(ProjectConfig{}, w.context).password == "from-env");

@@ -20,6 +20,7 @@
 #include "support/fake_connection.h"
 #include "support/scoped_env.h"
 #include "support/temp_dir.h"
+#include "support/text_checks.h"
 
 namespace sqlmeasure::testing {
 namespace {
@@ -238,10 +239,6 @@ struct LiveRun {
 // (6 iterations over 3 alternations). The third of phase `index` (0-based, in the order
 // they run): its first sample.
 int middle_of_phase(int index) { return 4 * index + 3; }
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 void check_schema_as_before(const FakeServer& server) {
   CHECK(server.has_category);

@@ -5,7 +5,6 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -14,15 +13,20 @@
 #include "sqlmeasure/config.h"
 #include "sqlmeasure/error.h"
 #include "support/cli_runner.h"
+#include "support/command_context.h"
 #include "support/error_outcome.h"
 #include "support/fake_connection.h"
 #include "support/scoped_env.h"
 #include "support/temp_dir.h"
+#include "support/text_checks.h"
 
 using namespace sqlmeasure;
 using sqlmeasure::testing::CliResult;
+using sqlmeasure::testing::config_with;
+using sqlmeasure::testing::contains;
 using sqlmeasure::testing::FakeConnection;
 using sqlmeasure::testing::ScopedEnv;
+using sqlmeasure::testing::StringContext;
 using sqlmeasure::testing::TempDir;
 
 namespace {
@@ -35,10 +39,6 @@ const std::string kToken =
 using sqlmeasure::testing::Outcome;
 using sqlmeasure::testing::outcome_of;
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 // What password_command printed is remembered for redaction for the life of the process;
 // the other tests in this process must not see these.
 struct ForgetSecrets {
@@ -47,20 +47,6 @@ struct ForgetSecrets {
   ForgetSecrets(const ForgetSecrets&) = delete;
   ForgetSecrets& operator=(const ForgetSecrets&) = delete;
 };
-
-struct Writers {
-  std::ostringstream out, err;
-  Invocation invocation{{}, out, err};
-  GlobalFlags flags;
-  Context context{invocation, flags};
-};
-
-ProjectConfig config_with(const ConnectionConfig& connection) {
-  ProjectConfig config;
-  config.path = "sqlmeasure.toml";
-  config.connection = connection;
-  return config;
-}
 
 // A config file's load that must fail with exit 78: its message.
 std::string bad_config(const std::string& text) {
@@ -184,7 +170,7 @@ TEST_CASE("DSN: ssl-cert, ssl-key, enable-cleartext-plugin", "[unit][managed][ds
 
 TEST_CASE("--ssl-cert/--ssl-key: both, and readable, before connecting", "[unit][managed]") {
   ScopedEnv no_mysql_pwd("MYSQL_PWD", std::nullopt);
-  Writers w;
+  StringContext w;
   TempDir dir("client-cert");
   const std::string cert = dir.write("client.pem", "-----BEGIN CERTIFICATE-----\n");
   const std::string key = dir.write("client-key.pem", "-----BEGIN PRIVATE KEY-----\n");
@@ -259,7 +245,7 @@ TEST_CASE("--ssl-cert/--ssl-key: both, and readable, before connecting", "[unit]
 TEST_CASE("the cleartext plugin: only with TLS required, or over a local socket",
           "[unit][managed]") {
   ScopedEnv no_mysql_pwd("MYSQL_PWD", std::nullopt);
-  Writers w;
+  StringContext w;
   auto attempt = [&](ConnectionFlags flags, const ProjectConfig& config = ProjectConfig{}) {
     ConnectionOptions options;
     Outcome result = outcome_of([&] { options = flags.resolve(config, w.context); });
@@ -341,7 +327,7 @@ TEST_CASE("password_command in the resolved options: run at connect, flags still
           "[unit][managed]") {
   ForgetSecrets forget;
   ScopedEnv no_mysql_pwd("MYSQL_PWD", std::string("from-mysql-pwd"));
-  Writers w;
+  StringContext w;
   ConnectionConfig c;
   c.password_command = "printf '%s\\n' 'tok-from-command'";
   ConnectionOptions options = ConnectionFlags{}.resolve(config_with(c), w.context);

@@ -14,18 +14,16 @@
 #include "sqlmeasure/compare.h"
 #include "sqlmeasure/results.h"
 #include "sqlmeasure/text.h"
+#include "support/result_builders.h"
+#include "support/text_checks.h"
 
 using namespace sqlmeasure;
+using sqlmeasure::testing::contains;
+using sqlmeasure::testing::run_result_with_stats;
+using sqlmeasure::testing::samples_with_median;
+using sqlmeasure::testing::screen_result;
 
 namespace {
-
-// 20 samples whose median is exactly `median_ms`, 1 us apart, in a scrambled order.
-std::vector<std::int64_t> samples(double median_ms) {
-  std::vector<std::int64_t> out;
-  const auto center = static_cast<std::int64_t>(median_ms * 1e6);
-  for (int i = 0; i < 20; ++i) out.push_back(center + 500 * (2 * ((i * 7) % 20) - 19));
-  return out;
-}
 
 PlanRow row(std::string type, std::string key, std::string rows, std::string extra) {
   return {"1", "SIMPLE", "works",         std::move(type), "category_started", std::move(key),
@@ -37,7 +35,7 @@ QueryResult query(std::string name, double median_ms, std::uint64_t rows_examine
   QueryResult q;
   q.name = std::move(name);
   q.sql = "SELECT id FROM works WHERE category_id = 17 ORDER BY started DESC LIMIT 20";
-  q.samples_ns = samples(median_ms);
+  q.samples_ns = samples_with_median(median_ms);
   q.rows_examined = rows_examined;
   q.rows_sent = 20;
   q.checksum = "00000000000000aa";
@@ -45,38 +43,16 @@ QueryResult query(std::string name, double median_ms, std::uint64_t rows_examine
   return q;
 }
 
-ScreenResult screen(std::string name, std::vector<QueryResult> queries) {
-  ScreenResult s;
-  s.name = std::move(name);
-  s.samples_ns.assign(queries.front().samples_ns.size(), 0);
-  for (const QueryResult& q : queries) {
-    for (std::size_t i = 0; i < q.samples_ns.size(); ++i) s.samples_ns[i] += q.samples_ns[i];
-    s.rows_examined += q.rows_examined;
-  }
-  s.queries = std::move(queries);
-  return s;
-}
-
-RunResult run(std::string label, std::vector<ScreenResult> screens) {
-  RunResult r;
-  r.label = std::move(label);
-  r.server.flavor = Flavor::kMariaDB;
-  r.server.version = "10.11.6-MariaDB-0+deb12u1";
-  r.screens = std::move(screens);
-  recompute_stats(r);
-  return r;
-}
-
 Comparison regression() {
   const PlanRow by_index = row("ref", "category_started", "2000", "Using where");
   const PlanRow full_scan = row("ALL", "", "600000", "Using where");
-  RunResult before =
-      run("before.json", {screen("work_search", {query("list", 1.0, 2000, {by_index})}),
-                          screen("top", {query("q1", 2.0, 50, {by_index})})});
-  RunResult after =
-      run("after.json", {screen("work_search", {query("list", 40.0, 600000, {full_scan})}),
-                         screen("top", {query("q1", 2.0, 50, {by_index})}),
-                         screen("mypage_profile", {query("q1", 0.5, 10, {by_index})})});
+  RunResult before = run_result_with_stats(
+      "before.json", {screen_result("work_search", {query("list", 1.0, 2000, {by_index})}),
+                      screen_result("top", {query("q1", 2.0, 50, {by_index})})});
+  RunResult after = run_result_with_stats(
+      "after.json", {screen_result("work_search", {query("list", 40.0, 600000, {full_scan})}),
+                     screen_result("top", {query("q1", 2.0, 50, {by_index})}),
+                     screen_result("mypage_profile", {query("q1", 0.5, 10, {by_index})})});
   return compare_runs(before, after, VerdictRule{});
 }
 
@@ -88,10 +64,6 @@ std::string render(const Comparison& comparison, Format format, bool color = fal
   style.full_report = full_report;
   render_comparison(comparison, {}, format, style, out);
   return out.str();
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
 }
 
 std::size_t count(const std::string& text, const std::string& part) {
@@ -197,8 +169,8 @@ TEST_CASE("markdown: one line, the changed screens, details collapsed", "[unit][
 }
 
 TEST_CASE("markdown: no regression says so in its first line", "[unit][render]") {
-  RunResult before = run("b", {screen("top", {query("q1", 2.0, 50, {})})});
-  RunResult after = run("a", {screen("top", {query("q1", 2.0, 50, {})})});
+  RunResult before = run_result_with_stats("b", {screen_result("top", {query("q1", 2.0, 50, {})})});
+  RunResult after = run_result_with_stats("a", {screen_result("top", {query("q1", 2.0, 50, {})})});
   const std::string md = render(compare_runs(before, after, VerdictRule{}), Format::kMarkdown);
   CHECK(md.starts_with("### ✅ no screen regressed\n\n<details><summary>1 screen unchanged"));
 }
@@ -236,13 +208,14 @@ TEST_CASE("markdown: never longer than a GitHub comment; the cut says where the 
   const PlanRow full_scan = row("ALL", "", "600000", "Using where");
   for (int i = 0; i < 800; ++i) {
     const std::string name = fmt::format("screen_with_a_long_name_{:04}", i);
-    before_screens.push_back(screen(
+    before_screens.push_back(screen_result(
         name, {query("list", 1.0, 2000, {by_index}), query("count", 1.0, 2000, {by_index})}));
-    after_screens.push_back(screen(name, {query("list", 40.0, 600000, {full_scan}),
-                                          query("count", 40.0, 600000, {full_scan})}));
+    after_screens.push_back(screen_result(name, {query("list", 40.0, 600000, {full_scan}),
+                                                 query("count", 40.0, 600000, {full_scan})}));
   }
-  const Comparison comparison = compare_runs(run("b", std::move(before_screens)),
-                                             run("a", std::move(after_screens)), VerdictRule{});
+  const Comparison comparison =
+      compare_runs(run_result_with_stats("b", std::move(before_screens)),
+                   run_result_with_stats("a", std::move(after_screens)), VerdictRule{});
   const std::string md =
       render(comparison, Format::kMarkdown, false, "https://ci.example/artifacts/report.html");
   CHECK(md.size() <= 65536);
@@ -327,8 +300,9 @@ TEST_CASE("junit escapes what it quotes", "[unit][render]") {
   QueryResult fine = query("list", 1.0, 20, {});
   QueryResult broken = fine;
   broken.error = "[1146] Table 'shop.<works>' doesn't exist & \"more\"";
-  const Comparison c = compare_runs(run("b", {screen("work_search", {fine})}),
-                                    run("a", {screen("work_search", {broken})}), VerdictRule{});
+  const Comparison c = compare_runs(
+      run_result_with_stats("b", {screen_result("work_search", {fine})}),
+      run_result_with_stats("a", {screen_result("work_search", {broken})}), VerdictRule{});
   const std::string xml = render(c, Format::kJunit);
   CHECK(count(xml, "<failure ") == 1);
   CHECK(contains(xml, "shop.&lt;works&gt;&#39; doesn&#39;t exist &amp; &quot;more&quot;"));
@@ -344,8 +318,9 @@ TEST_CASE("junit stays valid XML whatever bytes a name or message holds", "[unit
   for (int c = 1; c < 0x20; ++c) message += static_cast<char>(c);
   message += "\x7f\xff\xc3' \xe2\x86\x92 ok";  // DEL, bytes that are not UTF-8, then UTF-8
   broken.error = message;
-  const Comparison c = compare_runs(run("b", {screen("work_search", {fine})}),
-                                    run("a", {screen("work_search", {broken})}), VerdictRule{});
+  const Comparison c = compare_runs(
+      run_result_with_stats("b", {screen_result("work_search", {fine})}),
+      run_result_with_stats("a", {screen_result("work_search", {broken})}), VerdictRule{});
   const std::string xml = render(c, Format::kJunit);
   REQUIRE(count(xml, "<failure ") == 1);
   for (const char byte : xml) {
@@ -361,7 +336,7 @@ TEST_CASE("junit stays valid XML whatever bytes a name or message holds", "[unit
 }
 
 TEST_CASE("no regression: every format says so", "[unit][render]") {
-  RunResult same = run("x", {screen("top", {query("q1", 2.0, 50, {})})});
+  RunResult same = run_result_with_stats("x", {screen_result("top", {query("q1", 2.0, 50, {})})});
   const Comparison c = compare_runs(same, same, VerdictRule{});
   CHECK(lines(render(c, Format::kTable)).back().starts_with("0 of 1 screens regressed"));
   CHECK(render(c, Format::kMarkdown).starts_with("### ✅ no screen regressed\n"));
@@ -372,8 +347,10 @@ TEST_CASE("no regression: every format says so", "[unit][render]") {
 TEST_CASE("a plan change alone is reported, and gated only with --fail-on plan", "[unit][render]") {
   const PlanRow by_index = row("ref", "category_started", "20", "Using where");
   const PlanRow other_index = row("range", "started", "20", "Using where; Using filesort");
-  RunResult before = run("b", {screen("help_beginner", {query("q1", 1.0, 20, {by_index})})});
-  RunResult after = run("a", {screen("help_beginner", {query("q1", 1.0, 20, {other_index})})});
+  RunResult before = run_result_with_stats(
+      "b", {screen_result("help_beginner", {query("q1", 1.0, 20, {by_index})})});
+  RunResult after = run_result_with_stats(
+      "a", {screen_result("help_beginner", {query("q1", 1.0, 20, {other_index})})});
   const Comparison by_default = compare_runs(before, after, VerdictRule{});
   CHECK(by_default.screens[0].verdict() == Verdict::kPlanChanged);
   CHECK_FALSE(by_default.gate_failed());

@@ -14,9 +14,11 @@
 #include <string>
 
 #include "sqlmeasure/error.h"
+#include "support/text_checks.h"
 
 using namespace sqlmeasure;
 using nlohmann::json;
+using sqlmeasure::testing::contains;
 namespace fs = std::filesystem;
 
 namespace {
@@ -157,10 +159,6 @@ std::string refused(const std::string& text) {
   CHECK(result.message.starts_with("before.json: "));
   CHECK(result.message.find('\n') == std::string::npos);
   return result.message;
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
 }
 
 // The sample run as a JSON document, to be damaged by a test.

@@ -16,41 +16,23 @@
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/hash.h"
 #include "support/fake_connection.h"
+#include "support/screen_builders.h"
+#include "support/string_lists.h"
 
 using namespace sqlmeasure;
 using sqlmeasure::testing::Call;
 using sqlmeasure::testing::CallLog;
 using sqlmeasure::testing::Failure;
 using sqlmeasure::testing::FakeConnection;
+using sqlmeasure::testing::make_query;
+using sqlmeasure::testing::make_screen;
 using sqlmeasure::testing::plan_row;
+using sqlmeasure::testing::sql_of;
 using sqlmeasure::testing::StatementScript;
+using sqlmeasure::testing::three_queries;
+using sqlmeasure::testing::operator+;
 
 namespace {
-
-// SQL that names its query, so logs read as "q1 q2 q3".
-std::string sql_of(const std::string& name) { return "SELECT '" + name + "' FROM works"; }
-
-Query make_query(const std::string& name, int times = 1) {
-  Query query;
-  query.name = name;
-  query.sql = sql_of(name);
-  query.times = times;
-  return query;
-}
-
-Screen make_screen(const std::string& name, std::vector<Query> queries) {
-  Screen screen;
-  screen.name = name;
-  screen.file = "scenarios/" + name + ".toml";
-  screen.queries = std::move(queries);
-  return screen;
-}
-
-// Two screens, three queries: top = {q1, q2}, search = {q3}.
-std::vector<Screen> three_queries() {
-  return {make_screen("top", {make_query("q1"), make_query("q2")}),
-          make_screen("search", {make_query("q3")})};
-}
 
 void script_all(FakeConnection& fake, const std::vector<Screen>& screens) {
   for (const Screen& screen : screens) {
@@ -99,11 +81,6 @@ void on_sample(FakeConnection& fake, const std::string& sql, std::function<void(
           action(++n);
         }
       });
-}
-
-std::vector<std::string> operator+(std::vector<std::string> a, const std::vector<std::string>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
 }
 
 std::vector<std::string> repeat(const std::vector<std::string>& block, int times) {

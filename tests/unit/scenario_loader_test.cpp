@@ -17,6 +17,7 @@
 #include "sqlmeasure/text.h"
 #include "support/error_outcome.h"
 #include "support/temp_dir.h"
+#include "support/text_checks.h"
 
 using namespace sqlmeasure;
 namespace fs = std::filesystem;
@@ -25,17 +26,10 @@ namespace {
 
 using sqlmeasure::testing::TempDir;
 
+using sqlmeasure::testing::check_one_message;
+using sqlmeasure::testing::contains;
 using sqlmeasure::testing::Outcome;
 using sqlmeasure::testing::outcome_of;
-
-// One diagnostic: a first line, then at most an excerpt of the offending line (indented).
-void check_one_message(const std::string& message) {
-  std::istringstream lines(message);
-  std::string line;
-  std::getline(lines, line);
-  CHECK_FALSE(line.empty());
-  while (std::getline(lines, line)) CHECK(line.starts_with("  "));
-}
 
 std::string first_line(const std::string& message) { return message.substr(0, message.find('\n')); }
 
@@ -59,10 +53,6 @@ std::string bad_input(const std::string& name, const std::string& text, int line
   // Leave only what follows the location, so tests read the message itself.
   size_t after = result.message.find(": ", path.size());
   return after == std::string::npos ? result.message : result.message.substr(after + 2);
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
 }
 
 std::vector<std::string> names(const std::vector<Screen>& screens) {

@@ -12,32 +12,13 @@
 #include "sqlmeasure/results_file.h"
 #include "sqlmeasure/runner.h"
 #include "support/fake_connection.h"
+#include "support/screen_builders.h"
 
 using namespace sqlmeasure;
 using sqlmeasure::testing::FakeConnection;
+using sqlmeasure::testing::three_queries;
 
 namespace {
-
-Query make_query(const std::string& name) {
-  Query query;
-  query.name = name;
-  query.sql = "SELECT '" + name + "' FROM works";
-  return query;
-}
-
-Screen make_screen(const std::string& name, std::vector<Query> queries) {
-  Screen screen;
-  screen.name = name;
-  screen.file = "scenarios/" + name + ".toml";
-  screen.queries = std::move(queries);
-  return screen;
-}
-
-// top = {q1, q2}, search = {q3}
-std::vector<Screen> three_queries() {
-  return {make_screen("top", {make_query("q1"), make_query("q2")}),
-          make_screen("search", {make_query("q3")})};
-}
 
 void script_all(FakeConnection& fake, const std::vector<Screen>& screens, std::int64_t ns) {
   for (const Screen& screen : screens) {
