@@ -631,8 +631,10 @@ TEST_CASE("--retries: the server gone for good still ends the run with the parti
 namespace sqlmeasure::testing {
 namespace {
 
+// [long]: left out of the sanitized suite, where "the connection lost while applying the change"
+// drives the same reconnect-and-undo (docs/safety.md §7).
 TEST_CASE("live compare: the server restarts during the after phase; the undo waits for it",
-          "[db][safety][live]") {
+          "[db][safety][live][long]") {
   SQLMEASURE_REQUIRE_SERVER();
   ScratchServer server;
   if (!server.problem().empty()) {
