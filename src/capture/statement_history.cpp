@@ -27,20 +27,21 @@ constexpr const char* kTimerStart = "events_statements_history_long.TIMER_START"
 constexpr const char* kThreadId = "events_statements_history_long.THREAD_ID";
 constexpr const char* kEventId = "events_statements_history_long.EVENT_ID";
 
-// NULL is 0; anything but a number is an error naming what was read.
+// NULL (or no row) is 0; anything but a number is an error naming what was read.
 std::uint64_t number(const std::optional<std::string>& text, std::string_view what) {
   return text ? read_unsigned(*text, what) : 0;
 }
 
-std::string first_value(Connection& connection, const std::string& sql) {
+// The first row's first value; nullopt for no row, or NULL.
+std::optional<std::string> first_value(Connection& connection, const std::string& sql) {
   const ResultSet result = connection.query(sql);
-  if (result.rows.empty() || result.rows[0].empty() || !result.rows[0][0]) return "";
-  return *result.rows[0][0];
+  if (result.rows.empty() || result.rows[0].empty()) return std::nullopt;
+  return result.rows[0][0];
 }
 
 // The switches the history needs, each checked, none changed.
 void require_history_on(Connection& connection) {
-  if (first_value(connection, "SELECT @@performance_schema") != "1") {
+  if (first_value(connection, "SELECT @@performance_schema") != std::optional<std::string>("1")) {
     fail(ExitCode::kRuntime,
          "performance_schema is OFF on this server, and it can only be switched on at start: "
          "performance_schema = ON in the server's configuration (on RDS and Aurora: the DB "

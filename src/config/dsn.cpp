@@ -67,8 +67,9 @@ void read_host_port(const std::string& rest, Dsn& dsn, const std::string& what, 
     dsn.host = rest.substr(0, colon);
   }
   if (colon != std::string::npos) {
-    const std::optional<std::uint64_t> port = parse_unsigned(rest.substr(colon + 1));
-    if (!port || *port == 0 || *port > 65535) {
+    const std::string digits = rest.substr(colon + 1);
+    const std::optional<std::uint64_t> port = parse_unsigned(digits);
+    if (!port || digits.size() > 5 || *port == 0 || *port > 65535) {
       fail(code, fmt::format("{}: the port in the DSN must be a number from 1 to 65535", what));
     }
     dsn.port = static_cast<unsigned>(*port);

@@ -53,8 +53,8 @@ void read_warnings(Connection& connection, bool from_explain, std::vector<Server
   for (const auto& row : set.rows) {
     ServerWarning warning;
     warning.level = cell(set, row, "Level");
-    const std::string code = cell(set, row, "Code");
-    warning.code = static_cast<unsigned>(std::strtoul(code.c_str(), nullptr, 10));
+    warning.code =
+        static_cast<unsigned>(read_unsigned(cell(set, row, "Code"), "SHOW WARNINGS Code"));
     warning.message = cell(set, row, "Message");
     warning.from_explain = from_explain;
     if (from_explain && warning.code == kRewrittenQueryNote) continue;

@@ -74,8 +74,9 @@ std::size_t key_parts(const Tokens& code, std::size_t i, std::vector<IndexKeyPar
     column.column = identifier_name(code[i++]);
     if (i + 2 < code.size() && code[i].is('(') && code[i + 1].kind == SqlToken::Kind::kNumber &&
         code[i + 2].is(')')) {
-      const std::optional<std::uint64_t> length = parse_unsigned(code[i + 1].text);
-      if (!length || *length > 999'999'999) return 0;  // no prefix length a server takes
+      const std::string_view digits = code[i + 1].text;
+      const std::optional<std::uint64_t> length = parse_unsigned(digits);
+      if (!length || digits.size() > 9) return 0;  // no prefix length a server takes
       column.sub_part = length;
       i += 3;
     }
