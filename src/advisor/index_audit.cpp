@@ -9,7 +9,11 @@ namespace sqlmeasure {
 IndexReport audit_indexes(Connection& connection, const std::string& database,
                           std::vector<Screen> screens, const IndexAuditOptions& options) {
   IndexReport report;
-  report.schema = collect_schema(connection, database, options.collect);
+  // The columns the rules judge are the ones profiled: by the same thresholds.
+  CollectOptions collect = options.collect;
+  collect.min_rows = report.thresholds.min_rows;
+  collect.low_cardinality_max_distinct = report.thresholds.low_cardinality_max_distinct;
+  report.schema = collect_schema(connection, database, collect);
   connection.execute("USE " + quote_identifier(database));
   if (!options.scenarios_directory.empty()) {
     resolve_params(connection, screens, options.seed);

@@ -144,6 +144,7 @@ class CompareCommand final : public Command {
     options.rule = rule_;
     options.policy = context.config().policy;
     change_.apply_to(options, context);
+    options.out_dir = change_.out_directory();
     options.before_again = !mode_.no_before_again;
     if (reconnect_timeout_s_) options.reconnect_timeout_s = *reconnect_timeout_s_;
     if (lock_wait_timeout_s_) options.lock_wait_timeout_s = *lock_wait_timeout_s_;

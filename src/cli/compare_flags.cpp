@@ -73,7 +73,6 @@ std::string LiveChangeFlags::out_directory() const {
 void LiveChangeFlags::apply_to(LiveCompareOptions& options, const Context& context) const {
   options.alternations =
       alternations.value_or(context.config().alternations.value_or(options.alternations));
-  options.out_dir = out_directory();
   options.allow_replicated_ddl = allow_replicated_ddl;
   options.no_binlog = no_binlog;
   options.on_event = [&context](const std::string& event) {

@@ -43,9 +43,10 @@ struct LiveChangeFlags {
   void add_replication(CLI::App& app);  // --allow-replicated-ddl, --no-binlog
   void add_out_dir(CLI::App& app);
   // --out-dir, else sqlmeasure-results/NAME-TIMESTAMP; checked to be new or empty (exit 64).
+  // Asked once, before any work.
   [[nodiscard]] std::string out_directory() const;
-  // Sets what these flags say (the alternations over [compare] alternations), the out-dir, and
-  // the events of the change printed on stderr as they happen.
+  // Sets what these flags say (the alternations over [compare] alternations, the safety flags)
+  // and the events of the change printed on stderr as they happen; the out-dir is the caller's.
   void apply_to(LiveCompareOptions& options, const Context& context) const;
 
  private:

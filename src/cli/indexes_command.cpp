@@ -41,6 +41,7 @@ class IndexesCommand final : public ScreenCommand {
     const ProjectConfig& config = context.config();
     const bool with_scenarios = scenarios_.scenarios || scenarios_.screens || config.scenarios;
     refuse_verify_flags_without_verify(with_scenarios);
+    const std::string out_dir = verify_ ? change_.out_directory() : "";
     std::vector<Screen> screens;
     if (with_scenarios) screens = scenarios_.load(config);
     const std::vector<Screen> unresolved = screens;  // --verify draws its own parameters
@@ -66,7 +67,7 @@ class IndexesCommand final : public ScreenCommand {
     IndexReport report = audit_indexes(*connection, database, std::move(screens), audit);
     std::optional<std::string> verify_failure;
     if (verify_) {
-      verify_failure = verify(report.result, report.schema, unresolved, resolved, context);
+      verify_failure = verify(report.result, report.schema, unresolved, resolved, out_dir, context);
     }
     report_.emit(format, context, [&](Format chosen, std::ostream& out) {
       render_index_report(report, chosen, context.style(), out);
@@ -116,7 +117,7 @@ class IndexesCommand final : public ScreenCommand {
   // failure of a batch that did not finish, with the server's state; empty when none.
   std::optional<std::string> verify(AdvisorResult& result, const SchemaInfo& schema,
                                     const std::vector<Screen>& screens,
-                                    const ConnectionOptions& connection,
+                                    const ConnectionOptions& connection, const std::string& out_dir,
                                     const Context& context) const {
     const std::vector<IndexToDrop> drops = drops_proposed(result, schema);
     if (drops.empty()) {
@@ -129,6 +130,7 @@ class IndexesCommand final : public ScreenCommand {
     run.seed = seed_;
     options.compare.run = run.options(context, scenarios_, "indexes --verify");
     change_.apply_to(options.compare, context);
+    options.compare.out_dir = out_dir;
     options.compare.connection = measuring_session(connection, options.compare.run);
     options.budget_s = verify_budget_s_.value_or(600);
     const VerifyOutcome outcome = verify_drops(screens, drops, options, verbose_connector(context));

@@ -51,6 +51,11 @@ std::string entry_name(const Acceptance& entry) {
 
 void finish_comparison(Comparison& comparison, const GatePolicy& policy,
                        std::chrono::year_month_day today) {
+  // Finishing twice says the same as once: its own warnings are replaced, not repeated.
+  std::erase_if(comparison.warnings, [](const Warning& warning) {
+    return warning.kind == WarningKind::kAcceptExpired ||
+           warning.kind == WarningKind::kAcceptUnused;
+  });
   std::vector<bool> used(policy.accepted.size(), false);
   for (ScreenComparison& screen : comparison.screens) {
     screen.budget = check_budget(screen, policy);

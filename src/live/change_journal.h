@@ -1,5 +1,5 @@
 #pragma once
-// The journal of one live compare (include/sqlmeasure/journal.h): written to this machine's
+// The journal of one live compare (sqlmeasure/journal.h): written to this machine's
 // journal directory and to the out-dir before the first change, closed once the change is
 // undone and verified (or kept on purpose). Private to src/live/.
 #include <map>

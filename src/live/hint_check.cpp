@@ -1,4 +1,4 @@
-// Index hints against a changed schema (include/sqlmeasure/hint_check.h). The name rules were
+// Index hints against a changed schema (sqlmeasure/hint_check.h). The name rules were
 // checked on MariaDB 10.11 (docs/verdicts.md, "Index hints"): an unambiguous prefix of a
 // visible index's name resolves to it, an ambiguous one fails with 1176, and an ignored index
 // is neither a match nor a prefix candidate.

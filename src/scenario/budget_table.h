@@ -1,7 +1,7 @@
 #pragma once
 // A budget as TOML writes it — `[budget]` in a screen file, `[[budget]]` in sqlmeasure.toml:
-// median_ms and/or p95_ms. Shared by the two readers so both check it alike. Private to
-// src/scenario/ and src/config/.
+// median_ms and/or p95_ms. Shared by the two readers (the screen file's, and toml_reader.h's
+// for sqlmeasure.toml) so both check it alike. Private to src/scenario/.
 #include <toml++/toml.h>
 
 #include <set>

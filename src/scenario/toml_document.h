@@ -2,7 +2,8 @@
 // A TOML file as scenario files and sqlmeasure.toml are read: parsed by toml++, with what
 // toml++ cannot be given safely refused first. It parses a dotted key ([a.b.c...] or
 // a.b.c = ...) recursively, one stack frame per part, so a key of 50,000 parts overflows the
-// stack. Shared by src/scenario/ and src/config/, the two toml++ users.
+// stack. Private to src/scenario/, the one toml++ user (toml_reader.h reads sqlmeasure.toml
+// for config/).
 #include <toml++/toml.h>
 
 #include <string>

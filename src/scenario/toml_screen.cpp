@@ -1,4 +1,4 @@
-// NAME.toml screens. The only place (with config/) that reads TOML: every key is checked
+// NAME.toml screens. Scenario is the only module that reads TOML: every key is checked
 // against the format, so a typo is an error, never silently ignored.
 #include <fmt/format.h>
 #include <toml++/toml.h>

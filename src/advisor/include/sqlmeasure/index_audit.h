@@ -14,7 +14,7 @@
 namespace sqlmeasure {
 
 struct IndexAuditOptions {
-  CollectOptions collect;
+  CollectOptions collect;  // its profiling limits are the rules' (AdvisorThresholds)
   EvidenceOptions evidence;
   std::uint64_t seed = 1;           // for the parameters the screens draw with `from`
   std::string scenarios_directory;  // where the screens came from; empty: no scenarios

@@ -1,6 +1,6 @@
 #pragma once
 // `sqlmeasure recover`: putting back what a killed live compare left on a server, from its
-// journal (include/sqlmeasure/journal.h): the recorded rollback (or the restored index
+// journal (sqlmeasure/journal.h): the recorded rollback (or the restored index
 // visibility) applied, the schema checked against the recorded snapshot, the journal closed.
 #include <functional>
 #include <optional>

@@ -49,7 +49,7 @@ class TomlTable {
   void real(const std::string& key, std::optional<double>& out, double min, double max) const;
   // A string (a comma-separated list) or an array of strings.
   void strings(const std::string& key, std::optional<std::vector<std::string>>& out) const;
-  // A TOML local date (2027-01-31), or the same as a string.
+  // A TOML local date (2027-01-31), or the same as a string; `key` must be present.
   [[nodiscard]] std::chrono::year_month_day date(const std::string& key) const;
 
   // This table as a budget ([budget], [[budget]]: median_ms and/or p95_ms); `also` lists the
