@@ -75,12 +75,15 @@ void overlay_dsn(ConnectionOptions& options, const Dsn& dsn, const std::string& 
 // The password: a command or an environment variable named by the config, else MYSQL_PWD,
 // else whatever the option files say (the client library reads them).
 void password_from_environment(ConnectionOptions& options, const ConnectionConfig& config,
-                               const std::string& where) {
+                               const std::string& where, const std::atomic<bool>* interrupted) {
   if (config.password_command) {
     // Run at each connect by the driver; what it prints is a secret from then on.
-    options.fetch_password = [command = *config.password_command,
-                              key = where + " password_command"] {
-      std::string password = run_password_command(command, key);
+    PasswordCommandLimits limits;
+    limits.timeout_s = config.password_command_timeout_s.value_or(kPasswordCommandTimeoutS);
+    limits.interrupted = interrupted;
+    options.fetch_password = [command = *config.password_command, key = where + " password_command",
+                              limits] {
+      std::string password = run_password_command(command, key, limits);
       remember_secret(password);
       return password;
     };
@@ -185,7 +188,7 @@ ConnectionOptions ConnectionFlags::resolve(const ProjectConfig& config, const Co
   }
   if (c.connect_timeout_s) options.connect_timeout_s = *c.connect_timeout_s;
   if (c.query_timeout_ms) options.query_timeout_ms = *c.query_timeout_ms;
-  password_from_environment(options, c, config_where);
+  password_from_environment(options, c, config_where, context.interrupt_flag());
   if (const std::optional<std::string>& flag_dsn = dsn_override ? dsn_override : dsn) {
     const Dsn parsed = parse_dsn(*flag_dsn, dsn_flag, ExitCode::kUsage);
     if (parsed.password) {

@@ -29,6 +29,9 @@ class Context {
     if (invocation_.interrupt_watched != nullptr) invocation_.interrupt_watched->store(true);
     return invocation_.interrupted;
   }
+  // The same flag, only read: for work that stops when a watching command was interrupted,
+  // without asking for signals to be watched.
+  [[nodiscard]] const std::atomic<bool>* interrupt_flag() const { return invocation_.interrupted; }
   [[nodiscard]] const Connector& connector() const { return invocation_.connect; }
   [[nodiscard]] const GlobalFlags& flags() const { return flags_; }
   // Progress goes to stderr only on a terminal and without --quiet.

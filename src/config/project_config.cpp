@@ -62,10 +62,11 @@ ProjectConfig load_project_config(const std::optional<std::string>& explicit_pat
   const TomlTable root = read_toml(content, path, ExitCode::kBadConfig);
   root.known_keys({"connection", "run", "compare", "budget", "accept"}, "");
   if (const std::optional<TomlTable> c = root.table("connection")) {
-    c->known_keys({"host", "port", "socket", "user", "password_env", "password_command", "database",
-                   "dsn", "ssl_mode", "ssl_ca", "ssl_cert", "ssl_key", "enable_cleartext_plugin",
-                   "defaults_file", "connect_timeout", "query_timeout_ms", "password"},
-                  "connection");
+    c->known_keys(
+        {"host", "port", "socket", "user", "password_env", "password_command", "database", "dsn",
+         "ssl_mode", "ssl_ca", "ssl_cert", "ssl_key", "enable_cleartext_plugin", "defaults_file",
+         "connect_timeout", "query_timeout_ms", "password", "password_command_timeout"},
+        "connection");
     if (c->has("password")) {
       c->bad("password",
              "passwords do not belong in sqlmeasure.toml; name an environment "
@@ -89,6 +90,7 @@ ProjectConfig load_project_config(const std::optional<std::string>& explicit_pat
     c->text("defaults_file", conn.defaults_file);
     c->integer("connect_timeout", conn.connect_timeout_s, 1, 3600);
     c->integer("query_timeout_ms", conn.query_timeout_ms, 0, 86400000);
+    c->integer("password_command_timeout", conn.password_command_timeout_s, 1, 3600);
     // Checked here, so a bad value is named by file:line:col like every other config error.
     if (conn.ssl_mode) {
       (void)parse_ssl_mode(*conn.ssl_mode, c->at("ssl_mode") + ": [connection] ssl_mode",

@@ -14,6 +14,9 @@
 namespace sqlmeasure {
 namespace {
 
+// ER_ACCESS_DENIED_ERROR: the server refused the user or the password.
+constexpr unsigned kAccessDenied = 1045;
+
 std::string statements(std::size_t count) { return count == 1 ? "statement" : "statements"; }
 
 }  // namespace
@@ -27,7 +30,17 @@ ChangeSession::ChangeSession(const Connector& connect, ConnectionOptions admin,
       change_(change),
       events_(events),
       reconnect_timeout_s_(reconnect_timeout_s),
-      safety_(safety) {}
+      safety_(safety) {
+  // A password_command's password is kept once it opened this session: a reconnection to put
+  // the change back must not wait on the command (a hang, a token service down). Only when
+  // the server refuses the kept one is the command asked again (an IAM token's 15 minutes).
+  if (admin_options_.fetch_password) {
+    admin_options_.fetch_password = [fetch = admin_options_.fetch_password, kept = kept_password_] {
+      *kept = fetch();
+      return *kept;
+    };
+  }
+}
 
 void ChangeSession::open() {
   connect_once();
@@ -38,7 +51,20 @@ void ChangeSession::open() {
 }
 
 void ChangeSession::connect_once() {
-  admin_ = connect_(admin_options_);
+  if (kept_password_->empty()) {
+    admin_ = connect_(admin_options_);
+  } else {
+    ConnectionOptions with_kept = admin_options_;
+    with_kept.password = *kept_password_;
+    with_kept.fetch_password = nullptr;
+    try {
+      admin_ = connect_(with_kept);
+    } catch (const DatabaseError& error) {
+      if (error.error_number() != kAccessDenied) throw;
+      events_.say("the kept password was refused; asking password_command for a new one");
+      admin_ = connect_(admin_options_);
+    }
+  }
   admin_->execute("USE " + quote_identifier(database_));
   for (const std::string& statement : setup_) admin_->execute(statement);
 }

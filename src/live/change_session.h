@@ -62,6 +62,8 @@ class ChangeSession {
   double reconnect_timeout_s_;
   ChangeSafety safety_;
   std::vector<std::string> setup_;  // run on every (re)connection: lock wait, binary log
+  // What password_command printed for this session (empty: none ran): reconnections use it.
+  std::shared_ptr<std::string> kept_password_ = std::make_shared<std::string>();
   std::unique_ptr<Connection> admin_;
   std::map<std::string, std::string> snapshot_;
   ServerState state_ = ServerState::kUnchanged;

@@ -1,11 +1,17 @@
 // Managed endpoints (RDS, Aurora) as their users connect: a client certificate
 // (--ssl-cert/--ssl-key), the cleartext plugin only over TLS, and password_command (an IAM
 // token printed by a command, run for each connection, never shown). docs/aurora.md.
+#include <signal.h>
+
 #include <algorithm>
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cli/options.h"
@@ -25,6 +31,7 @@ using sqlmeasure::testing::CliResult;
 using sqlmeasure::testing::config_with;
 using sqlmeasure::testing::contains;
 using sqlmeasure::testing::FakeConnection;
+using sqlmeasure::testing::read_text;
 using sqlmeasure::testing::ScopedEnv;
 using sqlmeasure::testing::StringContext;
 using sqlmeasure::testing::TempDir;
@@ -58,6 +65,15 @@ std::string bad_config(const std::string& text) {
   CHECK(result.code == ExitCode::kBadConfig);
   CHECK(result.message.starts_with(path + ":"));
   return result.message;
+}
+
+// 'R', 'S', 'Z' ... from /proc/PID/stat; 0 when it is gone.
+char process_state(pid_t pid) {
+  std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat;
+  std::getline(file, stat);
+  const std::size_t close = stat.rfind(')');
+  return close == std::string::npos || close + 2 >= stat.size() ? 0 : stat[close + 2];
 }
 
 }  // namespace
@@ -103,6 +119,86 @@ TEST_CASE("password_command: a failure names the key and the status, never the o
         [&] { (void)run_password_command("sqlm-no-such-command-xyz 2>/dev/null", key); });
     REQUIRE(result.threw);
     CHECK(contains(result.message, "status 127"));
+  }
+}
+
+TEST_CASE("password_command: bounded in time, size and lines; killed with what it started",
+          "[unit][managed]") {
+  const std::string key = "sqlmeasure.toml: [connection] password_command";
+  using Clock = std::chrono::steady_clock;
+  auto seconds_since = [](Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+  };
+  SECTION("one that never ends is stopped at its timeout, with its children") {
+    TempDir dir("password-timeout");
+    const std::string pid_file = dir / "sleeper.pid";
+    PasswordCommandLimits limits;
+    limits.timeout_s = 1;
+    const auto start = Clock::now();
+    Outcome result = outcome_of([&] {
+      (void)run_password_command("sleep 1000 & echo $! > " + pid_file + "; wait; echo pw", key,
+                                 limits);
+    });
+    REQUIRE(result.threw);
+    CHECK(result.code == ExitCode::kBadConfig);
+    CHECK(contains(result.message, key + ": the command did not finish within 1 s "
+                                         "(password_command_timeout); it was stopped"));
+    CHECK(seconds_since(start) < 10);
+    const pid_t sleeper = std::stoi(read_text(pid_file));
+    bool gone = false;
+    for (int i = 0; i < 100 && !gone; ++i) {  // killed, then reaped by init
+      gone = ::kill(sleeper, 0) != 0 || process_state(sleeper) == 'Z';
+      if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    CHECK(gone);
+  }
+  SECTION("a background child holding its output open does not hold us") {
+    const auto start = Clock::now();
+    // (Its stderr elsewhere: left running, it would hold the test runner's pipe open.)
+    CHECK(run_password_command("echo pw; (sleep 40 2>/dev/null &)", key) == "pw");
+    CHECK(seconds_since(start) < 10);
+  }
+  SECTION("endless output: refused at the size limit, not read into memory") {
+    const auto start = Clock::now();
+    Outcome result = outcome_of([&] { (void)run_password_command("yes", key); });
+    REQUIRE(result.threw);
+    CHECK(result.code == ExitCode::kBadConfig);
+    CHECK(contains(result.message, key + ": the command printed more than 16384 bytes"));
+    CHECK(seconds_since(start) < 10);
+  }
+  SECTION("two lines: refused, neither shown") {
+    Outcome result = outcome_of([&] { (void)run_password_command("echo pw; echo second", key); });
+    REQUIRE(result.threw);
+    CHECK(result.code == ExitCode::kBadConfig);
+    CHECK(contains(result.message, key + ": the command printed more than one line"));
+    CHECK_FALSE(contains(result.message, "pw"));
+    CHECK_FALSE(contains(result.message, "second"));
+  }
+  SECTION("an interrupt stops it") {
+    std::atomic<bool> interrupted{false};
+    PasswordCommandLimits limits;
+    limits.interrupted = &interrupted;
+    std::thread raise([&interrupted] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      interrupted.store(true);
+    });
+    const auto start = Clock::now();
+    Outcome result =
+        outcome_of([&] { (void)run_password_command("sleep 1000; echo pw", key, limits); });
+    raise.join();
+    REQUIRE(result.threw);
+    CHECK(result.code == ExitCode::kRuntime);
+    CHECK(contains(result.message, "interrupted while the command ran"));
+    CHECK(seconds_since(start) < 10);
+  }
+  SECTION("the timeout is a [connection] key, checked like the others") {
+    TempDir dir("password-timeout-config");
+    const std::string path = dir.write("sqlmeasure.toml",
+                                       "[connection]\npassword_command = \"echo pw\"\n"
+                                       "password_command_timeout = 5\n");
+    CHECK(load_project_config(path).connection.password_command_timeout_s == 5u);
+    CHECK(contains(bad_config("[connection]\npassword_command_timeout = 0\n"),
+                   "password_command_timeout"));
   }
 }
 

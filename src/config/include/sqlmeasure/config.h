@@ -1,6 +1,8 @@
 #pragma once
 // sqlmeasure.toml, the optional project config (docs/config.md). Command-line flags
 // override it; it overrides MySQL option files; those override built-in defaults.
+#include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -19,7 +21,7 @@ struct ConnectionConfig {
   std::optional<std::string> host, socket, user, password_env, password_command, database, dsn,
       ssl_mode, ssl_ca, ssl_cert, ssl_key, defaults_file;
   std::optional<bool> enable_cleartext_plugin;
-  std::optional<unsigned> port, connect_timeout_s, query_timeout_ms;
+  std::optional<unsigned> port, connect_timeout_s, query_timeout_ms, password_command_timeout_s;
 };
 
 struct ProjectConfig {
@@ -56,11 +58,21 @@ struct Dsn {
 };
 [[nodiscard]] Dsn parse_dsn(const std::string& text, const std::string& what, ExitCode code);
 
-// Runs a password_command (/bin/sh -c) and returns what it printed, less the trailing newline;
-// its stderr goes to ours. A failure (non-zero exit, a signal, nothing printed) is
-// Error(kBadConfig) naming `where` and the exit status, never the output.
-[[nodiscard]] std::string run_password_command(const std::string& command,
-                                               const std::string& where);
+// What a password_command may take: a password is one short line, printed at once.
+inline constexpr unsigned kPasswordCommandTimeoutS = 30;  // [connection] password_command_timeout
+inline constexpr std::size_t kPasswordCommandMaxBytes = 16 * 1024;  // an IAM token is ~1.5 KB
+struct PasswordCommandLimits {
+  unsigned timeout_s = kPasswordCommandTimeoutS;
+  std::size_t max_bytes = kPasswordCommandMaxBytes;
+  const std::atomic<bool>* interrupted = nullptr;  // set by a signal: stop it
+};
+
+// Runs a password_command (/bin/sh -c) and returns its one line; its stderr goes to ours.
+// A failure (non-zero exit, a signal, nothing printed, more than one line, past the size or
+// the time limit: then it is killed with what it started) is Error(kBadConfig) naming `where`
+// and the reason, never the output; an interrupt is Error(kRuntime).
+[[nodiscard]] std::string run_password_command(const std::string& command, const std::string& where,
+                                               const PasswordCommandLimits& limits = {});
 
 [[nodiscard]] SslMode parse_ssl_mode(const std::string& text, const std::string& what,
                                      ExitCode code);
