@@ -1,8 +1,6 @@
 // sqlmeasure recover: put back what a killed live compare left on a server, from its journal.
 #include <fmt/format.h>
 
-#include <filesystem>
-
 #include "command.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/journal.h"
@@ -11,21 +9,6 @@
 
 namespace sqlmeasure {
 namespace {
-
-// Every open journal of this machine, for any database.
-std::vector<std::string> open_journals() {
-  std::vector<std::string> open;
-  std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator(journal_directory(), error)) {
-    if (entry.path().extension() != ".json") continue;
-    try {
-      if (read_journal(entry.path().string()).open) open.push_back(entry.path().string());
-    } catch (const Error&) {
-      // Not a journal: not ours to judge here.
-    }
-  }
-  return open;
-}
 
 class RecoverCommand final : public Command {
  public:
@@ -59,17 +42,21 @@ class RecoverCommand final : public Command {
 
  private:
   static std::string only_open_journal(const Context& context) {
-    const std::vector<std::string> open = open_journals();
+    const std::vector<OpenJournal> open = open_journals_for("");
     if (open.empty()) {
       context.out() << fmt::format("nothing to recover: no open journal in {}\n",
                                    journal_directory());
       return "";
     }
     if (open.size() > 1) {
+      std::vector<std::string> paths;
+      for (const OpenJournal& journal : open) {
+        paths.push_back(journal.journal ? journal.path : journal.path + " (damaged)");
+      }
       fail(ExitCode::kUsage, fmt::format("{} open journals; name one with --journal:\n  {}",
-                                         open.size(), join(open, "\n  ")));
+                                         open.size(), join(paths, "\n  ")));
     }
-    return open.front();
+    return open.front().path;
   }
 
   ConnectionFlags connection_;

@@ -9,15 +9,6 @@
 #include "sqlmeasure/timestamp.h"
 
 namespace sqlmeasure {
-namespace {
-
-std::string machine_name() {
-  char name[256] = {};
-  if (::gethostname(name, sizeof name - 1) != 0) return "";
-  return name;
-}
-
-}  // namespace
 
 ChangeJournal::ChangeJournal(Connection& admin, const std::string& endpoint,
                              const std::string& database, const SchemaChange& change,
@@ -25,7 +16,8 @@ ChangeJournal::ChangeJournal(Connection& admin, const std::string& endpoint,
                              const std::string& out_dir, EventLog& events) {
   journal_.created_at = utc_now(TimestampFormat::kIso8601);
   journal_.pid = static_cast<int>(::getpid());
-  journal_.machine = machine_name();
+  journal_.machine = this_machine();
+  journal_.process_start = process_start_time(journal_.pid);
   journal_.server = read_server_identity(admin);
   journal_.endpoint = endpoint;
   journal_.database = database;
@@ -52,16 +44,33 @@ ChangeJournal::ChangeJournal(Connection& admin, const std::string& endpoint,
                   machine_path_, out_dir_path_, machine_path_));
 }
 
-void ChangeJournal::close(const std::string& because) {
+std::optional<std::string> ChangeJournal::close(const std::string& because) {
   journal_.open = false;
   journal_.closed_because = because;
-  for (const std::string& path : {machine_path_, out_dir_path_}) {
-    try {
-      write_journal(journal_, path);
-    } catch (const Error&) {
-      // An open journal left behind only makes the next run ask for a recover, which then
-      // finds the schema as it was and closes it.
+  try {
+    write_journal(journal_, out_dir_path_);
+  } catch (const Error&) {
+    // The out-dir copy is for a thrown-away CI runner; the machine's copy is what counts.
+  }
+  try {
+    write_journal(journal_, machine_path_);
+  } catch (const Error& error) {
+    return error.what();
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> ChangeJournal::taken_away() const {
+  try {
+    const Journal now = read_journal(machine_path_);
+    if (now.open && now.pid == journal_.pid && now.created_at == journal_.created_at) {
+      return std::nullopt;
     }
+    return now.open
+               ? fmt::format("{} now belongs to another run (pid {})", machine_path_, now.pid)
+               : fmt::format("{} was closed meanwhile ({})", machine_path_, now.closed_because);
+  } catch (const Error& error) {
+    return error.what();
   }
 }
 

@@ -86,6 +86,7 @@ class LiveCompare {
       if (!outcome_.failure) outcome_.failure = error.what();
     }
     judge(outcome_.failure.has_value());
+    if (journal_not_closed_ && !outcome_.failure) outcome_.failure = journal_not_closed_;
     return std::move(outcome_);
   }
 
@@ -128,6 +129,13 @@ class LiveCompare {
     }
     if (!measure_phase("before", 1, rounds, outcome_.before_phases)) return;
     for (int round = 1; round <= rounds; ++round) {
+      if (std::optional<std::string> why = journal_->taken_away()) {
+        outcome_.failure = fmt::format(
+            "the journal of this run was taken away from it ({}): perhaps a `sqlmeasure "
+            "recover` ran meanwhile. The change is not applied again: no journal would record it",
+            *why);
+        return;
+      }
       if (std::optional<std::string> failure = session_->apply(round, rounds)) {
         outcome_.failure = failure;
         return;
@@ -333,18 +341,34 @@ class LiveCompare {
   // The journal stays open only while the change may still be on the server against the
   // user's wish: then the next run refuses to measure there, and `recover` puts it back.
   void close_journal() {
+    std::optional<std::string> not_closed;
     switch (outcome_.server) {
       case ServerState::kUnchanged:
-        return journal_->close("nothing was applied");
+        not_closed = journal_->close("nothing was applied");
+        break;
       case ServerState::kRestored:
-        return journal_->close("undone, and the schema checked");
+        not_closed = journal_->close("undone, and the schema checked");
+        break;
       case ServerState::kStillApplied:
-        if (change_.keep) return journal_->close("kept on purpose");
-        break;
+        if (change_.keep) {
+          not_closed = journal_->close("kept on purpose");
+          break;
+        }
+        outcome_.recover_with = "sqlmeasure recover --journal " + journal_->machine_path();
+        return;
       case ServerState::kUnknown:
-        break;
+        outcome_.recover_with = "sqlmeasure recover --journal " + journal_->machine_path();
+        return;
     }
-    outcome_.recover_with = "sqlmeasure recover --journal " + journal_->machine_path();
+    if (not_closed) {
+      // The server is as it should be, but the open journal would make every later run
+      // refuse it: a false alarm unless said now, with the way to close it.
+      journal_not_closed_ = fmt::format(
+          "the journal could not be closed ({}); every run against this database will refuse "
+          "until it is. Close it with: sqlmeasure recover --journal {} --forget",
+          *not_closed, journal_->machine_path());
+      events_.say("warning: " + *journal_not_closed_);
+    }
   }
 
   // The pooled comparison, its drift warning and the all-pairs rule; a partial one when the
@@ -381,6 +405,7 @@ class LiveCompare {
   SchemaChange change_;
   std::optional<ChangeSession> session_;
   std::optional<ChangeJournal> journal_;
+  std::optional<std::string> journal_not_closed_;   // the server is fine; the journal says not
   std::optional<SchemaInfo> schema_before_change_;  // read when some screen has hints
   std::optional<SchemaInfo> schema_after_change_;   // after the last apply
   std::vector<HintProblem> hint_problems_;          // found after the last apply

@@ -75,6 +75,19 @@ std::map<std::string, std::string> schema_snapshot(Connection& connection,
   return tables;
 }
 
+std::vector<std::string> differing_tables(const std::map<std::string, std::string>& before,
+                                          const std::map<std::string, std::string>& after) {
+  std::vector<std::string> names;
+  for (const auto& [name, definition] : before) {
+    auto it = after.find(name);
+    if (it == after.end() || it->second != definition) names.push_back(name);
+  }
+  for (const auto& [name, definition] : after) {
+    if (before.count(name) == 0) names.push_back(name);
+  }
+  return names;
+}
+
 std::string schema_difference(const std::map<std::string, std::string>& before,
                               const std::map<std::string, std::string>& after) {
   std::string differing;

@@ -4,6 +4,7 @@
 // migration refused, and two endpoints side by side. Whatever happens, the schema must be
 // as it was: every test compares the fingerprint before and after.
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -30,6 +32,7 @@
 #include "sqlmeasure/runner.h"
 #include "sqlmeasure/scenario_loader.h"
 #include "sqlmeasure/schema_change.h"
+#include "sqlmeasure/schema_snapshot.h"
 #include "support/process.h"
 #include "support/results_json.h"
 
@@ -1096,6 +1099,195 @@ TEST_CASE("live compare killed outright: the next command refuses, recover puts 
                                        dir / "run.json",
                                        "--iterations",
                                        "2"};
+  CHECK(run_in_process(run_args + connection_args(db.name())).code == 0);
+}
+
+std::string grants_of(Connection& admin, const std::string& user) {
+  std::string grants;
+  for (const auto& row : admin.query("SHOW GRANTS FOR " + user).rows) {
+    grants += row[0].value_or("") + "\n";
+  }
+  return grants;
+}
+
+TEST_CASE("recover: DML, DROP DATABASE and GRANT in an edited journal never reach the server",
+          "[db][live][journal]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase db("journal_hostile");
+  TestDatabase other("journal_other");
+  db.run_script(
+      "CREATE TABLE t (id INT PRIMARY KEY, v INT, KEY k_v (v));"
+      "INSERT INTO t VALUES (1, 10), (2, 20);");
+  other.run_script("CREATE TABLE keep (id INT PRIMARY KEY); INSERT INTO keep VALUES (1);");
+  const std::string user = "'sqlm_journal_x'@'localhost'";
+  db.admin().execute("CREATE USER IF NOT EXISTS " + user);
+  const std::string grants_before = grants_of(db.admin(), user);
+  const std::string original = db.schema_fingerprint();
+
+  // What a compare killed with its migration applied leaves: the index dropped, and a journal
+  // whose undo adds it back — edited to do more.
+  Journal journal;
+  journal.pid = 0;
+  journal.machine = this_machine();
+  journal.server = read_server_identity(db.admin());
+  journal.endpoint = test_socket();
+  journal.database = db.name();
+  journal.change = "migration up.sql";
+  journal.snapshot = schema_snapshot(db.admin(), db.name());
+  journal.apply = {{"ALTER TABLE t DROP INDEX k_v", "", {"up.sql", 1, 1}}};
+  const std::vector<std::string> hostiles = {"DELETE FROM t",
+                                             "DROP DATABASE `" + other.name() + "`",
+                                             "GRANT ALL ON *.* TO " + user + " WITH GRANT OPTION",
+                                             "INSERT INTO `" + other.name() + "`.keep VALUES (2)"};
+  const std::string hostile = hostiles.at(GENERATE(range<std::size_t>(0, 4)));
+  INFO(hostile);
+  journal.undo = {{hostile, "", {"down.sql", 1, 1}},
+                  {"ALTER TABLE t ADD INDEX k_v (v)", "", {"down.sql", 2, 1}}};
+  const std::string path = journal_path(journal.server, db.name());
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  write_journal(journal, path);
+  db.admin().execute("ALTER TABLE t DROP INDEX k_v");
+
+  const CliResult refused =
+      run_in_process({"recover", "--journal", path, "-S", test_socket(), "-u", "root"});
+  INFO("recover stderr: " << refused.err);
+  CHECK(refused.code == 65);
+  CHECK(refused.err.find(path + ": undo statement 1 (") != std::string::npos);
+  CHECK(refused.err.find("recover ran nothing") != std::string::npos);
+  // The server as it was: rows, the other database, the user's grants, the index still gone.
+  CHECK(db.admin().query("SELECT COUNT(*) FROM t").rows[0][0] == std::optional<std::string>("2"));
+  CHECK(db.admin().query("SELECT COUNT(*) FROM `" + other.name() + "`.keep").rows[0][0] ==
+        std::optional<std::string>("1"));
+  CHECK(grants_of(db.admin(), user) == grants_before);
+  CHECK_FALSE(index_exists(db.admin(), db.name(), "t", "k_v"));
+  CHECK(read_journal(path).open);
+
+  // The journal as sqlmeasure wrote it: recover puts the index back.
+  journal.undo.erase(journal.undo.begin());
+  write_journal(journal, path);
+  const CliResult recovered =
+      run_in_process({"recover", "--journal", path, "-S", test_socket(), "-u", "root"});
+  INFO("recover stderr: " << recovered.err);
+  CHECK(recovered.code == 0);
+  CHECK(db.schema_fingerprint() == original);
+  db.admin().execute("DROP USER " + user);
+}
+
+TEST_CASE("a live compare still running: recover and the other commands wait for it",
+          "[db][live][journal]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase db("journal_running");
+  db.run_script(
+      "CREATE TABLE t (id INT PRIMARY KEY, v INT, KEY k_v (v));"
+      "INSERT INTO t VALUES (1, 10), (2, 20);");
+  TempDir dir("journal-running");
+  dir.write("screens/nap.sql", "-- name: nap\nSELECT SLEEP(0.01), v FROM t WHERE v = 20;\n");
+  dir.write("up.sql", "ALTER TABLE t DROP INDEX k_v;\n");
+  dir.write("down.sql", "ALTER TABLE t ADD INDEX k_v (v);\n");
+  dir.write("empty.toml", "");
+  const std::string original = db.schema_fingerprint();
+  LiveCompareArgs args = scratch_migration(dir, {.database = db.name(),
+                                                 .apply_ddl = true,
+                                                 .iterations = "300",
+                                                 .warmup = "0",
+                                                 .alternations = "2"});
+  Process compare(sqlmeasure_binary(), args.build(), dir / "stdout", dir / "stderr");
+  for (int i = 0; i < 1000 && index_exists(db.admin(), db.name(), "t", "k_v") && compare.running();
+       ++i) {
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  REQUIRE_FALSE(index_exists(db.admin(), db.name(), "t", "k_v"));  // applied, and measuring
+  const std::string journal = recover_command_in(read_text(dir / "stderr"));
+  REQUIRE_FALSE(journal.empty());
+
+  const CliResult recover =
+      run_in_process({"recover", "--journal", journal, "-S", test_socket(), "-u", "root"});
+  INFO("recover stderr: " << recover.err);
+  CHECK(recover.code == 2);
+  CHECK(recover.err.find(fmt::format("a live compare (pid {}, started ", compare.pid())) !=
+        std::string::npos);
+  CHECK(recover.err.find("is still running with this journal") != std::string::npos);
+  CHECK_FALSE(index_exists(db.admin(), db.name(), "t", "k_v"));  // not undone under it
+  CHECK(read_journal(journal).open);
+
+  std::vector<std::string> run_args = {"run",           "--config",      dir / "empty.toml",
+                                       "--scenarios",   dir / "screens", "-o",
+                                       dir / "run.json"};
+  const CliResult run = run_in_process(run_args + connection_args(db.name()));
+  INFO("run stderr: " << run.err);
+  CHECK(run.code == 2);
+  CHECK(run.err.find(fmt::format("a live compare (pid {}", compare.pid())) != std::string::npos);
+  CHECK(run.err.find("wait for it to finish") != std::string::npos);
+  CHECK(run.err.find("sqlmeasure recover") == std::string::npos);
+
+  const int code = compare.wait(std::chrono::seconds(120));
+  INFO("compare stderr: " << read_text(dir / "stderr"));
+  CHECK((code == 0 || code == 1));
+  CHECK(db.schema_fingerprint() == original);
+  CHECK_FALSE(read_journal(journal).open);
+}
+
+TEST_CASE("a damaged journal after kill -9: every command refuses; recover shows what it can",
+          "[db][live][journal]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase db("journal_damaged");
+  db.run_script(
+      "CREATE TABLE t (id INT PRIMARY KEY, v INT, KEY k_v (v));"
+      "INSERT INTO t VALUES (1, 10), (2, 20);");
+  TempDir dir("journal-damaged");
+  dir.write("screens/nap.sql", "-- name: nap\nSELECT SLEEP(0.01), v FROM t WHERE v = 20;\n");
+  dir.write("empty.toml", "");
+  const std::string original = db.schema_fingerprint();
+  LiveCompareArgs args = {.database = db.name(),
+                          .config = dir / "empty.toml",
+                          .scenarios = dir / "screens",
+                          .ignore_indexes = {"t.k_v"},
+                          .out_dir = dir / "out",
+                          .iterations = "3000",
+                          .warmup = "0"};
+  Process compare(sqlmeasure_binary(), args.build(), dir / "stdout", dir / "stderr");
+  for (int i = 0; i < 1000 && !index_ignored_now(db.admin(), db.name(), "k_v") && compare.running();
+       ++i) {
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  REQUIRE(index_ignored_now(db.admin(), db.name(), "k_v"));
+  ::kill(compare.pid(), SIGKILL);
+  compare.wait(std::chrono::seconds(10));
+  const std::string journal = recover_command_in(read_text(dir / "stderr"));
+  REQUIRE_FALSE(journal.empty());
+  const std::string damage =
+      GENERATE(as<std::string>{}, "", "{\"format\": \"sqlmeasure-journal\", \"ver");
+  write_text(journal, damage);  // emptied or cut short, as a crash or a full disk leaves it
+
+  std::vector<std::string> run_args = {"run",
+                                       "--config",
+                                       dir / "empty.toml",
+                                       "--scenarios",
+                                       dir / "screens",
+                                       "-o",
+                                       dir / "run.json",
+                                       "--iterations",
+                                       "2"};
+  const CliResult run = run_in_process(run_args + connection_args(db.name()));
+  INFO("run stderr: " << run.err);
+  CHECK(run.code == 2);
+  CHECK(run.err.find(journal + " is damaged (") != std::string::npos);
+  CHECK_FALSE(exists(dir / "run.json"));
+
+  const std::vector<std::string> recover = {"recover", "--journal", journal};
+  const CliResult shown = run_in_process(recover + connection_args(db.name()));
+  INFO("recover stderr: " << shown.err);
+  CHECK(shown.code == 2);
+  CHECK(shown.err.find("hidden from the optimizer (a killed compare --ignore-index leaves "
+                       "these): t.k_v") != std::string::npos);
+  CHECK(index_ignored_now(db.admin(), db.name(), "k_v"));  // nothing guessed
+
+  db.admin().execute("ALTER TABLE t ALTER INDEX k_v NOT IGNORED");  // the user's own fix
+  const CliResult forgotten =
+      run_in_process(recover + connection_args(db.name()) + std::vector<std::string>{"--forget"});
+  INFO("forget stderr: " << forgotten.err);
+  CHECK(forgotten.code == 0);
+  CHECK(db.schema_fingerprint() == original);
   CHECK(run_in_process(run_args + connection_args(db.name())).code == 0);
 }
 

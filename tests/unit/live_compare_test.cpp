@@ -6,9 +6,13 @@
 // against a real MariaDB for the paths a real server can be made to take.
 #include "sqlmeasure/live_compare.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -18,6 +22,7 @@
 #include "sqlmeasure/schema_snapshot.h"
 #include "support/cli_runner.h"
 #include "support/fake_connection.h"
+#include "support/process.h"
 #include "support/scoped_env.h"
 #include "support/temp_dir.h"
 #include "support/text_checks.h"
@@ -59,10 +64,15 @@ class FakeServer {
   Flavor flavor = Flavor::kMariaDB;
   std::vector<std::optional<std::string>> privileges = {"ALL PRIVILEGES"};
   bool lock_free = true;  // GET_LOCK: false, another live compare holds the database
+  std::vector<std::string> admin_passwords;  // the password of each admin connection opened
   CallLog log;
 
   Connector connector() {
     return [this](const ConnectionOptions& options) -> std::unique_ptr<Connection> {
+      if (!options.read_only) {  // a password_command runs at each connect, as in the driver
+        admin_passwords.push_back(options.fetch_password ? options.fetch_password()
+                                                         : options.password.value_or(""));
+      }
       if (!options.read_only && ++admin_opens > admin_opens_allowed) {
         throw DatabaseError("[2002] Can't connect to server on 'fake'", 2002, "HY000", true, false);
       }
@@ -108,7 +118,10 @@ class FakeServer {
     fake.on_match([](std::string_view sql) { return sql.starts_with("SELECT GET_LOCK("); })
         .answers([this] { return single_column("GET_LOCK", {lock_free ? "1" : "0"}, true); });
     fake.on_match([](std::string_view sql) { return sql.starts_with("SELECT IS_USED_LOCK("); })
-        .returns(single_column("IS_USED_LOCK", {"77"}, true));
+        .answers([this] {
+          return single_column("IS_USED_LOCK",
+                               {lock_free ? std::nullopt : std::optional<std::string>("77")}, true);
+        });
     fake.on("SELECT USER, HOST, TIME FROM information_schema.PROCESSLIST WHERE ID = 77")
         .returns([] {
           ResultSet set;
@@ -136,6 +149,18 @@ class FakeServer {
     identity.rows.push_back({"fakehost", "3306", "/var/lib/fake/", server_id});
     fake.on("SELECT @@hostname, @@port, @@datadir, @@server_id").returns(identity);
     fake.on(kTables).returns(single_column("TABLE_NAME", {"works"}, false));
+    fake.on_match([](std::string_view sql) {
+          return sql.starts_with(
+              "SELECT DISTINCT TABLE_NAME, INDEX_NAME FROM "
+              "information_schema.STATISTICS");
+        })
+        .returns([] {
+          ResultSet set;
+          set.columns = {"TABLE_NAME", "INDEX_NAME"};
+          set.numeric = {false, false};
+          set.rows.push_back({"works", "k_category"});
+          return set;
+        }());
     fake.on(kShowCreate).does([this] { fault_if_due(kShowCreate); }).answers([this] {
       ResultSet set;
       set.columns = {"Table", "Create Table"};
@@ -345,6 +370,30 @@ TEST_CASE("live compare on a fake server: a statement of the undo fails", "[unit
                    "the schema could not be checked: the change may still be applied, "
                    "run the rollback by hand"));
   }
+}
+
+TEST_CASE("live compare on a fake server: the undo's reconnection keeps the password it has",
+          "[unit][live][secrets]") {
+  LiveRun live;
+  // A password_command that hangs from the first apply on: a token service gone away.
+  live.dir.write("sqlmeasure.toml",
+                 "[connection]\npassword_command = \"if [ -e '" + live.dir / "hang" +
+                     "' ]; then sleep 1000; fi; echo secret-1\"\npassword_command_timeout = 60\n");
+  live.extra_args = {"--config", live.dir / "sqlmeasure.toml"};
+  live.server.faults = {{kDropStarted, {Failure::Kind::kConnectionLost, 0, 1}}};
+  live.server.observer = [&live](const Call& call) {
+    if (call.sql == kDropCategory) write_text(live.dir / "hang", "");
+  };
+  const auto start = std::chrono::steady_clock::now();
+  const CliResult result = live.run();
+  INFO("stderr: " << result.err);
+  CHECK(result.code == 0);
+  CHECK(contains(result.err, "undo: the connection was lost"));
+  CHECK(contains(result.err, "schema restored"));
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(30));
+  check_schema_as_before(live.server);
+  CHECK(live.server.admin_passwords == std::vector<std::string>{"secret-1", "secret-1"});
+  CHECK_FALSE(contains(result.err, "secret-1"));
 }
 
 TEST_CASE("live compare on a fake server: interrupted in each phase", "[unit][live]") {
@@ -638,6 +687,199 @@ TEST_CASE("live compare on a fake server: the journal, and recover", "[unit][liv
     CHECK(contains(other_server.err,
                    "this connection reaches fakehost:3306 /var/lib/fake/ "
                    "server_id=2"));
+  }
+}
+
+// A journal left open by a failed undo, for the tests below to edit.
+std::string left_open_journal(LiveRun& live) {
+  live.server.faults = {{kAddCategory, {Failure::Kind::kError, 0, 1}}};  // the undo fails once
+  const CliResult failed = live.run();
+  const std::string path = journal_path_in(failed.err);
+  REQUIRE_FALSE(path.empty());
+  REQUIRE(read_journal(path).open);
+  live.server.log.clear();
+  return path;
+}
+
+bool executed_on_admin(const CallLog& log, const std::string& text) {
+  return std::any_of(log.begin(), log.end(), [&](const Call& call) {
+    return call.connection == "admin" && call.sql.find(text) != std::string::npos;
+  });
+}
+
+TEST_CASE("recover: a journal is input; only what a live compare writes runs",
+          "[unit][live][journal]") {
+  LiveRun live;
+  const std::string path = left_open_journal(live);
+  auto recover = [&live, &path] {
+    return run_in_process({"recover", "--journal", path, "-D", "shop"}, nullptr,
+                          live.server.connector());
+  };
+  SECTION("an undo with DML, another database, privileges or a server setting is refused") {
+    const std::string hostile = GENERATE(as<std::string>{}, "DELETE FROM works",
+                                         "DROP DATABASE other", "ALTER TABLE other.t DROP INDEX k",
+                                         "GRANT ALL ON *.* TO 'x'@'%' WITH GRANT OPTION",
+                                         "SET GLOBAL read_only = 1", "CREATE USER 'x'@'%'");
+    INFO(hostile);
+    Journal journal = read_journal(path);
+    journal.undo.insert(journal.undo.begin() + 1, SqlStatement{hostile, "", {"down.sql", 2, 1}});
+    write_journal(journal, path);  // a fresh digest: the classifier is what stops it
+    const CliResult refused = recover();
+    INFO("stderr: " << refused.err);
+    CHECK(refused.code == 65);
+    CHECK(contains(refused.err, path + ": undo statement 2 (" + hostile + "): "));
+    CHECK(contains(refused.err, "recover ran nothing"));
+    CHECK_FALSE(executed_on_admin(live.server.log, "ALTER"));
+    CHECK_FALSE(executed_on_admin(live.server.log, hostile));
+    CHECK(read_journal(path).open);
+  }
+  SECTION("an edited journal is said to be edited, and nothing runs; --forget still closes it") {
+    std::string text = read_text(path);
+    const std::size_t at = text.find(kAddCategory);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, std::string(kAddCategory).size(),
+                 "ALTER TABLE works ADD INDEX k_category (id)");
+    write_text(path, text);
+    const CliResult refused = recover();
+    INFO("stderr: " << refused.err);
+    CHECK(refused.code == 65);
+    CHECK(contains(refused.err, "the journal was changed after sqlmeasure wrote it"));
+    CHECK_FALSE(executed_on_admin(live.server.log, "ALTER"));
+    const CliResult forgotten = run_in_process(
+        {"recover", "--journal", path, "--forget", "-D", "shop"}, nullptr, live.server.connector());
+    CHECK(forgotten.code == 0);
+    CHECK(contains(forgotten.err, "the journal was edited after sqlmeasure wrote it"));
+    CHECK_FALSE(read_journal(path).open);
+  }
+  SECTION("a snapshot that is not of this database as the change left it is refused") {
+    Journal journal = read_journal(path);
+    journal.snapshot["customers"] = "CREATE TABLE `customers` (`id` int) ENGINE=InnoDB";
+    write_journal(journal, path);
+    const CliResult refused = recover();
+    INFO("stderr: " << refused.err);
+    CHECK(refused.code == 65);
+    CHECK(contains(refused.err,
+                   "table `customers` differs from the journal's snapshot, but the journal's "
+                   "change touches only works"));
+    CHECK_FALSE(executed_on_admin(live.server.log, "ALTER"));
+  }
+  SECTION("a live compare holding the database's lock: recover waits for it") {
+    live.server.lock_free = false;
+    const CliResult refused = recover();
+    INFO("stderr: " << refused.err);
+    CHECK(refused.code == 2);
+    CHECK(contains(refused.err, "a live compare is running on database `shop` (connection 77"));
+    CHECK_FALSE(executed_on_admin(live.server.log, "ALTER"));
+    CHECK(read_journal(path).open);
+  }
+  SECTION("the journal's writer still running: recover refuses, other commands say wait") {
+    Process sleeper("/bin/sleep", {"30"}, live.dir / "sleep.out", live.dir / "sleep.err");
+    Journal journal = read_journal(path);
+    journal.pid = sleeper.pid();
+    journal.process_start = process_start_time(sleeper.pid());
+    REQUIRE_FALSE(journal.process_start.empty());
+    write_journal(journal, path);
+    const CliResult refused = recover();
+    INFO("recover stderr: " << refused.err);
+    CHECK(refused.code == 2);
+    CHECK(contains(refused.err, fmt::format("a live compare (pid {}, started ", sleeper.pid())));
+    CHECK(contains(refused.err, "is still running with this journal"));
+    const CliResult waiting = live.run();
+    INFO("compare stderr: " << waiting.err);
+    CHECK(waiting.code == 2);
+    CHECK(contains(waiting.err, fmt::format("a live compare (pid {}", sleeper.pid())));
+    CHECK(contains(waiting.err, "wait for it to finish"));
+    CHECK_FALSE(contains(waiting.err, "sqlmeasure recover"));
+    SECTION("a pid reused by another process is not the writer") {
+      journal.process_start = "1";
+      write_journal(journal, path);
+      CHECK(recover().code == 0);
+    }
+  }
+}
+
+TEST_CASE("recover: a damaged journal is an open journal of unknown content",
+          "[unit][live][journal]") {
+  LiveRun live;
+  const std::string path = left_open_journal(live);
+  const std::string content = GENERATE(as<std::string>{}, "", "{\"format\": \"sqlmeasure-jou");
+  write_text(path, content);
+  const CliResult refused = live.run();
+  INFO("compare stderr: " << refused.err);
+  CHECK(refused.code == 2);
+  CHECK(contains(refused.err, path + " is damaged ("));
+  CHECK(contains(refused.err, "sqlmeasure recover --journal " + path + " -D shop"));
+  CHECK_FALSE(executed_on_admin(live.server.log, "ALTER"));
+
+  const CliResult no_database =
+      run_in_process({"recover", "--journal", path}, nullptr, live.server.connector());
+  CHECK(no_database.code == 64);
+  CHECK(contains(no_database.err, "Name its database with -D"));
+  const CliResult shown = run_in_process({"recover", "--journal", path, "-D", "shop"}, nullptr,
+                                         live.server.connector());
+  INFO("recover stderr: " << shown.err);
+  CHECK(shown.code == 2);
+  CHECK(contains(shown.err,
+                 "hidden from the optimizer (a killed compare --ignore-index leaves "
+                 "these): works.k_category"));
+  CHECK(contains(shown.err, "sqlmeasure recover --journal " + path + " -D shop --forget"));
+  const CliResult listed =
+      run_in_process({"recover", "-D", "shop"}, nullptr, live.server.connector());
+  CHECK(listed.code == 2);  // the one open journal, found although damaged
+  const CliResult forgotten = run_in_process(
+      {"recover", "--journal", path, "-D", "shop", "--forget"}, nullptr, live.server.connector());
+  INFO("forget stderr: " << forgotten.err);
+  CHECK(forgotten.code == 0);
+  CHECK_FALSE(read_journal(path).open);
+  live.server.faults.clear();
+  live.server.has_category = true;
+  CHECK(live.run().code == 0);
+}
+
+TEST_CASE("live compare: a journal taken away mid-run, or one that cannot be closed",
+          "[unit][live][journal]") {
+  LiveRun live;
+  live.extra_args = {"--alternations", "2"};
+  std::string journal;
+  SECTION("closed by a recover between rounds: the change is not applied again, exit 2") {
+    int adds = 0;
+    live.server.observer = [&](const Call& call) {
+      if (call.sql != kAddCategory || ++adds != 1) return;
+      const std::vector<OpenJournal> open = open_journals_for("shop");
+      if (open.size() != 1 || !open.front().journal) return;  // the CHECKs below then fail
+      Journal closed = *open.front().journal;
+      closed.open = false;
+      closed.closed_because = "recovered: undone, and the schema checked";
+      write_journal(closed, open.front().path);
+    };
+    const CliResult result = live.run();
+    INFO("stderr: " << result.err);
+    CHECK(result.code == 2);
+    CHECK(contains(result.err, "the journal of this run was taken away from it"));
+    CHECK(contains(result.err, "The change is not applied again"));
+    CHECK(std::count_if(live.server.log.begin(), live.server.log.end(),
+                        [](const Call& call) { return call.sql == kDropCategory; }) == 1);
+    check_schema_as_before(live.server);
+  }
+  SECTION("the undo verified, the journal cannot be closed: said, exit 2, and how to close it") {
+    live.extra_args = {};
+    live.server.observer = [&](const Call& call) {
+      if (call.sql != kDropStarted) return;
+      // The journal's place taken by a directory: the atomic rename over it fails.
+      const std::vector<OpenJournal> open = open_journals_for("shop");
+      if (open.size() != 1) return;  // the CHECKs below then fail
+      journal = open.front().path;
+      std::filesystem::remove(journal);
+      std::filesystem::create_directories(journal + "/blocked");
+    };
+    const CliResult result = live.run();
+    INFO("stderr: " << result.err);
+    CHECK(result.code == 2);
+    CHECK(contains(result.err, "the journal could not be closed ("));
+    CHECK(contains(result.err,
+                   "Close it with: sqlmeasure recover --journal " + journal + " --forget"));
+    CHECK(contains(result.err, "the schema is as it was"));
+    check_schema_as_before(live.server);
   }
 }
 

@@ -3,6 +3,7 @@
 // compares it after every undo (docs/safety.md §3).
 #include <map>
 #include <string>
+#include <vector>
 
 #include "sqlmeasure/connection.h"
 
@@ -14,6 +15,10 @@ namespace sqlmeasure {
                                                                  const std::string& database);
 // A CREATE TABLE as the snapshot keeps it: index lines sorted, AUTO_INCREMENT=N dropped.
 [[nodiscard]] std::string comparable_definition(const std::string& create_table);
+// The names of the tables whose definition differs, or that exist on one side only.
+[[nodiscard]] std::vector<std::string> differing_tables(
+    const std::map<std::string, std::string>& before,
+    const std::map<std::string, std::string>& after);
 // Tables whose definition differs (or exist on one side only), comma-separated; empty if none.
 [[nodiscard]] std::string schema_difference(const std::map<std::string, std::string>& before,
                                             const std::map<std::string, std::string>& after);
