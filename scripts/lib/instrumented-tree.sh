@@ -5,7 +5,7 @@
 # Warnings are gated by the ordinary build (scripts/build, -Werror in CI).
 # Sets instrumented_build (the directory) and fuzz_targets.
 instrumented_build=build-asan
-fuzz_targets=(fuzz_scenario_loader fuzz_sql_splitter fuzz_results_reader fuzz_log_capture)
+fuzz_targets=(fuzz_scenario_loader fuzz_sql_splitter fuzz_results_reader fuzz_log_capture fuzz_journal_reader)
 
 build_instrumented_tree() {
   local clang=${CXX_SANITIZE:-} candidate
