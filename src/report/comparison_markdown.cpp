@@ -9,6 +9,7 @@
 
 #include "comparison_formats.h"
 #include "comparison_text.h"
+#include "markdown_text.h"
 #include "sqlmeasure/number_text.h"
 #include "sqlmeasure/text.h"
 
@@ -19,20 +20,12 @@ namespace {
 // characters) keeps every comment under it.
 constexpr size_t kCommentLimit = 65536;
 
-// Free text in a comment: GitHub drops what looks like an HTML tag ("<derived2>"), so angle
-// brackets are written as entities; control bytes never reach the page.
-std::string md_text(const std::string& text) {
-  std::string out;
-  for (char c : without_control_bytes(text)) {
-    if (c == '<')
-      out += "&lt;";
-    else if (c == '>')
-      out += "&gt;";
-    else
-      out += c;
-  }
-  return out;
-}
+// Text from servers, scenario files and results files: inert (markdown_text.h), each field
+// cut to its share.
+std::string md_text(const std::string& text) { return inert_markdown(text); }
+
+// A label is said in the footer: a 100,000-character --label must not crowd out the verdicts.
+constexpr std::size_t kLabelLimit = 200;
 
 // A part of the comment: `open`, then `body` lines (the ones a cut may leave out), `close`.
 struct Block {
@@ -82,15 +75,16 @@ void add_query_lines(const ScreenComparison& screen, const std::string& prefix,
                      std::vector<std::string>& lines) {
   for (const QueryComparison& query : screen.queries) {
     if (query_flagged(query))
-      lines.push_back("- `" + prefix + query.name + "`: " + md_text(query_detail(query)) + "\n");
+      lines.push_back("- " + markdown_code(prefix + query.name) + ": " +
+                      md_text(query_detail(query)) + "\n");
   }
   for (const std::string& name : screen.queries_only_before)
-    lines.push_back("- `" + prefix + name + "`: removed\n");
+    lines.push_back("- " + markdown_code(prefix + name) + ": removed\n");
   for (const std::string& name : screen.queries_only_after)
-    lines.push_back("- `" + prefix + name + "`: added\n");
+    lines.push_back("- " + markdown_code(prefix + name) + ": added\n");
   // Its budget when over it (an accepted screen's acceptance has its own section).
   if (screen.over_budget()) {
-    lines.push_back("- " + (prefix.empty() ? "" : "`" + screen.name + "` ") +
+    lines.push_back("- " + (prefix.empty() ? "" : markdown_code(screen.name) + " ") +
                     md_text(screen.budget->describe()) + "\n");
   }
 }
@@ -122,8 +116,8 @@ std::string footer(const Comparison& comparison) {
   std::string text = "\n<sub>" + md_text(summary_line(comparison)) + ".";
   if (comparison.before_phases > 0) text += " " + md_text(phases_line(comparison)) + ".";
   if (const std::string ddl = ddl_line(comparison); !ddl.empty()) text += " " + md_text(ddl) + ".";
-  text += " Before: " + md_text(comparison.before_label) +
-          "; after: " + md_text(comparison.after_label) + ".</sub>\n";
+  text += " Before: " + inert_markdown(comparison.before_label, kLabelLimit) +
+          "; after: " + inert_markdown(comparison.after_label, kLabelLimit) + ".</sub>\n";
   return text;
 }
 
@@ -131,9 +125,10 @@ std::string footer(const Comparison& comparison) {
 // and what is left out is named with where the full report is.
 std::string assemble(const std::string& head, const std::vector<Block>& blocks,
                      const std::string& tail, const Style& style) {
+  // --report-url is the user's own: a link that must stay one, cut to its share.
   const std::string where = style.full_report.empty()
                                 ? "run compare with --format html or --format table"
-                                : md_text(style.full_report);
+                                : cut_text(without_control_bytes(style.full_report), 2000);
   const size_t note_room = 400 + where.size();  // the cut notes below, with room to spare
   const size_t budget = kCommentLimit - std::min(kCommentLimit, tail.size() + note_room);
   std::string out = head;
@@ -174,7 +169,9 @@ std::string assemble(const std::string& head, const std::vector<Block>& blocks,
             : "",
         where);
   }
-  return out + tail;
+  out += tail;
+  // Every part above is bounded; this only guards the promise.
+  return out.size() <= kCommentLimit ? out : cut_text(out, kCommentLimit);
 }
 
 }  // namespace
@@ -183,10 +180,30 @@ void render_comparison_markdown(const Comparison& comparison, const Style& style
                                 std::ostream& out) {
   const size_t failed = comparison.failing_count();
   const size_t accepted = comparison.accepted_count();
+  // Queries that fail on both sides are compared nowhere: said in the head and listed, as the
+  // table output lists them, so a green comment does not hide them.
+  std::size_t failing_both = 0;
+  std::vector<std::string> not_compared;
+  for (const ScreenComparison& screen : comparison.screens) {
+    for (const QueryComparison& query : screen.queries) {
+      if (query.outcome != QueryOutcome::kFailsBoth) continue;
+      ++failing_both;
+      if (screen.verdict() == Verdict::kUnchanged) {
+        not_compared.push_back("- " + markdown_code(screen.name + "/" + query.name) + ": " +
+                               md_text(query_detail(query)) + "\n");
+      }
+    }
+  }
+  const std::string also = failing_both == 0
+                               ? ""
+                               : fmt::format(" · {} quer{} not compared: failing on both sides",
+                                             failing_both, failing_both == 1 ? "y" : "ies");
   const std::string head =
-      failed > 0 ? "### ❌ " + md_text(gate_count(comparison, screens_compared(comparison))) + "\n\n"
-      : accepted > 0 ? fmt::format("### ✅ no screen fails the gate ({} accepted)\n\n", accepted)
-                     : "### ✅ no screen regressed\n\n";
+      failed > 0
+          ? "### ❌ " + md_text(gate_count(comparison, screens_compared(comparison))) + also + "\n\n"
+      : accepted > 0
+          ? fmt::format("### ✅ no screen fails the gate ({} accepted){}\n\n", accepted, also)
+          : "### ✅ no screen regressed" + also + "\n\n";
   std::vector<const ScreenComparison*> changed, unchanged, failing, others;
   for (const ScreenComparison& screen : comparison.screens) {
     (screen.verdict() == Verdict::kUnchanged ? unchanged : changed).push_back(&screen);
@@ -198,6 +215,10 @@ void render_comparison_markdown(const Comparison& comparison, const Style& style
     Block table = table_block(changed);
     table.close = "\n";
     blocks.push_back(std::move(table));
+  }
+  if (!not_compared.empty()) {
+    blocks.push_back({fmt::format("**Not compared** ({}):\n\n", not_compared.size()),
+                      std::move(not_compared), "\n"});
   }
   // What the team accepted and why, in the open: a reviewer sees every escape from the gate.
   if (const std::vector<std::string> lines = accepted_lines(comparison); !lines.empty()) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "markdown_text.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/render.h"
 #include "sqlmeasure/text.h"
@@ -32,18 +33,8 @@ std::string pad(const std::string& text, size_t width, bool right) {
   return right ? fill + text : text + fill;
 }
 
-std::string markdown_cell(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '|')
-      out += "\\|";
-    else if (c == '\n')
-      out += ' ';
-    else
-      out += c;
-  }
-  return out;
-}
+// A cell from files and servers: inert (markdown_text.h), and cut to its share.
+std::string markdown_cell(const std::string& text) { return inert_markdown(text, 500); }
 
 std::string csv_cell(const std::string& text) {
   if (text.find_first_of(",\"\n\r") == std::string::npos) return text;

@@ -182,8 +182,8 @@ TEST_CASE("markdown: angle brackets in plans are written as entities", "[unit][r
                                  "disagree on <derived2> +20%",
                                  ""});
   const std::string md = render(comparison, Format::kMarkdown);
-  CHECK(contains(md, "&lt;derived2&gt;"));
-  CHECK_FALSE(contains(md, "<derived2>"));
+  CHECK(contains(md, "&lt;derived2>"));
+  CHECK_FALSE(contains(md, "<derived2"));
 }
 
 TEST_CASE("markdown: warnings are one collapsed line however many screens", "[unit][render]") {
@@ -226,6 +226,81 @@ TEST_CASE("markdown: never longer than a GitHub comment; the cut says where the 
   CHECK(md.ends_with("</sub>\n"));
   // Without --report-url the cut still says how to get everything.
   CHECK(contains(render(comparison, Format::kMarkdown), "run compare with --format html"));
+}
+
+TEST_CASE("markdown: every field counts toward the limit; a 100,000-character label is cut",
+          "[unit][render][safety]") {
+  Comparison comparison = regression();
+  const std::string label(100000, 'L');
+  comparison.before_label = label;
+  comparison.after_label = label + " · migration up.sql";
+  comparison.warnings.push_back({WarningKind::kDrift, "drift: " + std::string(100000, 'w'), ""});
+  const std::string long_url = "https://ci.example/" + std::string(100000, 'u');
+  for (const std::string& url : {std::string(), long_url}) {
+    const std::string md = render(comparison, Format::kMarkdown, false, url);
+    INFO(md.size());
+    CHECK(md.size() <= 65536);
+    CHECK(md.starts_with("### ❌ "));
+    CHECK(contains(md, "Before: " + std::string(190, 'L')));
+    CHECK(contains(md, "…; after: "));
+    CHECK(count(md, std::string(1000, 'L')) == 0);
+    CHECK(md.ends_with("</sub>\n"));
+  }
+}
+
+TEST_CASE("markdown: text from servers, files and labels is inert in a PR comment",
+          "[unit][render][safety]") {
+  const std::string hostile =
+      "@octocat and @org/team see #1, GH-2, ![i](https://evil.example/track.png), "
+      "[link](http://evil.example), <img src=x onerror=alert(1)>, &#64;octocat, "
+      "www.evil.example and ``` a fence";
+  Comparison comparison = regression();
+  comparison.before_label = hostile;
+  comparison.warnings.push_back({WarningKind::kDrift, "drift: " + hostile, ""});
+  for (ScreenComparison& screen : comparison.screens) {
+    for (QueryComparison& q : screen.queries) {
+      q.outcome = QueryOutcome::kBreaks;
+      q.failed_after = {"[1064] " + hostile, 1, 1};
+    }
+  }
+  const std::string md = render(comparison, Format::kMarkdown);
+  INFO(md);
+  CHECK_FALSE(contains(md, "@octocat"));
+  CHECK_FALSE(contains(md, "@org"));
+  CHECK_FALSE(contains(md, " #1"));
+  CHECK_FALSE(contains(md, "GH-2"));
+  CHECK_FALSE(contains(md, "[i]("));
+  CHECK_FALSE(contains(md, "[link]("));
+  CHECK_FALSE(contains(md, "://"));
+  CHECK_FALSE(contains(md, "<img"));
+  CHECK_FALSE(contains(md, "&#64;"));
+  CHECK_FALSE(contains(md, "www.evil"));
+  CHECK_FALSE(contains(md, "```"));
+  CHECK(contains(md, "@&#8203;octocat"));
+  CHECK(contains(md, "#&#8203;1"));
+  CHECK(contains(md, "!\\[i\\](https:&#8203;//evil.example/track.png)"));
+  CHECK(contains(md, "&lt;img src=x onerror=alert(1)>"));
+  CHECK(contains(md, "\\`\\`\\` a fence"));
+}
+
+TEST_CASE("markdown: a query failing on both sides is said, not hidden behind a green line",
+          "[unit][render]") {
+  RunResult before =
+      run_result_with_stats("b", {screen_result("inbox", {query("q", 1.0, 10, {})})});
+  RunResult after = before;
+  for (RunResult* run : {&before, &after}) {
+    QueryResult& q = run->screens[0].queries[0];
+    q.error = "[1146] Table 'demo.inbox' doesn't exist";
+    q.samples_ns.clear();
+  }
+  const Comparison comparison = compare_runs(before, after, VerdictRule{});
+  const std::string md = render(comparison, Format::kMarkdown);
+  INFO(md);
+  CHECK(
+      md.starts_with("### ✅ no screen regressed · 1 query not compared: failing on both sides\n"));
+  CHECK(contains(md,
+                 "**Not compared** (1):\n\n- `inbox/q`: fails on both sides, not compared: "
+                 "before: \\[1146\\] Table 'demo.inbox' doesn't exist"));
 }
 
 TEST_CASE("csv: a header, one row per screen and per query", "[unit][render]") {
@@ -381,7 +456,10 @@ TEST_CASE("text from files and servers cannot repaint the terminal", "[unit][ren
     CHECK_FALSE(contains(text, "\x1b"));
     CHECK_FALSE(contains(text, "\r"));
     CHECK_FALSE(contains(text, "\x07"));
-    CHECK(contains(text, "before\\x1b[2J\\x1b[H (cleared the screen)"));
+    // Markdown escapes the backslashes and brackets too (a link could start there).
+    CHECK(contains(text, format == Format::kTable
+                             ? "before\\x1b[2J\\x1b[H (cleared the screen)"
+                             : "before\\\\x1b\\[2J\\\\x1b\\[H (cleared the screen)"));
   }
   Table table{{"a", "b"}, {false, false}, {{"line one\nline two", "\x1b]0;title\x07"}}};
   std::ostringstream out;
@@ -421,8 +499,8 @@ TEST_CASE("budgets and accepted regressions in every format", "[unit][render]") 
   CHECK(contains(markdown,
                  "**Accepted** (1):\n\n- work_search (regressed): accepted until "
                  "2099-12-31 (sqlmeasure.toml:6:1): moves to the search service "
-                 "(#1234) &lt;soon&gt;\n"));
-  CHECK(contains(markdown, "- over budget: median 2.000 &gt; 1.500 ms (sqlmeasure.toml:2:1)\n"));
+                 "(#&#8203;1234) &lt;soon>\n"));
+  CHECK(contains(markdown, "- over budget: median 2.000 > 1.500 ms (sqlmeasure.toml:2:1)\n"));
 
   const nlohmann::json json = nlohmann::json::parse(render(c, Format::kJson));
   CHECK(json["schema_version"] == 4);
