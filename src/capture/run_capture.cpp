@@ -139,6 +139,13 @@ CaptureRun run_capture(const CaptureSources& sources, const CaptureOptions& opti
   run.result = builder.finish();
   const bool found = !run.result.screens.empty();
   select(run.result, selection);
+  if (run.result.screens.size() > kCaptureMaxScreens) {
+    fail(ExitCode::kUsage,
+         fmt::format("the logs hold {} screens, more than the {} capture writes: keep the most "
+                     "requested with --top N, or narrow them with --screens or --min-requests; "
+                     "nothing was written",
+                     run.result.screens.size(), kCaptureMaxScreens));
+  }
   if (found && run.result.screens.empty()) {
     fail(ExitCode::kUsage,
          "--screens, --min-requests and --top leave no screen to write "

@@ -116,16 +116,32 @@ std::vector<CapturedFile> captured_files(const CaptureResult& result, const std:
   return files;
 }
 
+void check_out_directory(const std::string& directory) {
+  std::error_code error;
+  for (std::filesystem::path path = std::filesystem::absolute(directory, error);
+       !path.empty() && !error; path = path.parent_path()) {
+    if (!std::filesystem::exists(path, error)) {
+      if (path == path.parent_path()) break;
+      continue;
+    }
+    if (!std::filesystem::is_directory(path, error)) {
+      fail(ExitCode::kUsage,
+           path == std::filesystem::absolute(directory, error)
+               ? fmt::format("--out {}: not a directory", directory)
+               : fmt::format("--out {}: {} is not a directory", directory, path.string()));
+    }
+    return;
+  }
+}
+
 std::vector<std::string> write_captured_files(const std::vector<CapturedFile>& files,
                                               const std::string& directory, bool force) {
   std::vector<std::string> paths;
   for (const CapturedFile& file : files) {
     paths.push_back((std::filesystem::path(directory) / (file.screen.name + ".toml")).string());
   }
+  check_out_directory(directory);
   std::error_code error;
-  if (std::filesystem::exists(directory, error) && !std::filesystem::is_directory(directory)) {
-    fail(ExitCode::kUsage, fmt::format("--out {}: not a directory", directory));
-  }
   if (!force) {
     for (const std::string& path : paths) {
       if (std::filesystem::exists(path, error)) {

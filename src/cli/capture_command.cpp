@@ -53,10 +53,11 @@ class CaptureCommand final : public Command {
     app.add_option("--min-requests", min_requests_, "Only screens seen in at least N requests")
         ->check(CLI::Range(1, 1000000000));
     app.add_option("--top", top_, "Only the N screens with the most requests")
-        ->check(CLI::Range(1, 1000000));
+        ->check(CLI::Range(std::size_t{1}, kCaptureMaxScreens));
   }
 
   int execute(const Context& context) override {
+    check_out_directory(out_);  // before a 90 MB log is read, not after
     const CaptureOptions options = capture_options();
     const CaptureSources sources = capture_sources(context);
     ScreenSelection selection;

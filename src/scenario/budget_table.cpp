@@ -43,7 +43,8 @@ Budget read_budget(const std::string& file, const toml::table& table, const toml
     if (const auto* f = value->as_floating_point()) ms = f->get();
     if (const auto* i = value->as_integer()) ms = static_cast<double>(i->get());
     if (!ms || !std::isfinite(*ms) || *ms <= 0 || *ms > 86'400'000) {
-      fail(code, fmt::format("{}: '{}' in {} must be a number of milliseconds above 0",
+      fail(code, fmt::format("{}: '{}' in {} must be a number of milliseconds above 0 and at "
+                             "most 86400000 (a day)",
                              position(file, value->source()), key, section));
     }
     *out = ms;

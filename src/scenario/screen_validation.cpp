@@ -72,6 +72,11 @@ void validate_screen(const Screen& screen, const LoadOptions& options) {
   }
   std::set<std::string> names;
   for (const Query& query : screen.queries) {
+    if (query.sql.size() > kStatementMaxBytes) {
+      bad(query.where, fmt::format("the statement is {} MiB; a statement may be at most {} MiB "
+                                   "(no page sends more)",
+                                   query.sql.size() >> 20, kStatementMaxBytes >> 20));
+    }
     if (!is_valid_name(query.name)) {
       bad(query.where, fmt::format("query name '{}' must be 1-128 letters, digits, '_', '-' or "
                                    "'.'",

@@ -8,7 +8,8 @@
 
 namespace sqlmeasure {
 Screen parse_sql_screen(const std::string& path, const std::string& default_name) {
-  const std::string text = read_input_file(path, "the screen", ExitCode::kBadInput);
+  const std::string text =
+      read_input_file(path, "the screen", ExitCode::kBadInput, kScreenFileMaxBytes);
   check_utf8_text(text, path, "a .sql screen");
   Screen screen;
   screen.file = path;

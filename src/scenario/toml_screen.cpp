@@ -149,7 +149,8 @@ Query parse_query(const std::string& file, const toml::table& table, const toml:
 }  // namespace
 
 Screen parse_toml_screen(const std::string& path, const std::string& default_name) {
-  const std::string content = read_input_file(path, "the screen", ExitCode::kBadInput);
+  const std::string content =
+      read_input_file(path, "the screen", ExitCode::kBadInput, kScreenFileMaxBytes);
   const toml::table root = parse_toml(content, path, ExitCode::kBadInput);
   reject_unknown_keys(path, root, {"screen", "description", "query", "budget"}, "");
   Screen screen;

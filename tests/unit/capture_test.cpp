@@ -24,6 +24,7 @@
 #include "sqlmeasure/scenario_loader.h"
 #include "sqlmeasure/scenario_writer.h"
 #include "sqlmeasure/sql_statements.h"
+#include "support/cli_runner.h"
 #include "support/temp_dir.h"
 
 using namespace sqlmeasure;
@@ -1449,4 +1450,53 @@ TEST_CASE("capture: files are not overwritten without force", "[unit][capture]")
   CHECK(paths.size() == 2);
   CHECK(testing::read_text(existing) == screen_to_toml(files[1].screen, files[1].comments));
   CHECK(testing::exists(dir / "users_show.toml"));
+}
+
+TEST_CASE("capture: --out that can never be a directory is said before any log is read",
+          "[unit][capture]") {
+  TempDir dir("capture-out");
+  const std::string file = dir.write("taken", "a file\n");
+  dir.write("slow.log", "not read: the --out error comes first\n");
+  for (const std::string& out : {file, file + "/screens"}) {
+    const testing::CliResult result =
+        testing::run_in_process({"capture", dir / "slow.log", "--out", out});
+    INFO(result.err);
+    CHECK(result.code == 64);
+    CHECK(result.err.find("--out " + out + ": ") != std::string::npos);
+    CHECK(result.err.find("not a directory") != std::string::npos);
+    CHECK(result.err.find("no event") == std::string::npos);  // the log was not read
+  }
+}
+
+TEST_CASE("capture: past 10,000 screens it refuses and asks for --top; --top keeps them",
+          "[unit][capture]") {
+  TempDir dir("capture-many");
+  std::string log =
+      "/usr/sbin/mariadbd, Version: 10.11.6-MariaDB-0+deb12u1 (Debian 12). started with:\n"
+      "Tcp port: 3306  Unix socket: /run/mysqld/mysqld.sock\n"
+      "Time\t\t    Id Command\tArgument\n"
+      "261203 10:15:01\t    11 Connect\tapp@10.0.0.5 on shop using TCP/IP\n";
+  for (std::size_t i = 0; i <= kCaptureMaxScreens; ++i) {
+    log += fmt::format(
+        "\t\t    11 Query\tSELECT id FROM works WHERE id = 1 "
+        "/*controller='route{}',action='show'*/\n",
+        i);
+  }
+  dir.write("general.log", log);
+  const testing::CliResult refused =
+      testing::run_in_process({"capture", dir / "general.log", "--out", dir / "out"});
+  INFO(refused.err);
+  CHECK(refused.code == 64);
+  CHECK(refused.err.find("the logs hold 10001 screens, more than the 10000 capture writes: keep "
+                         "the most requested with --top N") != std::string::npos);
+  CHECK_FALSE(testing::exists(dir / "out"));
+  const testing::CliResult top =
+      testing::run_in_process({"capture", dir / "general.log", "--out", dir / "out", "--top", "3"});
+  INFO(top.err);
+  CHECK(top.code == 0);
+  CHECK(std::distance(std::filesystem::directory_iterator(dir / "out"),
+                      std::filesystem::directory_iterator()) == 3);
+  CHECK(testing::run_in_process(
+            {"capture", dir / "general.log", "--out", dir / "o2", "--top", "10001"})
+            .code == 64);
 }

@@ -545,9 +545,41 @@ TEST_CASE("a screen file's [budget]: median_ms and/or p95_ms, checked", "[unit][
                  "'median_ms' in [budget] must be a number of milliseconds above 0"));
   CHECK(contains(bad_input("s.toml", "[budget]\np95_ms = \"5\"\n" + query, 2),
                  "'p95_ms' in [budget] must be a number of milliseconds above 0"));
+  CHECK(contains(bad_input("s.toml", "[budget]\nmedian_ms = 1e308\n" + query, 2),
+                 "'median_ms' in [budget] must be a number of milliseconds above 0 and at most "
+                 "86400000 (a day)"));
   CHECK(contains(bad_input("s.toml", "[budget]\nmedian_ms = nan\n" + query, 2),
                  "'median_ms' in [budget] must be a number"));
   CHECK(contains(bad_input("s.toml", "[budget]\nmedian_ms = 50\np95_ms = 20\n" + query, 3),
                  "p95_ms (20.00 ms) is below median_ms (50.00 ms) in [budget]"));
   CHECK(contains(bad_input("s.toml", "budget = 5\n" + query, 1), "'budget' must be a table"));
+}
+
+TEST_CASE("scenario sizes no page issues: a 17 MiB screen file, a 5 MiB statement",
+          "[unit][scenario][safety]") {
+  TempDir dir("scenario-sizes");
+  const std::string big = dir.write("big.sql", std::string((17u << 20), ' ') + "SELECT 1;\n");
+  try {
+    (void)load_screen_file(big);
+    FAIL("a 17 MiB screen was read");
+  } catch (const Error& error) {
+    CHECK(error.code() == ExitCode::kBadInput);
+    CHECK(
+        contains(error.what(), big + ": the screen is implausibly large (17 MiB; at most 16 MiB)"));
+  }
+  const std::string statement =
+      "SELECT 1 FROM t WHERE id IN (" + std::string(5u << 20, '1') + ");\n";
+  for (const std::string& name : {std::string("long.sql"), std::string("long.toml")}) {
+    const std::string path = dir.write(
+        name,
+        name.ends_with(".sql") ? statement : "[[query]]\nsql = \"\"\"" + statement + "\"\"\"\n");
+    try {
+      (void)load_screen_file(path);
+      FAIL("a 5 MiB statement was accepted in " << name);
+    } catch (const Error& error) {
+      CHECK(error.code() == ExitCode::kBadInput);
+      CHECK(contains(error.what(), path + ":"));
+      CHECK(contains(error.what(), "the statement is 5 MiB; a statement may be at most 4 MiB"));
+    }
+  }
 }

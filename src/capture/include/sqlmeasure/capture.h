@@ -183,6 +183,10 @@ struct CapturedFile {
                                                        const std::string& sources,
                                                        bool no_literals = false);
 
+// Error(kUsage) when `directory` (capture's --out) could never be written: it, or the nearest
+// part of its path that exists, is not a directory. Said before a log is read.
+void check_out_directory(const std::string& directory);
+
 // Writes each file as DIR/NAME.toml (the directory made if missing). Nothing is written when
 // one of them exists and `force` is false: a usage error names it. Returns the paths written.
 std::vector<std::string> write_captured_files(const std::vector<CapturedFile>& files,
@@ -203,6 +207,10 @@ struct CaptureSources {
   std::optional<double> history_duration_s;  // performance_schema's history, polled this long
   std::optional<ConnectionOptions> session;  // for table or history: a read-only session
 };
+
+// The most screens capture writes: a log of a million distinct routes is no scenario
+// directory; past it capture refuses and asks for --top (whose own bound this is too).
+inline constexpr std::size_t kCaptureMaxScreens = 10000;
 
 // Which captured screens to write: --screens, --min-requests, --top.
 struct ScreenSelection {

@@ -1,11 +1,18 @@
 #pragma once
 // Loading and selecting screens from a scenario directory (docs/scenarios.md).
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "sqlmeasure/scenario.h"
 
 namespace sqlmeasure {
+
+// Sizes no page issues (docs/scenarios.md): a screen file over 16 MiB is refused before it
+// is read, a statement over 4 MiB before it is checked; memory stays proportional to them.
+inline constexpr std::uintmax_t kScreenFileMaxBytes = std::uintmax_t{16} << 20;
+inline constexpr std::size_t kStatementMaxBytes = std::size_t{4} << 20;
 
 struct LoadOptions {
   bool allow_writes = false;  // --allow-writes: write statements allowed (always rolled back)
