@@ -213,22 +213,27 @@ std::string lock_holders(Connection& admin, const std::string& database,
                          std::uint64_t own_session) {
   std::vector<std::string> holders;
   try {
+    // The database's sessions first (a transaction holds a table's metadata lock), then the
+    // others: FLUSH TABLES WITH READ LOCK and a backup hold every table from any database.
     const ResultSet set = admin.query(fmt::format(
-        "SELECT ID, USER, HOST, TIME, INFO FROM information_schema.PROCESSLIST WHERE DB = {} "
-        "AND ID <> CONNECTION_ID() AND ID <> {} AND COMMAND <> 'Daemon' ORDER BY TIME DESC "
-        "LIMIT 5",
-        admin.quote(database), own_session));
+        "SELECT ID, USER, HOST, TIME, INFO, DB FROM information_schema.PROCESSLIST WHERE ID <> "
+        "CONNECTION_ID() AND ID <> {} AND COMMAND <> 'Daemon' ORDER BY DB <=> {} DESC, TIME "
+        "DESC LIMIT 5",
+        own_session, admin.quote(database)));
     for (const auto& row : set.rows) {
-      holders.push_back(fmt::format("thread {} ({}@{}, {} s: {})", row[0].value_or("?"),
+      const bool here = row[5] == std::optional<std::string>(database);
+      holders.push_back(fmt::format("thread {} ({}@{}{}, {} s: {})", row[0].value_or("?"),
                                     row[1].value_or("?"), row[2].value_or("?"),
+                                    here ? "" : ", on " + row[5].value_or("no database"),
                                     row[3].value_or("?"),
-                                    printable(row[4].value_or("idle in a transaction"))));
+                                    printable(row[4].value_or("idle, perhaps in a transaction or "
+                                                              "holding a read lock"))));
     }
   } catch (const DatabaseError&) {
     return "the sessions holding it could not be listed";
   }
-  if (holders.empty()) return "no other session on the database is visible to this user";
-  return "sessions on the database, longest first: " + join(holders, "; ");
+  if (holders.empty()) return "no other session is visible to this user";
+  return "sessions that may hold it, the database's first, longest first: " + join(holders, "; ");
 }
 
 }  // namespace sqlmeasure

@@ -26,8 +26,9 @@ struct ChangeSafety {
                                                               const ChangeSafety& safety,
                                                               EventLog& events);
 
-// The sessions holding locks on `database` that a DDL waited for: "thread 42 (root@localhost,
-// running 12 s: SELECT ...)", from the processlist (and metadata_lock_info where installed).
+// The sessions that may hold the lock a DDL waited for: "thread 42 (root@localhost, 12 s:
+// SELECT ...)", from the processlist — those on `database` first, then the others, since a
+// FLUSH TABLES WITH READ LOCK (or a backup) from any database blocks every DDL.
 [[nodiscard]] std::string lock_holders(Connection& admin, const std::string& database,
                                        std::uint64_t own_session);
 

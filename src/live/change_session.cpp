@@ -232,6 +232,11 @@ void ChangeSession::undo_statements() {
   events_.say(fmt::format("undo: applied {} of {} {} in {:.2f} s", report.applied,
                           change_.undo.size(), statements(change_.undo.size()), seconds));
   for (const std::string& failure : report.failures) events_.say("undo: " + failure);
+  if (report.first_error == kLockWaitTimeout) {
+    events_.say(fmt::format("undo: it waited --lock-wait-timeout {} s for a lock; {}",
+                            safety_.lock_wait_timeout_s,
+                            lock_holders(*admin_, database_, admin_->session_id())));
+  }
 }
 
 // SHOW CREATE TABLE of every table, against the snapshot taken before anything was applied.

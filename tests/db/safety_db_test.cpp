@@ -856,6 +856,63 @@ std::vector<std::string> small_live_compare(const TempDir& dir, const std::strin
       .build();
 }
 
+TEST_CASE("live compare: an undo blocked by FLUSH TABLES WITH READ LOCK names its session",
+          "[db][safety][live][locks]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase db("ftwrl_undo");
+  db.run_script(
+      "CREATE TABLE t (id INT PRIMARY KEY, v INT, KEY k_v (v)) ENGINE=InnoDB;"
+      "INSERT INTO t VALUES (1, 10), (2, 20);");
+  const std::string original = db.schema_fingerprint();
+  TempDir dir("ftwrl-undo");
+  (void)small_live_compare(dir, db.name());  // its files; a longer after phase below
+  write_text(dir / "screens/q.sql", "SELECT SLEEP(0.05), v FROM t WHERE v = 20;\n");
+  const std::vector<std::string> args =
+      scratch_migration(dir, {.database = db.name(),
+                              .apply_ddl = true,
+                              .out_dir = dir / "out",
+                              .iterations = "40",
+                              .warmup = "0",
+                              .alternations = "1",
+                              .extra = {"--lock-wait-timeout", "1"}})
+          .build();
+  // A backup's FLUSH TABLES WITH READ LOCK, from a session on no database, taken once the
+  // change is applied: the undo's ALTER waits for it.
+  auto holder = connect(server_options());
+  const std::string holder_id = holder->query("SELECT CONNECTION_ID()").rows[0][0].value_or("");
+  std::atomic<bool> done{false};
+  std::thread locker([&] {
+    auto watch = db.connect();
+    const std::string k_v =
+        "SHOW INDEX FROM " + quote_identifier(db.name()) + ".t WHERE Key_name = 'k_v'";
+    while (!done.load() && !watch->query(k_v).rows.empty()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (done.load()) return;
+    holder->execute("FLUSH TABLES WITH READ LOCK");
+    while (!done.load()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    holder->execute("UNLOCK TABLES");
+  });
+  CliResult result = run_in_process(args);
+  done.store(true);
+  locker.join();
+  INFO("stderr: " << result.err);
+  CHECK(result.code == 2);
+  CHECK(result.err.find("undo: it waited --lock-wait-timeout 1 s for a lock; sessions that may "
+                        "hold it") != std::string::npos);
+  CHECK(result.err.find("thread " + holder_id + " (") != std::string::npos);
+  CHECK(result.err.find("STILL APPLIED") != std::string::npos);
+  // The lock gone, recover puts it back.
+  const std::string marker = "sqlmeasure recover --journal ";
+  const std::size_t at = result.err.find(marker);
+  REQUIRE(at != std::string::npos);
+  const std::string journal = result.err.substr(
+      at + marker.size(), result.err.find_first_of(" \n", at + marker.size()) - at - marker.size());
+  CHECK(run_in_process({"recover", "--journal", journal, "-S", test_socket(), "-u", "root"}).code ==
+        0);
+  CHECK(db.schema_fingerprint() == original);
+}
+
 TEST_CASE("live compare: a DDL waiting behind a long transaction gives up, naming it",
           "[db][safety][live][locks]") {
   SQLMEASURE_REQUIRE_SERVER();
