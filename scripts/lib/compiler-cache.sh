@@ -6,11 +6,14 @@
 # debug info then names the first clone's directory, which no test reads.
 # CCACHE_DISABLE=1 turns it off. Sets compiler_cache=(cmake flags), empty without ccache.
 compiler_cache=()
-if command -v ccache >/dev/null 2>&1; then
+# Without the launcher when disabled: a cold build then gets the precompiled headers that a
+# cached one goes without (cmake/precompiled_headers.cmake).
+if [ -z "${CCACHE_DISABLE:-}" ] && command -v ccache >/dev/null 2>&1; then
   export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$(pwd)}
   export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
-  # Precompiled headers (cmake/precompiled_headers.cmake) are cached only with this sloppiness:
-  # a PCH holds no __DATE__ or __TIME__ of ours, and its defines are the target's own.
+  # A fresh clone's headers are seconds old: without include_file_mtime/ctime ccache would not
+  # cache what includes them. We use no __DATE__ or __TIME__ (time_macros); pch_defines is
+  # for a build that turns SQLMEASURE_PCH on by hand.
   export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}
   compiler_cache=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 fi
