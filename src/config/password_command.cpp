@@ -16,13 +16,12 @@
 #include <chrono>
 #include <csignal>
 #include <cstring>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <vector>
 
 #include "sqlmeasure/config.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/proc_stat.h"
 
 extern char** environ;
 
@@ -46,7 +45,7 @@ class Descriptor {
   int fd_;
 };
 
-// The parent of every process, from /proc/PID/stat (field 4, after the command's ')').
+// The parent of every process, from /proc.
 std::multimap<pid_t, pid_t> children_by_parent() {
   std::multimap<pid_t, pid_t> children;
   DIR* proc = ::opendir("/proc");
@@ -55,17 +54,9 @@ std::multimap<pid_t, pid_t> children_by_parent() {
     char* end = nullptr;
     const long pid = std::strtol(entry->d_name, &end, 10);
     if (end == entry->d_name || *end != '\0') continue;
-    std::ifstream stat(fmt::format("/proc/{}/stat", pid));
-    std::string line;
-    if (!std::getline(stat, line)) continue;
-    const std::size_t close = line.rfind(')');
-    if (close == std::string::npos) continue;
-    std::istringstream fields(line.substr(close + 1));
-    std::string state;
-    long parent = 0;
-    if (fields >> state >> parent) {
-      children.emplace(static_cast<pid_t>(parent), static_cast<pid_t>(pid));
-    }
+    const std::vector<std::string> fields = proc_stat_fields(pid);
+    const long parent = fields.size() > 1 ? std::strtol(fields[1].c_str(), nullptr, 10) : 0;
+    if (parent > 0) children.emplace(static_cast<pid_t>(parent), static_cast<pid_t>(pid));
   }
   ::closedir(proc);
   return children;

@@ -57,11 +57,8 @@ std::vector<SqlStatement> statements_from_json(const json& list) {
 // (members in name order), mixed. An edit shows; it is no signature.
 std::string digest_of(json document) {
   document.erase("digest");
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : document.dump(-1, ' ', false, json::error_handler_t::replace)) {
-    h = (h ^ c) * 0x100000001b3ULL;
-  }
-  return fmt::format("{:016x}", mix64(h));
+  return fmt::format(
+      "{:016x}", mix64(stable_hash(document.dump(-1, ' ', false, json::error_handler_t::replace))));
 }
 
 }  // namespace

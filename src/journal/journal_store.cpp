@@ -8,12 +8,11 @@
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/hash.h"
 #include "sqlmeasure/journal.h"
+#include "sqlmeasure/proc_stat.h"
 
 namespace sqlmeasure {
 namespace {
@@ -29,12 +28,6 @@ std::string file_safe(const std::string& text) {
     out += plain ? c : '_';
   }
   return out.substr(0, 64);
-}
-
-std::uint64_t hash_text(const std::string& text) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : text) h = (h ^ c) * 0x100000001b3ULL;
-  return mix64(h);
 }
 
 // DB-0123456789abcdef.json: the names journal_path() gives.
@@ -60,19 +53,8 @@ std::string this_machine() {
 }
 
 std::string process_start_time(int pid) {
-  // /proc/PID/stat: field 22, starttime, counted after the command's closing parenthesis
-  // (the command may hold spaces and parentheses).
-  std::ifstream stat(fmt::format("/proc/{}/stat", pid));
-  std::string line;
-  if (!std::getline(stat, line)) return "";
-  const std::size_t close = line.rfind(')');
-  if (close == std::string::npos) return "";
-  std::istringstream fields(line.substr(close + 1));
-  std::string field;
-  for (int number = 3; number <= 22 && (fields >> field); ++number) {
-    if (number == 22) return field;
-  }
-  return "";
+  const std::vector<std::string> fields = proc_stat_fields(pid);
+  return fields.size() > 19 ? fields[19] : "";  // field 22, starttime
 }
 
 bool writer_running(const Journal& journal) {
@@ -114,7 +96,7 @@ std::string journal_directory() {
 
 std::string journal_path(const ServerIdentity& server, const std::string& database) {
   return fmt::format("{}/{}-{:016x}.json", journal_directory(), file_safe(database),
-                     hash_text(server.key() + "\n" + database));
+                     mix64(stable_hash(server.key() + "\n" + database)));
 }
 
 std::vector<OpenJournal> open_journals_for(const std::string& database) {

@@ -35,6 +35,7 @@
 #include "sqlmeasure/schema_snapshot.h"
 #include "support/process.h"
 #include "support/results_json.h"
+#include "support/text_checks.h"
 
 namespace sqlmeasure::testing {
 namespace {
@@ -1008,14 +1009,6 @@ TEST_CASE("offline commands end at once on a signal: nothing to undo", "[db][int
 namespace sqlmeasure::testing {
 namespace {
 
-std::string recover_command_in(const std::string& err) {
-  const std::string marker = "sqlmeasure recover --journal ";
-  const std::size_t at = err.find(marker);
-  if (at == std::string::npos) return "";
-  const std::size_t start = at + marker.size();
-  return err.substr(start, err.find_first_of(" \n", start) - start);
-}
-
 bool index_ignored_now(Connection& admin, const std::string& database, const std::string& index) {
   ResultSet set = admin.query(
       "SELECT IGNORED FROM information_schema.STATISTICS WHERE "
@@ -1024,20 +1017,26 @@ bool index_ignored_now(Connection& admin, const std::string& database, const std
   return !set.rows.empty() && set.rows[0][0] == std::optional<std::string>("YES");
 }
 
+// Table t with index k_v; a screen whose query sleeps 10 ms on it (a phase lasts); up.sql
+// drops k_v and down.sql adds it back; empty.toml: what the journal tests kill, race and damage.
+void write_nap_migration(TestDatabase& db, const TempDir& dir) {
+  db.run_script(
+      "CREATE TABLE t (id INT PRIMARY KEY, v INT, KEY k_v (v));"
+      "INSERT INTO t VALUES (1, 10), (2, 20);");
+  dir.write("screens/nap.sql", "-- name: nap\nSELECT SLEEP(0.01), v FROM t WHERE v = 20;\n");
+  dir.write("up.sql", "ALTER TABLE t DROP INDEX k_v;\n");
+  dir.write("down.sql", "ALTER TABLE t ADD INDEX k_v (v);\n");
+  dir.write("empty.toml", "");
+}
+
 TEST_CASE("live compare killed outright: the next command refuses, recover puts it back",
           "[db][live][journal]") {
   SQLMEASURE_REQUIRE_SERVER();
   const bool ignore_index = GENERATE(false, true);
   INFO((ignore_index ? "--ignore-index" : "--migration"));
   TestDatabase db("live_killed");
-  db.run_script(
-      "CREATE TABLE t (id INT PRIMARY KEY, v INT, KEY k_v (v));"
-      "INSERT INTO t VALUES (1, 10), (2, 20);");
   TempDir dir("live-killed");
-  dir.write("screens/nap.sql", "-- name: nap\nSELECT SLEEP(0.01), v FROM t WHERE v = 20;\n");
-  dir.write("up.sql", "ALTER TABLE t DROP INDEX k_v;\n");
-  dir.write("down.sql", "ALTER TABLE t ADD INDEX k_v (v);\n");
-  dir.write("empty.toml", "");
+  write_nap_migration(db, dir);
   const std::string original = db.schema_fingerprint();
   LiveCompareArgs args = scratch_migration(
       dir, {.database = db.name(), .apply_ddl = true, .iterations = "3000", .warmup = "0"});
@@ -1060,7 +1059,7 @@ TEST_CASE("live compare killed outright: the next command refuses, recover puts 
   compare.wait(std::chrono::seconds(10));
   const std::string err = read_text(dir / "stderr");
   INFO("stderr of the killed run: " << err);
-  const std::string journal = recover_command_in(err);
+  const std::string journal = journal_path_in(err);
   REQUIRE_FALSE(journal.empty());  // printed before the first change
   CHECK(exists(dir / "out/journal.json"));
   REQUIRE(changed());
@@ -1177,14 +1176,8 @@ TEST_CASE("a live compare still running: recover and the other commands wait for
           "[db][live][journal]") {
   SQLMEASURE_REQUIRE_SERVER();
   TestDatabase db("journal_running");
-  db.run_script(
-      "CREATE TABLE t (id INT PRIMARY KEY, v INT, KEY k_v (v));"
-      "INSERT INTO t VALUES (1, 10), (2, 20);");
   TempDir dir("journal-running");
-  dir.write("screens/nap.sql", "-- name: nap\nSELECT SLEEP(0.01), v FROM t WHERE v = 20;\n");
-  dir.write("up.sql", "ALTER TABLE t DROP INDEX k_v;\n");
-  dir.write("down.sql", "ALTER TABLE t ADD INDEX k_v (v);\n");
-  dir.write("empty.toml", "");
+  write_nap_migration(db, dir);
   const std::string original = db.schema_fingerprint();
   LiveCompareArgs args = scratch_migration(dir, {.database = db.name(),
                                                  .apply_ddl = true,
@@ -1197,7 +1190,7 @@ TEST_CASE("a live compare still running: recover and the other commands wait for
     std::this_thread::sleep_for(milliseconds(20));
   }
   REQUIRE_FALSE(index_exists(db.admin(), db.name(), "t", "k_v"));  // applied, and measuring
-  const std::string journal = recover_command_in(read_text(dir / "stderr"));
+  const std::string journal = journal_path_in(read_text(dir / "stderr"));
   REQUIRE_FALSE(journal.empty());
 
   const CliResult recover =
@@ -1231,12 +1224,8 @@ TEST_CASE("a damaged journal after kill -9: every command refuses; recover shows
           "[db][live][journal]") {
   SQLMEASURE_REQUIRE_SERVER();
   TestDatabase db("journal_damaged");
-  db.run_script(
-      "CREATE TABLE t (id INT PRIMARY KEY, v INT, KEY k_v (v));"
-      "INSERT INTO t VALUES (1, 10), (2, 20);");
   TempDir dir("journal-damaged");
-  dir.write("screens/nap.sql", "-- name: nap\nSELECT SLEEP(0.01), v FROM t WHERE v = 20;\n");
-  dir.write("empty.toml", "");
+  write_nap_migration(db, dir);
   const std::string original = db.schema_fingerprint();
   LiveCompareArgs args = {.database = db.name(),
                           .config = dir / "empty.toml",
@@ -1253,7 +1242,7 @@ TEST_CASE("a damaged journal after kill -9: every command refuses; recover shows
   REQUIRE(index_ignored_now(db.admin(), db.name(), "k_v"));
   ::kill(compare.pid(), SIGKILL);
   compare.wait(std::chrono::seconds(10));
-  const std::string journal = recover_command_in(read_text(dir / "stderr"));
+  const std::string journal = journal_path_in(read_text(dir / "stderr"));
   REQUIRE_FALSE(journal.empty());
   const std::string damage =
       GENERATE(as<std::string>{}, "", "{\"format\": \"sqlmeasure-journal\", \"ver");

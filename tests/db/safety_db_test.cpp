@@ -34,6 +34,7 @@
 #include "sqlmeasure/sql_lexer.h"
 #include "support/process.h"
 #include "support/results_json.h"
+#include "support/text_checks.h"
 
 extern char** environ;
 
@@ -903,11 +904,8 @@ TEST_CASE("live compare: an undo blocked by FLUSH TABLES WITH READ LOCK names it
   CHECK(result.err.find("thread " + holder_id + " (") != std::string::npos);
   CHECK(result.err.find("STILL APPLIED") != std::string::npos);
   // The lock gone, recover puts it back.
-  const std::string marker = "sqlmeasure recover --journal ";
-  const std::size_t at = result.err.find(marker);
-  REQUIRE(at != std::string::npos);
-  const std::string journal = result.err.substr(
-      at + marker.size(), result.err.find_first_of(" \n", at + marker.size()) - at - marker.size());
+  const std::string journal = journal_path_in(result.err);
+  REQUIRE_FALSE(journal.empty());
   CHECK(run_in_process({"recover", "--journal", journal, "-S", test_socket(), "-u", "root"}).code ==
         0);
   CHECK(db.schema_fingerprint() == original);

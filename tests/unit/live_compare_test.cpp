@@ -578,14 +578,6 @@ TEST_CASE(
 namespace sqlmeasure::testing {
 namespace {
 
-std::string journal_path_in(const std::string& err) {
-  const std::string marker = "sqlmeasure recover --journal ";
-  const std::size_t at = err.find(marker);
-  if (at == std::string::npos) return "";
-  const std::size_t start = at + marker.size();
-  return err.substr(start, err.find_first_of(" \n", start) - start);
-}
-
 TEST_CASE("live compare on a fake server: the journal, and recover", "[unit][live][journal]") {
   LiveRun live;
   SECTION("a run that ends well closes its journal, and leaves a copy in the out-dir") {

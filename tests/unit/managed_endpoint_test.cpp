@@ -18,6 +18,7 @@
 #include "cli/secrets.h"
 #include "sqlmeasure/config.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/proc_stat.h"
 #include "support/cli_runner.h"
 #include "support/command_context.h"
 #include "support/error_outcome.h"
@@ -69,11 +70,8 @@ std::string bad_config(const std::string& text) {
 
 // 'R', 'S', 'Z' ... from /proc/PID/stat; 0 when it is gone.
 char process_state(pid_t pid) {
-  std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat;
-  std::getline(file, stat);
-  const std::size_t close = stat.rfind(')');
-  return close == std::string::npos || close + 2 >= stat.size() ? 0 : stat[close + 2];
+  const std::vector<std::string> fields = proc_stat_fields(pid);
+  return fields.empty() || fields[0].empty() ? 0 : fields[0][0];
 }
 
 }  // namespace
