@@ -83,7 +83,8 @@ struct Shape {
   void add_row(Row row, std::uint64_t hash) {
     if ((rows.size() + 1) * 2 > index.size()) {
       std::vector<Slot> old = std::move(index);
-      index.assign(std::max<std::size_t>(64, old.size() * 2), Slot{});
+      // Small at first: most shapes of a log of many routes hold a row or two.
+      index.assign(std::max<std::size_t>(8, old.size() * 2), Slot{});
       for (const Slot& slot : old) {
         if (slot.row != 0) place(slot);
       }
@@ -119,6 +120,7 @@ struct ScreenStats {
 // The statements of one request so far.
 struct Request {
   std::string screen;  // key of the screen it adds to (kThread: decided when it ends)
+  std::string tags;    // kTags: the tags' text, should its screen have been set aside
   std::string key;     // what ends it when it changes
   std::int64_t last_time_us = -1;
   std::vector<Issued> statements;
@@ -168,6 +170,7 @@ struct CaptureBuilder::State {
   void add(const LogEvent& event, ReadStatement* read) {
     ++result.events;
     ++sequence;
+    if (screens.size() > options.screens_tracked) set_aside_screens();
     if (result.events % kSweepEvery == 0) close_stale(event.time_us);
     const bool is_statement = iequals(event.command, "Query") || iequals(event.command, "Execute");
     if (!is_statement) {
@@ -203,6 +206,7 @@ struct CaptureBuilder::State {
         }
         ScreenStats& stats = screen_stats(tags.screen);
         if (stats.tags.empty()) stats.tags = tags.text;  // as first seen
+        if (request->tags.empty()) request->tags = tags.text;
         break;
       }
       case CaptureOptions::GroupBy::kThread: {
@@ -348,6 +352,30 @@ struct CaptureBuilder::State {
     return found->second;
   }
 
+  // Lossy counting: the half of the screens with the fewest requests (the oldest first among
+  // equals) is dropped, and the most requests a dropped one had is kept, to be said. A route
+  // seen again starts over. Called between events only, when no reference to a screen is held.
+  void set_aside_screens() {
+    using Entry = std::map<std::string, ScreenStats>::iterator;
+    std::vector<Entry> entries;
+    entries.reserve(screens.size());
+    for (auto at = screens.begin(); at != screens.end(); ++at) entries.push_back(at);
+    const auto fewer = [](const Entry& a, const Entry& b) {
+      return a->second.requests != b->second.requests ? a->second.requests < b->second.requests
+                                                      : a->second.first_seen < b->second.first_seen;
+    };
+    const std::size_t drop = entries.size() / 2;
+    std::nth_element(entries.begin(), entries.begin() + static_cast<std::ptrdiff_t>(drop),
+                     entries.end(), fewer);
+    for (std::size_t i = 0; i < drop; ++i) {
+      const ScreenStats& stats = entries[i]->second;
+      result.set_aside_requests = std::max(result.set_aside_requests, stats.requests);
+      for (const auto& [why, count] : stats.skipped) result.skipped[why] += count;
+      screens.erase(entries[i]);
+    }
+    result.screens_set_aside += drop;
+  }
+
   ScreenStats& screen_stats(const std::string& key) {
     auto [stats, added] = screens.try_emplace(key);
     if (added) stats->second.first_seen = sequence;
@@ -398,6 +426,7 @@ struct CaptureBuilder::State {
       request.screen = std::move(joined);
     }
     ScreenStats& screen = screen_stats(request.screen);
+    if (screen.tags.empty()) screen.tags = std::move(request.tags);
     for (const auto& [why, count] : request.skipped) screen.skipped[why] += count;
     if (request.statements.empty()) return;  // only skipped statements: counted, no request
     ++screen.requests;

@@ -138,7 +138,24 @@ CaptureRun run_capture(const CaptureSources& sources, const CaptureOptions& opti
   read_logs(sources, builder, run, on_progress);
   run.result = builder.finish();
   const bool found = !run.result.screens.empty();
+  const std::uint64_t set_aside = run.result.screens_set_aside;
+  if (set_aside > 0 && !selection.top) {
+    fail(ExitCode::kUsage,
+         fmt::format("the logs hold more than {} screens, more than the {} capture writes: keep "
+                     "the most requested with --top N; nothing was written",
+                     format_thousands(options.screens_tracked),
+                     format_thousands(kCaptureMaxScreens)));
+  }
   select(run.result, selection);
+  if (set_aside > 0) {
+    note(fmt::format(
+        "the logs hold more than {} screens; it kept the most requested as it read, "
+        "setting aside {} that had at most {} request{} each: a screen with about that few "
+        "may be missing or counted short",
+        format_thousands(options.screens_tracked), format_thousands(set_aside),
+        format_thousands(run.result.set_aside_requests),
+        run.result.set_aside_requests == 1 ? "" : "s"));
+  }
   if (run.result.screens.size() > kCaptureMaxScreens) {
     fail(ExitCode::kUsage,
          fmt::format("the logs hold {} screens, more than the {} capture writes: keep the most "

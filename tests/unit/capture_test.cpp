@@ -1500,3 +1500,65 @@ TEST_CASE("capture: past 10,000 screens it refuses and asks for --top; --top kee
             {"capture", dir / "general.log", "--out", dir / "o2", "--top", "10001"})
             .code == 64);
 }
+
+TEST_CASE("capture: past the screens it tracks, the least requested are set aside and said",
+          "[unit][capture]") {
+  CaptureOptions options;
+  options.screens_tracked = 20;
+  std::vector<LogEvent> events;
+  events.push_back(event(1, tagged("INSERT INTO works VALUES (1)", "writer", "create")));
+  for (int i = 0; i < 200; ++i) {
+    events.push_back(
+        event(1, tagged("SELECT id FROM works WHERE id = 1", fmt::format("r{}", i), "show")));
+    if (i % 4 == 0) {
+      events.push_back(event(1, tagged("SELECT id FROM works WHERE id = 2", "hot", "index")));
+    }
+  }
+  const CaptureResult result = capture(events, options);
+  // The memory it holds follows what it tracks, not the 201 routes read.
+  CHECK(result.screens.size() <= 2 * options.screens_tracked);
+  CHECK(result.screens_set_aside >= 180);
+  CHECK(result.set_aside_requests == 1);
+  const CapturedScreen& hot = screen_named(result, "hot_index");
+  CHECK(hot.requests == 50);  // never set aside: counted whole
+  CHECK(hot.tags == "controller='hot',action='index'");
+  // The write-only route set aside early still counts in what was left out.
+  CHECK(result.skipped.at("write") == 1);
+}
+
+TEST_CASE("capture: a log of more screens than it tracks is refused without --top, noted with it",
+          "[unit][capture]") {
+  TempDir dir("capture-routes");
+  const std::size_t routes = CaptureOptions{}.screens_tracked + 2;
+  std::string log =
+      "/usr/sbin/mariadbd, Version: 10.11.6-MariaDB-0+deb12u1 (Debian 12). started with:\n"
+      "Tcp port: 3306  Unix socket: /run/mysqld/mysqld.sock\n"
+      "Time\t\t    Id Command\tArgument\n"
+      "261203 10:15:01\t    11 Connect\tapp@10.0.0.5 on shop using TCP/IP\n";
+  for (std::size_t i = 0; i < routes; ++i) {
+    log += fmt::format(
+        "\t\t    11 Query\tSELECT id FROM works WHERE id = 1 /*controller='r{}',action='show'*/\n",
+        i);
+    if (i % 100 == 0) {
+      log +=
+          "\t\t    11 Query\tSELECT id FROM works WHERE id = 2 /*controller='hot',action='x'*/\n";
+    }
+  }
+  dir.write("general.log", log);
+  const testing::CliResult refused =
+      testing::run_in_process({"capture", dir / "general.log", "--out", dir / "out"});
+  INFO(refused.err);
+  CHECK(refused.code == 64);
+  CHECK(refused.err.find("the logs hold more than 50,000 screens, more than the 10,000 capture "
+                         "writes: keep the most requested with --top N; nothing was written") !=
+        std::string::npos);
+  CHECK_FALSE(testing::exists(dir / "out"));
+  const testing::CliResult top =
+      testing::run_in_process({"capture", dir / "general.log", "--out", dir / "out", "--top", "1"});
+  INFO(top.err);
+  CHECK(top.code == 0);
+  CHECK(top.err.find("capture: the logs hold more than 50,000 screens; it kept the most requested "
+                     "as it read, setting aside ") != std::string::npos);
+  CHECK(top.err.find("that had at most 1 request each") != std::string::npos);
+  CHECK(testing::exists(dir / "out/hot_x.toml"));
+}

@@ -109,6 +109,9 @@ struct CaptureOptions {
   std::int64_t gap_us = 1'000'000;       // --gap, for kThread
   std::size_t max_values = 50;           // --max-values: value rows kept per query
   bool no_literals = false;              // --no-literals: no string parameter is a constant
+  // Screens tracked at once: past it, the less requested half is set aside (lossy counting),
+  // so that memory follows what capture can keep, not the distinct routes of the log.
+  std::size_t screens_tracked = 50'000;
 };
 
 // One query of a captured screen.
@@ -140,6 +143,11 @@ struct CaptureResult {
   std::map<std::string, std::map<std::string, std::uint64_t>> left_out;
   std::vector<std::string> renamed;  // names that collided: "a_b (tags ...)"
   std::uint64_t events = 0;
+  // Screens set aside as the log was read (more than CaptureOptions::screens_tracked at once),
+  // and the most requests one of them had when it was: a screen with fewer may be missing or
+  // counted short. Their left-out statements are in `skipped`.
+  std::uint64_t screens_set_aside = 0;
+  std::uint64_t set_aside_requests = 0;
 };
 
 class StatementReader;  // src/capture/statement_reader.h
