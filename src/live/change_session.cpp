@@ -9,6 +9,7 @@
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/migration_classifier.h"
 #include "sqlmeasure/sql_lexer.h"
+#include "sqlmeasure/text.h"
 #include "sqlmeasure/timestamp.h"
 
 namespace sqlmeasure {
@@ -240,16 +241,35 @@ void ChangeSession::undo_statements() {
 }
 
 // SHOW CREATE TABLE of every table, against the snapshot taken before anything was applied.
+// A difference only in tables the change never touches is another session's doing (a table
+// dropped, created or altered meanwhile): the change is undone, and that is said as it is.
 void ChangeSession::verify() {
-  const std::string difference = schema_difference(snapshot_, schema_snapshot(*admin_, database_));
-  state_ = difference.empty() ? ServerState::kRestored : ServerState::kStillApplied;
-  events_.say(
-      difference.empty()
-          ? fmt::format(
-                "schema restored: SHOW CREATE TABLE of all {} tables is identical (index order "
-                "aside)",
-                snapshot_.size())
-          : fmt::format("SCHEMA NOT RESTORED: tables differ from before: {}", difference));
+  const std::map<std::string, std::string> now = schema_snapshot(*admin_, database_);
+  const std::string difference = schema_difference(snapshot_, now);
+  if (difference.empty()) {
+    state_ = ServerState::kRestored;
+    events_.say(fmt::format(
+        "schema restored: SHOW CREATE TABLE of all {} tables is identical (index order aside)",
+        snapshot_.size()));
+    return;
+  }
+  const std::vector<std::string> differing = differing_tables(snapshot_, now);
+  const bool others_only =
+      change_.tables_known &&
+      std::none_of(differing.begin(), differing.end(), [this](const std::string& table) {
+        return std::find(change_.tables.begin(), change_.tables.end(), ascii_lower(table)) !=
+               change_.tables.end();
+      });
+  if (others_only) {
+    state_ = ServerState::kChangedByOthers;
+    events_.say(fmt::format(
+        "schema: the change's tables ({}) are as they were; tables it does not touch changed "
+        "during the run, by another session: {}",
+        join(change_.tables), difference));
+    return;
+  }
+  state_ = ServerState::kStillApplied;
+  events_.say(fmt::format("SCHEMA NOT RESTORED: tables differ from before: {}", difference));
 }
 
 }  // namespace sqlmeasure

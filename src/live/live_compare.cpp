@@ -349,6 +349,10 @@ class LiveCompare {
       case ServerState::kRestored:
         not_closed = journal_->close("undone, and the schema checked");
         break;
+      case ServerState::kChangedByOthers:
+        not_closed = journal_->close(
+            "undone, the change's tables checked; other tables changed during the run");
+        break;
       case ServerState::kStillApplied:
         if (change_.keep) {
           not_closed = journal_->close("kept on purpose");
@@ -376,7 +380,11 @@ class LiveCompare {
   void judge(bool cut_short) {
     const bool undone = change_.keep || outcome_.server == ServerState::kRestored ||
                         outcome_.server == ServerState::kUnchanged;
-    if (!outcome_.failure && !undone) {
+    if (!outcome_.failure && outcome_.server == ServerState::kChangedByOthers) {
+      outcome_.failure =
+          "another session changed the schema during the run, so the two sides did not measure "
+          "the same database";
+    } else if (!outcome_.failure && !undone) {
       outcome_.failure = outcome_.server == ServerState::kUnknown
                              ? "the change may not have been undone: the undo failed"
                              : "the change could not be undone: the schema differs from before";

@@ -96,7 +96,11 @@ std::string schema_difference(const std::map<std::string, std::string>& before,
   };
   for (const auto& [name, definition] : before) {
     auto it = after.find(name);
-    if (it == after.end() || it->second != definition) add(name);
+    if (it == after.end()) {
+      add(name + " (dropped)");
+    } else if (it->second != definition) {
+      add(name);
+    }
   }
   for (const auto& [name, definition] : after) {
     if (before.count(name) == 0) add(name + " (new)");

@@ -11,6 +11,8 @@ std::string describe(ServerState state) {
       return "the schema is as it was";
     case ServerState::kStillApplied:
       return "the change is STILL APPLIED";
+    case ServerState::kChangedByOthers:
+      return "the change is undone, its tables as they were";
     case ServerState::kUnknown:
       return "the schema could not be checked: the change may still be applied, run the "
              "rollback by hand";

@@ -1087,5 +1087,56 @@ TEST_CASE("live compare: a backtick in the database, table and index names",
   admin.execute("DROP DATABASE " + quote_identifier(database));
 }
 
+TEST_CASE(
+    "live compare: a table another session drops mid-run is said as dropped, not as the "
+    "change still applied",
+    "[db][safety][live]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase db("dropped_by_other");
+  db.run_script(
+      "CREATE TABLE t (id INT PRIMARY KEY, v INT, KEY k_v (v)) ENGINE=InnoDB;"
+      "INSERT INTO t VALUES (1, 10), (2, 20);"
+      "CREATE TABLE scratch (id INT PRIMARY KEY) ENGINE=InnoDB;");
+  TempDir dir("dropped-by-other");
+  (void)small_live_compare(dir, db.name());
+  write_text(dir / "screens/q.sql", "SELECT SLEEP(0.05), v FROM t WHERE v = 20;\n");
+  const std::vector<std::string> args = scratch_migration(dir, {.database = db.name(),
+                                                                .apply_ddl = true,
+                                                                .out_dir = dir / "out",
+                                                                .iterations = "20",
+                                                                .warmup = "0",
+                                                                .alternations = "1"})
+                                            .build();
+  // Once the change is applied, another session drops a table the change never touches.
+  std::atomic<bool> done{false};
+  auto other = connect(server_options());  // read-write, as another application's session
+  std::thread dropper([&] {
+    const std::string k_v =
+        "SHOW INDEX FROM " + quote_identifier(db.name()) + ".t WHERE Key_name = 'k_v'";
+    while (!done.load() && !other->query(k_v).rows.empty()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (!done.load()) other->execute("DROP TABLE " + quote_identifier(db.name()) + ".scratch");
+  });
+  const CliResult result = run_in_process(args);
+  done.store(true);
+  dropper.join();
+  INFO("stderr: " << result.err);
+  CHECK(result.code == 2);
+  CHECK(result.err.find("schema: the change's tables (t) are as they were; tables it does not "
+                        "touch changed during the run, by another session: scratch (dropped)") !=
+        std::string::npos);
+  CHECK(result.err.find("another session changed the schema during the run") != std::string::npos);
+  CHECK(result.err.find("STILL APPLIED") == std::string::npos);
+  CHECK(result.err.find("the change is undone, its tables as they were") != std::string::npos);
+  // The change is undone and its journal closed: the next run measures without refusing.
+  CHECK(db.connect()->query("SHOW INDEX FROM t WHERE Key_name = 'k_v'").rows.size() == 1);
+  std::filesystem::remove_all(dir / "out");
+  const CliResult again = run_in_process(args);
+  INFO("again: " << again.err);
+  CHECK(again.err.find("did not finish undoing") == std::string::npos);
+  CHECK((again.code == 0 || again.code == 1));
+}
+
 }  // namespace
 }  // namespace sqlmeasure::testing
