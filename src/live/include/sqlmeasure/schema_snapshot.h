@@ -19,7 +19,8 @@ namespace sqlmeasure {
 [[nodiscard]] std::vector<std::string> differing_tables(
     const std::map<std::string, std::string>& before,
     const std::map<std::string, std::string>& after);
-// Tables whose definition differs (or exist on one side only), comma-separated; empty if none.
+// Tables whose definition differs, or that exist on one side only ("t (dropped)", "u (new)"),
+// comma-separated; empty if none.
 [[nodiscard]] std::string schema_difference(const std::map<std::string, std::string>& before,
                                             const std::map<std::string, std::string>& after);
 
