@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "password_prompt.h"
 #include "secrets.h"
 #include "sqlmeasure/error.h"
 
@@ -20,9 +21,16 @@ void ConnectionFlags::add_to(CLI::App& app) {
   app.add_option("-h,--host", host, "Server host")->group(group);
   app.add_option("-P,--port", port, "Server TCP port")->group(group)->check(CLI::Range(1, 65535));
   app.add_option("-S,--socket", socket, "Unix socket file")->group(group);
+  app.add_option("--protocol", protocol,
+                 "TCP or SOCKET; -h localhost (or no -h) means the socket, and -P is then not "
+                 "used, unless TCP")
+      ->group(group);
   app.add_option("-u,--user", user, "User")->group(group);
   app.add_option("-p,--password", password,
-                 "Password (visible to other users: prefer MYSQL_PWD or password_env)")
+                 "Password; -p alone asks for it on the terminal (given here, other users can "
+                 "see it: prefer the prompt, MYSQL_PWD or password_env)")
+      ->expected(0, 1)
+      ->type_name("[PASSWORD]")
       ->group(group);
   app.add_option("-D,--database", database, "Database")->group(group);
   app.add_option("--defaults-file", defaults_file, "MySQL option file to read ([client])")
@@ -42,6 +50,7 @@ void ConnectionFlags::add_to(CLI::App& app) {
       ->group(group);
   app.add_option("--connect-timeout", connect_timeout, "Seconds to wait for the connection")
       ->group(group)
+      ->default_str(std::to_string(ConnectionOptions{}.connect_timeout_s))
       ->check(CLI::Range(1, 3600));
 }
 
@@ -70,6 +79,7 @@ void overlay_dsn(ConnectionOptions& options, const Dsn& dsn, const std::string& 
   overlay(options, dsn);
   if (dsn.password) options.password = dsn.password;
   if (dsn.ssl_mode) options.ssl_mode = parse_ssl_mode(*dsn.ssl_mode, where, code);
+  if (dsn.protocol) options.protocol = parse_protocol(*dsn.protocol, where, code);
 }
 
 // The password: a command or an environment variable named by the config, else MYSQL_PWD,
@@ -186,6 +196,10 @@ ConnectionOptions ConnectionFlags::resolve(const ProjectConfig& config, const Co
     options.ssl_mode =
         parse_ssl_mode(*c.ssl_mode, config_where + " ssl_mode", ExitCode::kBadConfig);
   }
+  if (c.protocol) {
+    options.protocol =
+        parse_protocol(*c.protocol, config_where + " protocol", ExitCode::kBadConfig);
+  }
   if (c.connect_timeout_s) options.connect_timeout_s = *c.connect_timeout_s;
   if (c.query_timeout_ms) options.query_timeout_ms = *c.query_timeout_ms;
   password_from_environment(options, c, config_where, context.interrupt_flag());
@@ -211,11 +225,24 @@ ConnectionOptions ConnectionFlags::resolve(const ProjectConfig& config, const Co
     cleartext.note(std::optional<bool>(true), "--enable-cleartext-plugin", ExitCode::kUsage);
   }
   if (ssl_mode) options.ssl_mode = parse_ssl_mode(*ssl_mode, "--ssl-mode", ExitCode::kUsage);
+  if (protocol) options.protocol = parse_protocol(*protocol, "--protocol", ExitCode::kUsage);
+  // The mysql client's rule, which surprises: a port with localhost is not used. Said, so a
+  // server on the socket is never measured for the one on the port.
+  if (options.port && uses_local_socket(options) && options.protocol == Protocol::kDefault) {
+    context.warn(fmt::format(
+        "-P {} is not used: -h localhost (or no -h) means the local socket{}, as in the mysql "
+        "client; to reach port {} give -h 127.0.0.1 or --protocol TCP",
+        *options.port, options.socket ? " " + *options.socket : "", *options.port));
+  }
   if (connect_timeout) options.connect_timeout_s = *connect_timeout;
-  if (password) {
+  if (password && password->empty()) {
+    options.password = prompt_for_password();  // -p alone, as the mysql client
+    remember_secret(*options.password);
+    options.fetch_password = nullptr;
+  } else if (password) {
     context.warn(
         "a password on the command line can be seen by other users (ps, shell "
-        "history); prefer MYSQL_PWD or password_env");
+        "history); prefer -p alone (a prompt), MYSQL_PWD or password_env");
     options.password = password;
     options.fetch_password = nullptr;
   }

@@ -13,8 +13,8 @@
 namespace sqlmeasure {
 
 struct ConnectionFlags {
-  std::optional<std::string> host, socket, user, password, database, defaults_file, dsn, ssl_mode,
-      ssl_ca, ssl_cert, ssl_key;
+  std::optional<std::string> host, socket, protocol, user, password, database, defaults_file, dsn,
+      ssl_mode, ssl_ca, ssl_cert, ssl_key;
   std::optional<unsigned> port, connect_timeout;
   bool enable_cleartext_plugin = false;
   void add_to(CLI::App& app);

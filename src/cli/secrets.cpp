@@ -13,7 +13,9 @@ std::vector<SecretSpan> secret_spans(const std::vector<std::string>& args) {
   std::vector<SecretSpan> spans;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
-    if ((arg == "-p" || arg == "--password") && i + 1 < args.size()) {
+    // `-p -D shop`: -p alone, a prompt; what follows is another flag, no password.
+    if ((arg == "-p" || arg == "--password") && i + 1 < args.size() &&
+        !args[i + 1].starts_with('-')) {
       spans.push_back({i + 1, 0, args[i + 1].size()});
     }
     if (arg.starts_with("--password=")) spans.push_back({i, 11, arg.size() - 11});

@@ -42,6 +42,15 @@ SslMode parse_ssl_mode(const std::string& text, const std::string& what, ExitCod
                          what, text));
 }
 
+Protocol parse_protocol(const std::string& text, const std::string& what, ExitCode code) {
+  const std::string upper = ascii_upper(text);
+  if (upper == "TCP") return Protocol::kTcp;
+  if (upper == "SOCKET") return Protocol::kSocket;
+  fail(code, fmt::format("{}: unknown protocol '{}' (expected TCP or SOCKET; PIPE and MEMORY "
+                         "are for Windows servers)",
+                         what, printable(text)));
+}
+
 namespace {
 
 // user[:password]@ — percent-decoded; a missing user or an empty one is no user.
@@ -87,7 +96,7 @@ bool dsn_flag(const std::string& value, const std::string& key, const std::strin
                          printable(value)));
 }
 
-// ?socket=..&ssl-mode=..&ssl-ca=..&ssl-cert=..&ssl-key=..&enable-cleartext-plugin
+// ?socket=..&protocol=..&ssl-mode=..&ssl-ca=..&ssl-cert=..&ssl-key=..&enable-cleartext-plugin
 void read_options(const std::string& query, Dsn& dsn, const std::string& what, ExitCode code) {
   std::size_t start = 0;
   while (start < query.size()) {
@@ -103,6 +112,9 @@ void read_options(const std::string& query, Dsn& dsn, const std::string& what, E
     } else if (key == "ssl-mode" || key == "ssl_mode") {
       (void)parse_ssl_mode(value, what, code);
       dsn.ssl_mode = value;
+    } else if (key == "protocol") {
+      (void)parse_protocol(value, what, code);
+      dsn.protocol = value;
     } else if (key == "ssl-ca" || key == "ssl_ca") {
       dsn.ssl_ca = value;
     } else if (key == "ssl-cert" || key == "ssl_cert") {
@@ -112,8 +124,8 @@ void read_options(const std::string& query, Dsn& dsn, const std::string& what, E
     } else if (key == "enable-cleartext-plugin" || key == "enable_cleartext_plugin") {
       dsn.enable_cleartext_plugin = dsn_flag(value, key, what, code);
     } else {
-      fail(code, fmt::format("{}: unknown DSN option '{}' (known: socket, ssl-mode, ssl-ca, "
-                             "ssl-cert, ssl-key, enable-cleartext-plugin)",
+      fail(code, fmt::format("{}: unknown DSN option '{}' (known: socket, protocol, ssl-mode, "
+                             "ssl-ca, ssl-cert, ssl-key, enable-cleartext-plugin)",
                              what, printable(key)));
     }
     start = amp + 1;
@@ -126,7 +138,9 @@ Dsn parse_dsn(const std::string& text, const std::string& what, ExitCode code) {
   const std::string scheme = "mysql://";
   // Never quote the DSN itself in errors: it may hold a password.
   if (text.rfind(scheme, 0) != 0 && text.rfind("mariadb://", 0) != 0) {
-    fail(code, fmt::format("{}: a DSN starts with mysql://, e.g. mysql://user@host:3306/db", what));
+    fail(code, fmt::format("{}: a DSN starts with mysql:// or mariadb://, e.g. "
+                           "mysql://user@host:3306/db",
+                           what));
   }
   std::string rest = text.substr(text.find("://") + 3);
   // An '@' after the first '/' or '?' means one of those was inside the user or password:

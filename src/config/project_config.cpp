@@ -62,11 +62,11 @@ ProjectConfig load_project_config(const std::optional<std::string>& explicit_pat
   const TomlTable root = read_toml(content, path, ExitCode::kBadConfig);
   root.known_keys({"connection", "run", "compare", "budget", "accept"}, "");
   if (const std::optional<TomlTable> c = root.table("connection")) {
-    c->known_keys(
-        {"host", "port", "socket", "user", "password_env", "password_command", "database", "dsn",
-         "ssl_mode", "ssl_ca", "ssl_cert", "ssl_key", "enable_cleartext_plugin", "defaults_file",
-         "connect_timeout", "query_timeout_ms", "password", "password_command_timeout"},
-        "connection");
+    c->known_keys({"host", "port", "socket", "protocol", "user", "password_env", "password_command",
+                   "database", "dsn", "ssl_mode", "ssl_ca", "ssl_cert", "ssl_key",
+                   "enable_cleartext_plugin", "defaults_file", "connect_timeout",
+                   "query_timeout_ms", "password", "password_command_timeout"},
+                  "connection");
     if (c->has("password")) {
       c->bad("password",
              "passwords do not belong in sqlmeasure.toml; name an environment "
@@ -77,6 +77,7 @@ ProjectConfig load_project_config(const std::optional<std::string>& explicit_pat
     c->text("host", conn.host);
     c->integer("port", conn.port, 1, 65535);
     c->text("socket", conn.socket);
+    c->text("protocol", conn.protocol);
     c->text("user", conn.user);
     c->text("password_env", conn.password_env);
     c->text("password_command", conn.password_command);
@@ -94,6 +95,10 @@ ProjectConfig load_project_config(const std::optional<std::string>& explicit_pat
     // Checked here, so a bad value is named by file:line:col like every other config error.
     if (conn.ssl_mode) {
       (void)parse_ssl_mode(*conn.ssl_mode, c->at("ssl_mode") + ": [connection] ssl_mode",
+                           ExitCode::kBadConfig);
+    }
+    if (conn.protocol) {
+      (void)parse_protocol(*conn.protocol, c->at("protocol") + ": [connection] protocol",
                            ExitCode::kBadConfig);
     }
     if (conn.dsn) {

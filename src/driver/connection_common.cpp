@@ -37,16 +37,20 @@ int ResultSet::column(std::string_view name) const {
   return -1;
 }
 
+bool uses_local_socket(const ConnectionOptions& options) {
+  if (options.protocol != Protocol::kDefault) return options.protocol == Protocol::kSocket;
+  return !options.host || options.host->empty() || *options.host == "localhost";
+}
+
 std::string describe_endpoint(const ConnectionOptions& options) {
-  bool local = !options.host || options.host->empty() || *options.host == "localhost";
-  if (local && options.socket) return "socket " + *options.socket;
-  if (local && !options.port) return "localhost (default socket)";
+  if (uses_local_socket(options)) {
+    return options.socket ? "socket " + *options.socket : "localhost (default socket)";
+  }
   return options.host.value_or("localhost") + ":" + std::to_string(options.port.value_or(3306));
 }
 
 bool over_named_socket(const ConnectionOptions& options) {
-  return options.socket && !options.socket->empty() &&
-         (!options.host || options.host->empty() || *options.host == "localhost");
+  return options.socket && !options.socket->empty() && uses_local_socket(options);
 }
 
 // Without a connection the library has no character set (mysql_escape_string crashes in

@@ -5,6 +5,7 @@
 #include <mysql.h>
 #include <mysqld_error.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -14,6 +15,7 @@
 #include "row_hash.h"
 #include "sqlmeasure/connection.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
 namespace {
@@ -64,6 +66,13 @@ std::string connect_hint(unsigned error_number, const ConnectionOptions& options
     return "if the server asked for mysql_clear_password (RDS IAM authentication, PAM, LDAP): "
            "give --enable-cleartext-plugin, with TLS required (--ssl-mode VERIFY_IDENTITY "
            "--ssl-ca FILE)";
+  }
+  if (error_number == CR_CONNECTION_ERROR && uses_local_socket(options) && options.port &&
+      options.protocol == Protocol::kDefault) {
+    return fmt::format(
+        "-h localhost (or no -h) means the local socket, as in the mysql client, so -P {} was "
+        "not used: to reach port {} give -h 127.0.0.1 or --protocol TCP",
+        *options.port, *options.port);
   }
   return "check that the server is running there (-h/-P or -S), the user (-u), and the "
          "password (MYSQL_PWD, password_env, password_command, or an option file)";
@@ -116,10 +125,13 @@ class MySqlConnection final : public Connection {
             options.database ? options.database->c_str() : nullptr, options.port.value_or(0),
             options.socket ? options.socket->c_str() : nullptr, flags) == nullptr) {
       unsigned error_number = mysql_errno(handle_);
-      std::string message = fmt::format("cannot connect to {}{}: [{}] ({}) {}\n  {}", endpoint_,
-                                        options.user ? " as " + *options.user : std::string(),
-                                        error_number, mysql_sqlstate(handle_), mysql_error(handle_),
-                                        connect_hint(error_number, options));
+      const std::string hint = error_number == ER_BAD_DB_ERROR && options.database
+                                   ? databases_hint(options, password)
+                                   : connect_hint(error_number, options);
+      std::string message =
+          fmt::format("cannot connect to {}{}: [{}] ({}) {}\n  {}", endpoint_,
+                      options.user ? " as " + *options.user : std::string(), error_number,
+                      mysql_sqlstate(handle_), mysql_error(handle_), hint);
       std::string sqlstate = mysql_sqlstate(handle_);
       mysql_close(handle_);
       handle_ = nullptr;
@@ -128,6 +140,40 @@ class MySqlConnection final : public Connection {
     session_id_ = mysql_thread_id(handle_);
     detect_server(options);
     configure_session(options);
+  }
+
+  // -D names no database: the closest ones this account can see, from a second connection
+  // without -D (the screen and table errors do the same).
+  static std::string databases_hint(const ConnectionOptions& options,
+                                    const std::optional<std::string>& password) {
+    ConnectionOptions without = options;
+    without.database.reset();
+    without.password = password;
+    without.fetch_password = nullptr;
+    std::vector<std::string> names;
+    try {
+      MySqlConnection look(without);
+      for (const auto& row : look.query("SHOW DATABASES").rows) {
+        if (!row[0]) continue;
+        const std::string name = *row[0];
+        if (name == "information_schema" || name == "performance_schema" || name == "mysql" ||
+            name == "sys") {
+          continue;
+        }
+        names.push_back(name);
+      }
+    } catch (const Error&) {
+      return "check -D (the database's name), and that this account may see it";
+    }
+    if (names.empty()) return "this account sees no database of its own: check -D and its grants";
+    const std::string best = did_you_mean(*options.database, names);
+    std::sort(names.begin(), names.end());
+    constexpr std::size_t kListed = 10;
+    const std::size_t all = names.size();
+    if (all > kListed) names.resize(kListed);
+    return fmt::format("{}the databases this account can see: {}{}",
+                       best.empty() ? "" : "did you mean -D " + best + "? ", join(names),
+                       all > kListed ? fmt::format(", ... ({} in all)", all) : "");
   }
 
  public:
@@ -245,6 +291,11 @@ class MySqlConnection final : public Connection {
       mysql_options(handle_, MYSQL_READ_DEFAULT_FILE, options.defaults_file->c_str());
     }
     mysql_options(handle_, MYSQL_READ_DEFAULT_GROUP, "client");
+    if (options.protocol != Protocol::kDefault) {
+      unsigned protocol =
+          options.protocol == Protocol::kTcp ? MYSQL_PROTOCOL_TCP : MYSQL_PROTOCOL_SOCKET;
+      mysql_optionsv(handle_, MYSQL_OPT_PROTOCOL, &protocol);
+    }
     unsigned connect_timeout = options.connect_timeout_s;
     mysql_options(handle_, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
     unsigned read_timeout = options.read_timeout_s;

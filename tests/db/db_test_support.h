@@ -18,6 +18,7 @@
 #include "support/cli_runner.h"
 #include "support/db_fixture.h"
 #include "support/live_compare_args.h"
+#include "support/process.h"
 #include "support/scoped_env.h"
 #include "support/temp_dir.h"
 
@@ -33,14 +34,6 @@ inline std::string demo_migration(const std::string& file) {
 inline void require_demo_screens() {
   INFO("the demo world has no screens yet: " << demo_dir() << "/screens");
   REQUIRE(std::filesystem::is_directory(demo_dir() + "/screens"));
-}
-
-// The sqlmeasure binary built beside the test binary, or $SQLMEASURE_BINARY.
-inline std::string sqlmeasure_binary() {
-  if (const char* env = std::getenv("SQLMEASURE_BINARY"); env != nullptr && env[0] != '\0') {
-    return env;
-  }
-  return (std::filesystem::read_symlink("/proc/self/exe").parent_path() / "sqlmeasure").string();
 }
 
 // Screens of the tests' own, on the demo schema, so that which query depends on which index

@@ -421,6 +421,18 @@ TEST_CASE("run: a bad connection exits 2 naming the endpoint, errno and SQLSTATE
     CHECK(result.code == 2);
     CHECK(result.err.find("[1049]") != std::string::npos);  // ER_BAD_DB_ERROR
     CHECK(result.err.find("(42000)") != std::string::npos);
+    CHECK(result.err.find("check that the server is running") == std::string::npos);
+    CHECK(result.err.find("the databases this account can see: ") != std::string::npos);
+  }
+  SECTION("a database name one letter off: the closest one named") {
+    TestDatabase db("closest_name");
+    std::string typo = db.name();
+    typo.back() = typo.back() == 'x' ? 'y' : 'x';
+    CliResult result = run_in_process({"run", "--scenarios", dir / "screens", "-o", dir / "x.json",
+                                       "-S", test_socket(), "-u", "root", "-D", typo});
+    INFO("stderr: " << result.err);
+    CHECK(result.code == 2);
+    CHECK(result.err.find("did you mean -D " + db.name() + "?") != std::string::npos);
   }
   CHECK_FALSE(exists(dir / "x.json"));
 }

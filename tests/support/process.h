@@ -8,7 +8,11 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -16,6 +20,58 @@
 extern char** environ;
 
 namespace sqlmeasure::testing {
+
+// The sqlmeasure binary built beside the test binary, or $SQLMEASURE_BINARY.
+inline std::string sqlmeasure_binary() {
+  if (const char* env = std::getenv("SQLMEASURE_BINARY"); env != nullptr && env[0] != '\0') {
+    return env;
+  }
+  return (std::filesystem::read_symlink("/proc/self/exe").parent_path() / "sqlmeasure").string();
+}
+
+struct ProcessResult {
+  int code = -1;
+  std::string out, err;
+};
+
+// argv[0] with its arguments in a session of its own: no controlling terminal, as under CI or
+// a pipe; stdin from /dev/null. Waited for.
+inline ProcessResult run_process_detached(const std::vector<std::string>& args) {
+  char out_name[] = "/tmp/sqlm-detached-out-XXXXXX";
+  char err_name[] = "/tmp/sqlm-detached-err-XXXXXX";
+  const int out_fd = ::mkstemp(out_name);
+  const int err_fd = ::mkstemp(err_name);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::setsid();
+    const int null = ::open("/dev/null", O_RDONLY);
+    ::dup2(null, 0);
+    ::dup2(out_fd, 1);
+    ::dup2(err_fd, 2);
+    std::vector<char*> argv;
+    for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ProcessResult result;
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  result.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  const auto slurp = [](const char* name) {
+    std::ifstream in(name);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  };
+  result.out = slurp(out_name);
+  result.err = slurp(err_name);
+  ::close(out_fd);
+  ::close(err_fd);
+  ::unlink(out_name);
+  ::unlink(err_name);
+  return result;
+}
 
 // The real binary, its stdout and stderr in files, waited for with a time limit.
 class Process {

@@ -283,10 +283,10 @@ TEST_CASE("bad DSNs are errors that never echo the password", "[unit][config][ds
     check_secret_kept(message);
   }
   std::string option = bad_dsn("mysql://u:hunter2secret@h/db?sslmode=REQUIRED");
-  CHECK(
-      contains(option,
-               "unknown DSN option 'sslmode' (known: socket, ssl-mode, ssl-ca, ssl-cert, ssl-key, "
-               "enable-cleartext-plugin)"));
+  CHECK(contains(
+      option,
+      "unknown DSN option 'sslmode' (known: socket, protocol, ssl-mode, ssl-ca, ssl-cert, ssl-key, "
+      "enable-cleartext-plugin)"));
   check_secret_kept(option);
   std::string escape = bad_dsn("mysql://u:hunter2secret%zz@h/db");
   CHECK(contains(escape, "bad %-escape"));
@@ -411,7 +411,7 @@ TEST_CASE("passwords: flag > DSN > password_env > MYSQL_PWD, never echoed",
     CHECK(options.password == "hunter2");
     const std::string warning = w.err.str();
     CHECK(warning.starts_with("sqlmeasure: warning: a password on the command line can be seen"));
-    CHECK(contains(warning, "prefer MYSQL_PWD or password_env"));
+    CHECK(contains(warning, "prefer -p alone (a prompt), MYSQL_PWD or password_env"));
     CHECK_FALSE(contains(warning, "hunter2"));
     CHECK(w.out.str().empty());
   }

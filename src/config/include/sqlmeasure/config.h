@@ -18,8 +18,8 @@
 namespace sqlmeasure {
 
 struct ConnectionConfig {
-  std::optional<std::string> host, socket, user, password_env, password_command, database, dsn,
-      ssl_mode, ssl_ca, ssl_cert, ssl_key, defaults_file;
+  std::optional<std::string> host, socket, protocol, user, password_env, password_command, database,
+      dsn, ssl_mode, ssl_ca, ssl_cert, ssl_key, defaults_file;
   std::optional<bool> enable_cleartext_plugin;
   std::optional<unsigned> port, connect_timeout_s, query_timeout_ms, password_command_timeout_s;
 };
@@ -51,8 +51,8 @@ struct ProjectConfig {
 // `what` names the flag or key in errors. The password part is accepted (a warning is the
 // caller's job) and never echoed.
 struct Dsn {
-  std::optional<std::string> user, password, host, database, socket, ssl_mode, ssl_ca, ssl_cert,
-      ssl_key;
+  std::optional<std::string> user, password, host, database, socket, protocol, ssl_mode, ssl_ca,
+      ssl_cert, ssl_key;
   std::optional<bool> enable_cleartext_plugin;
   std::optional<unsigned> port;
 };
@@ -76,5 +76,8 @@ struct PasswordCommandLimits {
 
 [[nodiscard]] SslMode parse_ssl_mode(const std::string& text, const std::string& what,
                                      ExitCode code);
+// --protocol, [connection] protocol, a DSN's ?protocol=: TCP or SOCKET, any case.
+[[nodiscard]] Protocol parse_protocol(const std::string& text, const std::string& what,
+                                      ExitCode code);
 
 }  // namespace sqlmeasure

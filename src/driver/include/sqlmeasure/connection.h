@@ -65,11 +65,15 @@ class Connection {
 };
 
 enum class SslMode { kDefault, kDisabled, kPreferred, kRequired, kVerifyCa, kVerifyIdentity };
+// --protocol, as the mysql client: by default localhost (or no host) means the local socket,
+// whatever -P says; TCP makes it the port.
+enum class Protocol { kDefault, kTcp, kSocket };
 
 struct ConnectionOptions {
   std::optional<std::string> host;
   std::optional<unsigned> port;
   std::optional<std::string> socket;
+  Protocol protocol = Protocol::kDefault;
   std::optional<std::string> user;
   std::optional<std::string> password;  // never printed, logged or stored
   // Asked for the password at every connect and reconnect instead (password_command): a
@@ -97,6 +101,9 @@ struct ConnectionOptions {
 
 // The options name a unix socket and no host but localhost: the connection crosses no network.
 [[nodiscard]] bool over_named_socket(const ConnectionOptions& options);
+// The library will use the local socket: no host or localhost, and not --protocol TCP (or
+// --protocol SOCKET). -P is then not used, as in the mysql client.
+[[nodiscard]] bool uses_local_socket(const ConnectionOptions& options);
 
 [[nodiscard]] std::unique_ptr<Connection> connect(const ConnectionOptions& options);
 
