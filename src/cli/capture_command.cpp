@@ -13,6 +13,9 @@
 namespace sqlmeasure {
 namespace {
 
+// --performance-schema's recording time when --duration is not given.
+constexpr double kDefaultDurationS = 60;
+
 class CaptureCommand final : public Command {
  public:
   void add_flags(CLI::App& app) override {
@@ -24,8 +27,8 @@ class CaptureCommand final : public Command {
                  "Read performance_schema.events_statements_history_long instead, polled for "
                  "--duration seconds while the application runs, over the connection flags; "
                  "read-only");
-    app.add_option("--duration", duration_s_,
-                   "Seconds to record with --performance-schema (default 60)")
+    app.add_option("--duration", duration_s_, "Seconds to record with --performance-schema")
+        ->default_str(fmt::format("{:g}", kDefaultDurationS))
         ->check(CLI::Range(0.0, 86400.0));
     connection_.add_to(app);
     app.add_option("-o,--out", out_, "Scenario directory to write, one NAME.toml per screen")
@@ -41,10 +44,11 @@ class CaptureCommand final : public Command {
                    "else route)");
     app.add_option("--gap", gap_s_,
                    "Idle seconds that end a request of one connection (--group-by thread, and "
-                   "tags without a traceparent; default 1)")
+                   "tags without a traceparent)")
+        ->default_str(fmt::format("{:g}", static_cast<double>(CaptureOptions{}.gap_us) / 1e6))
         ->check(CLI::Range(0.0, 86400.0));
-    app.add_option("--max-values", max_values_,
-                   "Value rows kept per query, most frequent first (default 50)")
+    app.add_option("--max-values", max_values_, "Value rows kept per query, most frequent first")
+        ->default_str(std::to_string(CaptureOptions{}.max_values))
         ->check(CLI::Range(1, 100000));
     app.add_flag("--no-literals", no_literals_,
                  "Write no string from the logs (they may hold personal data): string "
@@ -121,7 +125,7 @@ class CaptureCommand final : public Command {
                                            *from_table_));
       }
     }
-    if (performance_schema_) sources.history_duration_s = duration_s_.value_or(60.0);
+    if (performance_schema_) sources.history_duration_s = duration_s_.value_or(kDefaultDurationS);
     if (sources.table || sources.history_duration_s) {
       sources.session = connection_.resolve(context.config(), context);
     }
@@ -170,7 +174,7 @@ class CaptureCommand final : public Command {
   std::optional<std::string> input_format_, screen_tag_, screens_;
   std::string group_by_ = "tags";
   std::optional<double> gap_s_;
-  std::size_t max_values_ = 50;
+  std::size_t max_values_ = CaptureOptions{}.max_values;
   std::uint64_t min_requests_ = 1;
   std::optional<std::size_t> top_;
 };

@@ -9,6 +9,7 @@
 #include "command.h"
 #include "sqlmeasure/hint_check.h"
 #include "sqlmeasure/runner.h"
+#include "sqlmeasure/scenario_loader.h"
 #include "sqlmeasure/schema_change.h"
 #include "sqlmeasure/sql_lexer.h"
 #include "sqlmeasure/text.h"
@@ -25,6 +26,11 @@ class CheckCommand final : public Command {
         ->group("Migration");
     app.add_option("--rollback", rollback_, "DOWN.sql: read and classified too")
         ->group("Migration");
+    app.add_option("--sql-mode", sql_mode_,
+                   "Read the SQL as a session with this sql_mode would (quoting: "
+                   "ANSI_QUOTES, NO_BACKSLASH_ESCAPES); without it, the quoting of a server's "
+                   "default sql_mode")
+        ->type_name("MODES");
   }
 
   int execute(const Context& context) override {
@@ -48,17 +54,42 @@ class CheckCommand final : public Command {
                                  screens.size() == 1 ? "" : "s", queries,
                                  queries == 1 ? "y" : "ies", scenarios_.directory(config),
                                  config.path.empty() ? "" : "; config " + config.path);
-    // Offline, the server's sql_mode is unknown: say what was assumed. The commands that
+    // Offline, the server's sql_mode is unknown: what was assumed is said when it matters —
+    // asked for with --sql-mode, or a query whose reading depends on it. The commands that
     // connect check again under the session's own.
-    context.out() << fmt::format(
-        "SQL read with {}; run, explain, compare and indexes read it "
-        "again with the server's sql_mode\n",
-        SqlModes{}.describe());
+    if (sql_mode_) {
+      check_screens_for_session(screens, *sql_mode_, scenarios_.allow_writes);
+      context.out() << fmt::format("SQL read with {} (--sql-mode {})\n",
+                                   SqlModes::from_sql_mode(*sql_mode_).describe(), *sql_mode_);
+    } else if (const std::optional<std::string> query = quoting_dependent(screens)) {
+      context.out() << fmt::format(
+          "SQL read with {}: {} holds a \"...\" string or a backslash in a string, read "
+          "otherwise under ANSI_QUOTES or NO_BACKSLASH_ESCAPES; run, explain, compare and "
+          "indexes read it again with the server's sql_mode (--sql-mode reads it so here)\n",
+          SqlModes{}.describe(), *query);
+    }
     check_policy(context, screens, config.policy);
     return migration ? check_migration(context, screens, *migration) : 0;
   }
 
  private:
+  // The first query whose reading the quoting modes change: a "..." string (an identifier
+  // under ANSI_QUOTES) or a backslash in a string (literal under NO_BACKSLASH_ESCAPES).
+  static std::optional<std::string> quoting_dependent(const std::vector<Screen>& screens) {
+    for (const Screen& screen : screens) {
+      for (const Query& query : screen.queries) {
+        for (const SqlToken& token : tokenize_sql(query.sql)) {
+          if (token.kind != SqlToken::Kind::kString) continue;
+          const std::string_view text = token.text;
+          if (text.starts_with('"') || text.find('\\') != std::string_view::npos) {
+            return fmt::format("screen {}, query {},", screen.name, query.name);
+          }
+        }
+      }
+    }
+    return std::nullopt;
+  }
+
   // Budgets and accepted regressions that can never apply: a glob that matches no screen, an
   // entry naming a screen or query that does not exist, an entry past its date.
   static void check_policy(const Context& context, const std::vector<Screen>& screens,
@@ -128,7 +159,7 @@ class CheckCommand final : public Command {
   }
 
   ScenarioFlags scenarios_;
-  std::optional<std::string> migration_, rollback_;
+  std::optional<std::string> migration_, rollback_, sql_mode_;
 };
 
 }  // namespace

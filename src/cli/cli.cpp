@@ -8,6 +8,7 @@
 
 #include "command.h"
 #include "completion.h"
+#include "help_format.h"
 #include "secrets.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/scenario_loader.h"
@@ -37,7 +38,12 @@ void add_global_flags(CLI::App& app, GlobalFlags& global) {
                  "Project config file (default: ./sqlmeasure.toml if present)");
   app.add_flag("-q,--quiet", global.quiet, "No progress on stderr");
   app.add_flag("-v,--verbose", global.verbose, "Say what is being done (never shows secrets)");
-  app.add_flag("--no-color", global.no_color, "No colour (NO_COLOR is honoured too)");
+  app.add_option("--color", global.color,
+                 "Colour the output: auto (on a terminal, unless NO_COLOR is set), always, never")
+      ->type_name("WHEN")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->default_str("auto");
+  app.add_flag("--no-color", global.no_color, "The same as --color never");
 }
 
 std::string version_line() { return fmt::format("sqlmeasure {} ({})", kVersion, git_commit()); }
@@ -67,6 +73,45 @@ int print_help(const CLI::App& app, const std::string& topic, const std::vector<
   return 0;
 }
 
+// The help to point to: the command's when one was given.
+std::string help_command(const CLI::App& app) {
+  const std::vector<const CLI::App*> parsed = app.get_subcommands({});
+  for (const CLI::App* sub : parsed) {
+    if (sub->parsed()) return "sqlmeasure " + sub->get_name() + " --help";
+  }
+  return "sqlmeasure --help";
+}
+
+// "unknown flag --iteration for run (did you mean --iterations?)": the flags of the command
+// given and the global ones are the candidates.
+std::optional<std::string> unknown_flag(const CLI::App& app) {
+  std::string flag;
+  for (const std::string& arg : app.remaining(true)) {
+    if (arg.size() > 1 && arg[0] == '-') {
+      flag = arg.substr(0, arg.find('='));
+      break;
+    }
+  }
+  if (flag.empty()) return std::nullopt;
+  std::vector<std::string> candidates;
+  std::string command;
+  const auto add_flags = [&candidates](const CLI::App& of) {
+    for (const CLI::Option* option : of.get_options()) {
+      for (const std::string& name : option->get_lnames()) candidates.push_back("--" + name);
+      for (const std::string& name : option->get_snames()) candidates.push_back("-" + name);
+    }
+  };
+  add_flags(app);
+  for (const CLI::App* sub : app.get_subcommands({})) {
+    if (!sub->parsed()) continue;
+    command = sub->get_name();
+    add_flags(*sub);
+  }
+  const std::string best = did_you_mean(flag, candidates);
+  return fmt::format("unknown flag {}{}{}", flag, command.empty() ? "" : " for " + command,
+                     best.empty() ? "" : " (did you mean " + best + "?)");
+}
+
 }  // namespace
 
 int run_cli(const Invocation& invocation) {
@@ -78,6 +123,7 @@ int run_cli(const Invocation& invocation) {
         "change.\nDocs: docs/ (exit codes: docs/exit-codes.md)",
         "sqlmeasure"};
     // -h is --host, as in the mysql client; help is --help only.
+    app.formatter(std::make_shared<HelpFormatter>());  // before the commands, which copy it
     app.set_help_flag("--help", "Print this help and exit");
     app.set_version_flag("--version", version_line());
     app.require_subcommand(1);
@@ -134,7 +180,10 @@ int run_cli(const Invocation& invocation) {
         invocation.err << overview(app);
         return static_cast<int>(ExitCode::kUsage);
       }
-      fail(ExitCode::kUsage, std::string(error.what()) + "; see sqlmeasure --help");
+      const std::optional<std::string> unknown =
+          dynamic_cast<const CLI::ExtrasError*>(&error) ? unknown_flag(app) : std::nullopt;
+      fail(ExitCode::kUsage,
+           fmt::format("{}; see {}", unknown ? *unknown : error.what(), help_command(app)));
     }
     if (app.got_subcommand(kHelpCommand)) {
       return print_help(app, help_topic, names, invocation.out);

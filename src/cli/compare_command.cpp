@@ -1,6 +1,8 @@
 // sqlmeasure compare: two results files; or live, before/after a migration or with indexes
 // ignored; or two endpoints side by side. This file parses, validates and prints: the live
 // work is live/'s, the verdicts (budgets and accepted regressions included) compare/'s.
+#include <fmt/format.h>
+
 #include "command.h"
 #include "compare_mode.h"
 #include "sqlmeasure/compare_files.h"
@@ -73,15 +75,15 @@ class CompareCommand final : public Command {
                  "Skip measuring before again after the last rollback")
         ->group(kLiveGroup);
     app.add_option("--reconnect-timeout", reconnect_timeout_s_,
-                   "Seconds to keep reconnecting to undo the change after a lost connection "
-                   "(default 30)")
+                   "Seconds to keep reconnecting to undo the change after a lost connection")
         ->group(kLiveGroup)
+        ->default_str(fmt::format("{:g}", LiveCompareOptions{}.reconnect_timeout_s))
         ->check(CLI::Range(0.0, 3600.0));
     change_.add_replication(app);
     app.add_option("--lock-wait-timeout", lock_wait_timeout_s_,
-                   "Seconds a DDL may wait for a metadata lock before the change is given up "
-                   "(default 5)")
+                   "Seconds a DDL may wait for a metadata lock before the change is given up")
         ->group(kLiveGroup)
+        ->default_str(fmt::format("{:g}", LiveCompareOptions{}.lock_wait_timeout_s))
         ->check(CLI::Range(1.0, 31536000.0));
     change_.add_out_dir(app);
   }
@@ -186,12 +188,9 @@ class CompareCommand final : public Command {
 
   CLI::App* app_ = nullptr;
   CompareModeFlags mode_;
-  LiveChangeFlags change_{
-      kLiveGroup,
-      {"Apply and undo the change K times, measuring between (default 3; 1 "
-       "= A-B-A)",
-       "Apply the change", "Where results files go (default sqlmeasure-results/compare-TIMESTAMP)",
-       "compare"}};
+  LiveChangeFlags change_{kLiveGroup,
+                          {"Apply and undo the change K times, measuring between (1 = A-B-A)",
+                           "Apply the change", "Where results files go", "compare"}};
   VerdictFlags verdict_;
   ConnectionFlags connection_;
   ScenarioFlags scenarios_;

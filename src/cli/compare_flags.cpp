@@ -1,6 +1,8 @@
 // The verdict rule's flags and the flags every live change shares (compare_flags.h).
 #include "compare_flags.h"
 
+#include <fmt/format.h>
+
 #include "output_flags.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/text.h"
@@ -9,22 +11,34 @@
 namespace sqlmeasure {
 
 void VerdictFlags::add_to(CLI::App& app) {
+  // The defaults the help shows are the ones rule() falls back to: VerdictRule{}'s.
+  const VerdictRule defaults;
   app.add_option("--threshold", threshold, "Relative effect to flag, e.g. 0.10 = +10%")
       ->group(kGroup)
+      ->default_str(fmt::format("{:g}", defaults.threshold))
       ->check(CLI::Range(0.0, 100.0));
-  app.add_option("--alpha", alpha, "Significance level of the Mann-Whitney test (default 0.01)")
+  app.add_option("--alpha", alpha, "Significance level of the Mann-Whitney test")
       ->group(kGroup)
+      ->default_str(fmt::format("{:g}", defaults.alpha))
       ->check(CLI::Range(1e-12, 0.5));
-  app.add_option("--min-delta", min_delta_ms, "Noise floor on a median, in ms (default 0.05)")
+  app.add_option("--min-delta", min_delta_ms, "Noise floor on a median, in ms")
       ->group(kGroup)
+      ->default_str(fmt::format("{:g}", defaults.min_delta_ms))
       ->check(CLI::Range(0.0, 1e9));
-  app.add_option("--min-rows-delta", min_rows_delta,
-                 "Floor on rows examined per view (default 100)")
-      ->group(kGroup);
-  app.add_option("--fail-on", fail_on,
-                 "Gates for exit code 1: errors,time,rows,plan,results,warnings (default "
-                 "errors,time,rows)")
-      ->group(kGroup);
+  app.add_option("--min-rows-delta", min_rows_delta, "Floor on rows examined per view")
+      ->group(kGroup)
+      ->default_str(std::to_string(defaults.min_rows_delta));
+  std::vector<std::string> gates;
+  for (Gate gate : {Gate::kErrors, Gate::kTime, Gate::kRows, Gate::kPlan, Gate::kResults,
+                    Gate::kWarnings, Gate::kBudget}) {
+    gates.emplace_back(gate_name(gate));
+  }
+  std::vector<std::string> default_gates;
+  for (Gate gate : defaults.fail_on) default_gates.emplace_back(gate_name(gate));
+  app.add_option("--fail-on", fail_on, "Gates for exit code 1, comma-separated: " + join(gates))
+      ->group(kGroup)
+      ->type_name("GATES")
+      ->default_str(join(default_gates, ","));
 }
 
 VerdictRule VerdictFlags::rule(const ProjectConfig& config) const {
@@ -45,6 +59,7 @@ VerdictRule VerdictFlags::rule(const ProjectConfig& config) const {
 void LiveChangeFlags::add_alternations(CLI::App& app) {
   app.add_option("--alternations", alternations, words_.alternations)
       ->group(group_)
+      ->default_str(std::to_string(LiveCompareOptions{}.alternations))
       ->check(CLI::Range(1, 100));
 }
 
@@ -59,15 +74,16 @@ void LiveChangeFlags::add_replication(CLI::App& app) {
 }
 
 void LiveChangeFlags::add_out_dir(CLI::App& app) {
-  app.add_option("--out-dir", out_dir, words_.out_dir)->group(group_);
+  app.add_option("--out-dir", out_dir, words_.out_dir)
+      ->group(group_)
+      ->type_name("DIR")
+      ->default_str(fmt::format("sqlmeasure-results/{}-TIMESTAMP", words_.out_dir_name));
 }
 
 std::string LiveChangeFlags::out_directory() const {
-  std::string directory =
-      out_dir.value_or("sqlmeasure-results/" + std::string(words_.out_dir_name) + "-" +
-                       utc_now(TimestampFormat::kFileName));
-  check_output_directory(directory, "--out-dir");
-  return directory;
+  if (!out_dir) return claim_default_directory("sqlmeasure-results", words_.out_dir_name);
+  check_output_directory(*out_dir, "--out-dir");
+  return *out_dir;
 }
 
 void LiveChangeFlags::apply_to(LiveCompareOptions& options, const Context& context) const {
@@ -75,7 +91,13 @@ void LiveChangeFlags::apply_to(LiveCompareOptions& options, const Context& conte
       alternations.value_or(context.config().alternations.value_or(options.alternations));
   options.allow_replicated_ddl = allow_replicated_ddl;
   options.no_binlog = no_binlog;
-  options.on_event = [&context](const std::string& event) {
+  // -q: warnings only; by default a line per alternation too; -v every step.
+  options.on_event = [&context](EventLevel level, const std::string& event) {
+    const GlobalFlags& flags = context.flags();
+    if ((level == EventLevel::kPhase && flags.quiet) ||
+        (level == EventLevel::kDetail && !flags.verbose)) {
+      return;
+    }
     context.err() << "sqlmeasure: " << event << '\n';
     context.err().flush();
   };

@@ -9,7 +9,9 @@ Style Context::style() const {
   const char* no_color_env = std::getenv("NO_COLOR");
   const bool env_forbids = no_color_env != nullptr && no_color_env[0] != '\0';
   Style style;
-  style.color = invocation_.out_is_tty && !flags_.no_color && !env_forbids;
+  if (flags_.no_color || flags_.color == "never") return style;
+  // A flag beats the environment (no-color.org): CI logs that render ANSI ask with always.
+  style.color = flags_.color == "always" || (invocation_.out_is_tty && !env_forbids);
   return style;
 }
 

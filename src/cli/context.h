@@ -14,6 +14,7 @@ namespace sqlmeasure {
 struct GlobalFlags {
   std::optional<std::string> config;
   bool quiet = false, verbose = false, no_color = false;
+  std::string color = "auto";  // --color: auto (a terminal, no NO_COLOR), always, never
 };
 
 class Context {
@@ -37,7 +38,9 @@ class Context {
   // Progress goes to stderr only on a terminal and without --quiet.
   [[nodiscard]] bool shows_progress() const { return invocation_.err_is_tty && !flags_.quiet; }
 
-  [[nodiscard]] Style style() const;  // colour only on a terminal, never with NO_COLOR
+  // Colour: --color always or never as said; auto (the default) only on a terminal and
+  // without NO_COLOR; --no-color is never.
+  [[nodiscard]] Style style() const;
   void warn(const std::string& message) const;
   void note(const std::string& message) const;  // only with --verbose
 

@@ -3,6 +3,10 @@
 // queries are EXPLAINed and their index hints timed with and without; without, the rules
 // that need them are skipped and the report says so. --verify is the one exception: every
 // index a finding proposes to drop is measured ignored, as a live compare does it (live/).
+#include <fmt/format.h>
+
+#include <filesystem>
+
 #include "command.h"
 #include "sqlmeasure/drop_verification.h"
 #include "sqlmeasure/error.h"
@@ -39,7 +43,10 @@ class IndexesCommand final : public ScreenCommand {
     std::optional<Severity> fail_on;
     if (fail_on_) fail_on = parse_severity(*fail_on_, "--fail-on");
     const ProjectConfig& config = context.config();
-    const bool with_scenarios = scenarios_.scenarios || scenarios_.screens || config.scenarios;
+    // As --help says: ./scenarios when it is there, as run reads it.
+    std::error_code ignored;
+    const bool with_scenarios = scenarios_.scenarios || scenarios_.screens || config.scenarios ||
+                                std::filesystem::is_directory("scenarios", ignored);
     refuse_verify_flags_without_verify(with_scenarios);
     const std::string out_dir = verify_ ? change_.out_directory() : "";
     std::vector<Screen> screens;
@@ -83,6 +90,7 @@ class IndexesCommand final : public ScreenCommand {
   }
 
  private:
+  static constexpr double kDefaultVerifyBudgetS = 600;  // --verify-budget not given
   static constexpr const char* kVerifyGroup = "Measuring the drops (--verify)";
 
   void add_verify_flags(CLI::App& app) {
@@ -91,8 +99,9 @@ class IndexesCommand final : public ScreenCommand {
                  "restore it (changes the server as compare --ignore-index does)")
         ->group(kVerifyGroup);
     app.add_option("--verify-budget", verify_budget_s_,
-                   "Seconds --verify may spend; findings left over say so (default 600)")
+                   "Seconds --verify may spend; findings left over say so")
         ->group(kVerifyGroup)
+        ->default_str(fmt::format("{:g}", kDefaultVerifyBudgetS))
         ->check(CLI::Range(1.0, 31536000.0));
     change_.add_alternations(app);
     change_.add_replication(app);
@@ -109,7 +118,7 @@ class IndexesCommand final : public ScreenCommand {
     if (verify_ && !with_scenarios) {
       fail(ExitCode::kUsage,
            "--verify measures the screens with each index ignored: give --scenarios DIR (or "
-           "[scenarios] in sqlmeasure.toml)");
+           "scenarios in sqlmeasure.toml's [run], or a ./scenarios directory)");
     }
   }
 
@@ -132,7 +141,7 @@ class IndexesCommand final : public ScreenCommand {
     change_.apply_to(options.compare, context);
     options.compare.out_dir = out_dir;
     options.compare.connection = measuring_session(connection, options.compare.run);
-    options.budget_s = verify_budget_s_.value_or(600);
+    options.budget_s = verify_budget_s_.value_or(kDefaultVerifyBudgetS);
     const VerifyOutcome outcome = verify_drops(screens, drops, options, verbose_connector(context));
     attach_verdicts(result, outcome);
     return outcome.failure;
@@ -144,10 +153,8 @@ class IndexesCommand final : public ScreenCommand {
   std::optional<double> verify_budget_s_;
   LiveChangeFlags change_{
       kVerifyGroup,
-      {"Ignore and restore each batch K times, measuring between (default 3)", "Ignore indexes",
-       "Where --verify's results files go (default "
-       "sqlmeasure-results/indexes-verify-TIMESTAMP)",
-       "indexes-verify"}};
+      {"Ignore and restore each batch K times, measuring between", "Ignore indexes",
+       "Where --verify's results files go", "indexes-verify"}};
   std::optional<std::string> tables_;
   bool exact_ = false;
   std::optional<std::string> fail_on_;

@@ -3,6 +3,7 @@
 #include "output_flags.h"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,6 +15,7 @@
 #include "sqlmeasure/atomic_file.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/text.h"
+#include "sqlmeasure/timestamp.h"
 
 namespace sqlmeasure {
 
@@ -75,6 +77,42 @@ void check_output_file(const std::string& path, const std::string& flag) {
          fmt::format("{} {}: cannot write in {}: {}", flag, path,
                      parent.empty() ? "." : parent.string(), std::strerror(errno)));
   }
+}
+
+namespace {
+
+// PARENT/STEM-TIMESTAMP, then -2, -3, ...: the first that `make` creates anew.
+std::string claim_default(const std::string& parent, const std::string& stem,
+                          const std::string& extension,
+                          const std::function<bool(const std::string&)>& make) {
+  std::error_code error;
+  std::filesystem::create_directories(parent, error);
+  const std::string base =
+      fmt::format("{}/{}-{}", parent, stem, utc_now(TimestampFormat::kFileName));
+  for (int n = 1; n < 1000; ++n) {
+    const std::string path = (n == 1 ? base : fmt::format("{}-{}", base, n)) + extension;
+    if (make(path)) return path;
+    if (errno != EEXIST) {
+      fail(ExitCode::kUsage, fmt::format("cannot create {}: {}", path, std::strerror(errno)));
+    }
+  }
+  fail(ExitCode::kUsage, fmt::format("{}-*{}: a thousand exist already", base, extension));
+}
+
+}  // namespace
+
+std::string claim_default_directory(const std::string& parent, const std::string& stem) {
+  return claim_default(parent, stem, "",
+                       [](const std::string& path) { return ::mkdir(path.c_str(), 0777) == 0; });
+}
+
+std::string default_file(const std::string& parent, const std::string& stem,
+                         const std::string& extension) {
+  return claim_default(parent, stem, extension, [](const std::string& path) {
+    if (::access(path.c_str(), F_OK) != 0) return true;
+    errno = EEXIST;
+    return false;
+  });
 }
 
 void check_output_directory(const std::string& path, const std::string& flag) {

@@ -38,6 +38,14 @@ void check_output_file(const std::string& path, const std::string& flag);
 // — an older run's phase files must not mix with this one's.
 void check_output_directory(const std::string& path, const std::string& flag);
 
+// A live compare's default directory: PARENT/STEM-TIMESTAMP (then -2, -3, ...), made now, so
+// that two compares started in the same second never share one. Returns its path.
+[[nodiscard]] std::string claim_default_directory(const std::string& parent,
+                                                  const std::string& stem);
+// A run's default results file: PARENT/STEM-TIMESTAMP.EXT, or -2, -3, ... when one is there.
+[[nodiscard]] std::string default_file(const std::string& parent, const std::string& stem,
+                                       const std::string& extension);
+
 // --report FILE: the HTML report (docs/report.md), written atomically beside whatever --format
 // prints; with --format html and no --report, the page goes to stdout instead.
 class ReportFlag {

@@ -16,10 +16,7 @@
 namespace sqlmeasure {
 namespace {
 
-std::string default_results_path() {
-  std::filesystem::create_directories("sqlmeasure-results");
-  return fmt::format("sqlmeasure-results/run-{}.json", utc_now(TimestampFormat::kFileName));
-}
+std::string default_results_path() { return default_file("sqlmeasure-results", "run", ".json"); }
 
 class RunCommand final : public ScreenCommand {
  public:

@@ -50,8 +50,11 @@ std::vector<Screen> ScenarioFlags::load(const ProjectConfig& config) const {
 
 void RunFlags::add_to(CLI::App& app) {
   const char* group = "Measurement";
-  app.add_option("--warmup", warmup, "Untimed executions of each query first (default 2)")
+  // The defaults the help shows are the ones resolve() falls back to: RunSettings{}'s.
+  const RunSettings defaults;
+  app.add_option("--warmup", warmup, "Untimed executions of each query first")
       ->group(group)
+      ->default_str(std::to_string(defaults.warmup))
       ->check(CLI::Range(0, 100000));
   app.add_option_function<std::string>(
          "--iterations",
@@ -70,30 +73,36 @@ void RunFlags::add_to(CLI::App& app) {
            iterations_auto = false;
            iterations = count;
          },
-         "Timed samples per query (default 20), or auto: until each median is precise "
+         "Timed samples per query, 1 to 10,000,000, or auto: until each median is precise "
          "(docs/measurement.md)")
       ->group(group)
+      ->default_str(std::to_string(defaults.iterations))
       ->type_name("N|auto");
   app.add_option("--concurrency", concurrency,
-                 "Connections replaying the screens at once while sampling (default 1)")
+                 "Connections replaying the screens at once while sampling")
       ->group(group)
+      ->default_str(std::to_string(defaults.concurrency))
       ->check(CLI::Range(1, 256));
-  app.add_option("--seed", seed, "Seed for parameter sampling and --order shuffled (default 1)")
-      ->group(group);
-  app.add_option("--order", order, "round-robin (default) or shuffled")
+  app.add_option("--seed", seed, "Seed for parameter sampling and --order shuffled")
       ->group(group)
-      ->type_name("TEXT:{round-robin,shuffled}")
+      ->default_str(std::to_string(defaults.seed));
+  app.add_option("--order", order, "The order of the screens' queries: round-robin or shuffled")
+      ->group(group)
+      ->default_str(order_name(defaults.order))
+      ->type_name("ORDER")
       ->check([](const std::string& value) {
         return order_named(value) ? "" : "expected round-robin or shuffled, got " + value;
       });
   app.add_option("--query-timeout", query_timeout_ms,
                  "Per-query timeout in milliseconds, enforced by the server (0 = none)")
-      ->group(group);
+      ->group(group)
+      ->default_str(std::to_string(defaults.query_timeout_ms));
   app.add_option("--label", label, "A name for this run, stored in the results file")->group(group);
   app.add_option("--retries", retries,
                  "Reconnect up to N times when the connection is lost while measuring (never "
                  "during a migration)")
       ->group(group)
+      ->default_str(std::to_string(RunFlags{}.retries))
       ->check(CLI::Range(0, 100));
 }
 
@@ -116,14 +125,14 @@ RunOptions RunFlags::options(const Context& context, const ScenarioFlags& scenar
 
 RunSettings RunFlags::resolve(const ProjectConfig& config, const ScenarioFlags& scenarios) const {
   RunSettings settings;
-  settings.warmup = warmup.value_or(config.warmup.value_or(2));
-  settings.iterations = iterations.value_or(config.iterations.value_or(20));
-  settings.seed = seed.value_or(config.seed.value_or(1));
-  settings.order = order ? *order_named(*order) : config.order.value_or(Order::kRoundRobin);
+  settings.warmup = warmup.value_or(config.warmup.value_or(settings.warmup));
+  settings.iterations = iterations.value_or(config.iterations.value_or(settings.iterations));
+  settings.seed = seed.value_or(config.seed.value_or(settings.seed));
+  settings.order = order ? *order_named(*order) : config.order.value_or(settings.order);
   settings.scenarios = scenarios.directory(config);
   settings.screen_globs = scenarios.globs(config);
-  settings.query_timeout_ms =
-      query_timeout_ms.value_or(config.connection.query_timeout_ms.value_or(0));
+  settings.query_timeout_ms = query_timeout_ms.value_or(
+      config.connection.query_timeout_ms.value_or(settings.query_timeout_ms));
   settings.concurrency = concurrency;
   if (iterations_auto) {
     settings.auto_iterations.enabled = true;

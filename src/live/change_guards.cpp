@@ -80,7 +80,7 @@ std::vector<std::string> prepare_change_session(Connection& admin, const ChangeS
                        "--allow-replicated-ddl",
                        facts, error.what()));
     }
-    events.say(facts + "; the change's session does not write to it (--no-binlog)");
+    events.detail(facts + "; the change's session does not write to it (--no-binlog)");
     setup.push_back("SET SESSION sql_log_bin = 0");
     return setup;
   }
@@ -92,7 +92,7 @@ std::vector<std::string> prepare_change_session(Connection& admin, const ChangeS
                      "or --allow-replicated-ddl to let it replicate",
                      facts));
   }
-  events.say(facts + "; the change replicates (--allow-replicated-ddl)");
+  events.detail(facts + "; the change replicates (--allow-replicated-ddl)");
   return setup;
 }
 

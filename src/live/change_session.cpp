@@ -62,7 +62,7 @@ void ChangeSession::connect_once() {
       admin_ = connect_(with_kept);
     } catch (const DatabaseError& error) {
       if (error.error_number() != kAccessDenied) throw;
-      events_.say("the kept password was refused; asking password_command for a new one");
+      events_.detail("the kept password was refused; asking password_command for a new one");
       admin_ = connect_(admin_options_);
     }
   }
@@ -87,7 +87,7 @@ void ChangeSession::say_how_it_runs(const SqlStatement& statement) {
   if (found.table.empty()) return;
   const std::string how = expected_algorithm(statement.text, engine_of(found.table));
   if (!how.empty())
-    events_.say(fmt::format("{} on {}: {}", statement.where.str(), found.table, how));
+    events_.detail(fmt::format("{} on {}: {}", statement.where.str(), found.table, how));
 }
 
 // The lock that keeps other live compares off the database belongs to the session: a new
@@ -96,7 +96,7 @@ void ChangeSession::retake_lock() {
   try {
     take_live_compare_lock(*admin_, database_);
   } catch (const Error& error) {
-    events_.say(std::string("warning: ") + error.what());
+    events_.warn(std::string("warning: ") + error.what());
   }
 }
 
@@ -109,12 +109,12 @@ void ChangeSession::reopen() {
     try {
       connect_once();
       retake_lock();
-      if (attempt > 1) events_.say(fmt::format("reconnected (attempt {})", attempt));
+      if (attempt > 1) events_.warn(fmt::format("reconnected (attempt {})", attempt));
       return;
     } catch (const DatabaseError& error) {
       const double waited = seconds_since(start);
       if (waited + pause_s > reconnect_timeout_s_) throw;
-      events_.say(
+      events_.warn(
           fmt::format("cannot reconnect ({}); trying again in {:.2g} s (up to {:.0f} s "
                       "in all, --reconnect-timeout)",
                       error.what(), pause_s, reconnect_timeout_s_));
@@ -147,16 +147,17 @@ std::optional<std::string> ChangeSession::apply(int round, int rounds) {
   }
   if (report.applied > 0) state_ = ServerState::kStillApplied;
   const double seconds = seconds_since(start);
-  events_.say(fmt::format("{}{}: applied {} of {} {} in {:.2f} s", change_.description,
-                          rounds > 1 ? fmt::format(" ({}/{})", round, rounds) : "", report.applied,
-                          change_.apply.size(), statements(change_.apply.size()), seconds));
+  events_.tell(report.failures.empty() ? EventLevel::kDetail : EventLevel::kWarning,
+               fmt::format("{}{}: applied {} of {} {} in {:.2f} s", change_.description,
+                           rounds > 1 ? fmt::format(" ({}/{})", round, rounds) : "", report.applied,
+                           change_.apply.size(), statements(change_.apply.size()), seconds));
   if (!report.failures.empty()) {
     // Undo only what ran: undoing a change that never happened would create one.
     if (report.applied > 0) {
       applied_ = true;
       undo();
     } else {
-      events_.say("nothing was applied, so nothing to undo");
+      events_.warn("nothing was applied, so nothing to undo");
     }
     std::string failure = "the change failed: " + report.failures.front();
     if (report.first_error == kLockWaitTimeout) {
@@ -176,11 +177,11 @@ std::optional<std::string> ChangeSession::apply(int round, int rounds) {
 std::optional<std::string> ChangeSession::lost_while_applying(const DatabaseError& error) {
   const std::string failure =
       fmt::format("the connection was lost while applying the change: {}", error.what());
-  events_.say(change_.description + ": the connection was lost while applying it");
+  events_.warn(change_.description + ": the connection was lost while applying it");
   try {
     reopen();
     if (schema_difference(snapshot_, schema_snapshot(*admin_, database_)).empty()) {
-      events_.say("the schema is unchanged, so nothing to undo");
+      events_.warn("the schema is unchanged, so nothing to undo");
       return failure;
     }
   } catch (const Error&) {
@@ -196,7 +197,7 @@ void ChangeSession::undo() {
   if (!applied_) return;
   applied_ = false;
   if (change_.keep) {
-    events_.say(
+    events_.warn(
         "kept: the change stays applied (--keep, or an additive migration without --rollback)");
     return;
   }
@@ -207,7 +208,7 @@ void ChangeSession::undo() {
       if (!error.connection_lost()) throw;
       // The reply was lost, not necessarily the undo: look, and undo again if the change is
       // still there (a statement whose work is already undone just fails).
-      events_.say(
+      events_.warn(
           fmt::format("undo: the connection was lost ({}); reconnecting to check", error.what()));
       reopen();
       if (!schema_difference(snapshot_, schema_snapshot(*admin_, database_)).empty()) {
@@ -217,7 +218,7 @@ void ChangeSession::undo() {
     verify();
   } catch (const Error& error) {
     state_ = ServerState::kUnknown;
-    events_.say(
+    events_.warn(
         fmt::format("UNDO FAILED: {}. The change may still be applied: run the rollback by hand",
                     error.what()));
   }
@@ -230,13 +231,14 @@ void ChangeSession::undo_statements() {
   const ApplyReport report = apply_statements(*admin_, change_.undo, true);
   const double seconds = seconds_since(start);
   if (report.failures.empty()) undo_seconds_.push_back(seconds);
-  events_.say(fmt::format("undo: applied {} of {} {} in {:.2f} s", report.applied,
-                          change_.undo.size(), statements(change_.undo.size()), seconds));
-  for (const std::string& failure : report.failures) events_.say("undo: " + failure);
+  events_.tell(report.failures.empty() ? EventLevel::kDetail : EventLevel::kWarning,
+               fmt::format("undo: applied {} of {} {} in {:.2f} s", report.applied,
+                           change_.undo.size(), statements(change_.undo.size()), seconds));
+  for (const std::string& failure : report.failures) events_.warn("undo: " + failure);
   if (report.first_error == kLockWaitTimeout) {
-    events_.say(fmt::format("undo: it waited --lock-wait-timeout {} s for a lock; {}",
-                            safety_.lock_wait_timeout_s,
-                            lock_holders(*admin_, database_, admin_->session_id())));
+    events_.warn(fmt::format("undo: it waited --lock-wait-timeout {} s for a lock; {}",
+                             safety_.lock_wait_timeout_s,
+                             lock_holders(*admin_, database_, admin_->session_id())));
   }
 }
 
@@ -248,7 +250,7 @@ void ChangeSession::verify() {
   const std::string difference = schema_difference(snapshot_, now);
   if (difference.empty()) {
     state_ = ServerState::kRestored;
-    events_.say(fmt::format(
+    events_.detail(fmt::format(
         "schema restored: SHOW CREATE TABLE of all {} tables is identical (index order aside)",
         snapshot_.size()));
     return;
@@ -262,14 +264,14 @@ void ChangeSession::verify() {
       });
   if (others_only) {
     state_ = ServerState::kChangedByOthers;
-    events_.say(fmt::format(
+    events_.warn(fmt::format(
         "schema: the change's tables ({}) are as they were; tables it does not touch changed "
         "during the run, by another session: {}",
         join(change_.tables), difference));
     return;
   }
   state_ = ServerState::kStillApplied;
-  events_.say(fmt::format("SCHEMA NOT RESTORED: tables differ from before: {}", difference));
+  events_.warn(fmt::format("SCHEMA NOT RESTORED: tables differ from before: {}", difference));
 }
 
 }  // namespace sqlmeasure

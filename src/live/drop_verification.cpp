@@ -155,7 +155,7 @@ VerifyOutcome verify_drops(const std::vector<Screen>& screens,
   VerifyOutcome out;
   for (const IndexToDrop& drop : drops) out.drops.push_back({drop, DropVerdict::kNotMeasured, ""});
   auto say = [&](const std::string& event) {
-    if (options.compare.on_event) options.compare.on_event(event);
+    if (options.compare.on_event) options.compare.on_event(EventLevel::kPhase, event);
   };
   const auto start = std::chrono::steady_clock::now();
   auto budget_spent = [&] {

@@ -106,7 +106,7 @@ class LiveCompare {
     refuse_other_databases(*options_.migration, database_);
     if (options_.apply_ddl) {
       if (read_drop_only(options_.migration->apply, options_.migration->undo)) {
-        events_.say("--apply-ddl: the migration's DDL runs as written, at each alternation");
+        events_.detail("--apply-ddl: the migration's DDL runs as written, at each alternation");
       }
       return *options_.migration;
     }
@@ -114,6 +114,16 @@ class LiveCompare {
                                              options_.run.allow_writes);
     if (!measured.said.empty()) events_.say(measured.said);
     return std::move(measured.change);
+  }
+
+  // The one line an alternation gets by default: what was applied, measured and undone.
+  void say_round(int round, int rounds) {
+    const std::vector<double>& applied = session_->apply_seconds();
+    const std::vector<double>& undone = session_->undo_seconds();
+    events_.say(fmt::format(
+        "after-{}{}: {} applied in {:.2f} s, measured, undone in {:.2f} s; schema as before", round,
+        rounds > 1 ? fmt::format(" of {}", rounds) : "", change_.description,
+        applied.empty() ? 0.0 : applied.back(), undone.empty() ? 0.0 : undone.back()));
   }
 
   bool interrupted() const {
@@ -143,15 +153,16 @@ class LiveCompare {
       check_hints_after_apply(round);
       if (interrupted()) {
         outcome_.failure = "interrupted after the change was applied";
-        events_.say("interrupted: undoing the change ...");
+        events_.warn("interrupted: undoing the change ...");
         session_->undo();
         return;
       }
       const bool measured = measure_phase("after", round, rounds, outcome_.after_phases);
       if (measured && round == 1) time_hints_keeping_off_new_indexes();
-      if (!measured && interrupted()) events_.say("interrupted: undoing the change ...");
+      if (!measured && interrupted()) events_.warn("interrupted: undoing the change ...");
       session_->undo();
       if (!measured || change_.keep || session_->state() != ServerState::kRestored) return;
+      say_round(round, rounds);
       const bool last = round == rounds;
       if ((last && !options_.before_again) || interrupted()) return;
       if (!still_unsettled(fmt::format("after-{}", round), round, rounds)) return;
@@ -191,7 +202,7 @@ class LiveCompare {
     }
     if (round == 1 || problems != hint_problems_) {
       for (const HintProblem& problem : problems) {
-        events_.say(fmt::format("index hint, after apply {}: {}", round, problem.describe()));
+        events_.warn(fmt::format("index hint, after apply {}: {}", round, problem.describe()));
       }
     }
     hint_problems_ = std::move(problems);
@@ -206,7 +217,7 @@ class LiveCompare {
     std::vector<HintProblem> found = hints_keeping_off_new_indexes(
         *target_, screens_, *schema_before_change_, *schema_after_change_, timing);
     for (HintProblem& problem : found) {
-      events_.say("index hint: " + problem.describe());
+      events_.warn("index hint: " + problem.describe());
       hints_keeping_off_.push_back(std::move(problem));
     }
   }
@@ -290,7 +301,7 @@ class LiveCompare {
           fmt::format("the {} phase did not finish: {}", phase, run.incomplete_reason);
       phases.push_back(std::move(run));
     } else {
-      events_.say(
+      events_.warn(
           fmt::format("{} incomplete ({}): left out of the verdict", phase, run.incomplete_reason));
     }
     return false;
@@ -371,7 +382,7 @@ class LiveCompare {
           "the journal could not be closed ({}); every run against this database will refuse "
           "until it is. Close it with: sqlmeasure recover --journal {} --forget",
           *not_closed, journal_->machine_path());
-      events_.say("warning: " + *journal_not_closed_);
+      events_.warn("warning: " + *journal_not_closed_);
     }
   }
 

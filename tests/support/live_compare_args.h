@@ -33,6 +33,7 @@ struct LiveCompareArgs {
   std::string iterations{}, warmup{}, alternations{};
   std::string format{};
   std::vector<std::string> extra{};  // any other flag, as given
+  bool verbose = true;               // -v: every step of the change said, as the tests check
 
   [[nodiscard]] std::vector<std::string> build() const {
     std::vector<std::string> args = {"compare"};
@@ -52,6 +53,7 @@ struct LiveCompareArgs {
     flag("--warmup", warmup);
     flag("--alternations", alternations);
     flag("--format", format);
+    if (verbose) args.emplace_back("-v");
     args.insert(args.end(), extra.begin(), extra.end());
     if (!database.empty()) {
       args = args + (server.empty() ? std::vector<std::string>{"-S", test_socket()} : server);

@@ -214,6 +214,7 @@ struct LiveRun {
   FakeServer server;
   std::atomic<bool> interrupted{false};
   std::vector<std::string> extra_args;
+  bool verbose = true;  // -v: every step said, which most of these tests check
 
   LiveRun() {
     dir.write("screens/works.sql", std::string(kQuery) + ";\n");
@@ -245,6 +246,7 @@ struct LiveRun {
                                      "json",
                                      "--reconnect-timeout",
                                      "2"};
+    if (verbose) args.emplace_back("-v");
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     return run_in_process(args, &interrupted, server.connector());
   }
@@ -290,6 +292,44 @@ TEST_CASE("live compare on a fake server: the happy path applies and undoes thre
   CHECK(comparison["change"]["ddl_measured"] == true);
   CHECK(comparison["change"]["tables"] == nlohmann::json::array({"works"}));
   CHECK(comparison["phases"]["before"] == 4);
+}
+
+TEST_CASE("live compare on a fake server: a line per alternation by default, -q only what failed",
+          "[unit][live]") {
+  LiveRun live;
+  live.verbose = false;
+  const std::vector<std::string> details = {"undo: applied", "schema restored", "INPLACE",
+                                            ": applied 2 of 2"};
+  SECTION("by default: the journal, one line per alternation, the results") {
+    const CliResult result = live.run();
+    INFO("stderr: " << result.err);
+    CHECK(result.code == 0);
+    CHECK(contains(result.err, "sqlmeasure: journal: "));
+    for (int round = 1; round <= 3; ++round) {
+      CHECK(contains(result.err, fmt::format("sqlmeasure: after-{} of 3: migration {} applied in ",
+                                             round, live.dir / "up.sql")));
+    }
+    CHECK(contains(result.err, "measured, undone in "));
+    for (const std::string& detail : details) CHECK_FALSE(contains(result.err, detail));
+    CHECK(std::count(result.err.begin(), result.err.end(), '\n') <= 6);
+  }
+  SECTION("-q: nothing but the result when all went well") {
+    live.extra_args = {"-q"};
+    const CliResult result = live.run();
+    INFO("stderr: " << result.err);
+    CHECK(result.code == 0);
+    CHECK_FALSE(contains(result.err, "sqlmeasure: "));
+    CHECK(contains(result.out, "\"gate_failed\": false"));
+  }
+  SECTION("-q still says what went wrong") {
+    live.extra_args = {"-q"};
+    live.server.faults = {{kAddCategory, {Failure::Kind::kError, 0, 0}}};
+    const CliResult result = live.run();
+    INFO("stderr: " << result.err);
+    CHECK(result.code == 2);
+    CHECK(contains(result.err, "SCHEMA NOT RESTORED"));
+    CHECK(contains(result.err, "STILL APPLIED"));
+  }
 }
 
 TEST_CASE("live compare on a fake server: a statement of the change fails", "[unit][live]") {

@@ -19,6 +19,13 @@
 
 namespace sqlmeasure {
 
+// How much an event of a live compare matters to the user watching it.
+enum class EventLevel {
+  kWarning,  // something went wrong, or the server is not as it should be: always said
+  kPhase,    // one line per alternation, and what decides the run (a journal, a drop ignored)
+  kDetail,   // each statement's algorithm, each apply and undo, the schema checks
+};
+
 struct LiveCompareOptions {
   // The measuring session, read-only unless --allow-writes; the change gets a read-write
   // session with the same endpoint and credentials.
@@ -49,8 +56,9 @@ struct LiveCompareOptions {
   // How long a DDL may wait for a metadata lock before the change is given up (a DDL queued
   // behind a long query blocks every later query on the table).
   double lock_wait_timeout_s = 5;
-  // Called with each event as it happens (the outcome keeps them all too).
-  std::function<void(const std::string&)> on_event;
+  // Called with each event as it happens (the outcome keeps them all too), with how much it
+  // matters: the command line says warnings even with -q, phases by default, details with -v.
+  std::function<void(EventLevel, const std::string&)> on_event;
 };
 
 struct LiveCompareOutcome {
