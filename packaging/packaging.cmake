@@ -12,7 +12,9 @@ endif()
 set(SQLMEASURE_MAN_PAGE ${CMAKE_BINARY_DIR}/sqlmeasure.1)
 add_custom_command(OUTPUT ${SQLMEASURE_MAN_PAGE} ${SQLMEASURE_MAN_PAGE}.gz
   COMMAND ${CMAKE_SOURCE_DIR}/packaging/man-page $<TARGET_FILE:sqlmeasure> ${SQLMEASURE_MAN_PAGE}
+    ${CMAKE_INSTALL_FULL_DOCDIR}
   DEPENDS sqlmeasure ${CMAKE_SOURCE_DIR}/packaging/man-page
+    ${CMAKE_SOURCE_DIR}/packaging/man-page.h2m
   COMMENT "Writing the man page sqlmeasure.1 from sqlmeasure --help" VERBATIM)
 add_custom_target(sqlmeasure_man ALL DEPENDS ${SQLMEASURE_MAN_PAGE}.gz)
 

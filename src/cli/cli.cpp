@@ -118,10 +118,11 @@ int run_cli(const Invocation& invocation) {
   GlobalFlags global;
   const Context context(invocation, global);
   try {
-    CLI::App app{
-        "sqlmeasure: which screens of your application get slower after an index "
-        "change.\nDocs: docs/ (exit codes: docs/exit-codes.md)",
-        "sqlmeasure"};
+    CLI::App app{fmt::format("sqlmeasure: which screens of your application get slower after an "
+                             "index change.\nDocs: {0}/docs/ once installed, docs/ in the "
+                             "source (exit codes: exit-codes.md there)",
+                             kInstalledDocDir),
+                 "sqlmeasure"};
     // -h is --host, as in the mysql client; help is --help only.
     app.formatter(std::make_shared<HelpFormatter>());  // before the commands, which copy it
     app.set_help_flag("--help", "Print this help and exit");

@@ -156,9 +156,7 @@ class CompareCommand final : public Command {
       options.migration = migration_change(*mode_.migration, mode_.rollback, mode_.keep);
       options.apply_ddl = apply_ddl_;
       if (!mode_.rollback) {
-        context.warn(options.migration->keep && !mode_.keep
-                         ? "no --rollback: this additive migration will stay applied"
-                         : "--keep without --rollback: the migration will stay applied");
+        context.warn("--keep without --rollback: the migration will stay applied");
       }
     } else {
       options.ignore_indexes = split_list(*mode_.ignore_index);

@@ -12,7 +12,8 @@ class ExplainCommand final : public ScreenCommand {
  public:
   void add_flags(CLI::App& app) override {
     add_screen_flags(app);
-    app.add_option("--seed", seed_, "Seed for parameters drawn with `from` (default 1)");
+    app.add_option("--seed", seed_, "Seed for parameters drawn with `from`")
+        ->default_str(std::to_string(RunSettings{}.seed));
     output_.add_to(app);
   }
 
@@ -20,7 +21,7 @@ class ExplainCommand final : public ScreenCommand {
     const Format format = output_.format();
     std::vector<Screen> screens = scenarios_.load(context.config());
     RunOptions options;
-    options.settings.seed = seed_.value_or(context.config().seed.value_or(1));
+    options.settings.seed = seed_.value_or(context.config().seed.value_or(RunSettings{}.seed));
     options.settings.warmup = 0;
     options.settings.iterations = 0;
     options.max_inspected_variants = 1;

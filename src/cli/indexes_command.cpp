@@ -21,6 +21,10 @@ class IndexesCommand final : public ScreenCommand {
  public:
   void add_flags(CLI::App& app) override {
     add_screen_flags(app);
+    app.get_option("--scenarios")
+        ->description(
+            "Scenario directory, for the rules that read plans (default: ./scenarios when it "
+            "holds screen files; without any, the metadata rules only)");
     app.add_option("--tables", tables_,
                    "Tables to report: names or globs, comma-separated "
                    "(default: every table of -D)");
@@ -30,7 +34,8 @@ class IndexesCommand final : public ScreenCommand {
     app.add_option("--fail-on", fail_on_,
                    "Exit 1 when a finding at or above this severity exists: info, warning, error "
                    "(default: never)");
-    app.add_option("--seed", seed_, "Seed for parameters drawn with `from` (default 1)");
+    app.add_option("--seed", seed_, "Seed for parameters drawn with `from`")
+        ->default_str(std::to_string(RunSettings{}.seed));
     add_verify_flags(app);
     output_.add_to(app);
     report_.add_to(app);
@@ -43,10 +48,8 @@ class IndexesCommand final : public ScreenCommand {
     std::optional<Severity> fail_on;
     if (fail_on_) fail_on = parse_severity(*fail_on_, "--fail-on");
     const ProjectConfig& config = context.config();
-    // As --help says: ./scenarios when it is there, as run reads it.
-    std::error_code ignored;
     const bool with_scenarios = scenarios_.scenarios || scenarios_.screens || config.scenarios ||
-                                std::filesystem::is_directory("scenarios", ignored);
+                                holds_screens("scenarios");
     refuse_verify_flags_without_verify(with_scenarios);
     const std::string out_dir = verify_ ? change_.out_directory() : "";
     std::vector<Screen> screens;
@@ -69,7 +72,7 @@ class IndexesCommand final : public ScreenCommand {
     audit.collect.interrupted = context.interrupted();
     audit.evidence.on_progress = audit.collect.on_progress;
     audit.evidence.interrupted = audit.collect.interrupted;
-    audit.seed = seed_.value_or(config.seed.value_or(1));
+    audit.seed = seed_.value_or(config.seed.value_or(RunSettings{}.seed));
     if (with_scenarios) audit.scenarios_directory = scenarios_.directory(config);
     IndexReport report = audit_indexes(*connection, database, std::move(screens), audit);
     std::optional<std::string> verify_failure;
@@ -90,6 +93,19 @@ class IndexesCommand final : public ScreenCommand {
   }
 
  private:
+  // As --help says: ./scenarios is read when it holds screen files (scenarios are optional
+  // here, so a ./scenarios of subdirectories, as in this repository, is not an error).
+  static bool holds_screens(const std::string& directory) {
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
+      const std::string extension = entry.path().extension().string();
+      if (entry.is_regular_file(error) && (extension == ".toml" || extension == ".sql")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static constexpr double kDefaultVerifyBudgetS = 600;  // --verify-budget not given
   static constexpr const char* kVerifyGroup = "Measuring the drops (--verify)";
 

@@ -89,7 +89,7 @@ void RunFlags::add_to(CLI::App& app) {
   app.add_option("--order", order, "The order of the screens' queries: round-robin or shuffled")
       ->group(group)
       ->default_str(order_name(defaults.order))
-      ->type_name("ORDER")
+      ->type_name("ORDER:{round-robin,shuffled}")
       ->check([](const std::string& value) {
         return order_named(value) ? "" : "expected round-robin or shuffled, got " + value;
       });

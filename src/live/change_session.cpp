@@ -197,8 +197,7 @@ void ChangeSession::undo() {
   if (!applied_) return;
   applied_ = false;
   if (change_.keep) {
-    events_.warn(
-        "kept: the change stays applied (--keep, or an additive migration without --rollback)");
+    events_.warn("kept: the change stays applied (--keep)");
     return;
   }
   try {

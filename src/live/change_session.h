@@ -32,7 +32,7 @@ class ChangeSession {
   [[nodiscard]] std::optional<std::string> apply(int round, int rounds);
 
   // Undoes the change if it is applied (once per apply, on whatever path we are on) and
-  // checks the schema against the snapshot. A kept change (--keep, additive) stays.
+  // checks the schema against the snapshot. A kept change (--keep) stays.
   void undo();
 
   [[nodiscard]] ServerState state() const { return state_; }

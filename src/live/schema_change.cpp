@@ -88,7 +88,12 @@ SchemaChange migration_change(const std::string& up_path,
                        "leave it applied",
                        needs_rollback->where.str(), why, printable(needs_rollback->text)));
     }
-    change.keep = true;  // additive: it stays; the caller says so
+    // Even one that only adds: a change left on the server is asked for, never a default.
+    fail(ExitCode::kUsage,
+         fmt::format("{}: without --rollback this migration would stay applied after the "
+                     "measurement: pass --rollback DOWN.sql to undo it at the end, or --keep to "
+                     "leave it applied",
+                     up_path));
   }
   return change;
 }

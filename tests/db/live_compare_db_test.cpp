@@ -884,13 +884,19 @@ TEST_CASE("compare --migration: what is not purely additive needs a rollback, ex
     CHECK(result.err.find("will stay applied") == std::string::npos);
     CHECK(server_state(db) == before);
   }
-  // A purely additive one still runs without a rollback, and says it stays.
+  // A purely additive one is refused too unless --keep asks for it to stay.
   dir.write("add.sql", "CREATE INDEX k_probe ON helps (id);\n");
-  CliResult added = run_in_process(
+  CliResult refused = run_in_process(
       quick_live_compare(db, dir, {.migration = dir / "add.sql", .out_dir = dir / "out-add"}));
+  CHECK(refused.code == 64);
+  CHECK(refused.err.find("would stay applied after the measurement") != std::string::npos);
+  CHECK_FALSE(index_exists(db.admin(), db.name(), "helps", "k_probe"));
+  CliResult added = run_in_process(quick_live_compare(
+      db, dir, {.migration = dir / "add.sql", .out_dir = dir / "out-add-2", .extra = {"--keep"}}));
   INFO("stderr: " << added.err);
   CHECK((added.code == 0 || added.code == 1));
-  CHECK(added.err.find("this additive migration will stay applied") != std::string::npos);
+  CHECK(added.err.find("--keep without --rollback: the migration will stay applied") !=
+        std::string::npos);
   CHECK(index_exists(db.admin(), db.name(), "helps", "k_probe"));
 }
 

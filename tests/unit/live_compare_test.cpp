@@ -24,6 +24,7 @@
 #include "support/fake_connection.h"
 #include "support/process.h"
 #include "support/scoped_env.h"
+#include "support/string_lists.h"
 #include "support/temp_dir.h"
 #include "support/text_checks.h"
 
@@ -535,13 +536,33 @@ TEST_CASE("live compare on a fake server: the schema check fails", "[unit][live]
 TEST_CASE("live compare on a fake server: a kept migration stays, and says so", "[unit][live]") {
   LiveRun live;
   live.dir.write("add.sql", std::string(kAddStarted) + ";\n");
-  const CliResult result = run_in_process(
-      {"compare", "--migration", live.dir / "add.sql", "--scenarios", live.dir / "screens", "-D",
-       "shop", "--out-dir", live.dir / "out", "--iterations", "4", "--warmup", "0"},
-      nullptr, live.server.connector());
+  const std::vector<std::string> args = {"compare",
+                                         "--migration",
+                                         live.dir / "add.sql",
+                                         "--scenarios",
+                                         live.dir / "screens",
+                                         "-D",
+                                         "shop",
+                                         "--out-dir",
+                                         live.dir / "out",
+                                         "--iterations",
+                                         "4",
+                                         "--warmup",
+                                         "0"};
+  // Without --keep or --rollback, even a migration that only adds is refused: staying applied
+  // is asked for, never a default.
+  const CliResult refused = run_in_process(args, nullptr, live.server.connector());
+  CHECK(refused.code == 64);
+  CHECK(contains(refused.err,
+                 "without --rollback this migration would stay applied after the "
+                 "measurement: pass --rollback DOWN.sql to undo it at the end, or "
+                 "--keep to leave it applied"));
+  CHECK_FALSE(live.server.has_started);
+  const CliResult result =
+      run_in_process(args + std::vector<std::string>{"--keep"}, nullptr, live.server.connector());
   INFO("stderr: " << result.err);
   CHECK(result.code == 0);
-  CHECK(contains(result.err, "no --rollback: this additive migration will stay applied"));
+  CHECK(contains(result.err, "--keep without --rollback: the migration will stay applied"));
   CHECK(contains(result.err, "kept: the change stays applied"));
   CHECK(live.server.has_started);
 }
