@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "sqlmeasure/number_text.h"
 
 namespace sqlmeasure {
@@ -112,6 +114,18 @@ void confirm_across_phases(Comparison& comparison, const std::vector<PhasePair>&
     if (screen.presence != Presence::kBoth) continue;
     check(screen.time, screen.name, nullptr);
     for (QueryComparison& query : screen.queries) check(query.time, screen.name, &query.name);
+    // A screen and its queries agree: flagged on time, it names a query that carries the
+    // change through every pair too. When none does — the slowdown moved from one query to
+    // another between phases, as load does — the screen is unconfirmed like its queries.
+    if (screen.time.change == Change::kUnchanged || screen.queries.empty()) continue;
+    const bool carried = std::any_of(
+        screen.queries.begin(), screen.queries.end(),
+        [&](const QueryComparison& query) { return query.time.change == screen.time.change; });
+    if (carried) continue;
+    dropped +=
+        fmt::format("{}{} {} (no query of it shows it through every pair)",
+                    dropped.empty() ? "" : ", ", screen.name, format_percent(screen.time.ratio));
+    screen.time.change = Change::kUnchanged;
   }
   if (!dropped.empty()) {
     comparison.warnings.push_back(

@@ -2,12 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <optional>
 #include <vector>
 
 #include "sqlmeasure/alternation.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/number_text.h"
 #include "sqlmeasure/results_file.h"
 #include "sqlmeasure/text.h"
 
@@ -32,6 +34,33 @@ std::optional<std::vector<RunResult>> phases_beside(const RunResult& pooled,
   return phases;
 }
 
+// Two runs made apart (a run, a DROP INDEX by hand, a run): whatever drifted between them
+// reads as the change. A time flag the plans and rows bear out is the change's; one on time
+// alone may be either, and is said so, with what would tell them apart.
+void warn_one_run_a_side(Comparison& comparison) {
+  std::string time_alone;
+  for (const ScreenComparison& screen : comparison.screens) {
+    if (screen.presence != Presence::kBoth || screen.time.change == Change::kUnchanged) continue;
+    const bool borne_out =
+        std::any_of(screen.queries.begin(), screen.queries.end(), [](const QueryComparison& q) {
+          return !q.plan_changes.empty() || q.rows.change != Change::kUnchanged ||
+                 q.outcome != QueryOutcome::kCompared;
+        });
+    if (borne_out) continue;
+    time_alone += fmt::format("{}{} {}", time_alone.empty() ? "" : ", ", screen.name,
+                              format_percent(screen.time.ratio));
+  }
+  if (time_alone.empty()) return;
+  comparison.warnings.push_back(
+      {WarningKind::kOneRunASide,
+       "one run a side: flagged on time alone, with the same plans and rows examined, so what "
+       "drifted between the two runs cannot be told from the change: " +
+           time_alone,
+       "a live compare (compare --migration UP.sql --rollback DOWN.sql, or --ignore-index) "
+       "alternates the change and tells them apart; or measure each side again and compare "
+       "those"});
+}
+
 }  // namespace
 
 JudgedFiles judge_files(const std::string& before_path, const std::string& after_path,
@@ -41,7 +70,9 @@ JudgedFiles judge_files(const std::string& before_path, const std::string& after
   RunResult after = read_results_file(after_path);
   JudgedFiles judged;
   if (before.pooled_from.empty() || after.pooled_from.empty()) {
-    judged.comparison = judge_runs(before, before_path, after, after_path, rule, policy, today);
+    judged.comparison = compare_labelled(before, before_path, after, after_path, rule);
+    warn_one_run_a_side(judged.comparison);
+    finish_comparison(judged.comparison, policy, today);
     judged.before_runs.push_back(std::move(before));
     judged.after_runs.push_back(std::move(after));
     return judged;

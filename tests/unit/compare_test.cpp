@@ -1195,3 +1195,72 @@ TEST_CASE("accepted screens sort after the failing ones", "[unit][compare]") {
 }
 
 }  // namespace sqlmeasure
+
+namespace sqlmeasure {
+namespace {
+
+// Two before phases alike; after-1 slows query a, after-2 query b: the screen is slower in
+// every pair, but no query is — load moving between queries, not a change of the schema.
+Comparison judge_moving_slowdown(double a2_ms) {
+  const auto phase = [](const std::string& label, double a_ms, double b_ms) {
+    return run_result(label, {screen_result("work_search", {query("a", a_ms), query("b", b_ms)})});
+  };
+  const std::vector<RunResult> before = {phase("before-1", 1.0, 1.0), phase("before-2", 1.0, 1.0)};
+  const std::vector<RunResult> after = {phase("after-1", 1.6, 1.0), phase("after-2", a2_ms, 1.6)};
+  RunResult pooled_before = merge_runs({&before[0], &before[1]});
+  RunResult pooled_after = merge_runs({&after[0], &after[1]});
+  return judge_phases(pooled_before, "before", pooled_after, "after", before, after, {}, {});
+}
+
+TEST_CASE("a screen flagged on time names a query that carries it, or is unconfirmed too",
+          "[unit][compare][drift]") {
+  SECTION("every query unconfirmed: the screen is unconfirmed, said with them") {
+    const Comparison c = judge_moving_slowdown(1.0);
+    const ScreenComparison& screen = only_screen(c);
+    CHECK(screen.time.change == Change::kUnchanged);
+    for (const QueryComparison& query : screen.queries) {
+      CHECK(query.time.change == Change::kUnchanged);
+    }
+    CHECK(screen.verdict() == Verdict::kUnchanged);
+    CHECK(has_warning(c, "(no query of it shows it through every pair)"));
+  }
+  SECTION("a query slower in every pair: the screen stays flagged, naming it") {
+    const Comparison c = judge_moving_slowdown(1.6);
+    const ScreenComparison& screen = only_screen(c);
+    CHECK(screen.verdict() == Verdict::kRegressed);
+    const auto carried = std::find_if(
+        screen.queries.begin(), screen.queries.end(),
+        [](const QueryComparison& query) { return query.time.change == Change::kRegressed; });
+    REQUIRE(carried != screen.queries.end());
+    CHECK(carried->name == "a");
+  }
+}
+
+}  // namespace
+}  // namespace sqlmeasure
+
+namespace sqlmeasure {
+namespace {
+
+TEST_CASE("two runs made apart: a flag on time alone is said to be drift or change",
+          "[unit][compare][drift]") {
+  testing::TempDir dir("one-run-a-side");
+  QueryResult planned = query("list", 1.0);
+  QueryResult replanned = query("list", 3.0);
+  replanned.plan = {plan_row("works", "ALL", "", "Using where")};  // its plan bears it out
+  write_results_file(run_result("before", {screen_result("slower", {query("q", 1.0)}),
+                                           screen_result("scan", {planned})}),
+                     dir.path() + "/before.json");
+  write_results_file(run_result("after", {screen_result("slower", {query("q", 1.5)}),
+                                          screen_result("scan", {replanned})}),
+                     dir.path() + "/after.json");
+  const Comparison c = compare_files(dir.path() + "/before.json", dir.path() + "/after.json", {});
+  CHECK(has_warning(c,
+                    "one run a side: flagged on time alone, with the same plans and rows "
+                    "examined, so what drifted between the two runs cannot be told from the "
+                    "change: slower +50"));
+  CHECK_FALSE(has_warning(c, "scan +"));
+}
+
+}  // namespace
+}  // namespace sqlmeasure

@@ -153,6 +153,7 @@ enum class WarningKind {
   kDrift,                   // the first and last before phases disagree (the machine drifted)
   kUnconfirmed,             // a time change not every pair of alternating phases shows
   kUntouched,               // a time change of screens that read nothing the change alters
+  kOneRunASide,             // two runs made apart: drift cannot be told from the change
   kConditionsDiffer,        // server settings or the tables' rows differ between the sides
   kAcceptExpired,           // an [[accept]] entry past its date: its regression fails again
   kAcceptUnused,            // an [[accept]] entry that accepts nothing in this comparison
