@@ -19,6 +19,37 @@ std::string table_access(const std::vector<PlanRow>& plan) {
   return plan_text(plan) + (filesort ? "" : " — no filesort");
 }
 
+// Why ORDER BY the key plans worse than the query as it is, or empty: advice is checked on
+// the rewritten query's own plan before it is given (a filesort it adds, more rows read).
+std::string plans_worse(const OrderByEvidence& order) {
+  if (order.plan_by_key.empty()) return "";
+  if (plan_has_filesort(order.plan_by_key) && !plan_has_filesort(order.plan)) {
+    return fmt::format("ORDER BY {} needs a filesort where ORDER BY {} has none", order.key_column,
+                       order.column);
+  }
+  if (order.rows_examined && order.rows_examined_by_key &&
+      *order.rows_examined_by_key > *order.rows_examined) {
+    return fmt::format("ORDER BY {} examines {} rows where ORDER BY {} examines {}",
+                       order.key_column, format_thousands(*order.rows_examined_by_key),
+                       order.column, format_thousands(*order.rows_examined));
+  }
+  return "";
+}
+
+// The columns the index in use has before the ordered one (the WHERE's equalities): what an
+// index must start with for ORDER BY the key to walk it in order.
+std::vector<std::string> leading_columns(const TableInfo& table, const std::string& index_name,
+                                         const std::string& column) {
+  const IndexInfo* index = index_name.empty() ? nullptr : table.index(index_name);
+  if (index == nullptr) return {};
+  std::vector<std::string> leading;
+  for (const std::string& name : index->column_names()) {
+    if (iequals(name, column)) return leading;
+    leading.push_back(name);
+  }
+  return {};
+}
+
 void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& out) {
   for (const OrderByEvidence& order : input.scenarios.order_bys) {
     const TableInfo* table = input.schema.table(order.table);
@@ -67,6 +98,25 @@ void check(const RuleInput& input, const RuleInfo& info, std::vector<Finding>& o
                                      : "the two orders return different rows here (ties or "
                                        "back-dated rows): check before changing");
       if (!*order.same_rows) finding.severity = Severity::kInfo;
+    }
+    if (const std::string worse = plans_worse(order); !worse.empty()) {
+      // Not advised: said, with why and what the rewrite would need.
+      finding.severity = Severity::kInfo;
+      finding.summary = fmt::format(
+          "ORDER BY {}{} in {}: ORDER BY {} gives the same order, but not advised here: {}",
+          order.column, order.direction.empty() ? "" : " " + order.direction, order.label(),
+          order.key_column, worse);
+      const std::vector<std::string> leading = leading_columns(*table, index_name, order.column);
+      if (!leading.empty()) {
+        finding.evidence.push_back(fmt::format(
+            "ORDER BY {} walks an index in order only where the WHERE's columns ({}) are "
+            "followed by {}: an index on ({}) alone, which InnoDB ends with the primary key, or "
+            "({}, {}); {} serves ORDER BY {} instead",
+            order.key_column, join(leading), order.key_column, join(leading), join(leading),
+            order.key_column, index_name, order.column));
+      }
+      out.push_back(std::move(finding));
+      continue;
     }
     finding.fix.push_back("-- " + order.label() + ", ordered by the key:\n" +
                           one_line(order.sql_by_key) + ";");

@@ -247,7 +247,17 @@ TEST_CASE("indexes: every planted problem of the demo, with evidence and a fix, 
     found.emplace(finding["rule"], finding["table"], finding["index"]);
     INFO(finding.dump(2));
     CHECK_FALSE(finding["evidence"].empty());
-    if (finding["rule"] != "unused-constraint-index") CHECK_FALSE(finding["fix"].empty());
+    // Advice checked on the rewritten query's plan and found worse is said, with no fix:
+    // works_feed/items reads the created index, ORDER BY id would scan the table.
+    const bool not_advised =
+        finding["summary"].get<std::string>().find("not advised here") != std::string::npos;
+    if (finding["rule"] != "unused-constraint-index" && !not_advised) {
+      CHECK_FALSE(finding["fix"].empty());
+    }
+    if (not_advised) {
+      CHECK(finding["severity"] == "info");
+      CHECK(finding["fix"].empty());
+    }
   }
   const std::set<Key> planted = {
       {"low-cardinality", "users", "deleted"},

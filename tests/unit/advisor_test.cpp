@@ -817,3 +817,52 @@ TEST_CASE("the report renders findings in every format", "[unit][indexes]") {
 }
 
 }  // namespace sqlmeasure
+
+namespace sqlmeasure {
+namespace {
+
+TEST_CASE("order-by-created: a rewrite that plans worse is not advised, and why is said",
+          "[unit][indexes]") {
+  TableInfo orders = make_table("orders", {});
+  orders.columns.push_back(make_column("customer_id", "int"));
+  orders.columns.push_back(make_column("created", "datetime"));
+  orders.indexes.push_back(make_index("customer_created", {{"customer_id"}, {"created"}}));
+  OrderByEvidence order;
+  order.screen = "account";
+  order.query = "recent_orders";
+  order.table = "orders";
+  order.column = "created";
+  order.key_column = "id";
+  order.direction = "DESC";
+  order.sql = "SELECT id FROM orders WHERE customer_id = 7 ORDER BY created DESC LIMIT 20";
+  order.sql_by_key = "SELECT id FROM orders WHERE customer_id = 7 ORDER BY id DESC LIMIT 20";
+  PlanRow by_created;
+  by_created.table = "orders";
+  by_created.access_type = "ref";
+  by_created.key = "customer_created";
+  by_created.extra = "Using where";
+  PlanRow by_id = by_created;
+  by_id.extra = "Using where; Using filesort";  // (customer_id, created) does not give id order
+  order.plan = {by_created};
+  order.plan_by_key = {by_id};
+  order.rows_examined = 20;
+  order.rows_examined_by_key = 412;
+  order.same_rows = true;
+  order.order_agreement = 1.0;
+  order.agreement_rows = 10000;
+  ScenarioEvidence scenarios;
+  scenarios.loaded = true;
+  scenarios.order_bys.push_back(order);
+  auto found = with_rule(findings_of(schema_of({orders}), scenarios), "order-by-created");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].severity == Severity::kInfo);
+  CHECK(found[0].fix.empty());  // no SQL that would make it slower
+  CHECK(found[0].summary ==
+        "ORDER BY created DESC in account/recent_orders: ORDER BY id gives the same order, but "
+        "not advised here: ORDER BY id needs a filesort where ORDER BY created has none");
+  CHECK(mentions(found[0], "an index on (customer_id) alone, which InnoDB ends with the primary "
+                           "key, or (customer_id, id)"));
+}
+
+}  // namespace
+}  // namespace sqlmeasure
