@@ -135,6 +135,8 @@ TEST_CASE("indexes --verify: refused without scenarios, and its flags without it
       connection_args(db.name()));
   CHECK(no_scenarios.code == 64);
   CHECK(no_scenarios.err.find("--verify measures the screens") != std::string::npos);
+  // It names the key that exists ([run] scenarios), not one the config would refuse.
+  CHECK(no_scenarios.err.find("scenarios in sqlmeasure.toml's [run]") != std::string::npos);
   CliResult budget_alone = run_in_process(
       std::vector<std::string>{"indexes", "--verify-budget", "10"} + connection_args(db.name()));
   CHECK(budget_alone.code == 64);

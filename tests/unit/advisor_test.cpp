@@ -860,8 +860,9 @@ TEST_CASE("order-by-created: a rewrite that plans worse is not advised, and why 
   CHECK(found[0].summary ==
         "ORDER BY created DESC in account/recent_orders: ORDER BY id gives the same order, but "
         "not advised here: ORDER BY id needs a filesort where ORDER BY created has none");
-  CHECK(mentions(found[0], "an index on (customer_id) alone, which InnoDB ends with the primary "
-                           "key, or (customer_id, id)"));
+  CHECK(mentions(found[0],
+                 "an index on (customer_id) alone, which InnoDB ends with the primary "
+                 "key, or (customer_id, id)"));
 }
 
 }  // namespace

@@ -276,7 +276,8 @@ TEST_CASE("bad DSNs are errors that never echo the password", "[unit][config][ds
     CHECK_FALSE(contains(message, "secret"));
   };
   check_secret_kept(bad_dsn("postgres://u:hunter2secret@h/db"));
-  CHECK(contains(bad_dsn("postgres://u:hunter2secret@h/db"), "a DSN starts with mysql://"));
+  CHECK(contains(bad_dsn("postgres://u:hunter2secret@h/db"),
+                 "a DSN starts with mysql:// or mariadb://"));
   for (const char* port : {"99999", "0", "abc", "", "33060000", "-1"}) {
     std::string message = bad_dsn("mysql://u:hunter2secret@h:" + std::string(port) + "/db");
     CHECK(contains(message, "the port in the DSN must be a number from 1 to 65535"));
