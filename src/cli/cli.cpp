@@ -84,7 +84,7 @@ std::string help_command(const CLI::App& app) {
 
 // "unknown flag --iteration for run (did you mean --iterations?)": the flags of the command
 // given and the global ones are the candidates.
-std::optional<std::string> unknown_flag(const CLI::App& app) {
+std::optional<std::string> unknown_flag(const CLI::App& app, const std::vector<std::string>& args) {
   std::string flag;
   for (const std::string& arg : app.remaining(true)) {
     if (arg.size() > 1 && arg[0] == '-') {
@@ -93,6 +93,15 @@ std::optional<std::string> unknown_flag(const CLI::App& app) {
     }
   }
   if (flag.empty()) return std::nullopt;
+  // `-p -secret`: what follows a bare -p may be a password meant for it; it is not repeated.
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    if ((args[i] == "-p" || args[i] == "--password") && args[i + 1].starts_with(flag)) {
+      return fmt::format(
+          "unknown flag after {} (not shown: it may be a password; give one as "
+          "-pPASSWORD, or -p alone to be asked for it)",
+          args[i]);
+    }
+  }
   std::vector<std::string> candidates;
   std::string command;
   const auto add_flags = [&candidates](const CLI::App& of) {
@@ -181,8 +190,9 @@ int run_cli(const Invocation& invocation) {
         invocation.err << overview(app);
         return static_cast<int>(ExitCode::kUsage);
       }
-      const std::optional<std::string> unknown =
-          dynamic_cast<const CLI::ExtrasError*>(&error) ? unknown_flag(app) : std::nullopt;
+      const std::optional<std::string> unknown = dynamic_cast<const CLI::ExtrasError*>(&error)
+                                                     ? unknown_flag(app, invocation.args)
+                                                     : std::nullopt;
       fail(ExitCode::kUsage,
            fmt::format("{}; see {}", unknown ? *unknown : error.what(), help_command(app)));
     }

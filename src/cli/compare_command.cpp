@@ -127,6 +127,7 @@ class CompareCommand final : public Command {
     options.rule = rule_;
     options.policy = config.policy;
     options.out_dir = change_.out_directory();
+    const EmptyDirectoryGuard unused_out_dir(change_.claimed(options.out_dir));
     std::vector<Screen> screens = scenarios_.load(config);
     options.before = measuring_session(connection_.resolve(config, context, before, "--before-dsn"),
                                        options.run);
@@ -134,7 +135,7 @@ class CompareCommand final : public Command {
         measuring_session(connection_.resolve(config, context, after, "--after-dsn"), options.run);
     const TwoEndpointOutcome outcome =
         run_two_endpoint_compare(std::move(screens), options, verbose_connector(context));
-    context.err() << "results: " << join(outcome.files) << '\n';
+    if (!context.flags().quiet) context.err() << "results: " << join(outcome.files) << '\n';
     const int code = print(outcome.comparison, {{&outcome.before}, {&outcome.after}}, context);
     if (outcome.failure) fail(ExitCode::kRuntime, *outcome.failure);
     return code;
@@ -147,6 +148,7 @@ class CompareCommand final : public Command {
     options.policy = context.config().policy;
     change_.apply_to(options, context);
     options.out_dir = change_.out_directory();
+    const EmptyDirectoryGuard unused_out_dir(change_.claimed(options.out_dir));
     options.before_again = !mode_.no_before_again;
     if (reconnect_timeout_s_) options.reconnect_timeout_s = *reconnect_timeout_s_;
     if (lock_wait_timeout_s_) options.lock_wait_timeout_s = *lock_wait_timeout_s_;
@@ -165,7 +167,8 @@ class CompareCommand final : public Command {
         measuring_session(connection_.resolve(context.config(), context), options.run);
     const LiveCompareOutcome outcome =
         run_live_compare(std::move(screens), options, verbose_connector(context));
-    if (!outcome.files.empty()) context.err() << "results: " << join(outcome.files) << '\n';
+    if (!outcome.files.empty() && !context.flags().quiet)
+      context.err() << "results: " << join(outcome.files) << '\n';
     const ComparedRuns runs = runs_of(outcome.before_phases, outcome.after_phases);
     if (outcome.failure) {
       // The partial comparison first, if both sides have results: they are kept.

@@ -45,6 +45,11 @@ struct LiveChangeFlags {
   // --out-dir, else sqlmeasure-results/NAME-TIMESTAMP; checked to be new or empty (exit 64).
   // Asked once, before any work.
   [[nodiscard]] std::string out_directory() const;
+  // The default out-dir just claimed, to be removed if the command ends with nothing in it;
+  // empty when --out-dir named one (the user's directory stays, empty or not).
+  [[nodiscard]] std::string claimed(const std::string& directory) const {
+    return out_dir ? "" : directory;
+  }
   // Sets what these flags say (the alternations over [compare] alternations, the safety flags)
   // and the events of the change printed on stderr as they happen; the out-dir is the caller's.
   void apply_to(LiveCompareOptions& options, const Context& context) const;

@@ -170,6 +170,14 @@ void check_cleartext(const ConnectionOptions& options, const SaidBy<bool>& said)
 
 }  // namespace
 
+bool asks_for_password(const std::vector<std::string>& args) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] != "-p" && args[i] != "--password") continue;
+    if (i + 1 == args.size() || args[i + 1].starts_with('-')) return true;
+  }
+  return false;
+}
+
 ConnectionOptions ConnectionFlags::resolve(const ProjectConfig& config, const Context& context,
                                            const std::optional<std::string>& dsn_override,
                                            const std::string& dsn_flag) const {
@@ -226,6 +234,13 @@ ConnectionOptions ConnectionFlags::resolve(const ProjectConfig& config, const Co
   }
   if (ssl_mode) options.ssl_mode = parse_ssl_mode(*ssl_mode, "--ssl-mode", ExitCode::kUsage);
   if (protocol) options.protocol = parse_protocol(*protocol, "--protocol", ExitCode::kUsage);
+  if (options.protocol == Protocol::kSocket && options.host && !options.host->empty() &&
+      *options.host != "localhost") {
+    fail(ExitCode::kUsage,
+         fmt::format("--protocol SOCKET: a socket is on this machine, and -h {} names another "
+                     "(give -h localhost, or no -h, with -S PATH)",
+                     *options.host));
+  }
   // The mysql client's rule, which surprises: a port with localhost is not used. Said, so a
   // server on the socket is never measured for the one on the port.
   if (options.port && uses_local_socket(options) && options.protocol == Protocol::kDefault) {
@@ -235,9 +250,15 @@ ConnectionOptions ConnectionFlags::resolve(const ProjectConfig& config, const Co
         *options.port, options.socket ? " " + *options.socket : "", *options.port));
   }
   if (connect_timeout) options.connect_timeout_s = *connect_timeout;
-  if (password && password->empty()) {
-    options.password = prompt_for_password();  // -p alone, as the mysql client
-    remember_secret(*options.password);
+  if (password && password->empty() && asks_for_password(context.args())) {
+    if (!prompted) {
+      prompted = prompt_for_password();  // -p alone, as the mysql client
+      remember_secret(*prompted);
+    }
+    options.password = prompted;
+    options.fetch_password = nullptr;
+  } else if (password && password->empty()) {
+    options.password = "";  // --password= or -p "": an empty password, as the mysql client
     options.fetch_password = nullptr;
   } else if (password) {
     context.warn(

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "context.h"
 #include "sqlmeasure/config.h"
@@ -12,10 +13,16 @@
 
 namespace sqlmeasure {
 
+// -p or --password with no value (the last argument, or another flag next): the password
+// is asked for on the terminal, as the mysql client does.
+[[nodiscard]] bool asks_for_password(const std::vector<std::string>& args);
+
 struct ConnectionFlags {
   std::optional<std::string> host, socket, protocol, user, password, database, defaults_file, dsn,
       ssl_mode, ssl_ca, ssl_cert, ssl_key;
   std::optional<unsigned> port, connect_timeout;
+  // What -p alone was answered with: asked once, whatever number of endpoints resolve() makes.
+  mutable std::optional<std::string> prompted;
   bool enable_cleartext_plugin = false;
   void add_to(CLI::App& app);
   // `dsn_override` replaces the DSN (for --before-dsn / --after-dsn).

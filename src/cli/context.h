@@ -4,6 +4,7 @@
 #include <atomic>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "sqlmeasure/cli.h"
 #include "sqlmeasure/config.h"
@@ -35,6 +36,8 @@ class Context {
   [[nodiscard]] const std::atomic<bool>* interrupt_flag() const { return invocation_.interrupted; }
   [[nodiscard]] const Connector& connector() const { return invocation_.connect; }
   [[nodiscard]] const GlobalFlags& flags() const { return flags_; }
+  // The command line as given (without the program name).
+  [[nodiscard]] const std::vector<std::string>& args() const { return invocation_.args; }
   // Progress goes to stderr only on a terminal and without --quiet.
   [[nodiscard]] bool shows_progress() const { return invocation_.err_is_tty && !flags_.quiet; }
 

@@ -52,6 +52,7 @@ class IndexesCommand final : public ScreenCommand {
                                 holds_screens("scenarios");
     refuse_verify_flags_without_verify(with_scenarios);
     const std::string out_dir = verify_ ? change_.out_directory() : "";
+    const EmptyDirectoryGuard unused_out_dir(verify_ ? change_.claimed(out_dir) : "");
     std::vector<Screen> screens;
     if (with_scenarios) screens = scenarios_.load(config);
     const std::vector<Screen> unresolved = screens;  // --verify draws its own parameters

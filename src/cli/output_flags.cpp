@@ -2,6 +2,7 @@
 // work, and the progress line.
 #include "output_flags.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -109,10 +110,17 @@ std::string claim_default_directory(const std::string& parent, const std::string
 std::string default_file(const std::string& parent, const std::string& stem,
                          const std::string& extension) {
   return claim_default(parent, stem, extension, [](const std::string& path) {
-    if (::access(path.c_str(), F_OK) != 0) return true;
-    errno = EEXIST;
-    return false;
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) return false;
+    ::close(fd);
+    return true;
   });
+}
+
+EmptyDirectoryGuard::~EmptyDirectoryGuard() {
+  if (path_.empty()) return;
+  std::error_code error;
+  if (std::filesystem::is_empty(path_, error) && !error) std::filesystem::remove(path_, error);
 }
 
 void check_output_directory(const std::string& path, const std::string& flag) {

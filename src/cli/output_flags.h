@@ -42,9 +42,24 @@ void check_output_directory(const std::string& path, const std::string& flag);
 // that two compares started in the same second never share one. Returns its path.
 [[nodiscard]] std::string claim_default_directory(const std::string& parent,
                                                   const std::string& stem);
-// A run's default results file: PARENT/STEM-TIMESTAMP.EXT, or -2, -3, ... when one is there.
+// A run's default results file: PARENT/STEM-TIMESTAMP.EXT, or -2, -3, ... when one is there,
+// created empty now (O_EXCL: two runs finishing in the same second never share it), to be
+// replaced by the results file, or removed by the caller if that cannot be written.
 [[nodiscard]] std::string default_file(const std::string& parent, const std::string& stem,
                                        const std::string& extension);
+
+// Removes a claimed directory when it goes, if nothing was written into it: a command that
+// stops before measuring (a refused migration, a connection error) leaves no empty out-dir.
+class EmptyDirectoryGuard {
+ public:
+  explicit EmptyDirectoryGuard(std::string path) : path_(std::move(path)) {}
+  ~EmptyDirectoryGuard();
+  EmptyDirectoryGuard(const EmptyDirectoryGuard&) = delete;
+  EmptyDirectoryGuard& operator=(const EmptyDirectoryGuard&) = delete;
+
+ private:
+  std::string path_;
+};
 
 // --report FILE: the HTML report (docs/report.md), written atomically beside whatever --format
 // prints; with --format html and no --report, the page goes to stdout instead.

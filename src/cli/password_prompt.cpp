@@ -1,8 +1,11 @@
-// The password prompt: the controlling terminal in raw mode (no echo, no signals), read byte
-// by byte, so that Ctrl-C is seen here and the terminal is always given its echo back.
+// The password prompt: the controlling terminal in raw mode (no echo, no signal keys), read
+// byte by byte, so that Ctrl-C is seen here, and the terminal always gets its echo back — a
+// SIGTERM, SIGHUP or SIGQUIT meanwhile is held until the terminal is restored, then acted on.
 #include "password_prompt.h"
 
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -17,10 +20,14 @@ namespace {
 constexpr char kInterrupt = 0x03, kEndOfFile = 0x04, kBackspace = 0x08, kDelete = 0x7f;
 constexpr std::size_t kMaxPassword = 16 * 1024;
 
-// The terminal's settings, put back when it goes.
+// The terminal's settings and the signal mask, put back when it goes (the held signals are
+// delivered then, with the terminal as it was).
 class RawTerminal {
  public:
   explicit RawTerminal(int fd) : fd_(fd) {
+    sigemptyset(&held_);
+    for (int signal_number : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&held_, signal_number);
+    sigprocmask(SIG_BLOCK, &held_, &previous_mask_);
     if (::tcgetattr(fd_, &saved_) != 0) return;
     termios raw = saved_;
     raw.c_lflag &= ~static_cast<tcflag_t>(ECHO | ECHONL | ICANON | ISIG);
@@ -30,14 +37,26 @@ class RawTerminal {
   }
   ~RawTerminal() {
     if (active_) ::tcsetattr(fd_, TCSAFLUSH, &saved_);
+    sigprocmask(SIG_SETMASK, &previous_mask_, nullptr);
   }
   RawTerminal(const RawTerminal&) = delete;
   RawTerminal& operator=(const RawTerminal&) = delete;
   [[nodiscard]] bool active() const { return active_; }
+  // A held signal arrived: the prompt ends, and it is acted on once the terminal is back.
+  [[nodiscard]] bool signalled() const {
+    sigset_t pending;
+    sigemptyset(&pending);
+    sigpending(&pending);
+    for (int signal_number : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) {
+      if (sigismember(&pending, signal_number) == 1) return true;
+    }
+    return false;
+  }
 
  private:
   int fd_;
   termios saved_{};
+  sigset_t held_{}, previous_mask_{};
   bool active_ = false;
 };
 
@@ -54,17 +73,20 @@ std::string prompt_for_password() {
          "file (--defaults-file)");
   }
   std::string password;
-  bool cancelled = false, ended = false;
+  bool cancelled = false, ended = false, unusable = false;
+  say(fd, "Enter password: ");
   {
-    say(fd, "Enter password: ");
     const RawTerminal raw(fd);
-    if (!raw.active()) {
-      ::close(fd);
-      fail(ExitCode::kUsage,
-           "-p: the terminal's echo cannot be turned off, so the password "
-           "is not asked for: give it with MYSQL_PWD or password_env");
-    }
-    while (true) {
+    unusable = !raw.active();
+    while (!unusable) {
+      pollfd ready{fd, POLLIN, 0};
+      const int polled = ::poll(&ready, 1, 200);
+      if (raw.signalled()) {
+        cancelled = true;
+        break;
+      }
+      if (polled < 0 && errno == EINTR) continue;
+      if (polled == 0) continue;
       char byte = 0;
       const ssize_t got = ::read(fd, &byte, 1);
       if (got < 0 && errno == EINTR) continue;
@@ -83,9 +105,14 @@ std::string prompt_for_password() {
       }
       if (password.size() < kMaxPassword) password += byte;
     }
-  }
+  }  // the terminal as it was; a held SIGTERM is delivered here
   say(fd, "\n");
   ::close(fd);
+  if (unusable) {
+    fail(ExitCode::kUsage,
+         "-p: the terminal's echo cannot be turned off, so the password is "
+         "not asked for: give it with MYSQL_PWD or password_env");
+  }
   if (cancelled) fail(ExitCode::kRuntime, "interrupted at the password prompt");
   if (ended) fail(ExitCode::kUsage, "-p: the password prompt was closed (Ctrl-D) before Enter");
   return password;

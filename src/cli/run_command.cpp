@@ -69,7 +69,12 @@ class RunCommand final : public ScreenCommand {
       render_run(run, chosen, context.style(), out);
     });
     const std::string path = out_ ? *out_ : default_results_path();
-    write_results_file(run, path);
+    try {
+      write_results_file(run, path);
+    } catch (...) {
+      if (!out_) std::filesystem::remove(path);  // the empty file default_file claimed
+      throw;
+    }
     context.err() << "results: " << path << (run.complete ? "" : " (incomplete)") << '\n';
     if (!run.complete) {
       fail(ExitCode::kRuntime, fmt::format("the run did not finish: {}; the partial results are "

@@ -38,8 +38,9 @@ int ResultSet::column(std::string_view name) const {
 }
 
 bool uses_local_socket(const ConnectionOptions& options) {
-  if (options.protocol != Protocol::kDefault) return options.protocol == Protocol::kSocket;
-  return !options.host || options.host->empty() || *options.host == "localhost";
+  // The client library uses the socket only for a local host, whatever --protocol says.
+  return options.protocol != Protocol::kTcp &&
+         (!options.host || options.host->empty() || *options.host == "localhost");
 }
 
 std::string describe_endpoint(const ConnectionOptions& options) {

@@ -367,7 +367,7 @@ TEST_CASE("secrets: no command prints or writes the password, on failure", "[db]
                                     .out_dir = fixture.out("failed-migration-" + delivery.name),
                                     .iterations = "2",
                                     .warmup = "0",
-                                    .extra = {"--verbose"}}
+                                    .extra = {"--verbose", "--keep"}}
                         .build());
       INFO("stderr: " << result.err);
       CHECK(result.code == 2);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "cli/compare_flags.h"
+#include "cli/connection_flags.h"
 #include "cli/context.h"
 #include "cli/help_format.h"
 #include "cli/output_flags.h"
@@ -67,6 +68,26 @@ TEST_CASE("help: every default it shows is the one the code falls back to", "[un
     // What --fail-on's default names is what an omitted --fail-on gates on.
     CHECK(flags.rule(ProjectConfig{}).fail_on ==
           parse_gates(split_list(default_of(app, "--fail-on")), "help", ExitCode::kUsage));
+  }
+  SECTION("the connection's and a live change's") {
+    CLI::App app;
+    app.set_help_flag();  // -h is the host, as in sqlmeasure itself
+    ConnectionFlags connection;
+    connection.add_to(app);
+    LiveChangeFlags change{"Live", {"K times", "Apply the change", "Where", "compare"}};
+    change.add_alternations(app);
+    change.add_out_dir(app);
+    app.parse(std::vector<std::string>{});
+    std::ostringstream out, err;
+    const Invocation invocation{{}, out, err};
+    const GlobalFlags global;
+    const Context context(invocation, global);
+    CHECK(default_of(app, "--connect-timeout") ==
+          std::to_string(connection.resolve(ProjectConfig{}, context).connect_timeout_s));
+    LiveCompareOptions live;
+    change.apply_to(live, context);
+    CHECK(default_of(app, "--alternations") == std::to_string(live.alternations));
+    CHECK(default_of(app, "--out-dir") == "sqlmeasure-results/compare-TIMESTAMP");
   }
   SECTION("no help line says a default twice, or writes CLI11's type noise") {
     for (const std::string& command : kCommands) {
@@ -148,9 +169,11 @@ TEST_CASE("--protocol, and -P with localhost said to be unused", "[unit][cli]") 
   options.protocol = Protocol::kTcp;
   CHECK_FALSE(uses_local_socket(options));
   CHECK(describe_endpoint(options) == "localhost:23888");
+  // The library uses a socket only for a local host, whatever --protocol says: a remote host
+  // with SOCKET is refused below, and never taken for a connection that crosses no network.
   options.host = "db.example";
   options.protocol = Protocol::kSocket;
-  CHECK(uses_local_socket(options));
+  CHECK_FALSE(uses_local_socket(options));
 
   TempDir dir("protocol");
   dir.write("screens/s.sql", "SELECT 1;\n");
@@ -176,6 +199,14 @@ TEST_CASE("--protocol, and -P with localhost said to be unused", "[unit][cli]") 
       {"run", "--protocol", "pipe", "--scenarios", dir / "screens"}, nullptr, refuse);
   CHECK(bad.code == 64);
   CHECK(contains(bad.err, "--protocol: unknown protocol 'pipe' (expected TCP or SOCKET"));
+  const CliResult remote = run_in_process(
+      {"run", "-h", "db.example", "--protocol", "socket", "--scenarios", dir / "screens"}, nullptr,
+      refuse);
+  CHECK(remote.code == 64);
+  CHECK(contains(remote.err,
+                 "--protocol SOCKET: a socket is on this machine, and -h db.example "
+                 "names another"));
+  CHECK(opened.size() == 2);  // refused before connecting
 }
 
 TEST_CASE("run with no database selected refuses before the first query", "[unit][cli]") {
@@ -196,6 +227,14 @@ TEST_CASE("run with no database selected refuses before the first query", "[unit
                  "no database is selected, and screen orders, query q2 reads table "
                  "orders without one: give -D DATABASE"));
   for (const Call& call : log) CHECK(call.kind != Call::Kind::kTimed);
+  // A common table expression and DUAL are no tables of a database.
+  dir.write("cte/report.sql",
+            "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3), "
+            "`top` AS (SELECT 2 AS j) SELECT i FROM n, `top`;\nSELECT 1 FROM DUAL;\n");
+  const CliResult cte =
+      run_in_process({"run", "--scenarios", dir / "cte", "-o", dir / "c.json"}, nullptr, connect);
+  INFO(cte.err);
+  CHECK_FALSE(contains(cte.err, "no database is selected"));
 }
 
 TEST_CASE("default out-dirs of two runs started in the same second differ", "[unit][cli]") {
@@ -209,7 +248,43 @@ TEST_CASE("default out-dirs of two runs started in the same second differ", "[un
   CHECK(second.starts_with(first));  // the same stamp, then -2 (or a later second)
   const std::string file = default_file("sqlmeasure-results", "run", ".json");
   CHECK(file.ends_with(".json"));
-  CHECK_FALSE(std::filesystem::exists(file));
+  CHECK(std::filesystem::is_empty(file));  // claimed (O_EXCL), to be replaced
+  CHECK(default_file("sqlmeasure-results", "run", ".json") != file);
+  // A claimed out-dir with nothing in it goes with the command that claimed it.
+  { const EmptyDirectoryGuard guard(first); }
+  CHECK_FALSE(std::filesystem::exists(first));
+  std::filesystem::create_directories(second + "/kept");
+  { const EmptyDirectoryGuard guard(second); }
+  CHECK(std::filesystem::exists(second));
+}
+
+TEST_CASE("a compare refused before measuring leaves no empty out-dir", "[unit][cli]") {
+  TempDir dir("no-empty-out-dir");
+  const InDirectory here(dir.path());
+  dir.write("screens/s.sql", "SELECT 1;\n");
+  dir.write("up.sql", "ALTER TABLE t ADD INDEX k (v);\n");
+  dir.write("down.sql", "ALTER TABLE t DROP INDEX k;\n");
+  const Connector refuse = [](const ConnectionOptions&) -> std::unique_ptr<Connection> {
+    throw DatabaseError("cannot connect", 2002, "HY000", true, false);
+  };
+  const CliResult result = run_in_process({"compare", "--migration", "up.sql", "--rollback",
+                                           "down.sql", "--scenarios", "screens", "-D", "shop"},
+                                          nullptr, refuse);
+  CHECK(result.code == 2);
+  CHECK(std::filesystem::is_empty("sqlmeasure-results"));
+}
+
+TEST_CASE("-p: what follows a bare -p is never echoed; --password= is an empty password",
+          "[unit][cli]") {
+  const CliResult dashed = run_in_process({"run", "-p", "-s3cret-pw"});
+  CHECK(dashed.code == 64);
+  CHECK_FALSE(contains(dashed.err, "s3cret"));
+  CHECK(contains(dashed.err, "unknown flag after -p (not shown: it may be a password"));
+  CHECK(asks_for_password({"run", "-p"}));
+  CHECK(asks_for_password({"run", "-p", "-D", "shop"}));
+  CHECK_FALSE(asks_for_password({"run", "--password=", "-D", "shop"}));
+  CHECK_FALSE(asks_for_password({"run", "-pSECRET"}));
+  CHECK_FALSE(asks_for_password({"run", "-p", "SECRET"}));
 }
 
 TEST_CASE("check says how it read the SQL only when that matters", "[unit][cli]") {

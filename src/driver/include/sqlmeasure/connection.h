@@ -101,8 +101,8 @@ struct ConnectionOptions {
 
 // The options name a unix socket and no host but localhost: the connection crosses no network.
 [[nodiscard]] bool over_named_socket(const ConnectionOptions& options);
-// The library will use the local socket: no host or localhost, and not --protocol TCP (or
-// --protocol SOCKET). -P is then not used, as in the mysql client.
+// The library will use the local socket: no host or localhost, and not --protocol TCP. -P is
+// then not used, as in the mysql client.
 [[nodiscard]] bool uses_local_socket(const ConnectionOptions& options);
 
 [[nodiscard]] std::unique_ptr<Connection> connect(const ConnectionOptions& options);
