@@ -16,6 +16,7 @@
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/evidence_collection.h"
 #include "sqlmeasure/schema_reader.h"
+#include "support/in_directory.h"
 
 namespace sqlmeasure::testing {
 namespace {
@@ -344,6 +345,19 @@ TEST_CASE("indexes: flags, exit codes and messages", "[db][indexes]") {
     CHECK(result.out.find("[warning] duplicate-index · portfolios.user_id_2") != std::string::npos);
     CHECK(result.out.find("not run: unused-index: needs --scenarios") != std::string::npos);
     CHECK(result.out.find("ALTER TABLE portfolios DROP INDEX user_id_2;") != std::string::npos);
+  }
+  SECTION("./scenarios is read when it holds screen files, as --help says") {
+    TempDir dir("idx-default-scenarios");
+    const InDirectory here(dir.path());
+    dir.write("scenarios/demo/s.sql", "SELECT id FROM portfolios WHERE user_id = 1;\n");
+    CliResult nested = run_in_process(base + connection_args(db.name()));
+    CHECK(nested.code == 0);  // a ./scenarios of subdirectories is no error: none read
+    CHECK(nested.out.find("scenarios: none given") != std::string::npos);
+    dir.write("scenarios/s.sql", "SELECT id FROM portfolios WHERE user_id = 1;\n");
+    CliResult read = run_in_process(base + connection_args(db.name()));
+    INFO(read.out << read.err);
+    CHECK(read.code == 0);
+    CHECK(read.out.find("scenarios: scenarios · 1 screen, 1 query explained") != std::string::npos);
   }
   SECTION("--fail-on: 1 at or above the level, 0 below it") {
     CHECK(run_in_process(base + connection_args(db.name()) +

@@ -414,6 +414,7 @@ TEST_CASE("run: a bad connection exits 2 naming the endpoint, errno and SQLSTATE
     CHECK(std::regex_search(result.err, errno_and_state));
   }
   SECTION("unknown database") {
+    TestDatabase seen("seen_database");  // one database at least for the account to see
     CliResult result =
         run_in_process({"run", "--scenarios", dir / "screens", "-o", dir / "x.json", "-S",
                         test_socket(), "-u", "root", "-D", "sqlm_no_such_database"});
