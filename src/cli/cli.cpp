@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <filesystem>
 
 #include "command.h"
 #include "completion.h"
@@ -44,6 +45,20 @@ void add_global_flags(CLI::App& app, GlobalFlags& global) {
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->default_str("auto");
   app.add_flag("--no-color", global.no_color, "The same as --color never");
+}
+
+// Where this binary's docs are: PREFIX/share/doc/sqlmeasure beside PREFIX/bin/sqlmeasure,
+// whatever --prefix `cmake --install` was given, else where the build was configured to put
+// them (a binary run from its build tree).
+std::string docs_location() {
+  std::error_code error;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (!error) {
+    const std::filesystem::path beside =
+        exe.parent_path().parent_path() / "share" / "doc" / "sqlmeasure";
+    if (std::filesystem::is_directory(beside / "docs", error)) return beside.string();
+  }
+  return kInstalledDocDir;
 }
 
 std::string version_line() { return fmt::format("sqlmeasure {} ({})", kVersion, git_commit()); }
@@ -128,9 +143,9 @@ int run_cli(const Invocation& invocation) {
   const Context context(invocation, global);
   try {
     CLI::App app{fmt::format("sqlmeasure: which screens of your application get slower after an "
-                             "index change.\nDocs: {0}/docs/ once installed, docs/ in the "
-                             "source (exit codes: exit-codes.md there)",
-                             kInstalledDocDir),
+                             "index change.\nDocs: {0}/docs/ (from a source tree: docs/); "
+                             "exit codes: exit-codes.md there",
+                             docs_location()),
                  "sqlmeasure"};
     // -h is --host, as in the mysql client; help is --help only.
     app.formatter(std::make_shared<HelpFormatter>());  // before the commands, which copy it
