@@ -126,6 +126,15 @@ LogReadSummary read_log(const std::string& path, LogFormat format, const EventSi
     return summary;
   }
   if (!parser) {
+    // Only the lines a server writes when it opens the log: a log, with no event in it yet.
+    const bool headers_only =
+        std::all_of(first_lines.begin(), first_lines.end(),
+                    [](const std::string& line) { return line.empty() || is_log_header(line); });
+    if (summary.format == LogFormat::kAuto && headers_only) {
+      summary.empty = true;
+      summary.lines = line_number;
+      return summary;
+    }
     if (summary.format == LogFormat::kAuto) {
       fail(ExitCode::kBadInput,
            fmt::format("{}:1: not a MariaDB or MySQL general or slow log (no event in its {} "

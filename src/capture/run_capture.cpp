@@ -92,8 +92,14 @@ void read_logs(const CaptureSources& from, CaptureBuilder& builder, CaptureRun& 
         log, from.format, [&pipeline](LogEvent&& event) { pipeline.add(std::move(event)); },
         on_read);
     pipeline.end_of_log();
-    if (read.empty)
-      fail(ExitCode::kBadInput, fmt::format("{}: the log is empty", source_name(log)));
+    if (read.empty) {
+      fail(ExitCode::kBadInput,
+           fmt::format("{}: the log is empty{}", source_name(log),
+                       read.lines > 0 ? fmt::format(" (only the {} header lines a server writes "
+                                                    "when it opens the log: no event yet)",
+                                                    read.lines)
+                                      : ""));
+    }
     run.bytes += read.bytes;
     run.sources.push_back(fmt::format("{} ({})", source_name(log), log_format_name(read.format)));
   }

@@ -1,8 +1,13 @@
 // Captured screens as a scenario directory: one NAME.toml per screen, which the loader reads
 // back unchanged (tests check the round trip), never overwriting a file without --force.
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <optional>
 
@@ -150,13 +155,50 @@ std::vector<std::string> write_captured_files(const std::vector<CapturedFile>& f
       }
     }
   }
-  std::filesystem::create_directories(directory, error);
+  // Whole or not at all: every file is written into a scratch directory beside --out first,
+  // so a full disk or a killed run fails there with --out untouched. Then a new --out is that
+  // directory renamed; an existing one receives each file by rename (the same filesystem).
+  const std::filesystem::path out(directory);
+  const std::filesystem::path parent = out.has_parent_path() ? out.parent_path() : ".";
+  std::filesystem::create_directories(parent, error);
   if (error) {
-    fail(ExitCode::kRuntime,
-         fmt::format("--out {}: cannot create it: {}", directory, error.message()));
+    fail(ExitCode::kRuntime, fmt::format("--out {}: cannot create {}: {}", directory,
+                                         parent.string(), error.message()));
   }
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    write_file_atomically(paths[i], screen_to_toml(files[i].screen, files[i].comments));
+  std::string pattern = (parent / ("." + out.filename().string() + ".capture-XXXXXX")).string();
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    fail(ExitCode::kRuntime, fmt::format("--out {}: cannot create a scratch directory in {}: {}",
+                                         directory, parent.string(), std::strerror(errno)));
+  }
+  const std::filesystem::path scratch(pattern);
+  std::size_t moved = 0;
+  try {
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    std::filesystem::permissions(scratch, static_cast<std::filesystem::perms>(0777 & ~mask));
+    for (const CapturedFile& file : files) {
+      write_file_atomically((scratch / (file.screen.name + ".toml")).string(),
+                            screen_to_toml(file.screen, file.comments));
+    }
+    if (!std::filesystem::exists(out, error)) {
+      std::filesystem::rename(scratch, out);
+      return paths;
+    }
+    for (const CapturedFile& file : files) {
+      const std::string name = file.screen.name + ".toml";
+      std::filesystem::rename(scratch / name, out / name);
+      ++moved;
+    }
+    std::filesystem::remove(scratch, error);
+  } catch (const std::filesystem::filesystem_error& failure) {
+    std::filesystem::remove_all(scratch, error);
+    fail(ExitCode::kRuntime,
+         fmt::format("--out {}: {}; {}", directory, failure.code().message(),
+                     moved == 0 ? "nothing was written"
+                                : fmt::format("{} of {} files were written", moved, files.size())));
+  } catch (...) {
+    std::filesystem::remove_all(scratch, error);
+    throw;
   }
   return paths;
 }

@@ -4,8 +4,12 @@
 #include "sqlmeasure/capture.h"
 
 #include <fmt/format.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <csignal>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -1562,3 +1566,90 @@ TEST_CASE("capture: a log of more screens than it tracks is refused without --to
   CHECK(top.err.find("that had at most 1 request each") != std::string::npos);
   CHECK(testing::exists(dir / "out/hot_x.toml"));
 }
+
+namespace sqlmeasure::testing {
+namespace {
+
+// Three screen files, the last over 64 KiB (a comment line of 100,000 bytes).
+std::vector<CapturedFile> three_files() {
+  std::vector<CapturedFile> files(3);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    files[i].screen.name = std::string(1, static_cast<char>('a' + i));
+    Query query;
+    query.name = "works";
+    query.sql = "SELECT id FROM works WHERE id = 1";
+    files[i].screen.queries.push_back(query);
+  }
+  files[2].comments.push_back(std::string(100000, 'x'));
+  return files;
+}
+
+// write_captured_files in a child whose files may not exceed 64 KiB (RLIMIT_FSIZE, SIGXFSZ
+// ignored: EFBIG): the third file fails midway. Returns the child's exit code (2: Error(kRuntime)).
+int write_with_a_full_disk(const std::string& out) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const rlimit limit{64 * 1024, 64 * 1024};
+    ::setrlimit(RLIMIT_FSIZE, &limit);
+    std::signal(SIGXFSZ, SIG_IGN);
+    try {
+      (void)write_captured_files(three_files(), out, true);
+      ::_exit(0);
+    } catch (const Error& error) {
+      ::_exit(static_cast<int>(error.code()));
+    } catch (...) {
+      ::_exit(99);
+    }
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::vector<std::string> entries(const std::string& directory) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(directory)) {
+    names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+TEST_CASE("capture --out: a write failing midway leaves --out as it was", "[unit][capture]") {
+  TempDir dir("capture-half-written");
+  SECTION("a new --out: not made at all, no scratch left") {
+    CHECK(write_with_a_full_disk(dir / "out") == 2);
+    CHECK_FALSE(testing::exists(dir / "out"));
+    CHECK(entries(dir.path()).empty());
+  }
+  SECTION("an existing --out: its files as they were, none of the new ones") {
+    dir.write("out/mine.toml", "# the user's own\n");
+    dir.write("out/a.toml", "# an older capture's a\n");
+    CHECK(write_with_a_full_disk(dir / "out") == 2);
+    CHECK(entries(dir / "out") == std::vector<std::string>{"a.toml", "mine.toml"});
+    CHECK(testing::read_text(dir / "out/a.toml") == "# an older capture's a\n");
+    CHECK(entries(dir.path()) == std::vector<std::string>{"out"});
+  }
+  SECTION("and when nothing fails, all of them") {
+    CHECK(write_captured_files(three_files(), dir / "out", false).size() == 3);
+    CHECK(entries(dir / "out") == std::vector<std::string>{"a.toml", "b.toml", "c.toml"});
+    CHECK(entries(dir.path()) == std::vector<std::string>{"out"});
+  }
+}
+
+TEST_CASE("capture: a log of header lines only is an empty log, not \"not a log\"",
+          "[unit][capture]") {
+  TempDir dir("capture-headers-only");
+  dir.write("general.log",
+            "/usr/sbin/mariadbd, Version: 10.11.6-MariaDB-0+deb12u1 (Debian 12). started with:\n"
+            "Tcp port: 3306  Unix socket: /run/mysqld/mysqld.sock\n"
+            "Time\t\t    Id Command\tArgument\n");
+  const CliResult result = run_in_process({"capture", dir / "general.log", "--out", dir / "out"});
+  CHECK(result.code == 65);
+  CHECK(result.err == "sqlmeasure: error: " + (dir / "general.log") +
+                          ": the log is empty (only the 3 header lines a server writes when it "
+                          "opens the log: no event yet)\n");
+}
+
+}  // namespace
+}  // namespace sqlmeasure::testing
