@@ -53,6 +53,8 @@ LogFormat detect_log_format(const std::vector<std::string>& first_lines) {
                                                      : LogFormat::kMariaDbSlow;
     }
     if (line.starts_with("# Thread_id: ")) return LogFormat::kMariaDbSlow;
+    // An entry with nothing before its timings: a log cut with grep or tail, rotated mid-stream.
+    if (line.starts_with("# Query_time: ")) return LogFormat::kMySqlSlow;
     // General log lines: "2024-05-01T..\t" (MySQL), "241202 10:15:01\t" or "\t\t" (MariaDB).
     if (line.size() > 20 && line[4] == '-' && line[10] == 'T' &&
         line.find('\t') != std::string::npos) {

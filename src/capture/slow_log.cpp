@@ -115,6 +115,13 @@ class SlowLogParser final : public LogParser {
       if (const std::uint64_t id = number_after(text, " Id:"); id != 0) entry_.thread = id;
       return;
     }
+    // Every entry has its timings; one with no # Time or # User@Host before them (a log cut
+    // with grep -A or tail, rotated mid-stream) starts here.
+    if (text.starts_with("# Query_time: ") && (in_statement_ || !header_open_)) {
+      flush();
+      start_entry(where);
+      return;
+    }
     if (!in_statement_) {
       if (!header_open_) start_entry(where);  // a file cut inside an entry's header
       header(text);

@@ -1653,3 +1653,40 @@ TEST_CASE("capture: a log of header lines only is an empty log, not \"not a log\
 
 }  // namespace
 }  // namespace sqlmeasure::testing
+
+namespace sqlmeasure::testing {
+namespace {
+
+TEST_CASE("slow logs whose entries start straight with # Query_time", "[unit][capture]") {
+  // A log cut with grep -A or tail, or rotated mid-stream: no # Time or # User@Host at all.
+  const std::string log =
+      "# Query_time: 0.000211  Lock_time: 0.000080 Rows_sent: 1  Rows_examined: 1\n"
+      "SET timestamp=1700000000;\n"
+      "SELECT 1 FROM foo;\n"
+      "# Query_time: 0.000102  Lock_time: 0.000040 Rows_sent: 3  Rows_examined: 3\n"
+      "SET timestamp=1700000001;\n"
+      "SELECT *\n"
+      "  FROM foo;\n";
+  CHECK(detect_log_format(lines_of(log)) == LogFormat::kMySqlSlow);
+  const std::vector<LogEvent> events = parse(LogFormat::kMySqlSlow, log);
+  CHECK(texts(events) == std::vector<std::string>{"SELECT 1 FROM foo", "SELECT *\n  FROM foo"});
+  REQUIRE(events.size() == 2);
+  CHECK(events[1].time_us == 1700000001LL * 1'000'000);
+  // A log of one such entry only.
+  const std::vector<LogEvent> one =
+      parse(LogFormat::kMySqlSlow,
+            "# Query_time: 0.1  Lock_time: 0.0 Rows_sent: 1  Rows_examined: 1\n"
+            "SELECT 1 FROM foo;\n");
+  CHECK(texts(one) == std::vector<std::string>{"SELECT 1 FROM foo"});
+  // Through capture: a read, and a screen of its own with --group-by query.
+  TempDir dir("slow-query-time-first");
+  dir.write("slow.log", log);
+  const CliResult result =
+      run_in_process({"capture", dir / "slow.log", "--out", dir / "out", "--group-by", "query"});
+  INFO(result.err);
+  CHECK(result.code == 0);
+  CHECK(result.err.find("(mysql-slow)") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace sqlmeasure::testing
