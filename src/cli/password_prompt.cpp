@@ -33,10 +33,11 @@ class RawTerminal {
     raw.c_lflag &= ~static_cast<tcflag_t>(ECHO | ECHONL | ICANON | ISIG);
     raw.c_cc[VMIN] = 1;
     raw.c_cc[VTIME] = 0;
-    active_ = ::tcsetattr(fd_, TCSAFLUSH, &raw) == 0;
+    // TCSANOW, not TCSAFLUSH: what was typed ahead of the prompt stays to be read.
+    active_ = ::tcsetattr(fd_, TCSANOW, &raw) == 0;
   }
   ~RawTerminal() {
-    if (active_) ::tcsetattr(fd_, TCSAFLUSH, &saved_);
+    if (active_) ::tcsetattr(fd_, TCSADRAIN, &saved_);
     sigprocmask(SIG_SETMASK, &previous_mask_, nullptr);
   }
   RawTerminal(const RawTerminal&) = delete;
@@ -74,10 +75,10 @@ std::string prompt_for_password() {
   }
   std::string password;
   bool cancelled = false, ended = false, unusable = false;
-  say(fd, "Enter password: ");
   {
-    const RawTerminal raw(fd);
+    const RawTerminal raw(fd);  // echo off before the prompt shows: nothing typed is echoed
     unusable = !raw.active();
+    if (!unusable) say(fd, "Enter password: ");
     while (!unusable) {
       pollfd ready{fd, POLLIN, 0};
       const int polled = ::poll(&ready, 1, 200);

@@ -3,11 +3,14 @@
 // localhost, no database selected, unique default out-dirs, check's quoting line, -p alone.
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <poll.h>
 #include <pty.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <sstream>
@@ -324,7 +327,18 @@ OnTerminal run_on_terminal(const std::vector<std::string>& args, const std::stri
   OnTerminal result;
   bool sent = false;
   char buffer[4096];
+  // At most 30 s in all: a prompt that never ends fails the test instead of hanging it.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (true) {
+    pollfd ready{master, POLLIN, 0};
+    if (::poll(&ready, 1, 200) == 0) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        ::kill(pid, SIGKILL);
+        FAIL_CHECK("the binary on the terminal did not end within 30 s: " << result.screen);
+        break;
+      }
+      continue;
+    }
     const ssize_t got = ::read(master, buffer, sizeof buffer);
     if (got <= 0) break;  // EIO once the child is gone
     result.screen.append(buffer, static_cast<std::size_t>(got));
