@@ -5,7 +5,9 @@
 //
 //   MariaDB: 241202 10:15:01\t     5 Query\tSELECT 1      (the time only when the second changes)
 //            \t\t     5 Query\tSELECT 2
-//   MySQL:   2024-05-01T10:00:00.123456Z\t    8 Query\tSELECT 1   (on every line)
+//   MySQL:   2024-05-01T10:00:00.123456Z\t    8 Query\tSELECT 1   (5.7 and later: on every line)
+//   MySQL 5.1-5.6: as MariaDB's; MySQL 4.1/5.0: "090120  9:05:07\t      1 Query       SELECT 1"
+//   (the command padded to 11 characters with spaces, no tab)
 #include <memory>
 
 #include "log_lines.h"
@@ -17,56 +19,110 @@ namespace sqlmeasure {
 namespace {
 
 // The commands the servers name in the general log (sql_parse.cc's command_name), so that a
-// line of a multi-line query is not taken for an event by accident.
+// line of a multi-line query is not taken for an event by accident. A name that starts another
+// comes after it (longest first).
 constexpr std::string_view kCommands[] = {
-    "Sleep",
+    "Query",
+    "Execute",
+    "Prepare",
+    "Close stmt",
+    "Connect Out",
+    "Connect",
     "Quit",
     "Init DB",
-    "Query",
     "Field List",
+    "Change user",
+    "Reset connection",
+    "Reset stmt",
+    "Ping",
+    "Sleep",
     "Create DB",
     "Drop DB",
     "Refresh",
     "Shutdown",
     "Statistics",
     "Processlist",
-    "Connect",
     "Kill",
     "Debug",
-    "Ping",
     "Time",
     "Delayed insert",
-    "Change user",
+    "Delayed ins",  // MySQL 5.0 cut command names at 11 characters
+    "Binlog Dump GTID",
     "Binlog Dump",
     "Table Dump",
-    "Connect Out",
     "Register Slave",
-    "Prepare",
-    "Execute",
+    "Register Sl",
+    "Register Replica",  // MySQL 8.0.26's name for Register Slave
     "Long Data",
-    "Close stmt",
-    "Reset stmt",
     "Set option",
     "Fetch",
     "Daemon",
     "Unimpl get tid",
-    "Reset connection",
+    "Unimpl get",
     "Error",
     "Bulk_execute",
     "Slave_worker",
     "Slave_IO",
     "Slave_SQL",
     "Clone",
-    "Binlog Dump GTID",
-    "Group Replication Data Stream subscription",
-    "Register Replica"};  // MySQL 8.0.26's name for Register Slave
+    "Group Replication Data Stream subscription"};
 
-bool known_command(std::string_view word) {
+bool blank(char c) { return c == ' ' || c == '\t'; }
+
+// The command `text` starts with, followed by a blank or the end; empty when none.
+std::string_view command_at(std::string_view text) {
   for (std::string_view command : kCommands) {
-    if (iequals(word, command)) return true;
+    if (text.size() >= command.size() && iequals(text.substr(0, command.size()), command) &&
+        (text.size() == command.size() || blank(text[command.size()]))) {
+      return text.substr(0, command.size());
+    }
   }
-  return false;
+  return {};
 }
+
+}  // namespace
+
+// "[time]\t[\t]   ID Command\tArgument". Blanks may be tabs or spaces: MySQL 5.0 padded the
+// command ("%7ld %-11.11s "), and logs copied from a console or a log viewer have their tabs
+// expanded.
+std::optional<GeneralEventLine> read_general_event_line(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  GeneralEventLine event;
+  std::size_t at = 0;
+  if (text[0] >= '0' && text[0] <= '9') {
+    if (text.size() > 15 && text[6] == ' ') {  // "241202 10:15:01", "090120  9:05:07"
+      event.time_us = parse_mariadb_time(text.substr(0, 15));
+      at = 15;
+    } else {  // "2024-05-01T10:00:00.123456Z"
+      while (at < text.size() && !blank(text[at])) ++at;
+      event.time_us = parse_iso_time(text.substr(0, at));
+    }
+    if (!event.time_us || at >= text.size() || !blank(text[at])) return std::nullopt;
+  } else if (!blank(text[0])) {
+    return std::nullopt;
+  }
+  while (at < text.size() && blank(text[at])) ++at;
+  const std::size_t id_begin = at;
+  while (at < text.size() && text[at] >= '0' && text[at] <= '9') {
+    event.thread = event.thread * 10 + static_cast<std::uint64_t>(text[at] - '0');
+    ++at;
+  }
+  if (at == id_begin || at >= text.size() || text[at] != ' ') return std::nullopt;
+  ++at;
+  event.command = command_at(text.substr(at));
+  if (event.command.empty()) return std::nullopt;
+  at += event.command.size();
+  // The argument: after the tab, or after the padding of a command written with spaces.
+  if (at < text.size() && text[at] == '\t') {
+    ++at;
+  } else {
+    while (at < text.size() && text[at] == ' ') ++at;
+  }
+  event.argument = text.substr(at);
+  return event;
+}
+
+namespace {
 
 class GeneralLogParser final : public LogParser {
  public:
@@ -77,15 +133,18 @@ class GeneralLogParser final : public LogParser {
       flush();
       return;
     }
-    if (!event_line(text, where) && has_pending_) {
-      // A line of the statement before: a multi-line query. Before any event (a file cut in
-      // the middle), there is nothing to continue: it is skipped.
+    if (event_line(text, where)) return;
+    if (has_pending_) {
+      // A line of the statement before: a multi-line query.
       pending_.text += '\n';
       pending_.text += text;
+    } else if (!text.empty()) {
+      ++cut_lines_;  // before any event: the end of one the file was cut in
     }
   }
 
   void finish() override { flush(); }
+  std::uint64_t cut_lines() const override { return cut_lines_; }
 
  private:
   void flush() {
@@ -95,45 +154,20 @@ class GeneralLogParser final : public LogParser {
     has_pending_ = false;
   }
 
-  // "[time]\t[\t]   ID Command\tArgument": the event before is flushed and this one starts.
-  // False for any other line.
+  // A line that starts an event: the event before is flushed and this one starts.
   bool event_line(std::string_view text, const SourceLocation& where) {
-    std::size_t at = 0;
-    std::optional<std::int64_t> time;
-    if (!text.empty() && text[0] >= '0' && text[0] <= '9') {
-      const std::size_t tab = text.find('\t');
-      if (tab == std::string_view::npos) return false;
-      const std::string_view stamp = text.substr(0, tab);
-      time =
-          stamp.size() >= 19 && stamp[4] == '-' ? parse_iso_time(stamp) : parse_mariadb_time(stamp);
-      if (!time) return false;
-      at = tab;
-    } else if (text.empty() || text[0] != '\t') {
-      return false;
-    }
-    while (at < text.size() && text[at] == '\t') ++at;
-    while (at < text.size() && text[at] == ' ') ++at;
-    const std::size_t id_begin = at;
-    std::uint64_t thread = 0;
-    while (at < text.size() && text[at] >= '0' && text[at] <= '9') {
-      thread = thread * 10 + static_cast<std::uint64_t>(text[at] - '0');
-      ++at;
-    }
-    if (at == id_begin || at >= text.size() || text[at] != ' ') return false;
-    ++at;
-    const std::size_t tab = text.find('\t', at);
-    const std::string_view command =
-        tab == std::string_view::npos ? text.substr(at) : text.substr(at, tab - at);
-    if (!known_command(command)) return false;
+    const std::optional<GeneralEventLine> event = read_general_event_line(text);
+    if (!event) return false;
     flush();
     has_pending_ = true;
-    pending_.thread = thread;
-    pending_.command.assign(command);
-    pending_.text.assign(tab == std::string_view::npos ? std::string_view() : text.substr(tab + 1));
+    pending_.thread = event->thread;
+    pending_.command.assign(event->command);
+    pending_.text.assign(event->argument);
     pending_.database.clear();
-    // MariaDB prints the time only when the second changes: the last one stands until then.
-    if (time) last_time_ = *time;
-    pending_.time_us = time ? *time : last_time_;
+    // The time is written only when the second changes (MariaDB, MySQL before 5.7): the last
+    // one stands until then.
+    if (event->time_us) last_time_ = *event->time_us;
+    pending_.time_us = event->time_us ? *event->time_us : last_time_;
     pending_.where = where;
     return true;
   }
@@ -142,6 +176,7 @@ class GeneralLogParser final : public LogParser {
   LogEvent pending_;  // the event being read, when has_pending_
   bool has_pending_ = false;
   std::int64_t last_time_ = -1;
+  std::uint64_t cut_lines_ = 0;
 };
 
 }  // namespace

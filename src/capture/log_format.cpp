@@ -42,30 +42,76 @@ std::optional<LogFormat> log_format_named(std::string_view name) {
   return std::nullopt;
 }
 
-LogFormat detect_log_format(const std::vector<std::string>& first_lines) {
-  for (const std::string& line : first_lines) {
-    if (is_log_header(line)) continue;
-    if (line.starts_with("# Time: ")) {
-      return line.size() > 12 && line[12] == '-' ? LogFormat::kMySqlSlow : LogFormat::kMariaDbSlow;
+LogFormat LogFormatDetector::feed(std::string_view line) {
+  if (is_log_header(line)) {
+    // "/usr/sbin/mysqld, Version: 5.5.68-MariaDB (MariaDB Server). started with:": the server.
+    if (const std::size_t at = line.find(", Version: "); at != std::string_view::npos) {
+      server_ = line.find("MariaDB") != std::string_view::npos ? Server::kMariaDb : Server::kMySql;
     }
-    if (line.starts_with("# User@Host: ")) {
-      return line.find(" Id: ") != std::string::npos ? LogFormat::kMySqlSlow
-                                                     : LogFormat::kMariaDbSlow;
+    return LogFormat::kAuto;
+  }
+  return flavoured(by_line(line));
+}
+
+LogFormat LogFormatDetector::guess() const { return flavoured(guess_); }
+
+// The server named by the log's header decides between MariaDB's and MySQL's names of a
+// format (MySQL before 5.7 writes MariaDB's times; MySQL 5.1's slow log has no Id).
+LogFormat LogFormatDetector::flavoured(LogFormat format) const {
+  if (server_ == Server::kUnknown) return format;
+  const bool mariadb = server_ == Server::kMariaDb;
+  switch (format) {
+    case LogFormat::kMariaDbGeneral:
+    case LogFormat::kMySqlGeneral:
+      return mariadb ? LogFormat::kMariaDbGeneral : LogFormat::kMySqlGeneral;
+    case LogFormat::kMariaDbSlow:
+    case LogFormat::kMySqlSlow:
+      return mariadb ? LogFormat::kMariaDbSlow : LogFormat::kMySqlSlow;
+    case LogFormat::kAuto:
+      break;
+  }
+  return format;
+}
+
+LogFormat LogFormatDetector::by_line(std::string_view line) {
+  if (line.starts_with("# ")) {
+    const std::string_view rest = line.substr(2);
+    if (rest.starts_with("Time: ")) {
+      // MySQL 5.7 and later: an ISO time. Before, as MariaDB's: the User@Host line tells.
+      if (rest.size() > 10 && rest[10] == '-') return LogFormat::kMySqlSlow;
+      guess_ = LogFormat::kMariaDbSlow;
+      return LogFormat::kAuto;
     }
-    if (line.starts_with("# Thread_id: ")) return LogFormat::kMariaDbSlow;
+    if (rest.starts_with("User@Host: ")) {
+      return rest.find(" Id: ") != std::string_view::npos ? LogFormat::kMySqlSlow
+                                                          : LogFormat::kMariaDbSlow;
+    }
+    // Percona Server (MySQL) writes # Schema: and Last_errno:, MariaDB # Thread_id: with QC_hit.
+    if (rest.starts_with("Schema: ") || rest.find("Last_errno:") != std::string_view::npos) {
+      return LogFormat::kMySqlSlow;
+    }
+    if (rest.starts_with("Thread_id: ")) return LogFormat::kMariaDbSlow;
     // An entry with nothing before its timings: a log cut with grep or tail, rotated mid-stream.
-    if (line.starts_with("# Query_time: ")) return LogFormat::kMySqlSlow;
-    // General log lines: "2024-05-01T..\t" (MySQL), "241202 10:15:01\t" or "\t\t" (MariaDB).
-    if (line.size() > 20 && line[4] == '-' && line[10] == 'T' &&
-        line.find('\t') != std::string::npos) {
-      return LogFormat::kMySqlGeneral;
+    if (rest.starts_with("Query_time: ")) {
+      return guess_ != LogFormat::kAuto ? guess_ : LogFormat::kMySqlSlow;
     }
-    if (line.starts_with("\t\t") ||
-        (line.size() > 15 && line[6] == ' ' && line.find('\t') != std::string::npos)) {
-      return LogFormat::kMariaDbGeneral;
-    }
+    return LogFormat::kAuto;
+  }
+  if (const std::optional<GeneralEventLine> event = read_general_event_line(line)) {
+    // MySQL 5.7 and later write an ISO time on every line; MariaDB (and MySQL before) a
+    // time only when the second changes.
+    return line.size() > 4 && line[4] == '-' ? LogFormat::kMySqlGeneral
+                                             : LogFormat::kMariaDbGeneral;
   }
   return LogFormat::kAuto;
+}
+
+LogFormat detect_log_format(const std::vector<std::string>& first_lines) {
+  LogFormatDetector detector;
+  for (const std::string& line : first_lines) {
+    if (const LogFormat format = detector.feed(line); format != LogFormat::kAuto) return format;
+  }
+  return detector.guess();
 }
 
 std::unique_ptr<LogParser> make_log_parser(LogFormat format, EventSink sink) {

@@ -19,7 +19,9 @@ namespace sqlmeasure {
 namespace {
 
 constexpr std::size_t kChunk = 1 << 20;
-constexpr std::size_t kDetectLines = 50;
+// Lines read to tell a log's format: a log rotated or cut mid-statement may start with many
+// lines of one.
+constexpr std::size_t kDetectLines = 10'000;
 
 struct GzFile {
   gzFile file = nullptr;
@@ -30,6 +32,39 @@ struct GzFile {
 
 [[noreturn]] void unreadable(const std::string& name, const std::string& why) {
   fail(ExitCode::kBadInput, fmt::format("{}: cannot read the log: {}", name, why));
+}
+
+// A line as an error message shows it: at most 80 characters, control bytes escaped.
+std::string shown(std::string_view line) {
+  std::string out;
+  for (const char c : line.substr(0, 80)) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      out +=
+          c == '\t' ? std::string("\\t") : fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+    } else {
+      out += c;
+    }
+  }
+  return line.size() > 80 ? out + "..." : out;
+}
+
+// Refuses a file none of whose first lines is a log's: names the first line that is neither a
+// header nor an event, and the format to name if it is a log all the same.
+[[noreturn]] void not_a_log(const std::string& name, const std::vector<std::string>& lines,
+                            std::string_view how_many) {
+  std::size_t first = 0;
+  while (first < lines.size() && (lines[first].empty() || is_log_header(lines[first]))) ++first;
+  const bool comments = std::any_of(lines.begin(), lines.end(),
+                                    [](const std::string& line) { return line.starts_with("# "); });
+  fail(ExitCode::kBadInput,
+       fmt::format("{}:{}: not a MariaDB or MySQL general or slow log: no event in {}; line {} is "
+                   "neither an event nor a header: \"{}\". If it is a log, name its format: "
+                   "{}",
+                   name, first + 1, how_many, first + 1,
+                   first < lines.size() ? shown(lines[first]) : "",
+                   comments ? "--input-format mysql-slow (or mariadb-slow)"
+                            : "--input-format mariadb-general (or mysql-general, mysql-slow, "
+                              "mariadb-slow)"));
 }
 
 }  // namespace
@@ -58,6 +93,7 @@ LogReadSummary read_log(const std::string& path, LogFormat format, const EventSi
   summary.format = format;
   std::unique_ptr<LogParser> parser;
   std::vector<std::string> first_lines;  // kept until the format is known
+  LogFormatDetector detector;
   int line_number = 0;
   std::string carry;  // a line cut by the chunk boundary
   std::vector<char> buffer(kChunk);
@@ -72,13 +108,11 @@ LogReadSummary read_log(const std::string& path, LogFormat format, const EventSi
       return;
     }
     first_lines.emplace_back(line);
-    if (summary.format == LogFormat::kAuto) summary.format = detect_log_format(first_lines);
+    if (summary.format == LogFormat::kAuto) summary.format = detector.feed(line);
     if (summary.format == LogFormat::kAuto && first_lines.size() < kDetectLines) return;
+    if (summary.format == LogFormat::kAuto) summary.format = detector.guess();
     if (summary.format == LogFormat::kAuto) {
-      fail(ExitCode::kBadInput,
-           fmt::format("{}:1: not a MariaDB or MySQL general or slow log (no event in its first "
-                       "{} lines); name the format with --input-format",
-                       name, kDetectLines));
+      not_a_log(name, first_lines, fmt::format("its first {} lines", kDetectLines));
     }
     parser = make_log_parser(summary.format, sink);
     for (std::size_t i = 0; i < first_lines.size(); ++i) {
@@ -135,11 +169,10 @@ LogReadSummary read_log(const std::string& path, LogFormat format, const EventSi
       summary.lines = line_number;
       return summary;
     }
+    if (summary.format == LogFormat::kAuto) summary.format = detector.guess();
     if (summary.format == LogFormat::kAuto) {
-      fail(ExitCode::kBadInput,
-           fmt::format("{}:1: not a MariaDB or MySQL general or slow log (no event in its {} "
-                       "line{}); name the format with --input-format",
-                       name, line_number, line_number == 1 ? "" : "s"));
+      not_a_log(name, first_lines,
+                fmt::format("its {} line{}", line_number, line_number == 1 ? "" : "s"));
     }
     parser = make_log_parser(summary.format, sink);
     for (std::size_t i = 0; i < first_lines.size(); ++i) {
@@ -148,6 +181,7 @@ LogReadSummary read_log(const std::string& path, LogFormat format, const EventSi
   }
   parser->finish();
   summary.lines = line_number;
+  summary.cut_lines = parser->cut_lines();
   return summary;
 }
 

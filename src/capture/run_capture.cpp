@@ -76,7 +76,8 @@ void read_history(double duration, const ConnectionOptions& session, const Conne
 
 // The log files, read on this thread and parsed into requests on two more.
 void read_logs(const CaptureSources& from, CaptureBuilder& builder, CaptureRun& run,
-               const ProgressSink& on_progress) {
+               const ProgressSink& on_progress,
+               const std::function<void(const std::string&)>& note) {
   EventPipeline pipeline(builder);
   for (const std::string& log : from.logs) {
     ReadProgress on_read;
@@ -99,6 +100,12 @@ void read_logs(const CaptureSources& from, CaptureBuilder& builder, CaptureRun& 
                                                     "when it opens the log: no event yet)",
                                                     read.lines)
                                       : ""));
+    }
+    if (read.cut_lines > 0) {
+      note(
+          fmt::format("{}: starts in the middle of an entry (a log rotated or cut by size): its "
+                      "first {} line{}, the end of that entry, not read",
+                      source_name(log), read.cut_lines, read.cut_lines == 1 ? "" : "s"));
     }
     run.bytes += read.bytes;
     run.sources.push_back(fmt::format("{} ({})", source_name(log), log_format_name(read.format)));
@@ -141,7 +148,7 @@ CaptureRun run_capture(const CaptureSources& sources, const CaptureOptions& opti
     read_history(*sources.history_duration_s, *sources.session, connect, builder, run.sources,
                  note);
   }
-  read_logs(sources, builder, run, on_progress);
+  read_logs(sources, builder, run, on_progress, note);
   run.result = builder.finish();
   const bool found = !run.result.screens.empty();
   const std::uint64_t set_aside = run.result.screens_set_aside;

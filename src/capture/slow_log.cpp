@@ -10,8 +10,10 @@
 //   SET timestamp=1733134501;
 //   SELECT ...;
 //
-// or `# administrator command: Quit;` in place of the statement. A new entry starts at a
-// `# Time:` or `# User@Host:` line; the statement's lines are never read as headers.
+// or `# administrator command: Quit;` in place of the statement. Percona Server writes more
+// `# ` lines (# Schema:, # Bytes_sent:, # InnoDB_trx_id:, # QC_Hit: ...), MySQL 8 more fields.
+// A new entry starts at a `# Time:` line, or at any `#` line after a statement's last line
+// (one ending with ';'); the other lines of a statement are never read as headers.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -88,58 +90,80 @@ class SlowLogParser final : public LogParser {
   void line(std::string_view text, const SourceLocation& where) override {
     if (is_log_header(text)) {
       flush();
-      in_statement_ = false;
       return;
     }
-    if (text.starts_with("# Time: ")) {
-      flush();
-      start_entry(where);
-      const std::string_view stamp = trim(text.substr(8));
-      const std::optional<std::int64_t> time =
-          stamp.size() >= 19 && stamp[4] == '-' ? parse_iso_time(stamp) : parse_mariadb_time(stamp);
-      if (time) {
-        last_time_ = *time;
-        // MySQL's ISO time has its zone, and microseconds: the entry's time. MariaDB's is the
-        // server's local time: SET timestamp (the epoch, on every entry) is preferred, so that
-        // entries with and without a # Time line agree wherever the server is.
-        if (stamp[4] == '-') entry_.time_us = *time;
-      }
+    if (!text.empty() && text[0] == '#' && !(in_statement_ && !statement_ended_)) {
+      comment_line(text, where);
       return;
     }
-    if (text.starts_with("# User@Host: ")) {
-      // MariaDB writes # Time: only when the second changes: an entry may start here.
-      if (in_statement_ || !header_open_) {
-        flush();
-        start_entry(where);
-      }
-      if (const std::uint64_t id = number_after(text, " Id:"); id != 0) entry_.thread = id;
-      return;
-    }
-    // Every entry has its timings; one with no # Time or # User@Host before them (a log cut
-    // with grep -A or tail, rotated mid-stream) starts here.
-    if (text.starts_with("# Query_time: ") && (in_statement_ || !header_open_)) {
-      flush();
-      start_entry(where);
+    if (!header_open_) {
+      // Before any entry: the end of one the file was cut in (rotated or cut by size).
+      if (!trim(text).empty()) ++cut_lines_;
       return;
     }
     if (!in_statement_) {
-      if (!header_open_) start_entry(where);  // a file cut inside an entry's header
       header(text);
       return;
     }
     entry_.text += '\n';
     entry_.text += text;
+    statement_ended_ = ends_statement(text);
   }
 
   void finish() override { flush(); }
+  std::uint64_t cut_lines() const override { return cut_lines_; }
 
  private:
+  // A line starting with '#' outside a statement: a header line of this entry, or the first
+  // of the next one. As pt-query-digest does (its entries are split at ";\n#"), any '#' line
+  // after a statement's last line starts an entry, whatever the server wrote first (# Time,
+  // # User@Host, # Thread_id, # Schema, # Query_time, ...: logs cut with grep or tail, rotated
+  // mid-stream, Percona Server's and MariaDB's extra lines).
+  void comment_line(std::string_view text, const SourceLocation& where) {
+    const bool time = text.starts_with("# Time: ");
+    const bool user_host = text.starts_with("# User@Host: ");
+    const bool timings = text.starts_with("# Query_time: ");
+    // An entry whose statement is missing (a server that failed to write it) ends where its
+    // header would repeat.
+    if (in_statement_ || !header_open_ || time || (user_host && seen_user_host_) ||
+        (timings && seen_timings_)) {
+      flush();
+      start_entry(where);
+    }
+    if (time) {
+      const std::string_view stamp = trim(text.substr(8));
+      const std::optional<std::int64_t> parsed =
+          stamp.size() >= 19 && stamp[4] == '-' ? parse_iso_time(stamp) : parse_mariadb_time(stamp);
+      if (parsed) {
+        last_time_ = *parsed;
+        // MySQL's ISO time has its zone, and microseconds: the entry's time. MariaDB's is the
+        // server's local time: SET timestamp (the epoch, on every entry) is preferred, so that
+        // entries with and without a # Time line agree wherever the server is.
+        if (stamp[4] == '-') entry_.time_us = *parsed;
+      }
+      return;
+    }
+    if (user_host) {
+      seen_user_host_ = true;
+      if (const std::uint64_t id = number_after(text, " Id:"); id != 0) entry_.thread = id;
+      return;
+    }
+    if (timings) seen_timings_ = true;
+    header(text);
+  }
+
+  static bool ends_statement(std::string_view text) {
+    text = trim(text);
+    return !text.empty() && text.back() == ';';
+  }
+
   void start_entry(const SourceLocation& where) {
     clear_entry();
     entry_.command = "Query";
     entry_.where = where;
     header_open_ = true;
     in_statement_ = false;
+    seen_user_host_ = seen_timings_ = false;
   }
 
   // A line before the statement: a header, `use db;`, `SET timestamp=`, or the statement's
@@ -148,15 +172,18 @@ class SlowLogParser final : public LogParser {
     if (text.starts_with("# administrator command: ")) {
       entry_.command = without_terminator(std::string(trim(text.substr(25))));
       entry_.text.clear();
-      in_statement_ = true;
+      in_statement_ = statement_ended_ = true;
       return;
     }
     if (text.starts_with("# ") || text == "#") {  // "#" alone: around "# explain:" lines
       if (text.starts_with("# Thread_id: ")) {
         entry_.thread = number_after(text, "# Thread_id:");
-        if (std::string schema = word_after(text, "Schema:"); !schema.empty()) {
-          last_database_ = schema;
-        }
+      }
+      // "# Thread_id: 5  Schema: demo  QC_hit: No" (MariaDB), "# Schema: demo  Last_errno: 0"
+      // (Percona Server); "Schema:   QC_hit: No" when no database is selected.
+      if (std::string schema = word_after(text, "Schema:");
+          !schema.empty() && !schema.ends_with(':')) {
+        last_database_ = schema;
       }
       return;  // Query_time, Rows_*, explain:, ... : nothing a replay needs
     }
@@ -177,6 +204,7 @@ class SlowLogParser final : public LogParser {
     }
     in_statement_ = true;
     entry_.text.assign(text);
+    statement_ended_ = ends_statement(text);
   }
 
   void flush() {
@@ -193,7 +221,7 @@ class SlowLogParser final : public LogParser {
     }
     clear_entry();
     header_open_ = false;
-    in_statement_ = false;
+    in_statement_ = statement_ended_ = false;
     timestamp_s_ = -1;
   }
 
@@ -220,6 +248,9 @@ class SlowLogParser final : public LogParser {
   EventSink sink_;
   LogEvent entry_;
   bool header_open_ = false, in_statement_ = false;
+  bool statement_ended_ = false;  // the statement's last line so far ends with ';'
+  bool seen_user_host_ = false, seen_timings_ = false;  // in this entry's header
+  std::uint64_t cut_lines_ = 0;
   std::int64_t last_time_ = -1, timestamp_s_ = -1;
   std::string last_database_;
 };

@@ -20,8 +20,8 @@ std::string reasons(const std::map<std::string, std::uint64_t>& skipped) {
 
 void render_capture_summary(const CaptureResult& result, const std::string& sources,
                             std::uint64_t bytes, std::ostream& err) {
-  err << fmt::format("capture: {} events from {}, {}\n", format_thousands(result.events), sources,
-                     format_bytes(bytes));
+  err << fmt::format("capture: {} event{} from {}, {}\n", format_thousands(result.events),
+                     result.events == 1 ? "" : "s", sources, format_bytes(bytes));
   Table table{{"screen", "requests", "statements", "fingerprints", "left out"},
               {false, true, true, true, false},
               {}};

@@ -1,5 +1,6 @@
 // libFuzzer target: the log parsers, the fingerprinter and the scenario writer behind
-// `sqlmeasure capture`, on any bytes read as each of the four log formats. Besides "no crash,
+// `sqlmeasure capture`, on any bytes read as each of the four log formats (and the format
+// detection on the same lines). Besides "no crash,
 // no exception", it checks what a user relies on:
 //   * every event of a parser comes from a line it was given (its location is in range);
 //   * the files capture would write are read back by the scenario loader unchanged: the same
@@ -134,6 +135,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     start = newline + 1;
   }
 
+  // Telling the format reads any line (it reads the general log's event lines as the parser).
+  (void)sqlmeasure::detect_log_format(std::vector<std::string>(lines.begin(), lines.end()));
+
   for (const sqlmeasure::LogFormat format :
        {sqlmeasure::LogFormat::kMariaDbGeneral, sqlmeasure::LogFormat::kMySqlGeneral,
         sqlmeasure::LogFormat::kMariaDbSlow, sqlmeasure::LogFormat::kMySqlSlow}) {
@@ -158,6 +162,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       parser->line(lines[i], {"fuzz.log", static_cast<int>(i) + 1, 1});
     }
     parser->finish();
+    require(parser->cut_lines() <= lines.size(), "cut lines");
     builder.end_of_log();
     const sqlmeasure::CaptureResult result = builder.finish();
     for (const sqlmeasure::CapturedFile& file : sqlmeasure::captured_files(result, "fuzz.log")) {

@@ -46,6 +46,9 @@ class LogParser {
   virtual void line(std::string_view text, const SourceLocation& where) = 0;
   // The end of the input: the last event, even a truncated one, is emitted.
   virtual void finish() = 0;
+  // Lines before the first event that are not headers: the end of an event the file was cut
+  // in (a log rotated or cut by size starts mid-event). Not read, and said.
+  [[nodiscard]] virtual std::uint64_t cut_lines() const = 0;
 };
 
 // A parser for `format` (not kAuto) emitting to `sink`.
@@ -58,8 +61,9 @@ class LogParser {
 struct LogReadSummary {
   LogFormat format = LogFormat::kAuto;  // as detected (or given)
   int lines = 0;
-  std::uint64_t bytes = 0;  // uncompressed
-  bool empty = false;       // no line at all
+  std::uint64_t bytes = 0;      // uncompressed
+  bool empty = false;           // no line at all
+  std::uint64_t cut_lines = 0;  // LogParser::cut_lines
 };
 
 // Reads `path` ("-": standard input; gzip-compressed or plain) line by line into the parser
