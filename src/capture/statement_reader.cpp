@@ -13,7 +13,21 @@
 namespace sqlmeasure {
 namespace {
 
-// Why a statement is not replayed, or empty for a read a scenario can hold.
+// The read-only guard's reason as a count's label: what refused it, without where (a line and
+// column, an executable comment's version), so that statements refused alike count together.
+std::string not_read_only(std::string reason) {
+  if (reason.starts_with("executable comment ")) {
+    if (const std::size_t contains = reason.find(" contains "); contains != std::string::npos) {
+      reason = "executable comment" + reason.substr(contains);
+    }
+  } else if (const std::size_t where = reason.find(" ("); where != std::string::npos) {
+    reason.resize(where);  // "more than one statement (a second one starts at line 1 col 9 ..."
+  }
+  return "not read-only: " + reason;
+}
+
+// Why a statement is not replayed, or empty for a read a scenario can hold: what the
+// read-only guard accepts in a scenario file is never "not read-only" here.
 std::string why_skipped(const std::string& command, std::string_view sql) {
   if (!iequals(command, "Query") && !iequals(command, "Execute")) {
     return fmt::format("not a statement ({})", command);
@@ -41,7 +55,7 @@ std::string why_skipped(const std::string& command, std::string_view sql) {
     code += ascii_upper(token.text);
   }
   if (sql.starts_with("/* ping */") || code == "SELECT 1") return "ping";
-  if (std::string why = why_not_read_only(sql); !why.empty()) return "not read-only";
+  if (std::string why = why_not_read_only(sql); !why.empty()) return not_read_only(why);
   return "";
 }
 

@@ -88,8 +88,10 @@ bool read_statement_skeleton(std::string_view sql, StatementSkeleton& out) {
     }
     if (of == kDigit) {
       // A number: digits, perhaps a fraction. Anything the lexer and the templater read
-      // otherwise (1e5, 0x1F, 12abc, "1." and what follows a second '.') is left to them.
+      // otherwise (1e5, 0x1F, 12abc, "1." and what follows a second '.', a sign glued to it
+      // that may be part of it: -5) is left to them.
       const std::size_t begin = i;
+      if (begin > 0 && (sql[begin - 1] == '-' || sql[begin - 1] == '+')) return false;
       while (i < size && is_sql_digit(sql[i])) ++i;
       if (i < size && sql[i] == '.') {
         const std::size_t fraction = ++i;

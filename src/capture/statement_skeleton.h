@@ -21,7 +21,7 @@ struct StatementSkeleton {
 
 // Reads `sql` into `out` (its buffers reused) and returns true; false for anything the pass
 // does not read as the lexer would for certain (an executable comment, a -- or # comment,
-// 1e5, 0x1F, 1.5 written as .5, X'..', a string that is not UTF-8, an unclosed quote, a
+// 1e5, 0x1F, -5, 1.5 written as .5, X'..', a string that is not UTF-8, an unclosed quote, a
 // marker byte in the text): such a statement is lexed.
 bool read_statement_skeleton(std::string_view sql, StatementSkeleton& out);
 

@@ -113,8 +113,9 @@ class Templater {
         hex.kind = Kind::kNumber;
         continue;
       }
-      if (continues_number(token)) {
-        // One literal: the lexer splits 2.05 at its '.' (and 1e-3 at its sign).
+      if (continues_number(token) || signs_number(token)) {
+        // One literal: the lexer splits 2.05 at its '.' (and 1e-3 at its sign), and -5 into
+        // a '-' and a number.
         SqlToken& number = tokens_.back();
         number.text = sql_.substr(number.offset, token.end() - number.offset);
         number.kind = Kind::kNumber;
@@ -184,6 +185,29 @@ class Templater {
                before.kind == Kind::kNumber || before.is(')'));
     }
     return false;
+  }
+
+  // Whether `token`, a number right after a '-' or '+' that is a sign (not an operator: after
+  // an operator, '(' or ',', a keyword, or nothing), makes one literal with it: id > -10 is
+  // the query id > 10 is, with another value (as pt-query-digest reads it).
+  bool signs_number(const SqlToken& token) const {
+    if (tokens_.empty() || !(tokens_.back().is('-') || tokens_.back().is('+')) ||
+        tokens_.back().end() != token.offset || token.kind != Kind::kNumber ||
+        !is_sql_digit(token.text[0]) ||
+        (token.text.size() > 1 && !is_sql_digit(token.text[1]) && token.text[1] != '.' &&
+         token.text[1] != 'e' && token.text[1] != 'E')) {
+      return false;
+    }
+    if (tokens_.size() < 2) return true;
+    const SqlToken& before = tokens_[tokens_.size() - 2];
+    if (before.kind == Kind::kPunct) return !before.is(')') && !before.is('.');
+    if (before.kind != Kind::kWord) return false;
+    static constexpr std::string_view kBeforeAValue[] = {
+        "SELECT", "WHERE", "AND",    "OR", "NOT",  "XOR",  "BETWEEN",  "WHEN",   "THEN",
+        "ELSE",   "ON",    "HAVING", "BY", "LIKE", "CASE", "INTERVAL", "RETURN", "DISTINCT"};
+    const std::string word = ascii_upper(before.text);
+    return std::find(std::begin(kBeforeAValue), std::end(kBeforeAValue), word) !=
+           std::end(kBeforeAValue);
   }
 
   // A string (an identifier under ANSI_QUOTES would be "x"; in the default mode it is a
@@ -386,7 +410,12 @@ class Templater {
       return;
     }
     if (token.kind == Kind::kWord) {
-      fingerprint_word(ascii_lower(token.text));
+      const std::string word = ascii_lower(token.text);
+      // ORDER BY a ASC is ORDER BY a: ASC is what it means without (as pt-query-digest reads).
+      if (word == "by" && last_word_ == "order") in_order_by_ = true;
+      last_word_ = word;
+      if (word == "asc" && in_order_by_) return;
+      fingerprint_word(word);
     } else if (token.kind == Kind::kQuotedIdent) {
       fingerprint_word(ascii_lower(identifier_name(token)));
     } else {
@@ -410,6 +439,8 @@ class Templater {
   mutable ColumnRef column_;  // of the literal being made a parameter
   int unnamed_ = 0;
   bool after_param_ = false;  // the last thing written was a :parameter
+  std::string last_word_;     // the last word copied, in lower case
+  bool in_order_by_ = false;  // an ORDER BY came before
   std::size_t last_end_ = std::string_view::npos;
 };
 
