@@ -24,10 +24,14 @@ namespace sqlmeasure {
 namespace {
 
 // Distinct value rows tracked per query shape, beyond which only known rows are counted: what
-// bounds memory on a log of millions of statements with unique ids.
+// bounds memory on a log of millions of statements with unique ids. A query's shapes (its
+// IN-lists' lengths) share twice that, and 256 bytes a row on average: rows beyond it go only
+// to the shape issued most so far, the one whose values are replayed — so IN-lists of 40
+// lengths cost what one costs, and long ones no more than short ones.
 std::size_t rows_tracked(std::size_t max_values) {
   return std::max<std::size_t>(1000, max_values * 20);
 }
+constexpr std::size_t kRowBytes = 256;
 
 // Statements after which a request is cut, whatever its tags say.
 constexpr std::size_t kMaxRequestStatements = 100'000;
@@ -108,6 +112,8 @@ struct QueryStats {
   std::map<int, std::uint64_t> counts;  // per request that issued it: count → requests
   double position_sum = 0;              // of its first issue in each request
   std::unordered_map<const Template*, Shape> shapes;
+  std::size_t rows = 0, row_bytes = 0;  // value rows of all its shapes, and their size
+  const Shape* most_issued = nullptr;   // its shape with the most statements so far
 };
 
 struct ScreenStats {
@@ -470,6 +476,9 @@ struct CaptureBuilder::State {
       shape.varies.assign(statement.shape->params.size(), false);
     }
     ++shape.statements;
+    if (query.most_issued == nullptr || shape.statements > query.most_issued->statements) {
+      query.most_issued = &shape;
+    }
     if (statement.literals != shape.first_literals) {
       LiteralReader literals(statement.literals), first(shape.first_literals);
       for (std::size_t i = 0; i < shape.varies.size() && !literals.done() && !first.done(); ++i) {
@@ -479,11 +488,18 @@ struct CaptureBuilder::State {
     const std::uint64_t hash = std::hash<std::string>{}(statement.literals);
     if (Shape::Row* row = shape.find_row(statement.literals, hash)) {
       ++row->count;
-    } else if (shape.rows.size() < rows_tracked(options.max_values)) {
+    } else if (const std::size_t tracked = rows_tracked(options.max_values);
+               shape.rows.size() < tracked && query.rows < 2 * tracked &&
+               query.row_bytes < 2 * tracked * kRowBytes &&
+               ((query.rows < tracked && query.row_bytes < tracked * kRowBytes) ||
+                &shape == query.most_issued)) {
       std::vector<ParamValue> values;
       for (std::string_view literal : literals_of(statement.literals)) {
         values.push_back(literal_value(literal));
       }
+      ++query.rows;
+      query.row_bytes +=
+          sizeof(Shape::Row) + 2 * statement.literals.size() + values.size() * sizeof(ParamValue);
       shape.add_row(Shape::Row{std::move(statement.literals), std::move(values), 1, seen}, hash);
     }
   }

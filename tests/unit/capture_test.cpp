@@ -964,6 +964,32 @@ TEST_CASE("capture: binary ids are one query, their values hex", "[unit][capture
                                 ParamValue::binary_hex("FF01"), ParamValue::binary_hex("0ABC")});
 }
 
+TEST_CASE("capture: IN-lists of many lengths share a query's value rows; the most issued keeps its",
+          "[unit][capture]") {
+  // 40 lengths, 300 statements of each, every value new (eager loads of random ids): the
+  // rows kept are bounded per query, not per length, and the length replayed (the most
+  // issued, 3) still gets its rows once the others have spent the query's share.
+  std::vector<LogEvent> events;
+  int id = 0;
+  const auto in_list = [&id](int length) {
+    std::string sql = "SELECT id, name FROM users WHERE id IN (";
+    for (int i = 0; i < length; ++i) sql += (i > 0 ? ", " : "") + std::to_string(++id);
+    return sql + ")";
+  };
+  for (int round = 0; round < 300; ++round) {
+    for (int length = 1; length <= 40; ++length) events.push_back(event(1, in_list(length)));
+  }
+  for (int i = 0; i < 3000; ++i) events.push_back(event(1, in_list(3)));
+  CaptureOptions options;
+  options.group_by = CaptureOptions::GroupBy::kQuery;
+  const CaptureResult result = capture(events, options);
+  REQUIRE(result.screens.size() == 1);
+  const CapturedQuery& query = result.screens[0].queries.at(0);
+  CHECK(query.params.size() == 3);
+  CHECK(query.statements == 300 * 40 + 3000);
+  CHECK(query.value_rows.size() == options.max_values);
+}
+
 TEST_CASE("capture: a binary constant goes back into the SQL as hex", "[unit][capture]") {
   // Found by fuzz_log_capture: a string of bytes that are not UTF-8, the same in every
   // statement, was put back as written, and the file was no UTF-8.
