@@ -62,6 +62,8 @@ std::optional<std::int64_t> server_set_line(std::string_view text) {
     while (end < rest.size() && rest[end] >= '0' && rest[end] <= '9') {
       value = value * 10 + (rest[end] - '0');
       ++end;
+      // No server writes a time past the year 33658 (12 digits of seconds): not its line.
+      if (end - name.size() > 12) return std::nullopt;
     }
     if (end == name.size()) return std::nullopt;
     if (name == "timestamp=") {
