@@ -46,6 +46,12 @@ RunResult merge_runs(const std::vector<const RunResult*>& runs) {
                     fmt::format("merge_runs: phase {} screen {} has {} queries, phase 1 {}", i + 1,
                                 more.name, more.queries.size(), screen->queries.size()));
       }
+      // Its views add up; why the last phase that measured it stopped is why it stopped.
+      if (more.sampling) {
+        screen->sampling =
+            SamplingStop{(screen->sampling ? screen->sampling->views : 0) + more.sampling->views,
+                         more.sampling->reason};
+      }
       if (!screen->samples_are_its_query() || !more.samples_are_its_query()) {
         if (screen->samples_are_its_query()) screen->samples_ns = screen->view_samples();
         append(screen->samples_ns, more.view_samples());

@@ -394,6 +394,13 @@ class Reader {
     if (version_ >= 5 && !field(object, at, "budget").is_null()) {
       out.budget = budget(object["budget"], at + ".budget");
     }
+    // Version 6: how its sampling ended, or null.
+    if (version_ >= 6 && !field(object, at, "sampling").is_null()) {
+      const json& sampling = object["sampling"];
+      const std::string sampling_at = at + ".sampling";
+      out.sampling = SamplingStop{number<int>(sampling, sampling_at, "views"),
+                                  text(sampling, sampling_at, "stopped")};
+    }
     const json& queries = array(object, at, "queries");
     std::set<std::string> names;
     for (std::size_t j = 0; j < queries.size(); ++j) {

@@ -103,10 +103,15 @@ json screen_to_json(const ScreenResult& screen, std::size_t index) {
               {"p95_ms", figure(screen.budget->p95_ms)},
               {"source", screen.budget->source}};
   }
+  json sampling = nullptr;
+  if (screen.sampling) {
+    sampling = {{"views", screen.sampling->views}, {"stopped", screen.sampling->reason}};
+  }
   return {{"name", screen.name},
           {"description", screen.description},
           {"file", screen.file},
           {"budget", std::move(budget)},
+          {"sampling", std::move(sampling)},
           {"stats_ms", summary_to_json(screen.stats_ms)},
           {"rows_examined", screen.rows_examined},
           {"samples_ns", samples_marker(index, std::nullopt)},

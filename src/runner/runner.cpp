@@ -38,6 +38,7 @@ struct Slot {
 struct Interrupted {};
 
 constexpr size_t kNoScreen = SIZE_MAX;
+constexpr int kDecidedAfterViews = 3;
 
 // The lead-in before timed view `view` uses the values of the view before it, as when a user
 // pages through the screen (the first uses those of a view past the last).
@@ -363,6 +364,11 @@ class Measurement {
     try {
       if (options_.settings.concurrency > 1) {
         sample_concurrently();
+        for (RunResult& run : runs_) {
+          for (ScreenResult& screen : run.screens) {
+            screen.sampling = SamplingStop{options_.settings.iterations, "iterations"};
+          }
+        }
       } else {
         sample_in_turn();
       }
@@ -402,13 +408,19 @@ class Measurement {
     std::mt19937_64 rng(options_.settings.seed);
     std::vector<size_t> order = screen_order();
     const bool shuffled = options_.settings.order == Order::kShuffled;
-    std::vector<bool> screen_done(screens_.size(), false);
+    std::vector<const char*> stopped(screens_.size(), nullptr);  // why, once it is
     std::vector<double> screen_seconds(screens_.size(), 0);
+    std::vector<int> screen_views(screens_.size(), 0);
     std::vector<size_t> last_view(targets_.size(), kNoScreen);  // the screen each one ran last
+    // A screen the comparison has decided may stop before min_rounds: three views of each
+    // side already bound its median ([min, max]), and a change far past the threshold is
+    // shown by them (docs/measurement.md, "--iterations auto").
+    const int first_check =
+        options_.decided ? std::min(rule.min_rounds, kDecidedAfterViews) : rule.min_rounds;
     for (size_t iteration = 0; iteration < views; ++iteration) {
       if (shuffled) stable_shuffle(order, rng);
       for (size_t screen : order) {
-        if (rule.enabled && screen_done[screen]) continue;
+        if (rule.enabled && stopped[screen] != nullptr) continue;
         Clock::time_point start = rule.enabled ? Clock::now() : Clock::time_point();
         for (size_t t = 0; t < targets_.size(); ++t) {
           if (last_view[t] != screen)
@@ -416,12 +428,18 @@ class Measurement {
           view_in_turn(t, screen, iteration, true);
           last_view[t] = screen;
         }
+        ++screen_views[screen];
         if (rule.enabled) screen_seconds[screen] += seconds_since(start);
       }
-      if (rule.enabled && static_cast<int>(iteration) + 1 >= rule.min_rounds &&
-          update_converged(screen_done, screen_seconds)) {
+      const int rounds = static_cast<int>(iteration) + 1;
+      if (rule.enabled && rounds >= first_check &&
+          update_converged(stopped, screen_seconds, rounds >= rule.min_rounds)) {
         break;
       }
+    }
+    for (size_t s = 0; s < screens_.size(); ++s) {
+      const char* reason = !rule.enabled ? "iterations" : stopped[s] ? stopped[s] : "rounds";
+      for (RunResult& run : runs_) run.screens[s].sampling = SamplingStop{screen_views[s], reason};
     }
     if (progress_.done < progress_.total && options_.on_progress) {
       progress_.total = progress_.done;  // stopped early, or lead-ins not needed: 100 %
@@ -453,14 +471,16 @@ class Measurement {
     }
   }
 
-  // Marks the screens --iterations auto is finished with; true when that is all of them.
-  bool update_converged(std::vector<bool>& screen_done, const std::vector<double>& seconds) {
+  // Marks the screens --iterations auto is finished with, and why; true when that is all of
+  // them. `may_be_precise`: min_rounds are taken (before, only a decided screen stops).
+  bool update_converged(std::vector<const char*>& stopped, const std::vector<double>& seconds,
+                        bool may_be_precise) {
     const RunSettings::AutoIterations& rule = options_.settings.auto_iterations;
     bool all = true;
     for (size_t s = 0; s < screens_.size(); ++s) {
-      if (screen_done[s]) continue;
+      if (stopped[s] != nullptr) continue;
       // Judged on the screen's per-view latency, the figure its verdict is about.
-      bool precise = true, complete = true;
+      bool precise = may_be_precise, complete = true;
       std::vector<ScreenSoFar> by_target;
       for (const RunResult& run : runs_) {
         const std::vector<QueryResult>& queries = run.screens[s].queries;
@@ -471,12 +491,19 @@ class Measurement {
           continue;
         }
         std::vector<std::int64_t> views = per_view_samples(queries);
-        if (!median_is_precise(views, rule)) precise = false;
+        if (precise && !median_is_precise(views, rule)) precise = false;
         by_target.push_back({&run.screens[s], std::move(views)});
       }
-      const bool decided = complete && options_.decided && options_.decided(s, by_target);
-      screen_done[s] = precise || decided || seconds[s] >= rule.budget_s;
-      all = all && screen_done[s];
+      if (!complete) {
+        stopped[s] = "error";
+      } else if (options_.decided && options_.decided(s, by_target)) {
+        stopped[s] = "decided";
+      } else if (precise) {
+        stopped[s] = "precise";
+      } else if (may_be_precise && seconds[s] >= rule.budget_s) {
+        stopped[s] = "budget";
+      }
+      all = all && stopped[s] != nullptr;
     }
     return all;
   }

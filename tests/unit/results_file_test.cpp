@@ -58,6 +58,7 @@ RunResult sample_run() {
   screen.name = "work_search";
   screen.description = "検索 🔍 \"quoted\" \\ back";
   screen.budget = Budget{50.5, std::nullopt, "scenarios/work_search.toml:4:1"};
+  screen.sampling = SamplingStop{12, "decided"};
   screen.file = "scenarios/demo/work_search.toml";
   screen.rows_examined = 4200;
   screen.samples_ns = {3'000'000, 3'100'000, 2'900'000, 3'050'000};
@@ -187,6 +188,9 @@ TEST_CASE("a results file reads back exactly as written", "[unit][results]") {
   CHECK(screen.description == original.screens[0].description);
   CHECK(screen.samples_ns == original.screens[0].samples_ns);
   CHECK(screen.budget == original.screens[0].budget);
+  REQUIRE(screen.sampling.has_value());
+  CHECK(screen.sampling->views == 12);
+  CHECK(screen.sampling->reason == "decided");
   REQUIRE(screen.queries.size() == 2);
   const QueryResult& list = screen.queries[0];
   CHECK(list.params == original.screens[0].queries[0].params);  // 20+ digit integers, NULL, NUL

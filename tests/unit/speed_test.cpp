@@ -157,7 +157,7 @@ TEST_CASE("--iterations auto: a precise screen drops out, a noisy one runs to th
   }
 }
 
-TEST_CASE("--iterations auto: a screen the caller finds decided drops out after the minimum",
+TEST_CASE("--iterations auto: a screen the caller finds decided drops out, from its third view",
           "[unit][speed]") {
   const auto screens = three_queries();
   FakeConnection fake;
@@ -179,7 +179,33 @@ TEST_CASE("--iterations auto: a screen the caller finds decided drops out after 
   RunResult run = measure({{&fake, "a"}}, screens, o).front();
   CHECK(run.screens[0].queries[0].samples_ns.size() == 30);
   CHECK(run.screens[1].queries[0].samples_ns.size() == 10);
-  CHECK(std::count(asked.begin(), asked.end(), 1) == 1);  // asked from the minimum on, once
+  // Asked after each round from the third on, until it said yes (rounds 3 to 10).
+  CHECK(std::count(asked.begin(), asked.end(), 1) == 8);
+  // Why each screen stopped, and after how many views.
+  REQUIRE(run.screens[1].sampling.has_value());
+  CHECK(run.screens[1].sampling->reason == "decided");
+  CHECK(run.screens[1].sampling->views == 10);
+  CHECK(run.screens[0].sampling->reason == "rounds");
+  CHECK(run.screens[0].sampling->views == 30);
+
+  // Decided at once: three views, before the minimum of ten; a precise screen waits for it.
+  o.decided = [](std::size_t screen, const std::vector<ScreenSoFar>&) { return screen == 1; };
+  FakeConnection steady;
+  steady.on(screens[0].queries[0].sql).rows(1, 1).elapsed({1'000'000});
+  steady.on(screens[0].queries[1].sql).rows(1, 1).elapsed({1'000'000});
+  steady.on(screens[1].queries[0].sql).rows(1, 1).elapsed(noisy);
+  RunResult early = measure({{&steady, "a"}}, screens, o).front();
+  CHECK(early.screens[1].queries[0].samples_ns.size() == 3);
+  CHECK(early.screens[1].sampling->reason == "decided");
+  CHECK(early.screens[0].sampling->reason == "precise");
+  CHECK(early.screens[0].sampling->views == o.settings.auto_iterations.min_rounds);
+
+  // Fixed iterations: the count.
+  o.settings.auto_iterations.enabled = false;
+  o.decided = nullptr;
+  RunResult fixed = measure({{&fake, "a"}}, screens, o).front();
+  CHECK(fixed.screens[0].sampling->reason == "iterations");
+  CHECK(fixed.screens[0].sampling->views == 30);
 }
 
 TEST_CASE("the results file keeps the speed settings, and older files read as before",

@@ -19,7 +19,7 @@ namespace sqlmeasure {
 // The version this binary writes, and the oldest it still reads (docs/results-format.md):
 // raise the first when a field is added, never the second without a reason, so that a
 // baseline made by an older sqlmeasure keeps comparing.
-inline constexpr int kResultsSchemaVersion = 5;
+inline constexpr int kResultsSchemaVersion = 6;
 inline constexpr int kOldestResultsSchemaVersion = 1;
 
 // One row of the traditional EXPLAIN output, as both MariaDB and MySQL print it.
@@ -78,6 +78,16 @@ struct QueryResult {
   [[nodiscard]] int failed_phases() const { return phases > 1 ? phases_failed : error ? 1 : 0; }
 };
 
+// How the sampling of a screen ended (version 6): after how many timed views, and why —
+// "iterations" (the fixed count), or with --iterations auto "precise" (its median known as
+// precisely as the rule asks), "decided" (a deterministic gate fails it and its time is
+// decided against the other side's samples), "budget" (its sampling time spent), "rounds"
+// (the most rounds), "error" (a query failed).
+struct SamplingStop {
+  int views = 0;
+  std::string reason;
+};
+
 struct ScreenResult {
   std::string name;
   std::string description;
@@ -89,7 +99,8 @@ struct ScreenResult {
   Summary stats_ms;
   std::uint64_t rows_examined = 0;  // per view: sum of rows_examined * times
   std::vector<QueryResult> queries;
-  std::optional<Budget> budget;  // its screen file's, recorded for a later compare
+  std::optional<Budget> budget;          // its screen file's, recorded for a later compare
+  std::optional<SamplingStop> sampling;  // none in files before version 6, or when interrupted
 
   [[nodiscard]] bool samples_are_its_query() const {
     return samples_ns.empty() && queries.size() == 1 && queries.front().times == 1;
