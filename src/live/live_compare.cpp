@@ -134,6 +134,8 @@ class LiveCompare {
   // short, or a change that fails or cannot be undone, ends the sequence there.
   void phases() {
     const int rounds = change_.keep ? 1 : std::max(1, options_.alternations);
+    alternations_planned_ = rounds;
+    alternations_stopped_ = change_.keep ? "--keep: the change stays after one" : "all ran";
     if (!hinted_tables(screens_).empty()) {
       schema_before_change_ = read_structure(*target_, database_);
     }
@@ -158,6 +160,7 @@ class LiveCompare {
         return;
       }
       const bool measured = measure_phase("after", round, rounds, outcome_.after_phases);
+      if (measured) alternations_run_ = round;
       if (measured && round == 1) time_hints_keeping_off_new_indexes();
       if (!measured && interrupted()) events_.warn("interrupted: undoing the change ...");
       session_->undo();
@@ -241,6 +244,7 @@ class LiveCompare {
           "--iterations auto: every verdict is settled after {} ({} of {} alternations); "
           "stopping there",
           phase, round, rounds));
+      alternations_stopped_ = "every verdict settled after " + phase;
       return false;
     }
     if (measuring_.size() < before) {
@@ -323,7 +327,8 @@ class LiveCompare {
       for (std::size_t i = 1; i <= phases.size(); ++i) {
         pooled.pooled_from.push_back(fmt::format("{}-{}.json", side, i));
       }
-      if (side == "after") pooled.change = change_record();  // every apply and undo timed
+      // Every apply and undo timed, and how the alternation went.
+      if (side == "after") pooled.change = pooled_change_record();
       write(pooled, side + ".json");
       return pooled;
     };
@@ -346,6 +351,16 @@ class LiveCompare {
       record.apply_s = session_->apply_seconds();
       record.undo_s = session_->undo_seconds();
     }
+    return record;
+  }
+
+  // The pooled after run's record: how the alternation went as well.
+  ChangeRecord pooled_change_record() const {
+    ChangeRecord record = change_record();
+    record.alternations_planned = alternations_planned_;
+    record.alternations_run = alternations_run_;
+    record.alternations_stopped =
+        outcome_.failure ? "stopped: " + *outcome_.failure : alternations_stopped_;
     return record;
   }
 
@@ -424,11 +439,13 @@ class LiveCompare {
   SchemaChange change_;
   std::optional<ChangeSession> session_;
   std::optional<ChangeJournal> journal_;
-  std::optional<std::string> journal_not_closed_;   // the server is fine; the journal says not
-  std::optional<SchemaInfo> schema_before_change_;  // read when some screen has hints
-  std::optional<SchemaInfo> schema_after_change_;   // after the last apply
-  std::vector<HintProblem> hint_problems_;          // found after the last apply
-  std::vector<HintProblem> hints_keeping_off_;      // timed in after-1 (the pooled file has them)
+  std::optional<std::string> journal_not_closed_;        // the server is fine; the journal says not
+  std::optional<SchemaInfo> schema_before_change_;       // read when some screen has hints
+  std::optional<SchemaInfo> schema_after_change_;        // after the last apply
+  std::vector<HintProblem> hint_problems_;               // found after the last apply
+  int alternations_planned_ = 0, alternations_run_ = 0;  // for the pooled after run
+  std::string alternations_stopped_;                     // why it stopped where it did
+  std::vector<HintProblem> hints_keeping_off_;  // timed in after-1 (the pooled file has them)
   LiveCompareOutcome outcome_;
   EventLog events_{outcome_.events, options_.on_event};
 };

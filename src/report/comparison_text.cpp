@@ -186,10 +186,17 @@ std::string gate_count(const Comparison& comparison, std::optional<size_t> scree
 
 // How a comparison of alternating phases was judged (docs/verdicts.md).
 std::string phases_line(const Comparison& comparison) {
+  std::string alternations;
+  if (comparison.change && comparison.change->alternations_planned > 0) {
+    const ChangeRecord& change = *comparison.change;
+    alternations = fmt::format(
+        " ({} of {} alternation{}: {})", change.alternations_run, change.alternations_planned,
+        change.alternations_planned == 1 ? "" : "s", change.alternations_stopped);
+  }
   return fmt::format(
-      "phases: {} before and {} after, pooled; a time change counts only if every "
+      "phases: {} before and {} after{}, pooled; a time change counts only if every "
       "before/after pair of them shows it",
-      comparison.before_phases, comparison.after_phases);
+      comparison.before_phases, comparison.after_phases, alternations);
 }
 
 // What the DDL itself cost, or why it was not measured; empty when no change is recorded.

@@ -40,7 +40,14 @@ nlohmann::json hint_problems_to_json(const std::vector<HintProblem>& problems) {
 
 nlohmann::json change_to_json(const std::optional<ChangeRecord>& change) {
   if (!change) return nullptr;
+  nlohmann::json alternations = nullptr;
+  if (change->alternations_planned > 0) {
+    alternations = {{"planned", change->alternations_planned},
+                    {"ran", change->alternations_run},
+                    {"stopped", change->alternations_stopped}};
+  }
   return {{"description", change->description},
+          {"alternations", std::move(alternations)},
           {"tables", change->tables},
           {"tables_known", change->tables_known},
           {"ddl_measured", change->ddl_measured},

@@ -283,6 +283,13 @@ class Reader {
     out.apply_s = seconds(object, "$.change", "apply_s");
     out.undo_s = seconds(object, "$.change", "undo_s");
     if (version_ >= 4) out.hint_problems = hint_problems(object, "$.change");
+    if (version_ >= 6 && !field(object, "$.change", "alternations").is_null()) {
+      const json& alternations = object["alternations"];
+      const std::string at = "$.change.alternations";
+      out.alternations_planned = number<int>(alternations, at, "planned");
+      out.alternations_run = number<int>(alternations, at, "ran");
+      out.alternations_stopped = text(alternations, at, "stopped");
+    }
     return out;
   }
 

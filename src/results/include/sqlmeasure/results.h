@@ -202,6 +202,10 @@ struct ChangeRecord {
   std::vector<double> apply_s, undo_s;
   // The hints the change breaks or redirects, found after it was applied, before measuring.
   std::vector<HintProblem> hint_problems;
+  // (Version 6, in a pooled after.json) the alternations asked for, those that ran, and why
+  // it stopped there ("all ran", "every verdict settled after after-1", ...); 0 elsewhere.
+  int alternations_planned = 0, alternations_run = 0;
+  std::string alternations_stopped;
   bool operator==(const ChangeRecord&) const = default;
 };
 
