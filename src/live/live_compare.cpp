@@ -260,6 +260,11 @@ class LiveCompare {
   RunOptions phase_options(const std::string& side, const std::string& phase, int rounds) const {
     RunOptions options = options_.run;
     options.record_conditions = phase == side + "-1";
+    // Later phases of a side take the first one's inspection for every query still planned
+    // alike: the pooled side keeps the first phase's rows, plans and checksums anyway.
+    const std::vector<RunResult>& same_side =
+        side == "before" ? outcome_.before_phases : outcome_.after_phases;
+    if (!options.record_conditions && !same_side.empty()) options.inspected = &same_side.front();
     if (settling()) precise_enough_for(options_.rule, options.settings.auto_iterations);
     split_over_phases(options.settings, rounds);
     if (settling()) {

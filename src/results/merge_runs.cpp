@@ -31,6 +31,7 @@ RunResult merge_runs(const std::vector<const RunResult*>& runs) {
     merged.reconnects += run.reconnects;
     merged.throughput.queries += run.throughput.queries;
     merged.throughput.wall_s += run.throughput.wall_s;
+    merged.throughput.setup_s += run.throughput.setup_s;
     // By name: with --iterations auto a later phase measures only the screens still
     // undecided (docs/verdicts.md), so a phase may hold fewer screens than the first.
     for (const ScreenResult& more : run.screens) {

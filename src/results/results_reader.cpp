@@ -205,6 +205,9 @@ class Reader {
       const json& throughput = field(document, "$", "throughput");
       run.throughput.queries = number<std::uint64_t>(throughput, "$.throughput", "queries");
       run.throughput.wall_s = number<double>(throughput, "$.throughput", "wall_s");
+      if (version_ >= 6) {
+        run.throughput.setup_s = number<double>(throughput, "$.throughput", "setup_s");
+      }
     }
     if (version_ >= 4) run.index_statistics = index_statistics(document);
     if (version_ >= 2) {

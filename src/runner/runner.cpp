@@ -44,6 +44,17 @@ constexpr int kDecidedAfterViews = 3;
 // pages through the screen (the first uses those of a view past the last).
 size_t lead_in_view(size_t view, size_t views) { return view == 0 ? views : view - 1; }
 
+// Two plans that read alike: every row the same but the optimizer's estimate of its rows,
+// which moves with index dives and statistics while the access path, and so the rows
+// examined and the result, do not.
+bool same_access_paths(const std::vector<PlanRow>& a, const std::vector<PlanRow>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](PlanRow x, PlanRow y) {
+    x.rows.clear();
+    y.rows.clear();
+    return x == y;
+  });
+}
+
 using Clock = std::chrono::steady_clock;
 
 size_t cycle_length(const Query& query) {
@@ -118,6 +129,7 @@ class Measurement {
   }
 
   std::vector<RunResult> run() {
+    run_started_ = Clock::now();
     InterruptWatchdog watchdog(*this);
     try {
       read_run_conditions();
@@ -339,6 +351,19 @@ class Measurement {
           for (size_t v = 0; v < variants; ++v) {
             std::string sql = sql_for(t, slot, v);
             if (v == 0) query.plan = explain(connection, sql, &query.warnings);
+            if (v == 0 && t == 0) {
+              if (const QueryResult* earlier = inspected_earlier(slot);
+                  earlier != nullptr && same_access_paths(earlier->plan, query.plan)) {
+                for (const ServerWarning& warning : earlier->warnings) {
+                  add_warning(query.warnings, warning);
+                }
+                query.rows_examined = earlier->rows_examined;
+                query.rows_sent = earlier->rows_sent;
+                query.checksum = earlier->checksum;
+                query.variants_inspected = earlier->variants_inspected;
+                return;
+              }
+            }
             auto once = [&] { return inspect_execution(connection, sql); };
             Inspection inspection =
                 options_.allow_writes ? in_rolled_back_transaction(connection, once) : once();
@@ -359,8 +384,27 @@ class Measurement {
     }
   }
 
+  // The same query in the run options' `inspected` phase, when it was inspected there
+  // cleanly (same SQL, no error), else null.
+  const QueryResult* inspected_earlier(const Slot& slot) const {
+    if (options_.inspected == nullptr) return nullptr;
+    const Screen& screen = screens_[slot.screen];
+    const Query& wanted = screen.queries[slot.query];
+    for (const ScreenResult& earlier : options_.inspected->screens) {
+      if (earlier.name != screen.name) continue;
+      for (const QueryResult& query : earlier.queries) {
+        if (query.name == wanted.name && query.sql == wanted.sql && !query.error &&
+            query.variants_inspected > 0) {
+          return &query;
+        }
+      }
+    }
+    return nullptr;
+  }
+
   void sample() {
     sampling_started_ = Clock::now();
+    for (RunResult& run : runs_) run.throughput.setup_s = seconds_since(run_started_);
     try {
       if (options_.settings.concurrency > 1) {
         sample_concurrently();
@@ -676,7 +720,8 @@ class Measurement {
   std::vector<Slot> slots_;
   std::vector<std::vector<size_t>> screen_slots_;     // [screen]: its slots, in file order
   std::atomic<std::uint64_t> lead_in_executions_{0};  // untimed, on every target together
-  std::vector<std::vector<std::string>> rendered_;    // [target * slots + slot][variant]
+  Clock::time_point run_started_;
+  std::vector<std::vector<std::string>> rendered_;  // [target * slots + slot][variant]
   Progress progress_;
   Clock::time_point sampling_started_;
   int retries_left_ = options_.retries;

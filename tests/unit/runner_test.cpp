@@ -212,6 +212,49 @@ TEST_CASE("warm-up and inspection executions are not samples", "[unit][runner]")
   CHECK_FALSE(first_sample.with_checksum);
 }
 
+TEST_CASE("a later phase of a side takes the first one's inspection for a query planned alike",
+          "[unit][runner]") {
+  const std::vector<Screen> screens = {make_screen("top", {make_query("q1"), make_query("q2")})};
+  PlanRow by_index;
+  by_index.table = "works";
+  by_index.access_type = "ref";
+  by_index.key = "created";
+  PlanRow full_scan = by_index;
+  full_scan.access_type = "ALL";
+  full_scan.key = "";
+  FakeConnection first_phase;
+  first_phase.on(sql_of("q1")).rows(5, 500).sum(7).explains_as({by_index});
+  first_phase.on(sql_of("q2")).rows(1, 10).explains_as({by_index});
+  const RunResult first = measure_one(first_phase, screens, options(1, 3));
+
+  // The next phase of the same side: q1 plans alike (its inspection is taken, not run: the
+  // 999 rows it would read now are never asked for); q2's plan changed (inspected again).
+  FakeConnection later;
+  PlanRow by_index_estimated_anew = by_index;  // the estimate moved, the access path did not
+  by_index_estimated_anew.rows = "412";
+  later.on(sql_of("q1")).rows(5, 999).sum(8).explains_as({by_index_estimated_anew});
+  later.on(sql_of("q2")).rows(2, 20).explains_as({full_scan});
+  RunOptions taking = options(1, 3);
+  taking.inspected = &first;
+  const RunResult second = measure_one(later, screens, taking);
+  CHECK(find_query(second, "q1").rows_examined == 500);
+  CHECK(find_query(second, "q1").checksum == find_query(first, "q1").checksum);
+  CHECK(find_query(second, "q1").variants_inspected == find_query(first, "q1").variants_inspected);
+  CHECK(find_query(second, "q2").rows_examined == 20);
+  CHECK(find_query(second, "q2").plan == std::vector<PlanRow>{full_scan});
+  int inspections_q1 = 0, inspections_q2 = 0;
+  for (const Call& call : later.log()) {
+    if (!call.with_checksum) continue;
+    if (call.sql == sql_of("q1")) ++inspections_q1;
+    if (call.sql == sql_of("q2")) ++inspections_q2;
+  }
+  CHECK(inspections_q1 == 0);
+  CHECK(inspections_q2 > 0);
+  // Both were still warmed up and sampled.
+  CHECK(find_query(second, "q1").samples_ns.size() == 3);
+  CHECK(second.throughput.setup_s >= 0);
+}
+
 TEST_CASE("rows examined come exactly from the server's counters", "[unit][runner]") {
   const std::string sql = sql_of("q1");
   for (Flavor flavor : {Flavor::kMariaDB, Flavor::kMySQL}) {

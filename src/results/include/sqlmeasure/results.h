@@ -152,6 +152,9 @@ struct RunSettings {
 struct Throughput {
   std::uint64_t queries = 0;
   double wall_s = 0;
+  // (Version 6) seconds before sampling: run conditions, warm-up, inspection — the fixed
+  // cost of a run or of each phase (summed in a pooled file).
+  double setup_s = 0;
   [[nodiscard]] double queries_per_s() const {
     return wall_s > 0 ? static_cast<double>(queries) / wall_s : 0;
   }

@@ -43,6 +43,12 @@ struct RunOptions {
   // Read RunResult::conditions (settings, table rows) before the warm-up. A live compare
   // reads them in its first phase of each side only: the server is the same throughout.
   bool record_conditions = true;
+  // The first phase of the same side of a live compare, or null: a query whose EXPLAIN here
+  // is that phase's plan, row for row (the rows estimates aside), takes its inspection (rows
+  // examined and sent, the checksum, the execution warnings) instead of executing its variants
+  // again — the pooled side keeps the first phase's anyway (docs/measurement.md, "--iterations
+  // auto").
+  const RunResult* inspected = nullptr;
   const std::atomic<bool>* interrupted = nullptr;  // set by SIGINT/SIGTERM handlers
   std::function<void(const Progress&)> on_progress;
   // --iterations auto: true once screen `screen`'s verdict can no longer change whatever
