@@ -14,6 +14,7 @@
 #include "log_lines.h"
 #include "sqlmeasure/capture.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
 namespace {
@@ -34,20 +35,6 @@ struct GzFile {
   fail(ExitCode::kBadInput, fmt::format("{}: cannot read the log: {}", name, why));
 }
 
-// A line as an error message shows it: at most 80 characters, control bytes escaped.
-std::string shown(std::string_view line) {
-  std::string out;
-  for (const char c : line.substr(0, 80)) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      out +=
-          c == '\t' ? std::string("\\t") : fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
-    } else {
-      out += c;
-    }
-  }
-  return line.size() > 80 ? out + "..." : out;
-}
-
 // Refuses a file none of whose first lines is a log's: names the first line that is neither a
 // header nor an event, and the format to name if it is a log all the same.
 [[noreturn]] void not_a_log(const std::string& name, const std::vector<std::string>& lines,
@@ -61,7 +48,7 @@ std::string shown(std::string_view line) {
                    "neither an event nor a header: \"{}\". If it is a log, name its format: "
                    "{}",
                    name, first + 1, how_many, first + 1,
-                   first < lines.size() ? shown(lines[first]) : "",
+                   first < lines.size() ? printable(lines[first]) : "",
                    comments ? "--input-format mysql-slow (or mariadb-slow)"
                             : "--input-format mariadb-general (or mysql-general, mysql-slow, "
                               "mariadb-slow)"));

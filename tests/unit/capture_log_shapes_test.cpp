@@ -11,9 +11,13 @@
 #include "capture/log_time.h"
 #include "sqlmeasure/capture.h"
 #include "sqlmeasure/error.h"
+#include "support/log_events.h"
 #include "support/temp_dir.h"
 
 using namespace sqlmeasure;
+using sqlmeasure::testing::capture;
+using sqlmeasure::testing::commands;
+using sqlmeasure::testing::threads;
 
 namespace {
 
@@ -30,26 +34,6 @@ Sample read_sample(const std::string& golden_case, const std::string& file) {
       read_log(std::string(SQLMEASURE_SOURCE_DIR) + "/tests/cli/" + golden_case + "/" + file,
                LogFormat::kAuto, [&](LogEvent&& event) { sample.events.push_back(event); });
   return sample;
-}
-
-std::vector<std::string> commands(const std::vector<LogEvent>& events) {
-  std::vector<std::string> out;
-  for (const LogEvent& event : events) out.push_back(event.command);
-  return out;
-}
-
-std::vector<std::uint64_t> threads(const std::vector<LogEvent>& events) {
-  std::vector<std::uint64_t> out;
-  for (const LogEvent& event : events) out.push_back(event.thread);
-  return out;
-}
-
-CaptureResult capture_queries(const std::vector<LogEvent>& events) {
-  CaptureOptions options;
-  options.group_by = CaptureOptions::GroupBy::kQuery;
-  CaptureBuilder builder(std::move(options));
-  for (const LogEvent& event : events) builder.add(event);
-  return builder.finish();
 }
 
 std::int64_t at(int year, unsigned month, unsigned day, int hour, int minute, int second) {
@@ -181,7 +165,9 @@ TEST_CASE("log shape: slow log entries without # Time or # User@Host", "[unit][c
   CHECK(sample.events[3].text == "SELECT b FROM bar WHERE a = 12");
 
   // A plain read is a read: none is left out.
-  const CaptureResult result = capture_queries(sample.events);
+  CaptureOptions by_query;
+  by_query.group_by = CaptureOptions::GroupBy::kQuery;
+  const CaptureResult result = capture(sample.events, by_query);
   CHECK(result.skipped.empty());
   CHECK(result.screens.size() == 3);
 }

@@ -30,13 +30,18 @@
 #include "sqlmeasure/sql_guard.h"
 #include "sqlmeasure/sql_statements.h"
 #include "support/cli_runner.h"
+#include "support/log_events.h"
 #include "support/temp_dir.h"
 
 using namespace sqlmeasure;
 
 namespace {
 
+using sqlmeasure::testing::capture;
+using sqlmeasure::testing::commands;
 using sqlmeasure::testing::TempDir;
+using sqlmeasure::testing::texts;
+using sqlmeasure::testing::threads;
 
 // The fixtures spell a tab as the two characters \t, so that it can be seen: made a tab here.
 std::string with_tabs(std::string_view text) {
@@ -88,24 +93,6 @@ std::vector<std::string> lines_of(std::string_view log) {
   return lines;
 }
 
-std::vector<std::string> texts(const std::vector<LogEvent>& events) {
-  std::vector<std::string> out;
-  for (const LogEvent& event : events) out.push_back(event.text);
-  return out;
-}
-
-std::vector<std::string> commands(const std::vector<LogEvent>& events) {
-  std::vector<std::string> out;
-  for (const LogEvent& event : events) out.push_back(event.command);
-  return out;
-}
-
-std::vector<std::uint64_t> threads(const std::vector<LogEvent>& events) {
-  std::vector<std::uint64_t> out;
-  for (const LogEvent& event : events) out.push_back(event.thread);
-  return out;
-}
-
 constexpr std::int64_t kSecond = 1'000'000;
 // 2026-12-03 03:07:32 UTC (MariaDB's "261203  3:07:32", read as UTC).
 constexpr std::int64_t kMariaDbTime = 1'796'267'252 * kSecond;
@@ -142,12 +129,6 @@ std::string tagged(const std::string& sql, const std::string& controller, const 
 std::string trace_id(int n) {
   std::string digits = std::to_string(n);
   return std::string(32 - digits.size(), 'a') + digits;
-}
-
-CaptureResult capture(const std::vector<LogEvent>& events, CaptureOptions options = {}) {
-  CaptureBuilder builder(std::move(options));
-  for (const LogEvent& e : events) builder.add(e);
-  return builder.finish();
 }
 
 const CapturedScreen& screen_named(const CaptureResult& result, const std::string& name) {
