@@ -22,11 +22,36 @@ namespace {
 
 // The (table, index) pairs the plans of `run` name in their `key` column, each table as the
 // query's SQL names it (an alias resolved), in lower case.
-std::set<std::pair<std::string, std::string>> plan_indexes(const RunResult& run) {
+// The plan `other` has for `query` of `screen`, or null.
+const std::vector<PlanRow>* plan_in(const RunResult& other, const std::string& screen,
+                                    const QueryResult& query) {
+  for (const ScreenResult& there : other.screens) {
+    if (there.name != screen) continue;
+    for (const QueryResult& same : there.queries) {
+      if (same.name == query.name) return &same.plan;
+    }
+  }
+  return nullptr;
+}
+
+// Whether `plan` has `row` as it is, the optimizer's estimate of its rows aside.
+bool has_row(const std::vector<PlanRow>& plan, PlanRow row) {
+  row.rows.clear();
+  return std::any_of(plan.begin(), plan.end(), [&row](PlanRow other) {
+    other.rows.clear();
+    return other == row;
+  });
+}
+
+std::set<std::pair<std::string, std::string>> plan_indexes(const RunResult& run,
+                                                           const RunResult* compared_with) {
   std::set<std::pair<std::string, std::string>> used;
   for (const ScreenResult& screen : run.screens) {
     for (const QueryResult& query : screen.queries) {
       if (query.plan.empty()) continue;
+      const std::vector<PlanRow>* other =
+          compared_with != nullptr ? plan_in(*compared_with, screen.name, query) : nullptr;
+      if (compared_with != nullptr && other == nullptr) continue;
       std::map<std::string, std::string> tables;  // alias or name → name, lower case
       for (const TableReference& reference : read_query_shape(query.sql).tables) {
         if (!reference.database.empty() && !iequals(reference.database, run.server.database)) {
@@ -36,6 +61,7 @@ std::set<std::pair<std::string, std::string>> plan_indexes(const RunResult& run)
         tables[reference.alias.empty() ? table : ascii_lower(reference.alias)] = table;
       }
       for (const PlanRow& row : query.plan) {
+        if (other != nullptr && has_row(*other, row)) continue;  // a row the change left alone
         const auto table = tables.find(ascii_lower(row.table));
         if (table == tables.end()) continue;  // <derived2>, another database
         for (const std::string& key : split_list(row.key)) {
@@ -81,8 +107,9 @@ IndexStatistics statistics_of(const TableInfo& table, const IndexInfo& index,
 }  // namespace
 
 std::vector<IndexStatistics> plan_index_statistics(Connection& connection, const RunResult& run,
-                                                   const AdvisorThresholds& thresholds) {
-  const std::set<std::pair<std::string, std::string>> used = plan_indexes(run);
+                                                   const AdvisorThresholds& thresholds,
+                                                   const RunResult* compared_with) {
+  const std::set<std::pair<std::string, std::string>> used = plan_indexes(run, compared_with);
   if (used.empty() || run.server.database.empty()) return {};
   // Only base tables of this database the run counted (RunConditions: the tables its screens
   // name): a view's plan names its base tables, which may be elsewhere, and `indexes --tables`

@@ -164,11 +164,8 @@ void order_screens(std::vector<ScreenComparison>& screens, const VerdictRule& ru
                    });
 }
 
-}  // namespace
-
-void Comparison::resort() { order_screens(screens, rule); }
-
-Comparison compare_runs(const RunResult& before, const RunResult& after, const VerdictRule& rule) {
+Comparison compare_aligned(const RunResult& before, const RunResult& after,
+                           const VerdictRule& rule) {
   Comparison comparison;
   comparison.before_label = before.label;
   comparison.after_label = after.label;
@@ -198,6 +195,19 @@ Comparison compare_runs(const RunResult& before, const RunResult& after, const V
   if (change != nullptr) attribute_time_changes(comparison);
   order_screens(comparison.screens, rule);
   return comparison;
+}
+
+}  // namespace
+
+void Comparison::resort() { order_screens(screens, rule); }
+
+Comparison compare_runs(const RunResult& before, const RunResult& after, const VerdictRule& rule) {
+  // Rows and checksums compare on the variants both sides inspected (align_inspections).
+  RunResult aligned_before = before, aligned_after = after;
+  if (align_inspections(aligned_before, aligned_after)) {
+    return compare_aligned(aligned_before, aligned_after, rule);
+  }
+  return compare_aligned(before, after, rule);
 }
 
 }  // namespace sqlmeasure

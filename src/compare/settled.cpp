@@ -62,9 +62,12 @@ bool settled(const ScreenComparison& screen, const RunResult& before, const RunR
 
 }  // namespace
 
-bool gate_decides(const ScreenResult& before, const ScreenResult& after, const VerdictRule& rule) {
+bool gate_decides(const ScreenResult& before_as_run, const ScreenResult& after_as_run,
+                  const VerdictRule& rule) {
   // `after` may be part-way through sampling: its rows per view are summed from its queries'
-  // inspection, which comes before any sample.
+  // inspection, which comes before any sample; both on the variants both inspected.
+  ScreenResult before = before_as_run, after = after_as_run;
+  align_inspections(before, after);
   ScreenComparison screen;
   screen.rows = rows_evidence(rows_examined_per_view(before.queries),
                               rows_examined_per_view(after.queries), rule);

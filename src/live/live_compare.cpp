@@ -165,6 +165,7 @@ class LiveCompare {
       if (!measured && interrupted()) events_.warn("interrupted: undoing the change ...");
       session_->undo();
       if (!measured || change_.keep || session_->state() != ServerState::kRestored) return;
+      if (round == 1) before_statistics();
       say_round(round, rounds);
       const bool last = round == rounds;
       if ((last && !options_.before_again) || interrupted()) return;
@@ -295,10 +296,17 @@ class LiveCompare {
     RunResult run =
         std::move(measure({{target_.get(), options.label}}, measuring_, options).front());
     if (side == "after") run.change = change_record();
-    // The first phase of each side: the indexes its plans use, while its schema is on the
-    // server (the after side's before the undo), for the plan changes' causes.
+    // The first phase of each side: the indexes of the plans the change changed, while that
+    // side's schema is on the server, for the plan changes' causes. The after side's before
+    // the undo; the before side's once after-1 has shown which plans change, after its undo
+    // (before_statistics), unless the change stays.
     if (options.record_conditions && run.complete) {
-      run.index_statistics = plan_index_statistics(*target_, run);
+      if (side == "after" && !outcome_.before_phases.empty()) {
+        run.index_statistics =
+            plan_index_statistics(*target_, run, {}, &outcome_.before_phases.front());
+      } else if (side == "before" && change_.keep) {
+        run.index_statistics = plan_index_statistics(*target_, run);
+      }
     }
     write(run, phase + ".json");
     if (run.complete) {
@@ -314,6 +322,18 @@ class LiveCompare {
           fmt::format("{} incomplete ({}): left out of the verdict", phase, run.incomplete_reason));
     }
     return false;
+  }
+
+  // before-1's plan index statistics, for the plans after-1 changed, with the schema back
+  // as it was (measure_phase); its results file is written again with them.
+  void before_statistics() {
+    if (outcome_.before_phases.empty() || outcome_.after_phases.empty()) return;
+    RunResult& before = outcome_.before_phases.front();
+    before.index_statistics =
+        plan_index_statistics(*target_, before, {}, &outcome_.after_phases.front());
+    if (before.index_statistics.empty()) return;
+    write_results_file(before,
+                       (std::filesystem::path(options_.out_dir) / "before-1.json").string());
   }
 
   void write(const RunResult& run, const std::string& file) {

@@ -32,8 +32,9 @@ TwoEndpointOutcome run_two_endpoint_compare(std::vector<Screen> screens,
   std::vector<RunResult> runs =
       measure({{before.get(), "before"}, {after.get(), "after"}}, screens, run);
   if (runs[0].complete) {
-    runs[0].index_statistics = plan_index_statistics(*before, runs[0]);
-    runs[1].index_statistics = plan_index_statistics(*after, runs[1]);
+    // Only for the plans the two endpoints differ on: the changes a compare explains.
+    runs[0].index_statistics = plan_index_statistics(*before, runs[0], {}, &runs[1]);
+    runs[1].index_statistics = plan_index_statistics(*after, runs[1], {}, &runs[0]);
   }
   std::filesystem::create_directories(options.out_dir);
   TwoEndpointOutcome outcome;

@@ -2,6 +2,7 @@
 // names the file and the JSON path.
 #include <fmt/format.h>
 
+#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -177,6 +178,30 @@ class Reader {
       }
       warning.from_explain = source == "explain";
       out.push_back(std::move(warning));
+    }
+    return out;
+  }
+
+  // Since version 7: the inspection of each variant; its length is variants_inspected.
+  std::vector<VariantInspection> variants(const json& object, const std::string& path,
+                                          int inspected) const {
+    std::vector<VariantInspection> out;
+    const json& list = array(object, path, "variants");
+    if (!list.empty() && list.size() != static_cast<std::size_t>(inspected)) {
+      bad(path + ".variants", fmt::format("expected {} (variants_inspected) entries", inspected));
+    }
+    for (size_t i = 0; i < list.size(); ++i) {
+      const std::string at = fmt::format("{}.variants[{}]", path, i);
+      VariantInspection variant;
+      variant.rows_examined = number<std::uint64_t>(list[i], at, "rows_examined");
+      variant.rows_sent = number<std::uint64_t>(list[i], at, "rows_sent");
+      const std::string checksum = text(list[i], at, "checksum");
+      const char* end = checksum.data() + checksum.size();
+      auto [stop, error] = std::from_chars(checksum.data(), end, variant.checksum, 16);
+      if (checksum.size() != 16 || error != std::errc() || stop != end) {
+        bad(at + ".checksum", "expected 16 hex digits");
+      }
+      out.push_back(variant);
     }
     return out;
   }
@@ -454,6 +479,7 @@ class Reader {
     out.rows_examined = number<std::uint64_t>(object, at, "rows_examined");
     out.checksum = text(object, at, "checksum");
     out.variants_inspected = count(object, at, "variants_inspected", 0);
+    if (version_ >= 7) out.variants = variants(object, at, out.variants_inspected);
     out.plan = plan(object, at);
     if (version_ >= 4) out.warnings = warnings(object, at);
     const json& error = field(object, at, "error");

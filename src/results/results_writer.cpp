@@ -64,6 +64,16 @@ void write_samples(std::ostream& out, const std::vector<std::int64_t>& samples) 
   out.write(buffer, static_cast<std::streamsize>(used));
 }
 
+json variants_to_json(const std::vector<VariantInspection>& variants) {
+  json list = json::array();
+  for (const VariantInspection& v : variants) {
+    list.push_back({{"rows_examined", v.rows_examined},
+                    {"rows_sent", v.rows_sent},
+                    {"checksum", fmt::format("{:016x}", v.checksum)}});
+  }
+  return list;
+}
+
 json query_to_json(const QueryResult& q, json samples) {
   json params = json::object();
   for (const auto& [name, values] : q.params) {
@@ -81,6 +91,7 @@ json query_to_json(const QueryResult& q, json samples) {
           {"rows_examined", q.rows_examined},
           {"checksum", q.checksum},
           {"variants_inspected", q.variants_inspected},
+          {"variants", variants_to_json(q.variants)},
           {"plan", plan_to_json(q.plan)},
           {"warnings", warnings_to_json(q.warnings)},
           {"error", q.error ? json(*q.error) : json(nullptr)},

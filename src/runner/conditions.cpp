@@ -1,5 +1,5 @@
 // The conditions of a run (results.h, RunConditions): what besides the schema decides plans
-// and times, read once per endpoint before the warm-up.
+// and times, read once per endpoint before the inspection.
 #include <fmt/format.h>
 
 #include <set>

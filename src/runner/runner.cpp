@@ -1,4 +1,4 @@
-// The measurement loop. Order of work: warm-up, one inspection per query, then timed
+// The measurement loop. Order of work: one inspection per query, warm-up, then timed
 // rounds. A round visits every screen once — in file order, or shuffled with the seed — and
 // takes one timed view of it (its queries in file order, a `times = N` query N times), on
 // each endpoint in turn, so slow drift (caches, CPU frequency, neighbours) spreads evenly
@@ -39,6 +39,16 @@ struct Interrupted {};
 
 constexpr size_t kNoScreen = SIZE_MAX;
 constexpr int kDecidedAfterViews = 3;
+// --iterations auto: a query's inspection runs one more variant only while, at the pace of the
+// ones before, that keeps it within this time; two sides inspected to different depths compare
+// on the variants both ran (align_inspections). A full scan of 45 ms is inspected once, not 8
+// times; a 20 ms query twice; a 5 ms one 8 times.
+constexpr std::int64_t kInspectionBudgetNs = 50'000'000;
+// --iterations auto: a screen whose view takes this long takes no lead-in view, and a query
+// this long one warm-up run: what a neighbour leaves in the caches costs a query a fraction of
+// a millisecond (docs/measurement.md, "Views"), a few hundredths of such a view, while a
+// lead-in doubles its cost; its own first run fills the caches it reads.
+constexpr std::int64_t kNoLeadInViewNs = 10'000'000;
 
 // The lead-in before timed view `view` uses the values of the view before it, as when a user
 // pages through the screen (the first uses those of a view past the last).
@@ -122,10 +132,21 @@ class Measurement {
       }
     }
     const RunSettings& settings = options.settings;
+    // One step per query inspected, and per warm-up execution its inspection does not stand
+    // for (warm_up()); a budgeted inspection may stand for fewer, and the count ends at 100 %.
+    const size_t inspected_cap = static_cast<size_t>(std::max(1, options.max_inspected_variants));
+    size_t set_up = 0;
+    for (const Slot& slot : slots_) {
+      const size_t inspected = std::min(slot.variants, inspected_cap);
+      set_up += 1 + static_cast<size_t>(std::max<std::int64_t>(
+                        0, settings.warmup - static_cast<std::int64_t>(inspected)));
+    }
     progress_.total =
-        targets.size() * (slots_.size() * static_cast<size_t>(settings.warmup + 1) +
-                          executions_per_round * static_cast<size_t>(settings.iterations));
+        targets.size() * (set_up + executions_per_round * static_cast<size_t>(settings.iterations));
     rendered_.resize(targets.size() * slots_.size());
+    inspected_executions_.resize(rendered_.size(), 0);
+    first_execution_ns_.resize(rendered_.size(), 0);
+    last_view_ns_.resize(targets.size() * screens.size(), 0);
   }
 
   std::vector<RunResult> run() {
@@ -133,8 +154,8 @@ class Measurement {
     InterruptWatchdog watchdog(*this);
     try {
       read_run_conditions();
-      warm_up();
       inspect();
+      warm_up();
       sample();
     } catch (const Interrupted&) {
       mark_incomplete("interrupted by a signal (SIGINT/SIGTERM)");
@@ -195,6 +216,10 @@ class Measurement {
     return sessions;
   }
 
+  size_t cell(size_t target, const Slot& slot) const {
+    return target * slots_.size() + static_cast<size_t>(&slot - slots_.data());
+  }
+
   QueryResult& result(size_t target, const Slot& slot) {
     return runs_[target].screens[slot.screen].queries[slot.query];
   }
@@ -202,8 +227,7 @@ class Measurement {
   // Rendered once per (target, slot, variant) and then reused, so that the sampling loop
   // neither lexes nor allocates.
   const std::string& sql_for(size_t target, const Slot& slot, size_t variant) {
-    size_t slot_index = static_cast<size_t>(&slot - slots_.data());
-    std::vector<std::string>& cache = rendered_[target * slots_.size() + slot_index];
+    std::vector<std::string>& cache = rendered_[cell(target, slot)];
     if (cache.empty()) cache.resize(slot.variants);
     std::string& sql = cache[variant];
     if (sql.empty()) {
@@ -323,11 +347,19 @@ class Measurement {
     }
   }
 
+  // After the inspection: its executions of variants 0, 1, ... count as the first rounds (the
+  // same statements, run untimed), so a query inspected over 8 variants needs no more. With
+  // --iterations auto a query of kNoLeadInViewNs or more takes one round only.
   void warm_up() {
     for (int round = 0; round < options_.settings.warmup; ++round) {
       for (const Slot& slot : slots_) {
         for (size_t t = 0; t < targets_.size(); ++t) {
           check_interrupt();
+          if (static_cast<size_t>(round) < inspected_executions_[cell(t, slot)]) continue;
+          if (round > 0 && options_.settings.auto_iterations.enabled &&
+              first_execution_ns_[cell(t, slot)] >= kNoLeadInViewNs) {
+            continue;  // a query this heavy is warm after one run (see kNoLeadInViewNs)
+          }
           attempt(t, slot, [&](QueryResult&) {
             (void)execute(*targets_[t].connection,
                           sql_for(t, slot, static_cast<size_t>(round) % slot.variants), false);
@@ -340,15 +372,22 @@ class Measurement {
 
   void inspect() {
     size_t variants_cap = static_cast<size_t>(std::max(1, options_.max_inspected_variants));
+    const bool budgeted = options_.settings.auto_iterations.enabled;
     for (const Slot& slot : slots_) {
       for (size_t t = 0; t < targets_.size(); ++t) {
         check_interrupt();
         attempt(t, slot, [&](QueryResult& query) {
           Connection& connection = *targets_[t].connection;
           size_t variants = std::min(slot.variants, variants_cap);
-          std::uint64_t examined = 0, sent = 0, combined = 0;
+          std::int64_t spent_ns = 0;
           query.warnings.clear();
+          query.variants.clear();
           for (size_t v = 0; v < variants; ++v) {
+            // Within the budget: the next variant is expected to take what the last did.
+            if (budgeted && v > 0 &&
+                spent_ns + spent_ns / static_cast<std::int64_t>(v) > kInspectionBudgetNs) {
+              break;
+            }
             std::string sql = sql_for(t, slot, v);
             if (v == 0) query.plan = explain(connection, sql, &query.warnings);
             if (v == 0 && t == 0) {
@@ -361,6 +400,7 @@ class Measurement {
                 query.rows_sent = earlier->rows_sent;
                 query.checksum = earlier->checksum;
                 query.variants_inspected = earlier->variants_inspected;
+                query.variants = earlier->variants;
                 return;
               }
             }
@@ -370,14 +410,13 @@ class Measurement {
             for (const ServerWarning& warning : inspection.warnings) {
               add_warning(query.warnings, warning);
             }
-            examined += inspection.rows_examined;
-            sent += inspection.execution.rows_sent;
-            combined = mix64(combined ^ inspection.execution.checksum);
+            if (v == 0) first_execution_ns_[cell(t, slot)] = inspection.execution.elapsed_ns;
+            spent_ns += inspection.execution.elapsed_ns;
+            inspected_executions_[cell(t, slot)] = v + 1;
+            query.variants.push_back({inspection.rows_examined, inspection.execution.rows_sent,
+                                      inspection.execution.checksum});
           }
-          query.rows_examined = (examined + variants / 2) / variants;
-          query.rows_sent = (sent + variants / 2) / variants;
-          query.checksum = fmt::format("{:016x}", combined);
-          query.variants_inspected = static_cast<int>(variants);
+          total_inspection(query);
         });
         advance("inspect");
       }
@@ -467,9 +506,9 @@ class Measurement {
         if (rule.enabled && stopped[screen] != nullptr) continue;
         Clock::time_point start = rule.enabled ? Clock::now() : Clock::time_point();
         for (size_t t = 0; t < targets_.size(); ++t) {
-          if (last_view[t] != screen)
+          if (last_view[t] != screen && !(rule.enabled && heavy(t, screen)))
             view_in_turn(t, screen, lead_in_view(iteration, views), false);
-          view_in_turn(t, screen, iteration, true);
+          last_view_ns_[t * screens_.size() + screen] = view_in_turn(t, screen, iteration, true);
           last_view[t] = screen;
         }
         ++screen_views[screen];
@@ -495,7 +534,9 @@ class Measurement {
   // View number `view` of `screen` on target `t`: its queries in file order, each `times`
   // times, execution k of a query with the values of variant view × times + k. Timed: every
   // execution is a sample; otherwise a lead-in, run only for what it leaves behind.
-  void view_in_turn(size_t t, size_t screen, size_t view, bool timed) {
+  // Returns the timed view's time, the sum of its executions (0 for a lead-in).
+  std::int64_t view_in_turn(size_t t, size_t screen, size_t view, bool timed) {
+    std::int64_t total_ns = 0;
     for (size_t index : screen_slots_[screen]) {
       const Slot& slot = slots_[index];
       const size_t times = static_cast<size_t>(screens_[screen].queries[slot.query].times);
@@ -506,6 +547,7 @@ class Measurement {
           const std::int64_t ns = execute(*targets_[t].connection, sql, false).elapsed_ns;
           if (timed) {
             query.samples_ns.push_back(ns);
+            total_ns += ns;
           } else {
             ++lead_in_executions_;
           }
@@ -513,6 +555,21 @@ class Measurement {
         advance("measure");
       }
     }
+    return total_ns;
+  }
+
+  // A screen too heavy for a lead-in to matter (kNoLeadInViewNs) on target `t`: by its last
+  // timed view there, or before the first by its queries' first inspected executions.
+  bool heavy(size_t t, size_t screen) const {
+    std::int64_t view_ns = last_view_ns_[t * screens_.size() + screen];
+    if (view_ns == 0) {
+      for (size_t index : screen_slots_[screen]) {
+        const std::int64_t first = first_execution_ns_[t * slots_.size() + index];
+        if (first == 0) return false;  // not inspected here (taken from an earlier phase)
+        view_ns += first * screens_[screen].queries[slots_[index].query].times;
+      }
+    }
+    return view_ns >= kNoLeadInViewNs;
   }
 
   // Marks the screens --iterations auto is finished with, and why; true when that is all of
@@ -722,6 +779,9 @@ class Measurement {
   std::atomic<std::uint64_t> lead_in_executions_{0};  // untimed, on every target together
   Clock::time_point run_started_;
   std::vector<std::vector<std::string>> rendered_;  // [target * slots + slot][variant]
+  std::vector<size_t> inspected_executions_;        // [target * slots + slot]: variants run
+  std::vector<std::int64_t> first_execution_ns_;    // [idem]: variant 0's inspection, or 0
+  std::vector<std::int64_t> last_view_ns_;          // [target * screens + screen], or 0
   Progress progress_;
   Clock::time_point sampling_started_;
   int retries_left_ = options_.retries;

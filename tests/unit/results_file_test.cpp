@@ -84,6 +84,10 @@ RunResult sample_run() {
   list.plan = {plan_row("works", "ref", "category_started", "2000", "Using where"),
                plan_row("users", "eq_ref", "PRIMARY", "1", "")};
   list.variants_inspected = 4;
+  list.variants = {{40, 5, 0x00ff00ff00ff00ffULL},
+                   {41, 6, 1},
+                   {0, 0, 0},
+                   {18446744073709551615ULL, 7, 0xffffffffffffffffULL}};
   list.warnings = {{"Note", 1105, "Cannot use key `c` part[0] for lookup", true},
                    {"Warning", 1292, "Truncated incorrect DOUBLE value: 'x1'", false}};
 
@@ -201,6 +205,8 @@ TEST_CASE("a results file reads back exactly as written", "[unit][results]") {
   CHECK(list.times == 2);
   CHECK(list.checksum == "00ff00ff00ff00ff");
   CHECK(list.variants_inspected == 4);
+  CHECK(list.variants == original.screens[0].queries[0].variants);
+  CHECK(list.variants.size() == 4);
   CHECK(list.warnings == original.screens[0].queries[0].warnings);
   CHECK(read.index_statistics == original.index_statistics);
   REQUIRE(read.change);
@@ -345,6 +351,15 @@ TEST_CASE("fields of the wrong type are named by their JSON path", "[unit][resul
   document = sample_document();
   document["screens"][0]["queries"] = json::object();
   CHECK(contains(refused(document.dump()), "$.screens[0].queries: expected an array"));
+
+  document = sample_document();
+  document["screens"][0]["queries"][0]["variants"].erase(0);
+  CHECK(contains(refused(document.dump()),
+                 "$.screens[0].queries[0].variants: expected 4 (variants_inspected) entries"));
+  document = sample_document();
+  document["screens"][0]["queries"][0]["variants"][1]["checksum"] = "xyz";
+  CHECK(contains(refused(document.dump()),
+                 "$.screens[0].queries[0].variants[1].checksum: expected 16 hex digits"));
 
   document = sample_document();
   document["screens"][0]["queries"][0]["params"]["category"][0] = json::object({{"n", 1}});

@@ -15,7 +15,11 @@
 #include "support/screen_builders.h"
 
 using namespace sqlmeasure;
+using sqlmeasure::testing::Call;
 using sqlmeasure::testing::FakeConnection;
+using sqlmeasure::testing::make_query;
+using sqlmeasure::testing::make_screen;
+using sqlmeasure::testing::sql_of;
 using sqlmeasure::testing::three_queries;
 
 namespace {
@@ -245,4 +249,94 @@ TEST_CASE("the results file keeps the speed settings, and older files read as be
   CHECK(read_back.settings.concurrency == 1);
   CHECK_FALSE(read_back.settings.auto_iterations.enabled);
   CHECK(read_back.throughput.queries == 0);
+}
+
+TEST_CASE(
+    "--iterations auto: a heavy query is inspected within its budget, warmed once, and "
+    "its screen takes no lead-in view",
+    "[unit][speed]") {
+  // `scan` takes 30 ms an execution and has 8 parameter variants; `light` 0.1 ms.
+  Query scan = make_query("scan");
+  scan.sql += " WHERE id = :id";
+  for (int id = 1; id <= 8; ++id) scan.params["id"].values.push_back(ParamValue::integer(id));
+  const std::vector<Screen> screens = {make_screen("heavy", {scan}),
+                                       make_screen("light", {make_query("light")})};
+  auto scripted = [&](FakeConnection& fake) {
+    fake.on_match([](std::string_view sql) { return sql.starts_with(sql_of("scan")); })
+        .rows(1, 300'000)
+        .elapsed({30'000'000});
+    fake.on(sql_of("light")).rows(1, 1).elapsed({100'000});
+  };
+  auto executions = [](const FakeConnection& fake, bool of_scan, bool checksum) {
+    int n = 0;
+    for (const Call& call : fake.log()) {
+      n += call.kind == Call::Kind::kTimed && call.with_checksum == checksum &&
+           call.sql.starts_with(sql_of("scan")) == of_scan;
+    }
+    return n;
+  };
+  RunOptions o = options(6);
+  o.settings.warmup = 2;
+  o.settings.auto_iterations.enabled = true;
+  o.settings.auto_iterations.min_rounds = 6;
+  o.settings.auto_iterations.budget_s = 1e9;
+  FakeConnection fake;
+  scripted(fake);
+  const RunResult run = measure({{&fake, "a"}}, screens, o).front();
+  const QueryResult& inspected = run.screens[0].queries[0];
+  // 30 ms, and a second variant would take it past 50 ms: one variant, recorded as such.
+  CHECK(inspected.variants_inspected == 1);
+  REQUIRE(inspected.variants.size() == 1);
+  CHECK(inspected.variants[0].rows_examined == 300'000);
+  CHECK(executions(fake, true, true) == 1);
+  // Its inspection is its one warm-up run; then 6 timed views and no lead-in.
+  CHECK(executions(fake, true, false) == 6);
+  CHECK(inspected.samples_ns.size() == 6);
+  // The light query: 8 variants at most, but it has one; a second warm-up round, lead-ins.
+  CHECK(run.screens[1].queries[0].variants_inspected == 1);
+  CHECK(executions(fake, false, false) == 1 + 6 + 6);
+
+  SECTION("a fixed count keeps every variant, both warm-up rounds and every lead-in") {
+    o.settings.auto_iterations.enabled = false;
+    FakeConnection fixed;
+    scripted(fixed);
+    const RunResult counted = measure({{&fixed, "a"}}, screens, o).front();
+    CHECK(counted.screens[0].queries[0].variants_inspected == 8);
+    CHECK(counted.screens[0].queries[0].variants.size() == 8);
+    CHECK(executions(fixed, true, true) == 8);
+    CHECK(executions(fixed, true, false) == 6 + 6);  // the inspection stood for the warm-up
+  }
+}
+
+TEST_CASE("two sides inspected to different depths compare on the variants both ran",
+          "[unit][speed]") {
+  auto side = [](std::vector<VariantInspection> variants) {
+    ScreenResult screen;
+    screen.name = "search";
+    QueryResult& query = screen.queries.emplace_back();
+    query.name = "list";
+    query.times = 2;
+    query.variants = std::move(variants);
+    total_inspection(query);
+    screen.rows_examined = rows_examined_per_view(screen.queries);
+    return screen;
+  };
+  // Before: 4 variants, 40 rows each but the last (400); after: the same first two.
+  ScreenResult before = side({{40, 5, 0xa}, {40, 5, 0xb}, {40, 5, 0xc}, {400, 5, 0xd}});
+  ScreenResult after = side({{40, 5, 0xa}, {40, 5, 0xb}});
+  CHECK(before.queries[0].rows_examined == 130);
+  CHECK(before.queries[0].checksum != after.queries[0].checksum);
+  CHECK(align_inspections(before, after));
+  CHECK(before.queries[0].variants_inspected == 2);
+  CHECK(before.queries[0].rows_examined == 40);
+  CHECK(before.rows_examined == 80);  // per view: 40 rows, twice
+  CHECK(before.queries[0].checksum == after.queries[0].checksum);
+  CHECK_FALSE(align_inspections(before, after));  // alike now
+
+  // A file from before version 7 has no per-variant records: nothing to align on.
+  ScreenResult old = side({});
+  old.queries[0].variants_inspected = 8;
+  old.queries[0].rows_examined = 130;
+  CHECK_FALSE(align_inspections(old, after));
+  CHECK(old.queries[0].rows_examined == 130);
 }

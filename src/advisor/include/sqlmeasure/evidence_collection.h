@@ -50,8 +50,11 @@ struct HintTiming {
 // The indexes the plans of `run` use (each plan table resolved through its query's aliases),
 // with their leading column counted as `indexes` counts it and the finding of its
 // low-cardinality and composite-order rules: what a compare names a plan change's cause with.
-// Read-only; a few GROUP BY counts of the tables the plans name.
+// Read-only; a few GROUP BY counts of the tables the plans name. With `compared_with`, only
+// the plan rows of its queries that are not in their plan there (the rows estimates aside):
+// the plan changes a compare of the two explains, and no count for what it does not.
 [[nodiscard]] std::vector<IndexStatistics> plan_index_statistics(
-    Connection& connection, const RunResult& run, const AdvisorThresholds& thresholds = {});
+    Connection& connection, const RunResult& run, const AdvisorThresholds& thresholds = {},
+    const RunResult* compared_with = nullptr);
 
 }  // namespace sqlmeasure

@@ -19,7 +19,7 @@ namespace sqlmeasure {
 // The version this binary writes, and the oldest it still reads (docs/results-format.md):
 // raise the first when a field is added, never the second without a reason, so that a
 // baseline made by an older sqlmeasure keeps comparing.
-inline constexpr int kResultsSchemaVersion = 6;
+inline constexpr int kResultsSchemaVersion = 7;
 inline constexpr int kOldestResultsSchemaVersion = 1;
 
 // One row of the traditional EXPLAIN output, as both MariaDB and MySQL print it.
@@ -52,6 +52,15 @@ inline void add_warning(std::vector<ServerWarning>& warnings, const ServerWarnin
   warnings.push_back(warning);
 }
 
+// What the inspection of one parameter variant found (version 7): kept per variant so that
+// two sides inspected to different depths compare on the variants both ran (align_inspections).
+struct VariantInspection {
+  std::uint64_t rows_examined = 0;
+  std::uint64_t rows_sent = 0;
+  std::uint64_t checksum = 0;  // of its result rows (Execution::checksum)
+  bool operator==(const VariantInspection&) const = default;
+};
+
 struct QueryResult {
   std::string name;
   std::string sql;
@@ -69,8 +78,9 @@ struct QueryResult {
   std::string checksum;             // hex; combines the inspected variants
   std::vector<PlanRow> plan;        // of the first variant
   int variants_inspected = 0;
-  std::vector<ServerWarning> warnings;  // distinct, in the order first seen (inspection)
-  std::optional<std::string> error;     // e.g. "timed out after 2000 ms"; samples stop there
+  std::vector<VariantInspection> variants;  // the same, variant by variant (version 7 on)
+  std::vector<ServerWarning> warnings;      // distinct, in the order first seen (inspection)
+  std::optional<std::string> error;         // e.g. "timed out after 2000 ms"; samples stop there
   // Pooled phases (merge_runs): how many phases ran it, and in how many it failed (`error` is
   // the first failure). A run of one phase leaves them 1 and 0: failed_phases() reads its error.
   int phases = 1;
@@ -116,6 +126,17 @@ struct ScreenResult {
 [[nodiscard]] std::vector<std::int64_t> per_view_samples(const std::vector<QueryResult>& queries);
 [[nodiscard]] std::uint64_t rows_examined_per_view(const std::vector<QueryResult>& queries);
 
+// A query's inspection figures (rows sent and examined, averaged; the checksum, combined;
+// variants_inspected) from its per-variant records.
+void total_inspection(QueryResult& query);
+
+// The same queries inspected to different depths on two sides (an inspection cut short by
+// its time budget, docs/measurement.md): both cut to the variants both ran and their figures
+// recomputed, the screens' rows per view too, so rows and checksums compare like for like.
+// Queries recorded without per-variant figures (files before version 7) are left as they
+// are. True when anything changed.
+bool align_inspections(ScreenResult& before, ScreenResult& after);
+
 // The order a round visits the screens in (a screen's queries keep their file order).
 enum class Order { kRoundRobin, kShuffled };
 [[nodiscard]] const char* order_name(Order order);  // "round-robin", "shuffled"
@@ -152,7 +173,7 @@ struct RunSettings {
 struct Throughput {
   std::uint64_t queries = 0;
   double wall_s = 0;
-  // (Version 6) seconds before sampling: run conditions, warm-up, inspection — the fixed
+  // (Version 6) seconds before sampling: run conditions, inspection, warm-up — the fixed
   // cost of a run or of each phase (summed in a pooled file).
   double setup_s = 0;
   [[nodiscard]] double queries_per_s() const {
@@ -268,7 +289,7 @@ struct RunResult {
   RunSettings settings;
   Throughput throughput;  // of the sampling phase
   std::vector<ScreenResult> screens;
-  std::optional<RunConditions> conditions;        // read before the warm-up
+  std::optional<RunConditions> conditions;        // read before the inspection
   std::vector<IndexStatistics> index_statistics;  // of the indexes its plans use
   std::optional<ChangeRecord> change;             // the after side of a live compare
   std::vector<std::string> pooled_from;           // a pooled run: the phase files, in order
@@ -276,6 +297,9 @@ struct RunResult {
 
 // Recomputes stats_ms of every query and screen from the raw samples.
 void recompute_stats(RunResult& run);
+
+// align_inspections for every screen the two runs share (matched by name).
+bool align_inspections(RunResult& before, RunResult& after);
 
 // Pools runs of the same screens (the phases of one side of an alternating live compare):
 // samples concatenated in order by screen name, throughput summed, settings (iterations per

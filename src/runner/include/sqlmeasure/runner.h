@@ -1,7 +1,7 @@
 #pragma once
-// Measures screens: parameters resolved once, warm-up, one inspection per query
-// (rows examined, EXPLAIN, checksum) outside the timed samples, then the timed
-// iterations visited interleaved across screens, queries and endpoints.
+// Measures screens: parameters resolved once, one inspection per query (rows examined,
+// EXPLAIN, checksum) and the warm-up outside the timed samples, then the timed iterations
+// visited interleaved across screens, queries and endpoints.
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -40,7 +40,7 @@ struct RunOptions {
   bool allow_writes = false;
   // --retries: reconnect this many times on a lost connection, retrying the sample.
   int retries = 0;
-  // Read RunResult::conditions (settings, table rows) before the warm-up. A live compare
+  // Read RunResult::conditions (settings, table rows) before the inspection. A live compare
   // reads them in its first phase of each side only: the server is the same throughout.
   bool record_conditions = true;
   // The first phase of the same side of a live compare, or null: a query whose EXPLAIN here
