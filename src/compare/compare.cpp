@@ -112,6 +112,8 @@ ScreenComparison compare_screen(const ScreenResult& before, const ScreenResult& 
       p95_ms(all_compared ? after.view_samples()
                           : per_view_samples(comparable(after.queries, screen.queries)));
   screen.declared_budget = after.budget;
+  screen.sampling_before = before.sampling;
+  screen.sampling_after = after.sampling;
   return screen;
 }
 

@@ -59,6 +59,12 @@ nlohmann::json failures_json(const SideFailures& side) {
 }
 
 // A screen's budget and the after side's figures against it, or null.
+// How a side's sampling of the screen ended (results files of version 6 on), or null.
+nlohmann::json sampling_json(const std::optional<SamplingStop>& stop) {
+  if (!stop) return nullptr;
+  return {{"views", stop->views}, {"stopped", stop->reason}};
+}
+
 nlohmann::json budget_json(const std::optional<BudgetCheck>& check) {
   if (!check) return nullptr;
   auto figure = [](const std::optional<double>& ms) {
@@ -133,6 +139,9 @@ void render_comparison_json(const Comparison& comparison, std::ostream& out) {
                        {"gated", screen.fails_gate(comparison.rule)},
                        {"budget", budget_json(screen.budget)},
                        {"accepted", acceptance_json(screen.accepted)},
+                       {"sampling",
+                        {{"before", sampling_json(screen.sampling_before)},
+                         {"after", sampling_json(screen.sampling_after)}}},
                        {"time", time_json(screen.time, sides_of(screen.presence))},
                        {"rows_examined", rows_json(screen.rows, sides_of(screen.presence))},
                        {"queries", queries},
@@ -142,7 +151,7 @@ void render_comparison_json(const Comparison& comparison, std::ostream& out) {
   nlohmann::json gates = nlohmann::json::array();
   for (Gate gate : comparison.rule.fail_on) gates.push_back(gate_name(gate));
   nlohmann::json document = {{"format", "sqlmeasure-comparison"},
-                             {"schema_version", 4},
+                             {"schema_version", 5},
                              {"before", comparison.before_label},
                              {"after", comparison.after_label},
                              {"rule",

@@ -115,6 +115,9 @@ std::string warnings_summary(const std::vector<Warning>& warnings) {
 std::string footer(const Comparison& comparison) {
   std::string text = "\n<sub>" + md_text(summary_line(comparison)) + ".";
   if (comparison.before_phases > 0) text += " " + md_text(phases_line(comparison)) + ".";
+  if (const std::string sampling = sampling_line(comparison); !sampling.empty()) {
+    text += " " + md_text(sampling) + ".";
+  }
   if (const std::string ddl = ddl_line(comparison); !ddl.empty()) text += " " + md_text(ddl) + ".";
   text += " Before: " + inert_markdown(comparison.before_label, kLabelLimit) +
           "; after: " + inert_markdown(comparison.after_label, kLabelLimit) + ".</sub>\n";

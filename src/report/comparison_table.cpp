@@ -38,6 +38,9 @@ void render_comparison_table(const Comparison& comparison, const Style& style, s
   out << fmt::format("before: {}\nafter:  {}\n", without_control_bytes(comparison.before_label),
                      without_control_bytes(comparison.after_label));
   if (comparison.before_phases > 0) out << phases_line(comparison) << '\n';
+  if (const std::string sampling = sampling_line(comparison); !sampling.empty()) {
+    out << sampling << '\n';
+  }
   if (const std::string ddl = ddl_line(comparison); !ddl.empty()) out << ddl << '\n';
   out << '\n';
   Table table = screen_table(comparison);

@@ -199,6 +199,65 @@ std::string phases_line(const Comparison& comparison) {
       comparison.before_phases, comparison.after_phases, alternations);
 }
 
+namespace {
+
+// One side's stops grouped by reason, in the order a reader asks "why so many?": "3 decided
+// (3 views: a, b, c), 16 precise (5–62 views)"; the screens are named for the reasons a
+// reader acts on (decided, budget, rounds, error), up to three.
+std::string sampling_side(const Comparison& comparison, bool before) {
+  struct Group {
+    int fewest = 0, most = 0;
+    std::vector<std::string> screens;
+  };
+  static const std::vector<std::pair<std::string, std::string>> kReasons = {
+      {"decided", "decided"},
+      {"precise", "precise"},
+      {"budget", "at their time budget"},
+      {"rounds", "at the round limit"},
+      {"error", "stopped by an error"}};
+  std::map<std::string, Group> groups;
+  for (const ScreenComparison& screen : comparison.screens) {
+    const std::optional<SamplingStop>& stop =
+        before ? screen.sampling_before : screen.sampling_after;
+    if (!stop || stop->reason == "iterations") continue;
+    Group& group = groups[stop->reason];
+    group.fewest = group.screens.empty() ? stop->views : std::min(group.fewest, stop->views);
+    group.most = std::max(group.most, stop->views);
+    group.screens.push_back(screen.name);
+  }
+  std::string text;
+  for (const auto& [reason, said] : kReasons) {
+    const auto group = groups.find(reason);
+    if (group == groups.end()) continue;
+    const Group& g = group->second;
+    std::string views = g.fewest == g.most
+                            ? fmt::format("{} view{}", g.most, g.most == 1 ? "" : "s")
+                            : fmt::format("{}–{} views", g.fewest, g.most);
+    if (reason != "precise") {
+      std::string names;
+      for (size_t i = 0; i < g.screens.size() && i < 3; ++i) {
+        names += (i == 0 ? "" : ", ") + without_control_bytes(g.screens[i]);
+      }
+      if (g.screens.size() > 3) names += fmt::format(" and {} more", g.screens.size() - 3);
+      views += ": " + names;
+    }
+    text += fmt::format("{}{} {} ({})", text.empty() ? "" : ", ", g.screens.size(), said, views);
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string sampling_line(const Comparison& comparison) {
+  const std::string before = sampling_side(comparison, true);
+  const std::string after = sampling_side(comparison, false);
+  if (before.empty() && after.empty()) return "";
+  std::string line = "sampling stopped:";
+  if (!before.empty()) line += " before " + before;
+  if (!after.empty()) line += std::string(before.empty() ? "" : ";") + " after " + after;
+  return line;
+}
+
 // What the DDL itself cost, or why it was not measured; empty when no change is recorded.
 std::string ddl_line(const Comparison& comparison) {
   if (!comparison.change) return "";

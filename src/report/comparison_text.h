@@ -46,6 +46,10 @@ struct Sides {
 [[nodiscard]] std::string gate_count(const Comparison& comparison, std::optional<size_t> screens);
 // How a comparison of alternating phases was judged (docs/verdicts.md).
 [[nodiscard]] std::string phases_line(const Comparison& comparison);
+// With --iterations auto, why each side's sampling of the screens stopped, grouped by reason:
+// "sampling: before 16 precise (5–67 views), 3 at the round limit (67 views: a, b, c); after
+// 3 decided (3 views: ...), 16 precise (5–62 views)". Empty for a fixed count.
+[[nodiscard]] std::string sampling_line(const Comparison& comparison);
 // What the DDL itself cost, or why it was not measured; empty when no change is recorded.
 [[nodiscard]] std::string ddl_line(const Comparison& comparison);
 // "index hint breaks: screen/query (file:line): FORCE INDEX (x) on t: ...".

@@ -111,6 +111,9 @@ void write_facts(const Comparison& comparison, std::ostream& out) {
   if (comparison.before_phases > 0) {
     out << "<dt>phases</dt><dd>" << escape_markup(phases_line(comparison)) << "</dd>\n";
   }
+  if (const std::string sampling = sampling_line(comparison); !sampling.empty()) {
+    out << "<dt>sampling</dt><dd>" << escape_markup(sampling) << "</dd>\n";
+  }
   if (const std::string ddl = ddl_line(comparison); !ddl.empty()) {
     out << "<dt>DDL</dt><dd>" << escape_markup(ddl.substr(ddl.find(':') + 2)) << "</dd>\n";
   }

@@ -503,7 +503,7 @@ TEST_CASE("budgets and accepted regressions in every format", "[unit][render]") 
   CHECK(contains(markdown, "- over budget: median 2.000 > 1.500 ms (sqlmeasure.toml:2:1)\n"));
 
   const nlohmann::json json = nlohmann::json::parse(render(c, Format::kJson));
-  CHECK(json["schema_version"] == 4);
+  CHECK(json["schema_version"] == 5);
   CHECK(json["accepted_screens"] == 1);
   for (const auto& screen : json["screens"]) {
     if (screen["name"] == "top") {
@@ -532,4 +532,34 @@ TEST_CASE("budgets and accepted regressions in every format", "[unit][render]") 
   const std::string html = render(c, Format::kHtml);
   CHECK(contains(html, "(accepted)"));
   CHECK(contains(html, "over budget: median 2.000 &gt; 1.500 ms"));
+}
+
+TEST_CASE("text: with --iterations auto, why each side's sampling stopped, by reason",
+          "[unit][render]") {
+  Comparison comparison = regression();
+  CHECK_FALSE(contains(render(comparison, Format::kTable), "sampling stopped"));  // none recorded
+  auto stop = [](int views, const char* reason) { return SamplingStop{views, reason}; };
+  comparison.screens[0].sampling_before = stop(67, "rounds");
+  comparison.screens[0].sampling_after = stop(3, "decided");
+  comparison.screens[1].sampling_after = stop(12, "precise");  // added: after only
+  comparison.screens[2].sampling_before = stop(5, "precise");
+  comparison.screens[2].sampling_after = stop(9, "precise");
+  const std::string text = render(comparison, Format::kTable);
+  INFO(text);
+  CHECK(lines(text)[2] ==
+        "sampling stopped: before 1 precise (5 views), 1 at the round limit (67 views: "
+        "work_search); after 1 decided (3 views: work_search), 2 precise (9–12 views)");
+  CHECK(contains(render(comparison, Format::kMarkdown), "sampling stopped: before 1 precise"));
+  const nlohmann::json document = nlohmann::json::parse(render(comparison, Format::kJson));
+  CHECK(document["schema_version"] == 5);
+  CHECK(document["screens"][0]["sampling"]["after"] ==
+        nlohmann::json({{"views", 3}, {"stopped", "decided"}}));
+  CHECK(document["screens"][1]["sampling"]["before"].is_null());
+
+  // A fixed count says nothing: its stops are all "iterations".
+  for (ScreenComparison& screen : comparison.screens) {
+    screen.sampling_before = stop(20, "iterations");
+    screen.sampling_after = stop(20, "iterations");
+  }
+  CHECK_FALSE(contains(render(comparison, Format::kTable), "sampling stopped"));
 }

@@ -121,6 +121,8 @@ struct ScreenComparison {
   std::vector<std::string> queries_only_before, queries_only_after;
   double after_p95_ms = 0;                // per view, for its budget; 0 without after samples
   std::optional<Budget> declared_budget;  // its screen file's, as the after run recorded it
+  // How each side's sampling of it ended, as the runs recorded it (none before version 6).
+  std::optional<SamplingStop> sampling_before, sampling_after;
   // Set by finish_comparison (gate_policy.h): its budget checked, and the entry accepting it.
   std::optional<BudgetCheck> budget;
   std::optional<Acceptance> accepted;
