@@ -44,6 +44,7 @@ void split_over_phases(RunSettings& settings, int phases) {
   RunSettings::AutoIterations& rule = settings.auto_iterations;
   rule.min_rounds = std::max(5, (rule.min_rounds + phases - 1) / phases);
   rule.budget_s /= phases;
+  rule.total_budget_s /= phases;
   const double widen = std::sqrt(static_cast<double>(phases));
   rule.max_relative_half_width *= widen;
   rule.max_absolute_half_width_ns =

@@ -390,6 +390,7 @@ class Reader {
       auto_rule.max_absolute_half_width_ns =
           number<std::int64_t>(rule, rule_at, "max_absolute_half_width_ns");
       auto_rule.budget_s = number<double>(rule, rule_at, "budget_s");
+      if (version_ >= 7) auto_rule.total_budget_s = number<double>(rule, rule_at, "total_budget_s");
     }
     out.warmup = count(object, at, "warmup", 0);
     out.iterations = count(object, at, "iterations", 0);

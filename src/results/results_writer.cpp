@@ -146,11 +146,12 @@ json settings_to_json(const RunSettings& s) {
          "per screen: stop once the median per-view latency has a 95 % distribution-free "
          "confidence interval of relative half-width <= max_relative_half_width, or "
          "half-width <= max_absolute_half_width_ns, after min_rounds; at most `iterations` "
-         "rounds and budget_s seconds of sampling per screen"},
+         "rounds and budget_s seconds of sampling per screen, its share of total_budget_s"},
         {"min_rounds", rule.min_rounds},
         {"max_relative_half_width", rule.max_relative_half_width},
         {"max_absolute_half_width_ns", rule.max_absolute_half_width_ns},
-        {"budget_s", rule.budget_s}};
+        {"budget_s", rule.budget_s},
+        {"total_budget_s", rule.total_budget_s}};
   }
   return settings;
 }

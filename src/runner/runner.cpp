@@ -831,7 +831,12 @@ std::vector<RunResult> measure(const std::vector<Target>& targets,
     throw std::invalid_argument(
         "measure: concurrency needs fixed iterations and a way to open connections");
   }
-  return Measurement(targets, screens, options).run();
+  // --iterations auto: each screen's budget is its share of the whole.
+  RunOptions shared = options;
+  if (shared.settings.auto_iterations.enabled) {
+    share_budget(shared.settings.auto_iterations, screens.size());
+  }
+  return Measurement(targets, screens, shared).run();
 }
 
 }  // namespace sqlmeasure

@@ -340,3 +340,38 @@ TEST_CASE("two sides inspected to different depths compare on the variants both 
   CHECK_FALSE(align_inspections(old, after));
   CHECK(old.queries[0].rows_examined == 130);
 }
+
+TEST_CASE("--iterations auto: a screen's time budget is its share of the whole", "[unit][speed]") {
+  RunSettings::AutoIterations rule;  // 30 s in all, at most 10 s a screen
+  RunSettings::AutoIterations shared = rule;
+  share_budget(shared, 2);
+  CHECK(shared.budget_s == 10);
+  shared = rule;
+  share_budget(shared, 5);
+  CHECK(shared.budget_s == Approx(6));
+  shared = rule;
+  share_budget(shared, 200);
+  CHECK(shared.budget_s == Approx(0.15));
+
+  // Five screens, all noisy (never precise); a whole of 5 us (the budget counts the wall
+  // time of a screen's views, which a fake connection hardly takes) gives each 1 us, spent
+  // in its first view: each stops at the minimum of 6 views.
+  std::vector<Screen> screens;
+  for (int i = 1; i <= 5; ++i) {
+    screens.push_back(make_screen("s" + std::to_string(i), {make_query("q" + std::to_string(i))}));
+  }
+  FakeConnection fake;
+  for (const Screen& screen : screens) {
+    fake.on(screen.queries[0].sql).rows(1, 1).elapsed({10'000'000, 50'000'000, 30'000'000});
+  }
+  RunOptions o = options(60);
+  o.settings.auto_iterations.enabled = true;
+  o.settings.auto_iterations.min_rounds = 6;
+  o.settings.auto_iterations.total_budget_s = 5e-6;
+  const RunResult run = measure({{&fake, "a"}}, screens, o).front();
+  CHECK(run.settings.auto_iterations.budget_s == Approx(1e-6));
+  for (const ScreenResult& screen : run.screens) {
+    CHECK(screen.sampling->reason == "budget");
+    CHECK(screen.sampling->views == 6);
+  }
+}

@@ -1,6 +1,7 @@
 #pragma once
 // A run: the measurements of a set of screens against one endpoint. It is the single
 // source for every renderer and for the results file (docs/results-format.md).
+#include <algorithm>
 #include <compare>
 #include <cstddef>
 #include <cstdint>
@@ -165,9 +166,21 @@ struct RunSettings {
     // derives both from its rule (docs/measurement.md).
     double max_relative_half_width = 0.05;             // of the median's 95 % confidence interval
     std::int64_t max_absolute_half_width_ns = 25'000;  // or at most 0.025 ms
-    double budget_s = 10;  // per screen: sampling time after which it stops regardless
+    // The sampling time of a whole run (of one side of a live compare, all its phases; all
+    // endpoints together), shared equally by its screens (share_budget), so that a heavy
+    // screen cannot take what the others need; and the most one screen gets.
+    double total_budget_s = 30;
+    double budget_s = 10;  // per screen (in a phase): sampling time after which it stops regardless
   } auto_iterations;
 };
+
+// Sets the rule's per-screen budget to its share of the whole for `screens` screens: the
+// total over the screens, at most the rule's budget_s (docs/measurement.md).
+inline void share_budget(RunSettings::AutoIterations& rule, std::size_t screens) {
+  if (screens > 0) {
+    rule.budget_s = std::min(rule.budget_s, rule.total_budget_s / static_cast<double>(screens));
+  }
+}
 
 // What the sampling phase achieved: every timed execution, over its wall time.
 struct Throughput {
