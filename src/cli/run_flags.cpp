@@ -73,10 +73,10 @@ void RunFlags::add_to(CLI::App& app) {
            iterations_auto = false;
            iterations = count;
          },
-         "Timed samples per query, 1 to 10,000,000, or auto: until each median is precise "
-         "(docs/measurement.md)")
+         "Timed samples per query: auto, until each verdict or median is settled "
+         "(docs/measurement.md), or a count, 1 to 10,000,000 (20 with --concurrency above 1)")
       ->group(group)
-      ->default_str(std::to_string(defaults.iterations))
+      ->default_str("auto")
       ->type_name("N|auto");
   app.add_option("--concurrency", concurrency,
                  "Connections replaying the screens at once while sampling")
@@ -134,7 +134,10 @@ RunSettings RunFlags::resolve(const ProjectConfig& config, const ScenarioFlags& 
   settings.query_timeout_ms = query_timeout_ms.value_or(
       config.connection.query_timeout_ms.value_or(settings.query_timeout_ms));
   settings.concurrency = concurrency;
-  if (iterations_auto) {
+  // --iterations auto is the default: a count given here or in sqlmeasure.toml fixes it, and
+  // so does --concurrency above 1, which replays a count (docs/measurement.md).
+  const bool fixed = iterations.has_value() || config.iterations.has_value() || concurrency > 1;
+  if (iterations_auto || !fixed) {
     settings.auto_iterations.enabled = true;
     settings.iterations = kAutoIterationsMax;
   }

@@ -437,7 +437,9 @@ TEST_CASE("run settings: flags > config > defaults", "[unit][config][precedence]
   ProjectConfig none;
   RunSettings defaults = RunFlags{}.resolve(none, ScenarioFlags{});
   CHECK(defaults.warmup == 2);
-  CHECK(defaults.iterations == 20);
+  // --iterations auto is the default: at most kAutoIterationsMax rounds.
+  CHECK(defaults.auto_iterations.enabled);
+  CHECK(defaults.iterations == kAutoIterationsMax);
   CHECK(defaults.seed == 1u);
   CHECK(defaults.order == Order::kRoundRobin);
   CHECK(defaults.scenarios == "scenarios");
@@ -454,7 +456,8 @@ TEST_CASE("run settings: flags > config > defaults", "[unit][config][precedence]
   config.connection.query_timeout_ms = 1500;
   RunSettings from_config = RunFlags{}.resolve(config, ScenarioFlags{});
   CHECK(from_config.warmup == 5);
-  CHECK(from_config.iterations == 50);
+  CHECK(from_config.iterations == 50);  // a count in the config fixes it
+  CHECK_FALSE(from_config.auto_iterations.enabled);
   CHECK(from_config.seed == 9u);
   CHECK(from_config.order == Order::kShuffled);
   CHECK(from_config.scenarios == "db/screens");
@@ -473,6 +476,7 @@ TEST_CASE("run settings: flags > config > defaults", "[unit][config][precedence]
   RunSettings from_flags = flags.resolve(config, scenario_flags);
   CHECK(from_flags.warmup == 0);
   CHECK(from_flags.iterations == 3);
+  CHECK_FALSE(from_flags.auto_iterations.enabled);
   CHECK(from_flags.seed == 42u);
   CHECK(from_flags.order == Order::kRoundRobin);
   CHECK(from_flags.scenarios == "other");
@@ -546,4 +550,21 @@ TEST_CASE("bad [[budget]] and [[accept]] entries name file:line:col", "[unit][co
       "[[accept]] needs the screen's name"));
   CHECK(contains(bad_config(entry + "expires = 2027-01-31\nuntil = 2027-01-31\n", "5:9"),
                  "unknown key 'until' in [[accept]]"));
+}
+
+TEST_CASE("run settings: auto unless a count is given, or --concurrency replays one",
+          "[unit][config][precedence]") {
+  ProjectConfig counted;
+  counted.iterations = 50;
+  RunFlags explicit_auto;
+  explicit_auto.iterations_auto = true;  // --iterations auto beats the config's count
+  const RunSettings asked = explicit_auto.resolve(counted, ScenarioFlags{});
+  CHECK(asked.auto_iterations.enabled);
+  CHECK(asked.iterations == kAutoIterationsMax);
+
+  RunFlags concurrent;
+  concurrent.concurrency = 4;  // replays a count: the usual 20
+  const RunSettings replayed = concurrent.resolve(ProjectConfig{}, ScenarioFlags{});
+  CHECK_FALSE(replayed.auto_iterations.enabled);
+  CHECK(replayed.iterations == 20);
 }

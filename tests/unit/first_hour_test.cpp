@@ -51,7 +51,8 @@ TEST_CASE("help: every default it shows is the one the code falls back to", "[un
     app.parse(std::vector<std::string>{});
     const RunSettings resolved = flags.resolve(ProjectConfig{}, ScenarioFlags{});
     CHECK(default_of(app, "--warmup") == std::to_string(resolved.warmup));
-    CHECK(default_of(app, "--iterations") == std::to_string(resolved.iterations));
+    REQUIRE(resolved.auto_iterations.enabled);  // the default
+    CHECK(default_of(app, "--iterations") == "auto");
     CHECK(default_of(app, "--seed") == std::to_string(resolved.seed));
     CHECK(default_of(app, "--order") == order_name(resolved.order));
     CHECK(default_of(app, "--query-timeout") == std::to_string(resolved.query_timeout_ms));
