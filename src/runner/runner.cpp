@@ -4,7 +4,8 @@
 // each endpoint in turn, so slow drift (caches, CPU frequency, neighbours) spreads evenly
 // over every screen. A timed view never follows another screen's queries: it comes right
 // after an untimed lead-in view of the same screen, so a screen's figures do not depend on
-// which screens run beside it (docs/measurement.md, "Views").
+// which screens run beside it (docs/measurement.md, "Views"; --iterations auto spares the
+// lead-in of a heavy screen, and after a light one).
 #include "sqlmeasure/runner.h"
 
 #include <fmt/format.h>
@@ -49,6 +50,9 @@ constexpr std::int64_t kInspectionBudgetNs = 50'000'000;
 // a millisecond (docs/measurement.md, "Views"), a few hundredths of such a view, while a
 // lead-in doubles its cost; its own first run fills the caches it reads.
 constexpr std::int64_t kNoLeadInViewNs = 10'000'000;
+// --iterations auto: a screen whose view takes at most this leaves too little in the caches
+// for the next screen to need a lead-in after it (docs/measurement.md, "Views").
+constexpr std::int64_t kLightViewNs = 1'000'000;
 
 // The lead-in before timed view `view` uses the values of the view before it, as when a user
 // pages through the screen (the first uses those of a view past the last).
@@ -506,7 +510,8 @@ class Measurement {
         if (rule.enabled && stopped[screen] != nullptr) continue;
         Clock::time_point start = rule.enabled ? Clock::now() : Clock::time_point();
         for (size_t t = 0; t < targets_.size(); ++t) {
-          if (last_view[t] != screen && !(rule.enabled && heavy(t, screen)))
+          if (last_view[t] != screen &&
+              !(rule.enabled && (heavy(t, screen) || light(t, last_view[t]))))
             view_in_turn(t, screen, lead_in_view(iteration, views), false);
           last_view_ns_[t * screens_.size() + screen] = view_in_turn(t, screen, iteration, true);
           last_view[t] = screen;
@@ -556,6 +561,14 @@ class Measurement {
       }
     }
     return total_ns;
+  }
+
+  // A screen whose last timed view on target `t` took at most kLightViewNs: what it leaves
+  // behind for the next screen is too little for a lead-in to matter.
+  bool light(size_t t, size_t screen) const {
+    if (screen == kNoScreen) return false;
+    const std::int64_t view_ns = last_view_ns_[t * screens_.size() + screen];
+    return view_ns > 0 && view_ns <= kLightViewNs;
   }
 
   // A screen too heavy for a lead-in to matter (kNoLeadInViewNs) on target `t`: by its last

@@ -375,3 +375,44 @@ TEST_CASE("--iterations auto: a screen's time budget is its share of the whole",
     CHECK(screen.sampling->views == 6);
   }
 }
+
+TEST_CASE("--iterations auto: after a light screen's view, the next screen takes no lead-in",
+          "[unit][speed]") {
+  // a and b take 0.1 ms a view, c 2 ms: light enough to need a lead-in, not to spare one.
+  const std::vector<Screen> screens = {make_screen("a", {make_query("qa")}),
+                                       make_screen("b", {make_query("qb")}),
+                                       make_screen("c", {make_query("qc")})};
+  auto scripted = [](FakeConnection& fake) {
+    fake.on(sql_of("qa")).rows(1, 1).elapsed({100'000});
+    fake.on(sql_of("qb")).rows(1, 1).elapsed({100'000});
+    fake.on(sql_of("qc")).rows(1, 1).elapsed({2'000'000});
+  };
+  auto untimed_and_timed = [](const FakeConnection& fake, const std::string& name) {
+    int n = 0;
+    for (const Call& call : fake.log()) {
+      n += call.kind == Call::Kind::kTimed && !call.with_checksum && call.sql == sql_of(name);
+    }
+    return n;
+  };
+  RunOptions o = options(6);
+  o.settings.auto_iterations.enabled = true;
+  o.settings.auto_iterations.min_rounds = 6;
+  o.settings.auto_iterations.budget_s = 1e9;
+  FakeConnection fake;
+  scripted(fake);
+  const RunResult run = measure({{&fake, "a"}}, screens, o).front();
+  for (const ScreenResult& screen : run.screens) CHECK(screen.view_samples().size() == 6);
+  // a: a lead-in before each view (the first follows nothing, the others follow c); b and
+  // c follow a light view: none.
+  CHECK(untimed_and_timed(fake, "qa") == 6 + 6);
+  CHECK(untimed_and_timed(fake, "qb") == 6);
+  CHECK(untimed_and_timed(fake, "qc") == 6);
+
+  SECTION("a fixed count takes every lead-in") {
+    o.settings.auto_iterations.enabled = false;
+    FakeConnection fixed;
+    scripted(fixed);
+    (void)measure({{&fixed, "a"}}, screens, o);
+    for (const char* name : {"qa", "qb", "qc"}) CHECK(untimed_and_timed(fixed, name) == 12);
+  }
+}
