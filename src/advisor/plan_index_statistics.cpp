@@ -34,15 +34,6 @@ const std::vector<PlanRow>* plan_in(const RunResult& other, const std::string& s
   return nullptr;
 }
 
-// Whether `plan` has `row` as it is, the optimizer's estimate of its rows aside.
-bool has_row(const std::vector<PlanRow>& plan, PlanRow row) {
-  row.rows.clear();
-  return std::any_of(plan.begin(), plan.end(), [&row](PlanRow other) {
-    other.rows.clear();
-    return other == row;
-  });
-}
-
 std::set<std::pair<std::string, std::string>> plan_indexes(const RunResult& run,
                                                            const RunResult* compared_with) {
   std::set<std::pair<std::string, std::string>> used;
@@ -61,7 +52,11 @@ std::set<std::pair<std::string, std::string>> plan_indexes(const RunResult& run,
         tables[reference.alias.empty() ? table : ascii_lower(reference.alias)] = table;
       }
       for (const PlanRow& row : query.plan) {
-        if (other != nullptr && has_row(*other, row)) continue;  // a row the change left alone
+        const bool left_alone =
+            other != nullptr && std::any_of(other->begin(), other->end(), [&row](const PlanRow& o) {
+              return o.same_access_path(row);
+            });
+        if (left_alone) continue;  // a row the change left alone
         const auto table = tables.find(ascii_lower(row.table));
         if (table == tables.end()) continue;  // <derived2>, another database
         for (const std::string& key : split_list(row.key)) {

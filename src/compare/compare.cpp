@@ -204,12 +204,12 @@ Comparison compare_aligned(const RunResult& before, const RunResult& after,
 void Comparison::resort() { order_screens(screens, rule); }
 
 Comparison compare_runs(const RunResult& before, const RunResult& after, const VerdictRule& rule) {
-  // Rows and checksums compare on the variants both sides inspected (align_inspections).
+  // Rows and checksums compare on the variants both sides inspected (align_inspections):
+  // copies, only when the two were inspected to different depths.
+  if (inspected_alike(before, after)) return compare_aligned(before, after, rule);
   RunResult aligned_before = before, aligned_after = after;
-  if (align_inspections(aligned_before, aligned_after)) {
-    return compare_aligned(aligned_before, aligned_after, rule);
-  }
-  return compare_aligned(before, after, rule);
+  align_inspections(aligned_before, aligned_after);
+  return compare_aligned(aligned_before, aligned_after, rule);
 }
 
 }  // namespace sqlmeasure

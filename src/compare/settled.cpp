@@ -60,14 +60,11 @@ bool settled(const ScreenComparison& screen, const RunResult& before, const RunR
   return true;
 }
 
-}  // namespace
-
-bool gate_decides(const ScreenResult& before_as_run, const ScreenResult& after_as_run,
-                  const VerdictRule& rule) {
-  // `after` may be part-way through sampling: its rows per view are summed from its queries'
-  // inspection, which comes before any sample; both on the variants both inspected.
-  ScreenResult before = before_as_run, after = after_as_run;
-  align_inspections(before, after);
+// gate_decides on two screens inspected to the same depth. `after` may be part-way through
+// sampling: its rows per view are summed from its queries' inspection, which comes before any
+// sample.
+bool gate_decides_aligned(const ScreenResult& before, const ScreenResult& after,
+                          const VerdictRule& rule) {
   ScreenComparison screen;
   screen.rows = rows_evidence(rows_examined_per_view(before.queries),
                               rows_examined_per_view(after.queries), rule);
@@ -79,6 +76,16 @@ bool gate_decides(const ScreenResult& before_as_run, const ScreenResult& after_a
     }
   }
   return gated_deterministically(screen, rule);
+}
+
+}  // namespace
+
+bool gate_decides(const ScreenResult& before, const ScreenResult& after, const VerdictRule& rule) {
+  // Rows and checksums on the variants both inspected: copies, only when their depths differ.
+  if (inspected_alike(before, after)) return gate_decides_aligned(before, after, rule);
+  ScreenResult aligned_before = before, aligned_after = after;
+  align_inspections(aligned_before, aligned_after);
+  return gate_decides_aligned(aligned_before, aligned_after, rule);
 }
 
 std::vector<std::string> settled_screens(const RunResult& before, const RunResult& after,

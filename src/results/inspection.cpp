@@ -11,11 +11,34 @@
 namespace sqlmeasure {
 namespace {
 
-bool align(QueryResult& before, QueryResult& after) {
-  if (before.variants.empty() || after.variants.empty() ||
-      before.variants.size() == after.variants.size()) {
-    return false;
+// Both recorded per variant, to different depths: what align_inspections cuts.
+bool inspected_unlike(const QueryResult& before, const QueryResult& after) {
+  return !before.variants.empty() && !after.variants.empty() &&
+         before.variants.size() != after.variants.size();
+}
+
+// Calls `visit(before_query, after_query)` for each query the two screens share, by name.
+template <typename Screen, typename Visit>
+void for_shared_queries(Screen& before, Screen& after, Visit&& visit) {
+  for (auto& query : before.queries) {
+    for (auto& other : after.queries) {
+      if (other.name == query.name) visit(query, other);
+    }
   }
+}
+
+// The same for each screen the two runs share, by name.
+template <typename Run, typename Visit>
+void for_shared_screens(Run& before, Run& after, Visit&& visit) {
+  for (auto& screen : before.screens) {
+    for (auto& other : after.screens) {
+      if (other.name == screen.name) visit(screen, other);
+    }
+  }
+}
+
+bool align(QueryResult& before, QueryResult& after) {
+  if (!inspected_unlike(before, after)) return false;
   const std::size_t common = std::min(before.variants.size(), after.variants.size());
   before.variants.resize(common);
   after.variants.resize(common);
@@ -41,13 +64,28 @@ void total_inspection(QueryResult& query) {
   query.checksum = fmt::format("{:016x}", combined);
 }
 
+bool inspected_alike(const ScreenResult& before, const ScreenResult& after) {
+  bool alike = true;
+  for_shared_queries(before, after, [&alike](const QueryResult& query, const QueryResult& other) {
+    alike = alike && !inspected_unlike(query, other);
+  });
+  return alike;
+}
+
+bool inspected_alike(const RunResult& before, const RunResult& after) {
+  bool alike = true;
+  for_shared_screens(before, after,
+                     [&alike](const ScreenResult& screen, const ScreenResult& other) {
+                       alike = alike && inspected_alike(screen, other);
+                     });
+  return alike;
+}
+
 bool align_inspections(ScreenResult& before, ScreenResult& after) {
   bool changed = false;
-  for (QueryResult& query : before.queries) {
-    for (QueryResult& other : after.queries) {
-      if (other.name == query.name) changed = align(query, other) || changed;
-    }
-  }
+  for_shared_queries(before, after, [&changed](QueryResult& query, QueryResult& other) {
+    changed = align(query, other) || changed;
+  });
   if (changed) {
     before.rows_examined = rows_examined_per_view(before.queries);
     after.rows_examined = rows_examined_per_view(after.queries);
@@ -57,11 +95,9 @@ bool align_inspections(ScreenResult& before, ScreenResult& after) {
 
 bool align_inspections(RunResult& before, RunResult& after) {
   bool changed = false;
-  for (ScreenResult& screen : before.screens) {
-    for (ScreenResult& other : after.screens) {
-      if (other.name == screen.name) changed = align_inspections(screen, other) || changed;
-    }
-  }
+  for_shared_screens(before, after, [&changed](ScreenResult& screen, ScreenResult& other) {
+    changed = align_inspections(screen, other) || changed;
+  });
   return changed;
 }
 

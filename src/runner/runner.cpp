@@ -58,15 +58,10 @@ constexpr std::int64_t kLightViewNs = 1'000'000;
 // pages through the screen (the first uses those of a view past the last).
 size_t lead_in_view(size_t view, size_t views) { return view == 0 ? views : view - 1; }
 
-// Two plans that read alike: every row the same but the optimizer's estimate of its rows,
-// which moves with index dives and statistics while the access path, and so the rows
-// examined and the result, do not.
+// Two plans that read alike: every row the same but the optimizer's estimate of its rows.
 bool same_access_paths(const std::vector<PlanRow>& a, const std::vector<PlanRow>& b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](PlanRow x, PlanRow y) {
-    x.rows.clear();
-    y.rows.clear();
-    return x == y;
-  });
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](const PlanRow& x, const PlanRow& y) { return x.same_access_path(y); });
 }
 
 using Clock = std::chrono::steady_clock;
@@ -577,7 +572,7 @@ class Measurement {
     std::int64_t view_ns = last_view_ns_[t * screens_.size() + screen];
     if (view_ns == 0) {
       for (size_t index : screen_slots_[screen]) {
-        const std::int64_t first = first_execution_ns_[t * slots_.size() + index];
+        const std::int64_t first = first_execution_ns_[cell(t, slots_[index])];
         if (first == 0) return false;  // not inspected here (taken from an earlier phase)
         view_ns += first * screens_[screen].queries[slots_[index].query].times;
       }

@@ -27,6 +27,13 @@ inline constexpr int kOldestResultsSchemaVersion = 1;
 struct PlanRow {
   std::string id, select_type, table, access_type, possible_keys, key, key_len, ref, rows, extra;
   bool operator==(const PlanRow&) const = default;
+  // The same row but for the optimizer's estimate of its rows, which moves with index dives
+  // and statistics while the access path, and so the rows examined and the result, do not.
+  [[nodiscard]] bool same_access_path(const PlanRow& other) const {
+    return id == other.id && select_type == other.select_type && table == other.table &&
+           access_type == other.access_type && possible_keys == other.possible_keys &&
+           key == other.key && key_len == other.key_len && ref == other.ref && extra == other.extra;
+  }
 };
 
 // A warning or note the server raised for a query (SHOW WARNINGS): running it (truncation,
@@ -137,6 +144,8 @@ void total_inspection(QueryResult& query);
 // Queries recorded without per-variant figures (files before version 7) are left as they
 // are. True when anything changed.
 bool align_inspections(ScreenResult& before, ScreenResult& after);
+// Whether align_inspections would leave the two as they are (no copy needed to compare them).
+[[nodiscard]] bool inspected_alike(const ScreenResult& before, const ScreenResult& after);
 
 // The order a round visits the screens in (a screen's queries keep their file order).
 enum class Order { kRoundRobin, kShuffled };
@@ -313,6 +322,7 @@ void recompute_stats(RunResult& run);
 
 // align_inspections for every screen the two runs share (matched by name).
 bool align_inspections(RunResult& before, RunResult& after);
+[[nodiscard]] bool inspected_alike(const RunResult& before, const RunResult& after);
 
 // Pools runs of the same screens (the phases of one side of an alternating live compare):
 // samples concatenated in order by screen name, throughput summed, settings (iterations per
