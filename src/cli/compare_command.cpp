@@ -5,6 +5,7 @@
 
 #include "command.h"
 #include "compare_mode.h"
+#include "plans_from_flag.h"
 #include "sqlmeasure/compare_files.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/live_compare.h"
@@ -29,6 +30,7 @@ class CompareCommand final : public Command {
     run_.add_to(app);
     output_.add_to(app);
     report_.add_to(app);
+    plans_from_.add_to(app);
     app.add_option("--report-url", report_url_,
                    "Where the full report will be (a CI artifact's URL): named when Markdown "
                    "is cut to fit a PR comment");
@@ -40,6 +42,7 @@ class CompareCommand final : public Command {
     refuse_unused_flags(*app_, compare_flags_used_by(mode, *app_), compare_mode_name(mode));
     format_ = output_.format();
     report_.check();
+    plans_from_.read();
     rule_ = verdict_.rule(context.config());
     switch (mode) {
       case CompareMode::kOffline:
@@ -90,7 +93,8 @@ class CompareCommand final : public Command {
 
   // The comparison as --format says, and the HTML report (--report), which draws the runs'
   // samples. Returns the exit code its gate gives.
-  int print(const Comparison& comparison, const ComparedRuns& runs, const Context& context) const {
+  int print(const Comparison& judged, const ComparedRuns& runs, const Context& context) const {
+    const Comparison comparison = plans_from_.noted(judged, runs.before);
     report_.emit(format_, context, [&](Format format, std::ostream& out) {
       render_comparison(comparison, runs, format, style(context), out);
     });
@@ -199,6 +203,7 @@ class CompareCommand final : public Command {
   OutputFlags output_{{Format::kTable, Format::kJson, Format::kMarkdown, Format::kCsv,
                        Format::kJunit, Format::kHtml}};
   ReportFlag report_;
+  PlansFromFlag plans_from_{"--plans-from"};
   std::optional<std::string> report_url_;
   bool apply_ddl_ = false;
   Format format_ = Format::kTable;

@@ -64,7 +64,7 @@ const char* compare_mode_name(CompareMode mode) {
 
 std::set<std::string> compare_flags_used_by(CompareMode mode, const CLI::App& app) {
   std::set<std::string> used = flag_names(app, VerdictFlags::kGroup);
-  used.insert({"--format", "--report-url", "--report"});
+  used.insert({"--format", "--report-url", "--report", "--plans-from"});
   if (mode == CompareMode::kOffline) {
     used.insert("files");
     return used;

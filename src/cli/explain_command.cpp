@@ -1,7 +1,10 @@
 // sqlmeasure explain: the plan of every query of the selected screens (with the rows each
-// examines), using the runner's inspection step and no timed samples.
+// examines), using the runner's inspection step and no timed samples; with --against, each
+// plan beside production's (compare/'s plan fidelity).
 #include "command.h"
+#include "plans_from_flag.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/evidence_collection.h"
 #include "sqlmeasure/runner.h"
 #include "sqlmeasure/scenario_loader.h"
 
@@ -14,18 +17,21 @@ class ExplainCommand final : public ScreenCommand {
     add_screen_flags(app);
     app.add_option("--seed", seed_, "Seed for parameters drawn with `from`")
         ->default_str(std::to_string(RunSettings{}.seed));
+    against_.add_to(app);
     output_.add_to(app);
   }
 
   int execute(const Context& context) override {
     const Format format = output_.format();
     std::vector<Screen> screens = scenarios_.load(context.config());
+    against_.read();  // now: a bad file stops before anything connects
     RunOptions options;
     options.settings.seed = seed_.value_or(context.config().seed.value_or(RunSettings{}.seed));
     options.settings.warmup = 0;
     options.settings.iterations = 0;
     options.max_inspected_variants = 1;
-    options.record_conditions = false;  // no results file to keep them in
+    // No results file to keep them in; --against compares the tables' rows with production's.
+    options.record_conditions = against_.given();
     // Each query runs once to count the rows it examines: a write scenario (--allow-writes)
     // runs in a transaction that is rolled back, as in `run`.
     options.allow_writes = scenarios_.allow_writes;
@@ -38,7 +44,12 @@ class ExplainCommand final : public ScreenCommand {
     options.cancel = cancel_with(connect, {session});
     resolve_params(*connection, screens, options.settings.seed);
     RunResult run = std::move(measure({{connection.get(), ""}}, screens, options).front());
-    render_plans(run, format, context.out());
+    // What the statistics reason compares with production's (a results file records them).
+    if (against_.given() && run.complete) {
+      run.index_statistics = plan_index_statistics(*connection, run);
+    }
+    const std::optional<PlanFidelity> fidelity = against_.check(run);
+    render_plans(run, format, context.out(), fidelity ? &*fidelity : nullptr);
     if (!run.complete) fail(ExitCode::kRuntime, "explain did not finish: " + run.incomplete_reason);
     fail_on_query_errors(run, "see the errors above");
     return 0;
@@ -47,6 +58,7 @@ class ExplainCommand final : public ScreenCommand {
  private:
   OutputFlags output_{kTableFormats};
   std::optional<std::uint64_t> seed_;
+  PlansFromFlag against_{"--against"};
 };
 
 }  // namespace

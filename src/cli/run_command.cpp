@@ -1,10 +1,11 @@
 // sqlmeasure run: measure screens against one endpoint; print a per-screen table; write
-// the results file.
+// the results file. With --plans-from, each query's plan beside production's after the table.
 #include <fmt/format.h>
 
 #include <filesystem>
 
 #include "command.h"
+#include "plans_from_flag.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/evidence_collection.h"
 #include "sqlmeasure/results_file.h"
@@ -27,6 +28,7 @@ class RunCommand final : public ScreenCommand {
     report_.add_to(app);
     app.add_option("-o,--out", out_,
                    "Results file to write (default: sqlmeasure-results/run-TIMESTAMP.json)");
+    plans_from_.add_to(app);
   }
 
   // Screens over their budget (docs/verdicts.md, "Budgets") fail a run as they fail a compare:
@@ -51,6 +53,7 @@ class RunCommand final : public ScreenCommand {
     report_.check();
     RunOptions options = run_.options(context, scenarios_, "run");
     std::vector<Screen> screens = scenarios_.load(context.config());
+    plans_from_.read();  // now: a bad file stops before anything connects
     const ConnectionOptions session =
         measuring_session(connection_.resolve(context.config(), context), options);
     const Connector connect = verbose_connector(context);
@@ -68,6 +71,13 @@ class RunCommand final : public ScreenCommand {
     report_.emit(format, context, [&](Format chosen, std::ostream& out) {
       render_run(run, chosen, context.style(), out);
     });
+    if (const std::optional<PlanFidelity> fidelity = plans_from_.check(run)) {
+      // After the table; JSON, CSV and HTML stay one document, so it goes to stderr there.
+      const bool beside = format == Format::kTable || format == Format::kMarkdown;
+      if (format == Format::kMarkdown) context.out() << '\n';
+      render_plan_fidelity(*fidelity, beside ? format : Format::kTable,
+                           beside ? context.out() : context.err());
+    }
     const std::string path = out_ ? *out_ : default_results_path();
     try {
       write_results_file(run, path);
@@ -91,6 +101,7 @@ class RunCommand final : public ScreenCommand {
       {Format::kTable, Format::kJson, Format::kMarkdown, Format::kCsv, Format::kHtml}};
   ReportFlag report_;
   std::optional<std::string> out_;
+  PlansFromFlag plans_from_{"--plans-from"};
 };
 
 }  // namespace

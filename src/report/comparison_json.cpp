@@ -1,4 +1,4 @@
-// `compare --format json`: the comparison document (docs/results-format.md), schema 4.
+// `compare --format json`: the comparison document (docs/verdicts.md), schema 6.
 #include <fmt/format.h>
 
 #include <cmath>
@@ -7,6 +7,7 @@
 
 #include "comparison_formats.h"
 #include "comparison_text.h"
+#include "fidelity_json.h"
 #include "sqlmeasure/results_json.h"
 
 namespace sqlmeasure {
@@ -128,7 +129,10 @@ void render_comparison_json(const Comparison& comparison, std::ostream& out) {
                          {"touched", q.touched},
                          {"outcome", outcome_name(q.outcome)},
                          {"failed_before", failures_json(q.failed_before)},
-                         {"failed_after", failures_json(q.failed_after)}});
+                         {"failed_after", failures_json(q.failed_after)},
+                         {"unlike_production", q.unlike_production.empty()
+                                                   ? nlohmann::json(nullptr)
+                                                   : nlohmann::json(q.unlike_production)}});
     }
     const char* presence = screen.presence == Presence::kBoth         ? "both"
                            : screen.presence == Presence::kOnlyBefore ? "before_only"
@@ -150,27 +154,30 @@ void render_comparison_json(const Comparison& comparison, std::ostream& out) {
   }
   nlohmann::json gates = nlohmann::json::array();
   for (Gate gate : comparison.rule.fail_on) gates.push_back(gate_name(gate));
-  nlohmann::json document = {{"format", "sqlmeasure-comparison"},
-                             {"schema_version", 5},
-                             {"before", comparison.before_label},
-                             {"after", comparison.after_label},
-                             {"rule",
-                              {{"threshold", comparison.rule.threshold},
-                               {"alpha", comparison.rule.alpha},
-                               {"min_delta_ms", comparison.rule.min_delta_ms},
-                               {"min_rows_delta", comparison.rule.min_rows_delta},
-                               {"fail_on", gates}}},
-                             {"phases", comparison.before_phases == 0
-                                            ? nlohmann::json(nullptr)
-                                            : nlohmann::json{{"before", comparison.before_phases},
-                                                             {"after", comparison.after_phases},
-                                                             {"rule", "every before/after pair"}}},
-                             {"change", change_to_json(comparison.change)},
-                             {"regressed", comparison.failing_count()},
-                             {"accepted_screens", comparison.accepted_count()},
-                             {"gate_failed", comparison.gate_failed()},
-                             {"warnings", warning_messages(comparison.warnings)},
-                             {"screens", screens}};
+  nlohmann::json document = {
+      {"format", "sqlmeasure-comparison"},
+      {"schema_version", 6},
+      {"before", comparison.before_label},
+      {"after", comparison.after_label},
+      {"rule",
+       {{"threshold", comparison.rule.threshold},
+        {"alpha", comparison.rule.alpha},
+        {"min_delta_ms", comparison.rule.min_delta_ms},
+        {"min_rows_delta", comparison.rule.min_rows_delta},
+        {"fail_on", gates}}},
+      {"phases", comparison.before_phases == 0
+                     ? nlohmann::json(nullptr)
+                     : nlohmann::json{{"before", comparison.before_phases},
+                                      {"after", comparison.after_phases},
+                                      {"rule", "every before/after pair"}}},
+      {"change", change_to_json(comparison.change)},
+      {"plan_fidelity",
+       comparison.fidelity ? fidelity_json(*comparison.fidelity) : nlohmann::json(nullptr)},
+      {"regressed", comparison.failing_count()},
+      {"accepted_screens", comparison.accepted_count()},
+      {"gate_failed", comparison.gate_failed()},
+      {"warnings", warning_messages(comparison.warnings)},
+      {"screens", screens}};
   out << document.dump(2) << '\n';
 }
 

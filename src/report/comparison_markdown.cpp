@@ -119,6 +119,9 @@ std::string footer(const Comparison& comparison) {
     text += " " + md_text(sampling) + ".";
   }
   if (const std::string ddl = ddl_line(comparison); !ddl.empty()) text += " " + md_text(ddl) + ".";
+  if (const std::string plans = fidelity_line(comparison); !plans.empty()) {
+    text += " " + md_text(plans) + ".";
+  }
   text += " Before: " + inert_markdown(comparison.before_label, kLabelLimit) +
           "; after: " + inert_markdown(comparison.after_label, kLabelLimit) + ".</sub>\n";
   return text;

@@ -42,6 +42,9 @@ void render_comparison_table(const Comparison& comparison, const Style& style, s
     out << sampling << '\n';
   }
   if (const std::string ddl = ddl_line(comparison); !ddl.empty()) out << ddl << '\n';
+  if (const std::string plans = fidelity_line(comparison); !plans.empty()) {
+    out << without_control_bytes(plans) << '\n';
+  }
   out << '\n';
   Table table = screen_table(comparison);
   // Render the table, then print each flagged screen's responsible queries under its row.

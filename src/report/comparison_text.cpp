@@ -81,7 +81,8 @@ std::string delta(const TimeEvidence& time) {
 bool query_flagged(const QueryComparison& query) {
   return query.time.change != Change::kUnchanged || query.rows.change != Change::kUnchanged ||
          !query.plan_changes.empty() || query.results_differ || query.failed() ||
-         !query.warnings_added.empty() || !query.warnings_gone.empty();
+         !query.warnings_added.empty() || !query.warnings_gone.empty() ||
+         !query.unlike_production.empty();
 }
 
 // "Note 1105 (EXPLAIN): Cannot use key `code` part[0] for lookup: ..."
@@ -127,6 +128,10 @@ std::string query_detail(const QueryComparison& query) {
     parts.push_back("warning gone: " + warning_text(warning));
   }
   if (query.failed()) parts.push_back(failure_text(query));
+  if (!query.unlike_production.empty()) {
+    parts.push_back("before plan unlike production's: " + query.unlike_production +
+                    " — the verdict may not hold there");
+  }
   std::string text;
   for (const std::string& part : parts) text += (text.empty() ? "" : ", ") + part;
   return text;
@@ -270,6 +275,12 @@ std::string ddl_line(const Comparison& comparison) {
   std::string line = "DDL: apply " + timings(change.apply_s);
   if (!change.undo_s.empty()) line += ", undo " + timings(change.undo_s);
   return line;
+}
+
+std::string fidelity_line(const Comparison& comparison) {
+  if (!comparison.fidelity) return "";
+  return comparison.fidelity->summary() + " (the before side against " +
+         comparison.fidelity->source + ")";
 }
 
 // The index hints the change breaks or redirects, as the live compare found them after

@@ -52,6 +52,9 @@ struct Sides {
 [[nodiscard]] std::string sampling_line(const Comparison& comparison);
 // What the DDL itself cost, or why it was not measured; empty when no change is recorded.
 [[nodiscard]] std::string ddl_line(const Comparison& comparison);
+// With --plans-from: "plans: 13 of 15 queries plan as production (2 differ) (the before side
+// against prod.json)"; empty without.
+[[nodiscard]] std::string fidelity_line(const Comparison& comparison);
 // "index hint breaks: screen/query (file:line): FORCE INDEX (x) on t: ...".
 [[nodiscard]] std::vector<std::string> hint_lines(const Comparison& comparison);
 // "3 of 19 screens regressed (fail on: errors, time, rows; threshold +10%, ...)".

@@ -117,6 +117,9 @@ void write_facts(const Comparison& comparison, std::ostream& out) {
   if (const std::string ddl = ddl_line(comparison); !ddl.empty()) {
     out << "<dt>DDL</dt><dd>" << escape_markup(ddl.substr(ddl.find(':') + 2)) << "</dd>\n";
   }
+  if (const std::string plans = fidelity_line(comparison); !plans.empty()) {
+    out << "<dt>plans</dt><dd>" << escape_markup(plans.substr(plans.find(':') + 2)) << "</dd>\n";
+  }
   out << "</dl>\n";
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "fidelity_json.h"
 #include "run_table.h"
 #include "sqlmeasure/html_report.h"
 #include "sqlmeasure/render.h"
@@ -72,7 +73,8 @@ void render_run(const RunResult& run, Format format, const Style& style, std::os
   if (!run.complete) out << "INCOMPLETE: " << run.incomplete_reason << '\n';
 }
 
-void render_plans(const RunResult& run, Format format, std::ostream& out) {
+void render_plans(const RunResult& run, Format format, std::ostream& out,
+                  const PlanFidelity* against) {
   if (format == Format::kJson) {
     nlohmann::json screens = nlohmann::json::array();
     for (const ScreenResult& screen : run.screens) {
@@ -85,7 +87,12 @@ void render_plans(const RunResult& run, Format format, std::ostream& out) {
       }
       screens.push_back({{"screen", screen.name}, {"queries", queries}});
     }
-    out << screens.dump(2) << '\n';
+    if (against) {
+      out << nlohmann::json{{"plans", screens}, {"fidelity", fidelity_json(*against)}}.dump(2)
+          << '\n';
+    } else {
+      out << screens.dump(2) << '\n';
+    }
     return;
   }
   for (const ScreenResult& screen : run.screens) {
@@ -115,6 +122,7 @@ void render_plans(const RunResult& run, Format format, std::ostream& out) {
       }
     }
   }
+  if (against) render_plan_fidelity(*against, format, out);
 }
 
 }  // namespace sqlmeasure

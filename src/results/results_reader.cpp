@@ -575,6 +575,57 @@ RunResult results_from_json(const std::string& text, const std::string& origin) 
   return run;
 }
 
+RunResult plans_from_json(const std::string& text, const std::string& origin) {
+  const json document = parse_document(text, origin);
+  Reader read(origin);
+  // explain's JSON: its array of screens, or with --against {"plans": [...], "fidelity": ...}.
+  const json* screens = &document;
+  std::string path = "$";
+  if (document.is_object() && !document.contains("format") && document.contains("plans")) {
+    screens = &read.array(document, "$", "plans");
+    path = "$.plans";
+  } else if (document.is_object()) {
+    if (!document.contains("format") || document["format"] != "sqlmeasure-results") {
+      read.bad("$.format",
+               "expected \"sqlmeasure-results\": an object must be a results file "
+               "or explain's JSON with --against ({\"plans\": [...]})");
+    }
+    return results_from_json(text, origin);
+  } else if (!document.is_array()) {
+    read.bad("$",
+             "neither a results file nor the JSON of `explain --format json` (an object "
+             "with \"format\": \"sqlmeasure-results\", or an array of screens)");
+  }
+  RunResult run;
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < screens->size(); ++i) {
+    const std::string at = fmt::format("{}[{}]", path, i);
+    const json& entry = (*screens)[i];
+    ScreenResult screen;
+    screen.name = read.text(entry, at, "screen");
+    if (!names.insert(screen.name).second) {
+      read.bad(at + ".screen", fmt::format("a second screen named '{}'", screen.name));
+    }
+    const json& queries = read.array(entry, at, "queries");
+    for (std::size_t j = 0; j < queries.size(); ++j) {
+      const std::string query_at = fmt::format("{}.queries[{}]", at, j);
+      QueryResult query;
+      query.name = read.text(queries[j], query_at, "name");
+      query.sql = read.text(queries[j], query_at, "sql");
+      query.rows_examined = read.number<std::uint64_t>(queries[j], query_at, "rows_examined");
+      query.plan = read.plan(queries[j], query_at);
+      screen.queries.push_back(std::move(query));
+    }
+    run.screens.push_back(std::move(screen));
+  }
+  return run;
+}
+
+RunResult read_plans_file(const std::string& path) {
+  return plans_from_json(
+      read_input_file(path, "the plans file", ExitCode::kBadInput, std::uintmax_t{2} << 30), path);
+}
+
 RunResult read_results_file(const std::string& path) {
   // A million samples is ~14 MB; 2 GiB is no results file sqlmeasure wrote.
   return results_from_json(

@@ -417,6 +417,42 @@ RunResult causes_run(bool after) {
   return out;
 }
 
+// ---- production-causes.json: before-causes.json's screens as production planned them (issue
+// 33's plan fidelity, `compare --plans-from`): 100 times the rows, and some plans otherwise.
+PlanRow* plan_of(RunResult& run, const std::string& screen, const std::string& query) {
+  for (ScreenResult& s : run.screens) {
+    for (QueryResult& q : s.queries) {
+      if (s.name == screen && q.name == query) return &q.plan.front();
+    }
+  }
+  return nullptr;
+}
+
+RunResult production_causes_run() {
+  RunResult out = causes_run(false);
+  out.label = "production";
+  out.server.endpoint = "db-replica.internal:3306";
+  for (auto& [table, rows] : out.conditions->table_rows) rows.rows *= 100;
+  // Looked up by an index the copy lacks (and the table 100 times larger).
+  PlanRow& list = *plan_of(out, "work_search", "list");
+  list.access_type = "ref";
+  list.possible_keys = "PRIMARY,status_created";
+  list.key = "status_created";
+  // A range the copy's index dives estimate otherwise.
+  plan_of(out, "budget_search", "soon")->rows = "60000";
+  // The same lookup, a thousand times the rows estimated.
+  plan_of(out, "portfolio", "recent")->rows = "4000";
+  // Another join order.
+  for (ScreenResult& screen : out.screens) {
+    if (screen.name == "member_search") {
+      std::swap(screen.queries[0].plan[0], screen.queries[0].plan[1]);
+    }
+  }
+  // A query production's file does not hold.
+  std::erase_if(out.screens, [](const ScreenResult& s) { return s.name == "profile_search"; });
+  return out;
+}
+
 }  // namespace
 
 std::vector<std::pair<std::string, RunResult>> compare_fixtures() {
@@ -441,6 +477,7 @@ std::vector<std::pair<std::string, RunResult>> compare_fixtures() {
                                 message_list("ab12cd34ef56ab78", again), old_landing(again)})},
       {"before-causes.json", causes_run(false)},
       {"after-causes.json", causes_run(true)},
+      {"production-causes.json", production_causes_run()},
       {"after-incomplete.json",
        run("after, interrupted", "2024-05-01T10:05:00Z",
            {work_search(1.0, 2000, kByIndex, interrupted), top(interrupted),

@@ -503,7 +503,7 @@ TEST_CASE("budgets and accepted regressions in every format", "[unit][render]") 
   CHECK(contains(markdown, "- over budget: median 2.000 > 1.500 ms (sqlmeasure.toml:2:1)\n"));
 
   const nlohmann::json json = nlohmann::json::parse(render(c, Format::kJson));
-  CHECK(json["schema_version"] == 5);
+  CHECK(json["schema_version"] == 6);
   CHECK(json["accepted_screens"] == 1);
   for (const auto& screen : json["screens"]) {
     if (screen["name"] == "top") {
@@ -551,7 +551,7 @@ TEST_CASE("text: with --iterations auto, why each side's sampling stopped, by re
         "work_search); after 1 decided (3 views: work_search), 2 precise (9–12 views)");
   CHECK(contains(render(comparison, Format::kMarkdown), "sampling stopped: before 1 precise"));
   const nlohmann::json document = nlohmann::json::parse(render(comparison, Format::kJson));
-  CHECK(document["schema_version"] == 5);
+  CHECK(document["schema_version"] == 6);
   CHECK(document["screens"][0]["sampling"]["after"] ==
         nlohmann::json({{"views", 3}, {"stopped", "decided"}}));
   CHECK(document["screens"][1]["sampling"]["before"].is_null());

@@ -9,6 +9,7 @@
 
 #include "sqlmeasure/budget.h"
 #include "sqlmeasure/gate_policy.h"
+#include "sqlmeasure/plan_fidelity.h"
 #include "sqlmeasure/results.h"
 #include "sqlmeasure/verdict.h"
 #include "sqlmeasure/verdict_rule.h"
@@ -103,6 +104,9 @@ struct QueryComparison {
   // False when the after side records the change (a live compare) and the query reads none
   // of the tables it alters: its time alone then flags nothing (docs/verdicts.md).
   bool touched = true;
+  // With --plans-from, on a flagged screen: how its before plan differs from production's
+  // (QueryFidelity::describe), the verdict may not hold there; empty otherwise.
+  std::string unlike_production;
   // Its time changed while its plan, rows examined and results did not: slower or faster
   // beside heavier neighbours, not by a plan of its own.
   [[nodiscard]] bool time_only() const;
@@ -180,6 +184,8 @@ struct Comparison {
   // were compared as they are.
   std::size_t before_phases = 0, after_phases = 0;
   std::optional<ChangeRecord> change;  // what a live compare changed (its after run says)
+  // With --plans-from: the before side's plans against production's (note_plan_fidelity).
+  std::optional<PlanFidelity> fidelity;
   [[nodiscard]] std::size_t failing_count() const;   // screens that fail the gate
   [[nodiscard]] std::size_t accepted_count() const;  // gated screens an entry accepts
   [[nodiscard]] bool gate_failed() const { return failing_count() > 0; }
@@ -218,5 +224,11 @@ void add_drift_warning(Comparison& comparison, const RunResult& first_before,
 // an expired entry and for one that accepts nothing; re-sorts the screens.
 void finish_comparison(Comparison& comparison, const GatePolicy& policy,
                        std::chrono::year_month_day today);
+
+// --plans-from: keeps `fidelity` (the before side's plans against production's) on the
+// comparison, and marks each query of a flagged screen (any verdict but unchanged, added or
+// removed) whose before plan is unlike production's (QueryComparison::unlike_production). It
+// changes no verdict: it says where one may not hold on production.
+void note_plan_fidelity(Comparison& comparison, PlanFidelity fidelity);
 
 }  // namespace sqlmeasure

@@ -9,6 +9,7 @@
 #include "sqlmeasure/capture.h"
 #include "sqlmeasure/compare.h"
 #include "sqlmeasure/number_text.h"
+#include "sqlmeasure/plan_fidelity.h"
 #include "sqlmeasure/results.h"
 
 namespace sqlmeasure {
@@ -38,8 +39,13 @@ void write_table(const Table& table, Format format, std::ostream& out);
 
 // `run`: per-screen table (the talk's one figure per screen, done properly).
 void render_run(const RunResult& run, Format format, const Style& style, std::ostream& out);
-// `explain`: the plan of every query.
-void render_plans(const RunResult& run, Format format, std::ostream& out);
+// `explain`: the plan of every query; with `against` (explain --against), the plan-fidelity
+// check after them — in JSON, the document is then {"plans": [...], "fidelity": {...}}.
+void render_plans(const RunResult& run, Format format, std::ostream& out,
+                  const PlanFidelity* against = nullptr);
+// A plan-fidelity check alone (run --plans-from): the summary line and each query not planned
+// as production (table, Markdown, CSV comment lines), or its JSON object.
+void render_plan_fidelity(const PlanFidelity& fidelity, Format format, std::ostream& out);
 // `list`: screens and their queries.
 void render_screen_list(const std::vector<Screen>& screens, Format format, std::ostream& out);
 // `compare`.

@@ -18,4 +18,10 @@ void write_results_json(const RunResult& run, std::ostream& out);
 void write_results_file(const RunResult& run, const std::string& path);
 [[nodiscard]] RunResult read_results_file(const std::string& path);
 
+// Plans recorded elsewhere (production's, for --against and --plans-from): a results file, or
+// the JSON of `explain --format json` read into a run of screens, queries, SQL, rows examined
+// and plans only. Throws Error(kBadInput) naming the file and the JSON path at fault.
+[[nodiscard]] RunResult plans_from_json(const std::string& text, const std::string& origin);
+[[nodiscard]] RunResult read_plans_file(const std::string& path);
+
 }  // namespace sqlmeasure
