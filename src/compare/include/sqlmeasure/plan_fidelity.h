@@ -24,12 +24,13 @@ enum class FidelityStatus {
 };
 [[nodiscard]] const char* fidelity_status_id(FidelityStatus status);  // "same", "differs", ...
 
-// Why a plan differs, as far as the two sides' plans and recorded conditions tell.
+// Why a plan differs, as far as the two sides' plans and recorded conditions tell; most
+// telling first, the order they are listed in.
 enum class FidelityReason {
   kNoMatchingRow,    // the literal matches no row on one side (Impossible WHERE ...)
-  kTableRows,        // a table holds far fewer (or more) rows on one side
   kIndexMissing,     // an index production's plan uses is not among the possible keys here
   kIndexExtra,       // an index the plan here uses is not among production's possible keys
+  kTableRows,        // a table holds far fewer (or more) rows on one side
   kStatistics,       // an index's rows per value (table rows / leading distinct) differ
   kRangeIndexDives,  // a range whose rows the optimizer estimated by index dives on this data
 };
