@@ -30,6 +30,8 @@ const CommandInfo kCommands[] = {
     {"capture", "Build a scenario directory from the server's general or slow logs",
      make_capture_command},
     {"list", "List screens and their queries", make_list_command},
+    {"stats", "Export production's optimizer statistics; import them into the CI copy",
+     make_stats_command},
     {"recover", "Put back what a killed live compare left on a server, from its journal",
      make_recover_command},
 };

@@ -56,5 +56,6 @@ std::unique_ptr<Command> make_check_command();
 std::unique_ptr<Command> make_capture_command();
 std::unique_ptr<Command> make_list_command();
 std::unique_ptr<Command> make_recover_command();
+std::unique_ptr<Command> make_stats_command();
 
 }  // namespace sqlmeasure

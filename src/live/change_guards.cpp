@@ -55,9 +55,10 @@ std::vector<std::string> prepare_change_session(Connection& admin, const ChangeS
                   std::max<long long>(1, std::llround(std::ceil(safety.lock_wait_timeout_s))))};
   if (admin.server().flavor == Flavor::kAurora && !safety.allow_replicated_ddl) {
     fail(ExitCode::kUsage,
-         "this is Aurora: its readers share the storage and see every change at once, whatever "
-         "the binary log says. Run the live compare on a clone (or a staging cluster), or pass "
-         "--allow-replicated-ddl to change it anyway");
+         fmt::format("this is Aurora: its readers share the storage and see every change at "
+                     "once, whatever the binary log says. Run {} on a clone (or a staging "
+                     "cluster), or pass --allow-replicated-ddl to change it anyway",
+                     safety.activity));
   }
   const std::string log_bin = ascii_upper(first_cell(admin, "SELECT @@log_bin"));
   if (log_bin != "1" && log_bin != "ON") return setup;
@@ -86,11 +87,10 @@ std::vector<std::string> prepare_change_session(Connection& admin, const ChangeS
   }
   if (!safety.allow_replicated_ddl) {
     fail(ExitCode::kUsage,
-         fmt::format("{}: every apply and undo of the change would be written to it and "
-                     "replayed on every replica. Run the live compare on a clone or a staging "
-                     "server; or pass --no-binlog (SET SESSION sql_log_bin = 0 for the change), "
-                     "or --allow-replicated-ddl to let it replicate",
-                     facts));
+         fmt::format("{}: {} would be written to it and replayed on every replica. Run {} on a "
+                     "clone or a staging server; or pass --no-binlog (SET SESSION sql_log_bin = "
+                     "0 for the change), or --allow-replicated-ddl to let it replicate",
+                     facts, safety.writes, safety.activity));
   }
   events.detail(facts + "; the change replicates (--allow-replicated-ddl)");
   return setup;

@@ -16,6 +16,9 @@ struct ChangeSafety {
   bool allow_replicated_ddl = false;  // --allow-replicated-ddl: let it replicate, knowingly
   bool no_binlog = false;             // --no-binlog: SET SESSION sql_log_bin = 0 for the change
   double lock_wait_timeout_s = 5;     // --lock-wait-timeout: how long a DDL may wait for a lock
+  // What the refusals name: what to run elsewhere, and what would replicate.
+  const char* activity = "the live compare";
+  const char* writes = "every apply and undo of the change";
 };
 
 // Checks the server (binary log, replicas, Aurora) and returns the statements the change's

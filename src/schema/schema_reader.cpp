@@ -74,7 +74,8 @@ double key_bound(const ResultSet& set, size_t column, std::string_view what) {
 
 bool is_glob(const std::string& text) { return text.find_first_of("*?[") != std::string::npos; }
 
-// The tables named by --tables (names or globs), or all.
+}  // namespace
+
 std::set<std::string> select_tables(const std::vector<std::string>& all,
                                     const std::vector<std::string>& wanted,
                                     const std::string& database) {
@@ -97,6 +98,8 @@ std::set<std::string> select_tables(const std::vector<std::string>& all,
   }
   return chosen;
 }
+
+namespace {
 
 void report(const CollectOptions& options, const std::string& phase, size_t done, size_t total) {
   if (options.on_progress) options.on_progress(Progress{phase, done, total});

@@ -1148,3 +1148,67 @@ TEST_CASE(
 
 }  // namespace
 }  // namespace sqlmeasure::testing
+
+namespace sqlmeasure::testing {
+namespace {
+
+TEST_CASE("stats import on a server with a binary log: refused, then --no-binlog writes unlogged",
+          "[db][safety][statistics][replication]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  ScratchServer server("--log-bin=mysql-bin --server-id=7");
+  if (!server.problem().empty()) {
+    if (in_ci()) FAIL("a second test server is needed in CI: " << server.problem());
+    WARN("skipped: cannot start a second server: " << server.problem());
+    return;
+  }
+  TempDir dir("statistics-binlog");
+  ScopedEnv journals("SQLMEASURE_JOURNAL_DIR", dir.path() + "/journals");
+  ScopedEnv no_password("MYSQL_PWD", std::nullopt);
+  auto admin = sqlmeasure::connect(server.options());
+  admin->execute("CREATE DATABASE shop");
+  admin->execute("CREATE TABLE shop.t (id INT PRIMARY KEY, v INT, KEY k_v (v)) ENGINE=InnoDB");
+  admin->execute("INSERT INTO shop.t VALUES (1, 10), (2, 20)");
+  admin->execute("ANALYZE TABLE shop.t");
+  auto stats = [&](std::vector<std::string> args) {
+    std::vector<std::string> all = {"stats"};
+    all.insert(all.end(), args.begin(), args.end());
+    for (const std::string& flag : server.tcp_args()) all.push_back(flag);
+    for (const char* flag : {"-u", "root", "-D", "shop"}) all.push_back(flag);
+    return run_in_process(all);
+  };
+  auto statistics_logged = [&] {
+    int writes = 0;
+    ResultSet logs = admin->query("SHOW BINARY LOGS");
+    for (const auto& log : logs.rows) {
+      ResultSet events = admin->query("SHOW BINLOG EVENTS IN " + admin->quote(*log[0]));
+      const int info = events.column("Info");
+      for (const auto& event : events.rows) {
+        const std::string text = event[static_cast<std::size_t>(info)].value_or("");
+        if (text.find("innodb_index_stats") != std::string::npos ||
+            text.find("STATS_AUTO_RECALC") != std::string::npos) {
+          ++writes;
+        }
+      }
+    }
+    return writes;
+  };
+  const std::string file = dir / "shop.json";
+  REQUIRE(stats({"export", "-o", file}).code == 0);  // read-only: allowed anywhere
+  const int logged_before = statistics_logged();
+
+  CliResult refused = stats({"import", file});
+  INFO("refused: " << refused.err);
+  CHECK(refused.code == 64);
+  CHECK(refused.err.find("this server writes a binary log (@@log_bin = ON)") != std::string::npos);
+  CHECK(refused.err.find("Run stats import on a clone") != std::string::npos);
+  CHECK(statistics_logged() == logged_before);
+
+  CliResult unlogged = stats({"import", file, "--no-binlog"});
+  INFO("--no-binlog: " << unlogged.out << unlogged.err);
+  CHECK(unlogged.code == 0);
+  CHECK(stats({"import", "--undo", "--no-binlog"}).code == 0);
+  CHECK(statistics_logged() == logged_before);  // imported and undone, never logged
+}
+
+}  // namespace
+}  // namespace sqlmeasure::testing

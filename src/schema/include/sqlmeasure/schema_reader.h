@@ -3,6 +3,7 @@
 // persistent statistics, with the columns the advisor's rules need counted or sampled.
 #include <atomic>
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,12 @@ struct CollectOptions {
 // in `tables` is a usage error with a "did you mean".
 [[nodiscard]] SchemaInfo collect_schema(Connection& connection, const std::string& database,
                                         const CollectOptions& options);
+
+// The tables of `all` that --tables names (names or globs), or all of them when it names none.
+// A name or glob that matches nothing is Error(kUsage) with a "did you mean".
+[[nodiscard]] std::set<std::string> select_tables(const std::vector<std::string>& all,
+                                                  const std::vector<std::string>& wanted,
+                                                  const std::string& database);
 
 // The GEE estimator (Charikar, Chaudhuri, Motwani, Narasayya 2000) of a column's distinct
 // values from a uniform sample: sqrt(N/n) * f1 + (d - f1), where f1 is the number of values

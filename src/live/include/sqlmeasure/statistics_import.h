@@ -1,0 +1,39 @@
+#pragma once
+// `stats import`: production's optimizer statistics written into the CI copy's statistics
+// tables, only onto tables of the same definition, under the live compare's rules (no binary
+// log or replica unless told; no other live compare's change left on the server), with the
+// copy's own statistics recorded first (statistics_record.h) and put back by the undo — or at
+// once, when the import fails or is interrupted. docs/statistics.md.
+#include <atomic>
+#include <functional>
+#include <string>
+
+#include "sqlmeasure/connection.h"
+#include "sqlmeasure/optimizer_statistics.h"
+#include "sqlmeasure/statistics_import_result.h"
+
+namespace sqlmeasure {
+
+struct StatisticsImportOptions {
+  bool allow_replicated = false;  // --allow-replicated-ddl: let the writes replicate, knowingly
+  bool no_binlog = false;         // --no-binlog: SET SESSION sql_log_bin = 0 for them
+  std::function<void(const std::string&)> on_event;
+  const std::atomic<bool>* interrupted = nullptr;
+};
+
+// Imports `file` into the database `admin` is connected to (read-write). `source` names the
+// file in what is printed and recorded. Error(kUsage) for a server it must not write
+// (binary log, replicas, Aurora); Error(kRuntime) when statistics imported earlier are still in
+// place, or when it fails (the copy's own put back first); Error(kBadInput) when no table of
+// the file matches a table here.
+[[nodiscard]] StatisticsImportResult import_statistics(Connection& admin,
+                                                       const StatisticsFile& file,
+                                                       const std::string& source,
+                                                       const StatisticsImportOptions& options);
+
+// Puts back the copy's own statistics recorded by the last import on this server and
+// database, checks them and closes the record. nullopt when no import is in place.
+[[nodiscard]] std::optional<StatisticsUndoResult> undo_statistics_import(
+    Connection& admin, const StatisticsImportOptions& options);
+
+}  // namespace sqlmeasure

@@ -1,0 +1,152 @@
+// The statistics tables a file carries, and what a table's definition is.
+#include "sqlmeasure/optimizer_statistics.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "sqlmeasure/hash.h"
+#include "sqlmeasure/text.h"
+
+namespace sqlmeasure {
+
+const char* statistics_table_name(StatisticsTable table) {
+  switch (table) {
+    case StatisticsTable::kInnodbTable:
+      return "innodb_table_stats";
+    case StatisticsTable::kInnodbIndex:
+      return "innodb_index_stats";
+    case StatisticsTable::kTable:
+      return "table_stats";
+    case StatisticsTable::kColumn:
+      return "column_stats";
+    case StatisticsTable::kIndex:
+      return "index_stats";
+  }
+  return "";
+}
+
+std::optional<StatisticsTable> statistics_table_named(std::string_view name) {
+  for (StatisticsTable table : kStatisticsTables) {
+    if (name == statistics_table_name(table)) return table;
+  }
+  return std::nullopt;
+}
+
+std::pair<const char*, const char*> statistics_key_columns(StatisticsTable table) {
+  const bool innodb =
+      table == StatisticsTable::kInnodbTable || table == StatisticsTable::kInnodbIndex;
+  return {innodb ? "database_name" : "db_name", "table_name"};
+}
+
+// The columns of MySQL 8.0 / 8.4 and MariaDB 10.x / 11.x (their mysql_system_tables.sql).
+const std::vector<std::string>& statistics_value_columns(StatisticsTable table) {
+  static const std::vector<std::string> kInnodbTable = {
+      "last_update", "n_rows", "clustered_index_size", "sum_of_other_index_sizes"};
+  static const std::vector<std::string> kInnodbIndex = {
+      "index_name", "last_update", "stat_name", "stat_value", "sample_size", "stat_description"};
+  static const std::vector<std::string> kTable = {"cardinality"};
+  static const std::vector<std::string> kColumn = {"column_name", "min_value",  "max_value",
+                                                   "nulls_ratio", "avg_length", "avg_frequency",
+                                                   "hist_size",   "hist_type",  "histogram"};
+  static const std::vector<std::string> kIndex = {"index_name", "prefix_arity", "avg_frequency"};
+  switch (table) {
+    case StatisticsTable::kInnodbTable:
+      return kInnodbTable;
+    case StatisticsTable::kInnodbIndex:
+      return kInnodbIndex;
+    case StatisticsTable::kTable:
+      return kTable;
+    case StatisticsTable::kColumn:
+      return kColumn;
+    case StatisticsTable::kIndex:
+      return kIndex;
+  }
+  return kTable;
+}
+
+bool holds_data_values(StatisticsTable table, std::string_view column) {
+  return table == StatisticsTable::kColumn &&
+         (column == "min_value" || column == "max_value" || column == "histogram");
+}
+
+const TableStatistics* StatisticsFile::table(std::string_view name) const {
+  for (const TableStatistics& candidate : tables) {
+    if (iequals(candidate.name, name)) return &candidate;
+  }
+  return nullptr;
+}
+
+std::string definition_fingerprint(const TableStatistics& table) {
+  std::string text = "engine " + ascii_lower(table.engine) + "\n";
+  for (const DefinedColumn& column : table.columns) {
+    text += fmt::format("column {} {} {}\n", ascii_lower(column.name), ascii_lower(column.type),
+                        column.nullable ? "null" : "not null");
+  }
+  for (const DefinedIndex& index : table.indexes) {
+    text += fmt::format("index {} {} ({})\n", ascii_lower(index.name), index.unique ? "unique" : "",
+                        ascii_lower(join(index.columns, ",")));
+  }
+  return fmt::format("{:016x}", mix64(stable_hash(text)));
+}
+
+namespace {
+
+template <typename T>
+const T* named(const std::vector<T>& items, const std::string& name) {
+  const auto it = std::find_if(items.begin(), items.end(),
+                               [&](const T& item) { return iequals(item.name, name); });
+  return it == items.end() ? nullptr : &*it;
+}
+
+std::string column_text(const DefinedColumn& column) {
+  return column.type + (column.nullable ? " NULL" : " NOT NULL");
+}
+
+std::string index_text(const DefinedIndex& index) {
+  return fmt::format("{}({})", index.unique ? "UNIQUE " : "", join(index.columns, ", "));
+}
+
+}  // namespace
+
+std::vector<std::string> definition_differences(const TableStatistics& here,
+                                                const TableStatistics& file) {
+  std::vector<std::string> out;
+  if (!iequals(here.engine, file.engine)) {
+    out.push_back(fmt::format("engine {} here, {} in the file", here.engine, file.engine));
+  }
+  for (const DefinedColumn& column : file.columns) {
+    const DefinedColumn* mine = named(here.columns, column.name);
+    if (mine == nullptr) {
+      out.push_back(fmt::format("column {} only in the file", column.name));
+    } else if (!iequals(column_text(*mine), column_text(column))) {
+      out.push_back(fmt::format("column {}: {} here, {} in the file", column.name,
+                                column_text(*mine), column_text(column)));
+    }
+  }
+  for (const DefinedColumn& column : here.columns) {
+    if (named(file.columns, column.name) == nullptr) {
+      out.push_back(fmt::format("column {} only here", column.name));
+    }
+  }
+  for (const DefinedIndex& index : file.indexes) {
+    const DefinedIndex* mine = named(here.indexes, index.name);
+    if (mine == nullptr) {
+      out.push_back(fmt::format("index {} {} only in the file", index.name, index_text(index)));
+    } else if (!iequals(index_text(*mine), index_text(index))) {
+      out.push_back(fmt::format("index {}: {} here, {} in the file", index.name, index_text(*mine),
+                                index_text(index)));
+    }
+  }
+  for (const DefinedIndex& index : here.indexes) {
+    if (named(file.indexes, index.name) == nullptr) {
+      out.push_back(fmt::format("index {} {} only here", index.name, index_text(index)));
+    }
+  }
+  if (out.empty() && here.fingerprint != file.fingerprint) {
+    out.push_back("the columns' or indexes' order differs");
+  }
+  return out;
+}
+
+}  // namespace sqlmeasure

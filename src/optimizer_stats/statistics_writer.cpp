@@ -1,0 +1,96 @@
+// Writing statistics rows into a server's statistics tables, and having them read again.
+#include "sqlmeasure/statistics_writer.h"
+
+#include <fmt/format.h>
+
+#include "sqlmeasure/error.h"
+#include "sqlmeasure/hash.h"
+#include "sqlmeasure/sql_lexer.h"
+#include "sqlmeasure/text.h"
+
+namespace sqlmeasure {
+namespace {
+
+std::string qualified(const std::string& database, const std::string& table) {
+  return quote_identifier(database) + "." + quote_identifier(table);
+}
+
+// A value as a SQL literal: text quoted by the client library, bytes that are not UTF-8 as
+// a hex literal (exactly those bytes, in a binary column).
+std::string literal(Connection& connection, const std::optional<std::string>& value) {
+  if (!value) return "NULL";
+  if (is_utf8(*value)) return connection.quote(*value);
+  return "X'" + hex_of(*value) + "'";
+}
+
+}  // namespace
+
+std::vector<std::string> write_table_statistics(Connection& connection, const std::string& database,
+                                                const std::string& table,
+                                                const TableStatistics& statistics,
+                                                const std::set<StatisticsTable>& tables) {
+  std::vector<std::string> ran;
+  auto run = [&](const std::string& sql) {
+    connection.execute(sql);
+    ran.push_back(sql);
+  };
+  for (StatisticsTable which : tables) {
+    const auto [database_column, table_column] = statistics_key_columns(which);
+    const std::string name = fmt::format("mysql.{}", statistics_table_name(which));
+    const std::string key =
+        fmt::format("{} = {} AND {} = {}", database_column, connection.quote(database),
+                    table_column, connection.quote(table));
+    run(fmt::format("DELETE FROM {} WHERE {}", name, key));
+    const auto rows = statistics.stored.find(which);
+    if (rows == statistics.stored.end()) continue;
+    for (const StatisticsRow& row : rows->second) {
+      std::string columns = fmt::format("{}, {}", database_column, table_column);
+      std::string values =
+          fmt::format("{}, {}", connection.quote(database), connection.quote(table));
+      for (const auto& [column, value] : row) {
+        columns += ", " + column;  // one of statistics_value_columns(): the reader checked
+        values += ", " + literal(connection, value);
+      }
+      run(fmt::format("INSERT INTO {} ({}) VALUES ({})", name, columns, values));
+    }
+  }
+  if (connection.server().flavor != Flavor::kMariaDB && connection.server().major >= 8) {
+    // MySQL 8's histograms: the table's replaced by the file's (8.0.31 loads them USING DATA).
+    const ResultSet existing = connection.query(
+        "SELECT COLUMN_NAME FROM information_schema.COLUMN_STATISTICS WHERE SCHEMA_NAME = " +
+        connection.quote(database) + " AND TABLE_NAME = " + connection.quote(table));
+    std::vector<std::string> drop;
+    for (const auto& row : existing.rows) drop.push_back(quote_identifier(row[0].value_or("")));
+    if (!drop.empty()) {
+      run(fmt::format("ANALYZE TABLE {} DROP HISTOGRAM ON {}", qualified(database, table),
+                      join(drop, ", ")));
+    }
+    for (const ColumnHistogram& histogram : statistics.histograms) {
+      run(fmt::format("ANALYZE TABLE {} UPDATE HISTOGRAM ON {} USING DATA {}",
+                      qualified(database, table), quote_identifier(histogram.column),
+                      connection.quote(histogram.histogram)));
+    }
+  }
+  return ran;
+}
+
+void set_auto_recalc(Connection& connection, const std::string& database, const std::string& table,
+                     const std::string& value) {
+  connection.execute(fmt::format("ALTER TABLE {} STATS_AUTO_RECALC = {}",
+                                 qualified(database, table), value.empty() ? "DEFAULT" : value));
+}
+
+void reload_table_statistics(Connection& connection, const std::string& database,
+                             const std::string& table) {
+  if (connection.server().flavor == Flavor::kMariaDB) {
+    // A name no application uses, within the 64 characters a table name may have.
+    const std::string aside =
+        fmt::format("sqlmeasure_reload_{:016x}", mix64(stable_hash(database + "." + table)));
+    connection.execute(fmt::format("RENAME TABLE {} TO {}, {} TO {}", qualified(database, table),
+                                   qualified(database, aside), qualified(database, aside),
+                                   qualified(database, table)));
+  }
+  connection.execute(fmt::format("FLUSH TABLES {}", qualified(database, table)));
+}
+
+}  // namespace sqlmeasure

@@ -1,0 +1,125 @@
+// The statistics file (docs/statistics.md, "The file"): what it holds survives a round trip
+// exactly, binary values included; a bad file names the JSON path at fault (exit 65); and a
+// table's definition differences are named one by one.
+#include "sqlmeasure/statistics_file.h"
+
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "sqlmeasure/error.h"
+
+namespace sqlmeasure {
+namespace {
+
+TableStatistics works_table() {
+  TableStatistics table;
+  table.name = "works";
+  table.engine = "InnoDB";
+  table.columns = {{"id", "int(10) unsigned", false}, {"created", "datetime", true}};
+  table.indexes = {{"PRIMARY", true, {"id"}}, {"created", false, {"created"}}};
+  table.fingerprint = definition_fingerprint(table);
+  table.rows = 295644;
+  table.beliefs = {{"PRIMARY", {295644}}, {"created", {std::nullopt}}};
+  table.stored[StatisticsTable::kInnodbTable] = {{{"n_rows", "295644"},
+                                                  {"clustered_index_size", "4326"},
+                                                  {"sum_of_other_index_sizes", "2054"},
+                                                  {"last_update", "2026-12-07 11:29:42"}}};
+  table.stored[StatisticsTable::kInnodbIndex] = {{{"index_name", "created"},
+                                                  {"stat_name", "n_diff_pfx01"},
+                                                  {"stat_value", "295000"},
+                                                  {"sample_size", std::nullopt},
+                                                  {"stat_description", "created"},
+                                                  {"last_update", "2026-12-07 11:29:42"}}};
+  // A binary histogram and min value: bytes that are not UTF-8 travel as hex.
+  table.stored[StatisticsTable::kColumn] = {{{"column_name", "created"},
+                                             {"min_value", std::string("\x00\xff\x80", 3)},
+                                             {"histogram", std::string("\x01\x02\xfe", 3)},
+                                             {"hist_type", "DOUBLE_PREC_HB"}}};
+  return table;
+}
+
+StatisticsFile sample_file() {
+  StatisticsFile file;
+  file.tool_version = "0.1.0";
+  file.exported_at = "2026-12-07T12:00:00Z";
+  file.flavor = Flavor::kMariaDB;
+  file.server_version = "10.11.19-MariaDB";
+  file.endpoint = "db.internal:3306";
+  file.database = "shop";
+  file.settings = {{"eq_range_index_dive_limit", "200"}};
+  file.tables = {works_table()};
+  return file;
+}
+
+std::string failure_of(const std::string& text) {
+  try {
+    (void)statistics_from_text(text, "prod.json");
+  } catch (const Error& error) {
+    CHECK(error.code() == ExitCode::kBadInput);
+    return error.what();
+  }
+  return "(no error)";
+}
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const std::size_t at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
+TEST_CASE("a statistics file reads back as it was written, binary values included",
+          "[unit][statistics]") {
+  const StatisticsFile file = sample_file();
+  const std::string text = statistics_to_text(file);
+  CHECK(text.find("\"hex\": \"00FF80\"") != std::string::npos);
+  CHECK(text.rfind("{\n  \"sqlmeasure_statistics\": 1,", 0) == 0);  // what it is, first
+  const StatisticsFile back = statistics_from_text(text, "prod.json");
+  CHECK(back.tables == file.tables);
+  CHECK(back.settings == file.settings);
+  CHECK(back.database == "shop");
+  CHECK(back.flavor == Flavor::kMariaDB);
+}
+
+TEST_CASE("a bad statistics file names the JSON path at fault, exit 65", "[unit][statistics]") {
+  const std::string good = statistics_to_text(sample_file());
+  CHECK(failure_of("{\"tables\": []}").find("prod.json: $: not a statistics file") == 0);
+  CHECK(failure_of("not json").find("prod.json: not JSON") == 0);
+  CHECK(failure_of(replaced(good, "\"sqlmeasure_statistics\": 1", "\"sqlmeasure_statistics\": 9"))
+            .find("format version 9 is newer") != std::string::npos);
+  CHECK(failure_of(replaced(good, "\"stat_value\": \"295000\"", "\"stat_valu\": \"295000\"")) ==
+        "prod.json: $.tables[0].innodb_index_stats[0].stat_valu: not a column of "
+        "mysql.innodb_index_stats (expected one of: index_name, last_update, stat_name, "
+        "stat_value, sample_size, stat_description)");
+  CHECK(failure_of(replaced(good, "\"rows\": 295644", "\"rows\": -1")) ==
+        "prod.json: $.tables[0].rows: expected a whole number ≥ 0");
+  CHECK(failure_of(replaced(good, "\"hex\": \"00FF80\"", "\"hex\": \"0FF80\"")) ==
+        "prod.json: $.tables[0].column_stats[0].min_value.hex: expected an even number of hex "
+        "digits");
+  // A definition edited by hand no longer matches its fingerprint: the import would check
+  // the wrong thing.
+  CHECK(failure_of(replaced(good, "\"datetime\"", "\"timestamp\"")) ==
+        "prod.json: $.tables[0].definition.fingerprint: does not match the columns and indexes "
+        "beside it (the file was edited)");
+}
+
+TEST_CASE("a table's definition differences are named one by one", "[unit][statistics]") {
+  const TableStatistics file = works_table();
+  TableStatistics here = file;
+  CHECK(definition_differences(here, file).empty());
+  here.columns[1].type = "timestamp";
+  here.columns.push_back({"note", "text", true});
+  here.indexes.pop_back();
+  here.fingerprint = definition_fingerprint(here);
+  const std::vector<std::string> expected = {
+      "column created: timestamp NULL here, datetime NULL in the file", "column note only here",
+      "index created (created) only in the file"};
+  CHECK(definition_differences(here, file) == expected);
+  TableStatistics reordered = file;
+  std::swap(reordered.columns[0], reordered.columns[1]);
+  reordered.fingerprint = definition_fingerprint(reordered);
+  CHECK(definition_differences(reordered, file) ==
+        std::vector<std::string>{"the columns' or indexes' order differs"});
+}
+
+}  // namespace
+}  // namespace sqlmeasure
