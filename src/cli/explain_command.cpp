@@ -7,6 +7,7 @@
 #include "sqlmeasure/evidence_collection.h"
 #include "sqlmeasure/runner.h"
 #include "sqlmeasure/scenario_loader.h"
+#include "stats_flag.h"
 
 namespace sqlmeasure {
 namespace {
@@ -18,6 +19,7 @@ class ExplainCommand final : public ScreenCommand {
     app.add_option("--seed", seed_, "Seed for parameters drawn with `from`")
         ->default_str(std::to_string(RunSettings{}.seed));
     against_.add_to(app);
+    stats_.add_to(app);
     output_.add_to(app);
   }
 
@@ -25,6 +27,7 @@ class ExplainCommand final : public ScreenCommand {
     const Format format = output_.format();
     std::vector<Screen> screens = scenarios_.load(context.config());
     against_.read();  // now: a bad file stops before anything connects
+    stats_.read();
     RunOptions options;
     options.settings.seed = seed_.value_or(context.config().seed.value_or(RunSettings{}.seed));
     options.settings.warmup = 0;
@@ -43,11 +46,14 @@ class ExplainCommand final : public ScreenCommand {
     check_session(*connection, connection->server().database, screens, options.allow_writes);
     options.cancel = cancel_with(connect, {session});
     resolve_params(*connection, screens, options.settings.seed);
+    const std::unique_ptr<StatisticsInPlace> statistics =
+        stats_.put_in_place(context, session, connect);
     RunResult run = std::move(measure({{connection.get(), ""}}, screens, options).front());
     // What the statistics reason compares with production's (a results file records them).
     if (against_.given() && run.complete) {
       run.index_statistics = plan_index_statistics(*connection, run);
     }
+    if (statistics) StatsFlag::restore(*statistics, context);
     const std::optional<PlanFidelity> fidelity = against_.check(run);
     render_plans(run, format, context.out(), fidelity ? &*fidelity : nullptr);
     if (!run.complete) fail(ExitCode::kRuntime, "explain did not finish: " + run.incomplete_reason);
@@ -59,6 +65,7 @@ class ExplainCommand final : public ScreenCommand {
   OutputFlags output_{kTableFormats};
   std::optional<std::uint64_t> seed_;
   PlansFromFlag against_{"--against"};
+  StatsFlag stats_;
 };
 
 }  // namespace

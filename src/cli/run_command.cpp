@@ -13,6 +13,7 @@
 #include "sqlmeasure/scenario_loader.h"
 #include "sqlmeasure/text.h"
 #include "sqlmeasure/timestamp.h"
+#include "stats_flag.h"
 
 namespace sqlmeasure {
 namespace {
@@ -29,6 +30,7 @@ class RunCommand final : public ScreenCommand {
     app.add_option("-o,--out", out_,
                    "Results file to write (default: sqlmeasure-results/run-TIMESTAMP.json)");
     plans_from_.add_to(app);
+    stats_.add_to(app);
   }
 
   // Screens over their budget (docs/verdicts.md, "Budgets") fail a run as they fail a compare:
@@ -54,6 +56,7 @@ class RunCommand final : public ScreenCommand {
     RunOptions options = run_.options(context, scenarios_, "run");
     std::vector<Screen> screens = scenarios_.load(context.config());
     plans_from_.read();  // now: a bad file stops before anything connects
+    stats_.read();
     const ConnectionOptions session =
         measuring_session(connection_.resolve(context.config(), context), options);
     const Connector connect = verbose_connector(context);
@@ -63,10 +66,13 @@ class RunCommand final : public ScreenCommand {
     // --concurrency: the extra connections are set up exactly like the first.
     options.open_connection = [&session, &connect](std::size_t) { return connect(session); };
     options.cancel = cancel_with(connect, {session});
+    const std::unique_ptr<StatisticsInPlace> statistics =
+        stats_.put_in_place(context, session, connect);
     RunResult run =
         std::move(measure({{connection.get(), options.label}}, screens, options).front());
     // What a later compare of this file names plan changes with (docs/verdicts.md).
     if (run.complete) run.index_statistics = plan_index_statistics(*connection, run);
+    if (statistics) StatsFlag::restore(*statistics, context);
     // The table first: measured figures are shown even if the file cannot be written.
     report_.emit(format, context, [&](Format chosen, std::ostream& out) {
       render_run(run, chosen, context.style(), out);
@@ -102,6 +108,7 @@ class RunCommand final : public ScreenCommand {
   ReportFlag report_;
   std::optional<std::string> out_;
   PlansFromFlag plans_from_{"--plans-from"};
+  StatsFlag stats_;
 };
 
 }  // namespace

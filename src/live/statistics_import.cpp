@@ -32,6 +32,10 @@ std::string database_of(Connection& admin) {
 // The binary-log and replica rule of the live compare, for statistics writes; the session in
 // UTC so that timestamps are written back as they were read.
 void prepare_session(Connection& admin, const StatisticsImportOptions& options, EventLog& events) {
+  if (options.within_live_compare) {
+    admin.execute("SET SESSION time_zone = '+00:00'");
+    return;
+  }
   ChangeSafety safety;
   safety.allow_replicated_ddl = options.allow_replicated;
   safety.no_binlog = options.no_binlog;
@@ -97,6 +101,10 @@ std::vector<std::string> differences(const StatisticsFile& recorded, const Stati
   return out;
 }
 
+StatisticsUndoResult undo_recorded(Connection& admin, const std::string& database,
+                                   const std::string& record_path, StatisticsRecord& record,
+                                   EventLog& events);
+
 StatisticsFile only(const StatisticsFile& all, const std::vector<std::string>& names) {
   StatisticsFile out = all;
   out.tables.clear();
@@ -126,7 +134,7 @@ StatisticsImportResult import_statistics(Connection& admin, const StatisticsFile
   std::vector<std::string> said;
   EventLog events(said, options.on_event);
   const std::string database = database_of(admin);
-  refuse_if_unrecovered(admin, database);
+  if (!options.within_live_compare) refuse_if_unrecovered(admin, database);
   const ServerIdentity server = read_server_identity(admin);
   const std::string record_path = statistics_record_path(server, database);
   if (const auto earlier = read_statistics_record(record_path); earlier && earlier->open) {
@@ -256,14 +264,80 @@ std::optional<StatisticsUndoResult> undo_statistics_import(Connection& admin,
     }
   }
   prepare_session(admin, options, events);
+  return undo_recorded(admin, database, record_path, *record, events);
+}
+
+StatisticsInPlace::StatisticsInPlace(std::unique_ptr<Connection> admin, StatisticsFile file,
+                                     std::string source, StatisticsImportOptions options)
+    : admin_(std::move(admin)), file_(std::move(file)), options_(std::move(options)) {
+  imported_ = import_statistics(*admin_, file_, source, options_);
+}
+
+StatisticsInPlace::~StatisticsInPlace() {
+  if (restored_) return;
+  try {
+    (void)restore();
+  } catch (const std::exception& error) {
+    if (options_.on_event) {
+      options_.on_event(fmt::format(
+          "the copy's own statistics could not be put back ({}): run `sqlmeasure stats import "
+          "--undo` (record: {})",
+          error.what(), imported_.record_path));
+    }
+  }
+}
+
+void StatisticsInPlace::reapply(const std::vector<std::string>& tables,
+                                std::vector<std::string>& said) {
+  const std::string database = admin_->server().database;
+  const std::set<StatisticsTable> server_tables = server_statistics_tables(*admin_);
+  for (const std::string& name : tables) {
+    const TableImport* covered = nullptr;
+    for (const TableImport& table : imported_.tables) {
+      if (table.imported && iequals(table.table, name)) covered = &table;
+    }
+    if (covered == nullptr) continue;
+    const TableStatistics& production = *file_.table(covered->table);
+    (void)write_table_statistics(*admin_, database, covered->table, production, server_tables);
+    reload_table_statistics(*admin_, database, covered->table);
+    const StatisticsFile now = export_statistics(*admin_, database, {{covered->table}, false});
+    for (const DefinedIndex& index : now.tables.front().indexes) {
+      bool known = false;
+      for (const DefinedIndex& other : production.indexes)
+        known = known || iequals(other.name, index.name);
+      if (!known) {
+        said.push_back(fmt::format(
+            "index {}.{} is not in the statistics file: it keeps the statistics the copy's data "
+            "gives it",
+            covered->table, index.name));
+      }
+    }
+  }
+}
+
+StatisticsUndoResult StatisticsInPlace::restore() {
+  restored_ = true;
+  std::vector<std::string> said;
+  EventLog events(said, options_.on_event);
+  const std::string database = admin_->server().database;
+  std::optional<StatisticsRecord> record = read_statistics_record(imported_.record_path);
+  if (!record || !record->open) return {};
+  return undo_recorded(*admin_, database, imported_.record_path, *record, events);
+}
+
+namespace {
+
+StatisticsUndoResult undo_recorded(Connection& admin, const std::string& database,
+                                   const std::string& record_path, StatisticsRecord& record,
+                                   EventLog& events) {
   StatisticsUndoResult result;
   result.record_path = record_path;
-  result.source = record->source;
-  result.restored = restore(admin, database, record->own, events);
+  result.source = record.source;
+  result.restored = restore(admin, database, record.own, events);
   const StatisticsFile now = export_statistics(admin, database, {result.restored, true});
-  result.differences = differences(only(record->own, result.restored), now);
+  result.differences = differences(only(record.own, result.restored), now);
   for (const TableStatistics& table : now.tables) {
-    const TableStatistics* before = record->own.table(table.name);
+    const TableStatistics* before = record.own.table(table.name);
     if (before == nullptr || before->rows == table.rows) continue;
     // InnoDB counts the rows inserted and deleted since its statistics were stored, in memory
     // only; reading the stored ones again (the reload) forgets that count.
@@ -273,12 +347,14 @@ std::optional<StatisticsUndoResult> undo_statistics_import(Connection& admin,
         "stores fresh ones",
         table.name, table.rows, before->rows, quote_identifier(table.name)));
   }
-  record->open = false;
-  record->closed_because = result.differences.empty()
-                               ? "undone: the copy's own statistics are back"
-                               : "undone; what still differs: " + join(result.differences, "; ");
-  write_statistics_record(*record, record_path);
+  record.open = false;
+  record.closed_because = result.differences.empty()
+                              ? "undone: the copy's own statistics are back"
+                              : "undone; what still differs: " + join(result.differences, "; ");
+  write_statistics_record(record, record_path);
   return result;
 }
+
+}  // namespace
 
 }  // namespace sqlmeasure

@@ -40,7 +40,21 @@ std::vector<std::string> write_table_statistics(Connection& connection, const st
     const std::string key =
         fmt::format("{} = {} AND {} = {}", database_column, connection.quote(database),
                     table_column, connection.quote(table));
-    run(fmt::format("DELETE FROM {} WHERE {}", name, key));
+    // Only the rows of the indexes and columns the definition has: an index a migration added
+    // since keeps the statistics its DDL computed (reapplying after a migration).
+    std::string only;
+    if (which == StatisticsTable::kInnodbIndex || which == StatisticsTable::kIndex) {
+      std::vector<std::string> names = {connection.quote("GEN_CLUST_INDEX")};
+      for (const DefinedIndex& index : statistics.indexes)
+        names.push_back(connection.quote(index.name));
+      only = fmt::format(" AND index_name IN ({})", join(names, ", "));
+    } else if (which == StatisticsTable::kColumn && !statistics.columns.empty()) {
+      std::vector<std::string> names;
+      for (const DefinedColumn& column : statistics.columns)
+        names.push_back(connection.quote(column.name));
+      only = fmt::format(" AND column_name IN ({})", join(names, ", "));
+    }
+    run(fmt::format("DELETE FROM {} WHERE {}{}", name, key, only));
     const auto rows = statistics.stored.find(which);
     if (rows == statistics.stored.end()) continue;
     for (const StatisticsRow& row : rows->second) {

@@ -79,6 +79,21 @@ TEST_CASE("stats import moves a small copy's plans to production's, --undo resto
   CliResult nothing = run_in_process(stats(copy.name(), {"import", "--undo"}));
   CHECK(nothing.code == 0);
   CHECK(nothing.out.find("nothing to undo") == 0);
+
+  // --stats: production's statistics for the length of one command, the copy's own after.
+  CliResult explained =
+      run_in_process({"explain", "--scenarios", demo_dir(), "--screens", "top", "--stats",
+                      prod_file, "-S", test_socket(), "-u", "root", "-D", copy.name()});
+  INFO("explain --stats: " << explained.err);
+  REQUIRE(explained.code == 0);
+  CHECK(explained.err.find("statistics: production's of 11 of 11 tables in place") == 0);
+  CHECK(explained.err.find("statistics: the copy's own of 11 tables are back") !=
+        std::string::npos);
+  const std::size_t new_works = explained.out.find("top/new_works");
+  REQUIRE(new_works != std::string::npos);
+  CHECK(explained.out.substr(new_works, 300).find(" created ") != std::string::npos);
+  CHECK(new_works_key(copy) == "(none)");
+  CHECK(run_in_process(stats(copy.name(), {"import", "--undo"})).out.find("nothing to undo") == 0);
 }
 
 TEST_CASE("stats import skips a table whose definition differs; a bad file changes nothing",

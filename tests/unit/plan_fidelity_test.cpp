@@ -212,6 +212,24 @@ TEST_CASE("plan fidelity: a range estimated by index dives", "[unit][fidelity]")
         "production), not from statistics");
 }
 
+TEST_CASE("plan fidelity: a lookup of a constant estimated by index dives", "[unit][fidelity]") {
+  PlanRow theirs = row("users", "ref", "status", "1047");
+  theirs.ref = "const";
+  PlanRow mine = theirs;
+  mine.rows = "2";
+  const QueryFidelity& q =
+      only(check_plan_fidelity(one_query_run({mine}), one_query_run({theirs}), "prod.json"));
+  CHECK(q.differences == std::vector<std::string>{"users rows estimate 1.0k → 2"});
+  CHECK(reason_text(q, FidelityReason::kRangeIndexDives) ==
+        "the lookup of a constant on users is estimated by index dives on this data (2 rows "
+        "here, 1.0k in production), not from statistics");
+  // A lookup of the previous table's values (a join) is estimated from statistics.
+  theirs.ref = mine.ref = "shop.w.user_id";
+  const QueryFidelity& join =
+      only(check_plan_fidelity(one_query_run({mine}), one_query_run({theirs}), "prod.json"));
+  CHECK_FALSE(has_reason(join, FidelityReason::kRangeIndexDives));
+}
+
 TEST_CASE("plan fidelity: queries on one side only are said, and counted apart",
           "[unit][fidelity]") {
   const RunResult production = run_result(

@@ -122,7 +122,8 @@ TEST_CASE("MySQL 8: export reads histograms and InnoDB's statistics, no engine-i
     const std::vector<std::string> all = executed(target);
     CHECK(std::find(all.begin(), all.end(),
                     "DELETE FROM mysql.innodb_index_stats WHERE database_name = 'ci' AND "
-                    "table_name = 'works'") != all.end());
+                    "table_name = 'works' AND index_name IN ('GEN_CLUST_INDEX', 'PRIMARY', "
+                    "'status')") != all.end());
     CHECK(std::find(all.begin(), all.end(),
                     "INSERT INTO mysql.innodb_index_stats (database_name, table_name, index_name, "
                     "last_update, sample_size, stat_description, stat_name, stat_value) VALUES "

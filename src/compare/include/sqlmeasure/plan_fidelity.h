@@ -32,7 +32,8 @@ enum class FidelityReason {
   kIndexExtra,       // an index the plan here uses is not among production's possible keys
   kTableRows,        // a table holds far fewer (or more) rows on one side
   kStatistics,       // an index's rows per value (table rows / leading distinct) differ
-  kRangeIndexDives,  // a range whose rows the optimizer estimated by index dives on this data
+  kRangeIndexDives,  // a range, or a lookup of constants, whose rows the optimizer estimated by
+                     // index dives on this data
 };
 [[nodiscard]] const char* fidelity_reason_id(FidelityReason reason);  // "no-matching-row", ...
 

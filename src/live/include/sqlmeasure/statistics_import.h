@@ -6,7 +6,9 @@
 // once, when the import fails or is interrupted. docs/statistics.md.
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "sqlmeasure/connection.h"
 #include "sqlmeasure/optimizer_statistics.h"
@@ -17,6 +19,9 @@ namespace sqlmeasure {
 struct StatisticsImportOptions {
   bool allow_replicated = false;  // --allow-replicated-ddl: let the writes replicate, knowingly
   bool no_binlog = false;         // --no-binlog: SET SESSION sql_log_bin = 0 for them
+  // A live compare's own change session, whose journal is open and whose binary-log rule was
+  // already applied: neither is checked again.
+  bool within_live_compare = false;
   std::function<void(const std::string&)> on_event;
   const std::atomic<bool>* interrupted = nullptr;
 };
@@ -30,6 +35,35 @@ struct StatisticsImportOptions {
                                                        const StatisticsFile& file,
                                                        const std::string& source,
                                                        const StatisticsImportOptions& options);
+
+// Production's statistics in place on the copy for as long as it lives (`--stats FILE` on
+// run, explain and compare): imported when made, written again for the tables a DDL
+// recomputed them for (reapply), and the copy's own put back by restore() — or, on any other
+// exit path (an error, an interruption), by the destructor. A run killed outright leaves the
+// record, which `stats import --undo` and `recover` read.
+class StatisticsInPlace {
+ public:
+  StatisticsInPlace(std::unique_ptr<Connection> admin, StatisticsFile file, std::string source,
+                    StatisticsImportOptions options);
+  ~StatisticsInPlace();
+  StatisticsInPlace(const StatisticsInPlace&) = delete;
+  StatisticsInPlace& operator=(const StatisticsInPlace&) = delete;
+
+  [[nodiscard]] const StatisticsImportResult& imported() const { return imported_; }
+  // Production's statistics written again for `tables` (lower-case or not) that the import
+  // covers: a migration applied or undone recomputed theirs. An index the file does not know
+  // (one the migration adds) keeps the statistics the DDL computed, and is named in `said`.
+  void reapply(const std::vector<std::string>& tables, std::vector<std::string>& said);
+  // The copy's own statistics back; what still differs is in the result.
+  StatisticsUndoResult restore();
+
+ private:
+  std::unique_ptr<Connection> admin_;
+  StatisticsFile file_;
+  StatisticsImportOptions options_;
+  StatisticsImportResult imported_;
+  bool restored_ = false;
+};
 
 // Puts back the copy's own statistics recorded by the last import on this server and
 // database, checks them and closes the record. nullopt when no import is in place.

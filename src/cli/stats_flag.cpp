@@ -1,0 +1,81 @@
+#include "stats_flag.h"
+
+#include <fmt/format.h>
+
+#include "sqlmeasure/error.h"
+#include "sqlmeasure/statistics_file.h"
+#include "sqlmeasure/text.h"
+
+namespace sqlmeasure {
+
+void StatsFlag::add_to(CLI::App& app) {
+  app.add_option("--stats", path_,
+                 "Production's optimizer statistics (a file `sqlmeasure stats export` wrote) in "
+                 "place while measuring; the copy's own are put back at the end")
+      ->type_name("FILE");
+}
+
+void StatsFlag::read() {
+  if (path_) file_ = read_statistics_file(*path_);
+}
+
+std::string StatsFlag::source() const {
+  if (!file_) return "";
+  return fmt::format("{} ({} {} at {}, database {}, exported {})", *path_,
+                     flavor_name(file_->flavor), file_->server_version, file_->endpoint,
+                     file_->database, file_->exported_at);
+}
+
+void say_import(const StatisticsImportResult& result, const Context& context) {
+  for (const TableImport& table : result.tables) {
+    if (!table.imported)
+      context.warn(
+          fmt::format("statistics of {} not imported: {}", table.table, table.skipped_because));
+  }
+  for (const std::string& setting : result.settings_differ) {
+    context.warn("a setting that moves plans differs from production's: " + setting);
+  }
+  for (const std::string& note : result.notes) context.warn(note);
+}
+
+std::unique_ptr<StatisticsInPlace> StatsFlag::put_in_place(const Context& context,
+                                                           ConnectionOptions connection,
+                                                           const Connector& connect) const {
+  if (!file_) return nullptr;
+  connection.read_only = false;  // it writes the server's statistics tables
+  StatisticsImportOptions options;
+  options.interrupted = context.interrupt_flag();
+  options.on_event = [&context](const std::string& event) { context.note(event); };
+  std::unique_ptr<StatisticsInPlace> statistics;
+  try {
+    statistics =
+        std::make_unique<StatisticsInPlace>(connect(connection), *file_, source(), options);
+  } catch (const Error& error) {
+    if (error.code() != ExitCode::kUsage) throw;
+    fail(ExitCode::kUsage,
+         fmt::format("--stats: {} (with --stats this command takes neither flag: import with "
+                     "`sqlmeasure stats import FILE --no-binlog` first, and leave --stats out)",
+                     error.what()));
+  }
+  const StatisticsImportResult& result = statistics->imported();
+  context.err() << fmt::format(
+      "statistics: production's of {} of {} table{} in place (from {}); the copy's own are put "
+      "back at the end\n",
+      result.imported(), result.tables.size(), result.tables.size() == 1 ? "" : "s", *path_);
+  say_import(result, context);
+  return statistics;
+}
+
+void StatsFlag::restore(StatisticsInPlace& statistics, const Context& context) {
+  const StatisticsUndoResult undone = statistics.restore();
+  if (undone.differences.empty()) {
+    context.err() << fmt::format("statistics: the copy's own of {} table{} are back\n",
+                                 undone.restored.size(), undone.restored.size() == 1 ? "" : "s");
+  } else {
+    fail(ExitCode::kRuntime, fmt::format("the copy's own statistics could not all be put back: {}",
+                                         join(undone.differences, "; ")));
+  }
+  for (const std::string& note : undone.notes) context.warn(note);
+}
+
+}  // namespace sqlmeasure
