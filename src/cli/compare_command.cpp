@@ -1,6 +1,5 @@
-// sqlmeasure compare: two results files; or live, before/after a migration or with indexes
-// ignored; or two endpoints side by side. This file parses, validates and prints: the live
-// work is live/'s, the verdicts (budgets and accepted regressions included) compare/'s.
+// sqlmeasure compare: two results files; live, before/after a migration or with indexes ignored;
+// two endpoints. It parses, validates and prints: the work is live/'s, the verdicts compare/'s.
 #include <fmt/format.h>
 
 #include "command.h"
@@ -8,9 +7,9 @@
 #include "plans_from_flag.h"
 #include "sqlmeasure/compare_files.h"
 #include "sqlmeasure/error.h"
-#include "sqlmeasure/live_compare.h"
 #include "sqlmeasure/text.h"
 #include "sqlmeasure/two_endpoints.h"
+#include "stats_flag.h"
 
 namespace sqlmeasure {
 namespace {
@@ -88,11 +87,11 @@ class CompareCommand final : public Command {
         ->group(kLiveGroup)
         ->default_str(fmt::format("{:g}", LiveCompareOptions{}.lock_wait_timeout_s))
         ->check(CLI::Range(1.0, 31536000.0));
+    stats_.add_to(app, kLiveGroup);
     change_.add_out_dir(app);
   }
 
-  // The comparison as --format says, and the HTML report (--report), which draws the runs'
-  // samples. Returns the exit code its gate gives.
+  // As --format says, and the HTML report (--report); returns the exit code its gate gives.
   int print(const Comparison& judged, const ComparedRuns& runs, const Context& context) const {
     const Comparison comparison = plans_from_.noted(judged, runs.before);
     report_.emit(format_, context, [&](Format format, std::ostream& out) {
@@ -145,12 +144,13 @@ class CompareCommand final : public Command {
     return code;
   }
 
-  int live(const Context& context) const {
+  int live(const Context& context) {
     LiveCompareOptions options;
     options.run = run_.options(context, scenarios_, "compare");
     options.rule = rule_;
     options.policy = context.config().policy;
     change_.apply_to(options, context);
+    stats_.apply_to(options);
     options.out_dir = change_.out_directory();
     const EmptyDirectoryGuard unused_out_dir(change_.claimed(options.out_dir));
     options.before_again = !mode_.no_before_again;
@@ -204,6 +204,7 @@ class CompareCommand final : public Command {
                        Format::kJunit, Format::kHtml}};
   ReportFlag report_;
   PlansFromFlag plans_from_{"--plans-from"};
+  StatsFlag stats_;
   std::optional<std::string> report_url_;
   bool apply_ddl_ = false;
   Format format_ = Format::kTable;

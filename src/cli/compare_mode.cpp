@@ -78,11 +78,11 @@ std::set<std::string> compare_flags_used_by(CompareMode mode, const CLI::App& ap
     case CompareMode::kMigration:
       used.insert({"--migration", "--rollback", "--keep", "--apply-ddl", "--alternations",
                    "--no-before-again", "--reconnect-timeout", "--allow-replicated-ddl",
-                   "--no-binlog", "--lock-wait-timeout"});
+                   "--no-binlog", "--lock-wait-timeout", "--stats"});
       break;
     case CompareMode::kIgnoreIndex:
       used.insert({"--ignore-index", "--alternations", "--no-before-again", "--reconnect-timeout",
-                   "--allow-replicated-ddl", "--no-binlog", "--lock-wait-timeout"});
+                   "--allow-replicated-ddl", "--no-binlog", "--lock-wait-timeout", "--stats"});
       break;
     case CompareMode::kTwoEndpoints:
       used.insert({"--before-dsn", "--after-dsn"});

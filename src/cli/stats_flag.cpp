@@ -8,15 +8,23 @@
 
 namespace sqlmeasure {
 
-void StatsFlag::add_to(CLI::App& app) {
-  app.add_option("--stats", path_,
-                 "Production's optimizer statistics (a file `sqlmeasure stats export` wrote) in "
-                 "place while measuring; the copy's own are put back at the end")
-      ->type_name("FILE");
+void StatsFlag::add_to(CLI::App& app, const std::string& group) {
+  CLI::Option* option =
+      app.add_option("--stats", path_,
+                     "Production's optimizer statistics (a file `sqlmeasure stats export` wrote) "
+                     "in place while measuring; the copy's own are put back at the end")
+          ->type_name("FILE");
+  if (!group.empty()) option->group(group);
 }
 
 void StatsFlag::read() {
   if (path_) file_ = read_statistics_file(*path_);
+}
+
+void StatsFlag::apply_to(LiveCompareOptions& options) {
+  read();
+  options.statistics = file_;
+  options.statistics_source = source();
 }
 
 std::string StatsFlag::source() const {

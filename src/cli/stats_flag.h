@@ -9,6 +9,7 @@
 
 #include "context.h"
 #include "sqlmeasure/connection.h"
+#include "sqlmeasure/live_compare.h"
 #include "sqlmeasure/optimizer_statistics.h"
 #include "sqlmeasure/statistics_import.h"
 
@@ -16,7 +17,7 @@ namespace sqlmeasure {
 
 class StatsFlag {
  public:
-  void add_to(CLI::App& app);
+  void add_to(CLI::App& app, const std::string& group = "");
   // Reads the file (exit 65 naming it and the JSON path at fault); nothing without the flag.
   void read();
   [[nodiscard]] bool given() const { return path_.has_value(); }
@@ -27,6 +28,8 @@ class StatsFlag {
   [[nodiscard]] std::unique_ptr<StatisticsInPlace> put_in_place(const Context& context,
                                                                 ConnectionOptions connection,
                                                                 const Connector& connect) const;
+  // A live compare's: the file read (exit 65 naming it) and handed to the compare.
+  void apply_to(LiveCompareOptions& options);
   // The copy's own back now, said on stderr (exit 2 when some could not be put back).
   static void restore(StatisticsInPlace& statistics, const Context& context);
 

@@ -64,13 +64,22 @@ std::vector<std::string> restore(Connection& admin, const std::string& database,
   std::set<std::string> here;
   for (const auto& row : present.rows) here.insert(ascii_lower(row[0].value_or("")));
   std::vector<std::string> restored;
+  std::vector<std::string> present_names;
+  for (const TableStatistics& table : own.tables) {
+    if (here.contains(ascii_lower(table.name))) present_names.push_back(table.name);
+  }
+  // The tables as they are now: a change kept since may have dropped an index or a column.
+  const StatisticsFile now = present_names.empty()
+                                 ? StatisticsFile{}
+                                 : export_statistics(admin, database, {present_names, false});
   for (const TableStatistics& table : own.tables) {
     if (!here.contains(ascii_lower(table.name))) {
       events.warn(fmt::format("{} is gone: nothing to put back", table.name));
       continue;
     }
     set_auto_recalc(admin, database, table.name, table.auto_recalc);
-    (void)write_table_statistics(admin, database, table.name, table, tables);
+    (void)write_table_statistics(admin, database, table.name,
+                                 restricted_to_definition(table, *now.table(table.name)), tables);
     reload_table_statistics(admin, database, table.name);
     restored.push_back(table.name);
   }
@@ -81,13 +90,19 @@ std::vector<std::string> restore(Connection& admin, const std::string& database,
 std::vector<std::string> differences(const StatisticsFile& recorded, const StatisticsFile& now) {
   std::vector<std::string> out;
   for (const TableStatistics& table : recorded.tables) {
-    const TableStatistics* current = now.table(table.name);
-    if (current == nullptr) continue;
+    const TableStatistics* found = now.table(table.name);
+    if (found == nullptr) continue;
+    // Compared on the indexes and columns both have: a kept change may have dropped or added
+    // one since, whose statistics are the DDL's.
+    const TableStatistics recorded_part = restricted_to_definition(table, *found);
+    const TableStatistics current_part = restricted_to_definition(*found, table);
+    const TableStatistics* current = &current_part;
     for (StatisticsTable which : kStatisticsTables) {
-      const auto a = table.stored.find(which), b = current->stored.find(which);
-      const bool same = (a == table.stored.end() ? b == current->stored.end() || b->second.empty()
-                         : b == current->stored.end() ? a->second.empty()
-                                                      : a->second == b->second);
+      const auto a = recorded_part.stored.find(which), b = current->stored.find(which);
+      const bool same =
+          (a == recorded_part.stored.end() ? b == current->stored.end() || b->second.empty()
+           : b == current->stored.end()    ? a->second.empty()
+                                           : a->second == b->second);
       if (!same)
         out.push_back(
             fmt::format("{}: mysql.{} differs", table.name, statistics_table_name(which)));
@@ -298,9 +313,11 @@ void StatisticsInPlace::reapply(const std::vector<std::string>& tables,
     }
     if (covered == nullptr) continue;
     const TableStatistics& production = *file_.table(covered->table);
-    (void)write_table_statistics(*admin_, database, covered->table, production, server_tables);
-    reload_table_statistics(*admin_, database, covered->table);
     const StatisticsFile now = export_statistics(*admin_, database, {{covered->table}, false});
+    (void)write_table_statistics(*admin_, database, covered->table,
+                                 restricted_to_definition(production, now.tables.front()),
+                                 server_tables);
+    reload_table_statistics(*admin_, database, covered->table);
     for (const DefinedIndex& index : now.tables.front().indexes) {
       bool known = false;
       for (const DefinedIndex& other : production.indexes)

@@ -77,6 +77,36 @@ const TableStatistics* StatisticsFile::table(std::string_view name) const {
   return nullptr;
 }
 
+TableStatistics restricted_to_definition(const TableStatistics& statistics,
+                                         const TableStatistics& definition) {
+  TableStatistics out = statistics;
+  const auto has_index = [&](const std::string& name) {
+    return iequals(name, "GEN_CLUST_INDEX") ||
+           std::any_of(definition.indexes.begin(), definition.indexes.end(),
+                       [&](const DefinedIndex& index) { return iequals(index.name, name); });
+  };
+  const auto has_column = [&](const std::string& name) {
+    return std::any_of(definition.columns.begin(), definition.columns.end(),
+                       [&](const DefinedColumn& column) { return iequals(column.name, name); });
+  };
+  std::erase_if(out.indexes, [&](const DefinedIndex& index) { return !has_index(index.name); });
+  std::erase_if(out.columns, [&](const DefinedColumn& column) { return !has_column(column.name); });
+  for (auto& [which, rows] : out.stored) {
+    const char* key = which == StatisticsTable::kColumn ? "column_name" : "index_name";
+    if (which != StatisticsTable::kColumn && which != StatisticsTable::kInnodbIndex &&
+        which != StatisticsTable::kIndex) {
+      continue;
+    }
+    std::erase_if(rows, [&](const StatisticsRow& row) {
+      const auto value = row.find(key);
+      if (value == row.end() || !value->second) return false;
+      return which == StatisticsTable::kColumn ? !has_column(*value->second)
+                                               : !has_index(*value->second);
+    });
+  }
+  return out;
+}
+
 std::string definition_fingerprint(const TableStatistics& table) {
   std::string text = "engine " + ascii_lower(table.engine) + "\n";
   for (const DefinedColumn& column : table.columns) {

@@ -12,6 +12,7 @@
 
 #include "sqlmeasure/compare.h"
 #include "sqlmeasure/connection.h"
+#include "sqlmeasure/optimizer_statistics.h"
 #include "sqlmeasure/results.h"
 #include "sqlmeasure/runner.h"
 #include "sqlmeasure/schema_change.h"
@@ -56,6 +57,11 @@ struct LiveCompareOptions {
   // How long a DDL may wait for a metadata lock before the change is given up (a DDL queued
   // behind a long query blocks every later query on the table).
   double lock_wait_timeout_s = 5;
+  // --stats: production's optimizer statistics in place while measuring (imported before
+  // before-1, written again after each apply and undo for the tables the change alters, the
+  // copy's own put back at the end); `statistics_source` names the file.
+  std::optional<StatisticsFile> statistics;
+  std::string statistics_source;
   // Called with each event as it happens (the outcome keeps them all too), with how much it
   // matters: the command line says warnings even with -q, phases by default, details with -v.
   std::function<void(EventLevel, const std::string&)> on_event;

@@ -112,6 +112,11 @@ struct StatisticsFile {
   [[nodiscard]] const TableStatistics* table(std::string_view name) const;
 };
 
+// `statistics` limited to the indexes and columns `definition` has (the table as it is now):
+// what may be written back after a migration dropped an index or a column since.
+[[nodiscard]] TableStatistics restricted_to_definition(const TableStatistics& statistics,
+                                                       const TableStatistics& definition);
+
 // The definition's fingerprint: a hash of the engine, columns and indexes, in order.
 [[nodiscard]] std::string definition_fingerprint(const TableStatistics& table);
 
