@@ -5,6 +5,9 @@
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/journal.h"
 #include "sqlmeasure/recover.h"
+#include "sqlmeasure/statistics_import.h"
+#include "sqlmeasure/statistics_record.h"
+#include "sqlmeasure/statistics_report.h"
 #include "sqlmeasure/text.h"
 
 namespace sqlmeasure {
@@ -23,6 +26,8 @@ class RecoverCommand final : public Command {
   }
 
   int execute(const Context& context) override {
+    if (journal_ && journal_->ends_with(".statistics.json"))
+      return undo_statistics(context, *journal_);
     const std::string path = journal_ ? *journal_ : only_open_journal(context);
     if (path.empty()) return 0;
     const RecoverOutcome outcome = recover_change(
@@ -41,30 +46,71 @@ class RecoverCommand final : public Command {
   }
 
  private:
-  static std::string only_open_journal(const Context& context) {
-    const std::vector<OpenJournal> open = open_journals_for("");
-    if (open.empty()) {
-      context.out() << fmt::format("nothing to recover: no open journal in {}\n",
-                                   journal_directory());
+  // A statistics import a killed `run --stats` (or a CI job) left: the copy's own put back,
+  // as `stats import --undo` does.
+  int undo_statistics(const Context& context, const std::string& path) const {
+    const std::optional<StatisticsRecord> record = read_statistics_record(path);
+    if (!record || !record->open) {
+      context.out() << fmt::format("nothing to recover: {} is {}\n", path,
+                                   record ? "closed" : "not there");
+      return 0;
+    }
+    ConnectionOptions options = connection_.resolve(context.config(), context);
+    if (!options.database) options.database = record->database;
+    options.read_only = false;
+    auto admin = verbose_connector(context)(options);
+    StatisticsImportOptions import;
+    import.on_event = [&context](const std::string& event) { context.note(event);
+  };
+  const auto undone = undo_statistics_import(*admin, import);
+  if (!undone) {
+    fail(ExitCode::kUsage,
+         fmt::format("{} is the record of database {} on {} ({}): connect to that server and "
+                     "database (-D) to put its statistics back",
+                     path, record->database, record->endpoint, record->server.key()));
+  }
+  render_statistics_undo(*undone, Format::kTable, context.out());
+  if (!undone->differences.empty()) fail(ExitCode::kRuntime, "see above");
+  return 0;
+}
+
+std::string
+only_open_journal(const Context& context) const {
+  const std::vector<OpenJournal> open = open_journals_for("");
+  if (open.empty()) {
+    const auto statistics = open_statistics_records();
+    if (statistics.size() == 1) {
+      (void)undo_statistics(context, statistics.front().first);
       return "";
     }
-    if (open.size() > 1) {
+    if (statistics.size() > 1) {
       std::vector<std::string> paths;
-      for (const OpenJournal& journal : open) {
-        paths.push_back(journal.journal ? journal.path : journal.path + " (damaged)");
-      }
-      fail(ExitCode::kUsage, fmt::format("{} open journals; name one with --journal:\n  {}",
-                                         open.size(), join(paths, "\n  ")));
+      for (const auto& [path, record] : statistics) paths.push_back(path);
+      fail(ExitCode::kUsage, fmt::format("{} open statistics import records; name one with "
+                                         "--journal:\n  {}",
+                                         statistics.size(), join(paths, "\n  ")));
     }
-    return open.front().path;
+    context.out() << fmt::format("nothing to recover: no open journal in {}\n",
+                                 journal_directory());
+    return "";
   }
+  if (open.size() > 1) {
+    std::vector<std::string> paths;
+    for (const OpenJournal& journal : open) {
+      paths.push_back(journal.journal ? journal.path : journal.path + " (damaged)");
+    }
+    fail(ExitCode::kUsage, fmt::format("{} open journals; name one with --journal:\n  {}",
+                                       open.size(), join(paths, "\n  ")));
+  }
+  return open.front().path;
+}
 
-  ConnectionFlags connection_;
-  std::optional<std::string> journal_;
-  bool forget_ = false;
-};
+ConnectionFlags connection_;
+std::optional<std::string> journal_;
+bool forget_ = false;
+};  // namespace
 
-}  // namespace
+}  // namespace sqlmeasure
 
 std::unique_ptr<Command> make_recover_command() { return std::make_unique<RecoverCommand>(); }
 

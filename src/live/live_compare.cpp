@@ -339,6 +339,7 @@ class LiveCompare {
     StatisticsImportOptions import;
     import.allow_replicated = options_.allow_replicated_ddl;
     import.no_binlog = options_.no_binlog;
+    import.within_live_compare = true;
     import.interrupted = options_.run.interrupted;
     import.on_event = [this](const std::string& event) { events_.detail(event);
   };

@@ -32,10 +32,10 @@ std::string database_of(Connection& admin) {
 // The binary-log and replica rule of the live compare, for statistics writes; the session in
 // UTC so that timestamps are written back as they were read.
 void prepare_session(Connection& admin, const StatisticsImportOptions& options, EventLog& events) {
-  if (options.within_live_compare) {
-    admin.execute("SET SESSION time_zone = '+00:00'");
-    return;
-  }
+  // UTC, so that timestamps are written back as they were read; strict, so that a value the
+  // statistics tables cannot hold is an error, never a silent truncation.
+  admin.execute("SET SESSION time_zone = '+00:00'");
+  admin.execute("SET SESSION sql_mode = 'STRICT_ALL_TABLES'");
   ChangeSafety safety;
   safety.allow_replicated_ddl = options.allow_replicated;
   safety.no_binlog = options.no_binlog;
@@ -44,7 +44,10 @@ void prepare_session(Connection& admin, const StatisticsImportOptions& options, 
   for (const std::string& statement : prepare_change_session(admin, safety, events)) {
     admin.execute(statement);
   }
-  admin.execute("SET SESSION time_zone = '+00:00'");
+  // The live compare's lock on the database, for as long as this session lives: no compare
+  // measures it while its statistics change, and no second import reads the first's as the
+  // copy's own.
+  if (!options.within_live_compare) take_live_compare_lock(admin, admin.server().database);
 }
 
 void check_interrupted(const StatisticsImportOptions& options) {
@@ -71,17 +74,33 @@ std::vector<std::string> restore(Connection& admin, const std::string& database,
   // The tables as they are now: a change kept since may have dropped an index or a column.
   const StatisticsFile now = present_names.empty()
                                  ? StatisticsFile{}
-                                 : export_statistics(admin, database, {present_names, false});
+                                 : export_statistics(admin, database, {present_names, false, true});
+  std::vector<std::string> failed;
   for (const TableStatistics& table : own.tables) {
     if (!here.contains(ascii_lower(table.name))) {
       events.warn(fmt::format("{} is gone: nothing to put back", table.name));
       continue;
     }
-    set_auto_recalc(admin, database, table.name, table.auto_recalc);
-    (void)write_table_statistics(admin, database, table.name,
-                                 restricted_to_definition(table, *now.table(table.name)), tables);
-    reload_table_statistics(admin, database, table.name);
-    restored.push_back(table.name);
+    // Each table on its own: one that cannot be put back (a lock held elsewhere) does not
+    // leave the others with production's statistics.
+    try {
+      set_auto_recalc(admin, database, table.name, table.auto_recalc);
+      (void)write_table_statistics(admin, database, table.name,
+                                   restricted_to_definition(table, *now.table(table.name)), tables);
+      reload_table_statistics(admin, database, table.name);
+      restored.push_back(table.name);
+    } catch (const DatabaseError& error) {
+      if (error.connection_lost()) throw;
+      events.warn(fmt::format("{}: its own statistics could not be put back: {}", table.name,
+                              error.what()));
+      failed.push_back(table.name);
+    }
+  }
+  if (!failed.empty()) {
+    fail(ExitCode::kRuntime,
+         fmt::format("the copy's own statistics of {} could not be put back (the others were); "
+                     "the record stays open: run `sqlmeasure stats import --undo` again",
+                     join(failed)));
   }
   return restored;
 }
@@ -173,6 +192,10 @@ StatisticsImportResult import_statistics(Connection& admin, const StatisticsFile
       outcome.skipped_because = fmt::format("no table {} in database {}", table.name, database);
     } else if (const auto differ = definition_differences(*mine, table); !differ.empty()) {
       outcome.skipped_because = "its definition differs: " + join(differ, "; ");
+    } else if (mine->partitioned) {
+      outcome.skipped_because =
+          "it is partitioned: InnoDB keeps its statistics per partition, which stats import does "
+          "not carry yet";
     } else {
       outcome.imported = true;
       chosen.push_back(mine->name);
@@ -199,6 +222,18 @@ StatisticsImportResult import_statistics(Connection& admin, const StatisticsFile
       result.notes.push_back(fmt::format(
           "the engine-independent statistics of {} table{} are not imported: {} has none", carried,
           carried == 1 ? "" : "s", flavor_name(admin.server().flavor)));
+    }
+  }
+  const ServerInfo& target = admin.server();
+  if (target.flavor != Flavor::kMariaDB && target.major == 8 && target.minor == 0 &&
+      target.patch < 31) {
+    std::size_t histograms = 0;
+    for (const TableStatistics& table : file.tables) histograms += table.histograms.size();
+    if (histograms > 0) {
+      result.notes.push_back(fmt::format(
+          "{} histogram{} not imported: MySQL loads them from 8.0.31 on (ANALYZE TABLE … UPDATE "
+          "HISTOGRAM … USING DATA), this is {}",
+          histograms, histograms == 1 ? " is" : "s are", target.version));
     }
   }
   if (admin.server().flavor == Flavor::kMariaDB) {
@@ -228,10 +263,12 @@ StatisticsImportResult import_statistics(Connection& admin, const StatisticsFile
   events.detail(fmt::format("the copy's own statistics of {} table{} are kept in {}", chosen.size(),
                             chosen.size() == 1 ? "" : "s", record_path));
 
+  std::vector<std::string> touched;  // the tables something was done to, to put back
   try {
     for (const std::string& name : chosen) {
       check_interrupted(options);
       const TableStatistics& mine = *here.table(name);
+      touched.push_back(name);
       if (mine.auto_recalc != "0") set_auto_recalc(admin, database, name, "0");
       (void)write_table_statistics(admin, database, name, *file.table(name), server_tables);
       reload_table_statistics(admin, database, name);
@@ -240,7 +277,7 @@ StatisticsImportResult import_statistics(Connection& admin, const StatisticsFile
     events.warn(fmt::format("the import failed ({}); putting the copy's own statistics back",
                             failure.what()));
     try {
-      (void)restore(admin, database, record.own, events);
+      (void)restore(admin, database, only(record.own, touched), events);
       record.open = false;
       record.closed_because = "the import failed; the copy's own statistics were put back";
       write_statistics_record(record, record_path);
@@ -254,7 +291,7 @@ StatisticsImportResult import_statistics(Connection& admin, const StatisticsFile
                                          "back",
                                          failure.what()));
   }
-  result.now = export_statistics(admin, database, {chosen, true});
+  result.now = export_statistics(admin, database, {chosen, true, true});
   return result;
 }
 
@@ -313,7 +350,8 @@ void StatisticsInPlace::reapply(const std::vector<std::string>& tables,
     }
     if (covered == nullptr) continue;
     const TableStatistics& production = *file_.table(covered->table);
-    const StatisticsFile now = export_statistics(*admin_, database, {{covered->table}, false});
+    const StatisticsFile now =
+        export_statistics(*admin_, database, {{covered->table}, false, true});
     (void)write_table_statistics(*admin_, database, covered->table,
                                  restricted_to_definition(production, now.tables.front()),
                                  server_tables);
@@ -351,7 +389,7 @@ StatisticsUndoResult undo_recorded(Connection& admin, const std::string& databas
   result.record_path = record_path;
   result.source = record.source;
   result.restored = restore(admin, database, record.own, events);
-  const StatisticsFile now = export_statistics(admin, database, {result.restored, true});
+  const StatisticsFile now = export_statistics(admin, database, {result.restored, true, true});
   result.differences = differences(only(record.own, result.restored), now);
   for (const TableStatistics& table : now.tables) {
     const TableStatistics* before = record.own.table(table.name);

@@ -108,7 +108,8 @@ TableStatistics restricted_to_definition(const TableStatistics& statistics,
 }
 
 std::string definition_fingerprint(const TableStatistics& table) {
-  std::string text = "engine " + ascii_lower(table.engine) + "\n";
+  std::string text =
+      "engine " + ascii_lower(table.engine) + (table.partitioned ? " partitioned" : "") + "\n";
   for (const DefinedColumn& column : table.columns) {
     text += fmt::format("column {} {} {}\n", ascii_lower(column.name), ascii_lower(column.type),
                         column.nullable ? "null" : "not null");
@@ -142,6 +143,11 @@ std::string index_text(const DefinedIndex& index) {
 std::vector<std::string> definition_differences(const TableStatistics& here,
                                                 const TableStatistics& file) {
   std::vector<std::string> out;
+  if (here.partitioned != file.partitioned) {
+    out.push_back(fmt::format("partitioned {}, not in {}",
+                              here.partitioned ? "here" : "in the file",
+                              here.partitioned ? "the file" : "here"));
+  }
   if (!iequals(here.engine, file.engine)) {
     out.push_back(fmt::format("engine {} here, {} in the file", here.engine, file.engine));
   }

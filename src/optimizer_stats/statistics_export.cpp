@@ -75,6 +75,10 @@ class Exporter {
     }
     // Timestamps (last_update) read in UTC are written back in UTC: the same instant, exactly.
     connection_.execute("SET SESSION time_zone = '+00:00'");
+    if (connection_.server().flavor != Flavor::kMariaDB && connection_.server().major >= 8) {
+      // MySQL 8 caches TABLE_ROWS and CARDINALITY for a day by default: the current ones.
+      connection_.execute("SET SESSION information_schema_stats_expiry = 0");
+    }
     file_.exported_at = utc_now(TimestampFormat::kIso8601);
     file_.flavor = connection_.server().flavor;
     file_.server_version = connection_.server().version;
@@ -88,7 +92,12 @@ class Exporter {
     read_indexes();
     for (StatisticsTable table : server_statistics_tables(connection_)) read_statistics_rows(table);
     read_histograms();
-    for (TableStatistics& table : file_.tables) table.fingerprint = definition_fingerprint(table);
+    for (TableStatistics& table : file_.tables) {
+      table.fingerprint = definition_fingerprint(table);
+      // In one order whatever the server's (a non-InnoDB statistics table returns rows in the
+      // order they were last written): files and checks compare like for like.
+      for (auto& [which, rows] : table.stored) std::sort(rows.begin(), rows.end());
+    }
     return file_;
   }
 
@@ -116,7 +125,8 @@ class Exporter {
     const ResultSet set = connection_.query(
         "SELECT TABLE_NAME, ENGINE, TABLE_ROWS, AVG_ROW_LENGTH, DATA_LENGTH, INDEX_LENGTH, "
         "CREATE_OPTIONS FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
-        quoted_database() + " AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME");
+        quoted_database() +
+        " AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED') ORDER BY TABLE_NAME");
     std::vector<std::string> names;
     for (const auto& row : set.rows) names.push_back(row[0].value_or(""));
     if (names.empty()) {
@@ -129,7 +139,9 @@ class Exporter {
                          connection_.server().endpoint));
       }
     }
-    const std::set<std::string> wanted = select_tables(names, options_.tables, database_);
+    const std::set<std::string> wanted =
+        options_.exact_names ? std::set<std::string>(options_.tables.begin(), options_.tables.end())
+                             : select_tables(names, options_.tables, database_);
     for (const auto& row : set.rows) {
       const std::string name = row[0].value_or("");
       if (!wanted.contains(name)) continue;
@@ -142,6 +154,7 @@ class Exporter {
       table.data_length = number_or_zero(row[4], what);
       table.index_length = number_or_zero(row[5], what);
       table.auto_recalc = auto_recalc_option(row[6].value_or(""));
+      table.partitioned = ascii_lower(row[6].value_or("")).find("partitioned") != std::string::npos;
       index_[ascii_lower(name)] = file_.tables.size();
       file_.tables.push_back(std::move(table));
     }

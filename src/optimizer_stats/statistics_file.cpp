@@ -50,6 +50,7 @@ json table_to_json(const TableStatistics& table) {
               {"definition",
                {{"fingerprint", table.fingerprint}, {"columns", columns}, {"indexes", indexes}}},
               {"stats_auto_recalc", table.auto_recalc},
+              {"partitioned", table.partitioned},
               {"rows", table.rows},
               {"avg_row_length", table.avg_row_length},
               {"data_length", table.data_length},
@@ -159,6 +160,7 @@ class Reader {
       table.indexes.push_back({text(indexes[i], at, "name"), flag(indexes[i], at, "unique"),
                                texts(indexes[i], at, "columns")});
     }
+    table.partitioned = object.contains("partitioned") && flag(object, path, "partitioned");
     table.fingerprint = text(definition, definition_path, "fingerprint");
     if (table.fingerprint != definition_fingerprint(table)) {
       bad(definition_path + ".fingerprint",

@@ -59,9 +59,24 @@ std::optional<StatisticsRecord> read_statistics_record(const std::string& path) 
   const std::string text =
       read_input_file(path, "the statistics import record", ExitCode::kBadInput);
   const json document = json::parse(text, nullptr, false);
-  if (document.is_discarded() || !document.is_object() || !document.contains(kFormatKey)) {
-    fail(ExitCode::kBadInput,
+  if (document.is_discarded()) {
+    fail(ExitCode::kRuntime,
+         fmt::format("{}: the statistics import record is damaged (not JSON: cut short by a "
+                     "crash or a full disk?), and the copy's own statistics it held with it. "
+                     "ANALYZE TABLE recomputes a table's; then delete the record",
+                     path));
+  }
+  if (!document.is_object() || !document.contains(kFormatKey)) {
+    fail(ExitCode::kRuntime,
          fmt::format("{}: not a statistics import record (no '{}' key)", path, kFormatKey));
+  }
+  const json& version = document[kFormatKey];
+  if (!version.is_number_unsigned() || version.get<std::uint64_t>() < 1 ||
+      version.get<std::uint64_t>() > static_cast<std::uint64_t>(kStatisticsRecordVersion)) {
+    fail(ExitCode::kRuntime,
+         fmt::format("{}: a statistics import record of version {}, which this sqlmeasure does "
+                     "not read (it reads {}): undo it with the sqlmeasure that wrote it",
+                     path, version.dump(), kStatisticsRecordVersion));
   }
   try {
     StatisticsRecord record;
@@ -82,7 +97,7 @@ std::optional<StatisticsRecord> read_statistics_record(const std::string& path) 
         statistics_from_text(document.at("own_statistics").dump(), path + " (own_statistics)");
     return record;
   } catch (const json::exception& bad) {
-    fail(ExitCode::kBadInput,
+    fail(ExitCode::kRuntime,
          fmt::format("{}: not a statistics import record ({}); if the import it recorded was "
                      "undone, delete it",
                      path, bad.what()));
@@ -95,8 +110,12 @@ std::vector<std::pair<std::string, StatisticsRecord>> open_statistics_records() 
   for (const auto& entry : fs::directory_iterator(journal_directory(), error)) {
     const std::string path = entry.path().string();
     if (!path.ends_with(kSuffix)) continue;
-    if (auto record = read_statistics_record(path); record && record->open) {
-      found.emplace_back(path, std::move(*record));
+    try {
+      if (auto record = read_statistics_record(path); record && record->open) {
+        found.emplace_back(path, std::move(*record));
+      }
+    } catch (const Error&) {
+      // Damaged: its own server's import or undo says so; the others are still listed.
     }
   }
   std::sort(found.begin(), found.end(),

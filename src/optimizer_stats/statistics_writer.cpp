@@ -68,7 +68,24 @@ std::vector<std::string> write_table_statistics(Connection& connection, const st
       run(fmt::format("INSERT INTO {} ({}) VALUES ({})", name, columns, values));
     }
   }
-  if (connection.server().flavor != Flavor::kMariaDB && connection.server().major >= 8) {
+  const ServerInfo& server = connection.server();
+  const bool loads_histograms =  // USING DATA: MySQL 8.0.31 on
+      server.flavor != Flavor::kMariaDB &&
+      (server.major > 8 || (server.major == 8 && (server.minor > 0 || server.patch >= 31)));
+  // ANALYZE TABLE reports a failure as a result row, not as an error.
+  auto analyze = [&](const std::string& sql) {
+    const ResultSet set = connection.query(sql);
+    ran.push_back(sql);
+    const int type = set.column("Msg_type"), text = set.column("Msg_text");
+    for (const auto& row : set.rows) {
+      if (type >= 0 && iequals(row[static_cast<std::size_t>(type)].value_or(""), "error")) {
+        fail(ExitCode::kRuntime,
+             fmt::format("{}: {}", sql.substr(0, 120),
+                         text >= 0 ? row[static_cast<std::size_t>(text)].value_or("") : "error"));
+      }
+    }
+  };
+  if (loads_histograms) {
     // MySQL 8's histograms: the table's replaced by the file's (8.0.31 loads them USING DATA).
     const ResultSet existing = connection.query(
         "SELECT COLUMN_NAME FROM information_schema.COLUMN_STATISTICS WHERE SCHEMA_NAME = " +
@@ -76,13 +93,13 @@ std::vector<std::string> write_table_statistics(Connection& connection, const st
     std::vector<std::string> drop;
     for (const auto& row : existing.rows) drop.push_back(quote_identifier(row[0].value_or("")));
     if (!drop.empty()) {
-      run(fmt::format("ANALYZE TABLE {} DROP HISTOGRAM ON {}", qualified(database, table),
-                      join(drop, ", ")));
+      analyze(fmt::format("ANALYZE TABLE {} DROP HISTOGRAM ON {}", qualified(database, table),
+                          join(drop, ", ")));
     }
     for (const ColumnHistogram& histogram : statistics.histograms) {
-      run(fmt::format("ANALYZE TABLE {} UPDATE HISTOGRAM ON {} USING DATA {}",
-                      qualified(database, table), quote_identifier(histogram.column),
-                      connection.quote(histogram.histogram)));
+      analyze(fmt::format("ANALYZE TABLE {} UPDATE HISTOGRAM ON {} USING DATA {}",
+                          qualified(database, table), quote_identifier(histogram.column),
+                          connection.quote(histogram.histogram)));
     }
   }
   return ran;

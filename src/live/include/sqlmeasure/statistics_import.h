@@ -19,8 +19,8 @@ namespace sqlmeasure {
 struct StatisticsImportOptions {
   bool allow_replicated = false;  // --allow-replicated-ddl: let the writes replicate, knowingly
   bool no_binlog = false;         // --no-binlog: SET SESSION sql_log_bin = 0 for them
-  // A live compare's own change session, whose journal is open and whose binary-log rule was
-  // already applied: neither is checked again.
+  // Imported by a live compare, which has checked for unrecovered journals and holds (or is
+  // about to take, on its change session) the database's lock: neither is done here.
   bool within_live_compare = false;
   std::function<void(const std::string&)> on_event;
   const std::atomic<bool>* interrupted = nullptr;

@@ -81,6 +81,9 @@ struct TableStatistics {
   // (definition_fingerprint) to compare quickly.
   std::vector<DefinedColumn> columns;
   std::vector<DefinedIndex> indexes;
+  // Partitioned tables keep InnoDB's statistics per partition (t#P#p0): not carried (yet),
+  // so such a table is skipped by name.
+  bool partitioned = false;
   std::string fingerprint;
   // What the optimizer believes (information_schema.TABLES and STATISTICS).
   std::uint64_t rows = 0;

@@ -14,6 +14,7 @@ namespace sqlmeasure {
 struct ExportOptions {
   std::vector<std::string> tables;  // names or globs (--tables); empty = every base table
   bool data_values = true;          // false: --no-histograms
+  bool exact_names = false;         // `tables` are names as the server has them, not globs
 };
 
 // The statistics tables this server has (MySQL has no engine-independent ones).

@@ -35,7 +35,8 @@ struct StatisticsRecord {
                                                  const std::string& database);
 // Written atomically; Error(kRuntime) naming the path when it cannot be.
 void write_statistics_record(const StatisticsRecord& record, const std::string& path);
-// nullopt when there is no such file; Error(kBadInput) naming it when it is no record.
+// nullopt when there is no such file; Error(kRuntime) naming it when it is damaged or of a
+// version this sqlmeasure does not read.
 [[nodiscard]] std::optional<StatisticsRecord> read_statistics_record(const std::string& path);
 // The open records of this machine, for any server and database: path and record.
 [[nodiscard]] std::vector<std::pair<std::string, StatisticsRecord>> open_statistics_records();
