@@ -91,17 +91,17 @@ TableStatistics restricted_to_definition(const TableStatistics& statistics,
   };
   std::erase_if(out.indexes, [&](const DefinedIndex& index) { return !has_index(index.name); });
   std::erase_if(out.columns, [&](const DefinedColumn& column) { return !has_column(column.name); });
-  for (auto& [which, rows] : out.stored) {
-    const char* key = which == StatisticsTable::kColumn ? "column_name" : "index_name";
+  for (auto& [table, rows] : out.stored) {
+    const StatisticsTable which = table;  // a structured binding no lambda may capture (clang)
     if (which != StatisticsTable::kColumn && which != StatisticsTable::kInnodbIndex &&
         which != StatisticsTable::kIndex) {
       continue;
     }
+    const bool by_column = which == StatisticsTable::kColumn;
     std::erase_if(rows, [&](const StatisticsRow& row) {
-      const auto value = row.find(key);
+      const auto value = row.find(by_column ? "column_name" : "index_name");
       if (value == row.end() || !value->second) return false;
-      return which == StatisticsTable::kColumn ? !has_column(*value->second)
-                                               : !has_index(*value->second);
+      return by_column ? !has_column(*value->second) : !has_index(*value->second);
     });
   }
   return out;
