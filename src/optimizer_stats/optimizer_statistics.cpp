@@ -107,6 +107,110 @@ TableStatistics restricted_to_definition(const TableStatistics& statistics,
   return out;
 }
 
+namespace {
+
+std::optional<double> number_in(const StatisticsRow& row, const char* column) {
+  const auto value = row.find(column);
+  if (value == row.end() || !value->second) return std::nullopt;
+  try {
+    return std::stod(*value->second);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::string text_in(const StatisticsRow& row, const char* column) {
+  const auto value = row.find(column);
+  return value == row.end() || !value->second ? "" : *value->second;
+}
+
+// InnoDB's n_rows of a table's statistics, or its information_schema rows.
+double table_rows(const TableStatistics& table) {
+  const auto rows = table.stored.find(StatisticsTable::kInnodbTable);
+  if (rows != table.stored.end() && !rows->second.empty()) {
+    if (const auto n = number_in(rows->second.front(), "n_rows")) return *n;
+  }
+  return static_cast<double>(table.rows);
+}
+
+}  // namespace
+
+std::vector<StatisticsRow> derived_index_statistics(const TableStatistics& production,
+                                                    const TableStatistics& copy,
+                                                    const std::string& index, std::string& said) {
+  const double production_rows = table_rows(production);
+  const double scale = production_rows / std::max(1.0, table_rows(copy));
+  std::vector<std::string> primary;
+  for (const DefinedIndex& candidate : production.indexes) {
+    if (iequals(candidate.name, "PRIMARY")) primary = candidate.columns;
+  }
+  const auto production_index_rows = production.stored.find(StatisticsTable::kInnodbIndex);
+  const auto copy_index_rows = copy.stored.find(StatisticsTable::kInnodbIndex);
+  std::vector<StatisticsRow> out;
+  std::vector<std::string> sources;
+  if (copy_index_rows == copy.stored.end()) return out;
+  for (StatisticsRow row : copy_index_rows->second) {
+    if (!iequals(text_in(row, "index_name"), index)) continue;
+    const std::string stat = text_in(row, "stat_name");
+    const std::optional<double> own = number_in(row, "stat_value");
+    if (!own) continue;
+    double value = *own * scale;
+    std::string source = "scaled from the copy's";
+    if (stat.starts_with("n_diff_pfx") && *own * 10 <= table_rows(copy)) {
+      // A column of few values has as few in production: a count does not grow with the rows.
+      value = *own;
+      source = "the copy's (few values)";
+    }
+    if (stat.starts_with("n_diff_pfx")) {
+      const std::string columns = text_in(row, "stat_description");
+      const std::vector<std::string> prefix = split_list(columns);
+      bool found = false;
+      if (production_index_rows != production.stored.end()) {
+        for (const StatisticsRow& theirs : production_index_rows->second) {
+          if (text_in(theirs, "stat_name").starts_with("n_diff_pfx") &&
+              iequals(text_in(theirs, "stat_description"), columns)) {
+            if (const auto count = number_in(theirs, "stat_value")) {
+              value = *count;
+              source = "production's index " + text_in(theirs, "index_name");
+              found = true;
+              break;
+            }
+          }
+        }
+      }
+      const bool whole_key =
+          !primary.empty() && std::all_of(primary.begin(), primary.end(), [&](const auto& column) {
+            return std::any_of(prefix.begin(), prefix.end(),
+                               [&](const auto& part) { return iequals(part, column); });
+          });
+      if (!found && whole_key) {
+        value = production_rows;
+        source = "production's rows (the whole primary key)";
+        found = true;
+      }
+      const auto columns_stats = production.stored.find(StatisticsTable::kColumn);
+      if (!found && prefix.size() == 1 && columns_stats != production.stored.end()) {
+        for (const StatisticsRow& theirs : columns_stats->second) {
+          const auto frequency = number_in(theirs, "avg_frequency");
+          if (iequals(text_in(theirs, "column_name"), prefix.front()) && frequency &&
+              *frequency > 0) {
+            value = production_rows / *frequency;
+            source = "production's engine-independent statistics of " + prefix.front();
+            break;
+          }
+        }
+      }
+    }
+    value = std::max(1.0, std::min(value, std::max(production_rows, 1.0)));
+    if (stat == "size" || stat == "n_leaf_pages") value = std::max(1.0, *own * scale);
+    row["stat_value"] = fmt::format("{:.0f}", value);
+    out.push_back(std::move(row));
+    sources.push_back(stat + " " + source);
+  }
+  said = join(sources, ", ");
+  return out;
+}
+
 std::string definition_fingerprint(const TableStatistics& table) {
   std::string text =
       "engine " + ascii_lower(table.engine) + (table.partitioned ? " partitioned" : "") + "\n";

@@ -121,5 +121,49 @@ TEST_CASE("a table's definition differences are named one by one", "[unit][stati
         std::vector<std::string>{"the columns' or indexes' order differs"});
 }
 
+TEST_CASE("an index production lacks gets statistics derived from production's",
+          "[unit][statistics]") {
+  // Production: 300,000 rows, an index on user_id; the copy, 600 rows, adds (user_id, deleted).
+  TableStatistics production = works_table();
+  production.indexes.push_back({"user_id", false, {"user_id"}});
+  production.stored[StatisticsTable::kInnodbTable] = {{{"n_rows", "300000"}}};
+  production.stored[StatisticsTable::kInnodbIndex] = {{{"index_name", "user_id"},
+                                                       {"stat_name", "n_diff_pfx01"},
+                                                       {"stat_value", "29000"},
+                                                       {"stat_description", "user_id"}}};
+  TableStatistics copy = production;
+  copy.stored[StatisticsTable::kInnodbTable] = {{{"n_rows", "600"}}};
+  const auto index_row = [](const char* stat, const char* value, const char* description) {
+    return StatisticsRow{{"index_name", "user_deleted"},
+                         {"stat_name", stat},
+                         {"stat_value", value},
+                         {"stat_description", description}};
+  };
+  copy.stored[StatisticsTable::kInnodbIndex] = {
+      index_row("n_diff_pfx01", "300", "user_id"),
+      index_row("n_diff_pfx02", "400", "user_id,deleted"),
+      index_row("n_diff_pfx03", "600", "user_id,deleted,id"),
+      index_row("n_leaf_pages", "2", "Number of leaf pages in the index")};
+  std::string said;
+  const std::vector<StatisticsRow> rows =
+      derived_index_statistics(production, copy, "user_deleted", said);
+  REQUIRE(rows.size() == 4);
+  CHECK(rows[0].at("stat_value") == "29000");   // production's index user_id
+  CHECK(rows[1].at("stat_value") == "200000");  // 400 × 300,000 / 600: scaled
+  CHECK(rows[2].at("stat_value") == "300000");  // the whole primary key: every row
+  CHECK(rows[3].at("stat_value") == "1000");    // pages scaled
+  CHECK(said ==
+        "n_diff_pfx01 production's index user_id, n_diff_pfx02 scaled from the copy's, "
+        "n_diff_pfx03 production's rows (the whole primary key), n_leaf_pages scaled from the "
+        "copy's");
+  // A column of few values keeps the copy's count: two values stay two.
+  copy.stored[StatisticsTable::kInnodbIndex] = {index_row("n_diff_pfx01", "2", "deleted")};
+  const std::vector<StatisticsRow> few =
+      derived_index_statistics(production, copy, "user_deleted", said);
+  REQUIRE(few.size() == 1);
+  CHECK(few[0].at("stat_value") == "2");
+  CHECK(said == "n_diff_pfx01 the copy's (few values)");
+}
+
 }  // namespace
 }  // namespace sqlmeasure

@@ -120,6 +120,19 @@ struct StatisticsFile {
 [[nodiscard]] TableStatistics restricted_to_definition(const TableStatistics& statistics,
                                                        const TableStatistics& definition);
 
+// InnoDB's statistics rows for `index`, an index of the copy that production does not have (a
+// migration adds it), derived from production's: the copy's own rows for it (the DDL computed
+// them) with each prefix's distinct count taken, in this order, from a prefix of the same
+// columns in one of production's indexes; from production's row count, for a prefix holding the
+// whole primary key; from the leading column's engine-independent statistics; else the copy's
+// count as it is when it is a tenth of the copy's rows or less (a column of few values), or
+// scaled by production's rows over the copy's. Its pages are scaled so too. `said` gets a
+// phrase of where the counts came from ("n_diff_pfx01 from production's index user_id, ...").
+[[nodiscard]] std::vector<StatisticsRow> derived_index_statistics(const TableStatistics& production,
+                                                                  const TableStatistics& copy,
+                                                                  const std::string& index,
+                                                                  std::string& said);
+
 // The definition's fingerprint: a hash of the engine, columns and indexes, in order.
 [[nodiscard]] std::string definition_fingerprint(const TableStatistics& table);
 
