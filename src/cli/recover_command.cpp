@@ -59,58 +59,56 @@ class RecoverCommand final : public Command {
     if (!options.database) options.database = record->database;
     options.read_only = false;
     auto admin = verbose_connector(context)(options);
-    StatisticsImportOptions import;
-    import.on_event = [&context](const std::string& event) { context.note(event);
-  };
-  const auto undone = undo_statistics_import(*admin, import);
-  if (!undone) {
-    fail(ExitCode::kUsage,
-         fmt::format("{} is the record of database {} on {} ({}): connect to that server and "
-                     "database (-D) to put its statistics back",
-                     path, record->database, record->endpoint, record->server.key()));
+    StatisticsImportOptions importing;
+    importing.on_event = [&context](const std::string& event) { context.note(event); };
+    const auto undone = undo_statistics_import(*admin, importing);
+    if (!undone) {
+      fail(ExitCode::kUsage,
+           fmt::format("{} is the record of database {} on {} ({}): connect to that server and "
+                       "database (-D) to put its statistics back",
+                       path, record->database, record->endpoint, record->server.key()));
+    }
+    render_statistics_undo(*undone, Format::kTable, context.out());
+    if (!undone->differences.empty()) fail(ExitCode::kRuntime, "see above");
+    return 0;
   }
-  render_statistics_undo(*undone, Format::kTable, context.out());
-  if (!undone->differences.empty()) fail(ExitCode::kRuntime, "see above");
-  return 0;
-}
 
-std::string
-only_open_journal(const Context& context) const {
-  const std::vector<OpenJournal> open = open_journals_for("");
-  if (open.empty()) {
-    const auto statistics = open_statistics_records();
-    if (statistics.size() == 1) {
-      (void)undo_statistics(context, statistics.front().first);
+  std::string only_open_journal(const Context& context) const {
+    const std::vector<OpenJournal> open = open_journals_for("");
+    if (open.empty()) {
+      const auto statistics = open_statistics_records();
+      if (statistics.size() == 1) {
+        (void)undo_statistics(context, statistics.front().first);
+        return "";
+      }
+      if (statistics.size() > 1) {
+        std::vector<std::string> paths;
+        for (const auto& [path, record] : statistics) paths.push_back(path);
+        fail(ExitCode::kUsage, fmt::format("{} open statistics import records; name one with "
+                                           "--journal:\n  {}",
+                                           statistics.size(), join(paths, "\n  ")));
+      }
+      context.out() << fmt::format("nothing to recover: no open journal in {}\n",
+                                   journal_directory());
       return "";
     }
-    if (statistics.size() > 1) {
+    if (open.size() > 1) {
       std::vector<std::string> paths;
-      for (const auto& [path, record] : statistics) paths.push_back(path);
-      fail(ExitCode::kUsage, fmt::format("{} open statistics import records; name one with "
-                                         "--journal:\n  {}",
-                                         statistics.size(), join(paths, "\n  ")));
+      for (const OpenJournal& journal : open) {
+        paths.push_back(journal.journal ? journal.path : journal.path + " (damaged)");
+      }
+      fail(ExitCode::kUsage, fmt::format("{} open journals; name one with --journal:\n  {}",
+                                         open.size(), join(paths, "\n  ")));
     }
-    context.out() << fmt::format("nothing to recover: no open journal in {}\n",
-                                 journal_directory());
-    return "";
+    return open.front().path;
   }
-  if (open.size() > 1) {
-    std::vector<std::string> paths;
-    for (const OpenJournal& journal : open) {
-      paths.push_back(journal.journal ? journal.path : journal.path + " (damaged)");
-    }
-    fail(ExitCode::kUsage, fmt::format("{} open journals; name one with --journal:\n  {}",
-                                       open.size(), join(paths, "\n  ")));
-  }
-  return open.front().path;
-}
 
-ConnectionFlags connection_;
-std::optional<std::string> journal_;
-bool forget_ = false;
+  ConnectionFlags connection_;
+  std::optional<std::string> journal_;
+  bool forget_ = false;
 };  // namespace
 
-}  // namespace sqlmeasure
+}  // namespace
 
 std::unique_ptr<Command> make_recover_command() { return std::make_unique<RecoverCommand>(); }
 

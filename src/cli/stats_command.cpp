@@ -49,21 +49,38 @@ class StatsCommand final : public Command {
     const Format format = output_.format();
     ConnectionOptions options = connection_.resolve(context.config(), context);
     if (action_ == "export") return export_file(context, options);
+    // A bad file stops before anything connects.
+    std::optional<StatisticsFile> file;
+    if (file_) file = read_statistics_file(*file_);
     options.read_only = false;  // it writes the server's statistics tables
     auto admin = verbose_connector(context)(options);
-    StatisticsImportOptions import;
-    import.allow_replicated = allow_replicated_;
-    import.no_binlog = no_binlog_;
-    import.interrupted = context.interrupted();
-    import.on_event = [&context](const std::string& event) {
-      if (!context.flags().quiet) context.err() << "sqlmeasure: " << event << '\n';
-  };
-  if (undo_) {
-    const auto undone = undo_statistics_import(*admin, import);
+    StatisticsImportOptions importing;
+    importing.allow_replicated = allow_replicated_;
+    importing.no_binlog = no_binlog_;
+    importing.interrupted = context.interrupted();
+    importing.on_event = [&context](const std::string& event) { say(context, event); };
+    if (undo_) return undo(*admin, importing, format, context);
+    const StatisticsImportResult result = import_statistics(
+        *admin, *file,
+        fmt::format("{} ({} {} at {}, database {}, exported {})", *file_, flavor_name(file->flavor),
+                    file->server_version, file->endpoint, file->database, file->exported_at),
+        importing);
+    render_statistics_import(result, format, context.out());
+    return 0;
+  }
+
+ private:
+  static void say(const Context& context, const std::string& event) {
+    if (!context.flags().quiet) context.err() << "sqlmeasure: " << event << '\n';
+  }
+
+  static int undo(Connection& admin, const StatisticsImportOptions& importing, Format format,
+                  const Context& context) {
+    const auto undone = undo_statistics_import(admin, importing);
     if (!undone) {
       context.out() << fmt::format(
           "nothing to undo: no statistics import is in place on database {} of this server\n",
-          admin->server().database);
+          admin.server().database);
       return 0;
     }
     render_statistics_undo(*undone, format, context.out());
@@ -72,68 +89,58 @@ class StatsCommand final : public Command {
     }
     return 0;
   }
-  const StatisticsFile file = read_statistics_file(*file_);
-  const StatisticsImportResult result = import_statistics(
-      *admin, file,
-      fmt::format("{} ({} {} at {}, database {}, exported {})", *file_, flavor_name(file.flavor),
-                  file.server_version, file.endpoint, file.database, file.exported_at),
-      import);
-  render_statistics_import(result, format, context.out());
-  return 0;
-}
 
-private : void
-          check_flags() const {
-  const bool exporting = action_ == "export";
-  const auto refuse = [&](bool given, const char* flag) {
-    if (given) {
-      fail(ExitCode::kUsage, fmt::format("{} is for stats {}, not stats {}", flag,
-                                         exporting ? "import" : "export", action_));
+  void check_flags() const {
+    const bool exporting = action_ == "export";
+    const auto refuse = [&](bool given, const char* flag) {
+      if (given) {
+        fail(ExitCode::kUsage, fmt::format("{} is for stats {}, not stats {}", flag,
+                                           exporting ? "import" : "export", action_));
+      }
+    };
+    if (exporting) {
+      refuse(file_.has_value(), "a FILE argument");
+      refuse(undo_, "--undo");
+      refuse(allow_replicated_, "--allow-replicated-ddl");
+      refuse(no_binlog_, "--no-binlog");
+      return;
     }
-  };
-  if (exporting) {
-    refuse(file_.has_value(), "a FILE argument");
-    refuse(undo_, "--undo");
-    refuse(allow_replicated_, "--allow-replicated-ddl");
-    refuse(no_binlog_, "--no-binlog");
-    return;
+    refuse(out_.has_value(), "--out");
+    refuse(!tables_.empty(), "--tables");
+    refuse(no_histograms_, "--no-histograms");
+    if (undo_ && file_) fail(ExitCode::kUsage, "stats import --undo takes no FILE");
+    if (!undo_ && !file_) {
+      fail(ExitCode::kUsage,
+           "stats import needs the FILE `stats export` wrote (or --undo to put the copy's own "
+           "statistics back)");
+    }
   }
-  refuse(out_.has_value(), "--out");
-  refuse(!tables_.empty(), "--tables");
-  refuse(no_histograms_, "--no-histograms");
-  if (undo_ && file_) fail(ExitCode::kUsage, "stats import --undo takes no FILE");
-  if (!undo_ && !file_) {
-    fail(ExitCode::kUsage,
-         "stats import needs the FILE `stats export` wrote (or --undo to put the copy's own "
-         "statistics back)");
+
+  int export_file(const Context& context, const ConnectionOptions& options) {
+    if (out_) check_output_file(*out_, "--out");
+    auto connection = verbose_connector(context)(options);
+    StatisticsFile file =
+        export_statistics(*connection, connection->server().database, {tables_, !no_histograms_});
+    file.tool_version = kVersion;
+    if (out_) {
+      write_statistics_file(file, *out_);
+      context.err() << fmt::format("statistics: {} ({} table{})\n", *out_, file.tables.size(),
+                                   file.tables.size() == 1 ? "" : "s");
+    } else {
+      context.out() << statistics_to_text(file);
+    }
+    return 0;
   }
-}
 
-int export_file(const Context& context, const ConnectionOptions& options) {
-  if (out_) check_output_file(*out_, "--out");
-  auto connection = verbose_connector(context)(options);
-  StatisticsFile file =
-      export_statistics(*connection, connection->server().database, {tables_, !no_histograms_});
-  file.tool_version = kVersion;
-  if (out_) {
-    write_statistics_file(file, *out_);
-    context.err() << fmt::format("statistics: {} ({} table{})\n", *out_, file.tables.size(),
-                                 file.tables.size() == 1 ? "" : "s");
-  } else {
-    context.out() << statistics_to_text(file);
-  }
-  return 0;
-}
+  ConnectionFlags connection_;
+  OutputFlags output_{kTableFormats};
+  std::string action_;
+  std::optional<std::string> file_, out_;
+  std::vector<std::string> tables_;
+  bool no_histograms_ = false, undo_ = false, allow_replicated_ = false, no_binlog_ = false;
+};
 
-ConnectionFlags connection_;
-OutputFlags output_{kTableFormats};
-std::string action_;
-std::optional<std::string> file_, out_;
-std::vector<std::string> tables_;
-bool no_histograms_ = false, undo_ = false, allow_replicated_ = false, no_binlog_ = false;
-};  // namespace
-
-}  // namespace sqlmeasure
+}  // namespace
 
 std::unique_ptr<Command> make_stats_command() { return std::make_unique<StatsCommand>(); }
 

@@ -330,222 +330,223 @@ class LiveCompare {
     return false;
   }
 
-  // before-1's plan index statistics, for the plans after-1 changed, with the schema back
-  // as it was (measure_phase); its results file is written again with them.
   // --stats: production's statistics imported over a session of their own, before the
   // change's session and journal (whose open record would refuse the import).
   void put_statistics_in_place(const ConnectionOptions& admin) {
     if (!options_.statistics) return;
-    StatisticsImportOptions import;
-    import.allow_replicated = options_.allow_replicated_ddl;
-    import.no_binlog = options_.no_binlog;
-    import.within_live_compare = true;
-    import.interrupted = options_.run.interrupted;
-    import.on_event = [this](const std::string& event) { events_.detail(event);
-  };
-  statistics_ = std::make_unique<StatisticsInPlace>(connect_(admin), *options_.statistics,
-                                                    options_.statistics_source, import);
-  const StatisticsImportResult& result = statistics_->imported();
-  events_.say(fmt::format("--stats: production's statistics of {} of {} tables in place ({})",
-                          result.imported(), result.tables.size(), options_.statistics_source));
-  for (const TableImport& table : result.tables) {
-    if (!table.imported)
-      events_.warn(fmt::format("--stats: {} not imported: {}", table.table, table.skipped_because));
+    StatisticsImportOptions importing;
+    importing.allow_replicated = options_.allow_replicated_ddl;
+    importing.no_binlog = options_.no_binlog;
+    importing.within_live_compare = true;
+    importing.interrupted = options_.run.interrupted;
+    importing.on_event = [this](const std::string& event) { events_.detail(event); };
+    statistics_ = std::make_unique<StatisticsInPlace>(connect_(admin), *options_.statistics,
+                                                      options_.statistics_source, importing);
+    const StatisticsImportResult& result = statistics_->imported();
+    events_.say(fmt::format("--stats: production's statistics of {} of {} tables in place ({})",
+                            result.imported(), result.tables.size(), options_.statistics_source));
+    for (const TableImport& table : result.tables) {
+      if (!table.imported)
+        events_.warn(
+            fmt::format("--stats: {} not imported: {}", table.table, table.skipped_because));
+    }
+    for (const std::string& setting : result.settings_differ) {
+      events_.warn("--stats: a setting that moves plans differs from production's: " + setting);
+    }
   }
-  for (const std::string& setting : result.settings_differ) {
-    events_.warn("--stats: a setting that moves plans differs from production's: " + setting);
-  }
-}
 
   // A DDL recomputes the statistics of the tables it alters: production's written again.
   void reapply_statistics(int round, const char* after) {
-  if (!statistics_) return;
-  std::vector<std::string> tables = change_.tables;
-  if (!change_.tables_known) {
-    for (const TableImport& table : statistics_->imported().tables) tables.push_back(table.table);
-  }
-  std::vector<std::string> said;
-  statistics_->reapply(tables, said);
-  events_.detail(fmt::format("--stats: production's statistics of {} written again after the {}",
-                             join(tables), after));
-  if (round == 1 && std::string(after) == "apply") {
-    for (const std::string& line : said) events_.say("--stats: " + line);
-  }
-}
-
-void restore_statistics() {
-  if (!statistics_) return;
-  try {
-    const StatisticsUndoResult undone = statistics_->restore();
-    if (undone.differences.empty()) {
-      events_.say(fmt::format("--stats: the copy's own statistics of {} tables are back",
-                              undone.restored.size()));
-    } else {
-      events_.warn("--stats: the copy's own statistics could not all be put back: " +
-                   join(undone.differences, "; "));
-      if (!outcome_.failure)
-        outcome_.failure = "the copy's own statistics could not all be put back";
+    if (!statistics_) return;
+    std::vector<std::string> tables = change_.tables;
+    if (!change_.tables_known) {
+      for (const TableImport& table : statistics_->imported().tables) tables.push_back(table.table);
     }
-    for (const std::string& note : undone.notes) events_.detail("--stats: " + note);
-  } catch (const Error& error) {
-    events_.warn(
-        fmt::format("--stats: the copy's own statistics could not be put back ({}): "
-                    "run `sqlmeasure stats import --undo`",
-                    error.what()));
-    if (!outcome_.failure) outcome_.failure = error.what();
-  }
-}
-
-void before_statistics() {
-  if (outcome_.before_phases.empty() || outcome_.after_phases.empty()) return;
-  RunResult& before = outcome_.before_phases.front();
-  before.index_statistics =
-      plan_index_statistics(*target_, before, {}, &outcome_.after_phases.front());
-  if (before.index_statistics.empty()) return;
-  write_results_file(before, (std::filesystem::path(options_.out_dir) / "before-1.json").string());
-}
-
-void write(const RunResult& run, const std::string& file) {
-  const std::string path = (std::filesystem::path(options_.out_dir) / file).string();
-  write_results_file(run, path);
-  outcome_.files.push_back(path + (run.complete ? "" : " (incomplete)"));
-}
-
-// before.json and after.json: every phase of a side pooled, as the verdict sees them.
-void write_pooled() {
-  auto pool_into = [this](const std::vector<RunResult>& phases,
-                          const std::string& side) -> std::optional<RunResult> {
-    if (phases.empty()) return std::nullopt;
-    RunResult pooled = pool(phases);
-    if (phases.size() > 1) pooled.label = side;
-    for (std::size_t i = 1; i <= phases.size(); ++i) {
-      pooled.pooled_from.push_back(fmt::format("{}-{}.json", side, i));
+    std::vector<std::string> said;
+    statistics_->reapply(tables, said);
+    events_.detail(fmt::format("--stats: production's statistics of {} written again after the {}",
+                               join(tables), after));
+    if (round == 1 && std::string(after) == "apply") {
+      for (const std::string& line : said) events_.say("--stats: " + line);
     }
-    // Every apply and undo timed, and how the alternation went.
-    if (side == "after") pooled.change = pooled_change_record();
-    write(pooled, side + ".json");
-    return pooled;
-  };
-  outcome_.before = pool_into(outcome_.before_phases, "before");
-  outcome_.after = pool_into(outcome_.after_phases, "after");
-}
-
-// What the after runs record of the change: its tables, and what each apply and undo so
-// far took.
-ChangeRecord change_record() const {
-  ChangeRecord record;
-  record.description = change_.description;
-  record.tables = change_.tables;
-  record.tables_known = change_.tables_known;
-  record.ddl_measured = change_.real_ddl;
-  record.hint_problems = hint_problems_;
-  record.hint_problems.insert(record.hint_problems.end(), hints_keeping_off_.begin(),
-                              hints_keeping_off_.end());
-  if (session_ && change_.real_ddl) {
-    record.apply_s = session_->apply_seconds();
-    record.undo_s = session_->undo_seconds();
   }
-  return record;
-}
 
-// The pooled after run's record: how the alternation went as well.
-ChangeRecord pooled_change_record() const {
-  ChangeRecord record = change_record();
-  record.alternations_planned = alternations_planned_;
-  record.alternations_run = alternations_run_;
-  record.alternations_stopped =
-      outcome_.failure ? "stopped: " + *outcome_.failure : alternations_stopped_;
-  return record;
-}
-
-// The journal stays open only while the change may still be on the server against the
-// user's wish: then the next run refuses to measure there, and `recover` puts it back.
-void close_journal() {
-  std::optional<std::string> not_closed;
-  switch (outcome_.server) {
-    case ServerState::kUnchanged:
-      not_closed = journal_->close("nothing was applied");
-      break;
-    case ServerState::kRestored:
-      not_closed = journal_->close("undone, and the schema checked");
-      break;
-    case ServerState::kChangedByOthers:
-      not_closed = journal_->close(
-          "undone, the change's tables checked; other tables changed during the run");
-      break;
-    case ServerState::kStillApplied:
-      if (change_.keep) {
-        not_closed = journal_->close("kept on purpose");
-        break;
+  void restore_statistics() {
+    if (!statistics_) return;
+    try {
+      const StatisticsUndoResult undone = statistics_->restore();
+      if (undone.differences.empty()) {
+        events_.say(fmt::format("--stats: the copy's own statistics of {} tables are back",
+                                undone.restored.size()));
+      } else {
+        events_.warn("--stats: the copy's own statistics could not all be put back: " +
+                     join(undone.differences, "; "));
+        if (!outcome_.failure)
+          outcome_.failure = "the copy's own statistics could not all be put back";
       }
-      outcome_.recover_with = "sqlmeasure recover --journal " + journal_->machine_path();
-      return;
-    case ServerState::kUnknown:
-      outcome_.recover_with = "sqlmeasure recover --journal " + journal_->machine_path();
-      return;
+      for (const std::string& note : undone.notes) events_.detail("--stats: " + note);
+    } catch (const Error& error) {
+      events_.warn(
+          fmt::format("--stats: the copy's own statistics could not be put back ({}): "
+                      "run `sqlmeasure stats import --undo`",
+                      error.what()));
+      if (!outcome_.failure) outcome_.failure = error.what();
+    }
   }
-  if (not_closed) {
-    // The server is as it should be, but the open journal would make every later run
-    // refuse it: a false alarm unless said now, with the way to close it.
-    journal_not_closed_ = fmt::format(
-        "the journal could not be closed ({}); every run against this database will refuse "
-        "until it is. Close it with: sqlmeasure recover --journal {} --forget",
-        *not_closed, journal_->machine_path());
-    events_.warn("warning: " + *journal_not_closed_);
-  }
-}
 
-// The pooled comparison, its drift warning and the all-pairs rule; a partial one when the
-// run was cut short. A change that was to be undone and was not is a failure too.
-void judge(bool cut_short) {
-  const bool undone = change_.keep || outcome_.server == ServerState::kRestored ||
-                      outcome_.server == ServerState::kUnchanged;
-  if (!outcome_.failure && outcome_.server == ServerState::kChangedByOthers) {
-    outcome_.failure =
-        "another session changed the schema during the run, so the two sides did not measure "
-        "the same database";
-  } else if (!outcome_.failure && !undone) {
-    outcome_.failure = outcome_.server == ServerState::kUnknown
-                           ? "the change may not have been undone: the undo failed"
-                           : "the change could not be undone: the schema differs from before";
+  // before-1's plan index statistics, for the plans after-1 changed, with the schema back
+  // as it was (measure_phase); its results file is written again with them.
+  void before_statistics() {
+    if (outcome_.before_phases.empty() || outcome_.after_phases.empty()) return;
+    RunResult& before = outcome_.before_phases.front();
+    before.index_statistics =
+        plan_index_statistics(*target_, before, {}, &outcome_.after_phases.front());
+    if (before.index_statistics.empty()) return;
+    write_results_file(before,
+                       (std::filesystem::path(options_.out_dir) / "before-1.json").string());
   }
-  if (!outcome_.before || !outcome_.after) return;
-  if (cut_short) {
-    Comparison comparison = judge_runs(*outcome_.before, "before", *outcome_.after, "after",
-                                       options_.rule, options_.policy);
-    comparison.after_label += " (partial)";
+
+  void write(const RunResult& run, const std::string& file) {
+    const std::string path = (std::filesystem::path(options_.out_dir) / file).string();
+    write_results_file(run, path);
+    outcome_.files.push_back(path + (run.complete ? "" : " (incomplete)"));
+  }
+
+  // before.json and after.json: every phase of a side pooled, as the verdict sees them.
+  void write_pooled() {
+    auto pool_into = [this](const std::vector<RunResult>& phases,
+                            const std::string& side) -> std::optional<RunResult> {
+      if (phases.empty()) return std::nullopt;
+      RunResult pooled = pool(phases);
+      if (phases.size() > 1) pooled.label = side;
+      for (std::size_t i = 1; i <= phases.size(); ++i) {
+        pooled.pooled_from.push_back(fmt::format("{}-{}.json", side, i));
+      }
+      // Every apply and undo timed, and how the alternation went.
+      if (side == "after") pooled.change = pooled_change_record();
+      write(pooled, side + ".json");
+      return pooled;
+    };
+    outcome_.before = pool_into(outcome_.before_phases, "before");
+    outcome_.after = pool_into(outcome_.after_phases, "after");
+  }
+
+  // What the after runs record of the change: its tables, and what each apply and undo so
+  // far took.
+  ChangeRecord change_record() const {
+    ChangeRecord record;
+    record.description = change_.description;
+    record.tables = change_.tables;
+    record.tables_known = change_.tables_known;
+    record.ddl_measured = change_.real_ddl;
+    record.hint_problems = hint_problems_;
+    record.hint_problems.insert(record.hint_problems.end(), hints_keeping_off_.begin(),
+                                hints_keeping_off_.end());
+    if (session_ && change_.real_ddl) {
+      record.apply_s = session_->apply_seconds();
+      record.undo_s = session_->undo_seconds();
+    }
+    return record;
+  }
+
+  // The pooled after run's record: how the alternation went as well.
+  ChangeRecord pooled_change_record() const {
+    ChangeRecord record = change_record();
+    record.alternations_planned = alternations_planned_;
+    record.alternations_run = alternations_run_;
+    record.alternations_stopped =
+        outcome_.failure ? "stopped: " + *outcome_.failure : alternations_stopped_;
+    return record;
+  }
+
+  // The journal stays open only while the change may still be on the server against the
+  // user's wish: then the next run refuses to measure there, and `recover` puts it back.
+  void close_journal() {
+    std::optional<std::string> not_closed;
+    switch (outcome_.server) {
+      case ServerState::kUnchanged:
+        not_closed = journal_->close("nothing was applied");
+        break;
+      case ServerState::kRestored:
+        not_closed = journal_->close("undone, and the schema checked");
+        break;
+      case ServerState::kChangedByOthers:
+        not_closed = journal_->close(
+            "undone, the change's tables checked; other tables changed during the run");
+        break;
+      case ServerState::kStillApplied:
+        if (change_.keep) {
+          not_closed = journal_->close("kept on purpose");
+          break;
+        }
+        outcome_.recover_with = "sqlmeasure recover --journal " + journal_->machine_path();
+        return;
+      case ServerState::kUnknown:
+        outcome_.recover_with = "sqlmeasure recover --journal " + journal_->machine_path();
+        return;
+    }
+    if (not_closed) {
+      // The server is as it should be, but the open journal would make every later run
+      // refuse it: a false alarm unless said now, with the way to close it.
+      journal_not_closed_ = fmt::format(
+          "the journal could not be closed ({}); every run against this database will refuse "
+          "until it is. Close it with: sqlmeasure recover --journal {} --forget",
+          *not_closed, journal_->machine_path());
+      events_.warn("warning: " + *journal_not_closed_);
+    }
+  }
+
+  // The pooled comparison, its drift warning and the all-pairs rule; a partial one when the
+  // run was cut short. A change that was to be undone and was not is a failure too.
+  void judge(bool cut_short) {
+    const bool undone = change_.keep || outcome_.server == ServerState::kRestored ||
+                        outcome_.server == ServerState::kUnchanged;
+    if (!outcome_.failure && outcome_.server == ServerState::kChangedByOthers) {
+      outcome_.failure =
+          "another session changed the schema during the run, so the two sides did not measure "
+          "the same database";
+    } else if (!outcome_.failure && !undone) {
+      outcome_.failure = outcome_.server == ServerState::kUnknown
+                             ? "the change may not have been undone: the undo failed"
+                             : "the change could not be undone: the schema differs from before";
+    }
+    if (!outcome_.before || !outcome_.after) return;
+    if (cut_short) {
+      Comparison comparison = judge_runs(*outcome_.before, "before", *outcome_.after, "after",
+                                         options_.rule, options_.policy);
+      comparison.after_label += " (partial)";
+      outcome_.comparison = std::move(comparison);
+      return;
+    }
+    Comparison comparison =
+        judge_phases(*outcome_.before, "before", *outcome_.after, "after", outcome_.before_phases,
+                     outcome_.after_phases, options_.rule, options_.policy);
+    comparison.after_label += " · " + change_.description;
     outcome_.comparison = std::move(comparison);
-    return;
   }
-  Comparison comparison =
-      judge_phases(*outcome_.before, "before", *outcome_.after, "after", outcome_.before_phases,
-                   outcome_.after_phases, options_.rule, options_.policy);
-  comparison.after_label += " · " + change_.description;
-  outcome_.comparison = std::move(comparison);
-}
 
-std::vector<Screen> screens_;
-std::vector<Screen> measuring_;  // the screens the next phase measures
-const LiveCompareOptions& options_;
-const Connector& connect_;
-std::unique_ptr<Connection> target_;
-std::string database_;
-SchemaChange change_;
-std::optional<ChangeSession> session_;
-std::unique_ptr<StatisticsInPlace> statistics_;  // --stats
-std::optional<ChangeJournal> journal_;
-std::optional<std::string> journal_not_closed_;        // the server is fine; the journal says not
-std::optional<SchemaInfo> schema_before_change_;       // read when some screen has hints
-std::optional<SchemaInfo> schema_after_change_;        // after the last apply
-std::vector<HintProblem> hint_problems_;               // found after the last apply
-int alternations_planned_ = 0, alternations_run_ = 0;  // for the pooled after run
-std::string alternations_stopped_;                     // why it stopped where it did
-std::vector<HintProblem> hints_keeping_off_;  // timed in after-1 (the pooled file has them)
-LiveCompareOutcome outcome_;
-EventLog events_{outcome_.events, options_.on_event};
+  std::vector<Screen> screens_;
+  std::vector<Screen> measuring_;  // the screens the next phase measures
+  const LiveCompareOptions& options_;
+  const Connector& connect_;
+  std::unique_ptr<Connection> target_;
+  std::string database_;
+  SchemaChange change_;
+  std::optional<ChangeSession> session_;
+  std::unique_ptr<StatisticsInPlace> statistics_;  // --stats
+  std::optional<ChangeJournal> journal_;
+  std::optional<std::string> journal_not_closed_;        // the server is fine; the journal says not
+  std::optional<SchemaInfo> schema_before_change_;       // read when some screen has hints
+  std::optional<SchemaInfo> schema_after_change_;        // after the last apply
+  std::vector<HintProblem> hint_problems_;               // found after the last apply
+  int alternations_planned_ = 0, alternations_run_ = 0;  // for the pooled after run
+  std::string alternations_stopped_;                     // why it stopped where it did
+  std::vector<HintProblem> hints_keeping_off_;  // timed in after-1 (the pooled file has them)
+  LiveCompareOutcome outcome_;
+  EventLog events_{outcome_.events, options_.on_event};
 };  // namespace
 
-}  // namespace sqlmeasure
+}  // namespace
 
 std::string LiveCompareOutcome::failure_message() const {
   if (!failure) return "";
