@@ -60,11 +60,8 @@ class StatsCommand final : public Command {
     importing.interrupted = context.interrupted();
     importing.on_event = [&context](const std::string& event) { say(context, event); };
     if (undo_) return undo(*admin, importing, format, context);
-    const StatisticsImportResult result = import_statistics(
-        *admin, *file,
-        fmt::format("{} ({} {} at {}, database {}, exported {})", *file_, flavor_name(file->flavor),
-                    file->server_version, file->endpoint, file->database, file->exported_at),
-        importing);
+    const StatisticsImportResult result =
+        import_statistics(*admin, *file, statistics_source(*file_, *file), importing);
     render_statistics_import(result, format, context.out());
     return 0;
   }

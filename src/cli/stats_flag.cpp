@@ -29,21 +29,7 @@ void StatsFlag::apply_to(LiveCompareOptions& options) {
 
 std::string StatsFlag::source() const {
   if (!file_) return "";
-  return fmt::format("{} ({} {} at {}, database {}, exported {})", *path_,
-                     flavor_name(file_->flavor), file_->server_version, file_->endpoint,
-                     file_->database, file_->exported_at);
-}
-
-void say_import(const StatisticsImportResult& result, const Context& context) {
-  for (const TableImport& table : result.tables) {
-    if (!table.imported)
-      context.warn(
-          fmt::format("statistics of {} not imported: {}", table.table, table.skipped_because));
-  }
-  for (const std::string& setting : result.settings_differ) {
-    context.warn("a setting that moves plans differs from production's: " + setting);
-  }
-  for (const std::string& note : result.notes) context.warn(note);
+  return statistics_source(*path_, *file_);
 }
 
 std::unique_ptr<StatisticsInPlace> StatsFlag::put_in_place(const Context& context,
@@ -70,7 +56,7 @@ std::unique_ptr<StatisticsInPlace> StatsFlag::put_in_place(const Context& contex
       "statistics: production's of {} of {} table{} in place (from {}); the copy's own are put "
       "back at the end\n",
       result.imported(), result.tables.size(), result.tables.size() == 1 ? "" : "s", *path_);
-  say_import(result, context);
+  for (const std::string& warning : import_warnings(result)) context.warn("--stats: " + warning);
   return statistics;
 }
 

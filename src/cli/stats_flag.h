@@ -38,8 +38,4 @@ class StatsFlag {
   std::optional<StatisticsFile> file_;
 };
 
-// What `stats import` and --stats say on stderr of an import: what was skipped, the settings
-// that differ, what could not be carried, and where the copy's own are kept.
-void say_import(const StatisticsImportResult& result, const Context& context);
-
 }  // namespace sqlmeasure

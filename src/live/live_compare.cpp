@@ -345,14 +345,7 @@ class LiveCompare {
     const StatisticsImportResult& result = statistics_->imported();
     events_.say(fmt::format("--stats: production's statistics of {} of {} tables in place ({})",
                             result.imported(), result.tables.size(), options_.statistics_source));
-    for (const TableImport& table : result.tables) {
-      if (!table.imported)
-        events_.warn(
-            fmt::format("--stats: {} not imported: {}", table.table, table.skipped_because));
-    }
-    for (const std::string& setting : result.settings_differ) {
-      events_.warn("--stats: a setting that moves plans differs from production's: " + setting);
-    }
+    for (const std::string& warning : import_warnings(result)) events_.warn("--stats: " + warning);
   }
 
   // A DDL recomputes the statistics of the tables it alters: production's written again.

@@ -301,6 +301,11 @@ StatisticsFile statistics_from_text(const std::string& text, const std::string& 
   return Reader(origin).file(root);
 }
 
+std::string statistics_source(const std::string& path, const StatisticsFile& file) {
+  return fmt::format("{} ({} {} at {}, database {}, exported {})", path, flavor_name(file.flavor),
+                     file.server_version, file.endpoint, file.database, file.exported_at);
+}
+
 void write_statistics_file(const StatisticsFile& file, const std::string& path) {
   write_file_atomically(path, statistics_to_text(file));
 }

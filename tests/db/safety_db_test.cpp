@@ -141,6 +141,22 @@ unsigned free_port() {
   return ntohs(address.sin_port);
 }
 
+// The events of the server's binary logs whose statement names any of `needles`.
+int binlog_events_naming(Connection& admin, const std::vector<std::string>& needles) {
+  int found = 0;
+  for (const auto& log : admin.query("SHOW BINARY LOGS").rows) {
+    const ResultSet events = admin.query("SHOW BINLOG EVENTS IN " + admin.quote(*log[0]));
+    const int info = events.column("Info");
+    for (const auto& event : events.rows) {
+      const std::string text = event[static_cast<std::size_t>(info)].value_or("");
+      found += std::any_of(needles.begin(), needles.end(), [&](const std::string& needle) {
+        return text.find(needle) != std::string::npos;
+      });
+    }
+  }
+  return found;
+}
+
 // A second throwaway MariaDB (scripts/sandbox start with its own SANDBOX_DIR and port, a
 // small buffer pool), for tests that kill a server. It is killed and its directory removed
 // when the object goes, whatever happened in between.
@@ -813,19 +829,7 @@ TEST_CASE(
                                                   .extra = extra})
                               .build());
   };
-  auto alters_logged = [&] {
-    int alters = 0;
-    ResultSet logs = admin->query("SHOW BINARY LOGS");
-    for (const auto& log : logs.rows) {
-      ResultSet events = admin->query("SHOW BINLOG EVENTS IN " + admin->quote(*log[0]));
-      const int info = events.column("Info");
-      for (const auto& event : events.rows) {
-        const std::string text = event[static_cast<std::size_t>(info)].value_or("");
-        if (text.find("ALTER TABLE t") != std::string::npos) ++alters;
-      }
-    }
-    return alters;
-  };
+  auto alters_logged = [&] { return binlog_events_naming(*admin, {"ALTER TABLE t"}); };
   const int alters_before = alters_logged();
 
   CliResult refused = compare({});
@@ -1177,20 +1181,7 @@ TEST_CASE("stats import on a server with a binary log: refused, then --no-binlog
     return run_in_process(all);
   };
   auto statistics_logged = [&] {
-    int writes = 0;
-    ResultSet logs = admin->query("SHOW BINARY LOGS");
-    for (const auto& log : logs.rows) {
-      ResultSet events = admin->query("SHOW BINLOG EVENTS IN " + admin->quote(*log[0]));
-      const int info = events.column("Info");
-      for (const auto& event : events.rows) {
-        const std::string text = event[static_cast<std::size_t>(info)].value_or("");
-        if (text.find("innodb_index_stats") != std::string::npos ||
-            text.find("STATS_AUTO_RECALC") != std::string::npos) {
-          ++writes;
-        }
-      }
-    }
-    return writes;
+    return binlog_events_naming(*admin, {"innodb_index_stats", "STATS_AUTO_RECALC"});
   };
   const std::string file = dir / "shop.json";
   REQUIRE(stats({"export", "-o", file}).code == 0);  // read-only: allowed anywhere

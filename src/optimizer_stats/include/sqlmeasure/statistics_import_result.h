@@ -31,6 +31,10 @@ struct StatisticsImportResult {
   }
 };
 
+// What an import could not do, one line each: the tables it skipped and why, the settings that
+// move plans and differ from production's, what it could not carry. What --stats warns of.
+[[nodiscard]] std::vector<std::string> import_warnings(const StatisticsImportResult& result);
+
 // What an undo put back: per table, what still differs from the copy's own statistics (empty
 // when restored exactly).
 struct StatisticsUndoResult {
