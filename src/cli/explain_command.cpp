@@ -33,8 +33,10 @@ class ExplainCommand final : public ScreenCommand {
     options.settings.warmup = 0;
     options.settings.iterations = 0;
     options.max_inspected_variants = 1;
-    // No results file to keep them in; --against compares the tables' rows with production's.
-    options.record_conditions = against_.given();
+    // --against compares the tables' rows with production's; explain's JSON records them (and
+    // the plans' indexes' statistics) for a later --against to compare with.
+    const bool statistics_wanted = against_.given() || format == Format::kJson;
+    options.record_conditions = statistics_wanted;
     // Each query runs once to count the rows it examines: a write scenario (--allow-writes)
     // runs in a transaction that is rolled back, as in `run`.
     options.allow_writes = scenarios_.allow_writes;
@@ -50,7 +52,7 @@ class ExplainCommand final : public ScreenCommand {
         stats_.put_in_place(context, session, connect);
     RunResult run = std::move(measure({{connection.get(), ""}}, screens, options).front());
     // What the statistics reason compares with production's (a results file records them).
-    if (against_.given() && run.complete) {
+    if (statistics_wanted && run.complete) {
       run.index_statistics = plan_index_statistics(*connection, run);
     }
     if (statistics) StatsFlag::restore(*statistics, context);

@@ -46,6 +46,11 @@ std::string rows_text(std::uint64_t rows) {
   return rows < 100'000 ? format_thousands(rows) : format_count(rows);
 }
 
+// "1 row", "16 rows", "1.2k rows".
+std::string rows_word(std::uint64_t rows) {
+  return format_count(rows) + (rows == 1 ? " row" : " rows");
+}
+
 std::vector<std::string> key_list(const std::string& keys) {
   std::vector<std::string> names;
   for (const std::string& name : split_list(keys)) {
@@ -143,6 +148,7 @@ class QueryCheck {
     }
     const std::optional<std::uint64_t> prod_rows = estimate(prod.rows);
     const std::optional<std::uint64_t> here_rows = estimate(row.rows);
+    const std::size_t causes_before = causes_.size();
     if (prod_rows && here_rows && far_apart(*prod_rows, *here_rows)) {
       fidelity.differences.push_back(fmt::format("{} rows estimate {} → {}", row.table,
                                                  format_count(*prod_rows),
@@ -150,18 +156,37 @@ class QueryCheck {
       tables_.insert(row.table);
       if (or_none(row.access_type) == "range" || or_none(prod.access_type) == "range") {
         add(FidelityReason::kRangeIndexDives,
-            fmt::format("the range on {} is estimated by index dives on this data ({} rows here, "
+            fmt::format("the range on {} is estimated by index dives on this data ({} here, "
                         "{} in production), not from statistics",
-                        row.table, format_count(*here_rows), format_count(*prod_rows)));
-      } else if (or_none(row.access_type) == "ref" && row.ref.find("const") != std::string::npos) {
-        // An equality on constants is estimated by diving into the index too, below
-        // eq_range_index_dive_limit: imported statistics cannot carry it (docs/statistics.md).
+                        row.table, rows_word(*here_rows), format_count(*prod_rows)));
+      } else if (or_none(row.access_type) == "ref" && dived(row)) {
         add(FidelityReason::kRangeIndexDives,
             fmt::format("the lookup of a constant on {} is estimated by index dives on this data "
-                        "({} rows here, {} in production), not from statistics",
-                        row.table, format_count(*here_rows), format_count(*prod_rows)));
+                        "({} here, {} in production), not from statistics",
+                        row.table, rows_word(*here_rows), format_count(*prod_rows)));
       }
     }
+    if (causes_.size() == causes_before && here_rows &&
+        or_none(row.access_type) != or_none(prod.access_type) && dived(row)) {
+      // Another access to the table, chosen on an estimate read from this data's B-tree: with
+      // production's statistics imported, the two sources are mixed — the table's size is
+      // production's, the dive's count this copy's — and the join order follows the smaller.
+      add(FidelityReason::kRangeIndexDives,
+          fmt::format("{} is read by {} on {} here, estimated at {} by index dives on this data, "
+                      "not from statistics (production: {}{})",
+                      row.table, row.access_type, row.key, rows_word(*here_rows),
+                      or_none(prod.access_type),
+                      has_key(prod) ? " on " + prod.key : std::string()));
+    }
+  }
+
+  // An access whose rows the optimizer counts in the index itself, below
+  // eq_range_index_dive_limit, rather than reading statistics: a range, an index merge of
+  // ranges, an equality on constants. Imported statistics cannot carry it (docs/statistics.md).
+  static bool dived(const PlanRow& row) {
+    const std::string type = or_none(row.access_type);
+    return type == "range" || type == "index_merge" ||
+           (type == "ref" && row.ref.find("const") != std::string::npos);
   }
 
   void explain(const QueryResult& here, const QueryResult& production, QueryFidelity& fidelity) {

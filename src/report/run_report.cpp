@@ -3,10 +3,12 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "fidelity_json.h"
 #include "run_table.h"
 #include "sqlmeasure/html_report.h"
+#include "sqlmeasure/query_shape.h"
 #include "sqlmeasure/render.h"
 #include "sqlmeasure/results_file.h"
 #include "sqlmeasure/results_json.h"
@@ -73,6 +75,50 @@ void render_run(const RunResult& run, Format format, const Style& style, std::os
   if (!run.complete) out << "INCOMPLETE: " << run.incomplete_reason << '\n';
 }
 
+namespace {
+
+// The tables a screen's queries read (without another database's qualifier), lower case as the
+// run's conditions name them.
+std::set<std::string> tables_read(const ScreenResult& screen) {
+  std::set<std::string> tables;
+  for (const QueryResult& query : screen.queries) {
+    for (const TableReference& reference : read_query_shape(query.sql).tables) {
+      if (reference.database.empty()) tables.insert(ascii_lower(reference.table));
+    }
+  }
+  return tables;
+}
+
+// Beside explain's plans, what the plan-fidelity check (--against) compares with the plans
+// of another server: the rows of the tables the screen reads...
+nlohmann::json screen_tables_json(const RunResult& run, const ScreenResult& screen) {
+  nlohmann::json tables = nlohmann::json::object();
+  if (!run.conditions) return tables;
+  for (const std::string& table : tables_read(screen)) {
+    const auto found = run.conditions->table_rows.find(table);
+    if (found == run.conditions->table_rows.end()) continue;
+    tables[table] = {{"rows", found->second.rows}, {"exact", found->second.exact}};
+  }
+  return tables;
+}
+
+// ...and the distinct leading values of the indexes its plans use: counts, never values.
+nlohmann::json screen_indexes_json(const RunResult& run, const ScreenResult& screen) {
+  nlohmann::json indexes = nlohmann::json::array();
+  const std::set<std::string> tables = tables_read(screen);
+  for (const IndexStatistics& s : run.index_statistics) {
+    if (!tables.contains(ascii_lower(s.table))) continue;
+    indexes.push_back({{"table", s.table},
+                       {"index", s.index},
+                       {"table_rows", s.table_rows},
+                       {"leading_distinct", s.leading_distinct ? nlohmann::json(*s.leading_distinct)
+                                                               : nlohmann::json(nullptr)}});
+  }
+  return indexes;
+}
+
+}  // namespace
+
 void render_plans(const RunResult& run, Format format, std::ostream& out,
                   const PlanFidelity* against) {
   if (format == Format::kJson) {
@@ -85,7 +131,10 @@ void render_plans(const RunResult& run, Format format, std::ostream& out,
                            {"rows_examined", query.rows_examined},
                            {"plan", plan_to_json(query.plan)}});
       }
-      screens.push_back({{"screen", screen.name}, {"queries", queries}});
+      screens.push_back({{"screen", screen.name},
+                         {"queries", queries},
+                         {"tables", screen_tables_json(run, screen)},
+                         {"indexes", screen_indexes_json(run, screen)}});
     }
     if (against) {
       out << nlohmann::json{{"plans", screens}, {"fidelity", fidelity_json(*against)}}.dump(2)

@@ -2,6 +2,7 @@
 // names the file and the JSON path.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -279,6 +280,40 @@ class Reader {
       out.push_back(std::move(s));
     }
     return out;
+  }
+
+  // explain's JSON beside each screen's plans (older files have neither): the rows
+  // of the tables it reads and the leading distinct values of the indexes its plans use,
+  // gathered into the run as a results file records them.
+  void explained_statistics(const json& screen, const std::string& at, RunResult& run) const {
+    if (screen.contains("tables")) {
+      const json& tables = screen["tables"];
+      if (!tables.is_object()) bad(at + ".tables", "expected an object");
+      if (!run.conditions) run.conditions.emplace();
+      for (const auto& [table, rows] : tables.items()) {
+        const std::string table_at = at + ".tables." + table;
+        run.conditions->table_rows[ascii_lower(table)] = {
+            number<std::uint64_t>(rows, table_at, "rows"), boolean(rows, table_at, "exact")};
+      }
+    }
+    if (!screen.contains("indexes")) return;
+    const json& indexes = array(screen, at, "indexes");
+    for (std::size_t i = 0; i < indexes.size(); ++i) {
+      const std::string index_at = fmt::format("{}.indexes[{}]", at, i);
+      IndexStatistics s;
+      s.table = text(indexes[i], index_at, "table");
+      s.index = text(indexes[i], index_at, "index");
+      s.table_rows = number<std::uint64_t>(indexes[i], index_at, "table_rows");
+      if (!field(indexes[i], index_at, "leading_distinct").is_null()) {
+        s.leading_distinct = number<std::uint64_t>(indexes[i], index_at, "leading_distinct");
+      }
+      const bool known = std::any_of(run.index_statistics.begin(), run.index_statistics.end(),
+                                     [&](const IndexStatistics& other) {
+                                       return ascii_lower(other.table) == ascii_lower(s.table) &&
+                                              other.index == s.index;
+                                     });
+      if (!known) run.index_statistics.push_back(std::move(s));
+    }
   }
 
   std::optional<RunConditions> conditions(const json& object) const {
@@ -616,6 +651,7 @@ RunResult plans_from_json(const std::string& text, const std::string& origin) {
       query.plan = read.plan(queries[j], query_at);
       screen.queries.push_back(std::move(query));
     }
+    read.explained_statistics(entry, at, run);
     run.screens.push_back(std::move(screen));
   }
   return run;

@@ -230,6 +230,64 @@ TEST_CASE("plan fidelity: a lookup of a constant estimated by index dives", "[un
   CHECK_FALSE(has_reason(join, FidelityReason::kRangeIndexDives));
 }
 
+TEST_CASE("plan fidelity: another access estimated by index dives here (mixed sources)",
+          "[unit][fidelity]") {
+  // Production's statistics imported: users is believed large, but the intersection of two
+  // ranges is counted in this copy's small B-trees, so the join starts from users.
+  const RunResult production = one_query_run(
+      {row("p", "ref", "prefecture_id_occupation", "8824"), row("u", "eq_ref", "PRIMARY", "1")});
+  const RunResult here = one_query_run(
+      {row("u", "index_merge", "status,deleted", "1"), row("p", "eq_ref", "user_id", "1")});
+  const QueryFidelity& q = only(check_plan_fidelity(here, production, "prod.json"));
+  CHECK(reason_text(q, FidelityReason::kRangeIndexDives) ==
+        "u is read by index_merge on status,deleted here, estimated at 1 row by index dives on "
+        "this data, not from statistics (production: eq_ref on PRIMARY)");
+  // A full scan here is no dive: no such reason.
+  const QueryFidelity& scan =
+      only(check_plan_fidelity(one_query_run({row("u", "ALL", "", "1")}),
+                               one_query_run({row("u", "eq_ref", "PRIMARY", "1")}), "prod.json"));
+  CHECK_FALSE(has_reason(scan, FidelityReason::kRangeIndexDives));
+}
+
+TEST_CASE(
+    "plan fidelity: explain's JSON carries the tables' rows and the indexes' distinct "
+    "values for a later --against",
+    "[unit][fidelity]") {
+  RunResult run = one_query_run({row("works", "index", "created")});
+  run.conditions = RunConditions{{}, {{"works", {300000, true}}, {"other", {5, true}}}};
+  IndexStatistics created;
+  created.table = "works";
+  created.index = "created";
+  created.table_rows = 300000;
+  created.leading_distinct = 290000;
+  created.leading_values = {{std::string("2026-01-01"), 3}};
+  run.index_statistics = {created};
+  std::ostringstream out;
+  render_plans(run, Format::kJson, out, nullptr);
+  const nlohmann::json screens = nlohmann::json::parse(out.str());
+  // Only the tables the screen reads, and counts, never a value.
+  CHECK(screens[0]["tables"] ==
+        nlohmann::json::parse(R"({"works": {"rows": 300000, "exact": true}})"));
+  CHECK(
+      screens[0]["indexes"] ==
+      nlohmann::json::parse(
+          R"([{"table": "works", "index": "created", "table_rows": 300000, "leading_distinct": 290000}])"));
+  CHECK(out.str().find("2026-01-01") == std::string::npos);
+
+  const RunResult read = plans_from_json(out.str(), "prod.json");
+  REQUIRE(read.conditions);
+  CHECK(read.conditions->table_rows.at("works").rows == 300000);
+  REQUIRE(read.index_statistics.size() == 1);
+  CHECK(read.index_statistics[0].leading_distinct == 290000);
+
+  // So the table-rows reason is given against explain's JSON as against a results file.
+  RunResult here = one_query_run({row("works", "ALL", "", "600", "Using filesort")});
+  here.conditions = RunConditions{{}, {{"works", {600, true}}}};
+  const QueryFidelity& q = only(check_plan_fidelity(here, read, "prod.json"));
+  CHECK(reason_text(q, FidelityReason::kTableRows) ==
+        "works holds 600 rows here, 300k in production");
+}
+
 TEST_CASE("plan fidelity: queries on one side only are said, and counted apart",
           "[unit][fidelity]") {
   const RunResult production = run_result(
