@@ -86,7 +86,8 @@ std::vector<std::string> restore(Connection& admin, const std::string& database,
     try {
       set_auto_recalc(admin, database, table.name, table.auto_recalc);
       (void)write_table_statistics(admin, database, table.name,
-                                   restricted_to_definition(table, *now.table(table.name)), tables);
+                                   restricted_to_definition(table, *now.table(table.name)), tables,
+                                   StatisticsOrigin::kOwn);
       reload_table_statistics(admin, database, table.name);
       restored.push_back(table.name);
     } catch (const DatabaseError& error) {
@@ -180,6 +181,20 @@ StatisticsImportResult import_statistics(Connection& admin, const StatisticsFile
                      "{})",
                      earlier->source, earlier->created_at, database, record_path));
   }
+  // No record here, yet the server says an import is in place: another machine's (or this
+  // one's, its journal directory lost). Taking those for the copy's own would make them stick.
+  if (const std::vector<std::string> marked = tables_with_imported_statistics(admin, database);
+      !marked.empty()) {
+    std::vector<std::string> quoted;
+    for (const std::string& table : marked) quoted.push_back(quote_identifier(table));
+    fail(ExitCode::kRuntime,
+         fmt::format("the InnoDB statistics of {} in database {} were imported by sqlmeasure, "
+                     "and no record of that import is in {}: it was made from another machine "
+                     "or with another SQLMEASURE_JOURNAL_DIR. Put them back there (`sqlmeasure "
+                     "stats import --undo`), or recompute the copy's own: ANALYZE TABLE {} (and "
+                     "ALTER TABLE … STATS_AUTO_RECALC = DEFAULT where it was 0)",
+                     join(marked, ", "), database, journal_directory(), join(quoted, ", ")));
+  }
   prepare_session(admin, options, events);
   result.source = source;
   result.production = file;
@@ -272,7 +287,8 @@ StatisticsImportResult import_statistics(Connection& admin, const StatisticsFile
       const TableStatistics& mine = *here.table(name);
       touched.push_back(name);
       if (mine.auto_recalc != "0") set_auto_recalc(admin, database, name, "0");
-      (void)write_table_statistics(admin, database, name, *file.table(name), server_tables);
+      (void)write_table_statistics(admin, database, name, *file.table(name), server_tables,
+                                   StatisticsOrigin::kImported);
       reload_table_statistics(admin, database, name);
     }
   } catch (const Error& failure) {
@@ -375,7 +391,8 @@ void StatisticsInPlace::reapply(const std::vector<std::string>& tables,
                       "production's: {}",
                       covered->table, index.name, join(index.columns, ", "), sources));
     }
-    (void)write_table_statistics(*admin_, database, covered->table, written, server_tables);
+    (void)write_table_statistics(*admin_, database, covered->table, written, server_tables,
+                                 StatisticsOrigin::kImported);
     reload_table_statistics(*admin_, database, covered->table);
   }
 }

@@ -10,6 +10,7 @@
 #include "sqlmeasure/number_parse.h"
 #include "sqlmeasure/schema_reader.h"
 #include "sqlmeasure/sql_lexer.h"
+#include "sqlmeasure/statistics_writer.h"
 #include "sqlmeasure/text.h"
 #include "sqlmeasure/timestamp.h"
 
@@ -224,6 +225,11 @@ class Exporter {
       if (table == nullptr) continue;  // another table's, or a partition's (t#P#p0)
       StatisticsRow values;
       for (const auto& [name, at] : columns) values[name] = row[static_cast<std::size_t>(at)];
+      // A copy's imported rows read back as what they were (an export from that copy).
+      if (auto found = values.find("stat_description");
+          which == StatisticsTable::kInnodbIndex && found != values.end() && found->second) {
+        found->second = without_imported_marker(*found->second);
+      }
       table->stored[which].push_back(std::move(values));
     }
   }

@@ -23,12 +23,44 @@ std::string literal(Connection& connection, const std::optional<std::string>& va
   return "X'" + hex_of(*value) + "'";
 }
 
+// The column is VARCHAR(1024) on MariaDB and MySQL alike; InnoDB's own descriptions (the
+// index's column names) are far shorter.
+constexpr std::size_t kDescriptionLength = 1024;
+
+std::string marked_description(const std::string& description) {
+  std::string text = without_imported_marker(description);
+  const std::size_t room = kDescriptionLength - kImportedMarker.size();
+  if (text.size() > room) text.resize(room);
+  return text + std::string(kImportedMarker);
+}
+
 }  // namespace
+
+std::string without_imported_marker(std::string description) {
+  if (description.ends_with(kImportedMarker)) {
+    description.resize(description.size() - kImportedMarker.size());
+  }
+  return description;
+}
+
+std::vector<std::string> tables_with_imported_statistics(Connection& connection,
+                                                         const std::string& database) {
+  const ResultSet set = connection.query(
+      "SELECT DISTINCT table_name FROM mysql.innodb_index_stats WHERE database_name = " +
+      connection.quote(database) + " AND stat_description LIKE " +
+      connection.quote("%" + std::string(kImportedMarker)) + " ORDER BY table_name");
+  std::vector<std::string> tables;
+  for (const auto& row : set.rows) {
+    if (!row.empty() && row[0]) tables.push_back(*row[0]);
+  }
+  return tables;
+}
 
 std::vector<std::string> write_table_statistics(Connection& connection, const std::string& database,
                                                 const std::string& table,
                                                 const TableStatistics& statistics,
-                                                const std::set<StatisticsTable>& tables) {
+                                                const std::set<StatisticsTable>& tables,
+                                                StatisticsOrigin origin) {
   std::vector<std::string> ran;
   auto run = [&](const std::string& sql) {
     connection.execute(sql);
@@ -63,7 +95,10 @@ std::vector<std::string> write_table_statistics(Connection& connection, const st
           fmt::format("{}, {}", connection.quote(database), connection.quote(table));
       for (const auto& [column, value] : row) {
         columns += ", " + column;  // one of statistics_value_columns(): the reader checked
-        values += ", " + literal(connection, value);
+        const bool marked = origin == StatisticsOrigin::kImported &&
+                            which == StatisticsTable::kInnodbIndex &&
+                            column == "stat_description" && value;
+        values += ", " + literal(connection, marked ? marked_description(*value) : value);
       }
       run(fmt::format("INSERT INTO {} ({}) VALUES ({})", name, columns, values));
     }

@@ -22,6 +22,14 @@ std::string new_works_key(TestDatabase& db) {
   return plan.rows[0][static_cast<std::size_t>(plan.column("key"))].value_or("(none)");
 }
 
+// How many of `db`'s tables hold InnoDB statistics an import marked as imported.
+int marked_tables(TestDatabase& db) {
+  const ResultSet count = db.admin().query(
+      "SELECT COUNT(DISTINCT table_name) FROM mysql.innodb_index_stats WHERE database_name = '" +
+      db.name() + "' AND stat_description LIKE '%(sqlmeasure stats import)'");
+  return std::stoi(count.rows.at(0).at(0).value_or("-1"));
+}
+
 std::vector<std::string> stats(const std::string& database, std::vector<std::string> args) {
   std::vector<std::string> all = {"stats"};
   all.insert(all.end(), args.begin(), args.end());
@@ -61,6 +69,18 @@ TEST_CASE("stats import moves a small copy's plans to production's, --undo resto
   CliResult again = run_in_process(stats(copy.name(), {"import", prod_file}));
   CHECK(again.code == 2);
   CHECK(again.err.find("are still in place on database " + copy.name()) != std::string::npos);
+  // The server marks what was imported: one with another journal directory (another machine)
+  // is refused as well, naming the tables and the way back, with nothing written.
+  CHECK(marked_tables(copy) == 11);
+  {
+    ScopedEnv elsewhere("SQLMEASURE_JOURNAL_DIR", dir.path() + "/another-machine");
+    CliResult other = run_in_process(stats(copy.name(), {"import", prod_file}));
+    CHECK(other.code == 2);
+    CHECK(other.err.find("were imported by sqlmeasure, and no record of that import is in " +
+                         dir.path() + "/another-machine") != std::string::npos);
+    CHECK(other.err.find("ANALYZE TABLE `categories`, ") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir / "another-machine"));
+  }
 
   // `recover` finds the open record and does what `stats import --undo` does.
   CliResult undone =
@@ -68,6 +88,7 @@ TEST_CASE("stats import moves a small copy's plans to production's, --undo resto
   INFO("recover: " << undone.out << undone.err);
   REQUIRE(undone.code == 0);
   CHECK(undone.out.find("restored exactly") != std::string::npos);
+  CHECK(marked_tables(copy) == 0);
   CHECK(new_works_key(copy) == "(none)");
   REQUIRE(run_in_process(stats(copy.name(), {"export", "-o", after_file})).code == 0);
   const StatisticsFile own = read_statistics_file(own_file);
@@ -139,6 +160,7 @@ TEST_CASE("stats import skips a table whose definition differs; a bad file chang
   CliResult undone = run_in_process(stats(copy.name(), {"import", "--undo"}));
   CHECK(undone.code == 0);
   CHECK(undone.out.find("restored exactly") != std::string::npos);
+  CHECK(marked_tables(copy) == 0);
 }
 
 }  // namespace

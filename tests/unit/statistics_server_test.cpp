@@ -117,7 +117,8 @@ TEST_CASE("MySQL 8: export reads histograms and InnoDB's statistics, no engine-i
     accept_the_rest(target);
     const std::vector<std::string> ran =
         write_table_statistics(target, "ci", "works", works,
-                               {StatisticsTable::kInnodbTable, StatisticsTable::kInnodbIndex});
+                               {StatisticsTable::kInnodbTable, StatisticsTable::kInnodbIndex},
+                               StatisticsOrigin::kImported);
     reload_table_statistics(target, "ci", "works");
     const std::vector<std::string> all = executed(target);
     CHECK(std::find(all.begin(), all.end(),
@@ -127,8 +128,8 @@ TEST_CASE("MySQL 8: export reads histograms and InnoDB's statistics, no engine-i
     CHECK(std::find(all.begin(), all.end(),
                     "INSERT INTO mysql.innodb_index_stats (database_name, table_name, index_name, "
                     "last_update, sample_size, stat_description, stat_name, stat_value) VALUES "
-                    "('ci', 'works', 'status', '2026-12-01 10:00:00', '10', 'status', "
-                    "'n_diff_pfx01', '3')") != all.end());
+                    "('ci', 'works', 'status', '2026-12-01 10:00:00', '10', 'status (sqlmeasure "
+                    "stats import)', 'n_diff_pfx01', '3')") != all.end());
     std::vector<std::string> queried;
     for (const Call& call : target.log()) queried.push_back(call.sql);
     CHECK(std::any_of(queried.begin(), queried.end(), [](const std::string& sql) {
@@ -144,7 +145,8 @@ TEST_CASE("MySQL 8: export reads histograms and InnoDB's statistics, no engine-i
     older.set_server({Flavor::kMySQL, "8.0.30", 8, 0, 30, "ci:3306", "ci", ""});
     accept_the_rest(older);
     (void)write_table_statistics(older, "ci", "works", works,
-                                 {StatisticsTable::kInnodbTable, StatisticsTable::kInnodbIndex});
+                                 {StatisticsTable::kInnodbTable, StatisticsTable::kInnodbIndex},
+                                 StatisticsOrigin::kOwn);
     for (const Call& call : older.log()) CHECK_FALSE(call.sql.starts_with("ANALYZE"));
     CHECK(std::none_of(all.begin(), all.end(),
                        [](const std::string& sql) { return sql.starts_with("RENAME"); }));

@@ -4,6 +4,7 @@
 // and its undo run; what decides whether they may run is the caller's (src/live/).
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sqlmeasure/connection.h"
@@ -11,14 +12,32 @@
 
 namespace sqlmeasure {
 
+// Whose statistics are written: another server's (an import, marked so on the server), or
+// the copy's own put back (unmarked).
+enum class StatisticsOrigin { kImported, kOwn };
+
+// Ends the stat_description of each InnoDB index-statistics row an import writes (a column
+// nothing reads but people): the server itself then tells which tables hold imported
+// statistics, whichever machine imported them and wherever its journal is. ANALYZE TABLE
+// rewrites the rows, and so drops it.
+inline constexpr std::string_view kImportedMarker = " (sqlmeasure stats import)";
+
 // Replaces the rows of `database`.`table` in every statistics table the server has (`tables`)
 // with `statistics`'s — none where it holds none — and MySQL 8's histograms. Literal values
-// only: a statement that writes the statistics tables may not read another table. `on_step`
-// hears one line per statement kind. Returns the statements it ran, in order.
+// only: a statement that writes the statistics tables may not read another table. Returns the
+// statements it ran, in order.
 std::vector<std::string> write_table_statistics(Connection& connection, const std::string& database,
                                                 const std::string& table,
                                                 const TableStatistics& statistics,
-                                                const std::set<StatisticsTable>& tables);
+                                                const std::set<StatisticsTable>& tables,
+                                                StatisticsOrigin origin);
+
+// The tables of `database` whose InnoDB statistics carry kImportedMarker, sorted.
+[[nodiscard]] std::vector<std::string> tables_with_imported_statistics(Connection& connection,
+                                                                       const std::string& database);
+
+// `description` without a trailing kImportedMarker.
+[[nodiscard]] std::string without_imported_marker(std::string description);
 
 // The table's STATS_AUTO_RECALC option set to `value` ("0", "1", or "" for DEFAULT). On
 // InnoDB this recomputes the persistent statistics: set it before writing them.
