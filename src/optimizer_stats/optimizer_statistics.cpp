@@ -214,13 +214,18 @@ std::vector<StatisticsRow> derived_index_statistics(const TableStatistics& produ
 std::string definition_fingerprint(const TableStatistics& table) {
   std::string text =
       "engine " + ascii_lower(table.engine) + (table.partitioned ? " partitioned" : "") + "\n";
+  // A collation or an index type only where known, so that a file written before they were
+  // kept still matches its own fingerprint.
   for (const DefinedColumn& column : table.columns) {
-    text += fmt::format("column {} {} {}\n", ascii_lower(column.name), ascii_lower(column.type),
-                        column.nullable ? "null" : "not null");
+    text +=
+        fmt::format("column {} {} {}{}\n", ascii_lower(column.name), ascii_lower(column.type),
+                    column.nullable ? "null" : "not null",
+                    column.collation.empty() ? "" : " collate " + ascii_lower(column.collation));
   }
   for (const DefinedIndex& index : table.indexes) {
-    text += fmt::format("index {} {} ({})\n", ascii_lower(index.name), index.unique ? "unique" : "",
-                        ascii_lower(join(index.columns, ",")));
+    text += fmt::format("index {} {} ({}){}\n", ascii_lower(index.name),
+                        index.unique ? "unique" : "", ascii_lower(join(index.columns, ",")),
+                        index.type.empty() ? "" : " using " + ascii_lower(index.type));
   }
   return fmt::format("{:016x}", mix64(stable_hash(text)));
 }
@@ -234,12 +239,20 @@ const T* named(const std::vector<T>& items, const std::string& name) {
   return it == items.end() ? nullptr : &*it;
 }
 
-std::string column_text(const DefinedColumn& column) {
-  return column.type + (column.nullable ? " NULL" : " NOT NULL");
+// The collation and the index type are compared only when both sides know them (a file
+// written before they were kept knows neither).
+std::string column_text(const DefinedColumn& column, bool with_collation) {
+  return column.type + (column.nullable ? " NULL" : " NOT NULL") +
+         (with_collation && !column.collation.empty() ? " COLLATE " + column.collation : "");
 }
 
-std::string index_text(const DefinedIndex& index) {
-  return fmt::format("{}({})", index.unique ? "UNIQUE " : "", join(index.columns, ", "));
+std::string index_text(const DefinedIndex& index, bool with_type) {
+  const bool typed = with_type && !index.type.empty();
+  const bool fulltext = iequals(index.type, "FULLTEXT") || iequals(index.type, "SPATIAL");
+  return fmt::format("{}{}({}){}", index.unique ? "UNIQUE " : "",
+                     typed && fulltext ? ascii_upper(index.type) + " " : "",
+                     join(index.columns, ", "),
+                     typed && !fulltext ? " USING " + ascii_upper(index.type) : "");
 }
 
 }  // namespace
@@ -259,9 +272,10 @@ std::vector<std::string> definition_differences(const TableStatistics& here,
     const DefinedColumn* mine = named(here.columns, column.name);
     if (mine == nullptr) {
       out.push_back(fmt::format("column {} only in the file", column.name));
-    } else if (!iequals(column_text(*mine), column_text(column))) {
+    } else if (const bool both = !mine->collation.empty() && !column.collation.empty();
+               !iequals(column_text(*mine, both), column_text(column, both))) {
       out.push_back(fmt::format("column {}: {} here, {} in the file", column.name,
-                                column_text(*mine), column_text(column)));
+                                column_text(*mine, both), column_text(column, both)));
     }
   }
   for (const DefinedColumn& column : here.columns) {
@@ -272,18 +286,26 @@ std::vector<std::string> definition_differences(const TableStatistics& here,
   for (const DefinedIndex& index : file.indexes) {
     const DefinedIndex* mine = named(here.indexes, index.name);
     if (mine == nullptr) {
-      out.push_back(fmt::format("index {} {} only in the file", index.name, index_text(index)));
-    } else if (!iequals(index_text(*mine), index_text(index))) {
-      out.push_back(fmt::format("index {}: {} here, {} in the file", index.name, index_text(*mine),
-                                index_text(index)));
+      out.push_back(
+          fmt::format("index {} {} only in the file", index.name, index_text(index, true)));
+    } else if (const bool both = !mine->type.empty() && !index.type.empty();
+               !iequals(index_text(*mine, both), index_text(index, both))) {
+      out.push_back(fmt::format("index {}: {} here, {} in the file", index.name,
+                                index_text(*mine, both), index_text(index, both)));
     }
   }
   for (const DefinedIndex& index : here.indexes) {
     if (named(file.indexes, index.name) == nullptr) {
-      out.push_back(fmt::format("index {} {} only here", index.name, index_text(index)));
+      out.push_back(fmt::format("index {} {} only here", index.name, index_text(index, true)));
     }
   }
-  if (out.empty() && here.fingerprint != file.fingerprint) {
+  auto names = [](const auto& items) {
+    std::vector<std::string> lower;
+    for (const auto& item : items) lower.push_back(ascii_lower(item.name));
+    return lower;
+  };
+  if (out.empty() &&
+      (names(here.columns) != names(file.columns) || names(here.indexes) != names(file.indexes))) {
     out.push_back("the columns' or indexes' order differs");
   }
   return out;

@@ -163,20 +163,22 @@ class Exporter {
 
   void read_columns() {
     const ResultSet set = connection_.query(
-        "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE FROM information_schema.COLUMNS "
+        "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLLATION_NAME FROM "
+        "information_schema.COLUMNS "
         "WHERE TABLE_SCHEMA = " +
         quoted_database() + " ORDER BY TABLE_NAME, ORDINAL_POSITION");
     for (const auto& row : set.rows) {
       if (TableStatistics* table = chosen(row[0])) {
-        table->columns.push_back(
-            {row[1].value_or(""), row[2].value_or(""), row[3].value_or("") == "YES"});
+        table->columns.push_back({row[1].value_or(""), row[2].value_or(""),
+                                  row[3].value_or("") == "YES", row[4].value_or("")});
       }
     }
   }
 
   void read_indexes() {
     const ResultSet set = connection_.query(
-        "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SUB_PART, CARDINALITY "
+        "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SUB_PART, CARDINALITY, "
+        "INDEX_TYPE "
         "FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = " +
         quoted_database() + " ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX");
     for (const auto& row : set.rows) {
@@ -184,7 +186,7 @@ class Exporter {
       if (table == nullptr) continue;
       const std::string index = row[1].value_or("");
       if (table->indexes.empty() || table->indexes.back().name != index) {
-        table->indexes.push_back({index, row[2].value_or("1") == "0", {}});
+        table->indexes.push_back({index, row[2].value_or("1") == "0", {}, row[6].value_or("")});
         table->beliefs.push_back({index, {}});
       }
       std::string column = row[3].value_or("(expression)");

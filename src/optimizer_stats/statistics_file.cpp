@@ -31,12 +31,16 @@ json value_to_json(const std::optional<std::string>& value) {
 json table_to_json(const TableStatistics& table) {
   json columns = json::array();
   for (const DefinedColumn& column : table.columns) {
-    columns.push_back(
-        {{"name", column.name}, {"type", column.type}, {"nullable", column.nullable}});
+    json entry = {{"name", column.name}, {"type", column.type}, {"nullable", column.nullable}};
+    if (!column.collation.empty()) entry["collation"] = column.collation;
+    columns.push_back(std::move(entry));
   }
   json indexes = json::array();
   for (const DefinedIndex& index : table.indexes) {
-    indexes.push_back({{"name", index.name}, {"unique", index.unique}, {"columns", index.columns}});
+    indexes.push_back({{"name", index.name},
+                       {"unique", index.unique},
+                       {"columns", index.columns},
+                       {"type", index.type}});
   }
   json cardinality = json::object();
   for (const IndexBelief& belief : table.beliefs) {
@@ -151,14 +155,17 @@ class Reader {
     const json& columns = array(definition, definition_path, "columns");
     for (std::size_t i = 0; i < columns.size(); ++i) {
       const std::string at = fmt::format("{}.columns[{}]", definition_path, i);
-      table.columns.push_back({text(columns[i], at, "name"), text(columns[i], at, "type"),
-                               flag(columns[i], at, "nullable")});
+      table.columns.push_back(
+          {text(columns[i], at, "name"), text(columns[i], at, "type"),
+           flag(columns[i], at, "nullable"),
+           columns[i].contains("collation") ? text(columns[i], at, "collation") : ""});
     }
     const json& indexes = array(definition, definition_path, "indexes");
     for (std::size_t i = 0; i < indexes.size(); ++i) {
       const std::string at = fmt::format("{}.indexes[{}]", definition_path, i);
       table.indexes.push_back({text(indexes[i], at, "name"), flag(indexes[i], at, "unique"),
-                               texts(indexes[i], at, "columns")});
+                               texts(indexes[i], at, "columns"),
+                               indexes[i].contains("type") ? text(indexes[i], at, "type") : ""});
     }
     table.partitioned = object.contains("partitioned") && flag(object, path, "partitioned");
     table.fingerprint = text(definition, definition_path, "fingerprint");

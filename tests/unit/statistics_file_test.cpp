@@ -4,6 +4,7 @@
 #include "sqlmeasure/statistics_file.h"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "sqlmeasure/error.h"
@@ -15,8 +16,8 @@ TableStatistics works_table() {
   TableStatistics table;
   table.name = "works";
   table.engine = "InnoDB";
-  table.columns = {{"id", "int(10) unsigned", false}, {"created", "datetime", true}};
-  table.indexes = {{"PRIMARY", true, {"id"}}, {"created", false, {"created"}}};
+  table.columns = {{"id", "int(10) unsigned", false, ""}, {"created", "datetime", true, ""}};
+  table.indexes = {{"PRIMARY", true, {"id"}, ""}, {"created", false, {"created"}, ""}};
   table.fingerprint = definition_fingerprint(table);
   table.rows = 295644;
   table.beliefs = {{"PRIMARY", {295644}}, {"created", {std::nullopt}}};
@@ -107,7 +108,7 @@ TEST_CASE("a table's definition differences are named one by one", "[unit][stati
   TableStatistics here = file;
   CHECK(definition_differences(here, file).empty());
   here.columns[1].type = "timestamp";
-  here.columns.push_back({"note", "text", true});
+  here.columns.push_back({"note", "text", true, ""});
   here.indexes.pop_back();
   here.fingerprint = definition_fingerprint(here);
   const std::vector<std::string> expected = {
@@ -121,11 +122,46 @@ TEST_CASE("a table's definition differences are named one by one", "[unit][stati
         std::vector<std::string>{"the columns' or indexes' order differs"});
 }
 
+TEST_CASE("a column's collation and an index's type are part of the definition, where known",
+          "[unit][statistics]") {
+  TableStatistics file = works_table();
+  file.columns.push_back({"title", "varchar(255)", false, "utf8mb4_general_ci"});
+  file.indexes.push_back({"title", false, {"title"}, "FULLTEXT"});
+  file.indexes[0].type = file.indexes[1].type = "BTREE";
+  file.fingerprint = definition_fingerprint(file);
+  TableStatistics here = file;
+  here.columns[2].collation = "utf8mb4_bin";  // other values are equal: other distinct counts
+  here.indexes[2].type = "BTREE";
+  here.fingerprint = definition_fingerprint(here);
+  CHECK(definition_differences(here, file) ==
+        std::vector<std::string>{
+            "column title: varchar(255) NOT NULL COLLATE utf8mb4_bin here, varchar(255) NOT NULL "
+            "COLLATE utf8mb4_general_ci in the file",
+            "index title: (title) USING BTREE here, FULLTEXT (title) in the file"});
+
+  // A file written before they were kept knows neither: it still reads (its fingerprint holds)
+  // and still matches a table that has them.
+  TableStatistics older = file;
+  for (DefinedColumn& column : older.columns) column.collation.clear();
+  for (DefinedIndex& index : older.indexes) index.type.clear();
+  older.fingerprint = definition_fingerprint(older);
+  StatisticsFile written = sample_file();
+  written.tables = {older};
+  nlohmann::ordered_json document = nlohmann::ordered_json::parse(statistics_to_text(written));
+  for (auto& index : document["tables"][0]["definition"]["indexes"]) {
+    CHECK(index["type"] == "");
+    index.erase("type");  // as an older sqlmeasure wrote it
+  }
+  CHECK(document.dump().find("\"collation\"") == std::string::npos);
+  const StatisticsFile back = statistics_from_text(document.dump(), "prod.json");
+  CHECK(definition_differences(file, back.tables[0]).empty());
+}
+
 TEST_CASE("an index production lacks gets statistics derived from production's",
           "[unit][statistics]") {
   // Production: 300,000 rows, an index on user_id; the copy, 600 rows, adds (user_id, deleted).
   TableStatistics production = works_table();
-  production.indexes.push_back({"user_id", false, {"user_id"}});
+  production.indexes.push_back({"user_id", false, {"user_id"}, ""});
   production.stored[StatisticsTable::kInnodbTable] = {{{"n_rows", "300000"}}};
   production.stored[StatisticsTable::kInnodbIndex] = {{{"index_name", "user_id"},
                                                        {"stat_name", "n_diff_pfx01"},

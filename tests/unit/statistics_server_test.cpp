@@ -47,15 +47,17 @@ void script_mysql8(FakeConnection& fake) {
   fake.on_match([](std::string_view sql) {
         return starts(sql, "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE");
       })
-      .returns(rows_of({"TABLE_NAME", "COLUMN_NAME", "COLUMN_TYPE", "IS_NULLABLE"},
-                       {{"works", "id", "int", "NO"}, {"works", "status", "tinyint", "NO"}}));
+      .returns(
+          rows_of({"TABLE_NAME", "COLUMN_NAME", "COLUMN_TYPE", "IS_NULLABLE", "COLLATION_NAME"},
+                  {{"works", "id", "int", "NO", std::nullopt},
+                   {"works", "status", "tinyint", "NO", std::nullopt}}));
   fake.on_match([](std::string_view sql) {
         return starts(sql, "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE");
       })
-      .returns(rows_of(
-          {"TABLE_NAME", "INDEX_NAME", "NON_UNIQUE", "COLUMN_NAME", "SUB_PART", "CARDINALITY"},
-          {{"works", "PRIMARY", "0", "id", std::nullopt, "1000"},
-           {"works", "status", "1", "status", std::nullopt, "3"}}));
+      .returns(rows_of({"TABLE_NAME", "INDEX_NAME", "NON_UNIQUE", "COLUMN_NAME", "SUB_PART",
+                        "CARDINALITY", "INDEX_TYPE"},
+                       {{"works", "PRIMARY", "0", "id", std::nullopt, "1000", "BTREE"},
+                        {"works", "status", "1", "status", std::nullopt, "3", "BTREE"}}));
   fake.on_match([](std::string_view sql) {
         return starts(sql,
                       "SELECT TABLE_NAME FROM information_schema.TABLES WHERE "

@@ -48,6 +48,9 @@ using StatisticsRow = std::map<std::string, std::optional<std::string>>;
 struct DefinedColumn {
   std::string name, type;  // COLUMN_TYPE: int(10) unsigned, varchar(255)
   bool nullable = false;
+  // COLLATION_NAME of a text column ("" for others, and in files written before it was kept):
+  // it decides which values are equal, so the distinct counts.
+  std::string collation;
   bool operator==(const DefinedColumn&) const = default;
 };
 
@@ -55,6 +58,8 @@ struct DefinedIndex {
   std::string name;
   bool unique = false;
   std::vector<std::string> columns;  // in order, "title(10)" for a prefix
+  // INDEX_TYPE: BTREE, FULLTEXT, SPATIAL, HASH ("" in files written before it was kept).
+  std::string type;
   bool operator==(const DefinedIndex&) const = default;
 };
 
