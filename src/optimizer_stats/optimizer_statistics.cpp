@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "sqlmeasure/hash.h"
 #include "sqlmeasure/text.h"
@@ -124,6 +125,27 @@ std::string text_in(const StatisticsRow& row, const char* column) {
   return value == row.end() || !value->second ? "" : *value->second;
 }
 
+// The distinct values a MySQL 8 histogram counted, scaled to every row that is not NULL: a
+// singleton histogram has a bucket per value, an equi-height one says each bucket's
+// (its fourth element). Its counts come from a sample (sampling-rate), so they are a floor.
+std::optional<double> histogram_distinct(const std::string& text) {
+  const nlohmann::json histogram = nlohmann::json::parse(text, nullptr, false);
+  if (!histogram.is_object() || !histogram.contains("buckets") ||
+      !histogram["buckets"].is_array() || histogram["buckets"].empty()) {
+    return std::nullopt;
+  }
+  const std::string type = histogram.value("histogram-type", "");
+  const nlohmann::json& buckets = histogram["buckets"];
+  if (type == "singleton") return static_cast<double>(buckets.size());
+  if (type != "equi-height") return std::nullopt;
+  double distinct = 0;
+  for (const nlohmann::json& bucket : buckets) {
+    if (!bucket.is_array() || bucket.size() < 4 || !bucket[3].is_number()) return std::nullopt;
+    distinct += bucket[3].get<double>();
+  }
+  return distinct;
+}
+
 // InnoDB's n_rows of a table's statistics, or its information_schema rows.
 double table_rows(const TableStatistics& table) {
   const auto rows = table.stored.find(StatisticsTable::kInnodbTable);
@@ -196,8 +218,17 @@ std::vector<StatisticsRow> derived_index_statistics(const TableStatistics& produ
               *frequency > 0) {
             value = production_rows / *frequency;
             source = "production's engine-independent statistics of " + prefix.front();
+            found = true;
             break;
           }
+        }
+      }
+      for (const ColumnHistogram& histogram : production.histograms) {
+        if (found || prefix.size() != 1 || !iequals(histogram.column, prefix.front())) continue;
+        if (const auto distinct = histogram_distinct(histogram.histogram); distinct) {
+          value = *distinct;
+          source = "production's histogram of " + prefix.front();
+          found = true;
         }
       }
     }

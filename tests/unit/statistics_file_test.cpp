@@ -199,6 +199,32 @@ TEST_CASE("an index production lacks gets statistics derived from production's",
   REQUIRE(few.size() == 1);
   CHECK(few[0].at("stat_value") == "2");
   CHECK(said == "n_diff_pfx01 the copy's (few values)");
+
+  // A column no index of production's leads with: its engine-independent statistics (MariaDB)
+  // or its histogram (MySQL 8) count its distinct values.
+  copy.stored[StatisticsTable::kInnodbIndex] = {index_row("n_diff_pfx01", "500", "created")};
+  TableStatistics mariadb = production;
+  mariadb.stored[StatisticsTable::kColumn] = {
+      {{"column_name", "created"}, {"avg_frequency", "1.5000"}}};
+  const std::vector<StatisticsRow> from_column =
+      derived_index_statistics(mariadb, copy, "user_deleted", said);
+  REQUIRE(from_column.size() == 1);
+  CHECK(from_column[0].at("stat_value") == "200000");  // 300,000 rows / 1.5 a value
+  CHECK(said == "n_diff_pfx01 production's engine-independent statistics of created");
+  TableStatistics mysql = production;
+  mysql.histograms = {
+      {"created",
+       R"({"buckets": [["2026-01-01", "2026-03-01", 0.5, 40000], ["2026-03-02", "2026-06-01",
+          1.0, 50000]], "histogram-type": "equi-height", "sampling-rate": 1.0})"}};
+  const std::vector<StatisticsRow> from_histogram =
+      derived_index_statistics(mysql, copy, "user_deleted", said);
+  REQUIRE(from_histogram.size() == 1);
+  CHECK(from_histogram[0].at("stat_value") == "90000");
+  CHECK(said == "n_diff_pfx01 production's histogram of created");
+  mysql.histograms = {{"created", R"({"buckets": [[1, 0.3], [2, 1.0]], "histogram-type":
+      "singleton"})"}};
+  (void)derived_index_statistics(mysql, copy, "user_deleted", said);
+  CHECK(said == "n_diff_pfx01 production's histogram of created");
 }
 
 }  // namespace
