@@ -8,6 +8,7 @@
 #include "plans_from_flag.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/evidence_collection.h"
+#include "sqlmeasure/history.h"
 #include "sqlmeasure/results_file.h"
 #include "sqlmeasure/runner.h"
 #include "sqlmeasure/scenario_loader.h"
@@ -31,6 +32,9 @@ class RunCommand final : public ScreenCommand {
                    "Results file to write (default: sqlmeasure-results/run-TIMESTAMP.json)");
     plans_from_.add_to(app);
     stats_.add_to(app);
+    app.add_option("--history", history_,
+                   "DIR: keep this run in a history directory too (default [history] dir of "
+                   "sqlmeasure.toml); `sqlmeasure history` shows each screen over the runs kept");
   }
 
   // Screens over their budget (docs/verdicts.md, "Budgets") fail a run as they fail a compare:
@@ -53,6 +57,8 @@ class RunCommand final : public ScreenCommand {
     const Format format = output_.format();
     if (out_) check_output_file(*out_, "--out");
     report_.check();
+    if (!history_) history_ = context.config().history_dir;
+    if (history_) check_history_directory(*history_);
     RunOptions options = run_.options(context, scenarios_, "run");
     std::vector<Screen> screens = scenarios_.load(context.config());
     plans_from_.read();  // now: a bad file stops before anything connects
@@ -92,6 +98,10 @@ class RunCommand final : public ScreenCommand {
       throw;
     }
     context.err() << "results: " << path << (run.complete ? "" : " (incomplete)") << '\n';
+    if (history_) {
+      const HistoryEntry kept = record_run(*history_, run, utc_now(TimestampFormat::kIso8601));
+      context.err() << fmt::format("history: kept as {} in {}\n", kept.id, *history_);
+    }
     if (!run.complete) {
       fail(ExitCode::kRuntime, fmt::format("the run did not finish: {}; the partial results are "
                                            "in {}",
@@ -109,6 +119,7 @@ class RunCommand final : public ScreenCommand {
   std::optional<std::string> out_;
   PlansFromFlag plans_from_{"--plans-from"};
   StatsFlag stats_;
+  std::optional<std::string> history_;
 };
 
 }  // namespace

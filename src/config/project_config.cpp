@@ -60,7 +60,12 @@ ProjectConfig load_project_config(const std::optional<std::string>& explicit_pat
   config.path = path;
   const std::string content = read_input_file(path, "the config", ExitCode::kBadConfig);
   const TomlTable root = read_toml(content, path, ExitCode::kBadConfig);
-  root.known_keys({"connection", "run", "compare", "budget", "accept"}, "");
+  root.known_keys({"connection", "run", "compare", "budget", "accept", "history"}, "");
+  if (const std::optional<TomlTable> h = root.table("history")) {
+    h->known_keys({"dir"}, "history");
+    h->text("dir", config.history_dir);
+    if (config.history_dir && config.history_dir->empty()) h->bad("dir", "'dir' is empty");
+  }
   if (const std::optional<TomlTable> c = root.table("connection")) {
     c->known_keys({"host", "port", "socket", "protocol", "user", "password_env", "password_command",
                    "database", "dsn", "ssl_mode", "ssl_ca", "ssl_cert", "ssl_key",

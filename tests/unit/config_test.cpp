@@ -126,7 +126,9 @@ TEST_CASE("every config key is read", "[unit][config]") {
                                "min_rows_delta = 500\n"
                                "fail_on = [\"time\", \"plan\"]\n"
                                "before_dsn = \"mysql://r@before/shop\"\n"
-                               "after_dsn = \"mysql://r@after/shop\"\n");
+                               "after_dsn = \"mysql://r@after/shop\"\n"
+                               "[history]\n"
+                               "dir = \"nightly-history\"\n");
   ProjectConfig config = load_project_config(path);
   CHECK(config.path == path);
   const ConnectionConfig& c = config.connection;
@@ -154,6 +156,12 @@ TEST_CASE("every config key is read", "[unit][config]") {
   CHECK(config.fail_on == std::set<Gate>{Gate::kTime, Gate::kPlan});
   CHECK(config.before_dsn == "mysql://r@before/shop");
   CHECK(config.after_dsn == "mysql://r@after/shop");
+  CHECK(config.history_dir == "nightly-history");
+}
+
+TEST_CASE("[history] takes one key, dir, not empty", "[unit][config]") {
+  CHECK(contains(bad_config("[history]\ndir = \"\"\n", "2"), "'dir' is empty"));
+  CHECK(contains(bad_config("[history]\ndirectory = \"h\"\n", "2"), "directory"));
 }
 
 TEST_CASE("malformed config TOML is exit 78 with file:line:col", "[unit][config]") {

@@ -38,8 +38,9 @@ struct ProjectConfig {
   std::optional<std::uint64_t> min_rows_delta;
   std::optional<std::set<Gate>> fail_on;
   std::optional<std::string> before_dsn, after_dsn;
-  std::optional<int> alternations;  // live compare: times the change is applied and undone
-  GatePolicy policy;                // [[budget]] and [[accept]] (docs/verdicts.md)
+  std::optional<int> alternations;         // live compare: times the change is applied and undone
+  std::optional<std::string> history_dir;  // [history] dir: where run keeps each run
+  GatePolicy policy;                       // [[budget]] and [[accept]] (docs/verdicts.md)
 };
 
 // `explicit_path` from --config must exist; otherwise ./sqlmeasure.toml is read if present.
