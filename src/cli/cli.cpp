@@ -32,6 +32,8 @@ const CommandInfo kCommands[] = {
     {"list", "List screens and their queries", make_list_command},
     {"stats", "Export production's optimizer statistics; import them into the CI copy",
      make_stats_command},
+    {"history", "Each screen over the runs kept by run --history; two kept runs compared",
+     make_history_command},
     {"recover", "Put back what a killed live compare left on a server, from its journal",
      make_recover_command},
 };

@@ -57,5 +57,6 @@ std::unique_ptr<Command> make_capture_command();
 std::unique_ptr<Command> make_list_command();
 std::unique_ptr<Command> make_recover_command();
 std::unique_ptr<Command> make_stats_command();
+std::unique_ptr<Command> make_history_command();
 
 }  // namespace sqlmeasure

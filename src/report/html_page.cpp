@@ -52,6 +52,8 @@ svg text{fill:#3f3f46}svg path{fill:none}
 .lbud{stroke:var(--bad);stroke-width:1.5;stroke-dasharray:2 3}
 .pm{stroke:#18181b;stroke-width:2.5}
 .box{fill:#dbeafe;stroke:var(--b)}.whisker{stroke:var(--b)}.med{stroke:#18181b;stroke-width:2.5}
+.ml{stroke:var(--b);stroke-width:1.5}.p95{stroke:#a1a1aa;stroke-width:1;stroke-dasharray:2 3}
+.pc rect{fill:var(--bad)}.key.pc{background:var(--bad)}
 .legend{display:flex;gap:14px;flex-wrap:wrap;color:var(--muted);font-size:12px;margin:2px 0 8px}
 .key{display:inline-block;width:9px;height:9px;margin-right:4px;vertical-align:middle}
 .key.b{background:var(--b);border-radius:50%}.key.a{background:var(--a)}
@@ -358,6 +360,61 @@ std::size_t write_distribution_chart(std::ostream& out, const std::vector<std::i
   out << "</svg>\n";
   write_chart_notes(out, stride, ms.size(), drawn, above, top, "right");
   return drawn;
+}
+
+std::size_t write_series_chart(std::ostream& out, const std::vector<double>& median_ms,
+                               const std::vector<double>& p95_ms,
+                               const std::vector<bool>& plan_changed,
+                               const std::vector<std::string>& titles, const std::string& title) {
+  constexpr double kWidth = 760, kHeight = 180, kLeft = 48, kRight = 16, kTop = 10, kBottom = 24;
+  const double plot_w = kWidth - kLeft - kRight, plot_h = kHeight - kTop - kBottom;
+  const std::size_t count = median_ms.size();
+  std::vector<double> all = median_ms;
+  all.insert(all.end(), p95_ms.begin(), p95_ms.end());
+  const Axis axis = axis_for(all);
+  const double top = axis.top, step = axis.step;
+  auto x_of = [&](std::size_t i) {
+    return count <= 1 ? kLeft + plot_w / 2
+                      : kLeft + static_cast<double>(i) / static_cast<double>(count - 1) * plot_w;
+  };
+  auto y_of = [&](double value) { return kTop + plot_h - std::min(value, top) / top * plot_h; };
+  open_svg(out, kWidth, kHeight, title);
+  for (double tick = 0; tick <= top + step / 2; tick += step) {
+    const std::string y = coord(y_of(tick));
+    out << "<path class=\"grid\" d=\"M" << coord(kLeft) << ' ' << y << "H" << coord(kLeft + plot_w)
+        << "\"/><text x=\"" << coord(kLeft - 6) << "\" y=\"" << y
+        << "\" text-anchor=\"end\" dominant-baseline=\"middle\">" << tick_label(tick, step)
+        << (tick == 0 ? " ms" : "") << "</text>\n";
+  }
+  out << "<text x=\"" << coord(kLeft) << "\" y=\"" << coord(kHeight - 6)
+      << "\">oldest</text><text x=\"" << coord(kLeft + plot_w) << "\" y=\"" << coord(kHeight - 6)
+      << "\" text-anchor=\"end\">newest</text>\n";
+  auto polyline = [&](const std::vector<double>& values, const char* css) {
+    if (values.size() < 2) return;
+    out << "<path class=\"" << css << "\" d=\"";
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      out << (i == 0 ? "M" : "L") << coord(x_of(i)) << ' ' << coord(y_of(values[i]));
+    }
+    out << "\"/>\n";
+  };
+  polyline(p95_ms, "p95");
+  polyline(median_ms, "ml");
+  auto title_of = [&](std::size_t i) { return escape_markup(i < titles.size() ? titles[i] : ""); };
+  auto changed = [&](std::size_t i) { return i < plan_changed.size() && plan_changed[i]; };
+  out << "<g class=\"mb\">";
+  for (std::size_t i = 0; i < count; ++i) {
+    if (changed(i)) continue;
+    out << "<path d=\"M" << coord(x_of(i)) << ' ' << coord(y_of(median_ms[i])) << "h0\"><title>"
+        << title_of(i) << "</title></path>";
+  }
+  out << "</g>\n<g class=\"pc\">";
+  for (std::size_t i = 0; i < count; ++i) {
+    if (!changed(i)) continue;
+    out << "<rect x=\"" << coord(x_of(i) - 4) << "\" y=\"" << coord(y_of(median_ms[i]) - 4)
+        << "\" width=\"8\" height=\"8\"><title>plan changed: " << title_of(i) << "</title></rect>";
+  }
+  out << "</g>\n</svg>\n";
+  return count;
 }
 
 }  // namespace sqlmeasure::html

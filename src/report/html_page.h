@@ -55,4 +55,13 @@ std::size_t write_phase_chart(std::ostream& out, const std::vector<ChartPhase>& 
 std::size_t write_distribution_chart(std::ostream& out, const std::vector<std::int64_t>& samples_ns,
                                      const std::string& title);
 
+// One screen over the runs a history keeps: its median per run left to right, joined by a
+// line (<path class="ml">) with a mark per run (<g class="mb">), its p95 as a dotted line,
+// and each run where its plan changed marked apart (<g class="pc">, a square). `titles` says
+// each run's mark (its run and figures). Returns the runs drawn.
+std::size_t write_series_chart(std::ostream& out, const std::vector<double>& median_ms,
+                               const std::vector<double>& p95_ms,
+                               const std::vector<bool>& plan_changed,
+                               const std::vector<std::string>& titles, const std::string& title);
+
 }  // namespace sqlmeasure::html
