@@ -1,0 +1,95 @@
+// Run history on the real MariaDB (issue 34, docs/history.md): runs kept with --history (and
+// [history] dir), then an index made IGNORED by the test — the history marks a plan change for
+// exactly the screen that used it; `history diff` compares two kept runs as `compare` does.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "db/db_test_support.h"
+
+namespace sqlmeasure::testing {
+namespace {
+
+using nlohmann::json;
+
+void create_items(TestDatabase& db) {
+  db.run_script(
+      "CREATE TABLE items (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, "
+      "category_id INT NOT NULL, title VARCHAR(40) NOT NULL, KEY category (category_id)) "
+      "ENGINE=InnoDB;"
+      "SET SESSION max_recursive_iterations = 1000000;"
+      "INSERT INTO items (category_id, title) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL "
+      "SELECT i + 1 FROM n WHERE i < 6000) SELECT i % 200, CONCAT('item ', i) FROM n;"
+      "ANALYZE TABLE items");
+}
+
+// Each screen's plan_changed flags over the runs, from `history --format json`.
+std::map<std::string, std::vector<bool>> plan_changes(const std::string& history_json) {
+  std::map<std::string, std::vector<bool>> out;
+  const json document = json::parse(history_json);
+  REQUIRE(document["identities"].size() == 1);
+  for (const json& screen : document["identities"][0]["screens"]) {
+    for (const json& point : screen["points"]) {
+      out[screen["screen"].get<std::string>()].push_back(point["plan_changed"].get<bool>());
+    }
+  }
+  return out;
+}
+
+TEST_CASE("history: an index made IGNORED shows as a plan change of exactly its screen",
+          "[db][history]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase db("history");
+  create_items(db);
+  TempDir dir("history");
+  write_text(dir / "screens/by_category.sql",
+             "-- name: list\nSELECT id, title FROM items WHERE category_id = 7;\n");
+  write_text(dir / "screens/by_id.sql",
+             "-- name: one\nSELECT id, title FROM items WHERE id = 42;\n");
+  const std::string history = dir / "history";
+  const std::vector<std::string> connection = connection_args(db.name());
+  auto kept_run = [&](const std::string& label, std::vector<std::string> extra) {
+    std::vector<std::string> args = {
+        "run",          "--scenarios", dir / "screens", "-o", dir / (label + ".json"),
+        "--iterations", "5",           "--warmup",      "0",  "--label",
+        label};
+    args.insert(args.end(), extra.begin(), extra.end());
+    CliResult run = run_in_process(args + connection);
+    INFO("run " << label << ": " << run.err);
+    REQUIRE(run.code == 0);
+    CHECK(run.err.find("history: kept as ") != std::string::npos);
+  };
+  kept_run("c1", {"--history", history});
+  // [history] dir in sqlmeasure.toml does the same.
+  write_text(dir / "sqlmeasure.toml", "[history]\ndir = \"" + history + "\"\n");
+  kept_run("c2", {"--config", dir / "sqlmeasure.toml"});
+
+  db.run_script("ALTER TABLE items ALTER INDEX category IGNORED");
+  kept_run("c3", {"--history", history});
+  db.run_script("ALTER TABLE items ALTER INDEX category NOT IGNORED");
+
+  CliResult shown = run_in_process({"history", "--dir", history, "--format", "json"});
+  INFO("history: " << shown.out << shown.err);
+  REQUIRE(shown.code == 0);
+  const auto changes = plan_changes(shown.out);
+  CHECK(changes.at("by_category") == std::vector<bool>{false, false, true});
+  CHECK(changes.at("by_id") == std::vector<bool>{false, false, false});
+
+  CliResult table = run_in_process({"history", "--dir", history});
+  CHECK(table.out.find("changed 1×, last in ") != std::string::npos);
+
+  // The two kept runs compared as `compare c2.json c3.json` compares them: the same verdicts.
+  CliResult diff = run_in_process({"history", "diff", "c2", "c3", "--dir", history});
+  CliResult compared = run_in_process({"compare", dir / "c2.json", dir / "c3.json"});
+  INFO("diff: " << diff.out << diff.err);
+  CHECK(diff.code == compared.code);
+  // The same table and verdicts below the header (which names the files as read).
+  auto below_header = [](const std::string& text) { return text.substr(text.find("\n\n")); };
+  CHECK(below_header(diff.out) == below_header(compared.out));
+  CHECK(diff.out.find("by_category") != std::string::npos);
+  CHECK(diff.out.find("items key category → (none)") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace sqlmeasure::testing
