@@ -1,6 +1,7 @@
 // The history grouped as `history` shows it (history.h, group_history).
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 
 #include "sqlmeasure/history.h"
 
@@ -19,27 +20,24 @@ std::vector<IdentityHistory> group_history(const HistoryRead& read) {
     out[found->second].runs.push_back(&run);
   }
   for (IdentityHistory& identity : out) {
-    // Screens in the newest run's order, then those only older runs measured.
-    std::vector<std::string> order;
+    // Screens in the newest run's order, then those only older runs measured. One pass over
+    // the points, each found by name in a map: runs × screens, not runs × screens².
+    std::unordered_map<std::string, std::size_t> series_of;
     for (auto run = identity.runs.rbegin(); run != identity.runs.rend(); ++run) {
       for (const HistoryPoint& point : (*run)->screens) {
-        if (std::find(order.begin(), order.end(), point.screen) == order.end()) {
-          order.push_back(point.screen);
+        if (series_of.try_emplace(point.screen, identity.screens.size()).second) {
+          identity.screens.push_back({point.screen, {}, {}, {}});
         }
       }
     }
-    for (const std::string& screen : order) {
-      ScreenSeries series;
-      series.screen = screen;
-      for (std::size_t i = 0; i < identity.runs.size(); ++i) {
-        const HistoryPoint* point = identity.runs[i]->point(screen);
-        if (point == nullptr) continue;
+    for (std::size_t i = 0; i < identity.runs.size(); ++i) {
+      for (const HistoryPoint& point : identity.runs[i]->screens) {
+        ScreenSeries& series = identity.screens[series_of.at(point.screen)];
         series.plan_changed.push_back(!series.points.empty() &&
-                                      series.points.back().plan != point->plan);
+                                      series.points.back()->plan != point.plan);
         series.runs.push_back(i);
-        series.points.push_back(*point);
+        series.points.push_back(&point);
       }
-      identity.screens.push_back(std::move(series));
     }
   }
   return out;

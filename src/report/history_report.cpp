@@ -56,11 +56,11 @@ Table screens_table(const IdentityHistory& identity, bool with_sparkline) {
   table.right_align.push_back(false);
   for (const ScreenSeries& series : identity.screens) {
     std::vector<double> medians;
-    for (const HistoryPoint& point : series.points) {
-      if (point.n > 0) medians.push_back(point.median_ms);
+    for (const HistoryPoint* point : series.points) {
+      if (point->n > 0) medians.push_back(point->median_ms);
     }
-    const HistoryPoint& last = series.points.back();
-    const HistoryPoint& first = series.points.front();
+    const HistoryPoint& last = *series.points.back();
+    const HistoryPoint& first = *series.points.front();
     const bool measured = last.n > 0;
     std::string since = "–";
     if (measured && first.n > 0 && first.median_ms > 0 && series.points.size() > 1) {
@@ -94,55 +94,66 @@ json run_json(const HistoryEntry& run) {
           {"server", run.server}, {"scenarios", run.scenarios},     {"complete", run.complete}};
 }
 
+// Streamed, a point a line: a thousand runs of two hundred screens never exist as one
+// document in memory.
 void render_json(const HistoryRead& read, const std::vector<IdentityHistory>& groups,
                  const std::string& directory, std::ostream& out) {
-  json runs = json::array();
-  for (const HistoryEntry& run : read.runs) runs.push_back(run_json(run));
-  json identities = json::array();
-  for (const IdentityHistory& identity : groups) {
-    json screens = json::array();
-    for (const ScreenSeries& series : identity.screens) {
-      json points = json::array();
-      for (std::size_t i = 0; i < series.points.size(); ++i) {
-        const HistoryPoint& p = series.points[i];
-        points.push_back({{"run", identity.runs[series.runs[i]]->id},
-                          {"n", p.n},
-                          {"median_ms", p.median_ms},
-                          {"p95_ms", p.p95_ms},
-                          {"rows_examined", p.rows_examined},
-                          {"plan", p.plan},
-                          {"plan_changed", static_cast<bool>(series.plan_changed[i])},
-                          {"error", p.error}});
-      }
-      screens.push_back({{"screen", series.screen}, {"points", points}});
-    }
-    identities.push_back({{"identity", identity.identity}, {"screens", screens}});
+  auto text = [](const std::string& value) { return json(value).dump(); };
+  out << "{\n  \"format\": \"sqlmeasure-history\",\n  \"version\": 1,\n  \"directory\": "
+      << text(directory) << ",\n  \"runs\": [";
+  for (std::size_t i = 0; i < read.runs.size(); ++i) {
+    out << (i ? ",\n    " : "\n    ") << run_json(read.runs[i]).dump();
   }
-  out << json{{"format", "sqlmeasure-history"}, {"version", 1},
-              {"directory", directory},         {"runs", runs},
-              {"identities", identities},       {"warnings", read.warnings}}
-             .dump(2)
-      << '\n';
+  out << (read.runs.empty() ? "],\n" : "\n  ],\n") << "  \"identities\": [";
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    const IdentityHistory& identity = groups[g];
+    out << (g ? ",\n" : "\n") << "    {\"identity\": " << text(identity.identity)
+        << ", \"screens\": [";
+    for (std::size_t s = 0; s < identity.screens.size(); ++s) {
+      const ScreenSeries& series = identity.screens[s];
+      out << (s ? ",\n" : "\n") << "      {\"screen\": " << text(series.screen)
+          << ", \"points\": [";
+      for (std::size_t i = 0; i < series.points.size(); ++i) {
+        const HistoryPoint& p = *series.points[i];
+        const json point = {{"run", identity.runs[series.runs[i]]->id},
+                            {"n", p.n},
+                            {"median_ms", p.median_ms},
+                            {"p95_ms", p.p95_ms},
+                            {"rows_examined", p.rows_examined},
+                            {"plan", p.plan},
+                            {"plan_changed", static_cast<bool>(series.plan_changed[i])},
+                            {"error", p.error}};
+        out << (i ? ",\n        " : "\n        ") << point.dump();
+      }
+      out << "\n      ]}";
+    }
+    out << (identity.screens.empty() ? "]}" : "\n    ]}");
+  }
+  out << (groups.empty() ? "],\n" : "\n  ],\n") << "  \"warnings\": " << json(read.warnings).dump()
+      << "\n}\n";
 }
 
+// A screen at a time, likewise.
 void render_csv(const std::vector<IdentityHistory>& groups, std::ostream& out) {
   Table table{{"identity", "screen", "run", "recorded_at", "label", "n", "median_ms", "p95_ms",
                "rows_examined", "plan", "plan_changed"},
               {},
               {}};
+  write_csv_table(table, out);
   for (const IdentityHistory& identity : groups) {
     for (const ScreenSeries& series : identity.screens) {
+      table.rows.clear();
       for (std::size_t i = 0; i < series.points.size(); ++i) {
-        const HistoryPoint& p = series.points[i];
+        const HistoryPoint& p = *series.points[i];
         const HistoryEntry& run = *identity.runs[series.runs[i]];
         table.rows.push_back({identity.identity, series.screen, run.id, run.recorded_at, run.label,
                               std::to_string(p.n), fmt::format("{:.6f}", p.median_ms),
                               fmt::format("{:.6f}", p.p95_ms), std::to_string(p.rows_examined),
                               p.plan, series.plan_changed[i] ? "1" : "0"});
       }
+      write_csv_table(table, out, false);
     }
   }
-  write_csv_table(table, out);
 }
 
 void write_identity_html(const IdentityHistory& identity, std::size_t number, std::ostream& out) {
@@ -160,7 +171,7 @@ void write_identity_html(const IdentityHistory& identity, std::size_t number, st
     std::vector<bool> changed;
     std::vector<std::string> titles;
     for (std::size_t k = 0; k < series.points.size(); ++k) {
-      const HistoryPoint& p = series.points[k];
+      const HistoryPoint& p = *series.points[k];
       if (p.n == 0) continue;  // an error: nothing to draw
       medians.push_back(p.median_ms);
       p95s.push_back(p.p95_ms);

@@ -100,13 +100,13 @@ void write_markdown_table(const Table& input, std::ostream& out) {
   }
 }
 
-void write_csv_table(const Table& input, std::ostream& out) {
+void write_csv_table(const Table& input, std::ostream& out, bool with_header) {
   const Table table = safe(input);
   auto line = [&](const std::vector<std::string>& cells) {
     for (size_t i = 0; i < cells.size(); ++i) out << (i ? "," : "") << csv_cell(cells[i]);
     out << '\n';
   };
-  line(table.headers);
+  if (with_header) line(table.headers);
   for (const auto& row : table.rows) line(row);
 }
 

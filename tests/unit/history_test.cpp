@@ -140,7 +140,8 @@ TEST_CASE("history: plan changes are marked against the previous run of the scre
   (void)record_run(at, demo_run("c3", 60, ""), day(3));  // the index gone: a full scan
   (void)record_run(at, demo_run("c4", 61, ""), day(4));
   (void)record_run(at, demo_run("elsewhere", 0.4, "created", "shop_ci"), day(4));
-  const std::vector<IdentityHistory> groups = group_history(read_history(at, {}));
+  const HistoryRead read = read_history(at, {});
+  const std::vector<IdentityHistory> groups = group_history(read);
   REQUIRE(groups.size() == 2);  // two databases: told apart
   const IdentityHistory& shop = groups[0];
   CHECK(shop.identity == "shop at db:3306");

@@ -73,9 +73,9 @@ struct HistoryRead {
 // runs, oldest first, with the runs where its plan changed marked.
 struct ScreenSeries {
   std::string screen;
-  std::vector<std::size_t> runs;  // the points' runs: indexes into IdentityHistory::runs
-  std::vector<HistoryPoint> points;
-  std::vector<bool> plan_changed;  // against the previous point (the first: false)
+  std::vector<std::size_t> runs;            // the points' runs: indexes into IdentityHistory::runs
+  std::vector<const HistoryPoint*> points;  // into the runs' entries (HistoryRead's)
+  std::vector<bool> plan_changed;           // against the previous point (the first: false)
   [[nodiscard]] std::size_t plan_changes() const;
 };
 struct IdentityHistory {
@@ -83,6 +83,7 @@ struct IdentityHistory {
   std::vector<const HistoryEntry*> runs;  // oldest first
   std::vector<ScreenSeries> screens;      // in the order the newest run measured them
 };
+// Points into `read`, which must outlive the result.
 [[nodiscard]] std::vector<IdentityHistory> group_history(const HistoryRead& read);
 
 // Before any work: `directory` is one, or can be made (Error(kUsage) naming it otherwise).

@@ -33,7 +33,8 @@ struct Table {
 };
 void write_text_table(const Table& table, std::ostream& out);
 void write_markdown_table(const Table& table, std::ostream& out);
-void write_csv_table(const Table& table, std::ostream& out);
+// `with_header` false: the rows only, to go on a table written before (one written in parts).
+void write_csv_table(const Table& table, std::ostream& out, bool with_header = true);
 // The table as `format` writes it: text (kTable), Markdown or CSV.
 void write_table(const Table& table, Format format, std::ostream& out);
 
