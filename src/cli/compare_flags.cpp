@@ -53,6 +53,11 @@ VerdictRule VerdictFlags::rule(const ProjectConfig& config) const {
   } else if (config.fail_on) {
     rule.fail_on = *config.fail_on;
   }
+  if (rule.fail_on.contains(Gate::kDrift)) {
+    fail(ExitCode::kUsage,
+         "--fail-on drift is a gate of `run --history` (a run against its history); a "
+         "comparison of two runs has time, rows and plan");
+  }
   return rule;
 }
 

@@ -5,10 +5,10 @@
 #include <filesystem>
 
 #include "command.h"
+#include "history_flag.h"
 #include "plans_from_flag.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/evidence_collection.h"
-#include "sqlmeasure/history.h"
 #include "sqlmeasure/results_file.h"
 #include "sqlmeasure/runner.h"
 #include "sqlmeasure/scenario_loader.h"
@@ -32,9 +32,7 @@ class RunCommand final : public ScreenCommand {
                    "Results file to write (default: sqlmeasure-results/run-TIMESTAMP.json)");
     plans_from_.add_to(app);
     stats_.add_to(app);
-    app.add_option("--history", history_,
-                   "DIR: keep this run in a history directory too (default [history] dir of "
-                   "sqlmeasure.toml); `sqlmeasure history` shows each screen over the runs kept");
+    history_.add_to(app);
   }
 
   // Screens over their budget (docs/verdicts.md, "Budgets") fail a run as they fail a compare:
@@ -57,8 +55,7 @@ class RunCommand final : public ScreenCommand {
     const Format format = output_.format();
     if (out_) check_output_file(*out_, "--out");
     report_.check();
-    if (!history_) history_ = context.config().history_dir;
-    if (history_) check_history_directory(*history_);
+    history_.check(context);
     RunOptions options = run_.options(context, scenarios_, "run");
     std::vector<Screen> screens = scenarios_.load(context.config());
     plans_from_.read();  // now: a bad file stops before anything connects
@@ -98,17 +95,16 @@ class RunCommand final : public ScreenCommand {
       throw;
     }
     context.err() << "results: " << path << (run.complete ? "" : " (incomplete)") << '\n';
-    if (history_) {
-      const HistoryEntry kept = record_run(*history_, run, utc_now(TimestampFormat::kIso8601));
-      context.err() << fmt::format("history: kept as {} in {}\n", kept.id, *history_);
-    }
+    const bool beside = format == Format::kTable || format == Format::kMarkdown;
+    const bool drifted = history_.keep(run, context, beside ? context.out() : context.err());
     if (!run.complete) {
       fail(ExitCode::kRuntime, fmt::format("the run did not finish: {}; the partial results are "
                                            "in {}",
                                            run.incomplete_reason, path));
     }
     fail_on_query_errors(run, fmt::format("see the note column and {}", path));
-    return over_budget(run, context) ? static_cast<int>(ExitCode::kFindings) : 0;
+    const bool budget = over_budget(run, context) && history_.fails_on(Gate::kBudget);
+    return budget || drifted ? static_cast<int>(ExitCode::kFindings) : 0;
   }
 
  private:
@@ -119,7 +115,7 @@ class RunCommand final : public ScreenCommand {
   std::optional<std::string> out_;
   PlansFromFlag plans_from_{"--plans-from"};
   StatsFlag stats_;
-  std::optional<std::string> history_;
+  HistoryFlag history_;
 };
 
 }  // namespace

@@ -153,6 +153,9 @@ ProjectConfig load_project_config(const std::optional<std::string>& explicit_pat
     if (gates) {
       config.fail_on =
           parse_gates(*gates, c->at("fail_on") + ": [compare] fail_on", ExitCode::kBadConfig);
+      if (config.fail_on->contains(Gate::kDrift)) {
+        c->bad("fail_on", "'drift' is a gate of `run --fail-on`, not of a comparison");
+      }
     }
     c->integer("alternations", config.alternations, 1, 100);
     c->text("before_dsn", config.before_dsn);

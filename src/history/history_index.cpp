@@ -30,7 +30,7 @@ std::string entry_to_line(const HistoryEntry& entry) {
   json screens = json::array();
   for (const HistoryPoint& p : entry.screens) {
     screens.push_back(json::array({p.screen, p.n, to_ns(p.median_ms), to_ns(p.p95_ms),
-                                   p.rows_examined, p.plan, p.error ? 1 : 0}));
+                                   p.rows_examined, p.plan, p.error ? 1 : 0, p.queries}));
   }
   const json line = {{"v", kHistoryIndexVersion},
                      {"id", entry.id},
@@ -92,14 +92,14 @@ HistoryEntry entry_from_line(const std::string& line, const std::string& path, s
   }
   for (std::size_t i = 0; i < screens->size(); ++i) {
     const json& s = (*screens)[i];
-    const bool shaped = s.is_array() && s.size() == 7 && s[0].is_string() &&
+    const bool shaped = s.is_array() && s.size() == 8 && s[0].is_string() &&
                         s[1].is_number_unsigned() && s[2].is_number_integer() &&
                         s[3].is_number_integer() && s[4].is_number_unsigned() && s[5].is_string() &&
-                        s[6].is_number_integer();
+                        s[6].is_number_integer() && s[7].is_string();
     if (!shaped) {
       bad_line(path, number, 1,
                fmt::format("screens[{}]: expected [name, n, median_ns, p95_ns, rows_examined, "
-                           "plan, error]",
+                           "plan, error, queries]",
                            i));
     }
     if (!keep(s[0].get_ref<const std::string&>())) continue;
@@ -111,6 +111,7 @@ HistoryEntry entry_from_line(const std::string& line, const std::string& path, s
     point.rows_examined = s[4].get<std::uint64_t>();
     point.plan = s[5].get<std::string>();
     point.error = s[6].get<int>() != 0;
+    point.queries = s[7].get<std::string>();
     entry.screens.push_back(std::move(point));
   }
   return entry;

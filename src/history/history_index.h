@@ -8,7 +8,7 @@
 namespace sqlmeasure {
 
 // One line, without its newline. Each screen is an array, [name, n, median_ns, p95_ns,
-// rows_examined, plan, error]: a thousand runs of two hundred screens stay a few MB.
+// rows_examined, plan, error, queries]: a thousand runs of two hundred screens stay a few MB.
 [[nodiscard]] std::string entry_to_line(const HistoryEntry& entry);
 
 // `line` (line `number` of `path`) read back, with only the screens `keep` says: a screen left

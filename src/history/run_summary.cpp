@@ -59,10 +59,11 @@ HistoryEntry summarize_run(const RunResult& run, const std::string& recorded_at)
     point.plan = plan_signature(screen.queries);
     point.error = std::any_of(screen.queries.begin(), screen.queries.end(),
                               [](const QueryResult& q) { return q.error.has_value(); });
+    std::string sql = screen.name + "\n";
+    for (const QueryResult& query : screen.queries) sql += query.name + "\n" + query.sql + "\n";
+    point.queries = fmt::format("{:016x}", mix64(stable_hash(sql)));
     entry.screens.push_back(std::move(point));
-    scenarios += screen.name + "\n";
-    for (const QueryResult& query : screen.queries)
-      scenarios += query.name + "\n" + query.sql + "\n";
+    scenarios += sql;
   }
   entry.scenarios = fmt::format("{:016x}", mix64(stable_hash(scenarios)));
   // Its time, then what tells two runs of one second apart.

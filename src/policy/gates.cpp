@@ -13,7 +13,7 @@ struct GateName {
 constexpr GateName kGates[] = {{Gate::kErrors, "errors"},   {Gate::kTime, "time"},
                                {Gate::kRows, "rows"},       {Gate::kPlan, "plan"},
                                {Gate::kResults, "results"}, {Gate::kWarnings, "warnings"},
-                               {Gate::kBudget, "budget"}};
+                               {Gate::kBudget, "budget"},   {Gate::kDrift, "drift"}};
 
 }  // namespace
 
@@ -21,12 +21,11 @@ Gate parse_gate(const std::string& name, const std::string& where, ExitCode code
   for (const GateName& known : kGates) {
     if (name == known.name) return known.gate;
   }
-  fail(
-      code,
-      fmt::format(
-          "{}: unknown gate '{}' (expected errors, time, rows, plan, results, warnings, budget, or "
-          "none)",
-          where, name));
+  fail(code,
+       fmt::format(
+           "{}: unknown gate '{}' (expected errors, time, rows, plan, results, warnings, budget, "
+           "drift, or none)",
+           where, name));
 }
 
 std::set<Gate> parse_gates(const std::vector<std::string>& names, const std::string& where,

@@ -91,5 +91,52 @@ TEST_CASE("history: an index made IGNORED shows as a plan change of exactly its 
   CHECK(diff.out.find("items key category → (none)") != std::string::npos);
 }
 
+TEST_CASE(
+    "drift: 20 runs of an unchanged server flag nothing; an index made IGNORED flags "
+    "its screen alone",
+    "[db][history][drift]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase db("drift");
+  create_items(db);
+  TempDir dir("drift");
+  write_text(dir / "screens/by_category.sql",
+             "-- name: list\nSELECT id, title FROM items WHERE category_id = 7;\n");
+  write_text(dir / "screens/by_id.sql",
+             "-- name: one\nSELECT id, title FROM items WHERE id = 42;\n");
+  write_text(dir / "screens/first.sql",
+             "-- name: first\nSELECT id, title FROM items WHERE id < 20;\n");
+  const std::vector<std::string> connection = connection_args(db.name());
+  auto run = [&](const std::string& label) {
+    return run_in_process(std::vector<std::string>{"run", "--scenarios", dir / "screens", "-o",
+                                                   dir / (label + ".json"), "--iterations", "10",
+                                                   "--label", label, "--history", dir / "history",
+                                                   "--fail-on", "drift"} +
+                          connection);
+  };
+  int flagged = 0;
+  for (int i = 1; i <= 20; ++i) {
+    const CliResult aa = run("aa-" + std::to_string(i));
+    INFO("run " << i << ": " << aa.out << aa.err);
+    REQUIRE((aa.code == 0 || aa.code == 1));
+    flagged += aa.code == 1;
+    if (i == 1) CHECK(aa.out.find("drift: nothing to judge against yet") != std::string::npos);
+  }
+  CHECK(flagged == 0);
+
+  db.run_script("ALTER TABLE items ALTER INDEX category IGNORED");
+  const CliResult changed = run("ignored");
+  db.run_script("ALTER TABLE items ALTER INDEX category NOT IGNORED");
+  INFO("ignored: " << changed.out << changed.err);
+  CHECK(changed.code == 1);  // --fail-on drift
+  CHECK(changed.out.find("drift: 1 of 3 screens drifted, against the 20 earlier runs of ") !=
+        std::string::npos);
+  CHECK(changed.out.find("  by_category: drifted: ") != std::string::npos);
+  CHECK(changed.out.find("plan changed since ") != std::string::npos);
+  CHECK(changed.out.find("by_category/list: items key category → (none), ref → ALL") !=
+        std::string::npos);
+  CHECK(changed.out.find("by_id: drifted") == std::string::npos);
+  CHECK(changed.out.find("first: drifted") == std::string::npos);
+}
+
 }  // namespace
 }  // namespace sqlmeasure::testing

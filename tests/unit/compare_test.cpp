@@ -547,7 +547,7 @@ TEST_CASE("gates parse from their names and back", "[unit][compare]") {
     CHECK(e.code() == ExitCode::kUsage);
     CHECK(std::string(e.what()) ==
           "--fail-on: unknown gate 'speed' (expected errors, time, rows, plan, results, warnings, "
-          "budget, or none)");
+          "budget, drift, or none)");
   }
   CHECK(parse_gates({"none"}, "--fail-on", ExitCode::kUsage).empty());
   CHECK(parse_gates({"plan", "rows"}, "x", ExitCode::kBadConfig) ==

@@ -159,6 +159,11 @@ TEST_CASE("every config key is read", "[unit][config]") {
   CHECK(config.history_dir == "nightly-history");
 }
 
+TEST_CASE("drift is run's gate, not a comparison's", "[unit][config]") {
+  CHECK(contains(bad_config("[compare]\nfail_on = [\"time\", \"drift\"]\n", "2"),
+                 "'drift' is a gate of `run --fail-on`, not of a comparison"));
+}
+
 TEST_CASE("[history] takes one key, dir, not empty", "[unit][config]") {
   CHECK(contains(bad_config("[history]\ndir = \"\"\n", "2"), "'dir' is empty"));
   CHECK(contains(bad_config("[history]\ndirectory = \"h\"\n", "2"), "directory"));
@@ -200,7 +205,7 @@ TEST_CASE("config values of the wrong type or range are exit 78", "[unit][config
   CHECK(contains(
       bad_config("[compare]\nfail_on = \"time, speed\"\n", "2:11"),
       "[compare] fail_on: unknown gate 'speed' (expected errors, time, rows, plan, results, "
-      "warnings, budget, or none)"));
+      "warnings, budget, drift, or none)"));
   CHECK(contains(bad_config("[compare]\nalpha = \"low\"\n", "2:9"), "'alpha' must be a number"));
   CHECK(
       contains(bad_config("[compare]\nthreshold = nan\n", "2:13"), "'threshold' must be a number"));

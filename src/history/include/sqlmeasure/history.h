@@ -28,6 +28,8 @@ struct HistoryPoint {
   // of (filesort, temporary), not the rows estimate. Another value: another plan.
   std::string plan;
   bool error = false;  // a query of it failed
+  // Of its queries' names and SQL: a screen whose SQL changed is another screen to drift.
+  std::string queries;
   bool operator==(const HistoryPoint&) const = default;
 };
 

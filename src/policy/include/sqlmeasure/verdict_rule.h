@@ -14,7 +14,8 @@ namespace sqlmeasure {
 
 // What fails a build (exit 1): --fail-on, [compare] fail_on.
 // `budget`: a screen over its budget (gate_policy.h), whatever it was before.
-enum class Gate { kErrors, kTime, kRows, kPlan, kResults, kWarnings, kBudget };
+// kDrift is `run --history`'s (docs/history.md), never a comparison's.
+enum class Gate { kErrors, kTime, kRows, kPlan, kResults, kWarnings, kBudget, kDrift };
 
 struct VerdictRule {
   double threshold = 0.10;             // relative effect, +10 %

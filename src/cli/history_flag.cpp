@@ -1,0 +1,74 @@
+// --history DIR and --fail-on of `run` (history_flag.h).
+#include "history_flag.h"
+
+#include <fmt/format.h>
+
+#include "sqlmeasure/drift.h"
+#include "sqlmeasure/error.h"
+#include "sqlmeasure/history.h"
+#include "sqlmeasure/text.h"
+#include "sqlmeasure/timestamp.h"
+
+namespace sqlmeasure {
+
+void HistoryFlag::add_to(CLI::App& app) {
+  app.add_option("--history", directory_,
+                 "DIR: keep this run in a history directory too, judged against the earlier "
+                 "runs of its database and endpoint (drift); default [history] dir of "
+                 "sqlmeasure.toml. `sqlmeasure history` shows each screen over the runs kept");
+  app.add_option("--fail-on", fail_on_,
+                 "Findings that make the run exit 1, comma-separated: budget, drift (with "
+                 "--history), or none")
+      ->type_name("GATES")
+      ->default_str("budget");
+}
+
+void HistoryFlag::check(const Context& context) {
+  if (!directory_) directory_ = context.config().history_dir;
+  if (fail_on_) {
+    gates_ = parse_gates(split_list(*fail_on_), "--fail-on", ExitCode::kUsage);
+    for (const Gate gate : gates_) {
+      if (gate != Gate::kBudget && gate != Gate::kDrift) {
+        fail(ExitCode::kUsage,
+             fmt::format("--fail-on {}: run's gates are budget and drift (the others are "
+                         "compare's)",
+                         gate_name(gate)));
+      }
+    }
+    if (gates_.contains(Gate::kDrift) && !directory_) {
+      fail(ExitCode::kUsage,
+           "--fail-on drift judges the run against its history: name one with --history DIR "
+           "(or [history] dir)");
+    }
+  }
+  if (directory_) check_history_directory(*directory_);
+}
+
+bool HistoryFlag::keep(const RunResult& run, const Context& context, std::ostream& out) const {
+  if (!directory_) return false;
+  // The history as it was before this run: what it is judged against.
+  std::error_code error;
+  const HistoryRead before = std::filesystem::exists(*directory_ + "/index.jsonl", error)
+                                 ? read_history(*directory_, {})
+                                 : HistoryRead{};
+  for (const std::string& warning : before.warnings) {
+    context.err() << "sqlmeasure: warning: " << warning << '\n';
+  }
+  const HistoryEntry kept = record_run(*directory_, run, utc_now(TimestampFormat::kIso8601));
+  context.err() << fmt::format("history: kept as {} in {}\n", kept.id, *directory_);
+  if (!run.complete) return false;  // an incomplete run is kept, not judged
+  DriftRule rule;
+  const ProjectConfig& config = context.config();
+  rule.verdict.threshold = config.threshold.value_or(rule.verdict.threshold);
+  rule.verdict.min_delta_ms = config.min_delta_ms.value_or(rule.verdict.min_delta_ms);
+  rule.verdict.min_rows_delta = config.min_rows_delta.value_or(rule.verdict.min_rows_delta);
+  const DriftReport drift = judge_drift(run, kept, before, *directory_, rule);
+  out << drift.summary() << '\n';
+  for (const ScreenDrift& screen : drift.screens) {
+    if (screen.drifted())
+      out << "  " << screen.screen << ": drifted: " << screen.describe() << '\n';
+  }
+  return drift.drifted() > 0 && gates_.contains(Gate::kDrift);
+}
+
+}  // namespace sqlmeasure
