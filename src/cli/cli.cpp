@@ -34,6 +34,8 @@ const CommandInfo kCommands[] = {
      make_stats_command},
     {"history", "Each screen over the runs kept by run --history; two kept runs compared",
      make_history_command},
+    {"baseline", "Accept every query's plan (plan-baseline.json); check a run against it",
+     make_baseline_command},
     {"recover", "Put back what a killed live compare left on a server, from its journal",
      make_recover_command},
 };

@@ -58,5 +58,6 @@ std::unique_ptr<Command> make_list_command();
 std::unique_ptr<Command> make_recover_command();
 std::unique_ptr<Command> make_stats_command();
 std::unique_ptr<Command> make_history_command();
+std::unique_ptr<Command> make_baseline_command();
 
 }  // namespace sqlmeasure

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include "sqlmeasure/drift.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/history.h"
@@ -16,24 +18,40 @@ void HistoryFlag::add_to(CLI::App& app) {
                  "DIR: keep this run in a history directory too, judged against the earlier "
                  "runs of its database and endpoint (drift); default [history] dir of "
                  "sqlmeasure.toml. `sqlmeasure history` shows each screen over the runs kept");
+  app.add_option("--baseline", baseline_path_,
+                 "FILE: the accepted plans to check each query's against (default "
+                 "SCENARIOS/plan-baseline.json when it exists; `sqlmeasure baseline accept` "
+                 "writes it)");
   app.add_option("--fail-on", fail_on_,
                  "Findings that make the run exit 1, comma-separated: budget, drift (with "
-                 "--history), or none")
+                 "--history), plan (a query left its accepted plan), or none")
       ->type_name("GATES")
       ->default_str("budget");
 }
 
-void HistoryFlag::check(const Context& context) {
+void HistoryFlag::check(const Context& context, const std::string& scenarios) {
   if (!directory_) directory_ = context.config().history_dir;
+  if (baseline_path_) {
+    baseline_ = read_plan_baseline(*baseline_path_);
+  } else if (const std::string beside = scenarios + "/" + kPlanBaselineFile;
+             std::filesystem::exists(beside)) {
+    baseline_path_ = beside;
+    baseline_ = read_plan_baseline(beside);
+  }
   if (fail_on_) {
     gates_ = parse_gates(split_list(*fail_on_), "--fail-on", ExitCode::kUsage);
     for (const Gate gate : gates_) {
-      if (gate != Gate::kBudget && gate != Gate::kDrift) {
+      if (gate != Gate::kBudget && gate != Gate::kDrift && gate != Gate::kPlan) {
         fail(ExitCode::kUsage,
-             fmt::format("--fail-on {}: run's gates are budget and drift (the others are "
+             fmt::format("--fail-on {}: run's gates are budget, drift and plan (the others are "
                          "compare's)",
                          gate_name(gate)));
       }
+    }
+    if (gates_.contains(Gate::kPlan) && !baseline_) {
+      fail(ExitCode::kUsage,
+           "--fail-on plan checks each query's plan against its accepted one: no baseline (accept "
+           "one with `sqlmeasure baseline accept`, or name it with --baseline FILE)");
     }
     if (gates_.contains(Gate::kDrift) && !directory_) {
       fail(ExitCode::kUsage,
@@ -69,6 +87,21 @@ bool HistoryFlag::keep(const RunResult& run, const Context& context, std::ostrea
       out << "  " << screen.screen << ": drifted: " << screen.describe() << '\n';
   }
   return drift.drifted() > 0 && gates_.contains(Gate::kDrift);
+}
+
+bool HistoryFlag::check_baseline(const RunResult& run, const Context& context,
+                                 std::ostream& out) const {
+  if (!baseline_) return false;
+  VerdictRule rule;
+  const ProjectConfig& config = context.config();
+  rule.threshold = config.threshold.value_or(rule.threshold);
+  rule.min_rows_delta = config.min_rows_delta.value_or(rule.min_rows_delta);
+  const BaselineCheck checked = sqlmeasure::check_baseline(*baseline_, run, rule);
+  out << checked.summary() << " (" << *baseline_path_ << ")\n";
+  for (const BaselineDeparture& departure : checked.departures) {
+    out << "  " << departure.describe() << '\n';
+  }
+  return !checked.departures.empty() && gates_.contains(Gate::kPlan);
 }
 
 }  // namespace sqlmeasure

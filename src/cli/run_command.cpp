@@ -55,7 +55,7 @@ class RunCommand final : public ScreenCommand {
     const Format format = output_.format();
     if (out_) check_output_file(*out_, "--out");
     report_.check();
-    history_.check(context);
+    history_.check(context, scenarios_.directory(context.config()));
     RunOptions options = run_.options(context, scenarios_, "run");
     std::vector<Screen> screens = scenarios_.load(context.config());
     plans_from_.read();  // now: a bad file stops before anything connects
@@ -96,7 +96,9 @@ class RunCommand final : public ScreenCommand {
     }
     context.err() << "results: " << path << (run.complete ? "" : " (incomplete)") << '\n';
     const bool beside = format == Format::kTable || format == Format::kMarkdown;
-    const bool drifted = history_.keep(run, context, beside ? context.out() : context.err());
+    std::ostream& said = beside ? context.out() : context.err();
+    const bool departed = history_.check_baseline(run, context, said);
+    const bool drifted = history_.keep(run, context, said);
     if (!run.complete) {
       fail(ExitCode::kRuntime, fmt::format("the run did not finish: {}; the partial results are "
                                            "in {}",
@@ -104,7 +106,7 @@ class RunCommand final : public ScreenCommand {
     }
     fail_on_query_errors(run, fmt::format("see the note column and {}", path));
     const bool budget = over_budget(run, context) && history_.fails_on(Gate::kBudget);
-    return budget || drifted ? static_cast<int>(ExitCode::kFindings) : 0;
+    return budget || drifted || departed ? static_cast<int>(ExitCode::kFindings) : 0;
   }
 
  private:

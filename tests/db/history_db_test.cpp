@@ -138,5 +138,62 @@ TEST_CASE(
   CHECK(changed.out.find("first: drifted") == std::string::npos);
 }
 
+TEST_CASE(
+    "plan baseline: an index made IGNORED is a departure of exactly its screen, with its "
+    "kind; one change accepted with its reason",
+    "[db][history][baseline]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase db("baseline");
+  create_items(db);
+  TempDir dir("baseline");
+  write_text(dir / "screens/by_category.sql",
+             "-- name: list\nSELECT id, title FROM items WHERE category_id = 7;\n");
+  write_text(dir / "screens/by_id.sql",
+             "-- name: one\nSELECT id, title FROM items WHERE id = 42;\n");
+  const std::vector<std::string> connection = connection_args(db.name());
+  const CliResult accepted = run_in_process(
+      std::vector<std::string>{"baseline", "accept", "--scenarios", dir / "screens"} + connection);
+  INFO("accept: " << accepted.out << accepted.err);
+  REQUIRE(accepted.code == 0);
+  CHECK(accepted.out ==
+        "baseline: 2 query plans accepted in " + dir / "screens" + "/plan-baseline.json\n");
+  auto run = [&](const std::string& label) {
+    return run_in_process(std::vector<std::string>{"run", "--scenarios", dir / "screens", "-o",
+                                                   dir / (label + ".json"), "--iterations", "5",
+                                                   "--fail-on", "plan"} +
+                          connection);
+  };
+  const CliResult same = run("same");
+  INFO("same: " << same.out << same.err);
+  CHECK(same.code == 0);
+  CHECK(same.out.find("baseline: 0 of 2 queries left their accepted plans") != std::string::npos);
+
+  db.run_script("ALTER TABLE items ALTER INDEX category IGNORED");
+  const CliResult changed = run("changed");
+  db.run_script("ALTER TABLE items ALTER INDEX category NOT IGNORED");
+  INFO("changed: " << changed.out << changed.err);
+  CHECK(changed.code == 1);
+  CHECK(changed.out.find("baseline: 1 of 2 queries left its accepted plan") != std::string::npos);
+  CHECK(changed.out.find("by_category/list: plan changed from baseline: items key category → "
+                         "(none), ref → ALL [full scan") != std::string::npos);
+  CHECK(changed.out.find("rows examined 30 → 6.0k") != std::string::npos);
+  CHECK(changed.out.find("by_id/one: plan changed") == std::string::npos);
+
+  // Accepted deliberately, with its reason: the next run of that plan is no departure.
+  const CliResult one = run_in_process(
+      std::vector<std::string>{"baseline", "accept", "--scenarios", dir / "screens", "--from",
+                               dir / "changed.json", "--query", "by_category/list", "--reason",
+                               "category goes to the search service"} +
+      connection);
+  INFO("accept one: " << one.out << one.err);
+  REQUIRE(one.code == 0);
+  CliResult checked =
+      run_in_process({"baseline", "check", dir / "changed.json", "--scenarios", dir / "screens"});
+  CHECK(checked.code == 0);
+  CHECK(checked.out == "baseline: 0 of 2 queries left their accepted plans\n");
+  CHECK(read_text(dir / "screens/plan-baseline.json")
+            .find("\"reason\": \"category goes to the search service\"") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace sqlmeasure::testing
