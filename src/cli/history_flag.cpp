@@ -7,11 +7,19 @@
 
 #include "sqlmeasure/drift.h"
 #include "sqlmeasure/error.h"
+#include "sqlmeasure/hint_recheck.h"
 #include "sqlmeasure/history.h"
 #include "sqlmeasure/text.h"
 #include "sqlmeasure/timestamp.h"
 
 namespace sqlmeasure {
+namespace {
+
+// The runs a drift check reads: each screen is judged against its last 20 (DriftRule::window);
+// a screen measured in one run of five still finds them.
+constexpr std::size_t kDriftReadRuns = 100;
+
+}  // namespace
 
 void HistoryFlag::add_to(CLI::App& app) {
   app.add_option("--history", directory_,
@@ -22,6 +30,10 @@ void HistoryFlag::add_to(CLI::App& app) {
                  "FILE: the accepted plans to check each query's against (default "
                  "SCENARIOS/plan-baseline.json when it exists; `sqlmeasure baseline accept` "
                  "writes it)");
+  app.add_flag("--check-hints", check_hints_,
+               "Time every FORCE/USE/IGNORE INDEX query with and without its hint as well (as "
+               "`indexes` does), kept with --history so that `history` shows when a hint "
+               "stopped paying");
   app.add_option("--fail-on", fail_on_,
                  "Findings that make the run exit 1, comma-separated: budget, drift (with "
                  "--history), plan (a query left its accepted plan), or none")
@@ -62,17 +74,49 @@ void HistoryFlag::check(const Context& context, const std::string& scenarios) {
   if (directory_) check_history_directory(*directory_);
 }
 
-bool HistoryFlag::keep(const RunResult& run, const Context& context, std::ostream& out) const {
+std::vector<HintPoint> HistoryFlag::check_hints(Connection& connection,
+                                                const std::vector<Screen>& screens,
+                                                const Context& context, std::ostream& out) const {
+  if (!check_hints_) return {};
+  HintTiming timing;
+  timing.interrupted = context.interrupted();
+  const std::vector<HintRecheck> checked = recheck_hints(connection, screens, timing);
+  std::vector<HintPoint> points;
+  out << fmt::format("hints: {} checked with and without\n", checked.size());
+  for (const HintRecheck& hint : checked) {
+    out << "  " << hint.describe(timing.effect_ratio) << '\n';
+    HintPoint point{hint.screen, hint.query, hint.hint, hint.sql_without, false, 0, 0, 0, 0};
+    if (hint.measured) {
+      point.measured = true;
+      point.with_ms = hint.measured->with_ms;
+      point.without_ms = hint.measured->without_ms;
+      point.rows_with = hint.measured->rows_examined_with;
+      point.rows_without = hint.measured->rows_examined_without;
+    }
+    points.push_back(std::move(point));
+  }
+  return points;
+}
+
+bool HistoryFlag::keep(const RunResult& run, const Context& context, std::ostream& out,
+                       std::vector<HintPoint> hints) const {
   if (!directory_) return false;
   // The history as it was before this run: what it is judged against.
   std::error_code error;
+  // Its own database and endpoint's newest runs only: a long history of other databases does
+  // not make the run slower.
+  HistoryFilter mine;
+  mine.endpoint = run.server.endpoint;
+  mine.database = run.server.database;
+  mine.last_runs = kDriftReadRuns;
   const HistoryRead before = std::filesystem::exists(*directory_ + "/index.jsonl", error)
-                                 ? read_history(*directory_, {})
+                                 ? read_history(*directory_, mine)
                                  : HistoryRead{};
   for (const std::string& warning : before.warnings) {
     context.err() << "sqlmeasure: warning: " << warning << '\n';
   }
-  const HistoryEntry kept = record_run(*directory_, run, utc_now(TimestampFormat::kIso8601));
+  const HistoryEntry kept =
+      record_run(*directory_, run, utc_now(TimestampFormat::kIso8601), std::move(hints));
   context.err() << fmt::format("history: kept as {} in {}\n", kept.id, *directory_);
   if (!run.complete) return false;  // an incomplete run is kept, not judged
   DriftRule rule;

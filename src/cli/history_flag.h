@@ -9,8 +9,11 @@
 #include <string>
 
 #include "context.h"
+#include "sqlmeasure/connection.h"
+#include "sqlmeasure/history.h"
 #include "sqlmeasure/plan_baseline.h"
 #include "sqlmeasure/results.h"
+#include "sqlmeasure/scenario.h"
 #include "sqlmeasure/verdict_rule.h"
 
 namespace sqlmeasure {
@@ -25,7 +28,14 @@ class HistoryFlag {
   [[nodiscard]] bool fails_on(Gate gate) const { return gates_.contains(gate); }
   // Keeps `run`, judged against the history first: the drift said on `out` (the table's
   // stream, or stderr beside JSON, CSV and HTML). Returns whether a gate it checks fails.
-  [[nodiscard]] bool keep(const RunResult& run, const Context& context, std::ostream& out) const;
+  [[nodiscard]] bool keep(const RunResult& run, const Context& context, std::ostream& out,
+                          std::vector<HintPoint> hints = {}) const;
+  // --check-hints: every index hint of `screens` timed with and without it on `connection`,
+  // said on `out`; what `keep` records.
+  [[nodiscard]] bool checks_hints() const { return check_hints_; }
+  [[nodiscard]] std::vector<HintPoint> check_hints(Connection& connection,
+                                                   const std::vector<Screen>& screens,
+                                                   const Context& context, std::ostream& out) const;
   // Each query's plan against its accepted one, said on `out`. Returns whether --fail-on plan
   // fails the run.
   [[nodiscard]] bool check_baseline(const RunResult& run, const Context& context,
@@ -37,6 +47,7 @@ class HistoryFlag {
   std::set<Gate> gates_ = {Gate::kBudget};
   std::optional<std::string> baseline_path_;
   std::optional<PlanBaseline> baseline_;
+  bool check_hints_ = false;
 };
 
 }  // namespace sqlmeasure

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <sstream>
 
 #include "command.h"
 #include "history_flag.h"
@@ -75,6 +76,10 @@ class RunCommand final : public ScreenCommand {
         std::move(measure({{connection.get(), options.label}}, screens, options).front());
     // What a later compare of this file names plan changes with (docs/verdicts.md).
     if (run.complete) run.index_statistics = plan_index_statistics(*connection, run);
+    std::ostringstream hint_lines;  // said after the table
+    const std::vector<HintPoint> hints =
+        run.complete ? history_.check_hints(*connection, screens, context, hint_lines)
+                     : std::vector<HintPoint>{};
     if (statistics) StatsFlag::restore(*statistics, context);
     // The table first: measured figures are shown even if the file cannot be written.
     report_.emit(format, context, [&](Format chosen, std::ostream& out) {
@@ -97,8 +102,9 @@ class RunCommand final : public ScreenCommand {
     context.err() << "results: " << path << (run.complete ? "" : " (incomplete)") << '\n';
     const bool beside = format == Format::kTable || format == Format::kMarkdown;
     std::ostream& said = beside ? context.out() : context.err();
+    said << hint_lines.str();
     const bool departed = history_.check_baseline(run, context, said);
-    const bool drifted = history_.keep(run, context, said);
+    const bool drifted = history_.keep(run, context, said, hints);
     if (!run.complete) {
       fail(ExitCode::kRuntime, fmt::format("the run did not finish: {}; the partial results are "
                                            "in {}",

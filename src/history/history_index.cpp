@@ -26,23 +26,34 @@ std::int64_t to_ns(double ms) { return std::llround(ms * 1e6); }
 
 }  // namespace
 
+std::string index_string(const std::string& text) {
+  return json(text).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 std::string entry_to_line(const HistoryEntry& entry) {
   json screens = json::array();
   for (const HistoryPoint& p : entry.screens) {
     screens.push_back(json::array({p.screen, p.n, to_ns(p.median_ms), to_ns(p.p95_ms),
                                    p.rows_examined, p.plan, p.error ? 1 : 0, p.queries}));
   }
-  const json line = {{"v", kHistoryIndexVersion},
-                     {"id", entry.id},
-                     {"recorded_at", entry.recorded_at},
-                     {"started_at", entry.started_at},
-                     {"label", entry.label},
-                     {"endpoint", entry.endpoint},
-                     {"database", entry.database},
-                     {"server", entry.server},
-                     {"scenarios", entry.scenarios},
-                     {"complete", entry.complete},
-                     {"screens", screens}};
+  json hints = json::array();
+  for (const HintPoint& h : entry.hints) {
+    hints.push_back(
+        json::array({h.screen, h.query, h.hint, h.sql_without, h.measured ? 1 : 0, to_ns(h.with_ms),
+                     to_ns(h.without_ms), h.rows_with, h.rows_without}));
+  }
+  json line = {{"v", kHistoryIndexVersion},
+               {"id", entry.id},
+               {"recorded_at", entry.recorded_at},
+               {"started_at", entry.started_at},
+               {"label", entry.label},
+               {"endpoint", entry.endpoint},
+               {"database", entry.database},
+               {"server", entry.server},
+               {"scenarios", entry.scenarios},
+               {"complete", entry.complete},
+               {"screens", screens}};
+  if (!entry.hints.empty()) line["hints"] = hints;
   return line.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -113,6 +124,28 @@ HistoryEntry entry_from_line(const std::string& line, const std::string& path, s
     point.error = s[6].get<int>() != 0;
     point.queries = s[7].get<std::string>();
     entry.screens.push_back(std::move(point));
+  }
+  if (const auto hints = document.find("hints"); hints != document.end()) {
+    if (!hints->is_array()) bad_line(path, number, 1, "\"hints\": expected an array");
+    for (std::size_t i = 0; i < hints->size(); ++i) {
+      const json& h = (*hints)[i];
+      const bool shaped = h.is_array() && h.size() == 9 && h[0].is_string() && h[1].is_string() &&
+                          h[2].is_string() && h[3].is_string() && h[4].is_number_integer() &&
+                          h[5].is_number_integer() && h[6].is_number_integer() &&
+                          h[7].is_number_unsigned() && h[8].is_number_unsigned();
+      if (!shaped) {
+        bad_line(path, number, 1,
+                 fmt::format("hints[{}]: expected [screen, query, hint, sql_without, measured, "
+                             "with_ns, without_ns, rows_with, rows_without]",
+                             i));
+      }
+      if (!keep(h[0].get_ref<const std::string&>())) continue;
+      entry.hints.push_back({h[0].get<std::string>(), h[1].get<std::string>(),
+                             h[2].get<std::string>(), h[3].get<std::string>(), h[4].get<int>() != 0,
+                             static_cast<double>(h[5].get<std::int64_t>()) / 1e6,
+                             static_cast<double>(h[6].get<std::int64_t>()) / 1e6,
+                             h[7].get<std::uint64_t>(), h[8].get<std::uint64_t>()});
+    }
   }
   return entry;
 }

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -122,13 +123,29 @@ HistoryRead read_history(const std::string& directory, const HistoryFilter& filt
   HistoryRead read;
   const std::string path = index_path(directory);
   const auto keep = [&](const std::string& screen) { return screen_wanted(filter, screen); };
-  for_each_line(path, read.warnings, [&](const std::string& line, std::size_t number) {
+  // A line of another endpoint or database is not even parsed: its field as the index writes it
+  // (entry_to_line) is not in the line. (A line that has it elsewhere is parsed, then left.)
+  const std::string endpoint_field =
+      filter.endpoint.empty() ? "" : "\"endpoint\":" + index_string(filter.endpoint);
+  const std::string database_field =
+      filter.database.empty() ? "" : "\"database\":" + index_string(filter.database);
+  // With last_runs, only that many of the newest lines that may match are parsed.
+  std::deque<std::pair<std::string, std::size_t>> lines;
+  auto take = [&](const std::string& line, std::size_t number) {
     HistoryEntry entry = entry_from_line(line, path, number, keep);
     if (!filter.since.empty() && entry.recorded_at < filter.since) return;
     if (!filter.endpoint.empty() && entry.endpoint != filter.endpoint) return;
     if (!filter.database.empty() && entry.database != filter.database) return;
     read.runs.push_back(std::move(entry));
+  };
+  for_each_line(path, read.warnings, [&](const std::string& line, std::size_t number) {
+    if (!endpoint_field.empty() && line.find(endpoint_field) == std::string::npos) return;
+    if (!database_field.empty() && line.find(database_field) == std::string::npos) return;
+    if (filter.last_runs == 0) return take(line, number);
+    lines.emplace_back(line, number);
+    if (lines.size() > filter.last_runs) lines.pop_front();
   });
+  for (const auto& [line, number] : lines) take(line, number);
   std::stable_sort(
       read.runs.begin(), read.runs.end(),
       [](const HistoryEntry& a, const HistoryEntry& b) { return a.recorded_at < b.recorded_at; });
@@ -158,7 +175,7 @@ void check_history_directory(const std::string& directory) {
 }
 
 HistoryEntry record_run(const std::string& directory, const RunResult& run,
-                        const std::string& recorded_at) {
+                        const std::string& recorded_at, std::vector<HintPoint> hints) {
   std::error_code error;
   fs::create_directories(fs::path(directory) / kRuns, error);
   if (error) {
@@ -166,7 +183,8 @@ HistoryEntry record_run(const std::string& directory, const RunResult& run,
          fmt::format("cannot make the history directory {}: {}", directory, error.message()));
   }
   const DirectoryLock lock(directory);
-  const HistoryEntry entry = summarize_run(run, recorded_at);
+  HistoryEntry entry = summarize_run(run, recorded_at);
+  entry.hints = std::move(hints);
   std::error_code exists_error;
   if (fs::exists(run_path(directory, entry.id), exists_error)) {
     fail(ExitCode::kUsage, fmt::format("{} already keeps this run (as {})", directory, entry.id));

@@ -21,6 +21,18 @@ constexpr std::size_t kSparklineRuns = 40;
 
 std::string day(const std::string& iso8601) { return iso8601.substr(0, 10); }
 
+// SQL on one line, its runs of blanks one space.
+std::string one_line_sql(const std::string& sql) {
+  std::string out;
+  for (const char c : sql) {
+    const bool blank = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+    if (blank && (out.empty() || out.back() == ' ')) continue;
+    out += blank ? ' ' : c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
 std::string run_name(const HistoryEntry& run) {
   return run.label.empty() ? run.id : fmt::format("{} ({})", run.id, run.label);
 }
@@ -88,6 +100,21 @@ Table screens_table(const IdentityHistory& identity, bool with_sparkline) {
   return table;
 }
 
+// The hints the runs checked (run --check-hints): what each says now, and the fix of one that
+// no longer pays.
+void write_hints(const IdentityHistory& identity, bool markdown, std::ostream& out) {
+  if (identity.hints.empty()) return;
+  out << (markdown ? "\n**Index hints** (run --check-hints)\n\n" : "hints (run --check-hints):\n");
+  for (const HintHistory& hint : identity.hints) {
+    out << (markdown ? "* " : "  ") << hint.finding(identity.runs) << '\n';
+    if (!hint.pays_now() && hint.points.back()->measured) {
+      out << (markdown ? "  * fix, the query without the hint: `"
+                       : "    fix, the query without the hint: ")
+          << one_line_sql(hint.fix()) << (markdown ? "`\n" : "\n");
+    }
+  }
+}
+
 json run_json(const HistoryEntry& run) {
   return {{"id", run.id},         {"recorded_at", run.recorded_at}, {"started_at", run.started_at},
           {"label", run.label},   {"endpoint", run.endpoint},       {"database", run.database},
@@ -127,7 +154,30 @@ void render_json(const HistoryRead& read, const std::vector<IdentityHistory>& gr
       }
       out << "\n      ]}";
     }
-    out << (identity.screens.empty() ? "]}" : "\n    ]}");
+    out << (identity.screens.empty() ? "]" : "\n    ]") << ", \"hints\": [";
+    for (std::size_t h = 0; h < identity.hints.size(); ++h) {
+      const HintHistory& hint = identity.hints[h];
+      json points = json::array();
+      for (std::size_t i = 0; i < hint.points.size(); ++i) {
+        const HintPoint& p = *hint.points[i];
+        points.push_back({{"run", identity.runs[hint.runs[i]]->id},
+                          {"measured", p.measured},
+                          {"with_ms", p.with_ms},
+                          {"without_ms", p.without_ms},
+                          {"rows_with", p.rows_with},
+                          {"rows_without", p.rows_without},
+                          {"pays", hint_pays(p)}});
+      }
+      const json entry = {{"screen", hint.screen},
+                          {"query", hint.query},
+                          {"hint", hint.hint},
+                          {"pays_now", hint.pays_now()},
+                          {"finding", hint.finding(identity.runs)},
+                          {"fix", hint.fix()},
+                          {"points", points}};
+      out << (h ? ",\n      " : "\n      ") << entry.dump();
+    }
+    out << (identity.hints.empty() ? "]}" : "\n    ]}");
   }
   out << (groups.empty() ? "],\n" : "\n  ],\n") << "  \"warnings\": " << json(read.warnings).dump()
       << "\n}\n";
@@ -164,6 +214,18 @@ void write_identity_html(const IdentityHistory& identity, std::size_t number, st
     links.push_back(fmt::format("s{}-{}", number, i + 1));
   }
   html::write_table(out, screens_table(identity, false), {}, links);
+  if (!identity.hints.empty()) {
+    out << "<h3>Index hints</h3>\n<ul class=\"notes\">\n";
+    for (const HintHistory& hint : identity.hints) {
+      out << "<li>" << escape_markup(hint.finding(identity.runs));
+      if (!hint.pays_now() && hint.points.back()->measured) {
+        out << "<br>fix, the query without the hint: <code>"
+            << escape_markup(one_line_sql(hint.fix())) << "</code>";
+      }
+      out << "</li>\n";
+    }
+    out << "</ul>\n";
+  }
   out << "</section>\n";
   for (std::size_t i = 0; i < identity.screens.size(); ++i) {
     const ScreenSeries& series = identity.screens[i];
@@ -243,6 +305,7 @@ void render_history(const HistoryRead& read, const std::string& directory, Forma
     if (i > 0) out << '\n';
     out << (markdown ? "### " : "") << identity_header(groups[i]) << (markdown ? "\n\n" : "\n");
     write_table(screens_table(groups[i], true), format, out);
+    write_hints(groups[i], markdown, out);
   }
   for (const std::string& warning : read.warnings) {
     out << (markdown ? "\n> " : "warning: ") << warning << '\n';

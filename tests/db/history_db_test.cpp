@@ -195,5 +195,65 @@ TEST_CASE(
             .find("\"reason\": \"category goes to the search service\"") != std::string::npos);
 }
 
+TEST_CASE("check-hints: a FORCE INDEX whose index the test makes useless is no longer paying",
+          "[db][history][hints]") {
+  SQLMEASURE_REQUIRE_SERVER();
+  TestDatabase db("hints");
+  // Statistics taken when every row was of one category, kept (STATS_AUTO_RECALC=0): for an IN
+  // list longer than eq_range_index_dive_limit the optimizer believes them and scans the
+  // table; FORCE INDEX (category) reads the 100 rows of category 7. It pays.
+  db.run_script(
+      "CREATE TABLE items (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, category_id INT NOT NULL, "
+      "title VARCHAR(40) NOT NULL, KEY category (category_id)) ENGINE=InnoDB STATS_PERSISTENT=1 "
+      "STATS_AUTO_RECALC=0;"
+      "SET SESSION max_recursive_iterations = 1000000;"
+      "INSERT INTO items (category_id, title) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT "
+      "i + 1 FROM n WHERE i < 20000) SELECT 7, CONCAT('item ', i) FROM n;"
+      "ANALYZE TABLE items;"
+      "UPDATE items SET category_id = id % 200");
+  std::string in = "7";
+  for (int value = 1000; value < 1200; ++value) in += ", " + std::to_string(value);
+  TempDir dir("hints");
+  write_text(dir / "screens/by_category.sql",
+             "-- name: list\nSELECT id, title FROM items FORCE INDEX (category) WHERE category_id "
+             "IN (" +
+                 in + ");\n");
+  const std::vector<std::string> connection = connection_args(db.name());
+  auto run = [&](const std::string& label) {
+    CliResult result = run_in_process(
+        std::vector<std::string>{"run", "--scenarios", dir / "screens", "-o",
+                                 dir / (label + ".json"), "--iterations", "5", "--label", label,
+                                 "--history", dir / "history", "--check-hints"} +
+        connection);
+    INFO(label << ": " << result.out << result.err);
+    REQUIRE(result.code == 0);
+    return result;
+  };
+  const CliResult first = run("paying");
+  CHECK(first.out.find("hints: 1 checked with and without") != std::string::npos);
+  CHECK(first.out.find("FORCE INDEX (category) on by_category/list: pays ") != std::string::npos);
+
+  // The index made useless: every row of category 7. Forced, it reads them all by the index.
+  db.run_script("UPDATE items SET category_id = 7");
+  const CliResult useless = run("useless");
+  CHECK(useless.out.find("FORCE INDEX (category) on by_category/list: does not pay") !=
+        std::string::npos);
+
+  const CliResult shown = run_in_process({"history", "--dir", dir / "history"});
+  INFO("history: " << shown.out << shown.err);
+  REQUIRE(shown.code == 0);
+  CHECK(shown.out.find("FORCE INDEX (category) on by_category/list no longer faster since ") !=
+        std::string::npos);
+  CHECK(shown.out.find("(useless): with ") != std::string::npos);
+  CHECK(shown.out.find("fix, the query without the hint: SELECT id, title FROM items WHERE "
+                       "category_id IN (7, 1000") != std::string::npos);
+  const json document =
+      json::parse(run_in_process({"history", "--dir", dir / "history", "--format", "json"}).out);
+  const json& hint = document["identities"][0]["hints"][0];
+  CHECK(hint["pays_now"] == false);
+  CHECK(hint["points"][0]["pays"] == true);
+  CHECK(hint["points"][1]["pays"] == false);
+}
+
 }  // namespace
 }  // namespace sqlmeasure::testing

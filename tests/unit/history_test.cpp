@@ -220,6 +220,48 @@ TEST_CASE("history: a bad index line is named by file and line; an interrupted o
   }
 }
 
+TEST_CASE("history: a hint's runs say whether it still pays, and since when it does not",
+          "[unit][history]") {
+  const TempDir dir("history");
+  const std::string at = dir / "h";
+  auto hint = [](double with_ms, double without_ms) {
+    return HintPoint{
+        "feed", "items", "FORCE INDEX (created)", "SELECT id FROM works", true, with_ms, without_ms,
+        30,     3000};
+  };
+  const std::vector<std::pair<double, double>> figures = {
+      {0.4, 1.6}, {0.4, 1.5}, {0.5, 0.45}, {0.5, 0.4}};
+  for (std::size_t i = 0; i < figures.size(); ++i) {
+    (void)record_run(at, demo_run("n" + std::to_string(i + 1), 1), day(static_cast<int>(i) + 1),
+                     {hint(figures[i].first, figures[i].second)});
+  }
+  HistoryRead read = read_history(at, {});
+  CHECK(read.runs[0].hints.size() == 1);  // read back from the index
+  std::vector<IdentityHistory> groups = group_history(read);
+  REQUIRE(groups[0].hints.size() == 1);
+  const HintHistory& feed = groups[0].hints[0];
+  CHECK_FALSE(feed.pays_now());
+  CHECK(feed.finding(groups[0].runs)
+            .starts_with("FORCE INDEX (created) on feed/items no longer faster since " +
+                         read.runs[2].id + " (n3): with 0.500 ms, without 0.400 ms"));
+  CHECK(feed.fix() == "SELECT id FROM works");
+
+  // Paying in the newest run: said with its margin; never paying: said so.
+  (void)record_run(at, demo_run("n5", 1), day(5), {hint(0.4, 1.2)});
+  read = read_history(at, {});
+  groups = group_history(read);
+  CHECK(groups[0].hints[0].finding(groups[0].runs) ==
+        "FORCE INDEX (created) on feed/items still pays 3.0× (with 0.400 ms, without 1.200 ms): "
+        "paid in 3 of 5 runs checked");
+  const TempDir other("history");
+  (void)record_run(other / "h", demo_run("m1", 1), day(1), {hint(0.5, 0.5)});
+  const HistoryRead never = read_history(other / "h", {});
+  const std::vector<IdentityHistory> never_groups = group_history(never);
+  CHECK(never_groups[0].hints[0].finding(never_groups[0].runs) ==
+        "FORCE INDEX (created) on feed/items not faster in any of the 1 run checked (with 0.500 "
+        "ms, without 0.500 ms in the newest)");
+}
+
 TEST_CASE("history: a sparkline spans the lowest to the highest value", "[unit][history]") {
   CHECK(sparkline({}) == "");
   CHECK(sparkline({1, 1, 1}) == "▁▁▁");

@@ -33,6 +33,20 @@ struct HistoryPoint {
   bool operator==(const HistoryPoint&) const = default;
 };
 
+// An index hint timed with and without it in a run (run --check-hints).
+struct HintPoint {
+  std::string screen, query, hint;  // hint as written: FORCE INDEX (created)
+  std::string sql_without;          // the query without it: the fix when it no longer pays
+  bool measured = false;            // false: it could not be run
+  double with_ms = 0, without_ms = 0;
+  std::uint64_t rows_with = 0, rows_without = 0;
+  bool operator==(const HintPoint&) const = default;
+};
+
+// A hint pays when the query is this much faster with it: the factor `indexes` judges hints by.
+inline constexpr double kHintPaysRatio = 1.2;
+[[nodiscard]] bool hint_pays(const HintPoint& hint);
+
 // One recorded run.
 struct HistoryEntry {
   std::string id;           // 20261207-151200-3fa9c2: its time and a hash of its file
@@ -45,6 +59,7 @@ struct HistoryEntry {
   std::string scenarios;                   // a hash of every screen's queries' names and SQL
   bool complete = true;
   std::vector<HistoryPoint> screens;
+  std::vector<HintPoint> hints;                // run --check-hints; none otherwise
   [[nodiscard]] std::string identity() const;  // "shop at 127.0.0.1:3306"
   [[nodiscard]] const HistoryPoint* point(const std::string& screen) const;
   bool operator==(const HistoryEntry&) const = default;
@@ -60,6 +75,9 @@ struct HistoryFilter {
   std::vector<std::string> screens;  // names or globs; empty: all
   std::string since;                 // ISO 8601 date or time: runs recorded from then on
   std::string endpoint, database;    // only runs of this endpoint, of this database ("": all)
+  // Only the newest N runs of those (0: all), the others' lines never parsed: what a run's
+  // drift check reads, so that a long history does not make every run slower.
+  std::size_t last_runs = 0;
 };
 
 struct HistoryRead {
@@ -80,10 +98,23 @@ struct ScreenSeries {
   std::vector<bool> plan_changed;           // against the previous point (the first: false)
   [[nodiscard]] std::size_t plan_changes() const;
 };
+// One hint over the runs that checked it, and what they say of it now.
+struct HintHistory {
+  std::string screen, query, hint;
+  std::vector<std::size_t> runs;  // indexes into IdentityHistory::runs
+  std::vector<const HintPoint*> points;
+  // "FORCE INDEX (created) on works_feed/feed no longer faster since RUN: with 0.41 ms, without
+  // 0.39 ms", "… still pays 3.1× (with …, without …): paid in 12 of 12 runs", …
+  [[nodiscard]] std::string finding(const std::vector<const HistoryEntry*>& all_runs) const;
+  [[nodiscard]] bool pays_now() const;
+  [[nodiscard]] const std::string& fix() const;  // the query without the hint
+};
+
 struct IdentityHistory {
   std::string identity;                   // "shop at 127.0.0.1:3306"
   std::vector<const HistoryEntry*> runs;  // oldest first
   std::vector<ScreenSeries> screens;      // in the order the newest run measured them
+  std::vector<HintHistory> hints;         // in the order the newest run checked them
 };
 // Points into `read`, which must outlive the result.
 [[nodiscard]] std::vector<IdentityHistory> group_history(const HistoryRead& read);
@@ -96,7 +127,7 @@ void check_history_directory(const std::string& directory);
 // its own end for one added afterwards (`history add`). Error(kRuntime) naming the path when
 // either cannot be written; the results file is not left without its line.
 HistoryEntry record_run(const std::string& directory, const RunResult& run,
-                        const std::string& recorded_at);
+                        const std::string& recorded_at, std::vector<HintPoint> hints = {});
 
 // The results file of a recorded run named by its id, a unique prefix of one, or `latest` /
 // `latest~N` (N runs before the newest in the directory).
