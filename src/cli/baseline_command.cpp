@@ -3,6 +3,8 @@
 // checked against it offline (docs/history.md, "Plan baselines"). `run` checks it live.
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include "command.h"
 #include "output_flags.h"
 #include "sqlmeasure/error.h"
@@ -50,6 +52,11 @@ class BaselineCommand final : public ScreenCommand {
            "accepted on its own says why");
     }
     const RunResult run = from_ ? read_results_file(*from_) : explain(context);
+    if (!run.complete) {
+      fail(ExitCode::kBadInput, fmt::format("{}: an incomplete run ({}): its plans are not all "
+                                            "there to accept",
+                                            from_.value_or("the explain"), run.incomplete_reason));
+    }
     const std::string now = utc_now(TimestampFormat::kIso8601);
     PlanBaseline baseline;
     if (query_) {
@@ -60,7 +67,16 @@ class BaselineCommand final : public ScreenCommand {
       baseline = accept_one(read_plan_baseline(path), run, query_->substr(0, slash),
                             query_->substr(slash + 1), *reason_, now);
     } else {
+      // The queries this run planned replace theirs; the others (screens not selected, queries
+      // that failed) keep what was accepted, reasons and all.
       baseline = baseline_of(run, now);
+      std::error_code error;
+      if (std::filesystem::exists(path, error)) {
+        const PlanBaseline before = read_plan_baseline(path);
+        for (const AcceptedPlan& kept : before.queries) {
+          if (baseline.find(kept.screen, kept.query) == nullptr) baseline.queries.push_back(kept);
+        }
+      }
     }
     write_plan_baseline(baseline, path);
     context.out() << fmt::format("baseline: {} {} accepted in {}\n",

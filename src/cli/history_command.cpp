@@ -60,6 +60,9 @@ class HistoryCommand final : public Command {
     const Format format = output_.format();
     report_.check();
     if (action == "diff") return diff(context, dir, format);
+    if (format == Format::kJunit) {
+      fail(ExitCode::kUsage, "--format junit is for `history diff` (a comparison's verdicts)");
+    }
     if (action == "prune") return prune(context, dir);
     if (action == "add") return add(context, dir);
     if (!since_.empty() && !valid_since(since_)) {

@@ -2,7 +2,9 @@
 #include "history_flag.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 
 #include "sqlmeasure/drift.h"
@@ -80,7 +82,15 @@ std::vector<HintPoint> HistoryFlag::check_hints(Connection& connection,
   if (!check_hints_) return {};
   HintTiming timing;
   timing.interrupted = context.interrupted();
-  const std::vector<HintRecheck> checked = recheck_hints(connection, screens, timing);
+  std::vector<HintRecheck> checked;
+  try {
+    checked = recheck_hints(connection, screens, timing);
+  } catch (const std::exception& error) {
+    // The run is measured and written already: a hint check cut short (Ctrl-C, a lost
+    // connection) is said, and the run kept without it.
+    out << "hints: not checked: " << error.what() << '\n';
+    return {};
+  }
   std::vector<HintPoint> points;
   out << fmt::format("hints: {} checked with and without\n", checked.size());
   for (const HintRecheck& hint : checked) {
@@ -115,8 +125,11 @@ bool HistoryFlag::keep(const RunResult& run, const Context& context, std::ostrea
   for (const std::string& warning : before.warnings) {
     context.err() << "sqlmeasure: warning: " << warning << '\n';
   }
+  // Two runs kept in one second with one label (parallel jobs of a commit) stay two.
+  const std::string salt =
+      fmt::format("{}-{}", ::getpid(), std::chrono::system_clock::now().time_since_epoch().count());
   const HistoryEntry kept =
-      record_run(*directory_, run, utc_now(TimestampFormat::kIso8601), std::move(hints));
+      record_run(*directory_, run, utc_now(TimestampFormat::kIso8601), std::move(hints), salt);
   context.err() << fmt::format("history: kept as {} in {}\n", kept.id, *directory_);
   if (!run.complete) return false;  // an incomplete run is kept, not judged
   DriftRule rule;

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <sstream>
 
 #include "command.h"
 #include "history_flag.h"
@@ -76,11 +75,6 @@ class RunCommand final : public ScreenCommand {
         std::move(measure({{connection.get(), options.label}}, screens, options).front());
     // What a later compare of this file names plan changes with (docs/verdicts.md).
     if (run.complete) run.index_statistics = plan_index_statistics(*connection, run);
-    std::ostringstream hint_lines;  // said after the table
-    const std::vector<HintPoint> hints =
-        run.complete ? history_.check_hints(*connection, screens, context, hint_lines)
-                     : std::vector<HintPoint>{};
-    if (statistics) StatsFlag::restore(*statistics, context);
     // The table first: measured figures are shown even if the file cannot be written.
     report_.emit(format, context, [&](Format chosen, std::ostream& out) {
       render_run(run, chosen, context.style(), out);
@@ -102,7 +96,11 @@ class RunCommand final : public ScreenCommand {
     context.err() << "results: " << path << (run.complete ? "" : " (incomplete)") << '\n';
     const bool beside = format == Format::kTable || format == Format::kMarkdown;
     std::ostream& said = beside ? context.out() : context.err();
-    said << hint_lines.str();
+    // After the results are written: a hint check cut short loses nothing measured.
+    const std::vector<HintPoint> hints =
+        run.complete ? history_.check_hints(*connection, screens, context, said)
+                     : std::vector<HintPoint>{};
+    if (statistics) StatsFlag::restore(*statistics, context);  // hints timed with them too
     const bool departed = history_.check_baseline(run, context, said);
     const bool drifted = history_.keep(run, context, said, hints);
     if (!run.complete) {

@@ -109,7 +109,10 @@ ScreenDrift judge_point(const HistoryPoint& point, const std::vector<const Histo
   drift.screen = point.screen;
   drift.median_ms = point.median_ms;
   drift.rows = point.rows_examined;
-  if (!earlier.empty() && earlier.back()->plan != point.plan) {
+  // Against the last run whose queries all ran: a failed EXPLAIN leaves no plan to compare.
+  const auto planned = std::find_if(earlier.rbegin(), earlier.rend(),
+                                    [](const HistoryPoint* p) { return !p->error && p->n > 0; });
+  if (!point.error && point.n > 0 && planned != earlier.rend() && (*planned)->plan != point.plan) {
     drift.kinds.push_back(DriftKind::kPlan);
   }
   std::vector<const HistoryPoint*> measured;
@@ -254,10 +257,17 @@ DriftReport judge_drift(const RunResult& run, const HistoryEntry& entry, const H
     drift.median_ms = point.median_ms;
     drift.run_factor = report.run_factor;
     if (std::find(drift.kinds.begin(), drift.kinds.end(), DriftKind::kPlan) != drift.kinds.end()) {
-      drift.plan_since = run_name(*runs[s].back());
-      drift.plan_changes =
-          plan_changes((std::filesystem::path(directory) / "runs" / (runs[s].back()->id + ".json")),
-                       run, point.screen, rule.verdict);
+      std::size_t k = runs[s].size();
+      while (k > 0 && (points[s][k - 1]->error || points[s][k - 1]->n == 0)) --k;
+      const HistoryEntry& since = *runs[s][k - 1];  // judge_point found one
+      drift.plan_since = run_name(since);
+      try {
+        drift.plan_changes =
+            plan_changes((std::filesystem::path(directory) / "runs" / (since.id + ".json")), run,
+                         point.screen, rule.verdict);
+      } catch (const Error& error) {
+        drift.plan_changes = {fmt::format("(its results file cannot be read: {})", error.what())};
+      }
     }
     report.screens.push_back(std::move(drift));
   }

@@ -28,20 +28,28 @@ std::string HintHistory::finding(const std::vector<const HistoryEntry*>& all_run
   if (!last.measured) return fmt::format("{}: could not be measured in the newest run", where);
   const std::string figures =
       fmt::format("with {} ms, without {} ms", format_ms(last.with_ms), format_ms(last.without_ms));
-  const std::size_t paid = static_cast<std::size_t>(std::count_if(
-      points.begin(), points.end(), [](const HintPoint* p) { return hint_pays(*p); }));
+  // Runs where it could not be measured say nothing either way: left out of the counts.
+  std::size_t paid = 0, measured = 0;
+  for (const HintPoint* p : points) {
+    measured += p->measured;
+    paid += hint_pays(*p);
+  }
   if (pays_now()) {
-    return fmt::format("{} still pays {} ({}): paid in {} of {} run{} checked", where,
-                       format_factor(last.without_ms / last.with_ms), figures, paid, points.size(),
-                       points.size() == 1 ? "" : "s");
+    return fmt::format("{} still pays {} ({}): paid in {} of {} run{} measured", where,
+                       format_factor(last.without_ms / last.with_ms), figures, paid, measured,
+                       measured == 1 ? "" : "s");
   }
   if (paid == 0) {
-    return fmt::format("{} not faster in any of the {} run{} checked ({} in the newest)", where,
-                       points.size(), points.size() == 1 ? "" : "s", figures);
+    return fmt::format("{} not faster in any of the {} run{} measured ({} in the newest)", where,
+                       measured, measured == 1 ? "" : "s", figures);
   }
-  // The first run of the newest streak in which it does not pay.
+  // The first measured run of the newest streak in which it does not pay.
   std::size_t since = points.size() - 1;
-  while (since > 0 && !hint_pays(*points[since - 1])) --since;
+  for (std::size_t k = points.size() - 1; k > 0; --k) {
+    const HintPoint& before = *points[k - 1];
+    if (hint_pays(before)) break;
+    if (before.measured) since = k - 1;
+  }
   return fmt::format("{} no longer faster since {}: {}", where, name(since), figures);
 }
 
@@ -89,8 +97,13 @@ std::vector<IdentityHistory> group_history(const HistoryRead& read) {
     for (std::size_t i = 0; i < identity.runs.size(); ++i) {
       for (const HistoryPoint& point : identity.runs[i]->screens) {
         ScreenSeries& series = identity.screens[series_of.at(point.screen)];
-        series.plan_changed.push_back(!series.points.empty() &&
-                                      series.points.back()->plan != point.plan);
+        // Against the last point whose queries all ran: a failed EXPLAIN has no plan.
+        const auto planned =
+            std::find_if(series.points.rbegin(), series.points.rend(),
+                         [](const HistoryPoint* p) { return !p->error && p->n > 0; });
+        series.plan_changed.push_back(!point.error && point.n > 0 &&
+                                      planned != series.points.rend() &&
+                                      (*planned)->plan != point.plan);
         series.runs.push_back(i);
         series.points.push_back(&point);
       }

@@ -57,16 +57,24 @@ class DirectoryLock {
   int fd_ = -1;
 };
 
+// Under the directory's lock. A last line without its newline (an append cut short by a kill
+// or a full disk) is cut off first — its run's file is only disk — so that the new line stays a
+// line of its own; a write that fails leaves the index as it was.
 void append_line(const std::string& path, const std::string& line) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) {
     fail(ExitCode::kRuntime, fmt::format("cannot write {}: {}", path, std::strerror(errno)));
   }
+  off_t size = ::lseek(fd, 0, SEEK_END);
+  off_t end = size;
+  char last = '\n';
+  while (end > 0 && ::pread(fd, &last, 1, end - 1) == 1 && last != '\n') --end;
+  if (end != size && ::ftruncate(fd, end) != 0) end = size;
   const std::string text = line + "\n";
-  // One write: a reader sees the whole line or none of it.
-  const ssize_t written = ::write(fd, text.data(), text.size());
+  const ssize_t written = ::pwrite(fd, text.data(), text.size(), end);
   const int error = errno;
   const bool synced = written == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  if (!synced) (void)::ftruncate(fd, end);
   ::close(fd);
   if (!synced) {
     fail(ExitCode::kRuntime,
@@ -108,6 +116,16 @@ void for_each_line(const std::string& path, std::vector<std::string>& warnings, 
 }
 
 }  // namespace
+
+bool is_utc_second(const std::string& text) {
+  static constexpr std::string_view kShape = "dddd-dd-ddTdd:dd:ddZ";
+  if (text.size() != kShape.size()) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const bool digit = text[i] >= '0' && text[i] <= '9';
+    if (kShape[i] == 'd' ? !digit : text[i] != kShape[i]) return false;
+  }
+  return true;
+}
 
 HistoryRead read_history(const std::string& directory, const HistoryFilter& filter) {
   std::error_code error;
@@ -175,7 +193,14 @@ void check_history_directory(const std::string& directory) {
 }
 
 HistoryEntry record_run(const std::string& directory, const RunResult& run,
-                        const std::string& recorded_at, std::vector<HintPoint> hints) {
+                        const std::string& recorded_at, std::vector<HintPoint> hints,
+                        const std::string& salt) {
+  if (!is_utc_second(recorded_at)) {
+    fail(ExitCode::kBadInput,
+         fmt::format("the run's time '{}' is not a UTC time (2026-12-07T03:00:00Z): it cannot be "
+                     "kept",
+                     recorded_at));
+  }
   std::error_code error;
   fs::create_directories(fs::path(directory) / kRuns, error);
   if (error) {
@@ -183,11 +208,12 @@ HistoryEntry record_run(const std::string& directory, const RunResult& run,
          fmt::format("cannot make the history directory {}: {}", directory, error.message()));
   }
   const DirectoryLock lock(directory);
-  HistoryEntry entry = summarize_run(run, recorded_at);
+  HistoryEntry entry = summarize_run(run, recorded_at, salt);
   entry.hints = std::move(hints);
   std::error_code exists_error;
   if (fs::exists(run_path(directory, entry.id), exists_error)) {
-    fail(ExitCode::kUsage, fmt::format("{} already keeps this run (as {})", directory, entry.id));
+    fail(salt.empty() ? ExitCode::kUsage : ExitCode::kRuntime,
+         fmt::format("{} already keeps this run (as {})", directory, entry.id));
   }
   const std::string file = run_path(directory, entry.id);
   write_results_file(run, file);

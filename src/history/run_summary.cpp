@@ -39,7 +39,8 @@ std::string plan_signature(const std::vector<QueryResult>& queries) {
   return fmt::format("{:016x}", mix64(stable_hash(text)));
 }
 
-HistoryEntry summarize_run(const RunResult& run, const std::string& recorded_at) {
+HistoryEntry summarize_run(const RunResult& run, const std::string& recorded_at,
+                           const std::string& salt) {
   HistoryEntry entry;
   entry.recorded_at = recorded_at;
   entry.started_at = run.started_at;
@@ -66,13 +67,13 @@ HistoryEntry summarize_run(const RunResult& run, const std::string& recorded_at)
     scenarios += sql;
   }
   entry.scenarios = fmt::format("{:016x}", mix64(stable_hash(scenarios)));
-  // Its time, then what tells two runs of one second apart.
+  // Its time, then a hash of the run (and of `salt`): what tells two runs of one second apart.
   std::string compact = recorded_at;
   std::erase_if(compact, [](char c) { return c == '-' || c == ':' || c == 'Z'; });
   std::replace(compact.begin(), compact.end(), 'T', '-');
   entry.id = fmt::format("{}-{:06x}", compact,
                          mix64(stable_hash(run.started_at + run.finished_at + run.label +
-                                           entry.identity() + entry.scenarios)) &
+                                           entry.identity() + entry.scenarios + salt)) &
                              0xffffff);
   return entry;
 }

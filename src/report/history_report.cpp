@@ -108,9 +108,17 @@ void write_hints(const IdentityHistory& identity, bool markdown, std::ostream& o
   for (const HintHistory& hint : identity.hints) {
     out << (markdown ? "* " : "  ") << hint.finding(identity.runs) << '\n';
     if (!hint.pays_now() && hint.points.back()->measured) {
-      out << (markdown ? "  * fix, the query without the hint: `"
-                       : "    fix, the query without the hint: ")
-          << one_line_sql(hint.fix()) << (markdown ? "`\n" : "\n");
+      const std::string sql = one_line_sql(hint.fix());
+      // A code span fenced by more backticks than any run in the SQL (quoted identifiers).
+      std::size_t longest = 0, run = 0;
+      for (const char c : sql) longest = std::max(longest, run = c == '`' ? run + 1 : 0);
+      const std::string fence(longest + 1, '`');
+      if (markdown) {
+        out << "  * fix, the query without the hint: " << fence << ' ' << sql << ' ' << fence
+            << '\n';
+      } else {
+        out << "    fix, the query without the hint: " << sql << '\n';
+      }
     }
   }
 }

@@ -196,6 +196,16 @@ TEST_CASE("history: a bad index line is named by file and line; an interrupted o
   const HistoryRead read = read_history(at, {});
   CHECK(read.runs.size() == 1);
   REQUIRE(read.warnings.size() == 1);
+  {
+    // The next run cuts the partial line off before its own: the index reads whole again.
+    const TempDir again("history");
+    const std::string copy = again / "h";
+    std::filesystem::copy(at, copy, std::filesystem::copy_options::recursive);
+    (void)record_run(copy, demo_run("c2", 1), day(2));
+    const HistoryRead mended = read_history(copy, {});
+    CHECK(mended.runs.size() == 2);
+    CHECK(mended.warnings.empty());
+  }
   CHECK(read.warnings[0] == at + "/index.jsonl:2: an incomplete last line (a run that was being "
                                  "kept when it stopped) is left out");
   {
@@ -252,14 +262,29 @@ TEST_CASE("history: a hint's runs say whether it still pays, and since when it d
   groups = group_history(read);
   CHECK(groups[0].hints[0].finding(groups[0].runs) ==
         "FORCE INDEX (created) on feed/items still pays 3.0× (with 0.400 ms, without 1.200 ms): "
-        "paid in 3 of 5 runs checked");
+        "paid in 3 of 5 runs measured");
   const TempDir other("history");
   (void)record_run(other / "h", demo_run("m1", 1), day(1), {hint(0.5, 0.5)});
   const HistoryRead never = read_history(other / "h", {});
   const std::vector<IdentityHistory> never_groups = group_history(never);
   CHECK(never_groups[0].hints[0].finding(never_groups[0].runs) ==
-        "FORCE INDEX (created) on feed/items not faster in any of the 1 run checked (with 0.500 "
+        "FORCE INDEX (created) on feed/items not faster in any of the 1 run measured (with 0.500 "
         "ms, without 0.500 ms in the newest)");
+}
+
+TEST_CASE("history: a run whose EXPLAIN failed is no plan change, before or after",
+          "[unit][history]") {
+  const TempDir dir("history");
+  const std::string at = dir / "h";
+  (void)record_run(at, demo_run("ok", 1), day(1));
+  RunResult failed = demo_run("failed", 1);
+  failed.screens[0].queries[0].error = "Lost connection during EXPLAIN";
+  failed.screens[0].queries[0].plan.clear();
+  (void)record_run(at, failed, day(2));
+  (void)record_run(at, demo_run("ok again", 1), day(3));
+  const HistoryRead read = read_history(at, {});
+  const std::vector<IdentityHistory> groups = group_history(read);
+  CHECK(groups[0].screens[0].plan_changed == std::vector<bool>{false, false, false});
 }
 
 TEST_CASE("history: a sparkline spans the lowest to the highest value", "[unit][history]") {

@@ -66,7 +66,8 @@ struct HistoryEntry {
 };
 
 // What a run is kept as: its summary and its id (the run itself is written beside it).
-[[nodiscard]] HistoryEntry summarize_run(const RunResult& run, const std::string& recorded_at);
+[[nodiscard]] HistoryEntry summarize_run(const RunResult& run, const std::string& recorded_at,
+                                         const std::string& salt = "");
 
 // The plan signature of some queries (HistoryPoint::plan).
 [[nodiscard]] std::string plan_signature(const std::vector<QueryResult>& queries);
@@ -126,8 +127,15 @@ void check_history_directory(const std::string& directory);
 // its entry. `recorded_at` (ISO 8601 UTC) is when it counts as kept: now for a run just made,
 // its own end for one added afterwards (`history add`). Error(kRuntime) naming the path when
 // either cannot be written; the results file is not left without its line.
+// `salt` tells apart two runs kept in the same second with the same label (the process and the
+// clock's nanoseconds, for a run just made); empty, the id is the run's own, so that the same
+// file added twice is refused (kUsage).
 HistoryEntry record_run(const std::string& directory, const RunResult& run,
-                        const std::string& recorded_at, std::vector<HintPoint> hints = {});
+                        const std::string& recorded_at, std::vector<HintPoint> hints = {},
+                        const std::string& salt = "");
+
+// 2026-12-07T03:00:00Z, exactly: what the index keeps and orders by.
+[[nodiscard]] bool is_utc_second(const std::string& text);
 
 // The results file of a recorded run named by its id, a unique prefix of one, or `latest` /
 // `latest~N` (N runs before the newest in the directory).
