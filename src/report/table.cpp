@@ -127,6 +127,8 @@ void write_table(const Table& table, Format format, std::ostream& out) {
 Format parse_format(const std::string& text, const std::vector<Format>& allowed) {
   for (Format format : allowed) {
     if (text == format_name(format)) return format;
+    // The terminal's table is plain text: the name some users (and issue texts) reach for.
+    if (text == "text" && format == Format::kTable) return format;
   }
   std::string names;
   for (Format format : allowed)

@@ -72,4 +72,17 @@ params.user_id = { from = "SELECT user_id FROM proposals", sample = 4 }
              "SELECT id, title FROM helps WHERE section = 'beginner' ORDER BY sort_order, id;\n");
 }
 
+// A table of 6,000 items in 200 categories (30 each), indexed by category: what the plan-fidelity
+// and history tests change (an index dropped or IGNORED, rows deleted) to see a plan move.
+inline void create_items(TestDatabase& db) {
+  db.run_script(
+      "CREATE TABLE items (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, "
+      "category_id INT NOT NULL, title VARCHAR(40) NOT NULL, KEY category (category_id)) "
+      "ENGINE=InnoDB;"
+      "SET SESSION max_recursive_iterations = 1000000;"
+      "INSERT INTO items (category_id, title) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL "
+      "SELECT i + 1 FROM n WHERE i < 6000) SELECT i % 200, CONCAT('item ', i) FROM n;"
+      "ANALYZE TABLE items");
+}
+
 }  // namespace sqlmeasure::testing

@@ -13,17 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-void create_items(TestDatabase& db) {
-  db.run_script(
-      "CREATE TABLE items (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, "
-      "category_id INT NOT NULL, title VARCHAR(40) NOT NULL, KEY category (category_id)) "
-      "ENGINE=InnoDB;"
-      "SET SESSION max_recursive_iterations = 1000000;"
-      "INSERT INTO items (category_id, title) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL "
-      "SELECT i + 1 FROM n WHERE i < 6000) SELECT i % 200, CONCAT('item ', i) FROM n;"
-      "ANALYZE TABLE items");
-}
-
 // Each screen's plan_changed flags over the runs, from `history --format json`.
 std::map<std::string, std::vector<bool>> plan_changes(const std::string& history_json) {
   std::map<std::string, std::vector<bool>> out;

@@ -15,17 +15,6 @@ namespace {
 
 using nlohmann::json;
 
-void create_items(TestDatabase& db) {
-  db.run_script(
-      "CREATE TABLE items (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, "
-      "category_id INT NOT NULL, title VARCHAR(40) NOT NULL, KEY category (category_id)) "
-      "ENGINE=InnoDB;"
-      "SET SESSION max_recursive_iterations = 1000000;"
-      "INSERT INTO items (category_id, title) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL "
-      "SELECT i + 1 FROM n WHERE i < 6000) SELECT i % 200, CONCAT('item ', i) FROM n;"
-      "ANALYZE TABLE items");
-}
-
 const json* fidelity_entry(const json& fidelity, const std::string& query) {
   for (const json& entry : fidelity["queries"]) {
     if (entry["query"] == query) return &entry;
