@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "command.h"
+#include "compare_flags.h"
 #include "output_flags.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/plan_baseline.h"
@@ -90,7 +91,8 @@ class BaselineCommand final : public ScreenCommand {
     if (!results_) fail(ExitCode::kUsage, "baseline check takes the results file of a run");
     const PlanBaseline baseline = read_plan_baseline(path);
     const RunResult run = read_results_file(*results_);
-    const BaselineCheck checked = check_baseline(baseline, run, VerdictRule{});
+    const BaselineCheck checked =
+        check_baseline(baseline, run, VerdictFlags{}.rule(context.config()));
     context.out() << checked.summary() << '\n';
     for (const BaselineDeparture& departure : checked.departures) {
       context.out() << "  " << departure.describe() << '\n';

@@ -93,19 +93,9 @@ class HistoryCommand final : public Command {
          "`run --history DIR` keeps runs)");
   }
 
+  // A date (a day's midnight, UTC) or a UTC time, as the index keeps its times.
   static bool valid_since(const std::string& text) {
-    auto digits = [&](std::size_t from, std::size_t count) {
-      for (std::size_t i = from; i < from + count; ++i) {
-        if (i >= text.size() || text[i] < '0' || text[i] > '9') return false;
-      }
-      return true;
-    };
-    const bool date = text.size() >= 10 && digits(0, 4) && text[4] == '-' && digits(5, 2) &&
-                      text[7] == '-' && digits(8, 2);
-    if (!date) return false;
-    if (text.size() == 10) return true;
-    return text.size() == 20 && text[10] == 'T' && digits(11, 2) && text[13] == ':' &&
-           digits(14, 2) && text[16] == ':' && digits(17, 2) && text[19] == 'Z';
+    return is_utc_second(text.size() == 10 ? text + "T00:00:00Z" : text);
   }
 
   int diff(const Context& context, const std::string& dir, Format format) const {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "compare_flags.h"
 #include "sqlmeasure/drift.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/hint_recheck.h"
@@ -133,10 +134,7 @@ bool HistoryFlag::keep(const RunResult& run, const Context& context, std::ostrea
   context.err() << fmt::format("history: kept as {} in {}\n", kept.id, *directory_);
   if (!run.complete) return false;  // an incomplete run is kept, not judged
   DriftRule rule;
-  const ProjectConfig& config = context.config();
-  rule.verdict.threshold = config.threshold.value_or(rule.verdict.threshold);
-  rule.verdict.min_delta_ms = config.min_delta_ms.value_or(rule.verdict.min_delta_ms);
-  rule.verdict.min_rows_delta = config.min_rows_delta.value_or(rule.verdict.min_rows_delta);
+  rule.verdict = VerdictFlags{}.rule(context.config());  // [compare]'s threshold and floors
   const DriftReport drift = judge_drift(run, kept, before, *directory_, rule);
   out << drift.summary() << '\n';
   for (const ScreenDrift& screen : drift.screens) {
@@ -149,11 +147,8 @@ bool HistoryFlag::keep(const RunResult& run, const Context& context, std::ostrea
 bool HistoryFlag::check_baseline(const RunResult& run, const Context& context,
                                  std::ostream& out) const {
   if (!baseline_) return false;
-  VerdictRule rule;
-  const ProjectConfig& config = context.config();
-  rule.threshold = config.threshold.value_or(rule.threshold);
-  rule.min_rows_delta = config.min_rows_delta.value_or(rule.min_rows_delta);
-  const BaselineCheck checked = sqlmeasure::check_baseline(*baseline_, run, rule);
+  const BaselineCheck checked =
+      sqlmeasure::check_baseline(*baseline_, run, VerdictFlags{}.rule(context.config()));
   out << checked.summary() << " (" << *baseline_path_ << ")\n";
   for (const BaselineDeparture& departure : checked.departures) {
     out << "  " << departure.describe() << '\n';

@@ -61,10 +61,6 @@ double median_of(std::vector<double> values) {
   return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
-std::string run_name(const HistoryEntry& run) {
-  return run.label.empty() ? run.id : fmt::format("{} ({})", run.id, run.label);
-}
-
 // Each plan change of `screen`'s queries from `before` (a kept run's file) to `after`, as
 // compare words it.
 std::vector<std::string> plan_changes(const std::string& before_path, const RunResult& after,
@@ -227,8 +223,8 @@ DriftReport judge_drift(const RunResult& run, const HistoryEntry& entry, const H
   report.history_runs = earlier.size();
   if (!earlier.empty()) {
     const std::size_t from = earlier.size() > rule.window ? earlier.size() - rule.window : 0;
-    report.first_run = run_name(*earlier[from]);
-    report.last_run = run_name(*earlier.back());
+    report.first_run = earlier[from]->name();
+    report.last_run = earlier.back()->name();
   }
   // Each screen's earlier points: the same screen and SQL, the newest window of them.
   std::vector<std::vector<const HistoryPoint*>> points(entry.screens.size());
@@ -260,7 +256,7 @@ DriftReport judge_drift(const RunResult& run, const HistoryEntry& entry, const H
       std::size_t k = runs[s].size();
       while (k > 0 && (points[s][k - 1]->error || points[s][k - 1]->n == 0)) --k;
       const HistoryEntry& since = *runs[s][k - 1];  // judge_point found one
-      drift.plan_since = run_name(since);
+      drift.plan_since = since.name();
       try {
         drift.plan_changes =
             plan_changes((std::filesystem::path(directory) / "runs" / (since.id + ".json")), run,

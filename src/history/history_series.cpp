@@ -21,10 +21,6 @@ const std::string& HintHistory::fix() const { return points.back()->sql_without;
 std::string HintHistory::finding(const std::vector<const HistoryEntry*>& all_runs) const {
   const HintPoint& last = *points.back();
   const std::string where = fmt::format("{} on {}/{}", hint, screen, query);
-  auto name = [&](std::size_t k) {
-    const HistoryEntry& run = *all_runs[runs[k]];
-    return run.label.empty() ? run.id : fmt::format("{} ({})", run.id, run.label);
-  };
   if (!last.measured) return fmt::format("{}: could not be measured in the newest run", where);
   const std::string figures =
       fmt::format("with {} ms, without {} ms", format_ms(last.with_ms), format_ms(last.without_ms));
@@ -50,7 +46,8 @@ std::string HintHistory::finding(const std::vector<const HistoryEntry*>& all_run
     if (hint_pays(before)) break;
     if (before.measured) since = k - 1;
   }
-  return fmt::format("{} no longer faster since {}: {}", where, name(since), figures);
+  return fmt::format("{} no longer faster since {}: {}", where, all_runs[runs[since]]->name(),
+                     figures);
 }
 
 std::size_t ScreenSeries::plan_changes() const {

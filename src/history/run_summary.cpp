@@ -18,6 +18,10 @@ double to_whole_ns(double ms) { return static_cast<double>(std::llround(ms * 1e6
 
 std::string HistoryEntry::identity() const { return database + " at " + endpoint; }
 
+std::string HistoryEntry::name() const {
+  return label.empty() ? id : fmt::format("{} ({})", id, label);
+}
+
 const HistoryPoint* HistoryEntry::point(const std::string& screen) const {
   const auto found = std::find_if(screens.begin(), screens.end(),
                                   [&](const HistoryPoint& p) { return p.screen == screen; });

@@ -33,16 +33,12 @@ std::string one_line_sql(const std::string& sql) {
   return out;
 }
 
-std::string run_name(const HistoryEntry& run) {
-  return run.label.empty() ? run.id : fmt::format("{} ({})", run.id, run.label);
-}
-
 std::string identity_header(const IdentityHistory& identity) {
   const HistoryEntry& first = *identity.runs.front();
   const HistoryEntry& last = *identity.runs.back();
   return fmt::format("{} · {} · {} run{}, {} … {} (newest {})", identity.identity, last.server,
                      identity.runs.size(), identity.runs.size() == 1 ? "" : "s",
-                     day(first.recorded_at), day(last.recorded_at), run_name(last));
+                     day(first.recorded_at), day(last.recorded_at), last.name());
 }
 
 std::string plan_text(const IdentityHistory& identity, const ScreenSeries& series) {
@@ -52,8 +48,7 @@ std::string plan_text(const IdentityHistory& identity, const ScreenSeries& serie
   for (std::size_t i = 0; i < series.plan_changed.size(); ++i) {
     if (series.plan_changed[i]) last = i;
   }
-  return fmt::format("changed {}×, last in {}", changes,
-                     run_name(*identity.runs[series.runs[last]]));
+  return fmt::format("changed {}×, last in {}", changes, identity.runs[series.runs[last]]->name());
 }
 
 Table screens_table(const IdentityHistory& identity, bool with_sparkline) {
@@ -247,7 +242,7 @@ void write_identity_html(const IdentityHistory& identity, std::size_t number, st
       p95s.push_back(p.p95_ms);
       changed.push_back(series.plan_changed[k]);
       titles.push_back(fmt::format("{}: median {} ms, p95 {} ms, rows examined {}",
-                                   run_name(*identity.runs[series.runs[k]]), format_ms(p.median_ms),
+                                   identity.runs[series.runs[k]]->name(), format_ms(p.median_ms),
                                    format_ms(p.p95_ms), format_thousands(p.rows_examined)));
     }
     out << "<section class=\"screen\" id=\"" << links[i] << "\" data-screen=\""

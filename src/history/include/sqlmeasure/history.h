@@ -61,6 +61,7 @@ struct HistoryEntry {
   std::vector<HistoryPoint> screens;
   std::vector<HintPoint> hints;                // run --check-hints; none otherwise
   [[nodiscard]] std::string identity() const;  // "shop at 127.0.0.1:3306"
+  [[nodiscard]] std::string name() const;      // "20261207-030012-e3b208 (nightly-41)"
   [[nodiscard]] const HistoryPoint* point(const std::string& screen) const;
   bool operator==(const HistoryEntry&) const = default;
 };
