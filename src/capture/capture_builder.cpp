@@ -47,10 +47,10 @@ std::vector<std::string_view> literals_of(std::string_view literals) {
   return out;
 }
 
-// A statement of a request: its template and its literals.
+// A statement of a request: its template, and where its literals are in the request's.
 struct Issued {
   const Template* shape = nullptr;
-  std::string literals;
+  std::size_t literals_at = 0, literals_size = 0;
 };
 
 // One shape of a fingerprint's SQL (an IN-list of one length): its statements and values.
@@ -130,7 +130,17 @@ struct Request {
   std::string key;     // what ends it when it changes
   std::int64_t last_time_us = -1;
   std::vector<Issued> statements;
+  // The literals of its statements, one after the other: one buffer, not one string each.
+  std::string literals;
   std::map<std::string, std::uint64_t> skipped;
+
+  void issue(const Template& shape, std::string_view statement_literals) {
+    statements.push_back(Issued{&shape, literals.size(), statement_literals.size()});
+    literals.append(statement_literals);
+  }
+  [[nodiscard]] std::string_view statement_literals(const Issued& statement) const {
+    return std::string_view(literals).substr(statement.literals_at, statement.literals_size);
+  }
 };
 
 }  // namespace
@@ -167,10 +177,15 @@ struct CaptureBuilder::State {
     Request request;
     int threads = 0;  // connections serving it now
   };
-  std::unordered_map<std::string, Trace> traces;           // by "trace:<id>"
-  std::unordered_map<std::uint64_t, std::string> serving;  // thread → the trace it serves
-  StatementReader reader;                                  // for add(event)
-  ReadStatement own_statement;                             // for add(event): buffers reused
+  std::unordered_map<std::string, Trace> traces;  // by "trace:<id>"
+  // Thread → the trace it serves (a key in `traces`, which lives as long as a thread serves it).
+  struct Serving {
+    std::string key;
+    Trace* trace = nullptr;
+  };
+  std::unordered_map<std::uint64_t, Serving> serving;
+  StatementReader reader;       // for add(event)
+  ReadStatement own_statement;  // for add(event): buffers reused
   CaptureResult result;
 
   void add(const LogEvent& event, ReadStatement* read) {
@@ -238,11 +253,11 @@ struct CaptureBuilder::State {
     if (options.group_by == CaptureOptions::GroupBy::kQuery) {
       Request single;
       single.screen = *shape.fingerprint_text;
-      single.statements.push_back(Issued{&shape, read->literals});
+      single.issue(shape, read->literals);
       finish_request(std::move(single));
       return;
     }
-    request->statements.push_back(Issued{&shape, read->literals});
+    request->issue(shape, read->literals);
     // A request that never ends (a connection never idle, never quitting) is cut, so that
     // memory stays bounded.
     if (request->statements.size() >= kMaxRequestStatements) {
@@ -260,9 +275,10 @@ struct CaptureBuilder::State {
   Request& traced_request(std::uint64_t thread, const std::string& screen, const std::string& key,
                           std::int64_t time_us) {
     close_untraced(thread);
-    std::string& current = serving[thread];
-    if (current != key) {
-      const std::string before = std::exchange(current, key);
+    Serving& current = serving[thread];
+    if (current.key != key) {
+      const std::string before = std::exchange(current.key, key);
+      current.trace = nullptr;
       if (!before.empty()) release(before);
       Trace& trace = traces[key];
       ++trace.threads;
@@ -270,8 +286,9 @@ struct CaptureBuilder::State {
         trace.request.screen = screen;
         trace.request.key = key;
       }
+      current.trace = &trace;
     }
-    Trace& trace = traces.at(key);
+    Trace& trace = *current.trace;
     if (trace.request.screen != screen) cut_trace(key, screen);  // a traceparent reused
     if (time_us >= 0) trace.request.last_time_us = time_us;
     return trace.request;
@@ -299,7 +316,7 @@ struct CaptureBuilder::State {
   // Ends a trace's request whoever serves it (the sweep of idle requests, the end of a log).
   void end_trace(const std::string& key) {
     for (auto& [thread, served] : serving) {
-      if (served == key) served.clear();
+      if (served.key == key) served = Serving{};
     }
     const auto found = traces.find(key);
     if (found == traces.end()) return;
@@ -398,7 +415,7 @@ struct CaptureBuilder::State {
   void leave_trace(std::uint64_t thread) {
     const auto served = serving.find(thread);
     if (served == serving.end()) return;
-    const std::string key = std::move(served->second);
+    const std::string key = std::move(served->second.key);
     serving.erase(served);
     if (!key.empty()) release(key);
   }
@@ -443,13 +460,13 @@ struct CaptureBuilder::State {
       int count;
     };
     std::vector<Counted> issued;
-    for (Issued& statement : request.statements) {
+    for (const Issued& statement : request.statements) {
       const std::uint32_t id = statement.shape->fingerprint;
       auto at = std::find_if(issued.begin(), issued.end(),
                              [id](const Counted& counted) { return counted.fingerprint == id; });
       if (at == issued.end()) at = issued.insert(issued.end(), Counted{id, 0});
       ++at->count;
-      add_statement(screen, std::move(statement));
+      add_statement(screen, *statement.shape, request.statement_literals(statement));
     }
     for (std::size_t position = 0; position < issued.size(); ++position) {
       QueryStats& query = screen.queries.at(issued[position].fingerprint);
@@ -459,34 +476,34 @@ struct CaptureBuilder::State {
     }
   }
 
-  void add_statement(ScreenStats& screen, Issued statement) {
-    auto [found, added] = screen.queries.try_emplace(statement.shape->fingerprint);
+  void add_statement(ScreenStats& screen, const Template& issued, std::string_view literals) {
+    auto [found, added] = screen.queries.try_emplace(issued.fingerprint);
     QueryStats& query = found->second;
     const std::uint64_t seen = ++statements_added;
     if (added) {
       query.first_seen = seen;
-      query.fingerprint = statement.shape->fingerprint_text;
+      query.fingerprint = issued.fingerprint_text;
     }
     ++query.statements;
-    auto [shape_at, new_shape] = query.shapes.try_emplace(statement.shape);
+    auto [shape_at, new_shape] = query.shapes.try_emplace(&issued);
     Shape& shape = shape_at->second;
     if (new_shape) {
       shape.first_seen = seen;
-      shape.first_literals = statement.literals;
-      shape.varies.assign(statement.shape->params.size(), false);
+      shape.first_literals = literals;
+      shape.varies.assign(issued.params.size(), false);
     }
     ++shape.statements;
     if (query.most_issued == nullptr || shape.statements > query.most_issued->statements) {
       query.most_issued = &shape;
     }
-    if (statement.literals != shape.first_literals) {
-      LiteralReader literals(statement.literals), first(shape.first_literals);
-      for (std::size_t i = 0; i < shape.varies.size() && !literals.done() && !first.done(); ++i) {
-        if (literals.next() != first.next()) shape.varies[i] = true;
+    if (literals != shape.first_literals) {
+      LiteralReader each(literals), first(shape.first_literals);
+      for (std::size_t i = 0; i < shape.varies.size() && !each.done() && !first.done(); ++i) {
+        if (each.next() != first.next()) shape.varies[i] = true;
       }
     }
-    const std::uint64_t hash = std::hash<std::string>{}(statement.literals);
-    if (Shape::Row* row = shape.find_row(statement.literals, hash)) {
+    const std::uint64_t hash = std::hash<std::string_view>{}(literals);
+    if (Shape::Row* row = shape.find_row(literals, hash)) {
       ++row->count;
     } else if (const std::size_t tracked = rows_tracked(options.max_values);
                shape.rows.size() < tracked && query.rows < 2 * tracked &&
@@ -494,13 +511,13 @@ struct CaptureBuilder::State {
                ((query.rows < tracked && query.row_bytes < tracked * kRowBytes) ||
                 &shape == query.most_issued)) {
       std::vector<ParamValue> values;
-      for (std::string_view literal : literals_of(statement.literals)) {
+      for (std::string_view literal : literals_of(literals)) {
         values.push_back(literal_value(literal));
       }
       ++query.rows;
       query.row_bytes +=
-          sizeof(Shape::Row) + 2 * statement.literals.size() + values.size() * sizeof(ParamValue);
-      shape.add_row(Shape::Row{std::move(statement.literals), std::move(values), 1, seen}, hash);
+          sizeof(Shape::Row) + 2 * literals.size() + values.size() * sizeof(ParamValue);
+      shape.add_row(Shape::Row{std::string(literals), std::move(values), 1, seen}, hash);
     }
   }
 
@@ -612,7 +629,7 @@ struct CaptureBuilder::State {
   void close_all() {
     std::vector<std::uint64_t> threads;
     for (const auto& [thread, request] : open) threads.push_back(thread);
-    for (const auto& [thread, key] : serving) threads.push_back(thread);
+    for (const auto& [thread, served] : serving) threads.push_back(thread);
     std::sort(threads.begin(), threads.end());
     threads.erase(std::unique(threads.begin(), threads.end()), threads.end());
     for (std::uint64_t thread : threads) close(thread);

@@ -88,13 +88,16 @@ std::optional<QueryTags> rails(std::string_view body) {
   return tags;
 }
 
-// "trace:<trace id>" from a W3C traceparent (version-traceid-parentid-flags), else empty.
-std::string trace_key(std::string_view traceparent) {
+// "trace:<trace id>" from a W3C traceparent (version-traceid-parentid-flags) into `out`, else
+// empty.
+void assign_trace_key(std::string_view traceparent, std::string& out) {
+  out.clear();
   const std::size_t first = traceparent.find('-');
   const std::size_t second =
       first == std::string_view::npos ? std::string_view::npos : traceparent.find('-', first + 1);
-  if (second == std::string_view::npos) return "";
-  return "trace:" + std::string(traceparent.substr(first + 1, second - first - 1));
+  if (second == std::string_view::npos) return;
+  out.assign("trace:");
+  out.append(traceparent.substr(first + 1, second - first - 1));
 }
 
 // The comment without the value of its one traceparent='...' tag, into `key`, and that value
@@ -103,17 +106,19 @@ std::string trace_key(std::string_view traceparent) {
 bool split_traceparent(std::string_view comment, std::string& key, std::string_view& value) {
   constexpr std::string_view kTag = "traceparent='";
   const std::size_t at = comment.find(kTag);
-  if (at == std::string_view::npos || at < 2 ||
-      comment.find(kTag, at + 1) != std::string_view::npos) {
-    return false;
-  }
+  if (at == std::string_view::npos || at < 2) return false;
   const char before = comment[at - 1];
   if (before != ',' && before != '*' && before != ' ') return false;
   const std::size_t begin = at + kTag.size();
   const std::size_t end = comment.find('\'', begin);
-  if (end == std::string_view::npos) return false;
+  if (end == std::string_view::npos || comment.find(kTag, at + 1) != std::string_view::npos) {
+    return false;
+  }
   value = comment.substr(begin, end - begin);
-  if (value.find_first_of("%\\") != std::string_view::npos) return false;
+  // (not find_first_of, which searches its set once per character)
+  if (std::any_of(value.begin(), value.end(), [](char c) { return c == '%' || c == '\\'; })) {
+    return false;
+  }
   key.assign(comment.substr(0, begin));
   key.append(comment.substr(end));
   return true;
@@ -130,8 +135,9 @@ const std::string* QueryTags::get(std::string_view key) const {
 
 std::string QueryTags::request_key() const {
   // W3C traceparent: version-traceid-parentid-flags: one request is one trace id.
-  if (const std::string* trace = get("traceparent")) return trace_key(*trace);
-  return "";
+  std::string key;
+  if (const std::string* trace = get("traceparent")) assign_trace_key(*trace, key);
+  return key;
 }
 
 std::string QueryTags::text() const {
@@ -168,7 +174,7 @@ QueryTagReader::QueryTagReader(std::vector<std::string> screen_tags)
       names_by_trace_(std::find(screen_tags_.begin(), screen_tags_.end(), "traceparent") !=
                       screen_tags_.end()) {}
 
-const ReadTags& QueryTagReader::from_comments(const std::vector<std::string_view>& comments) {
+void QueryTagReader::from_comments(const std::vector<std::string_view>& comments, ReadTags& out) {
   for (std::string_view comment : comments) {
     // Each request's traceparent makes its comment new: what the tags say is kept by the
     // comment without the traceparent's value, and the trace id is read from that value.
@@ -181,18 +187,19 @@ const ReadTags& QueryTagReader::from_comments(const std::vector<std::string_view
       found = cache_.emplace(key, read(read_query_tags_in(comment))).first;
     }
     if (!found->second.found) continue;
-    if (!split) return found->second;
-    uncached_ = found->second;
-    uncached_.trace = trace_key(trace);
-    return uncached_;
+    out = found->second;  // into out's buffers
+    if (split) assign_trace_key(trace, out.trace);
+    return;
   }
-  uncached_ = ReadTags{};
-  return uncached_;
+  out.found = false;
+  out.utf8 = true;
+  out.screen.clear();
+  out.trace.clear();
+  out.text.clear();
 }
 
-const ReadTags& QueryTagReader::from_sql(std::string_view sql) {
-  uncached_ = read(read_query_tags(sql));
-  return uncached_;
+void QueryTagReader::from_sql(std::string_view sql, ReadTags& out) {
+  out = read(read_query_tags(sql));
 }
 
 ReadTags QueryTagReader::read(const std::optional<QueryTags>& tags) const {

@@ -43,10 +43,11 @@ class QueryTagReader {
   // `screen_tags`: the keys that name a screen (--screen-tag); empty: controller + action,
   // else route.
   explicit QueryTagReader(std::vector<std::string> screen_tags);
-  // The tags of the first of `comments` ("/* ... */", in order) that holds some.
-  const ReadTags& from_comments(const std::vector<std::string_view>& comments);
-  // The tags of a statement's text.
-  const ReadTags& from_sql(std::string_view sql);
+  // The tags of the first of `comments` ("/* ... */", in order) that holds some, into `out`
+  // (its buffers reused: this is done for every statement).
+  void from_comments(const std::vector<std::string_view>& comments, ReadTags& out);
+  // The tags of a statement's text, into `out`.
+  void from_sql(std::string_view sql, ReadTags& out);
 
  private:
   [[nodiscard]] ReadTags read(const std::optional<QueryTags>& tags) const;
@@ -61,7 +62,6 @@ class QueryTagReader {
   std::vector<std::string> screen_tags_;
   bool names_by_trace_ = false;  // --screen-tag traceparent: screens differ by it
   std::unordered_map<std::string, ReadTags, TextHash, std::equal_to<>> cache_;  // by comment
-  ReadTags uncached_;
   std::string key_;  // a comment without its traceparent (buffer reused)
 };
 

@@ -98,7 +98,11 @@ void StatementReader::read(const LogEvent& event, ReadStatement& out) {
   }
   if (read_tags_) {
     // Copied into buffers that are reused.
-    out.tags = read_fast ? tags_.from_comments(skeleton_.comments) : tags_.from_sql(event.text);
+    if (read_fast) {
+      tags_.from_comments(skeleton_.comments, out.tags);
+    } else {
+      tags_.from_sql(event.text, out.tags);
+    }
   }
 }
 
