@@ -129,6 +129,8 @@ struct Request {
   std::string tags;    // kTags: the tags' text, should its screen have been set aside
   std::string key;     // what ends it when it changes
   std::int64_t last_time_us = -1;
+  ScreenStats* stats = nullptr;  // kTags: its screen's, while stats_generation is current
+  std::uint64_t stats_generation = 0;
   std::vector<Issued> statements;
   // The literals of its statements, one after the other: one buffer, not one string each.
   std::string literals;
@@ -172,6 +174,7 @@ struct CaptureBuilder::State {
   // value rows (a request's statements are added together, when it ends: one `sequence`).
   std::uint64_t statements_added = 0;
   std::map<std::string, ScreenStats> screens;       // by key (tags text, fingerprint, sequence)
+  std::uint64_t screens_generation = 1;             // one more each time screens are set aside
   std::unordered_map<std::uint64_t, Request> open;  // by thread: requests without a trace
   struct Trace {
     Request request;
@@ -225,8 +228,15 @@ struct CaptureBuilder::State {
         } else {
           request = &traced_request(event.thread, tags.screen, tags.trace, event.time_us);
         }
-        ScreenStats& stats = screen_stats(tags.screen);
-        if (stats.tags.empty()) stats.tags = tags.text;  // as first seen
+        // The screen's entry, made by its first statement: looked up once per request, not
+        // once per statement, while no screen has been set aside since.
+        if (request->stats == nullptr || request->stats_generation != screens_generation ||
+            request->stats->tags.empty()) {
+          ScreenStats& stats = screen_stats(tags.screen);
+          if (stats.tags.empty()) stats.tags = tags.text;  // as first seen
+          request->stats = &stats;
+          request->stats_generation = screens_generation;
+        }
         if (request->tags.empty()) request->tags = tags.text;
         break;
       }
@@ -397,6 +407,7 @@ struct CaptureBuilder::State {
       screens.erase(entries[i]);
     }
     result.screens_set_aside += drop;
+    ++screens_generation;
   }
 
   ScreenStats& screen_stats(const std::string& key) {

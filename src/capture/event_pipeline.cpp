@@ -5,28 +5,27 @@
 namespace sqlmeasure {
 namespace {
 
-// Events per batch, and batches waiting in each queue at most.
+// Events per batch, and batches waiting at most.
 constexpr std::size_t kBatchEvents = 1024;
 constexpr std::size_t kQueuedBatches = 8;
+
+bool is_statement(const LogEvent& event) {
+  return iequals(event.command, "Query") || iequals(event.command, "Execute");
+}
 
 }  // namespace
 
 EventPipeline::EventPipeline(CaptureBuilder& builder)
-    : builder_(builder),
-      reader_(builder.statement_reader()),
-      reading_([this] { read_statements(); }),
-      building_([this] { build(); }) {}
+    : builder_(builder), reader_(builder.statement_reader()), building_([this] { build(); }) {}
 
 EventPipeline::~EventPipeline() {
   {
     const std::lock_guard lock(mutex_);
     stopped_ = true;
-    closed_[kRead] = closed_[kBuild] = true;
-    queues_[kRead].clear();
-    queues_[kBuild].clear();
+    closed_ = true;
+    queue_.clear();
   }
   changed_.notify_all();
-  if (reading_.joinable()) reading_.join();
   if (building_.joinable()) building_.join();
 }
 
@@ -38,7 +37,10 @@ void EventPipeline::add(LogEvent&& event) {
   }
   // The event takes the place of one added before, whose memory is freed here, on the thread
   // that made it (a free from another thread costs a lock).
-  filling_.events[filling_.size++] = std::move(event);
+  const std::size_t at = filling_.size++;
+  filling_.events[at] = std::move(event);
+  filling_.read[at] = is_statement(filling_.events[at]);
+  if (filling_.read[at]) reader_.read(filling_.events[at], filling_.statements[at]);
   if (filling_.size >= kBatchEvents) send();
 }
 
@@ -49,10 +51,10 @@ void EventPipeline::end_of_log() {
 
 void EventPipeline::send() {
   std::unique_lock lock(mutex_);
-  changed_.wait(lock, [this] { return queues_[kRead].size() < kQueuedBatches || stopped_; });
+  changed_.wait(lock, [this] { return queue_.size() < kQueuedBatches || stopped_; });
   if (failure_) std::rethrow_exception(failure_);
   if (stopped_) return;
-  queues_[kRead].push_back(std::move(filling_));
+  queue_.push_back(std::move(filling_));
   filling_ = Batch{};
   if (!used_.empty()) {  // a batch the builder is done with is filled again
     filling_ = std::move(used_.back());
@@ -68,32 +70,22 @@ void EventPipeline::finish() {
   if (filling_.size > 0 || filling_.end_of_log) send();
   {
     const std::lock_guard lock(mutex_);
-    closed_[kRead] = true;
+    closed_ = true;
   }
   changed_.notify_all();
-  reading_.join();
   building_.join();
   if (failure_) std::rethrow_exception(failure_);
 }
 
-bool EventPipeline::take(Stage stage, Batch& batch) {
+bool EventPipeline::take(Batch& batch) {
   std::unique_lock lock(mutex_);
-  changed_.wait(lock, [&] { return !queues_[stage].empty() || closed_[stage] || stopped_; });
-  if (stopped_ || queues_[stage].empty()) return false;
-  batch = std::move(queues_[stage].front());
-  queues_[stage].pop_front();
+  changed_.wait(lock, [&] { return !queue_.empty() || closed_ || stopped_; });
+  if (stopped_ || queue_.empty()) return false;
+  batch = std::move(queue_.front());
+  queue_.pop_front();
   lock.unlock();
   changed_.notify_all();
   return true;
-}
-
-void EventPipeline::pass(Stage stage, Batch&& batch) {
-  std::unique_lock lock(mutex_);
-  changed_.wait(lock, [&] { return queues_[stage].size() < kQueuedBatches || stopped_; });
-  if (stopped_) return;
-  queues_[stage].push_back(std::move(batch));
-  lock.unlock();
-  changed_.notify_all();
 }
 
 void EventPipeline::fail(std::exception_ptr failure) {
@@ -101,35 +93,14 @@ void EventPipeline::fail(std::exception_ptr failure) {
     const std::lock_guard lock(mutex_);
     if (!failure_) failure_ = std::move(failure);
     stopped_ = true;
-    queues_[kRead].clear();
-    queues_[kBuild].clear();
-  }
-  changed_.notify_all();
-}
-
-void EventPipeline::read_statements() {
-  try {
-    for (Batch batch; take(kRead, batch);) {
-      for (std::size_t i = 0; i < batch.size; ++i) {
-        const LogEvent& event = batch.events[i];
-        batch.read[i] = iequals(event.command, "Query") || iequals(event.command, "Execute");
-        if (batch.read[i]) reader_.read(event, batch.statements[i]);
-      }
-      pass(kBuild, std::move(batch));
-    }
-  } catch (...) {
-    fail(std::current_exception());
-  }
-  {
-    const std::lock_guard lock(mutex_);
-    closed_[kBuild] = true;
+    queue_.clear();
   }
   changed_.notify_all();
 }
 
 void EventPipeline::build() {
   try {
-    for (Batch batch; take(kBuild, batch);) {
+    for (Batch batch; take(batch);) {
       for (std::size_t i = 0; i < batch.size; ++i) {
         builder_.add(batch.events[i], batch.read[i] ? &batch.statements[i] : nullptr);
       }

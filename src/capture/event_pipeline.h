@@ -1,9 +1,9 @@
 #pragma once
-// Events handed along three threads, in order and in batches (docs/performance.md,
-// "capture"): the caller's reads and parses the log; a second reads each statement (its
-// template, values, comments); a third attributes statements to requests and counts them.
-// On two cores the three share the work about evenly. Private to src/capture/ and the capture
-// command.
+// Events handed from one thread to another, in order and in batches (docs/performance.md,
+// "capture"): the caller's reads and parses the log and reads each statement (its template,
+// values, comments) while its text is in that core's cache; a second attributes statements to
+// requests and counts them, from what was read (it never reads a statement's text). Private to
+// src/capture/ and the capture command.
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -18,14 +18,15 @@ namespace sqlmeasure {
 
 class EventPipeline {
  public:
-  // Starts the threads that read statements and add them to `builder`; nothing else may use
-  // the builder until finish() returns.
+  // Starts the thread that adds events to `builder`; nothing else may use the builder until
+  // finish() returns.
   explicit EventPipeline(CaptureBuilder& builder);
-  // Stops the threads (events not added yet are dropped): for an exit by exception.
+  // Stops the thread (events not added yet are dropped): for an exit by exception.
   ~EventPipeline();
   EventPipeline(const EventPipeline&) = delete;
   EventPipeline& operator=(const EventPipeline&) = delete;
 
+  // Reads the event's statement, if it is one, here; the builder adds it later.
   void add(LogEvent&& event);
   // CaptureBuilder::end_of_log, after the events added so far.
   void end_of_log();
@@ -40,26 +41,23 @@ class EventPipeline {
     std::size_t size = 0;                   // events in use
     bool end_of_log = false;                // after its events
   };
-  enum Stage { kRead, kBuild };  // the queue a batch waits in
   void send();
-  // Takes the next batch of `stage`'s queue; false when there is none and none will come.
-  bool take(Stage stage, Batch& batch);
-  void pass(Stage stage, Batch&& batch);
+  // Takes the next batch; false when there is none and none will come.
+  bool take(Batch& batch);
   void fail(std::exception_ptr failure);
-  void read_statements();
   void build();
 
   CaptureBuilder& builder_;
-  StatementReader& reader_;  // the builder's, used by the reading thread only until finish()
+  StatementReader& reader_;  // the builder's, used by the caller's thread only until finish()
   Batch filling_;
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::deque<Batch> queues_[2];
-  bool closed_[2] = {false, false};  // no batch will come to that queue
-  std::vector<Batch> used_;          // added, to be emptied and filled again
-  bool stopped_ = false;             // a thread failed, or the pipeline is torn down
+  std::deque<Batch> queue_;
+  bool closed_ = false;      // no batch will come
+  std::vector<Batch> used_;  // added, to be emptied and filled again
+  bool stopped_ = false;     // the builder failed, or the pipeline is torn down
   std::exception_ptr failure_;
-  std::thread reading_, building_;
+  std::thread building_;
 };
 
 }  // namespace sqlmeasure

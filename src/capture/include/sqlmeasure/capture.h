@@ -237,7 +237,7 @@ struct CaptureRun {
   std::uint64_t bytes = 0;           // of the log files read
 };
 
-// Reads the sources into screens (log files on three threads: event_pipeline.h), and keeps
+// Reads the sources into screens (log files on two threads: event_pipeline.h), and keeps
 // those `selection` asks for. `on_progress` hears of each log file read (in MiB), `on_note`
 // of what the user should know as it happens ("recording ... for 60 s", statements missed).
 // Throws Error for a source that cannot be read, an empty log or log table (exit 2 naming the
