@@ -2,9 +2,8 @@
 // What capture reads from each logged statement (docs/capture.md, "Queries"): its template —
 // lexed once per skeleton (statement_skeleton.h), shared by every statement of that SQL —,
 // its literals, why it is not replayed (a write, a ping, ...), and what its query tags say.
-// All of it runs on the thread that reads the log, while the text is in its cache, ahead of the
-// one that counts
-// (event_pipeline.h). Private to src/capture/.
+// All of it runs on the thread that reads the log, while the text is in its cache, ahead of
+// the one that counts (event_pipeline.h). Private to src/capture/.
 #include <cstdint>
 #include <deque>
 #include <memory>
