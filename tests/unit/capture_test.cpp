@@ -1013,6 +1013,32 @@ TEST_CASE("statement skeleton: literals and comments cut out, the rest as writte
   }
 }
 
+TEST_CASE("statement skeleton: the same wherever a byte falls in the sixteen-byte scan",
+          "[unit][capture]") {
+  // The pass skips plain bytes sixteen at a time: each case is read again after 0 to 31 more
+  // spaces, so that every byte it turns on falls at every place of a block, and at its end.
+  const std::vector<std::string> cases = {
+      "SELECT a1, t2.x FROM t2 WHERE id = 17",  "SELECT user_2fa FROM t WHERE x='a'",
+      "SELECT * FROM t WHERE n = N'a'",         "SELECT * FROM t WHERE n = 12abc",
+      "SELECT * FROM t WHERE a = -5",           "SELECT a FROM t /*x='1'*/",
+      "SELECT `a1` FROM t WHERE b = \"q\" -- c", "SELECT 1 # c",
+      "SELECT a FROM t WHERE b = 3.25 LIMIT 9", "SELECT \x02"};
+  for (const std::string& sql : cases) {
+    StatementSkeleton first;
+    const bool fast = read_statement_skeleton(sql, first);
+    for (std::size_t pad = 1; pad < 32; ++pad) {
+      const std::string padded = std::string(pad, ' ') + sql;
+      CAPTURE(sql, pad);
+      StatementSkeleton again;
+      REQUIRE(read_statement_skeleton(padded, again) == fast);
+      if (!fast) continue;
+      CHECK(again.text == std::string(pad, ' ') + first.text);
+      CHECK(again.literals == first.literals);
+      CHECK(again.comments == first.comments);
+    }
+  }
+}
+
 TEST_CASE("statement skeleton: statements of one skeleton make one template", "[unit][capture]") {
   // What capture's cache relies on: a skeleton whose literals are the template's parameters
   // stands for the template of every statement with that skeleton.
