@@ -190,6 +190,11 @@ struct CaptureBuilder::State {
   StatementReader reader;       // for add(event)
   ReadStatement own_statement;  // for add(event): buffers reused
   CaptureResult result;
+  struct Ahead {
+    std::uint64_t hash = 0;  // of the statement's literals
+    const Shape* shape = nullptr;
+  };
+  std::vector<Ahead> ahead_;  // finish_request's, by statement (reused)
 
   void add(const LogEvent& event, ReadStatement* read) {
     ++result.events;
@@ -471,13 +476,16 @@ struct CaptureBuilder::State {
       int count;
     };
     std::vector<Counted> issued;
-    for (const Issued& statement : request.statements) {
+    fetch_rows_ahead(screen, request);
+    for (std::size_t i = 0; i < request.statements.size(); ++i) {
+      const Issued& statement = request.statements[i];
       const std::uint32_t id = statement.shape->fingerprint;
       auto at = std::find_if(issued.begin(), issued.end(),
                              [id](const Counted& counted) { return counted.fingerprint == id; });
       if (at == issued.end()) at = issued.insert(issued.end(), Counted{id, 0});
       ++at->count;
-      add_statement(screen, *statement.shape, request.statement_literals(statement));
+      add_statement(screen, *statement.shape, request.statement_literals(statement),
+                    ahead_[i].hash);
     }
     for (std::size_t position = 0; position < issued.size(); ++position) {
       QueryStats& query = screen.queries.at(issued[position].fingerprint);
@@ -487,7 +495,41 @@ struct CaptureBuilder::State {
     }
   }
 
-  void add_statement(ScreenStats& screen, const Template& issued, std::string_view literals) {
+  // Each statement's value row is a lookup in a table too large for the cache, then in the
+  // row it names: a miss each, one after the other. Asked of the memory for all the request's
+  // statements first (nothing changes here), they arrive together.
+  void fetch_rows_ahead(const ScreenStats& screen, const Request& request) {
+    ahead_.resize(request.statements.size());
+    const Template* last = nullptr;
+    const Shape* shape = nullptr;
+    for (std::size_t i = 0; i < request.statements.size(); ++i) {
+      const Issued& statement = request.statements[i];
+      if (statement.shape != last) {  // a loop issues one shape again and again
+        last = statement.shape;
+        shape = nullptr;
+        if (const auto query = screen.queries.find(last->fingerprint);
+            query != screen.queries.end()) {
+          const auto found = query->second.shapes.find(last);
+          if (found != query->second.shapes.end()) shape = &found->second;
+        }
+      }
+      const std::uint64_t hash =
+          std::hash<std::string_view>{}(request.statement_literals(statement));
+      ahead_[i] = Ahead{hash, shape};
+      if (shape != nullptr && !shape->index.empty()) {
+        __builtin_prefetch(&shape->index[hash & (shape->index.size() - 1)]);
+      }
+    }
+    for (const Ahead& next : ahead_) {
+      if (next.shape == nullptr || next.shape->index.empty()) continue;
+      const Shape::Slot& slot = next.shape->index[next.hash & (next.shape->index.size() - 1)];
+      if (slot.row != 0 && slot.hash == next.hash)
+        __builtin_prefetch(&next.shape->rows[slot.row - 1]);
+    }
+  }
+
+  void add_statement(ScreenStats& screen, const Template& issued, std::string_view literals,
+                     std::uint64_t hash) {
     auto [found, added] = screen.queries.try_emplace(issued.fingerprint);
     QueryStats& query = found->second;
     const std::uint64_t seen = ++statements_added;
@@ -513,7 +555,6 @@ struct CaptureBuilder::State {
         if (each.next() != first.next()) shape.varies[i] = true;
       }
     }
-    const std::uint64_t hash = std::hash<std::string_view>{}(literals);
     if (Shape::Row* row = shape.find_row(literals, hash)) {
       ++row->count;
     } else if (const std::size_t tracked = rows_tracked(options.max_values);
@@ -522,6 +563,7 @@ struct CaptureBuilder::State {
                ((query.rows < tracked && query.row_bytes < tracked * kRowBytes) ||
                 &shape == query.most_issued)) {
       std::vector<ParamValue> values;
+      values.reserve(issued.params.size());
       for (std::string_view literal : literals_of(literals)) {
         values.push_back(literal_value(literal));
       }

@@ -79,7 +79,9 @@ std::string_view LiteralReader::next() {
 }
 
 StatementReader::StatementReader(const CaptureOptions& options)
-    : read_tags_(options.group_by == CaptureOptions::GroupBy::kTags), tags_(options.screen_tags) {}
+    : read_tags_(options.group_by == CaptureOptions::GroupBy::kTags),
+      tags_(options.screen_tags),
+      last_tags_(64) {}
 
 StatementReader::~StatementReader() = default;
 
@@ -98,7 +100,19 @@ void StatementReader::read(const LogEvent& event, ReadStatement& out) {
   }
   if (read_tags_) {
     // Copied into buffers that are reused.
-    if (read_fast) {
+    if (read_fast && skeleton_.comments.size() == 1) {
+      LastTags& last = last_tags_[event.thread % last_tags_.size()];
+      const std::string_view comment = skeleton_.comments.front();
+      if (last.valid && last.thread == event.thread && last.comment == comment) {
+        out.tags = last.tags;
+      } else {
+        tags_.from_comments(skeleton_.comments, out.tags);
+        last.thread = event.thread;
+        last.valid = true;
+        last.comment.assign(comment);
+        last.tags = out.tags;
+      }
+    } else if (read_fast) {
       tags_.from_comments(skeleton_.comments, out.tags);
     } else {
       tags_.from_sql(event.text, out.tags);

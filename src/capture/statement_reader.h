@@ -80,6 +80,15 @@ class StatementReader {
   std::vector<std::string> verdicts_;     // by fingerprint id: why_skipped
   bool read_tags_ = false;
   QueryTagReader tags_;
+  // The last tag comment of each connection (by its id's remainder), and what it said: a
+  // request's statements repeat their comment, traceparent and all.
+  struct LastTags {
+    std::uint64_t thread = 0;
+    bool valid = false;
+    std::string comment;
+    ReadTags tags;
+  };
+  std::vector<LastTags> last_tags_;
 };
 
 }  // namespace sqlmeasure

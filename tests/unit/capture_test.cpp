@@ -757,6 +757,33 @@ TEST_CASE("capture: one traceparent is one request over several connections of a
   CHECK(result.screens[0].queries[2].times == 3);
 }
 
+TEST_CASE("capture: a connection's tags are its own, whichever connections share its memo",
+          "[unit][capture]") {
+  // The reader remembers each connection's last tag comment (by its id's remainder): 1 and 65
+  // share a place, and each statement must still be read with its own comment.
+  std::vector<LogEvent> events;
+  for (int r = 0; r < 3; ++r) {
+    events.push_back(
+        event(1, tagged("SELECT * FROM works WHERE id = 5", "works", "show", trace_id(2 * r + 1))));
+    events.push_back(event(
+        65, tagged("SELECT * FROM users WHERE id = 6", "users", "show", trace_id(2 * r + 2))));
+    events.push_back(
+        event(1, tagged("SELECT * FROM tags WHERE id = 7", "works", "show", trace_id(2 * r + 1))));
+    events.push_back(
+        event(65, tagged("SELECT * FROM tags WHERE id = 8", "users", "show", trace_id(2 * r + 2))));
+  }
+  const CaptureResult result = capture(events);
+  REQUIRE(result.screens.size() == 2);
+  for (const CapturedScreen& screen : result.screens) {
+    CAPTURE(screen.name);
+    CHECK(screen.requests == 3);
+    REQUIRE(screen.queries.size() == 2);
+    CHECK(screen.queries[0].sql == (screen.name == "works_show"
+                                        ? "SELECT * FROM works WHERE id = 5"
+                                        : "SELECT * FROM users WHERE id = 6"));
+  }
+}
+
 TEST_CASE("capture: requests end at idle gaps, and after a minute in a slow log",
           "[unit][capture]") {
   // One pooled connection serving works#show twice, 5 s apart, with no traceparent: two
@@ -1017,12 +1044,16 @@ TEST_CASE("statement skeleton: the same wherever a byte falls in the sixteen-byt
           "[unit][capture]") {
   // The pass skips plain bytes sixteen at a time: each case is read again after 0 to 31 more
   // spaces, so that every byte it turns on falls at every place of a block, and at its end.
-  const std::vector<std::string> cases = {
-      "SELECT a1, t2.x FROM t2 WHERE id = 17",  "SELECT user_2fa FROM t WHERE x='a'",
-      "SELECT * FROM t WHERE n = N'a'",         "SELECT * FROM t WHERE n = 12abc",
-      "SELECT * FROM t WHERE a = -5",           "SELECT a FROM t /*x='1'*/",
-      "SELECT `a1` FROM t WHERE b = \"q\" -- c", "SELECT 1 # c",
-      "SELECT a FROM t WHERE b = 3.25 LIMIT 9", "SELECT \x02"};
+  const std::vector<std::string> cases = {"SELECT a1, t2.x FROM t2 WHERE id = 17",
+                                          "SELECT user_2fa FROM t WHERE x='a'",
+                                          "SELECT * FROM t WHERE n = N'a'",
+                                          "SELECT * FROM t WHERE n = 12abc",
+                                          "SELECT * FROM t WHERE a = -5",
+                                          "SELECT a FROM t /*x='1'*/",
+                                          "SELECT `a1` FROM t WHERE b = \"q\" -- c",
+                                          "SELECT 1 # c",
+                                          "SELECT a FROM t WHERE b = 3.25 LIMIT 9",
+                                          "SELECT \x02"};
   for (const std::string& sql : cases) {
     StatementSkeleton first;
     const bool fast = read_statement_skeleton(sql, first);
