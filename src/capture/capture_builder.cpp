@@ -190,9 +190,12 @@ struct CaptureBuilder::State {
   StatementReader reader;       // for add(event)
   ReadStatement own_statement;  // for add(event): buffers reused
   CaptureResult result;
+  // What fetch_rows_ahead found of a statement: its query and shape, when both were there
+  // before the request (found once, not again when it is counted).
   struct Ahead {
     std::uint64_t hash = 0;  // of the statement's literals
-    const Shape* shape = nullptr;
+    QueryStats* query = nullptr;
+    Shape* shape = nullptr;
   };
   std::vector<Ahead> ahead_;  // finish_request's, by statement (reused)
 
@@ -484,8 +487,7 @@ struct CaptureBuilder::State {
                              [id](const Counted& counted) { return counted.fingerprint == id; });
       if (at == issued.end()) at = issued.insert(issued.end(), Counted{id, 0});
       ++at->count;
-      add_statement(screen, *statement.shape, request.statement_literals(statement),
-                    ahead_[i].hash);
+      add_statement(screen, *statement.shape, request.statement_literals(statement), ahead_[i]);
     }
     for (std::size_t position = 0; position < issued.size(); ++position) {
       QueryStats& query = screen.queries.at(issued[position].fingerprint);
@@ -498,24 +500,29 @@ struct CaptureBuilder::State {
   // Each statement's value row is a lookup in a table too large for the cache, then in the
   // row it names: a miss each, one after the other. Asked of the memory for all the request's
   // statements first (nothing changes here), they arrive together.
-  void fetch_rows_ahead(const ScreenStats& screen, const Request& request) {
+  void fetch_rows_ahead(ScreenStats& screen, const Request& request) {
     ahead_.resize(request.statements.size());
     const Template* last = nullptr;
-    const Shape* shape = nullptr;
+    QueryStats* query = nullptr;
+    Shape* shape = nullptr;
     for (std::size_t i = 0; i < request.statements.size(); ++i) {
       const Issued& statement = request.statements[i];
       if (statement.shape != last) {  // a loop issues one shape again and again
         last = statement.shape;
+        query = nullptr;
         shape = nullptr;
-        if (const auto query = screen.queries.find(last->fingerprint);
-            query != screen.queries.end()) {
-          const auto found = query->second.shapes.find(last);
-          if (found != query->second.shapes.end()) shape = &found->second;
+        if (const auto found_query = screen.queries.find(last->fingerprint);
+            found_query != screen.queries.end()) {
+          const auto found = found_query->second.shapes.find(last);
+          if (found != found_query->second.shapes.end()) {
+            query = &found_query->second;
+            shape = &found->second;
+          }
         }
       }
       const std::uint64_t hash =
           std::hash<std::string_view>{}(request.statement_literals(statement));
-      ahead_[i] = Ahead{hash, shape};
+      ahead_[i] = Ahead{hash, query, shape};
       if (shape != nullptr && !shape->index.empty()) {
         __builtin_prefetch(&shape->index[hash & (shape->index.size() - 1)]);
       }
@@ -529,17 +536,27 @@ struct CaptureBuilder::State {
   }
 
   void add_statement(ScreenStats& screen, const Template& issued, std::string_view literals,
-                     std::uint64_t hash) {
-    auto [found, added] = screen.queries.try_emplace(issued.fingerprint);
-    QueryStats& query = found->second;
+                     const Ahead& ahead) {
+    const std::uint64_t hash = ahead.hash;
     const std::uint64_t seen = ++statements_added;
+    bool added = false, new_shape = false;
+    QueryStats* query_at = ahead.query;
+    Shape* shape_at = ahead.shape;
+    if (query_at == nullptr) {
+      auto [found, query_added] = screen.queries.try_emplace(issued.fingerprint);
+      query_at = &found->second;
+      added = query_added;
+      auto [found_shape, shape_added] = query_at->shapes.try_emplace(&issued);
+      shape_at = &found_shape->second;
+      new_shape = shape_added;
+    }
+    QueryStats& query = *query_at;
     if (added) {
       query.first_seen = seen;
       query.fingerprint = issued.fingerprint_text;
     }
     ++query.statements;
-    auto [shape_at, new_shape] = query.shapes.try_emplace(&issued);
-    Shape& shape = shape_at->second;
+    Shape& shape = *shape_at;
     if (new_shape) {
       shape.first_seen = seen;
       shape.first_literals = literals;
