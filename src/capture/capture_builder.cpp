@@ -60,8 +60,7 @@ struct Shape {
   std::string first_literals;  // of its first statement
   std::vector<bool> varies;    // a parameter whose literal ever differed
   struct Row {
-    std::string literals;
-    std::vector<ParamValue> values;
+    std::string literals;  // append_literal's form; read into values when written
     std::uint64_t count = 0, first_seen = 0;
   };
   std::vector<Row> rows;
@@ -579,15 +578,14 @@ struct CaptureBuilder::State {
                query.row_bytes < 2 * tracked * kRowBytes &&
                ((query.rows < tracked && query.row_bytes < tracked * kRowBytes) ||
                 &shape == query.most_issued)) {
-      std::vector<ParamValue> values;
-      values.reserve(issued.params.size());
-      for (std::string_view literal : literals_of(literals)) {
-        values.push_back(literal_value(literal));
-      }
+      // What the row would cost with its values read (they are read only for the rows
+      // written, at the end): the bound stays that of the rows' size.
+      std::size_t values = 0;
+      for (LiteralReader each(literals); !each.done(); each.next()) ++values;
       ++query.rows;
-      query.row_bytes +=
-          sizeof(Shape::Row) + 2 * literals.size() + values.size() * sizeof(ParamValue);
-      shape.add_row(Shape::Row{std::string(literals), std::move(values), 1, seen}, hash);
+      query.row_bytes += sizeof(Shape::Row) + sizeof(std::vector<ParamValue>) +
+                         2 * literals.size() + values * sizeof(ParamValue);
+      shape.add_row(Shape::Row{std::string(literals), 1, seen}, hash);
     }
   }
 
@@ -660,11 +658,12 @@ struct CaptureBuilder::State {
       std::set<std::vector<std::string>> seen;
       for (const Shape::Row* row : rows) {
         if (out.value_rows.size() >= options.max_values) break;
+        const std::vector<std::string_view> literals = literals_of(row->literals);
         std::vector<ParamValue> values;
         std::vector<std::string> key;
         for (std::size_t i : kept) {
-          values.push_back(row->values[i]);
-          key.push_back(row->values[i].text);
+          values.push_back(literal_value(literals.at(i)));
+          key.push_back(values.back().text);
         }
         if (seen.insert(key).second) out.value_rows.push_back(std::move(values));
       }
