@@ -218,7 +218,7 @@ struct CaptureBuilder::State {
     Request* request = nullptr;
     switch (options.group_by) {
       case CaptureOptions::GroupBy::kTags: {
-        const ReadTags& tags = read->tags;
+        const ReadTags& tags = *read->tags;
         if (tags.found && !tags.utf8) {
           ++result.skipped["query tags that are not UTF-8"];
           return;

@@ -81,7 +81,8 @@ std::string_view LiteralReader::next() {
 StatementReader::StatementReader(const CaptureOptions& options)
     : read_tags_(options.group_by == CaptureOptions::GroupBy::kTags),
       tags_(options.screen_tags),
-      last_tags_(64) {}
+      last_tags_(64),
+      no_tags_(new ReadTags) {}  // not make_shared: its count of users kept apart from it
 
 StatementReader::~StatementReader() = default;
 
@@ -98,26 +99,33 @@ void StatementReader::read(const LogEvent& event, ReadStatement& out) {
   } else {
     out.why.assign(out.shape->why);
   }
-  if (read_tags_) {
-    // Copied into buffers that are reused.
-    if (read_fast && skeleton_.comments.size() == 1) {
-      LastTags& last = last_tags_[event.thread % last_tags_.size()];
-      const std::string_view comment = skeleton_.comments.front();
-      if (last.valid && last.thread == event.thread && last.comment == comment) {
-        out.tags = last.tags;
-      } else {
-        tags_.from_comments(skeleton_.comments, out.tags);
-        last.thread = event.thread;
-        last.valid = true;
-        last.comment.assign(comment);
-        last.tags = out.tags;
-      }
-    } else if (read_fast) {
-      tags_.from_comments(skeleton_.comments, out.tags);
+  if (read_tags_) out.tags = tags_of(event, read_fast);
+}
+
+// The statement's tags: its connection's last when its comment is the same, else read. Each
+// made once, in an allocation of its own (its count of users, changed here, is kept apart
+// from what the builder reads).
+std::shared_ptr<const ReadTags> StatementReader::tags_of(const LogEvent& event, bool read_fast) {
+  if (read_fast && skeleton_.comments.empty()) return no_tags_;
+  const auto read = [&] {
+    std::shared_ptr<ReadTags> tags(new ReadTags);
+    if (read_fast) {
+      tags_.from_comments(skeleton_.comments, *tags);
     } else {
-      tags_.from_sql(event.text, out.tags);
+      tags_.from_sql(event.text, *tags);
     }
+    return std::shared_ptr<const ReadTags>(std::move(tags));
+  };
+  if (!read_fast || skeleton_.comments.size() != 1) return read();
+  LastTags& last = last_tags_[event.thread % last_tags_.size()];
+  const std::string_view comment = skeleton_.comments.front();
+  if (!last.valid || last.thread != event.thread || last.comment != comment) {
+    last.thread = event.thread;
+    last.valid = true;
+    last.comment.assign(comment);
+    last.tags = read();
   }
+  return last.tags;
 }
 
 // The statement's template, and its literals appended to `literals`: from its skeleton when

@@ -38,7 +38,9 @@ struct ReadStatement {
   const Template* shape = nullptr;
   std::string literals;  // append_literal's form: each literal after its length
   std::string why;       // why it is not replayed, or empty
-  ReadTags tags;         // what its query tags say (when screens come from tags)
+  // What its query tags say (when screens come from tags): shared by the statements of one
+  // comment, never changed once made (the builder reads it on another thread).
+  std::shared_ptr<const ReadTags> tags;
 };
 
 // A statement's literals, one after the other, each after its length: a value row's key.
@@ -69,6 +71,7 @@ class StatementReader {
  private:
   const Template& template_of(const LogEvent& event, bool read_fast, std::string& literals);
   const Template& intern(const StatementTemplate& statement, const LogEvent& event);
+  [[nodiscard]] std::shared_ptr<const ReadTags> tags_of(const LogEvent& event, bool read_fast);
 
   StatementSkeleton skeleton_;  // of the statement being read (buffers reused)
   SkeletonIds skeleton_ids_;
@@ -86,9 +89,10 @@ class StatementReader {
     std::uint64_t thread = 0;
     bool valid = false;
     std::string comment;
-    ReadTags tags;
+    std::shared_ptr<const ReadTags> tags;
   };
   std::vector<LastTags> last_tags_;
+  std::shared_ptr<const ReadTags> no_tags_;  // of every statement without a tag comment
 };
 
 }  // namespace sqlmeasure
