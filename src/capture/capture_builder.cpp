@@ -190,13 +190,13 @@ struct CaptureBuilder::State {
   ReadStatement own_statement;  // for add(event): buffers reused
   CaptureResult result;
   // What fetch_rows_ahead found of a statement: its query and shape, when both were there
-  // before the request (found once, not again when it is counted).
+  // before the request's statements are counted (found once, not again when it is).
   struct Ahead {
     std::uint64_t hash = 0;  // of the statement's literals
     QueryStats* query = nullptr;
     Shape* shape = nullptr;
   };
-  std::vector<Ahead> ahead_;  // finish_request's, by statement (reused)
+  std::vector<Ahead> statements_ahead;  // finish_request's, by statement (reused)
 
   void add(const LogEvent& event, ReadStatement* read) {
     ++result.events;
@@ -486,7 +486,8 @@ struct CaptureBuilder::State {
                              [id](const Counted& counted) { return counted.fingerprint == id; });
       if (at == issued.end()) at = issued.insert(issued.end(), Counted{id, 0});
       ++at->count;
-      add_statement(screen, *statement.shape, request.statement_literals(statement), ahead_[i]);
+      add_statement(screen, *statement.shape, request.statement_literals(statement),
+                    statements_ahead[i]);
     }
     for (std::size_t position = 0; position < issued.size(); ++position) {
       QueryStats& query = screen.queries.at(issued[position].fingerprint);
@@ -500,7 +501,7 @@ struct CaptureBuilder::State {
   // row it names: a miss each, one after the other. Asked of the memory for all the request's
   // statements first (nothing changes here), they arrive together.
   void fetch_rows_ahead(ScreenStats& screen, const Request& request) {
-    ahead_.resize(request.statements.size());
+    statements_ahead.resize(request.statements.size());
     const Template* last = nullptr;
     QueryStats* query = nullptr;
     Shape* shape = nullptr;
@@ -521,16 +522,17 @@ struct CaptureBuilder::State {
       }
       const std::uint64_t hash =
           std::hash<std::string_view>{}(request.statement_literals(statement));
-      ahead_[i] = Ahead{hash, query, shape};
+      statements_ahead[i] = Ahead{hash, query, shape};
       if (shape != nullptr && !shape->index.empty()) {
         __builtin_prefetch(&shape->index[hash & (shape->index.size() - 1)]);
       }
     }
-    for (const Ahead& next : ahead_) {
+    for (const Ahead& next : statements_ahead) {
       if (next.shape == nullptr || next.shape->index.empty()) continue;
       const Shape::Slot& slot = next.shape->index[next.hash & (next.shape->index.size() - 1)];
-      if (slot.row != 0 && slot.hash == next.hash)
+      if (slot.row != 0 && slot.hash == next.hash) {
         __builtin_prefetch(&next.shape->rows[slot.row - 1]);
+      }
     }
   }
 
@@ -578,8 +580,9 @@ struct CaptureBuilder::State {
                query.row_bytes < 2 * tracked * kRowBytes &&
                ((query.rows < tracked && query.row_bytes < tracked * kRowBytes) ||
                 &shape == query.most_issued)) {
-      // What the row would cost with its values read (they are read only for the rows
-      // written, at the end): the bound stays that of the rows' size.
+      // What the row cost when it kept its values read (they are read now only for the rows
+      // written, at the end): its literals, its vector of values and theirs, so that the
+      // rows kept are the same as before.
       std::size_t values = 0;
       for (LiteralReader each(literals); !each.done(); each.next()) ++values;
       ++query.rows;

@@ -174,7 +174,7 @@ QueryTagReader::QueryTagReader(std::vector<std::string> screen_tags)
       names_by_trace_(std::find(screen_tags_.begin(), screen_tags_.end(), "traceparent") !=
                       screen_tags_.end()) {}
 
-void QueryTagReader::from_comments(const std::vector<std::string_view>& comments, ReadTags& out) {
+ReadTags QueryTagReader::from_comments(const std::vector<std::string_view>& comments) {
   for (std::string_view comment : comments) {
     // Each request's traceparent makes its comment new: what the tags say is kept by the
     // comment without the traceparent's value, and the trace id is read from that value.
@@ -187,20 +187,14 @@ void QueryTagReader::from_comments(const std::vector<std::string_view>& comments
       found = cache_.emplace(key, read(read_query_tags_in(comment))).first;
     }
     if (!found->second.found) continue;
-    out = found->second;  // into out's buffers
+    ReadTags out = found->second;
     if (split) assign_trace_key(trace, out.trace);
-    return;
+    return out;
   }
-  out.found = false;
-  out.utf8 = true;
-  out.screen.clear();
-  out.trace.clear();
-  out.text.clear();
+  return ReadTags{};
 }
 
-void QueryTagReader::from_sql(std::string_view sql, ReadTags& out) {
-  out = read(read_query_tags(sql));
-}
+ReadTags QueryTagReader::from_sql(std::string_view sql) { return read(read_query_tags(sql)); }
 
 ReadTags QueryTagReader::read(const std::optional<QueryTags>& tags) const {
   ReadTags read;

@@ -43,11 +43,10 @@ class QueryTagReader {
   // `screen_tags`: the keys that name a screen (--screen-tag); empty: controller + action,
   // else route.
   explicit QueryTagReader(std::vector<std::string> screen_tags);
-  // The tags of the first of `comments` ("/* ... */", in order) that holds some, into `out`
-  // (its buffers reused: this is done for every statement).
-  void from_comments(const std::vector<std::string_view>& comments, ReadTags& out);
-  // The tags of a statement's text, into `out`.
-  void from_sql(std::string_view sql, ReadTags& out);
+  // The tags of the first of `comments` ("/* ... */", in order) that holds some.
+  [[nodiscard]] ReadTags from_comments(const std::vector<std::string_view>& comments);
+  // The tags of a statement's text.
+  [[nodiscard]] ReadTags from_sql(std::string_view sql);
 
  private:
   [[nodiscard]] ReadTags read(const std::optional<QueryTags>& tags) const;

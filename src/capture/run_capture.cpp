@@ -74,7 +74,7 @@ void read_history(double duration, const ConnectionOptions& session, const Conne
                   format_thousands(read.statements), fmt::format("{:g}", duration)));
 }
 
-// The log files, read on this thread and parsed into requests on two more.
+// The log files, read on this thread and parsed into requests on one more.
 void read_logs(const CaptureSources& from, CaptureBuilder& builder, CaptureRun& run,
                const ProgressSink& on_progress,
                const std::function<void(const std::string&)>& note) {

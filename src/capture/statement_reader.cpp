@@ -82,7 +82,7 @@ StatementReader::StatementReader(const CaptureOptions& options)
     : read_tags_(options.group_by == CaptureOptions::GroupBy::kTags),
       tags_(options.screen_tags),
       last_tags_(64),
-      no_tags_(new ReadTags) {}  // not make_shared: its count of users kept apart from it
+      no_tags_(new ReadTags) {}  // not make_shared: see tags_of
 
 StatementReader::~StatementReader() = default;
 
@@ -103,27 +103,23 @@ void StatementReader::read(const LogEvent& event, ReadStatement& out) {
 }
 
 // The statement's tags: its connection's last when its comment is the same, else read. Each
-// made once, in an allocation of its own (its count of users, changed here, is kept apart
-// from what the builder reads).
+// is made once and allocated alone, not by make_shared: its count of users, changed on this
+// thread, is not in the allocation the builder reads.
 std::shared_ptr<const ReadTags> StatementReader::tags_of(const LogEvent& event, bool read_fast) {
   if (read_fast && skeleton_.comments.empty()) return no_tags_;
   const auto read = [&] {
-    std::shared_ptr<ReadTags> tags(new ReadTags);
-    if (read_fast) {
-      tags_.from_comments(skeleton_.comments, *tags);
-    } else {
-      tags_.from_sql(event.text, *tags);
-    }
-    return std::shared_ptr<const ReadTags>(std::move(tags));
+    return std::shared_ptr<const ReadTags>(new ReadTags(
+        read_fast ? tags_.from_comments(skeleton_.comments) : tags_.from_sql(event.text)));
   };
   if (!read_fast || skeleton_.comments.size() != 1) return read();
   LastTags& last = last_tags_[event.thread % last_tags_.size()];
   const std::string_view comment = skeleton_.comments.front();
   if (!last.valid || last.thread != event.thread || last.comment != comment) {
-    last.thread = event.thread;
-    last.valid = true;
-    last.comment.assign(comment);
+    last.valid = false;  // until both are set
     last.tags = read();
+    last.thread = event.thread;
+    last.comment.assign(comment);
+    last.valid = true;
   }
   return last.tags;
 }

@@ -28,8 +28,9 @@ constexpr SpecialBytes kSpecial;
 
 bool continues_word(char c) { return is_ident_char(c); }
 
-// The first byte at or after `i` that SpecialBytes names (or a NUL, read as any plain byte
-// after), else sql.size(): sixteen bytes at a time where the CPU can.
+// The first byte at or after `i` that SpecialBytes names, else sql.size(): sixteen bytes at a
+// time where the CPU can. (The sixteen-byte test also stops at a NUL, which the pass then
+// steps over as the plain byte it is.)
 std::size_t next_special(std::string_view sql, std::size_t i) {
   const std::size_t size = sql.size();
 #if defined(__SSE2__)

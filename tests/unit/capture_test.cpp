@@ -1118,29 +1118,23 @@ TEST_CASE("capture: statements read from their skeleton give what lexing each gi
 
 TEST_CASE("query tags: read once per comment without its traceparent", "[unit][capture]") {
   QueryTagReader reader({});
-  const auto tags_of = [](QueryTagReader& from, const std::vector<std::string_view>& comments) {
-    ReadTags tags;
-    from.from_comments(comments, tags);
-    return tags;
-  };
   const std::string a = "/*controller='works',action='show',traceparent='00-" + trace_id(1) +
                         "-00f067aa0ba902b7-01'*/";
   const std::string b = "/*controller='works',action='show',traceparent='00-" + trace_id(2) +
                         "-00f067aa0ba902b7-01'*/";
-  const ReadTags first = tags_of(reader, {a});
-  const ReadTags second = tags_of(reader, {b});
+  const ReadTags first = reader.from_comments({a});
+  const ReadTags second = reader.from_comments({b});
   CHECK(first.screen == second.screen);
   CHECK(first.trace == "trace:" + trace_id(1));
   CHECK(second.trace == "trace:" + trace_id(2));
   CHECK(second.text == "controller='works',action='show'");
   // An encoded traceparent is read by the sqlcommenter reader, decoded.
-  const std::string encoded_comment =
-      "/*controller='works',action='show',traceparent='00-" + trace_id(3) + "%2Dx-01'*/";
-  const ReadTags encoded = tags_of(reader, {encoded_comment});
+  const ReadTags encoded = reader.from_comments(
+      {"/*controller='works',action='show',traceparent='00-" + trace_id(3) + "%2Dx-01'*/"});
   CHECK(encoded.trace == "trace:" + trace_id(3));
   // Screens named by the traceparent itself: each comment is read whole.
   QueryTagReader by_trace({"traceparent"});
-  CHECK(tags_of(by_trace, {a}).screen != tags_of(by_trace, {b}).screen);
+  CHECK(by_trace.from_comments({a}).screen != by_trace.from_comments({b}).screen);
 }
 
 TEST_CASE("query tags: sqlcommenter appended or prepended, URL-encoded", "[unit][capture]") {

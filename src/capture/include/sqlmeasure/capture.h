@@ -167,7 +167,7 @@ class CaptureBuilder {
   CaptureBuilder& operator=(const CaptureBuilder&) = delete;
   void add(const LogEvent& event);
   // The same, with a Query or Execute event read by statement_reader() beforehand (another
-  // thread may do that), or null for any other command. Its buffers may be taken.
+  // thread may do that), or null for any other command.
   void add(const LogEvent& event, ReadStatement* statement);
   // What reads statements, for the one thread that does (add(event) uses it too).
   StatementReader& statement_reader();
