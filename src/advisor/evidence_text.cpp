@@ -40,21 +40,6 @@ std::string index_text(const IndexInfo& index) {
   return fmt::format("{} {}", quote_ident(index.name), index.column_list());
 }
 
-std::string one_line(std::string_view sql) {
-  std::string out;
-  bool space = false;
-  for (char c : sql) {
-    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
-}
-
 std::string plan_text(const std::vector<PlanRow>& plan) {
   std::string text;
   for (const PlanRow& row : plan) {

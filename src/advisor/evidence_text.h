@@ -18,8 +18,6 @@ namespace sqlmeasure::advisor {
 [[nodiscard]] std::string top_values_text(const ColumnProfile& profile);
 // "`deleted` (deleted)" style: the index and its columns.
 [[nodiscard]] std::string index_text(const IndexInfo& index);
-// SQL on one line: runs of whitespace become one space.
-[[nodiscard]] std::string one_line(std::string_view sql);
 // "works: ref on category_id (rows 120; Using where)" for each plan row, joined by " | ".
 [[nodiscard]] std::string plan_text(const std::vector<PlanRow>& plan);
 [[nodiscard]] bool plan_has_filesort(const std::vector<PlanRow>& plan);

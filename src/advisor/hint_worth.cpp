@@ -7,6 +7,7 @@
 #include "evidence_text.h"
 #include "rule.h"
 #include "sqlmeasure/number_text.h"
+#include "sqlmeasure/text.h"
 
 namespace sqlmeasure::advisor {
 namespace {

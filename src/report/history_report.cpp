@@ -21,18 +21,6 @@ constexpr std::size_t kSparklineRuns = 40;
 
 std::string day(const std::string& iso8601) { return iso8601.substr(0, 10); }
 
-// SQL on one line, its runs of blanks one space.
-std::string one_line_sql(const std::string& sql) {
-  std::string out;
-  for (const char c : sql) {
-    const bool blank = c == ' ' || c == '\n' || c == '\t' || c == '\r';
-    if (blank && (out.empty() || out.back() == ' ')) continue;
-    out += blank ? ' ' : c;
-  }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out;
-}
-
 std::string identity_header(const IdentityHistory& identity) {
   const HistoryEntry& first = *identity.runs.front();
   const HistoryEntry& last = *identity.runs.back();
@@ -103,7 +91,7 @@ void write_hints(const IdentityHistory& identity, bool markdown, std::ostream& o
   for (const HintHistory& hint : identity.hints) {
     out << (markdown ? "* " : "  ") << hint.finding(identity.runs) << '\n';
     if (!hint.pays_now() && hint.points.back()->measured) {
-      const std::string sql = one_line_sql(hint.fix());
+      const std::string sql = one_line(hint.fix());
       // A code span fenced by more backticks than any run in the SQL (quoted identifiers).
       std::size_t longest = 0, run = 0;
       for (const char c : sql) longest = std::max(longest, run = c == '`' ? run + 1 : 0);
@@ -222,8 +210,8 @@ void write_identity_html(const IdentityHistory& identity, std::size_t number, st
     for (const HintHistory& hint : identity.hints) {
       out << "<li>" << escape_markup(hint.finding(identity.runs));
       if (!hint.pays_now() && hint.points.back()->measured) {
-        out << "<br>fix, the query without the hint: <code>"
-            << escape_markup(one_line_sql(hint.fix())) << "</code>";
+        out << "<br>fix, the query without the hint: <code>" << escape_markup(one_line(hint.fix()))
+            << "</code>";
       }
       out << "</li>\n";
     }

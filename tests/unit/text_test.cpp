@@ -32,6 +32,14 @@ TEST_CASE("did_you_mean picks the closest name, or none", "[unit][util]") {
   CHECK(did_you_mean_hint("zzzzzz", names).empty());
 }
 
+TEST_CASE("one_line: each run of blanks and line breaks one space, none at either end",
+          "[unit][util]") {
+  CHECK(one_line("  SELECT *\n  FROM t\r\n\tWHERE a = 1 \n") == "SELECT * FROM t WHERE a = 1");
+  CHECK(one_line("") == "");
+  CHECK(one_line(" \n\t ") == "");
+  CHECK(one_line("a") == "a");
+}
+
 TEST_CASE("printable escapes control bytes and shortens long text", "[unit][util]") {
   CHECK(printable("a\nb\x1b") == "a\\x0ab\\x1b");
   const std::string long_text(200, 'x');

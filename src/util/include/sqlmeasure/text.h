@@ -31,6 +31,10 @@ namespace sqlmeasure {
 // spaces, other control bytes (an escape sequence could repaint the screen) \xNN.
 [[nodiscard]] std::string without_control_bytes(std::string_view text);
 
+// SQL (or any text) on one line: each run of blanks and line breaks one space, none at either
+// end.
+[[nodiscard]] std::string one_line(std::string_view text);
+
 // User text quoted in a message, kept to one short line: control bytes escaped as \xNN and
 // the middle of a text longer than 80 bytes left out.
 [[nodiscard]] std::string printable(std::string_view text);
