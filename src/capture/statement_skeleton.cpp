@@ -4,6 +4,8 @@
 #include <emmintrin.h>
 #endif
 
+#include <cstring>
+
 #include "sqlmeasure/sql_lexer.h"
 #include "sqlmeasure/text.h"
 
@@ -91,7 +93,64 @@ bool is_ascii(std::string_view text) {
   return any < 0x80;
 }
 
+// The high and low halves of a 64 x 64-bit product, folded: one multiply mixes sixteen bytes.
+// (__extension__: GCC's and Clang's 128-bit integer, which -Wpedantic would refuse.)
+__extension__ using Product = unsigned __int128;
+std::uint64_t fold(std::uint64_t a, std::uint64_t b) {
+  const Product product = static_cast<Product>(a) * b;
+  return static_cast<std::uint64_t>(product) ^ static_cast<std::uint64_t>(product >> 64);
+}
+
+std::uint64_t text_hash(std::string_view text) {
+  constexpr std::uint64_t kOdd1 = 0xa0761d6478bd642full, kOdd2 = 0xe7037ed1a0b428dbull;
+  std::uint64_t hash = fold(text.size() ^ kOdd1, kOdd2);
+  const char* at = text.data();
+  std::size_t left = text.size();
+  for (; left >= 16; at += 16, left -= 16) {
+    std::uint64_t low = 0, high = 0;
+    std::memcpy(&low, at, 8);
+    std::memcpy(&high, at + 8, 8);
+    hash = fold(low ^ kOdd1, high ^ hash);
+  }
+  if (left > 0) {
+    char tail[16] = {};
+    std::memcpy(tail, at, left);
+    std::uint64_t low = 0, high = 0;
+    std::memcpy(&low, tail, 8);
+    std::memcpy(&high, tail + 8, 8);
+    hash = fold(low ^ kOdd1, high ^ hash);
+  }
+  return fold(hash ^ kOdd2, hash);
+}
+
 }  // namespace
+
+std::uint32_t SkeletonIds::id_of(std::string_view text) {
+  if ((texts_.size() + 1) * 2 > slots_.size()) grow();
+  const std::uint64_t hash = text_hash(text);
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
+    Slot& slot = slots_[at];
+    if (slot.id == 0) {
+      texts_.emplace_back(text);
+      slot = Slot{hash, static_cast<std::uint32_t>(texts_.size())};
+      return slot.id - 1;
+    }
+    if (slot.hash == hash && texts_[slot.id - 1] == text) return slot.id - 1;
+  }
+}
+
+void SkeletonIds::grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(std::max<std::size_t>(64, old.size() * 2), Slot{});
+  const std::size_t mask = slots_.size() - 1;
+  for (const Slot& slot : old) {
+    if (slot.id == 0) continue;
+    std::size_t at = slot.hash & mask;
+    while (slots_[at].id != 0) at = (at + 1) & mask;
+    slots_[at] = slot;
+  }
+}
 
 bool read_statement_skeleton(std::string_view sql, StatementSkeleton& out) {
   out.text.clear();

@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace sqlmeasure {
@@ -27,15 +26,22 @@ bool read_statement_skeleton(std::string_view sql, StatementSkeleton& out);
 
 // A number for each distinct skeleton text, 0, 1, 2, ... in order of first appearance: what
 // the thread that reads skeletons hands to the one that builds screens, so that the builder
-// never reads a skeleton's text.
+// never reads a skeleton's text. Asked once per statement: its own table (open addressing,
+// a hash read sixteen bytes at a time), where std::unordered_map's hash and nodes cost most
+// of the lookup.
 class SkeletonIds {
  public:
-  std::uint32_t id_of(const std::string& text) {
-    return ids_.try_emplace(text, static_cast<std::uint32_t>(ids_.size())).first->second;
-  }
+  std::uint32_t id_of(std::string_view text);
 
  private:
-  std::unordered_map<std::string, std::uint32_t> ids_;
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::uint32_t id = 0;  // id + 1; 0: empty
+  };
+  void grow();
+
+  std::vector<Slot> slots_;         // a power of two, at most half full
+  std::vector<std::string> texts_;  // by id
 };
 
 }  // namespace sqlmeasure

@@ -1070,6 +1070,28 @@ TEST_CASE("statement skeleton: the same wherever a byte falls in the sixteen-byt
   }
 }
 
+TEST_CASE("skeleton ids: one per distinct text, in order of first appearance", "[unit][capture]") {
+  SkeletonIds ids;
+  // Texts of every length around the hash's sixteen-byte steps, some differing only in their
+  // last byte, and enough of them that the table grows several times.
+  std::vector<std::string> texts;
+  for (int length = 0; length <= 40; ++length) {
+    for (char last : std::string_view("ab\x01")) {
+      std::string text(static_cast<std::size_t>(length), 'x');
+      text += last;
+      texts.push_back(text);
+    }
+  }
+  for (int i = 0; i < 500; ++i) texts.push_back(fmt::format("select \x02 from t{}", i));
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    REQUIRE(ids.id_of(texts[i]) == i);
+  }
+  for (std::size_t i = texts.size(); i-- > 0;) CHECK(ids.id_of(texts[i]) == i);
+  CHECK(ids.id_of("") == texts.size());
+  CHECK(ids.id_of(std::string("x\0y", 3)) == texts.size() + 1);
+  CHECK(ids.id_of(std::string("x\0z", 3)) == texts.size() + 2);
+}
+
 TEST_CASE("statement skeleton: statements of one skeleton make one template", "[unit][capture]") {
   // What capture's cache relies on: a skeleton whose literals are the template's parameters
   // stands for the template of every statement with that skeleton.
