@@ -1,6 +1,6 @@
-// Reading a log file as a stream of lines: plain or gzip-compressed (zlib reads both), or
-// standard input ("-"), in fixed-size chunks, so a 10 GB log costs no more memory than a
-// small one.
+// Reading a log file as a stream of lines: a plain file through a window of memory mapped
+// from it (mapped_file.h), a gzip-compressed one or standard input ("-") through zlib, in
+// fixed-size chunks either way, so a 10 GB log costs no more memory than a small one.
 #include <fmt/format.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "log_lines.h"
+#include "mapped_file.h"
 #include "sqlmeasure/capture.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/text.h"
@@ -65,10 +66,13 @@ LogReadSummary read_log(const std::string& path, LogFormat format, const EventSi
     if (error || !std::filesystem::exists(status)) unreadable(name, "no such file");
     if (std::filesystem::is_directory(status)) unreadable(name, "it is a directory");
   }
+  std::unique_ptr<MappedFile> mapped = path == "-" ? nullptr : MappedFile::open(path, name);
   GzFile input;
-  input.file = path == "-" ? gzdopen(dup(0), "rb") : gzopen(path.c_str(), "rb");
-  if (input.file == nullptr) unreadable(name, std::strerror(errno));
-  gzbuffer(input.file, kChunk);
+  if (!mapped) {
+    input.file = path == "-" ? gzdopen(dup(0), "rb") : gzopen(path.c_str(), "rb");
+    if (input.file == nullptr) unreadable(name, std::strerror(errno));
+    gzbuffer(input.file, kChunk);
+  }
   std::uint64_t size = 0;  // of the file as stored (compressed or not): what gzoffset counts
   if (path != "-" && on_read) {
     std::error_code error;
@@ -83,7 +87,18 @@ LogReadSummary read_log(const std::string& path, LogFormat format, const EventSi
   LogFormatDetector detector;
   int line_number = 0;
   std::string carry;  // a line cut by the chunk boundary
-  std::vector<char> buffer(kChunk);
+  std::vector<char> buffer(mapped ? 0 : kChunk);
+  // The next chunk of the file, empty at its end.
+  const auto next_chunk = [&]() -> std::string_view {
+    if (mapped) return mapped->next();
+    const int got = gzread(input.file, buffer.data(), static_cast<unsigned>(buffer.size()));
+    if (got < 0) {
+      int code = 0;
+      const char* message = gzerror(input.file, &code);
+      unreadable(name, code == Z_ERRNO ? std::strerror(errno) : message);
+    }
+    return {buffer.data(), static_cast<std::size_t>(got)};
+  };
 
   SourceLocation where{name, 0, 1};  // one for every line: no copy of the name per line
   auto deliver = [&](std::string_view line) {
@@ -108,15 +123,7 @@ LogReadSummary read_log(const std::string& path, LogFormat format, const EventSi
     first_lines.clear();
   };
 
-  for (;;) {
-    const int got = gzread(input.file, buffer.data(), static_cast<unsigned>(buffer.size()));
-    if (got < 0) {
-      int code = 0;
-      const char* message = gzerror(input.file, &code);
-      unreadable(name, code == Z_ERRNO ? std::strerror(errno) : message);
-    }
-    if (got == 0) break;
-    std::string_view chunk(buffer.data(), static_cast<std::size_t>(got));
+  for (std::string_view chunk = next_chunk(); !chunk.empty(); chunk = next_chunk()) {
     std::size_t start = 0;
     for (std::size_t newline = chunk.find('\n'); newline != std::string_view::npos;
          newline = chunk.find('\n', start)) {
@@ -130,12 +137,15 @@ LogReadSummary read_log(const std::string& path, LogFormat format, const EventSi
       start = newline + 1;
     }
     carry.append(chunk.substr(start));
-    if (size > 0)
-      on_read(static_cast<std::uint64_t>(std::max<z_off_t>(0, gzoffset(input.file))), size);
+    if (size > 0) {
+      on_read(mapped ? mapped->offset()
+                     : static_cast<std::uint64_t>(std::max<z_off_t>(0, gzoffset(input.file))),
+              size);
+    }
   }
   // zlib ends a cut or corrupt compressed stream as if it were the end of the file.
-  if (int code = Z_OK;
-      gzerror(input.file, &code) != nullptr && code != Z_OK && code != Z_STREAM_END) {
+  if (int code = Z_OK; input.file != nullptr && gzerror(input.file, &code) != nullptr &&
+                       code != Z_OK && code != Z_STREAM_END) {
     std::string_view message = gzerror(input.file, &code);  // "PATH: unexpected end of file"
     if (message.starts_with(path + ": ")) message.remove_prefix(path.size() + 2);
     unreadable(name,
