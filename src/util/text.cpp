@@ -40,7 +40,7 @@ std::string ascii_lower(std::string_view text) {
   return out;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
+bool iequals_folded(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return lower_char(x) == lower_char(y);
          });

@@ -11,7 +11,11 @@ namespace sqlmeasure {
 // Only 'a'..'z' / 'A'..'Z' change: UTF-8 and binary bytes pass through untouched.
 [[nodiscard]] std::string ascii_upper(std::string_view text);
 [[nodiscard]] std::string ascii_lower(std::string_view text);
-[[nodiscard]] bool iequals(std::string_view a, std::string_view b);
+// Inline, the same case first: a log's commands ("Query") are compared with it per statement.
+[[nodiscard]] bool iequals_folded(std::string_view a, std::string_view b);
+[[nodiscard]] inline bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a == b || iequals_folded(a, b));
+}
 
 // "a,b, c" -> {"a", "b", "c"}: items trimmed, empty ones dropped.
 [[nodiscard]] std::vector<std::string> split_list(const std::string& text);
