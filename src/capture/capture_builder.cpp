@@ -186,8 +186,9 @@ struct CaptureBuilder::State {
     Trace* trace = nullptr;
   };
   std::unordered_map<std::uint64_t, Serving> serving;
-  StatementReader reader;       // for add(event)
-  ReadStatement own_statement;  // for add(event): buffers reused
+  StatementReader reader;  // for add(event)
+  ReadEvent own_event;     // for add(event): buffers reused
+  std::string own_literals;
   CaptureResult result;
   // What fetch_rows_ahead found of a statement: its query and shape, when both were there
   // before the request's statements are counted (found once, not again when it is).
@@ -198,27 +199,23 @@ struct CaptureBuilder::State {
   };
   std::vector<Ahead> statements_ahead;  // finish_request's, by statement (reused)
 
-  void add(const LogEvent& event, ReadStatement* read) {
+  void add(const ReadEvent& event, std::string_view literals) {
     ++result.events;
     ++sequence;
     if (screens.size() > options.screens_tracked) set_aside_screens();
     if (result.events % kSweepEvery == 0) close_stale(event.time_us);
-    const bool is_statement = iequals(event.command, "Query") || iequals(event.command, "Execute");
-    if (!is_statement) {
-      if (iequals(event.command, "Quit") || iequals(event.command, "Change user") ||
-          iequals(event.command, "Reset connection")) {
-        close(event.thread);
-      }
+    if (event.kind != ReadEvent::Kind::kStatement) {
+      if (event.kind == ReadEvent::Kind::kEndsSession) close(event.thread);
       // Connect, Init DB, Prepare, Close stmt, Ping, ...: not replayed, not worth a line
       // each in the summary.
       return;
     }
-    const Template& shape = *read->shape;
-    const std::string& why = read->why;
+    const Template& shape = *event.shape;
+    const std::string& why = *event.why;
     Request* request = nullptr;
     switch (options.group_by) {
       case CaptureOptions::GroupBy::kTags: {
-        const ReadTags& tags = *read->tags;
+        const ReadTags& tags = *event.tags;
         if (tags.found && !tags.utf8) {
           ++result.skipped["query tags that are not UTF-8"];
           return;
@@ -270,11 +267,11 @@ struct CaptureBuilder::State {
     if (options.group_by == CaptureOptions::GroupBy::kQuery) {
       Request single;
       single.screen = *shape.fingerprint_text;
-      single.issue(shape, read->literals);
+      single.issue(shape, literals);
       finish_request(std::move(single));
       return;
     }
-    request->issue(shape, read->literals);
+    request->issue(shape, literals);
     // A request that never ends (a connection never idle, never quitting) is cut, so that
     // memory stays bounded.
     if (request->statements.size() >= kMaxRequestStatements) {
@@ -773,16 +770,13 @@ CaptureBuilder::CaptureBuilder(CaptureOptions options)
 CaptureBuilder::~CaptureBuilder() = default;
 
 void CaptureBuilder::add(const LogEvent& event) {
-  if (!iequals(event.command, "Query") && !iequals(event.command, "Execute")) {
-    state_->add(event, nullptr);
-    return;
-  }
-  state_->reader.read(event, state_->own_statement);
-  state_->add(event, &state_->own_statement);
+  state_->own_literals.clear();
+  state_->reader.read(event, state_->own_event, state_->own_literals);
+  state_->add(state_->own_event, state_->own_literals);
 }
 
-void CaptureBuilder::add(const LogEvent& event, ReadStatement* statement) {
-  state_->add(event, statement);
+void CaptureBuilder::add(const ReadEvent& event, std::string_view literals) {
+  state_->add(event, literals);
 }
 
 StatementReader& CaptureBuilder::statement_reader() { return state_->reader; }

@@ -1,17 +1,11 @@
 #include "event_pipeline.h"
 
-#include "sqlmeasure/text.h"
-
 namespace sqlmeasure {
 namespace {
 
 // Events per batch, and batches waiting at most.
 constexpr std::size_t kBatchEvents = 1024;
 constexpr std::size_t kQueuedBatches = 8;
-
-bool is_statement(const LogEvent& event) {
-  return iequals(event.command, "Query") || iequals(event.command, "Execute");
-}
 
 }  // namespace
 
@@ -29,18 +23,10 @@ EventPipeline::~EventPipeline() {
   if (building_.joinable()) building_.join();
 }
 
-void EventPipeline::add(LogEvent&& event) {
-  if (filling_.events.size() < kBatchEvents) {
-    filling_.events.resize(kBatchEvents);
-    filling_.statements.resize(kBatchEvents);
-    filling_.read.resize(kBatchEvents);
-  }
-  // The event takes the place of one added before, whose memory is freed here, on the thread
-  // that made it (a free from another thread costs a lock).
-  const std::size_t at = filling_.size++;
-  filling_.events[at] = std::move(event);
-  filling_.read[at] = is_statement(filling_.events[at]);
-  if (filling_.read[at]) reader_.read(filling_.events[at], filling_.statements[at]);
+void EventPipeline::add(const LogEvent& event) {
+  if (filling_.events.size() < kBatchEvents) filling_.events.resize(kBatchEvents);
+  if (filling_.size == 0) filling_.literals.clear();
+  reader_.read(event, filling_.events[filling_.size++], filling_.literals);
   if (filling_.size >= kBatchEvents) send();
 }
 
@@ -101,8 +87,10 @@ void EventPipeline::fail(std::exception_ptr failure) {
 void EventPipeline::build() {
   try {
     for (Batch batch; take(batch);) {
+      const std::string_view literals = batch.literals;
       for (std::size_t i = 0; i < batch.size; ++i) {
-        builder_.add(batch.events[i], batch.read[i] ? &batch.statements[i] : nullptr);
+        const ReadEvent& event = batch.events[i];
+        builder_.add(event, literals.substr(event.literals_at, event.literals_size));
       }
       if (batch.end_of_log) builder_.end_of_log();
       const std::lock_guard lock(mutex_);

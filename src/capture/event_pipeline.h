@@ -26,8 +26,9 @@ class EventPipeline {
   EventPipeline(const EventPipeline&) = delete;
   EventPipeline& operator=(const EventPipeline&) = delete;
 
-  // Reads the event's statement, if it is one, here; the builder adds it later.
-  void add(LogEvent&& event);
+  // Reads the event here (its statement's template, values, tags); the builder adds what was
+  // read later. The event is not kept.
+  void add(const LogEvent& event);
   // CaptureBuilder::end_of_log, after the events added so far.
   void end_of_log();
   // Waits until every event is added; rethrows what a thread threw.
@@ -35,11 +36,10 @@ class EventPipeline {
 
  private:
   struct Batch {
-    std::vector<LogEvent> events;
-    std::vector<ReadStatement> statements;  // each event read (buffers reused)
-    std::vector<bool> read;                 // whether it is a statement, read
-    std::size_t size = 0;                   // events in use
-    bool end_of_log = false;                // after its events
+    std::vector<ReadEvent> events;  // read (buffers reused)
+    std::string literals;           // their statements' literals, one after the other
+    std::size_t size = 0;           // events in use
+    bool end_of_log = false;        // after its events
   };
   void send();
   // Takes the next batch; false when there is none and none will come.

@@ -90,8 +90,7 @@ void read_logs(const CaptureSources& from, CaptureBuilder& builder, CaptureRun& 
       };
     }
     const LogReadSummary read = read_log(
-        log, from.format, [&pipeline](LogEvent&& event) { pipeline.add(std::move(event)); },
-        on_read);
+        log, from.format, [&pipeline](LogEvent&& event) { pipeline.add(event); }, on_read);
     pipeline.end_of_log();
     if (read.empty) {
       fail(ExitCode::kBadInput,

@@ -86,18 +86,31 @@ StatementReader::StatementReader(const CaptureOptions& options)
 
 StatementReader::~StatementReader() = default;
 
-void StatementReader::read(const LogEvent& event, ReadStatement& out) {
-  out.literals.clear();
+void StatementReader::read(const LogEvent& event, ReadEvent& out, std::string& literals) {
+  out.thread = event.thread;
+  out.time_us = event.time_us;
+  if (!iequals(event.command, "Query") && !iequals(event.command, "Execute")) {
+    out.kind = iequals(event.command, "Quit") || iequals(event.command, "Change user") ||
+                       iequals(event.command, "Reset connection")
+                   ? ReadEvent::Kind::kEndsSession
+                   : ReadEvent::Kind::kOther;
+    out.shape = nullptr;
+    out.tags = nullptr;
+    return;
+  }
+  out.kind = ReadEvent::Kind::kStatement;
+  out.literals_at = literals.size();
   const bool read_fast = read_statement_skeleton(event.text, skeleton_);
   if (read_fast) skeleton_.id = skeleton_ids_.id_of(skeleton_.text);
-  out.shape = &template_of(event, read_fast, out.literals);
+  out.shape = &template_of(event, read_fast, literals);
+  out.literals_size = literals.size() - out.literals_at;
   // why_skipped, once per fingerprint: what decides it (the keywords, FOR UPDATE, INTO, an
   // executable comment) is all in the fingerprint; comments and literal values are not,
   // which only a ping ("/* ping */ SELECT 1") needs.
   if (out.shape->ping_shape) {
-    out.why = why_skipped(event.command, event.text);
+    out.why = &*ping_verdicts_.insert(why_skipped(event.command, event.text)).first;
   } else {
-    out.why.assign(out.shape->why);
+    out.why = &out.shape->why;
   }
   if (read_tags_) out.tags = tags_of(event, read_fast);
 }

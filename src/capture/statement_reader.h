@@ -8,6 +8,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -33,11 +34,22 @@ struct Template {
   std::string unusable;     // why a read of this SQL is not replayed, or empty
 };
 
-// One statement, read.
-struct ReadStatement {
+// An event as the thread that counts needs it (event_pipeline.h), read on the thread that reads
+// the log: small, and without the statement's text, so that little crosses from one core to
+// the other. Its literals are kept by whoever read it, in one buffer with others'.
+struct ReadEvent {
+  enum class Kind : std::uint8_t {
+    kStatement,    // Query, Execute: read
+    kEndsSession,  // Quit, Change user, Reset connection
+    kOther,        // Connect, Init DB, Prepare, Ping, ...: not replayed
+  };
+  Kind kind = Kind::kOther;
+  std::uint64_t thread = 0;
+  std::int64_t time_us = -1;
+  // A statement's:
   const Template* shape = nullptr;
-  std::string literals;  // append_literal's form: each literal after its length
-  std::string why;       // why it is not replayed, or empty
+  const std::string* why = nullptr;  // why it is not replayed, or empty; lives as the reader
+  std::size_t literals_at = 0, literals_size = 0;  // in the buffer read() appended them to
   // What its query tags say (when screens come from tags): shared by the statements of one
   // comment, never changed once made (the builder reads it on another thread).
   std::shared_ptr<const ReadTags> tags;
@@ -65,8 +77,8 @@ class StatementReader {
   StatementReader(const StatementReader&) = delete;
   StatementReader& operator=(const StatementReader&) = delete;
 
-  // Reads a Query or Execute event into `out` (its buffers reused).
-  void read(const LogEvent& event, ReadStatement& out);
+  // Reads the event into `out`; a statement's literals are appended to `literals`.
+  void read(const LogEvent& event, ReadEvent& out, std::string& literals);
 
  private:
   const Template& template_of(const LogEvent& event, bool read_fast, std::string& literals);
@@ -81,6 +93,7 @@ class StatementReader {
   std::unordered_map<std::string, std::uint32_t> fingerprint_ids_;
   std::deque<std::string> fingerprints_;  // by id (a deque: their addresses stay)
   std::vector<std::string> verdicts_;     // by fingerprint id: why_skipped
+  std::set<std::string> ping_verdicts_;   // why_skipped of pings' shapes (addresses stay)
   bool read_tags_ = false;
   QueryTagReader tags_;
   // The last tag comment of each connection (by its id's remainder), and what it said: a

@@ -155,7 +155,7 @@ struct CaptureResult {
 };
 
 class StatementReader;  // src/capture/statement_reader.h
-struct ReadStatement;
+struct ReadEvent;
 
 // Events in, screens out: streaming, its memory bounded by the distinct fingerprints and the
 // value rows kept, not by the number of events.
@@ -166,9 +166,9 @@ class CaptureBuilder {
   CaptureBuilder(const CaptureBuilder&) = delete;
   CaptureBuilder& operator=(const CaptureBuilder&) = delete;
   void add(const LogEvent& event);
-  // The same, with a Query or Execute event read by statement_reader() beforehand (another
-  // thread may do that), or null for any other command.
-  void add(const LogEvent& event, ReadStatement* statement);
+  // The same, with the event read by statement_reader() beforehand (another thread may do
+  // that), and its statement's literals.
+  void add(const ReadEvent& event, std::string_view literals);
   // What reads statements, for the one thread that does (add(event) uses it too).
   StatementReader& statement_reader();
   // The end of one log: its sessions' requests end (thread ids of another log are others).
