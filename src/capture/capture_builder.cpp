@@ -32,6 +32,11 @@ std::size_t rows_tracked(std::size_t max_values) {
   return std::max<std::size_t>(1000, max_values * 20);
 }
 constexpr std::size_t kRowBytes = 256;
+// What a row counts against that budget besides its literals and values: what it cost when it
+// kept its literals in a string of its own and its values read (a vector), as it once did —
+// so that the rows kept stay the same.
+constexpr std::size_t kRowCost =
+    sizeof(std::string) + 2 * sizeof(std::uint64_t) + sizeof(std::vector<ParamValue>);
 
 // Statements after which a request is cut, whatever its tags say.
 constexpr std::size_t kMaxRequestStatements = 100'000;
@@ -60,10 +65,16 @@ struct Shape {
   std::string first_literals;  // of its first statement
   std::vector<bool> varies;    // a parameter whose literal ever differed
   struct Row {
-    std::string literals;  // append_literal's form; read into values when written
+    std::uint32_t literals_at = 0, literals_size = 0;  // in row_literals
     std::uint64_t count = 0, first_seen = 0;
   };
   std::vector<Row> rows;
+  // The rows' literals (append_literal's form; read into values when written), one after the
+  // other: one allocation for all, where a string each cost a malloc to add and a free at exit.
+  std::string row_literals;
+  [[nodiscard]] std::string_view literals_of(const Row& row) const {
+    return std::string_view(row_literals).substr(row.literals_at, row.literals_size);
+  }
   // The rows by the hash of their literals, open addressing (a power of two, at most half
   // full): a lookup costs one cache miss, where a node-based map costs several — it is done
   // for every statement.
@@ -79,11 +90,13 @@ struct Shape {
     for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
       const Slot& slot = index[at];
       if (slot.row == 0) return nullptr;
-      if (slot.hash == hash && rows[slot.row - 1].literals == literals) return &rows[slot.row - 1];
+      if (slot.hash == hash && literals_of(rows[slot.row - 1]) == literals) {
+        return &rows[slot.row - 1];
+      }
     }
   }
 
-  void add_row(Row row, std::uint64_t hash) {
+  void add_row(std::string_view literals, std::uint64_t seen, std::uint64_t hash) {
     if ((rows.size() + 1) * 2 > index.size()) {
       std::vector<Slot> old = std::move(index);
       // Small at first: most shapes of a log of many routes hold a row or two.
@@ -92,7 +105,9 @@ struct Shape {
         if (slot.row != 0) place(slot);
       }
     }
-    rows.push_back(std::move(row));
+    rows.push_back(Row{static_cast<std::uint32_t>(row_literals.size()),
+                       static_cast<std::uint32_t>(literals.size()), 1, seen});
+    row_literals.append(literals);
     place(Slot{hash, static_cast<std::uint32_t>(rows.size())});
   }
 
@@ -577,15 +592,11 @@ struct CaptureBuilder::State {
                query.row_bytes < 2 * tracked * kRowBytes &&
                ((query.rows < tracked && query.row_bytes < tracked * kRowBytes) ||
                 &shape == query.most_issued)) {
-      // What the row cost when it kept its values read (they are read now only for the rows
-      // written, at the end): its literals, its vector of values and theirs, so that the
-      // rows kept are the same as before.
       std::size_t values = 0;
       for (LiteralReader each(literals); !each.done(); each.next()) ++values;
       ++query.rows;
-      query.row_bytes += sizeof(Shape::Row) + sizeof(std::vector<ParamValue>) +
-                         2 * literals.size() + values * sizeof(ParamValue);
-      shape.add_row(Shape::Row{std::string(literals), 1, seen}, hash);
+      query.row_bytes += kRowCost + 2 * literals.size() + values * sizeof(ParamValue);
+      shape.add_row(literals, seen, hash);
     }
   }
 
@@ -658,7 +669,7 @@ struct CaptureBuilder::State {
       std::set<std::vector<std::string>> seen;
       for (const Shape::Row* row : rows) {
         if (out.value_rows.size() >= options.max_values) break;
-        const std::vector<std::string_view> literals = literals_of(row->literals);
+        const std::vector<std::string_view> literals = literals_of(best->literals_of(*row));
         std::vector<ParamValue> values;
         std::vector<std::string> key;
         for (std::size_t i : kept) {
