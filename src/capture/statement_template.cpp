@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <set>
 
 #include "sqlmeasure/sql_lexer.h"
@@ -361,8 +362,15 @@ class Templater {
       used_.insert(name);
       return name;
     }
+    // The smallest free suffix, tried from where the base's last search ended (names are never
+    // freed): an IN-list of 500 ids makes id, id_2 ... id_500 in one pass, not 500.
     std::string name = base;
-    for (int n = 2; used_.contains(name); ++n) name = fmt::format("{}_{}", base, n);
+    int& n = next_suffix_.try_emplace(base, 2).first->second;
+    if (used_.contains(name)) {
+      do {
+        name = base + '_' + std::to_string(n++);
+      } while (used_.contains(name));
+    }
     used_.insert(name);
     return name;
   }
@@ -433,6 +441,7 @@ class Templater {
   std::vector<SqlToken> tokens_;
   mutable StatementTemplate out_;
   std::set<std::string> used_;
+  std::map<std::string, int> next_suffix_;  // by base name: the first suffix not tried yet
   struct ColumnRef {
     std::string column, qualifier;
   };
