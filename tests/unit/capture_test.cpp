@@ -569,6 +569,24 @@ Time                 Id Command    Argument
 
 // ================================================================ statement templates
 
+TEST_CASE("templates: parameters of one column take the smallest free suffix, in order",
+          "[unit][capture]") {
+  // id_3 is taken by a column of that name first: the list's names go around it.
+  const StatementTemplate statement = make_statement_template(
+      "SELECT * FROM t WHERE id_3 = 7 AND id IN (1, 2, 3, 4) AND x = 'a' AND id = 9");
+  CHECK(param_names(statement) == std::vector<std::string>{"id_3", "id", "id_2", "id_4", "id_5",
+                                                           "x", "id_6"});
+  // A list of 500 values: named in order, each once.
+  std::string list;
+  for (int i = 0; i < 500; ++i) list += (i > 0 ? ", " : "") + std::to_string(i);
+  const std::vector<std::string> names =
+      param_names(make_statement_template("SELECT * FROM t WHERE id IN (" + list + ")"));
+  REQUIRE(names.size() == 500);
+  CHECK(names[0] == "id");
+  CHECK(names[1] == "id_2");
+  CHECK(names[499] == "id_500");
+}
+
 TEST_CASE("templates: the fingerprint folds literals, IN-lists, case and blanks",
           "[unit][capture]") {
   const StatementTemplate a = make_statement_template(
