@@ -3,6 +3,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include <cstring>
 
@@ -33,7 +36,7 @@ bool continues_word(char c) { return is_ident_char(c); }
 // The first byte at or after `i` that SpecialBytes names, else sql.size(): sixteen bytes at a
 // time where the CPU can. (The sixteen-byte test also stops at a NUL, which the pass then
 // steps over as the plain byte it is.)
-std::size_t next_special(std::string_view sql, std::size_t i) {
+std::size_t next_special_sse2(std::string_view sql, std::size_t i) {
   const std::size_t size = sql.size();
 #if defined(__SSE2__)
   const char* data = sql.data();
@@ -63,6 +66,45 @@ std::size_t next_special(std::string_view sql, std::size_t i) {
 #endif
   while (i < size && !kSpecial.of[static_cast<unsigned char>(sql[i])]) ++i;
   return i;
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define SQLMEASURE_SKELETON_AVX2 1
+// The same, thirty-two bytes at a time, where the CPU has AVX2: each byte looked up by its
+// low and its high half in two tables of the classes of special bytes (0x0_ markers, 0x2_
+// quotes and comment starts, 0x3_ digits, 0x6_ the backtick); a byte is special when both
+// lookups share a class.
+__attribute__((target("avx2"))) std::size_t next_special_avx2(std::string_view sql, std::size_t i) {
+  const std::size_t size = sql.size();
+  const char* data = sql.data();
+  // Classes: 1 markers (0x01-0x03), 2 ' " # - /, 4 digits, 8 the backtick.
+  const __m256i by_low = _mm256_setr_epi8(12, 5, 7, 7, 4, 4, 4, 6, 4, 4, 0, 0, 0, 2, 0, 2,  //
+                                          12, 5, 7, 7, 4, 4, 4, 6, 4, 4, 0, 0, 0, 2, 0, 2);
+  const __m256i by_high = _mm256_setr_epi8(1, 0, 2, 4, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0,  //
+                                           1, 0, 2, 4, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  const __m256i nibble = _mm256_set1_epi8(0x0f);
+  for (; i + 32 <= size; i += 32) {
+    const __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(data + i));
+    const __m256i low = _mm256_shuffle_epi8(by_low, _mm256_and_si256(bytes, nibble));
+    const __m256i high =
+        _mm256_shuffle_epi8(by_high, _mm256_and_si256(_mm256_srli_epi16(bytes, 4), nibble));
+    const __m256i plain = _mm256_cmpeq_epi8(_mm256_and_si256(low, high), _mm256_setzero_si256());
+    const auto plain_bits = static_cast<unsigned>(_mm256_movemask_epi8(plain));
+    if (plain_bits != 0xffffffffu) {
+      return i + static_cast<std::size_t>(__builtin_ctz(~plain_bits));
+    }
+  }
+  return next_special_sse2(sql, i);
+}
+#endif
+
+// The one of the two the CPU runs, chosen once.
+std::size_t next_special(std::string_view sql, std::size_t i) {
+#if defined(SQLMEASURE_SKELETON_AVX2)
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  if (avx2) return next_special_avx2(sql, i);
+#endif
+  return next_special_sse2(sql, i);
 }
 
 // The end of the quoted text starting at `begin` (after its closing quote), or npos when it

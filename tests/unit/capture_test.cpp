@@ -574,8 +574,8 @@ TEST_CASE("templates: parameters of one column take the smallest free suffix, in
   // id_3 is taken by a column of that name first: the list's names go around it.
   const StatementTemplate statement = make_statement_template(
       "SELECT * FROM t WHERE id_3 = 7 AND id IN (1, 2, 3, 4) AND x = 'a' AND id = 9");
-  CHECK(param_names(statement) == std::vector<std::string>{"id_3", "id", "id_2", "id_4", "id_5",
-                                                           "x", "id_6"});
+  CHECK(param_names(statement) ==
+        std::vector<std::string>{"id_3", "id", "id_2", "id_4", "id_5", "x", "id_6"});
   // A list of 500 values: named in order, each once.
   std::string list;
   for (int i = 0; i < 500; ++i) list += (i > 0 ? ", " : "") + std::to_string(i);
@@ -1058,24 +1058,30 @@ TEST_CASE("statement skeleton: literals and comments cut out, the rest as writte
   }
 }
 
-TEST_CASE("statement skeleton: the same wherever a byte falls in the sixteen-byte scan",
+TEST_CASE("statement skeleton: the same wherever a byte falls in the scan's blocks",
           "[unit][capture]") {
-  // The pass skips plain bytes sixteen at a time: each case is read again after 0 to 31 more
+  // The pass skips plain bytes 16 or 32 at a time: each case is read again after 1 to 63 more
   // spaces, so that every byte it turns on falls at every place of a block, and at its end.
-  const std::vector<std::string> cases = {"SELECT a1, t2.x FROM t2 WHERE id = 17",
-                                          "SELECT user_2fa FROM t WHERE x='a'",
-                                          "SELECT * FROM t WHERE n = N'a'",
-                                          "SELECT * FROM t WHERE n = 12abc",
-                                          "SELECT * FROM t WHERE a = -5",
-                                          "SELECT a FROM t /*x='1'*/",
-                                          "SELECT `a1` FROM t WHERE b = \"q\" -- c",
-                                          "SELECT 1 # c",
-                                          "SELECT a FROM t WHERE b = 3.25 LIMIT 9",
-                                          "SELECT \x02"};
+  const std::vector<std::string> cases = {
+      "SELECT a1, t2.x FROM t2 WHERE id = 17",
+      "SELECT user_2fa FROM t WHERE x='a'",
+      "SELECT * FROM t WHERE n = N'a'",
+      "SELECT * FROM t WHERE n = 12abc",
+      "SELECT * FROM t WHERE a = -5",
+      "SELECT a FROM t /*x='1'*/",
+      "SELECT `a1` FROM t WHERE b = \"q\" -- c",
+      "SELECT 1 # c",
+      "SELECT a FROM t WHERE b = 3.25 LIMIT 9",
+      "SELECT \x02",
+      "SELECT \x01",
+      "SELECT a FROM t WHERE b = 1 \x03",
+      "SELECT \xc3\xa9t\xc3\xa9 FROM t WHERE x = '\xc3\xbc' AND y = 2",
+      std::string("SELECT a\0b FROM t WHERE c = 4", 30),
+      "SELECT a/b FROM `t-1` WHERE c = \"d#e\" AND f = 6"};
   for (const std::string& sql : cases) {
     StatementSkeleton first;
     const bool fast = read_statement_skeleton(sql, first);
-    for (std::size_t pad = 1; pad < 32; ++pad) {
+    for (std::size_t pad = 1; pad < 64; ++pad) {
       const std::string padded = std::string(pad, ' ') + sql;
       CAPTURE(sql, pad);
       StatementSkeleton again;
