@@ -181,7 +181,8 @@ std::string screen_name_from(const std::vector<std::string>& values) {
 }
 
 struct CaptureBuilder::State {
-  explicit State(CaptureOptions options_in) : options(std::move(options_in)), reader(options) {}
+  explicit State(CaptureOptions options_in)
+      : options(std::move(options_in)), reader(options), tag_slots(options.screen_tags) {}
   CaptureOptions options;
   std::uint64_t sequence = 0;  // events so far: the order of first appearance
   // Statements added to screens so far: the order of first appearance of queries, shapes and
@@ -202,6 +203,7 @@ struct CaptureBuilder::State {
   };
   std::unordered_map<std::uint64_t, Serving> serving;
   StatementReader reader;  // for add(event)
+  TagSlots tag_slots;      // what the comments `reader` told apart say
   ReadEvent own_event;     // for add(event): buffers reused
   std::string own_literals;
   CaptureResult result;
@@ -214,7 +216,7 @@ struct CaptureBuilder::State {
   };
   std::vector<Ahead> statements_ahead;  // finish_request's, by statement (reused)
 
-  void add(const ReadEvent& event, std::string_view literals) {
+  void add(const ReadEvent& event, std::string_view buffer) {
     ++result.events;
     ++sequence;
     if (screens.size() > options.screens_tracked) set_aside_screens();
@@ -227,10 +229,11 @@ struct CaptureBuilder::State {
     }
     const Template& shape = *event.shape;
     const std::string& why = *event.why;
+    const std::string_view literals = buffer.substr(event.literals_at, event.literals_size);
     Request* request = nullptr;
     switch (options.group_by) {
       case CaptureOptions::GroupBy::kTags: {
-        const ReadTags& tags = *event.tags;
+        const ReadTags& tags = tag_slots.of(event, buffer);
         if (tags.found && !tags.utf8) {
           ++result.skipped["query tags that are not UTF-8"];
           return;
@@ -786,8 +789,8 @@ void CaptureBuilder::add(const LogEvent& event) {
   state_->add(state_->own_event, state_->own_literals);
 }
 
-void CaptureBuilder::add(const ReadEvent& event, std::string_view literals) {
-  state_->add(event, literals);
+void CaptureBuilder::add(const ReadEvent& event, std::string_view buffer) {
+  state_->add(event, buffer);
 }
 
 StatementReader& CaptureBuilder::statement_reader() { return state_->reader; }

@@ -25,8 +25,8 @@ EventPipeline::~EventPipeline() {
 
 void EventPipeline::add(const LogEvent& event) {
   if (filling_.events.size() < kBatchEvents) filling_.events.resize(kBatchEvents);
-  if (filling_.size == 0) filling_.literals.clear();
-  reader_.read(event, filling_.events[filling_.size++], filling_.literals);
+  if (filling_.size == 0) filling_.buffer.clear();
+  reader_.read(event, filling_.events[filling_.size++], filling_.buffer);
   if (filling_.size >= kBatchEvents) send();
 }
 
@@ -87,11 +87,7 @@ void EventPipeline::fail(std::exception_ptr failure) {
 void EventPipeline::build() {
   try {
     for (Batch batch; take(batch);) {
-      const std::string_view literals = batch.literals;
-      for (std::size_t i = 0; i < batch.size; ++i) {
-        const ReadEvent& event = batch.events[i];
-        builder_.add(event, literals.substr(event.literals_at, event.literals_size));
-      }
+      for (std::size_t i = 0; i < batch.size; ++i) builder_.add(batch.events[i], batch.buffer);
       if (batch.end_of_log) builder_.end_of_log();
       const std::lock_guard lock(mutex_);
       if (used_.size() < kQueuedBatches) used_.push_back(std::move(batch));

@@ -37,7 +37,7 @@ class EventPipeline {
  private:
   struct Batch {
     std::vector<ReadEvent> events;  // read (buffers reused)
-    std::string literals;           // their statements' literals, one after the other
+    std::string buffer;             // their literals and new tag comments, one after the other
     std::size_t size = 0;           // events in use
     bool end_of_log = false;        // after its events
   };

@@ -176,22 +176,26 @@ QueryTagReader::QueryTagReader(std::vector<std::string> screen_tags)
 
 ReadTags QueryTagReader::from_comments(const std::vector<std::string_view>& comments) {
   for (std::string_view comment : comments) {
-    // Each request's traceparent makes its comment new: what the tags say is kept by the
-    // comment without the traceparent's value, and the trace id is read from that value.
-    std::string_view trace;
-    const bool split = !names_by_trace_ && split_traceparent(comment, key_, trace);
-    const std::string_view key = split ? std::string_view(key_) : comment;
-    auto found = cache_.find(key);
-    if (found == cache_.end()) {
-      if (cache_.size() >= kCachedComments) cache_.clear();
-      found = cache_.emplace(key, read(read_query_tags_in(comment))).first;
-    }
-    if (!found->second.found) continue;
-    ReadTags out = found->second;
-    if (split) assign_trace_key(trace, out.trace);
-    return out;
+    if (ReadTags tags = from_comment(comment); tags.found) return tags;
   }
   return ReadTags{};
+}
+
+ReadTags QueryTagReader::from_comment(std::string_view comment) {
+  // Each request's traceparent makes its comment new: what the tags say is kept by the
+  // comment without the traceparent's value, and the trace id is read from that value.
+  std::string_view trace;
+  const bool split = !names_by_trace_ && split_traceparent(comment, key_, trace);
+  const std::string_view key = split ? std::string_view(key_) : comment;
+  auto found = cache_.find(key);
+  if (found == cache_.end()) {
+    if (cache_.size() >= kCachedComments) cache_.clear();
+    found = cache_.emplace(key, read(read_query_tags_in(comment))).first;
+  }
+  if (!found->second.found) return ReadTags{};
+  ReadTags out = found->second;
+  if (split) assign_trace_key(trace, out.trace);
+  return out;
 }
 
 ReadTags QueryTagReader::from_sql(std::string_view sql) { return read(read_query_tags(sql)); }

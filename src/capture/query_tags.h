@@ -45,6 +45,8 @@ class QueryTagReader {
   explicit QueryTagReader(std::vector<std::string> screen_tags);
   // The tags of the first of `comments` ("/* ... */", in order) that holds some.
   [[nodiscard]] ReadTags from_comments(const std::vector<std::string_view>& comments);
+  // The tags of one comment (found: false when it holds none).
+  [[nodiscard]] ReadTags from_comment(std::string_view comment);
   // The tags of a statement's text.
   [[nodiscard]] ReadTags from_sql(std::string_view sql);
 

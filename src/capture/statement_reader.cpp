@@ -81,12 +81,11 @@ std::string_view LiteralReader::next() {
 StatementReader::StatementReader(const CaptureOptions& options)
     : read_tags_(options.group_by == CaptureOptions::GroupBy::kTags),
       tags_(options.screen_tags),
-      last_tags_(64),
-      no_tags_(new ReadTags) {}  // not make_shared: see tags_of
+      last_comments_(TagSlots::kSlots) {}
 
 StatementReader::~StatementReader() = default;
 
-void StatementReader::read(const LogEvent& event, ReadEvent& out, std::string& literals) {
+void StatementReader::read(const LogEvent& event, ReadEvent& out, std::string& buffer) {
   out.thread = event.thread;
   out.time_us = event.time_us;
   if (!iequals(event.command, "Query") && !iequals(event.command, "Execute")) {
@@ -95,15 +94,16 @@ void StatementReader::read(const LogEvent& event, ReadEvent& out, std::string& l
                    ? ReadEvent::Kind::kEndsSession
                    : ReadEvent::Kind::kOther;
     out.shape = nullptr;
+    out.tags_from = ReadEvent::TagsFrom::kNone;
     out.tags = nullptr;
     return;
   }
   out.kind = ReadEvent::Kind::kStatement;
-  out.literals_at = literals.size();
+  out.literals_at = buffer.size();
   const bool read_fast = read_statement_skeleton(event.text, skeleton_);
   if (read_fast) skeleton_.id = skeleton_ids_.id_of(skeleton_.text);
-  out.shape = &template_of(event, read_fast, literals);
-  out.literals_size = literals.size() - out.literals_at;
+  out.shape = &template_of(event, read_fast, buffer);
+  out.literals_size = buffer.size() - out.literals_at;
   // why_skipped, once per fingerprint: what decides it (the keywords, FOR UPDATE, INTO, an
   // executable comment) is all in the fingerprint; comments and literal values are not,
   // which only a ping ("/* ping */ SELECT 1") needs.
@@ -112,29 +112,57 @@ void StatementReader::read(const LogEvent& event, ReadEvent& out, std::string& l
   } else {
     out.why = &out.shape->why;
   }
-  if (read_tags_) out.tags = tags_of(event, read_fast);
+  out.tags_from = ReadEvent::TagsFrom::kNone;
+  out.tags = nullptr;
+  if (read_tags_) tags_of(event, read_fast, out, buffer);
 }
 
-// The statement's tags: its connection's last when its comment is the same, else read. Each
-// is made once and allocated alone, not by make_shared: its count of users, changed on this
-// thread, is not in the allocation the builder reads.
-std::shared_ptr<const ReadTags> StatementReader::tags_of(const LogEvent& event, bool read_fast) {
-  if (read_fast && skeleton_.comments.empty()) return no_tags_;
-  const auto read = [&] {
-    return std::shared_ptr<const ReadTags>(new ReadTags(
-        read_fast ? tags_.from_comments(skeleton_.comments) : tags_.from_sql(event.text)));
-  };
-  if (!read_fast || skeleton_.comments.size() != 1) return read();
-  LastTags& last = last_tags_[event.thread % last_tags_.size()];
-  const std::string_view comment = skeleton_.comments.front();
-  if (!last.valid || last.thread != event.thread || last.comment != comment) {
-    last.valid = false;  // until both are set
-    last.tags = read();
-    last.thread = event.thread;
-    last.comment.assign(comment);
-    last.valid = true;
+// Where the statement's tags come from (ReadEvent::TagsFrom).
+void StatementReader::tags_of(const LogEvent& event, bool read_fast, ReadEvent& out,
+                              std::string& buffer) {
+  out.tags = nullptr;
+  if (read_fast && skeleton_.comments.empty()) {
+    out.tags_from = ReadEvent::TagsFrom::kNone;
+    return;
   }
-  return last.tags;
+  if (!read_fast || skeleton_.comments.size() != 1) {
+    out.tags_from = ReadEvent::TagsFrom::kRead;
+    out.tags = std::make_shared<const ReadTags>(read_fast ? tags_.from_comments(skeleton_.comments)
+                                                          : tags_.from_sql(event.text));
+    return;
+  }
+  LastComment& last = last_comments_[event.thread % TagSlots::kSlots];
+  const std::string_view comment = skeleton_.comments.front();
+  if (last.valid && last.thread == event.thread && last.comment == comment) {
+    out.tags_from = ReadEvent::TagsFrom::kSame;
+    return;
+  }
+  last.valid = true;
+  last.thread = event.thread;
+  last.comment.assign(comment);
+  out.tags_from = ReadEvent::TagsFrom::kNew;
+  out.comment_at = buffer.size();
+  out.comment_size = comment.size();
+  buffer.append(comment);
+}
+
+TagSlots::TagSlots(std::vector<std::string> screen_tags)
+    : reader_(std::move(screen_tags)), slots_(kSlots) {}
+
+const ReadTags& TagSlots::of(const ReadEvent& event, std::string_view buffer) {
+  switch (event.tags_from) {
+    case ReadEvent::TagsFrom::kNone:
+      return none_;
+    case ReadEvent::TagsFrom::kRead:
+      return *event.tags;
+    case ReadEvent::TagsFrom::kNew:
+      slots_[event.thread % kSlots] =
+          reader_.from_comment(buffer.substr(event.comment_at, event.comment_size));
+      break;
+    case ReadEvent::TagsFrom::kSame:
+      break;
+  }
+  return slots_[event.thread % kSlots];
 }
 
 // The statement's template, and its literals appended to `literals`: from its skeleton when

@@ -50,9 +50,35 @@ struct ReadEvent {
   const Template* shape = nullptr;
   const std::string* why = nullptr;  // why it is not replayed, or empty; lives as the reader
   std::size_t literals_at = 0, literals_size = 0;  // in the buffer read() appended them to
-  // What its query tags say (when screens come from tags): shared by the statements of one
-  // comment, never changed once made (the builder reads it on another thread).
-  std::shared_ptr<const ReadTags> tags;
+  // Where its query tags come from (when screens come from tags). A connection's statements
+  // repeat their comment, traceparent and all: the reading thread only tells whether it is
+  // the one its connection's statement before had, and the counting thread reads a new one
+  // (TagSlots), so that neither the reading nor its memory is on the reading thread.
+  enum class TagsFrom : std::uint8_t {
+    kNone,  // no tag comment
+    kSame,  // the comment of its connection's statement before (in the same slot)
+    kNew,   // a comment new to its connection: in the buffer, at comment_at
+    kRead,  // read here (a statement of several comments, or lexed): in `tags`
+  };
+  TagsFrom tags_from = TagsFrom::kNone;
+  std::size_t comment_at = 0, comment_size = 0;
+  std::shared_ptr<const ReadTags> tags;  // kRead
+};
+
+// What the comments a StatementReader told apart say, in the counting thread: read when new,
+// kept per connection (in the reader's slot of it) for the statements that repeat them.
+class TagSlots {
+ public:
+  explicit TagSlots(std::vector<std::string> screen_tags);
+  // The event's tags; `buffer` is what read() appended the event's comment to.
+  const ReadTags& of(const ReadEvent& event, std::string_view buffer);
+
+  static constexpr std::size_t kSlots = 64;  // connections, by their id's remainder
+
+ private:
+  QueryTagReader reader_;
+  std::vector<ReadTags> slots_;
+  const ReadTags none_;
 };
 
 // A statement's literals, one after the other, each after its length: a value row's key.
@@ -77,13 +103,14 @@ class StatementReader {
   StatementReader(const StatementReader&) = delete;
   StatementReader& operator=(const StatementReader&) = delete;
 
-  // Reads the event into `out`; a statement's literals are appended to `literals`.
-  void read(const LogEvent& event, ReadEvent& out, std::string& literals);
+  // Reads the event into `out`; a statement's literals, and a tag comment new to its
+  // connection, are appended to `buffer`.
+  void read(const LogEvent& event, ReadEvent& out, std::string& buffer);
 
  private:
   const Template& template_of(const LogEvent& event, bool read_fast, std::string& literals);
   const Template& intern(const StatementTemplate& statement, const LogEvent& event);
-  [[nodiscard]] std::shared_ptr<const ReadTags> tags_of(const LogEvent& event, bool read_fast);
+  void tags_of(const LogEvent& event, bool read_fast, ReadEvent& out, std::string& buffer);
 
   StatementSkeleton skeleton_;  // of the statement being read (buffers reused)
   SkeletonIds skeleton_ids_;
@@ -96,16 +123,13 @@ class StatementReader {
   std::set<std::string> ping_verdicts_;   // why_skipped of pings' shapes (addresses stay)
   bool read_tags_ = false;
   QueryTagReader tags_;
-  // The last tag comment of each connection (by its id's remainder), and what it said: a
-  // request's statements repeat their comment, traceparent and all.
-  struct LastTags {
+  // The last tag comment of each connection (by its id's remainder, TagSlots::kSlots).
+  struct LastComment {
     std::uint64_t thread = 0;
     bool valid = false;
     std::string comment;
-    std::shared_ptr<const ReadTags> tags;
   };
-  std::vector<LastTags> last_tags_;
-  std::shared_ptr<const ReadTags> no_tags_;  // of every statement without a tag comment
+  std::vector<LastComment> last_comments_;
 };
 
 }  // namespace sqlmeasure

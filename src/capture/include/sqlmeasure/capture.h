@@ -167,8 +167,8 @@ class CaptureBuilder {
   CaptureBuilder& operator=(const CaptureBuilder&) = delete;
   void add(const LogEvent& event);
   // The same, with the event read by statement_reader() beforehand (another thread may do
-  // that), and its statement's literals.
-  void add(const ReadEvent& event, std::string_view literals);
+  // that), and the buffer that read appended its statement's literals and comment to.
+  void add(const ReadEvent& event, std::string_view buffer);
   // What reads statements, for the one thread that does (add(event) uses it too).
   StatementReader& statement_reader();
   // The end of one log: its sessions' requests end (thread ids of another log are others).
