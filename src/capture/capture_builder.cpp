@@ -43,6 +43,9 @@ constexpr std::size_t kMaxRequestStatements = 100'000;
 // Every so many events, requests idle for a minute (or --gap, if longer) end.
 constexpr std::uint64_t kSweepEvery = 65'536;
 constexpr std::int64_t kStaleAfterUs = 60'000'000;
+// Finished requests kept to be used again (their buffers), at most.
+constexpr std::size_t kSpareRequests = 64;
+constexpr std::size_t kSpareStatements = 1024;
 // The largest `times` a scenario file may say.
 constexpr int kMaxTimes = 100'000;
 
@@ -150,6 +153,19 @@ struct Request {
   std::string literals;
   std::map<std::string, std::uint64_t> skipped;
 
+  // Empty again, its buffers kept for the next request.
+  void clear() {
+    screen.clear();
+    tags.clear();
+    key.clear();
+    last_time_us = -1;
+    stats = nullptr;
+    stats_generation = 0;
+    statements.clear();
+    literals.clear();
+    skipped.clear();
+  }
+
   void issue(const Template& shape, std::string_view statement_literals) {
     statements.push_back(Issued{&shape, literals.size(), statement_literals.size()});
     literals.append(statement_literals);
@@ -215,6 +231,7 @@ struct CaptureBuilder::State {
     Shape* shape = nullptr;
   };
   std::vector<Ahead> statements_ahead;  // finish_request's, by statement (reused)
+  std::vector<Request> spare_requests;  // finished, emptied, for take_request
 
   void add(const ReadEvent& event, std::string_view buffer) {
     ++result.events;
@@ -283,7 +300,7 @@ struct CaptureBuilder::State {
       return;
     }
     if (options.group_by == CaptureOptions::GroupBy::kQuery) {
-      Request single;
+      Request single = take_request();
       single.screen = *shape.fingerprint_text;
       single.issue(shape, literals);
       finish_request(std::move(single));
@@ -315,6 +332,7 @@ struct CaptureBuilder::State {
       Trace& trace = traces[key];
       ++trace.threads;
       if (trace.request.key.empty()) {
+        trace.request = take_request();
         trace.request.screen = screen;
         trace.request.key = key;
       }
@@ -339,7 +357,7 @@ struct CaptureBuilder::State {
   void cut_trace(const std::string& key, const std::string& screen = "") {
     Trace& trace = traces.at(key);
     Request request = std::move(trace.request);
-    trace.request = Request{};
+    trace.request = take_request();
     trace.request.screen = screen.empty() ? request.screen : screen;
     trace.request.key = key;
     finish_request(std::move(request));
@@ -399,7 +417,7 @@ struct CaptureBuilder::State {
       found = open.end();
     }
     if (found == open.end()) {
-      found = open.emplace(thread, Request{}).first;
+      found = open.emplace(thread, take_request()).first;
       found->second.screen = screen;
       found->second.key = key;
     }
@@ -461,7 +479,30 @@ struct CaptureBuilder::State {
     finish_request(std::move(request));
   }
 
+  // A request made of one used before, when there is one: its buffers (the statements, their
+  // literals, the screen's key) are not allocated again for each request.
+  Request take_request() {
+    if (spare_requests.empty()) return Request{};
+    Request request = std::move(spare_requests.back());
+    spare_requests.pop_back();
+    return request;
+  }
+
   void finish_request(Request request) {
+    struct Recycle {
+      State& state;
+      Request& request;
+      ~Recycle() {
+        // (Not a request of thousands of statements: its buffers would stay that large.)
+        if (state.spare_requests.size() >= kSpareRequests ||
+            request.statements.capacity() > kSpareStatements ||
+            request.literals.capacity() > kSpareStatements * 64) {
+          return;
+        }
+        request.clear();
+        state.spare_requests.push_back(std::move(request));
+      }
+    } recycle{*this, request};
     if (options.group_by == CaptureOptions::GroupBy::kThread) {
       if (request.statements.empty()) {
         for (const auto& [why, count] : request.skipped) result.skipped[why] += count;

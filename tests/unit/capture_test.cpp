@@ -842,6 +842,36 @@ TEST_CASE("capture: statements a scenario would read otherwise are left out, cou
   CHECK(result.screens[0].skipped.at("not read-only: unterminated comment") == 1);
 }
 
+TEST_CASE("capture: a request takes nothing from the one before it (their buffers are reused)",
+          "[unit][capture]") {
+  // Traced requests one after the other on one connection, then on another: each is counted
+  // alone, though each takes the emptied buffers of one finished before.
+  std::vector<LogEvent> events;
+  for (int n = 0; n < 200; ++n) {
+    const std::string trace = trace_id(n);
+    const bool works = n % 2 == 0;
+    const std::string controller = works ? "works" : "users";
+    if (works)
+      events.push_back(event(1, tagged("UPDATE works SET v = 1", controller, "show", trace)));
+    for (int i = 0; i <= n % 5; ++i) {
+      events.push_back(
+          event(n % 3 == 0 ? 1 : 2,
+                tagged("SELECT * FROM " + controller + " WHERE id = " + std::to_string(n * 10 + i),
+                       controller, "show", trace)));
+    }
+  }
+  const CaptureResult result = capture(events);
+  REQUIRE(screen_names(result) == std::vector<std::string>{"users_show", "works_show"});
+  const CapturedScreen& works = screen_named(result, "works_show");
+  const CapturedScreen& users = screen_named(result, "users_show");
+  CHECK(works.requests == 100);
+  CHECK(users.requests == 100);
+  CHECK(works.skipped.at("write") == 100);
+  CHECK(users.skipped.empty());
+  REQUIRE(users.queries.size() == 1);
+  CHECK(users.queries[0].sql.find("works") == std::string::npos);
+}
+
 TEST_CASE("capture: each reason to leave a statement out, earned by a statement that has it",
           "[unit][capture]") {
   // (A session's other commands, Connect, Init DB, Prepare, Ping..., are not statements: not
