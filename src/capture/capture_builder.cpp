@@ -19,6 +19,7 @@
 #include "sqlmeasure/sql_statements.h"
 #include "sqlmeasure/text.h"
 #include "statement_reader.h"
+#include "text_hash.h"
 
 namespace sqlmeasure {
 namespace {
@@ -67,6 +68,7 @@ struct Shape {
   std::uint64_t first_seen = 0;
   std::string first_literals;  // of its first statement
   std::vector<bool> varies;    // a parameter whose literal ever differed
+  std::size_t varying = 0;     // how many do: once all, no statement need be compared
   struct Row {
     std::uint32_t literals_at = 0, literals_size = 0;  // in row_literals
     std::uint64_t count = 0, first_seen = 0;
@@ -576,8 +578,7 @@ struct CaptureBuilder::State {
           }
         }
       }
-      const std::uint64_t hash =
-          std::hash<std::string_view>{}(request.statement_literals(statement));
+      const std::uint64_t hash = text_hash(request.statement_literals(statement));
       statements_ahead[i] = Ahead{hash, query, shape};
       if (shape != nullptr && !shape->index.empty()) {
         __builtin_prefetch(&shape->index[hash & (shape->index.size() - 1)]);
@@ -623,10 +624,13 @@ struct CaptureBuilder::State {
     if (query.most_issued == nullptr || shape.statements > query.most_issued->statements) {
       query.most_issued = &shape;
     }
-    if (literals != shape.first_literals) {
+    if (shape.varying < shape.varies.size() && literals != shape.first_literals) {
       LiteralReader each(literals), first(shape.first_literals);
       for (std::size_t i = 0; i < shape.varies.size() && !each.done() && !first.done(); ++i) {
-        if (each.next() != first.next()) shape.varies[i] = true;
+        if (each.next() != first.next() && !shape.varies[i]) {
+          shape.varies[i] = true;
+          ++shape.varying;
+        }
       }
     }
     if (Shape::Row* row = shape.find_row(literals, hash)) {

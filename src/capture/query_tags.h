@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "text_hash.h"
+
 namespace sqlmeasure {
 
 struct QueryTags {
@@ -56,9 +58,7 @@ class QueryTagReader {
 
   struct TextHash {
     using is_transparent = void;
-    std::size_t operator()(std::string_view text) const {
-      return std::hash<std::string_view>{}(text);
-    }
+    std::size_t operator()(std::string_view text) const { return text_hash(text); }
   };
   std::vector<std::string> screen_tags_;
   bool names_by_trace_ = false;  // --screen-tag traceparent: screens differ by it

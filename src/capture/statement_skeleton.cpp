@@ -11,6 +11,7 @@
 
 #include "sqlmeasure/sql_lexer.h"
 #include "sqlmeasure/text.h"
+#include "text_hash.h"
 
 namespace sqlmeasure {
 namespace {
@@ -133,36 +134,6 @@ bool is_ascii(std::string_view text) {
   unsigned char any = 0;
   for (const char c : text) any |= static_cast<unsigned char>(c);
   return any < 0x80;
-}
-
-// The high and low halves of a 64 x 64-bit product, folded: one multiply mixes sixteen bytes.
-// (__extension__: GCC's and Clang's 128-bit integer, which -Wpedantic would refuse.)
-__extension__ using Product = unsigned __int128;
-std::uint64_t fold(std::uint64_t a, std::uint64_t b) {
-  const Product product = static_cast<Product>(a) * b;
-  return static_cast<std::uint64_t>(product) ^ static_cast<std::uint64_t>(product >> 64);
-}
-
-std::uint64_t text_hash(std::string_view text) {
-  constexpr std::uint64_t kOdd1 = 0xa0761d6478bd642full, kOdd2 = 0xe7037ed1a0b428dbull;
-  std::uint64_t hash = fold(text.size() ^ kOdd1, kOdd2);
-  const char* at = text.data();
-  std::size_t left = text.size();
-  for (; left >= 16; at += 16, left -= 16) {
-    std::uint64_t low = 0, high = 0;
-    std::memcpy(&low, at, 8);
-    std::memcpy(&high, at + 8, 8);
-    hash = fold(low ^ kOdd1, high ^ hash);
-  }
-  if (left > 0) {
-    char tail[16] = {};
-    std::memcpy(tail, at, left);
-    std::uint64_t low = 0, high = 0;
-    std::memcpy(&low, tail, 8);
-    std::memcpy(&high, tail + 8, 8);
-    hash = fold(low ^ kOdd1, high ^ hash);
-  }
-  return fold(hash ^ kOdd2, hash);
 }
 
 }  // namespace
