@@ -20,10 +20,13 @@ constexpr FormatName kFormats[] = {{LogFormat::kAuto, "auto"},
 }  // namespace
 
 bool is_log_header(std::string_view text) {
-  // The cheap tests first: this is asked of every line of a log.
-  if (text.ends_with("started with:") && text.find(", Version: ") != std::string_view::npos) {
+  // The cheap tests first, one byte each: this is asked of every line of a log.
+  if (text.empty()) return false;
+  if (text.back() == ':' && text.ends_with("started with:") &&
+      text.find(", Version: ") != std::string_view::npos) {
     return true;
   }
+  if (text.front() != 'T') return false;
   if (text.starts_with("Tcp port: ")) return true;
   return text.starts_with("Time") && text.find("Id Command") != std::string_view::npos &&
          text.find("Argument") != std::string_view::npos;

@@ -13,6 +13,9 @@
 namespace sqlmeasure {
 namespace {
 
+// Pings' codes whose verdict is remembered, at most.
+constexpr std::size_t kPingCodes = 4096;
+
 // The read-only guard's reason as a count's label: what refused it, without where (a line and
 // column, an executable comment's version), so that statements refused alike count together.
 std::string not_read_only(std::string reason) {
@@ -108,13 +111,33 @@ void StatementReader::read(const LogEvent& event, ReadEvent& out, std::string& b
   // executable comment) is all in the fingerprint; comments and literal values are not,
   // which only a ping ("/* ping */ SELECT 1") needs.
   if (out.shape->ping_shape) {
-    out.why = &*ping_verdicts_.insert(why_skipped(event.command, event.text)).first;
+    out.why = ping_verdict(event, read_fast,
+                           std::string_view(buffer).substr(out.literals_at, out.literals_size));
   } else {
     out.why = &out.shape->why;
   }
   out.tags_from = ReadEvent::TagsFrom::kNone;
   out.tags = nullptr;
   if (read_tags_) tags_of(event, read_fast, out, buffer);
+}
+
+// The verdict of a statement of a ping's shape ("select ?"): what its code says (its skeleton
+// and literals: SELECT 1, or not) and whether it starts with "/* ping */". Remembered by
+// those: a pool pings on every checkout, each time with the request's comment.
+const std::string* StatementReader::ping_verdict(const LogEvent& event, bool read_fast,
+                                                 std::string_view literals) {
+  const auto verdict = [&] {
+    return &*ping_verdicts_.insert(why_skipped(event.command, event.text)).first;
+  };
+  if (!read_fast) return verdict();
+  ping_key_.assign(reinterpret_cast<const char*>(&skeleton_.id), sizeof skeleton_.id);
+  ping_key_ += event.text.starts_with("/* ping */") ? '1' : '0';
+  ping_key_.append(literals);
+  if (const auto found = ping_by_code_.find(ping_key_); found != ping_by_code_.end()) {
+    return found->second;
+  }
+  if (ping_by_code_.size() >= kPingCodes) ping_by_code_.clear();
+  return ping_by_code_.emplace(ping_key_, verdict()).first->second;
 }
 
 // Where the statement's tags come from (ReadEvent::TagsFrom).

@@ -111,6 +111,7 @@ class StatementReader {
   const Template& template_of(const LogEvent& event, bool read_fast, std::string& literals);
   const Template& intern(const StatementTemplate& statement, const LogEvent& event);
   void tags_of(const LogEvent& event, bool read_fast, ReadEvent& out, std::string& buffer);
+  const std::string* ping_verdict(const LogEvent& event, bool read_fast, std::string_view literals);
 
   StatementSkeleton skeleton_;  // of the statement being read (buffers reused)
   SkeletonIds skeleton_ids_;
@@ -121,6 +122,8 @@ class StatementReader {
   std::deque<std::string> fingerprints_;  // by id (a deque: their addresses stay)
   std::vector<std::string> verdicts_;     // by fingerprint id: why_skipped
   std::set<std::string> ping_verdicts_;   // why_skipped of pings' shapes (addresses stay)
+  std::unordered_map<std::string, const std::string*> ping_by_code_;  // ping_verdict's
+  std::string ping_key_;                                              // (buffer reused)
   bool read_tags_ = false;
   QueryTagReader tags_;
   // The last tag comment of each connection (by its id's remainder, TagSlots::kSlots).

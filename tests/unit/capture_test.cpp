@@ -802,6 +802,27 @@ TEST_CASE("capture: a connection's tags are its own, whichever connections share
   }
 }
 
+TEST_CASE("capture: a ping is told by its own code and first comment, however often seen",
+          "[unit][capture]") {
+  // Statements of one shape ("select ?"): the reader remembers a verdict by the statement's
+  // code and whether it starts with "/* ping */", so each of these must still get its own.
+  std::vector<LogEvent> events;
+  for (int r = 0; r < 3; ++r) {
+    const std::string trace = trace_id(r);
+    events.push_back(event(1, tagged("SELECT 1", "works", "show", trace)));
+    events.push_back(event(1, tagged("SELECT 5", "works", "show", trace)));
+    events.push_back(event(1, tagged("/* ping */ SELECT 5", "works", "show", trace)));
+    events.push_back(event(1, tagged("SELECT 'a'", "works", "show", trace)));
+    // The same skeleton and literals as the ping before, another first comment: a read.
+    events.push_back(event(1, tagged("/* x */ SELECT 5", "works", "show", trace)));
+  }
+  const CaptureResult result = capture(events);
+  REQUIRE(result.screens.size() == 1);
+  CHECK(result.screens[0].skipped == std::map<std::string, std::uint64_t>{{"ping", 6}});
+  REQUIRE(result.screens[0].queries.size() == 1);
+  CHECK(result.screens[0].queries[0].times == 3);
+}
+
 TEST_CASE("capture: requests end at idle gaps, and after a minute in a slow log",
           "[unit][capture]") {
   // One pooled connection serving works#show twice, 5 s apart, with no traceparent: two
