@@ -175,13 +175,15 @@ QueryTagReader::QueryTagReader(std::vector<std::string> screen_tags)
                       screen_tags_.end()) {}
 
 ReadTags QueryTagReader::from_comments(const std::vector<std::string_view>& comments) {
+  ReadTags tags;
   for (std::string_view comment : comments) {
-    if (ReadTags tags = from_comment(comment); tags.found) return tags;
+    from_comment(comment, tags);
+    if (tags.found) return tags;
   }
   return ReadTags{};
 }
 
-ReadTags QueryTagReader::from_comment(std::string_view comment) {
+void QueryTagReader::from_comment(std::string_view comment, ReadTags& out) {
   // Each request's traceparent makes its comment new: what the tags say is kept by the
   // comment without the traceparent's value, and the trace id is read from that value.
   std::string_view trace;
@@ -192,10 +194,16 @@ ReadTags QueryTagReader::from_comment(std::string_view comment) {
     if (cache_.size() >= kCachedComments) cache_.clear();
     found = cache_.emplace(key, read(read_query_tags_in(comment))).first;
   }
-  if (!found->second.found) return ReadTags{};
-  ReadTags out = found->second;
-  if (split) assign_trace_key(trace, out.trace);
-  return out;
+  const ReadTags& said = found->second;
+  out.found = said.found;
+  out.utf8 = said.utf8;
+  out.screen.assign(said.screen);
+  out.text.assign(said.text);
+  if (said.found && split) {
+    assign_trace_key(trace, out.trace);
+  } else {
+    out.trace.assign(said.trace);
+  }
 }
 
 ReadTags QueryTagReader::from_sql(std::string_view sql) { return read(read_query_tags(sql)); }

@@ -47,8 +47,9 @@ class QueryTagReader {
   explicit QueryTagReader(std::vector<std::string> screen_tags);
   // The tags of the first of `comments` ("/* ... */", in order) that holds some.
   [[nodiscard]] ReadTags from_comments(const std::vector<std::string_view>& comments);
-  // The tags of one comment (found: false when it holds none).
-  [[nodiscard]] ReadTags from_comment(std::string_view comment);
+  // The tags of one comment (found: false when it holds none), into `out` (its buffers
+  // reused: a request's comment is new, and read, once per request).
+  void from_comment(std::string_view comment, ReadTags& out);
   // The tags of a statement's text.
   [[nodiscard]] ReadTags from_sql(std::string_view sql);
 

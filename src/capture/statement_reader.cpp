@@ -179,8 +179,8 @@ const ReadTags& TagSlots::of(const ReadEvent& event, std::string_view buffer) {
     case ReadEvent::TagsFrom::kRead:
       return *event.tags;
     case ReadEvent::TagsFrom::kNew:
-      slots_[event.thread % kSlots] =
-          reader_.from_comment(buffer.substr(event.comment_at, event.comment_size));
+      reader_.from_comment(buffer.substr(event.comment_at, event.comment_size),
+                           slots_[event.thread % kSlots]);
       break;
     case ReadEvent::TagsFrom::kSame:
       break;
