@@ -129,6 +129,14 @@ class GeneralLogParser final : public LogParser {
   explicit GeneralLogParser(EventSink sink) : sink_(std::move(sink)) {}
 
   void line(std::string_view text, const SourceLocation& where) override {
+    // Most lines of a multi-line statement are told by a byte at each end: an event line
+    // starts with a digit or a blank, a header line with 'T' or ends with ':'.
+    if (has_pending_ && !text.empty() && !blank(text.front()) && text.front() != 'T' &&
+        (text.front() < '0' || text.front() > '9') && text.back() != ':') {
+      pending_.text += '\n';
+      pending_.text += text;
+      return;
+    }
     if (is_log_header(text)) {
       flush();
       return;
