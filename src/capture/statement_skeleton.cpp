@@ -166,14 +166,19 @@ void SkeletonIds::grow() {
 }
 
 bool read_statement_skeleton(std::string_view sql, StatementSkeleton& out) {
-  out.text.clear();
   out.literals.clear();
   out.comments.clear();
   const std::size_t size = sql.size();
-  std::size_t copied = 0;  // sql[copied, i) is not in out.text yet
+  // Written in place: a skeleton is never longer than its statement (each cut leaves one
+  // marker), so its text is sized once and each cut is a copy, not two appends.
+  out.text.resize(size);
+  char* const text = out.text.data();
+  std::size_t written = 0;
+  std::size_t copied = 0;  // sql[copied, i) is not in the text yet
   const auto cut = [&](std::size_t begin, std::size_t end, char marker) {
-    out.text.append(sql.data() + copied, begin - copied);
-    out.text += marker;
+    std::memcpy(text + written, sql.data() + copied, begin - copied);
+    written += begin - copied;
+    text[written++] = marker;
     copied = end;
   };
   std::size_t i = 0;
@@ -265,7 +270,8 @@ bool read_statement_skeleton(std::string_view sql, StatementSkeleton& out) {
         ++i;
     }
   }
-  out.text.append(sql.data() + copied, size - copied);
+  std::memcpy(text + written, sql.data() + copied, size - copied);
+  out.text.resize(written + size - copied);
   return true;
 }
 

@@ -18,10 +18,10 @@ struct StatementSkeleton {
   std::uint32_t id = 0;                    // SkeletonIds::id_of(text)
 };
 
-// Reads `sql` into `out` (its buffers reused) and returns true; false for anything the pass
-// does not read as the lexer would for certain (an executable comment, a -- or # comment,
-// 1e5, 0x1F, -5, 1.5 written as .5, X'..', a string that is not UTF-8, an unclosed quote, a
-// marker byte in the text): such a statement is lexed.
+// Reads `sql` into `out` (its buffers reused) and returns true; false, `out` then meaningless,
+// for anything the pass does not read as the lexer would for certain (an executable comment,
+// a -- or # comment, 1e5, 0x1F, -5, 1.5 written as .5, X'..', a string that is not UTF-8, an
+// unclosed quote, a marker byte in the text): such a statement is lexed.
 bool read_statement_skeleton(std::string_view sql, StatementSkeleton& out);
 
 // A number for each distinct skeleton text, 0, 1, 2, ... in order of first appearance: what
