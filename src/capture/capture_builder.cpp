@@ -44,6 +44,8 @@ constexpr std::size_t kMaxRequestStatements = 100'000;
 // Every so many events, requests idle for a minute (or --gap, if longer) end.
 constexpr std::uint64_t kSweepEvery = 65'536;
 constexpr std::int64_t kStaleAfterUs = 60'000'000;
+// The (screen, template) pairs whose query and shape are remembered: 2^kShapeBits.
+constexpr unsigned kShapeBits = 13;
 // Finished requests kept to be used again (their buffers), at most.
 constexpr std::size_t kSpareRequests = 64;
 constexpr std::size_t kSpareStatements = 1024;
@@ -233,6 +235,23 @@ struct CaptureBuilder::State {
     Shape* shape = nullptr;
   };
   std::vector<Ahead> statements_ahead;  // finish_request's, by statement (reused)
+  // A screen's query and shape of a template, found again for each request without the two
+  // node-based maps' lookups (a division and a cache miss or two each): direct-mapped by
+  // (screen, template). Valid while no screen has been set aside since (generation): until
+  // then a query or shape, once made, stays where it is.
+  struct ShapeEntry {
+    const ScreenStats* screen = nullptr;
+    const Template* shape = nullptr;
+    std::uint64_t generation = 0;
+    QueryStats* query = nullptr;
+    Shape* stats = nullptr;
+  };
+  std::vector<ShapeEntry> shape_entries = std::vector<ShapeEntry>(std::size_t{1} << kShapeBits);
+  ShapeEntry& shape_entry(const ScreenStats& screen, const Template& shape) {
+    const std::uint64_t key =
+        reinterpret_cast<std::uintptr_t>(&screen) * 31 + reinterpret_cast<std::uintptr_t>(&shape);
+    return shape_entries[(key ^ (key >> 17)) * 0x9e3779b97f4a7c15ull >> (64 - kShapeBits)];
+  }
   std::vector<Request> spare_requests;  // finished, emptied, for take_request
 
   void add(const ReadEvent& event, std::string_view buffer) {
@@ -569,12 +588,18 @@ struct CaptureBuilder::State {
         last = statement.shape;
         query = nullptr;
         shape = nullptr;
-        if (const auto found_query = screen.queries.find(last->fingerprint);
-            found_query != screen.queries.end()) {
+        ShapeEntry& entry = shape_entry(screen, *last);
+        if (entry.screen == &screen && entry.shape == last &&
+            entry.generation == screens_generation) {
+          query = entry.query;
+          shape = entry.stats;
+        } else if (const auto found_query = screen.queries.find(last->fingerprint);
+                   found_query != screen.queries.end()) {
           const auto found = found_query->second.shapes.find(last);
           if (found != found_query->second.shapes.end()) {
             query = &found_query->second;
             shape = &found->second;
+            entry = ShapeEntry{&screen, last, screens_generation, query, shape};
           }
         }
       }
@@ -607,6 +632,8 @@ struct CaptureBuilder::State {
       auto [found_shape, shape_added] = query_at->shapes.try_emplace(&issued);
       shape_at = &found_shape->second;
       new_shape = shape_added;
+      shape_entry(screen, issued) =
+          ShapeEntry{&screen, &issued, screens_generation, query_at, shape_at};
     }
     QueryStats& query = *query_at;
     if (added) {
