@@ -86,8 +86,8 @@ struct Shape {
   // full): a lookup costs one cache miss, where a node-based map costs several — it is done
   // for every statement.
   struct Slot {
-    std::uint64_t hash = 0;
-    std::uint32_t row = 0;  // index + 1; 0: empty
+    std::uint32_t hash = 0;  // the low half of the literals' hash: eight bytes a slot
+    std::uint32_t row = 0;   // index + 1; 0: empty
   };
   std::vector<Slot> index;
 
@@ -97,7 +97,8 @@ struct Shape {
     for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
       const Slot& slot = index[at];
       if (slot.row == 0) return nullptr;
-      if (slot.hash == hash && literals_of(rows[slot.row - 1]) == literals) {
+      if (slot.hash == static_cast<std::uint32_t>(hash) &&
+          literals_of(rows[slot.row - 1]) == literals) {
         return &rows[slot.row - 1];
       }
     }
@@ -115,7 +116,7 @@ struct Shape {
     rows.push_back(Row{static_cast<std::uint32_t>(row_literals.size()),
                        static_cast<std::uint32_t>(literals.size()), 1, seen});
     row_literals.append(literals);
-    place(Slot{hash, static_cast<std::uint32_t>(rows.size())});
+    place(Slot{static_cast<std::uint32_t>(hash), static_cast<std::uint32_t>(rows.size())});
   }
 
   void place(const Slot& slot) {
@@ -612,7 +613,7 @@ struct CaptureBuilder::State {
     for (const Ahead& next : statements_ahead) {
       if (next.shape == nullptr || next.shape->index.empty()) continue;
       const Shape::Slot& slot = next.shape->index[next.hash & (next.shape->index.size() - 1)];
-      if (slot.row != 0 && slot.hash == next.hash) {
+      if (slot.row != 0 && slot.hash == static_cast<std::uint32_t>(next.hash)) {
         __builtin_prefetch(&next.shape->rows[slot.row - 1]);
       }
     }
