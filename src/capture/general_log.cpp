@@ -151,6 +151,10 @@ class GeneralLogParser final : public LogParser {
     }
   }
 
+  void lines(std::string_view text, SourceLocation& where) override {
+    for_each_line(text, where, [&](std::string_view one) { line(one, where); });
+  }
+
   void finish() override { flush(); }
   std::uint64_t cut_lines() const override { return cut_lines_; }
 

@@ -1,6 +1,7 @@
 #pragma once
 // What the general and slow log parsers share. Private to src/capture/.
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -8,6 +9,21 @@
 #include "sqlmeasure/capture.h"
 
 namespace sqlmeasure {
+
+// Calls each(line) for every line of `text`, each ended by '\n' (a last one without is a line
+// too), `where.line` one more before each: LogParser::lines.
+template <typename Each>
+void for_each_line(std::string_view text, SourceLocation& where, const Each& each) {
+  const char* at = text.data();
+  const char* const end = at + text.size();
+  while (at < end) {
+    const auto* newline = static_cast<const char*>(std::memchr(at, '\n', end - at));
+    if (newline == nullptr) newline = end;
+    ++where.line;
+    each(std::string_view(at, static_cast<std::size_t>(newline - at)));
+    at = newline + 1;
+  }
+}
 
 // The lines a server writes when it opens a log (at start, and after FLUSH LOGS, so anywhere):
 // "/usr/sbin/mariadbd, Version: ... started with:", "Tcp port: ...", "Time   Id Command ...".

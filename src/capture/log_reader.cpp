@@ -123,7 +123,41 @@ LogReadSummary read_log(const std::string& path, LogFormat format, const EventSi
     first_lines.clear();
   };
 
+  const auto report_progress = [&] {
+    if (size == 0) return;
+    on_read(mapped ? mapped->offset()
+                   : static_cast<std::uint64_t>(std::max<z_off_t>(0, gzoffset(input.file))),
+            size);
+  };
   for (std::string_view chunk = next_chunk(); !chunk.empty(); chunk = next_chunk()) {
+    if (parser) {
+      // The format known: the chunk's whole lines go to the parser together (no call per line
+      // here), the line cut by the chunk's end carried to the next.
+      std::size_t start = 0;
+      if (!carry.empty()) {
+        const std::size_t newline = chunk.find('\n');
+        if (newline == std::string_view::npos) {
+          carry.append(chunk);
+          continue;
+        }
+        carry.append(chunk.substr(0, newline));
+        deliver(carry);
+        carry.clear();
+        start = newline + 1;
+      }
+      if (const std::size_t last = chunk.rfind('\n');
+          last != std::string_view::npos && last >= start) {
+        const std::string_view whole = chunk.substr(start, last + 1 - start);
+        where.line = line_number;
+        parser->lines(whole, where);
+        line_number = where.line;
+        summary.bytes += whole.size();
+        start = last + 1;
+      }
+      carry.append(chunk.substr(start));
+      report_progress();
+      continue;
+    }
     std::size_t start = 0;
     for (std::size_t newline = chunk.find('\n'); newline != std::string_view::npos;
          newline = chunk.find('\n', start)) {
@@ -137,11 +171,7 @@ LogReadSummary read_log(const std::string& path, LogFormat format, const EventSi
       start = newline + 1;
     }
     carry.append(chunk.substr(start));
-    if (size > 0) {
-      on_read(mapped ? mapped->offset()
-                     : static_cast<std::uint64_t>(std::max<z_off_t>(0, gzoffset(input.file))),
-              size);
-    }
+    report_progress();
   }
   // zlib ends a cut or corrupt compressed stream as if it were the end of the file.
   if (int code = Z_OK; input.file != nullptr && gzerror(input.file, &code) != nullptr &&
