@@ -49,6 +49,7 @@ constexpr unsigned kShapeBits = 13;
 // Finished requests kept to be used again (their buffers), at most.
 constexpr std::size_t kSpareRequests = 64;
 constexpr std::size_t kSpareStatements = 1024;
+constexpr std::size_t kSpareBytes = 64 * 1024;
 // The largest `times` a scenario file may say.
 constexpr int kMaxTimes = 100'000;
 
@@ -253,7 +254,12 @@ struct CaptureBuilder::State {
         reinterpret_cast<std::uintptr_t>(&screen) * 31 + reinterpret_cast<std::uintptr_t>(&shape);
     return shape_entries[(key ^ (key >> 17)) * 0x9e3779b97f4a7c15ull >> (64 - kShapeBits)];
   }
-  std::vector<Request> spare_requests;  // finished, emptied, for take_request
+  // Finished, emptied, for take_request (reserved: Recycle's push_back never allocates).
+  std::vector<Request> spare_requests = [] {
+    std::vector<Request> spare;
+    spare.reserve(kSpareRequests);
+    return spare;
+  }();
 
   void add(const ReadEvent& event, std::string_view buffer) {
     ++result.events;
@@ -518,7 +524,8 @@ struct CaptureBuilder::State {
         // (Not a request of thousands of statements: its buffers would stay that large.)
         if (state.spare_requests.size() >= kSpareRequests ||
             request.statements.capacity() > kSpareStatements ||
-            request.literals.capacity() > kSpareStatements * 64) {
+            request.literals.capacity() > kSpareBytes || request.screen.capacity() > kSpareBytes ||
+            request.tags.capacity() > kSpareBytes || request.key.capacity() > kSpareBytes) {
           return;
         }
         request.clear();

@@ -138,6 +138,7 @@ LogReadSummary read_log(const std::string& path, LogFormat format, const EventSi
         const std::size_t newline = chunk.find('\n');
         if (newline == std::string_view::npos) {
           carry.append(chunk);
+          report_progress();
           continue;
         }
         carry.append(chunk.substr(0, newline));

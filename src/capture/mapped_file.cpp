@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <csignal>
@@ -25,20 +26,26 @@ std::size_t page_size = 4096;
 struct sigaction before_ours {};
 
 // SIGBUS in the window: the file was cut shorter. The rest of the window becomes zeros, the
-// read goes on, and next() says so. Any other SIGBUS takes the action it had before.
+// read goes on, and next() says so. Any other SIGBUS takes the action it had before: a fault
+// comes again when the handler returns; one sent (kill) is sent again.
 void on_bus_error(int, siginfo_t* info, void*) {
+  const int saved_errno = errno;
   char* const at = window_at.load();
-  const std::size_t size = window_size.load();
+  // The window's pages (its last one whole: a wide load may touch past the file's end).
+  const std::size_t size = (window_size.load() + page_size - 1) / page_size * page_size;
   char* const address = static_cast<char*>(info->si_addr);
-  if (at != nullptr && address >= at && address < at + size) {
+  if (info->si_code == BUS_ADRERR && at != nullptr && address >= at && address < at + size) {
     char* const page = at + static_cast<std::size_t>(address - at) / page_size * page_size;
     if (mmap(page, static_cast<std::size_t>(at + size - page), PROT_READ,
              MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED) {
       window_cut.store(true);
+      errno = saved_errno;
       return;
     }
   }
-  sigaction(SIGBUS, &before_ours, nullptr);  // the fault comes again, and is handled so
+  sigaction(SIGBUS, &before_ours, nullptr);
+  if (info->si_code <= 0) raise(SIGBUS);  // sent, not a fault: delivered again once we return
+  errno = saved_errno;
 }
 
 void handle_bus_errors() {
@@ -57,15 +64,26 @@ void handle_bus_errors() {
 
 std::unique_ptr<MappedFile> MappedFile::open(const std::string& path, const std::string& name,
                                              std::size_t window) {
+  // A regular file only, told before it is opened: opening a named pipe would wait for a
+  // writer, and take what it wrote from the reader that then opens it.
+  struct stat status {};
+  if (::stat(path.c_str(), &status) != 0 || !S_ISREG(status.st_mode)) return nullptr;
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return nullptr;
-  struct stat status {};
   unsigned char magic[2] = {};
   if (fstat(fd, &status) != 0 || !S_ISREG(status.st_mode) || status.st_size == 0 ||
       (pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b)) {
     ::close(fd);
     return nullptr;
   }
+  // A file system that cannot map it (some FUSE ones): read otherwise.
+  const auto probe = static_cast<std::size_t>(std::min<off_t>(status.st_size, 4096));
+  void* mapped = mmap(nullptr, probe, PROT_READ, MAP_PRIVATE, fd, 0);
+  if (mapped == MAP_FAILED) {
+    ::close(fd);
+    return nullptr;
+  }
+  munmap(mapped, probe);
   handle_bus_errors();
   window_cut.store(false);
   return std::unique_ptr<MappedFile>(new MappedFile(fd, name, window));

@@ -4,11 +4,16 @@
 #include "capture/mapped_file.h"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "sqlmeasure/capture.h"
@@ -47,6 +52,45 @@ TEST_CASE("mapped file: its windows, one after the other, are the file", "[unit]
   CHECK(MappedFile::open(dir.write("log.gz", std::string("\x1f\x8b\x08\x00", 4)), "log.gz") ==
         nullptr);
   CHECK(MappedFile::open(dir / "missing.log", "missing.log") == nullptr);
+}
+
+TEST_CASE("mapped file: a SIGBUS that is not a cut file still ends the process",
+          "[unit][capture]") {
+  const sqlmeasure::testing::TempDir dir("mapped");
+  const std::string path = dir.write("plain.log", std::string(page() * 2, 'x'));
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    const auto mapped = MappedFile::open(path, "plain.log");  // its handler in place
+    if (mapped == nullptr || mapped->next().empty()) ::_exit(3);
+    ::raise(SIGBUS);  // sent, not a fault in the window
+    ::_exit(0);       // carried on: the handler swallowed it
+  }
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  CHECK_FALSE((WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 3)));
+}
+
+TEST_CASE("read_log: a named pipe is read whole, once, not mapped", "[unit][capture]") {
+  const sqlmeasure::testing::TempDir dir("mapped");
+  const std::string pipe = dir / "general.pipe";
+  REQUIRE(::mkfifo(pipe.c_str(), 0600) == 0);
+  // Told by its kind before it is opened: opening it would wait for a writer.
+  CHECK(MappedFile::open(pipe, "general.pipe") == nullptr);
+  std::string log;
+  for (int i = 0; i < 2000; ++i) {
+    log += fmt::format("\t\t     5 Query\tSELECT * FROM t WHERE id = {}\n", i);
+  }
+  std::thread writer([&] {
+    std::ofstream out(pipe, std::ios::binary);
+    out << log;
+  });
+  std::size_t events = 0;
+  const LogReadSummary summary =
+      read_log(pipe, LogFormat::kMariaDbGeneral, [&](LogEvent&&) { ++events; });
+  writer.join();
+  CHECK(events == 2000);
+  CHECK(summary.bytes == log.size());
 }
 
 TEST_CASE("mapped file: a file cut shorter while it is read is an error naming it",
