@@ -80,7 +80,7 @@ struct Shape {
   // The rows' literals (append_literal's form; read into values when written), one after the
   // other: one allocation for all, where a string each cost a malloc to add and a free at exit.
   std::string row_literals;
-  [[nodiscard]] std::string_view literals_of(const Row& row) const {
+  [[nodiscard]] std::string_view row_literals_of(const Row& row) const {
     return std::string_view(row_literals).substr(row.literals_at, row.literals_size);
   }
   // The rows by the hash of their literals, open addressing (a power of two, at most half
@@ -99,7 +99,7 @@ struct Shape {
       const Slot& slot = index[at];
       if (slot.row == 0) return nullptr;
       if (slot.hash == static_cast<std::uint32_t>(hash) &&
-          literals_of(rows[slot.row - 1]) == literals) {
+          row_literals_of(rows[slot.row - 1]) == literals) {
         return &rows[slot.row - 1];
       }
     }
@@ -227,7 +227,7 @@ struct CaptureBuilder::State {
   StatementReader reader;  // for add(event)
   TagSlots tag_slots;      // what the comments `reader` told apart say
   ReadEvent own_event;     // for add(event): buffers reused
-  std::string own_literals;
+  std::string own_buffer;  // its literals and new tag comment (read() appends them)
   CaptureResult result;
   // What fetch_rows_ahead found of a statement: its query and shape, when both were there
   // before the request's statements are counted (found once, not again when it is).
@@ -752,7 +752,7 @@ struct CaptureBuilder::State {
       std::set<std::vector<std::string>> seen;
       for (const Shape::Row* row : rows) {
         if (out.value_rows.size() >= options.max_values) break;
-        const std::vector<std::string_view> literals = literals_of(best->literals_of(*row));
+        const std::vector<std::string_view> literals = literals_of(best->row_literals_of(*row));
         std::vector<ParamValue> values;
         std::vector<std::string> key;
         for (std::size_t i : kept) {
@@ -864,9 +864,9 @@ CaptureBuilder::CaptureBuilder(CaptureOptions options)
 CaptureBuilder::~CaptureBuilder() = default;
 
 void CaptureBuilder::add(const LogEvent& event) {
-  state_->own_literals.clear();
-  state_->reader.read(event, state_->own_event, state_->own_literals);
-  state_->add(state_->own_event, state_->own_literals);
+  state_->own_buffer.clear();
+  state_->reader.read(event, state_->own_event, state_->own_buffer);
+  state_->add(state_->own_event, state_->own_buffer);
 }
 
 void CaptureBuilder::add(const ReadEvent& event, std::string_view buffer) {

@@ -103,12 +103,15 @@ void MappedFile::unmap() {
   mapped_size_ = 0;
 }
 
+void MappedFile::unreadable(std::string_view why) const {
+  fail(ExitCode::kBadInput, fmt::format("{}: cannot read the log: {}", name_, why));
+}
+
 void MappedFile::check_not_cut() const {
   if (!window_cut.load()) return;
-  fail(ExitCode::kBadInput,
-       fmt::format("{}: cannot read the log: it was cut shorter while it was read (rotated by "
-                   "copy and truncate?); read it again once it is left alone",
-                   name_));
+  unreadable(
+      "it was cut shorter while it was read (rotated by copy and truncate?); read it again once "
+      "it is left alone");
 }
 
 std::string_view MappedFile::next() {
@@ -116,8 +119,7 @@ std::string_view MappedFile::next() {
   unmap();
   struct stat status {};
   if (fstat(fd_, &status) != 0) {
-    fail(ExitCode::kBadInput,
-         fmt::format("{}: cannot read the log: {}", name_, std::strerror(errno)));
+    unreadable(std::strerror(errno));
   }
   const auto size = static_cast<std::uint64_t>(status.st_size);
   if (size < offset_) {
@@ -130,8 +132,7 @@ std::string_view MappedFile::next() {
   void* at = mmap(nullptr, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd_,
                   static_cast<off_t>(offset_));
   if (at == MAP_FAILED) {
-    fail(ExitCode::kBadInput,
-         fmt::format("{}: cannot read the log: {}", name_, std::strerror(errno)));
+    unreadable(std::strerror(errno));
   }
   madvise(at, length, MADV_SEQUENTIAL);
   mapped_ = at;

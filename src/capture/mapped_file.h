@@ -39,6 +39,7 @@ class MappedFile {
       : fd_(fd), name_(std::move(name)), window_(window) {}
   void unmap();
   void check_not_cut() const;
+  [[noreturn]] void unreadable(std::string_view why) const;
 
   int fd_ = -1;
   std::string name_;
