@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "on_both_cores.h"
 #include "sqlmeasure/capture.h"
 #include "sqlmeasure/query_shape.h"
 #include "sqlmeasure/sql_guard.h"
@@ -765,10 +766,14 @@ struct CaptureBuilder::State {
     return out;
   }
 
-  // "works", else "query"; unique in the screen.
-  static std::string query_name(const std::string& sql, std::set<std::string>& used) {
+  // What a query is named after: its first table ("works"), else "query".
+  static std::string query_name_base(const std::string& sql) {
     const QueryShape shape = read_query_shape(sql);
-    std::string base = shape.tables.empty() ? "query" : screen_name_from({shape.tables[0].table});
+    return shape.tables.empty() ? "query" : screen_name_from({shape.tables[0].table});
+  }
+
+  // `base`, made unique in the screen: "works", "works_2", ...
+  static std::string query_name(const std::string& base, std::set<std::string>& used) {
     std::string name = base;
     for (int n = 2; used.contains(name); ++n) name = fmt::format("{}_{}", base, n);
     used.insert(name);
@@ -810,7 +815,16 @@ struct CaptureBuilder::State {
     std::sort(ordered.begin(), ordered.end(), [](const auto* a, const auto* b) {
       return a->second.first_seen < b->second.first_seen;
     });
-    std::set<std::string> names;
+    // Each query of each screen with requests, read back from its counts: on both cores (they
+    // are independent; the counts no longer change).
+    struct Made {
+      const std::string* fingerprint = nullptr;
+      const QueryStats* stats = nullptr;
+      CapturedQuery query;
+      std::string name_base;
+    };
+    std::vector<Made> made;
+    std::vector<std::pair<const std::pair<const std::string, ScreenStats>*, std::size_t>> kept;
     for (const auto* entry : ordered) {
       const ScreenStats& stats = entry->second;
       if (stats.requests == 0) {
@@ -822,23 +836,35 @@ struct CaptureBuilder::State {
         }
         continue;
       }
+      kept.emplace_back(entry, made.size());
+      const std::size_t first = made.size();
+      for (const auto& [fingerprint, query] : stats.queries) {
+        made.push_back(Made{query.fingerprint, &query, {}, {}});
+      }
+      std::sort(made.begin() + static_cast<std::ptrdiff_t>(first), made.end(),
+                [](const Made& a, const Made& b) {
+                  const double pa = a.stats->position_sum / static_cast<double>(a.stats->requests);
+                  const double pb = b.stats->position_sum / static_cast<double>(b.stats->requests);
+                  return pa != pb ? pa < pb : a.stats->first_seen < b.stats->first_seen;
+                });
+    }
+    run_on_both_cores(made.size(), [&](std::size_t i) {
+      made[i].query = captured_query(*made[i].fingerprint, *made[i].stats);
+      made[i].name_base = query_name_base(made[i].query.sql);
+    });
+    std::set<std::string> names;
+    for (std::size_t k = 0; k < kept.size(); ++k) {
+      const auto& [entry, first] = kept[k];
+      const std::size_t end = k + 1 < kept.size() ? kept[k + 1].second : made.size();
+      const ScreenStats& stats = entry->second;
       CapturedScreen screen;
       screen.tags = stats.tags;
       screen.requests = stats.requests;
       screen.skipped = stats.skipped;
-      std::vector<std::pair<const std::string*, const QueryStats*>> queries;
-      for (const auto& [fingerprint, query] : stats.queries)
-        queries.emplace_back(query.fingerprint, &query);
-      std::sort(queries.begin(), queries.end(), [](const auto& a, const auto& b) {
-        const double pa = a.second->position_sum / static_cast<double>(a.second->requests);
-        const double pb = b.second->position_sum / static_cast<double>(b.second->requests);
-        return pa != pb ? pa < pb : a.second->first_seen < b.second->first_seen;
-      });
       std::set<std::string> query_names;
-      for (const auto& [fingerprint, query] : queries) {
-        CapturedQuery captured = captured_query(*fingerprint, *query);
-        captured.name = query_name(captured.sql, query_names);
-        screen.queries.push_back(std::move(captured));
+      for (std::size_t i = first; i < end; ++i) {
+        made[i].query.name = query_name(made[i].name_base, query_names);
+        screen.queries.push_back(std::move(made[i].query));
       }
       const std::string base = options.group_by == CaptureOptions::GroupBy::kTags
                                    ? screen_name(entry->first)

@@ -4,6 +4,9 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <future>
+#include <memory>
+#include <system_error>
 
 #include "event_pipeline.h"
 #include "sqlmeasure/capture.h"
@@ -140,15 +143,20 @@ CaptureRun run_capture(const CaptureSources& sources, const CaptureOptions& opti
   const auto note = [&on_note](const std::string& message) {
     if (on_note) on_note(message);
   };
-  CaptureBuilder builder(options);
+  auto builder = std::make_unique<CaptureBuilder>(options);
   CaptureRun run;
-  if (sources.table) read_table(*sources.table, *sources.session, connect, builder, run.sources);
+  if (sources.table) read_table(*sources.table, *sources.session, connect, *builder, run.sources);
   if (sources.history_duration_s) {
-    read_history(*sources.history_duration_s, *sources.session, connect, builder, run.sources,
+    read_history(*sources.history_duration_s, *sources.session, connect, *builder, run.sources,
                  note);
   }
-  read_logs(sources, builder, run, on_progress, note);
-  run.result = builder.finish();
+  read_logs(sources, *builder, run, on_progress, note);
+  run.result = builder->finish();
+  try {
+    run.counts_freed =
+        std::async(std::launch::async, [counts = std::move(builder)]() mutable { counts.reset(); });
+  } catch (const std::system_error&) {  // no thread to be had: freed here, when `builder` is
+  }
   const bool found = !run.result.screens.empty();
   const std::uint64_t set_aside = run.result.screens_set_aside;
   if (set_aside > 0 && !selection.top) {

@@ -1,5 +1,6 @@
 // Captured screens as a scenario directory: one NAME.toml per screen, which the loader reads
 // back unchanged (tests check the round trip), never overwriting a file without --force.
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,8 +11,10 @@
 #include <cstring>
 #include <filesystem>
 #include <optional>
+#include <string_view>
+#include <utility>
 
-#include "sqlmeasure/atomic_file.h"
+#include "on_both_cores.h"
 #include "sqlmeasure/capture.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/number_text.h"
@@ -49,6 +52,48 @@ std::optional<std::string> values_query(const std::string& sql, const std::strin
   return fmt::format("SELECT DISTINCT {} FROM {} WHERE {} IS NOT NULL ORDER BY {} LIMIT {}", quoted,
                      name, quoted, quoted, std::max<std::size_t>(1000, seen * 20));
 }
+
+// A file of the scratch directory, which mkdtemp made ours alone: created new (never through
+// a name someone else made), with the mode any new file gets (0666 less the umask), and its
+// writeback started; sync_and_close waits for it. Open only between the two; closed if left.
+class ScratchFile {
+ public:
+  ScratchFile() = default;
+  ScratchFile(const ScratchFile&) = delete;
+  ScratchFile& operator=(const ScratchFile&) = delete;
+  ~ScratchFile() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+  void write(std::string path, std::string_view text) {
+    path_ = std::move(path);
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd_ < 0) give_up("cannot write");
+    while (!text.empty()) {
+      const ssize_t wrote = ::write(fd_, text.data(), text.size());
+      if (wrote < 0 && errno == EINTR) continue;
+      if (wrote < 0) give_up("write failed");
+      text.remove_prefix(static_cast<std::size_t>(wrote));
+    }
+#if defined(__linux__)
+    (void)::sync_file_range(fd_, 0, 0, SYNC_FILE_RANGE_WRITE);  // a hint: fsync still waits
+#endif
+  }
+
+  void sync_and_close() {
+    if (::fsync(fd_) != 0) give_up("write failed");
+    const int fd = std::exchange(fd_, -1);
+    if (::close(fd) != 0) give_up("write failed");
+  }
+
+ private:
+  [[noreturn]] void give_up(const char* what) const {
+    fail(ExitCode::kRuntime, fmt::format("{}: {}: {}", path_, what, std::strerror(errno)));
+  }
+
+  std::string path_;
+  int fd_ = -1;
+};
 
 }  // namespace
 
@@ -176,10 +221,14 @@ std::vector<std::string> write_captured_files(const std::vector<CapturedFile>& f
     const mode_t mask = ::umask(0);
     ::umask(mask);
     std::filesystem::permissions(scratch, static_cast<std::filesystem::perms>(0777 & ~mask));
-    for (const CapturedFile& file : files) {
-      write_file_atomically((scratch / (file.screen.name + ".toml")).string(),
-                            screen_to_toml(file.screen, file.comments));
-    }
+    // Rendered and written on both cores, each file's writeback started as it is written; all
+    // synced before the directory is renamed (one device's round trips at a time, not each).
+    std::vector<ScratchFile> written(files.size());
+    run_on_both_cores(files.size(), [&](std::size_t i) {
+      written[i].write((scratch / (files[i].screen.name + ".toml")).string(),
+                       screen_to_toml(files[i].screen, files[i].comments));
+    });
+    for (ScratchFile& file : written) file.sync_and_close();
     if (!std::filesystem::exists(out, error)) {
       std::filesystem::rename(scratch, out);
       return paths;

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -1862,10 +1863,21 @@ TEST_CASE("capture --out: a write failing midway leaves --out as it was", "[unit
     CHECK(testing::read_text(dir / "out/a.toml") == "# an older capture's a\n");
     CHECK(entries(dir.path()) == std::vector<std::string>{"out"});
   }
-  SECTION("and when nothing fails, all of them") {
-    CHECK(write_captured_files(three_files(), dir / "out", false).size() == 3);
+  SECTION("and when nothing fails, all of them, with the mode a new file gets") {
+    const mode_t mask = ::umask(027);
+    const std::vector<std::string> paths = write_captured_files(three_files(), dir / "out", false);
+    ::umask(mask);
+    CHECK(paths.size() == 3);
     CHECK(entries(dir / "out") == std::vector<std::string>{"a.toml", "b.toml", "c.toml"});
     CHECK(entries(dir.path()) == std::vector<std::string>{"out"});
+    for (const std::string& path : paths) {
+      struct stat status {};
+      REQUIRE(::stat(path.c_str(), &status) == 0);
+      CHECK((status.st_mode & 0777) == 0640);
+    }
+    struct stat status {};
+    REQUIRE(::stat((dir / "out").c_str(), &status) == 0);
+    CHECK((status.st_mode & 0777) == 0750);
   }
 }
 

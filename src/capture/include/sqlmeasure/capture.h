@@ -5,6 +5,7 @@
 // directory that `check`, `run` and `compare` use unchanged.
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <optional>
@@ -238,6 +239,9 @@ struct CaptureRun {
   CaptureResult result;              // the selected screens
   std::vector<std::string> sources;  // "general.log (mysql-general)", "mysql.slow_log (12 rows)"
   std::uint64_t bytes = 0;           // of the log files read
+  // The counts the screens were read from, given back on another thread while the caller
+  // writes the files (milliseconds of frees, on a large log): waited for when the run is.
+  std::future<void> counts_freed;
 };
 
 // Reads the sources into screens (log files on two threads: event_pipeline.h), and keeps
