@@ -72,6 +72,22 @@ void append_literal(std::string& literals, std::string_view literal) {
   literals.append(literal);
 }
 
+void append_literals(std::string& literals, const std::vector<std::string_view>& each) {
+  // Sized once, then copied into: a statement's literals cost one growth check, not two each.
+  std::size_t size = 0;
+  for (const std::string_view literal : each) size += sizeof(std::uint32_t) + literal.size();
+  std::size_t at = literals.size();
+  literals.resize(at + size);
+  char* const out = literals.data();
+  for (const std::string_view literal : each) {
+    const auto length = static_cast<std::uint32_t>(literal.size());
+    std::memcpy(out + at, &length, sizeof length);
+    at += sizeof length;
+    std::memcpy(out + at, literal.data(), literal.size());
+    at += literal.size();
+  }
+}
+
 std::string_view LiteralReader::next() {
   std::uint32_t size = 0;
   std::memcpy(&size, literals_.data() + at_, sizeof size);
@@ -198,7 +214,7 @@ const Template& StatementReader::template_of(const LogEvent& event, bool read_fa
     skeleton_seen_.resize(id + 1, false);
   }
   if (read_fast && by_skeleton_[id] != nullptr) {
-    for (std::string_view literal : skeleton_.literals) append_literal(literals, literal);
+    append_literals(literals, skeleton_.literals);
     return *by_skeleton_[id];
   }
   const StatementTemplate statement = make_statement_template(event.text);

@@ -83,6 +83,8 @@ class TagSlots {
 
 // A statement's literals, one after the other, each after its length: a value row's key.
 void append_literal(std::string& literals, std::string_view literal);
+// The same for each of `each`, in order.
+void append_literals(std::string& literals, const std::vector<std::string_view>& each);
 
 // The literals of append_literal's string, one by one.
 class LiteralReader {

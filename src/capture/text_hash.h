@@ -32,11 +32,26 @@ inline std::uint64_t text_hash(std::string_view text) {
     hash = fold(low ^ kOdd1, high ^ hash);
   }
   if (left > 0) {
-    char tail[16] = {};
-    std::memcpy(tail, at, left);
+    // The last bytes by loads that may overlap bytes already read (the size is in the hash
+    // already): no copy into a padded buffer, which cost a call to memcpy for each text.
     std::uint64_t low = 0, high = 0;
-    std::memcpy(&low, tail, 8);
-    std::memcpy(&high, tail + 8, 8);
+    if (text.size() >= 16) {
+      std::memcpy(&low, text.data() + text.size() - 16, 8);
+      std::memcpy(&high, text.data() + text.size() - 8, 8);
+    } else if (left >= 8) {
+      std::memcpy(&low, at, 8);
+      std::memcpy(&high, at + left - 8, 8);
+    } else if (left >= 4) {
+      std::uint32_t first = 0, last = 0;
+      std::memcpy(&first, at, 4);
+      std::memcpy(&last, at + left - 4, 4);
+      low = first;
+      high = last;
+    } else {
+      low = static_cast<unsigned char>(at[0]) |
+            static_cast<std::uint64_t>(static_cast<unsigned char>(at[left / 2])) << 8 |
+            static_cast<std::uint64_t>(static_cast<unsigned char>(at[left - 1])) << 16;
+    }
     hash = fold(low ^ kOdd1, high ^ hash);
   }
   return fold(hash ^ kOdd2, hash);

@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,6 +25,7 @@
 #include "capture/query_tags.h"
 #include "capture/statement_skeleton.h"
 #include "capture/statement_template.h"
+#include "capture/text_hash.h"
 #include "sqlmeasure/error.h"
 #include "sqlmeasure/scenario.h"
 #include "sqlmeasure/scenario_loader.h"
@@ -230,6 +232,60 @@ WHERE user_id = 2
                              "SELECT * FROM works\nWHERE user_id = 2", "", ""});
   CHECK(events[3].time_us == kMariaDbTime);
   CHECK(events[4].time_us == kMariaDbTime + kSecond);
+}
+
+TEST_CASE("general log: chunks of whole lines give the events lines one by one give",
+          "[unit][capture]") {
+  // lines() keeps a multi-line statement as a range of its chunk until the event ends or the
+  // chunk does: cut anywhere between lines, and the chunk's bytes overwritten once the call
+  // returns (as the next window of a mapped file replaces them), the events are the same.
+  const std::string log = with_tabs(
+      "Time\t\t    Id Command\tArgument\n"
+      "241202 10:15:01\t     5 Query\tSELECT id,\n"
+      "  name\n"
+      "FROM users\n"
+      "\n"
+      "WHERE id = 1 /*a='b'*/\n"
+      "\t\t     6 Connect\tapp@localhost on shop\n"
+      "\t\t     6 Query\tSELECT 2\n"
+      "241202 10:15:02\t     5 Query\t\n"
+      "second line of an empty first one\n"
+      "\t\t     5 Quit\t\n"
+      "\t\t     7 Query\tSELECT 'a\n"
+      "b'\r\n"
+      "/usr/sbin/mariadbd, Version: 10.11.6-MariaDB-0+deb12u1 (Debian 12). started with:\n"
+      "\t\t     7 Query\tSELECT 3\n"
+      "last\n");
+  const std::vector<LogEvent> want = parse_raw(LogFormat::kMariaDbGeneral, log);
+  REQUIRE(texts(want) ==
+          std::vector<std::string>{"SELECT id,\n  name\nFROM users\n\nWHERE id = 1 /*a='b'*/",
+                                   "app@localhost on shop", "SELECT 2",
+                                   "\nsecond line of an empty first one", "", "SELECT 'a\nb'\r",
+                                   "SELECT 3\nlast"});
+  std::vector<std::size_t> ends;  // after each '\n'
+  for (std::size_t i = 0; i < log.size(); ++i) {
+    if (log[i] == '\n') ends.push_back(i + 1);
+  }
+  for (std::size_t first = 0; first < ends.size(); ++first) {
+    for (std::size_t second = first; second < ends.size(); ++second) {
+      CAPTURE(first, second);
+      std::vector<LogEvent> got;
+      std::unique_ptr<LogParser> parser = make_log_parser(
+          LogFormat::kMariaDbGeneral, [&](LogEvent&& event) { got.push_back(std::move(event)); });
+      SourceLocation where{"test.log", 0, 1};
+      std::size_t from = 0;
+      for (const std::size_t to : {ends[first], ends[second], log.size()}) {
+        std::string chunk = log.substr(from, to - from);
+        parser->lines(chunk, where);
+        std::fill(chunk.begin(), chunk.end(), '#');
+        from = to;
+      }
+      parser->finish();
+      CHECK(texts(got) == texts(want));
+      CHECK(threads(got) == threads(want));
+      CHECK(commands(got) == commands(want));
+    }
+  }
 }
 
 TEST_CASE("mariadb general log: a header block mid-file (FLUSH LOGS) loses nothing",
@@ -1166,6 +1222,27 @@ TEST_CASE("skeleton ids: one per distinct text, in order of first appearance", "
   CHECK(ids.id_of("") == texts.size());
   CHECK(ids.id_of(std::string("x\0y", 3)) == texts.size() + 1);
   CHECK(ids.id_of(std::string("x\0z", 3)) == texts.size() + 2);
+}
+
+TEST_CASE("text hash: texts one byte apart hash apart, at every length and position",
+          "[unit][capture]") {
+  // The tail of a text is read by loads that may overlap (no padded copy): every byte of it
+  // still counts, whatever the length.
+  std::set<std::uint64_t> hashes;
+  std::size_t texts = 0;
+  for (std::size_t length = 0; length <= 48; ++length) {
+    const std::string base(length, 'x');
+    hashes.insert(text_hash(base));
+    ++texts;
+    for (std::size_t at = 0; at < length; ++at) {
+      std::string changed = base;
+      changed[at] = 'y';
+      hashes.insert(text_hash(changed));
+      ++texts;
+    }
+  }
+  CHECK(hashes.size() == texts);
+  CHECK(text_hash("abc") == text_hash(std::string("abc")));
 }
 
 TEST_CASE("statement skeleton: statements of one skeleton make one template", "[unit][capture]") {
