@@ -2,10 +2,14 @@
 // command runs once its flags are read.
 #include <fmt/format.h>
 #include <fnmatch.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include <algorithm>
 #include <future>
 #include <memory>
+#include <mutex>
 #include <system_error>
 
 #include "event_pipeline.h"
@@ -77,10 +81,22 @@ void read_history(double duration, const ConnectionOptions& session, const Conne
                   format_thousands(read.statements), fmt::format("{:g}", duration)));
 }
 
+// The counting thread's heap (a malloc arena of its own) grows and shrinks by mprotect as
+// requests come and go: two thousand calls on a 256 MB log, each waiting for the address
+// space's lock, which the reading thread holds while it maps a window of the log. Grown and
+// trimmed 16 MiB at a time, it takes a score. (Untouched pages cost no memory.)
+void pad_the_heap() {
+#if defined(__GLIBC__)
+  static std::once_flag once;
+  std::call_once(once, [] { mallopt(M_TOP_PAD, 16 << 20); });
+#endif
+}
+
 // The log files, read on this thread and parsed into requests on one more.
 void read_logs(const CaptureSources& from, CaptureBuilder& builder, CaptureRun& run,
                const ProgressSink& on_progress,
                const std::function<void(const std::string&)>& note) {
+  pad_the_heap();
   EventPipeline pipeline(builder);
   for (const std::string& log : from.logs) {
     ReadProgress on_read;
