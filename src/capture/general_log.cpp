@@ -126,7 +126,7 @@ namespace {
 
 class GeneralLogParser final : public LogParser {
  public:
-  explicit GeneralLogParser(EventSink sink) : sink_(std::move(sink)) {}
+  GeneralLogParser(EventSink sink, EventText text) : sink_(std::move(sink)), text_(text) {}
 
   void line(std::string_view text, const SourceLocation& where) override {
     line_of_chunk(text, where);
@@ -186,9 +186,15 @@ class GeneralLogParser final : public LogParser {
 
   void flush() {
     if (!has_pending_) return;
-    keep_pending();
+    if (text_ == EventText::kInLog && in_chunk_.data() != nullptr) {
+      pending_.in_log = in_chunk_;  // not copied at all: the sink reads it now
+      in_chunk_ = {};
+    } else {
+      keep_pending();
+    }
     // The event moved out leaves its strings' memory here, for the next one to reuse.
     sink_(std::move(pending_));
+    pending_.in_log = {};
     has_pending_ = false;
   }
 
@@ -214,6 +220,7 @@ class GeneralLogParser final : public LogParser {
   }
 
   EventSink sink_;
+  EventText text_;
   LogEvent pending_;  // the event being read, when has_pending_
   // The end of its text not copied into pending_.text yet: a range of the chunk being read.
   std::string_view in_chunk_;
@@ -224,8 +231,8 @@ class GeneralLogParser final : public LogParser {
 
 }  // namespace
 
-std::unique_ptr<LogParser> make_general_log_parser(EventSink sink) {
-  return std::make_unique<GeneralLogParser>(std::move(sink));
+std::unique_ptr<LogParser> make_general_log_parser(EventSink sink, EventText text) {
+  return std::make_unique<GeneralLogParser>(std::move(sink), text);
 }
 
 }  // namespace sqlmeasure

@@ -122,14 +122,14 @@ void LogParser::lines(std::string_view text, SourceLocation& where) {
   for_each_line(text, where, [&](std::string_view one) { line(one, where); });
 }
 
-std::unique_ptr<LogParser> make_log_parser(LogFormat format, EventSink sink) {
+std::unique_ptr<LogParser> make_log_parser(LogFormat format, EventSink sink, EventText text) {
   switch (format) {
     case LogFormat::kMariaDbGeneral:
     case LogFormat::kMySqlGeneral:
-      return make_general_log_parser(std::move(sink));
+      return make_general_log_parser(std::move(sink), text);
     case LogFormat::kMariaDbSlow:
     case LogFormat::kMySqlSlow:
-      return make_slow_log_parser(std::move(sink));
+      return make_slow_log_parser(std::move(sink));  // (copies: a slow log's text is edited)
     case LogFormat::kAuto:
       break;
   }

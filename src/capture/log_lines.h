@@ -55,7 +55,7 @@ class LogFormatDetector {
   Server server_ = Server::kUnknown;
 };
 
-[[nodiscard]] std::unique_ptr<LogParser> make_general_log_parser(EventSink sink);
+[[nodiscard]] std::unique_ptr<LogParser> make_general_log_parser(EventSink sink, EventText text);
 // `mysql`: MySQL's slow log (the thread id on the User@Host line); else MariaDB's.
 [[nodiscard]] std::unique_ptr<LogParser> make_slow_log_parser(EventSink sink);
 

@@ -58,7 +58,7 @@ struct GzFile {
 }  // namespace
 
 LogReadSummary read_log(const std::string& path, LogFormat format, const EventSink& sink,
-                        const ReadProgress& on_read) {
+                        const ReadProgress& on_read, EventText text) {
   const std::string name = path == "-" ? "standard input" : path;
   if (path != "-") {
     std::error_code error;
@@ -116,7 +116,7 @@ LogReadSummary read_log(const std::string& path, LogFormat format, const EventSi
     if (summary.format == LogFormat::kAuto) {
       not_a_log(name, first_lines, fmt::format("its first {} lines", kDetectLines));
     }
-    parser = make_log_parser(summary.format, sink);
+    parser = make_log_parser(summary.format, sink, text);
     for (std::size_t i = 0; i < first_lines.size(); ++i) {
       parser->line(first_lines[i], {name, static_cast<int>(i) + 1, 1});
     }
@@ -202,7 +202,7 @@ LogReadSummary read_log(const std::string& path, LogFormat format, const EventSi
       not_a_log(name, first_lines,
                 fmt::format("its {} line{}", line_number, line_number == 1 ? "" : "s"));
     }
-    parser = make_log_parser(summary.format, sink);
+    parser = make_log_parser(summary.format, sink, text);
     for (std::size_t i = 0; i < first_lines.size(); ++i) {
       parser->line(first_lines[i], {name, static_cast<int>(i) + 1, 1});
     }

@@ -109,7 +109,8 @@ void read_logs(const CaptureSources& from, CaptureBuilder& builder, CaptureRun& 
       };
     }
     const LogReadSummary read = read_log(
-        log, from.format, [&pipeline](LogEvent&& event) { pipeline.add(event); }, on_read);
+        log, from.format, [&pipeline](LogEvent&& event) { pipeline.add(event); }, on_read,
+        EventText::kInLog);  // the pipeline reads each event before it returns
     pipeline.end_of_log();
     if (read.empty) {
       fail(ExitCode::kBadInput,

@@ -119,7 +119,7 @@ void StatementReader::read(const LogEvent& event, ReadEvent& out, std::string& b
   }
   out.kind = ReadEvent::Kind::kStatement;
   out.literals_at = buffer.size();
-  const bool read_fast = read_statement_skeleton(event.text, skeleton_);
+  const bool read_fast = read_statement_skeleton(event.text_read(), skeleton_);
   if (read_fast) skeleton_.id = skeleton_ids_.id_of(skeleton_.text);
   out.shape = &template_of(event, read_fast, buffer);
   out.literals_size = buffer.size() - out.literals_at;
@@ -143,11 +143,11 @@ void StatementReader::read(const LogEvent& event, ReadEvent& out, std::string& b
 const std::string* StatementReader::ping_verdict(const LogEvent& event, bool read_fast,
                                                  std::string_view literals) {
   const auto verdict = [&] {
-    return &*ping_verdicts_.insert(why_skipped(event.command, event.text)).first;
+    return &*ping_verdicts_.insert(why_skipped(event.command, event.text_read())).first;
   };
   if (!read_fast) return verdict();
   ping_key_.assign(reinterpret_cast<const char*>(&skeleton_.id), sizeof skeleton_.id);
-  ping_key_ += event.text.starts_with("/* ping */") ? '1' : '0';
+  ping_key_ += event.text_read().starts_with("/* ping */") ? '1' : '0';
   ping_key_.append(literals);
   if (const auto found = ping_by_code_.find(ping_key_); found != ping_by_code_.end()) {
     return found->second;
@@ -167,7 +167,7 @@ void StatementReader::tags_of(const LogEvent& event, bool read_fast, ReadEvent& 
   if (!read_fast || skeleton_.comments.size() != 1) {
     out.tags_from = ReadEvent::TagsFrom::kRead;
     out.tags = std::make_shared<const ReadTags>(read_fast ? tags_.from_comments(skeleton_.comments)
-                                                          : tags_.from_sql(event.text));
+                                                          : tags_.from_sql(event.text_read()));
     return;
   }
   LastComment& last = last_comments_[event.thread % TagSlots::kSlots];
@@ -217,7 +217,7 @@ const Template& StatementReader::template_of(const LogEvent& event, bool read_fa
     append_literals(literals, skeleton_.literals);
     return *by_skeleton_[id];
   }
-  const StatementTemplate statement = make_statement_template(event.text);
+  const StatementTemplate statement = make_statement_template(event.text_read());
   for (const TemplateParam& param : statement.params) append_literal(literals, param.literal);
   // The skeleton stands for the template only if its literals are the template's parameters,
   // one for one (not so for ".5", or a literal kept in the SQL).
@@ -252,7 +252,7 @@ const Template& StatementReader::intern(const StatementTemplate& statement, cons
       statement.fingerprint, static_cast<std::uint32_t>(fingerprints_.size()));
   if (new_fingerprint) {
     fingerprints_.push_back(statement.fingerprint);
-    verdicts_.push_back(why_skipped(event.command, event.text));
+    verdicts_.push_back(why_skipped(event.command, event.text_read()));
   }
   shape->fingerprint = id->second;
   shape->fingerprint_text = &fingerprints_[id->second];

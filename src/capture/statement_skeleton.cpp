@@ -99,11 +99,17 @@ __attribute__((target("avx2"))) std::size_t next_special_avx2(std::string_view s
 }
 #endif
 
-// The one of the two the CPU runs, chosen once.
+// The one of the two the CPU runs, chosen once, before main (no guard to test on each call).
+#if defined(SQLMEASURE_SKELETON_AVX2)
+const bool has_avx2 = [] {
+  __builtin_cpu_init();  // (before main, it must be called first)
+  return __builtin_cpu_supports("avx2") != 0;
+}();
+#endif
+
 std::size_t next_special(std::string_view sql, std::size_t i) {
 #if defined(SQLMEASURE_SKELETON_AVX2)
-  static const bool avx2 = __builtin_cpu_supports("avx2");
-  if (avx2) return next_special_avx2(sql, i);
+  if (has_avx2) return next_special_avx2(sql, i);
 #endif
   return next_special_sse2(sql, i);
 }
@@ -176,8 +182,18 @@ bool read_statement_skeleton(std::string_view sql, StatementSkeleton& out) {
   std::size_t written = 0;
   std::size_t copied = 0;  // sql[copied, i) is not in the text yet
   const auto cut = [&](std::size_t begin, std::size_t end, char marker) {
-    std::memcpy(text + written, sql.data() + copied, begin - copied);
-    written += begin - copied;
+    const std::size_t length = begin - copied;
+    if (copied + length + 16 <= size) {
+      // Sixteen bytes a step, inline, where sixteen more lie in the statement (and so in the
+      // text, never ahead of it): what a step writes past the segment is written over next,
+      // or cut off at the end. Segments are short; a call to memcpy each cost more.
+      for (std::size_t k = 0; k < length; k += 16) {
+        std::memcpy(text + written + k, sql.data() + copied + k, 16);
+      }
+    } else {
+      std::memcpy(text + written, sql.data() + copied, length);
+    }
+    written += length;
     text[written++] = marker;
     copied = end;
   };

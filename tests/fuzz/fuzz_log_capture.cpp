@@ -163,6 +163,34 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     parser->finish();
     require(parser->cut_lines() <= lines.size(), "cut lines");
+    // The same lines as two chunks, the texts left in them (as capture reads a log file):
+    // the same events' texts, each read while its chunk is there.
+    if (format == sqlmeasure::LogFormat::kMariaDbGeneral ||
+        format == sqlmeasure::LogFormat::kMySqlGeneral) {
+      std::vector<std::string> copied, in_log;
+      auto by_line = sqlmeasure::make_log_parser(
+          format, [&](sqlmeasure::LogEvent&& event) { copied.emplace_back(event.text); });
+      auto by_chunk = sqlmeasure::make_log_parser(
+          format, [&](sqlmeasure::LogEvent&& event) { in_log.emplace_back(event.text_read()); },
+          sqlmeasure::EventText::kInLog);
+      std::string whole;
+      for (std::size_t i = 0; i < lines.size(); ++i) {
+        by_line->line(lines[i], {"fuzz.log", static_cast<int>(i) + 1, 1});
+        whole += lines[i];
+        whole += '\n';
+      }
+      by_line->finish();
+      const std::size_t half = whole.find('\n', whole.size() / 2);
+      sqlmeasure::SourceLocation where{"fuzz.log", 0, 1};
+      std::string first = whole.substr(0, half == std::string::npos ? whole.size() : half + 1);
+      std::string second = half == std::string::npos ? "" : whole.substr(half + 1);
+      by_chunk->lines(first, where);
+      std::fill(first.begin(), first.end(), '#');
+      by_chunk->lines(second, where);
+      std::fill(second.begin(), second.end(), '#');
+      by_chunk->finish();
+      require(copied == in_log, "texts read in the log", whole);
+    }
     builder.end_of_log();
     const sqlmeasure::CaptureResult result = builder.finish();
     for (const sqlmeasure::CapturedFile& file : sqlmeasure::captured_files(result, "fuzz.log")) {
