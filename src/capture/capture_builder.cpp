@@ -218,7 +218,8 @@ struct CaptureBuilder::State {
     Request request;
     int threads = 0;  // connections serving it now
   };
-  std::unordered_map<std::string, Trace> traces;  // by "trace:<id>"
+  std::unordered_map<std::string, Trace> traces;                                // by "trace:<id>"
+  std::vector<std::unordered_map<std::string, Trace>::node_type> spare_traces;  // trace_of's
   // Thread → the trace it serves (a key in `traces`, which lives as long as a thread serves it).
   struct Serving {
     std::string key;
@@ -238,6 +239,13 @@ struct CaptureBuilder::State {
     Shape* shape = nullptr;
   };
   std::vector<Ahead> statements_ahead;  // finish_request's, by statement (reused)
+  // finish_request's fingerprints of a request and how many times each (reused).
+  struct Counted {
+    std::uint32_t fingerprint;
+    int count;
+  };
+  std::vector<Counted> counted_scratch;
+  std::string served_before;  // traced_request's (reused: no string made per request)
   // A screen's query and shape of a template, found again for each request without the two
   // node-based maps' lookups (a division and a cache miss or two each): direct-mapped by
   // (screen, template). Valid while no screen has been set aside since (generation): until
@@ -355,10 +363,11 @@ struct CaptureBuilder::State {
     close_untraced(thread);
     Serving& current = serving[thread];
     if (current.key != key) {
-      const std::string before = std::exchange(current.key, key);
+      served_before.assign(current.key);
+      current.key.assign(key);
       current.trace = nullptr;
-      if (!before.empty()) release(before);
-      Trace& trace = traces[key];
+      if (!served_before.empty()) release(served_before);
+      Trace& trace = trace_of(key);
       ++trace.threads;
       if (trace.request.key.empty()) {
         trace.request = take_request();
@@ -378,8 +387,28 @@ struct CaptureBuilder::State {
     const auto found = traces.find(key);
     if (found == traces.end() || --found->second.threads > 0) return;
     Request request = std::move(found->second.request);
-    traces.erase(found);
+    forget_trace(found);
     finish_request(std::move(request));
+  }
+
+  // The entry of the trace `key`, made if there is none: of a node a trace before used when
+  // there is one (its key's buffer too), not two allocations for each request.
+  Trace& trace_of(const std::string& key) {
+    if (const auto found = traces.find(key); found != traces.end()) return found->second;
+    if (spare_traces.empty()) return traces.try_emplace(key).first->second;
+    auto node = std::move(spare_traces.back());
+    spare_traces.pop_back();
+    node.key().assign(key);
+    node.mapped().threads = 0;
+    return traces.insert(std::move(node)).position->second;
+  }
+
+  // The trace's entry goes (its request already moved out); its node is kept for trace_of.
+  void forget_trace(std::unordered_map<std::string, Trace>::iterator entry) {
+    auto node = traces.extract(entry);
+    if (spare_traces.size() < kSpareRequests && node.key().capacity() <= kSpareBytes) {
+      spare_traces.push_back(std::move(node));
+    }
   }
 
   // The trace's request so far ends, and another starts (for `screen`, or the same one).
@@ -400,7 +429,7 @@ struct CaptureBuilder::State {
     const auto found = traces.find(key);
     if (found == traces.end()) return;
     Request request = std::move(found->second.request);
-    traces.erase(found);
+    forget_trace(found);
     finish_request(std::move(request));
   }
 
@@ -559,11 +588,8 @@ struct CaptureBuilder::State {
     ++screen.requests;
     // Fingerprint → count, first statement: in order of first issue, so that positions
     // count distinct fingerprints (a loop of 20 is one position).
-    struct Counted {
-      std::uint32_t fingerprint;
-      int count;
-    };
-    std::vector<Counted> issued;
+    std::vector<Counted>& issued = counted_scratch;
+    issued.clear();
     fetch_rows_ahead(screen, request);
     for (std::size_t i = 0; i < request.statements.size(); ++i) {
       const Issued& statement = request.statements[i];
