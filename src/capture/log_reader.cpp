@@ -129,39 +129,37 @@ LogReadSummary read_log(const std::string& path, LogFormat format, const EventSi
                    : static_cast<std::uint64_t>(std::max<z_off_t>(0, gzoffset(input.file))),
             size);
   };
-  for (std::string_view chunk = next_chunk(); !chunk.empty(); chunk = next_chunk()) {
-    if (parser) {
-      // The format known: the chunk's whole lines go to the parser together (no call per line
-      // here), the line cut by the chunk's end carried to the next.
-      std::size_t start = 0;
-      if (!carry.empty()) {
-        const std::size_t newline = chunk.find('\n');
-        if (newline == std::string_view::npos) {
-          carry.append(chunk);
-          report_progress();
-          continue;
-        }
-        carry.append(chunk.substr(0, newline));
-        deliver(carry);
-        carry.clear();
-        start = newline + 1;
+  // The format known: the chunk's whole lines from `start` go to the parser together (no call
+  // per line here), the line cut by the chunk's end carried to the next.
+  const auto feed_lines = [&](std::string_view chunk, std::size_t start) {
+    if (!carry.empty()) {
+      const std::size_t newline = chunk.find('\n', start);
+      if (newline == std::string_view::npos) {
+        carry.append(chunk.substr(start));
+        return;
       }
-      if (const std::size_t last = chunk.rfind('\n');
-          last != std::string_view::npos && last >= start) {
-        const std::string_view whole = chunk.substr(start, last + 1 - start);
-        where.line = line_number;
-        parser->lines(whole, where);
-        line_number = where.line;
-        summary.bytes += whole.size();
-        start = last + 1;
-      }
-      carry.append(chunk.substr(start));
-      report_progress();
-      continue;
+      carry.append(chunk.substr(start, newline - start));
+      deliver(carry);
+      carry.clear();
+      start = newline + 1;
     }
+    if (const std::size_t last = chunk.rfind('\n');
+        last != std::string_view::npos && last >= start) {
+      const std::string_view whole = chunk.substr(start, last + 1 - start);
+      where.line = line_number;
+      parser->lines(whole, where);
+      line_number = where.line;
+      summary.bytes += whole.size();
+      start = last + 1;
+    }
+    carry.append(chunk.substr(start));
+  };
+  for (std::string_view chunk = next_chunk(); !chunk.empty(); chunk = next_chunk()) {
+    // Until the format is known, line by line (the detector reads each); then the rest of the
+    // chunk as the next ones are.
     std::size_t start = 0;
-    for (std::size_t newline = chunk.find('\n'); newline != std::string_view::npos;
-         newline = chunk.find('\n', start)) {
+    for (std::size_t newline = parser ? std::string_view::npos : chunk.find('\n');
+         newline != std::string_view::npos; newline = chunk.find('\n', start)) {
       if (!carry.empty()) {
         carry.append(chunk.substr(start, newline - start));
         deliver(carry);
@@ -170,8 +168,13 @@ LogReadSummary read_log(const std::string& path, LogFormat format, const EventSi
         deliver(chunk.substr(start, newline - start));
       }
       start = newline + 1;
+      if (parser) break;
     }
-    carry.append(chunk.substr(start));
+    if (parser) {
+      feed_lines(chunk, start);
+    } else {
+      carry.append(chunk.substr(start));
+    }
     report_progress();
   }
   // zlib ends a cut or corrupt compressed stream as if it were the end of the file.
