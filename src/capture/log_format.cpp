@@ -129,7 +129,7 @@ std::unique_ptr<LogParser> make_log_parser(LogFormat format, EventSink sink, Eve
       return make_general_log_parser(std::move(sink), text);
     case LogFormat::kMariaDbSlow:
     case LogFormat::kMySqlSlow:
-      return make_slow_log_parser(std::move(sink));  // (copies: a slow log's text is edited)
+      return make_slow_log_parser(std::move(sink), text);
     case LogFormat::kAuto:
       break;
   }

@@ -57,6 +57,6 @@ class LogFormatDetector {
 
 [[nodiscard]] std::unique_ptr<LogParser> make_general_log_parser(EventSink sink, EventText text);
 // `mysql`: MySQL's slow log (the thread id on the User@Host line); else MariaDB's.
-[[nodiscard]] std::unique_ptr<LogParser> make_slow_log_parser(EventSink sink);
+[[nodiscard]] std::unique_ptr<LogParser> make_slow_log_parser(EventSink sink, EventText text);
 
 }  // namespace sqlmeasure

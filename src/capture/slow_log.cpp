@@ -77,19 +77,35 @@ std::optional<std::int64_t> server_set_line(std::string_view text) {
 }
 
 // `text` without one trailing ';' (and the blanks around it).
-std::string without_terminator(std::string text) {
+std::string_view without_terminator(std::string_view text) {
   while (!text.empty() && (text.back() == ' ' || text.back() == '\r' || text.back() == '\t')) {
-    text.pop_back();
+    text.remove_suffix(1);
   }
-  if (!text.empty() && text.back() == ';') text.pop_back();
+  if (!text.empty() && text.back() == ';') text.remove_suffix(1);
   return text;
 }
 
 class SlowLogParser final : public LogParser {
  public:
-  explicit SlowLogParser(EventSink sink) : sink_(std::move(sink)) {}
+  SlowLogParser(EventSink sink, EventText text) : sink_(std::move(sink)), text_(text) {}
 
   void line(std::string_view text, const SourceLocation& where) override {
+    line_of_chunk(text, where);
+    keep_pending();  // the line's bytes are the caller's only during the call
+  }
+
+  void lines(std::string_view text, SourceLocation& where) override {
+    for_each_line(text, where, [&](std::string_view one) { line_of_chunk(one, where); });
+    keep_pending();
+  }
+
+  void finish() override { flush(); }
+  std::uint64_t cut_lines() const override { return cut_lines_; }
+
+ private:
+  // One line of the chunk lines() was given (or of the one line() was): the statement's text
+  // may point into it until keep_pending().
+  void line_of_chunk(std::string_view text, const SourceLocation& where) {
     if (is_log_header(text)) {
       flush();
       return;
@@ -107,19 +123,29 @@ class SlowLogParser final : public LogParser {
       header(text);
       return;
     }
-    entry_.text += '\n';
-    entry_.text += text;
+    continue_statement(text);
     statement_ended_ = ends_statement(text);
   }
 
-  void lines(std::string_view text, SourceLocation& where) override {
-    for_each_line(text, where, [&](std::string_view one) { line(one, where); });
+  // The statement goes on with `text`, the line after its last one: while its lines are one
+  // range of the chunk (a '\n' between each), that range grows; copied once, when it ends.
+  void continue_statement(std::string_view text) {
+    if (in_chunk_.data() != nullptr && text.data() == in_chunk_.data() + in_chunk_.size() + 1) {
+      in_chunk_ = std::string_view(in_chunk_.data(), in_chunk_.size() + 1 + text.size());
+      return;
+    }
+    keep_pending();
+    entry_.text += '\n';
+    entry_.text += text;
   }
 
-  void finish() override { flush(); }
-  std::uint64_t cut_lines() const override { return cut_lines_; }
+  // The statement's text copied out of the chunk, before the chunk goes.
+  void keep_pending() {
+    if (in_chunk_.data() == nullptr) return;
+    entry_.text.append(in_chunk_);
+    in_chunk_ = {};
+  }
 
- private:
   // A line starting with '#' outside a statement: a header line of this entry, or the first
   // of the next one. As pt-query-digest does (its entries are split at ";\n#"), any '#' line
   // after a statement's last line starts an entry, whatever the server wrote first (# Time,
@@ -176,8 +202,9 @@ class SlowLogParser final : public LogParser {
   // first line.
   void header(std::string_view text) {
     if (text.starts_with("# administrator command: ")) {
-      entry_.command = without_terminator(std::string(trim(text.substr(25))));
+      entry_.command = std::string(without_terminator(trim(text.substr(25))));
       entry_.text.clear();
+      in_chunk_ = {};
       in_statement_ = statement_ended_ = true;
       return;
     }
@@ -209,13 +236,21 @@ class SlowLogParser final : public LogParser {
       }
     }
     in_statement_ = true;
-    entry_.text.assign(text);
+    entry_.text.clear();
+    in_chunk_ = text.data() != nullptr ? text : std::string_view();
+    if (in_chunk_.data() == nullptr) entry_.text.assign(text);
     statement_ended_ = ends_statement(text);
   }
 
   void flush() {
     if (header_open_ && in_statement_) {
-      entry_.text = without_terminator(std::move(entry_.text));
+      if (text_ == EventText::kInLog && in_chunk_.data() != nullptr) {
+        entry_.in_log = without_terminator(in_chunk_);  // not copied at all: read now
+        in_chunk_ = {};
+      } else {
+        keep_pending();
+        entry_.text.resize(without_terminator(entry_.text).size());
+      }
       entry_.database = last_database_;
       // Its own # Time (MySQL's, to the microsecond), else SET timestamp (seconds), else the last
       // # Time (MariaDB prints it only when the second changes).
@@ -235,6 +270,8 @@ class SlowLogParser final : public LogParser {
     entry_.thread = 0;
     entry_.command.clear();
     entry_.text.clear();
+    entry_.in_log = {};
+    in_chunk_ = {};
     entry_.time_us = -1;
     entry_.database.clear();
   }
@@ -252,7 +289,10 @@ class SlowLogParser final : public LogParser {
   }
 
   EventSink sink_;
+  EventText text_;
   LogEvent entry_;
+  // The end of its statement not copied into entry_.text yet: a range of the chunk being read.
+  std::string_view in_chunk_;
   bool header_open_ = false, in_statement_ = false;
   bool statement_ended_ = false;  // the statement's last line so far ends with ';'
   bool seen_user_host_ = false, seen_timings_ = false;  // in this entry's header
@@ -263,8 +303,8 @@ class SlowLogParser final : public LogParser {
 
 }  // namespace
 
-std::unique_ptr<LogParser> make_slow_log_parser(EventSink sink) {
-  return std::make_unique<SlowLogParser>(std::move(sink));
+std::unique_ptr<LogParser> make_slow_log_parser(EventSink sink, EventText text) {
+  return std::make_unique<SlowLogParser>(std::move(sink), text);
 }
 
 }  // namespace sqlmeasure

@@ -165,8 +165,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     require(parser->cut_lines() <= lines.size(), "cut lines");
     // The same lines as two chunks, the texts left in them (as capture reads a log file):
     // the same events' texts, each read while its chunk is there.
-    if (format == sqlmeasure::LogFormat::kMariaDbGeneral ||
-        format == sqlmeasure::LogFormat::kMySqlGeneral) {
+    {
       std::vector<std::string> copied, in_log;
       auto by_line = sqlmeasure::make_log_parser(
           format, [&](sqlmeasure::LogEvent&& event) { copied.emplace_back(event.text); });

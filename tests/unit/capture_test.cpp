@@ -234,48 +234,24 @@ WHERE user_id = 2
   CHECK(events[4].time_us == kMariaDbTime + kSecond);
 }
 
-TEST_CASE("general log: chunks of whole lines give the events lines one by one give",
-          "[unit][capture]") {
-  // lines() keeps a multi-line statement as a range of its chunk until the event ends or the
-  // chunk does: cut anywhere between lines, and the chunk's bytes overwritten once the call
-  // returns (as the next window of a mapped file replaces them), the events are the same.
-  // Statements that end within their chunk are read from it (kInLog): the '#'s that overwrite
-  // a chunk would show in any that was read after.
-  const std::string log = with_tabs(
-      "Time\t\t    Id Command\tArgument\n"
-      "241202 10:15:01\t     5 Query\tSELECT id,\n"
-      "  name\n"
-      "FROM users\n"
-      "\n"
-      "WHERE id = 1 /*a='b'*/\n"
-      "\t\t     6 Connect\tapp@localhost on shop\n"
-      "\t\t     6 Query\tSELECT 2\n"
-      "241202 10:15:02\t     5 Query\t\n"
-      "second line of an empty first one\n"
-      "\t\t     5 Quit\t\n"
-      "\t\t     7 Query\tSELECT 'a\n"
-      "b'\r\n"
-      "/usr/sbin/mariadbd, Version: 10.11.6-MariaDB-0+deb12u1 (Debian 12). started with:\n"
-      "\t\t     7 Query\tSELECT 3\n"
-      "last\n");
-  const std::vector<LogEvent> want = parse_raw(LogFormat::kMariaDbGeneral, log);
-  REQUIRE(texts(want) ==
-          std::vector<std::string>{"SELECT id,\n  name\nFROM users\n\nWHERE id = 1 /*a='b'*/",
-                                   "app@localhost on shop", "SELECT 2",
-                                   "\nsecond line of an empty first one", "", "SELECT 'a\nb'\r",
-                                   "SELECT 3\nlast"});
+// Feeds `log` to a parser of `format` as three chunks of whole lines, cut at every pair of
+// line ends, each chunk's bytes overwritten once the call returns (as the next window of a
+// mapped file replaces them): the events must be those of the lines fed one by one, whether
+// the parser copies each text or leaves it in the chunk (kInLog) to be read while the sink is
+// called (the '#'s would show in any text read after its chunk went).
+void check_chunks_give_the_same_events(LogFormat format, const std::string& log) {
+  const std::vector<LogEvent> want = parse_raw(format, log);
   std::vector<std::size_t> ends;  // after each '\n'
   for (std::size_t i = 0; i < log.size(); ++i) {
     if (log[i] == '\n') ends.push_back(i + 1);
   }
-  // Also with the text left in the chunk (EventText::kInLog), read while the sink is called.
   for (const EventText mode : {EventText::kCopied, EventText::kInLog}) {
     for (std::size_t first = 0; first < ends.size(); ++first) {
       for (std::size_t second = first; second < ends.size(); ++second) {
         CAPTURE(mode == EventText::kInLog, first, second);
         std::vector<LogEvent> got;
         std::unique_ptr<LogParser> parser = make_log_parser(
-            LogFormat::kMariaDbGeneral,
+            format,
             [&](LogEvent&& event) {
               if (mode == EventText::kCopied) CHECK(event.in_log.data() == nullptr);
               event.text = std::string(event.text_read());
@@ -298,6 +274,66 @@ TEST_CASE("general log: chunks of whole lines give the events lines one by one g
       }
     }
   }
+}
+
+TEST_CASE("general log: chunks of whole lines give the events lines one by one give",
+          "[unit][capture]") {
+  // lines() keeps a multi-line statement as a range of its chunk until the event ends or the
+  // chunk does.
+  const std::string log = with_tabs(
+      "Time\t\t    Id Command\tArgument\n"
+      "241202 10:15:01\t     5 Query\tSELECT id,\n"
+      "  name\n"
+      "FROM users\n"
+      "\n"
+      "WHERE id = 1 /*a='b'*/\n"
+      "\t\t     6 Connect\tapp@localhost on shop\n"
+      "\t\t     6 Query\tSELECT 2\n"
+      "241202 10:15:02\t     5 Query\t\n"
+      "second line of an empty first one\n"
+      "\t\t     5 Quit\t\n"
+      "\t\t     7 Query\tSELECT 'a\n"
+      "b'\r\n"
+      "/usr/sbin/mariadbd, Version: 10.11.6-MariaDB-0+deb12u1 (Debian 12). started with:\n"
+      "\t\t     7 Query\tSELECT 3\n"
+      "last\n");
+  REQUIRE(texts(parse_raw(LogFormat::kMariaDbGeneral, log)) ==
+          std::vector<std::string>{"SELECT id,\n  name\nFROM users\n\nWHERE id = 1 /*a='b'*/",
+                                   "app@localhost on shop", "SELECT 2",
+                                   "\nsecond line of an empty first one", "", "SELECT 'a\nb'\r",
+                                   "SELECT 3\nlast"});
+  check_chunks_give_the_same_events(LogFormat::kMariaDbGeneral, log);
+}
+
+TEST_CASE("slow log: chunks of whole lines give the events lines one by one give",
+          "[unit][capture]") {
+  // The same for the slow log, whose statement's terminator is cut from the range.
+  const std::string log =
+      "/usr/sbin/mariadbd, Version: 10.11.6-MariaDB-0+deb12u1 (Debian 12). started with:\n"
+      "# Time: 241202 10:15:01\n"
+      "# User@Host: app[app] @ localhost []\n"
+      "# Thread_id: 5  Schema: shop  QC_hit: No\n"
+      "# Query_time: 0.000211  Lock_time: 0.000080 Rows_sent: 1  Rows_examined: 1\n"
+      "use shop;\n"
+      "SET timestamp=1733134501;\n"
+      "SELECT id,\n"
+      "  name\n"
+      "FROM users WHERE id = 1 /*a='b'*/;  \r\n"
+      "# User@Host: app[app] @ localhost []\n"
+      "# Thread_id: 6  Schema: shop  QC_hit: No\n"
+      "# Query_time: 0.1  Lock_time: 0.0 Rows_sent: 1  Rows_examined: 1\n"
+      "SET timestamp=1733134502;\n"
+      "# administrator command: Ping;\n"
+      "# Query_time: 0.1  Lock_time: 0.0 Rows_sent: 1  Rows_examined: 1\n"
+      "SET timestamp=1733134503;\n"
+      "SELECT 'a;\n"
+      "b';\n"
+      "# Query_time: 0.1  Lock_time: 0.0 Rows_sent: 1  Rows_examined: 1\n"
+      "SELECT 3\n";
+  REQUIRE(texts(parse_raw(LogFormat::kMariaDbSlow, log)) ==
+          std::vector<std::string>{"SELECT id,\n  name\nFROM users WHERE id = 1 /*a='b'*/", "",
+                                   "SELECT 'a;\nb'", "SELECT 3"});
+  check_chunks_give_the_same_events(LogFormat::kMariaDbSlow, log);
 }
 
 TEST_CASE("mariadb general log: a header block mid-file (FLUSH LOGS) loses nothing",
