@@ -581,7 +581,11 @@ struct CaptureBuilder::State {
       }
       request.screen = std::move(joined);
     }
-    ScreenStats& screen = screen_stats(request.screen);
+    // Tagged: the screen's entry its first statement found, while no screen has been set aside
+    // since (a lookup by its key in the map of screens for each request, else).
+    ScreenStats& screen = request.stats != nullptr && request.stats_generation == screens_generation
+                              ? *request.stats
+                              : screen_stats(request.screen);
     if (screen.tags.empty()) screen.tags = std::move(request.tags);
     for (const auto& [why, count] : request.skipped) screen.skipped[why] += count;
     if (request.statements.empty()) return;  // only skipped statements: counted, no request

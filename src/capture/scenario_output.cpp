@@ -221,14 +221,14 @@ std::vector<std::string> write_captured_files(const std::vector<CapturedFile>& f
     const mode_t mask = ::umask(0);
     ::umask(mask);
     std::filesystem::permissions(scratch, static_cast<std::filesystem::perms>(0777 & ~mask));
-    // Rendered and written on both cores, each file's writeback started as it is written; all
-    // synced before the directory is renamed (one device's round trips at a time, not each).
+    // Rendered and written on both cores, each file's writeback started as it is written; then
+    // all synced, two at a time, before the directory is renamed.
     std::vector<ScratchFile> written(files.size());
     run_on_both_cores(files.size(), [&](std::size_t i) {
       written[i].write((scratch / (files[i].screen.name + ".toml")).string(),
                        screen_to_toml(files[i].screen, files[i].comments));
     });
-    for (ScratchFile& file : written) file.sync_and_close();
+    run_on_both_cores(written.size(), [&](std::size_t i) { written[i].sync_and_close(); });
     if (!std::filesystem::exists(out, error)) {
       std::filesystem::rename(scratch, out);
       return paths;
