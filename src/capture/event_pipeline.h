@@ -53,9 +53,10 @@ class EventPipeline {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<Batch> queue_;
-  bool closed_ = false;      // no batch will come
-  std::vector<Batch> used_;  // added, to be emptied and filled again
-  bool stopped_ = false;     // the builder failed, or the pipeline is torn down
+  bool closed_ = false;         // no batch will come
+  bool builder_waits_ = false;  // for kWakeBatches batches (event_pipeline.cpp)
+  std::vector<Batch> used_;     // added, to be emptied and filled again
+  bool stopped_ = false;        // the builder failed, or the pipeline is torn down
   std::exception_ptr failure_;
   std::thread building_;
 };
