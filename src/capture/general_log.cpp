@@ -124,32 +124,25 @@ std::optional<GeneralEventLine> read_general_event_line(std::string_view text) {
 
 namespace {
 
-class GeneralLogParser final : public LogParser {
+class GeneralLogParser final : public LineParser<GeneralLogParser> {
  public:
   GeneralLogParser(EventSink sink, EventText text) : sink_(std::move(sink)), text_(text) {}
-
-  void line(std::string_view text, const SourceLocation& where) override {
-    line_of_chunk(text, where);
-    keep_pending();  // the line's bytes are the caller's only during the call
-  }
-
-  void lines(std::string_view text, SourceLocation& where) override {
-    for_each_line(text, where, [&](std::string_view one) { line_of_chunk(one, where); });
-    keep_pending();
-  }
 
   void finish() override { flush(); }
   std::uint64_t cut_lines() const override { return cut_lines_; }
 
  private:
+  friend class LineParser<GeneralLogParser>;
+  TextInChunk& statement_text() { return statement_; }
+
   // One line of the chunk lines() was given (or of the one line() was): the pending event's
-  // text may point into it until keep_pending().
+  // text may point into it until statement_.keep().
   void line_of_chunk(std::string_view text, const SourceLocation& where) {
     // Most lines of a multi-line statement are told by a byte at each end: an event line
     // starts with a digit or a blank, a header line with 'T' or ends with ':'.
     if (has_pending_ && !text.empty() && !blank(text.front()) && text.front() != 'T' &&
         (text.front() < '0' || text.front() > '9') && text.back() != ':') {
-      continue_pending(text);
+      statement_.add_line(text);
       return;
     }
     if (is_log_header(text)) {
@@ -158,39 +151,18 @@ class GeneralLogParser final : public LogParser {
     }
     if (event_line(text, where)) return;
     if (has_pending_) {
-      continue_pending(text);  // a line of the statement before: a multi-line query
+      statement_.add_line(text);  // a line of the statement before: a multi-line query
     } else if (!text.empty()) {
       ++cut_lines_;  // before any event: the end of one the file was cut in
     }
   }
 
-  // The pending statement goes on with `text`, the line after its last one.
-  void continue_pending(std::string_view text) {
-    // Lines of one chunk follow each other with a '\n' between: the statement so far and this
-    // line are one range of the chunk, whatever their number.
-    if (in_chunk_.data() != nullptr && text.data() == in_chunk_.data() + in_chunk_.size() + 1) {
-      in_chunk_ = std::string_view(in_chunk_.data(), in_chunk_.size() + 1 + text.size());
-      return;
-    }
-    keep_pending();
-    pending_.text += '\n';
-    pending_.text += text;
-  }
-
-  // The pending statement's text copied out of the chunk, before the chunk goes.
-  void keep_pending() {
-    if (in_chunk_.data() == nullptr) return;
-    pending_.text.append(in_chunk_);
-    in_chunk_ = {};
-  }
-
   void flush() {
     if (!has_pending_) return;
-    if (text_ == EventText::kInLog && in_chunk_.data() != nullptr) {
-      pending_.in_log = in_chunk_;  // not copied at all: the sink reads it now
-      in_chunk_ = {};
+    if (text_ == EventText::kInLog) {
+      pending_.in_log = statement_.release();  // not copied at all: the sink reads it now
     } else {
-      keep_pending();
+      statement_.keep();
     }
     // The event moved out leaves its strings' memory here, for the next one to reuse.
     sink_(std::move(pending_));
@@ -208,8 +180,8 @@ class GeneralLogParser final : public LogParser {
     pending_.command.assign(event->command);
     // Copied once, when the event ends (or its chunk does): most statements are of lines one
     // after the other in one chunk, which one copy takes whole.
-    pending_.text.clear();
-    in_chunk_ = event->argument.data() != nullptr ? event->argument : text.substr(text.size());
+    statement_.start(event->argument.data() != nullptr ? event->argument
+                                                       : text.substr(text.size()));
     pending_.database.clear();
     // The time is written only when the second changes (MariaDB, MySQL before 5.7): the last
     // one stands until then.
@@ -221,9 +193,8 @@ class GeneralLogParser final : public LogParser {
 
   EventSink sink_;
   EventText text_;
-  LogEvent pending_;  // the event being read, when has_pending_
-  // The end of its text not copied into pending_.text yet: a range of the chunk being read.
-  std::string_view in_chunk_;
+  LogEvent pending_;                      // the event being read, when has_pending_
+  TextInChunk statement_{pending_.text};  // its text
   bool has_pending_ = false;
   std::int64_t last_time_ = -1;
   std::uint64_t cut_lines_ = 0;

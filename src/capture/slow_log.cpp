@@ -85,26 +85,19 @@ std::string_view without_terminator(std::string_view text) {
   return text;
 }
 
-class SlowLogParser final : public LogParser {
+class SlowLogParser final : public LineParser<SlowLogParser> {
  public:
   SlowLogParser(EventSink sink, EventText text) : sink_(std::move(sink)), text_(text) {}
-
-  void line(std::string_view text, const SourceLocation& where) override {
-    line_of_chunk(text, where);
-    keep_pending();  // the line's bytes are the caller's only during the call
-  }
-
-  void lines(std::string_view text, SourceLocation& where) override {
-    for_each_line(text, where, [&](std::string_view one) { line_of_chunk(one, where); });
-    keep_pending();
-  }
 
   void finish() override { flush(); }
   std::uint64_t cut_lines() const override { return cut_lines_; }
 
  private:
+  friend class LineParser<SlowLogParser>;
+  TextInChunk& statement_text() { return statement_; }
+
   // One line of the chunk lines() was given (or of the one line() was): the statement's text
-  // may point into it until keep_pending().
+  // may point into it until statement_.keep().
   void line_of_chunk(std::string_view text, const SourceLocation& where) {
     if (is_log_header(text)) {
       flush();
@@ -123,27 +116,8 @@ class SlowLogParser final : public LogParser {
       header(text);
       return;
     }
-    continue_statement(text);
+    statement_.add_line(text);
     statement_ended_ = ends_statement(text);
-  }
-
-  // The statement goes on with `text`, the line after its last one: while its lines are one
-  // range of the chunk (a '\n' between each), that range grows; copied once, when it ends.
-  void continue_statement(std::string_view text) {
-    if (in_chunk_.data() != nullptr && text.data() == in_chunk_.data() + in_chunk_.size() + 1) {
-      in_chunk_ = std::string_view(in_chunk_.data(), in_chunk_.size() + 1 + text.size());
-      return;
-    }
-    keep_pending();
-    entry_.text += '\n';
-    entry_.text += text;
-  }
-
-  // The statement's text copied out of the chunk, before the chunk goes.
-  void keep_pending() {
-    if (in_chunk_.data() == nullptr) return;
-    entry_.text.append(in_chunk_);
-    in_chunk_ = {};
   }
 
   // A line starting with '#' outside a statement: a header line of this entry, or the first
@@ -203,8 +177,7 @@ class SlowLogParser final : public LogParser {
   void header(std::string_view text) {
     if (text.starts_with("# administrator command: ")) {
       entry_.command = std::string(without_terminator(trim(text.substr(25))));
-      entry_.text.clear();
-      in_chunk_ = {};
+      statement_.start({});
       in_statement_ = statement_ended_ = true;
       return;
     }
@@ -236,19 +209,18 @@ class SlowLogParser final : public LogParser {
       }
     }
     in_statement_ = true;
-    entry_.text.clear();
-    in_chunk_ = text.data() != nullptr ? text : std::string_view();
-    if (in_chunk_.data() == nullptr) entry_.text.assign(text);
+    statement_.start(text);
     statement_ended_ = ends_statement(text);
   }
 
   void flush() {
     if (header_open_ && in_statement_) {
-      if (text_ == EventText::kInLog && in_chunk_.data() != nullptr) {
-        entry_.in_log = without_terminator(in_chunk_);  // not copied at all: read now
-        in_chunk_ = {};
+      const std::string_view range =
+          text_ == EventText::kInLog ? statement_.release() : std::string_view();
+      if (range.data() != nullptr) {
+        entry_.in_log = without_terminator(range);  // not copied at all: read now
       } else {
-        keep_pending();
+        statement_.keep();
         entry_.text.resize(without_terminator(entry_.text).size());
       }
       entry_.database = last_database_;
@@ -271,7 +243,7 @@ class SlowLogParser final : public LogParser {
     entry_.command.clear();
     entry_.text.clear();
     entry_.in_log = {};
-    in_chunk_ = {};
+    statement_.clear();
     entry_.time_us = -1;
     entry_.database.clear();
   }
@@ -291,8 +263,7 @@ class SlowLogParser final : public LogParser {
   EventSink sink_;
   EventText text_;
   LogEvent entry_;
-  // The end of its statement not copied into entry_.text yet: a range of the chunk being read.
-  std::string_view in_chunk_;
+  TextInChunk statement_{entry_.text};  // its statement's text
   bool header_open_ = false, in_statement_ = false;
   bool statement_ended_ = false;  // the statement's last line so far ends with ';'
   bool seen_user_host_ = false, seen_timings_ = false;  // in this entry's header
