@@ -126,7 +126,8 @@ namespace {
 
 class GeneralLogParser final : public LineParser<GeneralLogParser> {
  public:
-  GeneralLogParser(EventSink sink, EventText text) : sink_(std::move(sink)), text_(text) {}
+  GeneralLogParser(EventSink sink, EventText text)
+      : sink_(std::move(sink)), statement_(pending_.text, text) {}
 
   void finish() override { flush(); }
   std::uint64_t cut_lines() const override { return cut_lines_; }
@@ -159,11 +160,7 @@ class GeneralLogParser final : public LineParser<GeneralLogParser> {
 
   void flush() {
     if (!has_pending_) return;
-    if (text_ == EventText::kInLog) {
-      pending_.in_log = statement_.release();  // not copied at all: the sink reads it now
-    } else {
-      statement_.keep();
-    }
+    pending_.in_log = statement_.end();  // (kInLog: not copied at all, the sink reads it now)
     // The event moved out leaves its strings' memory here, for the next one to reuse.
     sink_(std::move(pending_));
     pending_.in_log = {};
@@ -192,9 +189,8 @@ class GeneralLogParser final : public LineParser<GeneralLogParser> {
   }
 
   EventSink sink_;
-  EventText text_;
-  LogEvent pending_;                      // the event being read, when has_pending_
-  TextInChunk statement_{pending_.text};  // its text
+  LogEvent pending_;       // the event being read, when has_pending_
+  TextInChunk statement_;  // its text
   bool has_pending_ = false;
   std::int64_t last_time_ = -1;
   std::uint64_t cut_lines_ = 0;

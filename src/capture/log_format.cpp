@@ -118,10 +118,6 @@ LogFormat detect_log_format(const std::vector<std::string>& first_lines) {
   return detector.guess();
 }
 
-void LogParser::lines(std::string_view text, SourceLocation& where) {
-  for_each_line(text, where, [&](std::string_view one) { line(one, where); });
-}
-
 std::unique_ptr<LogParser> make_log_parser(LogFormat format, EventSink sink, EventText text) {
   switch (format) {
     case LogFormat::kMariaDbGeneral:

@@ -33,7 +33,8 @@ void for_each_line(std::string_view text, SourceLocation& where, const Each& eac
 // line from elsewhere. Copying each line as it came was a tenth of the reading thread's time.
 class TextInChunk {
  public:
-  explicit TextInChunk(std::string& text) : text_(text) {}
+  // `mode`: whether the text may be handed out where it lies (EventText::kInLog).
+  TextInChunk(std::string& text, EventText mode) : text_(text), mode_(mode) {}
 
   // The text is `line`, one of the chunk's (or, a null view, nothing yet).
   void start(std::string_view line) {
@@ -56,13 +57,17 @@ class TextInChunk {
     text_.append(range_);
     range_ = {};
   }
-  // The range, to be read before its chunk goes, and forgotten; a null view when the text was
-  // copied (it is all in `text` then).
-  std::string_view release() { return std::exchange(range_, {}); }
-  void clear() { range_ = {}; }
+  // The text ends: the range, to be read before its chunk goes (kInLog), or a null view when
+  // the text is all in `text`.
+  std::string_view end() {
+    if (mode_ == EventText::kInLog) return std::exchange(range_, {});
+    keep();
+    return {};
+  }
 
  private:
   std::string& text_;
+  EventText mode_;
   std::string_view range_;
 };
 

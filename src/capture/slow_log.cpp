@@ -87,7 +87,8 @@ std::string_view without_terminator(std::string_view text) {
 
 class SlowLogParser final : public LineParser<SlowLogParser> {
  public:
-  SlowLogParser(EventSink sink, EventText text) : sink_(std::move(sink)), text_(text) {}
+  SlowLogParser(EventSink sink, EventText text)
+      : sink_(std::move(sink)), statement_(entry_.text, text) {}
 
   void finish() override { flush(); }
   std::uint64_t cut_lines() const override { return cut_lines_; }
@@ -215,12 +216,9 @@ class SlowLogParser final : public LineParser<SlowLogParser> {
 
   void flush() {
     if (header_open_ && in_statement_) {
-      const std::string_view range =
-          text_ == EventText::kInLog ? statement_.release() : std::string_view();
-      if (range.data() != nullptr) {
+      if (const std::string_view range = statement_.end(); range.data() != nullptr) {
         entry_.in_log = without_terminator(range);  // not copied at all: read now
       } else {
-        statement_.keep();
         entry_.text.resize(without_terminator(entry_.text).size());
       }
       entry_.database = last_database_;
@@ -241,9 +239,8 @@ class SlowLogParser final : public LineParser<SlowLogParser> {
   void clear_entry() {
     entry_.thread = 0;
     entry_.command.clear();
-    entry_.text.clear();
+    statement_.start({});  // (its text empty)
     entry_.in_log = {};
-    statement_.clear();
     entry_.time_us = -1;
     entry_.database.clear();
   }
@@ -261,9 +258,8 @@ class SlowLogParser final : public LineParser<SlowLogParser> {
   }
 
   EventSink sink_;
-  EventText text_;
   LogEvent entry_;
-  TextInChunk statement_{entry_.text};  // its statement's text
+  TextInChunk statement_;  // its statement's text
   bool header_open_ = false, in_statement_ = false;
   bool statement_ended_ = false;  // the statement's last line so far ends with ';'
   bool seen_user_host_ = false, seen_timings_ = false;  // in this entry's header

@@ -58,9 +58,10 @@ class LogParser {
   virtual ~LogParser() = default;
   // One line without its terminating '\n' (a '\r' before it is kept: it may be in a literal).
   virtual void line(std::string_view text, const SourceLocation& where) = 0;
-  // Whole lines, each ended by '\n': line() for each, `where.line` one more before each. The
-  // parsers override it to call their own line() without a virtual call per line.
-  virtual void lines(std::string_view text, SourceLocation& where);
+  // Whole lines, each ended by '\n', as line() for each, `where.line` one more before each;
+  // a statement's text may stay in `text` until the call returns (without a virtual call per
+  // line: log_lines.h's LineParser).
+  virtual void lines(std::string_view text, SourceLocation& where) = 0;
   // The end of the input: the last event, even a truncated one, is emitted.
   virtual void finish() = 0;
   // Lines before the first event that are not headers: the end of an event the file was cut
